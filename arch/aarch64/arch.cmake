@@ -1,0 +1,4 @@
+# AArch64 build settings: ARMv8.2 (VHE) at EL2, no FP/SIMD in the kernel.
+set(DUET_PLATFORM qemu-virt)
+set(DUET_ARCH_CFLAGS -march=armv8.2-a -mgeneral-regs-only -mcmodel=small)
+set(DUET_LINKER_SCRIPT ${CMAKE_SOURCE_DIR}/arch/aarch64/kernel.ld)

@@ -1,0 +1,37 @@
+/* AArch64 boot information: QEMU leaves the DTB at the start of RAM for an ELF -kernel. */
+#include "sysreg.h"
+#include <arch.h>
+#include <hv/error.h>
+#include <kernel/fdt.h>
+#include <kernel/printk.h>
+#include <platform.h>
+
+int arch_boot_info(struct boot_info *bi)
+{
+    struct fdt fdt;
+    /* The boot map covers the first GiB of RAM, so the DTB is reachable before mmu_init. */
+    int r = fdt_open(&fdt, arch_phys_to_virt(pa_init(PLAT_RAM_BASE)), PLAT_DTB_MAX_SIZE);
+    if (r) {
+        printk("boot: no valid device tree at 0x%lx (error %d)\n", (uint64_t)PLAT_RAM_BASE, r);
+        return r;
+    }
+    r = fdt_read_memory(&fdt, bi);
+    if (r) {
+        printk("boot: device tree has no usable memory node (error %d)\n", r);
+        return r;
+    }
+    r = fdt_read_bootargs(&fdt, bi);
+    if (r)
+        printk("boot: ignoring malformed /chosen/bootargs (error %d)\n", r);
+    return HV_OK;
+}
+
+const char *arch_name(void)
+{
+    return "aarch64";
+}
+
+const char *arch_privilege_name(void)
+{
+    return "EL2";
+}

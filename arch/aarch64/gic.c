@@ -1,0 +1,97 @@
+/* GICv3 at EL2: distributor, this CPU's redistributor and system-register CPU interface. */
+#include "sysreg.h"
+#include "trap.h"
+#include <arch.h>
+#include <kernel/printk.h>
+#include <platform.h>
+
+#define GICD_CTLR 0x0000
+#define GICD_CTLR_RWP (1u << 31)
+#define GICD_CTLR_ARE (1u << 4)
+#define GICD_CTLR_ENABLE_G1 (1u << 1)
+
+#define GICR_WAKER 0x0014
+#define GICR_WAKER_PROCESSOR_SLEEP (1u << 1)
+#define GICR_WAKER_CHILDREN_ASLEEP (1u << 2)
+#define GICR_SGI_BASE 0x10000
+#define GICR_IGROUPR0 (GICR_SGI_BASE + 0x0080)
+#define GICR_ISENABLER0 (GICR_SGI_BASE + 0x0100)
+#define GICR_IPRIORITYR (GICR_SGI_BASE + 0x0400)
+
+#define ICC_SRE_ENABLE_ALL 0xf /* SRE, DFB, DIB, and EL1 may use the system registers */
+#define GIC_SPURIOUS 1023
+#define GIC_PRIORITY_DEFAULT 0x80
+
+static volatile uint32_t *gicd(unsigned off)
+{
+    return (volatile uint32_t *)(KERNEL_VIRT_OFFSET + PLAT_GICD_BASE + off);
+}
+
+static volatile uint32_t *gicr(unsigned off)
+{
+    return (volatile uint32_t *)(KERNEL_VIRT_OFFSET + PLAT_GICR_BASE + off);
+}
+
+static void gicd_wait_rwp(void)
+{
+    while (*gicd(GICD_CTLR) & GICD_CTLR_RWP)
+        ;
+}
+
+void arch_irq_init(void)
+{
+    /* QEMU's virt GIC has a single security state (GICD_CTLR.DS=1): group 1 is ours. */
+    *gicd(GICD_CTLR) = 0;
+    gicd_wait_rwp();
+    *gicd(GICD_CTLR) = GICD_CTLR_ARE | GICD_CTLR_ENABLE_G1;
+    gicd_wait_rwp();
+
+    *gicr(GICR_WAKER) &= ~GICR_WAKER_PROCESSOR_SLEEP;
+    while (*gicr(GICR_WAKER) & GICR_WAKER_CHILDREN_ASLEEP)
+        ;
+    *gicr(GICR_IGROUPR0) = 0xffffffffu;
+
+    write_sysreg(S3_4_C12_C9_5, ICC_SRE_ENABLE_ALL); /* ICC_SRE_EL2 */
+    isb();
+    write_sysreg(S3_0_C4_C6_0, 0xff);                /* ICC_PMR_EL1: let every priority in */
+    write_sysreg(S3_0_C12_C12_4, 0);                 /* ICC_CTLR_EL1: EOI drops and deactivates */
+    write_sysreg(S3_0_C12_C12_7, 1);                 /* ICC_IGRPEN1_EL1 */
+    isb();
+}
+
+/* Enables a private (SGI/PPI) interrupt of this CPU. */
+void gic_enable_ppi(unsigned intid)
+{
+    volatile uint8_t *prio = (volatile uint8_t *)gicr(GICR_IPRIORITYR);
+    prio[intid] = GIC_PRIORITY_DEFAULT;
+    *gicr(GICR_ISENABLER0) = 1u << intid;
+}
+
+void timer_handle_irq(void);
+
+void gic_handle_irq(void)
+{
+    uint64_t intid = read_sysreg(S3_0_C12_C12_0); /* ICC_IAR1_EL1: acknowledge */
+    if (intid == GIC_SPURIOUS)
+        return;
+    if (intid == PLAT_IRQ_HYP_TIMER)
+        timer_handle_irq();
+    else
+        printk("gic: unexpected interrupt %lu\n", intid);
+    write_sysreg(S3_0_C12_C12_1, intid);          /* ICC_EOIR1_EL1 */
+}
+
+void arch_irq_enable(void)
+{
+    __asm__ volatile("msr daifclr, #2" ::: "memory");
+}
+
+void arch_irq_disable(void)
+{
+    __asm__ volatile("msr daifset, #2" ::: "memory");
+}
+
+void arch_wait_for_interrupt(void)
+{
+    __asm__ volatile("wfi" ::: "memory");
+}

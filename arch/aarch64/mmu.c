@@ -1,0 +1,119 @@
+/* The AArch64 kernel's own page tables: the upper-half linear map of devices and RAM, with
+ * the kernel image mapped by section permissions (text RX, rodata R, the rest RW, never X). */
+#include "pt_format.h"
+#include "sysreg.h"
+#include <arch.h>
+#include <hv/error.h>
+#include <kernel/printk.h>
+#include <platform.h>
+
+#define BOOT_TABLES 32
+
+extern char __kernel_start[], __text_end[], __rodata_end[], __kernel_end[];
+
+static uint64_t boot_tables[BOOT_TABLES][PT_ENTRIES] __attribute__((aligned(PT_TABLE_SIZE)));
+static unsigned boot_tables_used;
+static struct pt kernel_pt;
+
+void *arch_phys_to_virt(paddr_t pa)
+{
+    return (void *)(pa_addr(pa) + KERNEL_VIRT_OFFSET);
+}
+
+paddr_t arch_virt_to_phys(const void *va)
+{
+    return pa_init((uint64_t)va - KERNEL_VIRT_OFFSET);
+}
+
+static bool pool_alloc(struct pt_alloc *self, paddr_t *table)
+{
+    if (boot_tables_used == BOOT_TABLES)
+        return false;
+    *table = arch_virt_to_phys(boot_tables[boot_tables_used++]); /* .bss: already zero */
+    return true;
+}
+
+static unsigned pool_available(struct pt_alloc *self)
+{
+    return BOOT_TABLES - boot_tables_used;
+}
+
+static uint64_t *pool_virt(struct pt_alloc *self, paddr_t table)
+{
+    return arch_phys_to_virt(table);
+}
+
+static struct pt_alloc boot_pool = {pool_alloc, pool_available, pool_virt};
+
+static int map_linear(paddr_t start, uint64_t size, unsigned flags)
+{
+    return pt_map(&kernel_pt, (uint64_t)arch_phys_to_virt(start), start, size, flags);
+}
+
+/* Maps RAM [base, base+size) except the kernel image, which is mapped on its own. */
+static int map_ram_around_kernel(paddr_t base, uint64_t size)
+{
+    uint64_t start = pa_addr(base), end = start + size;
+    uint64_t kstart = pa_addr(arch_virt_to_phys(__kernel_start));
+    uint64_t kend = pa_addr(arch_virt_to_phys(__kernel_end));
+    int r = HV_OK;
+
+    if (start < kstart)
+        r = map_linear(base, (end < kstart ? end : kstart) - start, PT_READ | PT_WRITE);
+    if (!r && end > kend) {
+        uint64_t from = start > kend ? start : kend;
+        r = map_linear(pa_init(from), end - from, PT_READ | PT_WRITE);
+    }
+    return r;
+}
+
+static int map_kernel_image(void)
+{
+    struct {
+        char *start, *end;
+        unsigned flags;
+    } sections[] = {
+        {__kernel_start, __text_end, PT_READ | PT_EXEC},
+        {__text_end, __rodata_end, PT_READ},
+        {__rodata_end, __kernel_end, PT_READ | PT_WRITE},
+    };
+    for (unsigned i = 0; i < ARRAY_SIZE(sections); i++) {
+        int r = pt_map(&kernel_pt, (uint64_t)sections[i].start,
+                       arch_virt_to_phys(sections[i].start),
+                       (uint64_t)(sections[i].end - sections[i].start), sections[i].flags);
+        if (r)
+            return r;
+    }
+    return HV_OK;
+}
+
+int arch_mmu_init(const struct boot_info *bi)
+{
+    int r = pt_init(&kernel_pt, &aarch64_stage1_format, &boot_pool);
+    if (!r)
+        r = map_linear(pa_init(PLAT_DEVICE_BASE), PLAT_DEVICE_SIZE,
+                       PT_READ | PT_WRITE | PT_DEVICE);
+    if (!r)
+        r = map_kernel_image();
+    for (unsigned i = 0; !r && i < bi->nram; i++)
+        r = map_ram_around_kernel(bi->ram[i].base, bi->ram[i].size);
+    if (r) {
+        printk("mmu: cannot build the kernel page tables (error %d)\n", r);
+        return r;
+    }
+    /* Make the new tables visible to the walker before it may use them. */
+    dsb(ishst);
+    write_sysreg(ttbr1_el2, pa_addr(kernel_pt.root));
+    /* No identity map any more: TTBR0 is for tasks, and until one runs, walks fault. */
+    write_sysreg(tcr_el2, read_sysreg(tcr_el2) | (1ull << 7)); /* EPD0 */
+    isb();
+    __asm__ volatile("tlbi alle2" ::: "memory");
+    dsb(ish);
+    isb();
+    return HV_OK;
+}
+
+paddr_t aarch64_kernel_pt_root(void)
+{
+    return kernel_pt.root;
+}

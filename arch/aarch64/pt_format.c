@@ -1,0 +1,54 @@
+/* AArch64 stage-1 descriptor encoding (ARM ARM D8.3) for the generic page-table builder. */
+#include "pt_format.h"
+
+#define DESC_VALID (1ull << 0)
+#define DESC_TABLE_OR_PAGE (1ull << 1)
+#define DESC_ATTR_INDX(i) ((uint64_t)(i) << 2)
+#define DESC_AP_EL0 (1ull << 6)  /* AP[1]: EL0 may access */
+#define DESC_AP_RO (1ull << 7)   /* AP[2]: read-only */
+#define DESC_SH_INNER (3ull << 8)
+#define DESC_AF (1ull << 10)
+#define DESC_NG (1ull << 11)     /* not global: tagged with the task's ASID */
+#define DESC_PXN (1ull << 53)
+#define DESC_UXN (1ull << 54)
+#define DESC_ADDR_MASK 0x0000fffffffff000ull
+
+/* MAIR_EL2 indices set by boot.S. */
+#define ATTR_DEVICE 0
+#define ATTR_NORMAL 1
+
+static uint64_t stage1_leaf_bits(unsigned flags, bool block)
+{
+    uint64_t d = DESC_VALID | DESC_AF | (block ? 0 : DESC_TABLE_OR_PAGE);
+
+    if (flags & PT_DEVICE)
+        d |= DESC_ATTR_INDX(ATTR_DEVICE);
+    else
+        d |= DESC_ATTR_INDX(ATTR_NORMAL) | DESC_SH_INNER;
+    if (!(flags & PT_WRITE))
+        d |= DESC_AP_RO;
+    if (flags & PT_USER) {
+        /* The kernel never executes user memory, whatever the task may do with it. */
+        d |= DESC_AP_EL0 | DESC_NG | DESC_PXN;
+        if (!(flags & PT_EXEC))
+            d |= DESC_UXN;
+    } else {
+        d |= DESC_UXN;
+        if (!(flags & PT_EXEC))
+            d |= DESC_PXN;
+    }
+    return d;
+}
+
+const struct pt_format aarch64_stage1_format = {
+    .name = "aarch64-stage1",
+    .levels = 4,
+    .va_bits = 48,
+    .min_block_level = 1,
+    .valid_bit = DESC_VALID,
+    .table_bits = DESC_VALID | DESC_TABLE_OR_PAGE,
+    .table_mask = DESC_VALID | DESC_TABLE_OR_PAGE,
+    .table_match = DESC_VALID | DESC_TABLE_OR_PAGE,
+    .addr_mask = DESC_ADDR_MASK,
+    .leaf_bits = stage1_leaf_bits,
+};

@@ -1,0 +1,7 @@
+/* Descriptor formats of AArch64 translation tables (4 KiB granule, 48-bit VAs). */
+#pragma once
+
+#include <kernel/pagetable.h>
+
+/* Stage 1 of the EL2&0 regime (VHE): the kernel's tables (TTBR1_EL2) and tasks' (TTBR0_EL2). */
+extern const struct pt_format aarch64_stage1_format;

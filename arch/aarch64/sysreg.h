@@ -1,0 +1,39 @@
+/* AArch64 system-register access and the architectural bit names Duet uses (ARM ARM D19). */
+#pragma once
+
+#ifdef __ASSEMBLER__
+#define BIT(n) (1 << (n))
+#define KERNEL_VIRT_OFFSET 0xffff000000000000
+#else
+#include <kernel/types.h>
+#define BIT(n) (1ull << (n))
+#define KERNEL_VIRT_OFFSET 0xffff000000000000ull
+#define read_sysreg(reg) ({ uint64_t v_; __asm__ volatile("mrs %0, " #reg : "=r"(v_)); v_; })
+#define write_sysreg(reg, v) __asm__ volatile("msr " #reg ", %0" ::"r"((uint64_t)(v)))
+#define isb() __asm__ volatile("isb" ::: "memory")
+#define dsb(opt) __asm__ volatile("dsb " #opt ::: "memory")
+#endif
+
+#define HCR_EL2_TGE BIT(27)
+#define HCR_EL2_E2H BIT(34)
+
+#define SCTLR_ELX_M BIT(0)
+#define SCTLR_ELX_C BIT(2)
+#define SCTLR_ELX_I BIT(12)
+
+/* ESR_ELx exception classes (ARM ARM D19.2.36). */
+#define ESR_EC_SHIFT 26
+#define ESR_EC_UNKNOWN 0x00
+#define ESR_EC_SVC64 0x15
+#define ESR_EC_HVC64 0x16
+#define ESR_EC_IABT_LOW 0x20
+#define ESR_EC_IABT_CUR 0x21
+#define ESR_EC_PC_ALIGN 0x22
+#define ESR_EC_DABT_LOW 0x24
+#define ESR_EC_DABT_CUR 0x25
+#define ESR_EC_SP_ALIGN 0x26
+#define ESR_EC_BRK64 0x3c
+
+/* Memory attribute indices programmed into MAIR_EL2 at boot (boot.S). */
+#define MAIR_IDX_DEVICE 0
+#define MAIR_IDX_NORMAL 1

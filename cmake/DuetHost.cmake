@@ -1,0 +1,81 @@
+# Host build: unit tests, fuzzers, boot tests in QEMU, and the per-arch cross builds.
+include(CTest)
+include(ExternalProject)
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(CHECK REQUIRED IMPORTED_TARGET check)
+
+option(DUET_FUZZ "Build libFuzzer targets (clang only)" ON)
+if(NOT CMAKE_C_COMPILER_ID MATCHES "Clang")
+  set(DUET_FUZZ OFF)
+endif()
+
+set(DUET_HOST_WARNINGS -Wall -Wextra -Werror -Wno-unused-parameter)
+
+# duet_add_check_test(<name> SOURCES <files...> [LIBS <targets...>] [INCLUDES <dirs...>])
+# A Check test binary on the host, registered with ctest under the same name.
+function(duet_add_check_test name)
+  cmake_parse_arguments(T "" "" "SOURCES;LIBS;INCLUDES;DEFINES" ${ARGN})
+  add_executable(${name} ${T_SOURCES})
+  target_compile_options(${name} PRIVATE ${DUET_HOST_WARNINGS} -g -fsanitize=address,undefined
+                         -fno-sanitize-recover=undefined)
+  target_link_options(${name} PRIVATE -fsanitize=address,undefined)
+  target_include_directories(${name} PRIVATE ${T_INCLUDES})
+  target_compile_definitions(${name} PRIVATE ${T_DEFINES})
+  target_link_libraries(${name} PRIVATE ${T_LIBS} PkgConfig::CHECK)
+  add_test(NAME ${name} COMMAND ${name})
+  set_tests_properties(${name} PROPERTIES LABELS unit TIMEOUT 120)
+endfunction()
+
+# duet_add_fuzzer(<name> SOURCES <files...> [LIBS ...] [INCLUDES ...] [SEEDS <dir>])
+# A libFuzzer binary; ctest runs it for DUET_FUZZ_SECONDS over its seed corpus.
+set(DUET_FUZZ_SECONDS 30 CACHE STRING "Seconds each fuzzer runs under ctest")
+function(duet_add_fuzzer name)
+  if(NOT DUET_FUZZ)
+    return()
+  endif()
+  cmake_parse_arguments(F "" "SEEDS" "SOURCES;LIBS;INCLUDES;DEFINES" ${ARGN})
+  add_executable(${name} ${F_SOURCES})
+  target_compile_options(${name} PRIVATE ${DUET_HOST_WARNINGS} -g
+                         -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined)
+  target_link_options(${name} PRIVATE -fsanitize=fuzzer,address,undefined)
+  target_include_directories(${name} PRIVATE ${F_INCLUDES})
+  target_compile_definitions(${name} PRIVATE ${F_DEFINES})
+  target_link_libraries(${name} PRIVATE ${F_LIBS})
+  set(corpus ${CMAKE_BINARY_DIR}/fuzz-corpus/${name})
+  file(MAKE_DIRECTORY ${corpus})
+  set(seeds "")
+  if(F_SEEDS)
+    set(seeds ${F_SEEDS})
+  endif()
+  add_test(NAME fuzz-${name}
+           COMMAND ${name} -max_total_time=${DUET_FUZZ_SECONDS} -print_final_stats=1
+                   ${corpus} ${seeds})
+  set_tests_properties(fuzz-${name} PROPERTIES LABELS fuzz
+                       TIMEOUT 600)
+endfunction()
+
+# Host-side libraries and tests. Each directory owns its own CMakeLists.txt.
+foreach(dir libhv test/unit test/fuzz)
+  if(EXISTS ${CMAKE_SOURCE_DIR}/${dir}/CMakeLists.txt)
+    add_subdirectory(${dir})
+  endif()
+endforeach()
+
+# The per-arch kernel images, each its own cross build with its own toolchain.
+set(DUET_ARCHES aarch64 x86_64 CACHE STRING "Arches whose images the host build makes")
+foreach(arch ${DUET_ARCHES})
+  ExternalProject_Add(image-${arch}
+    SOURCE_DIR ${CMAKE_SOURCE_DIR}
+    BINARY_DIR ${CMAKE_BINARY_DIR}/${arch}
+    CMAKE_ARGS -G Ninja
+               -DCMAKE_TOOLCHAIN_FILE=${CMAKE_SOURCE_DIR}/cmake/toolchain-${arch}.cmake
+               -DDUET_ARCH=${arch}
+               -DCMAKE_BUILD_TYPE=RelWithDebInfo
+    INSTALL_COMMAND ""
+    BUILD_ALWAYS ON
+    USES_TERMINAL_BUILD ON)
+endforeach()
+
+if(EXISTS ${CMAKE_SOURCE_DIR}/test/qemu/CMakeLists.txt)
+  add_subdirectory(test/qemu)
+endif()

@@ -1,0 +1,47 @@
+/* Reading `key=value` options from the kernel command line (words separated by spaces). */
+#include <kernel/cmdline.h>
+#include <hv/error.h>
+
+int cmdline_get(const char *cmdline, const char *key, char *out, size_t out_size)
+{
+    const char *p = cmdline;
+
+    while (*p) {
+        while (*p == ' ')
+            p++;
+        const char *k = key;
+        while (*k && *p == *k)
+            p++, k++;
+        if (*k == '\0' && *p == '=') {
+            size_t n = 0;
+            for (p++; *p && *p != ' '; p++) {
+                if (n + 1 >= out_size)
+                    return HV_ETRUNC;
+                out[n++] = *p;
+            }
+            out[n] = '\0';
+            return HV_OK;
+        }
+        while (*p && *p != ' ')
+            p++;
+    }
+    return HV_ENOENT;
+}
+
+int cmdline_get_u64(const char *cmdline, const char *key, uint64_t *out)
+{
+    char buf[24];
+    int r = cmdline_get(cmdline, key, buf, sizeof(buf));
+    if (r)
+        return r;
+    uint64_t v = 0;
+    if (buf[0] == '\0')
+        return HV_EINVAL;
+    for (const char *p = buf; *p; p++) {
+        if (*p < '0' || *p > '9' || v > (UINT64_MAX - (uint64_t)(*p - '0')) / 10)
+            return HV_EINVAL;
+        v = v * 10 + (uint64_t)(*p - '0');
+    }
+    *out = v;
+    return HV_OK;
+}

@@ -1,0 +1,51 @@
+/* The contract between the arch-independent kernel and arch/<arch>/: each arch implements all of it. */
+#pragma once
+
+#include <kernel/types.h>
+#include <kernel/boot_info.h>
+
+/* Polled console output; works from the first line of C, before interrupts. */
+void arch_console_putc(char c);
+
+/* Fills *bi from what the loader handed over (device tree, multiboot info). */
+int arch_boot_info(struct boot_info *bi);
+
+/* Replaces the boot page tables with the kernel's own, built from bi's RAM map. */
+int arch_mmu_init(const struct boot_info *bi);
+
+/* Translates a physical address into the kernel's linear map of RAM and devices. */
+void *arch_phys_to_virt(paddr_t pa);
+paddr_t arch_virt_to_phys(const void *va);
+
+/* Interrupt controller, the periodic tick, and a free-running counter. */
+void arch_irq_init(void);
+void arch_timer_start(unsigned hz);   /* calls kernel_timer_tick() from the interrupt */
+void arch_irq_enable(void);
+void arch_irq_disable(void);
+void arch_wait_for_interrupt(void);
+uint64_t arch_counter_now(void);
+uint64_t arch_counter_hz(void);
+
+/* What the boot self-test asks of the hardware: each fills `what` (a short description)
+ * and says whether the property held. */
+struct arch_check {
+    bool ok;
+    char what[96];
+};
+void arch_check_privilege(struct arch_check *c);  /* EL2 / ring 0 */
+void arch_check_mmu(struct arch_check *c);        /* our tables live, caches on */
+void arch_check_virt(struct arch_check *c);       /* the virtualization features Duet needs */
+
+/* Names for the banner: "aarch64", "EL2" / "x86_64", "ring 0". */
+const char *arch_name(void);
+const char *arch_privilege_name(void);
+
+/* Raises a CPU exception on purpose, to prove the exception report (fault test). */
+void arch_trigger_fault(void);
+
+/* Stops the machine. QEMU exits with status 0 when success, non-zero otherwise. */
+_Noreturn void arch_poweroff(bool success);
+
+/* Called by arch code. */
+void kernel_timer_tick(void);
+_Noreturn void kernel_main(void);

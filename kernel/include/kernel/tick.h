@@ -1,0 +1,11 @@
+/* The kernel's periodic tick: counted here, driven by the arch timer interrupt. */
+#pragma once
+
+#include <kernel/types.h>
+
+#define TICK_HZ 100
+
+uint64_t tick_count(void);
+
+/* Sleeps (interrupts on) until n more ticks have arrived; returns how many arrived. */
+uint64_t tick_wait(uint64_t n);

@@ -1,0 +1,44 @@
+/* The arch-independent start of the kernel: boot information, page tables, the tick. */
+#include <arch.h>
+#include <hv/error.h>
+#include <kernel/boot_test.h>
+#include <kernel/cmdline.h>
+#include <kernel/printk.h>
+#include <kernel/string.h>
+#include <kernel/tick.h>
+
+#define BANNER_TICKS 5
+
+static struct boot_info boot_info;
+
+_Noreturn void kernel_main(void)
+{
+    char mode[16] = "";
+
+    printk("Duet: %s kernel starting at %s\n", arch_name(), arch_privilege_name());
+    if (arch_boot_info(&boot_info) || arch_mmu_init(&boot_info))
+        arch_poweroff(false);
+    cmdline_get(boot_info.cmdline, "duet.test", mode, sizeof(mode));
+
+    if (strcmp(mode, "fault") == 0) {
+        /* Proves that a kernel exception is reported and fails the run. */
+        printk("Duet: triggering a kernel exception on purpose (duet.test=fault)\n");
+        arch_trigger_fault();
+        printk("Duet: the deliberate fault did not trap\n");
+        arch_poweroff(false);
+    } else if (mode[0] && strcmp(mode, "boot") != 0) {
+        printk("Duet: unknown duet.test=%s (known: boot, fault)\n", mode);
+        arch_poweroff(false);
+    }
+
+    arch_irq_init();
+    arch_timer_start(TICK_HZ);
+    arch_irq_enable();
+    uint64_t ticks = tick_wait(BANNER_TICKS);
+    printk("Duet: %s at %s, RAM %lu MiB in %u region(s), timer %u Hz running (%lu ticks)\n",
+           arch_name(), arch_privilege_name(), boot_info_ram_total(&boot_info) >> 20,
+           boot_info.nram, TICK_HZ, ticks);
+
+    unsigned failures = mode[0] ? boot_test_run(&boot_info) : 0;
+    arch_poweroff(failures == 0);
+}

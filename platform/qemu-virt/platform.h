@@ -1,0 +1,16 @@
+/* QEMU `virt` (AArch64): the physical addresses and interrupt numbers Duet relies on. */
+#pragma once
+
+#define PLAT_RAM_BASE 0x40000000ull       /* QEMU puts the DTB here for an ELF -kernel */
+#define PLAT_DTB_MAX_SIZE 0x100000ull     /* QEMU's limit for the generated DTB (1 MiB) */
+#define PLAT_DEVICE_BASE 0x0ull           /* everything below RAM is device space */
+#define PLAT_DEVICE_SIZE 0x40000000ull
+
+#define PLAT_UART_BASE 0x09000000ull      /* PL011 */
+#define PLAT_GICD_BASE 0x08000000ull      /* GICv3 distributor */
+#define PLAT_GICR_BASE 0x080a0000ull      /* redistributor of CPU 0 (RD_base) */
+#define PLAT_GICR_STRIDE 0x20000ull       /* RD_base + SGI_base frames per CPU */
+
+#define PLAT_IRQ_HYP_TIMER 26             /* PPI: EL2 physical timer (CNTHP) */
+#define PLAT_IRQ_VIRT_TIMER 27            /* PPI: EL1 virtual timer (CNTV) */
+#define PLAT_IRQ_UART 33                  /* SPI 1 */
