@@ -1,0 +1,99 @@
+/* Loads and stores on memory shared with a guest: byte order, single reads, and the barriers §2.7
+ * asks for. */
+#pragma once
+
+#include <stdint.h>
+#include <string.h>
+
+/*
+ * Ring fields are little-endian (§2.4). Assembling from bytes needs no alignment and
+ * works on either byte order, which is what descriptors (possibly in an unaligned
+ * indirect table) need.
+ */
+static inline uint16_t get_le16(const uint8_t *p)
+{
+    return (uint16_t)(p[0] | (p[1] << 8));
+}
+
+static inline uint32_t get_le32(const uint8_t *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static inline uint64_t get_le64(const uint8_t *p)
+{
+    return (uint64_t)get_le32(p) | (uint64_t)get_le32(p + 4) << 32;
+}
+
+static inline uint16_t cpu_to_le16(uint16_t v)
+{
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    return __builtin_bswap16(v);
+#else
+    return v;
+#endif
+}
+
+static inline uint32_t cpu_to_le32(uint32_t v)
+{
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    return __builtin_bswap32(v);
+#else
+    return v;
+#endif
+}
+
+#define le16_to_cpu cpu_to_le16
+
+/* Stops the compiler from re-reading guest memory in place of a copy already taken. */
+static inline void compiler_barrier(void)
+{
+    __asm__ __volatile__("" ::: "memory");
+}
+
+/*
+ * Copies guest bytes once. The guest may change them at any time, so every check the
+ * device makes must be on the copy; the barrier makes sure the copy is what's used.
+ */
+static inline void guest_snapshot(void *dst, const void *src, size_t n)
+{
+    memcpy(dst, src, n);
+    compiler_barrier();
+}
+
+/* The ring-index accesses below need their natural alignment, checked at virtq_init. */
+static inline uint16_t ring_load16(const uint8_t *p)
+{
+    return le16_to_cpu(__atomic_load_n((const uint16_t *)(const void *)p, __ATOMIC_RELAXED));
+}
+
+/* §2.7.13.3 read side: the idx before the ring entries it covers. */
+static inline uint16_t ring_load16_acquire(const uint8_t *p)
+{
+    return le16_to_cpu(__atomic_load_n((const uint16_t *)(const void *)p, __ATOMIC_ACQUIRE));
+}
+
+static inline void ring_store16(uint8_t *p, uint16_t v)
+{
+    __atomic_store_n((uint16_t *)(void *)p, cpu_to_le16(v), __ATOMIC_RELAXED);
+}
+
+/* §2.7.8: the used elements before the idx that publishes them. */
+static inline void ring_store16_release(uint8_t *p, uint16_t v)
+{
+    __atomic_store_n((uint16_t *)(void *)p, cpu_to_le16(v), __ATOMIC_RELEASE);
+}
+
+static inline void ring_store32(uint8_t *p, uint32_t v)
+{
+    __atomic_store_n((uint32_t *)(void *)p, cpu_to_le32(v), __ATOMIC_RELAXED);
+}
+
+/*
+ * A store followed by a load of another location (publish used idx, then read the
+ * driver's suppression field) needs a full barrier; acquire/release don't order that.
+ */
+static inline void full_barrier(void)
+{
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+}
