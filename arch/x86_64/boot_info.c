@@ -1,0 +1,50 @@
+/* x86_64 boot information: the Multiboot info QEMU's loader leaves in low memory. */
+#include "cpu.h"
+#include "multiboot.h"
+#include <arch.h>
+#include <hv/error.h>
+#include <kernel/printk.h>
+#include <kernel/string.h>
+
+/* Saved by boot.S from EAX and EBX at entry. */
+uint32_t x86_multiboot_magic, x86_multiboot_info;
+
+/* Until arch_mmu_init, boot.S's map covers the first GiB at PHYSMAP_BASE; the loader puts
+ * everything it hands over there. */
+static bool read_boot_map(void *ctx, uint64_t pa, void *dst, size_t len)
+{
+    if (pa > BOOT_MAP_SIZE || len > BOOT_MAP_SIZE - pa)
+        return false;
+    memcpy(dst, (const void *)(PHYSMAP_BASE + pa), len);
+    return true;
+}
+
+int arch_boot_info(struct boot_info *bi)
+{
+    struct multiboot_reader rd = {read_boot_map, NULL};
+
+    if (x86_multiboot_magic != MULTIBOOT_BOOTLOADER_MAGIC) {
+        printk("boot: not started by a Multiboot loader (EAX=0x%x)\n", x86_multiboot_magic);
+        return HV_EINVAL;
+    }
+    int r = multiboot_read_memory(&rd, x86_multiboot_info, bi);
+    if (r) {
+        printk("boot: no usable memory map in the Multiboot info at 0x%x (error %d)\n",
+               x86_multiboot_info, r);
+        return r;
+    }
+    r = multiboot_read_cmdline(&rd, x86_multiboot_info, bi);
+    if (r)
+        printk("boot: ignoring malformed Multiboot command line (error %d)\n", r);
+    return HV_OK;
+}
+
+const char *arch_name(void)
+{
+    return "x86_64";
+}
+
+const char *arch_privilege_name(void)
+{
+    return "ring 0";
+}

@@ -1,0 +1,18 @@
+/* The x86 interrupt controllers: the legacy 8259 pair (disabled), the local APIC and the
+ * IOAPIC; and the HPET the LAPIC timer is calibrated against. */
+#pragma once
+
+#include <kernel/types.h>
+
+void pic_disable(void);
+void ioapic_init(void);
+
+void lapic_init(void);
+void lapic_eoi(void);
+/* Counts per second of the LAPIC timer, measured against the HPET. */
+uint64_t lapic_timer_calibrate(void);
+void lapic_timer_periodic(uint32_t count, unsigned vector);
+
+int hpet_init(void);
+uint64_t hpet_now(void);
+uint64_t hpet_hz(void);

@@ -1,0 +1,143 @@
+/* The x86_64 kernel's own page tables: the kernel image at -2 GiB mapped by section (text RX,
+ * rodata R, the rest RW, never X), and a linear map of RAM and the devices at PHYSMAP_BASE. */
+#include "cpu.h"
+#include "pt_format.h"
+#include <arch.h>
+#include <hv/error.h>
+#include <kernel/printk.h>
+#include <platform.h>
+
+#define BOOT_TABLES 32
+
+extern char __kernel_start[], __text_end[], __rodata_end[], __kernel_end[];
+
+static uint64_t boot_tables[BOOT_TABLES][PT_ENTRIES] __attribute__((aligned(PT_TABLE_SIZE)));
+static unsigned boot_tables_used;
+static struct pt kernel_pt;
+
+static uint64_t kernel_phys_start(void)
+{
+    return (uint64_t)__kernel_start - KERNEL_VIRT_BASE;
+}
+
+static uint64_t kernel_phys_end(void)
+{
+    return (uint64_t)__kernel_end - KERNEL_VIRT_BASE;
+}
+
+/* The kernel image is mapped only at its link address (the linear map leaves a hole for it,
+ * so that its text has no writable alias): each physical address has one kernel VA. */
+void *arch_phys_to_virt(paddr_t pa)
+{
+    uint64_t a = pa_addr(pa);
+    if (a >= kernel_phys_start() && a < kernel_phys_end())
+        return (void *)(a + KERNEL_VIRT_BASE);
+    return (void *)(a + PHYSMAP_BASE);
+}
+
+paddr_t arch_virt_to_phys(const void *va)
+{
+    uint64_t v = (uint64_t)va;
+    return pa_init(v >= KERNEL_VIRT_BASE ? v - KERNEL_VIRT_BASE : v - PHYSMAP_BASE);
+}
+
+static bool pool_alloc(struct pt_alloc *self, paddr_t *table)
+{
+    if (boot_tables_used == BOOT_TABLES)
+        return false;
+    *table = arch_virt_to_phys(boot_tables[boot_tables_used++]); /* .bss: already zero */
+    return true;
+}
+
+static unsigned pool_available(struct pt_alloc *self)
+{
+    return BOOT_TABLES - boot_tables_used;
+}
+
+static uint64_t *pool_virt(struct pt_alloc *self, paddr_t table)
+{
+    return arch_phys_to_virt(table);
+}
+
+static struct pt_alloc boot_pool = {pool_alloc, pool_available, pool_virt};
+
+static int map_linear(uint64_t start, uint64_t size, unsigned flags)
+{
+    return pt_map(&kernel_pt, PHYSMAP_BASE + start, pa_init(start), size, flags);
+}
+
+/* Maps RAM [base, base+size) except the kernel image, which is mapped on its own. */
+static int map_ram_around_kernel(paddr_t base, uint64_t size)
+{
+    uint64_t start = pa_addr(base), end = start + size;
+    uint64_t kstart = kernel_phys_start(), kend = kernel_phys_end();
+    int r = HV_OK;
+
+    if (start < kstart)
+        r = map_linear(start, (end < kstart ? end : kstart) - start, PT_READ | PT_WRITE);
+    if (!r && end > kend) {
+        uint64_t from = start > kend ? start : kend;
+        r = map_linear(from, end - from, PT_READ | PT_WRITE);
+    }
+    return r;
+}
+
+static int map_kernel_image(void)
+{
+    struct {
+        char *start, *end;
+        unsigned flags;
+    } sections[] = {
+        {__kernel_start, __text_end, PT_READ | PT_EXEC},
+        {__text_end, __rodata_end, PT_READ},
+        {__rodata_end, __kernel_end, PT_READ | PT_WRITE},
+    };
+    for (unsigned i = 0; i < ARRAY_SIZE(sections); i++) {
+        int r = pt_map(&kernel_pt, (uint64_t)sections[i].start,
+                       arch_virt_to_phys(sections[i].start),
+                       (uint64_t)(sections[i].end - sections[i].start), sections[i].flags);
+        if (r)
+            return r;
+    }
+    return HV_OK;
+}
+
+/* The interrupt controllers and the HPET, uncached. */
+static int map_devices(void)
+{
+    static const uint64_t pages[] = {PLAT_IOAPIC_BASE, PLAT_HPET_BASE, PLAT_LAPIC_BASE};
+    for (unsigned i = 0; i < ARRAY_SIZE(pages); i++) {
+        int r = map_linear(pages[i], PT_PAGE_SIZE, PT_READ | PT_WRITE | PT_DEVICE);
+        if (r)
+            return r;
+    }
+    return HV_OK;
+}
+
+int arch_mmu_init(const struct boot_info *bi)
+{
+    int r = pt_init(&kernel_pt, &x86_64_paging_format, &boot_pool);
+    if (!r)
+        r = map_devices();
+    if (!r)
+        r = map_kernel_image();
+    for (unsigned i = 0; !r && i < bi->nram; i++)
+        r = map_ram_around_kernel(bi->ram[i].base, bi->ram[i].size);
+    if (r) {
+        printk("mmu: cannot build the kernel page tables (error %d)\n", r);
+        return r;
+    }
+    /* Loading CR3 drops the boot map, identity part included (SDM vol. 3A 5.10.4.1: every
+     * non-global translation is flushed; the boot map had none global). The root is in the
+     * kernel image, below 4 GiB, so no CR3 bit above MAXPHYADDR is set. */
+    write_cr(3, pa_addr(kernel_pt.root));
+    /* Global kernel pages survive the CR3 loads of later address-space switches. */
+    if (cpuid(1, 0).edx & CPUID_1_EDX_PGE)
+        write_cr(4, read_cr(4) | CR4_PGE);
+    return HV_OK;
+}
+
+const struct pt *x86_kernel_pt(void)
+{
+    return &kernel_pt;
+}

@@ -1,0 +1,88 @@
+/* x86_64 trap dispatch: the timer and spurious vectors go to the LAPIC code; any kernel
+ * exception is fatal and reported with everything needed to find it. */
+#include "cpu.h"
+#include "trap.h"
+#include <arch.h>
+#include <kernel/printk.h>
+
+/* Page-fault error code bits (SDM vol. 3A 5.7 figure 5-12). */
+#define PF_P BIT(0)
+#define PF_WR BIT(1)
+#define PF_US BIT(2)
+#define PF_RSVD BIT(3)
+#define PF_ID BIT(4)
+
+/* SDM vol. 3A table 7-1; AMD APM vol. 2 8.2 for #HV, #VC and #SX. */
+static const char *const exception_names[32] = {
+    "#DE divide error",        "#DB debug",
+    "NMI",                     "#BP breakpoint",
+    "#OF overflow",            "#BR bound range exceeded",
+    "#UD invalid opcode",      "#NM device not available",
+    "#DF double fault",        "coprocessor segment overrun",
+    "#TS invalid TSS",         "#NP segment not present",
+    "#SS stack-segment fault", "#GP general protection",
+    "#PF page fault",          "reserved",
+    "#MF x87 floating-point",  "#AC alignment check",
+    "#MC machine check",       "#XM SIMD floating-point",
+    "#VE virtualization",      "#CP control protection",
+    "reserved",                "reserved",
+    "reserved",                "reserved",
+    "reserved",                "reserved",
+    "#HV hypervisor injection", "#VC VMM communication",
+    "#SX security",            "reserved",
+};
+
+static void report_page_fault(uint64_t error)
+{
+    printk("FATAL: page fault: %s %s in %s mode%s\n",
+           error & PF_P ? "protection violation on" : "not-present page on",
+           error & PF_ID ? "instruction fetch" : error & PF_WR ? "write" : "read",
+           error & PF_US ? "user" : "supervisor",
+           error & PF_RSVD ? ", reserved bit set in a table entry" : "");
+}
+
+static _Noreturn void report_fatal(const struct trap_frame *f)
+{
+    static const char *const gpr_names[15] = {"R15", "R14", "R13", "R12", "R11",
+                                               "R10", "R9",  "R8",  "RBP", "RDI",
+                                               "RSI", "RDX", "RCX", "RBX", "RAX"};
+    const uint64_t *gprs = &f->r15;
+
+    printk("FATAL: kernel exception: vector %lu %s\n", f->vector,
+           f->vector < 32 ? exception_names[f->vector] : "(not an exception)");
+    printk("FATAL: error code 0x%lx CR2=0x%016lx CR3=0x%016lx\n", f->error_code, read_cr(2),
+           read_cr(3));
+    if (f->vector == X86_EXC_PF)
+        report_page_fault(f->error_code);
+    printk("FATAL: RIP=0x%016lx CS=0x%04lx RFLAGS=0x%08lx RSP=0x%016lx SS=0x%04lx\n", f->rip,
+           f->cs, f->rflags, f->rsp, f->ss);
+    /* RAX first, as the manuals list them. */
+    for (unsigned n = 0; n < 15; n++) {
+        unsigned i = 14 - n;
+        printk("%s%-3s=0x%016lx", n % 4 == 0 ? "FATAL: " : " ", gpr_names[i], gprs[i]);
+        if (n % 4 == 3 || n == 14)
+            printk("\n");
+    }
+    arch_poweroff(false);
+}
+
+void trap_dispatch(struct trap_frame *f)
+{
+    switch (f->vector) {
+    case X86_VECTOR_TIMER:
+        timer_handle_irq();
+        lapic_eoi();
+        return;
+    case X86_VECTOR_SPURIOUS:
+        return; /* SDM vol. 3A 11.9: no EOI for a spurious interrupt */
+    default:
+        report_fatal(f);
+    }
+}
+
+void arch_trigger_fault(void)
+{
+    /* Above the linear map (at most 64 TiB of RAM) nothing is mapped: a #PF on a read. */
+    volatile uint64_t *unmapped = (volatile uint64_t *)0xffffc00000000000ull;
+    (void)*unmapped;
+}

@@ -1,0 +1,18 @@
+/* QEMU `q35` (x86_64): the I/O ports and physical addresses Duet relies on. */
+#pragma once
+
+/* Legacy I/O ports. */
+#define PLAT_COM1_PORT 0x3f8              /* 16550 UART */
+#define PLAT_PIC1_PORT 0x20               /* 8259 master (command; data at +1) */
+#define PLAT_PIC2_PORT 0xa0               /* 8259 slave */
+#define PLAT_DEBUG_EXIT_PORT 0xf4         /* isa-debug-exit from qemu.args: status (v<<1)|1 */
+#define PLAT_PCI_CONFIG_ADDR 0xcf8        /* PCI configuration mechanism #1 */
+#define PLAT_PCI_CONFIG_DATA 0xcfc
+
+/* The ICH9 LPC bridge (bus 0, device 31, function 0) holds the ACPI PM I/O base. */
+#define PLAT_LPC_DEVFN ((31 << 3) | 0)
+
+/* Memory-mapped devices (physical addresses), each one 4 KiB page. */
+#define PLAT_IOAPIC_BASE 0xfec00000ull
+#define PLAT_HPET_BASE 0xfed00000ull
+#define PLAT_LAPIC_BASE 0xfee00000ull
