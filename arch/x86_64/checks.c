@@ -14,8 +14,8 @@ void arch_check_privilege(struct arch_check *c)
     bool lma = efer & EFER_LMA;
 
     c->ok = (cs & 3) == 0 && lma;
-    fmt_snprintf(c->what, sizeof(c->what), "running in ring %lu (CS=0x%02lx), long mode %s",
-                 cs & 3, cs, lma ? "active (EFER.LMA=1)" : "OFF");
+    fmt_snprintf(c->what, sizeof(c->what), "running in ring %lu (CS=0x%02lx), long mode %s", cs & 3,
+                 cs, lma ? "active (EFER.LMA=1)" : "OFF");
 }
 
 void arch_check_mmu(struct arch_check *c)

@@ -4,19 +4,19 @@
 #include <platform.h>
 
 /* 16550 registers, as offsets from the base port (PC16550D datasheet). */
-#define UART_THR 0                        /* transmit holding (DLAB=0) */
-#define UART_DLL 0                        /* divisor latch low (DLAB=1) */
-#define UART_IER 1                        /* interrupt enable (DLAB=0) */
-#define UART_DLM 1                        /* divisor latch high (DLAB=1) */
+#define UART_THR 0 /* transmit holding (DLAB=0) */
+#define UART_DLL 0 /* divisor latch low (DLAB=1) */
+#define UART_IER 1 /* interrupt enable (DLAB=0) */
+#define UART_DLM 1 /* divisor latch high (DLAB=1) */
 #define UART_FCR 2
 #define UART_LCR 3
 #define UART_MCR 4
 #define UART_LSR 5
-#define UART_FCR_ENABLE_CLEAR 0x07        /* FIFOs on, both cleared */
+#define UART_FCR_ENABLE_CLEAR 0x07 /* FIFOs on, both cleared */
 #define UART_LCR_8N1 0x03
 #define UART_LCR_DLAB 0x80
 #define UART_MCR_DTR_RTS 0x03
-#define UART_LSR_THRE 0x20                /* transmit holding register empty */
+#define UART_LSR_THRE 0x20 /* transmit holding register empty */
 #define UART_DIVISOR_115200 1
 
 static void uart_init(void)

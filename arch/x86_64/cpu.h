@@ -17,7 +17,7 @@
 #define KERNEL_VIRT_BASE 0xffffffff80000000ull
 #define PHYSMAP_BASE 0xffff800000000000ull
 #endif
-#define BOOT_MAP_SIZE 0x40000000            /* boot.S maps the first GiB */
+#define BOOT_MAP_SIZE 0x40000000 /* boot.S maps the first GiB */
 
 /* Segment selectors of the GDT (gdt.c). */
 #define KERNEL_CS 0x08
@@ -27,18 +27,18 @@
 #define TSS_SEL 0x28
 
 /* Interrupt vectors (0-31 are the CPU's exceptions). */
-#define X86_VECTOR_PIC_BASE 0x20          /* the 8259s, remapped and masked */
-#define X86_VECTOR_TIMER 0x40             /* LAPIC timer */
-#define X86_VECTOR_IOAPIC_BASE 0x50       /* IOAPIC inputs, masked until a driver owns one */
-#define X86_VECTOR_SPURIOUS 0xff          /* LAPIC spurious (SDM 11.9) */
-#define X86_IST_DOUBLE_FAULT 1            /* #DF runs on its own stack (TSS IST1) */
+#define X86_VECTOR_PIC_BASE 0x20    /* the 8259s, remapped and masked */
+#define X86_VECTOR_TIMER 0x40       /* LAPIC timer */
+#define X86_VECTOR_IOAPIC_BASE 0x50 /* IOAPIC inputs, masked until a driver owns one */
+#define X86_VECTOR_SPURIOUS 0xff    /* LAPIC spurious (SDM 11.9) */
+#define X86_IST_DOUBLE_FAULT 1      /* #DF runs on its own stack (TSS IST1) */
 
 /* Exception vectors the code names (SDM vol. 3A table 7-1). */
 #define X86_EXC_DF 8
 #define X86_EXC_PF 14
 
 #define CR0_PE BIT(0)
-#define CR0_WP BIT(16)                    /* ring 0 honours read-only pages */
+#define CR0_WP BIT(16) /* ring 0 honours read-only pages */
 #define CR0_NW BIT(29)
 #define CR0_CD BIT(30)
 #define CR0_PG BIT(31)
@@ -69,7 +69,8 @@ struct cpuid {
 static inline struct cpuid cpuid(uint32_t leaf, uint32_t subleaf)
 {
     struct cpuid r;
-    __asm__ volatile("cpuid" : "=a"(r.eax), "=b"(r.ebx), "=c"(r.ecx), "=d"(r.edx)
+    __asm__ volatile("cpuid"
+                     : "=a"(r.eax), "=b"(r.ebx), "=c"(r.ecx), "=d"(r.edx)
                      : "a"(leaf), "c"(subleaf));
     return r;
 }
@@ -92,6 +93,11 @@ struct descriptor_ptr {
     uint64_t base;
 } __attribute__((packed));
 
-#define read_cr(n) ({ uint64_t v_; __asm__ volatile("mov %%cr" #n ", %0" : "=r"(v_)); v_; })
+#define read_cr(n)                                                                                 \
+    ({                                                                                             \
+        uint64_t v_;                                                                               \
+        __asm__ volatile("mov %%cr" #n ", %0" : "=r"(v_));                                         \
+        v_;                                                                                        \
+    })
 #define write_cr(n, v) __asm__ volatile("mov %0, %%cr" #n ::"r"((uint64_t)(v)) : "memory")
 #endif

@@ -6,19 +6,20 @@
 /* Segment descriptor fields (SDM vol. 3A 3.4.5). In 64-bit mode base and limit are ignored
  * for code and data; the accessed bit is preset so the CPU never writes the table. */
 #define SEG_ACCESSED BIT(40)
-#define SEG_RW BIT(41)                    /* data: writable; code: readable */
+#define SEG_RW BIT(41) /* data: writable; code: readable */
 #define SEG_CODE BIT(43)
-#define SEG_S BIT(44)                     /* code or data, not a system descriptor */
+#define SEG_S BIT(44) /* code or data, not a system descriptor */
 #define SEG_DPL(n) ((uint64_t)(n) << 45)
 #define SEG_P BIT(47)
-#define SEG_L BIT(53)                     /* 64-bit code */
+#define SEG_L BIT(53) /* 64-bit code */
 #define SEG_DB BIT(54)
 #define SEG_G BIT(55)
 #define SEG_LIMIT_MAX (0xffffull | 0xfull << 48)
-#define SEG_CODE64(dpl) (SEG_LIMIT_MAX | SEG_ACCESSED | SEG_RW | SEG_CODE | SEG_S | \
-                         SEG_DPL(dpl) | SEG_P | SEG_L | SEG_G)
-#define SEG_DATA(dpl) (SEG_LIMIT_MAX | SEG_ACCESSED | SEG_RW | SEG_S | SEG_DPL(dpl) | SEG_P | \
-                       SEG_DB | SEG_G)
+#define SEG_CODE64(dpl)                                                                            \
+    (SEG_LIMIT_MAX | SEG_ACCESSED | SEG_RW | SEG_CODE | SEG_S | SEG_DPL(dpl) | SEG_P | SEG_L |     \
+     SEG_G)
+#define SEG_DATA(dpl)                                                                              \
+    (SEG_LIMIT_MAX | SEG_ACCESSED | SEG_RW | SEG_S | SEG_DPL(dpl) | SEG_P | SEG_DB | SEG_G)
 #define SEG_TYPE_TSS_AVAILABLE (0x9ull << 40)
 
 #define DF_STACK_SIZE 8192
@@ -54,12 +55,11 @@ static void set_tss_descriptor(void)
 {
     uint64_t base = (uint64_t)&tss, limit = sizeof(tss) - 1;
 
-    gdt[TSS_SEL / 8] = (limit & 0xffff) | (base & 0xffffff) << 16 | SEG_TYPE_TSS_AVAILABLE |
-                       SEG_P | ((limit >> 16) & 0xf) << 48 | ((base >> 24) & 0xff) << 56;
+    gdt[TSS_SEL / 8] = (limit & 0xffff) | (base & 0xffffff) << 16 | SEG_TYPE_TSS_AVAILABLE | SEG_P |
+                       ((limit >> 16) & 0xf) << 48 | ((base >> 24) & 0xff) << 56;
     gdt[TSS_SEL / 8 + 1] = base >> 32;
 }
 
-/* The stack the CPU switches to when an interrupt arrives from ring 3. */
 void x86_tss_set_rsp0(uint64_t rsp0)
 {
     tss.rsp[0] = rsp0;

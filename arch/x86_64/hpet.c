@@ -1,6 +1,5 @@
 /* The HPET's main counter (IA-PC HPET spec 1.0a, 2.3): the free-running counter, and the
  * reference the LAPIC timer is calibrated against. */
-#include "cpu.h"
 #include "intc.h"
 #include <arch.h>
 #include <hv/error.h>
@@ -9,12 +8,12 @@
 
 #define HPET_GCAP_ID 0x000
 #define HPET_GCAP_COUNT_SIZE_CAP (1u << 13) /* the main counter is 64 bits wide */
-#define HPET_GCAP_PERIOD 0x004            /* COUNTER_CLK_PERIOD: femtoseconds per tick */
+#define HPET_GCAP_PERIOD 0x004              /* COUNTER_CLK_PERIOD: femtoseconds per tick */
 #define HPET_GEN_CONF 0x010
 #define HPET_CONF_ENABLE (1u << 0)
 #define HPET_CONF_LEG_RT (1u << 1)
 #define HPET_MAIN_COUNTER 0x0f0
-#define HPET_MAX_PERIOD_FS 100000000u     /* spec 2.3.4: at most 100 ns */
+#define HPET_MAX_PERIOD_FS 100000000u /* spec 2.3.4: at most 100 ns */
 #define FS_PER_SECOND 1000000000000000ull
 
 static uint64_t frequency;

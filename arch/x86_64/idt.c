@@ -2,7 +2,7 @@
 #include "cpu.h"
 #include "trap.h"
 
-#define GATE_TYPE_INTERRUPT 0xe           /* IF cleared on entry: handlers are not reentered */
+#define GATE_TYPE_INTERRUPT 0xe /* IF cleared on entry: handlers are not reentered */
 #define GATE_P 0x80
 
 /* SDM vol. 3A figure 7-8. */

@@ -20,9 +20,9 @@
 #define LAPIC_SVR_ENABLE (1u << 8)
 #define LAPIC_LVT_MASKED (1u << 16)
 #define LAPIC_LVT_TIMER_PERIODIC (1u << 17)
-#define LAPIC_TIMER_DIVIDE_16 0x3        /* SDM vol. 3A figure 11-10 */
+#define LAPIC_TIMER_DIVIDE_16 0x3 /* SDM vol. 3A figure 11-10 */
 
-#define CALIBRATION_HZ 50                 /* measure over 1/50 s */
+#define CALIBRATION_HZ 50 /* measure over 1/50 s */
 
 static volatile uint32_t *lapic_reg(unsigned off)
 {

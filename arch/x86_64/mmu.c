@@ -93,9 +93,9 @@ static int map_kernel_image(void)
         {__rodata_end, __kernel_end, PT_READ | PT_WRITE},
     };
     for (unsigned i = 0; i < ARRAY_SIZE(sections); i++) {
-        int r = pt_map(&kernel_pt, (uint64_t)sections[i].start,
-                       arch_virt_to_phys(sections[i].start),
-                       (uint64_t)(sections[i].end - sections[i].start), sections[i].flags);
+        int r =
+            pt_map(&kernel_pt, (uint64_t)sections[i].start, arch_virt_to_phys(sections[i].start),
+                   (uint64_t)(sections[i].end - sections[i].start), sections[i].flags);
         if (r)
             return r;
     }

@@ -8,8 +8,8 @@
 /* The part of struct multiboot_info the kernel reads (spec 3.3), as byte offsets: the
  * structure is read through the reader, never overlaid on memory. */
 #define INFO_FLAGS 0
-#define INFO_MEM_LOWER 4                  /* KiB from 0 */
-#define INFO_MEM_UPPER 8                  /* KiB from 1 MiB */
+#define INFO_MEM_LOWER 4 /* KiB from 0 */
+#define INFO_MEM_UPPER 8 /* KiB from 1 MiB */
 #define INFO_CMDLINE 16
 #define INFO_MMAP_LENGTH 44
 #define INFO_MMAP_ADDR 48
@@ -70,8 +70,7 @@ static int read_mmap(const struct multiboot_reader *rd, uint64_t addr, uint32_t 
     return HV_OK;
 }
 
-int multiboot_read_memory(const struct multiboot_reader *rd, uint64_t info_pa,
-                          struct boot_info *bi)
+int multiboot_read_memory(const struct multiboot_reader *rd, uint64_t info_pa, struct boot_info *bi)
 {
     uint8_t info[INFO_SIZE];
     struct boot_info out = *bi;
@@ -92,6 +91,8 @@ int multiboot_read_memory(const struct multiboot_reader *rd, uint64_t info_pa,
     }
     if (r)
         return r;
+    if (out.nram == bi->nram)
+        return HV_ENOENT; /* no usable RAM at all */
     *bi = out;
     return HV_OK;
 }

@@ -2,17 +2,17 @@
  * (Multiboot spec 0.6.96, 3.3): RAM from its memory map, the command line. */
 #pragma once
 
-#include <kernel/types.h>
 #include <kernel/boot_info.h>
+#include <kernel/types.h>
 
 #define MULTIBOOT_BOOTLOADER_MAGIC 0x2badb002u /* in EAX at entry */
 
 /* Info flags: which fields are valid. */
-#define MULTIBOOT_INFO_MEMORY (1u << 0)   /* mem_lower, mem_upper */
+#define MULTIBOOT_INFO_MEMORY (1u << 0) /* mem_lower, mem_upper */
 #define MULTIBOOT_INFO_CMDLINE (1u << 2)
-#define MULTIBOOT_INFO_MEM_MAP (1u << 6)  /* mmap_length, mmap_addr */
+#define MULTIBOOT_INFO_MEM_MAP (1u << 6) /* mmap_length, mmap_addr */
 
-#define MULTIBOOT_MEMORY_AVAILABLE 1      /* memory map entry type of usable RAM */
+#define MULTIBOOT_MEMORY_AVAILABLE 1 /* memory map entry type of usable RAM */
 
 /* Reads physical memory the loader described: copies exactly len bytes from pa to dst, or
  * returns false (copying nothing) when any of them is not readable. Every byte the parser
@@ -26,7 +26,7 @@ struct multiboot_reader {
  * trimmed to whole 4 KiB pages, to bi. All or nothing: HV_EFORMAT when the info or the map is
  * unreadable or malformed (an entry shorter than its fields, a map whose length does not end
  * on an entry, a range that wraps around), HV_ETRUNC when bi has no room for every region,
- * HV_ENOENT when the info has no memory information; bi is then unchanged. */
+ * HV_ENOENT when the info names no usable RAM; bi is then unchanged. */
 int multiboot_read_memory(const struct multiboot_reader *rd, uint64_t info_pa,
                           struct boot_info *bi);
 

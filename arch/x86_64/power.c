@@ -8,7 +8,7 @@
 
 /* PCI configuration mechanism #1 (PCI Local Bus spec 3.0, 3.2.2.3.2): bus 0 only. */
 #define PCI_CONFIG_ENABLE (1u << 31)
-#define PCI_CONFIG_ADDRESS(devfn, reg) (PCI_CONFIG_ENABLE | (devfn) << 8 | ((reg) & 0xfc))
+#define PCI_CONFIG_ADDRESS(devfn, reg) (PCI_CONFIG_ENABLE | (devfn) << 8 | ((reg)&0xfc))
 
 /* ICH9 LPC bridge configuration (ICH9 datasheet 13.1): the ACPI I/O base and its enable. */
 #define ICH9_LPC_PMBASE 0x40
@@ -28,7 +28,7 @@
 #define ACPI_PM_TMR_HZ 3579545u
 #define ACPI_PM_TMR_MASK 0xffffffu
 
-#define DEBUG_EXIT_FAILURE 1              /* QEMU exits with (1 << 1) | 1 = 3 */
+#define DEBUG_EXIT_FAILURE 1 /* QEMU exits with (1 << 1) | 1 = 3 */
 
 static uint32_t pci_config_read(unsigned devfn, unsigned reg)
 {

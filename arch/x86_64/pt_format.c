@@ -5,12 +5,12 @@
 #define BIT64(n) (1ull << (n))
 #define PTE_P BIT64(0)
 #define PTE_RW BIT64(1)
-#define PTE_US BIT64(2)                   /* ring 3 may access */
+#define PTE_US BIT64(2) /* ring 3 may access */
 #define PTE_PWT BIT64(3)
-#define PTE_PCD BIT64(4)                  /* with PWT: uncacheable (PAT entry 3 at reset) */
-#define PTE_PS BIT64(7)                   /* in a PDPTE or PDE: maps a 1 GiB / 2 MiB page */
-#define PTE_G BIT64(8)                    /* global: kept in the TLB across CR3 loads */
-#define PTE_NX BIT64(63)                  /* needs EFER.NXE */
+#define PTE_PCD BIT64(4) /* with PWT: uncacheable (PAT entry 3 at reset) */
+#define PTE_PS BIT64(7)  /* in a PDPTE or PDE: maps a 1 GiB / 2 MiB page */
+#define PTE_G BIT64(8)   /* global: kept in the TLB across CR3 loads */
+#define PTE_NX BIT64(63) /* needs EFER.NXE */
 #define PTE_ADDR_MASK 0x000ffffffffff000ull
 
 static uint64_t paging_leaf_bits(unsigned flags, bool block)
@@ -32,7 +32,10 @@ static uint64_t paging_leaf_bits(unsigned flags, bool block)
 const struct pt_format x86_64_paging_format = {
     .name = "x86_64-paging",
     .levels = 4,
-    .va_bits = 48,
+    /* 48 bits are translated, but canonical addresses (SDM vol. 1 3.3.7.1) copy bit 47 into
+     * bits 63:48: each half has 47 bits, and the builder must refuse 0x0000_8000_0000_0000,
+     * which would otherwise land in the kernel's PML4 slot 256. */
+    .va_bits = 47,
     /* qemu64 has no 1 GiB pages (CPUID 80000001h EDX.Page1GB): 2 MiB blocks at most. */
     .min_block_level = 2,
     .valid_bit = PTE_P,

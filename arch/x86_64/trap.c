@@ -1,7 +1,8 @@
 /* x86_64 trap dispatch: the timer and spurious vectors go to the LAPIC code; any kernel
  * exception is fatal and reported with everything needed to find it. */
-#include "cpu.h"
 #include "trap.h"
+#include "cpu.h"
+#include "intc.h"
 #include <arch.h>
 #include <kernel/printk.h>
 
@@ -14,38 +15,55 @@
 
 /* SDM vol. 3A table 7-1; AMD APM vol. 2 8.2 for #HV, #VC and #SX. */
 static const char *const exception_names[32] = {
-    "#DE divide error",        "#DB debug",
-    "NMI",                     "#BP breakpoint",
-    "#OF overflow",            "#BR bound range exceeded",
-    "#UD invalid opcode",      "#NM device not available",
-    "#DF double fault",        "coprocessor segment overrun",
-    "#TS invalid TSS",         "#NP segment not present",
-    "#SS stack-segment fault", "#GP general protection",
-    "#PF page fault",          "reserved",
-    "#MF x87 floating-point",  "#AC alignment check",
-    "#MC machine check",       "#XM SIMD floating-point",
-    "#VE virtualization",      "#CP control protection",
-    "reserved",                "reserved",
-    "reserved",                "reserved",
-    "reserved",                "reserved",
-    "#HV hypervisor injection", "#VC VMM communication",
-    "#SX security",            "reserved",
+    [0] = "#DE divide error",
+    [1] = "#DB debug",
+    [2] = "NMI",
+    [3] = "#BP breakpoint",
+    [4] = "#OF overflow",
+    [5] = "#BR bound range exceeded",
+    [6] = "#UD invalid opcode",
+    [7] = "#NM device not available",
+    [8] = "#DF double fault",
+    [9] = "coprocessor segment overrun",
+    [10] = "#TS invalid TSS",
+    [11] = "#NP segment not present",
+    [12] = "#SS stack-segment fault",
+    [13] = "#GP general protection",
+    [14] = "#PF page fault",
+    [15] = "reserved",
+    [16] = "#MF x87 floating-point",
+    [17] = "#AC alignment check",
+    [18] = "#MC machine check",
+    [19] = "#XM SIMD floating-point",
+    [20] = "#VE virtualization",
+    [21] = "#CP control protection",
+    [22] = "reserved",
+    [23] = "reserved",
+    [24] = "reserved",
+    [25] = "reserved",
+    [26] = "reserved",
+    [27] = "reserved",
+    [28] = "#HV hypervisor injection",
+    [29] = "#VC VMM communication",
+    [30] = "#SX security",
+    [31] = "reserved",
 };
 
 static void report_page_fault(uint64_t error)
 {
     printk("FATAL: page fault: %s %s in %s mode%s\n",
            error & PF_P ? "protection violation on" : "not-present page on",
-           error & PF_ID ? "instruction fetch" : error & PF_WR ? "write" : "read",
+           error & PF_ID   ? "instruction fetch"
+           : error & PF_WR ? "write"
+                           : "read",
            error & PF_US ? "user" : "supervisor",
            error & PF_RSVD ? ", reserved bit set in a table entry" : "");
 }
 
 static _Noreturn void report_fatal(const struct trap_frame *f)
 {
-    static const char *const gpr_names[15] = {"R15", "R14", "R13", "R12", "R11",
-                                               "R10", "R9",  "R8",  "RBP", "RDI",
-                                               "RSI", "RDX", "RCX", "RBX", "RAX"};
+    static const char *const gpr_names[15] = {"R15", "R14", "R13", "R12", "R11", "R10", "R9", "R8",
+                                              "RBP", "RDI", "RSI", "RDX", "RCX", "RBX", "RAX"};
     const uint64_t *gprs = &f->r15;
 
     printk("FATAL: kernel exception: vector %lu %s\n", f->vector,
@@ -54,8 +72,8 @@ static _Noreturn void report_fatal(const struct trap_frame *f)
            read_cr(3));
     if (f->vector == X86_EXC_PF)
         report_page_fault(f->error_code);
-    printk("FATAL: RIP=0x%016lx CS=0x%04lx RFLAGS=0x%08lx RSP=0x%016lx SS=0x%04lx\n", f->rip,
-           f->cs, f->rflags, f->rsp, f->ss);
+    printk("FATAL: RIP=0x%016lx CS=0x%04lx RFLAGS=0x%08lx RSP=0x%016lx SS=0x%04lx\n", f->rip, f->cs,
+           f->rflags, f->rsp, f->ss);
     /* RAX first, as the manuals list them. */
     for (unsigned n = 0; n < 15; n++) {
         unsigned i = 14 - n;

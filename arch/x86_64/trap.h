@@ -21,7 +21,10 @@ extern const uint64_t x86_exception_stubs[32];
 void x86_timer_stub(void);
 void x86_spurious_stub(void);
 
+/* Called by boot.S before kernel_main, so exceptions are reported from the first line of C. */
 void gdt_init(void);
 void idt_init(void);
-void lapic_eoi(void);
+/* The stack the CPU switches to when an interrupt or exception arrives from ring 3. */
+void x86_tss_set_rsp0(uint64_t rsp0);
+
 void timer_handle_irq(void);

@@ -8,7 +8,6 @@
 
 /* Every frame has an error-code slot, so the CPU's part sits at one offset. */
 .macro stub vector, error_code
-    .balign 16
     .if !\error_code
     pushq   $0
     .endif
@@ -17,24 +16,26 @@
 .endm
 
     .text
-    .balign 16
-    .global x86_exception_stub_0
-x86_exception_stub_0:
     .irp v, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
+    .balign 16
+exception_stub_\v:
     stub    \v, HAS_ERROR_CODE(\v)
     .endr
 
+    .balign 16
     .global x86_timer_stub
 x86_timer_stub:
     stub    X86_VECTOR_TIMER, 0
 
+    .balign 16
     .global x86_spurious_stub
 x86_spurious_stub:
     stub    X86_VECTOR_SPURIOUS, 0
 
 trap_entry:
-    /* The push order is struct trap_frame (trap.h) read backwards. 16+5 words are already on
-     * the stack, which the CPU aligned to 16 bytes; 15 more keep it so for the call. */
+    /* The push order is struct trap_frame (trap.h) read backwards. The CPU aligned RSP to
+     * 16 bytes before its 5 words; with the error code, the vector and these 15 the frame
+     * is 22 words, so the call below sees an aligned stack as the ABI requires. */
     push    %rax
     push    %rbx
     push    %rcx
@@ -77,5 +78,5 @@ trap_entry:
     .global x86_exception_stubs
 x86_exception_stubs:
     .irp v, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
-    .quad   x86_exception_stub_0 + 16 * \v
+    .quad   exception_stub_\v
     .endr

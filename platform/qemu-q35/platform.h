@@ -2,11 +2,11 @@
 #pragma once
 
 /* Legacy I/O ports. */
-#define PLAT_COM1_PORT 0x3f8              /* 16550 UART */
-#define PLAT_PIC1_PORT 0x20               /* 8259 master (command; data at +1) */
-#define PLAT_PIC2_PORT 0xa0               /* 8259 slave */
-#define PLAT_DEBUG_EXIT_PORT 0xf4         /* isa-debug-exit from qemu.args: status (v<<1)|1 */
-#define PLAT_PCI_CONFIG_ADDR 0xcf8        /* PCI configuration mechanism #1 */
+#define PLAT_COM1_PORT 0x3f8       /* 16550 UART */
+#define PLAT_PIC1_PORT 0x20        /* 8259 master (command; data at +1) */
+#define PLAT_PIC2_PORT 0xa0        /* 8259 slave */
+#define PLAT_DEBUG_EXIT_PORT 0xf4  /* isa-debug-exit from qemu.args: status (v<<1)|1 */
+#define PLAT_PCI_CONFIG_ADDR 0xcf8 /* PCI configuration mechanism #1 */
 #define PLAT_PCI_CONFIG_DATA 0xcfc
 
 /* The ICH9 LPC bridge (bus 0, device 31, function 0) holds the ACPI PM I/O base. */
