@@ -5,7 +5,7 @@
 #include <stddef.h>
 
 static const char *const fault_names[VIRTIO_FAULT_KINDS] = {
-    [VIRTIO_FAULT_AVAIL_IDX_JUMP] = "avail idx moved by more than the queue size",
+    [VIRTIO_FAULT_AVAIL_IDX_JUMP] = "avail idx: more chains outstanding than the queue size",
     [VIRTIO_FAULT_HEAD_INDEX] = "avail ring entry >= queue size",
     [VIRTIO_FAULT_DESC_INDEX] = "descriptor next out of range",
     [VIRTIO_FAULT_CHAIN_LOOP] = "descriptor chain loops",

@@ -221,14 +221,17 @@ enum virtq_setup_result virtq_init(struct virtq *vq, const struct virtq_config *
 }
 
 /*
- * How many entries the driver has made available. More than the queue size can only
- * mean a corrupt or hostile idx, and there is no way to tell which entries are real.
+ * How many entries the driver has made available. Every outstanding chain (made
+ * available, not yet in the used ring) holds at least one of the queue's descriptors, so
+ * more than the queue size outstanding means a corrupt idx or descriptors handed over
+ * twice; either way there is no telling which entries are real.
  */
 static bool avail_pending(struct virtq *vq, uint16_t *pending)
 {
     uint16_t avail_idx = ring_load16_acquire(vq->avail + AVAIL_IDX);
+    uint16_t outstanding = (uint16_t)(avail_idx - vq->used_idx);
     *pending = (uint16_t)(avail_idx - vq->last_avail_idx);
-    if (*pending > vq->size) {
+    if (outstanding > vq->size || *pending > outstanding) {
         queue_break(vq, VIRTIO_FAULT_AVAIL_IDX_JUMP);
         return false;
     }
@@ -274,11 +277,11 @@ enum virtq_pop_result virtq_pop(struct virtq *vq, struct virtq_req *req)
         return VIRTQ_POP_BROKEN;
 
     uint16_t head = ring_load16(avail_ring_entry(vq, vq->last_avail_idx));
-    vq->last_avail_idx++;
     if (head >= vq->size) {
         queue_break(vq, VIRTIO_FAULT_HEAD_INDEX);
         return VIRTQ_POP_BROKEN;
     }
+    vq->last_avail_idx++;
     req_clear(req, head, vq->epoch);
     struct chain_walk walk = {.vq = vq, .req = req};
     enum virtio_fault f = walk_chain(&walk, head);

@@ -610,6 +610,41 @@ START_TEST(avail_idx_backwards_needs_reset)
 }
 END_TEST
 
+START_TEST(more_chains_outstanding_than_queue_size_needs_reset)
+{
+    /* Two chains in flight on a queue of two: a third can only reuse a busy descriptor. */
+    setup_queue(2, F_V1);
+    guest_desc(&g, GUEST_DESC, 0, GUEST_DATA, 4, 0, 0);
+    guest_avail(&g, 0);
+    guest_avail(&g, 0);
+    ck_assert_int_eq(virtq_pop(&vq, &req), VIRTQ_POP_REQUEST);
+    ck_assert_int_eq(virtq_pop(&vq, &req), VIRTQ_POP_REQUEST);
+    guest_avail(&g, 0);
+    ck_assert_int_eq(virtq_pop(&vq, &req), VIRTQ_POP_BROKEN);
+    ck_assert_uint_eq(flog.faults.count[VIRTIO_FAULT_AVAIL_IDX_JUMP], 1);
+    ck_assert_uint_eq(flog.resets, 1);
+    ck_assert_uint_eq(vq.inflight, 2);
+    teardown();
+}
+END_TEST
+
+START_TEST(avail_idx_moving_back_under_in_flight_needs_reset)
+{
+    setup_queue(8, F_V1);
+    guest_desc(&g, GUEST_DESC, 0, GUEST_DATA, 4, 0, 0);
+    guest_avail(&g, 0);
+    guest_avail(&g, 0);
+    ck_assert_int_eq(virtq_pop(&vq, &req), VIRTQ_POP_REQUEST);
+    ck_assert_int_eq(virtq_pop(&vq, &req), VIRTQ_POP_REQUEST);
+    ck_assert_int_eq(virtq_push(&vq, &req, 0), VIRTQ_PUSH_OK);
+    guest_set_avail_idx(&g, 1); /* below the 2 already taken */
+    ck_assert_int_eq(virtq_pop(&vq, &req), VIRTQ_POP_BROKEN);
+    ck_assert_uint_eq(flog.faults.count[VIRTIO_FAULT_AVAIL_IDX_JUMP], 1);
+    ck_assert_uint_eq(fault_total(&flog), 1);
+    teardown();
+}
+END_TEST
+
 START_TEST(avail_idx_of_exactly_queue_size_is_fine)
 {
     setup_queue(8, F_V1);
@@ -869,6 +904,8 @@ static Suite *virtqueue_suite(void)
     tcase_add_test(hostile, avail_idx_jump_needs_reset);
     tcase_add_test(hostile, avail_idx_backwards_needs_reset);
     tcase_add_test(hostile, avail_idx_of_exactly_queue_size_is_fine);
+    tcase_add_test(hostile, more_chains_outstanding_than_queue_size_needs_reset);
+    tcase_add_test(hostile, avail_idx_moving_back_under_in_flight_needs_reset);
     tcase_add_test(hostile, head_beyond_queue_needs_reset);
     tcase_add_test(hostile, reinit_recovers_a_broken_queue);
     tcase_add_test(hostile, log_lines_are_rate_limited_counts_are_not);

@@ -12,7 +12,7 @@
  */
 enum virtio_fault {
     /* Split virtqueue (§2.7). */
-    VIRTIO_FAULT_AVAIL_IDX_JUMP,        /* reset: avail idx moved by more than the queue size */
+    VIRTIO_FAULT_AVAIL_IDX_JUMP,        /* reset: more than queue-size chains outstanding */
     VIRTIO_FAULT_HEAD_INDEX,            /* reset: avail ring names a descriptor >= queue size */
     VIRTIO_FAULT_DESC_INDEX,            /* drop: next >= queue size (or >= indirect table size) */
     VIRTIO_FAULT_CHAIN_LOOP,            /* drop: a chain revisits a descriptor */
