@@ -1,5 +1,4 @@
-/* Loads and stores on memory shared with a guest: byte order, single reads, and the barriers §2.7
- * asks for. */
+/* Accesses to guest-shared rings: byte order, single reads, and the barriers §2.7 asks for. */
 #pragma once
 
 #include <stdint.h>

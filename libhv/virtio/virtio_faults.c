@@ -1,5 +1,4 @@
-/* Counting and rate-limited logging of driver mistakes, shared by the virtqueue and the transport.
- */
+/* Counting and rate-limited logging of driver mistakes, for the virtqueue and the transport. */
 #include <hv/virtio/virtio_faults.h>
 
 #include <stddef.h>

@@ -1,5 +1,4 @@
-/* Translation of guest-physical buffers into the server's own mappings, refusing anything outside
- * them. */
+/* Translation of guest-physical buffers into the server's mappings, refusing all else. */
 #include <hv/virtio/virtio_mem.h>
 
 #include <stdbool.h>

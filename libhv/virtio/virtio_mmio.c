@@ -1,5 +1,4 @@
-/* virtio-mmio version 2 transport: the register file, the device status state machine and
- * interrupts. */
+/* virtio-mmio version 2: the register file, the device status state machine, interrupts. */
 #include <hv/virtio/virtio_mmio.h>
 #include <hv/virtio/virtio_spec.h>
 
@@ -120,6 +119,9 @@ static void status_set_bit(struct virtio_mmio *dev, uint32_t bit)
         return;
     }
     dev->status |= bit;
+    /* §2.1.2: a driver going live on a device that already needs a reset is told at once. */
+    if (bit == VIRTIO_STATUS_DRIVER_OK && status_has(dev, VIRTIO_STATUS_DEVICE_NEEDS_RESET))
+        raise_interrupt(dev, VIRTIO_MMIO_INT_CONFIG);
 }
 
 static void write_status(struct virtio_mmio *dev, uint32_t value)

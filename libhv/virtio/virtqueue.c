@@ -1,5 +1,4 @@
-/* Device side of the split virtqueue: popping descriptor chains, pushing used entries, notification
- * suppression. */
+/* Device side of the split virtqueue: pop chains, push used entries, suppress notifications. */
 #include <hv/virtio/virtio_spec.h>
 #include <hv/virtio/virtqueue.h>
 

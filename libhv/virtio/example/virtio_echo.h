@@ -1,5 +1,4 @@
-/* The smallest useful device model on hv_virtio: echoes each request's readable bytes into its
- * writable ones. */
+/* The smallest device model on hv_virtio: echoes readable bytes into writable ones. */
 #pragma once
 
 #include <hv/virtio/virtio_mmio.h>

@@ -1,5 +1,4 @@
-/* libFuzzer target for the virtio-mmio transport: a stream of register accesses, notifies, resets
- * and guest memory writes. */
+/* libFuzzer target for virtio-mmio: register accesses, notifies, resets, guest writes. */
 #include <hv/virtio/virtio_mmio.h>
 #include <hv/virtio/virtio_spec.h>
 #include <stdbool.h>

@@ -1,5 +1,4 @@
-/* libFuzzer target for the device-side split virtqueue: queue size, rings, descriptors and memory
- * layout from the input. */
+/* libFuzzer target for the split virtqueue: sizes, rings, descriptors, memory from the input. */
 #include <hv/virtio/virtio_spec.h>
 #include <hv/virtio/virtqueue.h>
 #include <stdbool.h>

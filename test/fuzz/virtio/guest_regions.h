@@ -1,5 +1,4 @@
-/* Guest memory for the virtio fuzzers: regions each in their own exact-size heap block, so ASan
- * sees any overrun. */
+/* Guest memory for the virtio fuzzers: one exact-size heap block per region, for ASan. */
 #pragma once
 
 #include <hv/virtio/virtio_mem.h>

@@ -1,5 +1,4 @@
-/* A fake guest driver for the virtio unit tests: RAM, a split virtqueue laid out in it, and a fault
- * recorder. */
+/* A fake guest driver for the virtio unit tests: RAM, a virtqueue in it, a fault recorder. */
 #pragma once
 
 #include <hv/virtio/virtio_faults.h>

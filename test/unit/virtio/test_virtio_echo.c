@@ -1,5 +1,4 @@
-/* Unit tests for the example echo device of docs/virtio.md, driven end to end through virtio-mmio
- * registers. */
+/* Unit tests for the example echo device, driven end to end through virtio-mmio registers. */
 #include "check_run.h"
 #include "guest_sim.h"
 #include "virtio_echo.h"

@@ -1,5 +1,4 @@
-/* Unit tests for the device-side split virtqueue: well-formed chains, every hostile-driver case,
- * notification. */
+/* Unit tests for the device-side split virtqueue: chains, every hostile case, notification. */
 #include "check_run.h"
 #include "guest_sim.h"
 

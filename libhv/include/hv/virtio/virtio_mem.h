@@ -1,5 +1,4 @@
-/* The guest memory a device server may touch: guest-physical ranges and where they are mapped
- * locally. */
+/* The guest memory a device server may touch, and translation of guest addresses into it. */
 #pragma once
 
 #include <stddef.h>

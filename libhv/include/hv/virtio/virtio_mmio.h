@@ -1,5 +1,4 @@
-/* The virtio-mmio transport, version 2 (§4.2.2): a guest's register accesses in, device model calls
- * out. */
+/* The virtio-mmio transport, version 2 (§4.2.2): guest register accesses in, model calls out. */
 #pragma once
 
 #include <stdbool.h>

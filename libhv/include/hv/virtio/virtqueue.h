@@ -85,7 +85,11 @@ enum virtq_poll_result {
     VIRTQ_POLL_BROKEN = -2,
 };
 
-/* The queue starts not ready; every call but virtq_init is then a no-op or an error. */
+/*
+ * Stops the queue: every call but virtq_init is then a no-op or an error. Start from a
+ * zeroed struct virtq; its epoch carries over, so requests popped before are recognised
+ * as stale.
+ */
 void virtq_reset(struct virtq *vq);
 
 /*
