@@ -11,4 +11,9 @@ enum hv_error {
     HV_EFORMAT = 6,  /* a structure read from outside (device tree, image) is malformed */
     HV_ENOENT = 7,   /* the thing looked up is not there */
     HV_ETRUNC = 8,   /* a result did not fit the space given for it */
+    HV_ENOSYS = 9,   /* no such system call */
+    HV_ETYPE = 10,   /* the capability is not of the type the operation needs */
+    HV_EPERM = 11,   /* the capability lacks a right the operation needs */
+    HV_EBUSY = 12,   /* the object is in a state that forbids the operation now */
+    HV_ECANCELED = 13, /* the IPC partner or the object waited on went away */
 };

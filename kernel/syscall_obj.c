@@ -1,0 +1,209 @@
+/* Decoders of the object-management system calls: retype, map/unmap, capability copy,
+ * delete and revoke, thread control and interrupt handlers. */
+#include <hv/error.h>
+#include <kernel/cnode.h>
+#include <kernel/irq.h>
+#include <kernel/sched.h>
+#include <kernel/syscall.h>
+#include <kernel/untyped.h>
+#include <kernel/vspace.h>
+
+/* R0 untyped, R1 type, R2 size_bits, R3 dest cnode, R4 dest index, R5 count. */
+int sys_retype(struct thread *t)
+{
+    struct cap_slot *ut, *dest[SYS_RETYPE_MAX_COUNT];
+    uint64_t type = sys_arg(t, 1), size_bits = sys_arg(t, 2), count = sys_arg(t, 5);
+    int r = sys_lookup(t, sys_arg(t, 0), HV_OBJ_UNTYPED, HV_RIGHT_WRITE, &ut);
+    if (r)
+        return r;
+    if (type >= HV_OBJ_TYPE_COUNT || size_bits > 63 ||
+        !untyped_object_bits((unsigned)type, (unsigned)size_bits))
+        return HV_EINVAL;
+    if (count == 0 || count > SYS_RETYPE_MAX_COUNT)
+        return HV_ERANGE;
+    r = sys_lookup_dest(t, sys_arg(t, 3), sys_arg(t, 4), count, dest);
+    if (r)
+        return r;
+    return untyped_retype(ut, (unsigned)type, (unsigned)size_bits, dest, (unsigned)count);
+}
+
+/* R0 frame, R1 vspace, R2 vaddr, R3 HV_MAP_* flags. */
+int sys_map(struct thread *t)
+{
+    struct cap_slot *frame, *vs;
+    uint64_t va = sys_arg(t, 2), flags = sys_arg(t, 3);
+    int r = sys_lookup(t, sys_arg(t, 0), HV_OBJ_FRAME, HV_RIGHT_READ, &frame);
+    if (!r)
+        r = sys_lookup(t, sys_arg(t, 1), HV_OBJ_VSPACE, HV_RIGHT_WRITE, &vs);
+    if (r)
+        return r;
+    unsigned all = HV_MAP_READ | HV_MAP_WRITE | HV_MAP_EXEC | HV_MAP_DEVICE;
+    if (!(flags & HV_MAP_READ) || (flags & ~(uint64_t)all))
+        return HV_EINVAL;
+    if ((flags & HV_MAP_WRITE) && !(frame->rights & HV_RIGHT_WRITE))
+        return HV_EPERM;
+    uint64_t size = 1ull << frame->size_bits;
+    if (va & (size - 1))
+        return HV_EALIGN;
+    if (va >= vspace_user_top() || size > vspace_user_top() - va)
+        return HV_ERANGE;
+    if (frame->map_vs)
+        return HV_EBUSY; /* one mapping per cap: copy the cap to map the frame again */
+    return vspace_map(cap_ptr(vs), frame, va, (unsigned)flags);
+}
+
+/* R0 frame. */
+int sys_unmap(struct thread *t)
+{
+    struct cap_slot *frame;
+    int r = sys_lookup(t, sys_arg(t, 0), HV_OBJ_FRAME, 0, &frame);
+    if (r)
+        return r;
+    if (!frame->map_vs)
+        return HV_ENOENT;
+    vspace_unmap(frame);
+    return HV_OK;
+}
+
+/* R0 source, R1 dest cnode, R2 dest index, R3 rights mask, R4 badge (0: keep). */
+int sys_cap_copy(struct thread *t)
+{
+    struct cap_slot *src, *dest;
+    uint64_t rights = sys_arg(t, 3), badge = sys_arg(t, 4);
+    int r = sys_lookup(t, sys_arg(t, 0), HV_OBJ_NONE, 0, &src);
+    if (r)
+        return r;
+    if (rights & ~(uint64_t)HV_RIGHTS_ALL)
+        return HV_EINVAL;
+    r = cap_check_derive(src, badge != 0, badge);
+    if (!r)
+        r = sys_lookup_dest(t, sys_arg(t, 1), sys_arg(t, 2), 1, &dest);
+    if (r)
+        return r;
+    cap_derive(dest, src, (unsigned)rights, badge != 0, badge);
+    return HV_OK;
+}
+
+/* R0 slot. */
+int sys_cap_delete(struct thread *t)
+{
+    struct cap_slot *s;
+    int r = sys_lookup(t, sys_arg(t, 0), HV_OBJ_NONE, 0, &s);
+    if (r)
+        return r;
+    cap_delete(s);
+    return HV_OK;
+}
+
+/* R0 slot. */
+int sys_cap_revoke(struct thread *t)
+{
+    struct cap_slot *s;
+    int r = sys_lookup(t, sys_arg(t, 0), HV_OBJ_NONE, 0, &s);
+    if (r)
+        return r;
+    cap_revoke(s);
+    return HV_OK;
+}
+
+/* R0 thread, R1 cnode, R2 vspace, R3 fault endpoint (0: none), R4 priority,
+ * R5 budget | period << 32 (ticks), R6 pc, R7 sp. */
+int sys_thread_configure(struct thread *t)
+{
+    struct cap_slot *th, *cn, *vs, *fault = NULL;
+    uint64_t prio = sys_arg(t, 4), sched = sys_arg(t, 5), pc = sys_arg(t, 6), sp = sys_arg(t, 7);
+    uint64_t budget = sched & 0xffffffffu, period = sched >> 32;
+    int r = sys_lookup(t, sys_arg(t, 0), HV_OBJ_THREAD, HV_RIGHT_WRITE, &th);
+    if (!r)
+        r = sys_lookup(t, sys_arg(t, 1), HV_OBJ_CNODE, 0, &cn);
+    if (!r)
+        r = sys_lookup(t, sys_arg(t, 2), HV_OBJ_VSPACE, 0, &vs);
+    if (!r && sys_arg(t, 3))
+        r = sys_lookup(t, sys_arg(t, 3), HV_OBJ_ENDPOINT, HV_RIGHT_WRITE, &fault);
+    if (r)
+        return r;
+    /* A thread can't hand out more priority than it has itself. */
+    if (prio > t->prio)
+        return HV_EPERM;
+    if (period == 0 || period > HV_PERIOD_MAX || budget == 0 || budget > period)
+        return HV_EINVAL;
+    if (pc >= vspace_user_top() || sp > vspace_user_top())
+        return HV_ERANGE;
+    struct thread *target = cap_ptr(th);
+    if (target->state != THREAD_INACTIVE)
+        return HV_EBUSY;
+    arch_context_init(&target->ctx, pc, sp, 0);
+    thread_configure(target, cn, vs, fault, (unsigned)prio, (unsigned)budget, (unsigned)period);
+    return HV_OK;
+}
+
+/* R0 thread. */
+int sys_thread_resume(struct thread *t)
+{
+    struct cap_slot *th;
+    int r = sys_lookup(t, sys_arg(t, 0), HV_OBJ_THREAD, HV_RIGHT_WRITE, &th);
+    if (r)
+        return r;
+    struct thread *target = cap_ptr(th);
+    if (target->state != THREAD_INACTIVE)
+        return HV_EBUSY;
+    if (cap_is_empty(&target->cnode_cap) || cap_is_empty(&target->vspace_cap))
+        return HV_EINVAL; /* never configured */
+    thread_resume(target);
+    return HV_OK;
+}
+
+/* R0 thread. */
+int sys_thread_suspend(struct thread *t)
+{
+    struct cap_slot *th;
+    int r = sys_lookup(t, sys_arg(t, 0), HV_OBJ_THREAD, HV_RIGHT_WRITE, &th);
+    if (r)
+        return r;
+    thread_suspend(cap_ptr(th));
+    return HV_OK;
+}
+
+/* R0 irq control, R1 irq number, R2 dest cnode, R3 dest index. */
+int sys_irq_get(struct thread *t)
+{
+    struct cap_slot *ctl, *dest;
+    int r = sys_lookup(t, sys_arg(t, 0), HV_OBJ_IRQ_CONTROL, 0, &ctl);
+    if (!r)
+        r = irq_check_claim(sys_arg(t, 1));
+    if (!r)
+        r = sys_lookup_dest(t, sys_arg(t, 2), sys_arg(t, 3), 1, &dest);
+    if (r)
+        return r;
+    struct irq_handler *h = irq_handler_of((unsigned)sys_arg(t, 1));
+    cap_install(dest, ctl, HV_OBJ_IRQ_HANDLER, HV_RIGHTS_ALL, (uintptr_t)h, 0, 0);
+    return HV_OK;
+}
+
+/* R0 irq handler, R1 notification (its badge, or 1, is what each interrupt signals). */
+int sys_irq_bind(struct thread *t)
+{
+    struct cap_slot *hs, *ns;
+    int r = sys_lookup(t, sys_arg(t, 0), HV_OBJ_IRQ_HANDLER, HV_RIGHT_WRITE, &hs);
+    if (!r)
+        r = sys_lookup(t, sys_arg(t, 1), HV_OBJ_NOTIFICATION, HV_RIGHT_WRITE, &ns);
+    if (r)
+        return r;
+    struct irq_handler *h = cap_ptr(hs);
+    struct notification *n = cap_ptr(ns);
+    if (h->ntfn || n->irq)
+        return HV_EBUSY;
+    irq_bind(h, n, ns->data ? ns->data : 1);
+    return HV_OK;
+}
+
+/* R0 irq handler. */
+int sys_irq_ack(struct thread *t)
+{
+    struct cap_slot *hs;
+    int r = sys_lookup(t, sys_arg(t, 0), HV_OBJ_IRQ_HANDLER, HV_RIGHT_WRITE, &hs);
+    if (r)
+        return r;
+    irq_ack(cap_ptr(hs));
+    return HV_OK;
+}

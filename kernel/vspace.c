@@ -1,0 +1,126 @@
+/* Address spaces: page tables carved from the vspace object itself (so a mapping never needs
+ * memory the owner did not give), and frame mappings tracked for teardown from either side. */
+#include <arch.h>
+#include <hv/error.h>
+#include <kernel/assert.h>
+#include <kernel/vspace.h>
+
+#define VS_POOL(ops) ((struct vspace_pool *)(ops))
+
+static bool pool_alloc(struct pt_alloc *self, paddr_t *table)
+{
+    struct vspace_pool *p = VS_POOL(self);
+    if (p->used == p->ntables)
+        return false;
+    /* Tables come zeroed: retype cleared the whole object. */
+    *table = pa_add(p->base, (uint64_t)p->used++ * PT_TABLE_SIZE);
+    return true;
+}
+
+static unsigned pool_available(struct pt_alloc *self)
+{
+    struct vspace_pool *p = VS_POOL(self);
+    return p->ntables - p->used;
+}
+
+static uint64_t *pool_virt(struct pt_alloc *self, paddr_t table)
+{
+    struct vspace_pool *p = VS_POOL(self);
+    assert(pa_addr(table) >= pa_addr(p->base) &&
+           pa_addr(table) < pa_addr(p->base) + (uint64_t)p->ntables * PT_TABLE_SIZE);
+    return arch_phys_to_virt(table);
+}
+
+struct vspace *vspace_init(paddr_t pa, unsigned size_bits)
+{
+    _Static_assert(sizeof(struct vspace) <= PT_TABLE_SIZE, "vspace header fits a page");
+    struct vspace *vs = arch_phys_to_virt(pa);
+    vs->hdr.type = HV_OBJ_VSPACE;
+    vs->size_bits = (uint8_t)size_bits;
+    vs->pool.ops = (struct pt_alloc){pool_alloc, pool_available, pool_virt};
+    vs->pool.base = pa_add(pa, PT_TABLE_SIZE);
+    vs->pool.ntables = (1u << (size_bits - 12)) - 1;
+    int r = pt_init(&vs->pt, arch_vspace_format(), &vs->pool.ops);
+    assert(r == HV_OK);
+    arch_vspace_init(&vs->arch, vs->pt.root);
+    return vs;
+}
+
+uint64_t vspace_user_top(void)
+{
+    return 1ull << arch_vspace_format()->va_bits;
+}
+
+static unsigned map_flags(unsigned f)
+{
+    unsigned pt = PT_USER;
+    if (f & HV_MAP_READ)
+        pt |= PT_READ;
+    if (f & HV_MAP_WRITE)
+        pt |= PT_WRITE;
+    if (f & HV_MAP_EXEC)
+        pt |= PT_EXEC;
+    if (f & HV_MAP_DEVICE)
+        pt |= PT_DEVICE;
+    return pt;
+}
+
+int vspace_map(struct vspace *vs, struct cap_slot *frame, uint64_t va, unsigned flags)
+{
+    assert(frame->type == HV_OBJ_FRAME && !frame->map_vs);
+    uint64_t size = 1ull << frame->size_bits;
+    int r = pt_map(&vs->pt, va, cap_paddr(frame), size, map_flags(flags));
+    if (r)
+        return r;
+    frame->data = va;
+    frame->map_vs = vs;
+    frame->map_next = vs->mappings;
+    vs->mappings = frame;
+    return HV_OK;
+}
+
+/* Clears the leaf translating va (made by vspace_map, so it is exactly one leaf). */
+static void clear_leaf(struct vspace *vs, uint64_t va)
+{
+    const struct pt_format *fmt = vs->pt.fmt;
+    uint64_t *table = pool_virt(&vs->pool.ops, vs->pt.root);
+    for (unsigned l = 0; l < fmt->levels; l++) {
+        uint64_t *e = &table[(va / pt_level_size(fmt, l)) % PT_ENTRIES];
+        assert(*e & fmt->valid_bit);
+        bool is_table = l + 1 < fmt->levels && (*e & fmt->table_mask) == fmt->table_match;
+        if (!is_table) {
+            *e = 0;
+            return;
+        }
+        table = pool_virt(&vs->pool.ops, pa_init(*e & fmt->addr_mask));
+    }
+}
+
+void vspace_unmap(struct cap_slot *frame)
+{
+    struct vspace *vs = frame->map_vs;
+    if (!vs)
+        return;
+    clear_leaf(vs, frame->data);
+    arch_vspace_flush(&vs->arch, frame->data, 1ull << frame->size_bits);
+    struct cap_slot **link = &vs->mappings;
+    while (*link != frame)
+        link = &(*link)->map_next;
+    *link = frame->map_next;
+    frame->map_vs = NULL;
+    frame->map_next = NULL;
+    frame->data = 0;
+}
+
+void vspace_destroy(struct vspace *vs)
+{
+    /* The tables die with the object; only the frame caps need to forget them. */
+    for (struct cap_slot *f = vs->mappings, *n; f; f = n) {
+        n = f->map_next;
+        f->map_vs = NULL;
+        f->map_next = NULL;
+        f->data = 0;
+    }
+    vs->mappings = NULL;
+    arch_vspace_destroy(&vs->arch, vs->pt.root);
+}

@@ -1,0 +1,118 @@
+/* The system-call ABI shared by the kernel and user space: numbers, registers, object types,
+ * rights and the message-info word. See docs/syscalls.md for each call's arguments. */
+#pragma once
+
+#include <stdint.h>
+
+/* System-call numbers. Gaps are reserved; a number not listed returns HV_ENOSYS. */
+enum hv_syscall {
+    HV_SYS_CALL = 0,
+    HV_SYS_REPLY_RECV = 1,
+    HV_SYS_SEND = 2,
+    HV_SYS_RECV = 3,
+    HV_SYS_REPLY = 4,
+    HV_SYS_SIGNAL = 5,
+    HV_SYS_WAIT = 6,
+    HV_SYS_POLL = 7,
+    HV_SYS_YIELD = 8,
+    HV_SYS_RETYPE = 9,
+    HV_SYS_MAP = 10,
+    HV_SYS_UNMAP = 11,
+    HV_SYS_CAP_COPY = 12,
+    HV_SYS_CAP_DELETE = 13,
+    HV_SYS_CAP_REVOKE = 14,
+    HV_SYS_THREAD_CONFIGURE = 15,
+    HV_SYS_THREAD_RESUME = 16,
+    HV_SYS_THREAD_SUSPEND = 17,
+    HV_SYS_IRQ_ACK = 18,
+    HV_SYS_IRQ_GET = 19,
+    HV_SYS_IRQ_BIND = 20,
+    HV_SYS_DEBUG_PUTC = 21,
+    /* 22..31 reserved for vcpu_run, vcpu_read, vcpu_write, vcpu_inject. */
+    HV_SYS_VCPU_RUN = 22,
+    HV_SYS_VCPU_READ = 23,
+    HV_SYS_VCPU_WRITE = 24,
+    HV_SYS_VCPU_INJECT = 25,
+    HV_SYS_COUNT = 32,
+};
+
+/*
+ * Registers. A call uses nine abstract registers R0..R8, the same on both arches:
+ *
+ *            number   R0   R1   R2   R3   R4   R5   R6   R7   R8 (out only)
+ *   AArch64  x8       x0   x1   x2   x3   x4   x5   x6   x7   x8
+ *   x86_64   rax      rdi  rsi  rdx  r10  r8   r9   r12  r13  rax
+ *
+ * AArch64 enters with `svc #0`; x86_64 with `syscall` (which clobbers rcx and r11).
+ * On return R0 holds the error code (HV_OK or an enum hv_error), other results follow in R1...
+ * For IPC, R1 is the message-info word, R2..R7 the six message words, and R8 (the register
+ * that carried the number) the badge of the capability the message came through.
+ * Registers a call does not name as results are preserved.
+ */
+#define HV_SYSCALL_REGS 9
+#define HV_REG_NUMBER 8 /* R8 carries the number in and the badge out */
+#define HV_MSG_WORDS 6
+#define HV_REG_MSG0 2
+
+/* Message-info word: bits 0..3 length (0..6 words), bits 4..15 zero, bits 16..63 the label. */
+#define HV_MSGINFO_LEN_MASK 0xfull
+#define HV_MSGINFO_RESERVED 0xfff0ull
+#define HV_MSGINFO_LABEL_SHIFT 16
+static inline uint64_t hv_msginfo(uint64_t label, unsigned len)
+{
+    return (label << HV_MSGINFO_LABEL_SHIFT) | (len & HV_MSGINFO_LEN_MASK);
+}
+static inline unsigned hv_msginfo_len(uint64_t info) { return (unsigned)(info & HV_MSGINFO_LEN_MASK); }
+static inline uint64_t hv_msginfo_label(uint64_t info) { return info >> HV_MSGINFO_LABEL_SHIFT; }
+
+/* Object types: the value a capability reports and the `type` argument of retype. */
+enum hv_obj_type {
+    HV_OBJ_NONE = 0, /* an empty slot */
+    HV_OBJ_UNTYPED = 1,
+    HV_OBJ_CNODE = 2,
+    HV_OBJ_THREAD = 3,
+    HV_OBJ_ENDPOINT = 4,
+    HV_OBJ_NOTIFICATION = 5,
+    HV_OBJ_FRAME = 6,  /* size_bits 12 (4 KiB) or 21 (2 MiB) */
+    HV_OBJ_VSPACE = 7, /* a page-table root plus its table pool: size_bits 15..24 */
+    HV_OBJ_IRQ_CONTROL = 8,
+    HV_OBJ_IRQ_HANDLER = 9,
+    HV_OBJ_IOPORT = 10, /* x86 only: honoured by that arch alone */
+    HV_OBJ_TYPE_COUNT = 11,
+};
+
+/* Object sizes fixed by the kernel (log2 bytes). */
+#define HV_THREAD_SIZE_BITS 10
+#define HV_ENDPOINT_SIZE_BITS 6
+#define HV_NOTIFICATION_SIZE_BITS 6
+#define HV_CNODE_SLOT_BITS 6       /* a cnode of 2^n slots takes 2^(n + 6) bytes */
+#define HV_CNODE_MIN_SLOTS_BITS 2
+#define HV_CNODE_MAX_SLOTS_BITS 12
+#define HV_VSPACE_MIN_BITS 15
+#define HV_VSPACE_MAX_BITS 24
+#define HV_UNTYPED_MIN_BITS 12
+#define HV_UNTYPED_MAX_BITS 47
+
+/* Capability rights. */
+#define HV_RIGHT_READ (1u << 0)  /* recv/wait/poll; map readable */
+#define HV_RIGHT_WRITE (1u << 1) /* send/call/signal; map writable; modify the object */
+#define HV_RIGHT_GRANT (1u << 2) /* reserved for capability transfer over IPC */
+#define HV_RIGHTS_ALL 7u
+
+/* Mapping flags of HV_SYS_MAP. */
+#define HV_MAP_READ (1u << 0)
+#define HV_MAP_WRITE (1u << 1)
+#define HV_MAP_EXEC (1u << 2)
+#define HV_MAP_DEVICE (1u << 3)
+
+/* Fault messages: the label of the message a faulting thread's handler receives; words are
+ * {address, syndrome, pc}. Replying resumes the thread with its registers unchanged. */
+enum hv_fault {
+    HV_FAULT_PAGE = 1,
+    HV_FAULT_UNDEFINED = 2,
+    HV_FAULT_OTHER = 3,
+};
+
+/* Scheduling limits of thread_configure. */
+#define HV_PRIO_MAX 255
+#define HV_PERIOD_MAX 100000 /* ticks */

@@ -1,0 +1,124 @@
+/* A fake arch for host tests of the kernel core: every physical access goes through a bounds
+ * check into one heap buffer, so a wild access is an abort or an ASan report. */
+#include "fake_arch.h"
+#include "pt_format.h"
+#include <arch.h>
+#include <hv/syscall.h>
+#include <kernel/assert.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct fake_arch fake;
+static uint8_t *phys;
+
+void fake_arch_reset(void)
+{
+    size_t size = (size_t)1 << FAKE_PHYS_BITS;
+    if (!phys)
+        phys = aligned_alloc(4096, size);
+    memset(phys, 0xa5, size); /* retype must zero what it hands out */
+    memset(&fake, 0, sizeof(fake));
+    for (unsigned i = 0; i < FAKE_IRQS; i++)
+        fake.irq_masked[i] = true;
+}
+
+void *arch_phys_to_virt(paddr_t pa)
+{
+    uint64_t off = pa_addr(pa) - FAKE_PHYS_BASE;
+    if (pa_addr(pa) < FAKE_PHYS_BASE || off >= (1ull << FAKE_PHYS_BITS)) {
+        fprintf(stderr, "fake arch: physical address %#llx outside RAM\n",
+                (unsigned long long)pa_addr(pa));
+        abort();
+    }
+    return phys + off;
+}
+
+paddr_t arch_virt_to_phys(const void *va)
+{
+    return pa_init(FAKE_PHYS_BASE + (uint64_t)((const uint8_t *)va - phys));
+}
+
+void arch_console_putc(char c)
+{
+    if (fake.console_len < sizeof(fake.console) - 1)
+        fake.console[fake.console_len++] = c;
+}
+
+uint64_t arch_context_reg(const struct arch_context *ctx, unsigned r)
+{
+    if (r >= HV_SYSCALL_REGS)
+        abort();
+    return ctx->words[r];
+}
+
+void arch_context_set_reg(struct arch_context *ctx, unsigned r, uint64_t v)
+{
+    if (r >= HV_SYSCALL_REGS)
+        abort();
+    ctx->words[r] = v;
+}
+
+void arch_context_init(struct arch_context *ctx, uint64_t pc, uint64_t sp, uint64_t arg)
+{
+    memset(ctx, 0, sizeof(*ctx));
+    ctx->words[FAKE_CTX_PC] = pc;
+    ctx->words[FAKE_CTX_SP] = sp;
+    ctx->words[0] = arg;
+}
+
+uint64_t arch_context_pc(const struct arch_context *ctx)
+{
+    return ctx->words[FAKE_CTX_PC];
+}
+
+const struct pt_format *arch_vspace_format(void)
+{
+    return &aarch64_stage1_format;
+}
+
+void arch_vspace_init(struct arch_vspace *avs, paddr_t root)
+{
+    avs->words[0] = pa_addr(root);
+}
+
+void arch_vspace_destroy(struct arch_vspace *avs, paddr_t root)
+{
+    if (avs->words[0] != pa_addr(root))
+        abort();
+    fake.flushes++;
+}
+
+void arch_vspace_flush(struct arch_vspace *avs, uint64_t va, uint64_t size)
+{
+    fake.flushes++;
+}
+
+void arch_irq_mask(unsigned irq)
+{
+    if (irq < FAKE_IRQS)
+        fake.irq_masked[irq] = true;
+}
+
+void arch_irq_unmask(unsigned irq)
+{
+    if (irq >= FAKE_IRQS)
+        abort();
+    fake.irq_masked[irq] = false;
+}
+
+unsigned arch_irq_count(void)
+{
+    return FAKE_IRQS;
+}
+
+bool arch_irq_reserved(unsigned irq)
+{
+    return irq == FAKE_TIMER_IRQ;
+}
+
+_Noreturn void kernel_assert_fail(const char *expr, const char *file, int line)
+{
+    fprintf(stderr, "kernel assertion '%s' failed at %s:%d\n", expr, file, line);
+    abort();
+}

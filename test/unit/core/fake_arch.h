@@ -1,0 +1,23 @@
+/* A fake arch for host tests of the kernel core: "physical" memory is a heap buffer, contexts
+ * are plain word arrays, and interrupt masking and console output are recorded. */
+#pragma once
+
+#include <arch_core.h>
+
+#define FAKE_PHYS_BASE 0x40000000ull
+#define FAKE_PHYS_BITS 24 /* 16 MiB */
+#define FAKE_IRQS 64
+#define FAKE_TIMER_IRQ 26
+#define FAKE_CTX_PC 40
+#define FAKE_CTX_SP 41
+
+struct fake_arch {
+    bool irq_masked[FAKE_IRQS];
+    unsigned flushes;
+    char console[256];
+    unsigned console_len;
+};
+extern struct fake_arch fake;
+
+/* Allocates (or clears) the fake physical memory and resets the records. */
+void fake_arch_reset(void);
