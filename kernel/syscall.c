@@ -3,6 +3,7 @@
  * changes anything. */
 #include <arch.h>
 #include <hv/error.h>
+#include <kernel/assert.h>
 #include <kernel/cnode.h>
 #include <kernel/endpoint.h>
 #include <kernel/notification.h>
@@ -183,6 +184,7 @@ void syscall_dispatch(struct thread *t)
 {
     uint64_t n = arch_context_reg(&t->ctx, HV_REG_NUMBER);
 
+    assert(t->state == THREAD_READY); /* only the running thread enters here */
     if (n == HV_SYS_CALL && fastpath_call(t))
         return;
     if (n == HV_SYS_REPLY_RECV && fastpath_reply_recv(t))

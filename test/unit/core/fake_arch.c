@@ -12,15 +12,20 @@
 struct fake_arch fake;
 static uint8_t *phys;
 
-void fake_arch_reset(void)
+void fake_arch_reset_size(size_t used)
 {
     size_t size = (size_t)1 << FAKE_PHYS_BITS;
     if (!phys)
         phys = aligned_alloc(4096, size);
-    memset(phys, 0xa5, size); /* retype must zero what it hands out */
+    memset(phys, 0xa5, used < size ? used : size); /* retype must zero what it hands out */
     memset(&fake, 0, sizeof(fake));
     for (unsigned i = 0; i < FAKE_IRQS; i++)
         fake.irq_masked[i] = true;
+}
+
+void fake_arch_reset(void)
+{
+    fake_arch_reset_size((size_t)1 << FAKE_PHYS_BITS);
 }
 
 void *arch_phys_to_virt(paddr_t pa)

@@ -21,3 +21,5 @@ extern struct fake_arch fake;
 
 /* Allocates (or clears) the fake physical memory and resets the records. */
 void fake_arch_reset(void);
+/* The same, refilling only the first `used` bytes (fast enough for a fuzzer). */
+void fake_arch_reset_size(size_t used);
