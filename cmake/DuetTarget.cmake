@@ -10,4 +10,23 @@ set(DUET_TARGET_CFLAGS
   -Wall -Wextra -Werror -Wno-unused-parameter -g -O2)
 
 include(arch/${DUET_ARCH}/arch.cmake)        # DUET_ARCH_CFLAGS, DUET_PLATFORM
+
+# User programs: same warnings, their own code model and link map, linked with libhv.
+set(DUET_USER_CFLAGS ${DUET_ARCH_USER_CFLAGS})
+set(DUET_USER_LINKER_SCRIPT ${CMAKE_SOURCE_DIR}/libhv/user/user.ld)
+
+# duet_add_program(<name> SOURCES <files...>): a static EL0 / ring-3 ELF for the boot image.
+function(duet_add_program name)
+  cmake_parse_arguments(P "" "" "SOURCES" ${ARGN})
+  add_executable(${name} ${P_SOURCES})
+  target_compile_options(${name} PRIVATE ${DUET_TARGET_CFLAGS} ${DUET_USER_CFLAGS})
+  target_link_libraries(${name} PRIVATE hv)
+  target_link_options(${name} PRIVATE -T ${DUET_USER_LINKER_SCRIPT} -Wl,--gc-sections
+                      -Wl,-z,max-page-size=4096)
+  set_target_properties(${name} PROPERTIES OUTPUT_NAME ${name}.elf
+                        LINK_DEPENDS ${DUET_USER_LINKER_SCRIPT})
+endfunction()
+
+add_subdirectory(libhv)
+add_subdirectory(servers)
 add_subdirectory(kernel)

@@ -4,6 +4,7 @@
 #include <kernel/boot_test.h>
 #include <kernel/cmdline.h>
 #include <kernel/printk.h>
+#include <kernel/root_task.h>
 #include <kernel/string.h>
 #include <kernel/tick.h>
 
@@ -26,9 +27,6 @@ _Noreturn void kernel_main(void)
         arch_trigger_fault();
         printk("Duet: the deliberate fault did not trap\n");
         arch_poweroff(false);
-    } else if (mode[0] && strcmp(mode, "boot") != 0) {
-        printk("Duet: unknown duet.test=%s (known: boot, fault)\n", mode);
-        arch_poweroff(false);
     }
 
     arch_irq_init();
@@ -39,6 +37,13 @@ _Noreturn void kernel_main(void)
            arch_name(), arch_privilege_name(), boot_info_ram_total(&boot_info) >> 20,
            boot_info.nram, TICK_HZ, ticks);
 
-    unsigned failures = mode[0] ? boot_test_run(&boot_info) : 0;
-    arch_poweroff(failures == 0);
+    if (strcmp(mode, "boot") == 0)
+        arch_poweroff(boot_test_run(&boot_info) == 0);
+
+    /* Every other test mode is the root task's business (it gets the command line). */
+    arch_irq_disable();
+    if (root_task_create(&boot_info))
+        arch_poweroff(false);
+    tick_start_scheduling();
+    arch_run_first_thread();
 }

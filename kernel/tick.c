@@ -1,12 +1,22 @@
-/* The kernel's periodic tick. */
+/* The kernel's periodic tick: counted here, driven by the arch timer interrupt, and handed to
+ * the scheduler once threads exist. */
 #include <arch.h>
+#include <kernel/sched.h>
 #include <kernel/tick.h>
 
 static volatile uint64_t ticks;
+static bool scheduling;
 
 void kernel_timer_tick(void)
 {
     ticks++;
+    if (scheduling)
+        sched_tick();
+}
+
+void tick_start_scheduling(void)
+{
+    scheduling = true;
 }
 
 uint64_t tick_count(void)

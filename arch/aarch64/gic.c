@@ -2,6 +2,8 @@
 #include "sysreg.h"
 #include "trap.h"
 #include <arch.h>
+#include <arch_core.h>
+#include <kernel/irq.h>
 #include <kernel/printk.h>
 #include <platform.h>
 
@@ -10,12 +12,22 @@
 #define GICD_CTLR_ARE (1u << 4)
 #define GICD_CTLR_ENABLE_G1 (1u << 1)
 
+#define GICD_TYPER 0x0004
+#define GICD_IGROUPR 0x0080
+#define GICD_ISENABLER 0x0100
+#define GICD_ICENABLER 0x0180
+#define GICD_IPRIORITYR 0x0400
+#define GICD_IROUTER 0x6000
+#define GIC_FIRST_SPI 32
+#define GIC_MAX_LINES 1020
+
 #define GICR_WAKER 0x0014
 #define GICR_WAKER_PROCESSOR_SLEEP (1u << 1)
 #define GICR_WAKER_CHILDREN_ASLEEP (1u << 2)
 #define GICR_SGI_BASE 0x10000
 #define GICR_IGROUPR0 (GICR_SGI_BASE + 0x0080)
 #define GICR_ISENABLER0 (GICR_SGI_BASE + 0x0100)
+#define GICR_ICENABLER0 (GICR_SGI_BASE + 0x0180)
 #define GICR_IPRIORITYR (GICR_SGI_BASE + 0x0400)
 
 #define ICC_SRE_ENABLE_ALL 0xf /* SRE, DFB, DIB, and EL1 may use the system registers */
@@ -76,6 +88,8 @@ void gic_handle_irq(void)
         return;
     if (intid == PLAT_IRQ_HYP_TIMER)
         timer_handle_irq();
+    else if (intid < arch_irq_count() && !arch_irq_reserved((unsigned)intid))
+        irq_deliver((unsigned)intid); /* masks the line until the handler acks it */
     else
         printk("gic: unexpected interrupt %lu\n", intid);
     write_sysreg(S3_0_C12_C12_1, intid);          /* ICC_EOIR1_EL1 */
@@ -94,4 +108,31 @@ void arch_irq_disable(void)
 void arch_wait_for_interrupt(void)
 {
     __asm__ volatile("wfi" ::: "memory");
+}
+
+unsigned arch_irq_count(void)
+{
+    unsigned lines = 32 * ((*gicd(GICD_TYPER) & 0x1f) + 1);
+    return lines < GIC_MAX_LINES ? lines : GIC_MAX_LINES;
+}
+
+/* SGIs and PPIs belong to the kernel (its timer, later the guests' timers and IPIs). */
+bool arch_irq_reserved(unsigned irq)
+{
+    return irq < GIC_FIRST_SPI;
+}
+
+void arch_irq_mask(unsigned irq)
+{
+    *gicd(GICD_ICENABLER + 4 * (irq / 32)) = 1u << (irq % 32);
+    gicd_wait_rwp();
+}
+
+void arch_irq_unmask(unsigned irq)
+{
+    /* Group 1, default priority, routed to this CPU (affinity 0.0.0.0, IRM=0). */
+    *gicd(GICD_IGROUPR + 4 * (irq / 32)) |= 1u << (irq % 32);
+    ((volatile uint8_t *)gicd(GICD_IPRIORITYR))[irq] = GIC_PRIORITY_DEFAULT;
+    *(volatile uint64_t *)gicd(GICD_IROUTER + 8 * irq) = 0;
+    *gicd(GICD_ISENABLER + 4 * (irq / 32)) = 1u << (irq % 32);
 }

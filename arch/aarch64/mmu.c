@@ -105,7 +105,7 @@ int arch_mmu_init(const struct boot_info *bi)
     dsb(ishst);
     write_sysreg(ttbr1_el2, pa_addr(kernel_pt.root));
     /* No identity map any more: TTBR0 is for tasks, and until one runs, walks fault. */
-    write_sysreg(tcr_el2, read_sysreg(tcr_el2) | (1ull << 7)); /* EPD0 */
+    write_sysreg(tcr_el2, read_sysreg(tcr_el2) | TCR_EPD0);
     isb();
     __asm__ volatile("tlbi alle2" ::: "memory");
     dsb(ish);

@@ -17,6 +17,8 @@
 #define HCR_EL2_TGE BIT(27)
 #define HCR_EL2_E2H BIT(34)
 
+#define TCR_EPD0 BIT(7) /* no TTBR0 walks: set until the first task runs */
+
 #define SCTLR_ELX_M BIT(0)
 #define SCTLR_ELX_C BIT(2)
 #define SCTLR_ELX_I BIT(12)

@@ -12,6 +12,16 @@
     b       save_and_dispatch
 .endm
 
+/* From a task at EL0: save its registers straight into its thread's context, whose address
+ * TPIDR_EL2 holds while it runs; SP_EL2 is the (empty) kernel stack, a scratch for x0/x1. */
+.macro vector_lower kind
+    .balign 128
+    stp     x0, x1, [sp, #-16]!
+    mrs     x0, tpidr_el2
+    mov     x1, #\kind
+    b       save_lower
+.endm
+
     .text
     .balign 2048
     .global exception_vectors
@@ -24,10 +34,10 @@ exception_vectors:
     vector 5    /* irq */
     vector 6    /* fiq */
     vector 7    /* serror */
-    vector 8    /* lower EL, AArch64: sync */
-    vector 9
-    vector 10
-    vector 11
+    vector_lower 8    /* lower EL, AArch64: sync (svc, aborts, undefined) */
+    vector_lower 9    /* irq */
+    vector_lower 10   /* fiq */
+    vector_lower 11   /* serror */
     vector 12   /* lower EL, AArch32: not supported */
     vector 13
     vector 14
@@ -81,4 +91,64 @@ save_and_dispatch:
     ldr     x30, [sp, #240]
     ldp     x0, x1, [sp, #0]
     add     sp, sp, #FRAME_SIZE
+    eret
+
+/* Offsets in struct arch_context (context.h): x0..x30, SP_EL0, ELR, SPSR, TPIDR_EL0. */
+save_lower:
+    stp     x2, x3, [x0, #16]
+    stp     x4, x5, [x0, #32]
+    stp     x6, x7, [x0, #48]
+    stp     x8, x9, [x0, #64]
+    stp     x10, x11, [x0, #80]
+    stp     x12, x13, [x0, #96]
+    stp     x14, x15, [x0, #112]
+    stp     x16, x17, [x0, #128]
+    stp     x18, x19, [x0, #144]
+    stp     x20, x21, [x0, #160]
+    stp     x22, x23, [x0, #176]
+    stp     x24, x25, [x0, #192]
+    stp     x26, x27, [x0, #208]
+    stp     x28, x29, [x0, #224]
+    mrs     x2, sp_el0
+    stp     x30, x2, [x0, #240]
+    mrs     x2, elr_el2
+    mrs     x3, spsr_el2
+    stp     x2, x3, [x0, #256]
+    mrs     x2, tpidr_el0
+    str     x2, [x0, #272]
+    ldp     x2, x3, [sp], #16       /* the task's x0 and x1 */
+    stp     x2, x3, [x0, #0]
+    mov     x0, x1
+    mov     x29, xzr                /* end of the kernel's frame chain */
+    bl      trap_lower              /* returns the context to run next */
+
+/* aarch64_enter_user(ctx): runs the thread whose context is ctx; never returns. */
+    .global aarch64_enter_user
+aarch64_enter_user:
+    /* Whatever the kernel had on its stack is done with: the next entry starts afresh. */
+    ldr     x1, =boot_stack_top
+    mov     sp, x1
+    msr     tpidr_el2, x0
+    ldp     x2, x3, [x0, #256]
+    msr     elr_el2, x2
+    msr     spsr_el2, x3
+    ldr     x2, [x0, #272]
+    msr     tpidr_el0, x2
+    ldp     x30, x2, [x0, #240]
+    msr     sp_el0, x2
+    ldp     x28, x29, [x0, #224]
+    ldp     x26, x27, [x0, #208]
+    ldp     x24, x25, [x0, #192]
+    ldp     x22, x23, [x0, #176]
+    ldp     x20, x21, [x0, #160]
+    ldp     x18, x19, [x0, #144]
+    ldp     x16, x17, [x0, #128]
+    ldp     x14, x15, [x0, #112]
+    ldp     x12, x13, [x0, #96]
+    ldp     x10, x11, [x0, #80]
+    ldp     x8, x9, [x0, #64]
+    ldp     x6, x7, [x0, #48]
+    ldp     x4, x5, [x0, #32]
+    ldp     x2, x3, [x0, #16]
+    ldp     x0, x1, [x0, #0]
     eret

@@ -146,6 +146,7 @@ upper_half:
     /* Exceptions are reported from the first line of C on. */
     call    gdt_init
     call    idt_init
+    call    syscall_init
     call    kernel_main
 5:  hlt
     jmp     5b

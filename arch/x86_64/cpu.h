@@ -31,11 +31,21 @@
 #define X86_VECTOR_TIMER 0x40       /* LAPIC timer */
 #define X86_VECTOR_IOAPIC_BASE 0x50 /* IOAPIC inputs, masked until a driver owns one */
 #define X86_VECTOR_SPURIOUS 0xff    /* LAPIC spurious (SDM 11.9) */
-#define X86_IST_DOUBLE_FAULT 1      /* #DF runs on its own stack (TSS IST1) */
+#define X86_IOAPIC_MAX_LINES 24     /* vectors.S has a stub for each (q35's IOAPIC has 24) */
+/* Not a hardware vector: marks a saved context as entered through SYSCALL. */
+#define X86_VECTOR_SYSCALL 0x100
+/* #DF, NMI and #MC run on their own stack (TSS IST1): they may arrive where RSP can't be
+ * trusted (an overflowed kernel stack; the user's RSP right before SYSRET). All three are
+ * fatal, so one stack serves them. */
+#define X86_IST_FATAL 1
 
 /* Exception vectors the code names (SDM vol. 3A table 7-1). */
+#define X86_EXC_NMI 2
+#define X86_EXC_UD 6
 #define X86_EXC_DF 8
+#define X86_EXC_GP 13
 #define X86_EXC_PF 14
+#define X86_EXC_MC 18
 
 #define CR0_PE BIT(0)
 #define CR0_WP BIT(16) /* ring 0 honours read-only pages */
@@ -50,9 +60,33 @@
 #define APIC_BASE_EN BIT(11)
 #define APIC_BASE_ADDR_MASK 0x000ffffffffff000ull
 #define MSR_EFER 0xc0000080
+#define EFER_SCE BIT(0) /* SYSCALL/SYSRET */
 #define EFER_LME BIT(8)
 #define EFER_LMA BIT(10)
 #define EFER_NXE BIT(11)
+/* SYSCALL targets (SDM vol. 4 table 2-2, AMD APM vol. 2 6.1.1). */
+#define MSR_STAR 0xc0000081
+#define STAR_SYSCALL_CS_SHIFT 32 /* SYSCALL: CS = this, SS = this + 8 */
+#define STAR_SYSRET_CS_SHIFT 48  /* SYSRET to 64-bit: SS = this + 8, CS = this + 16 */
+#define MSR_LSTAR 0xc0000082     /* 64-bit SYSCALL entry point */
+#define MSR_SFMASK 0xc0000084    /* RFLAGS bits SYSCALL clears */
+
+/* RFLAGS (SDM vol. 1 3.4.3). */
+#define RFLAGS_CF BIT(0)
+#define RFLAGS_FIXED BIT(1) /* always 1 */
+#define RFLAGS_PF BIT(2)
+#define RFLAGS_AF BIT(4)
+#define RFLAGS_ZF BIT(6)
+#define RFLAGS_SF BIT(7)
+#define RFLAGS_TF BIT(8)
+#define RFLAGS_IF BIT(9)
+#define RFLAGS_DF BIT(10)
+#define RFLAGS_OF BIT(11)
+#define RFLAGS_IOPL (3 * BIT(12))
+#define RFLAGS_NT BIT(14)
+#define RFLAGS_RF BIT(16)
+#define RFLAGS_AC BIT(18)
+#define RFLAGS_ID BIT(21)
 
 /* CPUID feature bits. */
 #define CPUID_1_EDX_PGE BIT(13)

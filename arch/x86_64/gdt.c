@@ -22,7 +22,7 @@
     (SEG_LIMIT_MAX | SEG_ACCESSED | SEG_RW | SEG_S | SEG_DPL(dpl) | SEG_P | SEG_DB | SEG_G)
 #define SEG_TYPE_TSS_AVAILABLE (0x9ull << 40)
 
-#define DF_STACK_SIZE 8192
+#define FATAL_STACK_SIZE 8192
 
 /* SDM vol. 3A figure 8-11. */
 struct tss {
@@ -37,7 +37,7 @@ struct tss {
 
 _Static_assert(sizeof(struct tss) == 104, "64-bit TSS");
 
-/* SYSCALL/SYSRET (later) need USER_DS right below USER_CS: SYSRET loads SS from
+/* SYSCALL/SYSRET need USER_DS right below USER_CS: SYSRET loads SS from
  * STAR[63:48]+8 and CS from STAR[63:48]+16 (SDM vol. 2B SYSRET). */
 static uint64_t gdt[7] = {
     [KERNEL_CS / 8] = SEG_CODE64(0),
@@ -48,7 +48,7 @@ static uint64_t gdt[7] = {
 };
 
 static struct tss tss;
-static uint8_t df_stack[DF_STACK_SIZE] __attribute__((aligned(16)));
+static uint8_t fatal_stack[FATAL_STACK_SIZE] __attribute__((aligned(16)));
 extern char boot_stack_top[];
 
 static void set_tss_descriptor(void)
@@ -60,18 +60,13 @@ static void set_tss_descriptor(void)
     gdt[TSS_SEL / 8 + 1] = base >> 32;
 }
 
-void x86_tss_set_rsp0(uint64_t rsp0)
-{
-    tss.rsp[0] = rsp0;
-}
-
 void gdt_init(void)
 {
     struct descriptor_ptr ptr = {sizeof(gdt) - 1, (uint64_t)gdt};
 
-    /* #DF gets a known-good stack even if the kernel stack overflowed. Until threads exist,
-     * the boot stack is the only kernel stack. No I/O bitmap: ring 3 gets no ports. */
-    tss.ist[X86_IST_DOUBLE_FAULT - 1] = (uint64_t)(df_stack + sizeof(df_stack));
+    /* #DF, NMI and #MC get a known-good stack (cpu.h). The boot stack is the only kernel
+     * stack: an entry from ring 3 starts on it empty. No I/O bitmap: ring 3 gets no ports. */
+    tss.ist[X86_IST_FATAL - 1] = (uint64_t)(fatal_stack + sizeof(fatal_stack));
     tss.rsp[0] = (uint64_t)boot_stack_top;
     tss.iomap_base = sizeof(tss);
     set_tss_descriptor();

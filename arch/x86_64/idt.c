@@ -1,4 +1,5 @@
-/* The IDT: the 32 exception vectors, the LAPIC timer and spurious vectors (SDM vol. 3A 7.14.1). */
+/* The IDT: the 32 exception vectors, the LAPIC timer and spurious vectors, the IOAPIC's
+ * (SDM vol. 3A 7.14.1). */
 #include "cpu.h"
 #include "trap.h"
 
@@ -37,9 +38,13 @@ void idt_init(void)
 {
     struct descriptor_ptr ptr = {sizeof(idt) - 1, (uint64_t)idt};
 
-    for (unsigned v = 0; v < 32; v++)
-        set_gate(v, x86_exception_stubs[v], v == X86_EXC_DF ? X86_IST_DOUBLE_FAULT : 0);
+    for (unsigned v = 0; v < 32; v++) {
+        bool fatal = v == X86_EXC_DF || v == X86_EXC_NMI || v == X86_EXC_MC;
+        set_gate(v, x86_exception_stubs[v], fatal ? X86_IST_FATAL : 0);
+    }
     set_gate(X86_VECTOR_TIMER, (uint64_t)x86_timer_stub, 0);
+    for (unsigned n = 0; n < X86_IOAPIC_MAX_LINES; n++)
+        set_gate(X86_VECTOR_IOAPIC_BASE + n, x86_ioapic_stubs[n], 0);
     set_gate(X86_VECTOR_SPURIOUS, (uint64_t)x86_spurious_stub, 0);
     __asm__ volatile("lidt %0" ::"m"(ptr));
 }

@@ -6,9 +6,13 @@
 
 void pic_disable(void);
 void ioapic_init(void);
+/* An interrupt arrived on IOAPIC input `line`: masks it and signals its handler. */
+void ioapic_handle_irq(unsigned line);
 
 void lapic_init(void);
 void lapic_eoi(void);
+/* This CPU's APIC ID, the destination of the IOAPIC's interrupts. */
+unsigned lapic_id(void);
 /* Counts per second of the LAPIC timer, measured against the HPET. */
 uint64_t lapic_timer_calibrate(void);
 void lapic_timer_periodic(uint32_t count, unsigned vector);

@@ -7,6 +7,7 @@
 #include <platform.h>
 
 /* Register offsets (SDM vol. 3A table 11-1). */
+#define LAPIC_ID 0x020
 #define LAPIC_TPR 0x080
 #define LAPIC_EOI 0x0b0
 #define LAPIC_SVR 0x0f0
@@ -56,6 +57,11 @@ void lapic_init(void)
     lapic_write(LAPIC_LVT_TIMER, LAPIC_LVT_MASKED);
     lapic_write(LAPIC_TPR, 0); /* accept every priority class */
     lapic_write(LAPIC_SVR, LAPIC_SVR_ENABLE | X86_VECTOR_SPURIOUS);
+}
+
+unsigned lapic_id(void)
+{
+    return lapic_read(LAPIC_ID) >> 24; /* xAPIC: bits 31:24 (SDM vol. 3A 11.4.6) */
 }
 
 void lapic_eoi(void)

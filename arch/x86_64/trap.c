@@ -1,5 +1,5 @@
-/* x86_64 trap dispatch: the timer and spurious vectors go to the LAPIC code; any kernel
- * exception is fatal and reported with everything needed to find it. */
+/* x86_64 trap dispatch: the timer, spurious and IOAPIC vectors go to their handlers; any
+ * kernel exception is fatal and reported with everything needed to find it. */
 #include "trap.h"
 #include "cpu.h"
 #include "intc.h"
@@ -60,13 +60,13 @@ static void report_page_fault(uint64_t error)
            error & PF_RSVD ? ", reserved bit set in a table entry" : "");
 }
 
-static _Noreturn void report_fatal(const struct trap_frame *f)
+_Noreturn void x86_report_fatal(const struct trap_frame *f)
 {
     static const char *const gpr_names[15] = {"R15", "R14", "R13", "R12", "R11", "R10", "R9", "R8",
                                               "RBP", "RDI", "RSI", "RDX", "RCX", "RBX", "RAX"};
     const uint64_t *gprs = &f->r15;
 
-    printk("FATAL: kernel exception: vector %lu %s\n", f->vector,
+    printk("FATAL: %s exception: vector %lu %s\n", f->cs & 3 ? "user-mode" : "kernel", f->vector,
            f->vector < 32 ? exception_names[f->vector] : "(not an exception)");
     printk("FATAL: error code 0x%lx CR2=0x%016lx CR3=0x%016lx\n", f->error_code, read_cr(2),
            read_cr(3));
@@ -84,18 +84,27 @@ static _Noreturn void report_fatal(const struct trap_frame *f)
     arch_poweroff(false);
 }
 
-void trap_dispatch(struct trap_frame *f)
+void x86_handle_interrupt(const struct trap_frame *f)
 {
-    switch (f->vector) {
-    case X86_VECTOR_TIMER:
+    uint64_t v = f->vector;
+
+    if (v == X86_VECTOR_TIMER) {
         timer_handle_irq();
         lapic_eoi();
-        return;
-    case X86_VECTOR_SPURIOUS:
-        return; /* SDM vol. 3A 11.9: no EOI for a spurious interrupt */
-    default:
-        report_fatal(f);
+    } else if (v >= X86_VECTOR_IOAPIC_BASE && v < X86_VECTOR_IOAPIC_BASE + X86_IOAPIC_MAX_LINES) {
+        ioapic_handle_irq((unsigned)(v - X86_VECTOR_IOAPIC_BASE));
+        lapic_eoi();
+    } else if (v != X86_VECTOR_SPURIOUS) { /* SDM vol. 3A 11.9: no EOI for a spurious one */
+        x86_report_fatal(f);
     }
+}
+
+/* Traps taken in ring 0: interrupts while the kernel idles, or a kernel bug. */
+void trap_dispatch(struct trap_frame *f)
+{
+    if (f->vector < 32)
+        x86_report_fatal(f);
+    x86_handle_interrupt(f);
 }
 
 void arch_trigger_fault(void)

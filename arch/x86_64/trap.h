@@ -15,16 +15,19 @@ struct trap_frame {
 _Static_assert(sizeof(struct trap_frame) == 22 * 8, "vectors.S pushes 17 words");
 
 void trap_dispatch(struct trap_frame *f);
+/* The timer, IOAPIC and spurious vectors, from ring 0 or ring 3 alike. */
+void x86_handle_interrupt(const struct trap_frame *f);
+/* Reports the frame on the console and stops the machine. */
+_Noreturn void x86_report_fatal(const struct trap_frame *f);
 
-/* Entry stubs in vectors.S: the 32 exceptions, then the timer and spurious vectors. */
+/* Entry stubs in vectors.S: the 32 exceptions, the timer, spurious and IOAPIC vectors. */
 extern const uint64_t x86_exception_stubs[32];
+extern const uint64_t x86_ioapic_stubs[];
 void x86_timer_stub(void);
 void x86_spurious_stub(void);
 
 /* Called by boot.S before kernel_main, so exceptions are reported from the first line of C. */
 void gdt_init(void);
 void idt_init(void);
-/* The stack the CPU switches to when an interrupt or exception arrives from ring 3. */
-void x86_tss_set_rsp0(uint64_t rsp0);
 
 void timer_handle_irq(void);

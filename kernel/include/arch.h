@@ -40,6 +40,16 @@ void arch_check_virt(struct arch_check *c);       /* the virtualization features
 const char *arch_name(void);
 const char *arch_privilege_name(void);
 
+/* The ELF machine number of this arch's programs (EM_AARCH64, EM_X86_64). */
+uint16_t arch_elf_machine(void);
+
+/* Makes instructions the kernel wrote at va (through its linear map) visible to instruction
+ * fetch from any mapping of the same memory. */
+void arch_icache_sync(const void *va, uint64_t size);
+
+/* Enters the thread the scheduler picks; the kernel runs again only through traps. */
+_Noreturn void arch_run_first_thread(void);
+
 /* Raises a CPU exception on purpose, to prove the exception report (fault test). */
 void arch_trigger_fault(void);
 

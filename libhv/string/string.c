@@ -1,5 +1,5 @@
-/* Freestanding memory and string routines for the kernel. */
-#include <kernel/string.h>
+/* Freestanding memory and string routines, shared by the kernel and user programs. */
+#include <hv/string.h>
 #include <stdint.h>
 
 void *memcpy(void *dst, const void *src, size_t n)

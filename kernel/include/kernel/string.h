@@ -1,12 +1,4 @@
-/* The few memory and string routines the freestanding kernel needs (the compiler emits
- * calls to memcpy/memset for struct copies, so they must exist). */
+/* The kernel uses libhv's freestanding memory and string routines. */
 #pragma once
 
-#include <stddef.h>
-
-void *memcpy(void *dst, const void *src, size_t n);
-void *memset(void *dst, int c, size_t n);
-void *memmove(void *dst, const void *src, size_t n);
-int memcmp(const void *a, const void *b, size_t n);
-int strcmp(const char *a, const char *b);
-size_t strlen(const char *s);
+#include <hv/string.h>

@@ -1,0 +1,71 @@
+/* Kernel entry from a task at EL0: a syscall, a fault or an interrupt, then the switch to
+ * whichever thread the scheduler picks (seL4's shape: one kernel stack, no kernel threads). */
+#include "context.h"
+#include "sysreg.h"
+#include "trap.h"
+#include <arch.h>
+#include <kernel/sched.h>
+#include <kernel/syscall.h>
+#include <kernel/vspace.h>
+
+#define LOWER_SYNC 8
+#define LOWER_IRQ 9
+
+void aarch64_vspace_switch(const struct arch_vspace *avs);
+_Noreturn void aarch64_enter_user(struct arch_context *ctx);
+
+static void handle_sync(struct thread *t)
+{
+    uint64_t esr = read_sysreg(esr_el2), far = read_sysreg(far_el2);
+
+    switch ((esr >> ESR_EC_SHIFT) & 0x3f) {
+    case ESR_EC_SVC64:
+        syscall_dispatch(t);
+        break;
+    case ESR_EC_DABT_LOW:
+    case ESR_EC_IABT_LOW:
+        fault_deliver(t, HV_FAULT_PAGE, far, esr);
+        break;
+    case ESR_EC_UNKNOWN:
+        fault_deliver(t, HV_FAULT_UNDEFINED, t->ctx.words[CTX_PC], esr);
+        break;
+    default:
+        fault_deliver(t, HV_FAULT_OTHER, far, esr);
+        break;
+    }
+}
+
+/* The next thread to run; with none ready, waits for an interrupt to make one ready. */
+struct arch_context *aarch64_next_context(void)
+{
+    struct thread *n;
+
+    while (!(n = sched_choose())) {
+        arch_irq_enable();
+        arch_wait_for_interrupt();
+        arch_irq_disable();
+    }
+    if (n->vspace_cap.type == HV_OBJ_VSPACE) {
+        const struct vspace *vs = cap_ptr(&n->vspace_cap);
+        aarch64_vspace_switch(&vs->arch);
+    }
+    return &n->ctx;
+}
+
+struct arch_context *trap_lower(unsigned kind)
+{
+    struct thread *t = sched_current();
+
+    if (kind == LOWER_SYNC)
+        handle_sync(t);
+    else if (kind == LOWER_IRQ)
+        gic_handle_irq();
+    else
+        fault_deliver(t, HV_FAULT_OTHER, 0, read_sysreg(esr_el2)); /* FIQ, SError */
+    return aarch64_next_context();
+}
+
+_Noreturn void arch_run_first_thread(void)
+{
+    aarch64_enter_user(aarch64_next_context());
+}

@@ -1,0 +1,167 @@
+/* User-side system-call stubs: one trap per call, registers as hv/syscall.h lays them out. */
+#pragma once
+
+#include <hv/syscall.h>
+#include <stdint.h>
+
+/* Slots every task's cnode has by convention (the root task's layout, docs/syscalls.md). */
+#define HV_SLOT_SELF_CNODE 1
+#define HV_SLOT_SELF_THREAD 2
+
+/* The registers of one call: r[0..7] in, r[0..8] out (r[0] the error, r[8] the badge). */
+struct hv_regs {
+    uint64_t r[HV_SYSCALL_REGS];
+};
+
+#if defined(__aarch64__)
+static inline void hv_syscall(uint64_t number, struct hv_regs *regs)
+{
+    register uint64_t x0 __asm__("x0") = regs->r[0];
+    register uint64_t x1 __asm__("x1") = regs->r[1];
+    register uint64_t x2 __asm__("x2") = regs->r[2];
+    register uint64_t x3 __asm__("x3") = regs->r[3];
+    register uint64_t x4 __asm__("x4") = regs->r[4];
+    register uint64_t x5 __asm__("x5") = regs->r[5];
+    register uint64_t x6 __asm__("x6") = regs->r[6];
+    register uint64_t x7 __asm__("x7") = regs->r[7];
+    register uint64_t x8 __asm__("x8") = number;
+    __asm__ volatile("svc #0"
+                     : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3), "+r"(x4), "+r"(x5), "+r"(x6),
+                       "+r"(x7), "+r"(x8)
+                     :
+                     : "memory");
+    regs->r[0] = x0, regs->r[1] = x1, regs->r[2] = x2, regs->r[3] = x3, regs->r[4] = x4;
+    regs->r[5] = x5, regs->r[6] = x6, regs->r[7] = x7, regs->r[8] = x8;
+}
+#elif defined(__x86_64__)
+static inline void hv_syscall(uint64_t number, struct hv_regs *regs)
+{
+    register uint64_t rdi __asm__("rdi") = regs->r[0];
+    register uint64_t rsi __asm__("rsi") = regs->r[1];
+    register uint64_t rdx __asm__("rdx") = regs->r[2];
+    register uint64_t r10 __asm__("r10") = regs->r[3];
+    register uint64_t r8 __asm__("r8") = regs->r[4];
+    register uint64_t r9 __asm__("r9") = regs->r[5];
+    register uint64_t r12 __asm__("r12") = regs->r[6];
+    register uint64_t r13 __asm__("r13") = regs->r[7];
+    uint64_t rax = number;
+    /* SYSCALL keeps the return address in rcx and the flags in r11. */
+    __asm__ volatile("syscall"
+                     : "+a"(rax), "+r"(rdi), "+r"(rsi), "+r"(rdx), "+r"(r10), "+r"(r8), "+r"(r9),
+                       "+r"(r12), "+r"(r13)
+                     :
+                     : "rcx", "r11", "memory");
+    regs->r[0] = rdi, regs->r[1] = rsi, regs->r[2] = rdx, regs->r[3] = r10, regs->r[4] = r8;
+    regs->r[5] = r9, regs->r[6] = r12, regs->r[7] = r13, regs->r[8] = rax;
+}
+#endif
+
+/* A call with up to six arguments and only an error code back. */
+static inline int hv_sys(uint64_t number, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
+                         uint64_t a4, uint64_t a5)
+{
+    struct hv_regs regs = {{a0, a1, a2, a3, a4, a5, 0, 0, 0}};
+    hv_syscall(number, &regs);
+    return (int)regs.r[0];
+}
+
+static inline int hv_debug_putc(char c)
+{
+    return hv_sys(HV_SYS_DEBUG_PUTC, (uint8_t)c, 0, 0, 0, 0, 0);
+}
+
+static inline int hv_yield(void)
+{
+    return hv_sys(HV_SYS_YIELD, 0, 0, 0, 0, 0, 0);
+}
+
+static inline int hv_thread_suspend(uint64_t thread)
+{
+    return hv_sys(HV_SYS_THREAD_SUSPEND, thread, 0, 0, 0, 0, 0);
+}
+
+/* Every program's entry point, called by libhv's start code with the loader's argument;
+ * when it returns the thread suspends itself. */
+void hv_main(uint64_t arg);
+
+/* Object creation and capabilities (argument order: docs/syscalls.md). */
+static inline int hv_retype(uint64_t untyped, unsigned type, unsigned size_bits, uint64_t cnode,
+                            uint64_t index, uint64_t count)
+{
+    return hv_sys(HV_SYS_RETYPE, untyped, type, size_bits, cnode, index, count);
+}
+
+static inline int hv_cap_copy(uint64_t src, uint64_t cnode, uint64_t index, unsigned rights,
+                              uint64_t badge)
+{
+    return hv_sys(HV_SYS_CAP_COPY, src, cnode, index, rights, badge, 0);
+}
+
+static inline int hv_cap_delete(uint64_t slot) { return hv_sys(HV_SYS_CAP_DELETE, slot, 0, 0, 0, 0, 0); }
+static inline int hv_cap_revoke(uint64_t slot) { return hv_sys(HV_SYS_CAP_REVOKE, slot, 0, 0, 0, 0, 0); }
+
+static inline int hv_map(uint64_t frame, uint64_t vspace, uint64_t va, unsigned flags)
+{
+    return hv_sys(HV_SYS_MAP, frame, vspace, va, flags, 0, 0);
+}
+
+static inline int hv_unmap(uint64_t frame) { return hv_sys(HV_SYS_UNMAP, frame, 0, 0, 0, 0, 0); }
+
+/* Threads: budget and period in ticks; the thread starts at pc with stack sp when resumed. */
+static inline int hv_thread_configure(uint64_t thread, uint64_t cnode, uint64_t vspace,
+                                      uint64_t fault_ep, unsigned prio, uint32_t budget,
+                                      uint32_t period, uint64_t pc, uint64_t sp)
+{
+    struct hv_regs regs = {{thread, cnode, vspace, fault_ep, prio,
+                            budget | (uint64_t)period << 32, pc, sp, 0}};
+    hv_syscall(HV_SYS_THREAD_CONFIGURE, &regs);
+    return (int)regs.r[0];
+}
+
+static inline int hv_thread_resume(uint64_t thread) { return hv_sys(HV_SYS_THREAD_RESUME, thread, 0, 0, 0, 0, 0); }
+
+/* Notifications. */
+static inline int hv_signal(uint64_t ntfn) { return hv_sys(HV_SYS_SIGNAL, ntfn, 0, 0, 0, 0, 0); }
+
+static inline int hv_wait(uint64_t ntfn, uint64_t *bits)
+{
+    struct hv_regs regs = {{ntfn, 0, 0, 0, 0, 0, 0, 0, 0}};
+    hv_syscall(HV_SYS_WAIT, &regs);
+    *bits = regs.r[1];
+    return (int)regs.r[0];
+}
+
+static inline int hv_poll(uint64_t ntfn, uint64_t *bits)
+{
+    struct hv_regs regs = {{ntfn, 0, 0, 0, 0, 0, 0, 0, 0}};
+    hv_syscall(HV_SYS_POLL, &regs);
+    *bits = regs.r[1];
+    return (int)regs.r[0];
+}
+
+/* IPC: a message is the info word (label, length) and up to six words. */
+struct hv_msg {
+    uint64_t info;
+    uint64_t w[HV_MSG_WORDS];
+    uint64_t badge; /* on receipt: the badge of the sender's capability */
+};
+
+static inline int hv_ipc(uint64_t number, uint64_t ep, struct hv_msg *m)
+{
+    struct hv_regs regs = {{ep, m->info, m->w[0], m->w[1], m->w[2], m->w[3], m->w[4], m->w[5], 0}};
+    hv_syscall(number, &regs);
+    m->info = regs.r[1];
+    for (unsigned i = 0; i < HV_MSG_WORDS; i++)
+        m->w[i] = regs.r[2 + i];
+    m->badge = regs.r[8];
+    return (int)regs.r[0];
+}
+
+static inline int hv_call(uint64_t ep, struct hv_msg *m) { return hv_ipc(HV_SYS_CALL, ep, m); }
+static inline int hv_send(uint64_t ep, struct hv_msg *m) { return hv_ipc(HV_SYS_SEND, ep, m); }
+static inline int hv_recv(uint64_t ep, struct hv_msg *m) { return hv_ipc(HV_SYS_RECV, ep, m); }
+static inline int hv_reply(struct hv_msg *m) { return hv_ipc(HV_SYS_REPLY, 0, m); }
+static inline int hv_reply_recv(uint64_t ep, struct hv_msg *m)
+{
+    return hv_ipc(HV_SYS_REPLY_RECV, ep, m);
+}

@@ -1,0 +1,52 @@
+/* The root task's allocator: slots of its cnode and objects from its largest untyped region. */
+#include "root.h"
+
+#define FIRST_FREE_SLOT 64
+#define PAGES_BASE 0x10000000ull
+
+static uint64_t untyped_slot, next_slot = FIRST_FREE_SLOT, next_page = PAGES_BASE;
+
+void root_alloc_init(const struct hv_bootinfo *info)
+{
+    unsigned best = 0;
+    for (unsigned i = 1; i < info->untyped_count; i++)
+        if (info->untyped[i].size_bits > info->untyped[best].size_bits)
+            best = i;
+    untyped_slot = info->untyped_first_slot + best;
+}
+
+uint64_t root_slot(void)
+{
+    return next_slot++;
+}
+
+uint64_t root_new(unsigned type, unsigned size_bits)
+{
+    uint64_t slot = root_slot();
+    return hv_retype(untyped_slot, type, size_bits, ROOT_CNODE, slot, 1) ? 0 : slot;
+}
+
+uint64_t root_new_page(void)
+{
+    uint64_t frame = root_new(HV_OBJ_FRAME, 12);
+    /* Every page is followed by an unmapped one: a stack overflow faults instead of
+     * corrupting its neighbour. */
+    uint64_t va = next_page;
+    next_page += 0x2000;
+    if (!frame || hv_map(frame, ROOT_VSPACE, va, HV_MAP_READ | HV_MAP_WRITE))
+        return 0;
+    return va;
+}
+
+uint64_t root_spawn(void (*fn)(void), uint64_t cnode, uint64_t fault_ep, unsigned prio,
+                    uint32_t budget, uint32_t period)
+{
+    uint64_t thread = root_new(HV_OBJ_THREAD, 0);
+    uint64_t stack = root_new_page();
+    if (!thread || !stack ||
+        hv_thread_configure(thread, cnode, ROOT_VSPACE, fault_ep, prio, budget, period,
+                            (uint64_t)fn, stack + 0x1000) ||
+        hv_thread_resume(thread))
+        return 0;
+    return thread;
+}

@@ -1,0 +1,35 @@
+/* The root task: the first program at EL0 / ring 3, holding every capability the kernel did not
+ * keep. Today it proves it runs unprivileged and runs the kernel-core tests on request
+ * (duet.test=core); it will read the system manifest and start everything else. */
+#include "root.h"
+#include <hv/print.h>
+
+static int has_option(const char *cmdline, const char *opt)
+{
+    for (const char *p = cmdline; *p; p++) {
+        if (p != cmdline && p[-1] != ' ')
+            continue;
+        unsigned i = 0;
+        while (opt[i] && p[i] == opt[i])
+            i++;
+        if (!opt[i] && (p[i] == ' ' || p[i] == '\0'))
+            return 1;
+    }
+    return 0;
+}
+
+void hv_main(uint64_t arg)
+{
+    const struct hv_bootinfo *info = (const struct hv_bootinfo *)arg;
+
+    hv_printf("root: running unprivileged, argument 0x%lx\n", arg);
+    if (info->magic != HV_BOOTINFO_MAGIC) {
+        hv_printf("root: no boot information at 0x%lx\n", arg);
+        return;
+    }
+    root_alloc_init(info);
+    if (has_option(info->cmdline, "duet.test=core")) {
+        unsigned failures = core_tests_run();
+        hv_printf("root: core tests done, %u failure(s)\n", failures);
+    }
+}

@@ -1,0 +1,27 @@
+/* The root task's shared pieces: its resources, and a tiny object allocator over them. */
+#pragma once
+
+#include <hv/bootinfo.h>
+#include <hv/sys.h>
+
+/* The root's own capabilities (kernel/include/kernel/core_boot.h). */
+#define ROOT_CNODE 1
+#define ROOT_THREAD 2
+#define ROOT_IRQ_CONTROL 3
+#define ROOT_VSPACE 5
+
+/* Makes one object of type from the root's largest untyped; returns its slot (0: failed).
+ * size_bits as retype takes it: 0 for the fixed-size types. */
+uint64_t root_new(unsigned type, unsigned size_bits);
+/* A fresh slot, empty. */
+uint64_t root_slot(void);
+/* Maps one new page read-write at a fresh address of the root's space; returns its address. */
+uint64_t root_new_page(void);
+/* Starts fn as a thread of the root's address space with its own stack. */
+uint64_t root_spawn(void (*fn)(void), uint64_t cnode, uint64_t fault_ep, unsigned prio,
+                    uint32_t budget, uint32_t period);
+
+void root_alloc_init(const struct hv_bootinfo *info);
+
+/* The in-QEMU kernel-core tests (duet.test=core); returns the number of failures. */
+unsigned core_tests_run(void);
