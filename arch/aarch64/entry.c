@@ -65,7 +65,19 @@ struct arch_context *trap_lower(unsigned kind)
     return aarch64_next_context();
 }
 
+/* The cycle counter counts at EL0 and EL2 and tasks may read it (not reset or stop it):
+ * under QEMU -icount it counts instructions, which is what the benchmarks measure. */
+static void cycle_counter_for_tasks(void)
+{
+    write_sysreg(pmccfiltr_el0, PMCCFILTR_NSH);
+    write_sysreg(pmcr_el0, PMCR_E | PMCR_C | PMCR_LC);
+    write_sysreg(pmcntenset_el0, PMCNTEN_CYCLES);
+    write_sysreg(pmuserenr_el0, PMUSERENR_CR);
+    isb();
+}
+
 _Noreturn void arch_run_first_thread(void)
 {
+    cycle_counter_for_tasks();
     aarch64_enter_user(aarch64_next_context());
 }

@@ -19,6 +19,14 @@
 
 #define TCR_EPD0 BIT(7) /* no TTBR0 walks: set until the first task runs */
 
+/* PMU (ARM ARM D13): the cycle counter. */
+#define PMCR_E BIT(0)
+#define PMCR_C BIT(2)
+#define PMCR_LC BIT(6)
+#define PMCCFILTR_NSH BIT(27)
+#define PMCNTEN_CYCLES BIT(31)
+#define PMUSERENR_CR BIT(2)
+
 #define SCTLR_ELX_M BIT(0)
 #define SCTLR_ELX_C BIT(2)
 #define SCTLR_ELX_I BIT(12)

@@ -261,6 +261,24 @@ static void test_bad_syscalls(void)
            "unaligned map %ld, map over the kernel %ld", (uint64_t)unaligned, (uint64_t)kernel);
 }
 
+/* ---- LOAD-1: a program of the boot archive runs in its own address space ---- */
+static void test_program_loader(void)
+{
+    struct root_program server;
+    uint64_t ep = root_new(HV_OBJ_ENDPOINT, 0);
+    int r = root_load_program("bench_server", &server);
+    if (!r)
+        r = hv_cap_copy(ep, server.cnode, 3, HV_RIGHT_READ, 0);
+    if (!r)
+        r = root_start_program(&server, PRIO_WORKER, 10, 10);
+    struct hv_msg m = {.info = hv_msginfo(5, 1), .w = {42}};
+    int call = r ? r : hv_call(ep, &m);
+    int missing = root_load_program("no-such-program", &server);
+    report("LOAD-1", r == HV_OK && call == HV_OK && missing == HV_ENOENT,
+           "bench_server loaded into its own address space answered a call (%ld); a missing "
+           "program is %ld", (uint64_t)call, (uint64_t)missing);
+}
+
 unsigned core_tests_run(void)
 {
     park_ntfn = root_new(HV_OBJ_NOTIFICATION, 0);
@@ -271,6 +289,7 @@ unsigned core_tests_run(void)
     test_priorities();
     test_budget();
     test_bad_syscalls();
+    test_program_loader();
     tests++;
     hv_printf("SKIP: IRQ-1: no user-claimable interrupt source is wired to the test yet\n");
     hv_printf("SUMMARY: %u tests, %u unexpected failures\n", tests, failures);

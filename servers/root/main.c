@@ -28,6 +28,9 @@ void hv_main(uint64_t arg)
         return;
     }
     root_alloc_init(info);
+    root_loader_init(info);
+    if (has_option(info->cmdline, "duet.bench=ipc"))
+        bench_ipc_run();
     if (has_option(info->cmdline, "duet.test=core")) {
         unsigned failures = core_tests_run();
         hv_printf("root: core tests done, %u failure(s)\n", failures);

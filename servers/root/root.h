@@ -23,5 +23,20 @@ uint64_t root_spawn(void (*fn)(void), uint64_t cnode, uint64_t fault_ep, unsigne
 
 void root_alloc_init(const struct hv_bootinfo *info);
 
+/* A program of the boot archive, loaded into its own address space and capability table
+ * (slot 1 itself, slot 2 its thread, the rest for the caps it is given). */
+struct root_program {
+    uint64_t vspace, cnode, thread; /* the root's slots for them */
+    uint64_t entry, stack_top;
+};
+
+void root_loader_init(const struct hv_bootinfo *info);
+int root_load_program(const char *name, struct root_program *p);
+int root_start_program(const struct root_program *p, unsigned prio, uint32_t budget,
+                       uint32_t period);
+
+/* The IPC and notification benchmarks (duet.bench=ipc). */
+void bench_ipc_run(void);
+
 /* The in-QEMU kernel-core tests (duet.test=core); returns the number of failures. */
 unsigned core_tests_run(void);
