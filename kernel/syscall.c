@@ -178,6 +178,8 @@ static int (*const handlers[HV_SYS_COUNT])(struct thread *t) = {
     [HV_SYS_IRQ_GET] = sys_irq_get,
     [HV_SYS_IRQ_BIND] = sys_irq_bind,
     [HV_SYS_DEBUG_PUTC] = sys_debug_putc,
+    [HV_SYS_IOPORT_IN] = sys_ioport_in,
+    [HV_SYS_IOPORT_OUT] = sys_ioport_out,
 };
 
 void syscall_dispatch(struct thread *t)

@@ -1,5 +1,5 @@
 /* Decoders of the object-management system calls: retype, map/unmap, capability copy,
- * delete and revoke, thread control and interrupt handlers. */
+ * delete and revoke, thread control, interrupt handlers and port I/O. */
 #include <hv/error.h>
 #include <kernel/cnode.h>
 #include <kernel/irq.h>
@@ -65,7 +65,19 @@ int sys_unmap(struct thread *t)
     return HV_OK;
 }
 
-/* R0 source, R1 dest cnode, R2 dest index, R3 rights mask, R4 badge (0: keep). */
+/* Whether an ioport cap's copy may cover ports range = first | count << 16 (a sub-range). */
+static int check_ioport_range(const struct cap_slot *src, uint64_t range)
+{
+    uint64_t first = range & HV_IOPORT_MAX, count = range >> 16;
+    if (count == 0 || count > HV_IOPORT_MAX + 1)
+        return HV_EINVAL;
+    if (first < src->data || first + count > src->data + src->aux)
+        return HV_ERANGE;
+    return HV_OK;
+}
+
+/* R0 source, R1 dest cnode, R2 dest index, R3 rights mask, R4 badge (0: keep); for an ioport
+ * cap R4 is instead the narrowed range, HV_IOPORT_RANGE(first, count) (0: the same range). */
 int sys_cap_copy(struct thread *t)
 {
     struct cap_slot *src, *dest;
@@ -75,12 +87,17 @@ int sys_cap_copy(struct thread *t)
         return r;
     if (rights & ~(uint64_t)HV_RIGHTS_ALL)
         return HV_EINVAL;
-    r = cap_check_derive(src, badge != 0, badge);
+    bool narrow = src->type == HV_OBJ_IOPORT && badge != 0;
+    r = narrow ? check_ioport_range(src, badge) : cap_check_derive(src, badge != 0, badge);
     if (!r)
         r = sys_lookup_dest(t, sys_arg(t, 1), sys_arg(t, 2), 1, &dest);
     if (r)
         return r;
-    cap_derive(dest, src, (unsigned)rights, badge != 0, badge);
+    cap_derive(dest, src, (unsigned)rights, badge != 0 && !narrow, badge);
+    if (narrow) {
+        dest->data = badge & HV_IOPORT_MAX;
+        dest->aux = (uint32_t)(badge >> 16);
+    }
     return HV_OK;
 }
 
@@ -205,5 +222,51 @@ int sys_irq_ack(struct thread *t)
     if (r)
         return r;
     irq_ack(cap_ptr(hs));
+    return HV_OK;
+}
+
+/* The ioport cap idx (with rights) covers ports [port, port + size), none of them the
+ * kernel's, and size is 1, 2 or 4. */
+static int ioport_check(struct thread *t, uint64_t idx, unsigned rights, uint64_t port,
+                        uint64_t size)
+{
+    struct cap_slot *io;
+    if (!arch_has_ioports())
+        return HV_ENOSYS;
+    int r = sys_lookup(t, idx, HV_OBJ_IOPORT, rights, &io);
+    if (r)
+        return r;
+    if (size != 1 && size != 2 && size != 4)
+        return HV_EINVAL;
+    if (port > HV_IOPORT_MAX || port + size - 1 > HV_IOPORT_MAX || port < io->data ||
+        port + size > io->data + io->aux)
+        return HV_ERANGE;
+    for (uint64_t p = port; p < port + size; p++)
+        if (arch_ioport_reserved((unsigned)p))
+            return HV_EPERM;
+    return HV_OK;
+}
+
+/* R0 ioport cap (R), R1 port, R2 size (1, 2, 4); the value read comes back in R1. */
+int sys_ioport_in(struct thread *t)
+{
+    uint64_t port = sys_arg(t, 1), size = sys_arg(t, 2);
+    int r = ioport_check(t, sys_arg(t, 0), HV_RIGHT_READ, port, size);
+    if (r)
+        return r;
+    arch_context_set_reg(&t->ctx, 1, arch_ioport_in((unsigned)port, (unsigned)size));
+    return HV_OK;
+}
+
+/* R0 ioport cap (W), R1 port, R2 size (1, 2, 4), R3 value (must fit the size). */
+int sys_ioport_out(struct thread *t)
+{
+    uint64_t port = sys_arg(t, 1), size = sys_arg(t, 2), v = sys_arg(t, 3);
+    int r = ioport_check(t, sys_arg(t, 0), HV_RIGHT_WRITE, port, size);
+    if (r)
+        return r;
+    if (v >> (size * 8))
+        return HV_EINVAL;
+    arch_ioport_out((unsigned)port, (unsigned)size, (uint32_t)v);
     return HV_OK;
 }

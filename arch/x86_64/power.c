@@ -2,6 +2,7 @@
  * isa-debug-exit port carrying a failing status otherwise. */
 #include "cpu.h"
 #include "io.h"
+#include "power.h"
 #include <arch.h>
 #include <kernel/printk.h>
 #include <platform.h>
@@ -42,13 +43,20 @@ static _Noreturn void halt_forever(void)
         __asm__ volatile("cli; hlt");
 }
 
-static void acpi_soft_off(void)
+uint16_t acpi_pm_base(void)
 {
     /* The firmware chose the ACPI I/O base (SeaBIOS: 0x600); read it rather than assume. */
     uint32_t pmbase = pci_config_read(PLAT_LPC_DEVFN, ICH9_LPC_PMBASE) & ICH9_PMBASE_MASK;
     uint32_t acpi_cntl = pci_config_read(PLAT_LPC_DEVFN, ICH9_LPC_ACPI_CNTL);
 
-    if (pmbase == 0 || !(acpi_cntl & ICH9_ACPI_CNTL_ACPI_EN)) {
+    return (acpi_cntl & ICH9_ACPI_CNTL_ACPI_EN) ? (uint16_t)pmbase : 0;
+}
+
+static void acpi_soft_off(void)
+{
+    uint32_t pmbase = acpi_pm_base();
+
+    if (pmbase == 0) {
         printk("power: the ICH9 ACPI I/O block is not enabled\n");
         return;
     }

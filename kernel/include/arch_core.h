@@ -40,3 +40,13 @@ void arch_irq_unmask(unsigned irq);
 /* Interrupt lines a user handler may claim (the kernel keeps its own timer line). */
 unsigned arch_irq_count(void);
 bool arch_irq_reserved(unsigned irq);
+
+/* Port I/O on behalf of a task holding an I/O-port cap (x86 only). An arch without a port
+ * space says so with arch_has_ioports() and the ioport calls answer HV_ENOSYS. */
+bool arch_has_ioports(void);
+/* Ports the kernel drives itself (its console, timer, interrupt controllers, poweroff): no
+ * cap reaches them, not even the root task's all-ports one. */
+bool arch_ioport_reserved(unsigned port);
+/* One access of size 1, 2 or 4 bytes; the core has validated port, size and value. */
+uint32_t arch_ioport_in(unsigned port, unsigned size);
+void arch_ioport_out(unsigned port, unsigned size, uint32_t v);

@@ -30,5 +30,7 @@ int sys_thread_suspend(struct thread *t);
 int sys_irq_get(struct thread *t);
 int sys_irq_bind(struct thread *t);
 int sys_irq_ack(struct thread *t);
+int sys_ioport_in(struct thread *t);
+int sys_ioport_out(struct thread *t);
 
 #define SYS_RETYPE_MAX_COUNT 256

@@ -165,3 +165,18 @@ static inline int hv_reply_recv(uint64_t ep, struct hv_msg *m)
 {
     return hv_ipc(HV_SYS_REPLY_RECV, ep, m);
 }
+
+/* Port I/O (x86) through an I/O-port cap: size 1, 2 or 4 bytes. */
+static inline int hv_ioport_in(uint64_t cap, unsigned port, unsigned size, uint32_t *value)
+{
+    struct hv_regs regs = {{cap, port, size, 0, 0, 0, 0, 0, 0}};
+    hv_syscall(HV_SYS_IOPORT_IN, &regs);
+    if (regs.r[0] == 0)
+        *value = (uint32_t)regs.r[1];
+    return (int)regs.r[0];
+}
+
+static inline int hv_ioport_out(uint64_t cap, unsigned port, unsigned size, uint32_t value)
+{
+    return hv_sys(HV_SYS_IOPORT_OUT, cap, port, size, value, 0, 0);
+}

@@ -28,11 +28,14 @@ enum hv_syscall {
     HV_SYS_IRQ_GET = 19,
     HV_SYS_IRQ_BIND = 20,
     HV_SYS_DEBUG_PUTC = 21,
-    /* 22..31 reserved for vcpu_run, vcpu_read, vcpu_write, vcpu_inject. */
+    /* 22..25 reserved for vcpu_run, vcpu_read, vcpu_write, vcpu_inject. */
     HV_SYS_VCPU_RUN = 22,
     HV_SYS_VCPU_READ = 23,
     HV_SYS_VCPU_WRITE = 24,
     HV_SYS_VCPU_INJECT = 25,
+    /* Port I/O through an I/O-port cap (x86; HV_ENOSYS elsewhere). 28..31 reserved. */
+    HV_SYS_IOPORT_IN = 26,
+    HV_SYS_IOPORT_OUT = 27,
     HV_SYS_COUNT = 32,
 };
 
@@ -104,6 +107,11 @@ enum hv_obj_type {
 #define HV_MAP_WRITE (1u << 1)
 #define HV_MAP_EXEC (1u << 2)
 #define HV_MAP_DEVICE (1u << 3)
+
+/* I/O-port caps: cap_copy's badge argument narrows a copy to ports [first, first + count),
+ * which must lie within the source cap's range (count 1..65536). */
+#define HV_IOPORT_RANGE(first, count) ((uint64_t)(first) | (uint64_t)(count) << 16)
+#define HV_IOPORT_MAX 0xffffu
 
 /* Fault messages: the label of the message a faulting thread's handler receives; words are
  * {address, syndrome, pc}. Replying resumes the thread with its registers unchanged. */

@@ -122,6 +122,47 @@ bool arch_irq_reserved(unsigned irq)
     return irq == FAKE_TIMER_IRQ;
 }
 
+bool arch_has_ioports(void)
+{
+    return !fake.no_ioports;
+}
+
+bool arch_ioport_reserved(unsigned port)
+{
+    return (port >= FAKE_RESERVED_PORT_FIRST && port <= FAKE_RESERVED_PORT_LAST) ||
+           port == FAKE_RESERVED_PORT_EXIT;
+}
+
+/* The core must have checked everything: a bad access here is a test failure. */
+static void fake_port_access(unsigned port, unsigned size, bool out)
+{
+    if ((size != 1 && size != 2 && size != 4) || port + size - 1 > 0xffff || fake.no_ioports)
+        abort();
+    for (unsigned i = 0; i < size; i++)
+        if (arch_ioport_reserved(port + i))
+            abort();
+    fake.port_accesses++;
+    fake.last_port = port, fake.last_size = size, fake.last_out = out;
+}
+
+uint32_t arch_ioport_in(unsigned port, unsigned size)
+{
+    fake_port_access(port, size, false);
+    uint32_t v = 0;
+    for (unsigned i = 0; i < size; i++)
+        v |= (uint32_t)fake.ports[port + i] << (8 * i);
+    return v;
+}
+
+void arch_ioport_out(unsigned port, unsigned size, uint32_t v)
+{
+    fake_port_access(port, size, true);
+    if (size < 4 && v >> (8 * size))
+        abort();
+    for (unsigned i = 0; i < size; i++)
+        fake.ports[port + i] = (uint8_t)(v >> (8 * i));
+}
+
 _Noreturn void kernel_assert_fail(const char *expr, const char *file, int line)
 {
     fprintf(stderr, "kernel assertion '%s' failed at %s:%d\n", expr, file, line);
