@@ -99,6 +99,7 @@ void cap_derive(struct cap_slot *dst, struct cap_slot *src, unsigned rights, boo
         data = 0; /* a copy of a frame cap starts unmapped */
     cap_install(dst, src, src->type, src->rights & rights, src->obj, data, src->size_bits);
     dst->aux = src->aux;
+    dst->flags = src->flags;
 }
 
 /* Removes s from its parent's child list and hands its children to that parent. */

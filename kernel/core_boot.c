@@ -57,9 +57,12 @@ struct thread *core_boot_root(const struct core_boot *b)
     struct cap_slot *io = cnode_slot(cn, ROOT_SLOT_IOPORT);
     cap_install(io, NULL, HV_OBJ_IOPORT, HV_RIGHTS_ALL, 0, 0, 0);
     io->aux = 65536;
-    for (unsigned i = 0; i < b->untyped_count; i++)
-        cap_install(cnode_slot(cn, ROOT_SLOT_UNTYPED + i), NULL, HV_OBJ_UNTYPED, HV_RIGHTS_ALL,
-                    pa_addr(b->untyped[i].base), 0, b->untyped[i].size_bits);
+    for (unsigned i = 0; i < b->untyped_count; i++) {
+        struct cap_slot *ut = cnode_slot(cn, ROOT_SLOT_UNTYPED + i);
+        cap_install(ut, NULL, HV_OBJ_UNTYPED, HV_RIGHTS_ALL, pa_addr(b->untyped[i].base), 0,
+                    b->untyped[i].size_bits);
+        ut->flags = b->untyped[i].device ? CAP_FLAG_DEVICE : 0;
+    }
 
     thread_configure(t, cnode_slot(cn, ROOT_SLOT_CNODE), cnode_slot(cn, ROOT_SLOT_VSPACE), NULL,
                      HV_PRIO_MAX, ROOT_BUDGET, ROOT_BUDGET);

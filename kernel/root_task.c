@@ -60,6 +60,19 @@ static void carve_untyped(struct carve *c, struct core_boot *cb)
     c->next = at;
 }
 
+/* The devices the kernel does not drive itself, first so that RAM can't crowd them out. */
+static void add_device_untyped(struct core_boot *cb)
+{
+    struct mem_region dev[4];
+    unsigned n = arch_user_device_regions(dev, ARRAY_SIZE(dev));
+    for (unsigned i = 0; i < n && cb->untyped_count < HV_BOOTINFO_MAX_UNTYPED; i++) {
+        unsigned bits = 63 - (unsigned)__builtin_clzll(dev[i].size);
+        cb->untyped[cb->untyped_count].base = dev[i].base;
+        cb->untyped[cb->untyped_count].size_bits = bits;
+        cb->untyped[cb->untyped_count++].device = true;
+    }
+}
+
 static int map_zeroed(struct vspace *vs, uint64_t va, uint64_t pa, uint64_t size, unsigned flags)
 {
     memset(arch_phys_to_virt(pa_init(pa)), 0, size);
@@ -106,6 +119,7 @@ static void fill_bootinfo(struct hv_bootinfo *info, const struct core_boot *cb, 
     for (unsigned i = 0; i < cb->untyped_count; i++) {
         info->untyped[i].paddr = pa_addr(cb->untyped[i].base);
         info->untyped[i].size_bits = cb->untyped[i].size_bits;
+        info->untyped[i].flags = cb->untyped[i].device ? HV_BOOTINFO_DEVICE : 0;
     }
 }
 
@@ -143,6 +157,7 @@ int root_task_create(const struct boot_info *bi)
         return fail("not enough RAM above the kernel", HV_ENOMEM);
     rootmem.end = rootmem.next + root_pages * PAGE;
     cb.kernel_mem = pa_init(kmem);
+    add_device_untyped(&cb);
     carve_untyped(&c, &cb);
 
     struct thread *t = core_boot_root(&cb);
@@ -166,7 +181,7 @@ int root_task_create(const struct boot_info *bi)
 
     arch_context_init(&t->ctx, img.entry, HV_ROOT_STACK_TOP, HV_ROOT_BOOTINFO);
     thread_resume(t);
-    printk("root: %lu KiB of program and stack, %u untyped region(s) from 0x%lx, archive %lu KiB\n",
-           root_pages * 4, cb.untyped_count, pa_addr(cb.untyped[0].base), fs_size >> 10);
+    printk("root: %lu KiB of program and stack, %u untyped region(s), archive %lu KiB\n",
+           root_pages * 4, cb.untyped_count, fs_size >> 10);
     return HV_OK;
 }

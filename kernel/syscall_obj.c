@@ -21,6 +21,9 @@ int sys_retype(struct thread *t)
         return HV_EINVAL;
     if (count == 0 || count > SYS_RETYPE_MAX_COUNT)
         return HV_ERANGE;
+    /* Kernel objects never live in device memory. */
+    if ((ut->flags & CAP_FLAG_DEVICE) && type != HV_OBJ_FRAME && type != HV_OBJ_UNTYPED)
+        return HV_ETYPE;
     r = sys_lookup_dest(t, sys_arg(t, 3), sys_arg(t, 4), count, dest);
     if (r)
         return r;

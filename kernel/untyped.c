@@ -86,11 +86,14 @@ int untyped_retype(struct cap_slot *ut, unsigned type, unsigned size_bits,
 
     for (unsigned i = 0; i < count; i++) {
         paddr_t pa = pa_init(start + ((uint64_t)i << obj_bits));
-        /* A child untyped is zeroed piecewise when it is carved in turn. */
-        if (type != HV_OBJ_UNTYPED)
+        /* A child untyped is zeroed piecewise when it is carved in turn; device memory is
+         * never written by the kernel (a store to a device register has effects). */
+        bool device = ut->flags & CAP_FLAG_DEVICE;
+        if (type != HV_OBJ_UNTYPED && !device)
             memset(arch_phys_to_virt(pa), 0, (size_t)1 << obj_bits);
         uint64_t obj = init_object(type, pa, size_bits);
         cap_install(dest[i], ut, type, HV_RIGHTS_ALL, obj, 0, size_bits);
+        dest[i]->flags = ut->flags & CAP_FLAG_DEVICE;
     }
     ut->data = start + ((uint64_t)count << obj_bits) - ut->obj;
     return HV_OK;

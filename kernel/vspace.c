@@ -69,7 +69,10 @@ int vspace_map(struct vspace *vs, struct cap_slot *frame, uint64_t va, unsigned 
 {
     assert(frame->type == HV_OBJ_FRAME && !frame->map_vs);
     uint64_t size = 1ull << frame->size_bits;
-    int r = pt_map(&vs->pt, va, cap_paddr(frame), size, map_flags(flags));
+    unsigned pt_flags = map_flags(flags);
+    if (frame->flags & CAP_FLAG_DEVICE)
+        pt_flags = (pt_flags | PT_DEVICE) & ~PT_EXEC;
+    int r = pt_map(&vs->pt, va, cap_paddr(frame), size, pt_flags);
     if (r)
         return r;
     frame->data = va;

@@ -35,3 +35,13 @@ const char *arch_privilege_name(void)
 {
     return "EL2";
 }
+
+unsigned arch_user_device_regions(struct mem_region *out, unsigned max)
+{
+    /* Only the RTC for now: the UART and GIC are the kernel's; virtio-mmio slots follow with
+     * the device servers. */
+    if (max < 1)
+        return 0;
+    out[0] = (struct mem_region){pa_init(PLAT_RTC_BASE), PLAT_RTC_SIZE};
+    return 1;
+}

@@ -48,3 +48,10 @@ const char *arch_privilege_name(void)
 {
     return "ring 0";
 }
+
+unsigned arch_user_device_regions(struct mem_region *out, unsigned max)
+{
+    /* None yet: the legacy devices are reached through I/O ports, PCI windows come with the
+     * device servers. */
+    return 0;
+}

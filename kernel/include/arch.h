@@ -40,6 +40,10 @@ void arch_check_virt(struct arch_check *c);       /* the virtualization features
 const char *arch_name(void);
 const char *arch_privilege_name(void);
 
+/* Device memory the kernel does not keep, handed to the root task as device untyped
+ * (naturally aligned power-of-two regions). Returns how many were written to out. */
+unsigned arch_user_device_regions(struct mem_region *out, unsigned max);
+
 /* The ELF machine number of this arch's programs (EM_AARCH64, EM_X86_64). */
 uint16_t arch_elf_machine(void);
 

@@ -7,6 +7,8 @@
 #define PLAT_DEVICE_SIZE 0x40000000ull
 
 #define PLAT_UART_BASE 0x09000000ull      /* PL011 */
+#define PLAT_RTC_BASE 0x09010000ull       /* PL031: not the kernel's, handed to the root task */
+#define PLAT_RTC_SIZE 0x1000ull
 #define PLAT_GICD_BASE 0x08000000ull      /* GICv3 distributor */
 #define PLAT_GICR_BASE 0x080a0000ull      /* redistributor of CPU 0 (RD_base) */
 #define PLAT_GICR_STRIDE 0x20000ull       /* RD_base + SGI_base frames per CPU */
@@ -14,3 +16,4 @@
 #define PLAT_IRQ_HYP_TIMER 26             /* PPI: EL2 physical timer (CNTHP) */
 #define PLAT_IRQ_VIRT_TIMER 27            /* PPI: EL1 virtual timer (CNTV) */
 #define PLAT_IRQ_UART 33                  /* SPI 1 */
+#define PLAT_IRQ_RTC 34                   /* SPI 2 */

@@ -9,8 +9,10 @@ static uint64_t untyped_slot, next_slot = FIRST_FREE_SLOT, next_page = PAGES_BAS
 void root_alloc_init(const struct hv_bootinfo *info)
 {
     unsigned best = 0;
-    for (unsigned i = 1; i < info->untyped_count; i++)
-        if (info->untyped[i].size_bits > info->untyped[best].size_bits)
+    for (unsigned i = 0; i < info->untyped_count; i++)
+        if (!(info->untyped[i].flags & HV_BOOTINFO_DEVICE) &&
+            (info->untyped[best].flags & HV_BOOTINFO_DEVICE ||
+             info->untyped[i].size_bits > info->untyped[best].size_bits))
             best = i;
     untyped_slot = info->untyped_first_slot + best;
 }

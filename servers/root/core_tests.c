@@ -279,7 +279,76 @@ static void test_program_loader(void)
            "program is %ld", (uint64_t)call, (uint64_t)missing);
 }
 
-unsigned core_tests_run(void)
+/* ---- IO-1: port I/O only through a cap, and never to the kernel's own ports ---- */
+static void test_ioports(void)
+{
+    uint32_t v = 0;
+    int cmos = hv_ioport_in(4, 0x71, 1, &v);     /* slot 4: the root's all-ports cap */
+    int uart = hv_ioport_out(4, 0x3f8, 1, 'x');   /* the kernel's console */
+    int exit = hv_ioport_out(4, 0xf4, 1, 0);      /* isa-debug-exit */
+    int nocap = hv_ioport_in(ROOT_CNODE, 0x71, 1, &v);
+    if (cmos == HV_ENOSYS) {
+        tests++;
+        hv_printf("SKIP: IO-1: this arch has no I/O ports\n");
+        return;
+    }
+    report("IO-1", cmos == HV_OK && uart == HV_EPERM && exit == HV_EPERM && nocap == HV_ETYPE,
+           "CMOS port read %ld; the console UART and the debug-exit port refused: %ld",
+           (uint64_t)cmos, (uint64_t)uart);
+}
+
+/* ---- DEV-1: device memory only ever becomes frames, never kernel objects ---- */
+static void test_device_untyped(const struct hv_bootinfo *info)
+{
+    for (unsigned i = 0; i < info->untyped_count; i++) {
+        if (!(info->untyped[i].flags & HV_BOOTINFO_DEVICE))
+            continue;
+        uint64_t ut = info->untyped_first_slot + i;
+        int ep = hv_retype(ut, HV_OBJ_ENDPOINT, 0, ROOT_CNODE, root_slot(), 1);
+        int th = hv_retype(ut, HV_OBJ_THREAD, 0, ROOT_CNODE, root_slot(), 1);
+        report("DEV-1", ep == HV_ETYPE && th == HV_ETYPE,
+               "an endpoint or a thread made of device memory: %ld / %ld", (uint64_t)ep,
+               (uint64_t)th);
+        return;
+    }
+    tests++;
+    hv_printf("SKIP: DEV-1: this platform hands the root task no device memory yet\n");
+}
+
+/* ---- IRQ-1: a device interrupt reaches a user handler as a notification ---- */
+static void test_irq_to_notification(const struct hv_bootinfo *info)
+{
+    unsigned irq;
+    int r = irq_source_prepare(info, &irq);
+    if (r == HV_ENOSYS) {
+        tests++;
+        hv_printf("SKIP: IRQ-1: no device on this platform can be made to interrupt yet\n");
+        return;
+    }
+    uint64_t ntfn = root_new(HV_OBJ_NOTIFICATION, 0), badged = root_slot();
+    uint64_t handler = root_slot(), stolen = root_slot();
+    int reserved = hv_sys(HV_SYS_IRQ_GET, ROOT_IRQ_CONTROL, irq_kernel_line, ROOT_CNODE, stolen,
+                          0, 0);
+    if (!r)
+        r = hv_cap_copy(ntfn, ROOT_CNODE, badged, HV_RIGHT_WRITE, 0x40);
+    if (!r)
+        r = hv_sys(HV_SYS_IRQ_GET, ROOT_IRQ_CONTROL, irq, ROOT_CNODE, handler, 0, 0);
+    if (!r)
+        r = hv_sys(HV_SYS_IRQ_BIND, handler, badged, 0, 0, 0, 0);
+    uint64_t bits = 0;
+    if (!r) {
+        irq_source_fire();
+        r = hv_wait(ntfn, &bits);
+    }
+    bool raised = irq_source_raised();
+    irq_source_clear();
+    int acked = hv_sys(HV_SYS_IRQ_ACK, handler, 0, 0, 0, 0, 0);
+    report("IRQ-1", r == HV_OK && bits == 0x40 && raised && acked == HV_OK && reserved != HV_OK,
+           "line woke the handler with bits 0x%lx (a line the kernel keeps refused: %ld)", bits,
+           (uint64_t)reserved);
+}
+
+unsigned core_tests_run(const struct hv_bootinfo *info)
 {
     park_ntfn = root_new(HV_OBJ_NOTIFICATION, 0);
     test_ipc_badges();
@@ -290,8 +359,9 @@ unsigned core_tests_run(void)
     test_budget();
     test_bad_syscalls();
     test_program_loader();
-    tests++;
-    hv_printf("SKIP: IRQ-1: no user-claimable interrupt source is wired to the test yet\n");
+    test_ioports();
+    test_device_untyped(info);
+    test_irq_to_notification(info);
     hv_printf("SUMMARY: %u tests, %u unexpected failures\n", tests, failures);
     return failures;
 }

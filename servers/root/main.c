@@ -32,7 +32,7 @@ void hv_main(uint64_t arg)
     if (has_option(info->cmdline, "duet.bench=ipc"))
         bench_ipc_run();
     if (has_option(info->cmdline, "duet.test=core")) {
-        unsigned failures = core_tests_run();
+        unsigned failures = core_tests_run(info);
         hv_printf("root: core tests done, %u failure(s)\n", failures);
     }
 }

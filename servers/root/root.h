@@ -2,6 +2,7 @@
 #pragma once
 
 #include <hv/bootinfo.h>
+#include <stdbool.h>
 #include <hv/sys.h>
 
 /* The root's own capabilities (kernel/include/kernel/core_boot.h). */
@@ -35,8 +36,15 @@ int root_load_program(const char *name, struct root_program *p);
 int root_start_program(const struct root_program *p, unsigned prio, uint32_t budget,
                        uint32_t period);
 
+/* A device the IRQ test can make interrupt (irq_source.c): HV_ENOSYS where there is none. */
+extern const unsigned irq_kernel_line; /* a line the kernel keeps: never claimable */
+int irq_source_prepare(const struct hv_bootinfo *info, unsigned *irq);
+void irq_source_fire(void);
+bool irq_source_raised(void);
+void irq_source_clear(void);
+
 /* The IPC and notification benchmarks (duet.bench=ipc). */
 void bench_ipc_run(void);
 
 /* The in-QEMU kernel-core tests (duet.test=core); returns the number of failures. */
-unsigned core_tests_run(void);
+unsigned core_tests_run(const struct hv_bootinfo *info);

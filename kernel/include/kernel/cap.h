@@ -8,12 +8,16 @@
 
 struct vspace;
 
+/* Untyped or frame of device memory: never zeroed, only split into frames, and mapped
+ * uncached and never executable whatever the mapper asks. */
+#define CAP_FLAG_DEVICE 1u
+
 /* One capability slot: 64 bytes (HV_CNODE_SLOT_BITS). */
 struct cap_slot {
     uint8_t type;      /* enum hv_obj_type; HV_OBJ_NONE when empty */
     uint8_t rights;    /* HV_RIGHT_* */
     uint8_t size_bits; /* untyped, frame, cnode (slot bits), vspace */
-    uint8_t pad;
+    uint8_t flags;     /* CAP_FLAG_* */
     uint32_t aux;      /* ioport: port count */
     uint64_t obj;      /* object: kernel pointer (refcounted types) or physical address */
     uint64_t data;     /* badge (endpoint, notification), watermark (untyped), vaddr (frame),

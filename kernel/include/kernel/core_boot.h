@@ -21,6 +21,7 @@ struct core_boot {
     struct {
         paddr_t base;
         unsigned size_bits;  /* naturally aligned */
+        bool device;         /* device memory (CAP_FLAG_DEVICE) */
     } untyped[16];
     unsigned untyped_count;
 };

@@ -6,6 +6,7 @@
 
 #define HV_BOOTINFO_MAGIC 0x4f464e4954455544ull /* "DUETINFO" */
 #define HV_BOOTINFO_MAX_UNTYPED 16
+#define HV_BOOTINFO_DEVICE 1u
 
 /* The root task's fixed layout (below the user top of both arches). */
 #define HV_ROOT_STACK_TOP 0x7fff0000ull
@@ -20,7 +21,7 @@ struct hv_bootinfo {
     struct {
         uint64_t paddr;
         uint32_t size_bits;
-        uint32_t reserved;
+        uint32_t flags; /* HV_BOOTINFO_DEVICE: device memory, for frames mapped uncached */
     } untyped[HV_BOOTINFO_MAX_UNTYPED];
     char cmdline[256]; /* the kernel's command line: the root task's options too */
 };

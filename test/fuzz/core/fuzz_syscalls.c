@@ -52,7 +52,7 @@ static void setup(void)
     fake_arch_reset_size(MIB(2));
     struct core_boot b = {.kernel_mem = pa_init(FAKE_PHYS_BASE),
                           .root_slot_bits = 6,
-                          .untyped = {{pa_init(UT_BASE), UT_BITS}},
+                          .untyped = {{pa_init(UT_BASE), UT_BITS, false}},
                           .untyped_count = 1};
     struct thread *root = core_boot_root(&b);
     thread_resume(root);

@@ -10,7 +10,7 @@ void fix_setup(void)
     struct core_boot b = {
         .kernel_mem = pa_init(FAKE_PHYS_BASE),
         .root_slot_bits = FIX_ROOT_SLOT_BITS,
-        .untyped = {{pa_init(FIX_UNTYPED_BASE), FIX_UNTYPED_BITS}},
+        .untyped = {{pa_init(FIX_UNTYPED_BASE), FIX_UNTYPED_BITS, false}},
         .untyped_count = 1,
     };
     root = core_boot_root(&b);
