@@ -17,6 +17,13 @@ void root_alloc_init(const struct hv_bootinfo *info)
     untyped_slot = info->untyped_first_slot + best;
 }
 
+uint64_t root_use_untyped(uint64_t slot)
+{
+    uint64_t previous = untyped_slot;
+    untyped_slot = slot;
+    return previous;
+}
+
 uint64_t root_slot(void)
 {
     return next_slot++;

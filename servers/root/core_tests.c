@@ -279,6 +279,42 @@ static void test_program_loader(void)
            "program is %ld", (uint64_t)call, (uint64_t)missing);
 }
 
+/* ---- TEAR-1: a program is destroyed by revoking its memory, and rebuilt in the same memory
+ * while the rest of the system runs ---- */
+#define TEAR_UNTYPED_BITS 17 /* one program fits, two do not: the rebuild reuses the memory */
+
+static int start_and_call(uint64_t sub, uint64_t *ep_out)
+{
+    struct root_program p;
+    uint64_t previous = root_use_untyped(sub);
+    /* The address space first: it is the one object with a large alignment. */
+    int r = root_load_program("bench_server", &p);
+    uint64_t ep = r ? 0 : root_new(HV_OBJ_ENDPOINT, 0);
+    root_use_untyped(previous);
+    if (!r && !ep)
+        r = HV_ENOMEM;
+    if (!r)
+        r = hv_cap_copy(ep, p.cnode, 3, HV_RIGHT_READ, 0);
+    if (!r)
+        r = root_start_program(&p, PRIO_WORKER, 10, 10);
+    struct hv_msg m = {.info = hv_msginfo(1, 0)};
+    *ep_out = ep;
+    return r ? r : hv_call(ep, &m);
+}
+
+static void test_teardown(void)
+{
+    uint64_t sub = root_new(HV_OBJ_UNTYPED, TEAR_UNTYPED_BITS), ep1 = 0, ep2 = 0;
+    int first = sub ? start_and_call(sub, &ep1) : HV_ENOMEM;
+    int revoked = hv_cap_revoke(sub);
+    struct hv_msg m = {.info = hv_msginfo(1, 0)};
+    int gone = hv_call(ep1, &m);
+    int second = start_and_call(sub, &ep2);
+    report("TEAR-1", first == HV_OK && revoked == HV_OK && gone == HV_ENOENT && second == HV_OK,
+           "program rebuilt in its revoked 128 KiB (call after revoke: %ld, after rebuild: %ld)",
+           (uint64_t)gone, (uint64_t)second);
+}
+
 /* ---- IO-1: port I/O only through a cap, and never to the kernel's own ports ---- */
 static void test_ioports(void)
 {
@@ -359,6 +395,7 @@ unsigned core_tests_run(const struct hv_bootinfo *info)
     test_budget();
     test_bad_syscalls();
     test_program_loader();
+    test_teardown();
     test_ioports();
     test_device_untyped(info);
     test_irq_to_notification(info);
