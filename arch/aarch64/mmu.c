@@ -7,12 +7,8 @@
 #include <kernel/printk.h>
 #include <platform.h>
 
-#define BOOT_TABLES 32
-
 extern char __kernel_start[], __text_end[], __rodata_end[], __kernel_end[];
 
-static uint64_t boot_tables[BOOT_TABLES][PT_ENTRIES] __attribute__((aligned(PT_TABLE_SIZE)));
-static unsigned boot_tables_used;
 static struct pt kernel_pt;
 
 void *arch_phys_to_virt(paddr_t pa)
@@ -24,26 +20,6 @@ paddr_t arch_virt_to_phys(const void *va)
 {
     return pa_init((uint64_t)va - KERNEL_VIRT_OFFSET);
 }
-
-static bool pool_alloc(struct pt_alloc *self, paddr_t *table)
-{
-    if (boot_tables_used == BOOT_TABLES)
-        return false;
-    *table = arch_virt_to_phys(boot_tables[boot_tables_used++]); /* .bss: already zero */
-    return true;
-}
-
-static unsigned pool_available(struct pt_alloc *self)
-{
-    return BOOT_TABLES - boot_tables_used;
-}
-
-static uint64_t *pool_virt(struct pt_alloc *self, paddr_t table)
-{
-    return arch_phys_to_virt(table);
-}
-
-static struct pt_alloc boot_pool = {pool_alloc, pool_available, pool_virt};
 
 static int map_linear(paddr_t start, uint64_t size, unsigned flags)
 {
@@ -89,7 +65,7 @@ static int map_kernel_image(void)
 
 int arch_mmu_init(const struct boot_info *bi)
 {
-    int r = pt_init(&kernel_pt, &aarch64_stage1_format, &boot_pool);
+    int r = pt_init(&kernel_pt, &aarch64_stage1_format, pt_boot_pool());
     if (!r)
         r = map_linear(pa_init(PLAT_DEVICE_BASE), PLAT_DEVICE_SIZE,
                        PT_READ | PT_WRITE | PT_DEVICE);

@@ -7,12 +7,8 @@
 #include <kernel/printk.h>
 #include <platform.h>
 
-#define BOOT_TABLES 32
-
 extern char __kernel_start[], __text_end[], __rodata_end[], __kernel_end[];
 
-static uint64_t boot_tables[BOOT_TABLES][PT_ENTRIES] __attribute__((aligned(PT_TABLE_SIZE)));
-static unsigned boot_tables_used;
 static struct pt kernel_pt;
 
 static uint64_t kernel_phys_start(void)
@@ -40,26 +36,6 @@ paddr_t arch_virt_to_phys(const void *va)
     uint64_t v = (uint64_t)va;
     return pa_init(v >= KERNEL_VIRT_BASE ? v - KERNEL_VIRT_BASE : v - PHYSMAP_BASE);
 }
-
-static bool pool_alloc(struct pt_alloc *self, paddr_t *table)
-{
-    if (boot_tables_used == BOOT_TABLES)
-        return false;
-    *table = arch_virt_to_phys(boot_tables[boot_tables_used++]); /* .bss: already zero */
-    return true;
-}
-
-static unsigned pool_available(struct pt_alloc *self)
-{
-    return BOOT_TABLES - boot_tables_used;
-}
-
-static uint64_t *pool_virt(struct pt_alloc *self, paddr_t table)
-{
-    return arch_phys_to_virt(table);
-}
-
-static struct pt_alloc boot_pool = {pool_alloc, pool_available, pool_virt};
 
 static int map_linear(uint64_t start, uint64_t size, unsigned flags)
 {
@@ -116,7 +92,7 @@ static int map_devices(void)
 
 int arch_mmu_init(const struct boot_info *bi)
 {
-    int r = pt_init(&kernel_pt, &x86_64_paging_format, &boot_pool);
+    int r = pt_init(&kernel_pt, &x86_64_paging_format, pt_boot_pool());
     if (!r)
         r = map_devices();
     if (!r)

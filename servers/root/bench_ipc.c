@@ -31,13 +31,8 @@ static void print_figure(const char *name, uint64_t *per_op)
 
 static int bench_call_reply(void)
 {
-    struct root_program server;
     uint64_t ep = root_new(HV_OBJ_ENDPOINT, 0);
-    int r = root_load_program("bench_server", &server);
-    if (!r)
-        r = hv_cap_copy(ep, server.cnode, 3, HV_RIGHT_READ, 0);
-    if (!r)
-        r = root_start_program(&server, HV_PRIO_MAX, 10, 10);
+    int r = root_start_echo_server(ep, HV_PRIO_MAX);
     if (r) {
         hv_printf("BENCH: cannot start bench_server (error %d)\n", r);
         return r;

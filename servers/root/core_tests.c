@@ -266,11 +266,7 @@ static void test_program_loader(void)
 {
     struct root_program server;
     uint64_t ep = root_new(HV_OBJ_ENDPOINT, 0);
-    int r = root_load_program("bench_server", &server);
-    if (!r)
-        r = hv_cap_copy(ep, server.cnode, 3, HV_RIGHT_READ, 0);
-    if (!r)
-        r = root_start_program(&server, PRIO_WORKER, 10, 10);
+    int r = root_start_echo_server(ep, PRIO_WORKER);
     struct hv_msg m = {.info = hv_msginfo(5, 1), .w = {42}};
     int call = r ? r : hv_call(ep, &m);
     int missing = root_load_program("no-such-program", &server);
@@ -294,7 +290,7 @@ static int start_and_call(uint64_t sub, uint64_t *ep_out)
     if (!r && !ep)
         r = HV_ENOMEM;
     if (!r)
-        r = hv_cap_copy(ep, p.cnode, 3, HV_RIGHT_READ, 0);
+        r = hv_cap_copy(ep, p.cnode, BENCH_SERVER_EP_SLOT, HV_RIGHT_READ, 0);
     if (!r)
         r = root_start_program(&p, PRIO_WORKER, 10, 10);
     struct hv_msg m = {.info = hv_msginfo(1, 0)};

@@ -96,6 +96,15 @@ int root_load_program(const char *name, struct root_program *p)
     return HV_OK;
 }
 
+int root_start_echo_server(uint64_t ep, unsigned prio)
+{
+    struct root_program server;
+    int r = root_load_program("bench_server", &server);
+    if (!r)
+        r = hv_cap_copy(ep, server.cnode, BENCH_SERVER_EP_SLOT, HV_RIGHT_READ, 0);
+    return r ? r : root_start_program(&server, prio, 10, 10);
+}
+
 int root_start_program(const struct root_program *p, unsigned prio, uint32_t budget,
                        uint32_t period)
 {

@@ -45,6 +45,10 @@ void irq_source_fire(void);
 bool irq_source_raised(void);
 void irq_source_clear(void);
 
+/* Starts bench_server, which answers every call on ep with an empty reply. */
+#define BENCH_SERVER_EP_SLOT 3
+int root_start_echo_server(uint64_t ep, unsigned prio);
+
 /* The IPC and notification benchmarks (duet.bench=ipc). */
 void bench_ipc_run(void);
 

@@ -44,6 +44,9 @@ struct pt {
     paddr_t root;
 };
 
+/* The fixed pool the kernel's own tables come from at boot (kernel/pt_boot_pool.c). */
+struct pt_alloc *pt_boot_pool(void);
+
 /* Allocates an empty root table. */
 int pt_init(struct pt *pt, const struct pt_format *fmt, struct pt_alloc *alloc);
 
