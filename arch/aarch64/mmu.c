@@ -7,7 +7,7 @@
 #include <kernel/printk.h>
 #include <platform.h>
 
-extern char __kernel_start[], __text_end[], __rodata_end[], __kernel_end[];
+extern char __kernel_start[], __kernel_end[];
 
 static struct pt kernel_pt;
 
@@ -43,26 +43,6 @@ static int map_ram_around_kernel(paddr_t base, uint64_t size)
     return r;
 }
 
-static int map_kernel_image(void)
-{
-    struct {
-        char *start, *end;
-        unsigned flags;
-    } sections[] = {
-        {__kernel_start, __text_end, PT_READ | PT_EXEC},
-        {__text_end, __rodata_end, PT_READ},
-        {__rodata_end, __kernel_end, PT_READ | PT_WRITE},
-    };
-    for (unsigned i = 0; i < ARRAY_SIZE(sections); i++) {
-        int r = pt_map(&kernel_pt, (uint64_t)sections[i].start,
-                       arch_virt_to_phys(sections[i].start),
-                       (uint64_t)(sections[i].end - sections[i].start), sections[i].flags);
-        if (r)
-            return r;
-    }
-    return HV_OK;
-}
-
 int arch_mmu_init(const struct boot_info *bi)
 {
     int r = pt_init(&kernel_pt, &aarch64_stage1_format, pt_boot_pool());
@@ -70,7 +50,7 @@ int arch_mmu_init(const struct boot_info *bi)
         r = map_linear(pa_init(PLAT_DEVICE_BASE), PLAT_DEVICE_SIZE,
                        PT_READ | PT_WRITE | PT_DEVICE);
     if (!r)
-        r = map_kernel_image();
+        r = pt_map_kernel_image(&kernel_pt);
     for (unsigned i = 0; !r && i < bi->nram; i++)
         r = map_ram_around_kernel(bi->ram[i].base, bi->ram[i].size);
     if (r) {

@@ -44,8 +44,11 @@ struct pt {
     paddr_t root;
 };
 
-/* The fixed pool the kernel's own tables come from at boot (kernel/pt_boot_pool.c). */
+/* The fixed pool the kernel's own tables come from at boot (kernel/kernel_pt.c). */
 struct pt_alloc *pt_boot_pool(void);
+
+/* Maps the kernel image at its link address by section: text RX, rodata R, the rest RW. */
+int pt_map_kernel_image(struct pt *pt);
 
 /* Allocates an empty root table. */
 int pt_init(struct pt *pt, const struct pt_format *fmt, struct pt_alloc *alloc);
