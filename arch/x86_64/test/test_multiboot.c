@@ -1,7 +1,7 @@
 /* Unit tests for the Multiboot (v1) reader: what QEMU hands over, and malformed info that must
  * be refused without reading outside the memory the reader allows. */
 #include "multiboot.h"
-#include <check.h>
+#include "check_run.h"
 #include <hv/error.h>
 #include <stdlib.h>
 #include <string.h>
@@ -400,9 +400,5 @@ int main(void)
     suite_add_tcase(s, mem_tc);
     suite_add_tcase(s, cmd_tc);
 
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return check_run(s);
 }

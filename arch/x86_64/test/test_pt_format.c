@@ -1,7 +1,7 @@
 /* Unit tests for x86_64_paging_format through the generic builder: which level a mapping
  * lands at, the exact entry bits, and errors that leave the tables unchanged. */
 #include "pt_format.h"
-#include <check.h>
+#include "check_run.h"
 #include <hv/error.h>
 #include <stdlib.h>
 #include <string.h>
@@ -252,9 +252,5 @@ int main(void)
     tcase_add_test(tc, out_of_tables_changes_nothing);
     suite_add_tcase(s, tc);
 
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return check_run(s);
 }
