@@ -28,8 +28,8 @@ enum hv_syscall {
     HV_SYS_IRQ_GET = 19,
     HV_SYS_IRQ_BIND = 20,
     HV_SYS_DEBUG_PUTC = 21,
-    /* 22..25 reserved for vcpu_run, vcpu_read, vcpu_write, vcpu_inject. */
-    HV_SYS_VCPU_RUN = 22,
+    /* Virtual CPUs (hv/vcpu.h): a thread bound to a vcpu runs the guest when scheduled. */
+    HV_SYS_VCPU_BIND = 22,
     HV_SYS_VCPU_READ = 23,
     HV_SYS_VCPU_WRITE = 24,
     HV_SYS_VCPU_INJECT = 25,
@@ -81,7 +81,9 @@ enum hv_obj_type {
     HV_OBJ_IRQ_CONTROL = 8,
     HV_OBJ_IRQ_HANDLER = 9,
     HV_OBJ_IOPORT = 10, /* x86 only: honoured by that arch alone */
-    HV_OBJ_TYPE_COUNT = 11,
+    HV_OBJ_VCPU = 11,   /* a guest CPU (hv/vcpu.h): retype size 0, HV_VCPU_SIZE_BITS */
+    HV_OBJ_GUEST_VSPACE = 12, /* a guest-physical address space (stage 2 / NPT): 15..24 */
+    HV_OBJ_TYPE_COUNT = 13,
 };
 
 /* Object sizes fixed by the kernel (log2 bytes). */
@@ -119,6 +121,7 @@ enum hv_fault {
     HV_FAULT_PAGE = 1,
     HV_FAULT_UNDEFINED = 2,
     HV_FAULT_OTHER = 3,
+    HV_FAULT_VCPU = 4, /* a guest exit: words laid out in hv/vcpu.h */
 };
 
 /* Scheduling limits of thread_configure. */
