@@ -38,10 +38,15 @@ const char *arch_privilege_name(void)
 
 unsigned arch_user_device_regions(struct mem_region *out, unsigned max)
 {
-    /* Only the RTC for now: the UART and GIC are the kernel's; virtio-mmio slots follow with
-     * the device servers. */
-    if (max < 1)
-        return 0;
-    out[0] = (struct mem_region){pa_init(PLAT_RTC_BASE), PLAT_RTC_SIZE};
-    return 1;
+    /* The RTC, and the PL011 page for the console server, which owns the UART once it runs
+     * (the kernel keeps writing its own lines to it, polled: boot messages and panics). The
+     * GIC stays the kernel's; virtio-mmio slots follow with the device servers. */
+    static const struct mem_region regions[] = {
+        {{PLAT_RTC_BASE}, PLAT_RTC_SIZE},
+        {{PLAT_UART_BASE}, PLAT_UART_SIZE},
+    };
+    unsigned n = 0;
+    for (; n < max && n < sizeof(regions) / sizeof(regions[0]); n++)
+        out[n] = regions[n];
+    return n;
 }

@@ -6,7 +6,8 @@
 #define PLAT_DEVICE_BASE 0x0ull           /* everything below RAM is device space */
 #define PLAT_DEVICE_SIZE 0x40000000ull
 
-#define PLAT_UART_BASE 0x09000000ull      /* PL011 */
+#define PLAT_UART_BASE 0x09000000ull      /* PL011: the console server's, the kernel writes too */
+#define PLAT_UART_SIZE 0x1000ull
 #define PLAT_RTC_BASE 0x09010000ull       /* PL031: not the kernel's, handed to the root task */
 #define PLAT_RTC_SIZE 0x1000ull
 #define PLAT_GICD_BASE 0x08000000ull      /* GICv3 distributor */

@@ -1,0 +1,42 @@
+/* The console server's logic, free of system calls so that the host tests can drive it:
+ * output tagged by client, input to the client with focus, and the focus key. */
+#pragma once
+
+#include <hv/console.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#define CONSOLE_LINE_MAX 160
+
+struct console_io {
+    void (*uart_write)(void *ctx, const char *s, unsigned n); /* to the physical UART */
+    void (*notify)(void *ctx, unsigned client);               /* input is waiting for it */
+    void *ctx;
+};
+
+struct console_client {
+    char name[HV_CONSOLE_NAME_MAX];
+    struct hv_console_ring *ring; /* input; NULL: this client takes no input */
+    char line[CONSOLE_LINE_MAX];  /* output not yet written: a line in the making */
+    unsigned len;
+};
+
+struct console {
+    struct console_io io;
+    unsigned nclients, focus;
+    bool escape;        /* the focus key was the last input byte */
+    int mid_line;       /* the client whose partial line the terminal shows, or -1 */
+    struct console_client clients[HV_CONSOLE_MAX_CLIENTS];
+};
+
+/* Sets up for nclients (1..HV_CONSOLE_MAX_CLIENTS) named clients; false if the numbers are
+ * out of range. Names are cut to HV_CONSOLE_NAME_MAX - 1 bytes. */
+bool console_init(struct console *c, const struct console_io *io, unsigned nclients,
+                  const char names[][HV_CONSOLE_NAME_MAX], unsigned focus);
+
+/* Output of client i: each line appears whole, tagged "[name] ". A partial line is held until
+ * its newline, unless the client has focus (a shell prompt must show) or the line is full. */
+void console_output(struct console *c, unsigned client, const uint8_t *bytes, unsigned n);
+
+/* One byte typed on the physical UART. */
+void console_input(struct console *c, uint8_t byte);

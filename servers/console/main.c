@@ -1,0 +1,99 @@
+/* The console server: owns the physical UART. Its main thread writes clients' output (calls
+ * on its endpoint, the badge says which client); its input thread waits for the UART's
+ * interrupt and hands typed bytes to the client with focus through that client's ring. */
+#include "console.h"
+#include "uart.h"
+#include <hv/error.h>
+#include <hv/print.h>
+#include <hv/sys.h>
+
+static struct console con;
+static const struct hv_console_config *config = (const void *)HV_CONSOLE_CONFIG_VA;
+static uint8_t rx_stack[8192] __attribute__((aligned(16)));
+
+/* One UART writer at a time: both threads write (output, focus messages). */
+static volatile int uart_busy;
+
+static void uart_write(void *ctx, const char *s, unsigned n)
+{
+    (void)ctx;
+    while (__atomic_exchange_n(&uart_busy, 1, __ATOMIC_ACQUIRE))
+        hv_yield();
+    for (unsigned i = 0; i < n; i++) {
+        if (s[i] == '\n')
+            uart_putc('\r');
+        uart_putc(s[i]);
+    }
+    __atomic_store_n(&uart_busy, 0, __ATOMIC_RELEASE);
+}
+
+static uint32_t pending_notify; /* clients to signal once the typed bytes are in */
+
+static void notify(void *ctx, unsigned client)
+{
+    (void)ctx;
+    pending_notify |= 1u << client;
+}
+
+static void rx_loop(void)
+{
+    uint64_t bits;
+    for (;;) {
+        hv_wait(HV_CONSOLE_SLOT_IRQ_NTFN, &bits);
+        int ch;
+        while ((ch = uart_getc()) >= 0)
+            console_input(&con, (uint8_t)ch);
+        for (unsigned i = 0; i < con.nclients; i++)
+            if (pending_notify & 1u << i)
+                hv_signal(HV_CONSOLE_SLOT_CLIENT_NTFN + i);
+        pending_notify = 0;
+        hv_sys(HV_SYS_IRQ_ACK, HV_CONSOLE_SLOT_IRQ, 0, 0, 0, 0, 0);
+    }
+}
+
+/* A client's write: label HV_CONSOLE_WRITE | count << 8, bytes in the words. */
+static uint64_t serve(const struct hv_msg *m)
+{
+    uint64_t label = hv_msginfo_label(m->info);
+    unsigned count = (unsigned)(label >> 8);
+    if (m->badge == 0 || m->badge > con.nclients)
+        return HV_EPERM;
+    if ((label & 0xff) != HV_CONSOLE_WRITE || count > HV_CONSOLE_WRITE_MAX ||
+        count > hv_msginfo_len(m->info) * 8u)
+        return HV_EINVAL;
+    uint8_t bytes[HV_CONSOLE_WRITE_MAX];
+    for (unsigned i = 0; i < count; i++)
+        bytes[i] = (uint8_t)(m->w[i / 8] >> (8 * (i % 8)));
+    console_output(&con, (unsigned)m->badge - 1, bytes, count);
+    return HV_OK;
+}
+
+void hv_main(uint64_t arg)
+{
+    (void)arg;
+    struct console_io io = {uart_write, notify, 0};
+    if (!console_init(&con, &io, config->nclients, config->names, config->focus)) {
+        hv_printf("console: bad configuration (%u clients)\n", config->nclients);
+        return;
+    }
+    for (unsigned i = 0; i < con.nclients; i++)
+        con.clients[i].ring = (struct hv_console_ring *)(HV_CONSOLE_RINGS_VA + i * 4096ull);
+    uart_init();
+    int r = hv_thread_configure(HV_CONSOLE_SLOT_RX_THREAD, HV_SLOT_SELF_CNODE,
+                                HV_CONSOLE_SLOT_VSPACE, 0, config->prio, 1, 1,
+                                (uint64_t)(uintptr_t)rx_loop,
+                                (uint64_t)(uintptr_t)(rx_stack + sizeof(rx_stack)));
+    if (!r)
+        r = hv_thread_resume(HV_CONSOLE_SLOT_RX_THREAD);
+    if (r)
+        hv_printf("console: no input thread (error %d): output only\n", r);
+    hv_sys(HV_SYS_IRQ_ACK, HV_CONSOLE_SLOT_IRQ, 0, 0, 0, 0, 0);
+
+    struct hv_msg m = {0};
+    hv_recv(HV_CONSOLE_SLOT_EP, &m);
+    for (;;) {
+        uint64_t err = serve(&m);
+        m.info = hv_msginfo(err, 0);
+        hv_reply_recv(HV_CONSOLE_SLOT_EP, &m);
+    }
+}

@@ -1,0 +1,196 @@
+/* Unit tests for the console server's logic (servers/console/console.c). */
+#include "check_run.h"
+#include "console.h"
+#include <string.h>
+
+static char term[8192];
+static unsigned term_len;
+static unsigned notified;
+static struct console con;
+static struct hv_console_ring rings[2];
+
+static void uart_write(void *ctx, const char *s, unsigned n)
+{
+    (void)ctx;
+    ck_assert_uint_lt(term_len + n, sizeof(term));
+    memcpy(term + term_len, s, n);
+    term_len += n;
+    term[term_len] = '\0';
+}
+
+static void notify(void *ctx, unsigned client)
+{
+    (void)ctx;
+    notified |= 1u << client;
+}
+
+static const char names[2][HV_CONSOLE_NAME_MAX] = {"personal", "work"};
+
+static void setup(void)
+{
+    struct console_io io = {uart_write, notify, NULL};
+    term_len = 0;
+    term[0] = '\0';
+    notified = 0;
+    memset(rings, 0, sizeof(rings));
+    ck_assert(console_init(&con, &io, 2, names, 0));
+    con.clients[0].ring = &rings[0];
+    con.clients[1].ring = &rings[1];
+}
+
+static void out(unsigned client, const char *s)
+{
+    console_output(&con, client, (const uint8_t *)s, (unsigned)strlen(s));
+}
+
+static void type(const char *s)
+{
+    for (; *s; s++)
+        console_input(&con, (uint8_t)*s);
+}
+
+static unsigned take(unsigned client, char *buf, unsigned max)
+{
+    unsigned n = hv_console_ring_take(&rings[client], (uint8_t *)buf, max);
+    buf[n] = '\0';
+    return n;
+}
+
+START_TEST(init_refuses_bad_numbers)
+{
+    struct console c;
+    struct console_io io = {uart_write, notify, NULL};
+    ck_assert(!console_init(&c, &io, 0, names, 0));
+    ck_assert(!console_init(&c, &io, HV_CONSOLE_MAX_CLIENTS + 1, names, 0));
+    ck_assert(!console_init(&c, &io, 2, names, 2));
+}
+END_TEST
+
+START_TEST(lines_are_tagged)
+{
+    out(1, "hello\nworld\n");
+    ck_assert_str_eq(term, "[work] hello\n[work] world\n");
+}
+END_TEST
+
+START_TEST(unfocused_partial_lines_wait_for_newline)
+{
+    out(1, "DUET-COU");          /* work has no focus: held */
+    out(0, "boot line\n");
+    out(1, "NT work 5\n");
+    ck_assert_str_eq(term, "[personal] boot line\n[work] DUET-COUNT work 5\n");
+}
+END_TEST
+
+START_TEST(focused_prompt_shows_at_once)
+{
+    out(0, "~ # ");
+    ck_assert_str_eq(term, "[personal] ~ # ");
+    out(0, "ls\n");
+    ck_assert_str_eq(term, "[personal] ~ # ls\n");
+}
+END_TEST
+
+START_TEST(other_line_breaks_open_prompt)
+{
+    out(0, "~ # ");
+    out(1, "tick\n");
+    ck_assert_str_eq(term, "[personal] ~ # \r\n[work] tick\n");
+}
+END_TEST
+
+START_TEST(long_line_is_cut_not_lost)
+{
+    char line[CONSOLE_LINE_MAX * 2 + 2];
+    memset(line, 'x', sizeof(line) - 2);
+    line[sizeof(line) - 2] = '\n';
+    line[sizeof(line) - 1] = '\0';
+    out(1, line);
+    unsigned xs = 0;
+    for (unsigned i = 0; i < term_len; i++)
+        xs += term[i] == 'x';
+    ck_assert_uint_eq(xs, CONSOLE_LINE_MAX * 2);
+}
+END_TEST
+
+START_TEST(input_goes_to_focus_only)
+{
+    char buf[64];
+    type("ls\r");
+    ck_assert_uint_eq(notified, 1u);
+    ck_assert_uint_eq(take(0, buf, sizeof(buf) - 1), 3);
+    ck_assert_str_eq(buf, "ls\r");
+    ck_assert_uint_eq(take(1, buf, sizeof(buf) - 1), 0);
+}
+END_TEST
+
+START_TEST(focus_key_switches_and_is_never_delivered)
+{
+    char buf[64];
+    type("\x14" "2");
+    ck_assert_uint_eq(con.focus, 1);
+    ck_assert_ptr_nonnull(strstr(term, "[duet] focus: work"));
+    type("id\r");
+    ck_assert_uint_eq(take(1, buf, sizeof(buf) - 1), 3);
+    ck_assert_uint_eq(take(0, buf, sizeof(buf) - 1), 0);
+    type("\x14n"); /* next wraps around */
+    ck_assert_uint_eq(con.focus, 0);
+    type("\x14" "9"); /* no such client: focus stays */
+    ck_assert_uint_eq(con.focus, 0);
+    type("\x14q"); /* an unknown sequence reaches nobody */
+    ck_assert_uint_eq(take(0, buf, sizeof(buf) - 1), 0);
+    type("\x14\x14"); /* a literal Ctrl-T */
+    ck_assert_uint_eq(take(0, buf, sizeof(buf) - 1), 1);
+    ck_assert_int_eq(buf[0], 0x14);
+}
+END_TEST
+
+START_TEST(full_ring_drops_and_counts)
+{
+    for (unsigned i = 0; i < HV_CONSOLE_RING_SIZE + 10; i++)
+        console_input(&con, 'a');
+    ck_assert_uint_eq(rings[0].dropped, 10);
+    char buf[HV_CONSOLE_RING_SIZE + 1];
+    ck_assert_uint_eq(take(0, buf, HV_CONSOLE_RING_SIZE), HV_CONSOLE_RING_SIZE);
+    console_input(&con, 'b');
+    ck_assert_uint_eq(take(0, buf, 10), 1);
+    ck_assert_int_eq(buf[0], 'b');
+}
+END_TEST
+
+START_TEST(ring_indices_wrap)
+{
+    char buf[8];
+    rings[0].head = rings[0].tail = UINT32_MAX - 1; /* a ring that has run a long time */
+    type("abc");
+    ck_assert_uint_eq(take(0, buf, 7), 3);
+    ck_assert_str_eq(buf, "abc");
+}
+END_TEST
+
+START_TEST(output_of_unknown_client_ignored)
+{
+    out(5, "x\n");
+    ck_assert_uint_eq(term_len, 0);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("console");
+    TCase *tc = tcase_create("console");
+    tcase_add_checked_fixture(tc, setup, NULL);
+    tcase_add_test(tc, init_refuses_bad_numbers);
+    tcase_add_test(tc, lines_are_tagged);
+    tcase_add_test(tc, unfocused_partial_lines_wait_for_newline);
+    tcase_add_test(tc, focused_prompt_shows_at_once);
+    tcase_add_test(tc, other_line_breaks_open_prompt);
+    tcase_add_test(tc, long_line_is_cut_not_lost);
+    tcase_add_test(tc, input_goes_to_focus_only);
+    tcase_add_test(tc, focus_key_switches_and_is_never_delivered);
+    tcase_add_test(tc, full_ring_drops_and_counts);
+    tcase_add_test(tc, ring_indices_wrap);
+    tcase_add_test(tc, output_of_unknown_client_ignored);
+    suite_add_tcase(s, tc);
+    return check_run(s);
+}
