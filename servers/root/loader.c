@@ -17,7 +17,7 @@
 #define PROGRAM_STACK_TOP 0x7fff0000ull
 #define PROGRAM_STACK_PAGES 4
 #define PROGRAM_VSPACE_BITS 16
-#define PROGRAM_CNODE_BITS 4
+#define PROGRAM_CNODE_BITS 6 /* 64 slots: servers hold a cap per client */
 #define SCRATCH_VA 0x0f000000ull /* where the root sees a frame while it fills it */
 
 static const struct hv_bootinfo *bootinfo;
@@ -27,9 +27,10 @@ void root_loader_init(const struct hv_bootinfo *info)
     bootinfo = info;
 }
 
-/* A new frame, filled from src[0..len) at offset off and zero elsewhere, mapped in vspace. */
-static int load_page(uint64_t vspace, uint64_t va, unsigned flags, const uint8_t *src,
-                     uint64_t off, uint64_t len)
+/* A new frame, filled from src[0..len) at offset off and zero elsewhere, mapped in vspace;
+ * its slot goes to *frame_out when that is not NULL. */
+static int load_page_frame(uint64_t vspace, uint64_t va, unsigned flags, const uint8_t *src,
+                           uint64_t off, uint64_t len, uint64_t *frame_out)
 {
     uint64_t frame = root_new(HV_OBJ_FRAME, 12);
     if (!frame)
@@ -43,7 +44,24 @@ static int load_page(uint64_t vspace, uint64_t va, unsigned flags, const uint8_t
         memcpy(page + off, src, len);
     if ((r = hv_unmap(frame)))
         return r;
+    if (frame_out)
+        *frame_out = frame;
     return hv_map(frame, vspace, va, flags);
+}
+
+static int load_page(uint64_t vspace, uint64_t va, unsigned flags, const uint8_t *src,
+                     uint64_t off, uint64_t len)
+{
+    return load_page_frame(vspace, va, flags, src, off, len, NULL);
+}
+
+uint64_t root_page_into(uint64_t vspace, uint64_t va, unsigned flags, const void *src,
+                        uint64_t len)
+{
+    uint64_t frame = 0;
+    if (len > PAGE || load_page_frame(vspace, va, flags, src, 0, len, &frame))
+        return 0;
+    return frame;
 }
 
 static int load_segment(uint64_t vspace, const uint8_t *file, const struct elf_segment *s)

@@ -31,6 +31,8 @@ void hv_main(uint64_t arg)
     root_loader_init(info);
     if (has_option(info->cmdline, "duet.bench=ipc"))
         bench_ipc_run();
+    if (has_option(info->cmdline, "duet.test=console"))
+        console_test_run(info);
     if (has_option(info->cmdline, "duet.test=core")) {
         unsigned failures = core_tests_run(info);
         hv_printf("root: core tests done, %u failure(s)\n", failures);

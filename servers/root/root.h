@@ -2,6 +2,7 @@
 #pragma once
 
 #include <hv/bootinfo.h>
+#include <hv/console.h>
 #include <stdbool.h>
 #include <hv/sys.h>
 
@@ -37,6 +38,24 @@ void root_loader_init(const struct hv_bootinfo *info);
 int root_load_program(const char *name, struct root_program *p);
 int root_start_program(const struct root_program *p, unsigned prio, uint32_t budget,
                        uint32_t period);
+/* A new page holding src[0..len) (len <= 4096) and zeros, mapped at va of vspace with
+ * HV_MAP_* flags; returns the frame's slot (0: failed). */
+uint64_t root_page_into(uint64_t vspace, uint64_t va, unsigned flags, const void *src,
+                        uint64_t len);
+/* A device page of the boot information's device untyped at paddr, as a frame (0: none). */
+uint64_t root_device_frame(const struct hv_bootinfo *info, uint64_t paddr);
+
+/* The console server (console_start.c): started with nclients named clients; client i's
+ * endpoint cap (badge i + 1), input ring frame and input notification are left in the
+ * root's slots for the partition that will use them. */
+struct root_console {
+    uint64_t ep;                              /* the endpoint (the root's, unbadged) */
+    uint64_t ring_frame[HV_CONSOLE_MAX_CLIENTS];
+    uint64_t input_ntfn[HV_CONSOLE_MAX_CLIENTS];
+};
+int root_start_console(const struct hv_bootinfo *info, unsigned nclients,
+                       const char names[][HV_CONSOLE_NAME_MAX], unsigned prio,
+                       struct root_console *out);
 
 /* A device the IRQ test can make interrupt (irq_source.c): HV_ENOSYS where there is none. */
 extern const unsigned irq_kernel_line; /* a line the kernel keeps: never claimable */
@@ -51,6 +70,9 @@ int root_start_echo_server(uint64_t ep, unsigned prio);
 
 /* The IPC and notification benchmarks (duet.bench=ipc). */
 void bench_ipc_run(void);
+
+/* The console server's in-QEMU test (duet.test=console); returns the number of failures. */
+unsigned console_test_run(const struct hv_bootinfo *info);
 
 /* The in-QEMU kernel-core tests (duet.test=core); returns the number of failures. */
 unsigned core_tests_run(const struct hv_bootinfo *info);

@@ -1,0 +1,102 @@
+/* Starts the console server (servers/console): its own address space, the UART (a device
+ * page on AArch64, an I/O-port cap narrowed to COM1 on x86_64), the UART's interrupt, and per
+ * client an input ring page and a notification. The root keeps a copy of each client's caps
+ * for the partition that will be that client. */
+#include "root.h"
+#include <hv/error.h>
+#include <hv/string.h>
+
+#if defined(__aarch64__)
+#define UART_PADDR 0x09000000ull
+#define UART_IRQ 33u
+#else
+#define UART_PORT 0x3f8u
+#define UART_PORTS 8u
+#define UART_IRQ 4u
+#define ROOT_IOPORT 4
+#endif
+
+uint64_t root_device_frame(const struct hv_bootinfo *info, uint64_t paddr)
+{
+    for (unsigned i = 0; i < info->untyped_count; i++) {
+        if (!(info->untyped[i].flags & HV_BOOTINFO_DEVICE) || info->untyped[i].paddr != paddr ||
+            info->untyped[i].size_bits != 12)
+            continue;
+        uint64_t frame = root_slot();
+        return hv_retype(info->untyped_first_slot + i, HV_OBJ_FRAME, 12, ROOT_CNODE, frame, 1)
+                   ? 0
+                   : frame;
+    }
+    return 0;
+}
+
+/* The UART's registers and interrupt, into the console server's cnode and space. */
+static int give_uart(const struct hv_bootinfo *info, const struct root_program *p,
+                     struct hv_console_config *cfg)
+{
+#if defined(__aarch64__)
+    uint64_t frame = root_device_frame(info, UART_PADDR);
+    if (!frame)
+        return HV_ENOENT;
+    int r = hv_map(frame, p->vspace, HV_CONSOLE_UART_VA,
+                   HV_MAP_READ | HV_MAP_WRITE | HV_MAP_DEVICE);
+#else
+    (void)info;
+    /* The kernel keeps COM1 for its own lines for now (arch_ioport_reserved): the console
+     * server then writes through debug_putc and takes no input (servers/console/uart_16550.c). */
+    int r = hv_cap_copy(ROOT_IOPORT, p->cnode, HV_CONSOLE_SLOT_IOPORT, HV_RIGHTS_ALL,
+                        HV_IOPORT_RANGE(UART_PORT, UART_PORTS));
+#endif
+    if (r)
+        return r;
+    uint64_t irq = root_slot(), ntfn = root_new(HV_OBJ_NOTIFICATION, 0);
+    cfg->uart_irq = UART_IRQ;
+    if (!ntfn)
+        return HV_ENOMEM;
+    if ((r = hv_sys(HV_SYS_IRQ_GET, ROOT_IRQ_CONTROL, UART_IRQ, ROOT_CNODE, irq, 0, 0)) ||
+        (r = hv_sys(HV_SYS_IRQ_BIND, irq, ntfn, 0, 0, 0, 0)) ||
+        (r = hv_cap_copy(irq, p->cnode, HV_CONSOLE_SLOT_IRQ, HV_RIGHTS_ALL, 0)))
+        return r;
+    return hv_cap_copy(ntfn, p->cnode, HV_CONSOLE_SLOT_IRQ_NTFN, HV_RIGHT_READ, 0);
+}
+
+int root_start_console(const struct hv_bootinfo *info, unsigned nclients,
+                       const char names[][HV_CONSOLE_NAME_MAX], unsigned prio,
+                       struct root_console *out)
+{
+    struct root_program p;
+    struct hv_console_config cfg;
+    if (nclients == 0 || nclients > HV_CONSOLE_MAX_CLIENTS)
+        return HV_EINVAL;
+    int r = root_load_program("console", &p);
+    if (r)
+        return r;
+    memset(&cfg, 0, sizeof(cfg));
+    cfg.nclients = nclients;
+    cfg.prio = prio;
+    memcpy(cfg.names, names, nclients * sizeof(cfg.names[0]));
+    if ((r = give_uart(info, &p, &cfg)))
+        return r;
+
+    out->ep = root_new(HV_OBJ_ENDPOINT, 0);
+    uint64_t rx = root_new(HV_OBJ_THREAD, 0);
+    if (!out->ep || !rx)
+        return HV_ENOMEM;
+    if ((r = hv_cap_copy(out->ep, p.cnode, HV_CONSOLE_SLOT_EP, HV_RIGHT_READ, 0)) ||
+        (r = hv_cap_copy(p.vspace, p.cnode, HV_CONSOLE_SLOT_VSPACE, HV_RIGHTS_ALL, 0)) ||
+        (r = hv_cap_copy(rx, p.cnode, HV_CONSOLE_SLOT_RX_THREAD, HV_RIGHTS_ALL, 0)))
+        return r;
+    for (unsigned i = 0; i < nclients; i++) {
+        out->ring_frame[i] = root_page_into(p.vspace, HV_CONSOLE_RINGS_VA + i * 4096ull,
+                                            HV_MAP_READ | HV_MAP_WRITE, NULL, 0);
+        out->input_ntfn[i] = root_new(HV_OBJ_NOTIFICATION, 0);
+        if (!out->ring_frame[i] || !out->input_ntfn[i])
+            return HV_ENOMEM;
+        if ((r = hv_cap_copy(out->input_ntfn[i], p.cnode, HV_CONSOLE_SLOT_CLIENT_NTFN + i,
+                             HV_RIGHT_WRITE, 0)))
+            return r;
+    }
+    if (!root_page_into(p.vspace, HV_CONSOLE_CONFIG_VA, HV_MAP_READ, &cfg, sizeof(cfg)))
+        return HV_ENOMEM;
+    return root_start_program(&p, prio, 1, 1);
+}
