@@ -1,0 +1,82 @@
+/* The partition table: what the image builder (scripts/mkimage) derived from the system
+ * manifest, stored in the bootfs as HV_PT_FILE for the root task. Format: docs/manifest.md. */
+#pragma once
+
+#include <stdint.h>
+
+/* Every integer is little-endian; every record has a fixed size so a reader checks
+ * `count * size` against the file size once and then indexes. */
+#define HV_PT_FILE "partitions"          /* its name in the bootfs */
+#define HV_PT_MAGIC "DUETPT01"
+#define HV_PT_VERSION 1u
+#define HV_PT_MAX_PARTITIONS 16u
+#define HV_PT_NAME_MAX 32u               /* partition and console names, NUL-terminated */
+#define HV_PT_FILE_MAX 48u               /* = BOOTFS_NAME_MAX */
+#define HV_PT_MAX_LOADS 6u
+
+#define HV_PT_ARCH_AARCH64 1u
+#define HV_PT_ARCH_X86_64 2u
+
+/* How the guest's kernel is entered (what the VMM sets up beyond the registers below). */
+#define HV_PT_BOOT_ARM64_IMAGE 1u        /* Linux arm64 booting.rst: EL1, MMU off, x0 = DTB */
+#define HV_PT_BOOT_ELF 2u                /* a bare ELF: PC = entry, registers as given */
+#define HV_PT_BOOT_X86_BZIMAGE 3u        /* Linux x86 boot.rst 64-bit protocol: rsi = zero page */
+
+/* What a load record carries (the VMM copies each one the same way; the kind is for
+ * logs and for the x86 zero page, whose fields point at the others). */
+#define HV_PT_LOAD_KERNEL 1u
+#define HV_PT_LOAD_INITRAMFS 2u
+#define HV_PT_LOAD_DTB 3u
+#define HV_PT_LOAD_CMDLINE 4u            /* x86: NUL-terminated command line */
+#define HV_PT_LOAD_SETUP_HEADER 5u       /* x86: the bzImage's setup header, at zero page+0x1f1 */
+
+struct hv_pt_header {
+    char magic[8];                       /* HV_PT_MAGIC, not NUL-terminated */
+    uint32_t version;                    /* HV_PT_VERSION */
+    uint32_t arch;                       /* HV_PT_ARCH_* */
+    uint32_t count;                      /* partition records following the header */
+    uint32_t record_size;                /* sizeof(struct hv_pt_partition) */
+    uint64_t total_size;                 /* header + count * record_size */
+};
+
+/* Copy `size` bytes at `offset` of bootfs file `file` to guest-physical `gpa`. The rest of
+ * the partition's RAM starts zeroed. */
+struct hv_pt_load {
+    char file[HV_PT_FILE_MAX];
+    uint64_t offset;
+    uint64_t size;
+    uint64_t gpa;
+    uint32_t kind;                       /* HV_PT_LOAD_* */
+    uint32_t reserved;                   /* 0 */
+};
+
+struct hv_pt_partition {
+    char name[HV_PT_NAME_MAX];
+    char console_name[HV_PT_NAME_MAX];   /* the console server's tag; = name by default */
+    uint64_t ram_gpa;                    /* guest-physical RAM base (aarch64 0x4000_0000, x86 0) */
+    uint64_t ram_size;
+    uint64_t host_pa;                    /* backing host-physical base; 0: the root task picks */
+    uint32_t budget;                     /* CPU budget in kernel ticks per `period` ticks */
+    uint32_t period;
+    uint32_t priority;
+    uint32_t boot;                       /* HV_PT_BOOT_* */
+    uint32_t nloads;
+    uint32_t reserved0;                  /* 0 */
+    struct hv_pt_load loads[HV_PT_MAX_LOADS];
+    uint64_t entry;                      /* guest PC / RIP at the first vcpu_run */
+    /* aarch64: x0..x3 (x0 = DTB, the rest 0, booting.rst); x86_64: rsi = args[1] = zero page,
+     * the rest 0. */
+    uint64_t args[4];
+    /* x86_64 only (0 on aarch64): where the zero page (struct boot_params) goes, and the
+     * area the VMM may use for the boot GDT and identity page tables of the 64-bit entry. */
+    uint64_t zero_page_gpa;
+    uint64_t boot_scratch_gpa;
+    uint64_t boot_scratch_size;
+    /* Repeats of the initramfs and command-line loads, for the zero page's fields. */
+    uint64_t initrd_gpa, initrd_size;
+    uint64_t cmdline_gpa, cmdline_size;  /* size includes the NUL */
+};
+
+_Static_assert(sizeof(struct hv_pt_header) == 32, "partition table header is 32 bytes");
+_Static_assert(sizeof(struct hv_pt_load) == 80, "load record is 80 bytes");
+_Static_assert(sizeof(struct hv_pt_partition) == 688, "partition record is 688 bytes");

@@ -1,0 +1,200 @@
+/* Recognises a partition's kernel file: an arm64 Linux Image, an x86 bzImage, or an ELF for
+ * the partition's arch; anything else is refused with the reason. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "mkimage.h"
+
+/* Linux Documentation/arch/arm64/booting.rst, "Call the kernel image": the 64-byte header. */
+#define ARM64_MAGIC_OFF 0x38
+#define ARM64_MAGIC 0x644d5241u          /* "ARM\x64" */
+#define ARM64_OLD_TEXT_OFFSET 0x80000u   /* image_size 0: kernels before v3.17 */
+
+/* Linux Documentation/arch/x86/boot.rst: the real-mode setup header. */
+#define X86_SETUP_SECTS 0x1f1
+#define X86_HEADER_MAGIC_OFF 0x202
+#define X86_HEADER_MAGIC 0x53726448u     /* "HdrS" */
+#define X86_VERSION 0x206
+#define X86_INITRD_ADDR_MAX 0x22c
+#define X86_RELOCATABLE 0x234
+#define X86_XLOADFLAGS 0x236
+#define X86_CMDLINE_SIZE 0x238
+#define X86_PREF_ADDRESS 0x258
+#define X86_INIT_SIZE 0x260
+#define X86_XLF_KERNEL_64 0x1
+#define X86_MIN_VERSION 0x020c           /* 2.12: xloadflags and the 64-bit entry */
+#define X86_HEADER_END_BYTE 0x201        /* the header ends at 0x202 + this byte */
+
+#define EI_CLASS 4
+#define EI_DATA 5
+#define ELFCLASS64 2
+#define ELFDATA2LSB 1
+#define ET_EXEC 2
+#define EM_X86_64 62
+#define EM_AARCH64 183
+#define PT_LOAD 1
+#define PT_NOTE 4
+#define XEN_ELFNOTE_PHYS32_ENTRY 18      /* the PVH entry point of an x86 vmlinux */
+
+static uint64_t le(const uint8_t *p, unsigned n)
+{
+    uint64_t v = 0;
+    for (unsigned i = n; i-- > 0;)
+        v = v << 8 | p[i];
+    return v;
+}
+
+/* Reads [off, off+len) of f; false when the file is shorter. */
+static bool read_at(FILE *f, uint64_t off, void *buf, size_t len)
+{
+    return fseek(f, (long)off, SEEK_SET) == 0 && fread(buf, 1, len, f) == len;
+}
+
+static int probe_arm64_image(const char *part, const uint8_t *h, struct mk_kernel *k)
+{
+    k->boot = HV_PT_BOOT_ARM64_IMAGE;
+    k->text_offset = le(h + 8, 8);
+    k->image_size = le(h + 16, 8);
+    uint64_t flags = le(h + 24, 8);
+    if (k->image_size == 0) {
+        k->text_offset = ARM64_OLD_TEXT_OFFSET;
+        k->image_size = k->file_size;
+    }
+    if (flags & 1)
+        return mk_error("partition '%s': the arm64 Image is big-endian", part);
+    if (k->text_offset >= 0x200000 || k->text_offset % 4096)
+        return mk_error("partition '%s': arm64 Image text_offset 0x%llx is not a page inside "
+                        "2 MiB", part, (unsigned long long)k->text_offset);
+    if (k->image_size < k->file_size)
+        return mk_error("partition '%s': arm64 Image image_size %llu is smaller than the file",
+                        part, (unsigned long long)k->image_size);
+    return 0;
+}
+
+static int probe_bzimage(const char *part, FILE *f, const uint8_t *h, struct mk_kernel *k)
+{
+    unsigned version = (unsigned)le(h + X86_VERSION, 2);
+    unsigned setup_sects = h[X86_SETUP_SECTS] ? h[X86_SETUP_SECTS] : 4;
+
+    if (version < X86_MIN_VERSION)
+        return mk_error("partition '%s': bzImage boot protocol %u.%02u is older than 2.12",
+                        part, version >> 8, version & 0xff);
+    if (!(le(h + X86_XLOADFLAGS, 2) & X86_XLF_KERNEL_64))
+        return mk_error("partition '%s': bzImage has no 64-bit entry (XLF_KERNEL_64)", part);
+    if (!h[X86_RELOCATABLE])
+        return mk_error("partition '%s': bzImage is not relocatable", part);
+    k->boot = HV_PT_BOOT_X86_BZIMAGE;
+    k->pm_offset = (uint64_t)(setup_sects + 1) * 512;
+    k->pref_address = le(h + X86_PREF_ADDRESS, 8);
+    k->init_size = le(h + X86_INIT_SIZE, 4);
+    k->cmdline_max = le(h + X86_CMDLINE_SIZE, 4);
+    k->initrd_max = le(h + X86_INITRD_ADDR_MAX, 4);
+    k->setup_header_size = 0x202 + h[X86_HEADER_END_BYTE] - X86_SETUP_SECTS;
+    /* 64-bit entry: startup_64 is 0x200 bytes into the protected-mode part. */
+    k->entry = k->pref_address + 0x200;
+    if (k->pm_offset >= k->file_size)
+        return mk_error("partition '%s': bzImage setup (%u sectors) is past the file's end",
+                        part, setup_sects);
+    if (k->init_size < k->file_size - k->pm_offset || k->pref_address % 0x200000)
+        return mk_error("partition '%s': bzImage init_size or pref_address is inconsistent",
+                        part);
+    (void)f;
+    return 0;
+}
+
+/* The PVH entry of an x86 vmlinux ELF, from its notes; 0 when there is none. */
+static uint64_t elf_pvh_entry(FILE *f, uint64_t off, uint64_t size)
+{
+    uint8_t buf[4096];
+    if (size > sizeof(buf) || !read_at(f, off, buf, size))
+        return 0;
+    for (uint64_t p = 0; p + 12 <= size;) {
+        uint64_t namesz = le(buf + p, 4), descsz = le(buf + p + 4, 4), type = le(buf + p + 8, 4);
+        uint64_t desc = p + 12 + ((namesz + 3) & ~3ull);
+        if (desc + descsz > size)
+            return 0;
+        if (type == XEN_ELFNOTE_PHYS32_ENTRY && namesz == 4 && !memcmp(buf + p + 12, "Xen", 4))
+            return le(buf + desc, descsz >= 8 ? 8 : 4);
+        p = desc + ((descsz + 3) & ~3ull);
+    }
+    return 0;
+}
+
+static int probe_elf(const char *part, FILE *f, const uint8_t *h, enum mk_arch arch,
+                     struct mk_kernel *k)
+{
+    unsigned want = arch == MK_AARCH64 ? EM_AARCH64 : EM_X86_64;
+    if (h[EI_CLASS] != ELFCLASS64 || h[EI_DATA] != ELFDATA2LSB)
+        return mk_error("partition '%s': kernel ELF is not 64-bit little-endian", part);
+    if (le(h + 18, 2) != want)
+        return mk_error("partition '%s': kernel ELF is for machine %u, not %s", part,
+                        (unsigned)le(h + 18, 2), arch == MK_AARCH64 ? "aarch64" : "x86_64");
+    if (le(h + 16, 2) != ET_EXEC)
+        return mk_error("partition '%s': kernel ELF is not an executable (ET_EXEC)", part);
+    uint64_t phoff = le(h + 32, 8), phentsize = le(h + 54, 2), phnum = le(h + 56, 2);
+    if (phentsize != 56 || phnum == 0 || phnum > 64)
+        return mk_error("partition '%s': kernel ELF program headers are malformed", part);
+    k->boot = HV_PT_BOOT_ELF;
+    k->entry = le(h + 24, 8);
+    for (uint64_t i = 0; i < phnum; i++) {
+        uint8_t ph[56];
+        if (!read_at(f, phoff + i * 56, ph, sizeof(ph)))
+            return mk_error("partition '%s': kernel ELF program header %llu is past the end",
+                            part, (unsigned long long)i);
+        uint64_t type = le(ph, 4), off = le(ph + 8, 8), paddr = le(ph + 24, 8);
+        uint64_t filesz = le(ph + 32, 8), memsz = le(ph + 40, 8);
+        if (type == PT_NOTE && arch == MK_X86_64) {
+            uint64_t pvh = elf_pvh_entry(f, off, filesz);
+            if (pvh)
+                k->entry = pvh;
+        }
+        if (type != PT_LOAD || memsz == 0)
+            continue;
+        if (k->nsegs == sizeof(k->seg) / sizeof(k->seg[0]))
+            return mk_error("partition '%s': kernel ELF has more than 8 loadable segments",
+                            part);
+        if (filesz > memsz || off > k->file_size || filesz > k->file_size - off ||
+            paddr + memsz < paddr)
+            return mk_error("partition '%s': kernel ELF segment %llu lies outside the file",
+                            part, (unsigned long long)i);
+        k->seg[k->nsegs].offset = off;
+        k->seg[k->nsegs].filesz = filesz;
+        k->seg[k->nsegs].memsz = memsz;
+        k->seg[k->nsegs].paddr = paddr;
+        k->nsegs++;
+    }
+    if (k->nsegs == 0)
+        return mk_error("partition '%s': kernel ELF has no loadable segment", part);
+    return 0;
+}
+
+int kernel_probe(const char *part, const char *path, enum mk_arch arch, struct mk_kernel *k)
+{
+    uint8_t h[1024] = {0};
+
+    memset(k, 0, sizeof(*k));
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return mk_error("partition '%s': cannot read kernel '%s': %s", part, path,
+                        strerror(errno));
+    fseek(f, 0, SEEK_END);
+    k->file_size = (uint64_t)ftell(f);
+    size_t got = read_at(f, 0, h, 0) ? fread(h, 1, sizeof(h), f) : 0;
+    int r;
+    if (got >= 64 && !memcmp(h, "\177ELF", 4))
+        r = probe_elf(part, f, h, arch, k);
+    else if (arch == MK_AARCH64 && got >= 64 && le(h + ARM64_MAGIC_OFF, 4) == ARM64_MAGIC)
+        r = probe_arm64_image(part, h, k);
+    else if (arch == MK_X86_64 && got >= 0x268 && le(h + X86_HEADER_MAGIC_OFF, 4) ==
+                                                      X86_HEADER_MAGIC)
+        r = probe_bzimage(part, f, h, k);
+    else
+        r = mk_error("partition '%s': kernel '%s' is not %s", part, path,
+                     arch == MK_AARCH64 ? "an arm64 Image (no 'ARMd' magic at 0x38) nor an "
+                                          "aarch64 ELF"
+                                        : "an x86 bzImage (no 'HdrS' at 0x202) nor an x86_64 "
+                                          "ELF");
+    fclose(f);
+    return r;
+}
