@@ -10,11 +10,14 @@
 #include <kernel/vspace.h>
 
 #define ROOT_VSPACE_BITS 16
+/* The cnode takes at most the first half of CORE_BOOT_MEM (64-byte slots). */
+#define ROOT_CNODE_MAX_BITS (CORE_BOOT_MEM_BITS - 1 - HV_CNODE_SLOT_BITS)
+_Static_assert(ROOT_VSPACE_BITS <= CORE_BOOT_MEM_BITS - 2, "the vspace fits its quarter");
 #define ROOT_BUDGET 10
 
 static bool layout_ok(const struct core_boot *b)
 {
-    if (b->root_slot_bits < HV_CNODE_MIN_SLOTS_BITS || b->root_slot_bits > 9)
+    if (b->root_slot_bits < HV_CNODE_MIN_SLOTS_BITS || b->root_slot_bits > ROOT_CNODE_MAX_BITS)
         return false;
     if (!IS_ALIGNED(pa_addr(b->kernel_mem), 1ull << CORE_BOOT_MEM_BITS))
         return false;
@@ -37,9 +40,11 @@ struct thread *core_boot_root(const struct core_boot *b)
     sched_init();
     irq_init();
 
-    /* Layout: cnode (at most 64 KiB) at 0, address space at 64 KiB, thread just below it. */
-    paddr_t cn_pa = b->kernel_mem, vs_pa = pa_add(b->kernel_mem, 1ull << ROOT_VSPACE_BITS);
-    paddr_t th_pa = pa_add(vs_pa, -(1ull << HV_THREAD_SIZE_BITS));
+    /* Layout: cnode (at most half) at 0, address space (a quarter) at half, thread at the
+     * end. */
+    paddr_t cn_pa = b->kernel_mem;
+    paddr_t vs_pa = pa_add(b->kernel_mem, 1ull << (CORE_BOOT_MEM_BITS - 1));
+    paddr_t th_pa = pa_add(b->kernel_mem, (1ull << CORE_BOOT_MEM_BITS) - (1ull << HV_THREAD_SIZE_BITS));
     memset(arch_phys_to_virt(b->kernel_mem), 0, 1ull << CORE_BOOT_MEM_BITS);
     struct cnode *cn = cnode_init(arch_phys_to_virt(cn_pa), b->root_slot_bits);
     struct thread *t = arch_phys_to_virt(th_pa);

@@ -13,7 +13,7 @@
 #include <kernel/string.h>
 #include <kernel/vspace.h>
 
-#define ROOT_SLOT_BITS 9
+#define ROOT_SLOT_BITS 11 /* 2048 slots: partitions hold a cap per 2 MiB of their RAM */
 #define PAGE 4096ull
 
 extern const uint8_t __bootfs_start[], __bootfs_end[], __kernel_end[];
@@ -106,13 +106,21 @@ static const struct mem_region *region_of_kernel(const struct boot_info *bi, uin
     return NULL;
 }
 
+/* The archive's address in the root's space: its physical address modulo 2 MiB is kept, so
+ * that the parts of a large archive (guest kernels are tens of MiB) map with 2 MiB blocks and
+ * their tables fit the root's address-space object. */
+static uint64_t root_bootfs_vaddr(void)
+{
+    return HV_ROOT_BOOTFS + (pa_addr(arch_virt_to_phys(__bootfs_start)) & (0x200000 - 1));
+}
+
 static void fill_bootinfo(struct hv_bootinfo *info, const struct core_boot *cb, uint64_t fs_size,
                           const char *cmdline)
 {
     _Static_assert(sizeof(info->cmdline) >= BOOT_CMDLINE_MAX, "command line fits");
     memcpy(info->cmdline, cmdline, BOOT_CMDLINE_MAX);
     info->magic = HV_BOOTINFO_MAGIC;
-    info->bootfs_vaddr = HV_ROOT_BOOTFS;
+    info->bootfs_vaddr = root_bootfs_vaddr();
     info->bootfs_size = fs_size;
     info->untyped_first_slot = ROOT_SLOT_UNTYPED;
     info->untyped_count = cb->untyped_count;
@@ -173,7 +181,7 @@ int root_task_create(const struct boot_info *bi)
     if (!r)
         r = map_zeroed(vs, HV_ROOT_BOOTINFO, info_pa, PAGE, 0);
     if (!r)
-        r = pt_map(&vs->pt, HV_ROOT_BOOTFS, arch_virt_to_phys(__bootfs_start),
+        r = pt_map(&vs->pt, root_bootfs_vaddr(), arch_virt_to_phys(__bootfs_start),
                    ALIGN_UP(fs_size, PAGE), PT_READ | PT_USER);
     if (r)
         return fail("mapping the root task's memory", r);

@@ -5,9 +5,11 @@
 #define PAGES_BASE 0x10000000ull
 
 static uint64_t untyped_slot, next_slot = FIRST_FREE_SLOT, next_page = PAGES_BASE;
+static const struct hv_bootinfo *bootinfo;
 
 void root_alloc_init(const struct hv_bootinfo *info)
 {
+    bootinfo = info;
     unsigned best = 0;
     for (unsigned i = 0; i < info->untyped_count; i++)
         if (!(info->untyped[i].flags & HV_BOOTINFO_DEVICE) &&
@@ -33,6 +35,19 @@ uint64_t root_new(unsigned type, unsigned size_bits)
 {
     uint64_t slot = root_slot();
     return hv_retype(untyped_slot, type, size_bits, ROOT_CNODE, slot, 1) ? 0 : slot;
+}
+
+uint64_t root_new_anywhere(unsigned type, unsigned size_bits)
+{
+    uint64_t slot = root_new(type, size_bits);
+    for (unsigned i = 0; !slot && i < bootinfo->untyped_count; i++) {
+        if (bootinfo->untyped[i].flags & HV_BOOTINFO_DEVICE)
+            continue;
+        uint64_t s = root_slot();
+        if (!hv_retype(bootinfo->untyped_first_slot + i, type, size_bits, ROOT_CNODE, s, 1))
+            slot = s;
+    }
+    return slot;
 }
 
 uint64_t root_new_page(void)

@@ -15,6 +15,8 @@
 /* Makes one object of type from the root's largest untyped; returns its slot (0: failed).
  * size_bits as retype takes it: 0 for the fixed-size types. */
 uint64_t root_new(unsigned type, unsigned size_bits);
+/* As root_new, but when the current untyped is full tries every other RAM untyped. */
+uint64_t root_new_anywhere(unsigned type, unsigned size_bits);
 /* Makes root_new take memory from the untyped in slot from now on; returns the previous. */
 uint64_t root_use_untyped(uint64_t slot);
 /* A fresh slot, empty. */

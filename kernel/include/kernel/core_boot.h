@@ -17,7 +17,7 @@ enum core_root_slot {
 struct core_boot {
     paddr_t kernel_mem;      /* CORE_BOOT_MEM bytes, aligned to it: root cnode, thread,
                               * address space */
-    unsigned root_slot_bits; /* root cnode size: HV_CNODE_MIN_SLOTS_BITS..9 */
+    unsigned root_slot_bits; /* root cnode size: HV_CNODE_MIN_SLOTS_BITS..11 */
     struct {
         paddr_t base;
         unsigned size_bits;  /* naturally aligned */
@@ -26,7 +26,7 @@ struct core_boot {
     unsigned untyped_count;
 };
 
-#define CORE_BOOT_MEM_BITS 17 /* 128 KiB */
+#define CORE_BOOT_MEM_BITS 18 /* 256 KiB */
 
 /* Returns the root thread (inactive, priority HV_PRIO_MAX, full budget), or NULL if the
  * description does not fit. Calls sched_init and irq_init. */

@@ -12,7 +12,8 @@
 #define HV_ROOT_STACK_TOP 0x7fff0000ull
 #define HV_ROOT_STACK_SIZE 0x10000ull
 #define HV_ROOT_BOOTINFO 0x7fff0000ull   /* one read-only page above the stack */
-#define HV_ROOT_BOOTFS 0x100000000ull    /* the boot archive, read-only */
+#define HV_ROOT_BOOTFS 0x100000000ull    /* the boot archive, read-only, at this + (its physical
+                                          * address mod 2 MiB): bootfs_vaddr says where */
 
 struct hv_bootinfo {
     uint64_t magic;
