@@ -1,0 +1,337 @@
+/* duet-attack: what a root process in a partition can throw at the hypervisor from EL0 /
+ * ring 3, each attack in its own child so a fatal signal ends only that attack. Built static
+ * with no libc by scripts/mkinitramfs; run by the `garbage` scenario (docs/guests.md).
+ *
+ * Not reachable from here, and covered elsewhere: HVC/SMC with bad function numbers (UNDEFINED
+ * at EL0; the VMM's unit tests and fuzzer and the kernel's guest test), x86 MSR garbage
+ * (RDMSR/WRMSR #GP at CPL 3). Prints DUET-ATTACK <name> -> <outcome> per attack. */
+#include <stdint.h>
+
+#define O_RDWR 2
+#define O_SYNC 04010000
+#define PROT_RW 3
+#define MAP_SHARED 1
+#define SIGCHLD 17
+#define AT_FDCWD -100
+
+#if defined(__aarch64__)
+enum { NR_openat = 56, NR_close = 57, NR_write = 64, NR_exit_group = 94, NR_clone = 220,
+       NR_mmap = 222, NR_wait4 = 260 };
+
+static long syscall6(long n, long a, long b, long c, long d, long e, long f)
+{
+    register long x8 __asm__("x8") = n, x0 __asm__("x0") = a, x1 __asm__("x1") = b;
+    register long x2 __asm__("x2") = c, x3 __asm__("x3") = d, x4 __asm__("x4") = e;
+    register long x5 __asm__("x5") = f;
+    __asm__ volatile("svc #0" : "+r"(x0) : "r"(x8), "r"(x1), "r"(x2), "r"(x3), "r"(x4), "r"(x5)
+                     : "memory");
+    return x0;
+}
+
+__asm__(".global _start\n_start:\n mov x29, #0\n mov x0, sp\n bl attack_main\n brk #0\n");
+#elif defined(__x86_64__)
+enum { NR_write = 1, NR_close = 3, NR_mmap = 9, NR_clone = 56, NR_wait4 = 61, NR_iopl = 172,
+       NR_exit_group = 231, NR_openat = 257 };
+
+static long syscall6(long n, long a, long b, long c, long d, long e, long f)
+{
+    register long r10 __asm__("r10") = d, r8 __asm__("r8") = e, r9 __asm__("r9") = f;
+    long ret;
+    __asm__ volatile("syscall" : "=a"(ret)
+                     : "a"(n), "D"(a), "S"(b), "d"(c), "r"(r10), "r"(r8), "r"(r9)
+                     : "rcx", "r11", "memory");
+    return ret;
+}
+
+__asm__(".global _start\n_start:\n xor %ebp, %ebp\n mov %rsp, %rdi\n and $-16, %rsp\n"
+        " call attack_main\n ud2\n");
+#else
+#error "duet-attack is built for aarch64 or x86_64"
+#endif
+
+static long sys(long n, long a, long b, long c) { return syscall6(n, a, b, c, 0, 0, 0); }
+
+static unsigned long str_len(const char *s)
+{
+    unsigned long n = 0;
+    while (s[n])
+        n++;
+    return n;
+}
+
+static void put(const char *s) { sys(NR_write, 1, (long)s, (long)str_len(s)); }
+
+static void put_num(unsigned long v, unsigned base)
+{
+    char buf[24];
+    int i = sizeof(buf) - 1;
+    buf[i] = '\0';
+    do {
+        buf[--i] = "0123456789abcdef"[v % base];
+        v /= base;
+    } while (v && i > 0);
+    put(buf + i);
+}
+
+static const char *attack_name;
+
+/* Maps one page of guest-physical memory through /dev/mem, or exits the child saying why. */
+static volatile void *map_phys(unsigned long pa)
+{
+    long fd = syscall6(NR_openat, AT_FDCWD, (long)"/dev/mem", O_RDWR | O_SYNC, 0, 0, 0);
+    if (fd < 0) {
+        put("DUET-ATTACK-NOTE cannot open /dev/mem: errno ");
+        put_num((unsigned long)-fd, 10);
+        put("\n");
+        sys(NR_exit_group, 100, 0, 0);
+    }
+    long p = syscall6(NR_mmap, 0, 4096, PROT_RW, MAP_SHARED, fd, (long)pa);
+    sys(NR_close, fd, 0, 0);
+    if (p < 0 && p > -4096) {
+        put("DUET-ATTACK-NOTE cannot map 0x");
+        put_num(pa, 16);
+        put(": errno ");
+        put_num((unsigned long)-p, 10);
+        put("\n");
+        sys(NR_exit_group, 101, 0, 0);
+    }
+    return (volatile void *)p;
+}
+
+/* Runs fn in a child (clone without a new stack is fork) and reports how the child ended. */
+static void run(const char *name, void (*fn)(void))
+{
+    attack_name = name;
+    long pid = syscall6(NR_clone, SIGCHLD, 0, 0, 0, 0, 0);
+    if (pid == 0) {
+        fn();
+        sys(NR_exit_group, 0, 0, 0);
+    }
+    int status = 0;
+    if (pid > 0)
+        syscall6(NR_wait4, pid, (long)&status, 0, 0, 0, 0);
+    /* One line per attack, after the child's own notes. */
+    put("DUET-ATTACK ");
+    put(name);
+    if (pid < 0) {
+        put(" -> clone failed\n");
+        return;
+    }
+    if ((status & 0x7f) == 0) {
+        put(" -> exit ");
+        put_num((unsigned)(status >> 8) & 0xff, 10);
+    } else {
+        put(" -> signal ");
+        put_num((unsigned)status & 0x7f, 10);
+    }
+    put("\n");
+}
+
+#if defined(__aarch64__)
+/* The accesses a VMM gets no syndrome for (ESR ISV=0): pairs, writeback, SIMD, exclusives.
+ * It must inject an abort or emulate them, never trust a decode it didn't do. */
+#define GICD 0x08000000ul
+#define GICR 0x080a0000ul
+#define UART 0x09000000ul
+
+static void gicd_store_pair(void)
+{
+    volatile char *p = map_phys(GICD);
+    __asm__ volatile("stp %0, %1, [%2]" ::"r"(~0ul), "r"(0x1234ul), "r"(p + 0x10) : "memory");
+}
+
+static void gicd_load_pair(void)
+{
+    volatile char *p = map_phys(GICD);
+    unsigned long a, b;
+    __asm__ volatile("ldp %0, %1, [%2]" : "=r"(a), "=r"(b) : "r"(p + 0x100) : "memory");
+}
+
+static void gicd_store_writeback(void)
+{
+    volatile char *p = map_phys(GICD) + 0x180;
+    __asm__ volatile("str %w1, [%0], #4" : "+r"(p) : "r"(0xffffffffu) : "memory");
+}
+
+static void gicd_simd_store(void)
+{
+    volatile char *p = map_phys(GICD);
+    __asm__ volatile("movi v0.16b, #0xff\n str q0, [%0]" ::"r"(p + 0x400) : "v0", "memory");
+}
+
+static void gicd_exclusive(void)
+{
+    volatile char *p = map_phys(GICD);
+    unsigned long v;
+    unsigned fail;
+    __asm__ volatile("ldxr %0, [%2]\n stxr %w1, %0, [%2]" : "=&r"(v), "=&r"(fail)
+                     : "r"(p + 0x80) : "memory");
+}
+
+static void gicr_wide_load(void)
+{
+    volatile char *p = map_phys(GICR);
+    unsigned long v;
+    __asm__ volatile("ldr %0, [%1]" : "=r"(v) : "r"(p + 0x8) : "memory");
+}
+
+static void uart_store_pair(void)
+{
+    volatile char *p = map_phys(UART);
+    __asm__ volatile("stp %w0, %w0, [%1]" ::"r"(0x41u), "r"(p) : "memory");
+}
+
+static void wfi_wfe(void)
+{
+    for (int i = 0; i < 1000; i++)
+        __asm__ volatile("wfe\n wfi" ::: "memory");
+}
+
+/* UNDEFINED at EL0 (Arm ARM D1.19): expected to end with SIGILL, never reaching EL2. */
+static void hvc_at_el0(void)
+{
+    __asm__ volatile("mov x0, #0xffffffff\n hvc #0x1234" ::: "x0", "memory");
+}
+
+static const struct { const char *name; void (*fn)(void); } attacks[] = {
+    {"gicd-store-pair", gicd_store_pair}, {"gicd-load-pair", gicd_load_pair},
+    {"gicd-store-writeback", gicd_store_writeback}, {"gicd-simd-store", gicd_simd_store},
+    {"gicd-exclusive", gicd_exclusive}, {"gicr-wide-load", gicr_wide_load},
+    {"uart-store-pair", uart_store_pair}, {"wfi-wfe", wfi_wfe}, {"hvc-at-el0", hvc_at_el0},
+};
+#else
+/* Port I/O to the emulated PC devices with odd widths and string forms, CPUID and VMMCALL
+ * (both intercepted at any CPL), MMIO forms a decoder must cope with (SVM in TCG has no
+ * decode assists: the VMM fetches and decodes the instruction itself). */
+#define LAPIC 0xfee00000ul
+#define IOAPIC 0xfec00000ul
+
+static void outb(uint16_t port, uint8_t v) { __asm__ volatile("outb %0, %1" ::"a"(v), "Nd"(port)); }
+static void outw(uint16_t port, uint16_t v) { __asm__ volatile("outw %0, %1" ::"a"(v), "Nd"(port)); }
+static void outl(uint16_t port, uint32_t v) { __asm__ volatile("outl %0, %1" ::"a"(v), "Nd"(port)); }
+static uint32_t inl(uint16_t port)
+{
+    uint32_t v;
+    __asm__ volatile("inl %1, %0" : "=a"(v) : "Nd"(port));
+    return v;
+}
+
+static void need_iopl(void)
+{
+    long r = sys(NR_iopl, 3, 0, 0);
+    if (r) {
+        put("DUET-ATTACK-NOTE iopl(3) failed: errno ");
+        put_num((unsigned long)-r, 10);
+        put("\n");
+        sys(NR_exit_group, 102, 0, 0);
+    }
+}
+
+/* PIC, PIT, CMOS, PCI config: dword writes to byte ports, garbage indices, reads back. The
+ * console's own registers (0x3f8..0x3fc) are spared: garbage there silences this guest. */
+static void ports_garbage(void)
+{
+    static const uint16_t ports[] = {0x20, 0x21, 0xa0, 0xa1, 0x40, 0x41, 0x42, 0x43,
+                                     0x70, 0x71, 0xcfc, 0xcfe, 0x80,
+                                     0xe9, 0x510, 0x4d0, 0x4d1, 0xffff};
+    need_iopl();
+    for (unsigned i = 0; i < sizeof(ports) / sizeof(ports[0]); i++) {
+        outl(ports[i], 0xdeadbeef);
+        outw(ports[i], 0xffff);
+        outb(ports[i], 0xff);
+        (void)inl(ports[i]);
+    }
+    outl(0xcf8, 0x8000fffc);             /* config address of a function that isn't there */
+    (void)inl(0xcfc);
+    outl(0xcf8, 0xffffffff);
+    (void)inl(0xcfc);
+}
+
+/* Word and dword accesses to the 16550's status and scratch ports: bare QEMU 7.2 itself
+ * aborts on these (hw/char/serial.c asserts size == 1), so this runs last. */
+static void uart_wide_ports(void)
+{
+    need_iopl();
+    for (uint16_t port = 0x3fd; port <= 0x3ff; port++) {
+        outw(port, 0xffff);
+        outl(port, 0xdeadbeef);
+        (void)inl(port);
+    }
+}
+
+static void ports_string(void)
+{
+    static const char junk[64] = "duet garbage duet garbage duet garbage duet garbage duet";
+    need_iopl();
+    const char *p = junk;
+    unsigned long n = sizeof(junk);
+    __asm__ volatile("rep outsb" : "+S"(p), "+c"(n) : "d"((uint16_t)0x43) : "memory");
+    char buf[64];
+    char *d = buf;
+    n = sizeof(buf);
+    __asm__ volatile("rep insb" : "+D"(d), "+c"(n) : "d"((uint16_t)0x71) : "memory");
+}
+
+static void cpuid_garbage(void)
+{
+    static const uint32_t leaves[] = {0x40000000, 0x4fffffff, 0x8fffffff, 0xffffffff, 0x7,
+                                      0xd, 0x8000001f};
+    for (unsigned i = 0; i < sizeof(leaves) / sizeof(leaves[0]); i++) {
+        uint32_t a = leaves[i], b, c = 0xffffffff, d;
+        __asm__ volatile("cpuid" : "+a"(a), "=b"(b), "+c"(c), "=d"(d));
+    }
+}
+
+/* At CPL 3 a VMM must refuse the call (KVM injects #UD); SIGILL or a quiet return are both
+ * acceptable outcomes here, a hang or a host crash is not. */
+static void vmmcall_garbage(void)
+{
+    __asm__ volatile("vmmcall" ::"a"(0xffffffffdeadbeeful), "b"(~0ul), "c"(~0ul), "d"(~0ul)
+                     : "memory");
+}
+
+static void ioapic_garbage(void)
+{
+    volatile uint32_t *p = map_phys(IOAPIC);
+    p[0] = 0xff;                         /* IOREGSEL: a register that doesn't exist */
+    (void)p[4];                          /* IOWIN */
+    p[1] = 0xdeadbeef;                   /* between the two registers */
+}
+
+static void lapic_odd_forms(void)
+{
+    volatile char *p = map_phys(LAPIC);
+    unsigned long v = 0x1234;
+    __asm__ volatile("xchg %0, (%1)" : "+r"(v) : "r"(p + 0x3f0) : "memory");
+    __asm__ volatile("lock addl $1, (%0)" ::"r"(p + 0x3f0) : "memory");
+    __asm__ volatile("movnti %0, (%1)" ::"r"(v), "r"(p + 0x3f0) : "memory");
+    __asm__ volatile("pcmpeqb %%xmm0, %%xmm0\n movdqu %%xmm0, (%0)" ::"r"(p + 0x3e0)
+                     : "xmm0", "memory");
+}
+
+static void mmio_rep_movs(void)
+{
+    volatile char *p = map_phys(IOAPIC);
+    static const char junk[32] = "0123456789abcdef0123456789abcde";
+    const char *s = junk;
+    volatile char *d = p + 0x20;
+    unsigned long n = sizeof(junk);
+    __asm__ volatile("rep movsb" : "+S"(s), "+D"(d), "+c"(n) : : "memory");
+}
+
+static const struct { const char *name; void (*fn)(void); } attacks[] = {
+    {"ports-garbage", ports_garbage}, {"ports-string", ports_string},
+    {"cpuid-garbage", cpuid_garbage}, {"vmmcall-garbage", vmmcall_garbage},
+    {"ioapic-garbage", ioapic_garbage}, {"lapic-odd-forms", lapic_odd_forms},
+    {"mmio-rep-movs", mmio_rep_movs}, {"uart-wide-ports", uart_wide_ports},
+};
+#endif
+
+void attack_main(long *sp)
+{
+    (void)sp;
+    for (unsigned i = 0; i < sizeof(attacks) / sizeof(attacks[0]); i++)
+        run(attacks[i].name, attacks[i].fn);
+    put("DUET-ATTACK-DONE\n");
+    sys(NR_exit_group, 0, 0, 0);
+}

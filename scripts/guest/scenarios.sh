@@ -1,0 +1,109 @@
+# The scenarios of Duet's test guests, one function each, sourced by /init (docs/guests.md).
+# Every one prints lines a test can match: DUET-<WHAT> <partition name> ...; $name and $count
+# come from /init.
+
+# DUET-COUNT <name> <n> about every 0.5 s, forever: proof that the partition still runs.
+scenario_count() {
+    i=${1:-0}
+    while :; do
+        echo "DUET-COUNT $name $i"
+        i=$((i + 1))
+        sleep 0.5
+    done
+}
+
+# Counts to $count, then returns.
+count_to() {
+    i=0
+    while [ "$i" -lt "$count" ]; do
+        echo "DUET-COUNT $name $i"
+        i=$((i + 1))
+        sleep 0.5
+    done
+}
+
+# One devmem access in a child shell, so that a SIGBUS kills only the child; prints the
+# access, the exit status and what devmem said.
+devmem_try() {
+    out=$(devmem "$@" 2>&1)
+    echo "DUET-DEVMEM $name $* -> rc=$? ${out:-(no output)}"
+}
+
+# The first address past the partition's RAM, from /proc/iomem's last System RAM range.
+ram_end() {
+    last=$(grep 'System RAM' /proc/iomem | tail -1 | cut -d' ' -f1 | cut -d- -f2)
+    printf '0x%x\n' $((0x$last + 1))
+}
+
+# Reads then writes guest-physical addresses outside the partition's RAM: 4 GiB and the
+# first byte past the end. The hypervisor must refuse both without harming anyone else.
+scenario_devmem_outside() {
+    end=$(ram_end)
+    echo "DUET-DEVMEM $name ram-end $end"
+    for a in 0x100000000 "$end"; do
+        devmem_try "$a" 32
+        devmem_try "$a" 32 0x5a5aa5a5
+    done
+    echo "DUET-DEVMEM-DONE $name"
+    scenario_count
+}
+
+scenario_reboot() {
+    count_to
+    echo "DUET-REBOOT $name"
+    reboot -f
+}
+
+scenario_poweroff() {
+    count_to
+    echo "DUET-POWEROFF $name"
+    poweroff -f
+}
+
+# Every CPU busy forever: the budget must keep the other partitions running.
+scenario_spin() {
+    cpus=$(nproc)
+    echo "DUET-SPIN $name $cpus"
+    c=1
+    while [ "$c" -lt "$cpus" ]; do
+        (while :; do :; done) &
+        c=$((c + 1))
+    done
+    while :; do :; done
+}
+
+# Garbage to the registers of the devices the VMM emulates (arm64: GICv3 distributor and
+# redistributor, PL011, through /dev/mem), then /bin/duet-attack for what a shell can't do
+# (odd-width and paired accesses on arm64; port I/O and MMIO on x86). Then counting.
+scenario_garbage() {
+    # Debian's kernels refuse /dev/mem on regions a driver claimed (IO_STRICT_DEVMEM): the
+    # GIC's and the UART's, unless the partition boots with iomem=relaxed.
+    grep -q 'iomem=relaxed' /proc/cmdline ||
+        echo "DUET-GARBAGE-NOTE $name no iomem=relaxed: claimed device registers are out of reach"
+    case "$(uname -m)" in
+        aarch64)
+            # GICD: reserved words, RO ID registers, GICv2's SGIR, SPIs past ITLinesNumber,
+            # an IROUTER of a made-up affinity. Writes to CTLR and the UART's control would
+            # only silence this guest, so they are left to the VMM's unit tests.
+            for a in 0x08000010 0x08000018 0x08000008 0x0800ffe8 0x08000f00 0x0800017c \
+                     0x080007fc 0x08007ff8 0x0800c000; do
+                devmem_try "$a" 32 0xffffffff
+            done
+            devmem_try 0x08006100 64 0xdeadbeefcafef00d
+            devmem_try 0x08000001 8 0xff
+            # GICR: TYPER (RO), PROPBASER/PENDBASER (no LPIs), a reserved word, SGI_base
+            # priorities of PPIs, an offset past the one frame the partition has.
+            for a in 0x080a0008 0x080a0070 0x080a0078 0x080a0100 0x080b0400 0x080c0000; do
+                devmem_try "$a" 32 0xa5a5a5a5
+            done
+            # PL011: ID registers (RO), integration test registers, a reserved word.
+            for a in 0x09000fe0 0x09000080 0x09000084 0x09000040; do
+                devmem_try "$a" 32 0x12345678
+            done
+            devmem_try 0x09000fe0
+            ;;
+    esac
+    /bin/duet-attack
+    echo "DUET-GARBAGE-DONE $name"
+    scenario_count
+}
