@@ -37,17 +37,19 @@ uint64_t root_new(unsigned type, unsigned size_bits)
     return hv_retype(untyped_slot, type, size_bits, ROOT_CNODE, slot, 1) ? 0 : slot;
 }
 
+int root_retype_at(unsigned type, unsigned size_bits, uint64_t slot)
+{
+    int r = hv_retype(untyped_slot, type, size_bits, ROOT_CNODE, slot, 1);
+    for (unsigned i = 0; r && i < bootinfo->untyped_count; i++)
+        if (!(bootinfo->untyped[i].flags & HV_BOOTINFO_DEVICE))
+            r = hv_retype(bootinfo->untyped_first_slot + i, type, size_bits, ROOT_CNODE, slot, 1);
+    return r;
+}
+
 uint64_t root_new_anywhere(unsigned type, unsigned size_bits)
 {
-    uint64_t slot = root_new(type, size_bits);
-    for (unsigned i = 0; !slot && i < bootinfo->untyped_count; i++) {
-        if (bootinfo->untyped[i].flags & HV_BOOTINFO_DEVICE)
-            continue;
-        uint64_t s = root_slot();
-        if (!hv_retype(bootinfo->untyped_first_slot + i, type, size_bits, ROOT_CNODE, s, 1))
-            slot = s;
-    }
-    return slot;
+    uint64_t slot = root_slot();
+    return root_retype_at(type, size_bits, slot) ? 0 : slot;
 }
 
 uint64_t root_new_page(void)

@@ -17,6 +17,8 @@
 uint64_t root_new(unsigned type, unsigned size_bits);
 /* As root_new, but when the current untyped is full tries every other RAM untyped. */
 uint64_t root_new_anywhere(unsigned type, unsigned size_bits);
+/* Makes the object in the given empty slot, from whichever RAM untyped has room. */
+int root_retype_at(unsigned type, unsigned size_bits, uint64_t slot);
 /* Makes root_new take memory from the untyped in slot from now on; returns the previous. */
 uint64_t root_use_untyped(uint64_t slot);
 /* A fresh slot, empty. */

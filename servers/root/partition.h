@@ -1,0 +1,28 @@
+/* The root task's partitions: what it made for each entry of the partition table. */
+#pragma once
+
+#include "root.h"
+#include <hv/bootfs.h>
+#include <hv/manifest.h>
+
+#define PARTITION_MAX_BLOCKS 512 /* 1 GiB of guest RAM in 2 MiB frames */
+
+struct partition {
+    const struct hv_pt_partition *rec;
+    unsigned index;
+    uint64_t gvspace;          /* the guest address space */
+    uint64_t first_frame;      /* RAM: frames first_frame .. + nblocks - 1, mapped in gvspace */
+    unsigned nblocks;
+    uint64_t vcpu, thread;     /* the guest CPU and the thread that runs it */
+    uint64_t vmm_ep;           /* the VMM's endpoint (exits and requests arrive there) */
+    bool running;
+};
+
+/* Whether the record can be built: HV_OK, or an error with *why naming the problem. */
+int partition_check(const struct bootfs *fs, const struct hv_pt_partition *rec, const char **why);
+/* The guest address space with all RAM mapped (zeroed, as retype leaves it). */
+int partition_mem_create(struct partition *p);
+/* Copies the payloads in; wipe zeroes the RAM first (a reset). */
+int partition_mem_load(struct partition *p, const struct bootfs *fs, bool wipe);
+/* Maps the RAM read-write at va of another address space (the VMM's). */
+int partition_mem_map_into(const struct partition *p, uint64_t vspace, uint64_t va);
