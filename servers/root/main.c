@@ -37,4 +37,5 @@ void hv_main(uint64_t arg)
         unsigned failures = core_tests_run(info);
         hv_printf("root: core tests done, %u failure(s)\n", failures);
     }
+    root_run_partitions(info);
 }

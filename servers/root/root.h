@@ -75,6 +75,10 @@ int root_start_echo_server(uint64_t ep, unsigned prio);
 /* The IPC and notification benchmarks (duet.bench=ipc). */
 void bench_ipc_run(void);
 
+/* Builds the partitions of the boot image's partition table and serves their VMMs; returns
+ * only when there are none (HV_ENOENT) or the table is malformed. partition.c */
+int root_run_partitions(const struct hv_bootinfo *info);
+
 /* The console server's in-QEMU test (duet.test=console); returns the number of failures. */
 unsigned console_test_run(const struct hv_bootinfo *info);
 

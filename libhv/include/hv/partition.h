@@ -1,0 +1,44 @@
+/* What the root task gives a partition's VMM (servers/vmm) when it starts it, and what the
+ * VMM may ask of the root task afterwards. docs/partitions.md tells the whole story. */
+#pragma once
+
+#include <hv/console.h>
+#include <hv/manifest.h>
+#include <stdint.h>
+
+/* Capability slots of a VMM's cnode. */
+#define HV_VMM_SLOT_EP 3            /* its endpoint (read): vcpu exits and the input thread */
+#define HV_VMM_SLOT_VSPACE 4        /* its own address space, to start its input thread */
+#define HV_VMM_SLOT_INPUT_THREAD 5  /* an unconfigured thread for the console input loop */
+#define HV_VMM_SLOT_EP_INPUT 6      /* its endpoint again (write, badge HV_VMM_BADGE_INPUT) */
+#define HV_VMM_SLOT_CONSOLE 7       /* the console server's endpoint (write, badged) */
+#define HV_VMM_SLOT_CONSOLE_NTFN 8  /* console input waiting (read) */
+#define HV_VMM_SLOT_ROOT 9          /* the root task's endpoint (write, badged per partition) */
+#define HV_VMM_SLOT_VCPU0 16        /* vcpu i at 16 + i */
+#define HV_VMM_SLOT_THREAD0 32      /* the thread bound to vcpu i at 32 + i */
+#define HV_VMM_MAX_VCPUS 8
+
+/* Badges of what arrives on the VMM's endpoint. */
+#define HV_VMM_BADGE_VCPU(i) (0x100u + (i)) /* vcpu i's exits (its thread's fault cap) */
+#define HV_VMM_BADGE_INPUT 0x200u           /* the VMM's own input thread */
+
+/* Its address space. */
+#define HV_VMM_CONFIG_VA 0x7ffe0000ull  /* struct hv_vmm_config, read-only */
+#define HV_VMM_RING_VA 0x7ffd0000ull    /* its console input ring (struct hv_console_ring) */
+#define HV_VMM_RAM_VA 0x1000000000ull   /* the guest's RAM, read-write (64 GiB up) */
+
+struct hv_vmm_config {
+    uint32_t index;      /* the partition's number in the partition table */
+    uint32_t ncpus;      /* vcpus in slots HV_VMM_SLOT_VCPU0.. */
+    uint32_t prio;       /* the priority its input thread gets */
+    uint32_t reserved;
+    struct hv_pt_partition part; /* the partition's record, as the image builder made it */
+};
+
+/* Requests to the root task (call HV_VMM_SLOT_ROOT; the label is the request, no words; the
+ * reply label is 0 or an enum hv_error). */
+enum hv_root_request {
+    HV_ROOT_RELOAD = 1,   /* the guest reset: wipe its RAM and load its payloads again. The
+                           * VMM has suspended the vcpu threads; it resets the vcpus itself */
+    HV_ROOT_STOPPED = 2,  /* the guest powered off: the root notes it (and may report it) */
+};

@@ -1,0 +1,183 @@
+/* Builds the partitions of the partition table (hv/manifest.h): each gets its RAM and
+ * payloads (partition_mem.c), a vcpu bound to a thread of the partition's priority and
+ * budget, a console client, and a VMM (servers/vmm) that takes the vcpu's exits. Then the root
+ * task serves the VMMs' requests (reload after a reset, stop) for as long as the system runs. */
+#include "partition.h"
+#include <hv/error.h>
+#include <hv/partition.h>
+#include <hv/print.h>
+#include <hv/string.h>
+
+#if defined(__aarch64__)
+#define PT_ARCH HV_PT_ARCH_AARCH64
+#else
+#define PT_ARCH HV_PT_ARCH_X86_64
+#endif
+#define CONSOLE_PRIO 200
+#define VMM_PRIO_ABOVE 10 /* a VMM runs above its guest, so an exit is handled at once */
+
+static struct partition parts[HV_PT_MAX_PARTITIONS];
+static unsigned nparts;
+static struct bootfs fs;
+
+/* The table's header and size; records are checked one by one later. */
+static int open_table(const struct hv_bootinfo *info, const struct hv_pt_header **hdr)
+{
+    struct bootfs_file f;
+    int r = bootfs_open(&fs, (const void *)info->bootfs_vaddr, info->bootfs_size);
+    if (!r)
+        r = bootfs_find(&fs, HV_PT_FILE, &f);
+    if (r)
+        return r;
+    const struct hv_pt_header *h = (const void *)f.data;
+    if (f.size < sizeof(*h) || memcmp(h->magic, HV_PT_MAGIC, 8) || h->version != HV_PT_VERSION ||
+        h->arch != PT_ARCH || h->record_size != sizeof(struct hv_pt_partition) ||
+        h->count > HV_PT_MAX_PARTITIONS ||
+        h->total_size != sizeof(*h) + (uint64_t)h->count * h->record_size ||
+        h->total_size > f.size)
+        return HV_EFORMAT;
+    *hdr = h;
+    return HV_OK;
+}
+
+static uint64_t copy_to(uint64_t src, uint64_t cnode, uint64_t index, unsigned rights,
+                        uint64_t badge, int *r)
+{
+    if (!*r)
+        *r = hv_cap_copy(src, cnode, index, rights, badge);
+    return index;
+}
+
+/* The VMM program with everything hv/partition.h promises it. */
+static int start_vmm(struct partition *p, const struct root_console *con, unsigned con_index,
+                     uint64_t root_ep)
+{
+    const struct hv_pt_partition *rec = p->rec;
+    struct root_program vmm;
+    int r = root_load_program("vmm", &vmm);
+    if (r)
+        return r;
+    p->vmm_ep = root_new(HV_OBJ_ENDPOINT, 0);
+    p->vcpu = root_new_anywhere(HV_OBJ_VCPU, 0);
+    p->thread = root_new(HV_OBJ_THREAD, 0);
+    uint64_t input_thread = root_new(HV_OBJ_THREAD, 0), fault = root_slot();
+    if (!p->vmm_ep || !p->vcpu || !p->thread || !input_thread)
+        return HV_ENOMEM;
+    unsigned prio = rec->priority;
+    copy_to(p->vmm_ep, vmm.cnode, HV_VMM_SLOT_EP, HV_RIGHT_READ, 0, &r);
+    copy_to(p->vmm_ep, vmm.cnode, HV_VMM_SLOT_EP_INPUT, HV_RIGHT_WRITE, HV_VMM_BADGE_INPUT, &r);
+    copy_to(vmm.vspace, vmm.cnode, HV_VMM_SLOT_VSPACE, HV_RIGHTS_ALL, 0, &r);
+    copy_to(input_thread, vmm.cnode, HV_VMM_SLOT_INPUT_THREAD, HV_RIGHTS_ALL, 0, &r);
+    copy_to(con->ep, vmm.cnode, HV_VMM_SLOT_CONSOLE, HV_RIGHT_WRITE, con_index + 1, &r);
+    copy_to(con->input_ntfn[con_index], vmm.cnode, HV_VMM_SLOT_CONSOLE_NTFN, HV_RIGHT_READ, 0,
+            &r);
+    copy_to(root_ep, vmm.cnode, HV_VMM_SLOT_ROOT, HV_RIGHT_WRITE, p->index + 1, &r);
+    /* The vcpu thread: the partition's priority and budget; its exits go to the VMM. */
+    copy_to(p->vmm_ep, ROOT_CNODE, fault, HV_RIGHT_WRITE, HV_VMM_BADGE_VCPU(0), &r);
+    if (!r)
+        r = hv_thread_configure(p->thread, vmm.cnode, vmm.vspace, fault, prio, rec->budget,
+                                rec->period, 0, 0);
+    if (!r)
+        r = hv_sys(HV_SYS_VCPU_BIND, p->vcpu, p->thread, p->gvspace, 0, 0, 0);
+    copy_to(p->vcpu, vmm.cnode, HV_VMM_SLOT_VCPU0, HV_RIGHTS_ALL, 0, &r);
+    copy_to(p->thread, vmm.cnode, HV_VMM_SLOT_THREAD0, HV_RIGHTS_ALL, 0, &r);
+    if (r)
+        return r;
+
+    uint64_t ring = root_slot();
+    if ((r = hv_cap_copy(con->ring_frame[con_index], ROOT_CNODE, ring, HV_RIGHTS_ALL, 0)) ||
+        (r = hv_map(ring, vmm.vspace, HV_VMM_RING_VA, HV_MAP_READ | HV_MAP_WRITE)) ||
+        (r = partition_mem_map_into(p, vmm.vspace, HV_VMM_RAM_VA)))
+        return r;
+    static struct hv_vmm_config cfg; /* a page's worth: kept off the stack */
+    memset(&cfg, 0, sizeof(cfg));
+    cfg.index = p->index;
+    cfg.ncpus = 1;
+    cfg.prio = prio + VMM_PRIO_ABOVE;
+    cfg.part = *rec;
+    if (!root_page_into(vmm.vspace, HV_VMM_CONFIG_VA, HV_MAP_READ, &cfg, sizeof(cfg)))
+        return HV_ENOMEM;
+    return root_start_program(&vmm, prio + VMM_PRIO_ABOVE, 1, 1);
+}
+
+static int build(struct partition *p, const struct root_console *con, unsigned con_index,
+                 uint64_t root_ep)
+{
+    int r = partition_mem_create(p);
+    if (!r)
+        r = partition_mem_load(p, &fs, false);
+    if (!r)
+        r = start_vmm(p, con, con_index, root_ep);
+    return r;
+}
+
+/* A VMM's request: badge = partition index + 1. */
+static uint64_t serve(uint64_t badge, uint64_t label)
+{
+    if (badge == 0 || badge > nparts)
+        return HV_EPERM;
+    struct partition *p = &parts[badge - 1];
+    switch (label) {
+    case HV_ROOT_RELOAD:
+        hv_printf("root: partition %s resets\n", p->rec->name);
+        return (uint64_t)partition_mem_load(p, &fs, true);
+    case HV_ROOT_STOPPED:
+        p->running = false;
+        hv_printf("root: partition %s stopped\n", p->rec->name);
+        return HV_OK;
+    default:
+        return HV_EINVAL;
+    }
+}
+
+int root_run_partitions(const struct hv_bootinfo *info)
+{
+    const struct hv_pt_header *hdr;
+    int r = open_table(info, &hdr);
+    if (r == HV_ENOENT)
+        return r; /* an image without partitions: nothing to do */
+    if (r) {
+        hv_printf("root: the partition table is malformed (error %d): no partitions\n", r);
+        return r;
+    }
+    const struct hv_pt_partition *recs = (const void *)(hdr + 1);
+    static char names[HV_CONSOLE_MAX_CLIENTS][HV_CONSOLE_NAME_MAX];
+    for (unsigned i = 0; i < hdr->count && nparts < HV_CONSOLE_MAX_CLIENTS; i++) {
+        const char *why = "";
+        if (partition_check(&fs, &recs[i], &why)) {
+            hv_printf("root: partition %u refused: %s\n", i, why);
+            continue;
+        }
+        parts[nparts].rec = &recs[i];
+        parts[nparts].index = nparts;
+        const char *tag = recs[i].console_name[0] ? recs[i].console_name : recs[i].name;
+        for (unsigned k = 0; k < HV_CONSOLE_NAME_MAX - 1 && k < HV_PT_NAME_MAX && tag[k]; k++)
+            names[nparts][k] = tag[k];
+        nparts++;
+    }
+    if (!nparts)
+        return HV_ENOENT;
+
+    struct root_console con;
+    uint64_t root_ep = root_new(HV_OBJ_ENDPOINT, 0);
+    if (!root_ep || (r = root_start_console(info, nparts, names, CONSOLE_PRIO, &con))) {
+        hv_printf("root: no console server (error %d)\n", r);
+        return r ? r : HV_ENOMEM;
+    }
+    for (unsigned i = 0; i < nparts; i++) {
+        struct partition *p = &parts[i];
+        r = build(p, &con, i, root_ep);
+        p->running = r == HV_OK;
+        hv_printf("root: partition %s: %lu MiB at 0x%lx, budget %u/%u: %s (%d)\n", p->rec->name,
+                  p->rec->ram_size >> 20, p->rec->ram_gpa, p->rec->budget, p->rec->period,
+                  r ? "FAILED" : "started", r);
+    }
+
+    struct hv_msg m = {0};
+    hv_recv(root_ep, &m);
+    for (;;) {
+        uint64_t err = serve(m.badge, hv_msginfo_label(m.info));
+        m.info = hv_msginfo(err, 0);
+        hv_reply_recv(root_ep, &m);
+    }
+}
