@@ -1,0 +1,293 @@
+/* The GICv3 distributor's registers, and the per-interrupt register bank it shares with the
+ * redistributors' SGI_base frame (same offsets, private INTIDs there, SPIs here).
+ * Access rules (GICv3 spec, 12.1.3): 32-bit registers take aligned 32-bit accesses;
+ * IPRIORITYR and ITARGETSR take bytes too; IROUTER is 64-bit and may be accessed as two
+ * aligned 32-bit halves. Anything else reads as zero and is ignored, and is counted. */
+#include "aarch64/gicv3.h"
+
+#define BANK_BITMAP_END 0x0400 /* IGROUPR .. ICACTIVER: 7 arrays of 32 words */
+#define PRIORITY_END 0x0800
+#define TARGETS_END 0x0c00
+#define ICFGR_END 0x0d00
+#define IROUTER_END 0x7fe0
+
+static bool word_access(struct gicv3 *g, const char *frame, uint64_t off, unsigned size,
+                        bool write)
+{
+    if (size == 4 && off % 4 == 0)
+        return true;
+    gicv3_warn(g, GIC_WARN_ACCESS, frame, off, size, write);
+    return false;
+}
+
+static bool byte_or_word_access(struct gicv3 *g, const char *frame, uint64_t off, unsigned size,
+                                bool write)
+{
+    if ((size == 1 || size == 4) && off % size == 0)
+        return true;
+    gicv3_warn(g, GIC_WARN_ACCESS, frame, off, size, write);
+    return false;
+}
+
+static bool irq_pending(const struct gic_irq *s)
+{
+    return s->latched || (!s->edge && s->line);
+}
+
+/* One bit of a bitmap register for interrupt s. */
+static bool bitmap_bit(uint64_t base, const struct gic_irq *s)
+{
+    switch (base) {
+    case GICD_IGROUPR: return s->group1;
+    case GICD_ISENABLER:
+    case GICD_ICENABLER: return s->enabled;
+    case GICD_ISPENDR:
+    case GICD_ICPENDR: return irq_pending(s);
+    default: return s->active; /* ISACTIVER, ICACTIVER */
+    }
+}
+
+static void bitmap_set(struct gicv3 *g, unsigned cpu, uint32_t intid, uint64_t base, bool bit)
+{
+    struct gic_irq *s = gicv3_irq(g, cpu, intid);
+    switch (base) {
+    case GICD_IGROUPR:
+        if (s->group1 != bit) {
+            s->group1 = bit;
+            gicv3_reconsider(g, cpu, intid);
+        }
+        return;
+    case GICD_ISENABLER:
+        if (bit && !s->enabled) {
+            s->enabled = true;
+            gicv3_reconsider(g, cpu, intid);
+        }
+        return;
+    case GICD_ICENABLER:
+        if (bit)
+            s->enabled = false;
+        return;
+    case GICD_ISPENDR:
+        if (bit) {
+            s->latched = true;
+            gicv3_update(g, cpu, intid);
+        }
+        return;
+    case GICD_ICPENDR:
+        if (bit)
+            s->latched = false; /* a level input that is still high stays pending */
+        return;
+    case GICD_ISACTIVER:
+        if (bit)
+            s->active = true;
+        return;
+    default: /* ICACTIVER */
+        if (bit)
+            s->active = false;
+        return;
+    }
+}
+
+bool gicv3_bank_read(struct gicv3 *g, unsigned cpu, uint32_t lo, uint32_t hi, uint64_t off,
+                     unsigned size, uint64_t *value, const char *frame)
+{
+    *value = 0;
+    if (off >= GICD_IGROUPR && off < BANK_BITMAP_END) {
+        if (!word_access(g, frame, off, size, false))
+            return true;
+        uint64_t base = off & ~0x7full;
+        uint32_t first = (uint32_t)(off - base) / 4 * 32;
+        for (uint32_t i = 0; i < 32; i++)
+            if (first + i >= lo && first + i < hi && bitmap_bit(base, gicv3_irq(g, cpu, first + i)))
+                *value |= 1ull << i;
+        return true;
+    }
+    if (off >= GICD_IPRIORITYR && off < PRIORITY_END) {
+        if (!byte_or_word_access(g, frame, off, size, false))
+            return true;
+        uint32_t first = (uint32_t)(off - GICD_IPRIORITYR);
+        for (uint32_t i = 0; i < size; i++)
+            if (first + i >= lo && first + i < hi)
+                *value |= (uint64_t)gicv3_irq(g, cpu, first + i)->priority << (8 * i);
+        return true;
+    }
+    if (off >= GICD_ICFGR && off < ICFGR_END) {
+        if (!word_access(g, frame, off, size, false))
+            return true;
+        uint32_t first = (uint32_t)(off - GICD_ICFGR) / 4 * 16;
+        for (uint32_t i = 0; i < 16; i++)
+            if (first + i >= lo && first + i < hi && gicv3_irq(g, cpu, first + i)->edge)
+                *value |= 2ull << (2 * i);
+        return true;
+    }
+    return false;
+}
+
+bool gicv3_bank_write(struct gicv3 *g, unsigned cpu, uint32_t lo, uint32_t hi, uint64_t off,
+                      unsigned size, uint64_t value, const char *frame)
+{
+    if (off >= GICD_IGROUPR && off < BANK_BITMAP_END) {
+        if (!word_access(g, frame, off, size, true))
+            return true;
+        uint64_t base = off & ~0x7full;
+        uint32_t first = (uint32_t)(off - base) / 4 * 32;
+        for (uint32_t i = 0; i < 32; i++)
+            if (first + i >= lo && first + i < hi)
+                bitmap_set(g, cpu, first + i, base, value >> i & 1);
+        return true;
+    }
+    if (off >= GICD_IPRIORITYR && off < PRIORITY_END) {
+        if (!byte_or_word_access(g, frame, off, size, true))
+            return true;
+        uint32_t first = (uint32_t)(off - GICD_IPRIORITYR);
+        for (uint32_t i = 0; i < size; i++)
+            if (first + i >= lo && first + i < hi)
+                gicv3_irq(g, cpu, first + i)->priority = (uint8_t)(value >> (8 * i));
+        return true;
+    }
+    if (off >= GICD_ICFGR && off < ICFGR_END) {
+        if (!word_access(g, frame, off, size, true))
+            return true;
+        uint32_t first = (uint32_t)(off - GICD_ICFGR) / 4 * 16;
+        for (uint32_t i = 0; i < 16; i++) {
+            uint32_t intid = first + i;
+            if (intid < lo || intid >= hi)
+                continue;
+            bool edge = value >> (2 * i + 1) & 1;
+            if (intid < 16) {
+                if (!edge) /* SGIs are edge-triggered, whatever is written */
+                    gicv3_warn(g, GIC_WARN_READ_ONLY, frame, off, size, true);
+                continue;
+            }
+            struct gic_irq *s = gicv3_irq(g, cpu, intid);
+            if (s->edge != edge) {
+                s->edge = edge;
+                s->in_lr = false;
+                gicv3_update(g, cpu, intid);
+            }
+        }
+        return true;
+    }
+    return false;
+}
+
+bool gicv3_id_read(uint64_t off, unsigned size, uint64_t *value)
+{
+    /* PIDR4..7 at 0xffd0, PIDR0..3 at 0xffe0, CIDR0..3 at 0xfff0 (CoreSight layout). */
+    static const uint8_t ids[12] = {0x04, 0x00, 0x00, 0x00, 0x00, 0xb0, GIC_PIDR2_ARCH_GICV3,
+                                    0x00, 0x0d, 0xf0, 0x05, 0xb1};
+    if (off < 0xffd0 || off > 0xfffc)
+        return false;
+    *value = size == 4 && off % 4 == 0 ? ids[(off - 0xffd0) / 4] : 0;
+    return true;
+}
+
+static uint32_t ctlr_value(const struct gicv3 *g)
+{
+    return (g->grp0_enabled ? GICD_CTLR_ENABLE_GRP0 : 0) |
+           (g->grp1_enabled ? GICD_CTLR_ENABLE_GRP1 : 0) | GICD_CTLR_ARE | GICD_CTLR_DS;
+}
+
+static uint32_t typer_value(void)
+{
+    /* ITLinesNumber: 32 * (N + 1) INTIDs; IDbits: 10-bit INTIDs; no LPIs, MBIS, ESPI or
+     * security extensions; 1-of-N routing supported (No1N = 0). */
+    return (GIC_NR_IRQS / 32 - 1) | 9u << GICD_TYPER_IDBITS_SHIFT;
+}
+
+/* IROUTER<n>: 64-bit, or an aligned 32-bit half. */
+static bool irouter_access(struct gicv3 *g, uint64_t off, unsigned size, bool write, uint64_t *value,
+                           uint64_t wvalue)
+{
+    if (!((size == 8 || size == 4) && off % size == 0)) {
+        gicv3_warn(g, GIC_WARN_ACCESS, "gicd", off, size, write);
+        return true;
+    }
+    uint32_t intid = (uint32_t)(off - GICD_IROUTER) / 8;
+    unsigned shift = (off & 4) ? 32 : 0;
+    if (intid < GIC_NR_PRIVATE) {
+        gicv3_warn(g, GIC_WARN_RESERVED, "gicd", off, size, write);
+        return true;
+    }
+    if (intid >= GIC_NR_IRQS)
+        return true; /* an INTID this GIC does not implement: RAZ/WI */
+    uint64_t *r = &g->irouter[intid - GIC_NR_PRIVATE];
+    if (!write) {
+        *value = (*r >> shift) & vmm_size_mask(size);
+        return true;
+    }
+    uint64_t mask = vmm_size_mask(size) << shift;
+    uint64_t next = ((*r & ~mask) | (wvalue << shift & mask)) & GIC_IROUTER_MASK;
+    if (next != *r) {
+        *r = next;
+        gicv3_reconsider(g, 0, intid);
+    }
+    return true;
+}
+
+/* Registers that read as zero and ignore writes here by design: the security, legacy and
+ * message-based ones that DS = 1, ARE = 1 and the absence of MBIS/LPIs make inert. */
+static bool inert(uint64_t off)
+{
+    return off == 0x000c /* TYPER2 */ || off == 0x0010 /* STATUSR */ ||
+           (off >= GICD_ITARGETSR && off < TARGETS_END) ||
+           (off >= GICD_IGRPMODR && off < GICD_IGRPMODR + 0x80) ||
+           (off >= GICD_NSACR && off < GICD_NSACR + 0x100) ||
+           (off >= GICD_CPENDSGIR && off < GICD_SPENDSGIR + 0x10);
+}
+
+static bool dist_read(void *dev, uint64_t off, unsigned size, uint64_t *value)
+{
+    struct gicv3 *g = dev;
+    *value = 0;
+    if (gicv3_bank_read(g, 0, GIC_NR_PRIVATE, GIC_NR_IRQS, off, size, value, "gicd"))
+        return true;
+    if (off >= GICD_IROUTER && off < IROUTER_END)
+        return irouter_access(g, off, size, false, value, 0);
+    if (off >= GICD_ITARGETSR && off < TARGETS_END) {
+        byte_or_word_access(g, "gicd", off, size, false);
+        return true;
+    }
+    if (inert(off) || (off >= 0xffd0 && off <= 0xfffc)) {
+        if (word_access(g, "gicd", off, size, false) && !inert(off))
+            gicv3_id_read(off, size, value);
+        return true;
+    }
+    if (off == GICD_CTLR || off == GICD_TYPER || off == GICD_IIDR) {
+        if (word_access(g, "gicd", off, size, false))
+            *value = off == GICD_CTLR ? ctlr_value(g) : off == GICD_TYPER ? typer_value() : GIC_IIDR;
+        return true;
+    }
+    gicv3_warn(g, GIC_WARN_RESERVED, "gicd", off, size, false);
+    return true;
+}
+
+static bool dist_write(void *dev, uint64_t off, unsigned size, uint64_t value)
+{
+    struct gicv3 *g = dev;
+    if (gicv3_bank_write(g, 0, GIC_NR_PRIVATE, GIC_NR_IRQS, off, size, value, "gicd"))
+        return true;
+    if (off >= GICD_IROUTER && off < IROUTER_END)
+        return irouter_access(g, off, size, true, NULL, value);
+    if (inert(off) || off == GICD_SGIR)
+        return true;
+    if (off == GICD_CTLR) {
+        if (!word_access(g, "gicd", off, size, true))
+            return true;
+        bool grp0 = value & GICD_CTLR_ENABLE_GRP0, grp1 = value & GICD_CTLR_ENABLE_GRP1;
+        bool more = (grp0 && !g->grp0_enabled) || (grp1 && !g->grp1_enabled);
+        g->grp0_enabled = grp0;
+        g->grp1_enabled = grp1;
+        if (more)
+            gicv3_reconsider_all(g);
+        return true;
+    }
+    if (off == GICD_TYPER || off == GICD_IIDR || (off >= 0xffd0 && off <= 0xfffc)) {
+        gicv3_warn(g, GIC_WARN_READ_ONLY, "gicd", off, size, true);
+        return true;
+    }
+    gicv3_warn(g, GIC_WARN_RESERVED, "gicd", off, size, true);
+    return true;
+}
+
+const struct vmm_mmio_ops gicv3_dist_ops = {dist_read, dist_write};

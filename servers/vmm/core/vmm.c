@@ -1,0 +1,54 @@
+/* The VMM core: set-up, logging and injection accounting. */
+#include "core/vmm.h"
+#include <hv/error.h>
+#include <hv/fmt.h>
+#include <stdarg.h>
+
+bool vmm_init(struct vmm *vmm, const struct vmm_ops *ops, void *ctx, const char *name,
+              unsigned ncpus)
+{
+    if (!ops || !ops->inject || !ops->console_write || !ops->power || !ops->log)
+        return false;
+    if (ncpus == 0 || ncpus > VMM_MAX_CPUS)
+        return false;
+    *vmm = (struct vmm){.ops = ops, .ctx = ctx, .name = name ? name : "vmm", .ncpus = ncpus};
+    vmm_bus_init(&vmm->bus, vmm);
+    return true;
+}
+
+struct line {
+    char buf[160];
+    unsigned len;
+};
+
+static void line_putc(void *ctx, char c)
+{
+    struct line *l = ctx;
+    if (l->len + 1 < sizeof(l->buf))
+        l->buf[l->len++] = c;
+}
+
+void vmm_logf(struct vmm *vmm, const char *fmt, ...)
+{
+    struct line l = {.len = 0};
+    const char *p = vmm->name;
+    while (*p)
+        line_putc(&l, *p++);
+    line_putc(&l, ':');
+    line_putc(&l, ' ');
+    va_list ap;
+    va_start(ap, fmt);
+    fmt_vformat(line_putc, &l, fmt, ap);
+    va_end(ap);
+    l.buf[l.len] = '\0';
+    vmm->ops->log(vmm->ctx, l.buf);
+}
+
+int vmm_inject(struct vmm *vmm, unsigned cpu, uint32_t irq, uint64_t flags)
+{
+    int r = vmm->ops->inject(vmm->ctx, cpu, irq, flags);
+    if (r != HV_OK && vmm_count_and_check(&vmm->inject_errors))
+        vmm_logf(vmm, "inject of %u on cpu %u failed (error %d, %lu so far)", irq, cpu, r,
+                 (unsigned long)vmm->inject_errors);
+    return r;
+}
