@@ -66,6 +66,13 @@ foreach(dir libhv test/unit test/fuzz ${arch_test_dirs})
   endif()
 endforeach()
 
+# The image builder (a host tool) and the system images built from the default manifests:
+# build/host/<arch>/images/system.elf, made only on request (`image-<arch>-system`).
+add_subdirectory(scripts/mkimage)
+include(cmake/DuetSystemImage.cmake)
+duet_system_image(NAME system ARCH aarch64 MANIFEST ${CMAKE_SOURCE_DIR}/platform/qemu-virt/system.dts)
+duet_system_image(NAME system ARCH x86_64 MANIFEST ${CMAKE_SOURCE_DIR}/platform/qemu-q35/system.dts)
+
 # The per-arch kernel images, each its own cross build with its own toolchain.
 set(DUET_ARCHES aarch64 x86_64 CACHE STRING "Arches whose images the host build makes")
 foreach(arch ${DUET_ARCHES})

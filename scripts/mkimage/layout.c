@@ -17,7 +17,7 @@ static const struct arch_map {
     uint64_t platform_ram_pa;            /* where the host's own RAM starts */
 } maps[] = {
     [MK_AARCH64] = {0x40000000ull, 0, 0x40000000ull, 1ull << 40, 0x40000000ull},
-    [MK_X86_64] = {0, 0xc0000000ull, 1ull << 32, 0xc0000000ull, 0},
+    [MK_X86_64] = {0, 0xc0000000ull, 1ull << 32, 1ull << 32, 0},
 };
 
 /* x86 low memory: zero page, the VMM's boot GDT and page tables, the command line. */

@@ -1,0 +1,139 @@
+# System images: a kernel image per system manifest, carrying the manifest's partitions (Debian
+# guests, their initramfs, DTBs and partition table) in its boot archive (docs/manifest.md).
+#
+# Two halves, because the boot archive needs both host tools and the cross-built programs:
+#   host build   duet_system_image(): fetch-guests, mkinitramfs and mkimage write the payload
+#                to <build>/<arch>/images/<name>/payload/, and a target image-<arch>-<name>
+#                then asks the arch's cross build for kernel-<name>;
+#   cross build  duet_system_kernels() (kernel/CMakeLists.txt): for every name the host
+#                declared, the boot archive (programs + payload) and <build>/<arch>/images/<name>.elf.
+# Nothing here runs unless an image-<arch>-<name> target is built: guests are fetched on demand
+# and the download stays cached in build/cache (scripts/fetch-guests).
+
+set(DUET_SYSTEM_PROGRAMS root CACHE STRING "Programs of a system image's boot archive")
+
+# --- host half ------------------------------------------------------------------------------
+
+# The guest initramfs of one Debian arch, built once however many images use it.
+function(_duet_guest_payload deb out_var)
+  set(dir ${CMAKE_BINARY_DIR}/guests/${deb})
+  set(initramfs ${dir}/initramfs-debian-${deb}.cpio.gz)
+  set(${out_var} ${dir} PARENT_SCOPE)
+  get_property(done GLOBAL PROPERTY DUET_GUEST_PAYLOAD_${deb})
+  if(done)
+    return()
+  endif()
+  set_property(GLOBAL PROPERTY DUET_GUEST_PAYLOAD_${deb} ON)
+  set(s ${CMAKE_SOURCE_DIR}/scripts)
+  # fetch-guests is cheap when cached (it refreshes package lists once a day); its stamp
+  # makes the initramfs follow a new kernel package.
+  add_custom_command(OUTPUT ${dir}/fetched.stamp
+    COMMAND ${CMAKE_COMMAND} -E make_directory ${dir}
+    COMMAND ${s}/fetch-guests ${deb}
+    COMMAND ${CMAKE_COMMAND} -E touch ${dir}/fetched.stamp
+    DEPENDS ${s}/fetch-guests
+    COMMENT "Fetching the Debian ${deb} guest packages (cached in build/cache)" VERBATIM)
+  add_custom_command(OUTPUT ${initramfs}
+    COMMAND python3 ${s}/mkinitramfs ${deb} ${initramfs}
+            --root ${DUET_GUEST_CACHE}/debian-${deb}/root
+    DEPENDS ${dir}/fetched.stamp ${s}/mkinitramfs ${s}/guest/init ${s}/guest/scenarios.sh
+            ${s}/guest/attack.c
+    COMMENT "Building the ${deb} guest initramfs" VERBATIM)
+endfunction()
+
+# duet_system_image(NAME <name> ARCH <aarch64|x86_64> MANIFEST <system.dts>)
+function(duet_system_image)
+  cmake_parse_arguments(S "" "NAME;ARCH;MANIFEST" "" ${ARGN})
+  if(S_ARCH STREQUAL "aarch64")
+    set(deb arm64)
+    set(board qemu-virt)
+  elseif(S_ARCH STREQUAL "x86_64")
+    set(deb amd64)
+    set(board qemu-q35)
+  else()
+    message(FATAL_ERROR "duet_system_image(${S_NAME}): ARCH must be aarch64 or x86_64")
+  endif()
+  if(NOT S_NAME MATCHES "^[a-z0-9_-]+$" OR NOT S_MANIFEST)
+    message(FATAL_ERROR "duet_system_image: NAME [a-z0-9_-]+ and MANIFEST are required")
+  endif()
+  _duet_guest_payload(${deb} guests)
+  set(out ${CMAKE_BINARY_DIR}/${S_ARCH}/images/${S_NAME}/payload)
+  add_custom_command(OUTPUT ${out}/bootfs.list ${out}/partitions
+    COMMAND ${CMAKE_COMMAND} -E make_directory ${out}
+    COMMAND mkimage --arch ${S_ARCH} --manifest ${S_MANIFEST}
+            --qemu-args ${CMAKE_SOURCE_DIR}/platform/${board}/qemu.args
+            --search ${DUET_GUEST_CACHE}/debian-${deb}/root/boot --search ${guests}
+            --out ${out}
+    DEPENDS mkimage ${S_MANIFEST} ${guests}/initramfs-debian-${deb}.cpio.gz
+            ${guests}/fetched.stamp
+    COMMENT "Checking ${S_MANIFEST} and building its partitions (mkimage)" VERBATIM)
+  add_custom_target(image-${S_ARCH}-${S_NAME}
+    COMMAND ${CMAKE_COMMAND} --build ${CMAKE_BINARY_DIR}/${S_ARCH} --target kernel-${S_NAME}
+    DEPENDS ${out}/bootfs.list
+    COMMENT "Linking ${CMAKE_BINARY_DIR}/${S_ARCH}/images/${S_NAME}.elf"
+    USES_TERMINAL)
+  add_dependencies(image-${S_ARCH}-${S_NAME} image-${S_ARCH})
+  # Tell the cross build which images exist; rewritten only on change, so that it is not
+  # reconfigured for nothing.
+  get_property(names GLOBAL PROPERTY DUET_SYSTEM_IMAGES_${S_ARCH})
+  list(APPEND names ${S_NAME})
+  set_property(GLOBAL PROPERTY DUET_SYSTEM_IMAGES_${S_ARCH} ${names})
+  string(REPLACE ";" "\n" content "${names}\n")
+  set(file ${CMAKE_BINARY_DIR}/${S_ARCH}/system-images.txt)
+  set(old "")
+  if(EXISTS ${file})
+    file(READ ${file} old)
+  endif()
+  if(NOT old STREQUAL content)
+    file(WRITE ${file} "${content}")
+  endif()
+endfunction()
+
+set(DUET_GUEST_CACHE ${CMAKE_SOURCE_DIR}/build/cache)
+if(DEFINED ENV{DUET_CACHE})
+  set(DUET_GUEST_CACHE $ENV{DUET_CACHE})
+endif()
+
+# --- cross half -----------------------------------------------------------------------------
+
+# Called after the `kernel` target exists: one more kernel per system image, the same sources
+# and flags with a boot archive of DUET_SYSTEM_PROGRAMS + the image's payload. Not built by
+# default (EXCLUDE_FROM_ALL): the host's image-<arch>-<name> target asks for it.
+function(duet_system_kernels)
+  set(list_file ${CMAKE_BINARY_DIR}/system-images.txt)
+  set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${list_file})
+  if(NOT EXISTS ${list_file})
+    return()
+  endif()
+  file(STRINGS ${list_file} names)
+  get_target_property(sources kernel SOURCES)
+  list(FILTER sources EXCLUDE REGEX "bootfs_blob\\.S$")
+  foreach(prop INCLUDE_DIRECTORIES COMPILE_OPTIONS LINK_OPTIONS LINK_DEPENDS)
+    get_target_property(${prop} kernel ${prop})
+  endforeach()
+  set(programs "")
+  foreach(p ${DUET_SYSTEM_PROGRAMS})
+    list(APPEND programs ${p}=$<TARGET_FILE:${p}>)
+  endforeach()
+  foreach(name ${names})
+    set(dir ${CMAKE_BINARY_DIR}/images/${name})
+    set(BOOTFS_IMAGE ${dir}/bootfs.img)
+    add_custom_command(OUTPUT ${BOOTFS_IMAGE}
+      # The payload list is written by the host build (mkimage), one NAME=PATH a line.
+      COMMAND sh -c "exec python3 \"$0\" \"$@\" $(cat ${dir}/payload/bootfs.list)"
+              ${CMAKE_SOURCE_DIR}/scripts/mkbootfs ${BOOTFS_IMAGE} ${programs}
+      DEPENDS ${DUET_SYSTEM_PROGRAMS} ${dir}/payload/bootfs.list ${dir}/payload/partitions
+              ${CMAKE_SOURCE_DIR}/scripts/mkbootfs
+      COMMENT "Building the boot archive of system image ${name}" VERBATIM)
+    configure_file(${CMAKE_CURRENT_SOURCE_DIR}/bootfs_blob.S.in ${dir}/bootfs_blob.S @ONLY)
+    set_source_files_properties(${dir}/bootfs_blob.S PROPERTIES OBJECT_DEPENDS ${BOOTFS_IMAGE})
+    add_executable(kernel-${name} EXCLUDE_FROM_ALL ${sources} ${dir}/bootfs_blob.S)
+    string(REPLACE "${CMAKE_CURRENT_BINARY_DIR}/kernel.map" "${CMAKE_BINARY_DIR}/images/${name}.map"
+           link_options "${LINK_OPTIONS}")
+    target_include_directories(kernel-${name} PRIVATE ${INCLUDE_DIRECTORIES})
+    target_compile_options(kernel-${name} PRIVATE ${COMPILE_OPTIONS})
+    target_link_options(kernel-${name} PRIVATE ${link_options})
+    set_target_properties(kernel-${name} PROPERTIES OUTPUT_NAME ${name}.elf
+      RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/images LINK_DEPENDS "${LINK_DEPENDS}")
+  endforeach()
+endfunction()

@@ -1,0 +1,321 @@
+/* The image builder: every refusal names its problem and partition; accepted manifests give
+ * the partition table, guest DTBs and bootfs list docs/manifest.md describes. */
+#define _XOPEN_SOURCE 700 /* nftw */
+#include <check.h>
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <hv/error.h>
+#include <kernel/fdt.h>
+
+#include "check_run.h"
+#include "dtb_builder.h"
+#include "fake_kernels.h"
+#include "mkimage.h"
+
+static char files_dir[256];
+
+/* Runs mkimage on a manifest of test/manifests with the fake files; returns its result. */
+static int build(const char *manifest, enum mk_arch arch, unsigned ram_mib, char *out_dir)
+{
+    static char path[512];
+    struct mk_options opt = {0};
+
+    snprintf(path, sizeof(path), "%s/%s", MANIFEST_DIR, manifest);
+    snprintf(out_dir, 64, "%s/out-XXXXXX", files_dir);
+    ck_assert_ptr_nonnull(mkdtemp(out_dir));
+    opt.arch = arch;
+    opt.manifest = path;
+    opt.out_dir = out_dir;
+    opt.search[opt.nsearch++] = files_dir;
+    opt.platform_ram = (uint64_t)ram_mib << 20;
+    opt.reserve = 64ull << 20;
+    mk_set_quiet(true);
+    return mkimage_run(&opt);
+}
+
+static const struct refusal {
+    const char *manifest;
+    enum mk_arch arch;
+    const char *message;
+} refusals[] = {
+    {"bad-overlap-host.dts", MK_AARCH64,
+     "partition 'work': host RAM [0x4c000000, 0x54000000) overlaps partition 'personal''s "
+     "[0x48000000, 0x50000000)"},
+    {"bad-device-window.dts", MK_AARCH64,
+     "partition 'personal': RAM [0x3c000000, 0x44000000) overlaps the device window "
+     "[0x0, 0x40000000)"},
+    {"bad-too-much-ram.dts", MK_AARCH64, "partition 'c': RAM does not fit: partitions up to "
+                                         "this one need 641 MiB"},
+    {"bad-missing-file.dts", MK_AARCH64,
+     "partition 'personal': kernel 'no-such-kernel' not found in the search path"},
+    {"bad-unreadable.dts", MK_AARCH64, "partition 'personal': kernel '"},
+    {"bad-not-a-kernel.dts", MK_AARCH64, "is not an arm64 Image (no 'ARMd' magic at 0x38)"},
+    {"bad-old-bzimage.dts", MK_X86_64,
+     "partition 'personal': bzImage boot protocol 2.10 is older than 2.12"},
+    {"bad-32bit-bzimage.dts", MK_X86_64,
+     "partition 'personal': bzImage has no 64-bit entry (XLF_KERNEL_64)"},
+    {"bad-elf-arch.dts", MK_AARCH64,
+     "partition 'personal': kernel ELF is for machine 62, not aarch64"},
+    {"bad-missing-property.dts", MK_AARCH64,
+     "partition 'personal': missing required property 'cpu-budget'"},
+    {"bad-budget-over.dts", MK_AARCH64,
+     "partition 'personal': cpu-budget <150 100> gives more than the period"},
+    {"bad-budget-zero.dts", MK_AARCH64,
+     "partition 'personal': cpu-budget <0 100> has a zero budget or period"},
+    {"bad-root-compatible.dts", MK_AARCH64,
+     "manifest: the root node is not compatible \"duet,system-v1\""},
+    {"bad-unknown-property.dts", MK_AARCH64, "partition 'personal': unknown property 'memroy'"},
+    {"bad-syntax.dts", MK_AARCH64, "manifest: dtc refused it:"},
+    {"bad-kernel-too-big.dts", MK_AARCH64,
+     "partition 'personal': the kernel, initramfs and device tree needs RAM up to"},
+    {"bad-memory-unaligned.dts", MK_AARCH64,
+     "partition 'personal': memory 0x8100000 is not a multiple of 2 MiB"},
+    {"bad-x86-ram-hole.dts", MK_X86_64, "overlaps the device window [0xc0000000, 0x100000000)"},
+    {"bad-no-partitions.dts", MK_AARCH64, "manifest: /partitions holds no partition"},
+    {"no-such-manifest.dts", MK_AARCH64, "manifest: cannot read"},
+};
+
+START_TEST(test_refusal)
+{
+    const struct refusal *r = &refusals[_i];
+    char out[64];
+    ck_assert_int_eq(build(r->manifest, r->arch, 512, out), -1);
+    ck_assert_msg(strstr(mk_last_error(), r->message), "%s: got \"%s\", want \"%s\"",
+                  r->manifest, mk_last_error(), r->message);
+    /* A refused manifest leaves no partition table behind for a later step to pick up. */
+    char table[128];
+    snprintf(table, sizeof(table), "%s/%s", out, HV_PT_FILE);
+    ck_assert_int_ne(access(table, F_OK), 0);
+}
+END_TEST
+
+/* Two partitions named alike: dtc would refuse the source, so the blob is built directly. */
+START_TEST(test_duplicate_name)
+{
+    struct dtb_builder b;
+    static uint8_t blob[8192];
+    static const uint32_t mem[] = {0, 0x08000000}, budget[] = {40, 100};
+    char out[64], path[128];
+
+    dtb_init(&b);
+    dtb_begin_node(&b, "");
+    dtb_prop(&b, "compatible", "duet,system-v1", 15);
+    dtb_begin_node(&b, "partitions");
+    dtb_prop(&b, "compatible", "duet,partitions", 16);
+    for (int i = 0; i < 2; i++) {
+        dtb_begin_node(&b, i ? "work@2" : "work@1");
+        dtb_prop(&b, "compatible", "duet,partition", 15);
+        dtb_prop_cells(&b, "memory", 2, mem);
+        dtb_prop(&b, "kernel", "fake-Image", 11);
+        dtb_prop(&b, "bootargs", "", 1);
+        dtb_prop_cells(&b, "cpu-budget", 2, budget);
+        dtb_prop_u32(&b, "priority", 50);
+        dtb_end_node(&b);
+    }
+    dtb_end_node(&b);
+    dtb_end_node(&b);
+    size_t n = dtb_finish(&b, blob, sizeof(blob));
+
+    snprintf(out, sizeof(out), "%s/out-XXXXXX", files_dir);
+    ck_assert_ptr_nonnull(mkdtemp(out));
+    snprintf(path, sizeof(path), "%s/dup.dtb", out);
+    FILE *f = fopen(path, "wb");
+    ck_assert_ptr_nonnull(f);
+    ck_assert_uint_eq(fwrite(blob, 1, n, f), n);
+    fclose(f);
+    struct mk_options opt = {.arch = MK_AARCH64, .manifest = path, .out_dir = out,
+                             .platform_ram = 512ull << 20, .reserve = 64ull << 20};
+    opt.search[opt.nsearch++] = files_dir;
+    mk_set_quiet(true);
+    ck_assert_int_eq(mkimage_run(&opt), -1);
+    ck_assert_str_eq(mk_last_error(), "partition 'work': the name is used twice");
+}
+END_TEST
+
+/* Files read by a test, freed at its end (LeakSanitizer watches). */
+static void *reads[8];
+static unsigned nreads;
+
+static void free_reads(void)
+{
+    while (nreads)
+        free(reads[--nreads]);
+}
+
+static void *read_all(const char *dir, const char *name, size_t *size)
+{
+    char path[256];
+    snprintf(path, sizeof(path), "%s/%s", dir, name);
+    FILE *f = fopen(path, "rb");
+    ck_assert_msg(f != NULL, "%s is missing", path);
+    fseek(f, 0, SEEK_END);
+    *size = (size_t)ftell(f);
+    fseek(f, 0, SEEK_SET);
+    void *p = malloc(*size + 1);
+    ck_assert_uint_eq(fread(p, 1, *size, f), *size);
+    ((char *)p)[*size] = '\0';
+    fclose(f);
+    ck_assert_uint_lt(nreads, 8);
+    reads[nreads++] = p;
+    return p;
+}
+
+static const struct hv_pt_load *find_load(const struct hv_pt_partition *p, uint32_t kind)
+{
+    for (uint32_t i = 0; i < p->nloads; i++)
+        if (p->loads[i].kind == kind)
+            return &p->loads[i];
+    return NULL;
+}
+
+/* The table is read as the root task will: header first, then fixed-size records. Little-
+ * endian host assumed (the file is little-endian by definition). */
+static const struct hv_pt_partition *read_table(const char *out, uint32_t arch, uint32_t count)
+{
+    size_t size;
+    const uint8_t *t = read_all(out, HV_PT_FILE, &size);
+    const struct hv_pt_header *h = (const void *)t;
+    ck_assert_mem_eq(h->magic, HV_PT_MAGIC, 8);
+    ck_assert_uint_eq(h->version, HV_PT_VERSION);
+    ck_assert_uint_eq(h->arch, arch);
+    ck_assert_uint_eq(h->count, count);
+    ck_assert_uint_eq(h->record_size, sizeof(struct hv_pt_partition));
+    ck_assert_uint_eq(h->total_size, size);
+    ck_assert_uint_eq(size, sizeof(*h) + count * sizeof(struct hv_pt_partition));
+    return (const void *)(t + sizeof(*h));
+}
+
+START_TEST(test_arm64_layout)
+{
+    char out[64];
+    ck_assert_int_eq(build("good-arm64.dts", MK_AARCH64, 512, out), 0);
+    const struct hv_pt_partition *p = read_table(out, HV_PT_ARCH_AARCH64, 2);
+    const uint64_t base = 0x40000000, size = 128u << 20;
+
+    ck_assert_str_eq(p[0].name, "personal");
+    ck_assert_str_eq(p[0].console_name, "personal");
+    ck_assert_str_eq(p[1].console_name, "WORK");
+    for (int i = 0; i < 2; i++) {
+        ck_assert_uint_eq(p[i].ram_gpa, base);
+        ck_assert_uint_eq(p[i].ram_size, size);
+        ck_assert_uint_eq(p[i].budget, 40);
+        ck_assert_uint_eq(p[i].period, 100);
+        ck_assert_uint_eq(p[i].priority, 50);
+        ck_assert_uint_eq(p[i].boot, HV_PT_BOOT_ARM64_IMAGE);
+        const struct hv_pt_load *k = find_load(&p[i], HV_PT_LOAD_KERNEL);
+        const struct hv_pt_load *r = find_load(&p[i], HV_PT_LOAD_INITRAMFS);
+        const struct hv_pt_load *d = find_load(&p[i], HV_PT_LOAD_DTB);
+        ck_assert_ptr_nonnull(k);
+        ck_assert_ptr_nonnull(r);
+        ck_assert_ptr_nonnull(d);
+        /* booting.rst: Image at a 2 MiB-aligned base + text_offset; DTB 8-byte aligned, alone
+         * in its 2 MiB block; the initramfs between the image's end and the DTB. */
+        ck_assert_str_eq(k->file, "fake-Image");
+        ck_assert_uint_eq(k->gpa, base + FAKE_IMAGE_TEXT_OFFSET);
+        ck_assert_uint_eq(k->size, FAKE_IMAGE_FILE_SIZE);
+        ck_assert_uint_eq(p[i].entry, k->gpa);
+        ck_assert_uint_eq(d->gpa, base + size - (2u << 20));
+        ck_assert_uint_eq(d->gpa % 8, 0);
+        ck_assert_uint_eq(p[i].args[0], d->gpa);
+        ck_assert_uint_eq(r->size, FAKE_INITRAMFS_SIZE);
+        ck_assert_uint_ge(r->gpa, k->gpa + FAKE_IMAGE_SIZE);
+        ck_assert_uint_le(r->gpa + r->size, d->gpa);
+        ck_assert_uint_eq(p[i].initrd_gpa, r->gpa);
+    }
+
+    /* The DTB describes the partition's RAM and boot arguments, read with the kernel's own
+     * FDT reader. */
+    size_t n;
+    void *blob = read_all(out, "work.dtb", &n);
+    ck_assert_uint_eq(find_load(&p[1], HV_PT_LOAD_DTB)->size, n);
+    struct fdt fdt;
+    struct boot_info bi = {0};
+    ck_assert_int_eq(fdt_open(&fdt, blob, n), HV_OK);
+    ck_assert_int_eq(fdt_read_memory(&fdt, &bi), HV_OK);
+    ck_assert_uint_eq(bi.nram, 1);
+    ck_assert_uint_eq(pa_addr(bi.ram[0].base), base);
+    ck_assert_uint_eq(bi.ram[0].size, size);
+    ck_assert_int_eq(fdt_read_bootargs(&fdt, &bi), HV_OK);
+    ck_assert_str_eq(bi.cmdline, "console=ttyAMA0 duet.name=work");
+
+    /* Each file once in the bootfs, however many partitions use it. */
+    char *list = read_all(out, "bootfs.list", &n);
+    ck_assert_ptr_nonnull(strstr(list, "partitions="));
+    ck_assert_ptr_nonnull(strstr(list, "fake-Image="));
+    ck_assert_ptr_null(strstr(strstr(list, "fake-Image=") + 1, "fake-Image="));
+    ck_assert_ptr_null(strstr(strstr(list, "fake-initramfs=") + 1, "fake-initramfs="));
+    ck_assert_ptr_nonnull(strstr(list, "personal.dtb="));
+    ck_assert_ptr_nonnull(strstr(list, "work.dtb="));
+    free_reads();
+}
+END_TEST
+
+START_TEST(test_x86_layout)
+{
+    char out[64];
+    ck_assert_int_eq(build("good-x86.dts", MK_X86_64, 512, out), 0);
+    const struct hv_pt_partition *p = read_table(out, HV_PT_ARCH_X86_64, 2);
+
+    ck_assert_uint_eq(p[0].ram_gpa, 0);
+    ck_assert_uint_eq(p[0].boot, HV_PT_BOOT_X86_BZIMAGE);
+    /* boot.rst: the 64-bit entry is 0x200 into the protected-mode code; rsi = zero page. */
+    ck_assert_uint_eq(p[0].entry, FAKE_BZIMAGE_PREF_ADDRESS + 0x200);
+    ck_assert_uint_eq(p[0].args[1], p[0].zero_page_gpa);
+    ck_assert_uint_ne(p[0].zero_page_gpa, 0);
+    const struct hv_pt_load *s = find_load(&p[0], HV_PT_LOAD_SETUP_HEADER);
+    const struct hv_pt_load *k = find_load(&p[0], HV_PT_LOAD_KERNEL);
+    const struct hv_pt_load *r = find_load(&p[0], HV_PT_LOAD_INITRAMFS);
+    const struct hv_pt_load *c = find_load(&p[0], HV_PT_LOAD_CMDLINE);
+    ck_assert_ptr_nonnull(s);
+    ck_assert_ptr_nonnull(k);
+    ck_assert_ptr_nonnull(r);
+    ck_assert_ptr_nonnull(c);
+    ck_assert_uint_eq(s->offset, 0x1f1);
+    ck_assert_uint_eq(s->size, 0x26c - 0x1f1);
+    ck_assert_uint_eq(s->gpa, p[0].zero_page_gpa + 0x1f1);
+    ck_assert_uint_eq(k->offset, 2 * 512);     /* one setup sector + the boot sector */
+    ck_assert_uint_eq(k->size, FAKE_BZIMAGE_FILE_SIZE - 2 * 512);
+    ck_assert_uint_eq(k->gpa, FAKE_BZIMAGE_PREF_ADDRESS);
+    ck_assert_uint_ge(r->gpa, FAKE_BZIMAGE_PREF_ADDRESS + FAKE_BZIMAGE_INIT_SIZE);
+    ck_assert_uint_le(r->gpa + r->size, p[0].ram_size);
+    ck_assert_uint_eq(p[0].initrd_gpa, r->gpa);
+    ck_assert_uint_eq(p[0].cmdline_gpa, c->gpa);
+    ck_assert_str_eq(c->file, "personal.cmdline");
+
+    size_t n;
+    char *cmdline = read_all(out, "personal.cmdline", &n);
+    ck_assert_uint_eq(n, c->size);
+    ck_assert_str_eq(cmdline, "console=ttyAMA0 duet.name=personal");
+    free_reads();
+}
+END_TEST
+
+static int remove_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    return remove(path);
+}
+
+int main(void)
+{
+    strcpy(files_dir, "/tmp/mkimage-files-XXXXXX");
+    if (!mkdtemp(files_dir))
+        return 2;
+    fake_kernels_write(files_dir);
+
+    Suite *s = suite_create("mkimage");
+    TCase *tc = tcase_create("refusals");
+    tcase_add_loop_test(tc, test_refusal, 0, (int)(sizeof(refusals) / sizeof(refusals[0])));
+    tcase_add_test(tc, test_duplicate_name);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("layout");
+    tcase_add_test(tc, test_arm64_layout);
+    tcase_add_test(tc, test_x86_layout);
+    suite_add_tcase(s, tc);
+    int r = check_run(s);
+    nftw(files_dir, remove_one, 16, FTW_DEPTH | FTW_PHYS);
+    return r;
+}
