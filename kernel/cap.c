@@ -8,6 +8,7 @@
 #include <kernel/notification.h>
 #include <kernel/string.h>
 #include <kernel/thread.h>
+#include <kernel/vcpu.h>
 #include <kernel/vspace.h>
 
 static struct obj_header *dead_head;
@@ -20,6 +21,8 @@ bool cap_type_refcounted(unsigned type)
     case HV_OBJ_ENDPOINT:
     case HV_OBJ_NOTIFICATION:
     case HV_OBJ_VSPACE:
+    case HV_OBJ_GUEST_VSPACE:
+    case HV_OBJ_VCPU:
     case HV_OBJ_IRQ_HANDLER:
         return true;
     default:
@@ -161,7 +164,11 @@ static void destroy_object(struct obj_header *h)
         ntfn_destroy((struct notification *)h);
         break;
     case HV_OBJ_VSPACE:
+    case HV_OBJ_GUEST_VSPACE:
         vspace_destroy((struct vspace *)h);
+        break;
+    case HV_OBJ_VCPU:
+        vcpu_destroy((struct vcpu *)h);
         break;
     case HV_OBJ_IRQ_HANDLER:
         irq_handler_destroy((struct irq_handler *)h);

@@ -3,6 +3,7 @@
 #include <hv/error.h>
 #include <kernel/assert.h>
 #include <kernel/endpoint.h>
+#include <kernel/vcpu.h>
 
 void ep_init(struct endpoint *ep)
 {
@@ -128,6 +129,12 @@ int ep_reply(struct thread *t)
     c->reply_from = NULL;
     if (c->ipc_fault) {
         c->ipc_fault = false; /* resume the faulting thread with its registers as they were */
+        /* A guest exit's reply says how the guest resumes; a malformed one stops that guest
+         * (only the replier's own vcpu), and the reply itself still succeeds. */
+        if (c->vcpu && !vcpu_apply_reply(c, t)) {
+            c->state = THREAD_INACTIVE;
+            return HV_OK;
+        }
     } else {
         get_msg(t, &info, w);
         put_msg(c, info, w, 0);

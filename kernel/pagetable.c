@@ -7,6 +7,12 @@ uint64_t pt_level_size(const struct pt_format *fmt, unsigned level)
     return (uint64_t)PT_PAGE_SIZE << (9 * (fmt->levels - 1 - level));
 }
 
+unsigned pt_index(const struct pt_format *fmt, unsigned level, uint64_t va)
+{
+    unsigned entries = PT_ENTRIES * (level == 0 ? pt_root_tables(fmt) : 1);
+    return (unsigned)((va / pt_level_size(fmt, level)) % entries);
+}
+
 static bool is_table(const struct pt_format *fmt, unsigned level, uint64_t desc)
 {
     return level + 1 < fmt->levels && (desc & fmt->table_mask) == fmt->table_match;
@@ -16,7 +22,16 @@ int pt_init(struct pt *pt, const struct pt_format *fmt, struct pt_alloc *alloc)
 {
     pt->fmt = fmt;
     pt->alloc = alloc;
+    if (pt_root_tables(fmt) != 1)
+        return HV_EINVAL;
     return alloc->alloc_table(alloc, &pt->root) ? HV_OK : HV_ENOMEM;
+}
+
+void pt_init_at(struct pt *pt, const struct pt_format *fmt, struct pt_alloc *alloc, paddr_t root)
+{
+    pt->fmt = fmt;
+    pt->alloc = alloc;
+    pt->root = root;
 }
 
 /* Addresses above va_bits must all be zeros or all ones (the upper half: TTBR1, x86 kernel). */
@@ -42,7 +57,7 @@ static int map_level(struct map_req *m, unsigned level, uint64_t *table, uint64_
     bool last = level + 1 == fmt->levels;
 
     while (size) {
-        unsigned idx = (unsigned)(va / span) % PT_ENTRIES;
+        unsigned idx = pt_index(fmt, level, va);
         uint64_t chunk = span - (va & (span - 1));
         if (chunk > size)
             chunk = size;
@@ -112,7 +127,7 @@ int pt_lookup(const struct pt *pt, uint64_t va, paddr_t *pa, uint64_t *desc, uns
     uint64_t *table = pt->alloc->table_virt(pt->alloc, pt->root);
     for (unsigned l = 0; l < fmt->levels; l++) {
         uint64_t span = pt_level_size(fmt, l);
-        uint64_t d = table[(va / span) % PT_ENTRIES];
+        uint64_t d = table[pt_index(fmt, l, va)];
         if (!(d & fmt->valid_bit))
             return HV_ENOENT;
         if (is_table(fmt, l, d)) {

@@ -8,6 +8,7 @@
 #include <kernel/endpoint.h>
 #include <kernel/notification.h>
 #include <kernel/syscall.h>
+#include <kernel/vcpu.h>
 
 uint64_t sys_arg(struct thread *t, unsigned i)
 {
@@ -178,6 +179,10 @@ static int (*const handlers[HV_SYS_COUNT])(struct thread *t) = {
     [HV_SYS_IRQ_GET] = sys_irq_get,
     [HV_SYS_IRQ_BIND] = sys_irq_bind,
     [HV_SYS_DEBUG_PUTC] = sys_debug_putc,
+    [HV_SYS_VCPU_BIND] = sys_vcpu_bind,
+    [HV_SYS_VCPU_READ] = sys_vcpu_read,
+    [HV_SYS_VCPU_WRITE] = sys_vcpu_write,
+    [HV_SYS_VCPU_INJECT] = sys_vcpu_inject,
     [HV_SYS_IOPORT_IN] = sys_ioport_in,
     [HV_SYS_IOPORT_OUT] = sys_ioport_out,
 };

@@ -21,6 +21,10 @@ int sys_retype(struct thread *t)
         return HV_EINVAL;
     if (count == 0 || count > SYS_RETYPE_MAX_COUNT)
         return HV_ERANGE;
+    /* Each guest vspace takes a tag (VMID / ASID) that may run out; one per call keeps the
+     * all-or-nothing rule simple. */
+    if (type == HV_OBJ_GUEST_VSPACE && count != 1)
+        return HV_ERANGE;
     /* Kernel objects never live in device memory. */
     if ((ut->flags & CAP_FLAG_DEVICE) && type != HV_OBJ_FRAME && type != HV_OBJ_UNTYPED)
         return HV_ETYPE;
@@ -30,16 +34,28 @@ int sys_retype(struct thread *t)
     return untyped_retype(ut, (unsigned)type, (unsigned)size_bits, dest, (unsigned)count);
 }
 
-/* R0 frame, R1 vspace, R2 vaddr, R3 HV_MAP_* flags. */
+/* A task or guest vspace cap with the write right (sys_lookup's errors, in its order). */
+static int lookup_any_vspace(struct thread *t, uint64_t idx, struct cap_slot **out)
+{
+    int r = sys_lookup(t, idx, HV_OBJ_NONE, 0, out);
+    if (r)
+        return r;
+    if ((*out)->type != HV_OBJ_VSPACE && (*out)->type != HV_OBJ_GUEST_VSPACE)
+        return HV_ETYPE;
+    return (*out)->rights & HV_RIGHT_WRITE ? HV_OK : HV_EPERM;
+}
+
+/* R0 frame, R1 vspace (task or guest), R2 vaddr (or guest-physical address), R3 HV_MAP_*. */
 int sys_map(struct thread *t)
 {
     struct cap_slot *frame, *vs;
     uint64_t va = sys_arg(t, 2), flags = sys_arg(t, 3);
     int r = sys_lookup(t, sys_arg(t, 0), HV_OBJ_FRAME, HV_RIGHT_READ, &frame);
     if (!r)
-        r = sys_lookup(t, sys_arg(t, 1), HV_OBJ_VSPACE, HV_RIGHT_WRITE, &vs);
+        r = lookup_any_vspace(t, sys_arg(t, 1), &vs);
     if (r)
         return r;
+    uint64_t top = vspace_top(cap_ptr(vs));
     unsigned all = HV_MAP_READ | HV_MAP_WRITE | HV_MAP_EXEC | HV_MAP_DEVICE;
     if (!(flags & HV_MAP_READ) || (flags & ~(uint64_t)all))
         return HV_EINVAL;
@@ -48,7 +64,7 @@ int sys_map(struct thread *t)
     uint64_t size = 1ull << frame->size_bits;
     if (va & (size - 1))
         return HV_EALIGN;
-    if (va >= vspace_user_top() || size > vspace_user_top() - va)
+    if (va >= top || size > top - va)
         return HV_ERANGE;
     if (frame->map_vs)
         return HV_EBUSY; /* one mapping per cap: copy the cap to map the frame again */

@@ -6,6 +6,7 @@
 #include <kernel/notification.h>
 #include <kernel/sched.h>
 #include <kernel/thread.h>
+#include <kernel/vcpu.h>
 
 void thread_init(struct thread *t)
 {
@@ -29,6 +30,9 @@ static void ipc_detach(struct thread *t)
         break;
     case THREAD_BLOCKED_NTFN:
         ntfn_remove_waiter(t->blocked_on, t);
+        break;
+    case THREAD_BLOCKED_VCPU:
+        vcpu_idle_remove(t);
         break;
     case THREAD_BLOCKED_REPLY:
         assert(t->reply_from && t->reply_from->reply_to == t);
@@ -92,6 +96,7 @@ void thread_cancel_ipc(struct thread *t, int err)
 void thread_destroy(struct thread *t)
 {
     thread_suspend(t);
+    vcpu_thread_gone(t);
     if (t->reply_to)
         ep_cancel_reply(t);
     sched_forget(t);

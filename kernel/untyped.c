@@ -9,6 +9,7 @@
 #include <kernel/string.h>
 #include <kernel/thread.h>
 #include <kernel/untyped.h>
+#include <kernel/vcpu.h>
 #include <kernel/vspace.h>
 
 unsigned untyped_object_bits(unsigned type, unsigned size_bits)
@@ -24,7 +25,10 @@ unsigned untyped_object_bits(unsigned type, unsigned size_bits)
     case HV_OBJ_FRAME:
         return size_bits == 12 || size_bits == 21 ? size_bits : 0;
     case HV_OBJ_VSPACE:
+    case HV_OBJ_GUEST_VSPACE:
         return size_bits >= HV_VSPACE_MIN_BITS && size_bits <= HV_VSPACE_MAX_BITS ? size_bits : 0;
+    case HV_OBJ_VCPU:
+        return size_bits == 0 ? HV_VCPU_SIZE_BITS : 0;
     case HV_OBJ_THREAD:
         return size_bits == 0 ? HV_THREAD_SIZE_BITS : 0;
     case HV_OBJ_ENDPOINT:
@@ -51,8 +55,10 @@ uint64_t untyped_next_fit(const struct cap_slot *ut, unsigned obj_bits, unsigned
     return start;
 }
 
-/* Formats the zeroed object at pa; returns the value its cap's obj field holds. */
-static uint64_t init_object(unsigned type, paddr_t pa, unsigned size_bits)
+/* Formats the zeroed object at pa; returns the value its cap's obj field holds. tag: the
+ * guest vspace's, allocated before anything was written. */
+static uint64_t init_object(unsigned type, paddr_t pa, unsigned size_bits,
+                            const struct arch_vspace *tag)
 {
     void *mem = arch_phys_to_virt(pa);
 
@@ -70,6 +76,10 @@ static uint64_t init_object(unsigned type, paddr_t pa, unsigned size_bits)
         return (uintptr_t)mem;
     case HV_OBJ_VSPACE:
         return (uintptr_t)vspace_init(pa, size_bits);
+    case HV_OBJ_GUEST_VSPACE:
+        return (uintptr_t)vspace_init_guest(pa, size_bits, tag);
+    case HV_OBJ_VCPU:
+        return (uintptr_t)vcpu_init(pa);
     default:
         return pa_addr(pa); /* untyped and frames are named by physical address */
     }
@@ -83,6 +93,15 @@ int untyped_retype(struct cap_slot *ut, unsigned type, unsigned size_bits,
     uint64_t start = untyped_next_fit(ut, obj_bits, count);
     if (start == UINT64_MAX)
         return HV_ENOMEM;
+    /* A guest vspace needs a VMID / ASID, which may run out: take it before any change, so
+     * that a failure leaves everything as it was (one guest vspace per retype, see sys_retype). */
+    struct arch_vspace tag = {{0}};
+    if (type == HV_OBJ_GUEST_VSPACE) {
+        assert(count == 1);
+        int r = arch_guest_vspace_init(&tag, vspace_root_of(pa_init(start), arch_guest_vspace_format()));
+        if (r)
+            return r;
+    }
 
     for (unsigned i = 0; i < count; i++) {
         paddr_t pa = pa_init(start + ((uint64_t)i << obj_bits));
@@ -91,7 +110,7 @@ int untyped_retype(struct cap_slot *ut, unsigned type, unsigned size_bits,
         bool device = ut->flags & CAP_FLAG_DEVICE;
         if (type != HV_OBJ_UNTYPED && !device)
             memset(arch_phys_to_virt(pa), 0, (size_t)1 << obj_bits);
-        uint64_t obj = init_object(type, pa, size_bits);
+        uint64_t obj = init_object(type, pa, size_bits, &tag);
         cap_install(dest[i], ut, type, HV_RIGHTS_ALL, obj, 0, size_bits);
         dest[i]->flags = ut->flags & CAP_FLAG_DEVICE;
     }

@@ -52,3 +52,44 @@ const struct pt_format aarch64_stage1_format = {
     .addr_mask = DESC_ADDR_MASK,
     .leaf_bits = stage1_leaf_bits,
 };
+
+/* Stage 2 (ARM ARM D8.3.2, D8.5): S2AP instead of AP, MemAttr instead of an index (with
+ * HCR_EL2.FWB=0 the guest's stage-1 attributes combine with these, the stricter winning). */
+#define S2_MEMATTR_DEVICE_NGNRE (1ull << 2) /* MemAttr 0b0001 */
+#define S2_MEMATTR_NORMAL_WB (0xfull << 2)  /* outer and inner write-back */
+#define S2_AP_READ (1ull << 6)
+#define S2_AP_WRITE (1ull << 7)
+#define S2_XN (2ull << 53)                  /* XN[1:0] = 0b10: no execution at EL1 or EL0 */
+
+static uint64_t stage2_leaf_bits(unsigned flags, bool block)
+{
+    uint64_t d = DESC_VALID | DESC_AF | (block ? 0 : DESC_TABLE_OR_PAGE);
+
+    if (flags & PT_DEVICE)
+        d |= S2_MEMATTR_DEVICE_NGNRE | S2_XN; /* never execute from a device */
+    else
+        d |= S2_MEMATTR_NORMAL_WB | DESC_SH_INNER;
+    if (flags & PT_READ)
+        d |= S2_AP_READ;
+    if (flags & PT_WRITE)
+        d |= S2_AP_WRITE;
+    if (!(flags & PT_EXEC))
+        d |= S2_XN;
+    return d;
+}
+
+/* A 40-bit IPA space (cortex-a76's PA size, which bounds the IPA size) walked from level 1
+ * with two concatenated root tables: a level-0 start needs a PA size of 44 bits or more. */
+const struct pt_format aarch64_stage2_format = {
+    .name = "aarch64-stage2",
+    .levels = 3,
+    .va_bits = 40,
+    .min_block_level = 0, /* level 1 in the ARM ARM's numbering: 1 GiB blocks */
+    .root_tables = 2,
+    .valid_bit = DESC_VALID,
+    .table_bits = DESC_VALID | DESC_TABLE_OR_PAGE,
+    .table_mask = DESC_VALID | DESC_TABLE_OR_PAGE,
+    .table_match = DESC_VALID | DESC_TABLE_OR_PAGE,
+    .addr_mask = DESC_ADDR_MASK,
+    .leaf_bits = stage2_leaf_bits,
+};

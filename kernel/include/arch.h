@@ -20,6 +20,12 @@ paddr_t arch_virt_to_phys(const void *va);
 /* Interrupt controller, the periodic tick, and a free-running counter. */
 void arch_irq_init(void);
 void arch_timer_start(unsigned hz);   /* calls kernel_timer_tick() from the interrupt */
+/* The kernel wants a timer interrupt at counter value `when` (a waiting guest's timer
+ * deadline), besides the ticks. A one-shot timer is programmed for the earlier of the next
+ * tick and kernel_timer_next_event(); the interrupt calls kernel_timer_tick() when a tick is
+ * due, kernel_timer_event() otherwise. An arch with only a periodic tick may do nothing: the
+ * wakeup then comes with the next tick (kernel_timer_tick runs the expiries too). */
+void arch_timer_wake_at(uint64_t when);
 void arch_irq_enable(void);
 void arch_irq_disable(void);
 void arch_wait_for_interrupt(void);
@@ -62,4 +68,6 @@ _Noreturn void arch_poweroff(bool success);
 
 /* Called by arch code. */
 void kernel_timer_tick(void);
+void kernel_timer_event(void);
+uint64_t kernel_timer_next_event(void); /* counter value, UINT64_MAX: none */
 _Noreturn void kernel_main(void);

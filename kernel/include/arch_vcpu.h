@@ -4,11 +4,10 @@
  * EL0/ring 3, and turns exits into vcpu_exit() / vcpu_idle() calls (kernel/vcpu.h). */
 #pragma once
 
+#include <arch_core.h>
 #include <hv/vcpu.h>
 #include <kernel/pagetable.h>
 #include <kernel/types.h>
-
-struct arch_vspace;
 
 /* Arch guest state inside the vcpu object's first page (after the generic header). */
 #define ARCH_VCPU_WORDS 440

@@ -22,6 +22,7 @@ struct pt_format {
     unsigned levels;          /* number of levels; the root is level 0 */
     unsigned va_bits;         /* bits of the address translated */
     unsigned min_block_level; /* shallowest level at which a leaf may map a block */
+    unsigned root_tables;     /* a stage-2 root may be 2..16 concatenated tables (0, 1: one) */
     uint64_t valid_bit;
     uint64_t table_bits;      /* bits of a next-level table descriptor, besides its address */
     uint64_t table_mask;      /* a non-last-level descriptor d is a table iff */
@@ -50,8 +51,19 @@ struct pt_alloc *pt_boot_pool(void);
 /* Maps the kernel image at its link address by section: text RX, rodata R, the rest RW. */
 int pt_map_kernel_image(struct pt *pt);
 
-/* Allocates an empty root table. */
+/* Allocates an empty root table (formats with one root table). */
 int pt_init(struct pt *pt, const struct pt_format *fmt, struct pt_alloc *alloc);
+/* Uses the zeroed root at `root` (pt_root_size(fmt) bytes, aligned to that size), which the
+ * caller placed itself: concatenated roots are contiguous, which a pt_alloc can't promise. */
+void pt_init_at(struct pt *pt, const struct pt_format *fmt, struct pt_alloc *alloc, paddr_t root);
+static inline unsigned pt_root_tables(const struct pt_format *fmt)
+{
+    return fmt->root_tables > 1 ? fmt->root_tables : 1;
+}
+static inline uint64_t pt_root_size(const struct pt_format *fmt)
+{
+    return (uint64_t)pt_root_tables(fmt) * PT_TABLE_SIZE;
+}
 
 /* Maps [va, va+size) to [pa, pa+size) with `flags`, using the largest blocks alignment allows.
  * All or nothing: HV_EALIGN, HV_ERANGE, HV_EEXIST (something in the range is mapped) or
@@ -64,3 +76,5 @@ int pt_lookup(const struct pt *pt, uint64_t va, paddr_t *pa, uint64_t *desc, uns
 
 /* Bytes mapped by one entry at `level`. */
 uint64_t pt_level_size(const struct pt_format *fmt, unsigned level);
+/* The index of va's entry in its table at `level` (the root may hold several tables). */
+unsigned pt_index(const struct pt_format *fmt, unsigned level, uint64_t va);

@@ -12,10 +12,12 @@ enum thread_state {
     THREAD_BLOCKED_RECV,   /* queued on an endpoint to receive */
     THREAD_BLOCKED_REPLY,  /* called; waits for reply_from to reply */
     THREAD_BLOCKED_NTFN,   /* queued on a notification */
+    THREAD_BLOCKED_VCPU,   /* its guest waits for an interrupt (WFI/HLT): on the idle list */
 };
 
 struct endpoint;
 struct notification;
+struct vcpu;
 
 struct thread {
     struct obj_header hdr;
@@ -35,6 +37,7 @@ struct thread {
     uint32_t budget, period, remaining; /* ticks */
     uint64_t period_end;          /* tick at which the budget is refilled */
     struct cap_slot cnode_cap, vspace_cap, fault_cap;
+    struct vcpu *vcpu;            /* bound vcpu: when scheduled, the thread runs this guest */
     struct arch_context ctx;
 };
 

@@ -8,6 +8,7 @@
 #include <kernel/endpoint.h>
 #include <kernel/irq.h>
 #include <kernel/syscall.h>
+#include <kernel/vcpu.h>
 #include <kernel/vspace.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -46,7 +47,8 @@ static void must(struct thread *t, uint64_t n, const uint64_t a[8])
 
 #define MUST(t, n, ...) must(t, n, (uint64_t[8]){__VA_ARGS__})
 
-/* Root cnode layout: threads at 20+3i, their cnodes 21+3i, vspaces 22+3i; ep 40, ntfn 41. */
+/* Root cnode layout: threads at 20+3i, their cnodes 21+3i, vspaces 22+3i; ep 40, ntfn 41,
+ * vcpu 42, guest vspace 43 (copies in each thread's cnode at 8 and 9). */
 static void setup(void)
 {
     fake_arch_reset_size(MIB(2));
@@ -61,6 +63,8 @@ static void setup(void)
     unsigned ut = ROOT_SLOT_UNTYPED, cn = ROOT_SLOT_CNODE;
     MUST(root, HV_SYS_RETYPE, ut, HV_OBJ_ENDPOINT, 0, cn, 40, 1);
     MUST(root, HV_SYS_RETYPE, ut, HV_OBJ_NOTIFICATION, 0, cn, 41, 1);
+    MUST(root, HV_SYS_RETYPE, ut, HV_OBJ_VCPU, 0, cn, 42, 1);
+    MUST(root, HV_SYS_RETYPE, ut, HV_OBJ_GUEST_VSPACE, 15, cn, 43, 1);
     for (unsigned i = 1; i < NTHREADS; i++) {
         unsigned th = 17 + 3 * i, tc = th + 1, vs = th + 2;
         MUST(root, HV_SYS_RETYPE, ut, HV_OBJ_THREAD, 0, cn, th, 1);
@@ -73,6 +77,8 @@ static void setup(void)
         MUST(root, HV_SYS_CAP_COPY, tc, tc, 5, 7, 0);
         MUST(root, HV_SYS_CAP_COPY, th, tc, 6, 7, 0);
         MUST(root, HV_SYS_RETYPE, ut, HV_OBJ_UNTYPED, 16, tc, 7, 1);
+        MUST(root, HV_SYS_CAP_COPY, 42, tc, 8, i == 3 ? HV_RIGHT_READ : 7, 0);
+        MUST(root, HV_SYS_CAP_COPY, 43, tc, 9, 7, 0);
         MUST(root, HV_SYS_THREAD_CONFIGURE, th, tc, vs, i == 1 ? 40 : 0, 100 + i,
              (i + 1) | 10ull << 32, 0x1000, 0x2000);
         MUST(root, HV_SYS_THREAD_RESUME, th);
@@ -115,6 +121,7 @@ static unsigned obj_bits(const struct cap_slot *s)
     case HV_OBJ_THREAD: return HV_THREAD_SIZE_BITS;
     case HV_OBJ_ENDPOINT: return HV_ENDPOINT_SIZE_BITS;
     case HV_OBJ_NOTIFICATION: return HV_NOTIFICATION_SIZE_BITS;
+    case HV_OBJ_VCPU: return HV_VCPU_SIZE_BITS;
     default: return s->size_bits;
     }
 }
@@ -185,6 +192,11 @@ static void check_thread(struct thread *t)
         fail("reply link broken");
     if (t->reply_to && t->reply_to->reply_from != t)
         fail("reply link broken (server side)");
+    if (t->vcpu && (t->vcpu->thread != t || !obj_alive(&t->vcpu->hdr) || !t->vcpu->vspace ||
+                    !obj_alive(&t->vcpu->vspace->hdr)))
+        fail("vcpu binding broken");
+    if (t->state == THREAD_BLOCKED_VCPU && !t->vcpu)
+        fail("a thread without a vcpu waits as a guest");
 }
 
 static void check_invariants(void)
@@ -214,7 +226,7 @@ static void check_invariants(void)
 static void step(const uint8_t *d)
 {
     struct thread *t = threads[d[0] % NTHREADS];
-    uint8_t op = d[1] % 40;
+    uint8_t op = d[1] % 44;
     if (!obj_alive(&t->hdr))
         return;
     if (op < HV_SYS_COUNT) {
@@ -228,8 +240,18 @@ static void step(const uint8_t *d)
         sched_tick();
     } else if (op < 38) {
         irq_deliver(d[2] % FAKE_IRQS);
-    } else if (t->state == THREAD_READY) {
-        fault_deliver(t, HV_FAULT_PAGE, arg(d[2]), d[3]);
+    } else if (op < 40) {
+        if (t->state == THREAD_READY && !t->vcpu)
+            fault_deliver(t, HV_FAULT_PAGE, arg(d[2]), d[3]);
+    } else if (op < 42) {
+        /* What the arch does for a running guest: an exit, or a WFI. */
+        if (t->state == THREAD_READY && t->vcpu && op == 40)
+            vcpu_exit(t, (uint64_t[HV_VCPU_EXIT_WORDS]){arg(d[2]), arg(d[3]), arg(d[4])});
+        else if (t->state == THREAD_READY && t->vcpu)
+            vcpu_idle(t);
+    } else {
+        fake.now += d[2];
+        vcpu_wake_expired(fake.now);
     }
     sched_choose();
 }

@@ -3,6 +3,7 @@
 #include "fake_arch.h"
 #include "pt_format.h"
 #include <arch.h>
+#include <hv/error.h>
 #include <hv/syscall.h>
 #include <kernel/assert.h>
 #include <stdio.h>
@@ -161,6 +162,140 @@ void arch_ioport_out(unsigned port, unsigned size, uint32_t v)
         abort();
     for (unsigned i = 0; i < size; i++)
         fake.ports[port + i] = (uint8_t)(v >> (8 * i));
+}
+
+/* ---- timer ---- */
+
+uint64_t arch_counter_now(void)
+{
+    return fake.now;
+}
+
+void arch_timer_wake_at(uint64_t when)
+{
+    fake.wake_at = when;
+}
+
+/* ---- guest address spaces: the real AArch64 stage-2 format, three tags ---- */
+
+const struct pt_format *arch_guest_vspace_format(void)
+{
+    return &aarch64_stage2_format;
+}
+
+uint64_t arch_guest_vspace_top(void)
+{
+    return 1ull << aarch64_stage2_format.va_bits;
+}
+
+int arch_guest_vspace_init(struct arch_vspace *avs, paddr_t root)
+{
+    for (unsigned tag = 1; tag <= FAKE_GUEST_TAGS; tag++) {
+        if (!(fake.guest_tags & (1u << tag))) {
+            fake.guest_tags |= 1u << tag;
+            avs->words[0] = tag;
+            avs->words[1] = pa_addr(root);
+            return HV_OK;
+        }
+    }
+    return HV_EBUSY;
+}
+
+void arch_guest_vspace_flush(struct arch_vspace *avs, uint64_t ipa, uint64_t size)
+{
+    fake.guest_flushes++;
+}
+
+void arch_guest_vspace_destroy(struct arch_vspace *avs, paddr_t root)
+{
+    if (avs->words[1] != pa_addr(root) || !(fake.guest_tags & (1u << avs->words[0])))
+        abort();
+    fake.guest_tags &= ~(1u << avs->words[0]);
+    fake.guest_flushes++;
+}
+
+/* ---- vcpus: a register file, a pending queue and a timer deadline ---- */
+
+void arch_vcpu_reset(struct arch_vcpu *av, paddr_t arch_page)
+{
+    memset(av, 0, sizeof(*av));
+    av->words[FAKE_VREG_TIMER] = UINT64_MAX;
+    av->words[FAKE_VW_ARCH_PAGE] = pa_addr(arch_page);
+}
+
+int arch_vcpu_read(const struct arch_vcpu *av, unsigned reg, uint64_t *val)
+{
+    if (reg >= FAKE_VREG_COUNT)
+        return HV_ERANGE;
+    *val = av->words[reg];
+    return HV_OK;
+}
+
+static int check_write(unsigned reg, uint64_t val)
+{
+    if (reg >= FAKE_VREG_COUNT || reg == FAKE_VREG_FAULTS)
+        return HV_ERANGE;
+    if (reg == FAKE_VREG_PSTATE && val >= 16)
+        return HV_EINVAL;
+    return HV_OK;
+}
+
+int arch_vcpu_write(struct arch_vcpu *av, unsigned reg, uint64_t val)
+{
+    int r = check_write(reg, val);
+    if (r == HV_OK)
+        av->words[reg] = val;
+    return r;
+}
+
+int arch_vcpu_inject(struct arch_vcpu *av, uint64_t irq, uint64_t flags)
+{
+    if (irq > 1019 || flags > 0xff)
+        return HV_EINVAL;
+    uint64_t n = av->words[FAKE_VW_NPENDING];
+    for (uint64_t i = 0; i < n; i++)
+        if (av->words[FAKE_VW_PENDING + i] == irq)
+            return HV_OK;
+    if (n == FAKE_VCPU_QUEUE)
+        return HV_EBUSY;
+    av->words[FAKE_VW_PENDING + n] = irq;
+    av->words[FAKE_VW_NPENDING] = n + 1;
+    return HV_OK;
+}
+
+int arch_vcpu_resume(struct arch_vcpu *av, const uint64_t *w, unsigned len)
+{
+    uint64_t flags = len > 0 ? w[0] : 0;
+    uint64_t get[HV_MSG_WORDS] = {0};
+    for (unsigned i = 0; i < len && i < HV_MSG_WORDS; i++)
+        get[i] = w[i];
+    if (flags & ~(uint64_t)HV_VCPU_RESUME_ALL)
+        return HV_EINVAL;
+    if ((flags & HV_VCPU_RESUME_ADVANCE) && (flags & HV_VCPU_RESUME_FAULT))
+        return HV_EINVAL;
+    if ((flags & HV_VCPU_RESUME_SET_A) && (get[2] > UINT32_MAX || check_write((unsigned)get[2], get[3])))
+        return HV_EINVAL;
+    if ((flags & HV_VCPU_RESUME_SET_B) && (get[4] > UINT32_MAX || check_write((unsigned)get[4], get[5])))
+        return HV_EINVAL;
+    if (flags & HV_VCPU_RESUME_SET_A)
+        av->words[get[2]] = get[3];
+    if (flags & HV_VCPU_RESUME_SET_B)
+        av->words[get[4]] = get[5];
+    if (flags & HV_VCPU_RESUME_ADVANCE)
+        av->words[FAKE_VREG_PC] += get[1] ? get[1] : 4;
+    if (flags & HV_VCPU_RESUME_FAULT)
+        av->words[FAKE_VREG_FAULTS]++;
+    return HV_OK;
+}
+
+bool arch_vcpu_wake_pending(const struct arch_vcpu *av)
+{
+    return av->words[FAKE_VW_NPENDING] > 0 || av->words[FAKE_VREG_TIMER] <= fake.now;
+}
+
+uint64_t arch_vcpu_wake_deadline(const struct arch_vcpu *av)
+{
+    return av->words[FAKE_VREG_TIMER];
 }
 
 _Noreturn void kernel_assert_fail(const char *expr, const char *file, int line)

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <arch_core.h>
+#include <arch_vcpu.h>
 
 #define FAKE_PHYS_BASE 0x40000000ull
 #define FAKE_PHYS_BITS 24 /* 16 MiB */
@@ -15,7 +16,26 @@
 #define FAKE_RESERVED_PORT_LAST 0x3ff
 #define FAKE_RESERVED_PORT_EXIT 0xf4
 
+/* The fake vcpu (arch_vcpu words): registers 0..FAKE_VREG_COUNT-1; PSTATE accepts values
+ * below 16 only (like an arch refusing a privilege level); TIMER is the deadline the guest's
+ * timer fires at (UINT64_MAX: off); up to FAKE_VCPU_QUEUE pending injections. */
+#define FAKE_VREG_COUNT 20
+#define FAKE_VREG_PC 16
+#define FAKE_VREG_PSTATE 17
+#define FAKE_VREG_TIMER 18
+#define FAKE_VREG_FAULTS 19   /* read-only: faults injected by FAULT replies */
+#define FAKE_VCPU_QUEUE 4
+#define FAKE_VW_NPENDING 30
+#define FAKE_VW_PENDING 31    /* ..+FAKE_VCPU_QUEUE */
+#define FAKE_VW_ARCH_PAGE 40
+/* How many guest vspace tags (VMIDs) the fake arch has. */
+#define FAKE_GUEST_TAGS 3
+
 struct fake_arch {
+    uint64_t now;           /* arch_counter_now() */
+    uint64_t wake_at;       /* the last arch_timer_wake_at() (0: none) */
+    unsigned guest_tags;    /* bitmask of tags in use */
+    unsigned guest_flushes;
     bool irq_masked[FAKE_IRQS];
     unsigned flushes;
     char console[256];

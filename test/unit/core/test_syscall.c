@@ -48,7 +48,7 @@ START_TEST(bad_numbers)
     FAIL(root, HV_SYS_COUNT, HV_ENOSYS, 0);
     FAIL(root, 1000, HV_ENOSYS, 0);
     FAIL(root, UINT64_MAX, HV_ENOSYS, 0);
-    FAIL(root, HV_SYS_VCPU_BIND, HV_ENOSYS, 0); /* not yet implemented */
+    FAIL(root, 28, HV_ENOSYS, 0); /* reserved */
 }
 END_TEST
 
@@ -61,7 +61,8 @@ START_TEST(bad_cap_addresses)
                                      HV_SYS_CAP_DELETE, HV_SYS_CAP_REVOKE,
                                      HV_SYS_THREAD_CONFIGURE, HV_SYS_THREAD_RESUME,
                                      HV_SYS_THREAD_SUSPEND, HV_SYS_IRQ_ACK, HV_SYS_IRQ_GET,
-                                     HV_SYS_IRQ_BIND};
+                                     HV_SYS_IRQ_BIND, HV_SYS_VCPU_BIND, HV_SYS_VCPU_READ,
+                                     HV_SYS_VCPU_WRITE, HV_SYS_VCPU_INJECT};
     for (unsigned i = 0; i < ARRAY_SIZE(calls); i++) {
         FAIL(root, calls[i], HV_ERANGE, 0);
         FAIL(root, calls[i], HV_ERANGE, 1ull << FIX_ROOT_SLOT_BITS);

@@ -1,0 +1,55 @@
+/* The AArch64 vcpu state inside struct arch_vcpu: guest registers (the first words laid out
+ * like a task's context, so the EL0 entry/exit code of vectors.S saves and restores a guest's
+ * general registers too), EL1 system registers, FP/SIMD, the GIC virtual interface and the
+ * queue of injections that did not fit the list registers. */
+#pragma once
+
+#include "context.h"
+#include <arch_vcpu.h>
+
+#define VCPU_LRS 4           /* list registers used (QEMU's GICv3 has 4: ICH_VTR_EL2) */
+#define VCPU_QUEUE 16        /* injections waiting for a free list register */
+#define VCPU_TIMER_INTID 27  /* the virtual timer's PPI */
+#define VCPU_MAINT_INTID 25  /* the GIC's maintenance interrupt (list registers underflow) */
+
+struct a64_vcpu {
+    /* hv/vcpu_aarch64.h register numbers index regs[], except that the words vectors.S
+     * uses sit where a task context has them: SP_EL0 in word 31 (XZR's number: no storage)
+     * and TPIDR_EL0 in word 34 (SP_EL0's number); PC and PSTATE match (32, 33). */
+    uint64_t regs[HV_A64_REG_COUNT];
+    uint64_t fpregs[64];     /* q0..q31 */
+    uint64_t fpcr, fpsr;
+    uint64_t lr[VCPU_LRS], vmcr, ap0r0, ap1r0;
+    uint64_t queue[VCPU_QUEUE]; /* pending injections: intid | priority << 32 */
+    uint64_t nqueue;
+    uint64_t timer_hw_active;   /* the physical timer PPI is active on this vcpu's behalf */
+    uint64_t exit_esr, exit_far; /* the last exit, for the reply's ADVANCE and FAULT */
+    uint64_t arch_page;
+};
+
+_Static_assert(sizeof(struct a64_vcpu) <= sizeof(struct arch_vcpu), "a64_vcpu fits");
+_Static_assert(CTX_X0 == 0 && CTX_SP == HV_A64_XZR && CTX_PC == HV_A64_PC &&
+                   CTX_PSTATE == HV_A64_PSTATE && CTX_TPIDR == HV_A64_SP_EL0,
+               "the guest's first words are laid out as vectors.S saves a context");
+
+static inline struct a64_vcpu *a64_vcpu(struct arch_vcpu *av)
+{
+    return (struct a64_vcpu *)av;
+}
+static inline const struct a64_vcpu *a64_vcpu_const(const struct arch_vcpu *av)
+{
+    return (const struct a64_vcpu *)av;
+}
+
+/* The word of regs[] holding register number reg (not XZR). */
+static inline unsigned vcpu_reg_word(unsigned reg)
+{
+    if (reg == HV_A64_SP_EL0)
+        return CTX_SP;
+    if (reg == HV_A64_TPIDR_EL0)
+        return CTX_TPIDR;
+    return reg;
+}
+
+/* PSTATE values a guest may be given: AArch64 EL0t, EL1t or EL1h, nothing above 32 bits. */
+bool vcpu_pstate_ok(uint64_t v);

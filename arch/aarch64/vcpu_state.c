@@ -1,0 +1,199 @@
+/* AArch64 vcpu state as the VMM sees it: reset, register reads and writes, injections, how a
+ * reply resumes the guest (including the faults it may inject into EL1), and whether a guest
+ * waiting in WFI has something to wake it. Pure logic on struct a64_vcpu. */
+#include "vcpu.h"
+#include <arch.h>
+#include <hv/error.h>
+
+#define PSTATE_M_MASK 0x1full    /* M[4] (nRW: 1 = AArch32) and M[3:0] */
+#define PSTATE_EL0T 0x0u
+#define PSTATE_EL1T 0x4u
+#define PSTATE_EL1H 0x5u
+#define SCTLR_EL1_RES1 0x30d00800ull /* ARMv8.2 RES1 bits; MMU and caches off */
+#define MPIDR_RES1 (1ull << 31)
+
+#define CNTV_CTL_ENABLE 1u
+#define CNTV_CTL_IMASK 2u
+
+#define LR_STATE_PENDING (1ull << 62)
+#define LR_INTID_MASK 0xffffffffull
+
+/* ESR_ELx fields (ARM ARM D17.2.40). */
+#define ESR_IL (1ull << 25)
+#define ESR_EC(esr) (((esr) >> 26) & 0x3f)
+#define EC_UNKNOWN 0x00
+#define EC_IABT_LOW 0x20
+#define EC_IABT_CUR 0x21
+#define EC_DABT_LOW 0x24
+#define EC_DABT_CUR 0x25
+#define FSC_SYNC_EXTERNAL 0x10
+#define DABT_WNR (1ull << 6)
+
+/* Offsets in the guest's vector table (ARM ARM D1.10.2): synchronous exceptions. */
+#define VBAR_CUR_SP0 0x000
+#define VBAR_CUR_SPX 0x200
+#define VBAR_LOWER_A64 0x400
+
+bool vcpu_pstate_ok(uint64_t v)
+{
+    uint64_t m = v & PSTATE_M_MASK;
+    return (v >> 32) == 0 && (m == PSTATE_EL0T || m == PSTATE_EL1T || m == PSTATE_EL1H);
+}
+
+void arch_vcpu_reset(struct arch_vcpu *av, paddr_t arch_page)
+{
+    struct a64_vcpu *v = a64_vcpu(av);
+    for (unsigned i = 0; i < ARCH_VCPU_WORDS; i++)
+        av->words[i] = 0;
+    v->regs[HV_A64_PSTATE] = HV_A64_PSTATE_EL1H_MASKED;
+    v->regs[HV_A64_SCTLR_EL1] = SCTLR_EL1_RES1;
+    v->regs[HV_A64_MPIDR] = MPIDR_RES1;
+    v->arch_page = pa_addr(arch_page);
+}
+
+int arch_vcpu_read(const struct arch_vcpu *av, unsigned reg, uint64_t *val)
+{
+    if (reg >= HV_A64_REG_COUNT)
+        return HV_ERANGE;
+    *val = reg == HV_A64_XZR ? 0 : a64_vcpu_const(av)->regs[vcpu_reg_word(reg)];
+    return HV_OK;
+}
+
+static int check_write(unsigned reg, uint64_t val)
+{
+    if (reg >= HV_A64_REG_COUNT)
+        return HV_ERANGE;
+    /* An ERET with any other mode could reach EL2 or AArch32, which Duet never allows. */
+    if (reg == HV_A64_PSTATE && !vcpu_pstate_ok(val))
+        return HV_EINVAL;
+    return HV_OK;
+}
+
+static void do_write(struct a64_vcpu *v, unsigned reg, uint64_t val)
+{
+    if (reg == HV_A64_XZR)
+        return;
+    if (reg == HV_A64_MPIDR)
+        val |= MPIDR_RES1;
+    v->regs[vcpu_reg_word(reg)] = val;
+}
+
+int arch_vcpu_write(struct arch_vcpu *av, unsigned reg, uint64_t val)
+{
+    int r = check_write(reg, val);
+    if (r == HV_OK)
+        do_write(a64_vcpu(av), reg, val);
+    return r;
+}
+
+static bool lr_pending(uint64_t lr, uint64_t intid)
+{
+    return (lr & LR_STATE_PENDING) && (lr & LR_INTID_MASK) == intid;
+}
+
+int arch_vcpu_inject(struct arch_vcpu *av, uint64_t irq, uint64_t flags)
+{
+    struct a64_vcpu *v = a64_vcpu(av);
+    if (irq >= 1020 || flags > 0xff)
+        return HV_EINVAL; /* 1020..1023 are the GIC's special INTIDs */
+    for (unsigned i = 0; i < VCPU_LRS; i++)
+        if (lr_pending(v->lr[i], irq))
+            return HV_OK;
+    for (unsigned i = 0; i < v->nqueue; i++)
+        if ((v->queue[i] & LR_INTID_MASK) == irq)
+            return HV_OK;
+    if (v->nqueue == VCPU_QUEUE)
+        return HV_EBUSY;
+    v->queue[v->nqueue++] = irq | (flags & 0xff) << 32;
+    return HV_OK;
+}
+
+/* ---- replies ---- */
+
+/* Makes the guest take a synchronous exception at EL1 with syndrome esr (ARM ARM D1.10):
+ * what a real CPU would do for an external abort or an undefined instruction. */
+static void take_el1_exception(struct a64_vcpu *v, uint64_t esr, uint64_t far)
+{
+    uint64_t pstate = v->regs[HV_A64_PSTATE], m = pstate & PSTATE_M_MASK;
+    uint64_t off = m == PSTATE_EL0T ? VBAR_LOWER_A64 : m == PSTATE_EL1T ? VBAR_CUR_SP0
+                                                                          : VBAR_CUR_SPX;
+    v->regs[HV_A64_ESR_EL1] = esr;
+    v->regs[HV_A64_FAR_EL1] = far;
+    v->regs[HV_A64_ELR_EL1] = v->regs[HV_A64_PC];
+    v->regs[HV_A64_SPSR_EL1] = pstate;
+    v->regs[HV_A64_PC] = v->regs[HV_A64_VBAR_EL1] + off;
+    v->regs[HV_A64_PSTATE] = HV_A64_PSTATE_EL1H_MASKED;
+}
+
+/* FAULT: an external abort for a stage-2 abort, UNDEFINED for anything else. */
+static void inject_fault(struct a64_vcpu *v)
+{
+    uint64_t ec = ESR_EC(v->exit_esr);
+    bool from_el0 = (v->regs[HV_A64_PSTATE] & PSTATE_M_MASK) == PSTATE_EL0T;
+    if (ec == EC_DABT_LOW) {
+        uint64_t esr = (uint64_t)(from_el0 ? EC_DABT_LOW : EC_DABT_CUR) << 26 | ESR_IL |
+                       (v->exit_esr & DABT_WNR) | FSC_SYNC_EXTERNAL;
+        take_el1_exception(v, esr, v->exit_far);
+    } else if (ec == EC_IABT_LOW) {
+        uint64_t esr = (uint64_t)(from_el0 ? EC_IABT_LOW : EC_IABT_CUR) << 26 | ESR_IL |
+                       FSC_SYNC_EXTERNAL;
+        take_el1_exception(v, esr, v->exit_far);
+    } else {
+        take_el1_exception(v, (uint64_t)EC_UNKNOWN << 26 | ESR_IL, 0);
+    }
+}
+
+int arch_vcpu_resume(struct arch_vcpu *av, const uint64_t *w, unsigned len)
+{
+    struct a64_vcpu *v = a64_vcpu(av);
+    uint64_t m[HV_MSG_WORDS] = {0};
+    for (unsigned i = 0; i < len && i < HV_MSG_WORDS; i++)
+        m[i] = w[i];
+    uint64_t flags = m[0];
+
+    /* Every check first: a malformed reply changes nothing. */
+    if (flags & ~(uint64_t)HV_VCPU_RESUME_ALL)
+        return HV_EINVAL;
+    bool advance = flags & HV_VCPU_RESUME_ADVANCE, fault = flags & HV_VCPU_RESUME_FAULT;
+    if ((advance && fault) || (advance && (m[1] & 3)) || (fault && m[1] != 0))
+        return HV_EINVAL; /* AArch64 instructions are 4 bytes; no chosen vectors here */
+    if ((flags & HV_VCPU_RESUME_SET_A) &&
+        (m[2] > UINT32_MAX || check_write((unsigned)m[2], m[3])))
+        return HV_EINVAL;
+    if ((flags & HV_VCPU_RESUME_SET_B) &&
+        (m[4] > UINT32_MAX || check_write((unsigned)m[4], m[5])))
+        return HV_EINVAL;
+
+    if (flags & HV_VCPU_RESUME_SET_A)
+        do_write(v, (unsigned)m[2], m[3]);
+    if (flags & HV_VCPU_RESUME_SET_B)
+        do_write(v, (unsigned)m[4], m[5]);
+    if (advance)
+        v->regs[HV_A64_PC] += m[1] ? m[1] : (v->exit_esr & ESR_IL) ? 4 : 2;
+    if (fault)
+        inject_fault(v);
+    return HV_OK;
+}
+
+/* ---- waiting in WFI ---- */
+
+uint64_t arch_vcpu_wake_deadline(const struct arch_vcpu *av)
+{
+    const struct a64_vcpu *v = a64_vcpu_const(av);
+    uint64_t ctl = v->regs[HV_A64_CNTV_CTL];
+    /* CNTVOFF_EL2 is 0: the guest's virtual count is the physical one. */
+    if ((ctl & CNTV_CTL_ENABLE) && !(ctl & CNTV_CTL_IMASK))
+        return v->regs[HV_A64_CNTV_CVAL];
+    return UINT64_MAX;
+}
+
+bool arch_vcpu_wake_pending(const struct arch_vcpu *av)
+{
+    const struct a64_vcpu *v = a64_vcpu_const(av);
+    if (v->nqueue)
+        return true;
+    for (unsigned i = 0; i < VCPU_LRS; i++)
+        if (v->lr[i] & LR_STATE_PENDING)
+            return true;
+    return arch_vcpu_wake_deadline(av) <= arch_counter_now();
+}

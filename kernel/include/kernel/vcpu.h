@@ -1,0 +1,54 @@
+/* Virtual CPUs: a guest CPU's saved state, bound to the thread that runs it and the guest
+ * address space it runs in; exits become fault messages, a guest's WFI/HLT blocks its thread.
+ * The ABI is hv/vcpu.h; what the arch supplies is arch_vcpu.h. */
+#pragma once
+
+#include <arch_vcpu.h>
+#include <kernel/thread.h>
+
+struct vspace;
+
+/* Page 0 of the 2^HV_VCPU_SIZE_BITS object; page 1 is the arch's (arch_page). */
+struct vcpu {
+    struct obj_header hdr;
+    struct thread *thread;  /* bound thread (thread->vcpu == this), or NULL */
+    struct vspace *vspace;  /* the guest vspace it runs in while bound */
+    struct vcpu *vs_next;   /* the other vcpus bound to the same guest vspace */
+    paddr_t arch_page;
+    struct arch_vcpu arch;
+};
+
+_Static_assert(sizeof(struct vcpu) <= 4096, "struct vcpu fits the object's first page");
+
+/* Formats the zeroed object at pa: unbound, in its architectural reset state. */
+struct vcpu *vcpu_init(paddr_t pa);
+/* The last cap is gone: unbinds (suspending the thread). */
+void vcpu_destroy(struct vcpu *v);
+/* The bound thread or guest vspace is going away: unbind every vcpu it has, suspend the
+ * threads. */
+void vcpu_thread_gone(struct thread *t);
+void vcpu_vspace_gone(struct vspace *vs);
+
+/* The syscalls (hv/vcpu.h). */
+int sys_vcpu_bind(struct thread *t);
+int sys_vcpu_read(struct thread *t);
+int sys_vcpu_write(struct thread *t);
+int sys_vcpu_inject(struct thread *t);
+
+/* Called by the arch for the running vcpu thread t. vcpu_exit: an exit the kernel does not
+ * handle becomes a fault message (label HV_FAULT_VCPU, the six words w) to t's fault endpoint,
+ * or suspends t if it has none. vcpu_idle: the guest waits for an interrupt (WFI/HLT): t
+ * blocks until an injection or its own timer makes one pending. */
+void vcpu_exit(struct thread *t, const uint64_t w[HV_VCPU_EXIT_WORDS]);
+void vcpu_idle(struct thread *t);
+
+/* The handler `from` replied to the exit of vcpu thread c (blocked on the reply): applies the
+ * reply with arch_vcpu_resume. False: malformed, the caller leaves c suspended. */
+bool vcpu_apply_reply(struct thread *c, struct thread *from);
+
+/* t (in THREAD_BLOCKED_VCPU) is being suspended: leave the idle list. */
+void vcpu_idle_remove(struct thread *t);
+/* Timer: wakes every idle vcpu whose timer has fired by counter value now, and tells the
+ * earliest deadline still ahead (UINT64_MAX: none). */
+void vcpu_wake_expired(uint64_t now);
+uint64_t vcpu_next_deadline(void);
