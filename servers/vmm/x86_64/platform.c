@@ -69,6 +69,7 @@ void x86_platform_init(struct x86_platform *pf, const struct x86_platform_config
                        const struct x86_platform_ops *ops)
 {
     *pf = (struct x86_platform){.cfg = *cfg, .ops = *ops, .armed = UINT64_MAX};
+    pf->pat = 0x0007040600070406ull; /* the architectural reset value */
     if (!pf->cfg.apic_bus_hz)
         pf->cfg.apic_bus_hz = 1000000000ull;
     if (!pf->cfg.tsc_hz)

@@ -57,6 +57,7 @@ struct x86_platform {
     uint32_t pci_addr;     /* CONFIG_ADDRESS at 0xcf8 */
     uint8_t reset_control; /* port 0xcf9 */
     uint8_t port92;        /* System Control Port A */
+    uint64_t pat;          /* IA32_PAT, if the kernel intercepts it */
     uint64_t armed;        /* the deadline last given to ops.timer_arm */
     enum x86_power power;  /* a reset or power-off the guest asked for, sticky until handled */
 };
