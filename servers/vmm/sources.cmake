@@ -4,8 +4,10 @@ set(VMM_SOURCE_DIR ${CMAKE_CURRENT_LIST_DIR})
 set(VMM_CORE_SOURCES
   ${VMM_SOURCE_DIR}/core/vmm.c
   ${VMM_SOURCE_DIR}/core/mmio_bus.c
-  ${VMM_SOURCE_DIR}/core/vmm_console.c)
+  ${VMM_SOURCE_DIR}/core/vmm_console.c
+  ${VMM_SOURCE_DIR}/core/vmm_boot.c)
 set(VMM_AARCH64_SOURCES
+  ${VMM_SOURCE_DIR}/aarch64/a64_boot.c
   ${VMM_SOURCE_DIR}/aarch64/a64_decode.c
   ${VMM_SOURCE_DIR}/aarch64/a64_exit.c
   ${VMM_SOURCE_DIR}/aarch64/a64_platform.c

@@ -7,6 +7,7 @@
 #include "aarch64/pl011.h"
 #include "aarch64/psci.h"
 #include "core/vmm.h"
+#include "vmm_boot.h"
 
 /* Refusals the exit handler counts (and logs at powers of two). */
 enum a64_exit_warning {
@@ -45,3 +46,7 @@ enum vmm_exit_action vmm_a64_handle_exit(struct vmm *vmm, const uint64_t w[HV_VC
 
 /* Trapped MSR/MRS (EC 0x18): the SGI-generation registers; false: not one of them. */
 bool a64_sysreg_write(struct vmm_a64 *a, unsigned cpu, uint32_t iss, uint64_t value);
+
+/* vcpu 0's power-on registers for the partition (a64_boot.c): HV_EINVAL for a boot protocol
+ * that is not AArch64's. */
+int vmm_a64_boot_regs(const struct hv_pt_partition *part, struct vmm_boot *b);

@@ -1,0 +1,28 @@
+/* The AArch64 platform behind platform.h: one QEMU-virt-like platform per VMM. */
+#include "aarch64/vmm_a64.h"
+#include "platform.h"
+#include <hv/error.h>
+
+const uint32_t vmm_platform_arch = HV_PT_ARCH_AARCH64;
+
+static struct vmm_a64 platform;
+
+int vmm_platform_boot_regs(const struct hv_pt_partition *part, struct vmm_boot *boot)
+{
+    return vmm_a64_boot_regs(part, boot);
+}
+
+struct vmm *vmm_platform_create(const struct vmm_ops *ops, void *ctx, const struct vmm_boot *boot)
+{
+    /* vmm_a64_boot_regs gives vcpu i the affinity Aff0 = i: the models use the same (NULL). */
+    if (vmm_a64_init(&platform, ops, ctx, boot->name, boot->ncpus, NULL) != HV_OK)
+        return NULL;
+    return &platform.vmm;
+}
+
+enum vmm_exit_action vmm_platform_exit(struct vmm *vmm, unsigned cpu,
+                                       const uint64_t w[HV_VCPU_EXIT_WORDS],
+                                       uint64_t reply[HV_VCPU_EXIT_WORDS], unsigned *len)
+{
+    return vmm_a64_handle_exit_cpu(vmm, cpu, w, reply, len);
+}

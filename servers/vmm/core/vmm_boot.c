@@ -1,0 +1,37 @@
+/* Checking the root task's configuration of this VMM (vmm_boot.h). */
+#include "vmm_boot.h"
+#include <hv/error.h>
+
+#define RAM_ALIGN 0x200000ull /* the root maps guest RAM in 2 MiB frames */
+
+bool vmm_boot_add_reg(struct vmm_boot *b, uint32_t reg, uint64_t value)
+{
+    if (b->nregs == VMM_BOOT_MAX_REGS)
+        return false;
+    b->regs[b->nregs++] = (struct vmm_boot_reg){reg, value};
+    return true;
+}
+
+int vmm_boot_read(const struct hv_vmm_config *cfg, struct vmm_boot *out)
+{
+    *out = (struct vmm_boot){.ncpus = 0};
+    const struct hv_pt_partition *p = &cfg->part;
+    if (cfg->ncpus == 0 || cfg->ncpus > HV_VMM_MAX_VCPUS || cfg->ncpus > VMM_MAX_CPUS)
+        return HV_EINVAL;
+    unsigned n = 0;
+    while (n < HV_PT_NAME_MAX && p->name[n])
+        n++;
+    if (n == 0 || n == HV_PT_NAME_MAX)
+        return HV_EINVAL;
+    if (p->ram_size == 0 || p->ram_gpa % RAM_ALIGN || p->ram_size % RAM_ALIGN ||
+        p->ram_gpa + p->ram_size < p->ram_gpa)
+        return HV_ERANGE;
+    if (p->entry < p->ram_gpa || p->entry - p->ram_gpa >= p->ram_size)
+        return HV_ERANGE;
+    for (unsigned i = 0; i <= n; i++)
+        out->name[i] = p->name[i];
+    out->ncpus = cfg->ncpus;
+    out->ram_gpa = p->ram_gpa;
+    out->ram_size = p->ram_size;
+    return HV_OK;
+}

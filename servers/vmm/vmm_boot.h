@@ -1,0 +1,37 @@
+/* The VMM's boot interface, as the VMM reads it. The root task starts a VMM with the caps,
+ * pages and read-only `struct hv_vmm_config` that libhv/include/hv/partition.h lays out
+ * (slots HV_VMM_SLOT_*, the config at HV_VMM_CONFIG_VA, the console ring at HV_VMM_RING_VA,
+ * the guest's RAM at HV_VMM_RAM_VA; docs/partitions.md). Before trusting any of it the VMM
+ * checks the config and derives what it needs here, with no system call, so that the check is
+ * tested on the host: a bad config stops this VMM with a message, nothing else. */
+#pragma once
+
+#include "core/vmm.h"
+#include <hv/partition.h>
+#include <stdint.h>
+
+#define VMM_BOOT_MAX_REGS 8
+
+/* A register write a vcpu needs before its first run (hv/vcpu.h numbers of the arch). */
+struct vmm_boot_reg {
+    uint32_t reg;
+    uint64_t value;
+};
+
+struct vmm_boot {
+    char name[HV_PT_NAME_MAX]; /* the partition's name, NUL-terminated */
+    unsigned ncpus;
+    uint64_t ram_gpa, ram_size;
+    /* vcpu 0's registers at power-on (the others wait for PSCI CPU_ON / INIT-SIPI). */
+    struct vmm_boot_reg regs[VMM_BOOT_MAX_REGS];
+    unsigned nregs;
+};
+
+/* Checks the arch-independent part of cfg and fills *out except the registers: HV_OK,
+ * HV_EINVAL (a count out of range, an empty or unterminated name) or HV_ERANGE (RAM that wraps
+ * or is not 2 MiB-aligned, an entry point outside RAM). The arch's platform then adds vcpu 0's
+ * registers (vmm_a64_boot_regs, or x86_64's). */
+int vmm_boot_read(const struct hv_vmm_config *cfg, struct vmm_boot *out);
+
+/* Adds a register write; false when the list is full. */
+bool vmm_boot_add_reg(struct vmm_boot *b, uint32_t reg, uint64_t value);
