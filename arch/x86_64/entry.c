@@ -2,7 +2,9 @@
  * whichever thread the scheduler picks (seL4's shape: one kernel stack, no kernel threads). */
 #include "context.h"
 #include "cpu.h"
+#include "svm.h"
 #include "trap.h"
+#include "vcpu_run.h"
 #include <arch.h>
 #include <kernel/assert.h>
 #include <kernel/sched.h>
@@ -66,20 +68,30 @@ static bool canonical(uint64_t va)
 
 /* The next thread that can be entered. Only a SYSCALL in the last two bytes of the user half
  * leaves a non-canonical RIP (2^47) behind; SYSRET (Intel) and IRETQ both raise #GP in ring
- * 0 for it, so the thread gets the #GP it would get fetching there. */
-static struct thread *choose_enterable(void)
+ * 0 for it, so the thread gets the #GP it would get fetching there. A vcpu thread runs its
+ * guest instead, until an exit the kernel does not handle itself blocks it. */
+static struct thread *choose_task(void)
 {
     struct thread *n;
 
-    while (!canonical((n = choose_or_idle())->ctx.words[CTX_RIP]))
-        fault_deliver(n, HV_FAULT_OTHER, 0, (uint64_t)X86_EXC_GP << 32);
-    return n;
+    for (;;) {
+        n = choose_or_idle();
+        if (n->vcpu)
+            x86_vcpu_run(n);
+        else if (!canonical(n->ctx.words[CTX_RIP]))
+            fault_deliver(n, HV_FAULT_OTHER, 0, (uint64_t)X86_EXC_GP << 32);
+        else
+            return n;
+    }
 }
 
 static _Noreturn void return_to_user(void)
 {
-    struct thread *n = choose_enterable();
+    struct thread *n = choose_task();
     struct arch_context *c = &n->ctx;
+
+    /* A guest's FPU/SSE state never stays in the registers for a task to read. */
+    fpu_switch_to(NULL);
 
     /* A thread without an address space runs on the kernel's tables, where ring 3 reaches
      * nothing: it faults at its first instruction instead of running in someone else's. */
@@ -149,5 +161,6 @@ _Noreturn void x86_trap_from_user(const struct trap_frame *f)
 
 _Noreturn void arch_run_first_thread(void)
 {
+    svm_init();
     return_to_user();
 }

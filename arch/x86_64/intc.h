@@ -15,7 +15,8 @@ void lapic_eoi(void);
 unsigned lapic_id(void);
 /* Counts per second of the LAPIC timer, measured against the HPET. */
 uint64_t lapic_timer_calibrate(void);
-void lapic_timer_periodic(uint32_t count, unsigned vector);
+/* Interrupts once with vector after count timer counts (divide by 16). */
+void lapic_timer_oneshot(uint32_t count, unsigned vector);
 
 int hpet_init(void);
 uint64_t hpet_now(void);

@@ -1,5 +1,5 @@
 /* The local APIC in xAPIC mode, through its MMIO page (SDM vol. 3A ch. 11): enabled with a
- * spurious vector, its timer as the kernel's tick. */
+ * spurious vector, its timer (one-shot) as the kernel's tick and guests' deadlines. */
 #include "cpu.h"
 #include "intc.h"
 #include <arch.h>
@@ -20,7 +20,6 @@
 
 #define LAPIC_SVR_ENABLE (1u << 8)
 #define LAPIC_LVT_MASKED (1u << 16)
-#define LAPIC_LVT_TIMER_PERIODIC (1u << 17)
 #define LAPIC_TIMER_DIVIDE_16 0x3 /* SDM vol. 3A figure 11-10 */
 
 #define CALIBRATION_HZ 50 /* measure over 1/50 s */
@@ -83,9 +82,10 @@ uint64_t lapic_timer_calibrate(void)
     return (uint64_t)counted * hpet_hz() / (t1 - t0);
 }
 
-void lapic_timer_periodic(uint32_t count, unsigned vector)
+void lapic_timer_oneshot(uint32_t count, unsigned vector)
 {
+    /* Writing the initial count (re)starts the countdown; 0 would stop it. */
     lapic_write(LAPIC_TIMER_DIVIDE, LAPIC_TIMER_DIVIDE_16);
-    lapic_write(LAPIC_LVT_TIMER, LAPIC_LVT_TIMER_PERIODIC | vector);
-    lapic_write(LAPIC_TIMER_INITIAL, count);
+    lapic_write(LAPIC_LVT_TIMER, vector);
+    lapic_write(LAPIC_TIMER_INITIAL, count ? count : 1);
 }

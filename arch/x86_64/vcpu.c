@@ -1,0 +1,208 @@
+/* x86_64 vcpus under AMD SVM: the arch_vcpu contract (the VMCB in the object's second page,
+ * the rest in struct svm_vcpu), running a vcpu thread's guest until an exit, and what becomes
+ * of each exit: handled here (interrupts, windows, HLT, instructions a guest must not have),
+ * or a message to the VMM (vcpu_exit). */
+#include "cpu.h"
+#include "svm.h"
+#include "timer.h"
+#include "vcpu_run.h"
+#include <arch.h>
+#include <hv/error.h>
+#include <kernel/vcpu.h>
+#include <kernel/vspace.h>
+
+#define X86_EXC_AC 17
+
+static struct vmcb *vmcb_of(const struct svm_vcpu *sv)
+{
+    return arch_phys_to_virt(pa_init(sv->vmcb_pa));
+}
+
+/* The intercepts every guest runs with (docs/vcpu.md, x86_64): physical interrupts and NMIs
+ * come to the host; every port, every MSR but a safe few, CPUID, HLT, VMMCALL and anything a
+ * guest could use to nest (the SVM instructions), flush caches (INVD), read host counters
+ * (RDPMC), wait in hardware (MONITOR/MWAIT), change XCR0 or hang the CPU (#AC) exits. */
+static void control_init(struct vmcb *vmcb)
+{
+    struct vmcb_control *c = &vmcb->control;
+    uint8_t *b = (uint8_t *)c;
+    for (unsigned i = 0; i < sizeof(*c); i++)
+        b[i] = 0;
+    c->intercept_exceptions = 1u << X86_EXC_AC;
+    c->intercept_misc1 = VMCB_I1_INTR | VMCB_I1_NMI | VMCB_I1_RDPMC | VMCB_I1_CPUID |
+                         VMCB_I1_INVD | VMCB_I1_HLT | VMCB_I1_INVLPGA | VMCB_I1_IOIO_PROT |
+                         VMCB_I1_MSR_PROT | VMCB_I1_SHUTDOWN;
+    c->intercept_misc2 = VMCB_I2_VMRUN | VMCB_I2_VMMCALL | VMCB_I2_VMLOAD | VMCB_I2_VMSAVE |
+                         VMCB_I2_STGI | VMCB_I2_CLGI | VMCB_I2_SKINIT | VMCB_I2_MONITOR |
+                         VMCB_I2_MWAIT | VMCB_I2_MWAIT_COND | VMCB_I2_XSETBV;
+    c->iopm_base_pa = pa_addr(svm_iopm_pa());
+    c->msrpm_base_pa = pa_addr(svm_msrpm_pa());
+    c->int_ctl = VMCB_V_INTR_MASKING;
+    c->np_control = VMCB_NP_ENABLE;
+}
+
+void arch_vcpu_reset(struct arch_vcpu *av, paddr_t arch_page)
+{
+    struct svm_vcpu *sv = svm_vcpu(av);
+    sv->vmcb_pa = pa_addr(arch_page);
+    struct vmcb *vmcb = vmcb_of(sv);
+    control_init(vmcb);
+    svm_state_reset(sv, vmcb);
+}
+
+int arch_vcpu_read(const struct arch_vcpu *av, unsigned reg, uint64_t *val)
+{
+    const struct svm_vcpu *sv = svm_vcpu_const(av);
+    return svm_reg_read(sv, vmcb_of(sv), svm_caps(), reg, val);
+}
+
+int arch_vcpu_write(struct arch_vcpu *av, unsigned reg, uint64_t val)
+{
+    struct svm_vcpu *sv = svm_vcpu(av);
+    return svm_reg_write(sv, vmcb_of(sv), svm_caps(), reg, val);
+}
+
+int arch_vcpu_inject(struct arch_vcpu *av, uint64_t irq, uint64_t flags)
+{
+    return svm_inject(svm_vcpu(av), irq, flags);
+}
+
+int arch_vcpu_resume(struct arch_vcpu *av, const uint64_t *w, unsigned len)
+{
+    struct svm_vcpu *sv = svm_vcpu(av);
+    return svm_resume(sv, vmcb_of(sv), svm_caps(), w, len);
+}
+
+static bool timer_expired(const struct svm_vcpu *sv)
+{
+    return sv->timer_deadline && x86_tsc_now() >= sv->timer_deadline;
+}
+
+bool arch_vcpu_wake_pending(const struct arch_vcpu *av)
+{
+    const struct svm_vcpu *sv = svm_vcpu_const(av);
+    const struct vmcb *vmcb = vmcb_of(sv);
+    /* The timer's vector is an interrupt like any other: it wakes a guest that takes them. */
+    return svm_wake_pending(sv, vmcb) || (timer_expired(sv) && (vmcb->save.rflags & RFLAGS_IF));
+}
+
+uint64_t arch_vcpu_wake_deadline(const struct arch_vcpu *av)
+{
+    const struct svm_vcpu *sv = svm_vcpu_const(av);
+    if (!sv->timer_deadline || !(vmcb_of(sv)->save.rflags & RFLAGS_IF))
+        return UINT64_MAX;
+    return x86_tsc_to_counter(sv->timer_deadline);
+}
+
+/* ---- running a guest ---- */
+
+/* A passed deadline makes its vector pending, once. */
+static void timer_check(struct svm_vcpu *sv)
+{
+    if (!timer_expired(sv))
+        return;
+    uint64_t v = sv->timer_vector;
+    sv->timer_deadline = 0;
+    sv->intr_pending[v / 64] |= 1ull << (v % 64);
+}
+
+static void exit_to_vmm(struct thread *t, struct svm_vcpu *sv, struct vmcb *vmcb)
+{
+    const struct vmcb_control *c = &vmcb->control;
+    unsigned len = svm_exit_insn_len(vmcb);
+    uint64_t w[HV_VCPU_EXIT_WORDS] = {
+        [HV_VCPU_W_CODE] = c->exit_code,
+        [HV_VCPU_W_ADDR] = c->exit_info2,
+        [HV_VCPU_W_PC] = vmcb->save.rip,
+        [HV_X86_W_EXITINFO1] = c->exit_info1,
+        [HV_X86_W_RAX] = vmcb->save.rax,
+        [HV_X86_W_NEXT_RIP] = len ? vmcb->save.rip + len : 0,
+    };
+    vcpu_exit(t, w);
+}
+
+/* A physical interrupt made the guest exit and waits, held by IF=0: take it now, through the
+ * IDT as in the idle loop (STI's shadow covers the NOP, the interrupt comes before CLI). */
+static void exit_intr(struct thread *t, struct svm_vcpu *sv, struct vmcb *vmcb)
+{
+    __asm__ volatile("sti; nop; cli" ::: "memory");
+}
+
+/* Nothing to do: an NMI was taken by the host at STGI; a window opened (svm_events_enter
+ * injects at the next entry). */
+static void exit_nothing(struct thread *t, struct svm_vcpu *sv, struct vmcb *vmcb)
+{
+}
+
+/* The guest's NMI handler returns: NMIs may be delivered again. The IRET itself runs next. */
+static void exit_iret(struct thread *t, struct svm_vcpu *sv, struct vmcb *vmcb)
+{
+    sv->nmi_masked = 0;
+}
+
+static void exit_hlt(struct thread *t, struct svm_vcpu *sv, struct vmcb *vmcb)
+{
+    /* HLT is one byte; an interrupt that ends the wait returns after it. */
+    vmcb->save.rip += 1;
+    vmcb->control.int_state &= ~VMCB_INTERRUPT_SHADOW;
+    timer_check(sv);
+    vcpu_idle(t);
+}
+
+/* SVM instructions: the guest is told there is no SVM (docs/vcpu.md): #UD, as a CPU without
+ * it would raise, with no trip to the VMM. */
+static void exit_undefined(struct thread *t, struct svm_vcpu *sv, struct vmcb *vmcb)
+{
+    svm_raise(sv, X86_EXC_UD, 0);
+}
+
+/* An intercepted #AC goes back to the guest: every alignment check is then an exit, and a
+ * guest whose #AC handler faults again loops through the kernel, where interrupts get in,
+ * instead of inside the CPU where they can't (CVE-2015-5307). */
+static void exit_alignment(struct thread *t, struct svm_vcpu *sv, struct vmcb *vmcb)
+{
+    svm_raise(sv, X86_EXC_AC, (uint32_t)vmcb->control.exit_info1);
+}
+
+typedef void (*exit_handler)(struct thread *, struct svm_vcpu *, struct vmcb *);
+
+static const exit_handler handlers[VMCB_EXIT_XSETBV + 1] = {
+    [VMCB_EXIT_EXCEPTION_BASE + X86_EXC_AC] = exit_alignment,
+    [VMCB_EXIT_INTR] = exit_intr,
+    [VMCB_EXIT_NMI] = exit_nothing,
+    [VMCB_EXIT_VINTR] = exit_nothing,
+    [VMCB_EXIT_IRET] = exit_iret,
+    [VMCB_EXIT_HLT] = exit_hlt,
+    [VMCB_EXIT_INVLPGA] = exit_undefined,
+    [VMCB_EXIT_VMRUN] = exit_undefined,
+    [VMCB_EXIT_VMLOAD] = exit_undefined,
+    [VMCB_EXIT_VMSAVE] = exit_undefined,
+    [VMCB_EXIT_STGI] = exit_undefined,
+    [VMCB_EXIT_CLGI] = exit_undefined,
+    [VMCB_EXIT_SKINIT] = exit_undefined,
+};
+
+void x86_vcpu_run(struct thread *t)
+{
+    struct vcpu *v = t->vcpu;
+    struct svm_vcpu *sv = svm_vcpu(&v->arch);
+    struct vmcb *vmcb = vmcb_of(sv);
+    const struct arch_vspace *avs = &v->vspace->arch;
+    unsigned asid = (unsigned)avs->words[1];
+
+    timer_check(sv);
+    svm_events_enter(sv, vmcb);
+    vmcb->control.guest_asid = asid;
+    vmcb->control.n_cr3 = avs->words[0];
+    vmcb->control.tlb_control = svm_asid_tlb_control(asid);
+    /* The host timer must come for the guest's own deadline even while it runs. */
+    if (sv->timer_deadline)
+        arch_timer_wake_at(x86_tsc_to_counter(sv->timer_deadline));
+    fpu_switch_to(sv);
+    svm_vmrun(sv, sv->vmcb_pa, pa_addr(svm_host_vmcb_pa()));
+    svm_events_exit(sv, vmcb);
+
+    uint64_t code = vmcb->control.exit_code;
+    exit_handler h = code < ARRAY_SIZE(handlers) ? handlers[code] : NULL;
+    (h ? h : exit_to_vmm)(t, sv, vmcb);
+}
