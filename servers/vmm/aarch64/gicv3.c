@@ -58,8 +58,7 @@ void gicv3_warn(struct gicv3 *g, enum gic_warning kind, const char *frame, uint6
                  (unsigned long)g->warnings[kind]);
 }
 
-/* The vcpu an SPI is routed to, or -1 when its IROUTER names no vcpu of the partition. */
-static int spi_target(const struct gicv3 *g, uint32_t intid)
+int gicv3_spi_target(const struct gicv3 *g, uint32_t intid)
 {
     uint64_t route = g->irouter[intid - GIC_NR_PRIVATE];
     if (route & GIC_IROUTER_IRM) {
@@ -92,7 +91,7 @@ void gicv3_update(struct gicv3 *g, unsigned cpu, uint32_t intid)
         gicv3_warn(g, GIC_WARN_GROUP0, "intid", intid, 0, false);
         return;
     }
-    int target = intid < GIC_NR_PRIVATE ? (int)cpu : spi_target(g, intid);
+    int target = intid < GIC_NR_PRIVATE ? (int)cpu : gicv3_spi_target(g, intid);
     if (target < 0 || g->cpu[target].asleep)
         return; /* stays pending until routed to an awake vcpu */
     if (vmm_inject(g->vmm, (unsigned)target, intid, HV_A64_INJECT_PRIO(s->priority)) != HV_OK) {

@@ -49,7 +49,7 @@
 #define GICD_CTLR_DS (1u << 6)
 #define GICD_TYPER_IDBITS_SHIFT 19
 #define GIC_IROUTER_IRM (1ull << 31)
-#define GIC_IROUTER_MASK 0xff800000ffffull /* Aff3, IRM, Aff2, Aff1, Aff0; the rest RES0 */
+#define GIC_IROUTER_MASK 0xff80ffffffull /* Aff3, IRM, Aff2, Aff1, Aff0; the rest RES0 */
 
 /* Redistributor offsets: RD_base frame, then SGI_base frame (+64 KiB) (GICv3 spec, 12.10/11). */
 #define GICR_CTLR 0x0000
@@ -134,6 +134,8 @@ struct gic_irq *gicv3_irq(struct gicv3 *g, unsigned cpu, uint32_t intid);
 
 /* ---- internal, shared by gicv3.c, gicv3_dist.c and gicv3_redist.c ---- */
 void gicv3_update(struct gicv3 *g, unsigned cpu, uint32_t intid);
+/* The vcpu an SPI is routed to, or -1 when its IROUTER names no vcpu of the partition. */
+int gicv3_spi_target(const struct gicv3 *g, uint32_t intid);
 void gicv3_reconsider(struct gicv3 *g, unsigned cpu, uint32_t intid);
 void gicv3_reconsider_all(struct gicv3 *g);
 void gicv3_warn(struct gicv3 *g, enum gic_warning kind, const char *frame, uint64_t offset,

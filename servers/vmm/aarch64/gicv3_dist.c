@@ -218,10 +218,10 @@ static bool irouter_access(struct gicv3 *g, uint64_t off, unsigned size, bool wr
     }
     uint64_t mask = vmm_size_mask(size) << shift;
     uint64_t next = ((*r & ~mask) | (wvalue << shift & mask)) & GIC_IROUTER_MASK;
-    if (next != *r) {
-        *r = next;
-        gicv3_reconsider(g, 0, intid);
-    }
+    int before = gicv3_spi_target(g, intid);
+    *r = next;
+    if (gicv3_spi_target(g, intid) != before)
+        gicv3_reconsider(g, 0, intid); /* a new vcpu may take what the old target could not */
     return true;
 }
 

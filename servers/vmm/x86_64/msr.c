@@ -169,10 +169,8 @@ bool x86_msr_read(struct x86_platform *pf, uint32_t msr, uint64_t *value)
 bool x86_msr_write(struct x86_platform *pf, uint32_t msr, uint64_t value)
 {
     const struct msr_rule *r = msr_find(msr);
-    if (r && r->write(pf, msr, value)) {
-        x86_platform_poll(pf); /* a timer MSR may have moved the deadline */
+    if (r && r->write(pf, msr, value))
         return true;
-    }
     if (!r)
         x86_log_once(&pf->log, X86_LOG_MSR, msr, "x86: wrmsr 0x%x = 0x%lx unknown: #GP", msr,
                      (unsigned long)value);

@@ -229,7 +229,6 @@ uint32_t x86_pio_read(struct x86_platform *pf, uint16_t port, unsigned size)
         x86_log_once(&pf->log, X86_LOG_PORT, port,
                      "x86: unknown port read 0x%x size %u (reads all ones)", port, size);
     }
-    x86_platform_poll(pf);
     return v & mask;
 }
 
@@ -257,5 +256,4 @@ void x86_pio_write(struct x86_platform *pf, uint16_t port, unsigned size, uint32
         x86_log_once(&pf->log, X86_LOG_PORT, port,
                      "x86: unknown port write 0x%x size %u value 0x%x (ignored)", port, size,
                      value);
-    x86_platform_poll(pf);
 }

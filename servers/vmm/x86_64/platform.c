@@ -44,11 +44,9 @@ static void pf_lapic_eoi(void *ctx, uint8_t vector)
     ioapic_eoi(&pf->ioapic, vector);
 }
 
-static void pf_rearm(struct x86_platform *pf);
-
 static void pf_lapic_arm(void *ctx, uint64_t deadline)
 {
-    pf_rearm(ctx);
+    /* Re-armed as a whole at the end of the exit or event (x86_platform_poll). */
 }
 
 static void pf_lapic_note(void *ctx, const char *what, uint32_t where)
@@ -104,23 +102,85 @@ void x86_platform_set_irq(struct x86_platform *pf, unsigned gsi, bool level)
     }
 }
 
+/* The vector the 8259 pair would answer an INTA with if IRQ0 were its only request, or -1
+ * when IRQ0 could not reach the CPU that way (masked, or the LAPIC takes no ExtINT). */
+static int pic_irq0_vector(struct x86_platform *pf)
+{
+    const struct pic_chip *m = &pf->pic.chip[0];
+    if ((m->imr & 1) || m->step != PIC_READY || !lapic_accepts_extint(&pf->lapic))
+        return -1;
+    return m->vector_base;
+}
+
+/* The vector PIT IRQ0 becomes at the CPU: through IOAPIC pin 2 when that is unmasked and
+ * fixed, else through the 8259 pair; -1 if it would not be delivered. */
+static int pit_vector(struct x86_platform *pf)
+{
+    uint64_t rte = pf->ioapic.rte[X86_GSI_PIT];
+    unsigned mode = (rte >> IOAPIC_RTE_DELMODE_SHIFT) & 7;
+    if (!(rte & IOAPIC_RTE_MASKED) && (mode == APIC_DM_FIXED || mode == APIC_DM_LOWEST))
+        return (rte & IOAPIC_RTE_VECTOR) >= 32 ? (int)(rte & IOAPIC_RTE_VECTOR) : -1;
+    return pic_irq0_vector(pf);
+}
+
+/* The next timed interrupt that will reach the CPU and its vector. A timer whose interrupt
+ * is masked needs no wake-up: its state is computed from the clock when next looked at. */
+static uint64_t next_timed(struct x86_platform *pf, uint8_t *vector)
+{
+    uint64_t best = UINT64_MAX;
+    uint32_t lvt = pf->lapic.lvt[0];
+    uint64_t l = lapic_timer_deadline(&pf->lapic);
+    if (l != UINT64_MAX && !(lvt & LAPIC_LVT_MASKED) && (lvt & 0xff) >= 32) {
+        best = l;
+        *vector = (uint8_t)lvt;
+    }
+    uint64_t p = pit_next_deadline(&pf->pit);
+    int pv = pit_vector(pf);
+    if (p < best && pv >= 32) {
+        best = p;
+        *vector = (uint8_t)pv;
+    }
+    return best;
+}
+
 static void pf_rearm(struct x86_platform *pf)
 {
-    uint64_t d = pit_next_deadline(&pf->pit);
-    uint64_t l = lapic_timer_deadline(&pf->lapic);
-    if (l < d)
-        d = l;
-    if (d == pf->armed)
+    uint8_t vector = 0;
+    uint64_t d = next_timed(pf, &vector);
+    if (d == UINT64_MAX)
+        vector = 0;
+    if (d == pf->armed && vector == pf->armed_vector)
         return;
     pf->armed = d;
+    pf->armed_vector = vector;
     if (pf->ops.timer_arm)
-        pf->ops.timer_arm(pf->ops.ctx, d);
+        pf->ops.timer_arm(pf->ops.ctx, d, vector);
+}
+
+/* The kernel injected the armed vector when the deadline passed: the models have just raised
+ * the same interrupt, so take it here instead of injecting it a second time. */
+static void consume_armed(struct x86_platform *pf)
+{
+    uint8_t v = pf->armed_vector;
+    if (lapic_pending_vector(&pf->lapic) == v) {
+        lapic_ack(&pf->lapic, v);
+        return;
+    }
+    if (pic_output(&pf->pic) && lapic_accepts_extint(&pf->lapic) &&
+        pic_irq0_vector(pf) == v && (pf->pic.chip[0].irr & 1))
+        (void)pic_ack(&pf->pic);
 }
 
 void x86_platform_poll(struct x86_platform *pf)
 {
+    bool fired = pf->armed != UINT64_MAX && pf->ops.now_ns(pf->ops.ctx) >= pf->armed;
     pit_update(&pf->pit);
     lapic_timer_update(&pf->lapic);
+    if (fired) {
+        consume_armed(pf);
+        pf->armed = UINT64_MAX; /* the kernel's timer is one-shot: it is off now */
+        pf->armed_vector = 0;
+    }
     pf_rearm(pf);
 }
 
@@ -173,7 +233,6 @@ uint64_t x86_mmio_read(struct x86_platform *pf, uint64_t gpa, unsigned size)
                      "x86: unclaimed MMIO read 0x%lx size %u (reads all ones)",
                      (unsigned long)gpa, size);
     }
-    x86_platform_poll(pf);
     return v;
 }
 
@@ -190,5 +249,4 @@ void x86_mmio_write(struct x86_platform *pf, uint64_t gpa, unsigned size, uint64
         x86_log_once(&pf->log, X86_LOG_MMIO, gpa >> 12,
                      "x86: unclaimed MMIO write 0x%lx size %u (ignored)", (unsigned long)gpa,
                      size);
-    x86_platform_poll(pf);
 }

@@ -22,9 +22,11 @@ struct x86_platform_ops {
     uint64_t (*now_ns)(void *ctx);
     /* A byte the guest wrote to COM1. */
     void (*console_write)(void *ctx, uint8_t byte);
-    /* The earliest time the platform needs attention (x86_platform_poll), UINT64_MAX: none.
-     * Called whenever it changes; the VMM arms the kernel's per-vcpu timer with it. */
-    void (*timer_arm)(void *ctx, uint64_t deadline_ns);
+    /* The next timed interrupt: at deadline_ns (UINT64_MAX: none) the guest should get
+     * vector. The VMM hands both to the kernel's per-vcpu timer (HV_X86_TIMER_*), which
+     * injects the vector itself; x86_platform_poll then counts it as delivered. Called
+     * whenever either changes. */
+    void (*timer_arm)(void *ctx, uint64_t deadline_ns, uint8_t vector);
     /* One line of log, without a newline. May be NULL. */
     void (*log)(void *ctx, const char *msg);
     /* MMIO outside the IOAPIC and LAPIC pages (the virtio-mmio slots, through the VMM
@@ -59,6 +61,7 @@ struct x86_platform {
     uint8_t port92;        /* System Control Port A */
     uint64_t pat;          /* IA32_PAT, if the kernel intercepts it */
     uint64_t armed;        /* the deadline last given to ops.timer_arm */
+    uint8_t armed_vector;  /* and its vector */
     enum x86_power power;  /* a reset or power-off the guest asked for, sticky until handled */
 };
 
@@ -69,9 +72,9 @@ void x86_platform_init(struct x86_platform *pf, const struct x86_platform_config
  * at pin 2), 16..23 an IOAPIC-only line (the virtio-mmio slots). Others are ignored. */
 void x86_platform_set_irq(struct x86_platform *pf, unsigned gsi, bool level);
 
-/* Brings the timers up to date with the clock (PIT IRQ0, LAPIC timer) and re-arms the
- * deadline. The VMM calls it when the kernel's vcpu timer fires; the exit handler calls it
- * after every exit. */
+/* Brings the timers up to date with the clock (PIT IRQ0, LAPIC timer), counts an interrupt
+ * the kernel's timer injected as taken, and re-arms the timer. The exit handler calls it
+ * before and after every exit, the VMM after any other event. */
 void x86_platform_poll(struct x86_platform *pf);
 
 /* The interrupt to inject now, acknowledged (LAPIC IRR to ISR, or the 8259's INTA), or -1.
