@@ -10,7 +10,8 @@
 # Nothing here runs unless an image-<arch>-<name> target is built: guests are fetched on demand
 # and the download stays cached in build/cache (scripts/fetch-guests).
 
-set(DUET_SYSTEM_PROGRAMS root CACHE STRING "Programs of a system image's boot archive")
+set(DUET_SYSTEM_PROGRAMS "" CACHE STRING
+    "Programs of a system image's boot archive (empty: root, then every program of servers/)")
 
 # --- host half ------------------------------------------------------------------------------
 
@@ -111,8 +112,20 @@ function(duet_system_kernels)
   foreach(prop INCLUDE_DIRECTORIES COMPILE_OPTIONS LINK_OPTIONS LINK_DEPENDS)
     get_target_property(${prop} kernel ${prop})
   endforeach()
+  set(wanted ${DUET_SYSTEM_PROGRAMS})
+  if(NOT wanted)
+    # Each servers/<x>/ builds the program <x> (docs/boot-image.md); the root task goes first.
+    file(GLOB dirs LIST_DIRECTORIES true RELATIVE ${CMAKE_SOURCE_DIR}/servers
+         ${CMAKE_SOURCE_DIR}/servers/*)
+    set(wanted root)
+    foreach(d ${dirs})
+      if(TARGET ${d} AND NOT d STREQUAL "root")
+        list(APPEND wanted ${d})
+      endif()
+    endforeach()
+  endif()
   set(programs "")
-  foreach(p ${DUET_SYSTEM_PROGRAMS})
+  foreach(p ${wanted})
     list(APPEND programs ${p}=$<TARGET_FILE:${p}>)
   endforeach()
   foreach(name ${names})
@@ -122,7 +135,7 @@ function(duet_system_kernels)
       # The payload list is written by the host build (mkimage), one NAME=PATH a line.
       COMMAND sh -c "exec python3 \"$0\" \"$@\" $(cat ${dir}/payload/bootfs.list)"
               ${CMAKE_SOURCE_DIR}/scripts/mkbootfs ${BOOTFS_IMAGE} ${programs}
-      DEPENDS ${DUET_SYSTEM_PROGRAMS} ${dir}/payload/bootfs.list ${dir}/payload/partitions
+      DEPENDS ${wanted} ${dir}/payload/bootfs.list ${dir}/payload/partitions
               ${CMAKE_SOURCE_DIR}/scripts/mkbootfs
       COMMENT "Building the boot archive of system image ${name}" VERBATIM)
     configure_file(${CMAKE_CURRENT_SOURCE_DIR}/bootfs_blob.S.in ${dir}/bootfs_blob.S @ONLY)
