@@ -156,6 +156,14 @@ void lapic_ack(struct lapic *l, uint8_t vector)
     vec_set(l->isr, vector);
 }
 
+void lapic_unack(struct lapic *l, uint8_t vector)
+{
+    if (!vec_test(l->isr, vector))
+        return;
+    vec_clear(l->isr, vector);
+    vec_set(l->irr, vector);
+}
+
 static void lapic_error(struct lapic *l, uint32_t bit)
 {
     l->esr_pending |= bit;

@@ -120,6 +120,8 @@ void lapic_deliver(struct lapic *l, const struct apic_msg *msg);
 int lapic_pending_vector(const struct lapic *l);
 /* The CPU took vector v: IRR to ISR. */
 void lapic_ack(struct lapic *l, uint8_t vector);
+/* Takes back lapic_ack of vector (it was not delivered after all). */
+void lapic_unack(struct lapic *l, uint8_t vector);
 /* Whether the 8259's INTR reaches the CPU (LINT0 in ExtINT mode, or the APIC disabled). */
 bool lapic_accepts_extint(const struct lapic *l);
 

@@ -200,6 +200,11 @@ int x86_platform_take_interrupt(struct x86_platform *pf)
     return -1;
 }
 
+void x86_platform_untake_interrupt(struct x86_platform *pf, uint8_t vector)
+{
+    lapic_unack(&pf->lapic, vector);
+}
+
 bool x86_platform_take_nmi(struct x86_platform *pf)
 {
     bool nmi = pf->lapic.nmi_pending;

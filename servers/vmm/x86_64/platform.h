@@ -80,6 +80,9 @@ void x86_platform_poll(struct x86_platform *pf);
 /* The interrupt to inject now, acknowledged (LAPIC IRR to ISR, or the 8259's INTA), or -1.
  * The VMM calls it when it can inject one (vcpu_inject). */
 int x86_platform_take_interrupt(struct x86_platform *pf);
+/* Undoes x86_platform_take_interrupt for a LAPIC vector the kernel would not take (its
+ * queue was full): back from ISR to IRR. */
+void x86_platform_untake_interrupt(struct x86_platform *pf, uint8_t vector);
 /* Whether an NMI is pending (and consumes it). */
 bool x86_platform_take_nmi(struct x86_platform *pf);
 

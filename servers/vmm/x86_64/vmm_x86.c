@@ -1,0 +1,133 @@
+/* Putting the x86_64 VMM together: the platform's ops implemented on the VMM core (console,
+ * log, MMIO bus) and on the vcpu (the kernel's per-vcpu timer), and interrupt delivery. */
+#include "vmm_x86.h"
+
+#include <hv/error.h>
+
+#define NS_PER_S 1000000000ull
+
+static uint64_t x_now(void *ctx)
+{
+    struct vmm_x86 *x = ctx;
+    return x->xops.now_ns(x->vmm.ctx);
+}
+
+static void x_console(void *ctx, uint8_t byte)
+{
+    struct vmm_x86 *x = ctx;
+    vmm_console_output(&x->vmm, &byte, 1);
+}
+
+static void x_write_reg(struct vmm_x86 *x, uint32_t reg, uint64_t value)
+{
+    if (!x->xops.vcpu_write(x->vmm.ctx, reg, value) && vmm_count_and_check(&x->warnings[X86_WARN_REGS]))
+        vmm_logf(&x->vmm, "vcpu_write of register %u refused (%lu times)", reg,
+                 (unsigned long)x->warnings[X86_WARN_REGS]);
+}
+
+/* The kernel's per-vcpu timer counts the guest's TSC, which is the host's. */
+static void x_timer_arm(void *ctx, uint64_t deadline_ns, uint8_t vector)
+{
+    struct vmm_x86 *x = ctx;
+    if (deadline_ns == UINT64_MAX) {
+        x_write_reg(x, HV_X86_TIMER_DEADLINE, 0);
+        return;
+    }
+    unsigned __int128 tsc = (unsigned __int128)deadline_ns * x->pf.cfg.tsc_hz / NS_PER_S;
+    uint64_t deadline = tsc > UINT64_MAX ? UINT64_MAX : (uint64_t)tsc;
+    x_write_reg(x, HV_X86_TIMER_VECTOR, vector); /* the vector first: a deadline needs one */
+    x_write_reg(x, HV_X86_TIMER_DEADLINE, deadline ? deadline : 1);
+}
+
+static void x_log(void *ctx, const char *msg)
+{
+    struct vmm_x86 *x = ctx;
+    vmm_logf(&x->vmm, "%s", msg);
+}
+
+static bool x_mmio_read(void *ctx, uint64_t gpa, unsigned size, uint64_t *value)
+{
+    struct vmm_x86 *x = ctx;
+    return vmm_bus_read(&x->vmm.bus, gpa, size, value) == VMM_BUS_OK;
+}
+
+static bool x_mmio_write(void *ctx, uint64_t gpa, unsigned size, uint64_t value)
+{
+    struct vmm_x86 *x = ctx;
+    return vmm_bus_write(&x->vmm.bus, gpa, size, value) == VMM_BUS_OK;
+}
+
+static size_t console_room(void *dev)
+{
+    return uart_rx_space(dev);
+}
+
+static size_t console_receive(void *dev, const uint8_t *bytes, size_t len)
+{
+    return uart_rx_push(dev, bytes, len);
+}
+
+static void irq_set(void *ctrl, uint32_t line, bool level)
+{
+    x86_platform_set_irq(ctrl, line, level);
+}
+
+int vmm_x86_init(struct vmm_x86 *x, const struct vmm_ops *ops, const struct vmm_x86_ops *xops,
+                 void *ctx, const char *name, const struct x86_platform_config *cfg, uint8_t *ram,
+                 uint64_t ram_size)
+{
+    *x = (struct vmm_x86){.vmm.ops = NULL};
+    if (!xops || !xops->vcpu_read || !xops->vcpu_write || !xops->host_cpuid || !xops->now_ns)
+        return HV_EINVAL;
+    if (!vmm_init(&x->vmm, ops, ctx, name, 1))
+        return HV_EINVAL;
+    x->vmm.platform = x;
+    x->xops = *xops;
+    x->mem = (struct x86_guest_mem){.ram = ram, .ram_size = ram_size};
+    const struct x86_platform_ops pops = {
+        .ctx = x,
+        .now_ns = x_now,
+        .console_write = x_console,
+        .timer_arm = x_timer_arm,
+        .log = x_log,
+        .mmio_read = x_mmio_read,
+        .mmio_write = x_mmio_write,
+    };
+    x86_platform_init(&x->pf, cfg, &pops);
+    x->cpuid = (struct x86_cpuid_config){
+        .tsc_hz = x->pf.cfg.tsc_hz,
+        .apic_bus_hz = x->pf.cfg.apic_bus_hz,
+        .apic_id = 0,
+    };
+    const struct vmm_console_dev con = {console_room, console_receive, &x->pf.uart};
+    vmm_console_attach(&x->vmm, &con);
+    return HV_OK;
+}
+
+struct vmm_irq_line vmm_x86_irq_line(struct vmm_x86 *x, unsigned gsi)
+{
+    return (struct vmm_irq_line){.set = irq_set, .ctrl = &x->pf, .line = gsi};
+}
+
+void vmm_x86_deliver(struct vmm_x86 *x)
+{
+    x86_platform_poll(&x->pf);
+    if (x86_platform_take_nmi(&x->pf))
+        vmm_inject(&x->vmm, 0, 2, HV_X86_INJECT_NMI);
+    /* Each vector is taken at most once per pass (the LAPIC moves it to ISR), so 256
+     * rounds bound the loop whatever the models hold. */
+    for (unsigned i = 0; i < 256; i++) {
+        int v = x86_platform_take_interrupt(&x->pf);
+        if (v < 0)
+            break;
+        if (v < 32) {
+            /* A vector below 32 (a guest programmed it) would be an exception: drop it,
+             * as a real LAPIC flags an illegal vector instead of delivering it. */
+            continue;
+        }
+        if (vmm_inject(&x->vmm, 0, (uint32_t)v, HV_X86_INJECT_INTR) != HV_OK) {
+            x86_platform_untake_interrupt(&x->pf, (uint8_t)v);
+            break; /* the kernel's queue is full: try again after the next exit */
+        }
+    }
+}

@@ -1,0 +1,62 @@
+/* The x86_64 VMM of a partition: the platform models (platform.h) on the VMM core
+ * (core/vmm.h), and the exit handler that turns each SVM exit (hv/vcpu.h,
+ * hv/vcpu_x86_64.h) into a reply. */
+#pragma once
+
+#include "core/vmm.h"
+#include "core/irq_line.h"
+#include "cpuid.h"
+#include "guest_mem.h"
+#include "platform.h"
+
+/* What the x86 exit handler needs beyond struct vmm_ops: the vcpu's other registers (an
+ * exit message carries only RAX), the host's CPUID, and the clock. main.c implements them
+ * with vcpu_read/vcpu_write, the CPUID instruction and RDTSC. */
+struct vmm_x86_ops {
+    /* hv/vcpu_x86_64.h register numbers; false if the kernel refused. */
+    bool (*vcpu_read)(void *ctx, uint32_t reg, uint64_t *value);
+    bool (*vcpu_write)(void *ctx, uint32_t reg, uint64_t value);
+    void (*host_cpuid)(void *ctx, uint32_t leaf, uint32_t subleaf, struct x86_cpuid_regs *r);
+    uint64_t (*now_ns)(void *ctx);
+};
+
+/* Refusals the exit handler counts (and logs at powers of two). */
+enum x86_exit_warning {
+    X86_WARN_NPF,     /* an NPF that can't be emulated (fetch, walk, decode) */
+    X86_WARN_IOIO,    /* a malformed or unemulated I/O exit */
+    X86_WARN_MSR,     /* an MSR access refused with #GP */
+    X86_WARN_EXIT,    /* an exit code the VMM does not handle */
+    X86_WARN_KERNEL,  /* an exit the kernel made up that the VMM does not know */
+    X86_WARN_REGS,    /* a vcpu_read/vcpu_write the kernel refused */
+    X86_WARN_KINDS,
+};
+
+struct vmm_x86 {
+    struct vmm vmm;
+    struct x86_platform pf;
+    struct vmm_x86_ops xops;
+    struct x86_guest_mem mem;
+    struct x86_cpuid_config cpuid;
+    uint64_t warnings[X86_WARN_KINDS];
+};
+
+/* Sets up the VMM and its platform for one vcpu, guest RAM at ram (guest-physical 0, size
+ * ram_size). HV_OK, or HV_EINVAL for missing ops. */
+int vmm_x86_init(struct vmm_x86 *x, const struct vmm_ops *ops, const struct vmm_x86_ops *xops,
+                 void *ctx, const char *name, const struct x86_platform_config *cfg, uint8_t *ram,
+                 uint64_t ram_size);
+
+/* Handles one exit: w is the fault message's six words; reply and *len receive the words to
+ * reply with when the result is VMM_EXIT_RESUME (*len is 0 otherwise). Any exit words and
+ * any register values give a well-formed reply: a guest's bad values become faults for the
+ * guest, never a crash. Pending interrupts are injected (vmm_x86_deliver) before it returns. */
+enum vmm_exit_action vmm_x86_handle_exit(struct vmm *vmm, const uint64_t w[HV_VCPU_EXIT_WORDS],
+                                         uint64_t reply[HV_VCPU_EXIT_WORDS], unsigned *len);
+
+/* Brings the timers up to date and injects every interrupt the guest should take now. The
+ * VMM calls it after anything outside an exit changed an interrupt line (a device server's
+ * notification, console input). */
+void vmm_x86_deliver(struct vmm_x86 *x);
+
+/* The interrupt line for GSI gsi (16 + n for virtio-mmio slot n) for a device model. */
+struct vmm_irq_line vmm_x86_irq_line(struct vmm_x86 *x, unsigned gsi);
