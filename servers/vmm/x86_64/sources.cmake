@@ -1,10 +1,13 @@
 # The x86_64 platform's sources (included by ../sources.cmake), and the DSDT compiled from
 # ASL by iasl at build time into a C array (acpi/dsdt.asl -> <build>/dsdt.hex, included by
-# acpi_dsdt.c). vmm_x86_dsdt(<outvar>) adds the rule to the calling directory and returns
-# the generated directory to put on the include path.
+# acpi_dsdt.c): vmm_x86_add_dsdt(<target>) adds both to a library or program that has
+# VMM_X86_64_SOURCES.
 set(VMM_X86_64_DIR ${CMAKE_CURRENT_LIST_DIR})
 set(VMM_X86_64_MODEL_SOURCES
   ${VMM_X86_64_DIR}/acpi_pm.c
+  ${VMM_X86_64_DIR}/acpi_tables.c
+  ${VMM_X86_64_DIR}/boot_params.c
+  ${VMM_X86_64_DIR}/boot_state.c
   ${VMM_X86_64_DIR}/cmos_rtc.c
   ${VMM_X86_64_DIR}/cpuid.c
   ${VMM_X86_64_DIR}/guest_mem.c
@@ -25,3 +28,22 @@ set(VMM_X86_64_SOURCES
   ${VMM_X86_64_DIR}/x86_exit.c
   ${VMM_X86_64_DIR}/x86_exit_io.c
   ${VMM_X86_64_DIR}/x86_exit_npf.c)
+
+find_program(IASL iasl)
+if(NOT IASL)
+  message(FATAL_ERROR "iasl not found: run 'scripts/hv setup' (Debian package acpica-tools)")
+endif()
+
+function(vmm_x86_add_dsdt target)
+  set(gen ${CMAKE_CURRENT_BINARY_DIR}/${target}-acpi)
+  add_custom_command(
+    OUTPUT ${gen}/dsdt.hex
+    COMMAND ${CMAKE_COMMAND} -E make_directory ${gen}
+    COMMAND ${IASL} -vs -we -p ${gen}/dsdt -tc ${VMM_X86_64_DIR}/acpi/dsdt.asl
+    DEPENDS ${VMM_X86_64_DIR}/acpi/dsdt.asl
+    COMMENT "iasl: compiling the x86 DSDT"
+    VERBATIM)
+  set_source_files_properties(${gen}/dsdt.hex PROPERTIES HEADER_FILE_ONLY ON GENERATED ON)
+  target_sources(${target} PRIVATE ${VMM_X86_64_DIR}/acpi_dsdt.c ${gen}/dsdt.hex)
+  target_include_directories(${target} PRIVATE ${gen})
+endfunction()

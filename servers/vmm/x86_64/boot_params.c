@@ -1,0 +1,169 @@
+/* The boot_params builder: check first, then write, so a bad header or layout changes
+ * nothing in guest RAM. */
+#include "boot_params.h"
+
+#include "x86_layout.h"
+#include <string.h>
+
+static uint64_t get(const uint8_t *p, unsigned bytes)
+{
+    uint64_t v = 0;
+    for (unsigned i = 0; i < bytes; i++)
+        v |= (uint64_t)p[i] << (8 * i);
+    return v;
+}
+
+static void put(uint8_t *p, uint64_t v, unsigned bytes)
+{
+    for (unsigned i = 0; i < bytes; i++)
+        p[i] = (uint8_t)(v >> (8 * i));
+}
+
+const char *x86_setup_check(const uint8_t *base, size_t len, int whole_image,
+                            struct x86_setup_info *out)
+{
+    if (len < BP_HEADER_END)
+        return "image shorter than a setup header";
+    if (get(base + BP_BOOT_FLAG, 2) != BP_BOOT_FLAG_MAGIC)
+        return "no 0xAA55 boot flag";
+    if (get(base + BP_HEADER, 4) != BP_HDRS_MAGIC)
+        return "no 'HdrS' magic: not a bzImage with a setup header";
+    struct x86_setup_info s = {0};
+    s.version = (uint16_t)get(base + BP_VERSION, 2);
+    if (s.version < BP_MIN_VERSION)
+        return "boot protocol older than 2.12 (no 64-bit entry contract)";
+    s.loadflags = base[BP_LOADFLAGS];
+    if (!(s.loadflags & BP_LOADED_HIGH))
+        return "not a bzImage (LOADED_HIGH clear: a zImage loads at 0x10000)";
+    s.xloadflags = (uint16_t)get(base + BP_XLOADFLAGS, 2);
+    if (!(s.xloadflags & BP_XLF_KERNEL_64))
+        return "no 64-bit entry point (XLF_KERNEL_64 clear)";
+    s.setup_sects = base[BP_SETUP_SECTS] ? base[BP_SETUP_SECTS] : 4;
+    s.pm_offset = (uint64_t)(s.setup_sects + 1) * 512;
+    s.pref_address = get(base + BP_PREF_ADDRESS, 8);
+    s.init_size = (uint32_t)get(base + BP_INIT_SIZE, 4);
+    s.kernel_alignment = (uint32_t)get(base + BP_KERNEL_ALIGNMENT, 4);
+    s.cmdline_size = (uint32_t)get(base + BP_CMDLINE_SIZE, 4);
+    s.initrd_addr_max = (uint32_t)get(base + BP_INITRD_ADDR_MAX, 4);
+    if (s.init_size == 0)
+        return "init_size is 0";
+    if (s.kernel_alignment == 0 || (s.kernel_alignment & (s.kernel_alignment - 1)))
+        return "kernel_alignment is not a power of two";
+    if (s.pref_address < X86_HIGH_RAM_GPA || (s.pref_address & (s.kernel_alignment - 1)))
+        return "pref_address below 1 MiB or not kernel_alignment-aligned";
+    if (whole_image) {
+        uint64_t payload = get(base + BP_SYSSIZE, 4) * 16;
+        if (s.pm_offset >= len)
+            return "setup_sects run past the end of the image";
+        if (payload > len - s.pm_offset)
+            return "syssize runs past the end of the image";
+        if (len - s.pm_offset > s.init_size)
+            return "init_size smaller than the kernel itself";
+    }
+    *out = s;
+    return NULL;
+}
+
+unsigned x86_e820_map(uint64_t ram_size, uint8_t *e, unsigned max)
+{
+    /* Low RAM up to the EBDA; the EBDA, video and BIOS area (with the ACPI tables at
+     * 0xe0000) reserved; RAM from 1 MiB. */
+    const uint64_t map[][3] = {
+        {0, X86_EBDA_GPA, E820_RAM},
+        {X86_EBDA_GPA, 0xa0000 - X86_EBDA_GPA, E820_RESERVED},
+        {X86_ACPI_GPA, X86_HIGH_RAM_GPA - X86_ACPI_GPA, E820_RESERVED},
+        {X86_HIGH_RAM_GPA, ram_size > X86_HIGH_RAM_GPA ? ram_size - X86_HIGH_RAM_GPA : 0,
+         E820_RAM},
+    };
+    unsigned n = 0;
+    for (unsigned i = 0; i < 4 && n < max; i++) {
+        if (map[i][1] == 0)
+            continue;
+        put(e + 20 * n, map[i][0], 8);
+        put(e + 20 * n + 8, map[i][1], 8);
+        put(e + 20 * n + 16, map[i][2], 4);
+        n++;
+    }
+    return n;
+}
+
+static int overlaps(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
+{
+    return a < b + blen && b < a + alen;
+}
+
+static int in_ram(const struct x86_boot_layout *l, uint64_t gpa, uint64_t len)
+{
+    return gpa <= l->ram_size && len <= l->ram_size - gpa;
+}
+
+/* Every payload in RAM, where the header's rules allow, and out of each other's way. */
+static const char *check_layout(const struct x86_guest_mem *m, const struct x86_boot_layout *l,
+                                const struct x86_setup_info *s)
+{
+    if (l->ram_size > X86_RAM_MAX || l->ram_size > m->ram_size)
+        return "RAM larger than the guest's address space below the device window";
+    if (l->zero_page_gpa & 0xfff || !in_ram(l, l->zero_page_gpa, BP_ZERO_PAGE_SIZE) ||
+        l->zero_page_gpa + BP_ZERO_PAGE_SIZE > X86_EBDA_GPA)
+        return "zero page not a low page of RAM";
+    if (l->entry != l->kernel_gpa + 0x200)
+        return "entry is not the kernel's 64-bit entry (load address + 0x200)";
+    if (l->kernel_gpa != s->pref_address && (l->kernel_gpa & (s->kernel_alignment - 1)))
+        return "kernel not at pref_address nor kernel_alignment-aligned";
+    if (l->kernel_gpa < X86_HIGH_RAM_GPA || !in_ram(l, l->kernel_gpa, s->init_size))
+        return "kernel and its init_size do not fit in RAM above 1 MiB";
+    if (l->cmdline_size == 0 || !in_ram(l, l->cmdline_gpa, l->cmdline_size) ||
+        l->cmdline_gpa + l->cmdline_size > 0x100000000ull)
+        return "command line not in RAM below 4 GiB";
+    if (l->cmdline_size - 1 > s->cmdline_size)
+        return "command line longer than the kernel's cmdline_size";
+    if (memchr(m->ram + l->cmdline_gpa, 0, l->cmdline_size) == NULL)
+        return "command line not NUL-terminated";
+    if (l->initrd_size) {
+        if (!in_ram(l, l->initrd_gpa, l->initrd_size))
+            return "initramfs not in RAM";
+        if (l->initrd_gpa + l->initrd_size - 1 > s->initrd_addr_max)
+            return "initramfs above the kernel's initrd_addr_max";
+        if (overlaps(l->initrd_gpa, l->initrd_size, l->kernel_gpa, s->init_size))
+            return "initramfs overlaps the kernel's init_size";
+    }
+    if (overlaps(l->zero_page_gpa, BP_ZERO_PAGE_SIZE, l->cmdline_gpa, l->cmdline_size))
+        return "command line overlaps the zero page";
+    if (!in_ram(l, l->acpi_gpa, 36) || l->acpi_gpa >= 0x100000000ull)
+        return "RSDP not in RAM";
+    return NULL;
+}
+
+const char *x86_boot_params_build(const struct x86_guest_mem *m, const struct x86_boot_layout *l)
+{
+    if (l->zero_page_gpa > m->ram_size || BP_ZERO_PAGE_SIZE > m->ram_size - l->zero_page_gpa)
+        return "zero page not in RAM";
+    uint8_t *zp = m->ram + l->zero_page_gpa;
+    struct x86_setup_info s;
+    const char *why = x86_setup_check(zp, BP_ZERO_PAGE_SIZE, 0, &s);
+    if (!why)
+        why = check_layout(m, l, &s);
+    if (why)
+        return why;
+    /* Everything before the header is ours to define: zero it (boot.rst: "the zero page
+     * should be cleared"), then the fields the 64-bit protocol reads. */
+    /* The header ends at 0x202 + the byte at 0x201 (the jump's offset, boot.rst). */
+    size_t hdr_end = BP_HEADER + zp[BP_JUMP + 1];
+    if (hdr_end < BP_HEADER_END)
+        hdr_end = BP_HEADER_END;
+    memset(zp, 0, BP_SETUP_SECTS);
+    memset(zp + hdr_end, 0, BP_ZERO_PAGE_SIZE - hdr_end);
+    zp[BP_TYPE_OF_LOADER] = BP_LOADER_UNDEFINED;
+    put(zp + BP_CMD_LINE_PTR, l->cmdline_gpa, 4);
+    put(zp + BP_EXT_CMD_LINE_PTR, l->cmdline_gpa >> 32, 4);
+    put(zp + BP_RAMDISK_IMAGE, l->initrd_gpa, 4);
+    put(zp + BP_RAMDISK_SIZE, l->initrd_size, 4);
+    put(zp + BP_EXT_RAMDISK_IMAGE, l->initrd_gpa >> 32, 4);
+    put(zp + BP_EXT_RAMDISK_SIZE, l->initrd_size >> 32, 4);
+    put(zp + BP_HARDWARE_SUBARCH, 0, 4); /* a PC */
+    put(zp + BP_SETUP_DATA, 0, 8);
+    put(zp + BP_ACPI_RSDP_ADDR, l->acpi_gpa, 8);
+    zp[BP_E820_ENTRIES] = (uint8_t)x86_e820_map(l->ram_size, zp + BP_E820_TABLE, BP_E820_MAX);
+    zp[BP_SENTINEL] = 0; /* non-zero makes the kernel distrust the fields above */
+    return NULL;
+}
