@@ -10,7 +10,7 @@
 # Nothing here runs unless an image-<arch>-<name> target is built: guests are fetched on demand
 # and the download stays cached in build/cache (scripts/fetch-guests).
 
-set(DUET_SYSTEM_PROGRAMS "" CACHE STRING
+set(DUET_SYSTEM_IMAGE_PROGRAMS "" CACHE STRING
     "Programs of a system image's boot archive (empty: root, then every program of servers/)")
 
 # --- host half ------------------------------------------------------------------------------
@@ -98,8 +98,8 @@ endif()
 # --- cross half -----------------------------------------------------------------------------
 
 # Called after the `kernel` target exists: one more kernel per system image, the same sources
-# and flags with a boot archive of DUET_SYSTEM_PROGRAMS + the image's payload. Not built by
-# default (EXCLUDE_FROM_ALL): the host's image-<arch>-<name> target asks for it.
+# and flags with a boot archive of the programs + the image's payload. Not built by default
+# (EXCLUDE_FROM_ALL): the host's image-<arch>-<name> target asks for it.
 function(duet_system_kernels)
   set(list_file ${CMAKE_BINARY_DIR}/system-images.txt)
   set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${list_file})
@@ -112,7 +112,7 @@ function(duet_system_kernels)
   foreach(prop INCLUDE_DIRECTORIES COMPILE_OPTIONS LINK_OPTIONS LINK_DEPENDS)
     get_target_property(${prop} kernel ${prop})
   endforeach()
-  set(wanted ${DUET_SYSTEM_PROGRAMS})
+  set(wanted ${DUET_SYSTEM_IMAGE_PROGRAMS})
   if(NOT wanted)
     # Each servers/<x>/ builds the program <x> (docs/boot-image.md); the root task goes first.
     file(GLOB dirs LIST_DIRECTORIES true RELATIVE ${CMAKE_SOURCE_DIR}/servers
