@@ -4,6 +4,7 @@
 #include "cpu.h"
 #include "pt_format.h"
 #include "svm.h"
+#include "timer.h"
 #include <arch.h>
 #include <arch_core.h>
 #include <arch_vcpu.h>
@@ -93,6 +94,7 @@ static void caps_probe(void)
     if (cpuid(0x80000001, 0).edx & CPUID_80000001_EDX_NX)
         caps.efer_allowed |= EFER_NXE;
     caps.pa_bits = max_ext >= 0x80000008 ? cpuid(0x80000008, 0).eax & 0xff : 36;
+    caps.tsc_hz = x86_tsc_hz(); /* measured by arch_timer_start, which ran before */
     if (caps.pa_bits > 52)
         caps.pa_bits = 52;
 }

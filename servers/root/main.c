@@ -18,6 +18,19 @@ static int has_option(const char *cmdline, const char *opt)
     return 0;
 }
 
+__attribute__((weak)) unsigned vcpu_tests_run(const struct hv_bootinfo *info)
+{
+    hv_printf("SKIP: VCPU-0: no vcpu tests on this arch yet\n"
+              "SUMMARY: 1 tests, 0 unexpected failures\n");
+    return 0;
+}
+
+/* The exit benchmark exists where vcpu_test_<arch>.c defines it. */
+__attribute__((weak)) void vcpu_bench_run(void)
+{
+    hv_printf("BENCH: no exit benchmark on this arch\nBENCH-DONE\n");
+}
+
 void hv_main(uint64_t arg)
 {
     const struct hv_bootinfo *info = (const struct hv_bootinfo *)arg;
@@ -33,6 +46,10 @@ void hv_main(uint64_t arg)
         bench_ipc_run();
     if (has_option(info->cmdline, "duet.test=console"))
         console_test_run(info);
+    if (has_option(info->cmdline, "duet.test=vcpu"))
+        hv_printf("root: vcpu tests done, %u failure(s)\n", vcpu_tests_run(info));
+    if (has_option(info->cmdline, "duet.bench=exit"))
+        vcpu_bench_run();
     if (has_option(info->cmdline, "duet.test=core")) {
         unsigned failures = core_tests_run(info);
         hv_printf("root: core tests done, %u failure(s)\n", failures);

@@ -1,0 +1,416 @@
+/* In-QEMU tests of x86_64 guests (duet.test=vcpu): the root task is the VMM of tiny guests
+ * (vcpu_guest_x86_64.S) that it puts in 64-bit mode through vcpu_write, and checks exits,
+ * replies, injection, the vcpu timer, #UD for SVM instructions, memory and capability
+ * isolation, scheduling and budgets of guests, and the ASID limit. One PASS/FAIL line each. */
+#include "root.h"
+#include "vcpu_test_x86_64.h"
+#include <hv/cycles.h>
+#include <hv/error.h>
+#include <hv/print.h>
+#include <hv/vcpu.h>
+
+#define PRIO_GUEST 100
+#define EXIT_VMMCALL 0x81
+#define EXIT_IOIO 0x7b
+#define EXIT_CPUID 0x72
+#define EXIT_NPF 0x400
+#define EXIT_SHUTDOWN 0x7f
+#define EXIT_INVALID 0xffffffffffffffffull
+#define IOIO_IN 1u
+#define IOIO_SZ8 (1u << 4)
+#define NPF_FINAL_GPA (1ull << 32)
+
+/* What the guest says in RAX at a VMMCALL (vcpu_guest_x86_64.S). */
+enum {
+    R_HELLO = 1,
+    R_IN_VALUE = 3,
+    R_MMIO_VALUE = 5,
+    R_CPUID = 7,
+    R_READY_FOR_IRQ = 9,
+    R_AFTER_IRQ = 10,
+    R_AFTER_TIMER = 12,
+    R_BENCH = 13,
+    R_BENCH_DONE = 14,
+    R_PEEK = 0x20,
+    R_UD = 0x106,
+    R_IRQ = 0x240,
+    R_TIMER = 0x241,
+    R_UNEXPECTED = 0x1ff,
+};
+#define IRQ_VECTOR 0x40
+#define TIMER_VECTOR 0x41
+
+static unsigned tests, failures;
+
+static void report(const char *id, int ok, const char *fmt, uint64_t a, uint64_t b)
+{
+    tests++;
+    failures += !ok;
+    hv_printf("%s: %s: ", ok ? "PASS" : "FAIL", id);
+    hv_printf(fmt, a, b);
+    hv_printf("\n");
+}
+
+/* ---- the exits of one guest, as its VMM sees them ---- */
+
+static struct vcpu_guest main_guest;
+static struct hv_msg exit_msg;
+
+/* Resumes the guest with a reply of n words (none: the first run) and waits for its next exit;
+ * false if what arrived is not an exit of g. */
+static bool next_exit(struct vcpu_guest *g, unsigned n, uint64_t w0, uint64_t w1, uint64_t w2,
+                      uint64_t w3)
+{
+    struct hv_msg *m = &exit_msg;
+    int r;
+    if (n == 0 && !g->started) {
+        g->started = true;
+        r = hv_thread_resume(g->thread);
+        if (!r)
+            r = hv_recv(g->ep, m);
+    } else {
+        *m = (struct hv_msg){.info = hv_msginfo(0, n), .w = {w0, w1, w2, w3}};
+        r = hv_reply_recv(g->ep, m);
+    }
+    return r == HV_OK && hv_msginfo_label(m->info) == HV_FAULT_VCPU && m->badge == g->badge;
+}
+
+static uint64_t code(void) { return exit_msg.w[HV_VCPU_W_CODE]; }
+static uint64_t rax(void) { return exit_msg.w[HV_X86_W_RAX]; }
+
+/* A VMMCALL saying what; the reply advances past it. */
+static bool is_report(unsigned what)
+{
+    return code() == EXIT_VMMCALL && rax() == what;
+}
+
+static bool advance(struct vcpu_guest *g)
+{
+    return next_exit(g, 2, HV_VCPU_RESUME_ADVANCE, 0, 0, 0);
+}
+
+/* ---- VCPU-1..7: the step-by-step guest ---- */
+
+static void test_long_mode(struct vcpu_guest *g)
+{
+    bool ok = next_exit(g, 0, 0, 0, 0, 0);
+    uint64_t rbx = vcpu_reg(g, HV_X86_RBX), efer = vcpu_reg(g, HV_X86_EFER);
+    ok &= is_report(R_HELLO) && rbx == 0x123456789abcdef0ull && (efer & 0x500) == 0x500;
+    ok &= exit_msg.w[HV_X86_W_NEXT_RIP] == exit_msg.w[HV_VCPU_W_PC] + 3;
+    report("VCPU-1", ok, "64-bit guest in a 2 MiB frame: VMMCALL exit, RBX=0x%lx, EFER=0x%lx",
+           rbx, efer);
+}
+
+static void test_port_io(struct vcpu_guest *g)
+{
+    /* out %al, $0x80 with AL=0xab; then in $0x71, %al answered 0x5a. */
+    bool out_ok = advance(g) && code() == EXIT_IOIO &&
+                  exit_msg.w[HV_X86_W_EXITINFO1] == (0x80u << 16 | IOIO_SZ8) &&
+                  (rax() & 0xff) == 0xab &&
+                  exit_msg.w[HV_X86_W_NEXT_RIP] == exit_msg.w[HV_VCPU_W_PC] + 2;
+    uint64_t info_out = exit_msg.w[HV_X86_W_EXITINFO1];
+    bool in_ok = advance(g) && code() == EXIT_IOIO &&
+                 exit_msg.w[HV_X86_W_EXITINFO1] == (0x71u << 16 | IOIO_SZ8 | IOIO_IN);
+    in_ok &= next_exit(g, 4, HV_VCPU_RESUME_SET_A | HV_VCPU_RESUME_ADVANCE, 0, HV_X86_RAX, 0x5a);
+    uint64_t got = vcpu_reg(g, HV_X86_RBX);
+    in_ok &= is_report(R_IN_VALUE) && (got & 0xff) == 0x5a;
+    report("VCPU-2", out_ok && in_ok,
+           "OUT exit EXITINFO1=0x%lx; IN answered by the reply read 0x%lx", info_out, got & 0xff);
+}
+
+static void test_mmio(struct vcpu_guest *g)
+{
+    bool ok = advance(g) && code() == EXIT_NPF;
+    uint64_t gpa = exit_msg.w[HV_VCPU_W_ADDR], info = exit_msg.w[HV_X86_W_EXITINFO1];
+    ok &= gpa == 0x3fe00010 && (info & NPF_FINAL_GPA) && !(info & 1);
+    /* mov (%rdi), %eax is two bytes: the VMM decoded it (no decode assists under QEMU). */
+    ok &= next_exit(g, 4, HV_VCPU_RESUME_SET_A | HV_VCPU_RESUME_ADVANCE, 2, HV_X86_RAX,
+                    0xfeedface) &&
+          is_report(R_MMIO_VALUE) && vcpu_reg(g, HV_X86_RBX) == 0xfeedface;
+    report("VCPU-3", ok, "read of unmapped GPA exits as NPF at 0x%lx (EXITINFO1 0x%lx), the "
+           "reply's value reached the guest", gpa, info);
+}
+
+static void test_cpuid(struct vcpu_guest *g)
+{
+    bool ok = advance(g) && code() == EXIT_CPUID && rax() == 0 &&
+              exit_msg.w[HV_X86_W_NEXT_RIP] == exit_msg.w[HV_VCPU_W_PC] + 2;
+    struct hv_msg *m = &exit_msg;
+    *m = (struct hv_msg){.info = hv_msginfo(0, 6),
+                         .w = {HV_VCPU_RESUME_SET_A | HV_VCPU_RESUME_SET_B |
+                                   HV_VCPU_RESUME_ADVANCE,
+                               0, HV_X86_RAX, 0x1234, HV_X86_RBX, 0x5678}};
+    ok &= hv_reply_recv(g->ep, m) == HV_OK && is_report(R_CPUID);
+    uint64_t rcx = vcpu_reg(g, HV_X86_RCX), rbx = vcpu_reg(g, HV_X86_RBX);
+    report("VCPU-4", ok && rcx == 0x1234 && rbx == 0x5678,
+           "CPUID exit answered by the VMM: guest got RAX=0x%lx RBX=0x%lx", rcx, rbx);
+}
+
+static void test_no_nesting(struct vcpu_guest *g)
+{
+    /* VMRUN, then STGI: each a #UD the kernel injects, seen here only as the handler's report. */
+    bool ok = advance(g) && is_report(R_UD);
+    uint64_t rip1 = vcpu_reg(g, HV_X86_RBX);
+    ok &= advance(g) && is_report(R_UD);
+    uint64_t rip2 = vcpu_reg(g, HV_X86_RBX);
+    report("VCPU-5", ok && rip2 == rip1 + 3,
+           "VMRUN at 0x%lx and STGI at 0x%lx raised #UD in the guest, no exit to the VMM", rip1,
+           rip2);
+}
+
+static void test_inject(struct vcpu_guest *g)
+{
+    bool ok = advance(g) && is_report(R_READY_FOR_IRQ);
+    int bad = vcpu_inject(g->vcpu, 0x10, HV_X86_INJECT_INTR);
+    ok &= vcpu_inject(g->vcpu, IRQ_VECTOR, HV_X86_INJECT_INTR) == HV_OK;
+    /* The handler's report comes before the guest's next step. */
+    ok &= advance(g) && is_report(R_IRQ);
+    ok &= advance(g) && is_report(R_AFTER_IRQ);
+    report("VCPU-6", ok && bad == HV_EINVAL,
+           "vector 0x%lx injected reached the guest's IDT handler (vector 0x10 refused: %lu)",
+           IRQ_VECTOR, (uint64_t)bad);
+}
+
+static void test_timer(struct vcpu_guest *g)
+{
+    uint64_t hz = vcpu_reg(g, HV_X86_TSC_HZ), deadline = hv_cycles() + hz / 200; /* 5 ms */
+    bool ok = hz > 0 && vcpu_write(g->vcpu, HV_X86_TIMER_VECTOR, TIMER_VECTOR) == HV_OK &&
+              vcpu_write(g->vcpu, HV_X86_TIMER_DEADLINE, deadline) == HV_OK;
+    /* The guest halts; only the timer can wake it. */
+    ok &= advance(g) && is_report(R_TIMER);
+    uint64_t ran = vcpu_reg(g, HV_X86_RBX), late_us = (ran - deadline) * 1000000 / (hz ? hz : 1);
+    ok &= ran >= deadline && vcpu_reg(g, HV_X86_TIMER_DEADLINE) == 0;
+    ok &= advance(g) && is_report(R_AFTER_TIMER);
+    report("VCPU-7", ok && late_us < 20000,
+           "HLT-ed guest woken by its timer vector, %lu us after the deadline (TSC %lu Hz)",
+           late_us, hz);
+}
+
+#define BENCH_BATCHES 11
+#define BENCH_ROUNDS 1000
+
+/* Collects the guest's BENCH_BATCHES timings (per round trip), sorted; false on a surprise.
+ * The exit in hand is the guest's first VMMCALL of the benchmark. */
+static bool bench_batches(struct vcpu_guest *g, uint64_t per_op[BENCH_BATCHES])
+{
+    for (unsigned b = 0; b < BENCH_BATCHES; b++) {
+        for (unsigned i = 0; i < BENCH_ROUNDS; i++)
+            if (!is_report(R_BENCH) || !advance(g))
+                return false;
+        if (!is_report(R_BENCH_DONE) || (b + 1 < BENCH_BATCHES && !advance(g)))
+            return false;
+        per_op[b] = vcpu_reg(g, HV_X86_RBX) / BENCH_ROUNDS;
+        for (unsigned j = b; j > 0 && per_op[j - 1] > per_op[j]; j--) {
+            uint64_t t = per_op[j];
+            per_op[j] = per_op[j - 1];
+            per_op[j - 1] = t;
+        }
+    }
+    return true;
+}
+
+static void print_bench(const uint64_t per_op[BENCH_BATCHES])
+{
+    const char *name = "vcpu-exit-round-trip";
+    uint64_t med = per_op[BENCH_BATCHES / 2], min = per_op[0], max = per_op[BENCH_BATCHES - 1];
+    hv_printf("BENCH: %s median=%lu min=%lu max=%lu (TSC ticks = instructions under -icount "
+              "shift=0; VMMCALL exit, VMM reply, back in the guest; %u batches of %u)\n",
+              name, med, min, max, BENCH_BATCHES, BENCH_ROUNDS);
+    hv_printf("BENCH-JSON: {\"name\": \"%s\", \"median\": %lu, \"min\": %lu, \"max\": %lu, "
+              "\"batches\": %u, \"rounds\": %u}\n",
+              name, med, min, max, BENCH_BATCHES, BENCH_ROUNDS);
+}
+
+static void test_bench(struct vcpu_guest *g)
+{
+    uint64_t per_op[BENCH_BATCHES] = {0};
+    bool ok = advance(g) && bench_batches(g, per_op);
+    report("VCPU-8", ok && per_op[0] > 0,
+           "11000 VMMCALL exits answered by the VMM, median %lu TSC ticks per round trip",
+           per_op[BENCH_BATCHES / 2], 0);
+}
+
+void vcpu_bench_run(void)
+{
+    struct vcpu_guest g;
+    uint64_t per_op[BENCH_BATCHES] = {0};
+    int r = vcpu_guest_create(&g, 5, guest_x86_bench, PRIO_GUEST, 10, 10);
+    if (r == HV_OK && next_exit(&g, 0, 0, 0, 0, 0) && bench_batches(&g, per_op))
+        print_bench(per_op);
+    else
+        hv_printf("BENCH: the exit benchmark's guest failed (error %d)\n", r);
+    vcpu_guest_stop(&g);
+    hv_printf("BENCH-DONE\n");
+}
+
+/* ---- VCPU-9: a guest can't reach another guest's memory ---- */
+
+static void test_memory_isolation(void)
+{
+    struct vcpu_guest b;
+    main_guest.ram[0x9008 / 8] = 0x5ec7e7;
+    bool ok = vcpu_guest_create(&b, 1, guest_x86_peek, PRIO_GUEST, 10, 10) == HV_OK &&
+              next_exit(&b, 0, 0, 0, 0, 0) && is_report(R_PEEK);
+    uint64_t seen = vcpu_reg(&b, HV_X86_RBX);
+    ok &= seen == 0 && advance(&b) && code() == EXIT_NPF;
+    uint64_t gpa = exit_msg.w[HV_VCPU_W_ADDR];
+    /* Then a triple fault: UD2 with an empty IDT. The VMM is told, nothing else happens. */
+    b.ram[0x9100 / 8] = 0x0b0f; /* ud2 */
+    ok &= vcpu_write(b.vcpu, HV_X86_IDTR_LIMIT, 0) == HV_OK;
+    ok &= next_exit(&b, 4, HV_VCPU_RESUME_SET_A, 0, HV_X86_RIP, 0x9100) &&
+          code() == EXIT_SHUTDOWN;
+    report("VCPU-9", ok && gpa == 0x200000,
+           "guest B saw 0x%lx where guest A keeps a secret, NPF at GPA 0x%lx past its RAM; its "
+           "triple fault exited as SHUTDOWN", seen, gpa);
+    vcpu_guest_stop(&b);
+}
+
+/* ---- VCPU-10, VCPU-11: guests share the CPU by priority and budget ---- */
+
+#define CLOCK_PERIOD 20
+#define WINDOW_PERIODS 10
+static volatile uint64_t *count_a, *count_b;
+static volatile uint64_t window_a, window_b, task_count;
+static uint64_t clock_done;
+
+/* As SCHED-2 (core_tests.c): at a higher priority with one tick per CLOCK_PERIOD, it sees the
+ * counters move only when a period passed; it measures WINDOW_PERIODS of them. */
+static void window_clock(void)
+{
+    uint64_t last = *count_a + *count_b, periods = 0, start_a = 0, start_b = 0;
+    for (;;) {
+        uint64_t now = *count_a + *count_b;
+        if (now == last)
+            continue;
+        last = now;
+        if (++periods == 2)
+            start_a = *count_a, start_b = *count_b;
+        if (periods == 2 + WINDOW_PERIODS) {
+            window_a = *count_a - start_a, window_b = *count_b - start_b;
+            hv_signal(clock_done);
+            for (;;)
+                hv_yield();
+        }
+    }
+}
+
+/* The same two instructions as guest_x86_spin, so counts compare. */
+static void task_spin(void)
+{
+    __asm__ volatile("1: incq (%0); jmp 1b" ::"r"(&task_count) : "memory");
+}
+
+static uint64_t measure(volatile uint64_t *a, volatile uint64_t *b)
+{
+    count_a = a, count_b = b;
+    clock_done = root_new(HV_OBJ_NOTIFICATION, 0);
+    uint64_t clock = root_spawn(window_clock, ROOT_CNODE, 0, 200, 1, CLOCK_PERIOD), bits;
+    if (!clock_done || !clock || hv_wait(clock_done, &bits))
+        return 0;
+    hv_thread_suspend(clock);
+    uint64_t total = window_a + window_b;
+    return total ? window_a * 1000 / total : 0;
+}
+
+static void test_interleave(void)
+{
+    struct vcpu_guest c, d;
+    bool ok = vcpu_guest_create(&c, 2, guest_x86_spin, 150, 10, 10) == HV_OK &&
+              vcpu_guest_create(&d, 3, guest_x86_spin, 150, 10, 10) == HV_OK &&
+              hv_thread_resume(c.thread) == HV_OK && hv_thread_resume(d.thread) == HV_OK;
+    uint64_t permille = ok ? measure(&c.ram[GUEST_COUNTER / 8], &d.ram[GUEST_COUNTER / 8]) : 0;
+    vcpu_guest_stop(&c);
+    vcpu_guest_stop(&d);
+    report("VCPU-10", ok && permille >= 350 && permille <= 650,
+           "two spinning guests at one priority interleave: %lu/1000 and %lu/1000 of the CPU",
+           permille, 1000 - permille);
+}
+
+static void test_budget(void)
+{
+    struct vcpu_guest e;
+    bool ok = vcpu_guest_create(&e, 4, guest_x86_spin, 150, 2, 10) == HV_OK &&
+              hv_thread_resume(e.thread) == HV_OK;
+    uint64_t task = root_spawn(task_spin, ROOT_CNODE, 0, 150, 10, 10);
+    uint64_t permille = ok && task ? measure(&e.ram[GUEST_COUNTER / 8], &task_count) : 0;
+    hv_thread_suspend(task);
+    vcpu_guest_stop(&e);
+    report("VCPU-11", ok && task && permille >= 150 && permille <= 250,
+           "a spinning guest with a 20%% budget got %lu/1000, the task beside it %lu/1000",
+           permille, 1000 - permille);
+}
+
+/* ---- VCPU-12: capabilities ---- */
+
+static void test_caps(void)
+{
+    struct vcpu_guest *g = &main_guest;
+    uint64_t ro = root_slot(), wo = root_slot(), v;
+    hv_cap_copy(g->vcpu, ROOT_CNODE, ro, HV_RIGHT_READ, 0);
+    hv_cap_copy(g->vcpu, ROOT_CNODE, wo, HV_RIGHT_WRITE, 0);
+    uint64_t rip = vcpu_reg(g, HV_X86_RIP);
+    int w_ro = vcpu_write(ro, HV_X86_RIP, 0), i_ro = vcpu_inject(ro, 0x40, 0);
+    int r_wo = vcpu_read(wo, HV_X86_RIP, &v), r_ro = vcpu_read(ro, HV_X86_RIP, &v);
+    int type = vcpu_read(g->thread, HV_X86_RIP, &v);
+    int bind_task_vs = vcpu_bind(root_new_anywhere(HV_OBJ_VCPU, 0), root_new(HV_OBJ_THREAD, 0),
+                                 ROOT_VSPACE);
+    int bind_bound = vcpu_bind(g->vcpu, g->thread, g->vspace);
+    int bad_rip = vcpu_write(g->vcpu, HV_X86_RIP, 0x0000800000000000ull);
+    int vmxe = vcpu_write(g->vcpu, HV_X86_CR4, vcpu_reg(g, HV_X86_CR4) | 1u << 13);
+    int unknown = vcpu_write(g->vcpu, 200, 0);
+    uint64_t frame = root_new(HV_OBJ_FRAME, 12);
+    int beyond = hv_map(frame, g->vspace, 1ull << 52, HV_MAP_READ);
+    bool ok = w_ro == HV_EPERM && i_ro == HV_EPERM && r_wo == HV_EPERM && r_ro == HV_OK &&
+              type == HV_ETYPE && bind_task_vs == HV_ETYPE && bind_bound == HV_EBUSY &&
+              bad_rip == HV_EINVAL && vmxe == HV_EINVAL && unknown == HV_ERANGE &&
+              beyond == HV_ERANGE && vcpu_reg(g, HV_X86_RIP) == rip;
+    report("VCPU-12", ok, "rights, types and values checked (write without W: %lu, CR4.VMXE: "
+           "%lu), the guest unchanged", (uint64_t)w_ro, (uint64_t)vmxe);
+}
+
+/* ---- VCPU-13: 15 ASIDs for guest address spaces, then HV_EBUSY ---- */
+
+static void test_asids(void)
+{
+    uint64_t made[16];
+    unsigned n = 0;
+    int r = HV_OK;
+    while (n < 16 && r == HV_OK) {
+        uint64_t slot = root_slot();
+        r = root_retype_at(HV_OBJ_GUEST_VSPACE, 15, slot);
+        if (r == HV_OK)
+            made[n++] = slot;
+    }
+    /* The ones alive besides these: main_guest's (the others were deleted). */
+    bool ok = r == HV_EBUSY && n + 1 == 15 && hv_cap_delete(made[0]) == HV_OK &&
+              root_retype_at(HV_OBJ_GUEST_VSPACE, 15, made[0]) == HV_OK;
+    for (unsigned i = 0; i < n; i++)
+        hv_cap_delete(made[i]);
+    report("VCPU-13", ok, "%lu more guest vspaces besides one, then %lu (HV_EBUSY); a freed "
+           "ASID is reused", n, (uint64_t)r);
+}
+
+unsigned vcpu_tests_run(const struct hv_bootinfo *info)
+{
+    struct vcpu_guest *g = &main_guest;
+    int r = vcpu_guest_create(g, 0, guest_x86_main, PRIO_GUEST, 10, 10);
+    if (r) {
+        report("VCPU-0", 0, "could not make a guest: %lu", (uint64_t)r, 0);
+    } else {
+        test_long_mode(g);
+        test_port_io(g);
+        test_mmio(g);
+        test_cpuid(g);
+        test_no_nesting(g);
+        test_inject(g);
+        test_timer(g);
+        test_bench(g);
+        test_memory_isolation();
+        test_interleave();
+        test_budget();
+        test_caps();
+        test_asids();
+    }
+    hv_printf("SUMMARY: %u tests, %u unexpected failures\n", tests, failures);
+    return failures;
+}
