@@ -1,6 +1,7 @@
 /* Kernel entry from a task at EL0: a syscall, a fault or an interrupt, then the switch to
  * whichever thread the scheduler picks (seL4's shape: one kernel stack, no kernel threads). */
 #include "context.h"
+#include "guest.h"
 #include "sysreg.h"
 #include "trap.h"
 #include <arch.h>
@@ -45,6 +46,8 @@ struct arch_context *aarch64_next_context(void)
         arch_wait_for_interrupt();
         arch_irq_disable();
     }
+    if (n->vcpu)
+        return guest_enter(n);
     if (n->vspace_cap.type == HV_OBJ_VSPACE) {
         const struct vspace *vs = cap_ptr(&n->vspace_cap);
         aarch64_vspace_switch(&vs->arch);
@@ -56,7 +59,9 @@ struct arch_context *trap_lower(unsigned kind)
 {
     struct thread *t = sched_current();
 
-    if (kind == LOWER_SYNC)
+    if (t->vcpu)
+        guest_exit(t, kind);
+    else if (kind == LOWER_SYNC)
         handle_sync(t);
     else if (kind == LOWER_IRQ)
         gic_handle_irq();
@@ -79,5 +84,6 @@ static void cycle_counter_for_tasks(void)
 _Noreturn void arch_run_first_thread(void)
 {
     cycle_counter_for_tasks();
+    guest_init();
     aarch64_enter_user(aarch64_next_context());
 }

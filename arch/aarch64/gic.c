@@ -1,5 +1,6 @@
 /* GICv3 at EL2: distributor, this CPU's redistributor and system-register CPU interface. */
 #include "sysreg.h"
+#include "guest.h"
 #include "trap.h"
 #include <arch.h>
 #include <arch_core.h>
@@ -66,7 +67,9 @@ void arch_irq_init(void)
     write_sysreg(S3_4_C12_C9_5, ICC_SRE_ENABLE_ALL); /* ICC_SRE_EL2 */
     isb();
     write_sysreg(S3_0_C4_C6_0, 0xff);                /* ICC_PMR_EL1: let every priority in */
-    write_sysreg(S3_0_C12_C12_4, 0);                 /* ICC_CTLR_EL1: EOI drops and deactivates */
+    /* ICC_CTLR_EL1.EOImode=1: EOI only drops the priority, deactivation is separate, so
+     * the guest's virtual timer PPI can stay active until the guest itself EOIs it. */
+    write_sysreg(S3_0_C12_C12_4, 2);
     write_sysreg(S3_0_C12_C12_7, 1);                 /* ICC_IGRPEN1_EL1 */
     isb();
 }
@@ -81,18 +84,50 @@ void gic_enable_ppi(unsigned intid)
 
 void timer_handle_irq(void);
 
-void gic_handle_irq(void)
+static void deactivate(uint64_t intid)
 {
-    uint64_t intid = read_sysreg(S3_0_C12_C12_0); /* ICC_IAR1_EL1: acknowledge */
+    write_sysreg(S3_0_C12_C11_1, intid); /* ICC_DIR_EL1 */
+}
+
+/* The guest's virtual timer: into a list register with HW=1 and left active (the guest's
+ * EOI deactivates it); without a free register, deactivated and queued as a plain one. */
+static void virt_timer(struct a64_vcpu *g)
+{
+    if (g && vcpu_timer_to_lr(g))
+        return;
+    deactivate(VCPU_TIMER_INTID);
+    if (g)
+        arch_vcpu_inject((struct arch_vcpu *)(void *)g, VCPU_TIMER_INTID, 0x80);
+}
+
+uint64_t gic_ack(void)
+{
+    return read_sysreg(S3_0_C12_C12_0); /* ICC_IAR1_EL1 */
+}
+
+void gic_handle_acked(uint64_t intid, struct a64_vcpu *g)
+{
     if (intid == GIC_SPURIOUS)
         return;
+    write_sysreg(S3_0_C12_C12_1, intid);          /* ICC_EOIR1_EL1: priority drop */
+    if (intid == VCPU_TIMER_INTID) {
+        virt_timer(g);
+        return;
+    }
     if (intid == PLAT_IRQ_HYP_TIMER)
         timer_handle_irq();
+    else if (intid == VCPU_MAINT_INTID)
+        ; /* list registers ran low: refilled at the next guest entry */
     else if (intid < arch_irq_count() && !arch_irq_reserved((unsigned)intid))
         irq_deliver((unsigned)intid); /* masks the line until the handler acks it */
     else
         printk("gic: unexpected interrupt %lu\n", intid);
-    write_sysreg(S3_0_C12_C12_1, intid);          /* ICC_EOIR1_EL1 */
+    deactivate(intid);
+}
+
+void gic_handle_irq(void)
+{
+    gic_handle_acked(gic_ack(), NULL);
 }
 
 void arch_irq_enable(void)

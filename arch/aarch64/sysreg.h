@@ -14,8 +14,30 @@
 #define dsb(opt) __asm__ volatile("dsb " #opt ::: "memory")
 #endif
 
+/* HCR_EL2 (ARM ARM D17.2.48). */
+#define HCR_EL2_VM BIT(0)
+#define HCR_EL2_FMO BIT(3)
+#define HCR_EL2_IMO BIT(4)
+#define HCR_EL2_AMO BIT(5)
+#define HCR_EL2_TWI BIT(13)
+#define HCR_EL2_TWE BIT(14)
+#define HCR_EL2_TSC BIT(19)
+#define HCR_EL2_TIDCP BIT(20)
 #define HCR_EL2_TGE BIT(27)
+#define HCR_EL2_RW BIT(31)
 #define HCR_EL2_E2H BIT(34)
+
+/* MDCR_EL2: a guest's PMU and debug-register accesses trap (the cycle counter is the host's). */
+#define MDCR_EL2_TPMCR BIT(5)
+#define MDCR_EL2_TPM BIT(6)
+#define MDCR_EL2_TDA BIT(9)
+#define MDCR_EL2_TDOSA BIT(10)
+#define MDCR_EL2_TDRA BIT(11)
+
+/* CPTR_EL2 in its E2H=1 layout (written as CPACR_EL1 from EL2): FPEN = 0b01 traps FP/SIMD
+ * only at EL0 with TGE=1, i.e. host tasks, never the guest nor the kernel's own save. */
+#define CPTR_E2H_FPEN_SHIFT 20
+#define CPTR_E2H_FPEN_EL0_HOST 1ull
 
 #define TCR_EPD0 BIT(7) /* no TTBR0 walks: set until the first task runs */
 
@@ -34,6 +56,9 @@
 /* ESR_ELx exception classes (ARM ARM D19.2.36). */
 #define ESR_EC_SHIFT 26
 #define ESR_EC_UNKNOWN 0x00
+#define ESR_EC_WFX 0x01
+#define ESR_EC_SMC64 0x17
+#define ESR_EC_SYSREG 0x18
 #define ESR_EC_SVC64 0x15
 #define ESR_EC_HVC64 0x16
 #define ESR_EC_IABT_LOW 0x20

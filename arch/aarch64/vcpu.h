@@ -25,6 +25,7 @@ struct a64_vcpu {
     uint64_t timer_hw_active;   /* the physical timer PPI is active on this vcpu's behalf */
     uint64_t exit_esr, exit_far; /* the last exit, for the reply's ADVANCE and FAULT */
     uint64_t arch_page;
+    uint64_t uid;               /* never reused: tells vcpus apart across object reuse */
 };
 
 _Static_assert(sizeof(struct a64_vcpu) <= sizeof(struct arch_vcpu), "a64_vcpu fits");
@@ -53,3 +54,13 @@ static inline unsigned vcpu_reg_word(unsigned reg)
 
 /* PSTATE values a guest may be given: AArch64 EL0t, EL1t or EL1h, nothing above 32 bits. */
 bool vcpu_pstate_ok(uint64_t v);
+
+/* List registers (vcpu_state.c): moves queued injections into free list registers; true if
+ * some still wait. */
+bool vcpu_lr_refill(struct a64_vcpu *g);
+/* Whether a list register still holds the hardware-mapped timer interrupt. */
+bool vcpu_lr_holds_timer(const struct a64_vcpu *g);
+/* The timer's physical PPI fired while g ran (and is left active): put it in a list register
+ * with HW=1, so the guest's EOI deactivates it. False if no register was free (the caller
+ * deactivates it and the timer goes through the queue instead). */
+bool vcpu_timer_to_lr(struct a64_vcpu *g);

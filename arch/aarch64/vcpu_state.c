@@ -15,8 +15,15 @@
 #define CNTV_CTL_ENABLE 1u
 #define CNTV_CTL_IMASK 2u
 
+/* ICH_LR<n>_EL2 (GICv3 12.4.6). */
 #define LR_STATE_PENDING (1ull << 62)
+#define LR_STATE_ACTIVE (1ull << 63)
+#define LR_HW (1ull << 61)
+#define LR_GROUP1 (1ull << 60)
+#define LR_PRIO_SHIFT 48
+#define LR_PINTID_SHIFT 32
 #define LR_INTID_MASK 0xffffffffull
+#define TIMER_PRIORITY 0x80
 
 /* ESR_ELx fields (ARM ARM D17.2.40). */
 #define ESR_IL (1ull << 25)
@@ -42,6 +49,7 @@ bool vcpu_pstate_ok(uint64_t v)
 
 void arch_vcpu_reset(struct arch_vcpu *av, paddr_t arch_page)
 {
+    static uint64_t uids;
     struct a64_vcpu *v = a64_vcpu(av);
     for (unsigned i = 0; i < ARCH_VCPU_WORDS; i++)
         av->words[i] = 0;
@@ -49,6 +57,7 @@ void arch_vcpu_reset(struct arch_vcpu *av, paddr_t arch_page)
     v->regs[HV_A64_SCTLR_EL1] = SCTLR_EL1_RES1;
     v->regs[HV_A64_MPIDR] = MPIDR_RES1;
     v->arch_page = pa_addr(arch_page);
+    v->uid = ++uids;
 }
 
 int arch_vcpu_read(const struct arch_vcpu *av, unsigned reg, uint64_t *val)
@@ -106,6 +115,70 @@ int arch_vcpu_inject(struct arch_vcpu *av, uint64_t irq, uint64_t flags)
         return HV_EBUSY;
     v->queue[v->nqueue++] = irq | (flags & 0xff) << 32;
     return HV_OK;
+}
+
+/* ---- list registers ---- */
+
+static bool lr_free(uint64_t lr)
+{
+    return !(lr & (LR_STATE_PENDING | LR_STATE_ACTIVE));
+}
+
+/* The list register holding intid (the GIC forbids two for one INTID), or a free one. */
+static int lr_find(const struct a64_vcpu *g, uint64_t intid)
+{
+    for (unsigned i = 0; i < VCPU_LRS; i++)
+        if (!lr_free(g->lr[i]) && (g->lr[i] & LR_INTID_MASK) == intid)
+            return (int)i;
+    return -1;
+}
+
+static int lr_find_free(const struct a64_vcpu *g)
+{
+    for (unsigned i = 0; i < VCPU_LRS; i++)
+        if (lr_free(g->lr[i]))
+            return (int)i;
+    return -1;
+}
+
+bool vcpu_lr_refill(struct a64_vcpu *g)
+{
+    unsigned kept = 0;
+    for (unsigned q = 0; q < g->nqueue; q++) {
+        uint64_t intid = g->queue[q] & LR_INTID_MASK, prio = g->queue[q] >> 32;
+        int i = lr_find(g, intid);
+        if (i >= 0 && !(g->lr[i] & LR_HW)) {
+            g->lr[i] |= LR_STATE_PENDING; /* active in the guest: pending again as well */
+            continue;
+        }
+        if (i < 0 && (i = lr_find_free(g)) >= 0) {
+            g->lr[i] = LR_STATE_PENDING | LR_GROUP1 | prio << LR_PRIO_SHIFT | intid;
+            continue;
+        }
+        g->queue[kept++] = g->queue[q]; /* no room, or behind the hardware-mapped one */
+    }
+    g->nqueue = kept;
+    return kept > 0;
+}
+
+bool vcpu_lr_holds_timer(const struct a64_vcpu *g)
+{
+    for (unsigned i = 0; i < VCPU_LRS; i++)
+        if (!lr_free(g->lr[i]) && (g->lr[i] & LR_HW) &&
+            (g->lr[i] & LR_INTID_MASK) == VCPU_TIMER_INTID)
+            return true;
+    return false;
+}
+
+bool vcpu_timer_to_lr(struct a64_vcpu *g)
+{
+    int i = lr_find(g, VCPU_TIMER_INTID) < 0 ? lr_find_free(g) : -1;
+    if (i < 0)
+        return false;
+    g->lr[i] = LR_STATE_PENDING | LR_HW | LR_GROUP1 | (uint64_t)TIMER_PRIORITY << LR_PRIO_SHIFT |
+               (uint64_t)VCPU_TIMER_INTID << LR_PINTID_SHIFT | VCPU_TIMER_INTID;
+    g->timer_hw_active = 1;
+    return true;
 }
 
 /* ---- replies ---- */

@@ -1,0 +1,111 @@
+/* Guest exits on AArch64: one small handler per exception class (ESR_EL2.EC). The kernel
+ * itself handles WFI (the vcpu waits for an interrupt) and WFE (a yield); everything else
+ * becomes an exit message to the VMM with the words of hv/vcpu_aarch64.h. */
+#include "guest.h"
+#include "sysreg.h"
+#include <kernel/sched.h>
+
+#define LOWER_SYNC 8
+#define LOWER_IRQ 9
+
+#define ESR_WFX_WFE BIT(0)          /* ISS.TI: 1 = WFE */
+#define ESR_DABT_ISV BIT(24)        /* the syndrome describes the access */
+#define ESR_DABT_WNR BIT(6)
+#define ESR_DABT_SRT(esr) (((esr) >> 16) & 0x1f)
+#define ESR_SYSREG_READ BIT(0)      /* ISS.Direction: 1 = MRS */
+#define ESR_SYSREG_RT(esr) (((esr) >> 5) & 0x1f)
+#define HPFAR_FIPA_SHIFT 4
+
+typedef void (*exit_handler)(struct thread *t, struct a64_vcpu *g, uint64_t esr, uint64_t far,
+                             uint64_t hpfar);
+
+static uint64_t xreg(const struct a64_vcpu *g, unsigned n)
+{
+    return n == HV_A64_XZR ? 0 : g->regs[n];
+}
+
+static void to_vmm(struct thread *t, struct a64_vcpu *g, uint64_t esr, uint64_t addr,
+                   uint64_t a0, uint64_t a1, uint64_t a2)
+{
+    uint64_t w[HV_VCPU_EXIT_WORDS] = {esr, addr, g->regs[HV_A64_PC], a0, a1, a2};
+    vcpu_exit(t, w);
+}
+
+static void on_wfx(struct thread *t, struct a64_vcpu *g, uint64_t esr, uint64_t far,
+                   uint64_t hpfar)
+{
+    g->regs[HV_A64_PC] += 4; /* trapped before it executed: ELR_EL2 points at it */
+    if (esr & ESR_WFX_WFE)
+        sched_rotate(t);
+    else
+        vcpu_idle(t);
+}
+
+static void on_hvc(struct thread *t, struct a64_vcpu *g, uint64_t esr, uint64_t far,
+                   uint64_t hpfar)
+{
+    /* ELR_EL2 is past the HVC; back on it, every exit's PC is the exiting instruction and an
+     * empty reply re-executes it (the VMM replies ADVANCE to go on). */
+    g->regs[HV_A64_PC] -= 4;
+    to_vmm(t, g, esr, 0, g->regs[0], g->regs[1], g->regs[2]);
+}
+
+static void on_smc(struct thread *t, struct a64_vcpu *g, uint64_t esr, uint64_t far,
+                   uint64_t hpfar)
+{
+    to_vmm(t, g, esr, 0, g->regs[0], g->regs[1], g->regs[2]); /* trapped: ELR is the SMC */
+}
+
+static void on_sysreg(struct thread *t, struct a64_vcpu *g, uint64_t esr, uint64_t far,
+                      uint64_t hpfar)
+{
+    uint64_t value = esr & ESR_SYSREG_READ ? 0 : xreg(g, ESR_SYSREG_RT(esr));
+    to_vmm(t, g, esr, 0, value, 0, 0);
+}
+
+static void on_abort(struct thread *t, struct a64_vcpu *g, uint64_t esr, uint64_t far,
+                     uint64_t hpfar)
+{
+    uint64_t ipa = (hpfar >> HPFAR_FIPA_SHIFT) << 12 | (far & 0xfff);
+    bool write = (esr & ESR_DABT_ISV) && (esr & ESR_DABT_WNR) &&
+                 (esr >> ESR_EC_SHIFT & 0x3f) == ESR_EC_DABT_LOW;
+    to_vmm(t, g, esr, ipa, write ? xreg(g, ESR_DABT_SRT(esr)) : 0, 0, 0);
+}
+
+static void on_other(struct thread *t, struct a64_vcpu *g, uint64_t esr, uint64_t far,
+                     uint64_t hpfar)
+{
+    to_vmm(t, g, esr, far, 0, 0, 0);
+}
+
+static const exit_handler handlers[64] = {
+    [ESR_EC_WFX] = on_wfx,
+    [ESR_EC_HVC64] = on_hvc,
+    [ESR_EC_SMC64] = on_smc,
+    [ESR_EC_SYSREG] = on_sysreg,
+    [ESR_EC_IABT_LOW] = on_abort,
+    [ESR_EC_DABT_LOW] = on_abort,
+};
+
+void guest_exit(struct thread *t, unsigned kind)
+{
+    struct a64_vcpu *g = a64_vcpu(&t->vcpu->arch);
+    uint64_t esr = read_sysreg(esr_el2), far = read_sysreg(far_el2);
+    uint64_t hpfar = read_sysreg(hpfar_el2);
+
+    if (kind == LOWER_IRQ) {
+        uint64_t intid = gic_ack();
+        guest_leave(g);
+        gic_handle_acked(intid, g); /* the host's interrupt, or the guest's timer */
+        return;
+    }
+    guest_leave(g);
+    g->exit_esr = esr;
+    g->exit_far = far;
+    if (kind != LOWER_SYNC) {
+        to_vmm(t, g, esr, 0, 0, 0, 0); /* FIQ (never routed to guests) or SError */
+        return;
+    }
+    exit_handler h = handlers[(esr >> ESR_EC_SHIFT) & 0x3f];
+    (h ? h : on_other)(t, g, esr, far, hpfar);
+}

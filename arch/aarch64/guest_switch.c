@@ -1,0 +1,212 @@
+/* Switching the CPU between the host (EL2&0 regime, TGE=1: tasks at EL0) and a guest at EL1
+ * (TGE=0, stage 2 on): the guest's EL1 system registers, FP/SIMD, virtual timer and GIC
+ * virtual interface are loaded at entry and saved at every exit, so the vcpu object always
+ * holds the truth while the kernel runs. The general registers go through vectors.S. */
+#include "guest.h"
+#include "sysreg.h"
+#include <kernel/vspace.h>
+#include <platform.h>
+
+#define HCR_GUEST (HCR_EL2_VM | HCR_EL2_FMO | HCR_EL2_IMO | HCR_EL2_AMO | HCR_EL2_TWI | \
+                   HCR_EL2_TWE | HCR_EL2_TSC | HCR_EL2_TIDCP | HCR_EL2_RW | HCR_EL2_E2H)
+#define HCR_HOST (HCR_EL2_E2H | HCR_EL2_TGE)
+#define MDCR_GUEST_TRAPS (MDCR_EL2_TPMCR | MDCR_EL2_TPM | MDCR_EL2_TDA | MDCR_EL2_TDOSA | \
+                          MDCR_EL2_TDRA)
+
+/* VTCR_EL2 (ARM ARM D17.2.166): T0SZ=24 (40-bit IPA), SL0=1 (start at level 1, two
+ * concatenated tables: pt_format.c), inner/outer write-back walks, inner shareable, 4 KiB
+ * granule, PS=0b010 (40-bit PA), bit 31 RES1. */
+#define VTCR_VALUE ((1ull << 31) | (2ull << 16) | (3ull << 12) | (1ull << 10) | (1ull << 8) | \
+                    (1ull << 6) | 24)
+
+#define ICH_HCR_EN 1ull
+#define ICH_HCR_UIE 2ull
+#define ICC_SGI_BASE_ISACTIVER0 0x10300
+
+void fpsimd_save(uint64_t *area);
+void fpsimd_load(const uint64_t *area);
+
+/* The vcpu (by uid) that last ran on each VMID: another vcpu of the same space must not find
+ * its stage-1 TLB entries (they are tagged by VMID and the guest's ASID only). */
+static uint64_t last_on_vmid[256];
+
+void guest_init(void)
+{
+    uint64_t cptr = read_sysreg(cpacr_el1); /* CPTR_EL2, E2H layout */
+    cptr &= ~(3ull << CPTR_E2H_FPEN_SHIFT);
+    write_sysreg(cpacr_el1, cptr | CPTR_E2H_FPEN_EL0_HOST << CPTR_E2H_FPEN_SHIFT);
+    write_sysreg(cntvoff_el2, 0);
+    write_sysreg(vtcr_el2, VTCR_VALUE);
+    write_sysreg(vttbr_el2, 0);
+    write_sysreg(S3_4_C12_C11_0, 0); /* ICH_HCR_EL2: virtual CPU interface off */
+    isb();
+    gic_enable_ppi(VCPU_TIMER_INTID);
+    gic_enable_ppi(VCPU_MAINT_INTID);
+}
+
+/* ---- EL1 system registers (E2H=1: the _EL12/_EL02 names reach the EL1 copies) ---- */
+
+static void el1_load(const struct a64_vcpu *g)
+{
+    const uint64_t *r = g->regs;
+    write_sysreg(sctlr_el12, r[HV_A64_SCTLR_EL1]);
+    write_sysreg(ttbr0_el12, r[HV_A64_TTBR0_EL1]);
+    write_sysreg(ttbr1_el12, r[HV_A64_TTBR1_EL1]);
+    write_sysreg(tcr_el12, r[HV_A64_TCR_EL1]);
+    write_sysreg(mair_el12, r[HV_A64_MAIR_EL1]);
+    write_sysreg(amair_el12, r[HV_A64_AMAIR_EL1]);
+    write_sysreg(vbar_el12, r[HV_A64_VBAR_EL1]);
+    write_sysreg(esr_el12, r[HV_A64_ESR_EL1]);
+    write_sysreg(far_el12, r[HV_A64_FAR_EL1]);
+    write_sysreg(afsr0_el12, r[HV_A64_AFSR0_EL1]);
+    write_sysreg(afsr1_el12, r[HV_A64_AFSR1_EL1]);
+    write_sysreg(contextidr_el12, r[HV_A64_CONTEXTIDR_EL1]);
+    write_sysreg(cpacr_el12, r[HV_A64_CPACR_EL1]);
+    write_sysreg(cntkctl_el12, r[HV_A64_CNTKCTL_EL1]);
+    write_sysreg(elr_el12, r[HV_A64_ELR_EL1]);
+    write_sysreg(spsr_el12, r[HV_A64_SPSR_EL1]);
+    write_sysreg(sp_el1, r[HV_A64_SP_EL1]);
+    write_sysreg(tpidr_el1, r[HV_A64_TPIDR_EL1]);
+    write_sysreg(tpidrro_el0, r[HV_A64_TPIDRRO_EL0]);
+    write_sysreg(par_el1, r[HV_A64_PAR_EL1]);
+    write_sysreg(vmpidr_el2, r[HV_A64_MPIDR]);
+}
+
+static void el1_save(struct a64_vcpu *g)
+{
+    uint64_t *r = g->regs;
+    r[HV_A64_SCTLR_EL1] = read_sysreg(sctlr_el12);
+    r[HV_A64_TTBR0_EL1] = read_sysreg(ttbr0_el12);
+    r[HV_A64_TTBR1_EL1] = read_sysreg(ttbr1_el12);
+    r[HV_A64_TCR_EL1] = read_sysreg(tcr_el12);
+    r[HV_A64_MAIR_EL1] = read_sysreg(mair_el12);
+    r[HV_A64_AMAIR_EL1] = read_sysreg(amair_el12);
+    r[HV_A64_VBAR_EL1] = read_sysreg(vbar_el12);
+    r[HV_A64_ESR_EL1] = read_sysreg(esr_el12);
+    r[HV_A64_FAR_EL1] = read_sysreg(far_el12);
+    r[HV_A64_AFSR0_EL1] = read_sysreg(afsr0_el12);
+    r[HV_A64_AFSR1_EL1] = read_sysreg(afsr1_el12);
+    r[HV_A64_CONTEXTIDR_EL1] = read_sysreg(contextidr_el12);
+    r[HV_A64_CPACR_EL1] = read_sysreg(cpacr_el12);
+    r[HV_A64_CNTKCTL_EL1] = read_sysreg(cntkctl_el12);
+    r[HV_A64_ELR_EL1] = read_sysreg(elr_el12);
+    r[HV_A64_SPSR_EL1] = read_sysreg(spsr_el12);
+    r[HV_A64_SP_EL1] = read_sysreg(sp_el1);
+    r[HV_A64_TPIDR_EL1] = read_sysreg(tpidr_el1);
+    r[HV_A64_TPIDRRO_EL0] = read_sysreg(tpidrro_el0);
+    r[HV_A64_PAR_EL1] = read_sysreg(par_el1);
+    /* Tasks at EL0 can read TPIDRRO_EL0: never leave a guest's value there. */
+    write_sysreg(tpidrro_el0, 0);
+}
+
+/* ---- virtual timer ---- */
+
+static void timer_load(const struct a64_vcpu *g)
+{
+    write_sysreg(cntv_cval_el02, g->regs[HV_A64_CNTV_CVAL]);
+    write_sysreg(cntv_ctl_el02, g->regs[HV_A64_CNTV_CTL]);
+}
+
+static void timer_save(struct a64_vcpu *g)
+{
+    g->regs[HV_A64_CNTV_CTL] = read_sysreg(cntv_ctl_el02) & 3; /* ISTATUS is read-only */
+    g->regs[HV_A64_CNTV_CVAL] = read_sysreg(cntv_cval_el02);
+    /* Off while the guest is not running: its deadline wakes it through the kernel's timer
+     * (kernel/vcpu.c), and the line must not fire for whoever runs next. */
+    write_sysreg(cntv_ctl_el02, 0);
+}
+
+/* ---- GIC virtual CPU interface (4 list registers) ---- */
+
+static void lr_write(unsigned i, uint64_t v)
+{
+    switch (i) {
+    case 0: write_sysreg(S3_4_C12_C12_0, v); break;
+    case 1: write_sysreg(S3_4_C12_C12_1, v); break;
+    case 2: write_sysreg(S3_4_C12_C12_2, v); break;
+    default: write_sysreg(S3_4_C12_C12_3, v); break;
+    }
+}
+
+static uint64_t lr_read(unsigned i)
+{
+    switch (i) {
+    case 0: return read_sysreg(S3_4_C12_C12_0);
+    case 1: return read_sysreg(S3_4_C12_C12_1);
+    case 2: return read_sysreg(S3_4_C12_C12_2);
+    default: return read_sysreg(S3_4_C12_C12_3);
+    }
+}
+
+static void gic_load(struct a64_vcpu *g)
+{
+    bool more = vcpu_lr_refill(g);
+    for (unsigned i = 0; i < VCPU_LRS; i++)
+        lr_write(i, g->lr[i]);
+    write_sysreg(S3_4_C12_C11_7, g->vmcr);  /* ICH_VMCR_EL2 */
+    write_sysreg(S3_4_C12_C8_0, g->ap0r0);  /* ICH_AP0R0_EL2 */
+    write_sysreg(S3_4_C12_C9_0, g->ap1r0);  /* ICH_AP1R0_EL2 */
+    /* Underflow maintenance interrupt only while injections still wait for a register. */
+    write_sysreg(S3_4_C12_C11_0, ICH_HCR_EN | (more ? ICH_HCR_UIE : 0));
+    if (g->timer_hw_active) {
+        /* The guest still owes the EOI that deactivates the timer's physical PPI. */
+        *(volatile uint32_t *)(KERNEL_VIRT_OFFSET + PLAT_GICR_BASE + ICC_SGI_BASE_ISACTIVER0) =
+            1u << VCPU_TIMER_INTID;
+    }
+}
+
+static void gic_save(struct a64_vcpu *g)
+{
+    for (unsigned i = 0; i < VCPU_LRS; i++)
+        g->lr[i] = lr_read(i);
+    g->vmcr = read_sysreg(S3_4_C12_C11_7);
+    g->ap0r0 = read_sysreg(S3_4_C12_C8_0);
+    g->ap1r0 = read_sysreg(S3_4_C12_C9_0);
+    write_sysreg(S3_4_C12_C11_0, 0);
+    if (g->timer_hw_active) {
+        /* Whoever runs next needs the PPI inactive; gic_load makes it active again. */
+        write_sysreg(S3_0_C12_C11_1, VCPU_TIMER_INTID); /* ICC_DIR_EL1 */
+        g->timer_hw_active = vcpu_lr_holds_timer(g);
+    }
+}
+
+/* ---- entry and exit ---- */
+
+struct arch_context *guest_enter(struct thread *t)
+{
+    struct vcpu *v = t->vcpu;
+    struct a64_vcpu *g = a64_vcpu(&v->arch);
+    const struct arch_vspace *avs = &v->vspace->arch;
+    unsigned vmid = (unsigned)avs->words[0];
+
+    el1_load(g);
+    fpsimd_load(g->fpregs);
+    timer_load(g);
+    gic_load(g);
+    write_sysreg(vttbr_el2, avs->words[1]);
+    write_sysreg(mdcr_el2, read_sysreg(mdcr_el2) | MDCR_GUEST_TRAPS);
+    write_sysreg(hcr_el2, HCR_GUEST);
+    isb();
+    if (last_on_vmid[vmid] != g->uid) {
+        /* With TGE clear and this VMID loaded, vmalle1 drops only this space's stage-1
+         * entries, which the previous vcpu of the space left behind. */
+        __asm__ volatile("tlbi vmalle1" ::: "memory");
+        dsb(nsh);
+        isb();
+        last_on_vmid[vmid] = g->uid;
+    }
+    /* The general registers, PC and PSTATE are loaded by aarch64_enter_user. */
+    return (struct arch_context *)(void *)g->regs;
+}
+
+void guest_leave(struct a64_vcpu *g)
+{
+    /* The host regime first: TLB maintenance and EL0 tasks depend on TGE. */
+    write_sysreg(hcr_el2, HCR_HOST);
+    write_sysreg(mdcr_el2, read_sysreg(mdcr_el2) & ~MDCR_GUEST_TRAPS);
+    isb();
+    el1_save(g);
+    fpsimd_save(g->fpregs);
+    timer_save(g);
+    gic_save(g);
+}

@@ -1,0 +1,200 @@
+/* A tiny EL1 guest for the AArch64 vcpu tests (vcpu_test_aarch64.c copies it to the start
+ * of guest RAM). Each phase is an entry point the VMM sets the PC to; phases talk to the VMM
+ * with HVC, x0 holding a code of vcpu_test_aarch64.h. The MMU is off, so every access is to
+ * Device memory at stage 1: aligned accesses only. */
+#include "vcpu_test_aarch64.h"
+
+#define ICC_PMR_EL1 S3_0_C4_C6_0
+#define ICC_IAR1_EL1 S3_0_C12_C12_0
+#define ICC_EOIR1_EL1 S3_0_C12_C12_1
+#define ICC_IGRPEN1_EL1 S3_0_C12_C12_7
+
+    .section .rodata.vguest, "a"
+    .balign 4096
+    .global vguest_start
+vguest_start:
+
+/* HELLO: says where it runs (CurrentEL, its own address), then that the reply set x0. */
+    .global vguest_hello
+vguest_hello:
+    mrs     x1, CurrentEL
+    adr     x2, vguest_hello
+    mov     x0, #G_HELLO
+    hvc     #0
+    mov     x1, x0                  /* the VMM's SET_A value */
+    mov     x0, #G_HELLO_BACK
+    hvc     #0
+    b       .
+
+/* MMIO: a store and a load to an IPA with nothing mapped; the load's value comes from the
+ * VMM's reply. */
+    .global vguest_mmio
+vguest_mmio:
+    mov     x20, #G_MMIO_IPA
+    movz    x13, #0xbeef
+    movk    x13, #0xdead, lsl #16
+    str     w13, [x20]
+    ldr     w14, [x20, #8]
+    mov     x1, x14
+    mov     x0, #G_MMIO_DONE
+    hvc     #0
+    b       .
+
+/* FAULT: a load the VMM refuses; the sync vector reports it and returns past the load. */
+    .global vguest_fault
+vguest_fault:
+    mov     x20, #G_FAULT_IPA
+    ldr     x3, [x20]
+    mov     x0, #G_FAULT_DONE
+    hvc     #0
+    b       .
+
+/* Turns on the virtual CPU interface (ICC_* reach ICV_* under HCR_EL2.IMO) and IRQs. */
+gic_on:
+    mov     x9, #0xff
+    msr     ICC_PMR_EL1, x9
+    mov     x9, #1
+    msr     ICC_IGRPEN1_EL1, x9
+    isb
+    msr     daifclr, #2
+    ret
+
+/* IRQ: asks for an interrupt; the vector reports it (G_IRQ) before G_IRQ_DONE. */
+    .global vguest_irq
+vguest_irq:
+    bl      gic_on
+    mov     x0, #G_IRQ_READY
+    hvc     #0
+    nop
+    mov     x0, #G_IRQ_DONE
+    hvc     #0
+    b       .
+
+/* TIMER: arms the virtual timer G_TIMER_DELTA ahead and waits in WFI; the IRQ vector handles
+ * it without any HVC. Reports how late the interrupt came (counter ticks) in x1. */
+    .global vguest_timer
+vguest_timer:
+    bl      gic_on
+    mov     x26, #0
+    mrs     x10, cntvct_el0
+    movz    x11, #(G_TIMER_DELTA & 0xffff)
+    movk    x11, #(G_TIMER_DELTA >> 16), lsl #16
+    add     x10, x10, x11
+    msr     cntv_cval_el0, x10
+    mov     x10, #1
+    msr     cntv_ctl_el0, x10
+1:  wfi
+    cbz     x26, 1b
+    mov     x1, x25
+    mov     x0, #G_TIMER_DONE
+    hvc     #0
+    b       .
+
+/* PEEK: reports the marker word of its own RAM, then reads just past its RAM. */
+    .global vguest_peek
+vguest_peek:
+    mov     x20, #G_RAM_IPA
+    add     x21, x20, #G_MARKER_OFF
+    ldr     x1, [x21]
+    mov     x0, #G_PEEK
+    hvc     #0
+    add     x21, x20, #G_RAM_SIZE
+    ldr     x3, [x21]
+    mov     x0, #G_PEEK_DONE
+    hvc     #0
+    b       .
+
+/* LOOP: x2 = a value, x3 = iterations: writes x2 to the scratch word and reads it back
+ * each time; reports mismatches (x1) and the counter at start (x2) and end (x3). */
+    .global vguest_loop
+vguest_loop:
+    mov     x20, #G_RAM_IPA
+    add     x20, x20, #G_SCRATCH_OFF
+    mov     x4, #0
+    mrs     x5, cntvct_el0
+1:  str     x2, [x20]
+    ldr     x6, [x20]
+    cmp     x6, x2
+    cinc    x4, x4, ne
+    subs    x3, x3, #1
+    b.ne    1b
+    mrs     x3, cntvct_el0
+    mov     x1, x4
+    mov     x2, x5
+    mov     x0, #G_LOOP_DONE
+    hvc     #0
+    b       .
+
+/* SPIN: never exits; only the scheduler takes the CPU back. */
+    .global vguest_spin
+vguest_spin:
+    b       vguest_spin
+
+/* BENCH: one HVC after another (the VMM replies ADVANCE to each). */
+    .global vguest_bench
+vguest_bench:
+    mov     x0, #G_BENCH
+1:  hvc     #0
+    b       1b
+
+/* Anything unexpected: report the vector offset. */
+.macro unexpected off
+    .balign 128
+    mov     x0, #G_UNEXPECTED
+    mov     x1, #\off
+    hvc     #0
+    b       .
+.endm
+
+    .balign 2048
+    .global vguest_vectors
+vguest_vectors:
+    unexpected 0x000
+    unexpected 0x080
+    unexpected 0x100
+    unexpected 0x180
+    /* 0x200: synchronous, current EL with SP_ELx. */
+    .balign 128
+    mrs     x1, esr_el1
+    mrs     x2, far_el1
+    mrs     x3, elr_el1
+    mov     x0, #G_SYNC
+    hvc     #0
+    add     x3, x3, #4              /* past the faulting load */
+    msr     elr_el1, x3
+    eret
+    /* 0x280: IRQ, current EL with SP_ELx. */
+    .balign 128
+    b       irq_entry
+    unexpected 0x300
+    unexpected 0x380
+    unexpected 0x400
+    unexpected 0x480
+    unexpected 0x500
+    unexpected 0x580
+    unexpected 0x600
+    unexpected 0x680
+    unexpected 0x700
+    unexpected 0x780
+
+irq_entry:
+    mrs     x9, ICC_IAR1_EL1
+    cmp     x9, #G_TIMER_PPI
+    b.ne    1f
+    /* The timer: mask it (it stays asserted until reprogrammed), note how late it came. */
+    mov     x10, #3                 /* ENABLE | IMASK */
+    msr     cntv_ctl_el0, x10
+    mrs     x10, cntvct_el0
+    mrs     x11, cntv_cval_el0
+    sub     x25, x10, x11
+    mov     x26, #1
+    msr     ICC_EOIR1_EL1, x9
+    eret
+1:  msr     ICC_EOIR1_EL1, x9
+    mov     x1, x9
+    mov     x0, #G_IRQ
+    hvc     #0
+    eret
+
+    .global vguest_end
+vguest_end:
