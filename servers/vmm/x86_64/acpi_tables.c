@@ -8,7 +8,7 @@
 #include "x86_layout.h"
 #include <string.h>
 
-#define OEM_ID "DUET  "     /* 6 bytes */
+#define OEM_ID "DUET  "      /* 6 bytes */
 #define OEM_TABLE "DUETPC  " /* 8 bytes */
 #define CREATOR "DUET"
 
@@ -113,10 +113,11 @@ static void build_fadt(uint8_t *t, uint64_t facs, uint64_t dsdt)
     t[FADT_PM1_CNT_LEN] = 2;
     t[FADT_PM_TMR_LEN] = 4;
     t[FADT_CENTURY] = 0x32; /* cmos_rtc.c RTC_CENTURY */
-    put(t + FADT_IAPC_BOOT_ARCH, IAPC_LEGACY_DEVICES | IAPC_VGA_NOT_PRESENT | IAPC_MSI_NOT_SUPPORTED,
-        2);
-    put(t + FADT_FLAGS, FADT_F_WBINVD | FADT_F_PROC_C1 | FADT_F_PWR_BUTTON | FADT_F_SLP_BUTTON |
-                            FADT_F_RESET_REG_SUP,
+    put(t + FADT_IAPC_BOOT_ARCH,
+        IAPC_LEGACY_DEVICES | IAPC_VGA_NOT_PRESENT | IAPC_MSI_NOT_SUPPORTED, 2);
+    put(t + FADT_FLAGS,
+        FADT_F_WBINVD | FADT_F_PROC_C1 | FADT_F_PWR_BUTTON | FADT_F_SLP_BUTTON |
+            FADT_F_RESET_REG_SUP,
         4);
     gas_io(t + FADT_RESET_REG, 8, RESET_PORT);
     t[FADT_RESET_VALUE] = RESET_VALUE;

@@ -72,8 +72,7 @@ unsigned x86_e820_map(uint64_t ram_size, uint8_t *e, unsigned max)
         {0, X86_EBDA_GPA, E820_RAM},
         {X86_EBDA_GPA, 0xa0000 - X86_EBDA_GPA, E820_RESERVED},
         {X86_ACPI_GPA, X86_HIGH_RAM_GPA - X86_ACPI_GPA, E820_RESERVED},
-        {X86_HIGH_RAM_GPA, ram_size > X86_HIGH_RAM_GPA ? ram_size - X86_HIGH_RAM_GPA : 0,
-         E820_RAM},
+        {X86_HIGH_RAM_GPA, ram_size > X86_HIGH_RAM_GPA ? ram_size - X86_HIGH_RAM_GPA : 0, E820_RAM},
     };
     unsigned n = 0;
     for (unsigned i = 0; i < 4 && n < max; i++) {

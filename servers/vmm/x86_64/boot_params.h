@@ -55,12 +55,12 @@
 /* What the header says, once checked. */
 struct x86_setup_info {
     uint16_t version;
-    unsigned setup_sects;     /* 0 in the header means 4 */
-    uint64_t pm_offset;       /* where the protected-mode kernel starts in the image */
+    unsigned setup_sects; /* 0 in the header means 4 */
+    uint64_t pm_offset;   /* where the protected-mode kernel starts in the image */
     uint64_t pref_address;
     uint32_t init_size;
     uint32_t kernel_alignment;
-    uint32_t cmdline_size;    /* max command line length, without the NUL */
+    uint32_t cmdline_size; /* max command line length, without the NUL */
     uint32_t initrd_addr_max;
     uint16_t xloadflags;
     uint8_t loadflags;
@@ -78,11 +78,11 @@ const char *x86_setup_check(const uint8_t *base, size_t len, int whole_image,
 struct x86_boot_layout {
     uint64_t ram_size;
     uint64_t zero_page_gpa;
-    uint64_t kernel_gpa;     /* the protected-mode kernel (entry = kernel_gpa + 0x200) */
+    uint64_t kernel_gpa; /* the protected-mode kernel (entry = kernel_gpa + 0x200) */
     uint64_t entry;
     uint64_t initrd_gpa, initrd_size;
     uint64_t cmdline_gpa, cmdline_size; /* size includes the NUL */
-    uint64_t acpi_gpa;       /* the RSDP */
+    uint64_t acpi_gpa;                  /* the RSDP */
 };
 
 /* Completes the zero page in guest RAM; the header must already be at zero_page + 0x1f1.

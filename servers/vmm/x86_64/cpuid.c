@@ -5,6 +5,9 @@
 
 #include <string.h>
 
+/* The masks below list one feature per line with its reason. */
+// clang-format off
+
 static void zero(struct x86_cpuid_regs *r)
 {
     *r = (struct x86_cpuid_regs){0};
@@ -12,9 +15,8 @@ static void zero(struct x86_cpuid_regs *r)
 
 static void leaf_1(const struct x86_cpuid_config *cfg, struct x86_cpuid_regs *r)
 {
-    r->ecx &= ~(CPUID_1_ECX_MONITOR | CPUID_1_ECX_VMX | CPUID_1_ECX_SMX |
-                (1u << 2) |  /* DTES64 */
-                (1u << 4) |  /* DS-CPL */
+    r->ecx &= ~(CPUID_1_ECX_MONITOR | CPUID_1_ECX_VMX | CPUID_1_ECX_SMX | (1u << 2) | /* DTES64 */
+                (1u << 4) |                                                           /* DS-CPL */
                 (1u << 7) |  /* EST: no P-state MSRs */
                 (1u << 8) |  /* TM2 */
                 (1u << 15) | /* PDCM: no IA32_PERF_CAPABILITIES */
@@ -60,16 +62,16 @@ static void leaf_7(uint32_t subleaf, struct x86_cpuid_regs *r)
                 (1u << 15) | /* RDT-A */
                 (1u << 16) | (1u << 17) | (1u << 21) | (1u << 26) | (1u << 27) | (1u << 28) |
                 (1u << 30) | (1u << 31) | /* AVX-512 */
-                (1u << 25)); /* Intel PT */
-    r->ecx &= ~((1u << 1) |  /* AVX512_VBMI */
-                (1u << 3) |  /* PKU: CR4.PKE state */
-                (1u << 4) |  /* OSPKE */
-                (1u << 5) |  /* WAITPKG: UMWAIT would idle the host core */
+                (1u << 25));              /* Intel PT */
+    r->ecx &= ~((1u << 1) |               /* AVX512_VBMI */
+                (1u << 3) |               /* PKU: CR4.PKE state */
+                (1u << 4) |               /* OSPKE */
+                (1u << 5) |               /* WAITPKG: UMWAIT would idle the host core */
                 (1u << 6) | (1u << 11) | (1u << 12) | (1u << 14) | /* AVX-512 */
                 (1u << 9) | (1u << 10)); /* VAES, VPCLMULQDQ: VEX/EVEX forms need AVX */
-    r->edx &= ~((1u << 2) | (1u << 3) | /* AVX-512 4VNNIW/4FMAPS */
-                (1u << 8) |             /* AVX512_VP2INTERSECT */
-                (1u << 15) |            /* hybrid */
+    r->edx &= ~((1u << 2) | (1u << 3) |  /* AVX-512 4VNNIW/4FMAPS */
+                (1u << 8) |              /* AVX512_VP2INTERSECT */
+                (1u << 15) |             /* hybrid */
                 (1u << 26) | (1u << 27) | (1u << 28) | (1u << 29) |
                 (1u << 31)); /* SPEC_CTRL, STIBP, L1D_FLUSH, ARCH_CAPABILITIES, SSBD MSRs */
 }
@@ -108,19 +110,18 @@ static void leaf_hypervisor(const struct x86_cpuid_config *cfg, uint32_t leaf,
 
 static void leaf_80000001(struct x86_cpuid_regs *r)
 {
-    r->ecx &= ~((1u << 1) |  /* CmpLegacy: one core */
-                CPUID_8000_0001_ECX_SVM |
-                (1u << 3) |  /* ExtApicSpace */
-                (1u << 9) |  /* OSVW MSRs */
-                (1u << 10) | /* IBS */
-                (1u << 12) | /* SKINIT */
-                (1u << 13) | /* WDT */
-                (1u << 15) | /* LWP */
-                (1u << 22) | /* TOPOEXT: no leaf 0x8000001e */
-                (1u << 23) | /* PerfCtrExtCore */
-                (1u << 24) | /* PerfCtrExtNB */
-                (1u << 28) | /* PerfCtrExtLLC */
-                (1u << 29)); /* MONITORX */
+    r->ecx &= ~((1u << 1) |                           /* CmpLegacy: one core */
+                CPUID_8000_0001_ECX_SVM | (1u << 3) | /* ExtApicSpace */
+                (1u << 9) |                           /* OSVW MSRs */
+                (1u << 10) |                          /* IBS */
+                (1u << 12) |                          /* SKINIT */
+                (1u << 13) |                          /* WDT */
+                (1u << 15) |                          /* LWP */
+                (1u << 22) |                          /* TOPOEXT: no leaf 0x8000001e */
+                (1u << 23) |                          /* PerfCtrExtCore */
+                (1u << 24) |                          /* PerfCtrExtNB */
+                (1u << 28) |                          /* PerfCtrExtLLC */
+                (1u << 29));                          /* MONITORX */
 }
 
 static void leaf_80000008(struct x86_cpuid_regs *r)
@@ -142,14 +143,16 @@ void x86_cpuid_filter(const struct x86_cpuid_config *cfg, uint32_t leaf, uint32_
     case 1:
         leaf_1(cfg, r);
         break;
-    case 5:  /* MONITOR/MWAIT: absent */
+    case 5:   /* MONITOR/MWAIT: absent */
     case 0xa: /* architectural performance monitoring: absent */
     case 0xd: /* XSAVE state: absent */
-    case 0xf: case 0x10: /* RDT */
-    case 0x12: /* SGX */
-    case 0x14: /* Intel PT */
+    case 0xf:
+    case 0x10:       /* RDT */
+    case 0x12:       /* SGX */
+    case 0x14:       /* Intel PT */
     case 0x8000000a: /* SVM features */
-    case 0x8000001d: case 0x8000001e: /* AMD topology extensions */
+    case 0x8000001d:
+    case 0x8000001e: /* AMD topology extensions */
     case 0x8000001f: /* SEV: this is not an encrypted guest */
         zero(r);
         break;
@@ -177,3 +180,4 @@ void x86_cpuid_filter(const struct x86_cpuid_config *cfg, uint32_t leaf, uint32_
         break; /* vendor, brand, caches, address sizes: the host's */
     }
 }
+// clang-format on

@@ -104,7 +104,7 @@ enum x86_decode_status x86_decode_mmio(const uint8_t *bytes, size_t n, enum x86_
     unsigned opsize = mode == X86_CODE16 ? (p.opsize ? 4 : 2) : (p.opsize ? 2 : 4);
     if (rex_w)
         opsize = 8;
-    unsigned addr_bytes = mode == X86_CODE64 ? (p.addrsize ? 4 : 8)
+    unsigned addr_bytes = mode == X86_CODE64   ? (p.addrsize ? 4 : 8)
                           : mode == X86_CODE32 ? (p.addrsize ? 2 : 4)
                                                : (p.addrsize ? 4 : 2);
     bool two_byte = false;
@@ -164,8 +164,8 @@ enum x86_decode_status x86_decode_mmio(const uint8_t *bytes, size_t n, enum x86_
     out->write = store;
     out->reg = reg;
     /* Without any REX, byte registers 4-7 are AH, CH, DH, BH (SDM 3.4.1.1). */
-    out->high_byte = byte_op && !p.rex && reg >= 4 && reg <= 7 && (!imm_op) && !sx &&
-                     (dst == 1 || store);
+    out->high_byte =
+        byte_op && !p.rex && reg >= 4 && reg <= 7 && (!imm_op) && !sx && (dst == 1 || store);
     if (out->high_byte)
         out->reg = reg - 4;
     out->reg_size = store ? access : dst;

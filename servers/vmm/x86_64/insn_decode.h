@@ -26,15 +26,15 @@ enum x86_decode_status {
 enum x86_mmio_src { X86_SRC_REG, X86_SRC_IMM };
 
 struct x86_mmio_insn {
-    unsigned len;     /* bytes, prefixes included */
-    unsigned size;    /* the memory access: 1, 2, 4 or 8 bytes */
-    bool write;       /* memory is written (a store) */
+    unsigned len;          /* bytes, prefixes included */
+    unsigned size;         /* the memory access: 1, 2, 4 or 8 bytes */
+    bool write;            /* memory is written (a store) */
     enum x86_mmio_src src; /* stores: from a register or an immediate */
-    unsigned reg;     /* the register operand, 0-15 (hv/vcpu_x86_64.h numbering) */
-    bool high_byte;   /* the register is AH, CH, DH or BH */
-    unsigned reg_size; /* loads: the destination's size (differs from size for MOVZX/MOVSX) */
-    bool sign_extend; /* loads: MOVSX */
-    uint64_t imm;     /* stores of an immediate: the value, sign-extended to size */
+    unsigned reg;          /* the register operand, 0-15 (hv/vcpu_x86_64.h numbering) */
+    bool high_byte;        /* the register is AH, CH, DH or BH */
+    unsigned reg_size;     /* loads: the destination's size (differs from size for MOVZX/MOVSX) */
+    bool sign_extend;      /* loads: MOVSX */
+    uint64_t imm;          /* stores of an immediate: the value, sign-extended to size */
 };
 
 enum x86_decode_status x86_decode_mmio(const uint8_t *bytes, size_t n, enum x86_code_size mode,

@@ -94,8 +94,8 @@ static uint32_t reg_read(const struct ioapic *io, uint8_t reg)
 static void rte_write(struct ioapic *io, unsigned i, bool high, uint32_t v)
 {
     uint64_t old = io->rte[i];
-    uint64_t val = high ? ((uint64_t)v << 32 | (old & 0xffffffffull))
-                        : ((old & 0xffffffff00000000ull) | v);
+    uint64_t val =
+        high ? ((uint64_t)v << 32 | (old & 0xffffffffull)) : ((old & 0xffffffff00000000ull) | v);
     uint64_t rte = (old & ~IOAPIC_RTE_WRITABLE) | (val & IOAPIC_RTE_WRITABLE);
     /* Remote IRR means nothing for an edge pin: switching to edge clears it. Linux's EOI for
      * IOAPICs without an EOI register (version < 0x20) relies on exactly this. */

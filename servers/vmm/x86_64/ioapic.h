@@ -26,15 +26,16 @@ enum {
 #define IOAPIC_RTE_VECTOR 0xffull
 #define IOAPIC_RTE_DELMODE_SHIFT 8
 #define IOAPIC_RTE_DESTMODE (1ull << 11)
-#define IOAPIC_RTE_DELIVS (1ull << 12)      /* read only */
+#define IOAPIC_RTE_DELIVS (1ull << 12) /* read only */
 #define IOAPIC_RTE_POLARITY_LOW (1ull << 13)
-#define IOAPIC_RTE_REMOTE_IRR (1ull << 14)  /* read only */
+#define IOAPIC_RTE_REMOTE_IRR (1ull << 14) /* read only */
 #define IOAPIC_RTE_LEVEL (1ull << 15)
 #define IOAPIC_RTE_MASKED (1ull << 16)
 #define IOAPIC_RTE_DEST_SHIFT 56
 /* Bits software may write: everything but delivery status, remote IRR and reserved ones. */
-#define IOAPIC_RTE_WRITABLE (0xff000000000000ffull | 0x7ull << 8 | IOAPIC_RTE_DESTMODE | \
-                             IOAPIC_RTE_POLARITY_LOW | IOAPIC_RTE_LEVEL | IOAPIC_RTE_MASKED)
+#define IOAPIC_RTE_WRITABLE                                                                        \
+    (0xff000000000000ffull | 0x7ull << 8 | IOAPIC_RTE_DESTMODE | IOAPIC_RTE_POLARITY_LOW |         \
+     IOAPIC_RTE_LEVEL | IOAPIC_RTE_MASKED)
 
 /* Delivery modes (3 bits). */
 enum apic_delivery {
@@ -50,9 +51,9 @@ enum apic_delivery {
 /* An interrupt message on the APIC bus, from the IOAPIC (or a LAPIC's ICR). */
 struct apic_msg {
     uint8_t vector;
-    uint8_t delivery;  /* enum apic_delivery */
-    bool logical;      /* destination mode */
-    bool level;        /* level-triggered: the LAPIC sets TMR and EOIs back */
+    uint8_t delivery; /* enum apic_delivery */
+    bool logical;     /* destination mode */
+    bool level;       /* level-triggered: the LAPIC sets TMR and EOIs back */
     uint32_t dest;
 };
 
@@ -62,7 +63,7 @@ struct ioapic {
     uint8_t id;
     uint8_t regsel;
     uint64_t rte[IOAPIC_PINS];
-    uint32_t lines;   /* input pin levels (electrical, before polarity) */
+    uint32_t lines; /* input pin levels (electrical, before polarity) */
     ioapic_deliver_fn *deliver;
     void *ctx;
 };

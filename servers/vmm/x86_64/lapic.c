@@ -89,8 +89,8 @@ void lapic_init(struct lapic *l, uint32_t id, bool x2apic, uint64_t tsc_hz, uint
     l->id = id;
     l->tsc_hz = tsc_hz ? tsc_hz : 1;
     l->bus_hz = bus_hz ? bus_hz : 1;
-    l->apic_base = LAPIC_BASE | APIC_BASE_EN | (id == 0 ? APIC_BASE_BSP : 0) |
-                   (x2apic ? APIC_BASE_EXTD : 0);
+    l->apic_base =
+        LAPIC_BASE | APIC_BASE_EN | (id == 0 ? APIC_BASE_BSP : 0) | (x2apic ? APIC_BASE_EXTD : 0);
     lapic_reset_regs(l);
 }
 
@@ -223,7 +223,7 @@ static bool dest_matches(const struct lapic *l, const struct apic_msg *m)
     if (dest == 0xff)
         return true;
     if ((l->dfr >> 28) == 0xf)
-        return dest & lid; /* flat model */
+        return dest & lid;                                  /* flat model */
     return (dest >> 4) == (lid >> 4) && (dest & lid & 0xf); /* cluster model */
 }
 

@@ -85,9 +85,9 @@ struct lapic {
     bool extint_pending; /* an ExtINT message: the CPU must ask the 8259 for the vector */
     /* Timer. */
     uint32_t dcr, tmict;
-    uint64_t timer_start_ns;   /* one-shot/periodic: when the current period began */
-    uint64_t timer_deadline;   /* ns of the next expiry, UINT64_MAX: none */
-    uint64_t tsc_deadline;     /* IA32_TSC_DEADLINE as written (0: disarmed) */
+    uint64_t timer_start_ns; /* one-shot/periodic: when the current period began */
+    uint64_t timer_deadline; /* ns of the next expiry, UINT64_MAX: none */
+    uint64_t tsc_deadline;   /* IA32_TSC_DEADLINE as written (0: disarmed) */
     uint64_t tsc_hz, bus_hz;
     struct lapic_ops ops;
 };

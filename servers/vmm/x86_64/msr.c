@@ -139,10 +139,8 @@ static const struct msr_rule msr_rules[] = {
     {MSR_IA32_MTRRCAP, MSR_IA32_MTRRCAP, "IA32_MTRRCAP", fixed_rd, readonly_wr},
     {MSR_IA32_MISC_ENABLE, MSR_IA32_MISC_ENABLE, "IA32_MISC_ENABLE", fixed_rd, fixed_wr},
     {MSR_IA32_PAT, MSR_IA32_PAT, "IA32_PAT", pat_rd, pat_wr},
-    {MSR_IA32_MTRR_DEF_TYPE, MSR_IA32_MTRR_DEF_TYPE, "IA32_MTRR_DEF_TYPE", fixed_rd,
-     mtrr_def_wr},
-    {MSR_IA32_TSC_DEADLINE, MSR_IA32_TSC_DEADLINE, "IA32_TSC_DEADLINE", deadline_rd,
-     deadline_wr},
+    {MSR_IA32_MTRR_DEF_TYPE, MSR_IA32_MTRR_DEF_TYPE, "IA32_MTRR_DEF_TYPE", fixed_rd, mtrr_def_wr},
+    {MSR_IA32_TSC_DEADLINE, MSR_IA32_TSC_DEADLINE, "IA32_TSC_DEADLINE", deadline_rd, deadline_wr},
     {MSR_X2APIC_FIRST, MSR_X2APIC_LAST, "x2APIC", x2apic_rd, x2apic_wr},
 };
 

@@ -113,7 +113,7 @@ static void chip_eoi(struct pic_chip *c, int ir, bool rotate)
 {
     if (ir < 0)
         return;
-    c->isr &= (uint8_t)~(1u << ir);
+    c->isr &= (uint8_t) ~(1u << ir);
     if (rotate)
         c->lowest = (uint8_t)ir;
 }

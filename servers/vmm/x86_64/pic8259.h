@@ -21,16 +21,16 @@ enum pic_init_step { PIC_READY, PIC_WANT_ICW2, PIC_WANT_ICW3, PIC_WANT_ICW4 };
 
 struct pic_chip {
     uint8_t irr, isr, imr;
-    uint8_t elcr;       /* 1 = level-triggered input */
-    uint8_t elcr_mask;  /* the bits of ELCR that exist on this chip */
-    uint8_t lines;      /* input levels, for edge detection */
+    uint8_t elcr;      /* 1 = level-triggered input */
+    uint8_t elcr_mask; /* the bits of ELCR that exist on this chip */
+    uint8_t lines;     /* input levels, for edge detection */
     uint8_t vector_base;
-    uint8_t lowest;     /* the IR with the lowest priority (rotation); 7 after init */
+    uint8_t lowest; /* the IR with the lowest priority (rotation); 7 after init */
     enum pic_init_step step;
     bool icw4_needed, single;
     bool auto_eoi, rotate_on_aeoi;
-    bool read_isr;      /* OCW3: the command port reads ISR instead of IRR */
-    bool poll;          /* OCW3: the next command-port read is a poll */
+    bool read_isr; /* OCW3: the command port reads ISR instead of IRR */
+    bool poll;     /* OCW3: the next command-port read is a poll */
     bool special_mask;
 };
 

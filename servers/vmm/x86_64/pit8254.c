@@ -75,15 +75,15 @@ bool pit_output(struct pit8254 *pit, unsigned channel)
     uint32_t n = c->reload;
     switch (mode) {
     case 0:
-        return t >= n;           /* high at terminal count, and stays high */
+        return t >= n; /* high at terminal count, and stays high */
     case 1:
-        return t >= n;           /* low for the count after the trigger */
+        return t >= n; /* low for the count after the trigger */
     case 2:
-        return t % n != n - 1;   /* low for one clock as the count reaches 1 */
+        return t % n != n - 1; /* low for one clock as the count reaches 1 */
     case 3:
         return t % n < (n + 1) / 2;
     default:
-        return t != n;           /* 4/5: a one-clock low strobe at terminal count */
+        return t != n; /* 4/5: a one-clock low strobe at terminal count */
     }
 }
 

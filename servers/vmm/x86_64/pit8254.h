@@ -16,11 +16,11 @@ enum {
 #define PIT_HZ 1193182u
 
 /* Port 0x61 bits. */
-#define PORTB_GATE2 0x01     /* channel 2 gate (r/w) */
-#define PORTB_SPEAKER 0x02   /* speaker data enable (r/w) */
-#define PORTB_RW_MASK 0x0f   /* bits 2-3 are parity/channel check enables, kept */
-#define PORTB_REFRESH 0x10   /* toggles every 15.085 us (read only) */
-#define PORTB_OUT2 0x20      /* channel 2 output (read only) */
+#define PORTB_GATE2 0x01   /* channel 2 gate (r/w) */
+#define PORTB_SPEAKER 0x02 /* speaker data enable (r/w) */
+#define PORTB_RW_MASK 0x0f /* bits 2-3 are parity/channel check enables, kept */
+#define PORTB_REFRESH 0x10 /* toggles every 15.085 us (read only) */
+#define PORTB_OUT2 0x20    /* channel 2 output (read only) */
 
 /* The read/write access mode of a channel's control word (bits 5-4). */
 enum pit_rw { PIT_RW_LATCH = 0, PIT_RW_LSB = 1, PIT_RW_MSB = 2, PIT_RW_WORD = 3 };
@@ -34,16 +34,16 @@ enum pit_state {
 };
 
 struct pit_channel {
-    uint8_t mode;       /* 0..5 (6 and 7 alias 2 and 3) */
-    uint8_t rw;         /* enum pit_rw */
+    uint8_t mode; /* 0..5 (6 and 7 alias 2 and 3) */
+    uint8_t rw;   /* enum pit_rw */
     bool bcd;
     enum pit_state state;
-    uint32_t reload;    /* the count written, 1..0x10000 (0 written means 0x10000) */
-    uint64_t start_ns;  /* PIT_RUN: when counting started from reload */
+    uint32_t reload;     /* the count written, 1..0x10000 (0 written means 0x10000) */
+    uint64_t start_ns;   /* PIT_RUN: when counting started from reload */
     uint64_t held_ticks; /* PIT_HELD: clocks counted before the gate fell */
     uint16_t idle_count; /* PIT_IDLE: the value the counter stopped at */
     bool gate;
-    bool null_count;    /* a written count not yet loaded into the counter */
+    bool null_count;     /* a written count not yet loaded into the counter */
     bool write_lsb_done; /* RW_WORD: the LSB is written and the MSB awaited */
     uint8_t write_lsb;
     bool read_msb_next; /* RW_WORD: the LSB was read, the MSB comes next */
@@ -52,15 +52,15 @@ struct pit_channel {
     bool latch_msb_next;
     bool status_latched;
     uint8_t status;
-    uint64_t irq_seen;  /* channel 0: output rising edges already reported */
+    uint64_t irq_seen; /* channel 0: output rising edges already reported */
 };
 
-typedef uint64_t pit_clock_fn(void *ctx);        /* now, in ns */
-typedef void pit_irq_fn(void *ctx, bool level);   /* IRQ0 line */
+typedef uint64_t pit_clock_fn(void *ctx);       /* now, in ns */
+typedef void pit_irq_fn(void *ctx, bool level); /* IRQ0 line */
 
 struct pit8254 {
     struct pit_channel ch[3];
-    uint8_t portb;      /* the r/w bits of port 0x61 */
+    uint8_t portb; /* the r/w bits of port 0x61 */
     bool irq_level;
     pit_clock_fn *now;
     pit_irq_fn *irq;

@@ -166,8 +166,8 @@ static void consume_armed(struct x86_platform *pf)
         lapic_ack(&pf->lapic, v);
         return;
     }
-    if (pic_output(&pf->pic) && lapic_accepts_extint(&pf->lapic) &&
-        pic_irq0_vector(pf) == v && (pf->pic.chip[0].irr & 1))
+    if (pic_output(&pf->pic) && lapic_accepts_extint(&pf->lapic) && pic_irq0_vector(pf) == v &&
+        (pf->pic.chip[0].irr & 1))
         (void)pic_ack(&pf->pic);
 }
 
@@ -235,8 +235,8 @@ uint64_t x86_mmio_read(struct x86_platform *pf, uint64_t gpa, unsigned size)
     if (!ok) {
         v = all_ones(size);
         x86_log_once(&pf->log, X86_LOG_MMIO, gpa >> 12,
-                     "x86: unclaimed MMIO read 0x%lx size %u (reads all ones)",
-                     (unsigned long)gpa, size);
+                     "x86: unclaimed MMIO read 0x%lx size %u (reads all ones)", (unsigned long)gpa,
+                     size);
     }
     return v;
 }
@@ -252,6 +252,5 @@ void x86_mmio_write(struct x86_platform *pf, uint64_t gpa, unsigned size, uint64
         ok = pf->ops.mmio_write && pf->ops.mmio_write(pf->ops.ctx, gpa, size, value);
     if (!ok)
         x86_log_once(&pf->log, X86_LOG_MMIO, gpa >> 12,
-                     "x86: unclaimed MMIO write 0x%lx size %u (ignored)", (unsigned long)gpa,
-                     size);
+                     "x86: unclaimed MMIO write 0x%lx size %u (ignored)", (unsigned long)gpa, size);
 }

@@ -36,11 +36,11 @@ struct x86_platform_ops {
 };
 
 struct x86_platform_config {
-    uint64_t tsc_hz;       /* the guest TSC rate (the host's: RDTSC is not intercepted) */
-    uint64_t apic_bus_hz;  /* LAPIC timer input clock; 0: 1 GHz */
-    bool x2apic;           /* start with the LAPIC in x2APIC mode (IA32_APIC_BASE.EXTD) */
+    uint64_t tsc_hz;        /* the guest TSC rate (the host's: RDTSC is not intercepted) */
+    uint64_t apic_bus_hz;   /* LAPIC timer input clock; 0: 1 GHz */
+    bool x2apic;            /* start with the LAPIC in x2APIC mode (IA32_APIC_BASE.EXTD) */
     uint16_t poweroff_port; /* a port the manifest names: any write powers off; 0: none */
-    uint64_t rtc_epoch_s;  /* Unix time at now_ns == 0, for the CMOS clock */
+    uint64_t rtc_epoch_s;   /* Unix time at now_ns == 0, for the CMOS clock */
 };
 
 enum x86_power { X86_POWER_RUN, X86_POWER_RESET, X86_POWER_OFF };

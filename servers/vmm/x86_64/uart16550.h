@@ -60,8 +60,8 @@ typedef void uart_irq_fn(void *ctx, bool level);
 
 struct uart16550 {
     uint8_t ier, lcr, mcr, scr, dll, dlm, fcr;
-    uint8_t lsr_errors;   /* OE, latched until LSR is read */
-    bool thre_pending;    /* THR-empty interrupt, cleared by an IIR read or a THR write */
+    uint8_t lsr_errors; /* OE, latched until LSR is read */
+    bool thre_pending;  /* THR-empty interrupt, cleared by an IIR read or a THR write */
     uint8_t rx[UART_FIFO_SIZE];
     unsigned rx_head, rx_count;
     bool irq_level;

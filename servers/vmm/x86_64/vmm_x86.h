@@ -3,8 +3,8 @@
  * hv/vcpu_x86_64.h) into a reply. */
 #pragma once
 
-#include "core/vmm.h"
 #include "core/irq_line.h"
+#include "core/vmm.h"
 #include "cpuid.h"
 #include "guest_mem.h"
 #include "platform.h"
@@ -22,12 +22,12 @@ struct vmm_x86_ops {
 
 /* Refusals the exit handler counts (and logs at powers of two). */
 enum x86_exit_warning {
-    X86_WARN_NPF,     /* an NPF that can't be emulated (fetch, walk, decode) */
-    X86_WARN_IOIO,    /* a malformed or unemulated I/O exit */
-    X86_WARN_MSR,     /* an MSR access refused with #GP */
-    X86_WARN_EXIT,    /* an exit code the VMM does not handle */
-    X86_WARN_KERNEL,  /* an exit the kernel made up that the VMM does not know */
-    X86_WARN_REGS,    /* a vcpu_read/vcpu_write the kernel refused */
+    X86_WARN_NPF,    /* an NPF that can't be emulated (fetch, walk, decode) */
+    X86_WARN_IOIO,   /* a malformed or unemulated I/O exit */
+    X86_WARN_MSR,    /* an MSR access refused with #GP */
+    X86_WARN_EXIT,   /* an exit code the VMM does not handle */
+    X86_WARN_KERNEL, /* an exit the kernel made up that the VMM does not know */
+    X86_WARN_REGS,   /* a vcpu_read/vcpu_write the kernel refused */
     X86_WARN_KINDS,
 };
 

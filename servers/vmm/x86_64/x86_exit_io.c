@@ -29,8 +29,8 @@ static void after_console_access(struct x86_exit *e, uint16_t port)
 }
 
 /* One element of INS/OUTS at linear address la. */
-static bool string_element(struct x86_exit *e, const struct x86_paging *pg, bool in,
-                           uint16_t port, unsigned size, uint64_t la)
+static bool string_element(struct x86_exit *e, const struct x86_paging *pg, bool in, uint16_t port,
+                           unsigned size, uint64_t la)
 {
     uint8_t buf[4];
     if (in) {
@@ -40,7 +40,8 @@ static bool string_element(struct x86_exit *e, const struct x86_paging *pg, bool
         /* Byte by byte: the element may straddle a page. */
         for (unsigned i = 0; i < size; i++) {
             uint64_t gpa;
-            if (x86_walk(&e->x->mem, pg, la + i, &gpa) || !x86_gpa_write(&e->x->mem, gpa, &buf[i], 1))
+            if (x86_walk(&e->x->mem, pg, la + i, &gpa) ||
+                !x86_gpa_write(&e->x->mem, gpa, &buf[i], 1))
                 return false;
         }
         return true;

@@ -9,9 +9,9 @@
 #define X86_PT_PAGES 6u
 #define X86_BOOT_STACK_GPA 0x8ff0ull
 #define X86_CMDLINE_GPA 0x20000ull
-#define X86_CMDLINE_MAX 0x10000ull  /* 64 KiB, below the EBDA */
-#define X86_EBDA_GPA 0x9fc00ull     /* reserved from here to 1 MiB */
-#define X86_ACPI_GPA 0xe0000ull     /* ACPI tables; the RSDP is found by the BIOS-area scan */
+#define X86_CMDLINE_MAX 0x10000ull /* 64 KiB, below the EBDA */
+#define X86_EBDA_GPA 0x9fc00ull    /* reserved from here to 1 MiB */
+#define X86_ACPI_GPA 0xe0000ull    /* ACPI tables; the RSDP is found by the BIOS-area scan */
 #define X86_ACPI_SIZE 0x20000ull
 #define X86_HIGH_RAM_GPA 0x100000ull
 

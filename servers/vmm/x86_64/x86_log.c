@@ -66,8 +66,7 @@ static bool seen_insert(struct x86_log *log, uint64_t key, bool *full)
     return false;
 }
 
-bool x86_log_once(struct x86_log *log, enum x86_log_kind kind, uint64_t addr, const char *fmt,
-                  ...)
+bool x86_log_once(struct x86_log *log, enum x86_log_kind kind, uint64_t addr, const char *fmt, ...)
 {
     /* +1 so that no key is 0, the free-slot marker. */
     uint64_t key = ((uint64_t)kind << 56 | (addr & ((1ull << 56) - 1))) + 1;

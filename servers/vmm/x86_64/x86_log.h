@@ -28,5 +28,5 @@ struct x86_log {
 void x86_log_init(struct x86_log *log, x86_log_fn *fn, void *ctx);
 void x86_log_msg(struct x86_log *log, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Logs the message only the first time (kind, addr) is seen; returns whether it logged. */
-bool x86_log_once(struct x86_log *log, enum x86_log_kind kind, uint64_t addr, const char *fmt,
-                  ...) __attribute__((format(printf, 4, 5)));
+bool x86_log_once(struct x86_log *log, enum x86_log_kind kind, uint64_t addr, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));

@@ -96,8 +96,8 @@ START_TEST(fadt_fields)
     ck_assert_uint_eq(get(f + 120, 8), 0xcf9);
     ck_assert_uint_eq(f[128], 0x06);
     ck_assert_uint_ne(get(f + 112, 4) & (1u << 10), 0); /* RESET_REG_SUP */
-    ck_assert_uint_eq(get(f + 109, 2) & 2, 0);         /* no 8042 */
-    ck_assert_uint_eq(f[108], 0x32);                   /* century in CMOS 0x32 */
+    ck_assert_uint_eq(get(f + 109, 2) & 2, 0);          /* no 8042 */
+    ck_assert_uint_eq(f[108], 0x32);                    /* century in CMOS 0x32 */
 }
 END_TEST
 
@@ -173,7 +173,8 @@ START_TEST(dsdt_virtio_slots)
         hids += memcmp(d + i, "LNRO0005", 8) == 0;
     ck_assert_uint_eq(hids, X86_VIRTIO_MMIO_SLOTS);
     for (unsigned n = 0; n < X86_VIRTIO_MMIO_SLOTS; n++)
-        ck_assert_msg(dsdt_has_slot(d, len, (uint32_t)(X86_VIRTIO_MMIO_BASE + n * X86_VIRTIO_MMIO_SIZE),
+        ck_assert_msg(dsdt_has_slot(d, len,
+                                    (uint32_t)(X86_VIRTIO_MMIO_BASE + n * X86_VIRTIO_MMIO_SIZE),
                                     X86_VIRTIO_GSI_BASE + n),
                       "slot %u", n);
     ck_assert_uint_lt(X86_VIRTIO_GSI_BASE + X86_VIRTIO_MMIO_SLOTS - 1, IOAPIC_PINS);

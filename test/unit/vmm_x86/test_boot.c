@@ -170,18 +170,18 @@ START_TEST(bad_layouts_change_nothing)
     struct x86_boot_layout bad[12];
     for (unsigned i = 0; i < 12; i++)
         bad[i] = layout;
-    bad[0].entry = PREF;                        /* not load + 0x200 */
+    bad[0].entry = PREF;                                             /* not load + 0x200 */
     bad[1].kernel_gpa = PREF + 0x1000, bad[1].entry = PREF + 0x1200; /* misaligned */
-    bad[2].ram_size = PREF + INIT_SIZE - 1;     /* kernel does not fit */
-    bad[3].initrd_gpa = PREF + 0x100000;        /* overlaps init_size */
-    bad[4].initrd_gpa = RAM - 0x1000;           /* runs past RAM */
-    bad[5].cmdline_size = 4000;                 /* beyond cmdline_size, and no NUL */
+    bad[2].ram_size = PREF + INIT_SIZE - 1;                          /* kernel does not fit */
+    bad[3].initrd_gpa = PREF + 0x100000;                             /* overlaps init_size */
+    bad[4].initrd_gpa = RAM - 0x1000;                                /* runs past RAM */
+    bad[5].cmdline_size = 4000; /* beyond cmdline_size, and no NUL */
     memset(ram + X86_CMDLINE_GPA + 40, 'x', 4000);
-    bad[6].zero_page_gpa = ZP + 8;              /* not page aligned */
-    bad[7].cmdline_gpa = ZP;                    /* overlaps the zero page */
-    bad[8].ram_size = 0xd0000000ull;            /* into the device window */
-    bad[9].acpi_gpa = RAM;                      /* RSDP outside RAM */
-    bad[10].initrd_gpa = 0x80000000ull;         /* above initrd_addr_max (and RAM) */
+    bad[6].zero_page_gpa = ZP + 8;      /* not page aligned */
+    bad[7].cmdline_gpa = ZP;            /* overlaps the zero page */
+    bad[8].ram_size = 0xd0000000ull;    /* into the device window */
+    bad[9].acpi_gpa = RAM;              /* RSDP outside RAM */
+    bad[10].initrd_gpa = 0x80000000ull; /* above initrd_addr_max (and RAM) */
     bad[11].cmdline_size = 0;
     for (unsigned i = 0; i < 12; i++) {
         ck_assert_msg(x86_boot_params_build(&mem, &bad[i]) != NULL, "layout %u accepted", i);
@@ -238,7 +238,8 @@ START_TEST(entry_state)
     ck_assert_int_lt(reg_index(&r, HV_X86_EFER), reg_index(&r, HV_X86_CR0));
     ck_assert_int_lt(reg_index(&r, HV_X86_CR4), reg_index(&r, HV_X86_CR0));
     ck_assert_int_lt(reg_index(&r, HV_X86_CR3), reg_index(&r, HV_X86_CR0));
-    ck_assert_int_lt(reg_index(&r, HV_X86_CR0), reg_index(&r, HV_X86_SEG(HV_X86_CS, HV_X86_SEG_ATTR)));
+    ck_assert_int_lt(reg_index(&r, HV_X86_CR0),
+                     reg_index(&r, HV_X86_SEG(HV_X86_CS, HV_X86_SEG_ATTR)));
     /* The GDT has the boot descriptors where the selectors point. */
     uint64_t gdt = reg_value(&r, HV_X86_GDTR_BASE);
     ck_assert_uint_eq(get(ram + gdt + 0x10, 8), 0x00af9b000000ffffull);
@@ -247,8 +248,8 @@ START_TEST(entry_state)
     /* The page tables identity-map the kernel, the zero page and the command line. */
     struct x86_paging pg = {cr0, reg_value(&r, HV_X86_CR3), reg_value(&r, HV_X86_CR4),
                             reg_value(&r, HV_X86_EFER) | X86_EFER_LMA};
-    uint64_t probes[] = {ZP, X86_CMDLINE_GPA, PREF + 0x200, PREF + INIT_SIZE - 1, RAM - 1,
-                         0xfee00000ull, 0xfffff000ull};
+    uint64_t probes[] = {ZP,      X86_CMDLINE_GPA, PREF + 0x200, PREF + INIT_SIZE - 1,
+                         RAM - 1, 0xfee00000ull,   0xfffff000ull};
     for (unsigned i = 0; i < sizeof(probes) / sizeof(probes[0]); i++) {
         uint64_t gpa;
         ck_assert_int_eq(x86_walk(&mem, &pg, probes[i], &gpa), X86_WALK_OK);

@@ -199,7 +199,7 @@ END_TEST
 
 START_TEST(refusals)
 {
-    ck_assert_int_eq(DEC64("\x89\xc0"), X86_DECODE_NOT_MEMORY); /* mov %eax,%eax */
+    ck_assert_int_eq(DEC64("\x89\xc0"), X86_DECODE_NOT_MEMORY);  /* mov %eax,%eax */
     ck_assert_int_eq(DEC64("\x01\x07"), X86_DECODE_UNSUPPORTED); /* add */
     ck_assert_int_eq(DEC64("\x87\x07"), X86_DECODE_UNSUPPORTED); /* xchg */
     ck_assert_int_eq(DEC64("\xa5"), X86_DECODE_UNSUPPORTED);     /* movs */

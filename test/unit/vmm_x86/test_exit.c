@@ -72,8 +72,8 @@ START_TEST(string_io)
     fx_exit(SVM_EXIT_IOIO, info, 0x1002, 0x1000, 0, reply, &len);
     ck_assert_uint_eq(fx.nout, 6);
     ck_assert_mem_eq(fx.out, "abcdef", 6);
-    ck_assert_uint_eq(reply[0], HV_VCPU_RESUME_SET_A | HV_VCPU_RESUME_SET_B |
-                                    HV_VCPU_RESUME_ADVANCE);
+    ck_assert_uint_eq(reply[0],
+                      HV_VCPU_RESUME_SET_A | HV_VCPU_RESUME_SET_B | HV_VCPU_RESUME_ADVANCE);
     ck_assert_uint_eq(reply[2], HV_X86_RSI);
     ck_assert_uint_eq(reply[3], 0x3006);
     ck_assert_uint_eq(reply[4], HV_X86_RCX);
@@ -155,8 +155,8 @@ static void cpuid(uint32_t leaf, uint32_t sub, struct x86_cpuid_regs *r)
 {
     fx.regs[HV_X86_RCX] = sub;
     fx_exit(SVM_EXIT_CPUID, 0, 0, 0x1000, leaf, reply, &len);
-    ck_assert_uint_eq(reply[0], HV_VCPU_RESUME_SET_A | HV_VCPU_RESUME_SET_B |
-                                    HV_VCPU_RESUME_ADVANCE);
+    ck_assert_uint_eq(reply[0],
+                      HV_VCPU_RESUME_SET_A | HV_VCPU_RESUME_SET_B | HV_VCPU_RESUME_ADVANCE);
     ck_assert_uint_eq(reply[2], HV_X86_RAX);
     ck_assert_uint_eq(reply[4], HV_X86_RDX);
     ck_assert(fx.reg_written[HV_X86_RBX] && fx.reg_written[HV_X86_RCX]);
@@ -201,12 +201,11 @@ START_TEST(cpuid_filtered)
 END_TEST
 
 /* Runs an NPF exit for instruction bytes placed at RIP 0x2000. */
-static enum vmm_exit_action npf(const char *insn, size_t n, uint64_t gpa, bool write,
-                                uint64_t rax)
+static enum vmm_exit_action npf(const char *insn, size_t n, uint64_t gpa, bool write, uint64_t rax)
 {
     memcpy(fx.ram + 0x2000, insn, n);
-    return fx_exit(SVM_EXIT_NPF, SVM_NPF_FINAL | (write ? SVM_NPF_WRITE : 0) | SVM_NPF_PRESENT,
-                   gpa, 0x2000, rax, reply, &len);
+    return fx_exit(SVM_EXIT_NPF, SVM_NPF_FINAL | (write ? SVM_NPF_WRITE : 0) | SVM_NPF_PRESENT, gpa,
+                   0x2000, rax, reply, &len);
 }
 
 START_TEST(mmio_ioapic_through_npf)

@@ -110,7 +110,7 @@ START_TEST(pic_cascade_and_level)
     /* Spurious on the slave: IR15 vector, master's IR2 in service. */
     pic_set_irq(&pic, 9, true);
     ck_assert(intr);
-    pic_write(&pic, 0xa1, 0x02); /* masked between INTR and INTA */
+    pic_write(&pic, 0xa1, 0x02);            /* masked between INTR and INTA */
     ck_assert_uint_eq(pic_ack(&pic), 0x37); /* master sees nothing either now */
 }
 END_TEST

@@ -93,8 +93,7 @@ void fx_setup(void)
     memset(fx.ram, 0, FX_RAM_SIZE);
     fx.now_ns = 1000;
     const struct x86_platform_config cfg = {.tsc_hz = 1000000000ull, .x2apic = true};
-    ck_assert_int_eq(vmm_x86_init(&fxv, &ops, &xops, NULL, "t", &cfg, fx.ram, FX_RAM_SIZE),
-                     HV_OK);
+    ck_assert_int_eq(vmm_x86_init(&fxv, &ops, &xops, NULL, "t", &cfg, fx.ram, FX_RAM_SIZE), HV_OK);
 }
 
 void fx_teardown(void)
@@ -192,8 +191,8 @@ bool fx_rdmsr(uint32_t msr, uint64_t *value)
     fx_exit(SVM_EXIT_MSR, 0, 0, 0x1000, 0, reply, &len);
     if (reply[0] & HV_VCPU_RESUME_FAULT)
         return false;
-    ck_assert_uint_eq(reply[0], HV_VCPU_RESUME_SET_A | HV_VCPU_RESUME_SET_B |
-                                    HV_VCPU_RESUME_ADVANCE);
+    ck_assert_uint_eq(reply[0],
+                      HV_VCPU_RESUME_SET_A | HV_VCPU_RESUME_SET_B | HV_VCPU_RESUME_ADVANCE);
     *value = reply[3] | reply[5] << 32;
     return true;
 }
