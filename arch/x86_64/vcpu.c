@@ -110,8 +110,10 @@ static void exit_to_vmm(struct thread *t, struct svm_vcpu *sv, struct vmcb *vmcb
 {
     const struct vmcb_control *c = &vmcb->control;
     unsigned len = svm_exit_insn_len(vmcb);
+    /* QEMU 7.2 stores VMEXIT_INVALID as a 32-bit -1: VMMs see the APM's 64-bit one. */
+    uint64_t code = c->exit_code == 0xffffffffu ? VMCB_EXIT_INVALID : c->exit_code;
     uint64_t w[HV_VCPU_EXIT_WORDS] = {
-        [HV_VCPU_W_CODE] = c->exit_code,
+        [HV_VCPU_W_CODE] = code,
         [HV_VCPU_W_ADDR] = c->exit_info2,
         [HV_VCPU_W_PC] = vmcb->save.rip,
         [HV_X86_W_EXITINFO1] = c->exit_info1,

@@ -120,6 +120,12 @@ int vcpu_guest_create(struct vcpu_guest *g, unsigned index, const char *entry, u
     return r ? r : write_long_mode(g->vcpu, guest_va(entry));
 }
 
+int vcpu_guest_reset(struct vcpu_guest *g, uint64_t rip)
+{
+    int r = vcpu_write(g->vcpu, HV_VCPU_REG_RESET, 0);
+    return r ? r : write_long_mode(g->vcpu, rip);
+}
+
 void vcpu_guest_stop(struct vcpu_guest *g)
 {
     hv_thread_suspend(g->thread);

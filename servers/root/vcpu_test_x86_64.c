@@ -262,6 +262,23 @@ static void test_memory_isolation(void)
     report("VCPU-9", ok && gpa == 0x200000,
            "guest B saw 0x%lx where guest A keeps a secret, NPF at GPA 0x%lx past its RAM; its "
            "triple fault exited as SHUTDOWN", seen, gpa);
+
+    /* VCPU-14: after a reset, the guest sets CR4.VMXE itself (a bit qemu64 lacks). Hardware
+     * raises #GP; QEMU 7.2 exits with VMEXIT_INVALID instead. Either way the host goes on and
+     * the VMM can make it the guest's #GP. */
+    static const uint8_t set_vmxe[] = {0x0f, 0x20, 0xe0,             /* mov %cr4, %rax */
+                                       0x48, 0x0f, 0xba, 0xe8, 0x0d, /* bts $13, %rax */
+                                       0x0f, 0x22, 0xe0};            /* mov %rax, %cr4 */
+    volatile uint8_t *at = (volatile uint8_t *)b.ram + 0x9200;
+    for (unsigned i = 0; i < sizeof(set_vmxe); i++)
+        at[i] = set_vmxe[i];
+    ok = vcpu_guest_reset(&b, 0x9200) == HV_OK &&
+         next_exit(&b, 4, HV_VCPU_RESUME_SET_A, 0, HV_X86_RIP, 0x9200);
+    uint64_t first = code();
+    ok &= first == EXIT_INVALID ? next_exit(&b, 2, HV_VCPU_RESUME_FAULT, 0, 0, 0) : true;
+    ok &= is_report(R_UNEXPECTED) && vcpu_reg(&b, HV_X86_RBX) == 0; /* #GP(0) */
+    report("VCPU-14", ok, "a guest setting CR4.VMXE: exit 0x%lx, then #GP(0) in the guest",
+           first, 0);
     vcpu_guest_stop(&b);
 }
 

@@ -30,6 +30,8 @@ static inline uint64_t guest_va(const char *sym)
  * thread is resumed, with the thread's priority and budget. */
 int vcpu_guest_create(struct vcpu_guest *g, unsigned index, const char *entry, unsigned prio,
                       uint32_t budget, uint32_t period);
+/* Puts the vcpu back in 64-bit mode at rip (its RAM unchanged). */
+int vcpu_guest_reset(struct vcpu_guest *g, uint64_t rip);
 /* Stops the guest and deletes everything it had (its ASID comes free). */
 void vcpu_guest_stop(struct vcpu_guest *g);
 
