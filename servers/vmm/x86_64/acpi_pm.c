@@ -2,6 +2,7 @@
  * splits a 16- or 32-bit access into bytes in ascending order, so SLP_EN (in the high byte
  * of PM1_CNT) acts on the SLP_TYP already written with the low byte. */
 #include "acpi_pm.h"
+#include "x86_time.h"
 
 void acpi_pm_init(struct acpi_pm *pm, acpi_pm_clock_fn *now, void *ctx)
 {
@@ -12,7 +13,7 @@ void acpi_pm_init(struct acpi_pm *pm, acpi_pm_clock_fn *now, void *ctx)
 static uint32_t pm_timer(struct acpi_pm *pm)
 {
     uint64_t ns = pm->now(pm->ctx);
-    return (uint32_t)((unsigned __int128)ns * ACPI_PM_TMR_HZ / 1000000000ull) & 0xffffff;
+    return (uint32_t)x86_muldiv(ns, ACPI_PM_TMR_HZ, 1000000000ull, false) & 0xffffff;
 }
 
 uint8_t acpi_pm_read(struct acpi_pm *pm, unsigned offset)

@@ -6,7 +6,7 @@
 #include "ioapic.h"
 #include "lapic.h"
 #include "x86_layout.h"
-#include <string.h>
+#include <hv/string.h>
 
 #define OEM_ID "DUET  "      /* 6 bytes */
 #define OEM_TABLE "DUETPC  " /* 8 bytes */

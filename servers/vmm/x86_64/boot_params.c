@@ -3,7 +3,7 @@
 #include "boot_params.h"
 
 #include "x86_layout.h"
-#include <string.h>
+#include <hv/string.h>
 
 static uint64_t get(const uint8_t *p, unsigned bytes)
 {
@@ -116,8 +116,8 @@ static const char *check_layout(const struct x86_guest_mem *m, const struct x86_
         return "command line not in RAM below 4 GiB";
     if (l->cmdline_size - 1 > s->cmdline_size)
         return "command line longer than the kernel's cmdline_size";
-    if (memchr(m->ram + l->cmdline_gpa, 0, l->cmdline_size) == NULL)
-        return "command line not NUL-terminated";
+    if (m->ram[l->cmdline_gpa + l->cmdline_size - 1] != 0)
+        return "command line not NUL-terminated within cmdline_size";
     if (l->initrd_size) {
         if (!in_ram(l, l->initrd_gpa, l->initrd_size))
             return "initramfs not in RAM";

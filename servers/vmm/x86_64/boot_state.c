@@ -1,8 +1,8 @@
 /* Building the 64-bit entry state. */
 #include "boot_state.h"
 
+#include <hv/string.h>
 #include <hv/vcpu_x86_64.h>
-#include <string.h>
 
 #define PTE_P 0x1ull
 #define PTE_RW 0x2ull
@@ -38,19 +38,27 @@ static void put64(uint8_t *p, uint64_t v)
         p[i] = (uint8_t)(v >> (8 * i));
 }
 
-const char *x86_boot_state(const struct x86_guest_mem *m, uint64_t scratch_gpa,
-                           uint64_t scratch_size, uint64_t entry, uint64_t zero_page_gpa,
-                           struct x86_boot_regs *out)
+/* The scratch area's own checks, shared by both halves. */
+static const char *check_scratch(uint64_t scratch_gpa, uint64_t scratch_size)
 {
-    out->n = 0;
     if (scratch_gpa & 0xfff)
         return "boot scratch area not page-aligned";
     if (scratch_size < X86_BOOT_SCRATCH_NEED)
         return "boot scratch area smaller than the GDT and page tables need";
-    if (scratch_gpa > m->ram_size || X86_BOOT_SCRATCH_NEED > m->ram_size - scratch_gpa ||
-        scratch_gpa + X86_BOOT_SCRATCH_NEED > 0x100000000ull)
-        return "boot scratch area not in RAM below 4 GiB";
-    uint64_t gdt = scratch_gpa, pml4 = gdt + 0x1000, pdpt = pml4 + 0x1000, pd = pdpt + 0x1000;
+    if (scratch_gpa > 0x100000000ull - X86_BOOT_SCRATCH_NEED)
+        return "boot scratch area not below 4 GiB";
+    return NULL;
+}
+
+const char *x86_boot_tables(const struct x86_guest_mem *m, uint64_t scratch_gpa,
+                            uint64_t scratch_size)
+{
+    const char *why = check_scratch(scratch_gpa, scratch_size);
+    if (why)
+        return why;
+    if (scratch_gpa > m->ram_size || X86_BOOT_SCRATCH_NEED > m->ram_size - scratch_gpa)
+        return "boot scratch area not in RAM";
+    uint64_t pdpt = scratch_gpa + 0x2000, pd = scratch_gpa + 0x3000;
     uint8_t *base = m->ram + scratch_gpa;
     memset(base, 0, X86_BOOT_SCRATCH_NEED);
     for (unsigned i = 0; i < 4; i++)
@@ -64,6 +72,17 @@ const char *x86_boot_state(const struct x86_guest_mem *m, uint64_t scratch_gpa,
             put64(base + 0x3000 + 0x1000 * g + 8 * i,
                   ((uint64_t)g << 30 | (uint64_t)i << 21) | PTE_P | PTE_RW | PTE_PS);
     }
+    return NULL;
+}
+
+const char *x86_boot_registers(uint64_t scratch_gpa, uint64_t scratch_size, uint64_t entry,
+                               uint64_t zero_page_gpa, struct x86_boot_regs *out)
+{
+    out->n = 0;
+    const char *why = check_scratch(scratch_gpa, scratch_size);
+    if (why)
+        return why;
+    uint64_t gdt = scratch_gpa, pml4 = gdt + 0x1000;
     /* The order the kernel's legality checks want from reset: EFER, CR4, CR3, CR0, then
      * the segments (CS last among them, once long mode is on). */
     add(out, HV_X86_GDTR_BASE, gdt);
@@ -87,4 +106,13 @@ const char *x86_boot_state(const struct x86_guest_mem *m, uint64_t scratch_gpa,
     add(out, HV_X86_RSI, zero_page_gpa);
     add(out, HV_X86_RIP, entry);
     return NULL;
+}
+
+const char *x86_boot_state(const struct x86_guest_mem *m, uint64_t scratch_gpa,
+                           uint64_t scratch_size, uint64_t entry, uint64_t zero_page_gpa,
+                           struct x86_boot_regs *out)
+{
+    out->n = 0;
+    const char *why = x86_boot_tables(m, scratch_gpa, scratch_size);
+    return why ? why : x86_boot_registers(scratch_gpa, scratch_size, entry, zero_page_gpa, out);
 }

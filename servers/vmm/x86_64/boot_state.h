@@ -25,9 +25,15 @@ struct x86_boot_regs {
     unsigned n;
 };
 
-/* Builds the GDT and page tables in [scratch_gpa, + scratch_size) and fills *out. Returns
- * NULL, or what is wrong (scratch not page-aligned RAM below 4 GiB, or too small); RAM is
- * unchanged then. */
+/* The GDT and page tables, written into [scratch_gpa, + scratch_size) of guest RAM (again
+ * after every reset: the root task wipes RAM). NULL, or what is wrong (scratch not
+ * page-aligned RAM below 4 GiB, or too small); RAM is unchanged then. */
+const char *x86_boot_tables(const struct x86_guest_mem *m, uint64_t scratch_gpa,
+                            uint64_t scratch_size);
+/* The register list that goes with those tables; no memory is touched. */
+const char *x86_boot_registers(uint64_t scratch_gpa, uint64_t scratch_size, uint64_t entry,
+                               uint64_t zero_page_gpa, struct x86_boot_regs *out);
+/* Both at once. */
 const char *x86_boot_state(const struct x86_guest_mem *m, uint64_t scratch_gpa,
                            uint64_t scratch_size, uint64_t entry, uint64_t zero_page_gpa,
                            struct x86_boot_regs *out);

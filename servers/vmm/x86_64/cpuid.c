@@ -3,7 +3,7 @@
  * (the guest would #GP or lose state), and set for the ones it emulates. */
 #include "cpuid.h"
 
-#include <string.h>
+#include <hv/string.h>
 
 /* The masks below list one feature per line with its reason. */
 // clang-format off

@@ -1,7 +1,7 @@
 /* Guest RAM access and the guest page-table walk (SDM vol. 3A chapter 4, APM vol. 2 5.3). */
 #include "guest_mem.h"
 
-#include <string.h>
+#include <hv/string.h>
 
 #define PTE_P (1ull << 0)
 #define PTE_PS (1ull << 7)

@@ -2,7 +2,7 @@
  * message goes to the LAPIC through the deliver callback. */
 #include "ioapic.h"
 
-#include <string.h>
+#include <hv/string.h>
 
 void ioapic_init(struct ioapic *io, uint8_t id, ioapic_deliver_fn *deliver, void *ctx)
 {

@@ -1,7 +1,7 @@
 /* The local APIC's registers and interrupt state; the timer is in lapic_timer.c. */
 #include "lapic.h"
 
-#include <string.h>
+#include <hv/string.h>
 
 #define LAPIC_VERSION 0x14u /* an integrated APIC */
 #define LAPIC_MAX_LVT (LAPIC_LVT_COUNT - 1)

@@ -4,6 +4,7 @@
  * the VMM (timer_arm), which wires it to the kernel's per-vcpu timer and calls
  * lapic_timer_update when it fires. The guest's TSC is taken to be ns * tsc_hz / 1e9. */
 #include "lapic.h"
+#include "x86_time.h"
 
 #define NS_PER_S 1000000000ull
 
@@ -32,19 +33,18 @@ static uint64_t sat_add(uint64_t a, uint64_t b)
 /* Nanoseconds for `count` timer ticks. */
 static uint64_t ticks_to_ns(const struct lapic *l, uint64_t count)
 {
-    unsigned __int128 ns = (unsigned __int128)count * timer_divide(l) * NS_PER_S / l->bus_hz;
-    return ns > UINT64_MAX ? UINT64_MAX : (uint64_t)ns;
+    /* count < 2^32 and divide <= 128: their product fits in 64 bits. */
+    return x86_muldiv(count * timer_divide(l), NS_PER_S, l->bus_hz, false);
 }
 
 static uint64_t ns_to_ticks(const struct lapic *l, uint64_t ns)
 {
-    return (uint64_t)((unsigned __int128)ns * l->bus_hz / NS_PER_S / timer_divide(l));
+    return x86_muldiv(ns, l->bus_hz, NS_PER_S, false) / timer_divide(l);
 }
 
 static uint64_t tsc_to_ns(const struct lapic *l, uint64_t tsc)
 {
-    unsigned __int128 ns = ((unsigned __int128)tsc * NS_PER_S + l->tsc_hz - 1) / l->tsc_hz;
-    return ns > UINT64_MAX ? UINT64_MAX : (uint64_t)ns;
+    return x86_muldiv(tsc, NS_PER_S, l->tsc_hz, true);
 }
 
 static void set_deadline(struct lapic *l, uint64_t deadline)

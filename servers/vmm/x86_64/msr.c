@@ -1,5 +1,6 @@
 /* The MSR policy table: one row per MSR (or range), each with its read and write rule. */
 #include "msr.h"
+#include "x86_time.h"
 
 #define NS_PER_S 1000000000ull
 
@@ -19,7 +20,7 @@ static void note_ignored(struct x86_platform *pf, uint32_t msr, const char *name
 static bool tsc_rd(struct x86_platform *pf, uint32_t msr, uint64_t *v)
 {
     uint64_t ns = pf->ops.now_ns(pf->ops.ctx);
-    *v = (uint64_t)((unsigned __int128)ns * pf->cfg.tsc_hz / NS_PER_S);
+    *v = x86_muldiv(ns, pf->cfg.tsc_hz, NS_PER_S, false);
     return true;
 }
 

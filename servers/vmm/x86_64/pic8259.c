@@ -2,7 +2,7 @@
  * automatic EOI, special mask mode, poll, and edge or level inputs per ELCR. */
 #include "pic8259.h"
 
-#include <string.h>
+#include <hv/string.h>
 
 /* Priority rank of IR n: 0 is the highest, the IR after `lowest` (datasheet "rotation"). */
 static unsigned pic_rank(const struct pic_chip *c, unsigned ir)

@@ -1,8 +1,9 @@
 /* The 8254 model. Counters are not stepped: a running channel keeps the time its count
  * started, and its value, its output and its next edge are computed from the clock. */
 #include "pit8254.h"
+#include "x86_time.h"
 
-#include <string.h>
+#include <hv/string.h>
 
 #define NS_PER_S 1000000000ull
 
@@ -11,14 +12,13 @@ static uint64_t pit_ticks(uint64_t from_ns, uint64_t to_ns)
 {
     if (to_ns <= from_ns)
         return 0;
-    return (uint64_t)((unsigned __int128)(to_ns - from_ns) * PIT_HZ / NS_PER_S);
+    return x86_muldiv(to_ns - from_ns, PIT_HZ, NS_PER_S, false);
 }
 
 /* Nanoseconds that `ticks` clocks take, rounded up so an edge computed from it is past. */
 static uint64_t pit_ticks_ns(uint64_t ticks)
 {
-    unsigned __int128 ns = ((unsigned __int128)ticks * NS_PER_S + PIT_HZ - 1) / PIT_HZ;
-    return ns > UINT64_MAX ? UINT64_MAX : (uint64_t)ns;
+    return x86_muldiv(ticks, NS_PER_S, PIT_HZ, true);
 }
 
 static uint64_t sat_add(uint64_t a, uint64_t b)

@@ -19,7 +19,7 @@ set(VMM_X86_64_MODEL_SOURCES
   ${VMM_X86_64_DIR}/pic8259.c
   ${VMM_X86_64_DIR}/pio.c
   ${VMM_X86_64_DIR}/pit8254.c
-  ${VMM_X86_64_DIR}/platform.c
+  ${VMM_X86_64_DIR}/x86_platform.c
   ${VMM_X86_64_DIR}/uart16550.c
   ${VMM_X86_64_DIR}/x86_log.c)
 set(VMM_X86_64_SOURCES
@@ -47,3 +47,23 @@ function(vmm_x86_add_dsdt target)
   target_sources(${target} PRIVATE ${VMM_X86_64_DIR}/acpi_dsdt.c ${gen}/dsdt.hex)
   target_include_directories(${target} PRIVATE ${gen})
 endfunction()
+
+# The target build (servers/vmm/CMakeLists.txt): the platform.h glue, and the DSDT rule
+# added to the including directory (its include path is directory-wide, so the vmm program
+# defined there after this include picks it up).
+if(DUET_ARCH STREQUAL "x86_64")
+  set(vmm_x86_gen ${CMAKE_CURRENT_BINARY_DIR}/vmm-x86-acpi)
+  add_custom_command(
+    OUTPUT ${vmm_x86_gen}/dsdt.hex
+    COMMAND ${CMAKE_COMMAND} -E make_directory ${vmm_x86_gen}
+    COMMAND ${IASL} -vs -we -p ${vmm_x86_gen}/dsdt -tc ${VMM_X86_64_DIR}/acpi/dsdt.asl
+    DEPENDS ${VMM_X86_64_DIR}/acpi/dsdt.asl
+    COMMENT "iasl: compiling the x86 DSDT"
+    VERBATIM)
+  set_source_files_properties(${vmm_x86_gen}/dsdt.hex PROPERTIES HEADER_FILE_ONLY ON GENERATED ON)
+  include_directories(${vmm_x86_gen} ${VMM_X86_64_DIR})
+  set(VMM_X86_64_TARGET_SOURCES
+    ${VMM_X86_64_DIR}/x86_target.c
+    ${VMM_X86_64_DIR}/acpi_dsdt.c
+    ${vmm_x86_gen}/dsdt.hex)
+endif()

@@ -2,7 +2,7 @@
  * empty by the time the guest looks, which is what a 16550 with an infinitely fast line does. */
 #include "uart16550.h"
 
-#include <string.h>
+#include <hv/string.h>
 
 static unsigned rx_capacity(const struct uart16550 *u)
 {

@@ -1,6 +1,7 @@
 /* Putting the x86_64 VMM together: the platform's ops implemented on the VMM core (console,
  * log, MMIO bus) and on the vcpu (the kernel's per-vcpu timer), and interrupt delivery. */
 #include "vmm_x86.h"
+#include "x86_time.h"
 
 #include <hv/error.h>
 
@@ -34,8 +35,7 @@ static void x_timer_arm(void *ctx, uint64_t deadline_ns, uint8_t vector)
         x_write_reg(x, HV_X86_TIMER_DEADLINE, 0);
         return;
     }
-    unsigned __int128 tsc = (unsigned __int128)deadline_ns * x->pf.cfg.tsc_hz / NS_PER_S;
-    uint64_t deadline = tsc > UINT64_MAX ? UINT64_MAX : (uint64_t)tsc;
+    uint64_t deadline = x86_muldiv(deadline_ns, x->pf.cfg.tsc_hz, NS_PER_S, false);
     x_write_reg(x, HV_X86_TIMER_VECTOR, vector); /* the vector first: a deadline needs one */
     x_write_reg(x, HV_X86_TIMER_DEADLINE, deadline ? deadline : 1);
 }
@@ -58,19 +58,33 @@ static bool x_mmio_write(void *ctx, uint64_t gpa, unsigned size, uint64_t value)
     return vmm_bus_write(&x->vmm.bus, gpa, size, value) == VMM_BUS_OK;
 }
 
+/* Outside an exit, nothing else would inject what an input or a device just raised (the
+ * guest may be halted with no timer due). */
+static void deliver_outside_exit(struct vmm_x86 *x)
+{
+    if (!x->in_exit)
+        vmm_x86_deliver(x);
+}
+
 static size_t console_room(void *dev)
 {
-    return uart_rx_space(dev);
+    struct vmm_x86 *x = dev;
+    return uart_rx_space(&x->pf.uart);
 }
 
 static size_t console_receive(void *dev, const uint8_t *bytes, size_t len)
 {
-    return uart_rx_push(dev, bytes, len);
+    struct vmm_x86 *x = dev;
+    size_t n = uart_rx_push(&x->pf.uart, bytes, len);
+    deliver_outside_exit(x);
+    return n;
 }
 
 static void irq_set(void *ctrl, uint32_t line, bool level)
 {
-    x86_platform_set_irq(ctrl, line, level);
+    struct vmm_x86 *x = ctrl;
+    x86_platform_set_irq(&x->pf, line, level);
+    deliver_outside_exit(x);
 }
 
 int vmm_x86_init(struct vmm_x86 *x, const struct vmm_ops *ops, const struct vmm_x86_ops *xops,
@@ -100,14 +114,14 @@ int vmm_x86_init(struct vmm_x86 *x, const struct vmm_ops *ops, const struct vmm_
         .apic_bus_hz = x->pf.cfg.apic_bus_hz,
         .apic_id = 0,
     };
-    const struct vmm_console_dev con = {console_room, console_receive, &x->pf.uart};
+    const struct vmm_console_dev con = {console_room, console_receive, x};
     vmm_console_attach(&x->vmm, &con);
     return HV_OK;
 }
 
 struct vmm_irq_line vmm_x86_irq_line(struct vmm_x86 *x, unsigned gsi)
 {
-    return (struct vmm_irq_line){.set = irq_set, .ctrl = &x->pf, .line = gsi};
+    return (struct vmm_irq_line){.set = irq_set, .ctrl = x, .line = gsi};
 }
 
 void vmm_x86_deliver(struct vmm_x86 *x)

@@ -7,7 +7,7 @@
 #include "core/vmm.h"
 #include "cpuid.h"
 #include "guest_mem.h"
-#include "platform.h"
+#include "x86_platform.h"
 
 /* What the x86 exit handler needs beyond struct vmm_ops: the vcpu's other registers (an
  * exit message carries only RAX), the host's CPUID, and the clock. main.c implements them
@@ -38,6 +38,7 @@ struct vmm_x86 {
     struct x86_guest_mem mem;
     struct x86_cpuid_config cpuid;
     uint64_t warnings[X86_WARN_KINDS];
+    bool in_exit; /* an exit is being handled: it delivers interrupts itself at its end */
 };
 
 /* Sets up the VMM and its platform for one vcpu, guest RAM at ram (guest-physical 0, size
@@ -53,9 +54,10 @@ int vmm_x86_init(struct vmm_x86 *x, const struct vmm_ops *ops, const struct vmm_
 enum vmm_exit_action vmm_x86_handle_exit(struct vmm *vmm, const uint64_t w[HV_VCPU_EXIT_WORDS],
                                          uint64_t reply[HV_VCPU_EXIT_WORDS], unsigned *len);
 
-/* Brings the timers up to date and injects every interrupt the guest should take now. The
- * VMM calls it after anything outside an exit changed an interrupt line (a device server's
- * notification, console input). */
+/* Brings the timers up to date and injects every interrupt the guest should take now.
+ * Console input (vmm_console_input / vmm_console_refill) and the lines of
+ * vmm_x86_irq_line call it themselves when no exit is being handled; the VMM calls it after
+ * anything else that may have changed the platform's state outside an exit. */
 void vmm_x86_deliver(struct vmm_x86 *x);
 
 /* The interrupt line for GSI gsi (16 + n for virtio-mmio slot n) for a device model. */

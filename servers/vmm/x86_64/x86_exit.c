@@ -201,6 +201,7 @@ enum vmm_exit_action vmm_x86_handle_exit(struct vmm *vmm, const uint64_t w[HV_VC
     struct x86_exit e = {.x = vmm->platform, .w = w, .action = VMM_EXIT_RESUME};
     vmm_reply_init(&e.reply);
     vmm->exits++;
+    e.x->in_exit = true;
     /* First catch up with time: an interrupt the kernel's timer injected is counted as
      * taken before the guest's EOI for it is processed. */
     x86_platform_poll(&e.x->pf);
@@ -210,6 +211,7 @@ enum vmm_exit_action vmm_x86_handle_exit(struct vmm *vmm, const uint64_t w[HV_VC
     else
         find_handler(code)(&e);
     check_power(&e);
+    e.x->in_exit = false;
     if (e.action == VMM_EXIT_RESUME)
         vmm_x86_deliver(e.x);
     for (unsigned i = 0; i < HV_VCPU_EXIT_WORDS; i++)

@@ -1,6 +1,6 @@
 /* The platform's wiring: interrupt lines from the models to the 8259 pair and the IOAPIC,
  * from those to the LAPIC and the CPU, the shared timer deadline, and the MMIO pages. */
-#include "platform.h"
+#include "x86_platform.h"
 
 #include "x86_layout.h"
 

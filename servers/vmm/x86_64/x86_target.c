@@ -1,0 +1,132 @@
+/* The x86_64 platform behind ../platform.h on the real target: the partition's zero page,
+ * ACPI tables and boot page tables written into guest RAM, and the vmm_x86 ops implemented
+ * with vcpu_read/vcpu_write, the CPUID instruction and RDTSC. Only this file makes system
+ * calls; everything it calls is host-tested. */
+#include "platform.h"
+
+#include "acpi_tables.h"
+#include "boot_params.h"
+#include "boot_state.h"
+#include "vmm_x86.h"
+#include "x86_layout.h"
+#include "x86_time.h"
+#include <hv/error.h>
+#include <hv/partition.h>
+#include <hv/print.h>
+#include <hv/sys.h>
+
+const uint32_t vmm_platform_arch = HV_PT_ARCH_X86_64;
+
+static struct vmm_x86 platform;
+static uint64_t tsc_hz;
+
+static const struct hv_pt_partition *partition(void)
+{
+    return &((const struct hv_vmm_config *)HV_VMM_CONFIG_VA)->part;
+}
+
+static bool t_vcpu_read(void *ctx, uint32_t reg, uint64_t *value)
+{
+    struct hv_regs r = {{HV_VMM_SLOT_VCPU0, reg}};
+    hv_syscall(HV_SYS_VCPU_READ, &r);
+    *value = r.r[1];
+    return r.r[0] == HV_OK;
+}
+
+static bool t_vcpu_write(void *ctx, uint32_t reg, uint64_t value)
+{
+    return hv_sys(HV_SYS_VCPU_WRITE, HV_VMM_SLOT_VCPU0, reg, value, 0, 0, 0) == HV_OK;
+}
+
+static void t_cpuid(void *ctx, uint32_t leaf, uint32_t subleaf, struct x86_cpuid_regs *r)
+{
+    __asm__ volatile("cpuid"
+                     : "=a"(r->eax), "=b"(r->ebx), "=c"(r->ecx), "=d"(r->edx)
+                     : "a"(leaf), "c"(subleaf));
+}
+
+/* The guest's TSC is the host's: the platform's clock is it, in ns. */
+static uint64_t t_now(void *ctx)
+{
+    uint32_t lo, hi;
+    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+    return x86_muldiv((uint64_t)hi << 32 | lo, 1000000000ull, tsc_hz, false);
+}
+
+static const struct vmm_x86_ops target_ops = {
+    .vcpu_read = t_vcpu_read,
+    .vcpu_write = t_vcpu_write,
+    .host_cpuid = t_cpuid,
+    .now_ns = t_now,
+};
+
+int vmm_platform_boot_regs(const struct hv_pt_partition *part, struct vmm_boot *boot)
+{
+    if (part->boot != HV_PT_BOOT_X86_BZIMAGE)
+        return HV_EINVAL; /* PVH / bare ELF entries: not yet */
+    struct x86_boot_regs regs;
+    const char *why = x86_boot_registers(part->boot_scratch_gpa, part->boot_scratch_size,
+                                         part->entry, part->zero_page_gpa, &regs);
+    if (why) {
+        hv_printf("%s: %s\n", part->name, why);
+        return HV_EINVAL;
+    }
+    for (unsigned i = 0; i < regs.n; i++)
+        if (!vmm_boot_add_reg(boot, regs.r[i].reg, regs.r[i].value))
+            return HV_ENOMEM; /* VMM_BOOT_MAX_REGS must hold X86_BOOT_MAX_REGS */
+    return HV_OK;
+}
+
+/* What the 64-bit entry needs in guest RAM, written again after every reset. */
+static const char *build_guest_memory(const struct hv_pt_partition *p,
+                                      const struct x86_guest_mem *m)
+{
+    if (X86_ACPI_GPA + X86_ACPI_SIZE > m->ram_size)
+        return "RAM too small for the ACPI tables";
+    if (!x86_acpi_build(m->ram + X86_ACPI_GPA, X86_ACPI_SIZE, X86_ACPI_GPA))
+        return "ACPI tables do not fit";
+    const struct x86_boot_layout l = {
+        .ram_size = m->ram_size,
+        .zero_page_gpa = p->zero_page_gpa,
+        .kernel_gpa = p->entry - 0x200,
+        .entry = p->entry,
+        .initrd_gpa = p->initrd_gpa,
+        .initrd_size = p->initrd_size,
+        .cmdline_gpa = p->cmdline_gpa,
+        .cmdline_size = p->cmdline_size,
+        .acpi_gpa = X86_ACPI_GPA,
+    };
+    const char *why = x86_boot_params_build(m, &l);
+    return why ? why : x86_boot_tables(m, p->boot_scratch_gpa, p->boot_scratch_size);
+}
+
+struct vmm *vmm_platform_create(const struct vmm_ops *ops, void *ctx, const struct vmm_boot *boot)
+{
+    const struct hv_pt_partition *p = partition();
+    const struct x86_guest_mem mem = {(uint8_t *)HV_VMM_RAM_VA, boot->ram_size};
+    if (boot->ncpus != 1 || boot->ram_gpa != 0) {
+        hv_printf("%s: x86 partitions have one vcpu and RAM at 0\n", boot->name);
+        return NULL;
+    }
+    if (!t_vcpu_read(NULL, HV_X86_TSC_HZ, &tsc_hz) || tsc_hz == 0) {
+        hv_printf("%s: the kernel did not say the TSC rate\n", boot->name);
+        return NULL;
+    }
+    const char *why = build_guest_memory(p, &mem);
+    if (why) {
+        hv_printf("%s: %s\n", boot->name, why);
+        return NULL;
+    }
+    const struct x86_platform_config cfg = {.tsc_hz = tsc_hz, .x2apic = true};
+    if (vmm_x86_init(&platform, ops, &target_ops, ctx, boot->name, &cfg, mem.ram, mem.ram_size) !=
+        HV_OK)
+        return NULL;
+    return &platform.vmm;
+}
+
+enum vmm_exit_action vmm_platform_exit(struct vmm *vmm, unsigned cpu,
+                                       const uint64_t w[HV_VCPU_EXIT_WORDS],
+                                       uint64_t reply[HV_VCPU_EXIT_WORDS], unsigned *len)
+{
+    return vmm_x86_handle_exit(vmm, w, reply, len);
+}
