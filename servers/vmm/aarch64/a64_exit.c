@@ -93,6 +93,12 @@ static void handle_sysreg(struct exit_ctx *x)
     uint32_t iss = esr_iss(x->esr);
     unsigned rt = (iss >> ESR_SYS_RT_SHIFT) & 31;
     uint64_t value = rt == HV_A64_XZR ? 0 : x->w[HV_A64_W_VALUE];
+    if (a64_sysreg_raz_wi(iss)) {
+        if ((iss & ESR_SYS_READ) && rt != HV_A64_XZR)
+            vmm_reply_set(&x->reply, rt, 0);
+        vmm_reply_advance(&x->reply);
+        return;
+    }
     if (!a64_sysreg_write(x->a, x->cpu, iss, value)) {
         refuse(x, A64_WARN_SYSREG, "trapped system register");
         return;

@@ -84,6 +84,8 @@ static uint32_t flags(const struct pl011 *u)
 /* The value of the 32-bit slot at off; reading DR pops the FIFO. false: reserved. */
 static bool slot_read(struct pl011 *u, uint64_t off, uint32_t *v)
 {
+    if (off != UARTFR && off != UARTDR)
+        vmm_console_flush(u->vmm); /* a burst of output is over (FR is polled per byte) */
     switch (off) {
     case UARTDR: *v = rx_pop(u); return true;
     case UARTRSR: *v = u->rsr; return true;
@@ -108,6 +110,8 @@ static bool slot_read(struct pl011 *u, uint64_t off, uint32_t *v)
 
 static bool slot_write(struct pl011 *u, uint64_t off, uint32_t v)
 {
+    if (off != UARTDR)
+        vmm_console_flush(u->vmm); /* a burst of output is over */
     switch (off) {
     case UARTDR: {
         uint8_t c = (uint8_t)v;

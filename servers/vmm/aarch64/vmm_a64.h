@@ -46,6 +46,9 @@ enum vmm_exit_action vmm_a64_handle_exit(struct vmm *vmm, const uint64_t w[HV_VC
 
 /* Trapped MSR/MRS (EC 0x18): the SGI-generation registers; false: not one of them. */
 bool a64_sysreg_write(struct vmm_a64 *a, unsigned cpu, uint32_t iss, uint64_t value);
+/* Whether a trapped register is one the partition sees as read-as-zero, write-ignored (the
+ * debug and PMU registers). */
+bool a64_sysreg_raz_wi(uint32_t iss);
 
 /* vcpu 0's power-on registers for the partition (a64_boot.c): HV_EINVAL for a boot protocol
  * that is not AArch64's. */

@@ -59,6 +59,10 @@ struct vmm {
     void *platform; /* the arch's platform state (struct vmm_a64 on AArch64) */
     /* Counters for diagnostics and tests. */
     uint64_t exits, guest_faults, inject_errors, console_dropped;
+    /* Guest output not yet sent: a UART exit brings one byte, the console server takes up
+     * to 48 per call, so bytes wait here for a newline, a full buffer or vmm_console_flush. */
+    uint8_t out[48];
+    unsigned out_len;
 };
 
 /* Sets up an empty VMM for ncpus (1..VMM_MAX_CPUS) vcpus; false if ops lacks a required
@@ -82,5 +86,9 @@ void vmm_console_attach(struct vmm *vmm, const struct vmm_console_dev *dev);
 size_t vmm_console_input(struct vmm *vmm, const uint8_t *bytes, size_t len);
 /* The UART has room: pulls waiting input through ops->console_read until it is full. */
 void vmm_console_refill(struct vmm *vmm);
-/* Guest output to the console server. */
+/* Guest output to the console server: sent at each newline and whenever 48 bytes wait. */
 void vmm_console_output(struct vmm *vmm, const uint8_t *bytes, size_t len);
+/* Sends what waits. The UART models call it when the guest touches the UART other than to
+ * write the next byte (Linux restores CR or masks the TX interrupt after a burst), so a
+ * prompt without a newline still shows. */
+void vmm_console_flush(struct vmm *vmm);

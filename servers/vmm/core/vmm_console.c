@@ -40,8 +40,18 @@ void vmm_console_refill(struct vmm *vmm)
     }
 }
 
+void vmm_console_flush(struct vmm *vmm)
+{
+    if (vmm->out_len)
+        vmm->ops->console_write(vmm->ctx, vmm->out, vmm->out_len);
+    vmm->out_len = 0;
+}
+
 void vmm_console_output(struct vmm *vmm, const uint8_t *bytes, size_t len)
 {
-    if (len)
-        vmm->ops->console_write(vmm->ctx, bytes, len);
+    for (size_t i = 0; i < len; i++) {
+        vmm->out[vmm->out_len++] = bytes[i];
+        if (bytes[i] == '\n' || vmm->out_len == sizeof(vmm->out))
+            vmm_console_flush(vmm);
+    }
 }

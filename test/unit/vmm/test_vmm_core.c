@@ -156,7 +156,25 @@ START_TEST(console_without_a_device)
     ck_assert_uint_eq(env.in_pos, 0); /* nothing taken from the ring */
     vmm_console_output(&vmm, (const uint8_t *)"hi", 2);
     vmm_console_output(&vmm, (const uint8_t *)"", 0);
+    ck_assert_uint_eq(env.nout, 0); /* held: no newline yet */
+    vmm_console_flush(&vmm);
     ck_assert_uint_eq(env.nout, 2);
+}
+END_TEST
+
+/* Output goes out a line at a time, or 48 bytes at a time when a line is longer. */
+START_TEST(console_output_is_batched)
+{
+    vmm_console_output(&vmm, (const uint8_t *)"one\ntw", 6);
+    ck_assert_uint_eq(env.nout, 4);
+    char longline[100];
+    memset(longline, 'x', sizeof(longline));
+    vmm_console_output(&vmm, (const uint8_t *)longline, sizeof(longline));
+    ck_assert_uint_eq(env.nout, 4 + 96); /* two full buffers of 48: "tw" + 46 x, then 48 x */
+    vmm_console_flush(&vmm);
+    ck_assert_uint_eq(env.nout, 4 + 102);
+    vmm_console_flush(&vmm); /* nothing waits: nothing sent */
+    ck_assert_uint_eq(env.nout, 4 + 102);
 }
 END_TEST
 
@@ -202,6 +220,7 @@ static Suite *core_suite(void)
     tcase_add_test(t, device_refusal_is_reported);
     tcase_add_test(t, bad_addresses_logged_once_each_in_a_small_table);
     tcase_add_test(t, console_without_a_device);
+    tcase_add_test(t, console_output_is_batched);
     tcase_add_test(t, console_refill_counts_what_a_device_refuses);
     tcase_add_test(t, log_lines_are_bounded);
     suite_add_tcase(s, t);
