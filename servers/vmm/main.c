@@ -14,16 +14,21 @@
 static struct vmm_boot boot; /* outlives the platform, which keeps a pointer to its name */
 static struct vmm *vmm;
 
-static uint64_t vcpu_slot(unsigned cpu) { return HV_VMM_SLOT_VCPU0 + cpu; }
-static uint64_t thread_slot(unsigned cpu) { return HV_VMM_SLOT_THREAD0 + cpu; }
+static uint64_t vcpu_slot(unsigned cpu)
+{
+    return HV_VMM_SLOT_VCPU0 + cpu;
+}
+static uint64_t thread_slot(unsigned cpu)
+{
+    return HV_VMM_SLOT_THREAD0 + cpu;
+}
 
 /* Puts vcpu 0 in its power-on state and lets it run. */
 static int start_guest(void)
 {
     int r = hv_sys(HV_SYS_VCPU_WRITE, vcpu_slot(0), HV_VCPU_REG_RESET, 0, 0, 0, 0);
     for (unsigned i = 0; !r && i < boot.nregs; i++)
-        r = hv_sys(HV_SYS_VCPU_WRITE, vcpu_slot(0), boot.regs[i].reg, boot.regs[i].value, 0, 0,
-                   0);
+        r = hv_sys(HV_SYS_VCPU_WRITE, vcpu_slot(0), boot.regs[i].reg, boot.regs[i].value, 0, 0, 0);
     return r ? r : hv_thread_resume(thread_slot(0));
 }
 

@@ -10,7 +10,10 @@
 #include <hv/partition.h>
 #include <stdint.h>
 
-#define VMM_BOOT_MAX_REGS 8
+/* Room for the longest power-on register list of any arch: x86_64's 64-bit boot protocol
+ * entry needs ~40 writes (control registers, every segment, GDTR/IDTR, TR, RSI, RIP), which
+ * x86_64/boot_state.h bounds by X86_BOOT_MAX_REGS. */
+#define VMM_BOOT_MAX_REGS 48
 
 /* A register write a vcpu needs before its first run (hv/vcpu.h numbers of the arch). */
 struct vmm_boot_reg {

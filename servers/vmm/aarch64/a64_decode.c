@@ -56,15 +56,24 @@ uint64_t a64_load_result(const struct a64_mmio_access *a, uint64_t loaded)
 const char *a64_dabt_refusal_name(enum a64_dabt_refusal r)
 {
     switch (r) {
-    case A64_DABT_OK: return "ok";
-    case A64_DABT_NOT_DABT: return "not a data abort";
-    case A64_DABT_NO_ISV: return "no syndrome (ISV=0)";
-    case A64_DABT_S1PTW: return "stage-1 walk (S1PTW)";
-    case A64_DABT_CACHE_OP: return "cache maintenance (CM)";
-    case A64_DABT_EXTERNAL: return "external abort (EA)";
-    case A64_DABT_FAR_INVALID: return "no address (FnV)";
-    case A64_DABT_NOT_TRANSLATION: return "not a translation fault";
-    case A64_DABT_MALFORMED: return "malformed syndrome";
+    case A64_DABT_OK:
+        return "ok";
+    case A64_DABT_NOT_DABT:
+        return "not a data abort";
+    case A64_DABT_NO_ISV:
+        return "no syndrome (ISV=0)";
+    case A64_DABT_S1PTW:
+        return "stage-1 walk (S1PTW)";
+    case A64_DABT_CACHE_OP:
+        return "cache maintenance (CM)";
+    case A64_DABT_EXTERNAL:
+        return "external abort (EA)";
+    case A64_DABT_FAR_INVALID:
+        return "no address (FnV)";
+    case A64_DABT_NOT_TRANSLATION:
+        return "not a translation fault";
+    case A64_DABT_MALFORMED:
+        return "malformed syndrome";
     }
     return "?";
 }

@@ -119,11 +119,8 @@ static void handle_unknown(struct exit_ctx *x)
 }
 
 static const exit_handler handlers[ESR_EC_MASK + 1] = {
-    [ESR_EC_WFX] = handle_wfx,
-    [ESR_EC_HVC64] = handle_hvc,
-    [ESR_EC_SMC64] = handle_smc,
-    [ESR_EC_SYS64] = handle_sysreg,
-    [ESR_EC_DABT_LOW] = handle_dabt,
+    [ESR_EC_WFX] = handle_wfx,      [ESR_EC_HVC64] = handle_hvc,     [ESR_EC_SMC64] = handle_smc,
+    [ESR_EC_SYS64] = handle_sysreg, [ESR_EC_DABT_LOW] = handle_dabt,
 };
 
 enum vmm_exit_action vmm_a64_handle_exit_cpu(struct vmm *vmm, unsigned cpu,

@@ -38,8 +38,7 @@ int gicv3_init(struct gicv3 *g, struct vmm *vmm, const uint64_t *mpidr)
         reset_irq(&g->spi[i], false);
     int r = vmm_bus_add(&vmm->bus, GICD_BASE, GICD_SIZE, &gicv3_dist_ops, g, "gicd");
     if (r == HV_OK)
-        r = vmm_bus_add(&vmm->bus, GICR_BASE, GICR_STRIDE * g->ncpus, &gicv3_redist_ops, g,
-                        "gicr");
+        r = vmm_bus_add(&vmm->bus, GICR_BASE, GICR_STRIDE * g->ncpus, &gicv3_redist_ops, g, "gicr");
     return r;
 }
 

@@ -13,8 +13,8 @@
 #define GICD_BASE 0x08000000ull
 #define GICD_SIZE 0x10000ull
 #define GICR_BASE 0x080a0000ull
-#define GICR_FRAME_SIZE 0x10000ull            /* RD_base, then SGI_base */
-#define GICR_STRIDE (2 * GICR_FRAME_SIZE)     /* one redistributor: 128 KiB */
+#define GICR_FRAME_SIZE 0x10000ull        /* RD_base, then SGI_base */
+#define GICR_STRIDE (2 * GICR_FRAME_SIZE) /* one redistributor: 128 KiB */
 
 #define GIC_NR_PRIVATE 32
 #define GIC_NR_IRQS 128 /* INTIDs 0..127: SPIs 32..127 (virtio-mmio slot n is SPI 16+n, 48+n) */
@@ -73,7 +73,7 @@
 /* One interrupt as the model keeps it. */
 struct gic_irq {
     uint8_t priority;
-    bool group1;  /* IGROUPR: Linux puts everything in group 1 */
+    bool group1; /* IGROUPR: Linux puts everything in group 1 */
     bool enabled;
     bool edge;    /* ICFGR: edge-triggered (else level-sensitive) */
     bool latched; /* pending by an edge, a pulse or ISPENDR, and not yet injected */
@@ -84,17 +84,17 @@ struct gic_irq {
 };
 
 struct gicv3_cpu {
-    uint64_t mpidr;  /* the vcpu's affinity, MPIDR_EL1 layout (Aff3 39:32, Aff2..Aff0 23:0) */
-    bool asleep;     /* GICR_WAKER.ProcessorSleep: nothing is forwarded to a sleeping PE */
+    uint64_t mpidr; /* the vcpu's affinity, MPIDR_EL1 layout (Aff3 39:32, Aff2..Aff0 23:0) */
+    bool asleep;    /* GICR_WAKER.ProcessorSleep: nothing is forwarded to a sleeping PE */
     struct gic_irq priv[GIC_NR_PRIVATE]; /* SGIs 0..15, PPIs 16..31 */
 };
 
 /* Kinds of guest mistakes the model counts (and logs at powers of two). */
 enum gic_warning {
-    GIC_WARN_RESERVED,   /* access to a reserved offset */
-    GIC_WARN_ACCESS,     /* wrong size or alignment for the register */
-    GIC_WARN_READ_ONLY,  /* write to a read-only register */
-    GIC_WARN_GROUP0,     /* a group-0 interrupt would need a virtual FIQ: not delivered */
+    GIC_WARN_RESERVED,  /* access to a reserved offset */
+    GIC_WARN_ACCESS,    /* wrong size or alignment for the register */
+    GIC_WARN_READ_ONLY, /* write to a read-only register */
+    GIC_WARN_GROUP0,    /* a group-0 interrupt would need a virtual FIQ: not delivered */
     GIC_WARN_KINDS,
 };
 

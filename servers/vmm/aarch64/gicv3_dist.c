@@ -11,8 +11,7 @@
 #define ICFGR_END 0x0d00
 #define IROUTER_END 0x7fe0
 
-static bool word_access(struct gicv3 *g, const char *frame, uint64_t off, unsigned size,
-                        bool write)
+static bool word_access(struct gicv3 *g, const char *frame, uint64_t off, unsigned size, bool write)
 {
     if (size == 4 && off % 4 == 0)
         return true;
@@ -38,12 +37,16 @@ static bool irq_pending(const struct gic_irq *s)
 static bool bitmap_bit(uint64_t base, const struct gic_irq *s)
 {
     switch (base) {
-    case GICD_IGROUPR: return s->group1;
+    case GICD_IGROUPR:
+        return s->group1;
     case GICD_ISENABLER:
-    case GICD_ICENABLER: return s->enabled;
+    case GICD_ICENABLER:
+        return s->enabled;
     case GICD_ISPENDR:
-    case GICD_ICPENDR: return irq_pending(s);
-    default: return s->active; /* ISACTIVER, ICACTIVER */
+    case GICD_ICPENDR:
+        return irq_pending(s);
+    default:
+        return s->active; /* ISACTIVER, ICACTIVER */
     }
 }
 
@@ -196,8 +199,8 @@ static uint32_t typer_value(void)
 }
 
 /* IROUTER<n>: 64-bit, or an aligned 32-bit half. */
-static bool irouter_access(struct gicv3 *g, uint64_t off, unsigned size, bool write, uint64_t *value,
-                           uint64_t wvalue)
+static bool irouter_access(struct gicv3 *g, uint64_t off, unsigned size, bool write,
+                           uint64_t *value, uint64_t wvalue)
 {
     if (!((size == 8 || size == 4) && off % size == 0)) {
         gicv3_warn(g, GIC_WARN_ACCESS, "gicd", off, size, write);
@@ -255,7 +258,9 @@ static bool dist_read(void *dev, uint64_t off, unsigned size, uint64_t *value)
     }
     if (off == GICD_CTLR || off == GICD_TYPER || off == GICD_IIDR) {
         if (word_access(g, "gicd", off, size, false))
-            *value = off == GICD_CTLR ? ctlr_value(g) : off == GICD_TYPER ? typer_value() : GIC_IIDR;
+            *value = off == GICD_CTLR    ? ctlr_value(g)
+                     : off == GICD_TYPER ? typer_value()
+                                         : GIC_IIDR;
         return true;
     }
     gicv3_warn(g, GIC_WARN_RESERVED, "gicd", off, size, false);

@@ -87,19 +87,45 @@ static bool slot_read(struct pl011 *u, uint64_t off, uint32_t *v)
     if (off != UARTFR && off != UARTDR)
         vmm_console_flush(u->vmm); /* a burst of output is over (FR is polled per byte) */
     switch (off) {
-    case UARTDR: *v = rx_pop(u); return true;
-    case UARTRSR: *v = u->rsr; return true;
-    case UARTFR: *v = flags(u); return true;
-    case UARTILPR: *v = u->ilpr; return true;
-    case UARTIBRD: *v = u->ibrd; return true;
-    case UARTFBRD: *v = u->fbrd; return true;
-    case UARTLCR_H: *v = u->lcr_h; return true;
-    case UARTCR: *v = u->cr; return true;
-    case UARTIFLS: *v = u->ifls; return true;
-    case UARTIMSC: *v = u->imsc; return true;
-    case UARTRIS: *v = u->ris; return true;
-    case UARTMIS: *v = u->ris & u->imsc; return true;
-    case UARTDMACR: *v = u->dmacr; return true;
+    case UARTDR:
+        *v = rx_pop(u);
+        return true;
+    case UARTRSR:
+        *v = u->rsr;
+        return true;
+    case UARTFR:
+        *v = flags(u);
+        return true;
+    case UARTILPR:
+        *v = u->ilpr;
+        return true;
+    case UARTIBRD:
+        *v = u->ibrd;
+        return true;
+    case UARTFBRD:
+        *v = u->fbrd;
+        return true;
+    case UARTLCR_H:
+        *v = u->lcr_h;
+        return true;
+    case UARTCR:
+        *v = u->cr;
+        return true;
+    case UARTIFLS:
+        *v = u->ifls;
+        return true;
+    case UARTIMSC:
+        *v = u->imsc;
+        return true;
+    case UARTRIS:
+        *v = u->ris;
+        return true;
+    case UARTMIS:
+        *v = u->ris & u->imsc;
+        return true;
+    case UARTDMACR:
+        *v = u->dmacr;
+        return true;
     }
     if (off >= UARTPERIPHID0 && off <= 0xffc) {
         *v = pl011_ids[(off - UARTPERIPHID0) / 4];
@@ -119,10 +145,18 @@ static bool slot_write(struct pl011 *u, uint64_t off, uint32_t v)
         u->ris |= UART_INT_TX; /* the byte left at once: the transmit FIFO is empty again */
         return true;
     }
-    case UARTRSR: u->rsr = 0; return true; /* ECR: any write clears the error flags */
-    case UARTILPR: u->ilpr = v & 0xff; return true;
-    case UARTIBRD: u->ibrd = v & 0xffff; return true;
-    case UARTFBRD: u->fbrd = v & 0x3f; return true;
+    case UARTRSR:
+        u->rsr = 0;
+        return true; /* ECR: any write clears the error flags */
+    case UARTILPR:
+        u->ilpr = v & 0xff;
+        return true;
+    case UARTIBRD:
+        u->ibrd = v & 0xffff;
+        return true;
+    case UARTFBRD:
+        u->fbrd = v & 0x3f;
+        return true;
     case UARTLCR_H:
         /* Switching the FIFOs on or off empties them (as QEMU does). */
         if ((v ^ u->lcr_h) & UARTLCR_H_FEN) {
@@ -132,11 +166,21 @@ static bool slot_write(struct pl011 *u, uint64_t off, uint32_t v)
         u->lcr_h = v & 0xff;
         vmm_console_refill(u->vmm);
         return true;
-    case UARTCR: u->cr = v & 0xffff; return true;
-    case UARTIFLS: u->ifls = v & 0x3f; return true;
-    case UARTIMSC: u->imsc = v & UART_INT_ALL; return true;
-    case UARTICR: u->ris &= ~(v & UART_INT_ALL); return true;
-    case UARTDMACR: u->dmacr = v & 0x7; return true;
+    case UARTCR:
+        u->cr = v & 0xffff;
+        return true;
+    case UARTIFLS:
+        u->ifls = v & 0x3f;
+        return true;
+    case UARTIMSC:
+        u->imsc = v & UART_INT_ALL;
+        return true;
+    case UARTICR:
+        u->ris &= ~(v & UART_INT_ALL);
+        return true;
+    case UARTDMACR:
+        u->dmacr = v & 0x7;
+        return true;
     }
     return false; /* FR, RIS, MIS and the IDs are read-only; the rest reserved */
 }
@@ -179,7 +223,10 @@ static const struct vmm_mmio_ops pl011_ops = {pl011_read, pl011_write};
 int pl011_init(struct pl011 *u, struct vmm *vmm, struct vmm_irq_line irq)
 {
     *u = (struct pl011){
-        .vmm = vmm, .irq = irq, .cr = UARTCR_RESET, .ifls = UARTIFLS_RESET,
+        .vmm = vmm,
+        .irq = irq,
+        .cr = UARTCR_RESET,
+        .ifls = UARTIFLS_RESET,
     };
     int r = vmm_bus_add(&vmm->bus, PL011_BASE, PL011_SIZE, &pl011_ops, u, "pl011");
     if (r == HV_OK)

@@ -36,7 +36,7 @@
 #define UARTFR_RXFF (1u << 6)
 #define UARTFR_TXFE (1u << 7)
 #define UARTLCR_H_FEN (1u << 4)
-#define UARTCR_RESET 0x300u /* TXE | RXE */
+#define UARTCR_RESET 0x300u  /* TXE | RXE */
 #define UARTIFLS_RESET 0x12u /* both FIFO levels at 1/2 */
 
 /* Interrupt bits of IMSC, RIS, MIS and ICR. */
@@ -51,10 +51,10 @@ struct pl011 {
     struct vmm *vmm;
     struct vmm_irq_line irq;
     uint8_t fifo[PL011_FIFO];
-    unsigned head, count;          /* receive FIFO */
-    uint32_t rsr;                  /* receive errors of the last byte read (never set here) */
+    unsigned head, count; /* receive FIFO */
+    uint32_t rsr;         /* receive errors of the last byte read (never set here) */
     uint32_t ibrd, fbrd, lcr_h, cr, ifls, imsc, ris, dmacr, ilpr;
-    bool in_access;                /* inside a guest access: the line is updated at its end */
+    bool in_access; /* inside a guest access: the line is updated at its end */
     uint64_t bad_accesses;
 };
 

@@ -48,9 +48,12 @@ static int64_t affinity_info(const struct psci *p, uint64_t target, uint64_t lev
     if (c < 0)
         return PSCI_INVALID_PARAMETERS;
     switch (p->state[c]) {
-    case PSCI_CPU_IS_ON: return PSCI_AFF_ON;
-    case PSCI_CPU_IS_ON_PENDING: return PSCI_AFF_ON_PENDING;
-    default: return PSCI_AFF_OFF;
+    case PSCI_CPU_IS_ON:
+        return PSCI_AFF_ON;
+    case PSCI_CPU_IS_ON_PENDING:
+        return PSCI_AFF_ON_PENDING;
+    default:
+        return PSCI_AFF_OFF;
     }
 }
 
@@ -90,32 +93,45 @@ enum psci_action psci_call(struct psci *p, unsigned cpu, const uint64_t x[4], ui
         return PSCI_RETURN;
     }
     switch (fn) {
-    case SMCCC_VERSION: r = SMCCC_VERSION_1_1; break;
+    case SMCCC_VERSION:
+        r = SMCCC_VERSION_1_1;
+        break;
     case SMCCC_ARCH_FEATURES:
         /* The discovery calls exist; no firmware workaround (ARCH_WORKAROUND_*) or SoC ID. */
         r = (uint32_t)a1 == SMCCC_VERSION || (uint32_t)a1 == SMCCC_ARCH_FEATURES
                 ? PSCI_SUCCESS
                 : PSCI_NOT_SUPPORTED;
         break;
-    case PSCI_VERSION: r = PSCI_VERSION_1_1; break;
-    case PSCI_FEATURES: r = implemented((uint32_t)a1) ? PSCI_SUCCESS : PSCI_NOT_SUPPORTED; break;
+    case PSCI_VERSION:
+        r = PSCI_VERSION_1_1;
+        break;
+    case PSCI_FEATURES:
+        r = implemented((uint32_t)a1) ? PSCI_SUCCESS : PSCI_NOT_SUPPORTED;
+        break;
     case PSCI_CPU_ON:
-    case PSCI_64(PSCI_CPU_ON): r = cpu_on(p, a1, a2, a3); break;
+    case PSCI_64(PSCI_CPU_ON):
+        r = cpu_on(p, a1, a2, a3);
+        break;
     case PSCI_CPU_OFF:
         p->state[cpu] = PSCI_CPU_IS_OFF;
         r = PSCI_SUCCESS; /* never seen: a successful CPU_OFF does not return */
         action = PSCI_STOP_CPU;
         break;
     case PSCI_AFFINITY_INFO:
-    case PSCI_64(PSCI_AFFINITY_INFO): r = affinity_info(p, a1, a2); break;
-    case PSCI_MIGRATE_INFO_TYPE: r = PSCI_MIGRATE_NOT_REQUIRED; break;
+    case PSCI_64(PSCI_AFFINITY_INFO):
+        r = affinity_info(p, a1, a2);
+        break;
+    case PSCI_MIGRATE_INFO_TYPE:
+        r = PSCI_MIGRATE_NOT_REQUIRED;
+        break;
     case PSCI_SYSTEM_OFF:
     case PSCI_SYSTEM_RESET:
         p->vmm->ops->power(p->vmm->ctx, fn == PSCI_SYSTEM_OFF ? VMM_POWER_OFF : VMM_POWER_RESET);
         r = PSCI_SUCCESS;
         action = PSCI_STOP_SYSTEM;
         break;
-    default: break; /* CPU_SUSPEND, MIGRATE, SYSTEM_SUSPEND, ... and unknown IDs */
+    default:
+        break; /* CPU_SUSPEND, MIGRATE, SYSTEM_SUSPEND, ... and unknown IDs */
     }
     *x0 = (uint64_t)r;
     return action;

@@ -55,9 +55,9 @@ enum psci_cpu_state {
 
 /* What the vcpu does after the call. */
 enum psci_action {
-    PSCI_RETURN = 0,   /* resume it with X0 set */
-    PSCI_STOP_CPU,     /* CPU_OFF: it stops; only a CPU_ON brings it back */
-    PSCI_STOP_SYSTEM,  /* SYSTEM_OFF / SYSTEM_RESET: ops->power was called */
+    PSCI_RETURN = 0,  /* resume it with X0 set */
+    PSCI_STOP_CPU,    /* CPU_OFF: it stops; only a CPU_ON brings it back */
+    PSCI_STOP_SYSTEM, /* SYSTEM_OFF / SYSTEM_RESET: ops->power was called */
 };
 
 struct psci {

@@ -11,12 +11,12 @@
 
 /* Refusals the exit handler counts (and logs at powers of two). */
 enum a64_exit_warning {
-    A64_WARN_DABT,      /* a data abort that can't be emulated */
-    A64_WARN_BUS,       /* an emulated access no device took */
+    A64_WARN_DABT, /* a data abort that can't be emulated */
+    A64_WARN_BUS,  /* an emulated access no device took */
     A64_WARN_SMC,
     A64_WARN_SYSREG,
-    A64_WARN_EC,        /* an exception class the VMM does not handle */
-    A64_WARN_KERNEL,    /* an exit the kernel made up that the VMM does not know */
+    A64_WARN_EC,     /* an exception class the VMM does not handle */
+    A64_WARN_KERNEL, /* an exit the kernel made up that the VMM does not know */
     A64_WARN_KINDS,
 };
 

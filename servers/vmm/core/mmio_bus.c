@@ -55,11 +55,16 @@ const struct vmm_mmio_region *vmm_bus_find(const struct vmm_bus *bus, uint64_t a
 static const char *status_name(enum vmm_bus_status s)
 {
     switch (s) {
-    case VMM_BUS_UNCLAIMED: return "unclaimed address";
-    case VMM_BUS_CROSSES: return "access past the end of";
-    case VMM_BUS_BAD_SIZE: return "bad access size at";
-    case VMM_BUS_DEVICE: return "access refused by";
-    default: return "?";
+    case VMM_BUS_UNCLAIMED:
+        return "unclaimed address";
+    case VMM_BUS_CROSSES:
+        return "access past the end of";
+    case VMM_BUS_BAD_SIZE:
+        return "bad access size at";
+    case VMM_BUS_DEVICE:
+        return "access refused by";
+    default:
+        return "?";
     }
 }
 
@@ -76,8 +81,8 @@ static enum vmm_bus_status complain(struct vmm_bus *bus, enum vmm_bus_status s, 
         return s;
     bus->logged[bus->nlogged++] = addr;
     const struct vmm_mmio_region *r = vmm_bus_find(bus, addr);
-    vmm_logf(bus->vmm, "mmio: %s %s 0x%lx (%s, %u bytes)%s", status_name(s),
-             r ? r->name : "", (unsigned long)addr, write ? "write" : "read", size,
+    vmm_logf(bus->vmm, "mmio: %s %s 0x%lx (%s, %u bytes)%s", status_name(s), r ? r->name : "",
+             (unsigned long)addr, write ? "write" : "read", size,
              bus->nlogged == VMM_BUS_LOG_TABLE ? "; further addresses not logged" : "");
     return s;
 }
@@ -102,8 +107,7 @@ static enum vmm_bus_status route(struct vmm_bus *bus, uint64_t addr, unsigned si
     return VMM_BUS_OK;
 }
 
-enum vmm_bus_status vmm_bus_read(struct vmm_bus *bus, uint64_t addr, unsigned size,
-                                 uint64_t *value)
+enum vmm_bus_status vmm_bus_read(struct vmm_bus *bus, uint64_t addr, unsigned size, uint64_t *value)
 {
     const struct vmm_mmio_region *r = NULL;
     *value = 0;
@@ -117,8 +121,7 @@ enum vmm_bus_status vmm_bus_read(struct vmm_bus *bus, uint64_t addr, unsigned si
     return VMM_BUS_OK;
 }
 
-enum vmm_bus_status vmm_bus_write(struct vmm_bus *bus, uint64_t addr, unsigned size,
-                                  uint64_t value)
+enum vmm_bus_status vmm_bus_write(struct vmm_bus *bus, uint64_t addr, unsigned size, uint64_t value)
 {
     const struct vmm_mmio_region *r = NULL;
     enum vmm_bus_status s = route(bus, addr, size, &r);

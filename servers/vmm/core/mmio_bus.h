@@ -30,14 +30,14 @@ struct vmm_mmio_region {
 
 enum vmm_bus_status {
     VMM_BUS_OK = 0,
-    VMM_BUS_UNCLAIMED,  /* no region contains the address */
-    VMM_BUS_CROSSES,    /* the access starts in a region and runs past its end */
-    VMM_BUS_BAD_SIZE,   /* size not 1, 2, 4 or 8 */
-    VMM_BUS_DEVICE,     /* the device refused the access */
+    VMM_BUS_UNCLAIMED, /* no region contains the address */
+    VMM_BUS_CROSSES,   /* the access starts in a region and runs past its end */
+    VMM_BUS_BAD_SIZE,  /* size not 1, 2, 4 or 8 */
+    VMM_BUS_DEVICE,    /* the device refused the access */
 };
 
 struct vmm_bus {
-    struct vmm *vmm; /* for logging */
+    struct vmm *vmm;                                     /* for logging */
     struct vmm_mmio_region regions[VMM_BUS_MAX_REGIONS]; /* sorted by base, disjoint */
     unsigned count;
     uint64_t logged[VMM_BUS_LOG_TABLE]; /* addresses already complained about */

@@ -4,6 +4,7 @@
  * is well-formed per hv/vcpu.h and that what the VMM asks of its environment stays in range. */
 #include "aarch64/a64_esr.h"
 #include "aarch64/vmm_a64.h"
+#include <hv/console.h>
 #include <hv/error.h>
 #include <hv/vcpu.h>
 #include <stdio.h>
@@ -39,7 +40,8 @@ static int f_inject(void *ctx, unsigned cpu, uint32_t irq, uint64_t flags)
 
 static void f_console_write(void *ctx, const uint8_t *bytes, size_t len)
 {
-    INVARIANT(len == 1 && bytes != NULL); /* the PL011 sends each byte as it is written */
+    /* Output goes in lines of at most one console message (hv/console.h). */
+    INVARIANT(len >= 1 && len <= HV_CONSOLE_WRITE_MAX && bytes != NULL);
 }
 
 static size_t f_console_read(void *ctx, uint8_t *bytes, size_t max)
@@ -75,11 +77,16 @@ static const uint32_t fn_ids[] = {
 static uint64_t pick_addr(void)
 {
     switch (in_u8(&in) % 5) {
-    case 0: return GICD_BASE + in_u16(&in);
-    case 1: return GICR_BASE + (in_u32(&in) % (NCPUS * GICR_STRIDE + 0x100));
-    case 2: return PL011_BASE + (in_u16(&in) & 0xfff);
-    case 3: return in_u64(&in);
-    default: return GICD_BASE + GICD_IROUTER + in_u16(&in) % 0x2000;
+    case 0:
+        return GICD_BASE + in_u16(&in);
+    case 1:
+        return GICR_BASE + (in_u32(&in) % (NCPUS * GICR_STRIDE + 0x100));
+    case 2:
+        return PL011_BASE + (in_u16(&in) & 0xfff);
+    case 3:
+        return in_u64(&in);
+    default:
+        return GICD_BASE + GICD_IROUTER + in_u16(&in) % 0x2000;
     }
 }
 
@@ -88,24 +95,29 @@ static uint64_t pick_esr(void)
     uint8_t kind = in_u8(&in);
     uint64_t esr = (uint64_t)ESR_IL;
     switch (kind % 6) {
-    case 0: return in_u64(&in);
+    case 0:
+        return in_u64(&in);
     case 1: { /* a data abort, usually a plausible one */
         uint32_t iss = in_u32(&in) & ESR_ISS_MASK;
         if (kind & 0x10) /* ISV, translation fault, no oddities */
             iss = (iss & 0x00ffc000u) | ESR_DABT_ISV | (iss & ESR_DABT_WNR) | (4 + (iss & 3));
         return esr | (uint64_t)ESR_EC_DABT_LOW << ESR_EC_SHIFT | iss;
     }
-    case 2: return esr | (uint64_t)ESR_EC_HVC64 << ESR_EC_SHIFT | (kind & 0x80 ? in_u16(&in) : 0);
+    case 2:
+        return esr | (uint64_t)ESR_EC_HVC64 << ESR_EC_SHIFT | (kind & 0x80 ? in_u16(&in) : 0);
     case 3: { /* a trapped MSR/MRS, often one of the SGI registers */
         uint32_t iss = in_u32(&in) & ESR_ISS_MASK;
         if (kind & 0x10)
-            iss = (iss & (31u << ESR_SYS_RT_SHIFT | (uint32_t)(kind >> 7))) | 3u << ESR_SYS_OP0_SHIFT |
-                  (5u + (kind >> 5 & 3) % 3) << ESR_SYS_OP2_SHIFT | 12u << ESR_SYS_CRN_SHIFT |
-                  11u << ESR_SYS_CRM_SHIFT;
+            iss = (iss & (31u << ESR_SYS_RT_SHIFT | (uint32_t)(kind >> 7))) |
+                  3u << ESR_SYS_OP0_SHIFT | (5u + (kind >> 5 & 3) % 3) << ESR_SYS_OP2_SHIFT |
+                  12u << ESR_SYS_CRN_SHIFT | 11u << ESR_SYS_CRM_SHIFT;
         return esr | (uint64_t)ESR_EC_SYS64 << ESR_EC_SHIFT | iss;
     }
-    case 4: return esr | (uint64_t)(in_u8(&in) & ESR_EC_MASK) << ESR_EC_SHIFT | (in_u32(&in) & ESR_ISS_MASK);
-    default: return HV_VCPU_EXIT_KERNEL | in_u8(&in);
+    case 4:
+        return esr | (uint64_t)(in_u8(&in) & ESR_EC_MASK) << ESR_EC_SHIFT |
+               (in_u32(&in) & ESR_ISS_MASK);
+    default:
+        return HV_VCPU_EXIT_KERNEL | in_u8(&in);
     }
 }
 
@@ -137,6 +149,10 @@ static void check_reply(const uint64_t *w, enum vmm_exit_action act, const uint6
         if (a64_decode_dabt(w[0], &acc) == A64_DABT_OK) {
             INVARIANT(!acc.write && r[2] == acc.reg);
             INVARIANT(acc.reg64 || r[3] <= 0xffffffffu);
+        } else if (esr_ec(w[0]) == ESR_EC_SYS64) {
+            /* A read of a debug or PMU register: zero into Rt. */
+            INVARIANT((w[0] & ESR_SYS_READ) && r[3] == 0);
+            INVARIANT(r[2] == ((esr_iss(w[0]) >> ESR_SYS_RT_SHIFT) & 31));
         } else {
             INVARIANT(esr_ec(w[0]) == ESR_EC_HVC64 && r[2] == HV_A64_X0);
         }
@@ -152,8 +168,8 @@ static void run_exit(void)
     w[HV_VCPU_W_CODE] = pick_esr();
     w[HV_VCPU_W_ADDR] = pick_addr();
     w[HV_VCPU_W_PC] = in_u64(&in);
-    w[3] = (in_u8(&in) & 1) ? fn_ids[in_u8(&in) % (sizeof(fn_ids) / sizeof(fn_ids[0]))]
-                            : in_u64(&in);
+    w[3] =
+        (in_u8(&in) & 1) ? fn_ids[in_u8(&in) % (sizeof(fn_ids) / sizeof(fn_ids[0]))] : in_u64(&in);
     w[4] = in_u8(&in) & 1 ? in_u8(&in) : in_u64(&in);
     w[5] = in_u8(&in) & 1 ? in_u8(&in) : in_u64(&in);
     unsigned cpu = in_u8(&in) % (NCPUS + 1); /* sometimes a vcpu that does not exist */
@@ -188,7 +204,8 @@ static void linux_like_init(uint8_t how)
     }
     vmm_bus_write(bus, GICD_BASE + GICD_CTLR, 4, GICD_CTLR_ENABLE_GRP1 | GICD_CTLR_ARE);
     vmm_bus_write(bus, PL011_BASE + UARTLCR_H, 4, how & 4 ? UARTLCR_H_FEN : 0);
-    vmm_bus_write(bus, PL011_BASE + UARTIMSC, 4, how & 8 ? UART_INT_ALL : UART_INT_RX | UART_INT_RT);
+    vmm_bus_write(bus, PL011_BASE + UARTIMSC, 4,
+                  how & 8 ? UART_INT_ALL : UART_INT_RX | UART_INT_RT);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -205,7 +222,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     for (unsigned steps = 0; steps < 512 && !in_done(&in); steps++) {
         switch (in_u8(&in) % 7) {
         case 0:
-        case 1: run_exit(); break;
+        case 1:
+            run_exit();
+            break;
         case 2: { /* console input: some pushed, some left in the ring */
             uint8_t bytes[32];
             size_t n = in_u8(&in) % sizeof(bytes);
@@ -224,9 +243,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             INVARIANT(ok == (intid >= GIC_NR_PRIVATE && intid < GIC_NR_IRQS));
             break;
         }
-        case 4: gicv3_pulse(&a64.gic, in_u16(&in) % 1100); break;
-        case 5: inject_busy = in_u8(&in) & 1; break;
-        default: gicv3_sync(&a64.gic); break;
+        case 4:
+            gicv3_pulse(&a64.gic, in_u16(&in) % 1100);
+            break;
+        case 5:
+            inject_busy = in_u8(&in) & 1;
+            break;
+        default:
+            gicv3_sync(&a64.gic);
+            break;
         }
         INVARIANT(a64.uart.count <= PL011_FIFO);
         INVARIANT(a64.vmm.bus.nlogged <= VMM_BUS_LOG_TABLE);

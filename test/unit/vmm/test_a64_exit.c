@@ -101,8 +101,7 @@ START_TEST(decoder_refusals)
     /* Permission, access-flag, alignment and external faults are not MMIO. */
     static const unsigned dfsc[] = {0x00, 0x03, 0x09, 0x0d, 0x10, 0x21, 0x30, 0x3f};
     for (unsigned i = 0; i < sizeof(dfsc) / sizeof(dfsc[0]); i++)
-        ck_assert_int_eq(a64_decode_dabt((ok & ~0x3full) | dfsc[i], &a),
-                         A64_DABT_NOT_TRANSLATION);
+        ck_assert_int_eq(a64_decode_dabt((ok & ~0x3full) | dfsc[i], &a), A64_DABT_NOT_TRANSLATION);
     for (unsigned lvl = 0; lvl < 4; lvl++)
         ck_assert_int_eq(a64_decode_dabt((ok & ~0x3full) | (4 + lvl), &a), A64_DABT_OK);
     /* Same-EL aborts and other classes are not guest data aborts. */
@@ -158,8 +157,8 @@ START_TEST(mmio_loads_of_every_shape_reach_the_register)
                     ck_assert_uint_eq(reply[0], HV_VCPU_RESUME_SET_A | HV_VCPU_RESUME_ADVANCE);
                     ck_assert_uint_eq(reply[1], 0);
                     ck_assert_uint_eq(reply[2], srt);
-                    ck_assert_uint_eq(reply[3],
-                                      a64_load_result(&a, scratch_pattern & vmm_size_mask(1u << sas)));
+                    ck_assert_uint_eq(
+                        reply[3], a64_load_result(&a, scratch_pattern & vmm_size_mask(1u << sas)));
                 }
 }
 END_TEST
@@ -216,8 +215,14 @@ START_TEST(other_exception_classes)
     uint64_t reply[6];
     unsigned len;
     /* SMC, unknown, instruction abort, AArch32 HVC, same-EL data abort: UNDEFINED / abort. */
-    static const unsigned ecs[] = {ESR_EC_SMC64, ESR_EC_UNKNOWN, ESR_EC_IABT_LOW, ESR_EC_HVC32,
-                                   ESR_EC_SMC32, ESR_EC_DABT_CUR, 0x07, 0x3f};
+    static const unsigned ecs[] = {ESR_EC_SMC64,
+                                   ESR_EC_UNKNOWN,
+                                   ESR_EC_IABT_LOW,
+                                   ESR_EC_HVC32,
+                                   ESR_EC_SMC32,
+                                   ESR_EC_DABT_CUR,
+                                   0x07,
+                                   0x3f};
     for (unsigned i = 0; i < sizeof(ecs) / sizeof(ecs[0]); i++)
         assert_fault(run_exit((uint64_t)ecs[i] << ESR_EC_SHIFT | ESR_IL, 0, 0, 0, 0, reply, &len),
                      reply, len);
@@ -241,6 +246,35 @@ START_TEST(trapped_sysregs_other_than_sgi_are_undefined)
     assert_fault(run_exit(sgi1r ^ 1u << ESR_SYS_CRN_SHIFT, 0, 0, 0, 0, reply, &len), reply, len);
     run_exit(sgi1r, 0, 1, 0, 0, reply, &len); /* a write: emulated */
     ck_assert_uint_eq(reply[0], HV_VCPU_RESUME_ADVANCE);
+}
+END_TEST
+
+START_TEST(debug_and_pmu_registers_read_as_zero)
+{
+    uint64_t reply[6];
+    unsigned len;
+    /* MRS x5, MDSCR_EL1 (Op0 2, Op1 0, CRn 0, CRm 2, Op2 2): zero into x5. */
+    uint64_t mdscr = (uint64_t)ESR_EC_SYS64 << ESR_EC_SHIFT | ESR_IL | 2u << ESR_SYS_OP0_SHIFT |
+                     2u << ESR_SYS_OP2_SHIFT | 2u << ESR_SYS_CRM_SHIFT | 5u << ESR_SYS_RT_SHIFT;
+    run_exit(mdscr | ESR_SYS_READ, 0, 0, 0, 0, reply, &len);
+    ck_assert_uint_eq(len, 4);
+    ck_assert_uint_eq(reply[0], HV_VCPU_RESUME_SET_A | HV_VCPU_RESUME_ADVANCE);
+    ck_assert_uint_eq(reply[2], 5);
+    ck_assert_uint_eq(reply[3], 0);
+    /* MSR MDSCR_EL1, x5: ignored. MRS xzr: nothing to set. */
+    run_exit(mdscr, 0, 0x8000, 0, 0, reply, &len);
+    ck_assert_uint_eq(len, 2);
+    ck_assert_uint_eq(reply[0], HV_VCPU_RESUME_ADVANCE);
+    run_exit(mdscr | ESR_SYS_READ | 31u << ESR_SYS_RT_SHIFT, 0, 0, 0, 0, reply, &len);
+    ck_assert_uint_eq(len, 2);
+    /* MRS x1, PMCR_EL0 (Op0 3, Op1 3, CRn 9, CRm 12, Op2 0). */
+    uint64_t pmcr = (uint64_t)ESR_EC_SYS64 << ESR_EC_SHIFT | ESR_IL | 3u << ESR_SYS_OP0_SHIFT |
+                    3u << ESR_SYS_OP1_SHIFT | 9u << ESR_SYS_CRN_SHIFT | 12u << ESR_SYS_CRM_SHIFT |
+                    1u << ESR_SYS_RT_SHIFT | ESR_SYS_READ;
+    run_exit(pmcr, 0, 0, 0, 0, reply, &len);
+    ck_assert_uint_eq(reply[0], HV_VCPU_RESUME_SET_A | HV_VCPU_RESUME_ADVANCE);
+    ck_assert_uint_eq(reply[3], 0);
+    ck_assert_uint_eq(a64.vmm.guest_faults, 0);
 }
 END_TEST
 
@@ -297,6 +331,7 @@ static Suite *exit_suite(void)
     tcase_add_test(ex, mmio_refusals_become_faults);
     tcase_add_test(ex, other_exception_classes);
     tcase_add_test(ex, trapped_sysregs_other_than_sgi_are_undefined);
+    tcase_add_test(ex, debug_and_pmu_registers_read_as_zero);
     tcase_add_test(ex, kernel_exits_resume_unchanged);
     tcase_add_test(ex, exit_of_a_vcpu_that_does_not_exist);
     tcase_add_test(ex, log_is_rate_limited);

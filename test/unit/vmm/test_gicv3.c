@@ -6,12 +6,15 @@
 #include <hv/vcpu.h>
 
 #define D(off) (GICD_BASE + (off))
-#define RD(cpu, off) (GICR_BASE + (cpu) * GICR_STRIDE + (off))
+#define RD(cpu, off) (GICR_BASE + (cpu)*GICR_STRIDE + (off))
 #define SGI(cpu, off) (RD(cpu, GICR_FRAME_SIZE + (off)))
 #define WORD(base, intid) ((base) + 4 * ((intid) / 32))
 #define BIT(intid) (1u << ((intid) % 32))
 
-static struct gicv3 *gic(void) { return &a64.gic; }
+static struct gicv3 *gic(void)
+{
+    return &a64.gic;
+}
 
 static void wake(unsigned cpu)
 {
@@ -21,7 +24,8 @@ static void wake(unsigned cpu)
 /* What Linux does for an SPI: group 1, a priority, enabled; the distributor on; PE awake. */
 static void linux_spi(uint32_t intid, uint8_t prio)
 {
-    bus_write(WORD(D(GICD_IGROUPR), intid), 4, bus_read(WORD(D(GICD_IGROUPR), intid), 4) | BIT(intid));
+    bus_write(WORD(D(GICD_IGROUPR), intid), 4,
+              bus_read(WORD(D(GICD_IGROUPR), intid), 4) | BIT(intid));
     bus_write(D(GICD_IPRIORITYR) + intid, 1, prio);
     bus_write(D(GICD_CTLR), 4, GICD_CTLR_ENABLE_GRP1 | GICD_CTLR_ARE);
     wake(0);
@@ -38,7 +42,7 @@ START_TEST(identification_and_reset_values)
     ck_assert_uint_eq(bus_read(D(GICD_CTLR), 4), GICD_CTLR_ARE | GICD_CTLR_DS);
     uint64_t typer = bus_read(D(GICD_TYPER), 4);
     ck_assert_uint_eq(typer & 0x1f, GIC_NR_IRQS / 32 - 1); /* ITLinesNumber: INTIDs up to 127 */
-    ck_assert_uint_ge(32 * ((typer & 0x1f) + 1), 96);     /* virtio-mmio slot 31 is INTID 79 */
+    ck_assert_uint_ge(32 * ((typer & 0x1f) + 1), 96);      /* virtio-mmio slot 31 is INTID 79 */
     ck_assert_uint_eq(typer >> 19 & 0x1f, 9);              /* IDbits: 10 */
     ck_assert_uint_eq(typer & (1u << 17 | 1u << 16 | 1u << 10), 0); /* no LPIs, MBIS, security */
     ck_assert_uint_eq(bus_read(D(GICD_IIDR), 4), GIC_IIDR);
@@ -48,9 +52,9 @@ START_TEST(identification_and_reset_values)
     ck_assert_uint_eq(bus_read(D(0xfffc), 4), 0xb1);
     uint64_t rtyper = bus_read(RD(0, GICR_TYPER), 8);
     ck_assert(rtyper & GICR_TYPER_LAST);
-    ck_assert_uint_eq(rtyper >> 32, 0);     /* affinity 0.0.0.0 */
+    ck_assert_uint_eq(rtyper >> 32, 0); /* affinity 0.0.0.0 */
     ck_assert_uint_eq(rtyper >> 8 & 0xffff, 0);
-    ck_assert_uint_eq(rtyper & 1, 0);       /* PLPIS */
+    ck_assert_uint_eq(rtyper & 1, 0); /* PLPIS */
     /* 32-bit halves of the 64-bit GICR_TYPER. */
     ck_assert_uint_eq(bus_read(RD(0, GICR_TYPER), 4), rtyper & 0xffffffff);
     ck_assert_uint_eq(bus_read(RD(0, GICR_TYPER + 4), 4), rtyper >> 32);
@@ -264,8 +268,8 @@ START_TEST(read_only_and_reserved_offsets)
     ck_assert_uint_eq(bus_read(D(GICD_TYPER), 4), typer);
     ck_assert_uint_eq(bus_read(D(GICD_PIDR2), 4), GIC_PIDR2_ARCH_GICV3);
     ck_assert_uint_eq(gic()->warnings[GIC_WARN_READ_ONLY], 4);
-    static const uint64_t reserved[] = {0x0020, 0x003c, 0x0f30, 0x1000, 0x5ffc, 0x8000, 0xc000,
-                                        0xffcc};
+    static const uint64_t reserved[] = {0x0020, 0x003c, 0x0f30, 0x1000,
+                                        0x5ffc, 0x8000, 0xc000, 0xffcc};
     for (unsigned i = 0; i < sizeof(reserved) / sizeof(reserved[0]); i++) {
         bus_write(D(reserved[i]), 4, ~0u);
         ck_assert_uint_eq(bus_read(D(reserved[i]), 4), 0);
@@ -334,7 +338,7 @@ START_TEST(sgi_to_self_through_the_trapped_register)
     run_exit(msr_sgi1r, 0, 3ull << 24 | 1, 0, 0, reply, &len); /* INTID 3, target Aff0 0 */
     ck_assert_uint_eq(reply[0], HV_VCPU_RESUME_ADVANCE);
     ck_assert_uint_eq(injected(3), 1);
-    run_exit(msr_sgi1r, 0, 3ull << 24 | 2, 0, 0, reply, &len); /* Aff0 1: nobody */
+    run_exit(msr_sgi1r, 0, 3ull << 24 | 2, 0, 0, reply, &len);              /* Aff0 1: nobody */
     run_exit(msr_sgi1r, 0, 3ull << 24 | 1 | 1ull << 16, 0, 0, reply, &len); /* Aff1 1 */
     run_exit(msr_sgi1r, 0, 3ull << 24 | 1 | 1ull << 44, 0, 0, reply, &len); /* RS 1: 16..31 */
     run_exit(msr_sgi1r, 0, 3ull << 24 | 1ull << 40, 0, 0, reply, &len);     /* IRM: others */

@@ -35,15 +35,18 @@ END_TEST
 
 START_TEST(features)
 {
-    static const uint32_t yes[] = {PSCI_VERSION, PSCI_CPU_ON, PSCI_64(PSCI_CPU_ON), PSCI_CPU_OFF,
-                                   PSCI_AFFINITY_INFO, PSCI_64(PSCI_AFFINITY_INFO),
-                                   PSCI_MIGRATE_INFO_TYPE, PSCI_SYSTEM_OFF, PSCI_SYSTEM_RESET,
-                                   PSCI_FEATURES, SMCCC_VERSION};
+    static const uint32_t yes[] = {
+        PSCI_VERSION,           PSCI_CPU_ON,        PSCI_64(PSCI_CPU_ON),
+        PSCI_CPU_OFF,           PSCI_AFFINITY_INFO, PSCI_64(PSCI_AFFINITY_INFO),
+        PSCI_MIGRATE_INFO_TYPE, PSCI_SYSTEM_OFF,    PSCI_SYSTEM_RESET,
+        PSCI_FEATURES,          SMCCC_VERSION};
     for (unsigned i = 0; i < sizeof(yes) / sizeof(yes[0]); i++)
         ck_assert_uint_eq(hvc(PSCI_FEATURES, yes[i], 0), PSCI_SUCCESS);
-    static const uint32_t no[] = {PSCI_CPU_SUSPEND, PSCI_64(PSCI_CPU_SUSPEND), PSCI_MIGRATE,
-                                  PSCI_64(PSCI_VERSION), 0x8400000e, 0xc400000e, 0x84000012,
-                                  0x80008000, 0x12345678, 0};
+    static const uint32_t no[] = {PSCI_CPU_SUSPEND, PSCI_64(PSCI_CPU_SUSPEND),
+                                  PSCI_MIGRATE,     PSCI_64(PSCI_VERSION),
+                                  0x8400000e,       0xc400000e,
+                                  0x84000012,       0x80008000,
+                                  0x12345678,       0};
     for (unsigned i = 0; i < sizeof(no) / sizeof(no[0]); i++)
         ck_assert_uint_eq(hvc(PSCI_FEATURES, no[i], 0), NOT_SUPPORTED);
     /* PSCI_FEATURES is an SMC32 function: only W1 counts. */
@@ -60,8 +63,8 @@ START_TEST(cpu_on_for_one_vcpu)
     ck_assert_uint_eq(hvc(PSCI_CPU_ON, 0, 0x40080000), (uint64_t)(int64_t)PSCI_ALREADY_ON);
     ck_assert_uint_eq(hvc(PSCI_64(PSCI_CPU_ON), 0, 0x40080000), (uint64_t)(int64_t)PSCI_ALREADY_ON);
     ck_assert_uint_eq(hvc(PSCI_64(PSCI_CPU_ON), 1, 0x40080000), INVALID);
-    ck_assert_uint_eq(hvc(PSCI_64(PSCI_CPU_ON), 0x100, 0), INVALID);         /* Aff1 1 */
-    ck_assert_uint_eq(hvc(PSCI_64(PSCI_CPU_ON), 0x80000000, 0), INVALID);    /* not affinity */
+    ck_assert_uint_eq(hvc(PSCI_64(PSCI_CPU_ON), 0x100, 0), INVALID);           /* Aff1 1 */
+    ck_assert_uint_eq(hvc(PSCI_64(PSCI_CPU_ON), 0x80000000, 0), INVALID);      /* not affinity */
     ck_assert_uint_eq(hvc(PSCI_64(PSCI_CPU_ON), 0xff00000000ull, 0), INVALID); /* Aff3 */
     /* SMC32: the target is W1, so Aff3 in the upper half does not count. */
     ck_assert_uint_eq(hvc(PSCI_CPU_ON, 0xff00000000ull, 0), (uint64_t)(int64_t)PSCI_ALREADY_ON);
@@ -152,7 +155,8 @@ START_TEST(cpu_on_of_a_second_vcpu)
     const uint64_t mpidr[2] = {0x0, 0x1};
     fixture_setup_cpus(2, mpidr);
     ck_assert_uint_eq(hvc(PSCI_64(PSCI_AFFINITY_INFO), 1, 0), PSCI_AFF_OFF);
-    ck_assert_uint_eq(hvc(PSCI_64(PSCI_CPU_ON), 1, 0x40100000), (uint64_t)(int64_t)PSCI_INTERNAL_FAILURE);
+    ck_assert_uint_eq(hvc(PSCI_64(PSCI_CPU_ON), 1, 0x40100000),
+                      (uint64_t)(int64_t)PSCI_INTERNAL_FAILURE);
     a64.psci.start_cpu = fake_start;
     ck_assert_uint_eq(hvc(PSCI_64(PSCI_CPU_ON), 1, 0x40100000), PSCI_SUCCESS);
     ck_assert_uint_eq(started_cpu, 1);

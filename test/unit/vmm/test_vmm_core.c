@@ -179,7 +179,10 @@ START_TEST(console_output_is_batched)
 END_TEST
 
 /* A device that claims more room than it takes: the surplus is counted as dropped. */
-static size_t liar_room(void *d) { return 8; }
+static size_t liar_room(void *d)
+{
+    return 8;
+}
 static size_t liar_receive(void *d, const uint8_t *b, size_t n)
 {
     static unsigned calls;
