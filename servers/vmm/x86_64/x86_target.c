@@ -17,6 +17,9 @@
 
 const uint32_t vmm_platform_arch = HV_PT_ARCH_X86_64;
 
+/* Every register of the boot list must fit in the core's list. */
+_Static_assert(VMM_BOOT_MAX_REGS >= X86_BOOT_MAX_REGS, "vmm_boot.h: raise VMM_BOOT_MAX_REGS");
+
 static struct vmm_x86 platform;
 static uint64_t tsc_hz;
 
@@ -73,7 +76,7 @@ int vmm_platform_boot_regs(const struct hv_pt_partition *part, struct vmm_boot *
     }
     for (unsigned i = 0; i < regs.n; i++)
         if (!vmm_boot_add_reg(boot, regs.r[i].reg, regs.r[i].value))
-            return HV_ENOMEM; /* VMM_BOOT_MAX_REGS must hold X86_BOOT_MAX_REGS */
+            return HV_ENOMEM; /* can't happen: see the static assertion */
     return HV_OK;
 }
 
