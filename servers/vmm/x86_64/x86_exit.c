@@ -195,6 +195,21 @@ static void check_power(struct x86_exit *e)
     e->action = VMM_EXIT_STOP;
 }
 
+/* Whether the exit is one byte of a burst of console output: an OUT to COM1's data port or
+ * the LSR read Linux polls between bytes. Any other exit ends the burst, and the bytes the
+ * VMM holds (vmm_console_output sends whole lines) go to the console server. */
+static bool console_burst(const uint64_t w[HV_VCPU_EXIT_WORDS])
+{
+    if (w[HV_VCPU_W_CODE] != SVM_EXIT_IOIO)
+        return false;
+    uint64_t info = w[HV_X86_W_EXITINFO1];
+    unsigned port = (unsigned)(info >> SVM_IOIO_PORT_SHIFT) & 0xffff;
+    if (info & SVM_IOIO_STR)
+        return false;
+    return (port == 0x3f8 && !(info & SVM_IOIO_TYPE_IN)) ||
+           (port == 0x3fd && (info & SVM_IOIO_TYPE_IN));
+}
+
 enum vmm_exit_action vmm_x86_handle_exit(struct vmm *vmm, const uint64_t w[HV_VCPU_EXIT_WORDS],
                                          uint64_t reply[HV_VCPU_EXIT_WORDS], unsigned *len)
 {
@@ -211,6 +226,8 @@ enum vmm_exit_action vmm_x86_handle_exit(struct vmm *vmm, const uint64_t w[HV_VC
     else
         find_handler(code)(&e);
     check_power(&e);
+    if (!console_burst(w))
+        vmm_console_flush(vmm);
     e.x->in_exit = false;
     if (e.action == VMM_EXIT_RESUME)
         vmm_x86_deliver(e.x);
