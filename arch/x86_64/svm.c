@@ -108,9 +108,10 @@ static void msr_pass(uint32_t msr, bool read_too)
     msrpm[(bit + 1) / 8] &= (uint8_t)~(1u << ((bit + 1) % 8));
 }
 
-/* Every MSR exits to the VMM, except the ones the VMCB holds and VMSAVE/VMLOAD switch (a
- * guest's SYSCALL targets, FS/GS bases, SYSENTER) and reading the TSC. EFER and PAT exit: the
- * VMM decides what a guest may set (SVME is the kernel's; g_PAT goes through vcpu_write). */
+/* Every MSR exits, except the ones the VMCB holds and VMSAVE/VMLOAD switch (a guest's SYSCALL
+ * targets, FS/GS bases, SYSENTER) and reading the TSC. EFER and PAT exit but stay in the
+ * kernel (svm_msr_access): their values are VMCB state, yet a guest's write must be checked
+ * (SVME is the kernel's, reserved PAT types would fail VMRUN). The rest go to the VMM. */
 static void msrpm_init(void)
 {
     for (unsigned i = 0; i < SVM_MSRPM_SIZE; i++)

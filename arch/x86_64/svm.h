@@ -75,6 +75,17 @@ int svm_reg_write(struct svm_vcpu *sv, struct vmcb *vmcb, const struct svm_caps 
 bool svm_state_legal(const struct vmcb *vmcb, const struct svm_caps *caps);
 bool svm_canonical(uint64_t va);
 
+/* RDMSR/WRMSR exits of the MSRs whose value is guest state in the VMCB but must be checked on
+ * a write (EFER: SVME is the kernel's, LME needs its order; PAT: reserved types). The kernel
+ * answers those itself, so every VMM's MSR policy never sees them. */
+enum svm_msr_result {
+    SVM_MSR_NOT_KERNEL, /* another MSR: the VMM's */
+    SVM_MSR_DONE,       /* done, RIP past the instruction */
+    SVM_MSR_GP,         /* the guest gets #GP(0), RIP unchanged */
+};
+enum svm_msr_result svm_msr_access(struct svm_vcpu *sv, struct vmcb *vmcb,
+                                   const struct svm_caps *caps, bool write);
+
 /* ---- svm_events.c (pure: host-tested) ---- */
 
 int svm_inject(struct svm_vcpu *sv, uint64_t vector, uint64_t flags);

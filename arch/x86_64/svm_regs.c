@@ -327,3 +327,53 @@ int svm_reg_write(struct svm_vcpu *sv, struct vmcb *vmcb, const struct svm_caps 
     s->cpl = old_cpl;
     return HV_EINVAL;
 }
+
+/* ---- MSRs the VMCB holds but a guest may not write freely: EFER and PAT ---- */
+
+#define MSR_EFER_NUM 0xc0000080u
+#define MSR_PAT_NUM 0x277u
+#define RDMSR_WRMSR_LEN 2 /* 0F 32 / 0F 30; the fixed length QEMU's missing nRIP forces */
+
+/* A guest's WRMSR of EFER, as a CPU without SVM would judge it: bits the CPU lacks (SVME
+ * among them, CPUID hides SVM) and changing LME with paging on are #GP (APM vol. 2 3.1.7);
+ * LMA is the CPU's and a written value of it is ignored (Linux writes back what it read). The
+ * rest goes through svm_reg_write, whose legality rules (LME+PG needs PAE...) give #GP too. */
+static bool efer_write(struct svm_vcpu *sv, struct vmcb *vmcb, const struct svm_caps *caps,
+                       uint64_t val)
+{
+    uint64_t cur = vmcb->save.efer;
+    val &= ~EFER_LMA;
+    if (val & ~caps->efer_allowed)
+        return false;
+    if ((vmcb->save.cr0 & CR0_PG) && ((val ^ cur) & EFER_LME))
+        return false;
+    return svm_reg_write(sv, vmcb, caps, HV_X86_EFER, val) == HV_OK;
+}
+
+enum svm_msr_result svm_msr_access(struct svm_vcpu *sv, struct vmcb *vmcb,
+                                   const struct svm_caps *caps, bool write)
+{
+    uint32_t msr = (uint32_t)sv->gpr[HV_X86_RCX];
+    unsigned reg;
+    if (msr == MSR_EFER_NUM)
+        reg = HV_X86_EFER;
+    else if (msr == MSR_PAT_NUM)
+        reg = HV_X86_PAT;
+    else
+        return SVM_MSR_NOT_KERNEL;
+    if (write) {
+        uint64_t val = (sv->gpr[HV_X86_RDX] << 32) | (vmcb->save.rax & 0xffffffffu);
+        bool ok = reg == HV_X86_EFER ? efer_write(sv, vmcb, caps, val)
+                                     : svm_reg_write(sv, vmcb, caps, reg, val) == HV_OK;
+        if (!ok)
+            return SVM_MSR_GP;
+    } else {
+        uint64_t val = 0;
+        svm_reg_read(sv, vmcb, caps, reg, &val); /* a known register: can't fail */
+        vmcb->save.rax = val & 0xffffffffu;
+        sv->gpr[HV_X86_RDX] = val >> 32;
+    }
+    vmcb->save.rip += RDMSR_WRMSR_LEN;
+    vmcb->control.int_state &= ~VMCB_INTERRUPT_SHADOW;
+    return SVM_MSR_DONE;
+}

@@ -8,6 +8,7 @@
 #include "vcpu_run.h"
 #include <arch.h>
 #include <hv/error.h>
+#include <hv/vcpu.h>
 #include <kernel/vcpu.h>
 #include <kernel/vspace.h>
 
@@ -56,9 +57,15 @@ int arch_vcpu_read(const struct arch_vcpu *av, unsigned reg, uint64_t *val)
     return svm_reg_read(sv, vmcb_of(sv), svm_caps(), reg, val);
 }
 
+static void timer_check(struct svm_vcpu *sv);
+
 int arch_vcpu_write(struct arch_vcpu *av, unsigned reg, uint64_t val)
 {
     struct svm_vcpu *sv = svm_vcpu(av);
+    /* A deadline that has passed delivers its vector even when the VMM replaces it before the
+     * vcpu runs again: the VMM saw the time pass and counts that interrupt as delivered. */
+    if (reg == HV_X86_TIMER_DEADLINE || reg == HV_X86_TIMER_VECTOR)
+        timer_check(sv);
     return svm_reg_write(sv, vmcb_of(sv), svm_caps(), reg, val);
 }
 
@@ -166,6 +173,16 @@ static void exit_alignment(struct thread *t, struct svm_vcpu *sv, struct vmcb *v
     svm_raise(sv, X86_EXC_AC, (uint32_t)vmcb->control.exit_info1);
 }
 
+/* EFER and PAT are the kernel's (svm_msr_access); every other MSR exit is the VMM's. */
+static void exit_msr(struct thread *t, struct svm_vcpu *sv, struct vmcb *vmcb)
+{
+    switch (svm_msr_access(sv, vmcb, svm_caps(), vmcb->control.exit_info1 & 1)) {
+    case SVM_MSR_DONE: return;
+    case SVM_MSR_GP: svm_raise(sv, X86_EXC_GP, 0); return;
+    case SVM_MSR_NOT_KERNEL: exit_to_vmm(t, sv, vmcb); return;
+    }
+}
+
 typedef void (*exit_handler)(struct thread *, struct svm_vcpu *, struct vmcb *);
 
 static const exit_handler handlers[VMCB_EXIT_XSETBV + 1] = {
@@ -175,6 +192,7 @@ static const exit_handler handlers[VMCB_EXIT_XSETBV + 1] = {
     [VMCB_EXIT_VINTR] = exit_nothing,
     [VMCB_EXIT_IRET] = exit_iret,
     [VMCB_EXIT_HLT] = exit_hlt,
+    [VMCB_EXIT_MSR] = exit_msr,
     [VMCB_EXIT_INVLPGA] = exit_undefined,
     [VMCB_EXIT_VMRUN] = exit_undefined,
     [VMCB_EXIT_VMLOAD] = exit_undefined,

@@ -217,6 +217,76 @@ START_TEST(interrupt_shadow_register)
 }
 END_TEST
 
+/* A guest's RDMSR/WRMSR of ECX = msr with EDX:EAX = val, answered by svm_msr_access. */
+static enum svm_msr_result guest_msr(uint32_t msr, bool write, uint64_t val)
+{
+    sv->gpr[HV_X86_RCX] = 0xabcd00000000ull | msr; /* RCX's upper half is ignored */
+    sv->gpr[HV_X86_RDX] = val >> 32;
+    vmcb->save.rax = 0x1234567800000000ull | (val & 0xffffffffu);
+    return svm_msr_access(sv, vmcb, &caps, write);
+}
+
+START_TEST(efer_msr_in_the_kernel)
+{
+    uint64_t rip = vmcb->save.rip;
+    /* Reading shows no SVME, and clears the upper halves of RAX and RDX. */
+    ck_assert_int_eq(guest_msr(0xc0000080, false, 0), SVM_MSR_DONE);
+    ck_assert_uint_eq(vmcb->save.rax, 0);
+    ck_assert_uint_eq(sv->gpr[HV_X86_RDX], 0);
+    ck_assert_uint_eq(vmcb->save.rip, rip + 2);
+    to_long_mode();
+    ck_assert_int_eq(guest_msr(0xc0000080, false, 0), SVM_MSR_DONE);
+    ck_assert_uint_eq(vmcb->save.rax, 0x100 | 0x400 | 0x800); /* LME, LMA, NXE */
+    /* Linux's read-modify-write: SCE added, LMA written back as read. */
+    ck_assert_int_eq(guest_msr(0xc0000080, true, 0xd01), SVM_MSR_DONE);
+    ck_assert_uint_eq(rd(HV_X86_EFER), 0xd01);
+    ck_assert(vmcb->save.efer & EFER_SVME);
+    /* #GP, nothing changed: SVME (SVM is hidden), a reserved bit, LME off with paging on. */
+    const uint64_t bad[] = {0xd01 | EFER_SVME, 0xd01 | 1ull << 20, 0xd01ull << 32 | 0xd01, 0x801};
+    for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        memcpy(before, vmcb, sizeof(*vmcb));
+        ck_assert_int_eq(guest_msr(0xc0000080, true, bad[i]), SVM_MSR_GP);
+        vmcb->save.rax = before->save.rax;
+        ck_assert_int_eq(memcmp(before, vmcb, sizeof(*vmcb)), 0);
+    }
+}
+END_TEST
+
+START_TEST(efer_msr_lme_before_paging)
+{
+    /* The 32-bit way into long mode: PAE, then LME by WRMSR, then CR0.PG (vcpu_write here). */
+    wr_ok(HV_X86_CR0, 0x11);
+    wr_ok(HV_X86_CR4, 0x20);
+    ck_assert_int_eq(guest_msr(0xc0000080, true, 0x100), SVM_MSR_DONE);
+    wr_ok(HV_X86_CR0, 0x80000011);
+    ck_assert_uint_eq(rd(HV_X86_EFER), 0x500);
+    /* LME with paging on but no PAE is refused by the state rules: #GP. */
+    teardown();
+    setup();
+    wr_ok(HV_X86_CR0, 0x80000011);
+    ck_assert_int_eq(guest_msr(0xc0000080, true, 0x100), SVM_MSR_GP);
+}
+END_TEST
+
+START_TEST(pat_msr_in_the_kernel)
+{
+    ck_assert_int_eq(guest_msr(0x277, false, 0), SVM_MSR_DONE);
+    ck_assert_uint_eq(vmcb->save.rax, 0x00070406);
+    ck_assert_uint_eq(sv->gpr[HV_X86_RDX], 0x00070406);
+    ck_assert_int_eq(guest_msr(0x277, true, 0x0007010600070406ull), SVM_MSR_DONE); /* WC */
+    ck_assert_uint_eq(vmcb->save.g_pat, 0x0007010600070406ull);
+    uint64_t rip = vmcb->save.rip;
+    ck_assert_int_eq(guest_msr(0x277, true, 0x0007020600070406ull), SVM_MSR_GP); /* type 2 */
+    ck_assert_uint_eq(vmcb->save.g_pat, 0x0007010600070406ull);
+    ck_assert_uint_eq(vmcb->save.rip, rip);
+    /* Anything else is the VMM's, untouched. */
+    memcpy(before, vmcb, sizeof(*vmcb));
+    ck_assert_int_eq(guest_msr(0x1b, true, 5), SVM_MSR_NOT_KERNEL);
+    vmcb->save.rax = before->save.rax;
+    ck_assert_int_eq(memcmp(before, vmcb, sizeof(*vmcb)), 0);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("x86_64 SVM guest state");
@@ -234,6 +304,9 @@ int main(void)
     tcase_add_test(tc, unknown_and_read_only_registers);
     tcase_add_test(tc, timer_registers);
     tcase_add_test(tc, interrupt_shadow_register);
+    tcase_add_test(tc, efer_msr_in_the_kernel);
+    tcase_add_test(tc, efer_msr_lme_before_paging);
+    tcase_add_test(tc, pat_msr_in_the_kernel);
     suite_add_tcase(s, tc);
 
     return check_run(s);
