@@ -1,5 +1,6 @@
 /* The root task's allocator: slots of its cnode and objects from its largest untyped region. */
 #include "root.h"
+#include <hv/error.h>
 
 #define FIRST_FREE_SLOT 64
 #define PAGES_BASE 0x10000000ull
@@ -37,12 +38,18 @@ uint64_t root_new(unsigned type, unsigned size_bits)
     return hv_retype(untyped_slot, type, size_bits, ROOT_CNODE, slot, 1) ? 0 : slot;
 }
 
+/* The other RAM regions first, the main one last: partitions' RAM (2 MiB frames) comes through
+ * here, and taking it from the main region first would leave it no room for the small objects
+ * root_new takes only from there (on a PC the second partition's VMM then found none). */
 int root_retype_at(unsigned type, unsigned size_bits, uint64_t slot)
 {
-    int r = hv_retype(untyped_slot, type, size_bits, ROOT_CNODE, slot, 1);
+    int r = HV_ENOMEM;
     for (unsigned i = 0; r && i < bootinfo->untyped_count; i++)
-        if (!(bootinfo->untyped[i].flags & HV_BOOTINFO_DEVICE))
+        if (!(bootinfo->untyped[i].flags & HV_BOOTINFO_DEVICE) &&
+            bootinfo->untyped_first_slot + i != untyped_slot)
             r = hv_retype(bootinfo->untyped_first_slot + i, type, size_bits, ROOT_CNODE, slot, 1);
+    if (r)
+        r = hv_retype(untyped_slot, type, size_bits, ROOT_CNODE, slot, 1);
     return r;
 }
 
