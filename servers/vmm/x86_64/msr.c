@@ -78,7 +78,7 @@ static uint64_t fixed_value(uint32_t msr)
     case MSR_IA32_MTRR_DEF_TYPE:
         return X86_MTRR_DEF_TYPE_VALUE;
     default:
-        return 0; /* BIOS_SIGN_ID: no microcode revision to report */
+        return 0; /* BIOS_SIGN_ID: no microcode revision; K8_INT_PENDING_MSG: C1E off */
     }
 }
 
@@ -143,6 +143,7 @@ static const struct msr_rule msr_rules[] = {
     {MSR_IA32_MTRR_DEF_TYPE, MSR_IA32_MTRR_DEF_TYPE, "IA32_MTRR_DEF_TYPE", fixed_rd, mtrr_def_wr},
     {MSR_IA32_TSC_DEADLINE, MSR_IA32_TSC_DEADLINE, "IA32_TSC_DEADLINE", deadline_rd, deadline_wr},
     {MSR_X2APIC_FIRST, MSR_X2APIC_LAST, "x2APIC", x2apic_rd, x2apic_wr},
+    {MSR_K8_INT_PENDING_MSG, MSR_K8_INT_PENDING_MSG, "K8_INT_PENDING_MSG", fixed_rd, fixed_wr},
 };
 
 static const struct msr_rule *msr_find(uint32_t msr)

@@ -17,6 +17,9 @@
 #define MSR_IA32_PAT 0x277u
 #define MSR_IA32_MTRR_DEF_TYPE 0x2ffu
 #define MSR_IA32_TSC_DEADLINE 0x6e0u
+/* AMD K8 "interrupt pending message" (C1E control). qemu64 is a family 0xf CPU, for which
+ * Linux reads it unguarded at boot (its E400 check): 0 says C1E is off, nothing to work around. */
+#define MSR_K8_INT_PENDING_MSG 0xc0010055u
 
 /* What the guest sees for the MTRRs: no variable or fixed ranges, all memory write-back
  * (MTRRdefType E=1, type 6). Linux then leaves them alone. */

@@ -35,7 +35,12 @@ static void x_timer_arm(void *ctx, uint64_t deadline_ns, uint8_t vector)
         x_write_reg(x, HV_X86_TIMER_DEADLINE, 0);
         return;
     }
-    uint64_t deadline = x86_muldiv(deadline_ns, x->pf.cfg.tsc_hz, NS_PER_S, false);
+    /* Rounded up: when the kernel sees the TSC reach the deadline and injects the vector, the
+     * clock the models read (the TSC in ns, rounded down) has reached deadline_ns too, so
+     * x86_platform_poll counts that interrupt as taken. Rounded down, the kernel could fire a
+     * few ns early, the models would raise the same interrupt later and hold it in service
+     * forever (a LAPIC timer vector that never comes again). */
+    uint64_t deadline = x86_muldiv(deadline_ns, x->pf.cfg.tsc_hz, NS_PER_S, true);
     x_write_reg(x, HV_X86_TIMER_VECTOR, vector); /* the vector first: a deadline needs one */
     x_write_reg(x, HV_X86_TIMER_DEADLINE, deadline ? deadline : 1);
 }

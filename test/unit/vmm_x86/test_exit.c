@@ -131,6 +131,12 @@ START_TEST(msrs)
     ck_assert(!fx_wrmsr(MSR_IA32_PAT, 0x0807040600070406ull));
     ck_assert(fx_rdmsr(MSR_IA32_PAT, &v));
     ck_assert_uint_eq(v, 0x0007040600070406ull);
+    /* Linux reads this one on a family 0xf CPU without rdmsr_safe: 0, writes ignored. */
+    ck_assert(fx_rdmsr(MSR_K8_INT_PENDING_MSG, &v));
+    ck_assert_uint_eq(v, 0);
+    ck_assert(fx_wrmsr(MSR_K8_INT_PENDING_MSG, 0x10000000));
+    ck_assert(fx_rdmsr(MSR_K8_INT_PENDING_MSG, &v));
+    ck_assert_uint_eq(v, 0);
     fx.now_ns = 2000000000ull;
     ck_assert(fx_rdmsr(MSR_IA32_TSC, &v));
     ck_assert_uint_eq(v, 2000000000ull);
