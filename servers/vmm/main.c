@@ -44,6 +44,10 @@ static void power_event(void)
 {
     int what = vmm_sys_take_power_request();
     stop_all_vcpus();
+    /* What this run of the guest cost, for scripts/bench-boot (docs/vmm.md). */
+    static char stats[320];
+    vmm_format_stats(vmm, stats, sizeof(stats));
+    hv_printf("VMM-STATS %s %s\n", boot.name, stats);
     struct hv_msg m = {0};
     if (what != VMM_POWER_RESET) {
         hv_printf("%s: guest powered off\n", boot.name);

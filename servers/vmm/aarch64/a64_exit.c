@@ -123,6 +123,24 @@ static const exit_handler handlers[ESR_EC_MASK + 1] = {
     [ESR_EC_SYS64] = handle_sysreg, [ESR_EC_DABT_LOW] = handle_dabt,
 };
 
+enum { KIND_MMIO, KIND_HVC, KIND_SYSREG, KIND_WFX, KIND_SMC, KIND_OTHER };
+const char *const a64_exit_kind_names[VMM_EXIT_KINDS] = {
+    [KIND_MMIO] = "mmio", [KIND_HVC] = "hvc", [KIND_SYSREG] = "sysreg",
+    [KIND_WFX] = "wfx",   [KIND_SMC] = "smc", [KIND_OTHER] = "other",
+};
+
+static unsigned exit_kind(uint64_t esr)
+{
+    switch (esr_ec(esr)) {
+    case ESR_EC_DABT_LOW: return KIND_MMIO;
+    case ESR_EC_HVC64: return KIND_HVC;
+    case ESR_EC_SYS64: return KIND_SYSREG;
+    case ESR_EC_WFX: return KIND_WFX;
+    case ESR_EC_SMC64: return KIND_SMC;
+    default: return KIND_OTHER;
+    }
+}
+
 enum vmm_exit_action vmm_a64_handle_exit_cpu(struct vmm *vmm, unsigned cpu,
                                              const uint64_t w[HV_VCPU_EXIT_WORDS],
                                              uint64_t reply[HV_VCPU_EXIT_WORDS], unsigned *len)
@@ -131,6 +149,7 @@ enum vmm_exit_action vmm_a64_handle_exit_cpu(struct vmm *vmm, unsigned cpu,
     vmm_reply_init(&x.reply);
     x.action = VMM_EXIT_RESUME;
     vmm->exits++;
+    vmm->exit_kinds[(x.esr & HV_VCPU_EXIT_KERNEL) ? KIND_OTHER : exit_kind(x.esr)]++;
     if (cpu >= vmm->ncpus) {
         vmm_reply_fault(&x.reply); /* a caller's mistake; still a well-formed answer */
     } else if (x.esr & HV_VCPU_EXIT_KERNEL) {

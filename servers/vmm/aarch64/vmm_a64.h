@@ -49,6 +49,8 @@ bool a64_sysreg_write(struct vmm_a64 *a, unsigned cpu, uint32_t iss, uint64_t va
 /* Whether a trapped register is one the partition sees as read-as-zero, write-ignored (the
  * debug and PMU registers). */
 bool a64_sysreg_raz_wi(uint32_t iss);
+/* The kinds of exit struct vmm counts (a64_exit.c). */
+extern const char *const a64_exit_kind_names[VMM_EXIT_KINDS];
 
 /* vcpu 0's power-on registers for the partition (a64_boot.c): HV_EINVAL for a boot protocol
  * that is not AArch64's. */

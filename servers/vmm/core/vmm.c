@@ -52,3 +52,20 @@ int vmm_inject(struct vmm *vmm, unsigned cpu, uint32_t irq, uint64_t flags)
                  (unsigned long)vmm->inject_errors);
     return r;
 }
+
+void vmm_format_stats(const struct vmm *vmm, char *buf, size_t size)
+{
+    size_t n = 0;
+    if (!size)
+        return;
+    buf[0] = '\0';
+    n += (size_t)fmt_snprintf(buf + n, size - n, "exits=%lu", (unsigned long)vmm->exits);
+    for (unsigned k = 0; vmm->exit_kind_names && k < VMM_EXIT_KINDS && n < size; k++)
+        if (vmm->exit_kind_names[k])
+            n += (size_t)fmt_snprintf(buf + n, size - n, " %s=%lu", vmm->exit_kind_names[k],
+                                     (unsigned long)vmm->exit_kinds[k]);
+    if (n < size)
+        fmt_snprintf(buf + n, size - n, " guest_faults=%lu inject_errors=%lu console_dropped=%lu",
+                    (unsigned long)vmm->guest_faults, (unsigned long)vmm->inject_errors,
+                    (unsigned long)vmm->console_dropped);
+}

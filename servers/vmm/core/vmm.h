@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #define VMM_MAX_CPUS 8
+#define VMM_EXIT_KINDS 8
 
 /* What the vcpu's thread does after an exit was handled. */
 enum vmm_exit_action {
@@ -59,6 +60,9 @@ struct vmm {
     void *platform; /* the arch's platform state (struct vmm_a64 on AArch64) */
     /* Counters for diagnostics and tests. */
     uint64_t exits, guest_faults, inject_errors, console_dropped;
+    /* Exits by kind (the arch names the kinds), for the VMM-STATS line and the benchmarks. */
+    uint64_t exit_kinds[VMM_EXIT_KINDS];
+    const char *const *exit_kind_names; /* VMM_EXIT_KINDS names; NULL: not counted */
     /* Guest output not yet sent: a UART exit brings one byte, the console server takes up
      * to 48 per call, so bytes wait here for a newline, a full buffer or vmm_console_flush. */
     uint8_t out[48];
@@ -72,6 +76,10 @@ bool vmm_init(struct vmm *vmm, const struct vmm_ops *ops, void *ctx, const char 
 
 /* Formats one line and hands it to ops->log, prefixed by the VMM's name. */
 void vmm_logf(struct vmm *vmm, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Writes "exits=N <kind>=N ... guest_faults=N inject_errors=N console_dropped=N" into buf
+ * (NUL-terminated, cut to size). */
+void vmm_format_stats(const struct vmm *vmm, char *buf, size_t size);
 
 /* Injects through ops->inject, counting failures (a full kernel queue is not the guest's
  * doing, so the caller keeps the interrupt pending and retries). */

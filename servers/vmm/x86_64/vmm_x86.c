@@ -102,6 +102,7 @@ int vmm_x86_init(struct vmm_x86 *x, const struct vmm_ops *ops, const struct vmm_
     if (!vmm_init(&x->vmm, ops, ctx, name, 1))
         return HV_EINVAL;
     x->vmm.platform = x;
+    x->vmm.exit_kind_names = x86_exit_kind_names;
     x->xops = *xops;
     x->mem = (struct x86_guest_mem){.ram = ram, .ram_size = ram_size};
     const struct x86_platform_ops pops = {

@@ -51,6 +51,9 @@ int vmm_x86_init(struct vmm_x86 *x, const struct vmm_ops *ops, const struct vmm_
  * reply with when the result is VMM_EXIT_RESUME (*len is 0 otherwise). Any exit words and
  * any register values give a well-formed reply: a guest's bad values become faults for the
  * guest, never a crash. Pending interrupts are injected (vmm_x86_deliver) before it returns. */
+/* The kinds of exit struct vmm counts (x86_exit.c). */
+extern const char *const x86_exit_kind_names[VMM_EXIT_KINDS];
+
 enum vmm_exit_action vmm_x86_handle_exit(struct vmm *vmm, const uint64_t w[HV_VCPU_EXIT_WORDS],
                                          uint64_t reply[HV_VCPU_EXIT_WORDS], unsigned *len);
 

@@ -195,6 +195,26 @@ static void check_power(struct x86_exit *e)
     e->action = VMM_EXIT_STOP;
 }
 
+enum { KIND_IOIO, KIND_NPF, KIND_MSR, KIND_CPUID, KIND_HLT, KIND_VMMCALL, KIND_OTHER };
+const char *const x86_exit_kind_names[VMM_EXIT_KINDS] = {
+    [KIND_IOIO] = "ioio",   [KIND_NPF] = "npf",         [KIND_MSR] = "msr",
+    [KIND_CPUID] = "cpuid", [KIND_HLT] = "hlt",         [KIND_VMMCALL] = "vmmcall",
+    [KIND_OTHER] = "other",
+};
+
+static unsigned exit_kind(uint64_t code)
+{
+    switch (code) {
+    case SVM_EXIT_IOIO: return KIND_IOIO;
+    case SVM_EXIT_NPF: return KIND_NPF;
+    case SVM_EXIT_MSR: return KIND_MSR;
+    case SVM_EXIT_CPUID: return KIND_CPUID;
+    case SVM_EXIT_HLT: return KIND_HLT;
+    case SVM_EXIT_VMMCALL: return KIND_VMMCALL;
+    default: return KIND_OTHER;
+    }
+}
+
 /* Whether the exit is one byte of a burst of console output: an OUT to COM1's data port or
  * the LSR read Linux polls between bytes. Any other exit ends the burst, and the bytes the
  * VMM holds (vmm_console_output sends whole lines) go to the console server. */
@@ -216,6 +236,7 @@ enum vmm_exit_action vmm_x86_handle_exit(struct vmm *vmm, const uint64_t w[HV_VC
     struct x86_exit e = {.x = vmm->platform, .w = w, .action = VMM_EXIT_RESUME};
     vmm_reply_init(&e.reply);
     vmm->exits++;
+    vmm->exit_kinds[exit_kind(w[HV_VCPU_W_CODE])]++;
     e.x->in_exit = true;
     /* First catch up with time: an interrupt the kernel's timer injected is counted as
      * taken before the guest's EOI for it is processed. */

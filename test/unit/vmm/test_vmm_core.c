@@ -162,6 +162,26 @@ START_TEST(console_without_a_device)
 }
 END_TEST
 
+/* The VMM-STATS line: the total, each named kind, then the error counters. */
+START_TEST(stats_name_every_kind)
+{
+    static const char *const names[VMM_EXIT_KINDS] = {"mmio", "hvc", NULL, "wfx"};
+    char buf[200], tiny[8];
+    vmm.exits = 7;
+    vmm.exit_kinds[0] = 4, vmm.exit_kinds[1] = 2, vmm.exit_kinds[2] = 99, vmm.exit_kinds[3] = 1;
+    vmm.exit_kind_names = names;
+    vmm.guest_faults = 3;
+    vmm_format_stats(&vmm, buf, sizeof(buf));
+    ck_assert_str_eq(buf, "exits=7 mmio=4 hvc=2 wfx=1 guest_faults=3 inject_errors=0 "
+                          "console_dropped=0");
+    vmm_format_stats(&vmm, tiny, sizeof(tiny)); /* cut, still a string */
+    ck_assert_str_eq(tiny, "exits=7");
+    vmm.exit_kind_names = NULL;
+    vmm_format_stats(&vmm, buf, sizeof(buf));
+    ck_assert_str_eq(buf, "exits=7 guest_faults=3 inject_errors=0 console_dropped=0");
+}
+END_TEST
+
 /* Output goes out a line at a time, or 48 bytes at a time when a line is longer. */
 START_TEST(console_output_is_batched)
 {
@@ -224,6 +244,7 @@ static Suite *core_suite(void)
     tcase_add_test(t, bad_addresses_logged_once_each_in_a_small_table);
     tcase_add_test(t, console_without_a_device);
     tcase_add_test(t, console_output_is_batched);
+    tcase_add_test(t, stats_name_every_kind);
     tcase_add_test(t, console_refill_counts_what_a_device_refuses);
     tcase_add_test(t, log_lines_are_bounded);
     suite_add_tcase(s, t);
