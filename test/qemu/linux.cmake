@@ -4,10 +4,13 @@
 # regexes can't say: counters going on past an event, rates, lines that must not appear).
 #
 # The system images are declared always (so `scripts/hv bench boot` and a developer can build
-# them), the tests only with DUET_LINUX_TESTS: they need partitions that boot. Each image costs a
+# them), the tests for the arches of DUET_LINUX_TEST_ARCHES. Each image costs a
 # kernel link with a ~34 MiB boot archive, so a test shares its image with every test of the
 # same manifest.
-option(DUET_LINUX_TESTS "Register the Linux partition tests (they need booting partitions)" OFF)
+# The arches whose Linux tests are registered: those whose partitions pass them reliably.
+# x86_64 follows once its reboot and garbage scenarios stop hanging (docs/testing.md).
+set(DUET_LINUX_TEST_ARCHES "aarch64" CACHE STRING
+    "Arches whose Linux partition tests ctest runs (empty: none)")
 
 set(linux_src ${CMAKE_SOURCE_DIR}/test/manifests)
 set(check_log ${CMAKE_SOURCE_DIR}/scripts/check-log)
@@ -46,7 +49,7 @@ foreach(arch ${DUET_ARCHES})
   duet_system_image(NAME linux-bench ARCH ${arch} MANIFEST ${linux_src}/linux-bench-${arch}.dts)
 endforeach()
 
-if(NOT DUET_LINUX_TESTS)
+if(NOT DUET_LINUX_TEST_ARCHES)
   return()
 endif()
 
@@ -91,7 +94,10 @@ function(linux_test arch image)
                        FIXTURES_REQUIRED linux-images-${arch})
 endfunction()
 
-foreach(arch ${DUET_ARCHES})
+foreach(arch ${DUET_LINUX_TEST_ARCHES})
+  if(NOT arch IN_LIST DUET_ARCHES)
+    continue()
+  endif()
   # The images are not in ALL: a fixture builds every image of the arch in one build (one
   # ninja at a time in the build tree: the lock keeps the two arches' fixtures apart).
   set(targets "")
