@@ -1,4 +1,8 @@
-/* x86 port I/O for the ioport system calls, and the ports the kernel keeps for itself. */
+/* x86 port I/O for the ioport system calls, and the ports the kernel keeps for itself.
+ * COM1 is not among them: the console server drives it through a cap (its receiver, its
+ * interrupt), while the kernel goes on writing its own lines there polled (console.c). Both
+ * wait for LSR.THRE and then write THR one byte, and neither touches LCR after the kernel's
+ * first line, so the two share the transmitter without losing a byte (docs/console.md). */
 #include "io.h"
 #include "power.h"
 #include <arch_core.h>
@@ -9,7 +13,6 @@
 #define PIT_PORT_FIRST 0x40 /* 8254 channels 0..2 and mode register */
 #define PIT_PORT_LAST 0x43
 #define PORT_B 0x61         /* PIT channel 2 gate and speaker, NMI status */
-#define UART_PORTS 8
 
 static const struct {
     uint16_t first, last;
@@ -19,7 +22,6 @@ static const struct {
     {PIT_PORT_FIRST, PIT_PORT_LAST},
     {PORT_B, PORT_B},
     {PLAT_DEBUG_EXIT_PORT, PLAT_DEBUG_EXIT_PORT},
-    {PLAT_COM1_PORT, PLAT_COM1_PORT + UART_PORTS - 1},
     /* Poweroff reads the ACPI base through PCI config: a task that could write there could
      * move the PM block out from under the reserved range below. */
     {PLAT_PCI_CONFIG_ADDR, PLAT_PCI_CONFIG_DATA + 3},

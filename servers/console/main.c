@@ -35,19 +35,29 @@ static void notify(void *ctx, unsigned client)
     pending_notify |= 1u << client;
 }
 
+/* Hands every byte in the receive FIFO to the console, then signals the clients that got some. */
+static void rx_drain(void)
+{
+    int ch;
+    while ((ch = uart_getc()) >= 0)
+        console_input(&con, (uint8_t)ch);
+    for (unsigned i = 0; i < con.nclients; i++)
+        if (pending_notify & 1u << i)
+            hv_signal(HV_CONSOLE_SLOT_CLIENT_NTFN + i);
+    pending_notify = 0;
+}
+
 static void rx_loop(void)
 {
     uint64_t bits;
     for (;;) {
         hv_wait(HV_CONSOLE_SLOT_IRQ_NTFN, &bits);
-        int ch;
-        while ((ch = uart_getc()) >= 0)
-            console_input(&con, (uint8_t)ch);
-        for (unsigned i = 0; i < con.nclients; i++)
-            if (pending_notify & 1u << i)
-                hv_signal(HV_CONSOLE_SLOT_CLIENT_NTFN + i);
-        pending_notify = 0;
+        rx_drain();
         hv_sys(HV_SYS_IRQ_ACK, HV_CONSOLE_SLOT_IRQ, 0, 0, 0, 0, 0);
+        /* The 16550's line is edge-triggered at the IOAPIC, and an edge on a masked line is
+         * lost: a byte that came between the drain and the ack left the line high with no
+         * edge to come. Reading it now drops the line, so the next byte raises a new edge. */
+        rx_drain();
     }
 }
 

@@ -1,4 +1,7 @@
-/* 16550 (COM1) through the I/O-port cap the root task gave the console server. */
+/* 16550 (COM1) through the I/O-port cap the root task gave the console server. The kernel
+ * writes its own lines to the same UART, polled (arch/x86_64/console.c): both sides wait for
+ * LSR.THRE and write THR one byte at a time, and only the kernel's first line set the line up
+ * (LCR, divisor, FIFOs), so here only the interrupt enables are changed. */
 #include "uart.h"
 #include <hv/console.h>
 #include <hv/sys.h>
@@ -8,12 +11,12 @@
 #define IER 1
 #define MCR 4
 #define LSR 5
-#define IER_RX 0x01
+#define IER_RX 0x01   /* received data available (and the FIFO's character timeout) */
 #define MCR_OUT2 0x08 /* gates the UART's interrupt line on a PC */
 #define LSR_DR 0x01
 #define LSR_THRE 0x20
 
-/* The kernel may keep COM1 for itself (its ports are out of every cap's reach): the server
+/* A refused port cap (a kernel that keeps COM1 for itself, or no cap in the slot): the server
  * then writes through the kernel's console and takes no input. */
 static bool through_kernel;
 
@@ -37,6 +40,7 @@ void uart_init(void)
         return;
     }
     out(MCR, in(MCR) | MCR_OUT2);
+    /* With bytes already waiting the line rises now, and the input thread drains them. */
     out(IER, IER_RX);
 }
 

@@ -42,8 +42,9 @@ static int give_uart(const struct hv_bootinfo *info, const struct root_program *
                    HV_MAP_READ | HV_MAP_WRITE | HV_MAP_DEVICE);
 #else
     (void)info;
-    /* The kernel keeps COM1 for its own lines for now (arch_ioport_reserved): the console
-     * server then writes through debug_putc and takes no input (servers/console/uart_16550.c). */
+    /* COM1's eight ports only. The kernel still writes its own lines there, polled, as the
+     * server does (docs/console.md); should the cap be refused, the server falls back to
+     * debug_putc and takes no input (servers/console/uart_16550.c). */
     int r = hv_cap_copy(ROOT_IOPORT, p->cnode, HV_CONSOLE_SLOT_IOPORT, HV_RIGHTS_ALL,
                         HV_IOPORT_RANGE(UART_PORT, UART_PORTS));
 #endif

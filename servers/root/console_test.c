@@ -91,12 +91,6 @@ unsigned console_test_run(const struct hv_bootinfo *info)
     report("CON-5", a == HV_EINVAL && b == HV_EINVAL && c == HV_EINVAL,
            "bad label %lu, count beyond the words %lu: refused", a, b);
 
-#if defined(__x86_64__)
-    /* The kernel keeps COM1 for now (arch_ioport_reserved): the server takes no input. */
-    tests++;
-    hv_printf("SKIP: CON-6: the x86 kernel keeps COM1, so the console server takes no input yet\n");
-    goto done;
-#endif
     uint64_t ra = root_slot(), rb = root_slot();
     if (hv_cap_copy(con.ring_frame[0], ROOT_CNODE, ra, HV_RIGHTS_ALL, 0) ||
         hv_cap_copy(con.ring_frame[1], ROOT_CNODE, rb, HV_RIGHTS_ALL, 0) ||

@@ -316,7 +316,7 @@ static void test_ioports(void)
 {
     uint32_t v = 0;
     int cmos = hv_ioport_in(4, 0x71, 1, &v);     /* slot 4: the root's all-ports cap */
-    int uart = hv_ioport_out(4, 0x3f8, 1, 'x');   /* the kernel's console */
+    int pit = hv_ioport_out(4, 0x43, 1, 0);       /* the kernel's 8254 mode register */
     int exit = hv_ioport_out(4, 0xf4, 1, 0);      /* isa-debug-exit */
     int nocap = hv_ioport_in(ROOT_CNODE, 0x71, 1, &v);
     if (cmos == HV_ENOSYS) {
@@ -324,9 +324,9 @@ static void test_ioports(void)
         hv_printf("SKIP: IO-1: this arch has no I/O ports\n");
         return;
     }
-    report("IO-1", cmos == HV_OK && uart == HV_EPERM && exit == HV_EPERM && nocap == HV_ETYPE,
-           "CMOS port read %ld; the console UART and the debug-exit port refused: %ld",
-           (uint64_t)cmos, (uint64_t)uart);
+    report("IO-1", cmos == HV_OK && pit == HV_EPERM && exit == HV_EPERM && nocap == HV_ETYPE,
+           "CMOS port read %ld; the PIT and the debug-exit port refused: %ld", (uint64_t)cmos,
+           (uint64_t)pit);
 }
 
 /* ---- DEV-1: device memory only ever becomes frames, never kernel objects ---- */

@@ -126,16 +126,9 @@ foreach(arch ${DUET_LINUX_TEST_ARCHES})
       "^\\[${p}\\] DUET-CPU ${p} ${cpu}"
       "^\\[${p}\\] DUET-MODULES ${p} [0-9]+ of [0-9]+\\b")
   endforeach()
-  set(typed "")
-  set(shell_out "")
-  set(shell_checks "")
-  # x86_64: the kernel keeps COM1's input for now (docs/console.md); the typed part follows
-  # when the console server takes it.
-  if(arch STREQUAL "aarch64")
-    set(typed SEND "DUET-SCENARIO personal=uname -a\\r")
-    set(shell_out "^\\[personal\\] Linux personal [0-9][^ ]* #[0-9]+ SMP .*Debian")
-    set(shell_checks --reject "^\\[work\\] .*uname -a" --reject "^\\[work\\] Linux work")
-  endif()
+  set(typed SEND "DUET-SCENARIO personal=uname -a\\r")
+  set(shell_out "^\\[personal\\] Linux personal [0-9][^ ]* #[0-9]+ SMP .*Debian")
+  set(shell_checks --reject "^\\[work\\] .*uname -a" --reject "^\\[work\\] Linux work")
   linux_test(${arch} boot TIMEOUT 90
     UNTIL ${shell_out} "${work_count} (1[6-9]|[2-9][0-9]|[0-9]{3,})\\b"
     EXPECT ${boot_expect} ${shell_out}
