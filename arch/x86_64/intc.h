@@ -11,6 +11,9 @@ void ioapic_handle_irq(unsigned line);
 
 void lapic_init(void);
 void lapic_eoi(void);
+/* Rewrites the TPR (unchanged, 0): the APIC re-evaluates what it has pending and raises it
+ * again. For after a VMRUN that set V_IRQ, where QEMU can lose a host interrupt (x86_vcpu_run). */
+void lapic_resync(void);
 /* This CPU's APIC ID, the destination of the IOAPIC's interrupts. */
 unsigned lapic_id(void);
 /* Counts per second of the LAPIC timer, measured against the HPET. */

@@ -68,6 +68,14 @@ void lapic_eoi(void)
     lapic_write(LAPIC_EOI, 0);
 }
 
+void lapic_resync(void)
+{
+    /* A TPR write makes QEMU's APIC recompute its output on the CPU's own thread (it raises
+     * the CPU's interrupt line for the highest deliverable IRR vector); on hardware it is a
+     * harmless write of the value the TPR already holds. */
+    lapic_write(LAPIC_TPR, 0);
+}
+
 uint64_t lapic_timer_calibrate(void)
 {
     /* One-shot from the largest count, masked, while the HPET measures the window. */

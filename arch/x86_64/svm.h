@@ -91,8 +91,10 @@ enum svm_msr_result svm_msr_access(struct svm_vcpu *sv, struct vmcb *vmcb,
 int svm_inject(struct svm_vcpu *sv, uint64_t vector, uint64_t flags);
 /* Whether a halted guest has something to wake for (its timer is the caller's business). */
 bool svm_wake_pending(const struct svm_vcpu *sv, const struct vmcb *vmcb);
-/* Before VMRUN: EVENTINJ, the interrupt window request and the IRET intercept. */
-void svm_events_enter(struct svm_vcpu *sv, struct vmcb *vmcb);
+/* Before VMRUN: EVENTINJ, the interrupt window request and the IRET intercept. True when the
+ * entry asks for a window (V_IRQ set): the caller then resynchronizes the host LAPIC after the
+ * exit (x86_vcpu_run: QEMU's VMRUN can lose a host interrupt's notification then). */
+bool svm_events_enter(struct svm_vcpu *sv, struct vmcb *vmcb);
 /* After #VMEXIT: an event whose delivery the exit interrupted goes back to be delivered. */
 void svm_events_exit(struct svm_vcpu *sv, struct vmcb *vmcb);
 /* The guest takes exception vector (with error code err if the vector has one) at its next

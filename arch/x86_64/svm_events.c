@@ -82,7 +82,7 @@ bool svm_wake_pending(const struct svm_vcpu *sv, const struct vmcb *vmcb)
     return ALL_PENDING(sv) && (vmcb->save.rflags & RFLAGS_IF);
 }
 
-void svm_events_enter(struct svm_vcpu *sv, struct vmcb *vmcb)
+bool svm_events_enter(struct svm_vcpu *sv, struct vmcb *vmcb)
 {
     struct vmcb_control *c = &vmcb->control;
     uint64_t ev = 0;
@@ -123,6 +123,7 @@ void svm_events_enter(struct svm_vcpu *sv, struct vmcb *vmcb)
         c->intercept_misc1 |= VMCB_I1_IRET;
     else
         c->intercept_misc1 &= ~VMCB_I1_IRET;
+    return sv->window;
 }
 
 void svm_events_exit(struct svm_vcpu *sv, struct vmcb *vmcb)

@@ -3,6 +3,7 @@
  * of each exit: handled here (interrupts, windows, HLT, instructions a guest must not have),
  * or a message to the VMM (vcpu_exit). */
 #include "cpu.h"
+#include "intc.h"
 #include "svm.h"
 #include "timer.h"
 #include "vcpu_run.h"
@@ -211,7 +212,7 @@ void x86_vcpu_run(struct thread *t)
     unsigned asid = (unsigned)avs->words[1];
 
     timer_check(sv);
-    svm_events_enter(sv, vmcb);
+    bool window = svm_events_enter(sv, vmcb);
     vmcb->control.guest_asid = asid;
     vmcb->control.n_cr3 = avs->words[0];
     vmcb->control.tlb_control = svm_asid_tlb_control(asid);
@@ -220,6 +221,16 @@ void x86_vcpu_run(struct thread *t)
         arch_timer_wake_at(x86_tsc_to_counter(sv->timer_deadline));
     fpu_switch_to(sv);
     svm_vmrun(sv, sv->vmcb_pa, pa_addr(svm_host_vmcb_pa()));
+    /* QEMU 7.2's VMRUN marks a V_IRQ pending with a plain read-modify-write of the CPU's
+     * interrupt-request word, outside its big lock (target/i386 helper_vmrun). A host
+     * interrupt raised by QEMU's I/O thread in that instant (the LAPIC timer firing) has its
+     * request bit overwritten: the vector stays in the LAPIC's IRR and the CPU is never told,
+     * so it is never delivered, the one-shot timer is never re-armed and the machine sleeps
+     * for good (docs/vcpu.md, x86_64: "A lost host interrupt"). The LAPIC still holds the
+     * vector: making it re-evaluate from this thread raises the request again. Only entries
+     * with V_IRQ are exposed; the window exit comes as soon as the guest opens it. */
+    if (window)
+        lapic_resync();
     svm_events_exit(sv, vmcb);
 
     uint64_t code = vmcb->control.exit_code;

@@ -103,6 +103,40 @@ START_TEST(interrupt_waits_for_a_window)
 }
 END_TEST
 
+/* svm_events_enter says true exactly for the entries that set V_IRQ: x86_vcpu_run then makes
+ * the host LAPIC re-raise what it holds after the exit, since QEMU's VMRUN can lose the
+ * request of a host interrupt arriving while it sets V_IRQ (docs/vcpu.md, x86_64). An entry
+ * that needs no window never pays for the resync. */
+START_TEST(window_entries_ask_for_a_host_apic_resync)
+{
+    /* Nothing pending: no window, no resync. */
+    ck_assert(!svm_events_enter(sv, vmcb));
+    ck_assert(!(vmcb->control.int_ctl & V_IRQ));
+    /* IF=0 and an interrupt pending: V_IRQ, and a resync after the exit. */
+    svm_inject(sv, 0x30, HV_X86_INJECT_INTR);
+    ck_assert(svm_events_enter(sv, vmcb));
+    ck_assert(vmcb->control.int_ctl & V_IRQ);
+    ck_assert(svm_events_enter(sv, vmcb)); /* every such entry, not only the first */
+    /* Window open and one interrupt: injected by EVENTINJ, no V_IRQ, no resync. */
+    vmcb->save.rflags |= IF;
+    ck_assert(!svm_events_enter(sv, vmcb));
+    ck_assert_uint_eq(vmcb->control.event_inj, VALID | T_INTR | 0x30);
+    ck_assert(!(vmcb->control.int_ctl & V_IRQ));
+    /* Two pending with the window open: one injected, the other waits with V_IRQ. */
+    svm_inject(sv, 0x31, HV_X86_INJECT_INTR);
+    svm_inject(sv, 0x32, HV_X86_INJECT_INTR);
+    ck_assert(svm_events_enter(sv, vmcb));
+    ck_assert_uint_eq(vmcb->control.event_inj, VALID | T_INTR | 0x32);
+    ck_assert(vmcb->control.int_ctl & V_IRQ);
+    /* An NMI or exception goes first, and the pending interrupt still asks for its window. */
+    ck_assert_int_eq(svm_inject(sv, 6, HV_X86_INJECT_EXCEPTION), HV_OK);
+    ck_assert(svm_events_enter(sv, vmcb));
+    ck_assert_uint_eq(vmcb->control.event_inj, VALID | T_EXC | 6);
+    ck_assert(!svm_events_enter(sv, vmcb)); /* 0x31 injected now, nothing left */
+    ck_assert_uint_eq(vmcb->control.event_inj, VALID | T_INTR | 0x31);
+}
+END_TEST
+
 START_TEST(highest_vector_first)
 {
     vmcb->save.rflags |= IF;
@@ -268,6 +302,7 @@ int main(void)
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, inject_checks);
     tcase_add_test(tc, interrupt_waits_for_a_window);
+    tcase_add_test(tc, window_entries_ask_for_a_host_apic_resync);
     tcase_add_test(tc, highest_vector_first);
     tcase_add_test(tc, exceptions);
     tcase_add_test(tc, nmi_once_until_iret);
