@@ -79,7 +79,10 @@ void console_output(struct console *c, unsigned client, const uint8_t *bytes, un
         if (cl->len == CONSOLE_LINE_MAX)
             flush(c, client, false);
     }
-    if (client == c->focus)
+    /* A client's VMM sends a full message while the line goes on (it cuts long lines at 48
+     * bytes), and a shorter one when the guest stopped writing: only then does the focused
+     * partition's partial line (its shell prompt) show at once. */
+    if (client == c->focus && n < HV_CONSOLE_WRITE_MAX)
         flush(c, client, false);
 }
 

@@ -35,7 +35,8 @@ bool console_init(struct console *c, const struct console_io *io, unsigned nclie
                   const char names[][HV_CONSOLE_NAME_MAX], unsigned focus);
 
 /* Output of client i: each line appears whole, tagged "[name] ". A partial line is held until
- * its newline, unless the client has focus (a shell prompt must show) or the line is full. */
+ * its newline, unless the client has focus and sent fewer than HV_CONSOLE_WRITE_MAX bytes (the
+ * guest paused: a shell prompt must show), or the line is full. */
 void console_output(struct console *c, unsigned client, const uint8_t *bytes, unsigned n);
 
 /* One byte typed on the physical UART. */

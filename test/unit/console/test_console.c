@@ -91,6 +91,22 @@ START_TEST(focused_prompt_shows_at_once)
 }
 END_TEST
 
+/* A focused line longer than one message arrives in full messages: it stays whole even when
+ * another partition's line comes between its pieces. */
+START_TEST(focused_long_line_stays_whole)
+{
+    char piece[HV_CONSOLE_WRITE_MAX + 1];
+    memset(piece, 'p', HV_CONSOLE_WRITE_MAX);
+    piece[HV_CONSOLE_WRITE_MAX] = '\0';
+    out(0, piece);
+    out(1, "tick\n");
+    out(0, " rest\n");
+    ck_assert_str_eq(term + strlen("[work] tick\n[personal] ") + HV_CONSOLE_WRITE_MAX,
+                     " rest\n");
+    ck_assert(strncmp(term, "[work] tick\n[personal] pppp", 27) == 0);
+}
+END_TEST
+
 START_TEST(other_line_breaks_open_prompt)
 {
     out(0, "~ # ");
@@ -185,6 +201,7 @@ int main(void)
     tcase_add_test(tc, unfocused_partial_lines_wait_for_newline);
     tcase_add_test(tc, focused_prompt_shows_at_once);
     tcase_add_test(tc, other_line_breaks_open_prompt);
+    tcase_add_test(tc, focused_long_line_stays_whole);
     tcase_add_test(tc, long_line_is_cut_not_lost);
     tcase_add_test(tc, input_goes_to_focus_only);
     tcase_add_test(tc, focus_key_switches_and_is_never_delivered);
