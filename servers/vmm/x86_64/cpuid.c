@@ -5,6 +5,8 @@
 
 #include <hv/string.h>
 
+#include "pvclock.h"
+
 /* The masks below list one feature per line with its reason. */
 // clang-format off
 
@@ -92,19 +94,36 @@ static void leaf_topology(const struct x86_cpuid_config *cfg, uint32_t subleaf,
     }
 }
 
+static void put_signature(struct x86_cpuid_regs *r, const char sig[12])
+{
+    memcpy(&r->ebx, &sig[0], 4);
+    memcpy(&r->ecx, &sig[4], 4);
+    memcpy(&r->edx, &sig[8], 4);
+}
+
+/* Duet's own leaves at 0x4000_0000, and at 0x4000_0100 the KVM interface that offers the
+ * paravirtual clock (pvclock.h) and nothing else: Linux scans the bases 0x4000_0x00 for
+ * KVM's signature, as it does when Hyper-V's leaves come first. The KVM leaves are there
+ * only when the TSC rate can be expressed as a pvclock scale. */
 static void leaf_hypervisor(const struct x86_cpuid_config *cfg, uint32_t leaf,
                             struct x86_cpuid_regs *r)
 {
     zero(r);
+    struct pvclock_scale scale;
+    bool kvm = pvclock_scale_for(cfg->tsc_hz, &scale);
     if (leaf == X86_CPUID_HV_BASE) {
-        r->eax = X86_CPUID_HV_TIMING; /* highest hypervisor leaf */
-        static const char sig[12] = X86_CPUID_HV_SIGNATURE;
-        memcpy(&r->ebx, &sig[0], 4);
-        memcpy(&r->ecx, &sig[4], 4);
-        memcpy(&r->edx, &sig[8], 4);
+        r->eax = X86_CPUID_HV_TIMING; /* highest leaf of this base */
+        put_signature(r, X86_CPUID_HV_SIGNATURE);
     } else if (leaf == X86_CPUID_HV_TIMING) {
         r->eax = (uint32_t)(cfg->tsc_hz / 1000);
         r->ebx = (uint32_t)(cfg->apic_bus_hz / 1000);
+    } else if (leaf == X86_CPUID_KVM_BASE && kvm) {
+        r->eax = X86_CPUID_KVM_FEATURES;
+        put_signature(r, X86_CPUID_KVM_SIGNATURE);
+    } else if (leaf == X86_CPUID_KVM_FEATURES && kvm) {
+        /* EDX (hints) stays 0: the vcpu is not pinned to a dedicated host CPU. */
+        r->eax = KVM_FEATURE_NOP_IO_DELAY | KVM_FEATURE_CLOCKSOURCE2 |
+                 KVM_FEATURE_CLOCKSOURCE_STABLE;
     }
 }
 
@@ -135,7 +154,7 @@ static void leaf_80000008(struct x86_cpuid_regs *r)
 void x86_cpuid_filter(const struct x86_cpuid_config *cfg, uint32_t leaf, uint32_t subleaf,
                       struct x86_cpuid_regs *r)
 {
-    if (leaf >= X86_CPUID_HV_BASE && leaf <= 0x400000ffu) {
+    if (leaf >= X86_CPUID_HV_BASE && leaf <= X86_CPUID_HV_LAST) {
         leaf_hypervisor(cfg, leaf, r);
         return;
     }

@@ -1,8 +1,9 @@
 /* The CPUID a guest sees: the host's values (the VMM executes CPUID itself and passes them
  * in) filtered to what the platform really offers — no SVM/VMX, MONITOR, machine check,
  * performance counters, XSAVE/AVX state or speculation-control MSRs; the hypervisor bit and
- * leaves 0x4000_0000 ("DuetDuetDuet") and 0x4000_0010 (TSC and APIC bus kHz); x2APIC and
- * TSC-deadline present; one logical processor. */
+ * leaves 0x4000_0000 ("DuetDuetDuet") and 0x4000_0010 (TSC and APIC bus kHz), and KVM's
+ * paravirtual-clock leaves at 0x4000_0100; x2APIC and TSC-deadline present; one logical
+ * processor. */
 #pragma once
 
 #include <stdint.h>
@@ -20,6 +21,10 @@ struct x86_cpuid_config {
 #define X86_CPUID_HV_BASE 0x40000000u
 #define X86_CPUID_HV_TIMING 0x40000010u /* EAX: TSC kHz, EBX: APIC bus kHz (VMware's leaf) */
 #define X86_CPUID_HV_SIGNATURE "DuetDuetDuet"
+#define X86_CPUID_KVM_BASE 0x40000100u
+#define X86_CPUID_KVM_FEATURES 0x40000101u
+#define X86_CPUID_KVM_SIGNATURE "KVMKVMKVM\0\0\0"
+#define X86_CPUID_HV_LAST 0x400001ffu /* the hypervisor range this filter answers */
 
 /* Leaf 1 bits (SDM vol. 2A, CPUID). */
 #define CPUID_1_ECX_MONITOR (1u << 3)

@@ -131,6 +131,34 @@ static bool sign_id_wr(struct x86_platform *pf, uint32_t msr, uint64_t v)
     return true; /* Linux writes 0 before CPUID(1) to read the revision: nothing to do */
 }
 
+static bool kvm_clock_rd(struct x86_platform *pf, uint32_t msr, uint64_t *v)
+{
+    if (!pf->mem)
+        return false;
+    *v = msr == MSR_KVM_SYSTEM_TIME_NEW ? pf->pvclock.system_time_msr : pf->pvclock.wall_clock_msr;
+    return true;
+}
+
+static bool kvm_clock_wr(struct x86_platform *pf, uint32_t msr, uint64_t v)
+{
+    if (!pf->mem)
+        return false;
+    uint64_t now = pf->ops.now_ns(pf->ops.ctx);
+    bool written;
+    if (msr == MSR_KVM_SYSTEM_TIME_NEW)
+        written = pvclock_system_time_write(&pf->pvclock, pf->mem, v, now,
+                                            x86_muldiv(now, pf->cfg.tsc_hz, NS_PER_S, false),
+                                            pf->cfg.tsc_hz);
+    else
+        written = pvclock_wall_clock_write(&pf->pvclock, pf->mem, v, pf->cmos.epoch_s);
+    /* A record the VMM can't write leaves the guest's memory as it was; the guest reads an
+     * empty record (version 0, rate 0), as on KVM with an address outside memory. */
+    if (!written)
+        x86_log_once(&pf->log, X86_LOG_MSR, msr,
+                     "x86: kvmclock MSR 0x%x = 0x%lx: no record written", msr, (unsigned long)v);
+    return true;
+}
+
 static const struct msr_rule msr_rules[] = {
     {MSR_IA32_TSC, MSR_IA32_TSC, "IA32_TSC", tsc_rd, tsc_wr},
     {MSR_IA32_APIC_BASE, MSR_IA32_APIC_BASE, "IA32_APIC_BASE", apic_base_rd, apic_base_wr},
@@ -144,6 +172,7 @@ static const struct msr_rule msr_rules[] = {
     {MSR_IA32_TSC_DEADLINE, MSR_IA32_TSC_DEADLINE, "IA32_TSC_DEADLINE", deadline_rd, deadline_wr},
     {MSR_X2APIC_FIRST, MSR_X2APIC_LAST, "x2APIC", x2apic_rd, x2apic_wr},
     {MSR_K8_INT_PENDING_MSG, MSR_K8_INT_PENDING_MSG, "K8_INT_PENDING_MSG", fixed_rd, fixed_wr},
+    {MSR_KVM_WALL_CLOCK_NEW, MSR_KVM_SYSTEM_TIME_NEW, "kvmclock", kvm_clock_rd, kvm_clock_wr},
 };
 
 static const struct msr_rule *msr_find(uint32_t msr)

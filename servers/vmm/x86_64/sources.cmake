@@ -19,6 +19,7 @@ set(VMM_X86_64_MODEL_SOURCES
   ${VMM_X86_64_DIR}/pic8259.c
   ${VMM_X86_64_DIR}/pio.c
   ${VMM_X86_64_DIR}/pit8254.c
+  ${VMM_X86_64_DIR}/pvclock.c
   ${VMM_X86_64_DIR}/x86_platform.c
   ${VMM_X86_64_DIR}/uart16550.c
   ${VMM_X86_64_DIR}/x86_log.c)

@@ -115,6 +115,7 @@ int vmm_x86_init(struct vmm_x86 *x, const struct vmm_ops *ops, const struct vmm_
         .mmio_write = x_mmio_write,
     };
     x86_platform_init(&x->pf, cfg, &pops);
+    x->pf.mem = &x->mem;
     x->cpuid = (struct x86_cpuid_config){
         .tsc_hz = x->pf.cfg.tsc_hz,
         .apic_bus_hz = x->pf.cfg.apic_bus_hz,

@@ -13,6 +13,7 @@
 #include "lapic.h"
 #include "pic8259.h"
 #include "pit8254.h"
+#include "pvclock.h"
 #include "uart16550.h"
 #include "x86_log.h"
 
@@ -56,6 +57,9 @@ struct x86_platform {
     struct lapic lapic;
     struct cmos_rtc cmos;
     struct acpi_pm pm;
+    struct pvclock pvclock;
+    /* Guest RAM, for the paravirtual clock's records; NULL: no such clock (its MSRs #GP). */
+    const struct x86_guest_mem *mem;
     uint32_t pci_addr;     /* CONFIG_ADDRESS at 0xcf8 */
     uint8_t reset_control; /* port 0xcf9 */
     uint8_t port92;        /* System Control Port A */

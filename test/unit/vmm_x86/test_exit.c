@@ -3,6 +3,7 @@
 #include "check_run.h"
 #include "cmos_rtc.h"
 #include "msr.h"
+#include "pvclock.h"
 #include "svm_exit.h"
 #include "x86_fixture.h"
 #include "x86_layout.h"
@@ -203,6 +204,74 @@ START_TEST(cpuid_filtered)
     ck_assert_uint_eq((r.ecx >> 8) & 0xff, 2);
     cpuid(0, 0, &r); /* the host's vendor passes through */
     ck_assert_mem_eq(&r.ebx, "Auth", 4);
+}
+END_TEST
+
+/* KVM's paravirtual clock: found at 0x4000_0100, its record written where the guest says
+ * and only there. */
+START_TEST(kvm_clock)
+{
+    struct x86_cpuid_regs r;
+    cpuid(0x40000100, 0, &r);
+    char sig[13] = {0};
+    memcpy(sig, &r.ebx, 4);
+    memcpy(sig + 4, &r.ecx, 4);
+    memcpy(sig + 8, &r.edx, 4);
+    ck_assert_str_eq(sig, "KVMKVMKVM");
+    ck_assert_uint_eq(r.eax, 0x40000101);
+    cpuid(0x40000101, 0, &r);
+    ck_assert_uint_eq(r.eax, KVM_FEATURE_NOP_IO_DELAY | KVM_FEATURE_CLOCKSOURCE2 |
+                                 KVM_FEATURE_CLOCKSOURCE_STABLE);
+    ck_assert_uint_eq(r.edx, 0);
+    cpuid(0x40000102, 0, &r);
+    ck_assert_uint_eq(r.eax | r.ebx | r.ecx | r.edx, 0);
+
+    /* The system-time record at 0x3000, 5 s after the clock's zero (TSC at 1 GHz). */
+    memset(fx.ram + 0x3000, 0xaa, 64);
+    fx.now_ns = 5000000000ull;
+    ck_assert(fx_wrmsr(MSR_KVM_SYSTEM_TIME_NEW, 0x3000 | 1));
+    struct pvclock_time_record rec;
+    memcpy(&rec, fx.ram + 0x3000, sizeof(rec));
+    ck_assert_uint_eq(rec.version, 2);
+    ck_assert_uint_eq(rec.system_time, 5000000000ull);
+    ck_assert_uint_eq(rec.tsc_timestamp, 5000000000ull);
+    ck_assert_uint_eq(rec.flags, PVCLOCK_TSC_STABLE);
+    struct pvclock_scale sc = {rec.tsc_to_system_mul, rec.tsc_shift};
+    ck_assert_uint_ge(pvclock_scale_delta(1000000000ull, sc), 999999998ull);
+    ck_assert_uint_eq(fx.ram[0x3000 + sizeof(rec)], 0xaa); /* nothing past the record */
+    uint64_t v;
+    ck_assert(fx_rdmsr(MSR_KVM_SYSTEM_TIME_NEW, &v));
+    ck_assert_uint_eq(v, 0x3001);
+
+    /* Disabled, misaligned, straddling the end of RAM, far outside it: accepted (the MSR
+     * keeps the value) and RAM is untouched. */
+    memset(fx.ram + 0x3000, 0xaa, 64);
+    ck_assert(fx_wrmsr(MSR_KVM_SYSTEM_TIME_NEW, 0x3000));
+    ck_assert(fx_wrmsr(MSR_KVM_SYSTEM_TIME_NEW, 0x3002 | 1));
+    ck_assert_uint_eq(fx.ram[0x3002], 0xaa);
+    ck_assert_uint_eq(fx.ram[0x3004], 0xaa);
+    memset(fx.ram + FX_RAM_SIZE - 16, 0xaa, 16);
+    ck_assert(fx_wrmsr(MSR_KVM_SYSTEM_TIME_NEW, (FX_RAM_SIZE - 16) | 1));
+    ck_assert_uint_eq(fx.ram[FX_RAM_SIZE - 16], 0xaa);
+    ck_assert(fx_wrmsr(MSR_KVM_SYSTEM_TIME_NEW, UINT64_MAX));
+    ck_assert(fx_rdmsr(MSR_KVM_SYSTEM_TIME_NEW, &v));
+    ck_assert_uint_eq(v, UINT64_MAX);
+
+    /* The wall clock: the CMOS clock's time of day at system time 0. */
+    fxv.pf.cmos.epoch_s = 1700000000;
+    ck_assert(fx_wrmsr(MSR_KVM_WALL_CLOCK_NEW, 0x4000));
+    struct pvclock_wall_record w;
+    memcpy(&w, fx.ram + 0x4000, sizeof(w));
+    ck_assert_uint_eq(w.version, 2);
+    ck_assert_uint_eq(w.sec, 1700000000);
+    ck_assert_uint_eq(w.nsec, 0);
+    ck_assert(fx_wrmsr(MSR_KVM_WALL_CLOCK_NEW, FX_RAM_SIZE - 4));
+    ck_assert(fx_wrmsr(MSR_KVM_WALL_CLOCK_NEW, UINT64_MAX - 3));
+    ck_assert(fx_rdmsr(MSR_KVM_WALL_CLOCK_NEW, &v));
+    ck_assert_uint_eq(v, UINT64_MAX - 3);
+    /* The neighbours of the pair are still unknown MSRs. */
+    ck_assert(!fx_rdmsr(MSR_KVM_WALL_CLOCK_NEW - 1, &v));
+    ck_assert(!fx_rdmsr(MSR_KVM_SYSTEM_TIME_NEW + 1, &v));
 }
 END_TEST
 
@@ -442,6 +511,7 @@ int main(void)
     tcase_add_test(tc, string_io);
     tcase_add_test(tc, msrs);
     tcase_add_test(tc, cpuid_filtered);
+    tcase_add_test(tc, kvm_clock);
     tcase_add_test(tc, mmio_ioapic_through_npf);
     tcase_add_test(tc, npf_refusals);
     tcase_add_test(tc, power_requests);
