@@ -34,15 +34,23 @@ static void flush(struct console *c, unsigned client, bool complete)
         put(c, "[", 1);
         put_str(c, cl->name);
         put(c, "] ", 2);
+        put(c, cl->shown, cl->shown_len); /* its start, shown before another line broke in */
     }
     put(c, cl->line, cl->len);
-    cl->len = 0;
     if (complete) {
         put(c, "\n", 1);
         c->mid_line = -1;
+        cl->shown_len = 0;
     } else {
         c->mid_line = (int)client;
+        if (cl->shown_len + cl->len <= CONSOLE_LINE_MAX) {
+            memcpy(cl->shown + cl->shown_len, cl->line, cl->len);
+            cl->shown_len += cl->len;
+        } else {
+            cl->shown_len = 0; /* too long to repeat: the rest will start a bare line */
+        }
     }
+    cl->len = 0;
 }
 
 bool console_init(struct console *c, const struct console_io *io, unsigned nclients,

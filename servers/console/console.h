@@ -19,6 +19,11 @@ struct console_client {
     struct hv_console_ring *ring; /* input; NULL: this client takes no input */
     char line[CONSOLE_LINE_MAX];  /* output not yet written: a line in the making */
     unsigned len;
+    /* What the terminal already shows of this line (a prompt shown at once), written again
+     * after the tag when another client's line broke it; shown_len 0 when the shown part
+     * did not fit (the continuation then starts bare). */
+    char shown[CONSOLE_LINE_MAX];
+    unsigned shown_len;
 };
 
 struct console {
@@ -36,7 +41,9 @@ bool console_init(struct console *c, const struct console_io *io, unsigned nclie
 
 /* Output of client i: each line appears whole, tagged "[name] ". A partial line is held until
  * its newline, unless the client has focus and sent fewer than HV_CONSOLE_WRITE_MAX bytes (the
- * guest paused: a shell prompt must show), or the line is full. */
+ * guest paused: a shell prompt must show), or the line is full. A shown partial line that
+ * another client's line interrupts is shown again, tag and all, when it goes on, so each
+ * line still reads whole on one terminal line. */
 void console_output(struct console *c, unsigned client, const uint8_t *bytes, unsigned n);
 
 /* One byte typed on the physical UART. */

@@ -112,6 +112,31 @@ START_TEST(other_line_breaks_open_prompt)
     out(0, "~ # ");
     out(1, "tick\n");
     ck_assert_str_eq(term, "[personal] ~ # \r\n[work] tick\n");
+    /* The prompt's line goes on: shown again from its start, so it reads whole. */
+    out(0, "ls");
+    ck_assert_str_eq(term, "[personal] ~ # \r\n[work] tick\n[personal] ~ # ls");
+    out(1, "tock\n");
+    out(0, "\n");
+    ck_assert_str_eq(term, "[personal] ~ # \r\n[work] tick\n[personal] ~ # ls\r\n"
+                           "[work] tock\n[personal] ~ # ls\n");
+    /* A finished line is not shown again. */
+    out(1, "tick\n");
+    out(0, "x\n");
+    ck_assert(strstr(term, "[work] tick\n[personal] x\n") != NULL);
+}
+END_TEST
+
+/* A shown part too long to repeat is not repeated (nor lost: it was shown). */
+START_TEST(broken_line_too_long_to_repeat)
+{
+    char piece[CONSOLE_LINE_MAX + 1];
+    memset(piece, 'q', CONSOLE_LINE_MAX);
+    piece[CONSOLE_LINE_MAX] = '\0';
+    out(0, piece); /* a full line buffer: shown at once */
+    out(0, "r");   /* and more of it, also shown (a short message) */
+    out(1, "tick\n");
+    out(0, "s\n");
+    ck_assert(strstr(term, "[work] tick\n[personal] s\n") != NULL);
 }
 END_TEST
 
@@ -199,6 +224,7 @@ int main(void)
     tcase_add_test(tc, init_refuses_bad_numbers);
     tcase_add_test(tc, lines_are_tagged);
     tcase_add_test(tc, unfocused_partial_lines_wait_for_newline);
+    tcase_add_test(tc, broken_line_too_long_to_repeat);
     tcase_add_test(tc, focused_prompt_shows_at_once);
     tcase_add_test(tc, other_line_breaks_open_prompt);
     tcase_add_test(tc, focused_long_line_stays_whole);
