@@ -172,12 +172,19 @@ static size_t build_madt(uint8_t *t)
     return len;
 }
 
+void x86_acpi_set_virtio_slots(uint8_t *area, uint32_t present)
+{
+    uint32_t all = (1u << X86_VIRTIO_MMIO_SLOTS) - 1;
+    put(area + ACPI_OFF_VIRTIO_SLOTS, present & all, 4);
+}
+
 size_t x86_acpi_build(uint8_t *area, size_t area_size, uint64_t area_gpa)
 {
     size_t dsdt_len;
     const unsigned char *dsdt = x86_acpi_dsdt(&dsdt_len);
     size_t used = ACPI_OFF_DSDT + dsdt_len;
-    if (used > area_size || area_gpa + used > 0x100000000ull)
+    /* The DSDT names the slot word by its address, which holds only at X86_ACPI_GPA. */
+    if (used > area_size || area_gpa != X86_ACPI_GPA)
         return 0;
     memset(area, 0, used);
     memcpy(area + ACPI_OFF_DSDT, dsdt, dsdt_len);
@@ -189,7 +196,7 @@ size_t x86_acpi_build(uint8_t *area, size_t area_size, uint64_t area_gpa)
 
     build_fadt(area + ACPI_OFF_FADT, area_gpa + ACPI_OFF_FACS, area_gpa + ACPI_OFF_DSDT);
     size_t madt_len = build_madt(area + ACPI_OFF_MADT);
-    if (ACPI_OFF_MADT + madt_len > ACPI_OFF_DSDT)
+    if (ACPI_OFF_MADT + madt_len > ACPI_OFF_VIRTIO_SLOTS)
         return 0;
 
     uint8_t *xsdt = area + ACPI_OFF_XSDT;

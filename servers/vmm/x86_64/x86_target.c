@@ -124,6 +124,12 @@ struct vmm *vmm_platform_create(const struct vmm_ops *ops, void *ctx, const stru
     if (vmm_x86_init(&platform, ops, &target_ops, ctx, boot->name, &cfg, mem.ram, mem.ram_size) !=
         HV_OK)
         return NULL;
+    /* The DSDT shows the guest only the virtio-mmio slots that have a device on the bus. */
+    uint32_t present = 0;
+    for (unsigned n = 0; n < X86_VIRTIO_MMIO_SLOTS; n++)
+        if (vmm_bus_find(&platform.vmm.bus, X86_VIRTIO_MMIO_BASE + n * X86_VIRTIO_MMIO_SIZE))
+            present |= 1u << n;
+    x86_acpi_set_virtio_slots(mem.ram + X86_ACPI_GPA, present);
     return &platform.vmm;
 }
 

@@ -178,6 +178,24 @@ START_TEST(dsdt_virtio_slots)
                                     X86_VIRTIO_GSI_BASE + n),
                       "slot %u", n);
     ck_assert_uint_lt(X86_VIRTIO_GSI_BASE + X86_VIRTIO_MMIO_SLOTS - 1, IOAPIC_PINS);
+    /* Each slot has a _STA method (its presence bit); the word they read is the one
+     * x86_acpi_set_virtio_slots writes: OperationRegion (VPRS, SystemMemory, DWordConst
+     * address, ByteConst 4) as AML: 5B 80 "VPRS" 00 0C <address> 0A 04. */
+    unsigned stas = 0;
+    for (size_t i = 0; i + 4 <= len; i++)
+        stas += memcmp(d + i, "_STA", 4) == 0;
+    ck_assert_uint_eq(stas, X86_VIRTIO_MMIO_SLOTS);
+    bool region = false;
+    for (size_t i = 0; i + 14 <= len; i++)
+        if (d[i] == 0x5b && d[i + 1] == 0x80 && memcmp(d + i + 2, "VPRS", 4) == 0 &&
+            d[i + 6] == 0 && d[i + 7] == 0x0c &&
+            get(d + i + 8, 4) == X86_ACPI_GPA + ACPI_OFF_VIRTIO_SLOTS && d[i + 12] == 0x0a &&
+            d[i + 13] == 4)
+            region = true;
+    ck_assert(region);
+    ck_assert_uint_eq(get(area + ACPI_OFF_VIRTIO_SLOTS, 4), 0); /* none until a device is */
+    x86_acpi_set_virtio_slots(area, 0xffffff05u);
+    ck_assert_uint_eq(get(area + ACPI_OFF_VIRTIO_SLOTS, 4), 0x05); /* only real slots */
     /* \_S5 with SLP_TYP 5: Package (4) {5, 5, 0, 0} as AML: 12 len 04 0A 05 0A 05 00 00. */
     bool s5 = false;
     for (size_t i = 0; i + 9 <= len; i++)
@@ -192,8 +210,9 @@ START_TEST(too_small_area_refused)
 {
     uint8_t small[ACPI_OFF_DSDT + 16];
     ck_assert_uint_eq(x86_acpi_build(small, sizeof(small), X86_ACPI_GPA), 0);
-    /* An area that would reach above 4 GiB cannot be named by 32-bit fields. */
+    /* Only at X86_ACPI_GPA, where the DSDT's slot word is. */
     ck_assert_uint_eq(x86_acpi_build(area, sizeof(area), 0xffffff00ull), 0);
+    ck_assert_uint_eq(x86_acpi_build(area, sizeof(area), X86_ACPI_GPA + 0x1000), 0);
 }
 END_TEST
 

@@ -4,7 +4,7 @@
  * LNRO0005 devices (the only way Debian's amd64 kernel finds virtio-mmio: its virtio_mmio
  * driver matches ACPI LNRO0005 and device-tree nodes, never the command line), COM1, and the
  * \_S5 sleep type that acpi_pm.c turns into a power-off. Addresses and interrupts must agree
- * with x86_layout.h and acpi_pm.h; test_acpi checks that they do.
+ * with x86_layout.h, acpi_tables.h and acpi_pm.h; test_acpi checks that they do.
  */
 DefinitionBlock ("", "DSDT", 2, "DUET  ", "DUETPC  ", 0x00000001)
 {
@@ -22,6 +22,15 @@ DefinitionBlock ("", "DSDT", 2, "DUET  ", "DUETPC  ", 0x00000001)
             })
         }
 
+        /* Which virtio-mmio slots have a device behind them: bit n for slot n, a word the VMM
+         * writes into the ACPI area (ACPI_OFF_VIRTIO_SLOTS, x86_acpi_set_virtio_slots). An
+         * empty slot is absent (_STA 0), so the guest neither probes nor complains about it. */
+        OperationRegion (VPRS, SystemMemory, 0x000E03F0, 0x04)
+        Field (VPRS, DWordAcc, NoLock, Preserve)
+        {
+            VSLT, 32
+        }
+
         /* virtio-mmio slot n: 0x200 bytes at 0xd000_0000 + n * 0x200, IOAPIC GSI 16 + n,
          * level-triggered and active high (the transport's interrupt status is a level). */
         Device (VR00)
@@ -29,6 +38,11 @@ DefinitionBlock ("", "DSDT", 2, "DUET  ", "DUETPC  ", 0x00000001)
             Name (_HID, "LNRO0005")
             Name (_UID, 0)
             Name (_CCA, One)
+            Method (_STA, 0, NotSerialized)
+            {
+                If (VSLT & 0x01) { Return (0x0F) }
+                Return (Zero)
+            }
             Name (_CRS, ResourceTemplate ()
             {
                 Memory32Fixed (ReadWrite, 0xD0000000, 0x00000200)
@@ -40,6 +54,11 @@ DefinitionBlock ("", "DSDT", 2, "DUET  ", "DUETPC  ", 0x00000001)
             Name (_HID, "LNRO0005")
             Name (_UID, 1)
             Name (_CCA, One)
+            Method (_STA, 0, NotSerialized)
+            {
+                If (VSLT & 0x02) { Return (0x0F) }
+                Return (Zero)
+            }
             Name (_CRS, ResourceTemplate ()
             {
                 Memory32Fixed (ReadWrite, 0xD0000200, 0x00000200)
@@ -51,6 +70,11 @@ DefinitionBlock ("", "DSDT", 2, "DUET  ", "DUETPC  ", 0x00000001)
             Name (_HID, "LNRO0005")
             Name (_UID, 2)
             Name (_CCA, One)
+            Method (_STA, 0, NotSerialized)
+            {
+                If (VSLT & 0x04) { Return (0x0F) }
+                Return (Zero)
+            }
             Name (_CRS, ResourceTemplate ()
             {
                 Memory32Fixed (ReadWrite, 0xD0000400, 0x00000200)
@@ -62,6 +86,11 @@ DefinitionBlock ("", "DSDT", 2, "DUET  ", "DUETPC  ", 0x00000001)
             Name (_HID, "LNRO0005")
             Name (_UID, 3)
             Name (_CCA, One)
+            Method (_STA, 0, NotSerialized)
+            {
+                If (VSLT & 0x08) { Return (0x0F) }
+                Return (Zero)
+            }
             Name (_CRS, ResourceTemplate ()
             {
                 Memory32Fixed (ReadWrite, 0xD0000600, 0x00000200)
@@ -73,6 +102,11 @@ DefinitionBlock ("", "DSDT", 2, "DUET  ", "DUETPC  ", 0x00000001)
             Name (_HID, "LNRO0005")
             Name (_UID, 4)
             Name (_CCA, One)
+            Method (_STA, 0, NotSerialized)
+            {
+                If (VSLT & 0x10) { Return (0x0F) }
+                Return (Zero)
+            }
             Name (_CRS, ResourceTemplate ()
             {
                 Memory32Fixed (ReadWrite, 0xD0000800, 0x00000200)
@@ -84,6 +118,11 @@ DefinitionBlock ("", "DSDT", 2, "DUET  ", "DUETPC  ", 0x00000001)
             Name (_HID, "LNRO0005")
             Name (_UID, 5)
             Name (_CCA, One)
+            Method (_STA, 0, NotSerialized)
+            {
+                If (VSLT & 0x20) { Return (0x0F) }
+                Return (Zero)
+            }
             Name (_CRS, ResourceTemplate ()
             {
                 Memory32Fixed (ReadWrite, 0xD0000A00, 0x00000200)
@@ -95,6 +134,11 @@ DefinitionBlock ("", "DSDT", 2, "DUET  ", "DUETPC  ", 0x00000001)
             Name (_HID, "LNRO0005")
             Name (_UID, 6)
             Name (_CCA, One)
+            Method (_STA, 0, NotSerialized)
+            {
+                If (VSLT & 0x40) { Return (0x0F) }
+                Return (Zero)
+            }
             Name (_CRS, ResourceTemplate ()
             {
                 Memory32Fixed (ReadWrite, 0xD0000C00, 0x00000200)
@@ -106,6 +150,11 @@ DefinitionBlock ("", "DSDT", 2, "DUET  ", "DUETPC  ", 0x00000001)
             Name (_HID, "LNRO0005")
             Name (_UID, 7)
             Name (_CCA, One)
+            Method (_STA, 0, NotSerialized)
+            {
+                If (VSLT & 0x80) { Return (0x0F) }
+                Return (Zero)
+            }
             Name (_CRS, ResourceTemplate ()
             {
                 Memory32Fixed (ReadWrite, 0xD0000E00, 0x00000200)
