@@ -37,6 +37,7 @@ struct svm_vcpu {
     /* The timer (hv/vcpu_x86_64.h). */
     uint64_t timer_deadline; /* TSC, 0 = off */
     uint64_t timer_vector;
+    uint64_t reflected; /* exceptions sent straight back to the guest (HV_X86_REFLECTED) */
     /* DR0..DR3: VMRUN does not switch them (fpu.c does, with the FPU state). */
     uint64_t dr[4];
     /* FXSAVE image; 16-byte aligned inside this buffer (svm_fxsave_area). */

@@ -203,6 +203,7 @@ int svm_reg_read(const struct svm_vcpu *sv, const struct vmcb *vmcb, const struc
         case HV_X86_TIMER_DEADLINE: *val = sv->timer_deadline; break;
         case HV_X86_TIMER_VECTOR: *val = sv->timer_vector; break;
         case HV_X86_TSC_HZ: *val = caps->tsc_hz; break;
+        case HV_X86_REFLECTED: *val = sv->reflected; break;
         default: return HV_ERANGE;
         }
     }
@@ -229,6 +230,7 @@ static int write_other(struct svm_vcpu *sv, struct vmcb *vmcb, unsigned reg, uin
         sv->timer_deadline = val;
         return HV_OK;
     case HV_X86_TSC_HZ:
+    case HV_X86_REFLECTED:
         return HV_EINVAL; /* read-only */
     }
     if (reg < 16 && reg != HV_X86_RAX && reg != HV_X86_RSP) {

@@ -13,6 +13,7 @@
 #include <kernel/vcpu.h>
 #include <kernel/vspace.h>
 
+#define X86_EXC_DB 1
 #define X86_EXC_AC 17
 
 static struct vmcb *vmcb_of(const struct svm_vcpu *sv)
@@ -23,14 +24,14 @@ static struct vmcb *vmcb_of(const struct svm_vcpu *sv)
 /* The intercepts every guest runs with (docs/vcpu.md, x86_64): physical interrupts and NMIs
  * come to the host; every port, every MSR but a safe few, CPUID, HLT, VMMCALL and anything a
  * guest could use to nest (the SVM instructions), flush caches (INVD), read host counters
- * (RDPMC), wait in hardware (MONITOR/MWAIT), change XCR0 or hang the CPU (#AC) exits. */
+ * (RDPMC), wait in hardware (MONITOR/MWAIT), change XCR0 or hang the CPU (#AC, #DB) exits. */
 static void control_init(struct vmcb *vmcb)
 {
     struct vmcb_control *c = &vmcb->control;
     uint8_t *b = (uint8_t *)c;
     for (unsigned i = 0; i < sizeof(*c); i++)
         b[i] = 0;
-    c->intercept_exceptions = 1u << X86_EXC_AC;
+    c->intercept_exceptions = 1u << X86_EXC_DB | 1u << X86_EXC_AC;
     c->intercept_misc1 = VMCB_I1_INTR | VMCB_I1_NMI | VMCB_I1_RDPMC | VMCB_I1_CPUID |
                          VMCB_I1_INVD | VMCB_I1_HLT | VMCB_I1_INVLPGA | VMCB_I1_IOIO_PROT |
                          VMCB_I1_MSR_PROT | VMCB_I1_SHUTDOWN;
@@ -163,6 +164,7 @@ static void exit_hlt(struct thread *t, struct svm_vcpu *sv, struct vmcb *vmcb)
  * it would raise, with no trip to the VMM. */
 static void exit_undefined(struct thread *t, struct svm_vcpu *sv, struct vmcb *vmcb)
 {
+    sv->reflected++;
     svm_raise(sv, X86_EXC_UD, 0);
 }
 
@@ -171,7 +173,18 @@ static void exit_undefined(struct thread *t, struct svm_vcpu *sv, struct vmcb *v
  * instead of inside the CPU where they can't (CVE-2015-5307). */
 static void exit_alignment(struct thread *t, struct svm_vcpu *sv, struct vmcb *vmcb)
 {
+    sv->reflected++;
     svm_raise(sv, X86_EXC_AC, (uint32_t)vmcb->control.exit_info1);
+}
+
+/* The same for #DB (CVE-2015-8104): a #DB whose delivery raises #DB again (a data breakpoint
+ * on the IDT entry or the handler's stack) would loop inside the CPU. The CPU has already
+ * updated the guest's DR6 in the VMCB, which VMRUN gives back, so reflecting it is only the
+ * injection. */
+static void exit_debug(struct thread *t, struct svm_vcpu *sv, struct vmcb *vmcb)
+{
+    sv->reflected++;
+    svm_raise(sv, X86_EXC_DB, 0);
 }
 
 /* EFER and PAT are the kernel's (svm_msr_access); every other MSR exit is the VMM's. */
@@ -187,6 +200,7 @@ static void exit_msr(struct thread *t, struct svm_vcpu *sv, struct vmcb *vmcb)
 typedef void (*exit_handler)(struct thread *, struct svm_vcpu *, struct vmcb *);
 
 static const exit_handler handlers[VMCB_EXIT_XSETBV + 1] = {
+    [VMCB_EXIT_EXCEPTION_BASE + X86_EXC_DB] = exit_debug,
     [VMCB_EXIT_EXCEPTION_BASE + X86_EXC_AC] = exit_alignment,
     [VMCB_EXIT_INTR] = exit_intr,
     [VMCB_EXIT_NMI] = exit_nothing,

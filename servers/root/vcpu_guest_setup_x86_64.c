@@ -44,6 +44,7 @@ static void write_tables_and_code(volatile uint64_t *ram)
     ram[GUEST_GDT / 8 + 2] = 0x00cf92000000ffffull; /* data, read/write */
     for (unsigned v = 0; v < 256; v++)
         set_gate(ram, v, guest_va(guest_x86_unexpected));
+    set_gate(ram, 1, guest_va(guest_x86_db));
     set_gate(ram, 6, guest_va(guest_x86_ud));
     set_gate(ram, 0x40, guest_va(guest_x86_irq));
     set_gate(ram, 0x41, guest_va(guest_x86_timer));

@@ -39,7 +39,12 @@ guest_x86_main:
     mov     $0x6000, %eax
     vmrun                               /* #UD from the kernel: the handler reports, skips */
     stgi                                /* the same */
-    sti
+    lea     7f(%rip), %r8               /* where the single step ends */
+    pushfq
+    orq     $0x100, (%rsp)
+    popfq                               /* TF: a #DB trap after the next instruction */
+    nop
+7:  sti
     mov     $9, %eax
     vmmcall                             /* R_READY_FOR_IRQ: the VMM injects with the reply */
     nop
@@ -102,6 +107,15 @@ guest_x86_ud:
     mov     $0x106, %eax
     vmmcall                             /* R_UD */
     addq    $3, (%rsp)                  /* VMRUN and STGI are 3 bytes (0f 01 d8 / dc) */
+    iretq
+
+    .global guest_x86_db
+guest_x86_db:
+    mov     %dr6, %rbx
+    mov     (%rsp), %rcx                /* where the trap returns to */
+    andq    $~0x100, 16(%rsp)           /* TF off in the saved RFLAGS: one step only */
+    mov     $0x107, %eax
+    vmmcall                             /* R_DB: RBX = DR6, RCX = RIP, R8 = the expected RIP */
     iretq
 
     .global guest_x86_irq

@@ -33,6 +33,7 @@ enum {
     R_BENCH_DONE = 14,
     R_PEEK = 0x20,
     R_UD = 0x106,
+    R_DB = 0x107,
     R_IRQ = 0x240,
     R_TIMER = 0x241,
     R_UNEXPECTED = 0x1ff,
@@ -156,6 +157,19 @@ static void test_no_nesting(struct vcpu_guest *g)
     report("VCPU-5", ok && rip2 == rip1 + 3,
            "VMRUN at 0x%lx and STGI at 0x%lx raised #UD in the guest, no exit to the VMM", rip1,
            rip2);
+}
+
+/* A single step: the kernel intercepts the #DB (so a #DB loop can't hang the CPU) and reflects
+ * it; the guest's handler sees DR6.BS and the RIP after the stepped instruction. */
+static void test_debug(struct vcpu_guest *g)
+{
+    uint64_t before = vcpu_reg(g, HV_X86_REFLECTED);
+    bool ok = advance(g) && is_report(R_DB);
+    uint64_t dr6 = vcpu_reg(g, HV_X86_RBX), rip = vcpu_reg(g, HV_X86_RCX);
+    uint64_t want = vcpu_reg(g, HV_X86_R8), after = vcpu_reg(g, HV_X86_REFLECTED);
+    ok &= (dr6 & (1u << 14)) && rip == want && after == before + 1;
+    report("VCPU-15", ok, "single step: #DB reflected by the kernel (DR6 0x%lx, %lu reflected)",
+           dr6, after - before);
 }
 
 static void test_inject(struct vcpu_guest *g)
@@ -419,6 +433,7 @@ unsigned vcpu_tests_run(const struct hv_bootinfo *info)
         test_mmio(g);
         test_cpuid(g);
         test_no_nesting(g);
+        test_debug(g);
         test_inject(g);
         test_timer(g);
         test_bench(g);

@@ -19,7 +19,7 @@ struct vcpu_guest {
 
 /* Entry points and handlers of the guest (vcpu_guest_x86_64.S). */
 extern const char guest_x86_start[], guest_x86_end[], guest_x86_main[], guest_x86_bench[], guest_x86_spin[],
-    guest_x86_peek[], guest_x86_ud[], guest_x86_irq[], guest_x86_timer[], guest_x86_unexpected[];
+    guest_x86_peek[], guest_x86_ud[], guest_x86_db[], guest_x86_irq[], guest_x86_timer[], guest_x86_unexpected[];
 
 static inline uint64_t guest_va(const char *sym)
 {

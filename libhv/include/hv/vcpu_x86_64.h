@@ -52,7 +52,10 @@ enum hv_x86_reg {
     HV_X86_TIMER_DEADLINE = 96,
     HV_X86_TIMER_VECTOR = 97,
     HV_X86_TSC_HZ = 98, /* read-only: TSC ticks per second, as the kernel measured them */
-    HV_X86_REG_COUNT = 99,
+    /* read-only: exceptions the kernel reflected into the guest without an exit to the VMM
+     * (#UD for SVM instructions, #AC, #DB), counted since the vcpu was made */
+    HV_X86_REFLECTED = 99,
+    HV_X86_REG_COUNT = 100,
 };
 
 /* Segment registers, in the VMCB's order, and the four fields of each. */
