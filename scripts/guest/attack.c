@@ -3,8 +3,9 @@
  * with no libc by scripts/mkinitramfs; run by the `garbage` scenario (docs/guests.md).
  *
  * Not reachable from here, and covered elsewhere: HVC/SMC with bad function numbers (UNDEFINED
- * at EL0; the VMM's unit tests and fuzzer and the kernel's guest test), x86 MSR garbage
- * (RDMSR/WRMSR #GP at CPL 3). Prints DUET-ATTACK <name> -> <outcome> per attack. */
+ * at EL0; the VMM's unit tests and fuzzer and the kernel's guest test). x86 MSRs are reached
+ * through Linux's msr driver (/dev/cpu/0/msr: the kernel's RDMSR/WRMSR on our behalf).
+ * Prints DUET-ATTACK <name> -> <outcome> per attack. */
 #include <stdint.h>
 
 #define O_RDWR 2
@@ -30,8 +31,8 @@ static long syscall6(long n, long a, long b, long c, long d, long e, long f)
 
 __asm__(".global _start\n_start:\n mov x29, #0\n mov x0, sp\n bl attack_main\n brk #0\n");
 #elif defined(__x86_64__)
-enum { NR_write = 1, NR_close = 3, NR_mmap = 9, NR_clone = 56, NR_wait4 = 61, NR_iopl = 172,
-       NR_exit_group = 231, NR_openat = 257 };
+enum { NR_write = 1, NR_close = 3, NR_mmap = 9, NR_pread64 = 17, NR_pwrite64 = 18,
+       NR_clone = 56, NR_wait4 = 61, NR_iopl = 172, NR_exit_group = 231, NR_openat = 257 };
 
 static long syscall6(long n, long a, long b, long c, long d, long e, long f)
 {
@@ -320,7 +321,66 @@ static void mmio_rep_movs(void)
     __asm__ volatile("rep movsb" : "+S"(s), "+D"(d), "+c"(n) : : "memory");
 }
 
+/* MSRs through /dev/cpu/0/msr (the file offset is the MSR): unknown ones, the ones the kernel
+ * answers itself (EFER with SVME, which would let the guest use SVM; a reserved PAT type), the
+ * VMM's read-only and reserved bits, x2APIC registers that can't be written, and the paravirtual
+ * clock pointed outside RAM. Each write's result is noted: -5 (EIO) is the #GP the driver
+ * caught. Writes that would only stop this guest (its TSC deadline, disabling its LAPIC) are
+ * the VMM's unit tests' business. */
+static void msr_note(const char *what, unsigned long msr, long rc)
+{
+    put("DUET-ATTACK-NOTE msr ");
+    put(what);
+    put(" 0x");
+    put_num(msr, 16);
+    put(" -> ");
+    if (rc < 0) {
+        put("-");
+        put_num((unsigned long)-rc, 10);
+    } else {
+        put_num((unsigned long)rc, 10);
+    }
+    put("\n");
+}
+
+static void msr_garbage(void)
+{
+    long fd = syscall6(NR_openat, AT_FDCWD, (long)"/dev/cpu/0/msr", O_RDWR, 0, 0, 0);
+    if (fd < 0) {
+        put("DUET-ATTACK-NOTE msr-garbage: no /dev/cpu/0/msr (msr module?): errno ");
+        put_num((unsigned long)-fd, 10);
+        put("\n");
+        sys(NR_exit_group, 102, 0, 0);
+    }
+    uint64_t efer = 0;
+    long rc = syscall6(NR_pread64, fd, (long)&efer, 8, 0xc0000080, 0, 0);
+    msr_note("read EFER", 0xc0000080, rc);
+    static const struct { unsigned long msr; uint64_t value; } writes[] = {
+        {0xc0000080, 1ull << 12},            /* EFER.SVME (or'ed into the value read) */
+        {0x277, 0x0007040600070402ull},      /* PAT with the reserved type 2 */
+        {0x2ff, 1ull << 20},                 /* MTRRdefType reserved bit */
+        {0xfe, 0xff},                        /* MTRRCAP: read-only */
+        {0x3a, 0},                           /* FEATURE_CONTROL: locked */
+        {0x1b, 0xfee00000ull | 1ull << 63},  /* APIC_BASE reserved bit */
+        {0x803, 0x12345678},                 /* x2APIC version: read-only */
+        {0x8ff, 1},                          /* no such x2APIC register */
+        {0x4b564d01, 0xfffffffff0001ull},    /* kvmclock record far outside RAM */
+        {0xc0011029, 0xdeadbeef},            /* unknown */
+        {0x40000000, 1},                     /* a Hyper-V MSR: unknown here */
+    };
+    for (unsigned i = 0; i < sizeof(writes) / sizeof(writes[0]); i++) {
+        uint64_t v = writes[i].value | (writes[i].msr == 0xc0000080 ? efer : 0);
+        rc = syscall6(NR_pwrite64, fd, (long)&v, 8, (long)writes[i].msr, 0, 0);
+        msr_note("write", writes[i].msr, rc);
+    }
+    uint64_t v = 0;
+    rc = syscall6(NR_pread64, fd, (long)&v, 8, 0xc0011029, 0, 0);
+    msr_note("read", 0xc0011029, rc);
+    sys(NR_close, fd, 0, 0);
+}
+
 static const struct { const char *name; void (*fn)(void); } attacks[] = {
+    {"msr-garbage", msr_garbage},
     {"ports-garbage", ports_garbage}, {"ports-string", ports_string},
     {"cpuid-garbage", cpuid_garbage}, {"vmmcall-garbage", vmmcall_garbage},
     {"ioapic-garbage", ioapic_garbage}, {"lapic-odd-forms", lapic_odd_forms},
