@@ -45,8 +45,15 @@ foreach(arch ${DUET_ARCHES})
   # The spinner above work's priority: with fixed priorities only its budget (40/100) leaves
   # work any CPU, so a budget that isn't enforced starves work instead of sharing round-robin.
   linux_image(${arch} linux-spin spin PRIORITY 60)
-  # The boot benchmark's one-partition system (scripts/bench-boot), not a test.
+  # The boot benchmark's one-partition system (scripts/bench-boot), not a test; and the same
+  # booting with `quiet` (Debian's installed default), written from it here.
   duet_system_image(NAME linux-bench ARCH ${arch} MANIFEST ${linux_src}/linux-bench-${arch}.dts)
+  file(READ ${linux_src}/linux-bench-${arch}.dts bench_dts)
+  string(REPLACE "bootargs = \"" "bootargs = \"quiet " bench_dts "${bench_dts}")
+  set(quiet_manifest ${CMAKE_CURRENT_BINARY_DIR}/manifests/linux-bench-quiet-${arch}.dts)
+  file(WRITE ${quiet_manifest} "${bench_dts}")
+  set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${linux_src}/linux-bench-${arch}.dts)
+  duet_system_image(NAME linux-bench-quiet ARCH ${arch} MANIFEST ${quiet_manifest})
 endforeach()
 
 if(NOT DUET_LINUX_TEST_ARCHES)
