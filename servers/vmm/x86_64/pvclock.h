@@ -48,6 +48,9 @@ struct pvclock_wall_record {
     uint32_t nsec;
 };
 
+_Static_assert(sizeof(struct pvclock_time_record) == 32, "the ABI's 32-byte record");
+_Static_assert(sizeof(struct pvclock_wall_record) == 12, "the ABI's 12-byte record");
+
 /* The MSRs' last values, for reads. */
 struct pvclock {
     uint64_t system_time_msr;
