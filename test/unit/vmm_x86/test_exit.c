@@ -173,6 +173,15 @@ static void cpuid(uint32_t leaf, uint32_t sub, struct x86_cpuid_regs *r)
     r->ecx = (uint32_t)fx.regs[HV_X86_RCX];
 }
 
+/* A hypervisor leaf's signature: EBX, ECX, EDX as 12 characters. */
+static void signature(const struct x86_cpuid_regs *r, char sig[13])
+{
+    memcpy(sig, &r->ebx, 4);
+    memcpy(sig + 4, &r->ecx, 4);
+    memcpy(sig + 8, &r->edx, 4);
+    sig[12] = '\0';
+}
+
 START_TEST(cpuid_filtered)
 {
     struct x86_cpuid_regs r;
@@ -188,10 +197,8 @@ START_TEST(cpuid_filtered)
     cpuid(0x80000001, 0, &r);
     ck_assert_uint_eq(r.ecx & CPUID_8000_0001_ECX_SVM, 0);
     cpuid(0x40000000, 0, &r);
-    char sig[13] = {0};
-    memcpy(sig, &r.ebx, 4);
-    memcpy(sig + 4, &r.ecx, 4);
-    memcpy(sig + 8, &r.edx, 4);
+    char sig[13];
+    signature(&r, sig);
     ck_assert_str_eq(sig, "DuetDuetDuet");
     ck_assert_uint_ge(r.eax, 0x40000010);
     cpuid(0x40000010, 0, &r);
@@ -213,10 +220,8 @@ START_TEST(kvm_clock)
 {
     struct x86_cpuid_regs r;
     cpuid(0x40000100, 0, &r);
-    char sig[13] = {0};
-    memcpy(sig, &r.ebx, 4);
-    memcpy(sig + 4, &r.ecx, 4);
-    memcpy(sig + 8, &r.edx, 4);
+    char sig[13];
+    signature(&r, sig);
     ck_assert_str_eq(sig, "KVMKVMKVM");
     ck_assert_uint_eq(r.eax, 0x40000101);
     cpuid(0x40000101, 0, &r);
