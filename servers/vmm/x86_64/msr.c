@@ -17,10 +17,15 @@ static void note_ignored(struct x86_platform *pf, uint32_t msr, const char *name
                  (unsigned long)v);
 }
 
+/* The guest's TSC at platform time ns (x86_platform_ops.now_ns). */
+static uint64_t tsc_at(const struct x86_platform *pf, uint64_t ns)
+{
+    return x86_muldiv(ns, pf->cfg.tsc_hz, NS_PER_S, false);
+}
+
 static bool tsc_rd(struct x86_platform *pf, uint32_t msr, uint64_t *v)
 {
-    uint64_t ns = pf->ops.now_ns(pf->ops.ctx);
-    *v = x86_muldiv(ns, pf->cfg.tsc_hz, NS_PER_S, false);
+    *v = tsc_at(pf, pf->ops.now_ns(pf->ops.ctx));
     return true;
 }
 
@@ -146,8 +151,7 @@ static bool kvm_clock_wr(struct x86_platform *pf, uint32_t msr, uint64_t v)
     uint64_t now = pf->ops.now_ns(pf->ops.ctx);
     bool written;
     if (msr == MSR_KVM_SYSTEM_TIME_NEW)
-        written = pvclock_system_time_write(&pf->pvclock, pf->mem, v, now,
-                                            x86_muldiv(now, pf->cfg.tsc_hz, NS_PER_S, false),
+        written = pvclock_system_time_write(&pf->pvclock, pf->mem, v, now, tsc_at(pf, now),
                                             pf->cfg.tsc_hz);
     else
         written = pvclock_wall_clock_write(&pf->pvclock, pf->mem, v, pf->cmos.epoch_s);
