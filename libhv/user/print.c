@@ -1,5 +1,7 @@
-/* printf for user programs: formats a line into a buffer, then writes it out through the
- * debug console one call per character (the console server will replace this). */
+/* printf for user programs: formats a line into a buffer, then writes it out, to the console
+ * server as a log line once the program was given its endpoint (hv_print_to_console), else
+ * through the kernel's debug console one call per character. */
+#include <hv/console.h>
 #include <hv/fmt.h>
 #include <hv/print.h>
 #include <hv/sys.h>
@@ -9,10 +11,45 @@ struct line {
     unsigned len;
 };
 
+static bool to_console;
+static uint64_t console_ep;
+
+void hv_print_to_console(uint64_t ep)
+{
+    console_ep = ep;
+    to_console = true;
+}
+
+/* One log message of n <= HV_CONSOLE_WRITE_MAX bytes; false if the server did not take it. */
+static bool log_piece(const char *s, unsigned n, bool end)
+{
+    struct hv_msg m = {0};
+    for (unsigned i = 0; i < n; i++)
+        m.w[i / 8] |= (uint64_t)(uint8_t)s[i] << (8 * (i % 8));
+    m.info = hv_msginfo(hv_console_log_label(n, end), (n + 7) / 8);
+    return hv_call(console_ep, &m) == 0 && hv_msginfo_label(m.info) == 0;
+}
+
+/* Sends the buffer as (part of) a log line; a newline ends the line and is not sent. */
+static bool log_line(const char *s, unsigned len)
+{
+    bool end = len && s[len - 1] == '\n';
+    unsigned n = end ? len - 1 : len, off = 0;
+    do {
+        unsigned k = n - off < HV_CONSOLE_WRITE_MAX ? n - off : HV_CONSOLE_WRITE_MAX;
+        if (!log_piece(s + off, k, end && off + k == n))
+            return false;
+        off += k;
+    } while (off < n);
+    return true;
+}
+
 static void flush(struct line *l)
 {
-    for (unsigned i = 0; i < l->len; i++)
-        hv_debug_putc(l->buf[i]);
+    /* A refused log line (no server, a bad cap) still reaches the terminal, untidily. */
+    if (l->len && !(to_console && log_line(l->buf, l->len)))
+        for (unsigned i = 0; i < l->len; i++)
+            hv_debug_putc(l->buf[i]);
     l->len = 0;
 }
 

@@ -94,6 +94,30 @@ void console_output(struct console *c, unsigned client, const uint8_t *bytes, un
         flush(c, client, false);
 }
 
+/* Writes a log line on a terminal line of its own; a prompt it broke shows again, tag and
+ * all, with its client's next output (as after another client's line). */
+static void write_log(struct console *c, struct console_log *l)
+{
+    break_line_of_other(c, c->nclients); /* any client: end whatever line is open */
+    put(c, l->line, l->len);
+    put(c, "\n", 1);
+    l->len = 0;
+}
+
+void console_log(struct console *c, unsigned w, const uint8_t *bytes, unsigned n, bool end)
+{
+    if (w > c->nclients)
+        return;
+    struct console_log *l = &c->logs[w];
+    for (unsigned i = 0; i < n; i++) {
+        if (l->len == CONSOLE_LINE_MAX)
+            write_log(c, l);
+        l->line[l->len++] = (char)bytes[i];
+    }
+    if (end)
+        write_log(c, l);
+}
+
 static void set_focus(struct console *c, unsigned client)
 {
     if (client >= c->nclients)

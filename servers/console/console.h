@@ -26,12 +26,19 @@ struct console_client {
     unsigned shown_len;
 };
 
+/* A log line in the making, one per writer (the root task, each client's VMM). */
+struct console_log {
+    char line[CONSOLE_LINE_MAX];
+    unsigned len;
+};
+
 struct console {
     struct console_io io;
     unsigned nclients, focus;
     bool escape;        /* the focus key was the last input byte */
     int mid_line;       /* the client whose partial line the terminal shows, or -1 */
     struct console_client clients[HV_CONSOLE_MAX_CLIENTS];
+    struct console_log logs[HV_CONSOLE_MAX_CLIENTS + 1]; /* by writer (see console_log) */
 };
 
 /* Sets up for nclients (1..HV_CONSOLE_MAX_CLIENTS) named clients; false if the numbers are
@@ -45,6 +52,12 @@ bool console_init(struct console *c, const struct console_io *io, unsigned nclie
  * another client's line interrupts is shown again, tag and all, when it goes on, so each
  * line still reads whole on one terminal line. */
 void console_output(struct console *c, unsigned client, const uint8_t *bytes, unsigned n);
+
+/* A piece of a log line from writer w (the badge: 0 the root task, i + 1 client i's VMM; any
+ * other is ignored); end says the line ends with it. The line appears whole and untagged on a
+ * terminal line of its own; a partial line it broke (a prompt) is shown again, tag and all,
+ * when its client writes on. A line longer than CONSOLE_LINE_MAX comes out in several. */
+void console_log(struct console *c, unsigned w, const uint8_t *bytes, unsigned n, bool end);
 
 /* One byte typed on the physical UART. */
 void console_input(struct console *c, uint8_t byte);

@@ -61,20 +61,26 @@ static void rx_loop(void)
     }
 }
 
-/* A client's write: label HV_CONSOLE_WRITE | count << 8, bytes in the words. */
+/* A client's write (label HV_CONSOLE_WRITE | count << 8) or anyone's log line (label
+ * HV_CONSOLE_LOG | count << 8, maybe | HV_CONSOLE_LOG_END), the bytes in the words. */
 static uint64_t serve(const struct hv_msg *m)
 {
     uint64_t label = hv_msginfo_label(m->info);
-    unsigned count = (unsigned)(label >> 8);
-    if (m->badge == 0 || m->badge > con.nclients)
+    uint64_t op = label & 0xff, end = label & HV_CONSOLE_LOG_END;
+    unsigned count = (unsigned)((label & ~(uint64_t)HV_CONSOLE_LOG_END) >> 8);
+    bool log = op == HV_CONSOLE_LOG;
+    if (m->badge > con.nclients || (m->badge == 0 && !log))
         return HV_EPERM;
-    if ((label & 0xff) != HV_CONSOLE_WRITE || count > HV_CONSOLE_WRITE_MAX ||
+    if ((op != HV_CONSOLE_WRITE && !log) || (end && !log) || count > HV_CONSOLE_WRITE_MAX ||
         count > hv_msginfo_len(m->info) * 8u)
         return HV_EINVAL;
     uint8_t bytes[HV_CONSOLE_WRITE_MAX];
     for (unsigned i = 0; i < count; i++)
         bytes[i] = (uint8_t)(m->w[i / 8] >> (8 * (i % 8)));
-    console_output(&con, (unsigned)m->badge - 1, bytes, count);
+    if (log)
+        console_log(&con, (unsigned)m->badge, bytes, count, end != 0);
+    else
+        console_output(&con, (unsigned)m->badge - 1, bytes, count);
     return HV_OK;
 }
 

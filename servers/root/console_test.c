@@ -91,6 +91,18 @@ unsigned console_test_run(const struct hv_bootinfo *info)
     report("CON-5", a == HV_EINVAL && b == HV_EINVAL && c == HV_EINVAL,
            "bad label %lu, count beyond the words %lu: refused", a, b);
 
+    /* A log line (here from the unbadged cap: the root task's) cuts into alpha's shown
+     * prompt: it comes out whole on its own line, and the prompt shows again below it. */
+    a = write_str(alpha, "alpha-prompt> ");
+    b = write_raw(unbadged, hv_console_log_label(13, false), 2, "LOG-TEST one ");
+    c = write_raw(unbadged, hv_console_log_label(3, true), 1, "two");
+    uint64_t d = write_str(alpha, "typed\n");
+    uint64_t e = write_raw(stranger, hv_console_log_label(5, true), 1, "stray");
+    uint64_t f = write_raw(alpha, hv_console_write_label(3) | HV_CONSOLE_LOG_END, 1, "end");
+    report("CON-7", a == 0 && b == 0 && c == 0 && d == 0 && e == HV_EPERM && f == HV_EINVAL,
+           "log pieces answered 0; a log from an unknown badge refused (%lu), the end flag "
+           "on a write refused (%lu)", e, f);
+
     uint64_t ra = root_slot(), rb = root_slot();
     if (hv_cap_copy(con.ring_frame[0], ROOT_CNODE, ra, HV_RIGHTS_ALL, 0) ||
         hv_cap_copy(con.ring_frame[1], ROOT_CNODE, rb, HV_RIGHTS_ALL, 0) ||

@@ -164,6 +164,7 @@ int root_run_partitions(const struct hv_bootinfo *info)
         hv_printf("root: no console server (error %d)\n", r);
         return r ? r : HV_ENOMEM;
     }
+    hv_print_to_console(con.ep); /* from now on partitions write too: no split lines */
     for (unsigned i = 0; i < nparts; i++) {
         struct partition *p = &parts[i];
         r = build(p, &con, i, root_ep);

@@ -110,6 +110,7 @@ static bool serve(struct hv_msg *m)
 void hv_main(uint64_t arg)
 {
     (void)arg;
+    hv_print_to_console(HV_VMM_SLOT_CONSOLE); /* our lines must not split the guest's */
     const struct hv_vmm_config *cfg = (const struct hv_vmm_config *)HV_VMM_CONFIG_VA;
     int r = vmm_boot_read(cfg, &boot);
     if (r == HV_OK)

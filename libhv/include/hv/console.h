@@ -17,6 +17,19 @@ static inline uint64_t hv_console_write_label(unsigned count)
     return HV_CONSOLE_WRITE | (uint64_t)count << 8;
 }
 
+/* A log line (a VMM's or the root task's diagnostics, untagged because the text names its
+ * writer): label HV_CONSOLE_LOG | count << 8, plus HV_CONSOLE_LOG_END on the piece that ends
+ * the line (the newline itself is not sent). The server prints each log line whole on a
+ * terminal line of its own, so diagnostics never split a guest's line; a longer line than the
+ * server holds is cut into several. Badge 0 (the root task's own cap) may log, and so may
+ * every client. */
+#define HV_CONSOLE_LOG 2u
+#define HV_CONSOLE_LOG_END (1u << 16)
+static inline uint64_t hv_console_log_label(unsigned count, bool end)
+{
+    return HV_CONSOLE_LOG | (uint64_t)count << 8 | (end ? HV_CONSOLE_LOG_END : 0);
+}
+
 /* Input: a page shared by the console server (the only writer of head and data) and one
  * client (the only writer of tail). Bytes are data[i % HV_CONSOLE_RING_SIZE] for tail <= i <
  * head; the server signals the client's notification after adding bytes. When the ring is

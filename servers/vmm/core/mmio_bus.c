@@ -81,8 +81,8 @@ static enum vmm_bus_status complain(struct vmm_bus *bus, enum vmm_bus_status s, 
         return s;
     bus->logged[bus->nlogged++] = addr;
     const struct vmm_mmio_region *r = vmm_bus_find(bus, addr);
-    vmm_logf(bus->vmm, "mmio: %s %s 0x%lx (%s, %u bytes)%s", status_name(s), r ? r->name : "",
-             (unsigned long)addr, write ? "write" : "read", size,
+    vmm_logf(bus->vmm, "mmio: %s%s%s 0x%lx (%s, %u bytes)%s", status_name(s), r ? " " : "",
+             r ? r->name : "", (unsigned long)addr, write ? "write" : "read", size,
              bus->nlogged == VMM_BUS_LOG_TABLE ? "; further addresses not logged" : "");
     return s;
 }

@@ -140,6 +140,62 @@ START_TEST(broken_line_too_long_to_repeat)
 }
 END_TEST
 
+static void log_piece(unsigned writer, const char *s, bool end)
+{
+    console_log(&con, writer, (const uint8_t *)s, (unsigned)strlen(s), end);
+}
+
+/* A VMM's log line comes in pieces while its guest's prompt shows: the line waits for its end,
+ * comes out whole on its own terminal line, and the prompt shows again when the guest goes on
+ * (the CI failure this fixes: the guest's line went on untagged after a VMM line). */
+START_TEST(log_line_stands_alone_and_prompt_returns)
+{
+    out(0, "/ # ");
+    log_piece(1, "personal: mmio: unclaimed ", false);
+    ck_assert_str_eq(term, "[personal] / # ");
+    log_piece(1, "address 0x100000000", true);
+    out(0, "DUET-DEVMEM x\n");
+    ck_assert_str_eq(term, "[personal] / # \r\n"
+                           "personal: mmio: unclaimed address 0x100000000\n"
+                           "[personal] / # DUET-DEVMEM x\n");
+}
+END_TEST
+
+/* Another client's line between the pieces keeps its place: a log line is one write. */
+START_TEST(log_line_pieces_wait_for_the_end)
+{
+    log_piece(1, "personal: half ", false);
+    out(1, "tick\n");
+    log_piece(1, "whole", true);
+    ck_assert_str_eq(term, "[work] tick\npersonal: half whole\n");
+}
+END_TEST
+
+/* Writers' pieces are kept apart: the root task (0) and each client's VMM (i + 1). */
+START_TEST(log_writers_do_not_mix)
+{
+    log_piece(0, "root: one ", false);
+    log_piece(2, "work: two ", false);
+    log_piece(0, "done", true);
+    log_piece(2, "done", true);
+    log_piece(3, "nobody", true); /* no such writer: ignored */
+    ck_assert_str_eq(term, "root: one done\nwork: two done\n");
+}
+END_TEST
+
+/* A log line longer than the server holds comes out in full lines, nothing lost. */
+START_TEST(long_log_line_is_cut_not_lost)
+{
+    char line[CONSOLE_LINE_MAX + 11], want[CONSOLE_LINE_MAX + 13];
+    memset(line, 'y', CONSOLE_LINE_MAX + 10);
+    line[CONSOLE_LINE_MAX + 10] = '\0';
+    log_piece(1, line, true);
+    memset(want, 'y', CONSOLE_LINE_MAX);
+    strcpy(want + CONSOLE_LINE_MAX, "\nyyyyyyyyyy\n");
+    ck_assert_str_eq(term, want);
+}
+END_TEST
+
 START_TEST(long_line_is_cut_not_lost)
 {
     char line[CONSOLE_LINE_MAX * 2 + 2];
@@ -229,6 +285,10 @@ int main(void)
     tcase_add_test(tc, other_line_breaks_open_prompt);
     tcase_add_test(tc, focused_long_line_stays_whole);
     tcase_add_test(tc, long_line_is_cut_not_lost);
+    tcase_add_test(tc, log_line_stands_alone_and_prompt_returns);
+    tcase_add_test(tc, log_line_pieces_wait_for_the_end);
+    tcase_add_test(tc, log_writers_do_not_mix);
+    tcase_add_test(tc, long_log_line_is_cut_not_lost);
     tcase_add_test(tc, input_goes_to_focus_only);
     tcase_add_test(tc, focus_key_switches_and_is_never_delivered);
     tcase_add_test(tc, full_ring_drops_and_counts);
