@@ -60,7 +60,7 @@ endfunction()
 # Arch code that is pure logic (descriptor formats, loader-info parsers) is tested on the
 # host from arch/<arch>/test.
 file(GLOB arch_test_dirs LIST_DIRECTORIES true RELATIVE ${CMAKE_SOURCE_DIR} arch/*/test)
-foreach(dir libhv test/unit test/fuzz ${arch_test_dirs})
+foreach(dir libhv test/unit test/fuzz test/scripts ${arch_test_dirs})
   if(EXISTS ${CMAKE_SOURCE_DIR}/${dir}/CMakeLists.txt)
     add_subdirectory(${dir})
   endif()

@@ -1,0 +1,74 @@
+#!/usr/bin/env python3
+"""Tests of scripts/check-log, the judge of the Linux tests' console logs: a judge that passes
+a broken log, or fails a good one, makes those tests say nothing. Each case writes a small log
+and runs check-log on it as the tests do."""
+
+import os
+import subprocess
+import sys
+import tempfile
+import unittest
+
+CHECK_LOG = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "scripts",
+                         "check-log")
+
+
+def judge(lines, *checks):
+    """check-log's exit status and output on a log made of lines."""
+    with tempfile.NamedTemporaryFile("w", suffix=".log", delete=False) as f:
+        f.write("\n".join(lines) + "\n")
+    try:
+        p = subprocess.run([sys.executable, CHECK_LOG, *checks, "--log", f.name],
+                           capture_output=True, text=True, timeout=30)
+        return p.returncode, p.stdout
+    finally:
+        os.unlink(f.name)
+
+
+class Tags(unittest.TestCase):
+    def test_own_tags_pass(self):
+        rc, out = judge(["[work] DUET-COUNT work 1", "[personal] / # DUET-COUNT personal 2",
+                         "personal: x86: unknown port read 0x87 size 1 (reads all ones)"],
+                        "--tags")
+        self.assertEqual(rc, 0, out)
+
+    def test_line_of_another_partition_fails(self):
+        rc, out = judge(["[personal] DUET-COUNT work 3"], "--tags")
+        self.assertEqual(rc, 1, out)
+        self.assertIn("tagged with another partition's name", out)
+
+    def test_broken_prompt_redrawn_whole_passes(self):
+        # the console server broke personal's shown partial line for work's, then showed the
+        # whole line again: the piece is cut inside the name
+        rc, out = judge(["[personal] DUET-CPU persona",
+                         "[work] DUET-CPU work model name : QEMU",
+                         "[personal] DUET-CPU personal model name : QEMU"], "--tags")
+        self.assertEqual(rc, 0, out)
+
+    def test_piece_never_redrawn_fails(self):
+        rc, out = judge(["[personal] DUET-CPU persona", "[work] DUET-CPU work x"], "--tags")
+        self.assertEqual(rc, 1, out)
+
+    def test_piece_redrawn_under_another_tag_fails(self):
+        rc, out = judge(["[personal] DUET-CPU wor", "[work] DUET-CPU work x"], "--tags")
+        self.assertEqual(rc, 1, out)
+
+
+class Counts(unittest.TestCase):
+    def test_reject_and_at_least(self):
+        log = ["[work] DUET-COUNT work 1", "[work] DUET-COUNT work 2"]
+        self.assertEqual(judge(log, "--at-least", "DUET-COUNT work", "2")[0], 0)
+        self.assertEqual(judge(log, "--at-least", "DUET-COUNT work", "3")[0], 1)
+        self.assertEqual(judge(log, "--reject", "Kernel panic")[0], 0)
+        self.assertEqual(judge(log + ["[work] Kernel panic - not syncing"],
+                               "--reject", "Kernel panic")[0], 1)
+
+    def test_advance(self):
+        log = ["[work] DUET-COUNT work 1", "[personal] DUET-DEVMEM-DONE personal",
+               "[work] DUET-COUNT work 2", "[work] DUET-COUNT work 4"]
+        self.assertEqual(judge(log, "--advance", "work", "DEVMEM-DONE", "3")[0], 0)
+        self.assertEqual(judge(log, "--advance", "work", "DEVMEM-DONE", "4")[0], 1)
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
