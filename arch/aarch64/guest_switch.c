@@ -9,7 +9,9 @@
 
 #define HCR_GUEST (HCR_EL2_VM | HCR_EL2_FMO | HCR_EL2_IMO | HCR_EL2_AMO | HCR_EL2_TWI | \
                    HCR_EL2_TWE | HCR_EL2_TSC | HCR_EL2_TIDCP | HCR_EL2_RW | HCR_EL2_E2H)
-#define HCR_HOST (HCR_EL2_E2H | HCR_EL2_TGE)
+/* VM stays set in the host: with E2H and TGE set it acts as 0 (ARM ARM, HCR_EL2.VM), and QEMU
+ * flushes its whole TLB whenever a write changes VM, so toggling it cost two flushes an exit. */
+#define HCR_HOST (HCR_EL2_E2H | HCR_EL2_TGE | HCR_EL2_VM)
 #define MDCR_GUEST_TRAPS (MDCR_EL2_TPMCR | MDCR_EL2_TPM | MDCR_EL2_TDA | MDCR_EL2_TDOSA | \
                           MDCR_EL2_TDRA)
 
@@ -46,21 +48,31 @@ void guest_init(void)
 
 /* ---- EL1 system registers (E2H=1: the _EL12/_EL02 names reach the EL1 copies) ---- */
 
+/* The host never uses the EL1 registers (E2H), so they usually still hold what the guest
+ * left; a write of the same value is skipped because a translation control write flushes
+ * QEMU's whole TLB even when nothing changed (TCR_EL1 in QEMU 7.2). */
+#define write_sysreg_if_changed(reg, v)                                                        \
+    do {                                                                                       \
+        uint64_t want_ = (v);                                                                  \
+        if (read_sysreg(reg) != want_)                                                         \
+            write_sysreg(reg, want_);                                                          \
+    } while (0)
+
 static void el1_load(const struct a64_vcpu *g)
 {
     const uint64_t *r = g->regs;
-    write_sysreg(sctlr_el12, r[HV_A64_SCTLR_EL1]);
-    write_sysreg(ttbr0_el12, r[HV_A64_TTBR0_EL1]);
-    write_sysreg(ttbr1_el12, r[HV_A64_TTBR1_EL1]);
-    write_sysreg(tcr_el12, r[HV_A64_TCR_EL1]);
-    write_sysreg(mair_el12, r[HV_A64_MAIR_EL1]);
-    write_sysreg(amair_el12, r[HV_A64_AMAIR_EL1]);
+    write_sysreg_if_changed(sctlr_el12, r[HV_A64_SCTLR_EL1]);
+    write_sysreg_if_changed(ttbr0_el12, r[HV_A64_TTBR0_EL1]);
+    write_sysreg_if_changed(ttbr1_el12, r[HV_A64_TTBR1_EL1]);
+    write_sysreg_if_changed(tcr_el12, r[HV_A64_TCR_EL1]);
+    write_sysreg_if_changed(mair_el12, r[HV_A64_MAIR_EL1]);
+    write_sysreg_if_changed(amair_el12, r[HV_A64_AMAIR_EL1]);
     write_sysreg(vbar_el12, r[HV_A64_VBAR_EL1]);
     write_sysreg(esr_el12, r[HV_A64_ESR_EL1]);
     write_sysreg(far_el12, r[HV_A64_FAR_EL1]);
     write_sysreg(afsr0_el12, r[HV_A64_AFSR0_EL1]);
     write_sysreg(afsr1_el12, r[HV_A64_AFSR1_EL1]);
-    write_sysreg(contextidr_el12, r[HV_A64_CONTEXTIDR_EL1]);
+    write_sysreg_if_changed(contextidr_el12, r[HV_A64_CONTEXTIDR_EL1]);
     write_sysreg(cpacr_el12, r[HV_A64_CPACR_EL1]);
     write_sysreg(cntkctl_el12, r[HV_A64_CNTKCTL_EL1]);
     write_sysreg(elr_el12, r[HV_A64_ELR_EL1]);
@@ -183,7 +195,7 @@ struct arch_context *guest_enter(struct thread *t)
     fpsimd_load(g->fpregs);
     timer_load(g);
     gic_load(g);
-    write_sysreg(vttbr_el2, avs->words[1]);
+    write_sysreg_if_changed(vttbr_el2, avs->words[1]);
     write_sysreg(mdcr_el2, read_sysreg(mdcr_el2) | MDCR_GUEST_TRAPS);
     write_sysreg(hcr_el2, HCR_GUEST);
     isb();
