@@ -1,6 +1,6 @@
 /* Capability slots, the derivation tree, and deletion/revocation with a destroy queue, so a
  * cascade of deaths (a cnode holding the last cap of a thread...) needs no recursion. */
-#include <hv/error.h>
+#include <hv/abi/error.h>
 #include <kernel/assert.h>
 #include <kernel/cnode.h>
 #include <kernel/endpoint.h>

@@ -1,6 +1,6 @@
 /* Reading `key=value` options from the kernel command line (words separated by spaces). */
 #include <kernel/cmdline.h>
-#include <hv/error.h>
+#include <hv/abi/error.h>
 
 int cmdline_get(const char *cmdline, const char *key, char *out, size_t out_size)
 {

@@ -1,6 +1,6 @@
 /* Synchronous IPC: endpoints queue blocked senders or receivers in FIFO order; a call leaves
  * the caller waiting in its receiver's single reply slot (pre-MCS seL4 style). */
-#include <hv/error.h>
+#include <hv/abi/error.h>
 #include <kernel/assert.h>
 #include <kernel/endpoint.h>
 #include <kernel/vcpu.h>

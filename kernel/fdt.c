@@ -1,6 +1,6 @@
 /* A bounds-checked reader for flattened device trees: a lying or truncated blob is an error. */
 #include <kernel/fdt.h>
-#include <hv/error.h>
+#include <hv/abi/error.h>
 
 /* Devicetree Specification v0.4, chapter 5: structure block tokens. */
 #define FDT_BEGIN_NODE 1u

@@ -1,7 +1,7 @@
 /* Interrupt lines handed to user space: delivery masks the line and signals the bound
  * notification; the owner's ack unmasks it, so a device can't flood the kernel. */
 #include <arch_core.h>
-#include <hv/error.h>
+#include <hv/abi/error.h>
 #include <kernel/assert.h>
 #include <kernel/irq.h>
 #include <kernel/string.h>

@@ -2,7 +2,7 @@
  * allocation the kernel makes for itself, at boot, bounded by BOOT_TABLES) and the mapping
  * of the kernel image by section. */
 #include <arch.h>
-#include <hv/error.h>
+#include <hv/abi/error.h>
 #include <kernel/pagetable.h>
 
 #define BOOT_TABLES 32

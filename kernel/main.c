@@ -1,6 +1,6 @@
 /* The arch-independent start of the kernel: boot information, page tables, the tick. */
 #include <arch.h>
-#include <hv/error.h>
+#include <hv/abi/error.h>
 #include <kernel/boot_test.h>
 #include <kernel/cmdline.h>
 #include <kernel/printk.h>

@@ -1,6 +1,6 @@
 /* Notifications: asynchronous signal bits; a waiter is handed the bits directly, otherwise
  * they accumulate in the word until a wait or poll takes them. */
-#include <hv/error.h>
+#include <hv/abi/error.h>
 #include <kernel/assert.h>
 #include <kernel/irq.h>
 #include <kernel/notification.h>

@@ -1,6 +1,6 @@
 /* A page-table builder for 4 KiB-granule radix trees; formats supply descriptor encodings. */
 #include <kernel/pagetable.h>
-#include <hv/error.h>
+#include <hv/abi/error.h>
 
 uint64_t pt_level_size(const struct pt_format *fmt, unsigned level)
 {

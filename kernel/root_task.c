@@ -4,9 +4,9 @@
 #include <arch.h>
 #include <arch_core.h>
 #include <hv/bootfs.h>
-#include <hv/bootinfo.h>
+#include <hv/abi/bootinfo.h>
 #include <hv/elf.h>
-#include <hv/error.h>
+#include <hv/abi/error.h>
 #include <kernel/core_boot.h>
 #include <kernel/printk.h>
 #include <kernel/root_task.h>

@@ -2,7 +2,7 @@
  * notification and miscellaneous calls. Each decoder validates every argument before it
  * changes anything. */
 #include <arch.h>
-#include <hv/error.h>
+#include <hv/abi/error.h>
 #include <kernel/assert.h>
 #include <kernel/cnode.h>
 #include <kernel/endpoint.h>

@@ -1,6 +1,6 @@
 /* Decoders of the object-management system calls: retype, map/unmap, capability copy,
  * delete and revoke, thread control, interrupt handlers and port I/O. */
-#include <hv/error.h>
+#include <hv/abi/error.h>
 #include <kernel/cnode.h>
 #include <kernel/irq.h>
 #include <kernel/sched.h>

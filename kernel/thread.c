@@ -1,5 +1,5 @@
 /* Threads: configuration, resume/suspend, teardown, and turning faults into IPC. */
-#include <hv/error.h>
+#include <hv/abi/error.h>
 #include <kernel/assert.h>
 #include <kernel/cnode.h>
 #include <kernel/endpoint.h>

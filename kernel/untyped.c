@@ -1,7 +1,7 @@
 /* Untyped memory: carves naturally aligned objects below a watermark that resets once every
  * object made from the untyped is gone, so memory is never used twice and can be reused. */
 #include <arch.h>
-#include <hv/error.h>
+#include <hv/abi/error.h>
 #include <kernel/assert.h>
 #include <kernel/cnode.h>
 #include <kernel/endpoint.h>

@@ -2,7 +2,7 @@
  * as fault messages with the reply applied by the arch, and guests waiting for interrupts
  * (WFI/HLT) on an idle list that injections and their own timers wake. */
 #include <arch.h>
-#include <hv/error.h>
+#include <hv/abi/error.h>
 #include <kernel/assert.h>
 #include <kernel/endpoint.h>
 #include <kernel/sched.h>

@@ -2,7 +2,7 @@
  * memory the owner did not give), and frame mappings tracked for teardown from either side. */
 #include <arch.h>
 #include <arch_vcpu.h>
-#include <hv/error.h>
+#include <hv/abi/error.h>
 #include <kernel/assert.h>
 #include <kernel/vcpu.h>
 #include <kernel/vspace.h>

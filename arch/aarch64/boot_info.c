@@ -1,7 +1,7 @@
 /* AArch64 boot information: QEMU leaves the DTB at the start of RAM for an ELF -kernel. */
 #include "sysreg.h"
 #include <arch.h>
-#include <hv/error.h>
+#include <hv/abi/error.h>
 #include <kernel/fdt.h>
 #include <kernel/printk.h>
 #include <platform.h>

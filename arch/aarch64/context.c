@@ -1,5 +1,5 @@
 /* AArch64 user register contexts: the layout vectors.S saves an EL0 thread's registers in,
- * and the syscall register convention of hv/syscall.h (R0..R7 = x0..x7, R8 = x8). */
+ * and the syscall register convention of hv/abi/syscall.h (R0..R7 = x0..x7, R8 = x8). */
 #include "context.h"
 #include <arch_core.h>
 

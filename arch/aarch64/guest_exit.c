@@ -1,6 +1,6 @@
 /* Guest exits on AArch64: one small handler per exception class (ESR_EL2.EC). The kernel
  * itself handles WFI (the vcpu waits for an interrupt) and WFE (a yield); everything else
- * becomes an exit message to the VMM with the words of hv/vcpu_aarch64.h. */
+ * becomes an exit message to the VMM with the words of hv/abi/vcpu_aarch64.h. */
 #include "guest.h"
 #include "sysreg.h"
 #include <kernel/sched.h>

@@ -3,7 +3,7 @@
 #include "pt_format.h"
 #include "sysreg.h"
 #include <arch.h>
-#include <hv/error.h>
+#include <hv/abi/error.h>
 #include <kernel/printk.h>
 #include <platform.h>
 

@@ -5,7 +5,7 @@
 #include "pt_format.h"
 #include "sysreg.h"
 #include <arch_vcpu.h>
-#include <hv/error.h>
+#include <hv/abi/error.h>
 #include <kernel/assert.h>
 
 #define VMID_COUNT 256

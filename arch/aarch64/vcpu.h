@@ -13,7 +13,7 @@
 #define VCPU_MAINT_INTID 25  /* the GIC's maintenance interrupt (list registers underflow) */
 
 struct a64_vcpu {
-    /* hv/vcpu_aarch64.h register numbers index regs[], except that the words vectors.S
+    /* hv/abi/vcpu_aarch64.h register numbers index regs[], except that the words vectors.S
      * uses sit where a task context has them: SP_EL0 in word 31 (XZR's number: no storage)
      * and TPIDR_EL0 in word 34 (SP_EL0's number); PC and PSTATE match (32, 33). */
     uint64_t regs[HV_A64_REG_COUNT];

@@ -3,7 +3,7 @@
  * waiting in WFI has something to wake it. Pure logic on struct a64_vcpu. */
 #include "vcpu.h"
 #include <arch.h>
-#include <hv/error.h>
+#include <hv/abi/error.h>
 
 #define PSTATE_M_MASK 0x1full    /* M[4] (nRW: 1 = AArch32) and M[3:0] */
 #define PSTATE_EL0T 0x0u

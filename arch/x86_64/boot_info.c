@@ -2,7 +2,7 @@
 #include "cpu.h"
 #include "multiboot.h"
 #include <arch.h>
-#include <hv/error.h>
+#include <hv/abi/error.h>
 #include <kernel/printk.h>
 #include <kernel/string.h>
 

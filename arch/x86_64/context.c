@@ -1,10 +1,10 @@
 /* x86_64 user register contexts: the layout vectors.S saves a ring-3 thread's registers in,
- * and the syscall register convention of hv/syscall.h (R0..R7 = rdi, rsi, rdx, r10, r8, r9,
+ * and the syscall register convention of hv/abi/syscall.h (R0..R7 = rdi, rsi, rdx, r10, r8, r9,
  * r12, r13; R8 = rax, the number in and the badge out). */
 #include "context.h"
 #include "cpu.h"
 #include "trap.h"
-#include <hv/syscall.h>
+#include <hv/abi/syscall.h>
 #include <kernel/assert.h>
 
 _Static_assert(CTX_WORDS <= ARCH_CONTEXT_WORDS, "arch_context holds the x86_64 registers");

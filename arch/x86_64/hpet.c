@@ -2,7 +2,7 @@
  * reference the LAPIC timer is calibrated against. */
 #include "intc.h"
 #include <arch.h>
-#include <hv/error.h>
+#include <hv/abi/error.h>
 #include <kernel/printk.h>
 #include <platform.h>
 

@@ -1,7 +1,7 @@
 /* Reading RAM and the command line from Multiboot (v1) information, trusting none of it:
  * every address and length comes from the loader and is checked before it is followed. */
 #include "multiboot.h"
-#include <hv/error.h>
+#include <hv/abi/error.h>
 
 #define PAGE_SIZE 4096u
 

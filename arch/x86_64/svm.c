@@ -8,7 +8,7 @@
 #include <arch.h>
 #include <arch_core.h>
 #include <arch_vcpu.h>
-#include <hv/error.h>
+#include <hv/abi/error.h>
 #include <kernel/printk.h>
 
 #define CR4_OSFXSR BIT(9)

@@ -34,7 +34,7 @@ struct svm_vcpu {
     uint8_t nmi_masked; /* an NMI was delivered and the guest has not executed IRET yet */
     uint8_t window;     /* waiting for an interrupt window (V_IRQ + VINTR intercept) */
     uint8_t pad[5];
-    /* The timer (hv/vcpu_x86_64.h). */
+    /* The timer (hv/abi/vcpu_x86_64.h). */
     uint64_t timer_deadline; /* TSC, 0 = off */
     uint64_t timer_vector;
     uint64_t reflected; /* exceptions sent straight back to the guest (HV_X86_REFLECTED) */
@@ -101,7 +101,7 @@ void svm_events_exit(struct svm_vcpu *sv, struct vmcb *vmcb);
 /* The guest takes exception vector (with error code err if the vector has one) at its next
  * entry, before anything pending (a reply's FAULT, the kernel's own #UD). */
 void svm_raise(struct svm_vcpu *sv, unsigned vector, uint32_t err);
-/* The VMM's reply to an exit (hv/vcpu.h), applied whole or not at all. */
+/* The VMM's reply to an exit (hv/abi/vcpu.h), applied whole or not at all. */
 int svm_resume(struct svm_vcpu *sv, struct vmcb *vmcb, const struct svm_caps *caps,
                const uint64_t *w, unsigned len);
 /* The length of the instruction that exited when the kernel knows it, else 0. */

@@ -1,11 +1,11 @@
 /* Events for an SVM guest: what vcpu_inject makes pending, which event the next VMRUN delivers
  * (EVENTINJ) and when an interrupt must wait for a window (V_IRQ + the VINTR intercept), the
  * re-delivery of an event an exit interrupted (EXITINTINFO), and the VMM's reply to an exit
- * (hv/vcpu.h). Pure: host-tested. */
+ * (hv/abi/vcpu.h). Pure: host-tested. */
 #include "cpu.h"
 #include "svm.h"
-#include <hv/error.h>
-#include <hv/vcpu.h>
+#include <hv/abi/error.h>
+#include <hv/abi/vcpu.h>
 
 #define MAX_INSN_LEN 15 /* SDM vol. 2 2.3.11 */
 #define ALL_PENDING(sv) ((sv)->intr_pending[0] | (sv)->intr_pending[1] | \

@@ -1,10 +1,10 @@
-/* A guest's registers as vcpu_read/vcpu_write see them (hv/vcpu_x86_64.h), where each lives
+/* A guest's registers as vcpu_read/vcpu_write see them (hv/abi/vcpu_x86_64.h), where each lives
  * (the VMCB or struct svm_vcpu), and the rule that no write leaves a state VMRUN would refuse
  * (APM vol. 2 15.5.1): a refused write is HV_EINVAL and changes nothing. Pure: host-tested. */
 #include "cpu.h"
 #include "svm.h"
-#include <hv/error.h>
-#include <hv/vcpu.h>
+#include <hv/abi/error.h>
+#include <hv/abi/vcpu.h>
 
 #define CR0_ET BIT(4)
 #define CR4_VMXE BIT(13)

@@ -1,6 +1,6 @@
 /* The LAPIC timer as the kernel's tick, one-shot for the earlier of the next tick and the
  * earliest guest deadline; the HPET as the free-running counter; and the TSC's rate, which
- * guests' timers are written in (hv/vcpu_x86_64.h). */
+ * guests' timers are written in (hv/abi/vcpu_x86_64.h). */
 #include "cpu.h"
 #include "intc.h"
 #include "timer.h"

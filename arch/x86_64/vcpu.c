@@ -8,8 +8,8 @@
 #include "timer.h"
 #include "vcpu_run.h"
 #include <arch.h>
-#include <hv/error.h>
-#include <hv/vcpu.h>
+#include <hv/abi/error.h>
+#include <hv/abi/vcpu.h>
 #include <kernel/vcpu.h>
 #include <kernel/vspace.h>
 

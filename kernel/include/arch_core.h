@@ -12,7 +12,7 @@ struct arch_context {
     uint64_t words[ARCH_CONTEXT_WORDS];
 };
 
-/* The syscall registers R0..R8 of hv/syscall.h (R8: the number on entry, the badge on exit). */
+/* The syscall registers R0..R8 of hv/abi/syscall.h (R8: the number on entry, the badge on exit). */
 uint64_t arch_context_reg(const struct arch_context *ctx, unsigned r);
 void arch_context_set_reg(struct arch_context *ctx, unsigned r, uint64_t v);
 

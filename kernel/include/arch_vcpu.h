@@ -5,7 +5,7 @@
 #pragma once
 
 #include <arch_core.h>
-#include <hv/vcpu.h>
+#include <hv/abi/vcpu.h>
 #include <kernel/pagetable.h>
 #include <kernel/types.h>
 
@@ -26,7 +26,7 @@ int arch_vcpu_write(struct arch_vcpu *av, unsigned reg, uint64_t val);
 /* vcpu_inject: queue a virtual interrupt; HV_EINVAL for a bad number/flags, HV_EBUSY full. */
 int arch_vcpu_inject(struct arch_vcpu *av, uint64_t irq, uint64_t flags);
 
-/* The VMM replied to the exit in w[0..len): apply it (hv/vcpu.h). Not HV_OK: malformed,
+/* The VMM replied to the exit in w[0..len): apply it (hv/abi/vcpu.h). Not HV_OK: malformed,
  * and nothing changed (the caller suspends the thread). */
 int arch_vcpu_resume(struct arch_vcpu *av, const uint64_t *w, unsigned len);
 

@@ -1,7 +1,7 @@
 /* printf for user programs: formats a line into a buffer, then writes it out, to the console
  * server as a log line once the program was given its endpoint (hv_print_to_console), else
  * through the kernel's debug console one call per character. */
-#include <hv/console.h>
+#include <hv/proto/console.h>
 #include <hv/fmt.h>
 #include <hv/print.h>
 #include <hv/sys.h>

@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <hv/error.h>
+#include <hv/abi/error.h>
 #include <kernel/fdt.h>
 
 #include "mkimage.h"

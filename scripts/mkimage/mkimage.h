@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <hv/manifest.h>
+#include <hv/proto/partition_table.h>
 
 #define MK_MAX_PATH 1024
 #define MK_MAX_BOOTARGS 1024

@@ -1,4 +1,4 @@
-/* Writes the partition table (hv/manifest.h) as fixed-size little-endian records. */
+/* Writes the partition table (hv/proto/partition_table.h) as fixed-size little-endian records. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>

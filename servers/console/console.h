@@ -2,7 +2,7 @@
  * output tagged by client, input to the client with focus, and the focus key. */
 #pragma once
 
-#include <hv/console.h>
+#include <hv/proto/console.h>
 #include <stdbool.h>
 #include <stdint.h>
 

@@ -3,7 +3,7 @@
  * interrupt and hands typed bytes to the client with focus through that client's ring. */
 #include "console.h"
 #include "uart.h"
-#include <hv/error.h>
+#include <hv/abi/error.h>
 #include <hv/print.h>
 #include <hv/sys.h>
 

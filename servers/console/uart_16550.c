@@ -3,7 +3,7 @@
  * LSR.THRE and write THR one byte at a time, and only the kernel's first line set the line up
  * (LCR, divisor, FIFOs), so here only the interrupt enables are changed. */
 #include "uart.h"
-#include <hv/console.h>
+#include <hv/proto/console.h>
 #include <hv/sys.h>
 
 #define COM1 0x3f8

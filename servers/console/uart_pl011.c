@@ -1,7 +1,7 @@
 /* PL011 at HV_CONSOLE_UART_VA (the root task maps the device page there). The kernel writes
  * its own lines to the same UART, polled, so only the interrupt mask is changed here. */
 #include "uart.h"
-#include <hv/console.h>
+#include <hv/proto/console.h>
 #include <stdint.h>
 
 #define DR 0x00

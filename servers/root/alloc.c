@@ -1,6 +1,6 @@
 /* The root task's allocator: slots of its cnode and objects from its largest untyped region. */
 #include "root.h"
-#include <hv/error.h>
+#include <hv/abi/error.h>
 
 #define FIRST_FREE_SLOT 64
 #define PAGES_BASE 0x10000000ull

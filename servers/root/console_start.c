@@ -3,7 +3,7 @@
  * client an input ring page and a notification. The root keeps a copy of each client's caps
  * for the partition that will be that client. */
 #include "root.h"
-#include <hv/error.h>
+#include <hv/abi/error.h>
 #include <hv/string.h>
 
 #if defined(__aarch64__)

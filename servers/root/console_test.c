@@ -3,7 +3,7 @@
  * callers are refused, and typed input reaches only the focused client; the test driver types
  * "ab", the focus key with "2", then "cd" once it sees CONSOLE-TEST: type now. */
 #include "root.h"
-#include <hv/error.h>
+#include <hv/abi/error.h>
 #include <hv/print.h>
 #include <hv/string.h>
 

@@ -2,7 +2,7 @@
  * rights, faults, isolation of capability tables, priorities, budgets and syscall argument
  * checks. One PASS/FAIL line per case, then SUMMARY (docs/testing.md). */
 #include "root.h"
-#include <hv/error.h>
+#include <hv/abi/error.h>
 #include <hv/print.h>
 
 #define PRIO_WORKER 100

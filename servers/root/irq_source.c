@@ -2,7 +2,7 @@
  * memory handed to the root task), whose match register raises its line within two seconds;
  * on the PC the CMOS RTC's periodic interrupt, through I/O-port capabilities. */
 #include "root.h"
-#include <hv/error.h>
+#include <hv/abi/error.h>
 
 #if defined(__aarch64__)
 #define RTC_PADDR 0x09010000ull

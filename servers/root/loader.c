@@ -3,7 +3,7 @@
 #include "root.h"
 #include <hv/bootfs.h>
 #include <hv/elf.h>
-#include <hv/error.h>
+#include <hv/abi/error.h>
 #include <hv/string.h>
 
 #if defined(__aarch64__)

@@ -1,10 +1,10 @@
-/* Builds the partitions of the partition table (hv/manifest.h): each gets its RAM and
+/* Builds the partitions of the partition table (hv/proto/partition_table.h): each gets its RAM and
  * payloads (partition_mem.c), a vcpu bound to a thread of the partition's priority and
  * budget, a console client, and a VMM (servers/vmm) that takes the vcpu's exits. Then the root
  * task serves the VMMs' requests (reload after a reset, stop) for as long as the system runs. */
 #include "partition.h"
-#include <hv/error.h>
-#include <hv/partition.h>
+#include <hv/abi/error.h>
+#include <hv/proto/partition.h>
 #include <hv/print.h>
 #include <hv/string.h>
 
@@ -48,7 +48,7 @@ static uint64_t copy_to(uint64_t src, uint64_t cnode, uint64_t index, unsigned r
     return index;
 }
 
-/* The VMM program with everything hv/partition.h promises it. */
+/* The VMM program with everything hv/proto/partition.h promises it. */
 static int start_vmm(struct partition *p, const struct root_console *con, unsigned con_index,
                      uint64_t root_ep)
 {

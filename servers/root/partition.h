@@ -3,7 +3,7 @@
 
 #include "root.h"
 #include <hv/bootfs.h>
-#include <hv/manifest.h>
+#include <hv/proto/partition_table.h>
 
 #define PARTITION_MAX_BLOCKS 512 /* 1 GiB of guest RAM in 2 MiB frames */
 

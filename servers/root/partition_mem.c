@@ -2,7 +2,7 @@
  * of the partition table (guest kernel, initramfs, device tree) copied in. The root task does
  * this at start and again for every reset the partition's VMM asks for. */
 #include "partition.h"
-#include <hv/error.h>
+#include <hv/abi/error.h>
 #include <hv/print.h>
 #include <hv/string.h>
 

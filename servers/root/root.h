@@ -1,8 +1,8 @@
 /* The root task's shared pieces: its resources, and a tiny object allocator over them. */
 #pragma once
 
-#include <hv/bootinfo.h>
-#include <hv/console.h>
+#include <hv/abi/bootinfo.h>
+#include <hv/proto/console.h>
 #include <stdbool.h>
 #include <hv/sys.h>
 

@@ -6,9 +6,9 @@
 #include "root.h"
 #include "vcpu_test_aarch64.h"
 #include <hv/cycles.h>
-#include <hv/error.h>
+#include <hv/abi/error.h>
 #include <hv/print.h>
-#include <hv/vcpu.h>
+#include <hv/abi/vcpu.h>
 
 #define PRIO_GUEST 100
 #define ESR_EC(esr) ((esr) >> 26 & 0x3f)

@@ -5,9 +5,9 @@
 #include "root.h"
 #include "vcpu_test_x86_64.h"
 #include <hv/cycles.h>
-#include <hv/error.h>
+#include <hv/abi/error.h>
 #include <hv/print.h>
-#include <hv/vcpu.h>
+#include <hv/abi/vcpu.h>
 
 #define PRIO_GUEST 100
 #define EXIT_VMMCALL 0x81

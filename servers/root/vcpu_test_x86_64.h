@@ -3,9 +3,9 @@
  * 64-bit mode bound to a thread of the root task, whose exits come to an endpoint of its own. */
 #pragma once
 
-#include <hv/error.h>
+#include <hv/abi/error.h>
 #include <hv/sys.h>
-#include <hv/vcpu.h>
+#include <hv/abi/vcpu.h>
 #include <stdbool.h>
 
 #define GUEST_CODE 0x10000   /* where the code is copied (GPA = GVA) */

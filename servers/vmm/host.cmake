@@ -18,14 +18,14 @@ endfunction()
 if(NOT TARGET vmm_core_sanitized)
   set(vmm_san -fsanitize=address,undefined -fno-sanitize-recover=undefined)
   vmm_host_library(vmm_core_sanitized
-                   SOURCES ${VMM_CORE_SOURCES} ${CMAKE_SOURCE_DIR}/libhv/fmt/fmt.c
+                   SOURCES ${VMM_CORE_SOURCES} ${CMAKE_SOURCE_DIR}/libhv/lib/fmt.c
                    FLAGS ${vmm_san})
   vmm_host_library(vmm_a64_sanitized SOURCES ${VMM_AARCH64_SOURCES}
                    LIBS vmm_core_sanitized FLAGS ${vmm_san})
   if(DUET_FUZZ)
     set(vmm_fuzz -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined)
     vmm_host_library(vmm_core_fuzz
-                     SOURCES ${VMM_CORE_SOURCES} ${CMAKE_SOURCE_DIR}/libhv/fmt/fmt.c
+                     SOURCES ${VMM_CORE_SOURCES} ${CMAKE_SOURCE_DIR}/libhv/lib/fmt.c
                      FLAGS ${vmm_fuzz})
     vmm_host_library(vmm_a64_fuzz SOURCES ${VMM_AARCH64_SOURCES}
                      LIBS vmm_core_fuzz FLAGS ${vmm_fuzz})

@@ -5,11 +5,11 @@
 #include "platform.h"
 #include "vmm_boot.h"
 #include "vmm_sys.h"
-#include <hv/error.h>
-#include <hv/partition.h>
+#include <hv/abi/error.h>
+#include <hv/proto/partition.h>
 #include <hv/print.h>
 #include <hv/sys.h>
-#include <hv/vcpu.h>
+#include <hv/abi/vcpu.h>
 
 static struct vmm_boot boot; /* outlives the platform, which keeps a pointer to its name */
 static struct vmm *vmm;

@@ -1,5 +1,5 @@
 /* The VMM's boot interface, as the VMM reads it. The root task starts a VMM with the caps,
- * pages and read-only `struct hv_vmm_config` that libhv/include/hv/partition.h lays out
+ * pages and read-only `struct hv_vmm_config` that libhv/include/hv/proto/partition.h lays out
  * (slots HV_VMM_SLOT_*, the config at HV_VMM_CONFIG_VA, the console ring at HV_VMM_RING_VA,
  * the guest's RAM at HV_VMM_RAM_VA; docs/partitions.md). Before trusting any of it the VMM
  * checks the config and derives what it needs here, with no system call, so that the check is
@@ -7,7 +7,7 @@
 #pragma once
 
 #include "core/vmm.h"
-#include <hv/partition.h>
+#include <hv/proto/partition.h>
 #include <stdint.h>
 
 /* Room for the longest power-on register list of any arch: x86_64's 64-bit boot protocol
@@ -15,7 +15,7 @@
  * x86_64/boot_state.h bounds by X86_BOOT_MAX_REGS. */
 #define VMM_BOOT_MAX_REGS 48
 
-/* A register write a vcpu needs before its first run (hv/vcpu.h numbers of the arch). */
+/* A register write a vcpu needs before its first run (hv/abi/vcpu.h numbers of the arch). */
 struct vmm_boot_reg {
     uint32_t reg;
     uint64_t value;

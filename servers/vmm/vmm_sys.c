@@ -1,14 +1,14 @@
 /* struct vmm_ops on the real target. Injection is vcpu_inject on the vcpu's cap; console
- * output is a call to the console server (hv/console.h: label HV_CONSOLE_WRITE | count << 8,
+ * output is a call to the console server (hv/proto/console.h: label HV_CONSOLE_WRITE | count << 8,
  * bytes packed little-endian in the words); console input comes from the ring page the console
  * server fills, and a small thread turns its notification into a message on our endpoint,
  * because the main loop can only wait on the endpoint. */
 #include "vmm_sys.h"
-#include <hv/console.h>
-#include <hv/partition.h>
+#include <hv/proto/console.h>
+#include <hv/proto/partition.h>
 #include <hv/print.h>
 #include <hv/sys.h>
-#include <hv/vcpu.h>
+#include <hv/abi/vcpu.h>
 
 static int power_request = -1;
 

@@ -1,5 +1,5 @@
 /* The VMM's environment on the real target: struct vmm_ops implemented with system calls
- * and the pages of hv/partition.h, and the console input thread. */
+ * and the pages of hv/proto/partition.h, and the console input thread. */
 #pragma once
 
 #include "core/vmm.h"

@@ -2,7 +2,7 @@
  * be refused without reading outside the memory the reader allows. */
 #include "multiboot.h"
 #include "check_run.h"
-#include <hv/error.h>
+#include <hv/abi/error.h>
 #include <stdlib.h>
 #include <string.h>
 

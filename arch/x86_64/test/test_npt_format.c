@@ -2,7 +2,7 @@
  * executable, device memory uncached, 2 MiB frames as 2 MiB pages, and the 48-bit GPA range. */
 #include "pt_format.h"
 #include "check_run.h"
-#include <hv/error.h>
+#include <hv/abi/error.h>
 #include <stdlib.h>
 #include <string.h>
 

@@ -2,7 +2,7 @@
  * lands at, the exact entry bits, and errors that leave the tables unchanged. */
 #include "pt_format.h"
 #include "check_run.h"
-#include <hv/error.h>
+#include <hv/abi/error.h>
 #include <stdlib.h>
 #include <string.h>
 

@@ -1,10 +1,10 @@
 /* Unit tests for SVM event handling (svm_events.c): vcpu_inject's checks, which event the
  * next VMRUN delivers and when an interrupt waits for a window, re-delivery after an exit, and
- * the VMM's replies (hv/vcpu.h) applied whole or refused with nothing changed. */
+ * the VMM's replies (hv/abi/vcpu.h) applied whole or refused with nothing changed. */
 #include "svm.h"
 #include "check_run.h"
-#include <hv/error.h>
-#include <hv/vcpu.h>
+#include <hv/abi/error.h>
+#include <hv/abi/vcpu.h>
 #include <stdlib.h>
 #include <string.h>
 

@@ -3,8 +3,8 @@
  * nothing changed. */
 #include "svm.h"
 #include "check_run.h"
-#include <hv/error.h>
-#include <hv/vcpu.h>
+#include <hv/abi/error.h>
+#include <hv/abi/vcpu.h>
 #include <stdlib.h>
 #include <string.h>
 

@@ -2,7 +2,7 @@
  * linked into a derivation tree so that revoke finds every copy and every retyped child. */
 #pragma once
 
-#include <hv/syscall.h>
+#include <hv/abi/syscall.h>
 #include <kernel/object.h>
 #include <kernel/types.h>
 

@@ -1,6 +1,6 @@
 /* Virtual CPUs: a guest CPU's saved state, bound to the thread that runs it and the guest
  * address space it runs in; exits become fault messages, a guest's WFI/HLT blocks its thread.
- * The ABI is hv/vcpu.h; what the arch supplies is arch_vcpu.h. */
+ * The ABI is hv/abi/vcpu.h; what the arch supplies is arch_vcpu.h. */
 #pragma once
 
 #include <arch_vcpu.h>
@@ -29,7 +29,7 @@ void vcpu_destroy(struct vcpu *v);
 void vcpu_thread_gone(struct thread *t);
 void vcpu_vspace_gone(struct vspace *vs);
 
-/* The syscalls (hv/vcpu.h). */
+/* The syscalls (hv/abi/vcpu.h). */
 int sys_vcpu_bind(struct thread *t);
 int sys_vcpu_read(struct thread *t);
 int sys_vcpu_write(struct thread *t);

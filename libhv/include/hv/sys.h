@@ -1,7 +1,7 @@
-/* User-side system-call stubs: one trap per call, registers as hv/syscall.h lays them out. */
+/* User-side system-call stubs: one trap per call, registers as hv/abi/syscall.h lays them out. */
 #pragma once
 
-#include <hv/syscall.h>
+#include <hv/abi/syscall.h>
 #include <stdint.h>
 
 /* Slots every task's cnode has by convention (the root task's layout, docs/syscalls.md). */
@@ -13,48 +13,7 @@ struct hv_regs {
     uint64_t r[HV_SYSCALL_REGS];
 };
 
-#if defined(__aarch64__)
-static inline void hv_syscall(uint64_t number, struct hv_regs *regs)
-{
-    register uint64_t x0 __asm__("x0") = regs->r[0];
-    register uint64_t x1 __asm__("x1") = regs->r[1];
-    register uint64_t x2 __asm__("x2") = regs->r[2];
-    register uint64_t x3 __asm__("x3") = regs->r[3];
-    register uint64_t x4 __asm__("x4") = regs->r[4];
-    register uint64_t x5 __asm__("x5") = regs->r[5];
-    register uint64_t x6 __asm__("x6") = regs->r[6];
-    register uint64_t x7 __asm__("x7") = regs->r[7];
-    register uint64_t x8 __asm__("x8") = number;
-    __asm__ volatile("svc #0"
-                     : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3), "+r"(x4), "+r"(x5), "+r"(x6),
-                       "+r"(x7), "+r"(x8)
-                     :
-                     : "memory");
-    regs->r[0] = x0, regs->r[1] = x1, regs->r[2] = x2, regs->r[3] = x3, regs->r[4] = x4;
-    regs->r[5] = x5, regs->r[6] = x6, regs->r[7] = x7, regs->r[8] = x8;
-}
-#elif defined(__x86_64__)
-static inline void hv_syscall(uint64_t number, struct hv_regs *regs)
-{
-    register uint64_t rdi __asm__("rdi") = regs->r[0];
-    register uint64_t rsi __asm__("rsi") = regs->r[1];
-    register uint64_t rdx __asm__("rdx") = regs->r[2];
-    register uint64_t r10 __asm__("r10") = regs->r[3];
-    register uint64_t r8 __asm__("r8") = regs->r[4];
-    register uint64_t r9 __asm__("r9") = regs->r[5];
-    register uint64_t r12 __asm__("r12") = regs->r[6];
-    register uint64_t r13 __asm__("r13") = regs->r[7];
-    uint64_t rax = number;
-    /* SYSCALL keeps the return address in rcx and the flags in r11. */
-    __asm__ volatile("syscall"
-                     : "+a"(rax), "+r"(rdi), "+r"(rsi), "+r"(rdx), "+r"(r10), "+r"(r8), "+r"(r9),
-                       "+r"(r12), "+r"(r13)
-                     :
-                     : "rcx", "r11", "memory");
-    regs->r[0] = rdi, regs->r[1] = rsi, regs->r[2] = rdx, regs->r[3] = r10, regs->r[4] = r8;
-    regs->r[5] = r9, regs->r[6] = r12, regs->r[7] = r13, regs->r[8] = rax;
-}
-#endif
+#include <hv/arch/trap.h> /* hv_syscall(): the arch's trap */
 
 /* A call with up to six arguments and only an error code back. */
 static inline int hv_sys(uint64_t number, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,

@@ -2,8 +2,8 @@
  * same): PC = entry, x0..x3 = the partition record's args (x0 = the DTB), EL1h with D, A, I,
  * F masked; MPIDR with Aff0 = the vcpu's index, which is what the GIC and PSCI models use. */
 #include "aarch64/vmm_a64.h"
-#include <hv/error.h>
-#include <hv/vcpu.h>
+#include <hv/abi/error.h>
+#include <hv/abi/vcpu.h>
 
 #define MPIDR_RES1 (1ull << 31)
 

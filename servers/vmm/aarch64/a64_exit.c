@@ -4,7 +4,7 @@
  * architectural fault (UNDEFINED, or an external abort for a data abort). */
 #include "aarch64/a64_esr.h"
 #include "aarch64/vmm_a64.h"
-#include <hv/vcpu.h>
+#include <hv/abi/vcpu.h>
 
 struct exit_ctx {
     struct vmm_a64 *a;

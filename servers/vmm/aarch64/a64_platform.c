@@ -1,6 +1,6 @@
 /* Putting the AArch64 platform together: the GIC first (the UART's line goes into it). */
 #include "aarch64/vmm_a64.h"
-#include <hv/error.h>
+#include <hv/abi/error.h>
 
 int vmm_a64_init(struct vmm_a64 *a, const struct vmm_ops *ops, void *ctx, const char *name,
                  unsigned ncpus, const uint64_t *mpidr)

@@ -1,7 +1,7 @@
 /* The AArch64 platform behind platform.h: one QEMU-virt-like platform per VMM. */
 #include "aarch64/vmm_a64.h"
 #include "platform.h"
-#include <hv/error.h>
+#include <hv/abi/error.h>
 
 const uint32_t vmm_platform_arch = HV_PT_ARCH_AARCH64;
 

@@ -5,8 +5,8 @@
  * (the list register holds it now), and a level interrupt is marked in_lr until its device
  * lowers or re-asserts the line. The model never sees the guest's acknowledge or EOI. */
 #include "aarch64/gicv3.h"
-#include <hv/error.h>
-#include <hv/vcpu.h>
+#include <hv/abi/error.h>
+#include <hv/abi/vcpu.h>
 
 #define MPIDR_AFF_MASK 0xff00ffffffull /* Aff3 39:32, Aff2 23:16, Aff1 15:8, Aff0 7:0 */
 

@@ -4,7 +4,7 @@
  * peripheral (and QEMU's model) would. The control register's enables do not gate transfers,
  * as in QEMU, so firmware that never sets UARTEN still prints. */
 #include "aarch64/pl011.h"
-#include <hv/error.h>
+#include <hv/abi/error.h>
 
 static const uint8_t pl011_ids[8] = {
     0x11, 0x10, 0x14, 0x00, /* UARTPeriphID0..3: part 0x011, designer 0x41 (Arm), rev 1 */

@@ -1,6 +1,6 @@
 /* The AArch64 platform of a partition, as QEMU virt shows it: GICv3 at 0x0800_0000 /
  * 0x080a_0000, PL011 at 0x0900_0000 (INTID 33), PSCI over HVC; and the exit handler that
- * turns each guest exit (hv/vcpu.h, hv/vcpu_aarch64.h) into a reply. */
+ * turns each guest exit (hv/abi/vcpu.h, hv/abi/vcpu_aarch64.h) into a reply. */
 #pragma once
 
 #include "aarch64/gicv3.h"

@@ -1,7 +1,7 @@
 /* The MMIO bus: a sorted table of disjoint device regions, binary-searched on every access. */
 #include "core/mmio_bus.h"
 #include "core/vmm.h"
-#include <hv/error.h>
+#include <hv/abi/error.h>
 
 void vmm_bus_init(struct vmm_bus *bus, struct vmm *vmm)
 {

@@ -1,9 +1,9 @@
-/* Building the reply to a vcpu exit (hv/vcpu.h): up to two register writes, then ADVANCE or
+/* Building the reply to a vcpu exit (hv/abi/vcpu.h): up to two register writes, then ADVANCE or
  * FAULT. The words used are always a prefix of the message: flags, advance/fault argument,
  * register A, value A, register B, value B. */
 #pragma once
 
-#include <hv/vcpu.h>
+#include <hv/abi/vcpu.h>
 #include <stdbool.h>
 #include <stdint.h>
 

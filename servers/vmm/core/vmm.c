@@ -1,6 +1,6 @@
 /* The VMM core: set-up, logging and injection accounting. */
 #include "core/vmm.h"
-#include <hv/error.h>
+#include <hv/abi/error.h>
 #include <hv/fmt.h>
 #include <stdarg.h>
 

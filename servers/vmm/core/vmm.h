@@ -29,7 +29,7 @@ enum vmm_power {
 /* What the VMM asks of its environment. Every function pointer but console_read is required. */
 struct vmm_ops {
     /* Makes interrupt irq pending in vcpu cpu: on AArch64 a virtual INTID with
-     * HV_A64_INJECT_PRIO(priority) as flags, on x86_64 a vector (hv/vcpu.h vcpu_inject).
+     * HV_A64_INJECT_PRIO(priority) as flags, on x86_64 a vector (hv/abi/vcpu.h vcpu_inject).
      * Returns HV_OK or an hv_error (HV_EBUSY: the kernel's queue is full, try later). */
     int (*inject)(void *ctx, unsigned cpu, uint32_t irq, uint64_t flags);
     /* Guest console output, to the console server. */

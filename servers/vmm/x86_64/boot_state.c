@@ -2,7 +2,7 @@
 #include "boot_state.h"
 
 #include <hv/string.h>
-#include <hv/vcpu_x86_64.h>
+#include <hv/abi/vcpu_x86_64.h>
 
 #define PTE_P 0x1ull
 #define PTE_RW 0x2ull

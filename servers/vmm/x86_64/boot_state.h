@@ -16,7 +16,7 @@
 #define X86_BOOT_SCRATCH_NEED (7u * 4096u)
 
 struct x86_boot_reg {
-    uint32_t reg; /* hv/vcpu_x86_64.h */
+    uint32_t reg; /* hv/abi/vcpu_x86_64.h */
     uint64_t value;
 };
 

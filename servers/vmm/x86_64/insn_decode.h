@@ -30,7 +30,7 @@ struct x86_mmio_insn {
     unsigned size;         /* the memory access: 1, 2, 4 or 8 bytes */
     bool write;            /* memory is written (a store) */
     enum x86_mmio_src src; /* stores: from a register or an immediate */
-    unsigned reg;          /* the register operand, 0-15 (hv/vcpu_x86_64.h numbering) */
+    unsigned reg;          /* the register operand, 0-15 (hv/abi/vcpu_x86_64.h numbering) */
     bool high_byte;        /* the register is AH, CH, DH or BH */
     unsigned reg_size;     /* loads: the destination's size (differs from size for MOVZX/MOVSX) */
     bool sign_extend;      /* loads: MOVSX */

@@ -3,7 +3,7 @@
 #include "vmm_x86.h"
 #include "x86_time.h"
 
-#include <hv/error.h>
+#include <hv/abi/error.h>
 
 #define NS_PER_S 1000000000ull
 

@@ -1,6 +1,6 @@
 /* The x86_64 VMM of a partition: the platform models (platform.h) on the VMM core
- * (core/vmm.h), and the exit handler that turns each SVM exit (hv/vcpu.h,
- * hv/vcpu_x86_64.h) into a reply. */
+ * (core/vmm.h), and the exit handler that turns each SVM exit (hv/abi/vcpu.h,
+ * hv/abi/vcpu_x86_64.h) into a reply. */
 #pragma once
 
 #include "core/irq_line.h"
@@ -13,7 +13,7 @@
  * exit message carries only RAX), the host's CPUID, and the clock. main.c implements them
  * with vcpu_read/vcpu_write, the CPUID instruction and RDTSC. */
 struct vmm_x86_ops {
-    /* hv/vcpu_x86_64.h register numbers; false if the kernel refused. */
+    /* hv/abi/vcpu_x86_64.h register numbers; false if the kernel refused. */
     bool (*vcpu_read)(void *ctx, uint32_t reg, uint64_t *value);
     bool (*vcpu_write)(void *ctx, uint32_t reg, uint64_t value);
     void (*host_cpuid)(void *ctx, uint32_t leaf, uint32_t subleaf, struct x86_cpuid_regs *r);

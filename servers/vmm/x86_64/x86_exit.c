@@ -5,7 +5,7 @@
 
 #include "msr.h"
 #include "svm_exit.h"
-#include <hv/error.h>
+#include <hv/abi/error.h>
 
 uint64_t x86_exit_reg(struct x86_exit *e, uint32_t reg)
 {

@@ -10,8 +10,8 @@
 #include "vmm_x86.h"
 #include "x86_layout.h"
 #include "x86_time.h"
-#include <hv/error.h>
-#include <hv/partition.h>
+#include <hv/abi/error.h>
+#include <hv/proto/partition.h>
 #include <hv/print.h>
 #include <hv/sys.h>
 

@@ -2,7 +2,7 @@
  * kernel core over a fake arch, checking the core's invariants after every step. */
 #include "fake_arch.h"
 #include <arch.h>
-#include <hv/error.h>
+#include <hv/abi/error.h>
 #include <kernel/cnode.h>
 #include <kernel/core_boot.h>
 #include <kernel/endpoint.h>

@@ -1,7 +1,7 @@
 /* Fuzzes the boot-image archive reader: every file it hands out lies inside the archive,
  * page-aligned, after the table and after the previous file. */
 #include <hv/bootfs.h>
-#include <hv/error.h>
+#include <hv/abi/error.h>
 #include <stdlib.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

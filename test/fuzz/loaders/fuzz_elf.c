@@ -1,7 +1,7 @@
 /* Fuzzes the ELF validator: whatever it accepts must describe only bytes inside the file,
  * addresses below the limit, and an entry in executable memory. */
 #include <hv/elf.h>
-#include <hv/error.h>
+#include <hv/abi/error.h>
 #include <stdlib.h>
 
 #define LIMIT 0x0000800000000000ull

@@ -1,12 +1,12 @@
 /* libFuzzer target for the AArch64 VMM: arbitrary exit words and register values through the
  * whole exit handler and the platform's devices (MMIO bus, GICv3, PL011, PSCI), interleaved
  * with console input, device interrupt lines and refused injections. Checks that every reply
- * is well-formed per hv/vcpu.h and that what the VMM asks of its environment stays in range. */
+ * is well-formed per hv/abi/vcpu.h and that what the VMM asks of its environment stays in range. */
 #include "aarch64/a64_esr.h"
 #include "aarch64/vmm_a64.h"
-#include <hv/console.h>
-#include <hv/error.h>
-#include <hv/vcpu.h>
+#include <hv/proto/console.h>
+#include <hv/abi/error.h>
+#include <hv/abi/vcpu.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,7 +40,7 @@ static int f_inject(void *ctx, unsigned cpu, uint32_t irq, uint64_t flags)
 
 static void f_console_write(void *ctx, const uint8_t *bytes, size_t len)
 {
-    /* Output goes in lines of at most one console message (hv/console.h). */
+    /* Output goes in lines of at most one console message (hv/proto/console.h). */
     INVARIANT(len >= 1 && len <= HV_CONSOLE_WRITE_MAX && bytes != NULL);
 }
 

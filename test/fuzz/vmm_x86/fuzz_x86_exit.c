@@ -1,11 +1,11 @@
 /* libFuzzer target for the x86_64 VMM: a guest with fuzzed memory (instruction bytes, page
  * tables) and registers takes fuzzed exits, clock steps, console input and interrupt-line
- * changes. Every reply must be well-formed per hv/vcpu.h, every injection a legal vector,
+ * changes. Every reply must be well-formed per hv/abi/vcpu.h, every injection a legal vector,
  * every timer arming a legal vector; and nothing may crash or trip a sanitizer. */
 #include "fuzz_input.h"
 #include "svm_exit.h"
 #include "vmm_x86.h"
-#include <hv/error.h>
+#include <hv/abi/error.h>
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -4,8 +4,8 @@
 
 #include "fake_arch.h"
 #include <arch.h>
-#include <hv/error.h>
-#include <hv/syscall.h>
+#include <hv/abi/error.h>
+#include <hv/abi/syscall.h>
 #include <kernel/cnode.h>
 #include <kernel/core_boot.h>
 #include <kernel/endpoint.h>

@@ -3,8 +3,8 @@
 #include "fake_arch.h"
 #include "pt_format.h"
 #include <arch.h>
-#include <hv/error.h>
-#include <hv/syscall.h>
+#include <hv/abi/error.h>
+#include <hv/abi/syscall.h>
 #include <kernel/assert.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,6 +1,6 @@
 /* Unit tests for reading key=value options from the kernel command line. */
 #include "check_run.h"
-#include <hv/error.h>
+#include <hv/abi/error.h>
 #include <kernel/cmdline.h>
 
 START_TEST(finds_values)

@@ -4,7 +4,7 @@
 #include "dtb_builder.h"
 #include "check_run.h"
 #include <check.h>
-#include <hv/error.h>
+#include <hv/abi/error.h>
 #include <kernel/fdt.h>
 #include <stdlib.h>
 #include <string.h>

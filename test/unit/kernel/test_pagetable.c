@@ -3,7 +3,7 @@
 #include "check_run.h"
 #include "host_pt_alloc.h"
 #include "pt_format.h"
-#include <hv/error.h>
+#include <hv/abi/error.h>
 
 #define DESC_TABLE_OR_PAGE (1ull << 1)
 #define DESC_ATTR_MASK (7ull << 2)

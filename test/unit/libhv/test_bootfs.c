@@ -2,7 +2,7 @@
  * archive written by scripts/mkbootfs (root = "abc", vmm = 5000 zero bytes). */
 #include "check_run.h"
 #include <hv/bootfs.h>
-#include <hv/error.h>
+#include <hv/abi/error.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

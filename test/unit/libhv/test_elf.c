@@ -1,7 +1,7 @@
 /* Unit tests for the ELF64 validator: good executables, and every lie a header can tell. */
 #include "check_run.h"
 #include <hv/elf.h>
-#include <hv/error.h>
+#include <hv/abi/error.h>
 #include <stdlib.h>
 #include <string.h>
 

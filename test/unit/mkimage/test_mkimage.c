@@ -8,7 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <hv/error.h>
+#include <hv/abi/error.h>
 #include <kernel/fdt.h>
 
 #include "check_run.h"

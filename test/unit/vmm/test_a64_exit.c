@@ -1,7 +1,7 @@
 /* Unit tests for the AArch64 data-abort decoder and the exit handler's dispatch. */
 #include "check_run.h"
 #include "vmm_fixture.h"
-#include <hv/error.h>
+#include <hv/abi/error.h>
 #include <string.h>
 
 /* A scratch device at 0x0a00_0000 (16 bytes) that returns a fixed pattern and records writes. */

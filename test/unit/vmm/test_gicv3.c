@@ -2,8 +2,8 @@
  * priority/configuration/routing semantics, delivery through ops->inject, SGIs, access rules. */
 #include "check_run.h"
 #include "vmm_fixture.h"
-#include <hv/error.h>
-#include <hv/vcpu.h>
+#include <hv/abi/error.h>
+#include <hv/abi/vcpu.h>
 
 #define D(off) (GICD_BASE + (off))
 #define RD(cpu, off) (GICR_BASE + (cpu)*GICR_STRIDE + (off))

@@ -2,7 +2,7 @@
  * the console path, transmit, interrupts and their delivery to the GIC, access rules. */
 #include "check_run.h"
 #include "vmm_fixture.h"
-#include <hv/error.h>
+#include <hv/abi/error.h>
 #include <string.h>
 
 #define U(off) (PL011_BASE + (off))

@@ -2,7 +2,7 @@
  * IDs and arguments, and the exit handler's replies for them. */
 #include "check_run.h"
 #include "vmm_fixture.h"
-#include <hv/error.h>
+#include <hv/abi/error.h>
 
 #define NOT_SUPPORTED ((uint64_t)(int64_t)PSCI_NOT_SUPPORTED)
 #define INVALID ((uint64_t)(int64_t)PSCI_INVALID_PARAMETERS)

@@ -3,7 +3,7 @@
 #include "check_run.h"
 #include "platform.h"
 #include "vmm_fixture.h"
-#include <hv/error.h>
+#include <hv/abi/error.h>
 #include <string.h>
 
 static struct hv_vmm_config cfg;

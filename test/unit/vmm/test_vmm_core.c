@@ -2,7 +2,7 @@
  * set-up checks and the console path. */
 #include "check_run.h"
 #include "vmm_fixture.h"
-#include <hv/error.h>
+#include <hv/abi/error.h>
 #include <string.h>
 
 static struct vmm vmm;

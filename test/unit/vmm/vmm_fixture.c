@@ -1,6 +1,6 @@
 /* The fake environment of the VMM's host tests (vmm_fixture.h). */
 #include "vmm_fixture.h"
-#include <hv/error.h>
+#include <hv/abi/error.h>
 #include <stdio.h>
 #include <string.h>
 

@@ -60,5 +60,5 @@ uint64_t esr_smc(unsigned imm);
 enum vmm_exit_action run_exit(uint64_t esr, uint64_t addr, uint64_t a0, uint64_t a1, uint64_t a2,
                               uint64_t reply[6], unsigned *len);
 
-/* Checks a reply is well-formed per hv/vcpu.h (the fuzzer's invariant, reused). */
+/* Checks a reply is well-formed per hv/abi/vcpu.h (the fuzzer's invariant, reused). */
 void assert_reply_well_formed(const uint64_t reply[6], unsigned len);

@@ -4,7 +4,7 @@
 #include "boot_state.h"
 #include "check_run.h"
 #include "x86_layout.h"
-#include <hv/vcpu_x86_64.h>
+#include <hv/abi/vcpu_x86_64.h>
 
 #include <stdlib.h>
 #include <string.h>

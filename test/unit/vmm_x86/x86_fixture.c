@@ -2,7 +2,7 @@
 #include "x86_fixture.h"
 
 #include "svm_exit.h"
-#include <hv/error.h>
+#include <hv/abi/error.h>
 #include <stdlib.h>
 #include <string.h>
 

@@ -36,7 +36,7 @@ void fx_setup(void);
 void fx_teardown(void);
 
 /* Runs an exit; returns the action, the reply in reply[] / *len, and checks the reply is
- * well-formed per hv/vcpu.h. */
+ * well-formed per hv/abi/vcpu.h. */
 enum vmm_exit_action fx_exit(uint64_t code, uint64_t info1, uint64_t info2, uint64_t rip,
                              uint64_t rax, uint64_t reply[6], unsigned *len);
 void fx_assert_well_formed(const uint64_t reply[6], unsigned len);

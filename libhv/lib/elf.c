@@ -1,7 +1,7 @@
 /* ELF64 executable validation (System V gABI, "ELF header" and "Program header"): every field
  * that says where something is gets checked against the file before anything is read. */
 #include <hv/elf.h>
-#include <hv/error.h>
+#include <hv/abi/error.h>
 
 #define EI_NIDENT 16
 #define ELFCLASS64 2

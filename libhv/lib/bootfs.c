@@ -1,6 +1,6 @@
 /* Reading the boot image's file archive; every offset is checked before it is used. */
 #include <hv/bootfs.h>
-#include <hv/error.h>
+#include <hv/abi/error.h>
 
 static uint32_t le32(const uint8_t *p)
 {

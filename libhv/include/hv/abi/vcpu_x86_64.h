@@ -1,4 +1,4 @@
-/* x86_64 vcpus (hv/vcpu.h): register numbers for vcpu_read/vcpu_write, the vcpu_inject flags,
+/* x86_64 vcpus (hv/abi/vcpu.h): register numbers for vcpu_read/vcpu_write, the vcpu_inject flags,
  * the per-vcpu timer and the arch words of an exit message. A guest runs under AMD SVM with
  * nested paging; docs/vcpu.md (x86_64) gives the reasons. */
 #pragma once
@@ -88,7 +88,7 @@ enum hv_x86_seg_field {
 #define HV_X86_ATTR_LDT 0x082u    /* present, LDT */
 
 /*
- * vcpu_inject (hv/vcpu.h): R1 the vector, R2 = kind | error_code << 32.
+ * vcpu_inject (hv/abi/vcpu.h): R1 the vector, R2 = kind | error_code << 32.
  *   HV_X86_INJECT_INTR: an external interrupt, vector 32..255. Delivered when the guest can
  *     take it (RFLAGS.IF=1, no interrupt shadow); the highest pending vector goes first.
  *     Until then it stays pending (a set: injecting a pending vector again is a no-op).
@@ -113,7 +113,7 @@ enum hv_x86_seg_field {
  * with no vector is HV_EINVAL.
  */
 
-/* Exit words 3..5 (hv/vcpu.h): w[3] EXITINFO1, w[4] the guest's RAX, w[5] the next RIP when
+/* Exit words 3..5 (hv/abi/vcpu.h): w[3] EXITINFO1, w[4] the guest's RAX, w[5] the next RIP when
  * the kernel knows it (IOIO: from EXITINFO2; CPUID, RDMSR/WRMSR, INVD, RDPMC +2; VMMCALL,
  * XSETBV, MONITOR, MWAIT +3), 0 otherwise (then ADVANCE needs the length in w[1]).
  * w[0] is the SVM EXITCODE (0x7b IOIO, 0x7c MSR, 0x72 CPUID, 0x81 VMMCALL, 0x400 NPF with the

@@ -2,8 +2,8 @@
  * VMM may ask of the root task afterwards. docs/partitions.md tells the whole story. */
 #pragma once
 
-#include <hv/console.h>
-#include <hv/manifest.h>
+#include <hv/proto/console.h>
+#include <hv/proto/partition_table.h>
 #include <stdint.h>
 
 /* Capability slots of a VMM's cnode. */

@@ -28,7 +28,7 @@ enum hv_syscall {
     HV_SYS_IRQ_GET = 19,
     HV_SYS_IRQ_BIND = 20,
     HV_SYS_DEBUG_PUTC = 21,
-    /* Virtual CPUs (hv/vcpu.h): a thread bound to a vcpu runs the guest when scheduled. */
+    /* Virtual CPUs (hv/abi/vcpu.h): a thread bound to a vcpu runs the guest when scheduled. */
     HV_SYS_VCPU_BIND = 22,
     HV_SYS_VCPU_READ = 23,
     HV_SYS_VCPU_WRITE = 24,
@@ -81,7 +81,7 @@ enum hv_obj_type {
     HV_OBJ_IRQ_CONTROL = 8,
     HV_OBJ_IRQ_HANDLER = 9,
     HV_OBJ_IOPORT = 10, /* x86 only: honoured by that arch alone */
-    HV_OBJ_VCPU = 11,   /* a guest CPU (hv/vcpu.h): retype size 0, HV_VCPU_SIZE_BITS */
+    HV_OBJ_VCPU = 11,   /* a guest CPU (hv/abi/vcpu.h): retype size 0, HV_VCPU_SIZE_BITS */
     HV_OBJ_GUEST_VSPACE = 12, /* a guest-physical address space (stage 2 / NPT): 15..24 */
     HV_OBJ_TYPE_COUNT = 13,
 };
@@ -121,7 +121,7 @@ enum hv_fault {
     HV_FAULT_PAGE = 1,
     HV_FAULT_UNDEFINED = 2,
     HV_FAULT_OTHER = 3,
-    HV_FAULT_VCPU = 4, /* a guest exit: words laid out in hv/vcpu.h */
+    HV_FAULT_VCPU = 4, /* a guest exit: words laid out in hv/abi/vcpu.h */
 };
 
 /* Scheduling limits of thread_configure. */

@@ -1,4 +1,4 @@
-/* AArch64 vcpus (hv/vcpu.h): register numbers for vcpu_read/vcpu_write and the arch words
+/* AArch64 vcpus (hv/abi/vcpu.h): register numbers for vcpu_read/vcpu_write and the arch words
  * of an exit message. A guest runs at EL1 (and EL0) under stage-2 translation. */
 #pragma once
 
@@ -43,7 +43,7 @@ enum hv_a64_reg {
 /* PSTATE of a vcpu at reset: EL1h with D, A, I, F masked (as a CPU leaves reset). */
 #define HV_A64_PSTATE_EL1H_MASKED 0x3c5u
 
-/* Exit words 3..5 (hv/vcpu.h): for a data abort with a valid syndrome (ISV) that writes,
+/* Exit words 3..5 (hv/abi/vcpu.h): for a data abort with a valid syndrome (ISV) that writes,
  * w[3] is the value of the register written (SRT); for HVC and SMC, w[3..5] are x0..x2; for
  * a trapped MSR/MRS (EC 0x18) that writes, w[3] is the value of Rt. Otherwise zero. */
 enum {

@@ -5,7 +5,7 @@
  * docs/vcpu.md says the same with the reasons. */
 #pragma once
 
-#include <hv/syscall.h>
+#include <hv/abi/syscall.h>
 #include <stdint.h>
 
 /* A vcpu object is 8 KiB on both arches (retype with size_bits 0): a page of saved state and
@@ -80,5 +80,5 @@ enum hv_vcpu_kernel_exit {
 #define HV_VCPU_RESUME_ALL 0xfu
 #define HV_VCPU_FAULT_VECTOR(vec, err) ((uint64_t)(vec) | 1ull << 8 | (uint64_t)(err) << 32)
 
-#include <hv/vcpu_aarch64.h>
-#include <hv/vcpu_x86_64.h>
+#include <hv/abi/vcpu_aarch64.h>
+#include <hv/abi/vcpu_x86_64.h>

@@ -3,7 +3,7 @@
  * known to it by the badge of the endpoint cap the root task gave that client. */
 #pragma once
 
-#include <hv/syscall.h>
+#include <hv/abi/syscall.h>
 #include <stdbool.h>
 #include <stdint.h>
 
