@@ -3,7 +3,7 @@
 #include <arch.h>
 #include <hv/fmt.h>
 #include <kernel/boot_test.h>
-#include <kernel/cmdline.h>
+#include <hv/cmdline.h>
 #include <kernel/printk.h>
 #include <kernel/tick.h>
 

@@ -2,7 +2,7 @@
 #include <arch.h>
 #include <hv/abi/error.h>
 #include <kernel/boot_test.h>
-#include <kernel/cmdline.h>
+#include <hv/cmdline.h>
 #include <kernel/printk.h>
 #include <kernel/root_task.h>
 #include <kernel/string.h>

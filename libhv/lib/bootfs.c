@@ -1,13 +1,7 @@
 /* Reading the boot image's file archive; every offset is checked before it is used. */
 #include <hv/bootfs.h>
 #include <hv/abi/error.h>
-
-static uint32_t le32(const uint8_t *p)
-{
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static uint64_t le64(const uint8_t *p) { return (uint64_t)le32(p) | (uint64_t)le32(p + 4) << 32; }
+#include <hv/bytes.h>
 
 static const uint8_t *entry_at(const struct bootfs *fs, uint32_t i)
 {
@@ -17,7 +11,7 @@ static const uint8_t *entry_at(const struct bootfs *fs, uint32_t i)
 static int check_entry(const struct bootfs *fs, uint32_t i, uint64_t data_start)
 {
     const uint8_t *e = entry_at(fs, i);
-    uint64_t off = le64(e + BOOTFS_NAME_MAX), len = le64(e + BOOTFS_NAME_MAX + 8);
+    uint64_t off = hv_le64(e + BOOTFS_NAME_MAX), len = hv_le64(e + BOOTFS_NAME_MAX + 8);
     unsigned n = 0;
 
     while (n < BOOTFS_NAME_MAX && e[n])
@@ -29,7 +23,7 @@ static int check_entry(const struct bootfs *fs, uint32_t i, uint64_t data_start)
     /* Files are stored in order, each after the previous one: no overlap, no aliasing. */
     if (i > 0) {
         const uint8_t *p = entry_at(fs, i - 1);
-        if (off < le64(p + BOOTFS_NAME_MAX) + le64(p + BOOTFS_NAME_MAX + 8))
+        if (off < hv_le64(p + BOOTFS_NAME_MAX) + hv_le64(p + BOOTFS_NAME_MAX + 8))
             return HV_EFORMAT;
     }
     return HV_OK;
@@ -45,9 +39,9 @@ int bootfs_open(struct bootfs *fs, const void *base, uint64_t size)
     for (unsigned i = 0; i < 8; i++)
         if (b[i] != (uint8_t)magic[i])
             return HV_EFORMAT;
-    uint32_t count = le32(b + 12);
-    uint64_t total = le64(b + 16);
-    if (le32(b + 8) != BOOTFS_VERSION || total > size || total < BOOTFS_HEADER_SIZE ||
+    uint32_t count = hv_le32(b + 12);
+    uint64_t total = hv_le64(b + 16);
+    if (hv_le32(b + 8) != BOOTFS_VERSION || total > size || total < BOOTFS_HEADER_SIZE ||
         count > (total - BOOTFS_HEADER_SIZE) / BOOTFS_ENTRY_SIZE)
         return HV_EFORMAT;
     fs->base = b;
@@ -68,8 +62,8 @@ int bootfs_file_at(const struct bootfs *fs, uint32_t index, struct bootfs_file *
         return HV_ERANGE;
     const uint8_t *e = entry_at(fs, index);
     out->name = (const char *)e;
-    out->data = fs->base + le64(e + BOOTFS_NAME_MAX);
-    out->size = le64(e + BOOTFS_NAME_MAX + 8);
+    out->data = fs->base + hv_le64(e + BOOTFS_NAME_MAX);
+    out->size = hv_le64(e + BOOTFS_NAME_MAX + 8);
     return HV_OK;
 }
 

@@ -2,6 +2,7 @@
  * that says where something is gets checked against the file before anything is read. */
 #include <hv/elf.h>
 #include <hv/abi/error.h>
+#include <hv/bytes.h>
 
 #define EI_NIDENT 16
 #define ELFCLASS64 2
@@ -13,20 +14,16 @@
 #define PHDR_SIZE 56
 #define PAGE_SIZE 4096u
 
-static uint16_t le16(const uint8_t *p) { return (uint16_t)(p[0] | p[1] << 8); }
-static uint32_t le32(const uint8_t *p) { return (uint32_t)le16(p) | (uint32_t)le16(p + 2) << 16; }
-static uint64_t le64(const uint8_t *p) { return (uint64_t)le32(p) | (uint64_t)le32(p + 4) << 32; }
-
 static int check_header(const uint8_t *e, size_t size, uint16_t machine)
 {
     if (size < EHDR_SIZE || e[0] != 0x7f || e[1] != 'E' || e[2] != 'L' || e[3] != 'F')
         return HV_EFORMAT;
     if (e[4] != ELFCLASS64 || e[5] != ELFDATA2LSB || e[6] != EV_CURRENT)
         return HV_EFORMAT;
-    if (le16(e + 16) != ET_EXEC || le16(e + 18) != machine || le32(e + 20) != EV_CURRENT)
+    if (hv_le16(e + 16) != ET_EXEC || hv_le16(e + 18) != machine || hv_le32(e + 20) != EV_CURRENT)
         return HV_EFORMAT;
-    uint64_t phoff = le64(e + 32);
-    uint16_t phentsize = le16(e + 54), phnum = le16(e + 56);
+    uint64_t phoff = hv_le64(e + 32);
+    uint16_t phentsize = hv_le16(e + 54), phnum = hv_le16(e + 56);
     if (phentsize != PHDR_SIZE || phnum == 0 || phoff > size ||
         (uint64_t)phnum * PHDR_SIZE > size - phoff)
         return HV_EFORMAT;
@@ -35,11 +32,11 @@ static int check_header(const uint8_t *e, size_t size, uint16_t machine)
 
 static int read_segment(const uint8_t *ph, size_t size, uint64_t limit, struct elf_segment *s)
 {
-    uint32_t pflags = le32(ph + 4);
-    s->offset = le64(ph + 8);
-    s->vaddr = le64(ph + 16);
-    s->filesz = le64(ph + 32);
-    s->memsz = le64(ph + 40);
+    uint32_t pflags = hv_le32(ph + 4);
+    s->offset = hv_le64(ph + 8);
+    s->vaddr = hv_le64(ph + 16);
+    s->filesz = hv_le64(ph + 32);
+    s->memsz = hv_le64(ph + 40);
     s->flags = pflags & (ELF_SEG_R | ELF_SEG_W | ELF_SEG_X);
     if (s->filesz > s->memsz || s->memsz == 0 || s->offset > size || s->filesz > size - s->offset)
         return HV_EFORMAT;
@@ -77,14 +74,14 @@ int elf_parse(const void *image, size_t size, uint16_t machine, uint64_t vaddr_l
     int r = check_header(e, size, machine);
     if (r)
         return r;
-    uint64_t phoff = le64(e + 32);
-    uint16_t phnum = le16(e + 56);
+    uint64_t phoff = hv_le64(e + 32);
+    uint16_t phnum = hv_le16(e + 56);
 
-    out->entry = le64(e + 24);
+    out->entry = hv_le64(e + 24);
     out->nsegments = 0;
     for (unsigned i = 0; i < phnum; i++) {
         const uint8_t *ph = e + phoff + (uint64_t)i * PHDR_SIZE;
-        if (le32(ph) != PT_LOAD)
+        if (hv_le32(ph) != PT_LOAD)
             continue;
         if (out->nsegments == ELF_MAX_SEGMENTS)
             return HV_ETRUNC;

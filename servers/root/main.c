@@ -2,21 +2,8 @@
  * keep. Today it proves it runs unprivileged and runs the kernel-core tests on request
  * (duet.test=core); it will read the system manifest and start everything else. */
 #include "root.h"
+#include <hv/cmdline.h>
 #include <hv/print.h>
-
-static int has_option(const char *cmdline, const char *opt)
-{
-    for (const char *p = cmdline; *p; p++) {
-        if (p != cmdline && p[-1] != ' ')
-            continue;
-        unsigned i = 0;
-        while (opt[i] && p[i] == opt[i])
-            i++;
-        if (!opt[i] && (p[i] == ' ' || p[i] == '\0'))
-            return 1;
-    }
-    return 0;
-}
 
 __attribute__((weak)) unsigned vcpu_tests_run(const struct hv_bootinfo *info)
 {
@@ -42,15 +29,15 @@ void hv_main(uint64_t arg)
     }
     root_alloc_init(info);
     root_loader_init(info);
-    if (has_option(info->cmdline, "duet.bench=ipc"))
+    if (cmdline_has(info->cmdline, "duet.bench=ipc"))
         bench_ipc_run();
-    if (has_option(info->cmdline, "duet.test=console"))
+    if (cmdline_has(info->cmdline, "duet.test=console"))
         console_test_run(info);
-    if (has_option(info->cmdline, "duet.test=vcpu"))
+    if (cmdline_has(info->cmdline, "duet.test=vcpu"))
         hv_printf("root: vcpu tests done, %u failure(s)\n", vcpu_tests_run(info));
-    if (has_option(info->cmdline, "duet.bench=exit"))
+    if (cmdline_has(info->cmdline, "duet.bench=exit"))
         vcpu_bench_run();
-    if (has_option(info->cmdline, "duet.test=core")) {
+    if (cmdline_has(info->cmdline, "duet.test=core")) {
         unsigned failures = core_tests_run(info);
         hv_printf("root: core tests done, %u failure(s)\n", failures);
     }

@@ -1,7 +1,7 @@
 /* Unit tests for reading key=value options from the kernel command line. */
 #include "check_run.h"
 #include <hv/abi/error.h>
-#include <kernel/cmdline.h>
+#include <hv/cmdline.h>
 
 START_TEST(finds_values)
 {
@@ -51,6 +51,20 @@ START_TEST(numbers_refuse_garbage_and_overflow)
 }
 END_TEST
 
+START_TEST(flags_match_whole_words)
+{
+    const char *line = "duet.test=core  quiet duet.bench=ipc";
+    ck_assert(cmdline_has(line, "duet.test=core"));
+    ck_assert(cmdline_has(line, "quiet"));
+    ck_assert(cmdline_has(line, "duet.bench=ipc"));
+    ck_assert(!cmdline_has(line, "duet.test=cor"));
+    ck_assert(!cmdline_has(line, "test=core"));
+    ck_assert(!cmdline_has(line, "quie"));
+    ck_assert(!cmdline_has(line, "duet.bench"));
+    ck_assert(!cmdline_has("", "quiet"));
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("cmdline");
@@ -59,6 +73,7 @@ int main(void)
     tcase_add_test(tc, keys_match_whole_words);
     tcase_add_test(tc, value_too_long);
     tcase_add_test(tc, numbers_refuse_garbage_and_overflow);
+    tcase_add_test(tc, flags_match_whole_words);
     suite_add_tcase(s, tc);
     return check_run(s);
 }

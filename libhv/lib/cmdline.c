@@ -1,5 +1,5 @@
-/* Reading `key=value` options from the kernel command line (words separated by spaces). */
-#include <kernel/cmdline.h>
+/* Reading options from a command line (words separated by spaces). */
+#include <hv/cmdline.h>
 #include <hv/abi/error.h>
 
 int cmdline_get(const char *cmdline, const char *key, char *out, size_t out_size)
@@ -44,4 +44,18 @@ int cmdline_get_u64(const char *cmdline, const char *key, uint64_t *out)
     }
     *out = v;
     return HV_OK;
+}
+
+bool cmdline_has(const char *cmdline, const char *word)
+{
+    for (const char *p = cmdline; *p; p++) {
+        if (p != cmdline && p[-1] != ' ')
+            continue;
+        unsigned i = 0;
+        while (word[i] && p[i] == word[i])
+            i++;
+        if (!word[i] && (p[i] == ' ' || p[i] == '\0'))
+            return true;
+    }
+    return false;
 }
