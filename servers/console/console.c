@@ -1,56 +1,126 @@
 /* The console server's logic: one physical terminal shared by the partitions, each line
- * tagged with whose it is, input going only to the partition with focus. */
+ * tagged with whose it is, input going only to the partition with focus, output queued so the
+ * server never waits for the line. Every byte the terminal gets is drawn here: a guest's own
+ * bytes are text in its line (console_line.c), never controls. */
 #include "console.h"
+#include <hv/fmt.h>
 #include <hv/string.h>
 
-static void put(struct console *c, const char *s, unsigned n)
+_Static_assert(CONSOLE_OWNER_ROOT + 1 == CONSOLE_TX_SERVER, "one queue owner per writer");
+
+/* What one call draws, before it is queued whole or not at all. */
+struct draw {
+    char b[2 * CONSOLE_LINE_MAX + 3 * HV_CONSOLE_NAME_MAX + 16];
+    unsigned n;
+};
+
+static void draw_bytes(struct draw *d, const char *s, unsigned n)
 {
-    if (n)
-        c->io.uart_write(c->io.ctx, s, n);
+    for (unsigned i = 0; i < n && d->n < sizeof(d->b); i++)
+        d->b[d->n++] = s[i];
 }
 
-static void put_str(struct console *c, const char *s)
+static void draw_str(struct draw *d, const char *s)
 {
-    put(c, s, (unsigned)strlen(s));
+    draw_bytes(d, s, (unsigned)strlen(s));
 }
 
-/* The terminal shows another client's partial line: end it so the next tag starts a line. */
-static void break_line_of_other(struct console *c, unsigned client)
+/* Ends the other client's unfinished line on the terminal, so ours starts a line. */
+static void draw_break(struct console *c, struct draw *d)
 {
-    if (c->mid_line >= 0 && (unsigned)c->mid_line != client) {
-        put(c, "\r\n", 2);
-        c->mid_line = -1;
-    }
+    if (c->mid_line >= 0)
+        draw_str(d, "\r\n");
 }
 
-/* Writes client's buffered bytes; complete says whether they end its line. */
-static void flush(struct console *c, unsigned client, bool complete)
+static bool queue(struct console *c, unsigned owner, const struct draw *d)
+{
+    return d->n == 0 || tx_put(&c->tx, owner, d->b, d->n);
+}
+
+/* Draws client's line: the new part only when the terminal already shows the rest with the
+ * cursor at its end, else the whole line after its tag (in place, when it is the line the
+ * terminal shows). complete: the line ends. false: the queue refused it; nothing changed. */
+static bool draw_line(struct console *c, unsigned client, bool complete)
 {
     struct console_client *cl = &c->clients[client];
-    if (!cl->len && !complete)
-        return;
-    break_line_of_other(c, client);
-    if (c->mid_line < 0) {
-        put(c, "[", 1);
-        put_str(c, cl->name);
-        put(c, "] ", 2);
-        put(c, cl->shown, cl->shown_len); /* its start, shown before another line broke in */
+    struct console_line *l = &cl->line;
+    bool shown = c->mid_line == (int)client;
+    if (!complete && !shown && l->len == 0)
+        return true; /* nothing to show yet */
+    struct draw d = {.n = 0};
+    if (shown && !l->edited && cl->cursor_at_end && cl->drawn <= l->len) {
+        draw_bytes(&d, l->text + cl->drawn, l->len - cl->drawn);
+    } else {
+        if (shown)
+            draw_str(&d, "\r");
+        else
+            draw_break(c, &d);
+        draw_str(&d, "[");
+        draw_str(&d, cl->name);
+        draw_str(&d, "] ");
+        draw_bytes(&d, l->text, l->len);
+        if (shown)
+            draw_str(&d, "\x1b[K"); /* what the line held beyond its new end */
     }
-    put(c, cl->line, cl->len);
+    if (complete)
+        draw_str(&d, "\r\n");
+    else
+        for (unsigned i = l->cursor; i < l->len; i++)
+            draw_str(&d, "\b");
+    if (!queue(c, client, &d))
+        return false;
     if (complete) {
-        put(c, "\n", 1);
+        line_reset(l);
         c->mid_line = -1;
-        cl->shown_len = 0;
     } else {
         c->mid_line = (int)client;
-        if (cl->shown_len + cl->len <= CONSOLE_LINE_MAX) {
-            memcpy(cl->shown + cl->shown_len, cl->line, cl->len);
-            cl->shown_len += cl->len;
-        } else {
-            cl->shown_len = 0; /* too long to repeat: the rest will start a bare line */
-        }
+        cl->drawn = l->len;
+        cl->cursor_at_end = l->cursor == l->len;
+        line_mark_drawn(l);
     }
-    cl->len = 0;
+    return true;
+}
+
+/* The server's own line ("[duet] ..."): never charged to a writer's quota. */
+static void server_line(struct console *c, const char *text)
+{
+    struct draw d = {.n = 0};
+    draw_break(c, &d);
+    draw_str(&d, "[duet] ");
+    draw_str(&d, text);
+    draw_str(&d, "\r\n");
+    if (queue(c, CONSOLE_TX_SERVER, &d))
+        c->mid_line = -1;
+    else
+        c->server_dropped++;
+}
+
+static void report_drops(struct console *c, unsigned client)
+{
+    struct console_client *cl = &c->clients[client];
+    if (!cl->unreported_drops)
+        return;
+    char text[80];
+    fmt_snprintf(text, sizeof(text), "%s: %u line(s) of output dropped (faster than the line)",
+                cl->name, cl->unreported_drops);
+    cl->unreported_drops = 0;
+    server_line(c, text);
+}
+
+static void end_line(struct console *c, unsigned client)
+{
+    struct console_client *cl = &c->clients[client];
+    if (draw_line(c, client, true)) {
+        report_drops(c, client);
+        return;
+    }
+    /* Over its quota: the line is lost, counted, and said when the client's output flows
+     * again. A stale partial line on the terminal is drawn over by the next one. */
+    line_reset(&cl->line);
+    cl->dropped_lines++;
+    cl->unreported_drops++;
+    cl->drawn = 0;
+    cl->cursor_at_end = false;
 }
 
 bool console_init(struct console *c, const struct console_io *io, unsigned nclients,
@@ -69,6 +139,8 @@ bool console_init(struct console *c, const struct console_io *io, unsigned nclie
             c->clients[i].name[k] = names[i][k];
         c->clients[i].name[k] = '\0';
     }
+    /* Each partition and the root's log share the queue equally; the server keeps a reserve. */
+    tx_init(&c->tx, (CONSOLE_TX_SIZE - CONSOLE_TX_RESERVE) / (nclients + 1));
     return true;
 }
 
@@ -76,59 +148,72 @@ void console_output(struct console *c, unsigned client, const uint8_t *bytes, un
 {
     if (client >= c->nclients)
         return;
-    struct console_client *cl = &c->clients[client];
+    struct console_line *l = &c->clients[client].line;
     for (unsigned i = 0; i < n; i++) {
-        char ch = (char)bytes[i];
-        if (ch == '\n') {
-            flush(c, client, true);
-            continue;
+        enum line_event e = line_feed(l, bytes[i]);
+        if (e == LINE_FULL) {
+            end_line(c, client); /* the rest goes on in a new line, tagged again */
+            e = line_feed(l, bytes[i]);
         }
-        cl->line[cl->len++] = ch;
-        if (cl->len == CONSOLE_LINE_MAX)
-            flush(c, client, false);
+        if (e == LINE_END)
+            end_line(c, client);
     }
     /* A client's VMM sends a full message while the line goes on (it cuts long lines at 48
      * bytes), and a shorter one when the guest stopped writing: only then does the focused
      * partition's partial line (its shell prompt) show at once. */
     if (client == c->focus && n < HV_CONSOLE_WRITE_MAX)
-        flush(c, client, false);
+        draw_line(c, client, false);
 }
 
-/* Writes a log line on a terminal line of its own; a prompt it broke shows again, tag and
- * all, with its client's next output (as after another client's line). */
-static void write_log(struct console *c, struct console_log *l)
+/* Writes writer w's log line on a terminal line of its own. */
+static void write_log(struct console *c, unsigned w)
 {
-    break_line_of_other(c, c->nclients); /* any client: end whatever line is open */
-    put(c, l->line, l->len);
-    put(c, "\n", 1);
-    l->len = 0;
+    struct console_line *l = &c->logs[w];
+    struct draw d = {.n = 0};
+    draw_break(c, &d);
+    if (w > 0) {
+        draw_str(&d, "[");
+        draw_str(&d, c->clients[w - 1].name);
+        draw_str(&d, ":vmm] ");
+    }
+    draw_bytes(&d, l->text, l->len);
+    draw_str(&d, "\r\n");
+    if (queue(c, w ? w - 1 : CONSOLE_OWNER_ROOT, &d))
+        c->mid_line = -1;
+    else if (w)
+        c->clients[w - 1].dropped_lines++, c->clients[w - 1].unreported_drops++;
+    else
+        c->root_log_dropped++;
+    line_reset(l);
 }
 
 void console_log(struct console *c, unsigned w, const uint8_t *bytes, unsigned n, bool end)
 {
     if (w > c->nclients)
         return;
-    struct console_log *l = &c->logs[w];
     for (unsigned i = 0; i < n; i++) {
-        if (l->len == CONSOLE_LINE_MAX)
-            write_log(c, l);
-        l->line[l->len++] = (char)bytes[i];
+        enum line_event e = line_feed(&c->logs[w], bytes[i]);
+        if (e == LINE_FULL) {
+            write_log(c, w);
+            e = line_feed(&c->logs[w], bytes[i]);
+        }
+        if (e == LINE_END)
+            write_log(c, w);
     }
     if (end)
-        write_log(c, l);
+        write_log(c, w);
 }
 
 static void set_focus(struct console *c, unsigned client)
 {
     if (client >= c->nclients)
         return;
-    flush(c, c->focus, false); /* what the old focus typed so far stays visible */
+    draw_line(c, c->focus, false); /* what the old focus typed so far stays visible */
     c->focus = client;
-    break_line_of_other(c, c->nclients); /* any client: end whatever line is open */
-    put_str(c, "[duet] focus: ");
-    put_str(c, c->clients[client].name);
-    put(c, "\r\n", 2);
-    flush(c, client, false); /* and the new focus's pending prompt shows */
+    char text[HV_CONSOLE_NAME_MAX + 16];
+    fmt_snprintf(text, sizeof(text), "focus: %s", c->clients[client].name);
+    server_line(c, text);
+    draw_line(c, client, false); /* and the new focus's pending prompt shows */
 }
 
 static void deliver(struct console *c, uint8_t byte)
@@ -158,4 +243,17 @@ void console_input(struct console *c, uint8_t byte)
     else if (byte == 'n')
         set_focus(c, (c->focus + 1) % c->nclients);
     /* anything else after the focus key is dropped: a mistyped sequence reaches no guest */
+}
+
+bool console_tx_pump(struct console *c)
+{
+    const uint8_t *p;
+    unsigned n;
+    while ((n = tx_peek(&c->tx, &p)) != 0) {
+        unsigned took = c->io.uart_tx(c->io.ctx, p, n);
+        tx_consume(&c->tx, took < n ? took : n);
+        if (took < n)
+            break;
+    }
+    return !tx_empty(&c->tx);
 }

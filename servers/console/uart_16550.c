@@ -1,6 +1,6 @@
 /* 16550 (COM1) through the I/O-port cap the root task gave the console server. The kernel
- * writes its own lines to the same UART, polled (arch/x86_64/console.c): both sides wait for
- * LSR.THRE and write THR one byte at a time, and only the kernel's first line set the line up
+ * writes its own lines to the same UART, polled (arch/x86_64/console.c): both sides write THR
+ * one byte per LSR.THRE, and only the kernel's first line set the line up
  * (LCR, divisor, FIFOs), so here only the interrupt enables are changed. */
 #include "uart.h"
 #include <hv/proto/console.h>
@@ -12,6 +12,7 @@
 #define MCR 4
 #define LSR 5
 #define IER_RX 0x01   /* received data available (and the FIFO's character timeout) */
+#define IER_THRE 0x02 /* transmit holding register empty */
 #define MCR_OUT2 0x08 /* gates the UART's interrupt line on a PC */
 #define LSR_DR 0x01
 #define LSR_THRE 0x20
@@ -44,15 +45,24 @@ void uart_init(void)
     out(IER, IER_RX);
 }
 
-void uart_putc(char c)
+unsigned uart_tx(const uint8_t *s, unsigned n)
 {
+    unsigned i = 0;
     if (through_kernel) {
-        hv_debug_putc(c);
-        return;
+        for (; i < n; i++)
+            hv_debug_putc((char)s[i]);
+        return n;
     }
-    while (!(in(LSR) & LSR_THRE))
-        ;
-    out(RBR, (uint8_t)c);
+    /* One byte per THRE: right whether or not the kernel turned the FIFOs on. */
+    while (i < n && (in(LSR) & LSR_THRE))
+        out(RBR, s[i++]);
+    return i;
+}
+
+void uart_tx_irq(bool on)
+{
+    if (!through_kernel)
+        out(IER, IER_RX | (on ? IER_THRE : 0));
 }
 
 int uart_getc(void)

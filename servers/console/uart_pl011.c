@@ -2,7 +2,6 @@
  * its own lines to the same UART, polled, so only the interrupt mask is changed here. */
 #include "uart.h"
 #include <hv/proto/console.h>
-#include <stdint.h>
 
 #define DR 0x00
 #define FR 0x18
@@ -11,6 +10,7 @@
 #define FR_RXFE (1u << 4)
 #define FR_TXFF (1u << 5)
 #define INT_RX (1u << 4) /* RXIM: the FIFO reached its level */
+#define INT_TX (1u << 5) /* TXIM: the transmit FIFO drained to its level */
 #define INT_RT (1u << 6) /* RTIM: bytes waited in the FIFO a while */
 
 static volatile uint32_t *reg(unsigned off)
@@ -24,11 +24,21 @@ void uart_init(void)
     *reg(IMSC) |= INT_RX | INT_RT;
 }
 
-void uart_putc(char c)
+unsigned uart_tx(const uint8_t *s, unsigned n)
 {
-    while (*reg(FR) & FR_TXFF)
-        ;
-    *reg(DR) = (uint8_t)c;
+    unsigned i = 0;
+    while (i < n && !(*reg(FR) & FR_TXFF))
+        *reg(DR) = s[i++];
+    return i;
+}
+
+void uart_tx_irq(bool on)
+{
+    *reg(ICR) = INT_TX; /* a stale transmit interrupt from bytes long gone says nothing */
+    if (on)
+        *reg(IMSC) |= INT_TX;
+    else
+        *reg(IMSC) &= ~INT_TX;
 }
 
 int uart_getc(void)

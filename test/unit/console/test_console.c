@@ -1,21 +1,26 @@
 /* Unit tests for the console server's logic (servers/console/console.c). */
 #include "check_run.h"
 #include "console.h"
+#include "term_model.h"
 #include <string.h>
 
-static char term[8192];
+static char term[16384]; /* every byte the UART got */
 static unsigned term_len;
+static struct term screen; /* what a person sees */
 static unsigned notified;
 static struct console con;
 static struct hv_console_ring rings[2];
 
-static void uart_write(void *ctx, const char *s, unsigned n)
+/* A UART that takes everything at once. */
+static unsigned uart_tx(void *ctx, const uint8_t *s, unsigned n)
 {
     (void)ctx;
     ck_assert_uint_lt(term_len + n, sizeof(term));
     memcpy(term + term_len, s, n);
     term_len += n;
     term[term_len] = '\0';
+    term_feed(&screen, (const char *)s, n);
+    return n;
 }
 
 static void notify(void *ctx, unsigned client)
@@ -28,8 +33,9 @@ static const char names[2][HV_CONSOLE_NAME_MAX] = {"personal", "work"};
 
 static void setup(void)
 {
-    struct console_io io = {uart_write, notify, NULL};
+    struct console_io io = {uart_tx, notify, NULL};
     term_len = 0;
+    term_reset(&screen);
     term[0] = '\0';
     notified = 0;
     memset(rings, 0, sizeof(rings));
@@ -41,12 +47,32 @@ static void setup(void)
 static void out(unsigned client, const char *s)
 {
     console_output(&con, client, (const uint8_t *)s, (unsigned)strlen(s));
+    ck_assert(!console_tx_pump(&con));
 }
 
 static void type(const char *s)
 {
     for (; *s; s++)
         console_input(&con, (uint8_t)*s);
+    ck_assert(!console_tx_pump(&con));
+}
+
+/* Every row on the screen starts with one of the allowed tags (or is empty), and the server
+ * sent no control beyond its own few. */
+static void assert_rows_tagged(void)
+{
+    ck_assert_uint_eq(screen.bad_controls, 0);
+    for (unsigned i = 0; i < term_rows(&screen); i++) {
+        const char *r = term_row(&screen, i);
+        static const char *const tags[] = {"[personal]", "[work]", "[duet]", "[personal:vmm]",
+                                           "[work:vmm]", "root:"};
+        bool tagged = !*r;
+        for (unsigned k = 0; k < sizeof(tags) / sizeof(tags[0]); k++) {
+            size_t n = strlen(tags[k]);
+            tagged |= !strncmp(r, tags[k], n) && (r[n] == ' ' || r[n] == '\0');
+        }
+        ck_assert_msg(tagged, "row %u untagged: '%s'", i, r);
+    }
 }
 
 static unsigned take(unsigned client, char *buf, unsigned max)
@@ -59,7 +85,7 @@ static unsigned take(unsigned client, char *buf, unsigned max)
 START_TEST(init_refuses_bad_numbers)
 {
     struct console c;
-    struct console_io io = {uart_write, notify, NULL};
+    struct console_io io = {uart_tx, notify, NULL};
     ck_assert(!console_init(&c, &io, 0, names, 0));
     ck_assert(!console_init(&c, &io, HV_CONSOLE_MAX_CLIENTS + 1, names, 0));
     ck_assert(!console_init(&c, &io, 2, names, 2));
@@ -69,7 +95,7 @@ END_TEST
 START_TEST(lines_are_tagged)
 {
     out(1, "hello\nworld\n");
-    ck_assert_str_eq(term, "[work] hello\n[work] world\n");
+    ck_assert_str_eq(term, "[work] hello\r\n[work] world\r\n");
 }
 END_TEST
 
@@ -78,7 +104,7 @@ START_TEST(unfocused_partial_lines_wait_for_newline)
     out(1, "DUET-COU");          /* work has no focus: held */
     out(0, "boot line\n");
     out(1, "NT work 5\n");
-    ck_assert_str_eq(term, "[personal] boot line\n[work] DUET-COUNT work 5\n");
+    ck_assert_str_eq(term, "[personal] boot line\r\n[work] DUET-COUNT work 5\r\n");
 }
 END_TEST
 
@@ -87,7 +113,7 @@ START_TEST(focused_prompt_shows_at_once)
     out(0, "~ # ");
     ck_assert_str_eq(term, "[personal] ~ # ");
     out(0, "ls\n");
-    ck_assert_str_eq(term, "[personal] ~ # ls\n");
+    ck_assert_str_eq(term, "[personal] ~ # ls\r\n");
 }
 END_TEST
 
@@ -101,9 +127,9 @@ START_TEST(focused_long_line_stays_whole)
     out(0, piece);
     out(1, "tick\n");
     out(0, " rest\n");
-    ck_assert_str_eq(term + strlen("[work] tick\n[personal] ") + HV_CONSOLE_WRITE_MAX,
-                     " rest\n");
-    ck_assert(strncmp(term, "[work] tick\n[personal] pppp", 27) == 0);
+    ck_assert_str_eq(term + strlen("[work] tick\r\n[personal] ") + HV_CONSOLE_WRITE_MAX,
+                     " rest\r\n");
+    ck_assert(strncmp(term, "[work] tick\r\n[personal] pppp", 28) == 0);
 }
 END_TEST
 
@@ -111,38 +137,42 @@ START_TEST(other_line_breaks_open_prompt)
 {
     out(0, "~ # ");
     out(1, "tick\n");
-    ck_assert_str_eq(term, "[personal] ~ # \r\n[work] tick\n");
+    ck_assert_str_eq(term, "[personal] ~ # \r\n[work] tick\r\n");
     /* The prompt's line goes on: shown again from its start, so it reads whole. */
     out(0, "ls");
-    ck_assert_str_eq(term, "[personal] ~ # \r\n[work] tick\n[personal] ~ # ls");
+    ck_assert_str_eq(term, "[personal] ~ # \r\n[work] tick\r\n[personal] ~ # ls");
     out(1, "tock\n");
     out(0, "\n");
-    ck_assert_str_eq(term, "[personal] ~ # \r\n[work] tick\n[personal] ~ # ls\r\n"
-                           "[work] tock\n[personal] ~ # ls\n");
+    ck_assert_str_eq(term, "[personal] ~ # \r\n[work] tick\r\n[personal] ~ # ls\r\n"
+                           "[work] tock\r\n[personal] ~ # ls\r\n");
     /* A finished line is not shown again. */
     out(1, "tick\n");
     out(0, "x\n");
-    ck_assert(strstr(term, "[work] tick\n[personal] x\n") != NULL);
+    ck_assert(strstr(term, "[work] tick\r\n[personal] x\r\n") != NULL);
+    assert_rows_tagged();
 }
 END_TEST
 
-/* A shown part too long to repeat is not repeated (nor lost: it was shown). */
-START_TEST(broken_line_too_long_to_repeat)
+/* A line longer than the server holds goes on in a new line, tagged again: a guest can't
+ * push text to the start of a bare terminal line. */
+START_TEST(full_line_goes_on_tagged)
 {
     char piece[CONSOLE_LINE_MAX + 1];
     memset(piece, 'q', CONSOLE_LINE_MAX);
     piece[CONSOLE_LINE_MAX] = '\0';
-    out(0, piece); /* a full line buffer: shown at once */
-    out(0, "r");   /* and more of it, also shown (a short message) */
+    out(0, piece); /* a full line, not yet ended */
+    out(0, "r");   /* no room: the full line ends and "r" starts the next, shown at once */
     out(1, "tick\n");
     out(0, "s\n");
-    ck_assert(strstr(term, "[work] tick\n[personal] s\n") != NULL);
+    ck_assert(strstr(term, "qq\r\n[personal] r\r\n[work] tick\r\n[personal] rs\r\n") != NULL);
+    assert_rows_tagged();
 }
 END_TEST
 
 static void log_piece(unsigned writer, const char *s, bool end)
 {
     console_log(&con, writer, (const uint8_t *)s, (unsigned)strlen(s), end);
+    ck_assert(!console_tx_pump(&con));
 }
 
 /* A VMM's log line comes in pieces while its guest's prompt shows: the line waits for its end,
@@ -156,8 +186,8 @@ START_TEST(log_line_stands_alone_and_prompt_returns)
     log_piece(1, "address 0x100000000", true);
     out(0, "DUET-DEVMEM x\n");
     ck_assert_str_eq(term, "[personal] / # \r\n"
-                           "personal: mmio: unclaimed address 0x100000000\n"
-                           "[personal] / # DUET-DEVMEM x\n");
+                           "[personal:vmm] personal: mmio: unclaimed address 0x100000000\r\n"
+                           "[personal] / # DUET-DEVMEM x\r\n");
 }
 END_TEST
 
@@ -167,7 +197,7 @@ START_TEST(log_line_pieces_wait_for_the_end)
     log_piece(1, "personal: half ", false);
     out(1, "tick\n");
     log_piece(1, "whole", true);
-    ck_assert_str_eq(term, "[work] tick\npersonal: half whole\n");
+    ck_assert_str_eq(term, "[work] tick\r\n[personal:vmm] personal: half whole\r\n");
 }
 END_TEST
 
@@ -179,19 +209,20 @@ START_TEST(log_writers_do_not_mix)
     log_piece(0, "done", true);
     log_piece(2, "done", true);
     log_piece(3, "nobody", true); /* no such writer: ignored */
-    ck_assert_str_eq(term, "root: one done\nwork: two done\n");
+    ck_assert_str_eq(term, "root: one done\r\n[work:vmm] work: two done\r\n");
 }
 END_TEST
 
 /* A log line longer than the server holds comes out in full lines, nothing lost. */
 START_TEST(long_log_line_is_cut_not_lost)
 {
-    char line[CONSOLE_LINE_MAX + 11], want[CONSOLE_LINE_MAX + 13];
+    char line[CONSOLE_LINE_MAX + 11], want[CONSOLE_LINE_MAX + 64];
     memset(line, 'y', CONSOLE_LINE_MAX + 10);
     line[CONSOLE_LINE_MAX + 10] = '\0';
     log_piece(1, line, true);
-    memset(want, 'y', CONSOLE_LINE_MAX);
-    strcpy(want + CONSOLE_LINE_MAX, "\nyyyyyyyyyy\n");
+    strcpy(want, "[personal:vmm] ");
+    memset(want + 15, 'y', CONSOLE_LINE_MAX);
+    strcpy(want + 15 + CONSOLE_LINE_MAX, "\r\n[personal:vmm] yyyyyyyyyy\r\n");
     ck_assert_str_eq(term, want);
 }
 END_TEST
@@ -207,6 +238,62 @@ START_TEST(long_line_is_cut_not_lost)
     for (unsigned i = 0; i < term_len; i++)
         xs += term[i] == 'x';
     ck_assert_uint_eq(xs, CONSOLE_LINE_MAX * 2);
+}
+END_TEST
+
+/* SEC-M2: a guest's own bytes never become terminal controls, so no line it writes can start
+ * with another partition's tag or the server's. */
+START_TEST(sec_m2_guest_cannot_fake_a_tag)
+{
+    out(0, "\r[work] fake\n");
+    out(0, "abc\b\b\b[work] over\n");
+    out(0, "\x1b[2K\r[duet] focus: work\n");
+    out(0, "\x1b[1A\x1b[999D\r[work] up\n");
+    out(0, "\n\r\x0d[work] blank\n");
+    char flood[CONSOLE_LINE_MAX + 32];
+    memset(flood, 'a', CONSOLE_LINE_MAX);
+    strcpy(flood + CONSOLE_LINE_MAX, "[work] wrapped\n");
+    out(0, flood);
+    assert_rows_tagged();
+    for (unsigned i = 0; i < term_rows(&screen); i++) {
+        const char *r = term_row(&screen, i);
+        ck_assert_msg(!*r || !strncmp(r, "[personal]", 10), "row %u: '%s'", i, r);
+    }
+    ck_assert_str_eq(term_row(&screen, 0), "[personal] [work] fake");
+    ck_assert_str_eq(term_row(&screen, 1), "[personal] [work] over");
+    ck_assert_str_eq(term_row(&screen, 2), "[personal] [duet] focus: work");
+    ck_assert_uint_gt(con.clients[0].line.neutralised, 0);
+}
+END_TEST
+
+/* SEC-M2: a VMM's log line carries its partition's tag; only the root task's is bare. */
+START_TEST(sec_m2_vmm_log_is_tagged)
+{
+    log_piece(2, "\r[personal] not mine\x1b[2J", true);
+    log_piece(0, "root: trusted", true);
+    assert_rows_tagged();
+    ck_assert_str_eq(term_row(&screen, 0), "[work:vmm] [personal] not mine");
+    ck_assert_str_eq(term_row(&screen, 1), "root: trusted");
+}
+END_TEST
+
+/* A shell editing its prompt line: the screen shows what the guest means. */
+START_TEST(prompt_editing_reads_right)
+{
+    out(0, "/ # ");
+    out(0, "lx");
+    out(0, "\b \b");
+    out(0, "s");
+    ck_assert_str_eq(term_row(&screen, 0), "[personal] / # ls");
+    out(0, "\r/ # cat\x1b[K");
+    ck_assert_str_eq(term_row(&screen, 0), "[personal] / # cat");
+    out(0, "\x1b[2D");
+    out(0, "X");
+    ck_assert_str_eq(term_row(&screen, 0), "[personal] / # cXt");
+    out(0, "\r\n");
+    out(1, "tick\n");
+    ck_assert_str_eq(term_row(&screen, 1), "[work] tick");
+    assert_rows_tagged();
 }
 END_TEST
 
@@ -280,7 +367,10 @@ int main(void)
     tcase_add_test(tc, init_refuses_bad_numbers);
     tcase_add_test(tc, lines_are_tagged);
     tcase_add_test(tc, unfocused_partial_lines_wait_for_newline);
-    tcase_add_test(tc, broken_line_too_long_to_repeat);
+    tcase_add_test(tc, full_line_goes_on_tagged);
+    tcase_add_test(tc, sec_m2_guest_cannot_fake_a_tag);
+    tcase_add_test(tc, sec_m2_vmm_log_is_tagged);
+    tcase_add_test(tc, prompt_editing_reads_right);
     tcase_add_test(tc, focused_prompt_shows_at_once);
     tcase_add_test(tc, other_line_breaks_open_prompt);
     tcase_add_test(tc, focused_long_line_stays_whole);
