@@ -1,0 +1,69 @@
+/* The root-task kit: what the first program the kernel starts (the system's root task, or the
+ * test image's test program) uses to turn its untyped memory and boot archive into objects,
+ * programs and the console server. */
+#pragma once
+
+#include <hv/abi/bootinfo.h>
+#include <hv/proto/console.h>
+#include <hv/sys.h>
+#include <stdbool.h>
+
+/* The root's own capabilities, where the kernel puts them (kernel/include/kernel/core_boot.h). */
+#define ROOT_CNODE 1
+#define ROOT_THREAD 2
+#define ROOT_IRQ_CONTROL 3
+#define ROOT_IOPORT 4 /* every I/O port (x86_64 only) */
+#define ROOT_VSPACE 5
+
+/* ---- objects from untyped memory (alloc.c) ---- */
+
+void root_alloc_init(const struct hv_bootinfo *info);
+/* Makes one object of type from the root's largest untyped; returns its slot (0: failed).
+ * size_bits as retype takes it: 0 for the fixed-size types. */
+uint64_t root_new(unsigned type, unsigned size_bits);
+/* As root_new, but when the current untyped is full tries every other RAM untyped. */
+uint64_t root_new_anywhere(unsigned type, unsigned size_bits);
+/* Makes the object in the given empty slot, from whichever RAM untyped has room. */
+int root_retype_at(unsigned type, unsigned size_bits, uint64_t slot);
+/* Makes root_new take memory from the untyped in slot from now on; returns the previous. */
+uint64_t root_use_untyped(uint64_t slot);
+/* A fresh slot, empty. */
+uint64_t root_slot(void);
+/* Maps one new page read-write at a fresh address of the root's space; returns its address. */
+uint64_t root_new_page(void);
+/* Starts fn as a thread of the root's address space with its own stack. */
+uint64_t root_spawn(void (*fn)(void), uint64_t cnode, uint64_t fault_ep, unsigned prio,
+                    uint32_t budget, uint32_t period);
+/* A device page of the boot information's device untyped at paddr, as a frame (0: none). */
+uint64_t root_device_frame(const struct hv_bootinfo *info, uint64_t paddr);
+
+/* ---- programs of the boot archive (loader.c) ---- */
+
+/* A program of the boot archive, loaded into its own address space and capability table
+ * (slot 1 itself, slot 2 its thread, the rest for the caps it is given). */
+struct root_program {
+    uint64_t vspace, cnode, thread; /* the root's slots for them */
+    uint64_t entry, stack_top;
+};
+
+void root_loader_init(const struct hv_bootinfo *info);
+int root_load_program(const char *name, struct root_program *p);
+int root_start_program(const struct root_program *p, unsigned prio, uint32_t budget,
+                       uint32_t period);
+/* A new page holding src[0..len) (len <= 4096) and zeros, mapped at va of vspace with
+ * HV_MAP_* flags; returns the frame's slot (0: failed). */
+uint64_t root_page_into(uint64_t vspace, uint64_t va, unsigned flags, const void *src,
+                        uint64_t len);
+
+/* ---- the console server (console_start.c) ---- */
+
+/* Started with nclients named clients; client i's endpoint cap (badge i + 1), input ring
+ * frame and input notification are left in the root's slots for whoever will be client i. */
+struct root_console {
+    uint64_t ep;                              /* the endpoint (the root's, unbadged) */
+    uint64_t ring_frame[HV_CONSOLE_MAX_CLIENTS];
+    uint64_t input_ntfn[HV_CONSOLE_MAX_CLIENTS];
+};
+int root_start_console(const struct hv_bootinfo *info, unsigned nclients,
+                       const char names[][HV_CONSOLE_NAME_MAX], unsigned prio,
+                       struct root_console *out);
