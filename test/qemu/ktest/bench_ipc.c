@@ -2,39 +2,19 @@
  * hv/cycles.h counts instructions: a call+reply round trip to a server in another address
  * space, and a notification signal->wake ping-pong. Each figure is the median and minimum
  * over batches; a timer tick inside a batch only inflates that batch. */
-#include "root.h"
+#include "bench.h"
+#include "ktest.h"
 #include <hv/cycles.h>
-#include <hv/print.h>
 
-#define BATCHES 11
-#define ROUNDS 1000
-
-static void sort(uint64_t *v, unsigned n)
-{
-    for (unsigned i = 1; i < n; i++)
-        for (unsigned j = i; j > 0 && v[j - 1] > v[j]; j--) {
-            uint64_t t = v[j];
-            v[j] = v[j - 1];
-            v[j - 1] = t;
-        }
-}
-
-static void print_figure(const char *name, uint64_t *per_op)
-{
-    sort(per_op, BATCHES);
-    hv_printf("BENCH: %s median=%lu min=%lu max=%lu (instructions, %u batches of %u)\n", name,
-              per_op[BATCHES / 2], per_op[0], per_op[BATCHES - 1], BATCHES, ROUNDS);
-    hv_printf("BENCH-JSON: {\"name\": \"%s\", \"median\": %lu, \"min\": %lu, \"max\": %lu, "
-              "\"batches\": %u, \"rounds\": %u}\n",
-              name, per_op[BATCHES / 2], per_op[0], per_op[BATCHES - 1], BATCHES, ROUNDS);
-}
+#define BATCHES BENCH_BATCHES
+#define ROUNDS BENCH_ROUNDS
 
 static int bench_call_reply(void)
 {
     uint64_t ep = root_new(HV_OBJ_ENDPOINT, 0);
-    int r = root_start_echo_server(ep, HV_PRIO_MAX);
+    int r = echo_server_start(ep, HV_PRIO_MAX);
     if (r) {
-        hv_printf("BENCH: cannot start bench_server (error %d)\n", r);
+        bench_fail("ipc_call_reply_roundtrip", "cannot start bench_server", r);
         return r;
     }
     uint64_t per_call[BATCHES];
@@ -47,7 +27,7 @@ static int bench_call_reply(void)
         }
         per_call[b] = (hv_cycles() - t0) / ROUNDS;
     }
-    print_figure("ipc_call_reply_roundtrip", per_call);
+    bench_print("ipc_call_reply_roundtrip", per_call, "instructions");
     return 0;
 }
 
@@ -77,12 +57,13 @@ static void bench_notification(void)
         /* Two signal->wake hand-offs per round. */
         per_wake[b] = (hv_cycles() - t0) / (2 * ROUNDS);
     }
-    print_figure("notification_signal_to_wake", per_wake);
+    bench_print("notification_signal_to_wake", per_wake, "instructions");
 }
 
-void bench_ipc_run(void)
+bool bench_ipc_run(void)
 {
-    if (bench_call_reply() == 0)
-        bench_notification();
-    hv_printf("BENCH-DONE\n");
+    if (bench_call_reply())
+        return false;
+    bench_notification();
+    return true;
 }

@@ -1,7 +1,8 @@
-/* Starts bench_server, the echo peer of the IPC benchmark and of the loader tests. */
-#include "root.h"
+/* Starts bench_server, the echo peer of the IPC benchmark and of the loader tests (LOAD-1,
+ * TEAR-1), with the endpoint it serves in its slot BENCH_SERVER_EP_SLOT. */
+#include "ktest.h"
 
-int root_start_echo_server(uint64_t ep, unsigned prio)
+int echo_server_start(uint64_t ep, unsigned prio)
 {
     struct root_program server;
     int r = root_load_program("bench_server", &server);

@@ -1,7 +1,8 @@
 /* A device the IRQ test can make interrupt on purpose: on QEMU virt the PL031 RTC (device
  * memory handed to the root task), whose match register raises its line within two seconds;
  * on the PC the CMOS RTC's periodic interrupt, through I/O-port capabilities. */
-#include "root.h"
+#include "irq_source.h"
+#include <hv/root.h>
 #include <hv/abi/error.h>
 #include <platform.h> /* the board's RTC: platform/<board>/platform.h */
 
