@@ -38,8 +38,8 @@ function(_duet_guest_payload deb out_var)
   add_custom_command(OUTPUT ${initramfs}
     COMMAND python3 ${s}/mkinitramfs ${deb} ${initramfs}
             --root ${DUET_GUEST_CACHE}/debian-${deb}/root
-    DEPENDS ${dir}/fetched.stamp ${s}/mkinitramfs ${s}/guest/init ${s}/guest/scenarios.sh
-            ${s}/guest/attack.c
+    DEPENDS ${dir}/fetched.stamp ${s}/mkinitramfs ${CMAKE_SOURCE_DIR}/test/guest/init
+            ${CMAKE_SOURCE_DIR}/test/guest/scenarios.sh ${CMAKE_SOURCE_DIR}/test/guest/attack.c
     COMMENT "Building the ${deb} guest initramfs" VERBATIM)
 endfunction()
 
