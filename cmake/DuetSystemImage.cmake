@@ -6,8 +6,9 @@
 #                to <build>/<arch>/images/<name>/payload/, and a target image-<arch>-<name>
 #                then asks the arch's cross build for kernel-<name>;
 #   cross build  duet_system_kernels() (kernel/CMakeLists.txt): for every name the host
-#                declared, the boot archive (programs + payload) and <build>/<arch>/images/<name>.elf,
-#                the kernel's objects (compiled once per arch) linked with that archive.
+#                declared, the boot archive (programs + payload) and
+#                <build>/<arch>/images/<name>.elf: the kernel's objects (compiled once per arch)
+#                linked with that archive.
 # Nothing here runs unless an image-<arch>-<name> target is built: guests are fetched on demand
 # and the download stays cached in build/cache (scripts/fetch-guests).
 

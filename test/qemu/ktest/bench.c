@@ -17,8 +17,8 @@ void bench_print(const char *name, uint64_t per_op[BENCH_BATCHES], const char *u
 {
     bench_sort(per_op);
     uint64_t med = per_op[BENCH_BATCHES / 2], min = per_op[0], max = per_op[BENCH_BATCHES - 1];
-    hv_printf("BENCH: %s median=%lu min=%lu max=%lu (%s, %u batches of %u)\n", name, med, min,
-              max, unit, BENCH_BATCHES, BENCH_ROUNDS);
+    hv_printf("BENCH: %s median=%lu min=%lu max=%lu (%s, %u batches of %u)\n", name, med, min, max,
+              unit, BENCH_BATCHES, BENCH_ROUNDS);
     hv_printf("BENCH-JSON: {\"name\": \"%s\", \"median\": %lu, \"min\": %lu, \"max\": %lu, "
               "\"batches\": %u, \"rounds\": %u}\n",
               name, med, min, max, BENCH_BATCHES, BENCH_ROUNDS);

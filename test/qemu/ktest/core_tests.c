@@ -93,8 +93,8 @@ static void test_fault_to_handler(void)
     struct hv_msg m = {0};
     int err = hv_recv(fault_ep, &m);
     int ok = t && err == HV_OK && hv_msginfo_label(m.info) == HV_FAULT_PAGE && m.w[0] == UNMAPPED_VA;
-    test_check("VS-1", ok, "handler got fault label %lu at address 0x%lx", hv_msginfo_label(m.info),
-               m.w[0]);
+    test_check("VS-1", ok, "handler got fault label %lu at address 0x%lx",
+               hv_msginfo_label(m.info), m.w[0]);
     hv_thread_suspend(t);
 }
 
@@ -295,9 +295,10 @@ static void test_teardown(void)
     struct hv_msg m = {.info = hv_msginfo(1, 0)};
     int gone = hv_call(ep1, &m);
     int second = start_and_call(sub, &ep2);
-    test_check("TEAR-1", first == HV_OK && revoked == HV_OK && gone == HV_ENOENT && second == HV_OK,
-               "program rebuilt in its revoked 128 KiB (call after revoke: %ld, after rebuild: %ld)",
-               (uint64_t)gone, (uint64_t)second);
+    test_check(
+        "TEAR-1", first == HV_OK && revoked == HV_OK && gone == HV_ENOENT && second == HV_OK,
+        "program rebuilt in its revoked 128 KiB (call after revoke: %ld, after rebuild: %ld)",
+        (uint64_t)gone, (uint64_t)second);
 }
 
 /* ---- IO-1: port I/O only through a cap, and never to the kernel's own ports ---- */

@@ -105,8 +105,9 @@ void hv_main(uint64_t arg)
 
     if (!tests_asked && !benches_asked) {
         /* Booted without a selection: say so and fail, rather than wait to be stopped. */
-        test_check("KTEST-0", false, "the command line names no suite (duet.test=core|console|"
-                                     "vcpu) and no benchmark (duet.bench=ipc|exit)");
+        test_check("KTEST-0", false,
+                   "the command line names no suite (duet.test=core|console|vcpu) and no "
+                   "benchmark (duet.bench=ipc|exit)");
         tests_asked = true;
     }
     if (benches_asked)

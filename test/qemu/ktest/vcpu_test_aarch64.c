@@ -156,7 +156,8 @@ static void test_mmio(void)
     int load = r == HV_OK && ESR_EC(esr) == EC_DABT_LOW && (esr & ESR_ISV) && !(esr & ESR_WNR) &&
                ESR_SRT(esr) == 14 && m.w[HV_VCPU_W_ADDR] == G_MMIO_IPA + 8;
     r = guest_reply(&m, 4, HV_VCPU_RESUME_SET_A | ADVANCE, 0, ESR_SRT(esr), 0xcafe);
-    test_check("VCPU-4", load && r == HV_OK && is_hvc(&m, G_MMIO_DONE) && m.w[HV_A64_W_X1] == 0xcafe,
+    test_check("VCPU-4",
+               load && r == HV_OK && is_hvc(&m, G_MMIO_DONE) && m.w[HV_A64_W_X1] == 0xcafe,
                "load exit at IPA 0x%lx, the reply gave the load 0x%lx", G_MMIO_IPA + 8ul,
                m.w[HV_A64_W_X1]);
 }
@@ -173,7 +174,8 @@ static void test_fault(void)
                 (esr & 0x3f) == FSC_SYNC_EXTERNAL && m.w[HV_A64_W_X2] == G_FAULT_IPA;
     r = guest_reply(&m, 2, ADVANCE, 0, 0, 0);
     test_check("VCPU-5", exit_ok && taken && r == HV_OK && is_hvc(&m, G_FAULT_DONE),
-               "guest's vector got ESR_EL1=0x%lx FAR_EL1=0x%lx and returned", esr, m.w[HV_A64_W_X2]);
+               "guest's vector got ESR_EL1=0x%lx FAR_EL1=0x%lx and returned", esr,
+               m.w[HV_A64_W_X2]);
 }
 
 /* ---- VCPU-6: vcpu_inject of an SPI reaches the guest's IRQ vector ---- */
@@ -324,8 +326,10 @@ static void test_cap_isolation(void)
     hv_thread_suspend(t);
     ok &= iso_named == HV_ERANGE && iso_ro_read == HV_OK && iso_ro_write == HV_EPERM &&
           iso_ro_inject == HV_EPERM && iso_ro_bind == HV_EPERM;
-    test_check("VCPU-11", ok, "a task without the cap: %ld; with a read-only copy write/inject/bind: "
-               "%ld (reads work)", (uint64_t)iso_named, (uint64_t)iso_ro_write);
+    test_check("VCPU-11", ok,
+               "a task without the cap: %ld; with a read-only copy write/inject/bind: "
+               "%ld (reads work)",
+               (uint64_t)iso_named, (uint64_t)iso_ro_write);
 }
 
 /* ---- BENCH: HVC -> VMM -> reply -> guest round trip ---- */

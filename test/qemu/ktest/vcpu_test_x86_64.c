@@ -107,7 +107,8 @@ static void test_port_io(struct vcpu_guest *g)
     uint64_t got = vcpu_reg(g, HV_X86_RBX);
     in_ok &= is_report(R_IN_VALUE) && (got & 0xff) == 0x5a;
     test_check("VCPU-2", out_ok && in_ok,
-               "OUT exit EXITINFO1=0x%lx; IN answered by the reply read 0x%lx", info_out, got & 0xff);
+               "OUT exit EXITINFO1=0x%lx; IN answered by the reply read 0x%lx", info_out,
+               got & 0xff);
 }
 
 static void test_mmio(struct vcpu_guest *g)

@@ -60,7 +60,7 @@ uint64_t root_page_into(uint64_t vspace, uint64_t va, unsigned flags, const void
 /* Started with nclients named clients; client i's endpoint cap (badge i + 1), input ring
  * frame and input notification are left in the root's slots for whoever will be client i. */
 struct root_console {
-    uint64_t ep;                              /* the endpoint (the root's, unbadged) */
+    uint64_t ep; /* the endpoint (the root's, unbadged) */
     uint64_t ring_frame[HV_CONSOLE_MAX_CLIENTS];
     uint64_t input_ntfn[HV_CONSOLE_MAX_CLIENTS];
 };
