@@ -6,7 +6,9 @@
 #                to <build>/<arch>/images/<name>/payload/, and a target image-<arch>-<name>
 #                then asks the arch's cross build for kernel-<name>;
 #   cross build  duet_system_kernels() (kernel/CMakeLists.txt): for every name the host
-#                declared, the boot archive (programs + payload) and <build>/<arch>/images/<name>.elf.
+#                declared, the boot archive (programs + payload) and
+#                <build>/<arch>/images/<name>.elf: the kernel's objects (compiled once per arch)
+#                linked with that archive.
 # Nothing here runs unless an image-<arch>-<name> target is built: guests are fetched on demand
 # and the download stays cached in build/cache (scripts/fetch-guests).
 
@@ -37,8 +39,8 @@ function(_duet_guest_payload deb out_var)
   add_custom_command(OUTPUT ${initramfs}
     COMMAND python3 ${s}/mkinitramfs ${deb} ${initramfs}
             --root ${DUET_GUEST_CACHE}/debian-${deb}/root
-    DEPENDS ${dir}/fetched.stamp ${s}/mkinitramfs ${s}/guest/init ${s}/guest/scenarios.sh
-            ${s}/guest/attack.c
+    DEPENDS ${dir}/fetched.stamp ${s}/mkinitramfs ${CMAKE_SOURCE_DIR}/test/guest/init
+            ${CMAKE_SOURCE_DIR}/test/guest/scenarios.sh ${CMAKE_SOURCE_DIR}/test/guest/attack.c
     COMMENT "Building the ${deb} guest initramfs" VERBATIM)
 endfunction()
 
@@ -97,9 +99,9 @@ endif()
 
 # --- cross half -----------------------------------------------------------------------------
 
-# Called after the `kernel` target exists: one more kernel per system image, the same sources
-# and flags with a boot archive of the programs + the image's payload. Not built by default
-# (EXCLUDE_FROM_ALL): the host's image-<arch>-<name> target asks for it.
+# Called after duet_kernel_image() exists (kernel/CMakeLists.txt): one more kernel per system
+# image, the kernel's objects linked with a boot archive of the programs + the image's payload.
+# Not built by default (EXCLUDE_FROM_ALL): the host's image-<arch>-<name> target asks for it.
 function(duet_system_kernels)
   set(list_file ${CMAKE_BINARY_DIR}/system-images.txt)
   set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${list_file})
@@ -107,11 +109,6 @@ function(duet_system_kernels)
     return()
   endif()
   file(STRINGS ${list_file} names)
-  get_target_property(sources kernel SOURCES)
-  list(FILTER sources EXCLUDE REGEX "bootfs_blob\\.S$")
-  foreach(prop INCLUDE_DIRECTORIES COMPILE_OPTIONS LINK_OPTIONS LINK_DEPENDS)
-    get_target_property(${prop} kernel ${prop})
-  endforeach()
   set(wanted ${DUET_SYSTEM_IMAGE_PROGRAMS})
   if(NOT wanted)
     # Each servers/<x>/ builds the program <x> (docs/boot-image.md); the root task goes first.
@@ -130,23 +127,16 @@ function(duet_system_kernels)
   endforeach()
   foreach(name ${names})
     set(dir ${CMAKE_BINARY_DIR}/images/${name})
-    set(BOOTFS_IMAGE ${dir}/bootfs.img)
-    add_custom_command(OUTPUT ${BOOTFS_IMAGE}
+    set(bootfs ${dir}/bootfs.img)
+    add_custom_command(OUTPUT ${bootfs}
       # The payload list is written by the host build (mkimage), one NAME=PATH a line.
       COMMAND sh -c "exec python3 \"$0\" \"$@\" $(cat ${dir}/payload/bootfs.list)"
-              ${CMAKE_SOURCE_DIR}/scripts/mkbootfs ${BOOTFS_IMAGE} ${programs}
+              ${CMAKE_SOURCE_DIR}/scripts/mkbootfs ${bootfs} ${programs}
       DEPENDS ${wanted} ${dir}/payload/bootfs.list ${dir}/payload/partitions
               ${CMAKE_SOURCE_DIR}/scripts/mkbootfs
       COMMENT "Building the boot archive of system image ${name}" VERBATIM)
-    configure_file(${CMAKE_CURRENT_SOURCE_DIR}/bootfs_blob.S.in ${dir}/bootfs_blob.S @ONLY)
-    set_source_files_properties(${dir}/bootfs_blob.S PROPERTIES OBJECT_DEPENDS ${BOOTFS_IMAGE})
-    add_executable(kernel-${name} EXCLUDE_FROM_ALL ${sources} ${dir}/bootfs_blob.S)
-    string(REPLACE "${CMAKE_CURRENT_BINARY_DIR}/kernel.map" "${CMAKE_BINARY_DIR}/images/${name}.map"
-           link_options "${LINK_OPTIONS}")
-    target_include_directories(kernel-${name} PRIVATE ${INCLUDE_DIRECTORIES})
-    target_compile_options(kernel-${name} PRIVATE ${COMPILE_OPTIONS})
-    target_link_options(kernel-${name} PRIVATE ${link_options})
-    set_target_properties(kernel-${name} PROPERTIES OUTPUT_NAME ${name}.elf
-      RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/images LINK_DEPENDS "${LINK_DEPENDS}")
+    duet_kernel_image(kernel-${name} EXCLUDE_FROM_ALL BOOTFS ${bootfs}
+                      OUTPUT ${CMAKE_BINARY_DIR}/images/${name}.elf
+                      MAP ${CMAKE_BINARY_DIR}/images/${name}.map)
   endforeach()
 endfunction()

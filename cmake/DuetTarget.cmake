@@ -32,4 +32,7 @@ endfunction()
 
 add_subdirectory(libhv)
 add_subdirectory(servers)
+# The test image's programs: the in-QEMU test program (its root task) and the IPC echo peer.
+add_subdirectory(test/qemu/ktest)
+add_subdirectory(test/qemu/bench_server)
 add_subdirectory(kernel)

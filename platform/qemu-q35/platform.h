@@ -3,11 +3,16 @@
 
 /* Legacy I/O ports. */
 #define PLAT_COM1_PORT 0x3f8       /* 16550 UART */
+#define PLAT_CMOS_PORT 0x70        /* MC146818 RTC and CMOS: index; data at +1 */
 #define PLAT_PIC1_PORT 0x20        /* 8259 master (command; data at +1) */
 #define PLAT_PIC2_PORT 0xa0        /* 8259 slave */
 #define PLAT_DEBUG_EXIT_PORT 0xf4  /* isa-debug-exit from qemu.args: status (v<<1)|1 */
 #define PLAT_PCI_CONFIG_ADDR 0xcf8 /* PCI configuration mechanism #1 */
 #define PLAT_PCI_CONFIG_DATA 0xcfc
+
+/* ISA interrupts (IOAPIC inputs, identity-routed on q35 except IRQ 0, which is input 2). */
+#define PLAT_IRQ_COM1 4
+#define PLAT_IRQ_RTC 8             /* the CMOS RTC's periodic, alarm and update interrupt */
 
 /* The ICH9 LPC bridge (bus 0, device 31, function 0) holds the ACPI PM I/O base. */
 #define PLAT_LPC_DEVFN ((31 << 3) | 0)

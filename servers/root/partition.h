@@ -1,8 +1,8 @@
 /* The root task's partitions: what it made for each entry of the partition table. */
 #pragma once
 
-#include "root.h"
 #include <hv/bootfs.h>
+#include <hv/root.h>
 #include <hv/proto/partition_table.h>
 
 #define PARTITION_MAX_BLOCKS 512 /* 1 GiB of guest RAM in 2 MiB frames */
@@ -17,6 +17,10 @@ struct partition {
     uint64_t vmm_ep;           /* the VMM's endpoint (exits and requests arrive there) */
     bool running;
 };
+
+/* Builds the partitions of the boot image's partition table and serves their VMMs; returns
+ * only when there are none (HV_ENOENT) or the table is malformed. partition.c */
+int root_run_partitions(const struct hv_bootinfo *info);
 
 /* Whether the record can be built: HV_OK, or an error with *why naming the problem. */
 int partition_check(const struct bootfs *fs, const struct hv_pt_partition *rec, const char **why);

@@ -1,24 +1,14 @@
-/* The console server's in-QEMU test (duet.test=console): the root task plays two clients,
+/* The console server's in-QEMU test (duet.test=console): the test program plays two clients,
  * "alpha" and "beta". Output must come out tagged (the QEMU test matches the lines), bogus
  * callers are refused, and typed input reaches only the focused client; the test driver types
  * "ab", the focus key with "2", then "cd" once it sees CONSOLE-TEST: type now. */
-#include "root.h"
+#include "ktest.h"
+#include "report.h"
 #include <hv/abi/error.h>
 #include <hv/print.h>
 #include <hv/string.h>
 
 #define RING_VA 0x0d000000ull
-
-static unsigned tests, failures;
-
-static void report(const char *id, bool ok, const char *what, uint64_t a, uint64_t b)
-{
-    tests++;
-    failures += !ok;
-    hv_printf("%s: %s: ", ok ? "PASS" : "FAIL", id);
-    hv_printf(what, a, b);
-    hv_printf("\n");
-}
 
 /* One write call; returns the reply's label (0 or an hv_error), or the call's own error. */
 static uint64_t write_raw(uint64_t ep, uint64_t label, unsigned words, const char *s)
@@ -60,36 +50,36 @@ static unsigned read_input(const struct root_console *con, unsigned i, uint64_t 
     return n;
 }
 
-unsigned console_test_run(const struct hv_bootinfo *info)
+void console_test_run(const struct hv_bootinfo *info)
 {
     static const char names[2][HV_CONSOLE_NAME_MAX] = {"alpha", "beta"};
     struct root_console con;
     int r = root_start_console(info, 2, names, 200, &con);
-    report("CON-1", r == HV_OK, "console server started (error %lu) with %lu clients",
-           (uint64_t)r, 2);
+    test_check("CON-1", r == HV_OK, "console server started (error %lu) with %lu clients",
+                   (uint64_t)r, 2ul);
     if (r)
-        goto done;
+        return;
     uint64_t alpha = client_ep(con.ep, 1), beta = client_ep(con.ep, 2);
     uint64_t stranger = client_ep(con.ep, 3), unbadged = client_ep(con.ep, 0);
 
     uint64_t a = write_str(alpha, "hello from alpha\n");
     uint64_t b = write_str(beta, "hello from beta\n");
-    report("CON-2", a == 0 && b == 0, "tagged writes answered %lu/%lu", a, b);
+    test_check("CON-2", a == 0 && b == 0, "tagged writes answered %lu/%lu", a, b);
     /* beta has no focus: its partial line waits for its newline, so alpha's line stays whole */
     a = write_str(beta, "beta-part");
     b = write_str(alpha, "alpha line\n");
     uint64_t c = write_str(beta, " rest\n");
-    report("CON-3", a == 0 && b == 0 && c == 0, "interleaved writes answered 0: %lu %lu", a, b);
+    test_check("CON-3", a == 0 && b == 0 && c == 0, "interleaved writes answered 0: %lu %lu", a, b);
 
     a = write_str(stranger, "from a badge no client has\n");
     b = write_str(unbadged, "from no badge\n");
-    report("CON-4", a == HV_EPERM && b == HV_EPERM,
-           "unknown badge refused (%lu), no badge refused (%lu)", a, b);
+    test_check("CON-4", a == HV_EPERM && b == HV_EPERM,
+               "unknown badge refused (%lu), no badge refused (%lu)", a, b);
     a = write_raw(alpha, 7 | 5ull << 8, 1, "bogus");
     b = write_raw(alpha, hv_console_write_label(40), 1, "short");
     c = write_raw(alpha, hv_console_write_label(HV_CONSOLE_WRITE_MAX + 1), 6, "long");
-    report("CON-5", a == HV_EINVAL && b == HV_EINVAL && c == HV_EINVAL,
-           "bad label %lu, count beyond the words %lu: refused", a, b);
+    test_check("CON-5", a == HV_EINVAL && b == HV_EINVAL && c == HV_EINVAL,
+               "bad label %lu, count beyond the words %lu: refused", a, b);
 
     /* A log line (here from the unbadged cap: the root task's) cuts into alpha's shown
      * prompt: it comes out whole on its own line, and the prompt shows again below it. */
@@ -99,28 +89,25 @@ unsigned console_test_run(const struct hv_bootinfo *info)
     uint64_t d = write_str(alpha, "typed\n");
     uint64_t e = write_raw(stranger, hv_console_log_label(5, true), 1, "stray");
     uint64_t f = write_raw(alpha, hv_console_write_label(3) | HV_CONSOLE_LOG_END, 1, "end");
-    report("CON-7", a == 0 && b == 0 && c == 0 && d == 0 && e == HV_EPERM && f == HV_EINVAL,
-           "log pieces answered 0; a log from an unknown badge refused (%lu), the end flag "
-           "on a write refused (%lu)", e, f);
+    test_check("CON-7", a == 0 && b == 0 && c == 0 && d == 0 && e == HV_EPERM && f == HV_EINVAL,
+               "log pieces answered 0; a log from an unknown badge refused (%lu), the end flag "
+               "on a write refused (%lu)", e, f);
 
     uint64_t ra = root_slot(), rb = root_slot();
     if (hv_cap_copy(con.ring_frame[0], ROOT_CNODE, ra, HV_RIGHTS_ALL, 0) ||
         hv_cap_copy(con.ring_frame[1], ROOT_CNODE, rb, HV_RIGHTS_ALL, 0) ||
         hv_map(ra, ROOT_VSPACE, RING_VA, HV_MAP_READ | HV_MAP_WRITE) ||
         hv_map(rb, ROOT_VSPACE, RING_VA + 0x1000, HV_MAP_READ | HV_MAP_WRITE)) {
-        report("CON-6", false, "could not map the input rings %lu %lu", ra, rb);
-        goto done;
+        test_check("CON-6", false, "could not map the input rings %lu %lu", ra, rb);
+        return;
     }
     hv_printf("CONSOLE-TEST: type now\n");
     char in_a[3], in_b[3];
     read_input(&con, 0, RING_VA, in_a, 2);
     read_input(&con, 1, RING_VA + 0x1000, in_b, 2);
     struct hv_console_ring *ring_a = (void *)RING_VA;
-    report("CON-6", strcmp(in_a, "ab") == 0 && strcmp(in_b, "cd") == 0 &&
-                        ring_a->head == ring_a->tail,
-           "alpha got \"ab\" then beta (after the focus key) got \"cd\"; alpha got nothing "
-           "more: %lu %lu", (uint64_t)(ring_a->head - ring_a->tail), 0);
-done:
-    hv_printf("SUMMARY: %u tests, %u unexpected failures\n", tests, failures);
-    return failures;
+    test_check("CON-6", strcmp(in_a, "ab") == 0 && strcmp(in_b, "cd") == 0 &&
+                            ring_a->head == ring_a->tail,
+               "alpha got \"ab\" then beta (after the focus key) got \"cd\"; alpha got nothing "
+               "more: %lu", (uint64_t)(ring_a->head - ring_a->tail));
 }

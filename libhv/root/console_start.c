@@ -2,33 +2,19 @@
  * page on AArch64, an I/O-port cap narrowed to COM1 on x86_64), the UART's interrupt, and per
  * client an input ring page and a notification. The root keeps a copy of each client's caps
  * for the partition that will be that client. */
-#include "root.h"
 #include <hv/abi/error.h>
+#include <hv/root.h>
 #include <hv/string.h>
+#include <platform.h> /* the board's UART: platform/<board>/platform.h */
 
 #if defined(__aarch64__)
-#define UART_PADDR 0x09000000ull
-#define UART_IRQ 33u
+#define UART_PADDR PLAT_UART_BASE
+#define UART_IRQ PLAT_IRQ_UART
 #else
-#define UART_PORT 0x3f8u
-#define UART_PORTS 8u
-#define UART_IRQ 4u
-#define ROOT_IOPORT 4
+#define UART_PORT PLAT_COM1_PORT
+#define UART_PORTS 8u /* a 16550's registers */
+#define UART_IRQ PLAT_IRQ_COM1
 #endif
-
-uint64_t root_device_frame(const struct hv_bootinfo *info, uint64_t paddr)
-{
-    for (unsigned i = 0; i < info->untyped_count; i++) {
-        if (!(info->untyped[i].flags & HV_BOOTINFO_DEVICE) || info->untyped[i].paddr != paddr ||
-            info->untyped[i].size_bits != 12)
-            continue;
-        uint64_t frame = root_slot();
-        return hv_retype(info->untyped_first_slot + i, HV_OBJ_FRAME, 12, ROOT_CNODE, frame, 1)
-                   ? 0
-                   : frame;
-    }
-    return 0;
-}
 
 /* The UART's registers and interrupt, into the console server's cnode and space. */
 static int give_uart(const struct hv_bootinfo *info, const struct root_program *p,

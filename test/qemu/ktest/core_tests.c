@@ -1,23 +1,13 @@
-/* In-QEMU tests of the kernel core, run by the root task on duet.test=core: IPC with badges,
- * rights, faults, isolation of capability tables, priorities, budgets and syscall argument
- * checks. One PASS/FAIL line per case, then SUMMARY (docs/testing.md). */
-#include "root.h"
+/* In-QEMU tests of the kernel core at EL0 / ring 3 (duet.test=core): IPC with badges, rights,
+ * faults, isolation of capability tables, priorities, budgets, syscall argument checks, the
+ * program loader, teardown, I/O ports, device memory and interrupts. One line per case. */
+#include "irq_source.h"
+#include "ktest.h"
+#include "report.h"
 #include <hv/abi/error.h>
-#include <hv/print.h>
 
 #define PRIO_WORKER 100
 #define UNMAPPED_VA 0x30000000ull
-
-static unsigned tests, failures;
-
-static void report(const char *id, int ok, const char *fmt, uint64_t a, uint64_t b)
-{
-    tests++;
-    failures += !ok;
-    hv_printf("%s: %s: ", ok ? "PASS" : "FAIL", id);
-    hv_printf(fmt, a, b);
-    hv_printf("\n");
-}
 
 /* Threads park here for good when their part is done. */
 static uint64_t park_ntfn;
@@ -74,8 +64,8 @@ static void test_ipc_badges(void)
         all |= bits;
     ok &= seen == (0xa1 | 0xb2) && ipc_err_a == HV_OK && ipc_err_b == HV_OK;
     ok &= ipc_reply_a == 1000 + 0xa1 && ipc_reply_b == 2000 + 0xb2;
-    report("IPC-1", ok, "two clients called through badges 0xa1/0xb2, replies 0x%lx/0x%lx",
-           ipc_reply_a, ipc_reply_b);
+    test_check("IPC-1", ok, "two clients called through badges 0xa1/0xb2, replies 0x%lx/0x%lx",
+               ipc_reply_a, ipc_reply_b);
 }
 
 /* ---- CAP-1: a call through a capability without the write right ---- */
@@ -85,9 +75,8 @@ static void test_call_needs_write(void)
     int copied = hv_cap_copy(ep, ROOT_CNODE, ro, HV_RIGHT_READ, 0);
     struct hv_msg m = {.info = hv_msginfo(1, 0)};
     int err = hv_call(ro, &m);
-    report("CAP-1", copied == HV_OK && err == HV_EPERM,
-           "call through a read-only endpoint cap returned %ld (HV_EPERM = %lu)", (uint64_t)err,
-           HV_EPERM);
+    test_check("CAP-1", copied == HV_OK && err == HV_EPERM,
+               "call through a read-only endpoint cap returned %d (HV_EPERM = %d)", err, HV_EPERM);
 }
 
 /* ---- VS-1: touching memory a task was not given faults to its handler ---- */
@@ -104,8 +93,8 @@ static void test_fault_to_handler(void)
     struct hv_msg m = {0};
     int err = hv_recv(fault_ep, &m);
     int ok = t && err == HV_OK && hv_msginfo_label(m.info) == HV_FAULT_PAGE && m.w[0] == UNMAPPED_VA;
-    report("VS-1", ok, "handler got fault label %lu at address 0x%lx", hv_msginfo_label(m.info),
-           m.w[0]);
+    test_check("VS-1", ok, "handler got fault label %lu at address 0x%lx",
+               hv_msginfo_label(m.info), m.w[0]);
     hv_thread_suspend(t);
 }
 
@@ -134,9 +123,9 @@ static void test_no_cap_no_map(void)
     uint64_t bits = 0;
     hv_wait(done, &bits);
     hv_thread_suspend(t);
-    report("VS-2", isolated_err_named == HV_ERANGE && isolated_err_own == HV_ENOENT,
-           "map of another task's frame: %ld (out of its table), of an empty slot: %ld",
-           (uint64_t)isolated_err_named, (uint64_t)isolated_err_own);
+    test_check("VS-2", isolated_err_named == HV_ERANGE && isolated_err_own == HV_ENOENT,
+               "map of another task's frame: %ld (out of its table), of an empty slot: %ld",
+               (uint64_t)isolated_err_named, (uint64_t)isolated_err_own);
 }
 
 /* ---- SCHED-1: a low-priority spinner never runs while a higher one is ready ---- */
@@ -173,9 +162,9 @@ static void test_priorities(void)
     uint64_t bits;
     hv_wait(sched_done, &bits);
     hv_thread_suspend(low);
-    report("SCHED-1", low_before >= 100000 && low_moved == 0,
-           "priority-10 spinner had counted %lu, then moved in %lu of 3000000 looks by the "
-           "priority-200 thread", low_before, low_moved);
+    test_check("SCHED-1", low_before >= 100000 && low_moved == 0,
+               "priority-10 spinner had counted %lu, then moved in %lu of 3000000 looks by the "
+               "priority-200 thread", low_before, low_moved);
 }
 
 /* ---- SCHED-2: a spinner with a 20% budget gets 20% of the CPU ---- */
@@ -228,27 +217,27 @@ static void test_budget(void)
     hv_thread_suspend(a);
     hv_thread_suspend(b);
     uint64_t total = window20 + window100, permille = total ? window20 * 1000 / total : 0;
-    report("SCHED-2", total && permille >= 150 && permille <= 250,
-           "20%%-budget spinner got %lu/1000 of the spinners' CPU (neighbour %lu/1000)",
-           permille, total ? 1000 - permille : 0);
+    test_check("SCHED-2", total && permille >= 150 && permille <= 250,
+               "20%%-budget spinner got %lu/1000 of the spinners' CPU (neighbour %lu/1000)",
+               permille, total ? 1000 - permille : 0);
 }
 
 /* ---- SYS-1..4: bad numbers and arguments are errors, never a crash ---- */
 static void test_bad_syscalls(void)
 {
     int r1 = hv_sys(HV_SYS_COUNT + 5, 0, 0, 0, 0, 0, 0), r2 = hv_sys(~0ull, 0, 0, 0, 0, 0, 0);
-    report("SYS-1", r1 == HV_ENOSYS && r2 == HV_ENOSYS,
-           "unknown syscall numbers returned %ld and %ld", (uint64_t)r1, (uint64_t)r2);
+    test_check("SYS-1", r1 == HV_ENOSYS && r2 == HV_ENOSYS,
+               "unknown syscall numbers returned %ld and %ld", (uint64_t)r1, (uint64_t)r2);
 
     uint64_t ep = root_new(HV_OBJ_ENDPOINT, 0);
     int empty = hv_signal(root_slot()), huge = hv_signal(1ull << 40);
-    report("SYS-2", empty == HV_ENOENT && huge == HV_ERANGE,
-           "signal on an empty slot returned %ld, on slot 2^40 %ld", (uint64_t)empty,
-           (uint64_t)huge);
+    test_check("SYS-2", empty == HV_ENOENT && huge == HV_ERANGE,
+               "signal on an empty slot returned %ld, on slot 2^40 %ld", (uint64_t)empty,
+               (uint64_t)huge);
     int wrong = hv_signal(ep), null = hv_signal(0);
-    report("SYS-3", wrong == HV_ETYPE && null != HV_OK,
-           "signal on an endpoint cap returned %ld, on slot 0 %ld", (uint64_t)wrong,
-           (uint64_t)null);
+    test_check("SYS-3", wrong == HV_ETYPE && null != HV_OK,
+               "signal on an endpoint cap returned %ld, on slot 0 %ld", (uint64_t)wrong,
+               (uint64_t)null);
 
     uint64_t frame = root_new(HV_OBJ_FRAME, 12);
     int unaligned = hv_map(frame, ROOT_VSPACE, 0x20000001, HV_MAP_READ);
@@ -256,9 +245,9 @@ static void test_bad_syscalls(void)
     int badtype = hv_retype(ROOT_CNODE, HV_OBJ_FRAME, 12, ROOT_CNODE, root_slot(), 1);
     int badbits = hv_retype(ROOT_VSPACE, 99, 12, ROOT_CNODE, root_slot(), 1);
     int putc = hv_sys(HV_SYS_DEBUG_PUTC, 0x1ff, 0, 0, 0, 0, 0);
-    report("SYS-4", unaligned != HV_OK && kernel != HV_OK && badtype == HV_ETYPE &&
-                        badbits != HV_OK && putc == HV_EINVAL,
-           "unaligned map %ld, map over the kernel %ld", (uint64_t)unaligned, (uint64_t)kernel);
+    test_check("SYS-4", unaligned != HV_OK && kernel != HV_OK && badtype == HV_ETYPE &&
+                            badbits != HV_OK && putc == HV_EINVAL,
+               "unaligned map %ld, map over the kernel %ld", (uint64_t)unaligned, (uint64_t)kernel);
 }
 
 /* ---- LOAD-1: a program of the boot archive runs in its own address space ---- */
@@ -266,13 +255,13 @@ static void test_program_loader(void)
 {
     struct root_program server;
     uint64_t ep = root_new(HV_OBJ_ENDPOINT, 0);
-    int r = root_start_echo_server(ep, PRIO_WORKER);
+    int r = echo_server_start(ep, PRIO_WORKER);
     struct hv_msg m = {.info = hv_msginfo(5, 1), .w = {42}};
     int call = r ? r : hv_call(ep, &m);
     int missing = root_load_program("no-such-program", &server);
-    report("LOAD-1", r == HV_OK && call == HV_OK && missing == HV_ENOENT,
-           "bench_server loaded into its own address space answered a call (%ld); a missing "
-           "program is %ld", (uint64_t)call, (uint64_t)missing);
+    test_check("LOAD-1", r == HV_OK && call == HV_OK && missing == HV_ENOENT,
+               "bench_server loaded into its own address space answered a call (%ld); a missing "
+               "program is %ld", (uint64_t)call, (uint64_t)missing);
 }
 
 /* ---- TEAR-1: a program is destroyed by revoking its memory, and rebuilt in the same memory
@@ -306,27 +295,27 @@ static void test_teardown(void)
     struct hv_msg m = {.info = hv_msginfo(1, 0)};
     int gone = hv_call(ep1, &m);
     int second = start_and_call(sub, &ep2);
-    report("TEAR-1", first == HV_OK && revoked == HV_OK && gone == HV_ENOENT && second == HV_OK,
-           "program rebuilt in its revoked 128 KiB (call after revoke: %ld, after rebuild: %ld)",
-           (uint64_t)gone, (uint64_t)second);
+    test_check(
+        "TEAR-1", first == HV_OK && revoked == HV_OK && gone == HV_ENOENT && second == HV_OK,
+        "program rebuilt in its revoked 128 KiB (call after revoke: %ld, after rebuild: %ld)",
+        (uint64_t)gone, (uint64_t)second);
 }
 
 /* ---- IO-1: port I/O only through a cap, and never to the kernel's own ports ---- */
 static void test_ioports(void)
 {
     uint32_t v = 0;
-    int cmos = hv_ioport_in(4, 0x71, 1, &v);     /* slot 4: the root's all-ports cap */
-    int pit = hv_ioport_out(4, 0x43, 1, 0);       /* the kernel's 8254 mode register */
-    int exit = hv_ioport_out(4, 0xf4, 1, 0);      /* isa-debug-exit */
+    int cmos = hv_ioport_in(ROOT_IOPORT, 0x71, 1, &v); /* the root's all-ports cap */
+    int pit = hv_ioport_out(ROOT_IOPORT, 0x43, 1, 0);  /* the kernel's 8254 mode register */
+    int exit = hv_ioport_out(ROOT_IOPORT, 0xf4, 1, 0); /* isa-debug-exit */
     int nocap = hv_ioport_in(ROOT_CNODE, 0x71, 1, &v);
     if (cmos == HV_ENOSYS) {
-        tests++;
-        hv_printf("SKIP: IO-1: this arch has no I/O ports\n");
+        test_skip("IO-1", "this arch has no I/O ports");
         return;
     }
-    report("IO-1", cmos == HV_OK && pit == HV_EPERM && exit == HV_EPERM && nocap == HV_ETYPE,
-           "CMOS port read %ld; the PIT and the debug-exit port refused: %ld", (uint64_t)cmos,
-           (uint64_t)pit);
+    test_check("IO-1", cmos == HV_OK && pit == HV_EPERM && exit == HV_EPERM && nocap == HV_ETYPE,
+               "CMOS port read %ld; the PIT and the debug-exit port refused: %ld", (uint64_t)cmos,
+               (uint64_t)pit);
 }
 
 /* ---- DEV-1: device memory only ever becomes frames, never kernel objects ---- */
@@ -338,13 +327,12 @@ static void test_device_untyped(const struct hv_bootinfo *info)
         uint64_t ut = info->untyped_first_slot + i;
         int ep = hv_retype(ut, HV_OBJ_ENDPOINT, 0, ROOT_CNODE, root_slot(), 1);
         int th = hv_retype(ut, HV_OBJ_THREAD, 0, ROOT_CNODE, root_slot(), 1);
-        report("DEV-1", ep == HV_ETYPE && th == HV_ETYPE,
-               "an endpoint or a thread made of device memory: %ld / %ld", (uint64_t)ep,
-               (uint64_t)th);
+        test_check("DEV-1", ep == HV_ETYPE && th == HV_ETYPE,
+                   "an endpoint or a thread made of device memory: %ld / %ld", (uint64_t)ep,
+                   (uint64_t)th);
         return;
     }
-    tests++;
-    hv_printf("SKIP: DEV-1: this platform hands the root task no device memory yet\n");
+    test_skip("DEV-1", "this platform hands the root task no device memory yet");
 }
 
 /* ---- IRQ-1: a device interrupt reaches a user handler as a notification ---- */
@@ -353,8 +341,7 @@ static void test_irq_to_notification(const struct hv_bootinfo *info)
     unsigned irq;
     int r = irq_source_prepare(info, &irq);
     if (r == HV_ENOSYS) {
-        tests++;
-        hv_printf("SKIP: IRQ-1: no device on this platform can be made to interrupt yet\n");
+        test_skip("IRQ-1", "no device on this platform can be made to interrupt yet");
         return;
     }
     uint64_t ntfn = root_new(HV_OBJ_NOTIFICATION, 0), badged = root_slot();
@@ -375,12 +362,12 @@ static void test_irq_to_notification(const struct hv_bootinfo *info)
     bool raised = irq_source_raised();
     irq_source_clear();
     int acked = hv_sys(HV_SYS_IRQ_ACK, handler, 0, 0, 0, 0, 0);
-    report("IRQ-1", r == HV_OK && bits == 0x40 && raised && acked == HV_OK && reserved != HV_OK,
-           "line woke the handler with bits 0x%lx (a line the kernel keeps refused: %ld)", bits,
-           (uint64_t)reserved);
+    test_check("IRQ-1", r == HV_OK && bits == 0x40 && raised && acked == HV_OK && reserved != HV_OK,
+               "line woke the handler with bits 0x%lx (a line the kernel keeps refused: %ld)", bits,
+               (uint64_t)reserved);
 }
 
-unsigned core_tests_run(const struct hv_bootinfo *info)
+void core_tests_run(const struct hv_bootinfo *info)
 {
     park_ntfn = root_new(HV_OBJ_NOTIFICATION, 0);
     test_ipc_badges();
@@ -395,6 +382,4 @@ unsigned core_tests_run(const struct hv_bootinfo *info)
     test_ioports();
     test_device_untyped(info);
     test_irq_to_notification(info);
-    hv_printf("SUMMARY: %u tests, %u unexpected failures\n", tests, failures);
-    return failures;
 }

@@ -1,7 +1,7 @@
 /* Builds the vcpu test's x86_64 guests (vcpu_test_x86_64.h): their RAM, identity page tables,
  * GDT and IDT written by the root through its own mapping of the frame, and the 64-bit state
  * written through vcpu_write in the order hv/abi/vcpu_x86_64.h asks for. */
-#include "root.h"
+#include <hv/root.h>
 #include "vcpu_test_x86_64.h"
 #include <hv/abi/error.h>
 

@@ -57,7 +57,8 @@ static void wr_refused(unsigned reg, uint64_t val, int err)
     ck_assert_int_eq(memcmp(before, vmcb, sizeof(*vmcb)), 0);
 }
 
-/* The state a 64-bit guest starts in (what vcpu_test_x86_64.c does through vcpu_write). */
+/* The state a 64-bit guest starts in (what test/qemu/ktest/vcpu_guest_setup_x86_64.c does
+ * through vcpu_write). */
 static void to_long_mode(void)
 {
     wr_ok(HV_X86_EFER, 0x100 | 0x800); /* LME, NXE */

@@ -1,5 +1,6 @@
-/* The root task's allocator: slots of its cnode and objects from its largest untyped region. */
-#include "root.h"
+/* The root-task kit's allocator: slots of the root's cnode, objects from its largest untyped
+ * region, pages and threads of its own address space, frames of device memory. */
+#include <hv/root.h>
 #include <hv/abi/error.h>
 
 #define FIRST_FREE_SLOT 64
@@ -82,4 +83,18 @@ uint64_t root_spawn(void (*fn)(void), uint64_t cnode, uint64_t fault_ep, unsigne
         hv_thread_resume(thread))
         return 0;
     return thread;
+}
+
+uint64_t root_device_frame(const struct hv_bootinfo *info, uint64_t paddr)
+{
+    for (unsigned i = 0; i < info->untyped_count; i++) {
+        if (!(info->untyped[i].flags & HV_BOOTINFO_DEVICE) || info->untyped[i].paddr != paddr ||
+            info->untyped[i].size_bits != 12)
+            continue;
+        uint64_t frame = root_slot();
+        return hv_retype(info->untyped_first_slot + i, HV_OBJ_FRAME, 12, ROOT_CNODE, frame, 1)
+                   ? 0
+                   : frame;
+    }
+    return 0;
 }

@@ -1,14 +1,15 @@
-/* In-QEMU tests of AArch64 guests (duet.test=vcpu): the root task is the VMM of a tiny EL1
+/* In-QEMU tests of AArch64 guests (duet.test=vcpu): the test program is the VMM of a tiny EL1
  * guest (vcpu_guest_aarch64.S) and checks exits and replies, injected faults and interrupts,
  * the virtual timer handled by the kernel alone, memory isolation between guest spaces,
- * scheduling and budgets of guests, and capability isolation; then measures the HVC exit
- * round trip. One PASS/FAIL line each (docs/testing.md). */
-#include "root.h"
+ * scheduling and budgets of guests, and capability isolation; duet.bench=exit measures the HVC
+ * exit round trip. One line per case (report.h). */
+#include "bench.h"
+#include "ktest.h"
+#include "report.h"
 #include "vcpu_test_aarch64.h"
-#include <hv/cycles.h>
 #include <hv/abi/error.h>
-#include <hv/print.h>
 #include <hv/abi/vcpu.h>
+#include <hv/cycles.h>
 
 #define PRIO_GUEST 100
 #define ESR_EC(esr) ((esr) >> 26 & 0x3f)
@@ -25,17 +26,6 @@
 extern const char vguest_start[], vguest_end[], vguest_hello[], vguest_mmio[], vguest_fault[],
     vguest_irq[], vguest_timer[], vguest_peek[], vguest_loop[], vguest_spin[], vguest_bench[],
     vguest_vectors[];
-
-static unsigned tests, failures;
-
-static void report(const char *id, int ok, const char *fmt, uint64_t a, uint64_t b)
-{
-    tests++;
-    failures += !ok;
-    hv_printf("%s: %s: ", ok ? "PASS" : "FAIL", id);
-    hv_printf(fmt, a, b);
-    hv_printf("\n");
-}
 
 /* ---- the vcpu calls ---- */
 
@@ -142,12 +132,12 @@ static void test_hello(void)
     int first = r == HV_OK && is_hvc(&m, G_HELLO) && m.w[HV_A64_W_X1] == (1u << 2) &&
                 m.w[HV_A64_W_X2] == ipa_of(vguest_hello) &&
                 m.w[HV_VCPU_W_PC] == ipa_of(vguest_hello) + 12 && m.badge == 1;
-    report("VCPU-1", first, "guest at CurrentEL=0x%lx ran from IPA 0x%lx and made an HVC exit",
-           m.w[HV_A64_W_X1], m.w[HV_A64_W_X2]);
+    test_check("VCPU-1", first, "guest at CurrentEL=0x%lx ran from IPA 0x%lx and made an HVC exit",
+               m.w[HV_A64_W_X1], m.w[HV_A64_W_X2]);
     r = guest_reply(&m, 4, HV_VCPU_RESUME_SET_A | ADVANCE, 0, HV_A64_X0, 0x1234);
-    report("VCPU-2", r == HV_OK && is_hvc(&m, G_HELLO_BACK) && m.w[HV_A64_W_X1] == 0x1234,
-           "the reply's SET_A x0 and ADVANCE: the guest went on with x0=0x%lx (sent 0x%lx)",
-           m.w[HV_A64_W_X1], 0x1234);
+    test_check("VCPU-2", r == HV_OK && is_hvc(&m, G_HELLO_BACK) && m.w[HV_A64_W_X1] == 0x1234,
+               "the reply's SET_A x0 and ADVANCE: the guest went on with x0=0x%lx (sent 0x%lx)",
+               m.w[HV_A64_W_X1], 0x1234ul);
 }
 
 /* ---- VCPU-3: MMIO store and load at an unmapped IPA ---- */
@@ -159,16 +149,17 @@ static void test_mmio(void)
     int store = r == HV_OK && ESR_EC(esr) == EC_DABT_LOW && (esr & ESR_ISV) && (esr & ESR_WNR) &&
                 ESR_SRT(esr) == 13 && m.w[HV_VCPU_W_ADDR] == G_MMIO_IPA &&
                 m.w[HV_A64_W_VALUE] == 0xdeadbeef;
-    report("VCPU-3", store, "store exit: IPA 0x%lx value 0x%lx", m.w[HV_VCPU_W_ADDR],
-           m.w[HV_A64_W_VALUE]);
+    test_check("VCPU-3", store, "store exit: IPA 0x%lx value 0x%lx", m.w[HV_VCPU_W_ADDR],
+               m.w[HV_A64_W_VALUE]);
     r = guest_reply(&m, 2, ADVANCE, 0, 0, 0);
     esr = m.w[HV_VCPU_W_CODE];
     int load = r == HV_OK && ESR_EC(esr) == EC_DABT_LOW && (esr & ESR_ISV) && !(esr & ESR_WNR) &&
                ESR_SRT(esr) == 14 && m.w[HV_VCPU_W_ADDR] == G_MMIO_IPA + 8;
     r = guest_reply(&m, 4, HV_VCPU_RESUME_SET_A | ADVANCE, 0, ESR_SRT(esr), 0xcafe);
-    report("VCPU-4", load && r == HV_OK && is_hvc(&m, G_MMIO_DONE) && m.w[HV_A64_W_X1] == 0xcafe,
-           "load exit at IPA 0x%lx, the reply gave the load 0x%lx", G_MMIO_IPA + 8,
-           m.w[HV_A64_W_X1]);
+    test_check("VCPU-4",
+               load && r == HV_OK && is_hvc(&m, G_MMIO_DONE) && m.w[HV_A64_W_X1] == 0xcafe,
+               "load exit at IPA 0x%lx, the reply gave the load 0x%lx", G_MMIO_IPA + 8ul,
+               m.w[HV_A64_W_X1]);
 }
 
 /* ---- VCPU-5: a FAULT reply becomes a synchronous external abort at the guest's VBAR ---- */
@@ -182,8 +173,9 @@ static void test_fault(void)
     int taken = r == HV_OK && is_hvc(&m, G_SYNC) && ESR_EC(esr) == EC_DABT_CUR &&
                 (esr & 0x3f) == FSC_SYNC_EXTERNAL && m.w[HV_A64_W_X2] == G_FAULT_IPA;
     r = guest_reply(&m, 2, ADVANCE, 0, 0, 0);
-    report("VCPU-5", exit_ok && taken && r == HV_OK && is_hvc(&m, G_FAULT_DONE),
-           "guest's vector got ESR_EL1=0x%lx FAR_EL1=0x%lx and returned", esr, m.w[HV_A64_W_X2]);
+    test_check("VCPU-5", exit_ok && taken && r == HV_OK && is_hvc(&m, G_FAULT_DONE),
+               "guest's vector got ESR_EL1=0x%lx FAR_EL1=0x%lx and returned", esr,
+               m.w[HV_A64_W_X2]);
 }
 
 /* ---- VCPU-6: vcpu_inject of an SPI reaches the guest's IRQ vector ---- */
@@ -197,9 +189,9 @@ static void test_inject(void)
     uint64_t intid = m.w[HV_A64_W_X1];
     int got = r == HV_OK && is_hvc(&m, G_IRQ) && intid == G_SPI;
     r = guest_reply(&m, 2, ADVANCE, 0, 0, 0);
-    report("VCPU-6", ready && inj == HV_OK && got && r == HV_OK && is_hvc(&m, G_IRQ_DONE),
-           "injected INTID %lu, the guest acknowledged INTID %lu through ICC_IAR1_EL1",
-           G_SPI, intid);
+    test_check("VCPU-6", ready && inj == HV_OK && got && r == HV_OK && is_hvc(&m, G_IRQ_DONE),
+               "injected INTID %lu, the guest acknowledged INTID %lu through ICC_IAR1_EL1",
+               (uint64_t)G_SPI, intid);
 }
 
 /* ---- VCPU-7: the virtual timer wakes a guest in WFI, with no exit to the VMM ---- */
@@ -210,9 +202,9 @@ static void test_timer(void)
     uint64_t late = m.w[HV_A64_W_X1];
     /* The first exit the VMM sees is the report: WFI and the interrupt were the kernel's.
      * Woken at its deadline, not at the next tick: well under a tick late. */
-    report("VCPU-7", r == HV_OK && is_hvc(&m, G_TIMER_DONE) && late < TICK_COUNTS / 10,
-           "timer interrupt in WFI came %lu counter ticks late (a kernel tick is %lu)", late,
-           TICK_COUNTS);
+    test_check("VCPU-7", r == HV_OK && is_hvc(&m, G_TIMER_DONE) && late < TICK_COUNTS / 10,
+               "timer interrupt in WFI came %lu counter ticks late (a kernel tick is %lu)", late,
+               (uint64_t)TICK_COUNTS);
 }
 
 /* ---- VCPU-8: two guest spaces, same IPA, different memory; outside RAM is an exit ---- */
@@ -235,8 +227,8 @@ static void test_isolation(void)
     }
     ok &= seen[0] == 0xaaaa && seen[1] == 0xbbbb;
     ok &= outside[0] == G_RAM_IPA + G_RAM_SIZE && outside[1] == G_RAM_IPA + G_RAM_SIZE;
-    report("VCPU-8", ok, "at the same IPA guest A read 0x%lx, guest B 0x%lx; past RAM: exits",
-           seen[0], seen[1]);
+    test_check("VCPU-8", ok, "at the same IPA guest A read 0x%lx, guest B 0x%lx; past RAM: exits",
+               seen[0], seen[1]);
 }
 
 /* ---- VCPU-9: two guests interleave on the CPU without seeing each other's memory ---- */
@@ -266,9 +258,9 @@ static void test_interleave(void)
     }
     /* On one CPU, overlapping [start, end] runs mean the CPU went back and forth. */
     int overlap = start[0] < end[1] && start[1] < end[0];
-    report("VCPU-9", ok && overlap && mism[0] == 0 && mism[1] == 0,
-           "two guests interleaved over one scratch IPA with %lu and %lu mismatches", mism[0],
-           mism[1]);
+    test_check("VCPU-9", ok && overlap && mism[0] == 0 && mism[1] == 0,
+               "two guests interleaved over one scratch IPA with %lu and %lu mismatches", mism[0],
+               mism[1]);
 }
 
 /* ---- VCPU-10: a spinning guest is held to its budget; a task at its priority still runs ---- */
@@ -298,10 +290,10 @@ static void test_budget(void)
     }
     hv_thread_suspend(gs.thread);
     uint64_t pct = gaps * 100 / span;
-    report("VCPU-10", r == HV_OK && pct >= 10 && pct <= 30,
-           "spinning guest with budget 2/10 took %lu%% of the CPU beside a task at its "
-           "priority (%lu%% allowed)",
-           pct, 20);
+    test_check("VCPU-10", r == HV_OK && pct >= 10 && pct <= 30,
+               "spinning guest with budget 2/10 took %lu%% of the CPU beside a task at its "
+               "priority (%lu%% allowed)",
+               pct, 20ul);
 }
 
 /* ---- VCPU-11: without the vcpu cap, or with a read-only one, nothing but reads ---- */
@@ -334,60 +326,53 @@ static void test_cap_isolation(void)
     hv_thread_suspend(t);
     ok &= iso_named == HV_ERANGE && iso_ro_read == HV_OK && iso_ro_write == HV_EPERM &&
           iso_ro_inject == HV_EPERM && iso_ro_bind == HV_EPERM;
-    report("VCPU-11", ok, "a task without the cap: %ld; with a read-only copy write/inject/bind: "
-           "%ld (reads work)", (uint64_t)iso_named, (uint64_t)iso_ro_write);
+    test_check("VCPU-11", ok,
+               "a task without the cap: %ld; with a read-only copy write/inject/bind: "
+               "%ld (reads work)",
+               (uint64_t)iso_named, (uint64_t)iso_ro_write);
 }
 
 /* ---- BENCH: HVC -> VMM -> reply -> guest round trip ---- */
-static void bench_exit(void)
+static bool bench_exit(void)
 {
-    enum { BATCHES = 11, ROUNDS = 1000 };
-    uint64_t per[BATCHES];
+    const char *name = "vcpu_hvc_exit_roundtrip";
+    uint64_t per[BENCH_BATCHES];
     struct hv_msg m = {0};
     int r = guest_run(&ga, vguest_bench, &m);
-    for (unsigned b = 0; b < BATCHES && r == HV_OK; b++) {
+    for (unsigned b = 0; b < BENCH_BATCHES && r == HV_OK; b++) {
         uint64_t t0 = hv_cycles();
-        for (unsigned i = 0; i < ROUNDS && r == HV_OK; i++) {
+        for (unsigned i = 0; i < BENCH_ROUNDS && r == HV_OK; i++) {
             m.info = hv_msginfo(0, 2);
             m.w[0] = ADVANCE, m.w[1] = 0;
             r = hv_reply_recv(exit_ep, &m);
         }
-        per[b] = (hv_cycles() - t0) / ROUNDS;
+        per[b] = (hv_cycles() - t0) / BENCH_ROUNDS;
     }
     if (r) {
-        hv_printf("BENCH: exit round trip failed: %d\n", r);
-        return;
+        bench_fail(name, "an exit round trip failed", r);
+        return false;
     }
-    for (unsigned i = 1; i < BATCHES; i++)
-        for (unsigned j = i; j > 0 && per[j - 1] > per[j]; j--) {
-            uint64_t x = per[j];
-            per[j] = per[j - 1];
-            per[j - 1] = x;
-        }
-    hv_printf("BENCH: vcpu_hvc_exit_roundtrip median=%lu min=%lu max=%lu (instructions, "
-              "%u batches of %u)\n", per[BATCHES / 2], per[0], per[BATCHES - 1], BATCHES, ROUNDS);
-    hv_printf("BENCH-JSON: {\"name\": \"vcpu_hvc_exit_roundtrip\", \"median\": %lu, \"min\": %lu, "
-              "\"max\": %lu, \"batches\": %u, \"rounds\": %u}\n",
-              per[BATCHES / 2], per[0], per[BATCHES - 1], BATCHES, ROUNDS);
+    bench_print(name, per, "instructions");
+    return true;
 }
 
+/* The two guests every test uses, A and B. */
 static int setup(void)
 {
     exit_ep = root_new(HV_OBJ_ENDPOINT, 0);
     int r = exit_ep ? guest_make(&ga, 1, PRIO_GUEST, 10, 10, 0xaaaa) : HV_ENOMEM;
     if (!r)
         r = guest_make(&gb, 2, PRIO_GUEST, 10, 10, 0xbbbb);
-    if (r)
-        hv_printf("FAIL: VCPU-0: could not build the test guests (error %d)\n", r);
     return r;
 }
 
-unsigned vcpu_tests_run(const struct hv_bootinfo *info)
+void vcpu_tests_run(const struct hv_bootinfo *info)
 {
     (void)info;
-    if (setup()) {
-        hv_printf("SUMMARY: 1 tests, 1 unexpected failures\n");
-        return 1;
+    int r = setup();
+    if (r) {
+        test_check("VCPU-0", false, "could not build the test guests (error %d)", r);
+        return;
     }
     test_hello();
     test_mmio();
@@ -400,15 +385,16 @@ unsigned vcpu_tests_run(const struct hv_bootinfo *info)
     test_cap_isolation();
     hv_thread_suspend(ga.thread);
     hv_thread_suspend(gb.thread);
-    hv_printf("SUMMARY: %u tests, %u unexpected failures\n", tests, failures);
-    return failures;
 }
 
-void vcpu_bench_run(void)
+bool vcpu_bench_run(void)
 {
-    if (setup())
-        return;
-    bench_exit();
+    int r = setup();
+    if (r) {
+        bench_fail("vcpu_hvc_exit_roundtrip", "could not build the guests", r);
+        return false;
+    }
+    bool ok = bench_exit();
     hv_thread_suspend(ga.thread);
-    hv_printf("BENCH-DONE\n");
+    return ok;
 }

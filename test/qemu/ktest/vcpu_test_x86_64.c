@@ -1,13 +1,15 @@
-/* In-QEMU tests of x86_64 guests (duet.test=vcpu): the root task is the VMM of tiny guests
+/* In-QEMU tests of x86_64 guests (duet.test=vcpu): the test program is the VMM of tiny guests
  * (vcpu_guest_x86_64.S) that it puts in 64-bit mode through vcpu_write, and checks exits,
  * replies, injection, the vcpu timer, #UD for SVM instructions, memory and capability
- * isolation, scheduling and budgets of guests, and the ASID limit. One PASS/FAIL line each. */
-#include "root.h"
+ * isolation, scheduling and budgets of guests, and the ASID limit (one line per case,
+ * report.h); duet.bench=exit measures the VMMCALL exit round trip. */
+#include "bench.h"
+#include "ktest.h"
+#include "report.h"
 #include "vcpu_test_x86_64.h"
-#include <hv/cycles.h>
 #include <hv/abi/error.h>
-#include <hv/print.h>
 #include <hv/abi/vcpu.h>
+#include <hv/cycles.h>
 
 #define PRIO_GUEST 100
 #define EXIT_VMMCALL 0x81
@@ -40,17 +42,6 @@ enum {
 };
 #define IRQ_VECTOR 0x40
 #define TIMER_VECTOR 0x41
-
-static unsigned tests, failures;
-
-static void report(const char *id, int ok, const char *fmt, uint64_t a, uint64_t b)
-{
-    tests++;
-    failures += !ok;
-    hv_printf("%s: %s: ", ok ? "PASS" : "FAIL", id);
-    hv_printf(fmt, a, b);
-    hv_printf("\n");
-}
 
 /* ---- the exits of one guest, as its VMM sees them ---- */
 
@@ -98,8 +89,8 @@ static void test_long_mode(struct vcpu_guest *g)
     uint64_t rbx = vcpu_reg(g, HV_X86_RBX), efer = vcpu_reg(g, HV_X86_EFER);
     ok &= is_report(R_HELLO) && rbx == 0x123456789abcdef0ull && (efer & 0x500) == 0x500;
     ok &= exit_msg.w[HV_X86_W_NEXT_RIP] == exit_msg.w[HV_VCPU_W_PC] + 3;
-    report("VCPU-1", ok, "64-bit guest in a 2 MiB frame: VMMCALL exit, RBX=0x%lx, EFER=0x%lx",
-           rbx, efer);
+    test_check("VCPU-1", ok, "64-bit guest in a 2 MiB frame: VMMCALL exit, RBX=0x%lx, EFER=0x%lx",
+               rbx, efer);
 }
 
 static void test_port_io(struct vcpu_guest *g)
@@ -115,8 +106,9 @@ static void test_port_io(struct vcpu_guest *g)
     in_ok &= next_exit(g, 4, HV_VCPU_RESUME_SET_A | HV_VCPU_RESUME_ADVANCE, 0, HV_X86_RAX, 0x5a);
     uint64_t got = vcpu_reg(g, HV_X86_RBX);
     in_ok &= is_report(R_IN_VALUE) && (got & 0xff) == 0x5a;
-    report("VCPU-2", out_ok && in_ok,
-           "OUT exit EXITINFO1=0x%lx; IN answered by the reply read 0x%lx", info_out, got & 0xff);
+    test_check("VCPU-2", out_ok && in_ok,
+               "OUT exit EXITINFO1=0x%lx; IN answered by the reply read 0x%lx", info_out,
+               got & 0xff);
 }
 
 static void test_mmio(struct vcpu_guest *g)
@@ -128,8 +120,8 @@ static void test_mmio(struct vcpu_guest *g)
     ok &= next_exit(g, 4, HV_VCPU_RESUME_SET_A | HV_VCPU_RESUME_ADVANCE, 2, HV_X86_RAX,
                     0xfeedface) &&
           is_report(R_MMIO_VALUE) && vcpu_reg(g, HV_X86_RBX) == 0xfeedface;
-    report("VCPU-3", ok, "read of unmapped GPA exits as NPF at 0x%lx (EXITINFO1 0x%lx), the "
-           "reply's value reached the guest", gpa, info);
+    test_check("VCPU-3", ok, "read of unmapped GPA exits as NPF at 0x%lx (EXITINFO1 0x%lx), the "
+               "reply's value reached the guest", gpa, info);
 }
 
 static void test_cpuid(struct vcpu_guest *g)
@@ -143,8 +135,8 @@ static void test_cpuid(struct vcpu_guest *g)
                                0, HV_X86_RAX, 0x1234, HV_X86_RBX, 0x5678}};
     ok &= hv_reply_recv(g->ep, m) == HV_OK && is_report(R_CPUID);
     uint64_t rcx = vcpu_reg(g, HV_X86_RCX), rbx = vcpu_reg(g, HV_X86_RBX);
-    report("VCPU-4", ok && rcx == 0x1234 && rbx == 0x5678,
-           "CPUID exit answered by the VMM: guest got RAX=0x%lx RBX=0x%lx", rcx, rbx);
+    test_check("VCPU-4", ok && rcx == 0x1234 && rbx == 0x5678,
+               "CPUID exit answered by the VMM: guest got RAX=0x%lx RBX=0x%lx", rcx, rbx);
 }
 
 static void test_no_nesting(struct vcpu_guest *g)
@@ -154,9 +146,9 @@ static void test_no_nesting(struct vcpu_guest *g)
     uint64_t rip1 = vcpu_reg(g, HV_X86_RBX);
     ok &= advance(g) && is_report(R_UD);
     uint64_t rip2 = vcpu_reg(g, HV_X86_RBX);
-    report("VCPU-5", ok && rip2 == rip1 + 3,
-           "VMRUN at 0x%lx and STGI at 0x%lx raised #UD in the guest, no exit to the VMM", rip1,
-           rip2);
+    test_check("VCPU-5", ok && rip2 == rip1 + 3,
+               "VMRUN at 0x%lx and STGI at 0x%lx raised #UD in the guest, no exit to the VMM", rip1,
+               rip2);
 }
 
 /* A single step: the kernel intercepts the #DB (so a #DB loop can't hang the CPU) and reflects
@@ -168,8 +160,8 @@ static void test_debug(struct vcpu_guest *g)
     uint64_t dr6 = vcpu_reg(g, HV_X86_RBX), rip = vcpu_reg(g, HV_X86_RCX);
     uint64_t want = vcpu_reg(g, HV_X86_R8), after = vcpu_reg(g, HV_X86_REFLECTED);
     ok &= (dr6 & (1u << 14)) && rip == want && after == before + 1;
-    report("VCPU-15", ok, "single step: #DB reflected by the kernel (DR6 0x%lx, %lu reflected)",
-           dr6, after - before);
+    test_check("VCPU-15", ok, "single step: #DB reflected by the kernel (DR6 0x%lx, %lu reflected)",
+               dr6, after - before);
 }
 
 static void test_inject(struct vcpu_guest *g)
@@ -180,9 +172,9 @@ static void test_inject(struct vcpu_guest *g)
     /* The handler's report comes before the guest's next step. */
     ok &= advance(g) && is_report(R_IRQ);
     ok &= advance(g) && is_report(R_AFTER_IRQ);
-    report("VCPU-6", ok && bad == HV_EINVAL,
-           "vector 0x%lx injected reached the guest's IDT handler (vector 0x10 refused: %lu)",
-           IRQ_VECTOR, (uint64_t)bad);
+    test_check("VCPU-6", ok && bad == HV_EINVAL,
+               "vector 0x%lx injected reached the guest's IDT handler (vector 0x10 refused: %lu)",
+               (uint64_t)IRQ_VECTOR, (uint64_t)bad);
 }
 
 static void test_timer(struct vcpu_guest *g)
@@ -195,16 +187,13 @@ static void test_timer(struct vcpu_guest *g)
     uint64_t ran = vcpu_reg(g, HV_X86_RBX), late_us = (ran - deadline) * 1000000 / (hz ? hz : 1);
     ok &= ran >= deadline && vcpu_reg(g, HV_X86_TIMER_DEADLINE) == 0;
     ok &= advance(g) && is_report(R_AFTER_TIMER);
-    report("VCPU-7", ok && late_us < 20000,
-           "HLT-ed guest woken by its timer vector, %lu us after the deadline (TSC %lu Hz)",
-           late_us, hz);
+    test_check("VCPU-7", ok && late_us < 20000,
+               "HLT-ed guest woken by its timer vector, %lu us after the deadline (TSC %lu Hz)",
+               late_us, hz);
 }
 
-#define BENCH_BATCHES 11
-#define BENCH_ROUNDS 1000
-
-/* Collects the guest's BENCH_BATCHES timings (per round trip), sorted; false on a surprise.
- * The exit in hand is the guest's first VMMCALL of the benchmark. */
+/* Collects the guest's BENCH_BATCHES timings (per round trip); false on a surprise. The exit
+ * in hand is the guest's first VMMCALL of the benchmark. */
 static bool bench_batches(struct vcpu_guest *g, uint64_t per_op[BENCH_BATCHES])
 {
     for (unsigned b = 0; b < BENCH_BATCHES; b++) {
@@ -214,47 +203,35 @@ static bool bench_batches(struct vcpu_guest *g, uint64_t per_op[BENCH_BATCHES])
         if (!is_report(R_BENCH_DONE) || (b + 1 < BENCH_BATCHES && !advance(g)))
             return false;
         per_op[b] = vcpu_reg(g, HV_X86_RBX) / BENCH_ROUNDS;
-        for (unsigned j = b; j > 0 && per_op[j - 1] > per_op[j]; j--) {
-            uint64_t t = per_op[j];
-            per_op[j] = per_op[j - 1];
-            per_op[j - 1] = t;
-        }
     }
     return true;
-}
-
-static void print_bench(const uint64_t per_op[BENCH_BATCHES])
-{
-    const char *name = "vcpu-exit-round-trip";
-    uint64_t med = per_op[BENCH_BATCHES / 2], min = per_op[0], max = per_op[BENCH_BATCHES - 1];
-    hv_printf("BENCH: %s median=%lu min=%lu max=%lu (TSC ticks = instructions under -icount "
-              "shift=0; VMMCALL exit, VMM reply, back in the guest; %u batches of %u)\n",
-              name, med, min, max, BENCH_BATCHES, BENCH_ROUNDS);
-    hv_printf("BENCH-JSON: {\"name\": \"%s\", \"median\": %lu, \"min\": %lu, \"max\": %lu, "
-              "\"batches\": %u, \"rounds\": %u}\n",
-              name, med, min, max, BENCH_BATCHES, BENCH_ROUNDS);
 }
 
 static void test_bench(struct vcpu_guest *g)
 {
     uint64_t per_op[BENCH_BATCHES] = {0};
     bool ok = advance(g) && bench_batches(g, per_op);
-    report("VCPU-8", ok && per_op[0] > 0,
-           "11000 VMMCALL exits answered by the VMM, median %lu TSC ticks per round trip",
-           per_op[BENCH_BATCHES / 2], 0);
+    bench_sort(per_op);
+    test_check("VCPU-8", ok && per_op[0] > 0,
+               "11000 VMMCALL exits answered by the VMM, median %lu TSC ticks per round trip",
+               per_op[BENCH_BATCHES / 2]);
 }
 
-void vcpu_bench_run(void)
+bool vcpu_bench_run(void)
 {
+    const char *name = "vcpu-exit-round-trip";
     struct vcpu_guest g;
     uint64_t per_op[BENCH_BATCHES] = {0};
     int r = vcpu_guest_create(&g, 5, guest_x86_bench, PRIO_GUEST, 10, 10);
-    if (r == HV_OK && next_exit(&g, 0, 0, 0, 0, 0) && bench_batches(&g, per_op))
-        print_bench(per_op);
+    bool ok = r == HV_OK && next_exit(&g, 0, 0, 0, 0, 0) && bench_batches(&g, per_op);
+    if (ok)
+        bench_print(name, per_op,
+                    "TSC ticks = instructions under -icount shift=0; VMMCALL exit, VMM reply, "
+                    "back in the guest");
     else
-        hv_printf("BENCH: the exit benchmark's guest failed (error %d)\n", r);
+        bench_fail(name, "the exit benchmark's guest failed", r);
     vcpu_guest_stop(&g);
-    hv_printf("BENCH-DONE\n");
+    return ok;
 }
 
 /* ---- VCPU-9: a guest can't reach another guest's memory ---- */
@@ -273,9 +250,9 @@ static void test_memory_isolation(void)
     ok &= vcpu_write(b.vcpu, HV_X86_IDTR_LIMIT, 0) == HV_OK;
     ok &= next_exit(&b, 4, HV_VCPU_RESUME_SET_A, 0, HV_X86_RIP, 0x9100) &&
           code() == EXIT_SHUTDOWN;
-    report("VCPU-9", ok && gpa == 0x200000,
-           "guest B saw 0x%lx where guest A keeps a secret, NPF at GPA 0x%lx past its RAM; its "
-           "triple fault exited as SHUTDOWN", seen, gpa);
+    test_check("VCPU-9", ok && gpa == 0x200000,
+               "guest B saw 0x%lx where guest A keeps a secret, NPF at GPA 0x%lx past its RAM; its "
+               "triple fault exited as SHUTDOWN", seen, gpa);
 
     /* VCPU-14: after a reset, the guest sets CR4.VMXE itself (a bit qemu64 lacks). Hardware
      * raises #GP; QEMU 7.2 exits with VMEXIT_INVALID instead. Either way the host goes on and
@@ -291,8 +268,8 @@ static void test_memory_isolation(void)
     uint64_t first = code();
     ok &= first == EXIT_INVALID ? next_exit(&b, 2, HV_VCPU_RESUME_FAULT, 0, 0, 0) : true;
     ok &= is_report(R_UNEXPECTED) && vcpu_reg(&b, HV_X86_RBX) == 0; /* #GP(0) */
-    report("VCPU-14", ok, "a guest setting CR4.VMXE: exit 0x%lx, then #GP(0) in the guest",
-           first, 0);
+    test_check("VCPU-14", ok, "a guest setting CR4.VMXE: exit 0x%lx, then #GP(0) in the guest",
+               first);
     vcpu_guest_stop(&b);
 }
 
@@ -352,9 +329,9 @@ static void test_interleave(void)
     uint64_t permille = ok ? measure(&c.ram[GUEST_COUNTER / 8], &d.ram[GUEST_COUNTER / 8]) : 0;
     vcpu_guest_stop(&c);
     vcpu_guest_stop(&d);
-    report("VCPU-10", ok && permille >= 350 && permille <= 650,
-           "two spinning guests at one priority interleave: %lu/1000 and %lu/1000 of the CPU",
-           permille, 1000 - permille);
+    test_check("VCPU-10", ok && permille >= 350 && permille <= 650,
+               "two spinning guests at one priority interleave: %lu/1000 and %lu/1000 of the CPU",
+               permille, 1000 - permille);
 }
 
 static void test_budget(void)
@@ -366,9 +343,9 @@ static void test_budget(void)
     uint64_t permille = ok && task ? measure(&e.ram[GUEST_COUNTER / 8], &task_count) : 0;
     hv_thread_suspend(task);
     vcpu_guest_stop(&e);
-    report("VCPU-11", ok && task && permille >= 150 && permille <= 250,
-           "a spinning guest with a 20%% budget got %lu/1000, the task beside it %lu/1000",
-           permille, 1000 - permille);
+    test_check("VCPU-11", ok && task && permille >= 150 && permille <= 250,
+               "a spinning guest with a 20%% budget got %lu/1000, the task beside it %lu/1000",
+               permille, 1000 - permille);
 }
 
 /* ---- VCPU-12: capabilities ---- */
@@ -395,8 +372,8 @@ static void test_caps(void)
               type == HV_ETYPE && bind_task_vs == HV_ETYPE && bind_bound == HV_EBUSY &&
               bad_rip == HV_EINVAL && vmxe == HV_EINVAL && unknown == HV_ERANGE &&
               beyond == HV_ERANGE && vcpu_reg(g, HV_X86_RIP) == rip;
-    report("VCPU-12", ok, "rights, types and values checked (write without W: %lu, CR4.VMXE: "
-           "%lu), the guest unchanged", (uint64_t)w_ro, (uint64_t)vmxe);
+    test_check("VCPU-12", ok, "rights, types and values checked (write without W: %lu, CR4.VMXE: "
+               "%lu), the guest unchanged", (uint64_t)w_ro, (uint64_t)vmxe);
 }
 
 /* ---- VCPU-13: 15 ASIDs for guest address spaces, then HV_EBUSY ---- */
@@ -417,16 +394,16 @@ static void test_asids(void)
               root_retype_at(HV_OBJ_GUEST_VSPACE, 15, made[0]) == HV_OK;
     for (unsigned i = 0; i < n; i++)
         hv_cap_delete(made[i]);
-    report("VCPU-13", ok, "%lu more guest vspaces besides one, then %lu (HV_EBUSY); a freed "
-           "ASID is reused", n, (uint64_t)r);
+    test_check("VCPU-13", ok, "%lu more guest vspaces besides one, then %lu (HV_EBUSY); a freed "
+               "ASID is reused", (uint64_t)n, (uint64_t)r);
 }
 
-unsigned vcpu_tests_run(const struct hv_bootinfo *info)
+void vcpu_tests_run(const struct hv_bootinfo *info)
 {
     struct vcpu_guest *g = &main_guest;
     int r = vcpu_guest_create(g, 0, guest_x86_main, PRIO_GUEST, 10, 10);
     if (r) {
-        report("VCPU-0", 0, "could not make a guest: %lu", (uint64_t)r, 0);
+        test_check("VCPU-0", false, "could not make a guest: %lu", (uint64_t)r);
     } else {
         test_long_mode(g);
         test_port_io(g);
@@ -443,6 +420,4 @@ unsigned vcpu_tests_run(const struct hv_bootinfo *info)
         test_caps();
         test_asids();
     }
-    hv_printf("SUMMARY: %u tests, %u unexpected failures\n", tests, failures);
-    return failures;
 }

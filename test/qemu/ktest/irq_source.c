@@ -1,13 +1,15 @@
 /* A device the IRQ test can make interrupt on purpose: on QEMU virt the PL031 RTC (device
  * memory handed to the root task), whose match register raises its line within two seconds;
  * on the PC the CMOS RTC's periodic interrupt, through I/O-port capabilities. */
-#include "root.h"
+#include "irq_source.h"
+#include <hv/root.h>
 #include <hv/abi/error.h>
+#include <platform.h> /* the board's RTC: platform/<board>/platform.h */
 
 #if defined(__aarch64__)
-#define RTC_PADDR 0x09010000ull
-#define RTC_IRQ 34
-const unsigned irq_kernel_line = 26; /* the EL2 timer's PPI */
+#define RTC_PADDR PLAT_RTC_BASE
+#define RTC_IRQ PLAT_IRQ_RTC
+const unsigned irq_kernel_line = PLAT_IRQ_HYP_TIMER; /* the kernel's tick */
 #define RTC_VA 0x0e000000ull
 #define RTCDR 0x00  /* seconds */
 #define RTCMR 0x04  /* match: interrupt when RTCDR reaches it */
@@ -54,16 +56,15 @@ void irq_source_clear(void)
 }
 #else
 /* The CMOS RTC's periodic interrupt (ISA IRQ 8), reached through the root's I/O-port cap. */
-#define ROOT_IOPORT 4
-#define CMOS_INDEX 0x70
-#define CMOS_DATA 0x71
+#define CMOS_INDEX PLAT_CMOS_PORT
+#define CMOS_DATA (PLAT_CMOS_PORT + 1)
 #define CMOS_NMI_OFF 0x80 /* keep NMIs masked while a register is selected */
 #define RTC_REG_B 0x0b
 #define RTC_REG_C 0x0c
 #define RTC_B_PIE 0x40    /* periodic interrupt enable */
 #define RTC_C_PF 0x40     /* periodic interrupt flag (cleared by reading register C) */
-#define RTC_IRQ 8
-const unsigned irq_kernel_line = 0; /* the PIT */
+#define RTC_IRQ PLAT_IRQ_RTC
+const unsigned irq_kernel_line = 0; /* IOAPIC input 0 (the 8259's ExtINT), the kernel's */
 
 static uint32_t cmos_read(unsigned reg)
 {

@@ -1,9 +1,9 @@
-/* The root task's program loader: a program of the boot archive gets its own address space
+/* The root-task kit's program loader: a program of the boot archive gets its own address space
  * and capability table, its ELF segments copied into fresh frames, a stack, and a thread. */
-#include "root.h"
+#include <hv/abi/error.h>
 #include <hv/bootfs.h>
 #include <hv/elf.h>
-#include <hv/abi/error.h>
+#include <hv/root.h>
 #include <hv/string.h>
 
 #if defined(__aarch64__)
@@ -112,15 +112,6 @@ int root_load_program(const char *name, struct root_program *p)
     p->entry = img.entry;
     p->stack_top = PROGRAM_STACK_TOP;
     return HV_OK;
-}
-
-int root_start_echo_server(uint64_t ep, unsigned prio)
-{
-    struct root_program server;
-    int r = root_load_program("bench_server", &server);
-    if (!r)
-        r = hv_cap_copy(ep, server.cnode, BENCH_SERVER_EP_SLOT, HV_RIGHT_READ, 0);
-    return r ? r : root_start_program(&server, prio, 10, 10);
 }
 
 int root_start_program(const struct root_program *p, unsigned prio, uint32_t budget,
