@@ -5,6 +5,7 @@
 #include "sysreg.h"
 #include "trap.h"
 #include <arch.h>
+#include <hv/abi/arm_esr.h>
 #include <kernel/sched.h>
 #include <kernel/syscall.h>
 #include <kernel/vspace.h>
@@ -19,7 +20,7 @@ static void handle_sync(struct thread *t)
 {
     uint64_t esr = read_sysreg(esr_el2), far = read_sysreg(far_el2);
 
-    switch ((esr >> ESR_EC_SHIFT) & 0x3f) {
+    switch (esr_ec(esr)) {
     case ESR_EC_SVC64:
         syscall_dispatch(t);
         break;
