@@ -1,7 +1,7 @@
 /* AArch64 vcpu state as the VMM sees it: reset, register reads and writes, injections, how a
  * reply resumes the guest (including the faults it may inject into EL1), and whether a guest
  * waiting in WFI has something to wake it. Pure logic on struct a64_vcpu. */
-#include "vcpu.h"
+#include "vcpu_state.h"
 #include <arch.h>
 #include <hv/abi/arm_esr.h>
 #include <hv/abi/error.h>
