@@ -2,6 +2,7 @@
  * have (CPUID), the I/O and MSR permission maps every guest shares, the host state VMLOAD
  * brings back after a guest, and the ASIDs of guest address spaces (APM vol. 2 ch. 15). */
 #include "cpu.h"
+#include "fpu.h"
 #include "pt_format.h"
 #include "svm.h"
 #include "timer.h"
