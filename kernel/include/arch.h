@@ -3,6 +3,7 @@
 
 #include <kernel/types.h>
 #include <kernel/boot_info.h>
+#include <kernel/pagetable.h>
 
 /* Polled console output; works from the first line of C, before interrupts. */
 void arch_console_putc(char c);
@@ -10,8 +11,13 @@ void arch_console_putc(char c);
 /* Fills *bi from what the loader handed over (device tree, multiboot info). */
 int arch_boot_info(struct boot_info *bi);
 
-/* Replaces the boot page tables with the kernel's own, built from bi's RAM map. */
-int arch_mmu_init(const struct boot_info *bi);
+/* The kernel's own page tables (kernel/kernel_pt.c builds them): their descriptor format, the
+ * device windows the kernel drives itself (mapped uncached in the linear map; returns how many
+ * were written to out), and switching the CPU from the boot tables to them (root: their root
+ * table), after which the boot map, identity part included, is gone. */
+const struct pt_format *arch_kernel_pt_format(void);
+unsigned arch_kernel_devices(struct mem_region *out, unsigned max);
+void arch_kernel_pt_load(paddr_t root);
 
 /* Translates a physical address into the kernel's linear map of RAM and devices. */
 void *arch_phys_to_virt(paddr_t pa);
