@@ -31,7 +31,8 @@ _Noreturn void kernel_main(void)
     }
 
     arch_irq_init();
-    arch_timer_start(TICK_HZ);
+    if (tick_start(TICK_HZ))
+        arch_poweroff(false);
     arch_irq_enable();
     uint64_t ticks = tick_wait(BANNER_TICKS);
     printk("Duet: %s at %s, RAM %lu MiB in %u region(s), timer %u Hz running (%lu ticks)\n",

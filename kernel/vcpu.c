@@ -7,6 +7,7 @@
 #include <kernel/endpoint.h>
 #include <kernel/sched.h>
 #include <kernel/syscall.h>
+#include <kernel/tick.h>
 #include <kernel/vcpu.h>
 #include <kernel/vspace.h>
 
@@ -92,7 +93,7 @@ void vcpu_idle(struct thread *t)
     tq_push(&idle, t);
     uint64_t when = arch_vcpu_wake_deadline(av);
     if (when != UINT64_MAX)
-        arch_timer_wake_at(when);
+        tick_wake_at(when);
 }
 
 /* Something about v changed (an injection, a register write): wake it if it waits and now has
@@ -108,7 +109,7 @@ static void recheck(struct vcpu *v)
     }
     uint64_t when = arch_vcpu_wake_deadline(&v->arch);
     if (when != UINT64_MAX)
-        arch_timer_wake_at(when);
+        tick_wake_at(when);
 }
 
 void vcpu_wake_expired(uint64_t now)

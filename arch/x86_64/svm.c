@@ -95,7 +95,7 @@ static void caps_probe(void)
     if (cpuid(0x80000001, 0).edx & CPUID_80000001_EDX_NX)
         caps.efer_allowed |= EFER_NXE;
     caps.pa_bits = max_ext >= 0x80000008 ? cpuid(0x80000008, 0).eax & 0xff : 36;
-    caps.tsc_hz = x86_tsc_hz(); /* measured by arch_timer_start, which ran before */
+    caps.tsc_hz = x86_tsc_hz(); /* measured by arch_timer_init, which ran before */
     if (caps.pa_bits > 52)
         caps.pa_bits = 52;
 }

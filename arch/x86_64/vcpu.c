@@ -10,6 +10,7 @@
 #include <arch.h>
 #include <hv/abi/error.h>
 #include <hv/abi/vcpu.h>
+#include <kernel/tick.h>
 #include <kernel/vcpu.h>
 #include <kernel/vspace.h>
 
@@ -232,7 +233,7 @@ void x86_vcpu_run(struct thread *t)
     vmcb->control.tlb_control = svm_asid_tlb_control(asid);
     /* The host timer must come for the guest's own deadline even while it runs. */
     if (sv->timer_deadline)
-        arch_timer_wake_at(x86_tsc_to_counter(sv->timer_deadline));
+        tick_wake_at(x86_tsc_to_counter(sv->timer_deadline));
     fpu_switch_to(&sv->fpu);
     svm_vmrun(sv, sv->vmcb_pa, pa_addr(svm_host_vmcb_pa()));
     /* QEMU 7.2's VMRUN marks a V_IRQ pending with a plain read-modify-write of the CPU's

@@ -23,18 +23,20 @@ void arch_kernel_pt_load(paddr_t root);
 void *arch_phys_to_virt(paddr_t pa);
 paddr_t arch_virt_to_phys(const void *va);
 
-/* Interrupt controller, the periodic tick, and a free-running counter. */
+/* Interrupt controller, and the CPU's interrupt mask. */
 void arch_irq_init(void);
-void arch_timer_start(unsigned hz);   /* calls kernel_timer_tick() from the interrupt */
-/* The kernel wants a timer interrupt at counter value `when` (a waiting guest's timer
- * deadline), besides the ticks. A one-shot timer is programmed for the earlier of the next
- * tick and kernel_timer_next_event(); the interrupt calls kernel_timer_tick() when a tick is
- * due, kernel_timer_event() otherwise. An arch with only a periodic tick may do nothing: the
- * wakeup then comes with the next tick (kernel_timer_tick runs the expiries too). */
-void arch_timer_wake_at(uint64_t when);
 void arch_irq_enable(void);
 void arch_irq_disable(void);
 void arch_wait_for_interrupt(void);
+
+/* The timer: one one-shot deadline against a free-running counter, nothing more; the policy
+ * (ticks, guests' deadlines, what happens after a stall) is kernel/tick.c's. init readies the
+ * timer and its interrupt with no deadline set (an error, reported, if it can't). set_deadline
+ * replaces the deadline: an interrupt once the counter reaches `when` (at once if it has),
+ * which calls kernel_timer_interrupt(); that always sets the next deadline, and until then the
+ * interrupt may stay asserted. The counter counts arch_counter_hz() per second. */
+int arch_timer_init(void);
+void arch_timer_set_deadline(uint64_t when);
 uint64_t arch_counter_now(void);
 uint64_t arch_counter_hz(void);
 
@@ -73,7 +75,5 @@ void arch_trigger_fault(void);
 _Noreturn void arch_poweroff(bool success);
 
 /* Called by arch code. */
-void kernel_timer_tick(void);
-void kernel_timer_event(void);
-uint64_t kernel_timer_next_event(void); /* counter value, UINT64_MAX: none */
+void kernel_timer_interrupt(void);
 _Noreturn void kernel_main(void);
