@@ -3,6 +3,7 @@
 #include <hv/abi/error.h>
 #include <kernel/cnode.h>
 #include <kernel/irq.h>
+#include <kernel/object_type.h>
 #include <kernel/sched.h>
 #include <kernel/syscall.h>
 #include <kernel/untyped.h>
@@ -17,16 +18,17 @@ int sys_retype(struct thread *t)
     if (r)
         return r;
     if (type >= HV_OBJ_TYPE_COUNT || size_bits > 63 ||
-        !untyped_object_bits((unsigned)type, (unsigned)size_bits))
+        !object_bits((unsigned)type, (unsigned)size_bits))
         return HV_EINVAL;
+    unsigned flags = object_type((unsigned)type)->flags;
     if (count == 0 || count > SYS_RETYPE_MAX_COUNT)
         return HV_ERANGE;
-    /* Each guest vspace takes a tag (VMID / ASID) that may run out; one per call keeps the
-     * all-or-nothing rule simple. */
-    if (type == HV_OBJ_GUEST_VSPACE && count != 1)
+    /* An object that takes something which may run out (a guest vspace's VMID / ASID): one
+     * per call keeps the all-or-nothing rule simple. */
+    if ((flags & OBJ_ONE_PER_RETYPE) && count != 1)
         return HV_ERANGE;
     /* Kernel objects never live in device memory. */
-    if ((ut->flags & CAP_FLAG_DEVICE) && type != HV_OBJ_FRAME && type != HV_OBJ_UNTYPED)
+    if ((ut->flags & CAP_FLAG_DEVICE) && !(flags & OBJ_DEVICE_MEMORY))
         return HV_ETYPE;
     r = sys_lookup_dest(t, sys_arg(t, 3), sys_arg(t, 4), count, dest);
     if (r)
