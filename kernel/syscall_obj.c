@@ -51,7 +51,7 @@ static int lookup_any_vspace(struct thread *t, uint64_t idx, struct cap_slot **o
 int sys_map(struct thread *t)
 {
     struct cap_slot *frame, *vs;
-    uint64_t va = sys_arg(t, 2), flags = sys_arg(t, 3);
+    uint64_t addr = sys_arg(t, 2), flags = sys_arg(t, 3);
     int r = sys_lookup(t, sys_arg(t, 0), HV_OBJ_FRAME, HV_RIGHT_READ, &frame);
     if (!r)
         r = lookup_any_vspace(t, sys_arg(t, 1), &vs);
@@ -64,13 +64,16 @@ int sys_map(struct thread *t)
     if ((flags & HV_MAP_WRITE) && !(frame->rights & HV_RIGHT_WRITE))
         return HV_EPERM;
     uint64_t size = 1ull << frame->size_bits;
-    if (va & (size - 1))
+    if (addr & (size - 1))
         return HV_EALIGN;
-    if (va >= top || size > top - va)
+    if (addr >= top || size > top - addr)
         return HV_ERANGE;
     if (frame->map_vs)
         return HV_EBUSY; /* one mapping per cap: copy the cap to map the frame again */
-    return vspace_map(cap_ptr(vs), frame, va, (unsigned)flags);
+    struct vspace *space = cap_ptr(vs);
+    if (vspace_is_guest(space))
+        return vspace_map_guest(space, frame, ipa_init(addr), (unsigned)flags);
+    return vspace_map(space, frame, addr, (unsigned)flags);
 }
 
 /* R0 frame. */

@@ -58,10 +58,16 @@ static void on_sysreg(struct thread *t, struct a64_vcpu *g, uint64_t esr, uint64
     to_vmm(t, g, esr, 0, value, 0, 0);
 }
 
+/* The IPA of a stage-2 abort: HPFAR_EL2.FIPA holds its page, FAR_EL2 the offset in it. */
+static ipa_t abort_ipa(uint64_t hpfar, uint64_t far)
+{
+    return ipa_init((hpfar >> HPFAR_FIPA_SHIFT) << 12 | (far & 0xfff));
+}
+
 static void on_abort(struct thread *t, struct a64_vcpu *g, uint64_t esr, uint64_t far,
                      uint64_t hpfar)
 {
-    uint64_t ipa = (hpfar >> HPFAR_FIPA_SHIFT) << 12 | (far & 0xfff);
+    uint64_t ipa = ipa_addr(abort_ipa(hpfar, far)); /* the exit word the VMM reads */
     bool write = (esr & ESR_DABT_ISV) && (esr & ESR_DABT_WNR) && esr_ec(esr) == ESR_EC_DABT_LOW;
     to_vmm(t, g, esr, ipa, write ? xreg(g, esr >> ESR_DABT_SRT_SHIFT & ESR_REG_MASK) : 0, 0, 0);
 }

@@ -178,7 +178,7 @@ int arch_guest_vspace_init(struct arch_vspace *avs, paddr_t root)
     return HV_EBUSY;
 }
 
-void arch_guest_vspace_flush(struct arch_vspace *avs, uint64_t ipa, uint64_t size)
+void arch_guest_vspace_flush(struct arch_vspace *avs, ipa_t ipa, uint64_t size)
 {
     asid_dirty |= (uint16_t)(1u << avs->words[1]);
 }
@@ -203,9 +203,9 @@ const struct pt_format *arch_guest_vspace_format(void)
     return &x86_64_npt_format;
 }
 
-uint64_t arch_guest_vspace_top(void)
+ipa_t arch_guest_vspace_top(void)
 {
     /* A GPA the guest's own page tables can hold: below its MAXPHYADDR, which is ours. */
     unsigned bits = caps.pa_bits ? caps.pa_bits : 36;
-    return 1ull << (bits < 48 ? bits : 48);
+    return ipa_init(1ull << (bits < 48 ? bits : 48));
 }

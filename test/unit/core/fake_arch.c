@@ -200,9 +200,9 @@ const struct pt_format *arch_guest_vspace_format(void)
     return &aarch64_stage2_format;
 }
 
-uint64_t arch_guest_vspace_top(void)
+ipa_t arch_guest_vspace_top(void)
 {
-    return 1ull << aarch64_stage2_format.va_bits;
+    return ipa_init(1ull << aarch64_stage2_format.va_bits);
 }
 
 int arch_guest_vspace_init(struct arch_vspace *avs, paddr_t root)
@@ -218,7 +218,7 @@ int arch_guest_vspace_init(struct arch_vspace *avs, paddr_t root)
     return HV_EBUSY;
 }
 
-void arch_guest_vspace_flush(struct arch_vspace *avs, uint64_t ipa, uint64_t size)
+void arch_guest_vspace_flush(struct arch_vspace *avs, ipa_t ipa, uint64_t size)
 {
     fake.guest_flushes++;
 }
