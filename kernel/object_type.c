@@ -102,6 +102,8 @@ static void destroy_irq_handler(struct obj_header *h)
     irq_handler_destroy((struct irq_handler *)h);
 }
 
+/* One entry per type, one field per line. */
+/* clang-format off */
 static const struct object_type types[HV_OBJ_TYPE_COUNT] = {
     [HV_OBJ_UNTYPED] = {
         .size_args = SIZES(HV_UNTYPED_MIN_BITS, HV_UNTYPED_MAX_BITS),
@@ -114,12 +116,23 @@ static const struct object_type types[HV_OBJ_TYPE_COUNT] = {
         .init = init_cnode,
         .destroy = destroy_cnode,
     },
-    [HV_OBJ_THREAD] = {FIXED(HV_THREAD_SIZE_BITS), .init = init_thread,
-                       .destroy = destroy_thread},
-    [HV_OBJ_ENDPOINT] = {FIXED(HV_ENDPOINT_SIZE_BITS), .flags = OBJ_BADGED,
-                         .init = init_endpoint, .destroy = destroy_endpoint},
-    [HV_OBJ_NOTIFICATION] = {FIXED(HV_NOTIFICATION_SIZE_BITS), .flags = OBJ_BADGED,
-                             .init = init_notification, .destroy = destroy_notification},
+    [HV_OBJ_THREAD] = {
+        FIXED(HV_THREAD_SIZE_BITS),
+        .init = init_thread,
+        .destroy = destroy_thread,
+    },
+    [HV_OBJ_ENDPOINT] = {
+        FIXED(HV_ENDPOINT_SIZE_BITS),
+        .flags = OBJ_BADGED,
+        .init = init_endpoint,
+        .destroy = destroy_endpoint,
+    },
+    [HV_OBJ_NOTIFICATION] = {
+        FIXED(HV_NOTIFICATION_SIZE_BITS),
+        .flags = OBJ_BADGED,
+        .init = init_notification,
+        .destroy = destroy_notification,
+    },
     [HV_OBJ_FRAME] = {
         .size_args = BIT64(12) | BIT64(21),
         .flags = OBJ_DEVICE_MEMORY | OBJ_CAP_MAPPING,
@@ -129,11 +142,21 @@ static const struct object_type types[HV_OBJ_TYPE_COUNT] = {
         .init = init_vspace,
         .destroy = destroy_vspace,
     },
-    /* Not made by retype: the root task's singleton, and handlers made by irq_get. */
-    [HV_OBJ_IRQ_CONTROL] = {.flags = OBJ_UNIQUE},
-    [HV_OBJ_IRQ_HANDLER] = {.destroy = destroy_irq_handler},
+    /* Not made by retype: the root task's singleton... */
+    [HV_OBJ_IRQ_CONTROL] = {
+        .flags = OBJ_UNIQUE,
+    },
+    /* ...the handlers irq_get makes from it... */
+    [HV_OBJ_IRQ_HANDLER] = {
+        .destroy = destroy_irq_handler,
+    },
+    /* ...and port ranges, copied and narrowed from the root task's. */
     [HV_OBJ_IOPORT] = {0},
-    [HV_OBJ_VCPU] = {FIXED(HV_VCPU_SIZE_BITS), .init = init_vcpu, .destroy = destroy_vcpu},
+    [HV_OBJ_VCPU] = {
+        FIXED(HV_VCPU_SIZE_BITS),
+        .init = init_vcpu,
+        .destroy = destroy_vcpu,
+    },
     [HV_OBJ_GUEST_VSPACE] = {
         .size_args = SIZES(HV_VSPACE_MIN_BITS, HV_VSPACE_MAX_BITS),
         .flags = OBJ_ONE_PER_RETYPE,
@@ -142,6 +165,7 @@ static const struct object_type types[HV_OBJ_TYPE_COUNT] = {
         .destroy = destroy_vspace,
     },
 };
+/* clang-format on */
 
 const struct object_type *object_type(unsigned type)
 {

@@ -71,8 +71,7 @@ int multiboot_read_memory(const struct multiboot_reader *rd, uint64_t info_pa, s
         return HV_EFORMAT;
     uint32_t flags = hv_le32(info + INFO_FLAGS);
     if (flags & MULTIBOOT_INFO_MEM_MAP) {
-        r = read_mmap(rd, hv_le32(info + INFO_MMAP_ADDR), hv_le32(info + INFO_MMAP_LENGTH),
-                      &out);
+        r = read_mmap(rd, hv_le32(info + INFO_MMAP_ADDR), hv_le32(info + INFO_MMAP_LENGTH), &out);
     } else if (flags & MULTIBOOT_INFO_MEMORY) {
         /* No map: conventional memory from 0, then upper memory from 1 MiB (spec 3.3). */
         r = add_range(&out, 0, (uint64_t)hv_le32(info + INFO_MEM_LOWER) << 10);

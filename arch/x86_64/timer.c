@@ -1,9 +1,9 @@
 /* The LAPIC timer as the kernel's one-shot deadline, against the HPET as the free-running
  * counter (kernel/tick.c decides what the deadline is); and the TSC's rate, which guests'
  * timers are written in (hv/abi/vcpu_x86_64.h). */
+#include "timer.h"
 #include "cpu.h"
 #include "intc.h"
-#include "timer.h"
 #include "trap.h"
 #include <arch.h>
 #include <hv/abi/error.h>

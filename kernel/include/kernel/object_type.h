@@ -18,8 +18,8 @@ struct obj_reserve {
 #define OBJ_UNIQUE (1u << 1)         /* its caps can't be copied */
 #define OBJ_BADGED (1u << 2)         /* a copy may be minted with a badge */
 #define OBJ_ONE_PER_RETYPE (1u << 3) /* retype makes one at a time (reserve may fail) */
-#define OBJ_CAP_MAPPING (1u << 4)    /* the cap holds a mapping: copies start unmapped, deleting
-                                      * the cap unmaps */
+/* The cap holds a mapping: a copy starts unmapped, deleting the cap unmaps. */
+#define OBJ_CAP_MAPPING (1u << 4)
 
 struct object_type {
     /* Retype's size argument: bit n of size_args says size_bits n is valid; the object is then
