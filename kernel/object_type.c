@@ -92,14 +92,16 @@ static void destroy_vspace(struct obj_header *h)
     vspace_destroy((struct vspace *)h);
 }
 
+/* A vcpu or an interrupt handler is only links: to a thread and a guest vspace (the thread
+ * is suspended), to a notification (the line is masked). */
 static void destroy_vcpu(struct obj_header *h)
 {
-    vcpu_destroy((struct vcpu *)h);
+    vcpu_unbind((struct vcpu *)h);
 }
 
 static void destroy_irq_handler(struct obj_header *h)
 {
-    irq_handler_destroy((struct irq_handler *)h);
+    irq_handler_unbind((struct irq_handler *)h);
 }
 
 /* One entry per type, one field per line. */

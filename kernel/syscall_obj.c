@@ -173,7 +173,7 @@ int sys_thread_configure(struct thread *t)
     struct thread *target = cap_ptr(th);
     if (target->state != THREAD_INACTIVE)
         return HV_EBUSY;
-    arch_context_init(&target->ctx, pc, sp, 0);
+    thread_set_entry(target, pc, sp, 0);
     thread_configure(target, cn, vs, fault, (unsigned)prio, (unsigned)budget, (unsigned)period);
     return HV_OK;
 }

@@ -49,11 +49,6 @@ void vcpu_bind(struct vcpu *v, struct thread *t, struct vspace *vs)
     t->vcpu = v;
 }
 
-void vcpu_destroy(struct vcpu *v)
-{
-    vcpu_unbind(v);
-}
-
 void vcpu_thread_gone(struct thread *t)
 {
     if (t->vcpu)

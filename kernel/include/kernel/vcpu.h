@@ -22,8 +22,6 @@ _Static_assert(sizeof(struct vcpu) <= 4096, "struct vcpu fits the object's first
 
 /* Formats the zeroed object at pa: unbound, in its architectural reset state. */
 struct vcpu *vcpu_init(paddr_t pa);
-/* The last cap is gone: unbinds (suspending the thread). */
-void vcpu_destroy(struct vcpu *v);
 /* The bound thread or guest vspace is going away: unbind every vcpu it has, suspend the
  * threads. */
 void vcpu_thread_gone(struct thread *t);

@@ -67,7 +67,6 @@ void arch_context_set_reg(struct arch_context *ctx, unsigned r, uint64_t v)
 
 void arch_context_init(struct arch_context *ctx, uint64_t pc, uint64_t sp, uint64_t arg)
 {
-    memset(ctx, 0, sizeof(*ctx));
     ctx->words[FAKE_CTX_PC] = pc;
     ctx->words[FAKE_CTX_SP] = sp;
     ctx->words[0] = arg;
