@@ -10,9 +10,6 @@
 #include <kernel/syscall.h>
 #include <kernel/vspace.h>
 
-#define LOWER_SYNC 8
-#define LOWER_IRQ 9
-
 void aarch64_vspace_switch(const struct arch_vspace *avs);
 _Noreturn void aarch64_enter_user(struct arch_context *ctx);
 
@@ -62,9 +59,9 @@ struct arch_context *trap_lower(unsigned kind)
 
     if (t->vcpu)
         guest_exit(t, kind);
-    else if (kind == LOWER_SYNC)
+    else if (kind == VECTOR_LOWER_SYNC)
         handle_sync(t);
-    else if (kind == LOWER_IRQ)
+    else if (kind == VECTOR_LOWER_IRQ)
         gic_handle_irq();
     else
         fault_deliver(t, HV_FAULT_OTHER, 0, read_sysreg(esr_el2)); /* FIQ, SError */

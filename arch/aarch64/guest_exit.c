@@ -3,11 +3,9 @@
  * becomes an exit message to the VMM with the words of hv/abi/vcpu_aarch64.h. */
 #include "guest.h"
 #include "sysreg.h"
+#include "trap.h"
 #include <hv/abi/arm_esr.h>
 #include <kernel/sched.h>
-
-#define LOWER_SYNC 8
-#define LOWER_IRQ 9
 
 #define HPFAR_FIPA_SHIFT 4
 
@@ -93,7 +91,7 @@ void guest_exit(struct thread *t, unsigned kind)
     uint64_t esr = read_sysreg(esr_el2), far = read_sysreg(far_el2);
     uint64_t hpfar = read_sysreg(hpfar_el2);
 
-    if (kind == LOWER_IRQ) {
+    if (kind == VECTOR_LOWER_IRQ) {
         uint64_t intid = gic_ack();
         guest_leave(g);
         gic_handle_acked(intid, g); /* the host's interrupt, or the guest's timer */
@@ -102,7 +100,7 @@ void guest_exit(struct thread *t, unsigned kind)
     guest_leave(g);
     g->exit_esr = esr;
     g->exit_far = far;
-    if (kind != LOWER_SYNC) {
+    if (kind != VECTOR_LOWER_SYNC) {
         to_vmm(t, g, esr, 0, 0, 0, 0); /* FIQ (never routed to guests) or SError */
         return;
     }
