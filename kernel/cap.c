@@ -2,33 +2,12 @@
  * cascade of deaths (a cnode holding the last cap of a thread...) needs no recursion. */
 #include <hv/abi/error.h>
 #include <kernel/assert.h>
-#include <kernel/cnode.h>
-#include <kernel/endpoint.h>
-#include <kernel/irq.h>
-#include <kernel/notification.h>
+#include <kernel/cap.h>
+#include <kernel/object_type.h>
 #include <kernel/string.h>
-#include <kernel/thread.h>
-#include <kernel/vcpu.h>
 #include <kernel/vspace.h>
 
 static struct obj_header *dead_head;
-
-bool cap_type_refcounted(unsigned type)
-{
-    switch (type) {
-    case HV_OBJ_CNODE:
-    case HV_OBJ_THREAD:
-    case HV_OBJ_ENDPOINT:
-    case HV_OBJ_NOTIFICATION:
-    case HV_OBJ_VSPACE:
-    case HV_OBJ_GUEST_VSPACE:
-    case HV_OBJ_VCPU:
-    case HV_OBJ_IRQ_HANDLER:
-        return true;
-    default:
-        return false;
-    }
-}
 
 void obj_ref(struct obj_header *h)
 {
@@ -68,7 +47,7 @@ void cap_install(struct cap_slot *dst, struct cap_slot *parent, unsigned type, u
     dst->obj = obj;
     dst->data = data;
     link_child(dst, parent);
-    if (cap_type_refcounted(type))
+    if (object_refcounted(type))
         obj_ref(cap_ptr(dst));
 }
 
@@ -76,11 +55,11 @@ int cap_check_derive(const struct cap_slot *src, bool mint, uint64_t badge)
 {
     if (cap_is_empty(src))
         return HV_ENOENT;
-    /* Two untyped caps to one range would carve it twice; irq control is a singleton. */
-    if (src->type == HV_OBJ_UNTYPED || src->type == HV_OBJ_IRQ_CONTROL)
+    unsigned flags = object_type(src->type)->flags;
+    if (flags & OBJ_UNIQUE)
         return HV_ETYPE;
     if (mint) {
-        if (src->type != HV_OBJ_ENDPOINT && src->type != HV_OBJ_NOTIFICATION)
+        if (!(flags & OBJ_BADGED))
             return HV_ETYPE;
         /* A badge, once set, is what the receiver trusts: it can't be changed by re-minting. */
         if (src->data != 0)
@@ -98,8 +77,8 @@ void cap_derive(struct cap_slot *dst, struct cap_slot *src, unsigned rights, boo
     uint64_t data = src->data;
     if (mint)
         data = badge;
-    else if (src->type == HV_OBJ_FRAME)
-        data = 0; /* a copy of a frame cap starts unmapped */
+    else if (object_type(src->type)->flags & OBJ_CAP_MAPPING)
+        data = 0; /* a copy starts unmapped */
     cap_install(dst, src, src->type, src->rights & rights, src->obj, data, src->size_bits);
     dst->aux = src->aux;
     dst->flags = src->flags;
@@ -140,42 +119,12 @@ void cap_delete_one(struct cap_slot *s)
     if (cap_is_empty(s))
         return;
     unlink_slot(s);
-    if (s->type == HV_OBJ_FRAME)
+    if (object_type(s->type)->flags & OBJ_CAP_MAPPING)
         vspace_unmap(s);
     struct cap_slot old = *s;
     memset(s, 0, sizeof(*s));
-    if (cap_type_refcounted(old.type))
+    if (object_refcounted(old.type))
         obj_unref(cap_ptr(&old));
-}
-
-static void destroy_object(struct obj_header *h)
-{
-    switch (h->type) {
-    case HV_OBJ_CNODE:
-        cnode_destroy((struct cnode *)h);
-        break;
-    case HV_OBJ_THREAD:
-        thread_destroy((struct thread *)h);
-        break;
-    case HV_OBJ_ENDPOINT:
-        ep_destroy((struct endpoint *)h);
-        break;
-    case HV_OBJ_NOTIFICATION:
-        ntfn_destroy((struct notification *)h);
-        break;
-    case HV_OBJ_VSPACE:
-    case HV_OBJ_GUEST_VSPACE:
-        vspace_destroy((struct vspace *)h);
-        break;
-    case HV_OBJ_VCPU:
-        vcpu_destroy((struct vcpu *)h);
-        break;
-    case HV_OBJ_IRQ_HANDLER:
-        irq_handler_destroy((struct irq_handler *)h);
-        break;
-    default:
-        assert(!"destroy of an object type without a header");
-    }
 }
 
 void cap_drain(void)
@@ -185,8 +134,11 @@ void cap_drain(void)
         dead_head = h->dead_next;
         h->queued = false;
         /* A cap to it may have been installed again since it was queued. */
-        if (h->refs == 0)
-            destroy_object(h);
+        if (h->refs == 0) {
+            void (*destroy)(struct obj_header *) = object_type(h->type)->destroy;
+            assert(destroy); /* only refcounted objects are ever queued */
+            destroy(h);
+        }
     }
 }
 

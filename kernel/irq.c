@@ -51,7 +51,7 @@ void irq_ack(struct irq_handler *h)
         arch_irq_unmask(h->irq);
 }
 
-static void unbind(struct irq_handler *h)
+void irq_handler_unbind(struct irq_handler *h)
 {
     arch_irq_mask(h->irq);
     if (h->ntfn)
@@ -60,15 +60,10 @@ static void unbind(struct irq_handler *h)
     h->pending_ack = false;
 }
 
-void irq_handler_destroy(struct irq_handler *h)
-{
-    unbind(h);
-}
-
 void irq_unbind_ntfn(struct notification *n)
 {
     if (n->irq)
-        unbind(n->irq);
+        irq_handler_unbind(n->irq);
 }
 
 void irq_deliver(unsigned irq)

@@ -1,8 +1,9 @@
 /* The arch-independent start of the kernel: boot information, page tables, the tick. */
 #include <arch.h>
 #include <hv/abi/error.h>
-#include <kernel/boot_test.h>
 #include <hv/cmdline.h>
+#include <kernel/boot_test.h>
+#include <kernel/kernel_pt.h>
 #include <kernel/printk.h>
 #include <kernel/root_task.h>
 #include <kernel/string.h>
@@ -17,7 +18,7 @@ _Noreturn void kernel_main(void)
     char mode[16] = "";
 
     printk("Duet: %s kernel starting at %s\n", arch_name(), arch_privilege_name());
-    if (arch_boot_info(&boot_info) || arch_mmu_init(&boot_info))
+    if (arch_boot_info(&boot_info) || kernel_pt_init(&boot_info))
         arch_poweroff(false);
     cmdline_get(boot_info.cmdline, "duet.test", mode, sizeof(mode));
 
@@ -30,7 +31,8 @@ _Noreturn void kernel_main(void)
     }
 
     arch_irq_init();
-    arch_timer_start(TICK_HZ);
+    if (tick_start(TICK_HZ))
+        arch_poweroff(false);
     arch_irq_enable();
     uint64_t ticks = tick_wait(BANNER_TICKS);
     printk("Duet: %s at %s, RAM %lu MiB in %u region(s), timer %u Hz running (%lu ticks)\n",

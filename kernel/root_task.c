@@ -187,7 +187,7 @@ int root_task_create(const struct boot_info *bi)
         return fail("mapping the root task's memory", r);
     fill_bootinfo(arch_phys_to_virt(pa_init(info_pa)), &cb, fs_size, bi->cmdline);
 
-    arch_context_init(&t->ctx, img.entry, HV_ROOT_STACK_TOP, HV_ROOT_BOOTINFO);
+    thread_set_entry(t, img.entry, HV_ROOT_STACK_TOP, HV_ROOT_BOOTINFO);
     thread_resume(t);
     printk("root: %lu KiB of program and stack, %u untyped region(s), archive %lu KiB\n",
            root_pages * 4, cb.untyped_count, fs_size >> 10);

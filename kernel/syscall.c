@@ -8,7 +8,6 @@
 #include <kernel/endpoint.h>
 #include <kernel/notification.h>
 #include <kernel/syscall.h>
-#include <kernel/vcpu.h>
 
 uint64_t sys_arg(struct thread *t, unsigned i)
 {

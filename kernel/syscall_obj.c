@@ -3,6 +3,7 @@
 #include <hv/abi/error.h>
 #include <kernel/cnode.h>
 #include <kernel/irq.h>
+#include <kernel/object_type.h>
 #include <kernel/sched.h>
 #include <kernel/syscall.h>
 #include <kernel/untyped.h>
@@ -17,16 +18,17 @@ int sys_retype(struct thread *t)
     if (r)
         return r;
     if (type >= HV_OBJ_TYPE_COUNT || size_bits > 63 ||
-        !untyped_object_bits((unsigned)type, (unsigned)size_bits))
+        !object_bits((unsigned)type, (unsigned)size_bits))
         return HV_EINVAL;
+    unsigned flags = object_type((unsigned)type)->flags;
     if (count == 0 || count > SYS_RETYPE_MAX_COUNT)
         return HV_ERANGE;
-    /* Each guest vspace takes a tag (VMID / ASID) that may run out; one per call keeps the
-     * all-or-nothing rule simple. */
-    if (type == HV_OBJ_GUEST_VSPACE && count != 1)
+    /* An object that takes something which may run out (a guest vspace's VMID / ASID): one
+     * per call keeps the all-or-nothing rule simple. */
+    if ((flags & OBJ_ONE_PER_RETYPE) && count != 1)
         return HV_ERANGE;
     /* Kernel objects never live in device memory. */
-    if ((ut->flags & CAP_FLAG_DEVICE) && type != HV_OBJ_FRAME && type != HV_OBJ_UNTYPED)
+    if ((ut->flags & CAP_FLAG_DEVICE) && !(flags & OBJ_DEVICE_MEMORY))
         return HV_ETYPE;
     r = sys_lookup_dest(t, sys_arg(t, 3), sys_arg(t, 4), count, dest);
     if (r)
@@ -49,7 +51,7 @@ static int lookup_any_vspace(struct thread *t, uint64_t idx, struct cap_slot **o
 int sys_map(struct thread *t)
 {
     struct cap_slot *frame, *vs;
-    uint64_t va = sys_arg(t, 2), flags = sys_arg(t, 3);
+    uint64_t addr = sys_arg(t, 2), flags = sys_arg(t, 3);
     int r = sys_lookup(t, sys_arg(t, 0), HV_OBJ_FRAME, HV_RIGHT_READ, &frame);
     if (!r)
         r = lookup_any_vspace(t, sys_arg(t, 1), &vs);
@@ -62,13 +64,16 @@ int sys_map(struct thread *t)
     if ((flags & HV_MAP_WRITE) && !(frame->rights & HV_RIGHT_WRITE))
         return HV_EPERM;
     uint64_t size = 1ull << frame->size_bits;
-    if (va & (size - 1))
+    if (addr & (size - 1))
         return HV_EALIGN;
-    if (va >= top || size > top - va)
+    if (addr >= top || size > top - addr)
         return HV_ERANGE;
     if (frame->map_vs)
         return HV_EBUSY; /* one mapping per cap: copy the cap to map the frame again */
-    return vspace_map(cap_ptr(vs), frame, va, (unsigned)flags);
+    struct vspace *space = cap_ptr(vs);
+    if (vspace_is_guest(space))
+        return vspace_map_guest(space, frame, ipa_init(addr), (unsigned)flags);
+    return vspace_map(space, frame, addr, (unsigned)flags);
 }
 
 /* R0 frame. */
@@ -168,7 +173,7 @@ int sys_thread_configure(struct thread *t)
     struct thread *target = cap_ptr(th);
     if (target->state != THREAD_INACTIVE)
         return HV_EBUSY;
-    arch_context_init(&target->ctx, pc, sp, 0);
+    thread_set_entry(target, pc, sp, 0);
     thread_configure(target, cn, vs, fault, (unsigned)prio, (unsigned)budget, (unsigned)period);
     return HV_OK;
 }

@@ -5,6 +5,7 @@
 #include <kernel/endpoint.h>
 #include <kernel/notification.h>
 #include <kernel/sched.h>
+#include <kernel/string.h>
 #include <kernel/thread.h>
 #include <kernel/vcpu.h>
 
@@ -61,6 +62,14 @@ void thread_configure(struct thread *t, struct cap_slot *cnode, struct cap_slot 
         cap_derive(&t->fault_cap, fault, HV_RIGHTS_ALL, false, 0);
     sched_set_params(t, prio, budget, period);
     cap_drain();
+}
+
+void thread_set_entry(struct thread *t, uint64_t pc, uint64_t sp, uint64_t arg)
+{
+    assert(t->state == THREAD_INACTIVE);
+    /* Nothing of a previous run survives: the arch sets only its start registers. */
+    memset(&t->ctx, 0, sizeof(t->ctx));
+    arch_context_init(&t->ctx, pc, sp, arg);
 }
 
 void thread_resume(struct thread *t)

@@ -3,42 +3,9 @@
 #include <arch.h>
 #include <hv/abi/error.h>
 #include <kernel/assert.h>
-#include <kernel/cnode.h>
-#include <kernel/endpoint.h>
-#include <kernel/notification.h>
+#include <kernel/object_type.h>
 #include <kernel/string.h>
-#include <kernel/thread.h>
 #include <kernel/untyped.h>
-#include <kernel/vcpu.h>
-#include <kernel/vspace.h>
-
-unsigned untyped_object_bits(unsigned type, unsigned size_bits)
-{
-    switch (type) {
-    case HV_OBJ_UNTYPED:
-        return size_bits >= HV_UNTYPED_MIN_BITS && size_bits <= HV_UNTYPED_MAX_BITS ? size_bits
-                                                                                     : 0;
-    case HV_OBJ_CNODE:
-        return size_bits >= HV_CNODE_MIN_SLOTS_BITS && size_bits <= HV_CNODE_MAX_SLOTS_BITS
-                   ? size_bits + HV_CNODE_SLOT_BITS
-                   : 0;
-    case HV_OBJ_FRAME:
-        return size_bits == 12 || size_bits == 21 ? size_bits : 0;
-    case HV_OBJ_VSPACE:
-    case HV_OBJ_GUEST_VSPACE:
-        return size_bits >= HV_VSPACE_MIN_BITS && size_bits <= HV_VSPACE_MAX_BITS ? size_bits : 0;
-    case HV_OBJ_VCPU:
-        return size_bits == 0 ? HV_VCPU_SIZE_BITS : 0;
-    case HV_OBJ_THREAD:
-        return size_bits == 0 ? HV_THREAD_SIZE_BITS : 0;
-    case HV_OBJ_ENDPOINT:
-        return size_bits == 0 ? HV_ENDPOINT_SIZE_BITS : 0;
-    case HV_OBJ_NOTIFICATION:
-        return size_bits == 0 ? HV_NOTIFICATION_SIZE_BITS : 0;
-    default:
-        return 0; /* irq handlers and io ports are not made of memory */
-    }
-}
 
 uint64_t untyped_next_fit(const struct cap_slot *ut, unsigned obj_bits, unsigned count)
 {
@@ -55,50 +22,21 @@ uint64_t untyped_next_fit(const struct cap_slot *ut, unsigned obj_bits, unsigned
     return start;
 }
 
-/* Formats the zeroed object at pa; returns the value its cap's obj field holds. tag: the
- * guest vspace's, allocated before anything was written. */
-static uint64_t init_object(unsigned type, paddr_t pa, unsigned size_bits,
-                            const struct arch_vspace *tag)
-{
-    void *mem = arch_phys_to_virt(pa);
-
-    switch (type) {
-    case HV_OBJ_CNODE:
-        return (uintptr_t)cnode_init(mem, size_bits);
-    case HV_OBJ_THREAD:
-        thread_init(mem);
-        return (uintptr_t)mem;
-    case HV_OBJ_ENDPOINT:
-        ep_init(mem);
-        return (uintptr_t)mem;
-    case HV_OBJ_NOTIFICATION:
-        ntfn_init(mem);
-        return (uintptr_t)mem;
-    case HV_OBJ_VSPACE:
-        return (uintptr_t)vspace_init(pa, size_bits);
-    case HV_OBJ_GUEST_VSPACE:
-        return (uintptr_t)vspace_init_guest(pa, size_bits, tag);
-    case HV_OBJ_VCPU:
-        return (uintptr_t)vcpu_init(pa);
-    default:
-        return pa_addr(pa); /* untyped and frames are named by physical address */
-    }
-}
-
 int untyped_retype(struct cap_slot *ut, unsigned type, unsigned size_bits,
                    struct cap_slot *const *dest, unsigned count)
 {
-    unsigned obj_bits = untyped_object_bits(type, size_bits);
+    const struct object_type *ot = object_type(type);
+    unsigned obj_bits = object_bits(type, size_bits);
     assert(obj_bits != 0 && ut->type == HV_OBJ_UNTYPED);
     uint64_t start = untyped_next_fit(ut, obj_bits, count);
     if (start == UINT64_MAX)
         return HV_ENOMEM;
-    /* A guest vspace needs a VMID / ASID, which may run out: take it before any change, so
-     * that a failure leaves everything as it was (one guest vspace per retype, see sys_retype). */
-    struct arch_vspace tag = {{0}};
-    if (type == HV_OBJ_GUEST_VSPACE) {
+    /* What may run out (a guest vspace's VMID / ASID) is taken before any change, so that a
+     * failure leaves everything as it was (one such object per retype, see sys_retype). */
+    struct obj_reserve res = {{{0}}};
+    if (ot->reserve) {
         assert(count == 1);
-        int r = arch_guest_vspace_init(&tag, vspace_root_of(pa_init(start), arch_guest_vspace_format()));
+        int r = ot->reserve(pa_init(start), &res);
         if (r)
             return r;
     }
@@ -110,7 +48,7 @@ int untyped_retype(struct cap_slot *ut, unsigned type, unsigned size_bits,
         bool device = ut->flags & CAP_FLAG_DEVICE;
         if (type != HV_OBJ_UNTYPED && !device)
             memset(arch_phys_to_virt(pa), 0, (size_t)1 << obj_bits);
-        uint64_t obj = init_object(type, pa, size_bits, &tag);
+        uint64_t obj = ot->init ? ot->init(pa, size_bits, &res) : pa_addr(pa);
         cap_install(dest[i], ut, type, HV_RIGHTS_ALL, obj, 0, size_bits);
         dest[i]->flags = ut->flags & CAP_FLAG_DEVICE;
     }

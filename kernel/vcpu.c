@@ -1,12 +1,13 @@
-/* Virtual CPUs: binding to a thread and a guest address space, the vcpu_* system calls, exits
- * as fault messages with the reply applied by the arch, and guests waiting for interrupts
- * (WFI/HLT) on an idle list that injections and their own timers wake. */
+/* Virtual CPUs: binding to a thread and a guest address space, register access and injection
+ * (their system calls are decoded in syscall_vcpu.c), exits as fault messages with the reply
+ * applied by the arch, and guests waiting for interrupts (WFI/HLT) on an idle list that
+ * injections and their own timers wake. */
 #include <arch.h>
 #include <hv/abi/error.h>
 #include <kernel/assert.h>
 #include <kernel/endpoint.h>
 #include <kernel/sched.h>
-#include <kernel/syscall.h>
+#include <kernel/tick.h>
 #include <kernel/vcpu.h>
 #include <kernel/vspace.h>
 
@@ -22,8 +23,7 @@ struct vcpu *vcpu_init(paddr_t pa)
     return v;
 }
 
-/* Ends the binding of v; its thread stops (a thread can't run a guest that is gone). */
-static void unbind(struct vcpu *v)
+void vcpu_unbind(struct vcpu *v)
 {
     struct thread *t = v->thread;
     if (!t)
@@ -39,7 +39,7 @@ static void unbind(struct vcpu *v)
     v->vs_next = NULL;
 }
 
-static void bind(struct vcpu *v, struct thread *t, struct vspace *vs)
+void vcpu_bind(struct vcpu *v, struct thread *t, struct vspace *vs)
 {
     assert(!v->thread && !t->vcpu && t->state == THREAD_INACTIVE);
     v->thread = t;
@@ -49,21 +49,16 @@ static void bind(struct vcpu *v, struct thread *t, struct vspace *vs)
     t->vcpu = v;
 }
 
-void vcpu_destroy(struct vcpu *v)
-{
-    unbind(v);
-}
-
 void vcpu_thread_gone(struct thread *t)
 {
     if (t->vcpu)
-        unbind(t->vcpu);
+        vcpu_unbind(t->vcpu);
 }
 
 void vcpu_vspace_gone(struct vspace *vs)
 {
     while (vs->vcpus)
-        unbind(vs->vcpus);
+        vcpu_unbind(vs->vcpus);
 }
 
 /* ---- idle guests ---- */
@@ -92,7 +87,7 @@ void vcpu_idle(struct thread *t)
     tq_push(&idle, t);
     uint64_t when = arch_vcpu_wake_deadline(av);
     if (when != UINT64_MAX)
-        arch_timer_wake_at(when);
+        tick_wake_at(when);
 }
 
 /* Something about v changed (an injection, a register write): wake it if it waits and now has
@@ -108,7 +103,36 @@ static void recheck(struct vcpu *v)
     }
     uint64_t when = arch_vcpu_wake_deadline(&v->arch);
     if (when != UINT64_MAX)
-        arch_timer_wake_at(when);
+        tick_wake_at(when);
+}
+
+/* ---- registers and injections ---- */
+
+int vcpu_read(const struct vcpu *v, unsigned reg, uint64_t *val)
+{
+    return arch_vcpu_read(&v->arch, reg, val);
+}
+
+int vcpu_write(struct vcpu *v, unsigned reg, uint64_t val)
+{
+    int r = arch_vcpu_write(&v->arch, reg, val);
+    if (r == HV_OK)
+        recheck(v);
+    return r;
+}
+
+void vcpu_reset(struct vcpu *v)
+{
+    arch_vcpu_reset(&v->arch, v->arch_page);
+    recheck(v);
+}
+
+int vcpu_inject(struct vcpu *v, uint64_t irq, uint64_t flags)
+{
+    int r = arch_vcpu_inject(&v->arch, irq, flags);
+    if (r == HV_OK)
+        recheck(v);
+    return r;
 }
 
 void vcpu_wake_expired(uint64_t now)
@@ -155,87 +179,4 @@ bool vcpu_apply_reply(struct thread *c, struct thread *from)
     for (unsigned i = 0; i < len; i++)
         w[i] = arch_context_reg(&from->ctx, HV_REG_MSG0 + i);
     return arch_vcpu_resume(&c->vcpu->arch, w, len) == HV_OK;
-}
-
-/* ---- system calls ---- */
-
-/* R0 vcpu (W), R1 thread (W) or 0 to unbind, R2 guest vspace (W). */
-int sys_vcpu_bind(struct thread *t)
-{
-    struct cap_slot *vs, *ts, *gs;
-    int r = sys_lookup(t, sys_arg(t, 0), HV_OBJ_VCPU, HV_RIGHT_WRITE, &vs);
-    if (r)
-        return r;
-    struct vcpu *v = cap_ptr(vs);
-    if (sys_arg(t, 1) == 0) {
-        if (v->thread && v->thread->state != THREAD_INACTIVE)
-            return HV_EBUSY; /* suspend it first: a running guest is never pulled away */
-        unbind(v);
-        return HV_OK;
-    }
-    r = sys_lookup(t, sys_arg(t, 1), HV_OBJ_THREAD, HV_RIGHT_WRITE, &ts);
-    if (!r)
-        r = sys_lookup(t, sys_arg(t, 2), HV_OBJ_GUEST_VSPACE, HV_RIGHT_WRITE, &gs);
-    if (r)
-        return r;
-    struct thread *target = cap_ptr(ts);
-    if (v->thread || target->vcpu || target->state != THREAD_INACTIVE)
-        return HV_EBUSY;
-    if (cap_is_empty(&target->cnode_cap) || cap_is_empty(&target->vspace_cap))
-        return HV_EINVAL; /* never configured: it has no cnode, priority or budget yet */
-    bind(v, target, cap_ptr(gs));
-    return HV_OK;
-}
-
-/* R0 vcpu (R), R1 register -> R1 value. */
-int sys_vcpu_read(struct thread *t)
-{
-    struct cap_slot *vs;
-    uint64_t val;
-    int r = sys_lookup(t, sys_arg(t, 0), HV_OBJ_VCPU, HV_RIGHT_READ, &vs);
-    if (r)
-        return r;
-    struct vcpu *v = cap_ptr(vs);
-    r = sys_arg(t, 1) > UINT32_MAX ? HV_ERANGE
-                                   : arch_vcpu_read(&v->arch, (unsigned)sys_arg(t, 1), &val);
-    if (r)
-        return r;
-    arch_context_set_reg(&t->ctx, 1, val);
-    return HV_OK;
-}
-
-/* R0 vcpu (W), R1 register (or HV_VCPU_REG_RESET), R2 value. */
-int sys_vcpu_write(struct thread *t)
-{
-    struct cap_slot *vs;
-    uint64_t reg = sys_arg(t, 1);
-    int r = sys_lookup(t, sys_arg(t, 0), HV_OBJ_VCPU, HV_RIGHT_WRITE, &vs);
-    if (r)
-        return r;
-    struct vcpu *v = cap_ptr(vs);
-    if (reg == HV_VCPU_REG_RESET) {
-        arch_vcpu_reset(&v->arch, v->arch_page);
-        r = HV_OK;
-    } else if (reg > UINT32_MAX) {
-        r = HV_ERANGE;
-    } else {
-        r = arch_vcpu_write(&v->arch, (unsigned)reg, sys_arg(t, 2));
-    }
-    if (r == HV_OK)
-        recheck(v);
-    return r;
-}
-
-/* R0 vcpu (W), R1 interrupt, R2 arch flags. */
-int sys_vcpu_inject(struct thread *t)
-{
-    struct cap_slot *vs;
-    int r = sys_lookup(t, sys_arg(t, 0), HV_OBJ_VCPU, HV_RIGHT_WRITE, &vs);
-    if (r)
-        return r;
-    struct vcpu *v = cap_ptr(vs);
-    r = arch_vcpu_inject(&v->arch, sys_arg(t, 1), sys_arg(t, 2));
-    if (r == HV_OK)
-        recheck(v);
-    return r;
 }

@@ -81,7 +81,7 @@ uint64_t vspace_user_top(void)
 
 uint64_t vspace_top(const struct vspace *vs)
 {
-    return vspace_is_guest(vs) ? arch_guest_vspace_top() : vspace_user_top();
+    return vspace_is_guest(vs) ? ipa_addr(arch_guest_vspace_top()) : vspace_user_top();
 }
 
 static unsigned map_flags(unsigned f, bool guest)
@@ -99,24 +99,38 @@ static unsigned map_flags(unsigned f, bool guest)
     return pt;
 }
 
-int vspace_map(struct vspace *vs, struct cap_slot *frame, uint64_t va, unsigned flags)
+/* Maps the frame at the tables' input address `in` (a task's virtual address or a guest's
+ * IPA: the frame cap keeps it for the unmap). */
+static int map_frame(struct vspace *vs, struct cap_slot *frame, uint64_t in, unsigned flags)
 {
     assert(frame->type == HV_OBJ_FRAME && !frame->map_vs);
     uint64_t size = 1ull << frame->size_bits;
     unsigned pt_flags = map_flags(flags, vspace_is_guest(vs));
     if (frame->flags & CAP_FLAG_DEVICE)
         pt_flags = (pt_flags | PT_DEVICE) & ~PT_EXEC;
-    int r = pt_map(&vs->pt, va, cap_paddr(frame), size, pt_flags);
+    int r = pt_map(&vs->pt, in, cap_paddr(frame), size, pt_flags);
     if (r)
         return r;
-    frame->data = va;
+    frame->data = in;
     frame->map_vs = vs;
     frame->map_next = vs->mappings;
     vs->mappings = frame;
     return HV_OK;
 }
 
-/* Clears the leaf translating va (made by vspace_map, so it is exactly one leaf). */
+int vspace_map(struct vspace *vs, struct cap_slot *frame, uint64_t va, unsigned flags)
+{
+    assert(!vspace_is_guest(vs));
+    return map_frame(vs, frame, va, flags);
+}
+
+int vspace_map_guest(struct vspace *vs, struct cap_slot *frame, ipa_t ipa, unsigned flags)
+{
+    assert(vspace_is_guest(vs));
+    return map_frame(vs, frame, ipa_addr(ipa), flags);
+}
+
+/* Clears the leaf translating va (made by map_frame, so it is exactly one leaf). */
 static void clear_leaf(struct vspace *vs, uint64_t va)
 {
     const struct pt_format *fmt = vs->pt.fmt;
@@ -140,7 +154,7 @@ void vspace_unmap(struct cap_slot *frame)
         return;
     clear_leaf(vs, frame->data);
     if (vspace_is_guest(vs))
-        arch_guest_vspace_flush(&vs->arch, frame->data, 1ull << frame->size_bits);
+        arch_guest_vspace_flush(&vs->arch, ipa_init(frame->data), 1ull << frame->size_bits);
     else
         arch_vspace_flush(&vs->arch, frame->data, 1ull << frame->size_bits);
     struct cap_slot **link = &vs->mappings;

@@ -3,8 +3,7 @@
 #include "sysreg.h"
 #include <arch.h>
 #include <hv/fmt.h>
-
-paddr_t aarch64_kernel_pt_root(void);
+#include <kernel/kernel_pt.h>
 
 void arch_check_privilege(struct arch_check *c)
 {
@@ -30,7 +29,7 @@ void arch_check_mmu(struct arch_check *c)
     uint64_t kernel_pa = pa_addr(arch_virt_to_phys(__kernel_start));
     uint64_t par_high = translate(kernel_va), par_ident = translate(kernel_pa);
     bool caches = (sctlr & SCTLR_ELX_M) && (sctlr & SCTLR_ELX_C) && (sctlr & SCTLR_ELX_I);
-    bool ours = ttbr1 == pa_addr(aarch64_kernel_pt_root());
+    bool ours = ttbr1 == pa_addr(kernel_pt()->root);
     bool high_ok = !(par_high & 1) && (par_high & 0xfffffffff000ull) == kernel_pa;
     bool no_identity = par_ident & 1;
 

@@ -17,8 +17,6 @@ void arch_context_set_reg(struct arch_context *ctx, unsigned r, uint64_t v)
 
 void arch_context_init(struct arch_context *ctx, uint64_t pc, uint64_t sp, uint64_t arg)
 {
-    for (unsigned i = 0; i < ARCH_CONTEXT_WORDS; i++)
-        ctx->words[i] = 0;
     ctx->words[CTX_X0] = arg;
     ctx->words[CTX_SP] = sp;
     ctx->words[CTX_PC] = pc;

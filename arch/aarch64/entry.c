@@ -5,12 +5,10 @@
 #include "sysreg.h"
 #include "trap.h"
 #include <arch.h>
+#include <hv/abi/arm_esr.h>
 #include <kernel/sched.h>
 #include <kernel/syscall.h>
 #include <kernel/vspace.h>
-
-#define LOWER_SYNC 8
-#define LOWER_IRQ 9
 
 void aarch64_vspace_switch(const struct arch_vspace *avs);
 _Noreturn void aarch64_enter_user(struct arch_context *ctx);
@@ -19,7 +17,7 @@ static void handle_sync(struct thread *t)
 {
     uint64_t esr = read_sysreg(esr_el2), far = read_sysreg(far_el2);
 
-    switch ((esr >> ESR_EC_SHIFT) & 0x3f) {
+    switch (esr_ec(esr)) {
     case ESR_EC_SVC64:
         syscall_dispatch(t);
         break;
@@ -61,9 +59,9 @@ struct arch_context *trap_lower(unsigned kind)
 
     if (t->vcpu)
         guest_exit(t, kind);
-    else if (kind == LOWER_SYNC)
+    else if (kind == VECTOR_LOWER_SYNC)
         handle_sync(t);
-    else if (kind == LOWER_IRQ)
+    else if (kind == VECTOR_LOWER_IRQ)
         gic_handle_irq();
     else
         fault_deliver(t, HV_FAULT_OTHER, 0, read_sysreg(esr_el2)); /* FIQ, SError */

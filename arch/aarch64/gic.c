@@ -82,8 +82,6 @@ void gic_enable_ppi(unsigned intid)
     *gicr(GICR_ISENABLER0) = 1u << intid;
 }
 
-void timer_handle_irq(void);
-
 static void deactivate(uint64_t intid)
 {
     write_sysreg(S3_0_C12_C11_1, intid); /* ICC_DIR_EL1 */
@@ -115,7 +113,7 @@ void gic_handle_acked(uint64_t intid, struct a64_vcpu *g)
         return;
     }
     if (intid == PLAT_IRQ_HYP_TIMER)
-        timer_handle_irq();
+        kernel_timer_interrupt();
     else if (intid == VCPU_MAINT_INTID)
         ; /* list registers ran low: refilled at the next guest entry */
     else if (intid < arch_irq_count() && !arch_irq_reserved((unsigned)intid))

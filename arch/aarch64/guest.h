@@ -2,7 +2,7 @@
  * the handling of exits (guest_exit.c). */
 #pragma once
 
-#include "vcpu.h"
+#include "vcpu_state.h"
 #include <kernel/vcpu.h>
 
 /* Once at boot: FP/SIMD for guests, CNTVOFF, VTCR, the timer and maintenance PPIs. */

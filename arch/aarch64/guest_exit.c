@@ -3,17 +3,10 @@
  * becomes an exit message to the VMM with the words of hv/abi/vcpu_aarch64.h. */
 #include "guest.h"
 #include "sysreg.h"
+#include "trap.h"
+#include <hv/abi/arm_esr.h>
 #include <kernel/sched.h>
 
-#define LOWER_SYNC 8
-#define LOWER_IRQ 9
-
-#define ESR_WFX_WFE BIT(0)          /* ISS.TI: 1 = WFE */
-#define ESR_DABT_ISV BIT(24)        /* the syndrome describes the access */
-#define ESR_DABT_WNR BIT(6)
-#define ESR_DABT_SRT(esr) (((esr) >> 16) & 0x1f)
-#define ESR_SYSREG_READ BIT(0)      /* ISS.Direction: 1 = MRS */
-#define ESR_SYSREG_RT(esr) (((esr) >> 5) & 0x1f)
 #define HPFAR_FIPA_SHIFT 4
 
 typedef void (*exit_handler)(struct thread *t, struct a64_vcpu *g, uint64_t esr, uint64_t far,
@@ -35,7 +28,7 @@ static void on_wfx(struct thread *t, struct a64_vcpu *g, uint64_t esr, uint64_t 
                    uint64_t hpfar)
 {
     g->regs[HV_A64_PC] += 4; /* trapped before it executed: ELR_EL2 points at it */
-    if (esr & ESR_WFX_WFE)
+    if (esr & ESR_WFX_TI_WFE)
         sched_rotate(t);
     else
         vcpu_idle(t);
@@ -59,17 +52,22 @@ static void on_smc(struct thread *t, struct a64_vcpu *g, uint64_t esr, uint64_t 
 static void on_sysreg(struct thread *t, struct a64_vcpu *g, uint64_t esr, uint64_t far,
                       uint64_t hpfar)
 {
-    uint64_t value = esr & ESR_SYSREG_READ ? 0 : xreg(g, ESR_SYSREG_RT(esr));
+    uint64_t value = esr & ESR_SYS_READ ? 0 : xreg(g, esr >> ESR_SYS_RT_SHIFT & ESR_REG_MASK);
     to_vmm(t, g, esr, 0, value, 0, 0);
+}
+
+/* The IPA of a stage-2 abort: HPFAR_EL2.FIPA holds its page, FAR_EL2 the offset in it. */
+static ipa_t abort_ipa(uint64_t hpfar, uint64_t far)
+{
+    return ipa_init((hpfar >> HPFAR_FIPA_SHIFT) << 12 | (far & 0xfff));
 }
 
 static void on_abort(struct thread *t, struct a64_vcpu *g, uint64_t esr, uint64_t far,
                      uint64_t hpfar)
 {
-    uint64_t ipa = (hpfar >> HPFAR_FIPA_SHIFT) << 12 | (far & 0xfff);
-    bool write = (esr & ESR_DABT_ISV) && (esr & ESR_DABT_WNR) &&
-                 (esr >> ESR_EC_SHIFT & 0x3f) == ESR_EC_DABT_LOW;
-    to_vmm(t, g, esr, ipa, write ? xreg(g, ESR_DABT_SRT(esr)) : 0, 0, 0);
+    uint64_t ipa = ipa_addr(abort_ipa(hpfar, far)); /* the exit word the VMM reads */
+    bool write = (esr & ESR_DABT_ISV) && (esr & ESR_DABT_WNR) && esr_ec(esr) == ESR_EC_DABT_LOW;
+    to_vmm(t, g, esr, ipa, write ? xreg(g, esr >> ESR_DABT_SRT_SHIFT & ESR_REG_MASK) : 0, 0, 0);
 }
 
 static void on_other(struct thread *t, struct a64_vcpu *g, uint64_t esr, uint64_t far,
@@ -82,7 +80,7 @@ static const exit_handler handlers[64] = {
     [ESR_EC_WFX] = on_wfx,
     [ESR_EC_HVC64] = on_hvc,
     [ESR_EC_SMC64] = on_smc,
-    [ESR_EC_SYSREG] = on_sysreg,
+    [ESR_EC_SYS64] = on_sysreg,
     [ESR_EC_IABT_LOW] = on_abort,
     [ESR_EC_DABT_LOW] = on_abort,
 };
@@ -93,7 +91,7 @@ void guest_exit(struct thread *t, unsigned kind)
     uint64_t esr = read_sysreg(esr_el2), far = read_sysreg(far_el2);
     uint64_t hpfar = read_sysreg(hpfar_el2);
 
-    if (kind == LOWER_IRQ) {
+    if (kind == VECTOR_LOWER_IRQ) {
         uint64_t intid = gic_ack();
         guest_leave(g);
         gic_handle_acked(intid, g); /* the host's interrupt, or the guest's timer */
@@ -102,10 +100,10 @@ void guest_exit(struct thread *t, unsigned kind)
     guest_leave(g);
     g->exit_esr = esr;
     g->exit_far = far;
-    if (kind != LOWER_SYNC) {
+    if (kind != VECTOR_LOWER_SYNC) {
         to_vmm(t, g, esr, 0, 0, 0, 0); /* FIQ (never routed to guests) or SError */
         return;
     }
-    exit_handler h = handlers[(esr >> ESR_EC_SHIFT) & 0x3f];
+    exit_handler h = handlers[esr_ec(esr)];
     (h ? h : on_other)(t, g, esr, far, hpfar);
 }

@@ -19,9 +19,9 @@ const struct pt_format *arch_guest_vspace_format(void)
     return &aarch64_stage2_format;
 }
 
-uint64_t arch_guest_vspace_top(void)
+ipa_t arch_guest_vspace_top(void)
 {
-    return 1ull << aarch64_stage2_format.va_bits;
+    return ipa_init(1ull << aarch64_stage2_format.va_bits);
 }
 
 int arch_guest_vspace_init(struct arch_vspace *avs, paddr_t root)
@@ -52,7 +52,7 @@ static void flush_vmid(const struct arch_vspace *avs)
     isb();
 }
 
-void arch_guest_vspace_flush(struct arch_vspace *avs, uint64_t ipa, uint64_t size)
+void arch_guest_vspace_flush(struct arch_vspace *avs, ipa_t ipa, uint64_t size)
 {
     /* One unmap is one frame: a whole-VMID flush costs little more than per-IPA ones
      * (which would also need the guest's stage-1 entries flushed) and is simpler. */

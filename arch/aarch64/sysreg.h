@@ -53,22 +53,6 @@
 #define SCTLR_ELX_C BIT(2)
 #define SCTLR_ELX_I BIT(12)
 
-/* ESR_ELx exception classes (ARM ARM D19.2.36). */
-#define ESR_EC_SHIFT 26
-#define ESR_EC_UNKNOWN 0x00
-#define ESR_EC_WFX 0x01
-#define ESR_EC_SMC64 0x17
-#define ESR_EC_SYSREG 0x18
-#define ESR_EC_SVC64 0x15
-#define ESR_EC_HVC64 0x16
-#define ESR_EC_IABT_LOW 0x20
-#define ESR_EC_IABT_CUR 0x21
-#define ESR_EC_PC_ALIGN 0x22
-#define ESR_EC_DABT_LOW 0x24
-#define ESR_EC_DABT_CUR 0x25
-#define ESR_EC_SP_ALIGN 0x26
-#define ESR_EC_BRK64 0x3c
-
 /* Memory attribute indices programmed into MAIR_EL2 at boot (boot.S). */
 #define MAIR_IDX_DEVICE 0
 #define MAIR_IDX_NORMAL 1

@@ -1,48 +1,26 @@
-/* The EL2 physical timer (CNTHP) as the kernel's tick, programmed one-shot for the earlier of
- * the next tick and the earliest deadline of a waiting guest, and the system counter. */
+/* The EL2 physical timer (CNTHP) as the kernel's one-shot deadline, against the system
+ * counter (CNTPCT); kernel/tick.c decides what the deadline is. */
+#include "guest.h"
 #include "sysreg.h"
 #include <arch.h>
+#include <hv/abi/error.h>
 #include <platform.h>
 
-void gic_enable_ppi(unsigned intid);
-
-static uint64_t tick_interval, next_tick;
-
-static void program(uint64_t when)
+int arch_timer_init(void)
 {
-    write_sysreg(cnthp_cval_el2, when);
-    isb();
-}
-
-void arch_timer_start(unsigned hz)
-{
-    tick_interval = read_sysreg(cntfrq_el0) / hz;
-    next_tick = arch_counter_now() + tick_interval;
+    /* No deadline until the kernel sets one: the comparator at the end of time. */
+    write_sysreg(cnthp_cval_el2, UINT64_MAX);
     gic_enable_ppi(PLAT_IRQ_HYP_TIMER);
-    program(next_tick);
     write_sysreg(cnthp_ctl_el2, 1); /* ENABLE, interrupt not masked */
     isb();
+    return HV_OK;
 }
 
-void arch_timer_wake_at(uint64_t when)
+void arch_timer_set_deadline(uint64_t when)
 {
-    if (when < read_sysreg(cnthp_cval_el2))
-        program(when);
-}
-
-void timer_handle_irq(void)
-{
-    uint64_t now = arch_counter_now();
-    if (now >= next_tick) {
-        /* From the previous deadline, so the period does not drift (a late tick is made up
-         * by the next one coming early). */
-        next_tick += tick_interval;
-        kernel_timer_tick();
-    } else {
-        kernel_timer_event();
-    }
-    uint64_t event = kernel_timer_next_event();
-    program(event < next_tick ? event : next_tick);
+    /* A new comparator value also drops the interrupt of one that has been reached. */
+    write_sysreg(cnthp_cval_el2, when);
+    isb();
 }
 
 uint64_t arch_counter_now(void)

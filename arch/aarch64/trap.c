@@ -3,6 +3,7 @@
 #include "sysreg.h"
 #include "trap.h"
 #include <arch.h>
+#include <hv/abi/arm_esr.h>
 #include <kernel/printk.h>
 
 static const char *const vector_names[16] = {
@@ -31,11 +32,11 @@ static const char *exception_class_name(unsigned ec)
 
 static _Noreturn void report_fatal(unsigned vector, const struct trap_frame *f)
 {
-    unsigned ec = (unsigned)(f->esr >> ESR_EC_SHIFT) & 0x3f;
+    unsigned ec = esr_ec(f->esr);
 
     printk("FATAL: kernel exception: vector %u %s\n", vector, vector_names[vector & 15]);
     printk("FATAL: ESR_EL2=0x%08lx EC=0x%02x (%s) ISS=0x%07lx\n", f->esr, ec,
-           exception_class_name(ec), f->esr & 0x1ffffff);
+           exception_class_name(ec), f->esr & ESR_ISS_MASK);
     printk("FATAL: FAR_EL2=0x%016lx ELR_EL2=0x%016lx SPSR_EL2=0x%08lx SP=0x%016lx\n", f->far,
            f->elr, f->spsr, f->sp);
     for (unsigned i = 0; i < 31; i += 4) {

@@ -1,8 +1,9 @@
 /* AArch64 vcpu state as the VMM sees it: reset, register reads and writes, injections, how a
  * reply resumes the guest (including the faults it may inject into EL1), and whether a guest
  * waiting in WFI has something to wake it. Pure logic on struct a64_vcpu. */
-#include "vcpu.h"
+#include "vcpu_state.h"
 #include <arch.h>
+#include <hv/abi/arm_esr.h>
 #include <hv/abi/error.h>
 
 #define PSTATE_M_MASK 0x1full    /* M[4] (nRW: 1 = AArch32) and M[3:0] */
@@ -24,17 +25,6 @@
 #define LR_PINTID_SHIFT 32
 #define LR_INTID_MASK 0xffffffffull
 #define TIMER_PRIORITY 0x80
-
-/* ESR_ELx fields (ARM ARM D17.2.40). */
-#define ESR_IL (1ull << 25)
-#define ESR_EC(esr) (((esr) >> 26) & 0x3f)
-#define EC_UNKNOWN 0x00
-#define EC_IABT_LOW 0x20
-#define EC_IABT_CUR 0x21
-#define EC_DABT_LOW 0x24
-#define EC_DABT_CUR 0x25
-#define FSC_SYNC_EXTERNAL 0x10
-#define DABT_WNR (1ull << 6)
 
 /* Offsets in the guest's vector table (ARM ARM D1.10.2): synchronous exceptions. */
 #define VBAR_CUR_SP0 0x000
@@ -201,18 +191,18 @@ static void take_el1_exception(struct a64_vcpu *v, uint64_t esr, uint64_t far)
 /* FAULT: an external abort for a stage-2 abort, UNDEFINED for anything else. */
 static void inject_fault(struct a64_vcpu *v)
 {
-    uint64_t ec = ESR_EC(v->exit_esr);
+    unsigned ec = esr_ec(v->exit_esr);
     bool from_el0 = (v->regs[HV_A64_PSTATE] & PSTATE_M_MASK) == PSTATE_EL0T;
-    if (ec == EC_DABT_LOW) {
-        uint64_t esr = (uint64_t)(from_el0 ? EC_DABT_LOW : EC_DABT_CUR) << 26 | ESR_IL |
-                       (v->exit_esr & DABT_WNR) | FSC_SYNC_EXTERNAL;
+    if (ec == ESR_EC_DABT_LOW) {
+        uint64_t esr = (uint64_t)(from_el0 ? ESR_EC_DABT_LOW : ESR_EC_DABT_CUR) << ESR_EC_SHIFT |
+                       ESR_IL | (v->exit_esr & ESR_DABT_WNR) | ESR_FSC_SYNC_EXTERNAL;
         take_el1_exception(v, esr, v->exit_far);
-    } else if (ec == EC_IABT_LOW) {
-        uint64_t esr = (uint64_t)(from_el0 ? EC_IABT_LOW : EC_IABT_CUR) << 26 | ESR_IL |
-                       FSC_SYNC_EXTERNAL;
+    } else if (ec == ESR_EC_IABT_LOW) {
+        uint64_t esr = (uint64_t)(from_el0 ? ESR_EC_IABT_LOW : ESR_EC_IABT_CUR) << ESR_EC_SHIFT |
+                       ESR_IL | ESR_FSC_SYNC_EXTERNAL;
         take_el1_exception(v, esr, v->exit_far);
     } else {
-        take_el1_exception(v, (uint64_t)EC_UNKNOWN << 26 | ESR_IL, 0);
+        take_el1_exception(v, (uint64_t)ESR_EC_UNKNOWN << ESR_EC_SHIFT | ESR_IL, 0);
     }
 }
 

@@ -57,7 +57,7 @@ _start32:
 
     /* Boot tables: one page directory of 2 MiB pages maps the first GiB; it is reached
      * three ways: identity (for the mode switch), at PHYSMAP_BASE (for the loader's info
-     * until arch_mmu_init) and at KERNEL_VIRT_BASE (where the kernel is linked). */
+     * until kernel_pt_init) and at KERNEL_VIRT_BASE (where the kernel is linked). */
     mov     $PHYS(boot_pml4), %edi
     mov     $(4 * 4096 / 4), %ecx
     xor     %eax, %eax

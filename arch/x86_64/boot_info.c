@@ -9,7 +9,7 @@
 /* Saved by boot.S from EAX and EBX at entry. */
 uint32_t x86_multiboot_magic, x86_multiboot_info;
 
-/* Until arch_mmu_init, boot.S's map covers the first GiB at PHYSMAP_BASE; the loader puts
+/* Until kernel_pt_init, boot.S's map covers the first GiB at PHYSMAP_BASE; the loader puts
  * everything it hands over there. */
 static bool read_boot_map(void *ctx, uint64_t pa, void *dst, size_t len)
 {

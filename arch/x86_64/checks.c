@@ -4,8 +4,7 @@
 #include "pt_format.h"
 #include <arch.h>
 #include <hv/fmt.h>
-
-const struct pt *x86_kernel_pt(void);
+#include <kernel/kernel_pt.h>
 
 void arch_check_privilege(struct arch_check *c)
 {
@@ -21,7 +20,7 @@ void arch_check_privilege(struct arch_check *c)
 void arch_check_mmu(struct arch_check *c)
 {
     extern char __kernel_start[];
-    const struct pt *pt = x86_kernel_pt();
+    const struct pt *pt = kernel_pt();
     uint64_t cr0 = read_cr(0), cr3 = read_cr(3) & 0x000ffffffffff000ull, desc;
     uint64_t kernel_va = (uint64_t)__kernel_start;
     uint64_t kernel_pa = pa_addr(arch_virt_to_phys(__kernel_start));

@@ -2,6 +2,7 @@
  * whichever thread the scheduler picks (seL4's shape: one kernel stack, no kernel threads). */
 #include "context.h"
 #include "cpu.h"
+#include "fpu.h"
 #include "svm.h"
 #include "trap.h"
 #include "vcpu_run.h"

@@ -4,10 +4,10 @@
  * thread running in between pays nothing. The owner is always the thread that ran last, so it
  * is alive when its state is saved (an object can only die in a task's syscall, after the
  * switch to the tasks' state). */
-#include "svm.h"
+#include "fpu.h"
 
-static uint8_t task_area[SVM_FXSAVE_SIZE] __attribute__((aligned(16)));
-static struct svm_vcpu *owner; /* NULL: the tasks' state is in the registers */
+static uint8_t task_area[FPU_FXSAVE_SIZE] __attribute__((aligned(16)));
+static struct fpu_state *owner; /* NULL: the tasks' state is in the registers */
 
 static void fxsave(void *area)
 {
@@ -27,12 +27,12 @@ void fpu_init(void)
     fxsave(task_area);
 }
 
-void fpu_switch_to(struct svm_vcpu *sv)
+void fpu_switch_to(struct fpu_state *f)
 {
-    if (owner == sv)
+    if (owner == f)
         return;
     if (owner) {
-        fxsave(svm_fxsave_area(owner));
+        fxsave(fpu_fxsave_area(owner));
         __asm__ volatile("mov %%db0, %0" : "=r"(owner->dr[0]));
         __asm__ volatile("mov %%db1, %0" : "=r"(owner->dr[1]));
         __asm__ volatile("mov %%db2, %0" : "=r"(owner->dr[2]));
@@ -42,14 +42,14 @@ void fpu_switch_to(struct svm_vcpu *sv)
     }
     /* Tasks can't read debug registers (ring 3) and the host runs with DR7 = 0x400 after
      * #VMEXIT (breakpoints off), so a guest's DR0..DR3 need not be cleared for them. */
-    if (sv) {
-        fxrstor(svm_fxsave_area(sv));
-        __asm__ volatile("mov %0, %%db0" ::"r"(sv->dr[0]));
-        __asm__ volatile("mov %0, %%db1" ::"r"(sv->dr[1]));
-        __asm__ volatile("mov %0, %%db2" ::"r"(sv->dr[2]));
-        __asm__ volatile("mov %0, %%db3" ::"r"(sv->dr[3]));
+    if (f) {
+        fxrstor(fpu_fxsave_area(f));
+        __asm__ volatile("mov %0, %%db0" ::"r"(f->dr[0]));
+        __asm__ volatile("mov %0, %%db1" ::"r"(f->dr[1]));
+        __asm__ volatile("mov %0, %%db2" ::"r"(f->dr[2]));
+        __asm__ volatile("mov %0, %%db3" ::"r"(f->dr[3]));
     } else {
         fxrstor(task_area);
     }
-    owner = sv;
+    owner = f;
 }

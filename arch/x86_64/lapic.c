@@ -43,7 +43,7 @@ void lapic_init(void)
 {
     uint64_t base = rdmsr(MSR_IA32_APIC_BASE), addr = base & APIC_BASE_ADDR_MASK;
 
-    /* Only the MMIO page arch_mmu_init mapped is reachable. */
+    /* Only the MMIO page kernel_pt_init mapped is reachable. */
     if (addr != PLAT_LAPIC_BASE) {
         printk("lapic: at 0x%lx, not 0x%lx\n", addr, (uint64_t)PLAT_LAPIC_BASE);
         arch_poweroff(false);

@@ -2,6 +2,7 @@
  * every address and length comes from the loader and is checked before it is followed. */
 #include "multiboot.h"
 #include <hv/abi/error.h>
+#include <hv/bytes.h>
 
 #define PAGE_SIZE 4096u
 
@@ -18,16 +19,6 @@
 /* A memory map entry: `size` (not counting itself), then base_addr, length, type. */
 #define MMAP_ENTRY_SIZE_FIELD 4
 #define MMAP_ENTRY_MIN_SIZE 20
-
-static uint32_t le32(const uint8_t *p)
-{
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static uint64_t le64(const uint8_t *p)
-{
-    return (uint64_t)le32(p) | (uint64_t)le32(p + 4) << 32;
-}
 
 static bool read_info(const struct multiboot_reader *rd, uint64_t info_pa, uint8_t *info)
 {
@@ -56,12 +47,12 @@ static int read_mmap(const struct multiboot_reader *rd, uint64_t addr, uint32_t 
             return HV_EFORMAT;
         if (!rd->read(rd->ctx, addr + off, entry, sizeof(entry)))
             return HV_EFORMAT;
-        uint64_t size = le32(entry);
+        uint64_t size = hv_le32(entry);
         /* An entry may be longer than the fields we know (spec 3.3), never shorter. */
         if (size < MMAP_ENTRY_MIN_SIZE || size > length - off - MMAP_ENTRY_SIZE_FIELD)
             return HV_EFORMAT;
-        if (le32(entry + 20) == MULTIBOOT_MEMORY_AVAILABLE) {
-            int r = add_range(bi, le64(entry + 4), le64(entry + 12));
+        if (hv_le32(entry + 20) == MULTIBOOT_MEMORY_AVAILABLE) {
+            int r = add_range(bi, hv_le64(entry + 4), hv_le64(entry + 12));
             if (r)
                 return r;
         }
@@ -78,14 +69,14 @@ int multiboot_read_memory(const struct multiboot_reader *rd, uint64_t info_pa, s
 
     if (!read_info(rd, info_pa, info))
         return HV_EFORMAT;
-    uint32_t flags = le32(info + INFO_FLAGS);
+    uint32_t flags = hv_le32(info + INFO_FLAGS);
     if (flags & MULTIBOOT_INFO_MEM_MAP) {
-        r = read_mmap(rd, le32(info + INFO_MMAP_ADDR), le32(info + INFO_MMAP_LENGTH), &out);
+        r = read_mmap(rd, hv_le32(info + INFO_MMAP_ADDR), hv_le32(info + INFO_MMAP_LENGTH), &out);
     } else if (flags & MULTIBOOT_INFO_MEMORY) {
         /* No map: conventional memory from 0, then upper memory from 1 MiB (spec 3.3). */
-        r = add_range(&out, 0, (uint64_t)le32(info + INFO_MEM_LOWER) << 10);
+        r = add_range(&out, 0, (uint64_t)hv_le32(info + INFO_MEM_LOWER) << 10);
         if (!r)
-            r = add_range(&out, MIB(1), (uint64_t)le32(info + INFO_MEM_UPPER) << 10);
+            r = add_range(&out, MIB(1), (uint64_t)hv_le32(info + INFO_MEM_UPPER) << 10);
     } else {
         return HV_ENOENT;
     }
@@ -105,11 +96,11 @@ int multiboot_read_cmdline(const struct multiboot_reader *rd, uint64_t info_pa,
     bi->cmdline[0] = '\0';
     if (!read_info(rd, info_pa, info))
         return HV_EFORMAT;
-    if (!(le32(info + INFO_FLAGS) & MULTIBOOT_INFO_CMDLINE))
+    if (!(hv_le32(info + INFO_FLAGS) & MULTIBOOT_INFO_CMDLINE))
         return HV_OK;
     /* Byte by byte: the string's length is unknown and it may end right at the last byte
      * the reader allows. */
-    uint64_t pa = le32(info + INFO_CMDLINE);
+    uint64_t pa = hv_le32(info + INFO_CMDLINE);
     for (size_t i = 0; i < BOOT_CMDLINE_MAX; i++) {
         char c;
         if (!rd->read(rd->ctx, pa + i, &c, 1)) {

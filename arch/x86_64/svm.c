@@ -2,6 +2,7 @@
  * have (CPUID), the I/O and MSR permission maps every guest shares, the host state VMLOAD
  * brings back after a guest, and the ASIDs of guest address spaces (APM vol. 2 ch. 15). */
 #include "cpu.h"
+#include "fpu.h"
 #include "pt_format.h"
 #include "svm.h"
 #include "timer.h"
@@ -94,7 +95,7 @@ static void caps_probe(void)
     if (cpuid(0x80000001, 0).edx & CPUID_80000001_EDX_NX)
         caps.efer_allowed |= EFER_NXE;
     caps.pa_bits = max_ext >= 0x80000008 ? cpuid(0x80000008, 0).eax & 0xff : 36;
-    caps.tsc_hz = x86_tsc_hz(); /* measured by arch_timer_start, which ran before */
+    caps.tsc_hz = x86_tsc_hz(); /* measured by arch_timer_init, which ran before */
     if (caps.pa_bits > 52)
         caps.pa_bits = 52;
 }
@@ -177,7 +178,7 @@ int arch_guest_vspace_init(struct arch_vspace *avs, paddr_t root)
     return HV_EBUSY;
 }
 
-void arch_guest_vspace_flush(struct arch_vspace *avs, uint64_t ipa, uint64_t size)
+void arch_guest_vspace_flush(struct arch_vspace *avs, ipa_t ipa, uint64_t size)
 {
     asid_dirty |= (uint16_t)(1u << avs->words[1]);
 }
@@ -202,9 +203,9 @@ const struct pt_format *arch_guest_vspace_format(void)
     return &x86_64_npt_format;
 }
 
-uint64_t arch_guest_vspace_top(void)
+ipa_t arch_guest_vspace_top(void)
 {
     /* A GPA the guest's own page tables can hold: below its MAXPHYADDR, which is ours. */
     unsigned bits = caps.pa_bits ? caps.pa_bits : 36;
-    return 1ull << (bits < 48 ? bits : 48);
+    return ipa_init(1ull << (bits < 48 ? bits : 48));
 }

@@ -1,16 +1,15 @@
 /* The x86_64 guest-CPU state kept in a vcpu object (struct arch_vcpu, overlaid) and the
  * interfaces of the SVM pieces: guest-state registers and their legality (svm_regs.c), pending
- * events and replies (svm_events.c), the CPU's SVM set-up and ASIDs (svm.c), the world switch
- * (svm_run.S) and FPU/debug-register switching (fpu.c). */
+ * events and replies (svm_events.c), the CPU's SVM set-up and ASIDs (svm.c) and the world
+ * switch (svm_run.S). The FPU/debug-register state is fpu.h's. */
 #pragma once
 
 /* Offsets of struct svm_vcpu that svm_run.S uses: the GPRs by register number (hv_x86_reg),
  * RAX's and RSP's slots unused (VMRUN keeps those two in the VMCB). */
 #define SVM_GPR(n) ((n) * 8)
 
-#define SVM_FXSAVE_SIZE 512
-
 #ifndef __ASSEMBLER__
+#include "fpu.h"
 #include "vmcb.h"
 #include <arch_vcpu.h>
 #include <kernel/types.h>
@@ -38,10 +37,7 @@ struct svm_vcpu {
     uint64_t timer_deadline; /* TSC, 0 = off */
     uint64_t timer_vector;
     uint64_t reflected; /* exceptions sent straight back to the guest (HV_X86_REFLECTED) */
-    /* DR0..DR3: VMRUN does not switch them (fpu.c does, with the FPU state). */
-    uint64_t dr[4];
-    /* FXSAVE image; 16-byte aligned inside this buffer (svm_fxsave_area). */
-    uint8_t fxsave[SVM_FXSAVE_SIZE + 16];
+    struct fpu_state fpu; /* FPU/SSE and DR0..DR3, switched lazily by fpu.c */
 };
 
 _Static_assert(sizeof(struct svm_vcpu) <= sizeof(struct arch_vcpu), "svm_vcpu fits arch_vcpu");
@@ -59,7 +55,7 @@ static inline const struct svm_vcpu *svm_vcpu_const(const struct arch_vcpu *av)
 
 static inline void *svm_fxsave_area(struct svm_vcpu *sv)
 {
-    return (void *)(((uintptr_t)sv->fxsave + 15) & ~(uintptr_t)15);
+    return fpu_fxsave_area(&sv->fpu);
 }
 
 /* ---- svm_regs.c (pure: host-tested) ---- */
@@ -124,11 +120,5 @@ uint8_t svm_asid_tlb_control(unsigned asid);
 /* Runs the guest of vmcb_pa with the GPRs of sv until #VMEXIT, with GIF=0 around it and host
  * interrupts held pending; returns with interrupts off and GIF=1. */
 void svm_vmrun(struct svm_vcpu *sv, uint64_t vmcb_pa, uint64_t host_vmcb_pa);
-
-/* ---- fpu.c ---- */
-
-/* The FPU/SSE and DR0..DR3 state in the registers becomes sv's (NULL: the tasks'). */
-void fpu_switch_to(struct svm_vcpu *sv);
-void fpu_init(void);
 
 #endif

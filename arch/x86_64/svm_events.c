@@ -160,21 +160,21 @@ unsigned svm_exit_insn_len(const struct vmcb *vmcb)
     /* No NRIP save and no decode assists under QEMU (qemu-facts.md): the lengths of these
      * instructions are fixed (without prefixes, which no real guest puts on them). */
     switch (vmcb->control.exit_code) {
-    case VMCB_EXIT_IOIO: {
+    case SVM_EXIT_IOIO: {
         uint64_t next = vmcb->control.exit_info2; /* the next RIP, by the APM's definition */
         uint64_t len = next - vmcb->save.rip;
         return len >= 1 && len <= MAX_INSN_LEN ? (unsigned)len : 0;
     }
-    case VMCB_EXIT_HLT: return 1;
-    case VMCB_EXIT_CPUID:
-    case VMCB_EXIT_MSR:
-    case VMCB_EXIT_INVD:
-    case VMCB_EXIT_RDPMC: return 2;
-    case VMCB_EXIT_VMMCALL:
-    case VMCB_EXIT_XSETBV:
-    case VMCB_EXIT_MONITOR:
-    case VMCB_EXIT_MWAIT:
-    case VMCB_EXIT_MWAIT_COND: return 3;
+    case SVM_EXIT_HLT: return 1;
+    case SVM_EXIT_CPUID:
+    case SVM_EXIT_MSR:
+    case SVM_EXIT_INVD:
+    case SVM_EXIT_RDPMC: return 2;
+    case SVM_EXIT_VMMCALL:
+    case SVM_EXIT_XSETBV:
+    case SVM_EXIT_MONITOR:
+    case SVM_EXIT_MWAIT:
+    case SVM_EXIT_MWAIT_COND: return 3;
     }
     return 0;
 }

@@ -109,7 +109,7 @@ void svm_state_reset(struct svm_vcpu *sv, struct vmcb *vmcb)
         sv->gpr[i] = 0;
     for (unsigned i = 0; i < 4; i++) {
         sv->intr_pending[i] = 0;
-        sv->dr[i] = 0;
+        sv->fpu.dr[i] = 0;
     }
     sv->next_event = sv->exc_event = 0;
     sv->nmi_pending = sv->nmi_masked = sv->window = 0;
@@ -138,7 +138,7 @@ void svm_state_reset(struct svm_vcpu *sv, struct vmcb *vmcb)
 
     /* FXSAVE image of FNINIT plus the reset MXCSR (SDM vol. 1 table 10-2). */
     uint8_t *fx = svm_fxsave_area(sv);
-    for (unsigned i = 0; i < SVM_FXSAVE_SIZE; i++)
+    for (unsigned i = 0; i < FPU_FXSAVE_SIZE; i++)
         fx[i] = 0;
     fx[0] = 0x7f, fx[1] = 0x03; /* FCW 0x037f */
     fx[24] = 0x80, fx[25] = 0x1f; /* MXCSR 0x1f80 */

@@ -1,17 +1,15 @@
-/* The LAPIC timer as the kernel's tick, one-shot for the earlier of the next tick and the
- * earliest guest deadline; the HPET as the free-running counter; and the TSC's rate, which
- * guests' timers are written in (hv/abi/vcpu_x86_64.h). */
+/* The LAPIC timer as the kernel's one-shot deadline, against the HPET as the free-running
+ * counter (kernel/tick.c decides what the deadline is); and the TSC's rate, which guests'
+ * timers are written in (hv/abi/vcpu_x86_64.h). */
+#include "timer.h"
 #include "cpu.h"
 #include "intc.h"
-#include "timer.h"
 #include "trap.h"
 #include <arch.h>
+#include <hv/abi/error.h>
 #include <kernel/printk.h>
 
 static uint64_t lapic_hz, tsc_hz;
-static uint64_t tick_interval; /* HPET counts per tick */
-static uint64_t next_tick;     /* HPET value of the next tick */
-static uint64_t armed;         /* HPET value the one-shot is programmed for */
 
 static inline uint64_t rdtsc(void)
 {
@@ -20,61 +18,40 @@ static inline uint64_t rdtsc(void)
     return (uint64_t)hi << 32 | lo;
 }
 
-/* Programs the one-shot for HPET value when (at once if it has passed). */
-static void program(uint64_t when)
+int arch_timer_init(void)
 {
-    uint64_t now = hpet_now(), count = 1;
-    /* when - now is at most one tick interval (when <= next_tick), so the product fits. */
-    if (when > now)
-        count = ((when - now) * lapic_hz + hpet_hz() - 1) / hpet_hz();
-    if (count > UINT32_MAX)
-        count = UINT32_MAX;
-    armed = when;
-    lapic_timer_oneshot((uint32_t)count, X86_VECTOR_TIMER);
-}
-
-void arch_timer_start(unsigned hz)
-{
-    if (hpet_init())
-        arch_poweroff(false);
+    int r = hpet_init();
+    if (r)
+        return r;
     /* The TSC is measured over the LAPIC timer's calibration window, for free. */
     uint64_t tsc0 = rdtsc(), h0 = hpet_now();
     lapic_hz = lapic_timer_calibrate();
     uint64_t tsc1 = rdtsc(), h1 = hpet_now();
     tsc_hz = (tsc1 - tsc0) * hpet_hz() / (h1 - h0);
-    tick_interval = hpet_hz() / hz;
-    if (tick_interval == 0 || lapic_hz / hz == 0 || lapic_hz / hz > UINT32_MAX) {
-        printk("timer: LAPIC timer runs at %lu Hz, cannot tick at %u Hz\n", lapic_hz, hz);
-        arch_poweroff(false);
+    if (lapic_hz == 0) {
+        printk("timer: the LAPIC timer does not count\n");
+        return HV_EINVAL;
     }
-    next_tick = hpet_now() + tick_interval;
-    program(next_tick);
+    return HV_OK;
 }
 
-void arch_timer_wake_at(uint64_t when)
+/* The LAPIC counts down from a 32-bit value at its own rate: the HPET interval is converted,
+ * rounded up so the interrupt never comes before the counter reaches when. A deadline further
+ * than the LAPIC can count comes early, and the kernel then sets it again. */
+void arch_timer_set_deadline(uint64_t when)
 {
-    if (when < armed)
-        program(when);
-}
-
-void timer_handle_irq(void)
-{
-    uint64_t now = hpet_now();
-    if (now >= next_tick) {
-        /* From the previous tick, so the period does not drift with the handler's latency;
-         * after a long stall the missed ticks are skipped rather than run in a burst. */
-        next_tick += tick_interval;
-        if (next_tick <= now)
-            next_tick = now + tick_interval;
-        kernel_timer_tick();
-    } else {
-        kernel_timer_event();
+    uint64_t now = hpet_now(), count = 1;
+    if (when > now) {
+        uint64_t delta = when - now;
+        count = delta > UINT64_MAX / lapic_hz ? UINT32_MAX
+                                              : (delta * lapic_hz + hpet_hz() - 1) / hpet_hz();
     }
-    uint64_t event = kernel_timer_next_event();
-    program(event < next_tick ? event : next_tick);
+    if (count > UINT32_MAX)
+        count = UINT32_MAX;
+    lapic_timer_oneshot((uint32_t)count, X86_VECTOR_TIMER);
 }
 
-/* Counts from arch_timer_start on; 0 before. */
+/* Counts from arch_timer_init on; 0 before. */
 uint64_t arch_counter_now(void)
 {
     return hpet_now();

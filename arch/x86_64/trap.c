@@ -89,7 +89,7 @@ void x86_handle_interrupt(const struct trap_frame *f)
     uint64_t v = f->vector;
 
     if (v == X86_VECTOR_TIMER) {
-        timer_handle_irq();
+        kernel_timer_interrupt();
         lapic_eoi();
     } else if (v >= X86_VECTOR_IOAPIC_BASE && v < X86_VECTOR_IOAPIC_BASE + X86_IOAPIC_MAX_LINES) {
         ioapic_handle_irq((unsigned)(v - X86_VECTOR_IOAPIC_BASE));

@@ -29,5 +29,3 @@ void x86_spurious_stub(void);
 /* Called by boot.S before kernel_main, so exceptions are reported from the first line of C. */
 void gdt_init(void);
 void idt_init(void);
-
-void timer_handle_irq(void);

@@ -1,4 +1,4 @@
-/* Running a vcpu thread's guest (vcpu.c), for the kernel's exit path (entry.c). */
+/* Running a vcpu thread's guest (svm_vcpu.c), for the kernel's exit path (entry.c). */
 #pragma once
 
 #include <kernel/thread.h>

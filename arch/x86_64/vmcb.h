@@ -1,7 +1,9 @@
 /* The AMD SVM virtual machine control block (APM vol. 2 appendix B) and the architectural
- * constants of SVM that Duet uses: intercept bits, exit codes (appendix C), event injection. */
+ * constants of SVM that Duet uses: intercept bits, event injection. The exit codes are the
+ * VMM's vocabulary too: hv/abi/svm_exit.h. */
 #pragma once
 
+#include <hv/abi/svm_exit.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -33,7 +35,7 @@ struct vmcb_control {
     uint8_t reserved_05d[3];
     uint64_t int_ctl;       /* 0x060: V_TPR, V_IRQ, V_INTR_PRIO, V_IGN_TPR, V_INTR_MASKING, vector */
     uint64_t int_state;     /* 0x068: interrupt shadow */
-    uint64_t exit_code;     /* 0x070 */
+    uint64_t exit_code;     /* 0x070: SVM_EXIT_* */
     uint64_t exit_info1;    /* 0x078 */
     uint64_t exit_info2;    /* 0x080 */
     uint64_t exit_int_info; /* 0x088: an event whose delivery the exit interrupted */
@@ -206,36 +208,6 @@ _Static_assert(sizeof(struct vmcb_seg) == 16, "VMCB segment");
 #define VMCB_EVENT_ERROR_VALID (1ull << 11)
 #define VMCB_EVENT_VALID (1ull << 31)
 #define VMCB_EVENT_ERROR_SHIFT 32
-
-/* Exit codes (APM appendix C). */
-#define VMCB_EXIT_EXCEPTION_BASE 0x40
-#define VMCB_EXIT_INTR 0x60
-#define VMCB_EXIT_NMI 0x61
-#define VMCB_EXIT_SMI 0x62
-#define VMCB_EXIT_INIT 0x63
-#define VMCB_EXIT_VINTR 0x64
-#define VMCB_EXIT_RDPMC 0x6f
-#define VMCB_EXIT_CPUID 0x72
-#define VMCB_EXIT_IRET 0x74
-#define VMCB_EXIT_INVD 0x76
-#define VMCB_EXIT_HLT 0x78
-#define VMCB_EXIT_INVLPGA 0x7a
-#define VMCB_EXIT_IOIO 0x7b
-#define VMCB_EXIT_MSR 0x7c
-#define VMCB_EXIT_SHUTDOWN 0x7f
-#define VMCB_EXIT_VMRUN 0x80
-#define VMCB_EXIT_VMMCALL 0x81
-#define VMCB_EXIT_VMLOAD 0x82
-#define VMCB_EXIT_VMSAVE 0x83
-#define VMCB_EXIT_STGI 0x84
-#define VMCB_EXIT_CLGI 0x85
-#define VMCB_EXIT_SKINIT 0x86
-#define VMCB_EXIT_MONITOR 0x8a
-#define VMCB_EXIT_MWAIT 0x8b
-#define VMCB_EXIT_MWAIT_COND 0x8c
-#define VMCB_EXIT_XSETBV 0x8d
-#define VMCB_EXIT_NPF 0x400
-#define VMCB_EXIT_INVALID 0xffffffffffffffffull
 
 /* Sizes of the permission maps VMRUN reads (APM 15.10.1, 15.11). */
 #define SVM_IOPM_SIZE 0x3000

@@ -6,19 +6,18 @@
 #include "cpu.h"
 #include "pt_format.h"
 #include <arch.h>
+#include <kernel/kernel_pt.h>
 
 #define PML4_KERNEL_FIRST 256 /* 0xffff8000_0000_0000 and up: the kernel half */
 #define CR3_ADDR_MASK 0x000ffffffffff000ull
 /* Above this many pages one CR3 reload is cheaper than INVLPG per page. */
 #define FLUSH_MAX_INVLPG 32
 
-const struct pt *x86_kernel_pt(void);
-
 static uint64_t loaded_cr3; /* 0 until the first switch: the kernel's own tables */
 
 static uint64_t kernel_cr3(void)
 {
-    return pa_addr(x86_kernel_pt()->root);
+    return pa_addr(kernel_pt()->root);
 }
 
 static uint64_t current_cr3(void)
@@ -42,8 +41,8 @@ void arch_vspace_init(struct arch_vspace *avs, paddr_t root)
 {
     /* x86 has one root for both halves: every address space carries the kernel's PML4
      * entries. Copying them once is enough because the kernel's upper-half tables are built
-     * by arch_mmu_init and never changed after boot (the kernel maps nothing later). */
-    const uint64_t *kernel = arch_phys_to_virt(x86_kernel_pt()->root);
+     * by kernel_pt_init and never changed after boot (the kernel maps nothing later). */
+    const uint64_t *kernel = arch_phys_to_virt(kernel_pt()->root);
     uint64_t *pml4 = arch_phys_to_virt(root);
     for (unsigned i = PML4_KERNEL_FIRST; i < PT_ENTRIES; i++)
         pml4[i] = kernel[i];

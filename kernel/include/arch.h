@@ -3,6 +3,7 @@
 
 #include <kernel/types.h>
 #include <kernel/boot_info.h>
+#include <kernel/pagetable.h>
 
 /* Polled console output; works from the first line of C, before interrupts. */
 void arch_console_putc(char c);
@@ -10,25 +11,32 @@ void arch_console_putc(char c);
 /* Fills *bi from what the loader handed over (device tree, multiboot info). */
 int arch_boot_info(struct boot_info *bi);
 
-/* Replaces the boot page tables with the kernel's own, built from bi's RAM map. */
-int arch_mmu_init(const struct boot_info *bi);
+/* The kernel's own page tables (kernel/kernel_pt.c builds them): their descriptor format, the
+ * device windows the kernel drives itself (mapped uncached in the linear map; returns how many
+ * were written to out), and switching the CPU from the boot tables to them (root: their root
+ * table), after which the boot map, identity part included, is gone. */
+const struct pt_format *arch_kernel_pt_format(void);
+unsigned arch_kernel_devices(struct mem_region *out, unsigned max);
+void arch_kernel_pt_load(paddr_t root);
 
 /* Translates a physical address into the kernel's linear map of RAM and devices. */
 void *arch_phys_to_virt(paddr_t pa);
 paddr_t arch_virt_to_phys(const void *va);
 
-/* Interrupt controller, the periodic tick, and a free-running counter. */
+/* Interrupt controller, and the CPU's interrupt mask. */
 void arch_irq_init(void);
-void arch_timer_start(unsigned hz);   /* calls kernel_timer_tick() from the interrupt */
-/* The kernel wants a timer interrupt at counter value `when` (a waiting guest's timer
- * deadline), besides the ticks. A one-shot timer is programmed for the earlier of the next
- * tick and kernel_timer_next_event(); the interrupt calls kernel_timer_tick() when a tick is
- * due, kernel_timer_event() otherwise. An arch with only a periodic tick may do nothing: the
- * wakeup then comes with the next tick (kernel_timer_tick runs the expiries too). */
-void arch_timer_wake_at(uint64_t when);
 void arch_irq_enable(void);
 void arch_irq_disable(void);
 void arch_wait_for_interrupt(void);
+
+/* The timer: one one-shot deadline against a free-running counter, nothing more; the policy
+ * (ticks, guests' deadlines, what happens after a stall) is kernel/tick.c's. init readies the
+ * timer and its interrupt with no deadline set (an error, reported, if it can't). set_deadline
+ * replaces the deadline: an interrupt once the counter reaches `when` (at once if it has),
+ * which calls kernel_timer_interrupt(); that always sets the next deadline, and until then the
+ * interrupt may stay asserted. The counter counts arch_counter_hz() per second. */
+int arch_timer_init(void);
+void arch_timer_set_deadline(uint64_t when);
 uint64_t arch_counter_now(void);
 uint64_t arch_counter_hz(void);
 
@@ -67,7 +75,5 @@ void arch_trigger_fault(void);
 _Noreturn void arch_poweroff(bool success);
 
 /* Called by arch code. */
-void kernel_timer_tick(void);
-void kernel_timer_event(void);
-uint64_t kernel_timer_next_event(void); /* counter value, UINT64_MAX: none */
+void kernel_timer_interrupt(void);
 _Noreturn void kernel_main(void);

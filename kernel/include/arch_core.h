@@ -16,7 +16,8 @@ struct arch_context {
 uint64_t arch_context_reg(const struct arch_context *ctx, unsigned r);
 void arch_context_set_reg(struct arch_context *ctx, unsigned r, uint64_t v);
 
-/* A fresh user context that starts at pc with stack pointer sp and argument arg in R0. */
+/* Makes the zeroed context ctx a fresh user context that starts at pc with stack pointer sp and
+ * argument arg in R0 (and whatever else the arch's user mode needs). */
 void arch_context_init(struct arch_context *ctx, uint64_t pc, uint64_t sp, uint64_t arg);
 uint64_t arch_context_pc(const struct arch_context *ctx);
 

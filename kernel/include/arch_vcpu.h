@@ -37,9 +37,9 @@ uint64_t arch_vcpu_wake_deadline(const struct arch_vcpu *av);
 
 /* Guest address spaces: the descriptor format, the highest guest-physical address + 1, and
  * the per-space tag (VMID / ASID) kept in struct arch_vspace. init fails with HV_EBUSY when
- * no tag is free. flush after an unmap; destroy when the space goes away. */
+ * no tag is free. flush after an unmap of [ipa, ipa+size); destroy when the space goes away. */
 const struct pt_format *arch_guest_vspace_format(void);
-uint64_t arch_guest_vspace_top(void);
+ipa_t arch_guest_vspace_top(void);
 int arch_guest_vspace_init(struct arch_vspace *avs, paddr_t root);
-void arch_guest_vspace_flush(struct arch_vspace *avs, uint64_t ipa, uint64_t size);
+void arch_guest_vspace_flush(struct arch_vspace *avs, ipa_t ipa, uint64_t size);
 void arch_guest_vspace_destroy(struct arch_vspace *avs, paddr_t root);

@@ -36,9 +36,6 @@ static inline bool cap_is_empty(const struct cap_slot *s) { return s->type == HV
 static inline void *cap_ptr(const struct cap_slot *s) { return (void *)(uintptr_t)s->obj; }
 static inline paddr_t cap_paddr(const struct cap_slot *s) { return pa_init(s->obj); }
 
-/* Types whose object starts with a struct obj_header and is reference-counted. */
-bool cap_type_refcounted(unsigned type);
-
 /* Fills the empty slot dst with a cap to a freshly made object as a child of parent (NULL: a
  * root cap made at boot); takes a reference on a refcounted object. */
 void cap_install(struct cap_slot *dst, struct cap_slot *parent, unsigned type, unsigned rights,

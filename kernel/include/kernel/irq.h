@@ -21,7 +21,9 @@ struct irq_handler *irq_handler_of(unsigned irq);
 int irq_check_claim(uint64_t irq);
 void irq_bind(struct irq_handler *h, struct notification *n, uint64_t bits);
 void irq_ack(struct irq_handler *h);
-void irq_handler_destroy(struct irq_handler *h);
+/* The handler's line is masked and its notification (if any) forgotten: its last cap is
+ * gone, or (irq_unbind_ntfn) the notification's. */
+void irq_handler_unbind(struct irq_handler *h);
 void irq_unbind_ntfn(struct notification *n);
 
 /* Called by the arch from its interrupt handler for a line that is not the kernel's. */

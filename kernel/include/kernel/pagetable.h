@@ -45,12 +45,6 @@ struct pt {
     paddr_t root;
 };
 
-/* The fixed pool the kernel's own tables come from at boot (kernel/kernel_pt.c). */
-struct pt_alloc *pt_boot_pool(void);
-
-/* Maps the kernel image at its link address by section: text RX, rodata R, the rest RW. */
-int pt_map_kernel_image(struct pt *pt);
-
 /* Allocates an empty root table (formats with one root table). */
 int pt_init(struct pt *pt, const struct pt_format *fmt, struct pt_alloc *alloc);
 /* Uses the zeroed root at `root` (pt_root_size(fmt) bytes, aligned to that size), which the

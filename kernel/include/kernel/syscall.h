@@ -18,6 +18,7 @@ int sys_lookup(struct thread *t, uint64_t idx, unsigned type, unsigned rights,
 int sys_lookup_dest(struct thread *t, uint64_t cnode_idx, uint64_t index, uint64_t count,
                     struct cap_slot **dest);
 
+/* kernel/syscall_obj.c */
 int sys_retype(struct thread *t);
 int sys_map(struct thread *t);
 int sys_unmap(struct thread *t);
@@ -32,5 +33,10 @@ int sys_irq_bind(struct thread *t);
 int sys_irq_ack(struct thread *t);
 int sys_ioport_in(struct thread *t);
 int sys_ioport_out(struct thread *t);
+/* kernel/syscall_vcpu.c */
+int sys_vcpu_bind(struct thread *t);
+int sys_vcpu_read(struct thread *t);
+int sys_vcpu_write(struct thread *t);
+int sys_vcpu_inject(struct thread *t);
 
 #define SYS_RETYPE_MAX_COUNT 256

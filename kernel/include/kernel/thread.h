@@ -53,6 +53,10 @@ struct cnode *thread_cnode(struct thread *t);
 void thread_configure(struct thread *t, struct cap_slot *cnode, struct cap_slot *vspace,
                       struct cap_slot *fault, unsigned prio, unsigned budget, unsigned period);
 
+/* Where the inactive thread starts: pc, stack pointer sp, arg in R0, every other register
+ * zero. */
+void thread_set_entry(struct thread *t, uint64_t pc, uint64_t sp, uint64_t arg);
+
 /* Inactive -> ready. */
 void thread_resume(struct thread *t);
 

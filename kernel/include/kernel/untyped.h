@@ -3,9 +3,6 @@
 
 #include <kernel/cap.h>
 
-/* log2 size of one object of `type` with the size argument `size_bits`, or 0 if invalid. */
-unsigned untyped_object_bits(unsigned type, unsigned size_bits);
-
 /* Carves count objects of type into dest[0..count), all validated by the caller except the
  * memory check; HV_ENOMEM (nothing changed) or HV_OK. dest slots must be empty. */
 int untyped_retype(struct cap_slot *ut, unsigned type, unsigned size_bits,

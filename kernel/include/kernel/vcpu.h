@@ -22,18 +22,25 @@ _Static_assert(sizeof(struct vcpu) <= 4096, "struct vcpu fits the object's first
 
 /* Formats the zeroed object at pa: unbound, in its architectural reset state. */
 struct vcpu *vcpu_init(paddr_t pa);
-/* The last cap is gone: unbinds (suspending the thread). */
-void vcpu_destroy(struct vcpu *v);
 /* The bound thread or guest vspace is going away: unbind every vcpu it has, suspend the
  * threads. */
 void vcpu_thread_gone(struct thread *t);
 void vcpu_vspace_gone(struct vspace *vs);
 
-/* The syscalls (hv/abi/vcpu.h). */
-int sys_vcpu_bind(struct thread *t);
-int sys_vcpu_read(struct thread *t);
-int sys_vcpu_write(struct thread *t);
-int sys_vcpu_inject(struct thread *t);
+/* Binds v to the inactive, configured thread t and the guest vspace vs (none of them bound
+ * yet); unbind ends a binding, if any, and suspends the thread. The syscall layer
+ * (syscall_vcpu.c) has checked every condition. */
+void vcpu_bind(struct vcpu *v, struct thread *t, struct vspace *vs);
+void vcpu_unbind(struct vcpu *v);
+
+/* Register access (hv/abi/vcpu_<arch>.h numbers) and injection, through the arch: HV_ERANGE
+ * an unknown register, HV_EINVAL a value or interrupt the arch refuses, HV_EBUSY a full
+ * queue; nothing changes then. A change that gives a waiting guest an interrupt (or moves its
+ * timer) wakes it (or re-arms the timer). reset: the architectural reset state. */
+int vcpu_read(const struct vcpu *v, unsigned reg, uint64_t *val);
+int vcpu_write(struct vcpu *v, unsigned reg, uint64_t val);
+void vcpu_reset(struct vcpu *v);
+int vcpu_inject(struct vcpu *v, uint64_t irq, uint64_t flags);
 
 /* Called by the arch for the running vcpu thread t. vcpu_exit: an exit the kernel does not
  * handle becomes a fault message (label HV_FAULT_VCPU, the six words w) to t's fault endpoint,

@@ -38,9 +38,11 @@ static inline bool vspace_is_guest(const struct vspace *vs)
     return vs->hdr.type == HV_OBJ_GUEST_VSPACE;
 }
 
-/* Maps the frame cap at va with HV_MAP_* flags; all validated but what the page tables say:
- * HV_EEXIST (va in use), HV_ENOMEM (table pool spent) leave everything unchanged. */
+/* Maps the frame cap at va of a task's space, or at ipa of a guest's, with HV_MAP_* flags; all
+ * validated but what the page tables say: HV_EEXIST (address in use), HV_ENOMEM (table pool
+ * spent) leave everything unchanged. */
 int vspace_map(struct vspace *vs, struct cap_slot *frame, uint64_t va, unsigned flags);
+int vspace_map_guest(struct vspace *vs, struct cap_slot *frame, ipa_t ipa, unsigned flags);
 /* Removes the frame cap's mapping, if any. */
 void vspace_unmap(struct cap_slot *frame);
 void vspace_destroy(struct vspace *vs);

@@ -205,7 +205,7 @@ END_TEST
 START_TEST(resume_empty_and_malformed)
 {
     uint64_t w[6] = {0};
-    vmcb->control.exit_code = VMCB_EXIT_CPUID;
+    vmcb->control.exit_code = SVM_EXIT_CPUID;
     snapshot();
     ck_assert_int_eq(svm_resume(sv, vmcb, &caps, w, 0), HV_OK);
     assert_unchanged();
@@ -227,7 +227,7 @@ START_TEST(resume_empty_and_malformed)
     ck_assert_int_eq(svm_resume(sv, vmcb, &caps, w, 6), HV_EINVAL);
     assert_unchanged();
     /* ADVANCE with no length after an exit whose length the kernel can't know (NPF). */
-    vmcb->control.exit_code = VMCB_EXIT_NPF;
+    vmcb->control.exit_code = SVM_EXIT_NPF;
     snapshot();
     w[0] = HV_VCPU_RESUME_ADVANCE, w[1] = 0;
     ck_assert_int_eq(svm_resume(sv, vmcb, &caps, w, 2), HV_EINVAL);
@@ -240,7 +240,7 @@ START_TEST(resume_sets_and_advances)
     uint64_t w[6] = {HV_VCPU_RESUME_SET_A | HV_VCPU_RESUME_SET_B | HV_VCPU_RESUME_ADVANCE, 0,
                      HV_X86_RAX, 0x1234, HV_X86_RBX, 0x5678};
     vmcb->save.rip = 0x1000;
-    vmcb->control.exit_code = VMCB_EXIT_CPUID;
+    vmcb->control.exit_code = SVM_EXIT_CPUID;
     vmcb->control.int_state = 1;
     ck_assert_int_eq(svm_resume(sv, vmcb, &caps, w, 6), HV_OK);
     ck_assert_uint_eq(vmcb->save.rax, 0x1234);
@@ -248,14 +248,14 @@ START_TEST(resume_sets_and_advances)
     ck_assert_uint_eq(vmcb->save.rip, 0x1002);
     ck_assert_uint_eq(vmcb->control.int_state, 0);
     /* IOIO: EXITINFO2 is the next RIP. */
-    vmcb->control.exit_code = VMCB_EXIT_IOIO;
+    vmcb->control.exit_code = SVM_EXIT_IOIO;
     vmcb->control.exit_info2 = 0x1003;
     ck_assert_uint_eq(svm_exit_insn_len(vmcb), 1);
     uint64_t adv[2] = {HV_VCPU_RESUME_ADVANCE, 0};
     ck_assert_int_eq(svm_resume(sv, vmcb, &caps, adv, 2), HV_OK);
     ck_assert_uint_eq(vmcb->save.rip, 0x1003);
     /* An explicit length after an MMIO exit. */
-    vmcb->control.exit_code = VMCB_EXIT_NPF;
+    vmcb->control.exit_code = SVM_EXIT_NPF;
     adv[1] = 7;
     ck_assert_int_eq(svm_resume(sv, vmcb, &caps, adv, 2), HV_OK);
     ck_assert_uint_eq(vmcb->save.rip, 0x100a);
@@ -280,14 +280,14 @@ START_TEST(known_instruction_lengths)
     const struct {
         uint64_t code;
         unsigned len;
-    } cases[] = {{VMCB_EXIT_VMMCALL, 3}, {VMCB_EXIT_CPUID, 2}, {VMCB_EXIT_MSR, 2},
-                 {VMCB_EXIT_HLT, 1},     {VMCB_EXIT_NPF, 0},   {VMCB_EXIT_SHUTDOWN, 0}};
+    } cases[] = {{SVM_EXIT_VMMCALL, 3}, {SVM_EXIT_CPUID, 2}, {SVM_EXIT_MSR, 2},
+                 {SVM_EXIT_HLT, 1},     {SVM_EXIT_NPF, 0},   {SVM_EXIT_SHUTDOWN, 0}};
     for (unsigned i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         vmcb->control.exit_code = cases[i].code;
         ck_assert_uint_eq(svm_exit_insn_len(vmcb), cases[i].len);
     }
     /* An IOIO exit whose EXITINFO2 is not just after RIP is not trusted. */
-    vmcb->control.exit_code = VMCB_EXIT_IOIO;
+    vmcb->control.exit_code = SVM_EXIT_IOIO;
     vmcb->save.rip = 0x1000;
     vmcb->control.exit_info2 = 0x1000;
     ck_assert_uint_eq(svm_exit_insn_len(vmcb), 0);

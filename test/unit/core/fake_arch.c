@@ -67,7 +67,6 @@ void arch_context_set_reg(struct arch_context *ctx, unsigned r, uint64_t v)
 
 void arch_context_init(struct arch_context *ctx, uint64_t pc, uint64_t sp, uint64_t arg)
 {
-    memset(ctx, 0, sizeof(*ctx));
     ctx->words[FAKE_CTX_PC] = pc;
     ctx->words[FAKE_CTX_SP] = sp;
     ctx->words[0] = arg;
@@ -171,9 +170,26 @@ uint64_t arch_counter_now(void)
     return fake.now;
 }
 
-void arch_timer_wake_at(uint64_t when)
+uint64_t arch_counter_hz(void)
 {
-    fake.wake_at = when;
+    return fake.hz ? fake.hz : FAKE_COUNTER_HZ;
+}
+
+int arch_timer_init(void)
+{
+    return HV_OK;
+}
+
+void arch_timer_set_deadline(uint64_t when)
+{
+    fake.deadline = when;
+    fake.deadlines_set++;
+}
+
+void arch_wait_for_interrupt(void)
+{
+    /* Host tests drive time themselves (kernel_timer_interrupt): nothing would ever come. */
+    abort();
 }
 
 /* ---- guest address spaces: the real AArch64 stage-2 format, three tags ---- */
@@ -183,9 +199,9 @@ const struct pt_format *arch_guest_vspace_format(void)
     return &aarch64_stage2_format;
 }
 
-uint64_t arch_guest_vspace_top(void)
+ipa_t arch_guest_vspace_top(void)
 {
-    return 1ull << aarch64_stage2_format.va_bits;
+    return ipa_init(1ull << aarch64_stage2_format.va_bits);
 }
 
 int arch_guest_vspace_init(struct arch_vspace *avs, paddr_t root)
@@ -201,7 +217,7 @@ int arch_guest_vspace_init(struct arch_vspace *avs, paddr_t root)
     return HV_EBUSY;
 }
 
-void arch_guest_vspace_flush(struct arch_vspace *avs, uint64_t ipa, uint64_t size)
+void arch_guest_vspace_flush(struct arch_vspace *avs, ipa_t ipa, uint64_t size)
 {
     fake.guest_flushes++;
 }

@@ -9,6 +9,7 @@
 #define FAKE_PHYS_BITS 24 /* 16 MiB */
 #define FAKE_IRQS 64
 #define FAKE_TIMER_IRQ 26
+#define FAKE_COUNTER_HZ 1000
 #define FAKE_CTX_PC 40
 #define FAKE_CTX_SP 41
 /* Ports the fake arch keeps: a pretend UART and a debug-exit port. */
@@ -33,7 +34,9 @@
 
 struct fake_arch {
     uint64_t now;           /* arch_counter_now() */
-    uint64_t wake_at;       /* the last arch_timer_wake_at() (0: none) */
+    uint64_t hz;            /* arch_counter_hz() (0: FAKE_COUNTER_HZ) */
+    uint64_t deadline;      /* the last arch_timer_set_deadline() (0: none) */
+    unsigned deadlines_set;
     unsigned guest_tags;    /* bitmask of tags in use */
     unsigned guest_flushes;
     bool irq_masked[FAKE_IRQS];

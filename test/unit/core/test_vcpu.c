@@ -4,6 +4,7 @@
 #include "check_run.h"
 #include "core_fixture.h"
 #include "pt_format.h"
+#include <kernel/tick.h>
 #include <kernel/vcpu.h>
 #include <kernel/vspace.h>
 #include <stdlib.h>
@@ -274,11 +275,12 @@ END_TEST
 
 START_TEST(idle_and_timer)
 {
+    tick_start_scheduling(); /* the timer interrupt wakes guests from now on */
     bind_and_resume();
     /* Nothing pending, no timer: blocks with no deadline asked for. */
     vcpu_idle(vt);
     ck_assert_uint_eq(vt->state, THREAD_BLOCKED_VCPU);
-    ck_assert_uint_eq(fake.wake_at, 0);
+    ck_assert_uint_eq(fake.deadlines_set, 0);
     ck_assert_uint_eq(vcpu_next_deadline(), UINT64_MAX);
     /* An injection wakes it. */
     ck_assert_uint_eq(SYS(root, HV_SYS_VCPU_INJECT, VCPU, 40, 0), HV_OK);
@@ -293,20 +295,24 @@ START_TEST(idle_and_timer)
     vc->arch.words[FAKE_VREG_TIMER] = 1500;
     vcpu_idle(vt);
     ck_assert_uint_eq(vt->state, THREAD_BLOCKED_VCPU);
-    ck_assert_uint_eq(fake.wake_at, 1500);
+    ck_assert_uint_eq(fake.deadline, 1500);
     ck_assert_uint_eq(vcpu_next_deadline(), 1500);
+    /* An early interrupt leaves it waiting and sets the same deadline again. */
     fake.now = 1499;
-    vcpu_wake_expired(fake.now);
+    kernel_timer_interrupt();
     ck_assert_uint_eq(vt->state, THREAD_BLOCKED_VCPU);
+    ck_assert_uint_eq(fake.deadline, 1500);
     fake.now = 1500;
-    vcpu_wake_expired(fake.now);
+    kernel_timer_interrupt();
     ck_assert_uint_eq(vt->state, THREAD_READY);
     ck_assert_uint_eq(vcpu_next_deadline(), UINT64_MAX);
+    ck_assert_uint_eq(fake.deadline, UINT64_MAX); /* no ticks in this test: nothing to come */
     /* A register write moving the deadline of a waiting guest re-arms the timer. */
     vc->arch.words[FAKE_VREG_TIMER] = 3000;
     vcpu_idle(vt);
+    ck_assert_uint_eq(fake.deadline, 3000);
     ck_assert_uint_eq(SYS(root, HV_SYS_VCPU_WRITE, VCPU, FAKE_VREG_TIMER, 2000), HV_OK);
-    ck_assert_uint_eq(fake.wake_at, 2000);
+    ck_assert_uint_eq(fake.deadline, 2000);
     ck_assert_uint_eq(SYS(root, HV_SYS_VCPU_WRITE, VCPU, FAKE_VREG_TIMER, 1000), HV_OK);
     ck_assert_uint_eq(vt->state, THREAD_READY); /* already expired: wakes at once */
     /* Suspending a waiting guest takes it off the idle list. */

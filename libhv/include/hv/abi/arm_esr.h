@@ -48,6 +48,8 @@
 /* DFSC 0b0001LL: translation fault at level LL, what an access to an unmapped IPA gives. */
 #define ESR_DFSC_TRANSLATION_L0 0x04
 #define ESR_DFSC_TRANSLATION_L3 0x07
+/* DFSC / IFSC of a synchronous external abort: what the kernel injects for a FAULT reply. */
+#define ESR_FSC_SYNC_EXTERNAL 0x10
 
 /* HVC / SMC ISS: the immediate. */
 #define ESR_HVC_IMM_MASK 0xffffu

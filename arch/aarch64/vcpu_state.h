@@ -1,7 +1,8 @@
-/* The AArch64 vcpu state inside struct arch_vcpu: guest registers (the first words laid out
- * like a task's context, so the EL0 entry/exit code of vectors.S saves and restores a guest's
- * general registers too), EL1 system registers, FP/SIMD, the GIC virtual interface and the
- * queue of injections that did not fit the list registers. */
+/* The AArch64 vcpu state inside struct arch_vcpu (struct a64_vcpu) and the pure logic on it
+ * in vcpu_state.c: guest registers (the first words laid out like a task's context, so the EL0
+ * entry/exit code of vectors.S saves and restores a guest's general registers too), EL1 system
+ * registers, FP/SIMD, the GIC virtual interface and the queue of injections that did not fit
+ * the list registers. */
 #pragma once
 
 #include "context.h"

@@ -10,6 +10,7 @@
 #include <arch.h>
 #include <hv/abi/error.h>
 #include <hv/abi/vcpu.h>
+#include <kernel/tick.h>
 #include <kernel/vcpu.h>
 #include <kernel/vspace.h>
 
@@ -120,7 +121,7 @@ static void exit_to_vmm(struct thread *t, struct svm_vcpu *sv, struct vmcb *vmcb
     const struct vmcb_control *c = &vmcb->control;
     unsigned len = svm_exit_insn_len(vmcb);
     /* QEMU 7.2 stores VMEXIT_INVALID as a 32-bit -1: VMMs see the APM's 64-bit one. */
-    uint64_t code = c->exit_code == 0xffffffffu ? VMCB_EXIT_INVALID : c->exit_code;
+    uint64_t code = c->exit_code == 0xffffffffu ? SVM_EXIT_INVALID : c->exit_code;
     uint64_t w[HV_VCPU_EXIT_WORDS] = {
         [HV_VCPU_W_CODE] = code,
         [HV_VCPU_W_ADDR] = c->exit_info2,
@@ -199,22 +200,22 @@ static void exit_msr(struct thread *t, struct svm_vcpu *sv, struct vmcb *vmcb)
 
 typedef void (*exit_handler)(struct thread *, struct svm_vcpu *, struct vmcb *);
 
-static const exit_handler handlers[VMCB_EXIT_XSETBV + 1] = {
-    [VMCB_EXIT_EXCEPTION_BASE + X86_EXC_DB] = exit_debug,
-    [VMCB_EXIT_EXCEPTION_BASE + X86_EXC_AC] = exit_alignment,
-    [VMCB_EXIT_INTR] = exit_intr,
-    [VMCB_EXIT_NMI] = exit_nothing,
-    [VMCB_EXIT_VINTR] = exit_nothing,
-    [VMCB_EXIT_IRET] = exit_iret,
-    [VMCB_EXIT_HLT] = exit_hlt,
-    [VMCB_EXIT_MSR] = exit_msr,
-    [VMCB_EXIT_INVLPGA] = exit_undefined,
-    [VMCB_EXIT_VMRUN] = exit_undefined,
-    [VMCB_EXIT_VMLOAD] = exit_undefined,
-    [VMCB_EXIT_VMSAVE] = exit_undefined,
-    [VMCB_EXIT_STGI] = exit_undefined,
-    [VMCB_EXIT_CLGI] = exit_undefined,
-    [VMCB_EXIT_SKINIT] = exit_undefined,
+static const exit_handler handlers[SVM_EXIT_XSETBV + 1] = {
+    [SVM_EXIT_EXCP_BASE + X86_EXC_DB] = exit_debug,
+    [SVM_EXIT_EXCP_BASE + X86_EXC_AC] = exit_alignment,
+    [SVM_EXIT_INTR] = exit_intr,
+    [SVM_EXIT_NMI] = exit_nothing,
+    [SVM_EXIT_VINTR] = exit_nothing,
+    [SVM_EXIT_IRET] = exit_iret,
+    [SVM_EXIT_HLT] = exit_hlt,
+    [SVM_EXIT_MSR] = exit_msr,
+    [SVM_EXIT_INVLPGA] = exit_undefined,
+    [SVM_EXIT_VMRUN] = exit_undefined,
+    [SVM_EXIT_VMLOAD] = exit_undefined,
+    [SVM_EXIT_VMSAVE] = exit_undefined,
+    [SVM_EXIT_STGI] = exit_undefined,
+    [SVM_EXIT_CLGI] = exit_undefined,
+    [SVM_EXIT_SKINIT] = exit_undefined,
 };
 
 void x86_vcpu_run(struct thread *t)
@@ -232,8 +233,8 @@ void x86_vcpu_run(struct thread *t)
     vmcb->control.tlb_control = svm_asid_tlb_control(asid);
     /* The host timer must come for the guest's own deadline even while it runs. */
     if (sv->timer_deadline)
-        arch_timer_wake_at(x86_tsc_to_counter(sv->timer_deadline));
-    fpu_switch_to(sv);
+        tick_wake_at(x86_tsc_to_counter(sv->timer_deadline));
+    fpu_switch_to(&sv->fpu);
     svm_vmrun(sv, sv->vmcb_pa, pa_addr(svm_host_vmcb_pa()));
     /* QEMU 7.2's VMRUN marks a V_IRQ pending with a plain read-modify-write of the CPU's
      * interrupt-request word, outside its big lock (target/i386 helper_vmrun). A host
