@@ -8,7 +8,7 @@ set(VMM_CORE_SOURCES
   ${VMM_SOURCE_DIR}/core/vmm_boot.c)
 set(VMM_AARCH64_SOURCES
   ${VMM_SOURCE_DIR}/aarch64/a64_boot.c
-  ${VMM_SOURCE_DIR}/aarch64/a64_decode.c
+  ${VMM_SOURCE_DIR}/aarch64/a64_dabt.c
   ${VMM_SOURCE_DIR}/aarch64/a64_exit.c
   ${VMM_SOURCE_DIR}/aarch64/a64_platform.c
   ${VMM_SOURCE_DIR}/aarch64/a64_sysreg.c

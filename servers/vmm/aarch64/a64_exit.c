@@ -2,7 +2,7 @@
  * turning an exit into a reply. Data aborts go to the MMIO bus, HVC to PSCI, the SGI
  * registers to the GIC; everything else the guest asked for is refused with the
  * architectural fault (UNDEFINED, or an external abort for a data abort). */
-#include "aarch64/a64_esr.h"
+#include "aarch64/a64_dabt.h"
 #include "aarch64/vmm_a64.h"
 #include <hv/abi/vcpu.h>
 

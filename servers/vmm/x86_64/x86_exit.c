@@ -4,7 +4,6 @@
 #include "x86_exit.h"
 
 #include "msr.h"
-#include "svm_exit.h"
 #include <hv/abi/error.h>
 
 uint64_t x86_exit_reg(struct x86_exit *e, uint32_t reg)

@@ -3,6 +3,12 @@
 
 #include "core/vcpu_reply.h"
 #include "vmm_x86.h"
+#include <hv/abi/svm_exit.h>
+
+/* Exception vectors the handlers inject (SDM vol. 3A, 6.3.1). */
+#define X86_VEC_UD 6u
+#define X86_VEC_GP 13u
+#define X86_VEC_PF 14u
 
 struct x86_exit {
     struct vmm_x86 *x;

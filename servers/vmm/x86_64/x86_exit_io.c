@@ -2,7 +2,6 @@
  * tables, a bounded number of elements per exit so that one REP cannot stall the VMM. */
 #include "x86_exit.h"
 
-#include "svm_exit.h"
 #include "x86_layout.h"
 
 #define STRING_BATCH 512u /* elements per exit; a longer REP re-executes for the rest */

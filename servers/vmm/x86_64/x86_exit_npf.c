@@ -4,7 +4,6 @@
 #include "x86_exit.h"
 
 #include "insn_decode.h"
-#include "svm_exit.h"
 
 /* VMCB segment attribute bits 11:8 are the descriptor's AVL, L, D/B, G. */
 #define SEG_ATTR_L (1u << 9)

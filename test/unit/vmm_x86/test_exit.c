@@ -4,7 +4,7 @@
 #include "cmos_rtc.h"
 #include "msr.h"
 #include "pvclock.h"
-#include "svm_exit.h"
+#include "x86_exit.h"
 #include "x86_fixture.h"
 #include "x86_layout.h"
 

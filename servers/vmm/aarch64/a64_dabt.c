@@ -1,5 +1,5 @@
 /* The data-abort decoder: turns ESR_EL2 into one register load or store, or a refusal. */
-#include "aarch64/a64_esr.h"
+#include "aarch64/a64_dabt.h"
 #include "core/mmio_bus.h"
 
 enum a64_dabt_refusal a64_decode_dabt(uint64_t esr, struct a64_mmio_access *out)
