@@ -49,7 +49,7 @@ function(vmm_x86_add_dsdt target)
   target_include_directories(${target} PRIVATE ${gen})
 endfunction()
 
-# The target build (servers/vmm/CMakeLists.txt): the platform.h glue, and the DSDT rule
+# The target build (servers/vmm/CMakeLists.txt): the vmm_target.h glue, and the DSDT rule
 # added to the including directory (its include path is directory-wide, so the vmm program
 # defined there after this include picks it up).
 if(DUET_ARCH STREQUAL "x86_64")

@@ -1,4 +1,4 @@
-/* The x86_64 VMM of a partition: the platform models (platform.h) on the VMM core
+/* The x86_64 VMM of a partition: the platform models (x86_platform.h) on the VMM core
  * (core/vmm.h), and the exit handler that turns each SVM exit (hv/abi/vcpu.h,
  * hv/abi/vcpu_x86_64.h) into a reply. */
 #pragma once

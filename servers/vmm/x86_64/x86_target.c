@@ -1,8 +1,8 @@
-/* The x86_64 platform behind ../platform.h on the real target: the partition's zero page,
+/* The x86_64 platform behind ../vmm_target.h on the real target: the partition's zero page,
  * ACPI tables and boot page tables written into guest RAM, and the vmm_x86 ops implemented
  * with vcpu_read/vcpu_write, the CPUID instruction and RDTSC. Only this file makes system
  * calls; everything it calls is host-tested. */
-#include "platform.h"
+#include "vmm_target.h"
 
 #include "acpi_tables.h"
 #include "boot_params.h"
@@ -15,10 +15,10 @@
 #include <hv/print.h>
 #include <hv/sys.h>
 
-const uint32_t vmm_platform_arch = HV_PT_ARCH_X86_64;
+const uint32_t vmm_target_arch = HV_PT_ARCH_X86_64;
 
 /* Every register of the boot list must fit in the core's list. */
-_Static_assert(VMM_BOOT_MAX_REGS >= X86_BOOT_MAX_REGS, "vmm_boot.h: raise VMM_BOOT_MAX_REGS");
+_Static_assert(VMM_BOOT_MAX_REGS >= X86_BOOT_MAX_REGS, "core/vmm_boot.h: raise VMM_BOOT_MAX_REGS");
 
 static struct vmm_x86 platform;
 static uint64_t tsc_hz;
@@ -63,7 +63,7 @@ static const struct vmm_x86_ops target_ops = {
     .now_ns = t_now,
 };
 
-int vmm_platform_boot_regs(const struct hv_pt_partition *part, struct vmm_boot *boot)
+int vmm_target_boot_regs(const struct hv_pt_partition *part, struct vmm_boot *boot)
 {
     if (part->boot != HV_PT_BOOT_X86_BZIMAGE)
         return HV_EINVAL; /* PVH / bare ELF entries: not yet */
@@ -103,7 +103,7 @@ static const char *build_guest_memory(const struct hv_pt_partition *p,
     return why ? why : x86_boot_tables(m, p->boot_scratch_gpa, p->boot_scratch_size);
 }
 
-struct vmm *vmm_platform_create(const struct vmm_ops *ops, void *ctx, const struct vmm_boot *boot)
+struct vmm *vmm_target_create(const struct vmm_ops *ops, void *ctx, const struct vmm_boot *boot)
 {
     const struct hv_pt_partition *p = partition();
     const struct x86_guest_mem mem = {(uint8_t *)HV_VMM_RAM_VA, boot->ram_size};
@@ -133,7 +133,7 @@ struct vmm *vmm_platform_create(const struct vmm_ops *ops, void *ctx, const stru
     return &platform.vmm;
 }
 
-enum vmm_exit_action vmm_platform_exit(struct vmm *vmm, unsigned cpu,
+enum vmm_exit_action vmm_target_exit(struct vmm *vmm, unsigned cpu,
                                        const uint64_t w[HV_VCPU_EXIT_WORDS],
                                        uint64_t reply[HV_VCPU_EXIT_WORDS], unsigned *len)
 {
