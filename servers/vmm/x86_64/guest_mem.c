@@ -1,5 +1,5 @@
 /* Guest RAM access and the guest page-table walk (SDM vol. 3A chapter 4, APM vol. 2 5.3). */
-#include "guest_mem.h"
+#include "x86_64/guest_mem.h"
 
 #include <hv/string.h>
 

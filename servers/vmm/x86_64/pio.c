@@ -1,9 +1,9 @@
 /* The port-I/O bus: a table of port ranges, each with a byte-wide or full-width handler.
  * A 16- or 32-bit access to a byte-wide device becomes byte accesses to consecutive ports,
  * as the ISA bus splits it. Unclaimed ports read all ones, ignore writes, and are logged once. */
-#include "x86_platform.h"
+#include "x86_64/x86_platform.h"
 
-#include "x86_layout.h"
+#include "x86_64/x86_layout.h"
 
 #define PORT_KBD_DATA 0x60
 #define PORT_KBD_CMD 0x64

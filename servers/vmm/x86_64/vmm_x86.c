@@ -1,7 +1,7 @@
 /* Putting the x86_64 VMM together: the platform's ops implemented on the VMM core (console,
  * log, MMIO bus) and on the vcpu (the kernel's per-vcpu timer), and interrupt delivery. */
-#include "vmm_x86.h"
-#include "x86_time.h"
+#include "x86_64/vmm_x86.h"
+#include "x86_64/x86_time.h"
 
 #include <hv/abi/error.h>
 

@@ -1,8 +1,8 @@
 /* The platform's wiring: interrupt lines from the models to the 8259 pair and the IOAPIC,
  * from those to the LAPIC and the CPU, the shared timer deadline, and the MMIO pages. */
-#include "x86_platform.h"
+#include "x86_64/x86_platform.h"
 
-#include "x86_layout.h"
+#include "x86_64/x86_layout.h"
 
 static uint64_t pf_now(void *ctx)
 {

@@ -4,12 +4,12 @@
  * calls; everything it calls is host-tested. */
 #include "vmm_target.h"
 
-#include "acpi_tables.h"
-#include "boot_params.h"
-#include "boot_state.h"
-#include "vmm_x86.h"
-#include "x86_layout.h"
-#include "x86_time.h"
+#include "x86_64/acpi/acpi_tables.h"
+#include "x86_64/boot/boot_params.h"
+#include "x86_64/boot/boot_state.h"
+#include "x86_64/vmm_x86.h"
+#include "x86_64/x86_layout.h"
+#include "x86_64/x86_time.h"
 #include <hv/abi/error.h>
 #include <hv/proto/partition.h>
 #include <hv/print.h>

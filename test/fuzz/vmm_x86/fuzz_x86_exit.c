@@ -4,7 +4,7 @@
  * every timer arming a legal vector; and nothing may crash or trip a sanitizer. */
 #include "fuzz_input.h"
 #include <hv/abi/svm_exit.h>
-#include "vmm_x86.h"
+#include "x86_64/vmm_x86.h"
 #include <hv/abi/error.h>
 
 #include <stdio.h>

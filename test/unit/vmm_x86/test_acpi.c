@@ -1,11 +1,11 @@
 /* The ACPI tables: every table's signature, length and checksum, the RSDP/XSDT/FADT
  * pointers, the MADT entries, and the DSDT's virtio-mmio devices matching x86_layout.h. */
-#include "acpi_pm.h"
-#include "acpi_tables.h"
+#include "x86_64/devices/acpi_pm.h"
+#include "x86_64/acpi/acpi_tables.h"
 #include "check_run.h"
-#include "ioapic.h"
-#include "lapic.h"
-#include "x86_layout.h"
+#include "x86_64/devices/ioapic.h"
+#include "x86_64/devices/lapic.h"
+#include "x86_64/x86_layout.h"
 
 #include <string.h>
 

@@ -1,9 +1,9 @@
 /* The boot_params builder and the 64-bit entry state: a good header, each malformed header
  * field, payloads that do not fit, and what ends up in the zero page and the registers. */
-#include "boot_params.h"
-#include "boot_state.h"
+#include "x86_64/boot/boot_params.h"
+#include "x86_64/boot/boot_state.h"
 #include "check_run.h"
-#include "x86_layout.h"
+#include "x86_64/x86_layout.h"
 #include <hv/abi/vcpu_x86_64.h>
 
 #include <stdlib.h>

@@ -1,11 +1,11 @@
 /* Building the fixed ACPI tables (ACPI 6.4 chapter 5): little-endian fields written at the
  * spec's offsets, then the checksums. */
-#include "acpi_tables.h"
+#include "x86_64/acpi/acpi_tables.h"
 
-#include "acpi_pm.h"
-#include "ioapic.h"
-#include "lapic.h"
-#include "x86_layout.h"
+#include "x86_64/devices/acpi_pm.h"
+#include "x86_64/devices/ioapic.h"
+#include "x86_64/devices/lapic.h"
+#include "x86_64/x86_layout.h"
 #include <hv/string.h>
 
 #define OEM_ID "DUET  "      /* 6 bytes */

@@ -1,6 +1,6 @@
 /* The 16550A UART model. Transmission is instantaneous: THR and the shift register are always
  * empty by the time the guest looks, which is what a 16550 with an infinitely fast line does. */
-#include "uart16550.h"
+#include "x86_64/devices/uart16550.h"
 
 #include <hv/string.h>
 

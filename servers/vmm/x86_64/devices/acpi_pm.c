@@ -1,8 +1,8 @@
 /* The ACPI PM1 block model. Registers are 16 bits wide, accessed a byte at a time: the bus
  * splits a 16- or 32-bit access into bytes in ascending order, so SLP_EN (in the high byte
  * of PM1_CNT) acts on the SLP_TYP already written with the low byte. */
-#include "acpi_pm.h"
-#include "x86_time.h"
+#include "x86_64/devices/acpi_pm.h"
+#include "x86_64/x86_time.h"
 
 void acpi_pm_init(struct acpi_pm *pm, acpi_pm_clock_fn *now, void *ctx)
 {

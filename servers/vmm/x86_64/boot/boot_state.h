@@ -6,7 +6,7 @@
 
 #include <stdint.h>
 
-#include "guest_mem.h"
+#include "x86_64/guest_mem.h"
 
 #define X86_BOOT_CS 0x10u
 #define X86_BOOT_DS 0x18u

@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "guest_mem.h"
+#include "x86_64/guest_mem.h"
 
 /* Setup header fields (offsets from the start of the image / zero page). */
 #define BP_SETUP_SECTS 0x1f1

@@ -7,7 +7,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "ioapic.h"
+#include "x86_64/devices/ioapic.h"
 
 #define LAPIC_BASE 0xfee00000ull
 #define LAPIC_SIZE 0x1000ull

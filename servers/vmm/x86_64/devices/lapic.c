@@ -1,5 +1,5 @@
 /* The local APIC's registers and interrupt state; the timer is in lapic_timer.c. */
-#include "lapic.h"
+#include "x86_64/devices/lapic.h"
 
 #include <hv/string.h>
 

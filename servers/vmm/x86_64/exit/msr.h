@@ -6,7 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "x86_platform.h"
+#include "x86_64/x86_platform.h"
 
 #define MSR_IA32_TSC 0x10u
 #define MSR_IA32_APIC_BASE 0x1bu

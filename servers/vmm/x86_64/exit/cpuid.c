@@ -1,11 +1,11 @@
 /* The CPUID filter: a dispatch on the leaf, each rule a small function over the host's
  * registers. Bits are cleared for features whose state or MSRs the platform does not carry
  * (the guest would #GP or lose state), and set for the ones it emulates. */
-#include "cpuid.h"
+#include "x86_64/exit/cpuid.h"
 
 #include <hv/string.h>
 
-#include "pvclock.h"
+#include "x86_64/devices/pvclock.h"
 
 /* The masks below list one feature per line with its reason. */
 // clang-format off

@@ -1,7 +1,7 @@
 /* The KVM paravirtual clock records (pvclock.h). */
-#include "pvclock.h"
+#include "x86_64/devices/pvclock.h"
 
-#include "x86_time.h"
+#include "x86_64/x86_time.h"
 
 bool pvclock_scale_for(uint64_t tsc_hz, struct pvclock_scale *out)
 {

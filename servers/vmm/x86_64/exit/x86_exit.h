@@ -2,7 +2,7 @@
 #pragma once
 
 #include "core/vcpu_reply.h"
-#include "vmm_x86.h"
+#include "x86_64/vmm_x86.h"
 #include <hv/abi/svm_exit.h>
 
 /* Exception vectors the handlers inject (SDM vol. 3A, 6.3.1). */

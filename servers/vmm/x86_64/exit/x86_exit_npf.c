@@ -1,9 +1,9 @@
 /* Nested page faults on MMIO: with no decode assists, the VMM reads the instruction at the
  * guest's RIP through the guest's page tables, decodes the MOV (insn_decode.c), performs the
  * access on the platform, and replies with the loaded register and the length. */
-#include "x86_exit.h"
+#include "x86_64/exit/x86_exit.h"
 
-#include "insn_decode.h"
+#include "x86_64/exit/insn_decode.h"
 
 /* VMCB segment attribute bits 11:8 are the descriptor's AVL, L, D/B, G. */
 #define SEG_ATTR_L (1u << 9)

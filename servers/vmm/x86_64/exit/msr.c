@@ -1,6 +1,6 @@
 /* The MSR policy table: one row per MSR (or range), each with its read and write rule. */
-#include "msr.h"
-#include "x86_time.h"
+#include "x86_64/exit/msr.h"
+#include "x86_64/x86_time.h"
 
 #define NS_PER_S 1000000000ull
 

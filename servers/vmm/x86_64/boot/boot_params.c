@@ -1,8 +1,8 @@
 /* The boot_params builder: check first, then write, so a bad header or layout changes
  * nothing in guest RAM. */
-#include "boot_params.h"
+#include "x86_64/boot/boot_params.h"
 
-#include "x86_layout.h"
+#include "x86_64/x86_layout.h"
 #include <hv/string.h>
 
 static uint64_t get(const uint8_t *p, unsigned bytes)

@@ -1,8 +1,8 @@
 /* IOIO exits: IN/OUT through the port bus, and INS/OUTS (with REP) through the guest's page
  * tables, a bounded number of elements per exit so that one REP cannot stall the VMM. */
-#include "x86_exit.h"
+#include "x86_64/exit/x86_exit.h"
 
-#include "x86_layout.h"
+#include "x86_64/x86_layout.h"
 
 #define STRING_BATCH 512u /* elements per exit; a longer REP re-executes for the rest */
 #define RFLAGS_DF (1ull << 10)

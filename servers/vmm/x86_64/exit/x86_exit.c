@@ -1,9 +1,9 @@
 /* The x86_64 exit handler: one small handler per SVM exit code (the table below), each
  * turning an exit into a reply. Port I/O (x86_exit_io.c) and nested page faults
  * (x86_exit_npf.c) have files of their own. */
-#include "x86_exit.h"
+#include "x86_64/exit/x86_exit.h"
 
-#include "msr.h"
+#include "x86_64/exit/msr.h"
 #include <hv/abi/error.h>
 
 uint64_t x86_exit_reg(struct x86_exit *e, uint32_t reg)

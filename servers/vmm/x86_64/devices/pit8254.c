@@ -1,7 +1,7 @@
 /* The 8254 model. Counters are not stepped: a running channel keeps the time its count
  * started, and its value, its output and its next edge are computed from the clock. */
-#include "pit8254.h"
-#include "x86_time.h"
+#include "x86_64/devices/pit8254.h"
+#include "x86_64/x86_time.h"
 
 #include <hv/string.h>
 

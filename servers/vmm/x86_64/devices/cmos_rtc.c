@@ -1,5 +1,5 @@
 /* The CMOS RTC model. Time is never stored: each read converts the clock to a date. */
-#include "cmos_rtc.h"
+#include "x86_64/devices/cmos_rtc.h"
 
 static bool leap(unsigned y)
 {

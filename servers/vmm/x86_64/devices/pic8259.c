@@ -1,6 +1,6 @@
 /* The 8259A pair: fully nested priorities with rotation, specific and non-specific EOI,
  * automatic EOI, special mask mode, poll, and edge or level inputs per ELCR. */
-#include "pic8259.h"
+#include "x86_64/devices/pic8259.h"
 
 #include <hv/string.h>
 

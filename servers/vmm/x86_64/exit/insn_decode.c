@@ -1,7 +1,7 @@
 /* The MMIO instruction decoder: prefixes, then a small opcode table, then ModRM/SIB and
  * displacement only to find where the immediate and the end are (the address itself comes
  * from the exit, not from the operands). */
-#include "insn_decode.h"
+#include "x86_64/exit/insn_decode.h"
 
 struct cursor {
     const uint8_t *b;

@@ -1,6 +1,6 @@
 /* The I/O APIC model: pins are sampled when they change, when unmasked and on EOI, and a
  * message goes to the LAPIC through the deliver callback. */
-#include "ioapic.h"
+#include "x86_64/devices/ioapic.h"
 
 #include <hv/string.h>
 

@@ -3,8 +3,8 @@
  * Nothing is stepped: the count is computed from the clock, and the next expiry is handed to
  * the VMM (timer_arm), which wires it to the kernel's per-vcpu timer and calls
  * lapic_timer_update when it fires. The guest's TSC is taken to be ns * tsc_hz / 1e9. */
-#include "lapic.h"
-#include "x86_time.h"
+#include "x86_64/devices/lapic.h"
+#include "x86_64/x86_time.h"
 
 #define NS_PER_S 1000000000ull
 

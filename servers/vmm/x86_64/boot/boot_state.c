@@ -1,5 +1,5 @@
 /* Building the 64-bit entry state. */
-#include "boot_state.h"
+#include "x86_64/boot/boot_state.h"
 
 #include <hv/string.h>
 #include <hv/abi/vcpu_x86_64.h>
