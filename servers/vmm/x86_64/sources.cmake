@@ -3,7 +3,7 @@
 # and the PC that wires them (x86_platform.c, pio.c, vmm_x86.c). The DSDT is compiled from ASL
 # by iasl at build time into a C array (acpi/dsdt.asl -> <build>/dsdt.hex, included by
 # acpi/acpi_dsdt.c): vmm_x86_add_dsdt(<target>) adds both to a library or program that has
-# VMM_X86_64_SOURCES.
+# VMM_X86_64_SOURCES (the host libraries in host.cmake, the program in ../CMakeLists.txt).
 set(VMM_X86_64_DIR ${CMAKE_CURRENT_LIST_DIR})
 set(VMM_X86_64_SOURCES
   ${VMM_X86_64_DIR}/devices/acpi_pm.c
@@ -48,23 +48,3 @@ function(vmm_x86_add_dsdt target)
   target_sources(${target} PRIVATE ${VMM_X86_64_DIR}/acpi/acpi_dsdt.c ${gen}/dsdt.hex)
   target_include_directories(${target} PRIVATE ${gen})
 endfunction()
-
-# The target build (servers/vmm/CMakeLists.txt): the vmm_target.h glue, and the DSDT rule
-# added to the including directory (its include path is directory-wide, so the vmm program
-# defined there after this include picks it up).
-if(DUET_ARCH STREQUAL "x86_64")
-  set(vmm_x86_gen ${CMAKE_CURRENT_BINARY_DIR}/vmm-x86-acpi)
-  add_custom_command(
-    OUTPUT ${vmm_x86_gen}/dsdt.hex
-    COMMAND ${CMAKE_COMMAND} -E make_directory ${vmm_x86_gen}
-    COMMAND ${IASL} -vs -we -p ${vmm_x86_gen}/dsdt -tc ${VMM_X86_64_DIR}/acpi/dsdt.asl
-    DEPENDS ${VMM_X86_64_DIR}/acpi/dsdt.asl
-    COMMENT "iasl: compiling the x86 DSDT"
-    VERBATIM)
-  set_source_files_properties(${vmm_x86_gen}/dsdt.hex PROPERTIES HEADER_FILE_ONLY ON GENERATED ON)
-  include_directories(${vmm_x86_gen})
-  set(VMM_X86_64_TARGET_SOURCES
-    ${VMM_X86_64_DIR}/x86_target.c
-    ${VMM_X86_64_DIR}/acpi/acpi_dsdt.c
-    ${vmm_x86_gen}/dsdt.hex)
-endif()
