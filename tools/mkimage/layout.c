@@ -2,6 +2,7 @@
  * platform (device windows, total RAM) and the boot protocols (docs/manifest.md, "Layout"). */
 #include <string.h>
 
+#include "diag.h"
 #include "mkimage.h"
 
 #define MIB (1ull << 20)

@@ -2,34 +2,17 @@
  * and the list of files for the bootfs (docs/manifest.md). */
 #include <errno.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "diag.h"
 #include "mkimage.h"
 
 #define PAGE 4096ull
 #define DEFAULT_RESERVE_MIB 64ull
-
-static char last_error[1024];
-static bool quiet;
-
-int mk_error(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(last_error, sizeof(last_error), fmt, ap);
-    va_end(ap);
-    if (!quiet)
-        fprintf(stderr, "mkimage: %s\n", last_error);
-    return -1;
-}
-
-const char *mk_last_error(void) { return last_error; }
-void mk_set_quiet(bool q) { quiet = q; }
 
 static int read_file(const char *what, const char *path, uint8_t **out, size_t *size)
 {

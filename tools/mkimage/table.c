@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "diag.h"
 #include "mkimage.h"
 
 /* The records are written field by field so the file is little-endian on any host. */

@@ -74,13 +74,6 @@ struct mk_options {
     uint64_t reserve;                    /* bytes the hypervisor keeps besides the payload */
 };
 
-/* Every failure is reported once, through this, as "mkimage: <what>: <problem>". Returns -1
- * so callers can `return mk_error(...)`. */
-int mk_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* The last message (tests compare it), and whether messages also go to stderr. */
-const char *mk_last_error(void);
-void mk_set_quiet(bool quiet);
-
 /* manifest.c: reads a manifest DTB into sys and checks each property's form. */
 int manifest_parse(const void *dtb, size_t size, enum mk_arch arch, struct mk_system *sys);
 

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "diag.h"
 #include "mkimage.h"
 
 /* Linux Documentation/arch/arm64/booting.rst, "Call the kernel image": the 64-byte header. */

@@ -6,6 +6,7 @@
 #include <hv/abi/error.h>
 #include <kernel/fdt.h>
 
+#include "diag.h"
 #include "mkimage.h"
 
 #define SYSTEM_COMPATIBLE "duet,system-v1"
