@@ -8,14 +8,8 @@
 
 #include "diag.h"
 #include "mkimage.h"
+#include <hv/proto/guest_layout_aarch64.h>
 
-/* The QEMU virt addresses a guest sees (design.md §4), the same as on the bare platform. */
-#define GUEST_GICD 0x08000000ull
-#define GUEST_GICD_SIZE 0x10000ull
-#define GUEST_GICR 0x080a0000ull
-#define GUEST_GICR_SIZE 0x20000ull       /* RD_base + SGI_base of one CPU */
-#define GUEST_UART 0x09000000ull
-#define GUEST_UART_SPI 1
 #define APB_PCLK_HZ 24000000u            /* QEMU's "clk24mhz" fixed clock */
 
 static void cells64(FILE *f, uint64_t v)
@@ -46,7 +40,7 @@ static void write_tree(FILE *f, const struct hv_pt_partition *p, const char *boo
 
     fprintf(f, "\tchosen {\n\t\tbootargs = ");
     dts_string(f, bootargs);
-    fprintf(f, ";\n\t\tstdout-path = \"/pl011@%llx\";\n", (unsigned long long)GUEST_UART);
+    fprintf(f, ";\n\t\tstdout-path = \"/pl011@%llx\";\n", (unsigned long long)HV_A64_GUEST_UART);
     if (p->initrd_size) {
         fprintf(f, "\t\tlinux,initrd-start = <");
         cells64(f, p->initrd_gpa);
@@ -79,14 +73,14 @@ static void write_tree(FILE *f, const struct hv_pt_partition *p, const char *boo
                /* as QEMU writes it; dtc wants #address-cells in an interrupt provider */
                "\t\t#address-cells = <2>;\n\t\t#size-cells = <2>;\n\t\tranges;\n"
                "\t\t#redistributor-regions = <1>;\n\t\treg = <",
-            (unsigned long long)GUEST_GICD);
-    cells64(f, GUEST_GICD);
+            (unsigned long long)HV_A64_GUEST_GICD);
+    cells64(f, HV_A64_GUEST_GICD);
     fputc(' ', f);
-    cells64(f, GUEST_GICD_SIZE);
+    cells64(f, HV_A64_GUEST_GICD_SIZE);
     fputc(' ', f);
-    cells64(f, GUEST_GICR);
+    cells64(f, HV_A64_GUEST_GICR);
     fputc(' ', f);
-    cells64(f, GUEST_GICR_SIZE);
+    cells64(f, HV_A64_GUEST_GICR_STRIDE);
     fprintf(f, ">;\n\t};\n\n");
 
     /* PPIs 13, 14, 11, 10: secure, non-secure, virtual and hypervisor timers, level-high. */
@@ -100,12 +94,14 @@ static void write_tree(FILE *f, const struct hv_pt_partition *p, const char *boo
             APB_PCLK_HZ);
 
     fprintf(f, "\tpl011@%llx {\n\t\tcompatible = \"arm,pl011\", \"arm,primecell\";\n\t\treg = <",
-            (unsigned long long)GUEST_UART);
-    cells64(f, GUEST_UART);
-    fprintf(f, " 0x0 0x1000>;\n\t\tinterrupts = <0 %d 4>;\n"
+            (unsigned long long)HV_A64_GUEST_UART);
+    cells64(f, HV_A64_GUEST_UART);
+    fputc(' ', f);
+    cells64(f, HV_A64_GUEST_UART_SIZE);
+    fprintf(f, ">;\n\t\tinterrupts = <0 %u 4>;\n"
                "\t\tclocks = <&apb_pclk>, <&apb_pclk>;\n"
                "\t\tclock-names = \"uartclk\", \"apb_pclk\";\n\t};\n};\n",
-            GUEST_UART_SPI);
+            HV_A64_GUEST_UART_SPI);
 }
 
 int guest_dt_write(const struct hv_pt_partition *p, const char *bootargs, const char *dts_path,

@@ -6,6 +6,7 @@
 
 #include "diag.h"
 #include "mkimage.h"
+#include <hv/proto/guest_layout_x86_64.h>
 
 /* Linux Documentation/arch/arm64/booting.rst, "Call the kernel image": the 64-byte header. */
 #define ARM64_MAGIC_OFF 0x38
@@ -92,8 +93,7 @@ static int probe_bzimage(const char *part, FILE *f, const uint8_t *h, struct mk_
     k->cmdline_max = le(h + X86_CMDLINE_SIZE, 4);
     k->initrd_max = le(h + X86_INITRD_ADDR_MAX, 4);
     k->setup_header_size = 0x202 + h[X86_HEADER_END_BYTE] - X86_SETUP_SECTS;
-    /* 64-bit entry: startup_64 is 0x200 bytes into the protected-mode part. */
-    k->entry = k->pref_address + 0x200;
+    k->entry = k->pref_address + HV_X86_ENTRY64_OFFSET; /* startup_64 */
     if (k->pm_offset >= k->file_size)
         return mk_error("partition '%s': bzImage setup (%u sectors) is past the file's end",
                         part, setup_sects);

@@ -4,11 +4,11 @@
 
 #include "diag.h"
 #include "mkimage.h"
+#include <hv/bits.h>
+#include <hv/proto/guest_layout_aarch64.h>
+#include <hv/proto/guest_layout_x86_64.h>
 
-#define MIB (1ull << 20)
 #define PAGE 4096ull
-#define ALIGN_DOWN(x, a) ((x) & ~((uint64_t)(a) - 1))
-#define ALIGN_UP(x, a) ALIGN_DOWN((x) + (a) - 1, (a))
 
 /* A guest sees QEMU virt's map on aarch64: devices below 1 GiB, RAM from 1 GiB up to the
  * 40-bit IPA limit of cortex-a76. On x86_64 RAM starts at 0 and ends below the 32-bit device
@@ -17,17 +17,11 @@ static const struct arch_map {
     uint64_t ram_gpa, device_base, device_end, ram_limit;
     uint64_t platform_ram_pa;            /* where the host's own RAM starts */
 } maps[] = {
-    [MK_AARCH64] = {0x40000000ull, 0, 0x40000000ull, 1ull << 40, 0x40000000ull},
-    [MK_X86_64] = {0, 0xc0000000ull, 1ull << 32, 1ull << 32, 0},
+    [MK_AARCH64] = {HV_A64_GUEST_RAM_GPA, 0, HV_A64_GUEST_DEVICES_END, HV_A64_GUEST_IPA_LIMIT,
+                    0x40000000ull},
+    [MK_X86_64] = {HV_X86_GUEST_RAM_GPA, HV_X86_GUEST_DEVICES, HV_X86_GUEST_DEVICES_END,
+                   HV_X86_GUEST_DEVICES_END, 0},
 };
-
-/* x86 low memory: zero page, the VMM's boot GDT and page tables, the command line. */
-#define X86_ZERO_PAGE 0x7000ull
-#define X86_SCRATCH 0x8000ull
-#define X86_SCRATCH_SIZE 0x18000ull
-#define X86_CMDLINE 0x20000ull
-/* arm64 booting.rst: the DTB must not share its 2 MiB block with anything mapped otherwise. */
-#define ARM64_DTB_BLOCK (2 * MIB)
 
 static bool overlaps(uint64_t a, uint64_t asize, uint64_t b, uint64_t bsize)
 {
@@ -39,7 +33,7 @@ static int check_guest_ram(const struct mk_partition *p, enum mk_arch arch)
     const struct arch_map *m = &maps[arch];
     uint64_t base = p->has_memory_base ? p->memory_base : m->ram_gpa, end = base + p->memory;
 
-    if (base % (2 * MIB))
+    if (base % MIB(2))
         return mk_error("partition '%s': memory-base 0x%llx is not 2 MiB aligned", p->name,
                         (unsigned long long)base);
     if (end < base || end > m->ram_limit)
@@ -61,7 +55,7 @@ static int check_host_ram(const struct mk_system *sys, unsigned i, const struct 
 
     if (!p->host_address)
         return 0;
-    if (p->host_address % (2 * MIB))
+    if (p->host_address % MIB(2))
         return mk_error("partition '%s': host-address 0x%llx is not 2 MiB aligned", p->name,
                         (unsigned long long)p->host_address);
     if (p->host_address < lo || p->host_address + p->memory > hi ||
@@ -87,7 +81,7 @@ int layout_check_memory(const struct mk_system *sys, const struct mk_options *op
                         uint64_t payload)
 {
     /* The hypervisor's share: its fixed reserve plus the boot image, which stays in RAM. */
-    uint64_t used = opt->reserve + ALIGN_UP(payload, MIB);
+    uint64_t used = opt->reserve + ALIGN_UP(payload, MIB(1));
 
     for (unsigned i = 0; i < sys->count; i++) {
         const struct mk_partition *p = &sys->part[i];
@@ -100,7 +94,7 @@ int layout_check_memory(const struct mk_system *sys, const struct mk_options *op
                             "image, the platform has %llu MiB", p->name,
                             (unsigned long long)(used >> 20),
                             (unsigned long long)(opt->reserve >> 20),
-                            (unsigned long long)(ALIGN_UP(payload, MIB) >> 20),
+                            (unsigned long long)(ALIGN_UP(payload, MIB(1)) >> 20),
                             (unsigned long long)(opt->platform_ram >> 20));
     }
     return 0;
@@ -162,13 +156,13 @@ static int layout_arm64(struct hv_pt_partition *pt, const struct mk_partition *p
     } else if (load_elf(pt, k, p->kernel, &kernel_end)) {
         return -1;
     }
-    if (pt->ram_size < ARM64_DTB_BLOCK)
-        return too_small(pt, "the device tree", pt->ram_gpa + ARM64_DTB_BLOCK);
-    uint64_t dtb = ram_end - ARM64_DTB_BLOCK;
+    if (pt->ram_size < HV_A64_GUEST_DTB_BLOCK)
+        return too_small(pt, "the device tree", pt->ram_gpa + HV_A64_GUEST_DTB_BLOCK);
+    uint64_t dtb = ram_end - HV_A64_GUEST_DTB_BLOCK;
     uint64_t initrd = ALIGN_DOWN(dtb - initrd_size, PAGE);
     if (initrd_size > dtb - pt->ram_gpa || initrd < kernel_end)
         return too_small(pt, "the kernel, initramfs and device tree",
-                         ALIGN_UP(kernel_end + initrd_size, PAGE) + ARM64_DTB_BLOCK);
+                         ALIGN_UP(kernel_end + initrd_size, PAGE) + HV_A64_GUEST_DTB_BLOCK);
     if (initrd_size) {
         add_load(pt, HV_PT_LOAD_INITRAMFS, p->initramfs, 0, initrd_size, initrd);
         pt->initrd_gpa = initrd;
@@ -196,8 +190,8 @@ static int layout_x86(struct hv_pt_partition *pt, const struct mk_partition *p,
                             pt->name, (unsigned long long)cmdline_size - 1,
                             (unsigned long long)(k->cmdline_max < PAGE - 1 ? k->cmdline_max
                                                                             : PAGE - 1));
-        add_load(pt, HV_PT_LOAD_SETUP_HEADER, p->kernel, 0x1f1, k->setup_header_size,
-                 X86_ZERO_PAGE + 0x1f1);
+        add_load(pt, HV_PT_LOAD_SETUP_HEADER, p->kernel, HV_X86_SETUP_HEADER_OFFSET,
+                 k->setup_header_size, HV_X86_GUEST_ZERO_PAGE + HV_X86_SETUP_HEADER_OFFSET);
         add_load(pt, HV_PT_LOAD_KERNEL, p->kernel, k->pm_offset, k->file_size - k->pm_offset,
                  k->pref_address);
         pt->entry = k->entry;
@@ -216,13 +210,13 @@ static int layout_x86(struct hv_pt_partition *pt, const struct mk_partition *p,
         pt->initrd_gpa = initrd;
         pt->initrd_size = initrd_size;
     }
-    add_load(pt, HV_PT_LOAD_CMDLINE, cmdline_file, 0, cmdline_size, X86_CMDLINE);
-    pt->cmdline_gpa = X86_CMDLINE;
+    add_load(pt, HV_PT_LOAD_CMDLINE, cmdline_file, 0, cmdline_size, HV_X86_GUEST_CMDLINE);
+    pt->cmdline_gpa = HV_X86_GUEST_CMDLINE;
     pt->cmdline_size = cmdline_size;
-    pt->zero_page_gpa = X86_ZERO_PAGE;
-    pt->boot_scratch_gpa = X86_SCRATCH;
-    pt->boot_scratch_size = X86_SCRATCH_SIZE;
-    pt->args[1] = X86_ZERO_PAGE;
+    pt->zero_page_gpa = HV_X86_GUEST_ZERO_PAGE;
+    pt->boot_scratch_gpa = HV_X86_GUEST_BOOT_SCRATCH;
+    pt->boot_scratch_size = HV_X86_GUEST_BOOT_SCRATCH_SIZE;
+    pt->args[1] = HV_X86_GUEST_ZERO_PAGE;
     return 0;
 }
 

@@ -3,7 +3,7 @@
  * as the ISA bus splits it. Unclaimed ports read all ones, ignore writes, and are logged once. */
 #include "x86_64/x86_platform.h"
 
-#include "x86_64/x86_layout.h"
+#include "x86_64/pc_wiring.h"
 
 #define PORT_KBD_DATA 0x60
 #define PORT_KBD_CMD 0x64

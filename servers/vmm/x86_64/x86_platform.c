@@ -2,7 +2,7 @@
  * from those to the LAPIC and the CPU, the shared timer deadline, and the MMIO pages. */
 #include "x86_64/x86_platform.h"
 
-#include "x86_64/x86_layout.h"
+#include "x86_64/pc_wiring.h"
 
 static uint64_t pf_now(void *ctx)
 {

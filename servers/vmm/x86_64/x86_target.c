@@ -7,12 +7,13 @@
 #include "x86_64/acpi/acpi_tables.h"
 #include "x86_64/boot/boot_params.h"
 #include "x86_64/boot/boot_state.h"
+#include "x86_64/pc_wiring.h"
 #include "x86_64/vmm_x86.h"
-#include "x86_64/x86_layout.h"
 #include "x86_64/x86_time.h"
 #include <hv/abi/error.h>
-#include <hv/proto/partition.h>
 #include <hv/print.h>
+#include <hv/proto/guest_layout_x86_64.h>
+#include <hv/proto/partition.h>
 #include <hv/sys.h>
 
 const uint32_t vmm_target_arch = HV_PT_ARCH_X86_64;
@@ -84,20 +85,20 @@ int vmm_target_boot_regs(const struct hv_pt_partition *part, struct vmm_boot *bo
 static const char *build_guest_memory(const struct hv_pt_partition *p,
                                       const struct x86_guest_mem *m)
 {
-    if (X86_ACPI_GPA + X86_ACPI_SIZE > m->ram_size)
+    if (HV_X86_GUEST_ACPI + HV_X86_GUEST_ACPI_SIZE > m->ram_size)
         return "RAM too small for the ACPI tables";
-    if (!x86_acpi_build(m->ram + X86_ACPI_GPA, X86_ACPI_SIZE, X86_ACPI_GPA))
+    if (!x86_acpi_build(m->ram + HV_X86_GUEST_ACPI, HV_X86_GUEST_ACPI_SIZE, HV_X86_GUEST_ACPI))
         return "ACPI tables do not fit";
     const struct x86_boot_layout l = {
         .ram_size = m->ram_size,
         .zero_page_gpa = p->zero_page_gpa,
-        .kernel_gpa = p->entry - 0x200,
+        .kernel_gpa = p->entry - HV_X86_ENTRY64_OFFSET,
         .entry = p->entry,
         .initrd_gpa = p->initrd_gpa,
         .initrd_size = p->initrd_size,
         .cmdline_gpa = p->cmdline_gpa,
         .cmdline_size = p->cmdline_size,
-        .acpi_gpa = X86_ACPI_GPA,
+        .acpi_gpa = HV_X86_GUEST_ACPI,
     };
     const char *why = x86_boot_params_build(m, &l);
     return why ? why : x86_boot_tables(m, p->boot_scratch_gpa, p->boot_scratch_size);
@@ -129,7 +130,7 @@ struct vmm *vmm_target_create(const struct vmm_ops *ops, void *ctx, const struct
     for (unsigned n = 0; n < X86_VIRTIO_MMIO_SLOTS; n++)
         if (vmm_bus_find(&platform.vmm.bus, X86_VIRTIO_MMIO_BASE + n * X86_VIRTIO_MMIO_SIZE))
             present |= 1u << n;
-    x86_acpi_set_virtio_slots(mem.ram + X86_ACPI_GPA, present);
+    x86_acpi_set_virtio_slots(mem.ram + HV_X86_GUEST_ACPI, present);
     return &platform.vmm;
 }
 

@@ -2,11 +2,11 @@
  * NPF and the decoder, power requests, interrupt delivery and the kernel's vcpu timer. */
 #include "check_run.h"
 #include "x86_64/devices/cmos_rtc.h"
-#include "x86_64/exit/msr.h"
 #include "x86_64/devices/pvclock.h"
+#include "x86_64/exit/msr.h"
 #include "x86_64/exit/x86_exit.h"
+#include "x86_64/pc_wiring.h"
 #include "x86_fixture.h"
-#include "x86_64/x86_layout.h"
 
 #include <string.h>
 

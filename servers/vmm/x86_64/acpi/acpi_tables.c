@@ -5,7 +5,8 @@
 #include "x86_64/devices/acpi_pm.h"
 #include "x86_64/devices/ioapic.h"
 #include "x86_64/devices/lapic.h"
-#include "x86_64/x86_layout.h"
+#include "x86_64/pc_wiring.h"
+#include <hv/proto/guest_layout_x86_64.h>
 #include <hv/string.h>
 
 #define OEM_ID "DUET  "      /* 6 bytes */
@@ -183,8 +184,8 @@ size_t x86_acpi_build(uint8_t *area, size_t area_size, uint64_t area_gpa)
     size_t dsdt_len;
     const unsigned char *dsdt = x86_acpi_dsdt(&dsdt_len);
     size_t used = ACPI_OFF_DSDT + dsdt_len;
-    /* The DSDT names the slot word by its address, which holds only at X86_ACPI_GPA. */
-    if (used > area_size || area_gpa != X86_ACPI_GPA)
+    /* The DSDT names the slot word by its address, which holds only at HV_X86_GUEST_ACPI. */
+    if (used > area_size || area_gpa != HV_X86_GUEST_ACPI)
         return 0;
     memset(area, 0, used);
     memcpy(area + ACPI_OFF_DSDT, dsdt, dsdt_len);

@@ -1,7 +1,7 @@
 /* The ACPI tables of a partition: RSDP, XSDT, FADT, FACS and MADT built in C (their contents
  * follow the platform's constants and are patched with addresses and checksums anyway), and
  * the DSDT compiled from acpi/dsdt.asl by iasl at build time. All of it lives in one area of
- * guest RAM (X86_ACPI_GPA), where the RSDP is found by boot_params.acpi_rsdp_addr and by the
+ * guest RAM (HV_X86_GUEST_ACPI), where the RSDP is found by boot_params.acpi_rsdp_addr and by the
  * BIOS-area scan. */
 #pragma once
 

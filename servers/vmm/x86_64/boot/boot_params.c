@@ -2,7 +2,7 @@
  * nothing in guest RAM. */
 #include "x86_64/boot/boot_params.h"
 
-#include "x86_64/x86_layout.h"
+#include <hv/proto/guest_layout_x86_64.h>
 #include <hv/string.h>
 
 static uint64_t get(const uint8_t *p, unsigned bytes)
@@ -49,7 +49,7 @@ const char *x86_setup_check(const uint8_t *base, size_t len, int whole_image,
         return "init_size is 0";
     if (s.kernel_alignment == 0 || (s.kernel_alignment & (s.kernel_alignment - 1)))
         return "kernel_alignment is not a power of two";
-    if (s.pref_address < X86_HIGH_RAM_GPA || (s.pref_address & (s.kernel_alignment - 1)))
+    if (s.pref_address < HV_X86_GUEST_HIGH_RAM || (s.pref_address & (s.kernel_alignment - 1)))
         return "pref_address below 1 MiB or not kernel_alignment-aligned";
     if (whole_image) {
         uint64_t payload = get(base + BP_SYSSIZE, 4) * 16;
@@ -69,10 +69,10 @@ unsigned x86_e820_map(uint64_t ram_size, uint8_t *e, unsigned max)
     /* Low RAM up to the EBDA; the EBDA, video and BIOS area (with the ACPI tables at
      * 0xe0000) reserved; RAM from 1 MiB. */
     const uint64_t map[][3] = {
-        {0, X86_EBDA_GPA, E820_RAM},
-        {X86_EBDA_GPA, 0xa0000 - X86_EBDA_GPA, E820_RESERVED},
-        {X86_ACPI_GPA, X86_HIGH_RAM_GPA - X86_ACPI_GPA, E820_RESERVED},
-        {X86_HIGH_RAM_GPA, ram_size > X86_HIGH_RAM_GPA ? ram_size - X86_HIGH_RAM_GPA : 0, E820_RAM},
+        {0, HV_X86_GUEST_EBDA, E820_RAM},
+        {HV_X86_GUEST_EBDA, 0xa0000 - HV_X86_GUEST_EBDA, E820_RESERVED},
+        {HV_X86_GUEST_ACPI, HV_X86_GUEST_HIGH_RAM - HV_X86_GUEST_ACPI, E820_RESERVED},
+        {HV_X86_GUEST_HIGH_RAM, ram_size > HV_X86_GUEST_HIGH_RAM ? ram_size - HV_X86_GUEST_HIGH_RAM : 0, E820_RAM},
     };
     unsigned n = 0;
     for (unsigned i = 0; i < 4 && n < max; i++) {
@@ -100,16 +100,16 @@ static int in_ram(const struct x86_boot_layout *l, uint64_t gpa, uint64_t len)
 static const char *check_layout(const struct x86_guest_mem *m, const struct x86_boot_layout *l,
                                 const struct x86_setup_info *s)
 {
-    if (l->ram_size > X86_RAM_MAX || l->ram_size > m->ram_size)
+    if (l->ram_size > HV_X86_GUEST_DEVICES || l->ram_size > m->ram_size)
         return "RAM larger than the guest's address space below the device window";
     if (l->zero_page_gpa & 0xfff || !in_ram(l, l->zero_page_gpa, BP_ZERO_PAGE_SIZE) ||
-        l->zero_page_gpa + BP_ZERO_PAGE_SIZE > X86_EBDA_GPA)
+        l->zero_page_gpa + BP_ZERO_PAGE_SIZE > HV_X86_GUEST_EBDA)
         return "zero page not a low page of RAM";
-    if (l->entry != l->kernel_gpa + 0x200)
+    if (l->entry != l->kernel_gpa + HV_X86_ENTRY64_OFFSET)
         return "entry is not the kernel's 64-bit entry (load address + 0x200)";
     if (l->kernel_gpa != s->pref_address && (l->kernel_gpa & (s->kernel_alignment - 1)))
         return "kernel not at pref_address nor kernel_alignment-aligned";
-    if (l->kernel_gpa < X86_HIGH_RAM_GPA || !in_ram(l, l->kernel_gpa, s->init_size))
+    if (l->kernel_gpa < HV_X86_GUEST_HIGH_RAM || !in_ram(l, l->kernel_gpa, s->init_size))
         return "kernel and its init_size do not fit in RAM above 1 MiB";
     if (l->cmdline_size == 0 || !in_ram(l, l->cmdline_gpa, l->cmdline_size) ||
         l->cmdline_gpa + l->cmdline_size > 0x100000000ull)

@@ -90,6 +90,6 @@ struct x86_boot_layout {
  * rules or RAM); on error guest RAM is unchanged. */
 const char *x86_boot_params_build(const struct x86_guest_mem *m, const struct x86_boot_layout *l);
 
-/* The e820 map of a partition with ram_size bytes (below X86_RAM_MAX): entries written to
+/* The e820 map of a partition with ram_size bytes (below HV_X86_GUEST_DEVICES): entries written to
  * e (up to max), count returned. */
 unsigned x86_e820_map(uint64_t ram_size, uint8_t *e, unsigned max);

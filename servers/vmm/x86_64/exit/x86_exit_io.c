@@ -2,7 +2,7 @@
  * tables, a bounded number of elements per exit so that one REP cannot stall the VMM. */
 #include "x86_64/exit/x86_exit.h"
 
-#include "x86_64/x86_layout.h"
+#include "x86_64/pc_wiring.h"
 
 #define STRING_BATCH 512u /* elements per exit; a longer REP re-executes for the rest */
 #define RFLAGS_DF (1ull << 10)
