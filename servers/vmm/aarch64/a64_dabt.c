@@ -1,6 +1,7 @@
 /* The data-abort decoder: turns ESR_EL2 into one register load or store, or a refusal. */
 #include "aarch64/a64_dabt.h"
 #include "core/mmio_bus.h"
+#include <hv/bits.h>
 
 enum a64_dabt_refusal a64_decode_dabt(uint64_t esr, struct a64_mmio_access *out)
 {
@@ -45,9 +46,9 @@ enum a64_dabt_refusal a64_decode_dabt(uint64_t esr, struct a64_mmio_access *out)
 
 uint64_t a64_load_result(const struct a64_mmio_access *a, uint64_t loaded)
 {
-    uint64_t v = loaded & vmm_size_mask(a->size);
+    uint64_t v = loaded & hv_size_mask(a->size);
     if (a->sign_extend && a->size < 8 && (v >> (8 * a->size - 1) & 1))
-        v |= ~vmm_size_mask(a->size);
+        v |= ~hv_size_mask(a->size);
     if (!a->reg64)
         v &= 0xffffffffull; /* a write to Wn zeroes the upper half of Xn */
     return v;

@@ -5,6 +5,7 @@
 #include "aarch64/a64_dabt.h"
 #include "aarch64/vmm_a64.h"
 #include <hv/abi/vcpu.h>
+#include <hv/bits.h>
 
 struct exit_ctx {
     struct vmm_a64 *a;
@@ -44,7 +45,7 @@ static void handle_dabt(struct exit_ctx *x)
     struct vmm_bus *bus = &x->a->vmm.bus;
     if (acc.write) {
         uint64_t value = acc.reg == HV_A64_XZR ? 0 : x->w[HV_A64_W_VALUE];
-        if (vmm_bus_write(bus, addr, acc.size, value & vmm_size_mask(acc.size)) != VMM_BUS_OK) {
+        if (vmm_bus_write(bus, addr, acc.size, value & hv_size_mask(acc.size)) != VMM_BUS_OK) {
             refuse(x, A64_WARN_BUS, "mmio write refused"); /* the bus logged the address */
             return;
         }

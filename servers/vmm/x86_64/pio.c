@@ -4,6 +4,7 @@
 #include "x86_64/x86_platform.h"
 
 #include "x86_64/pc_wiring.h"
+#include <hv/bits.h>
 
 #define PORT_KBD_DATA 0x60
 #define PORT_KBD_CMD 0x64
@@ -222,7 +223,7 @@ static bool pio_read_one(struct x86_platform *pf, uint16_t port, unsigned size, 
 
 uint32_t x86_pio_read(struct x86_platform *pf, uint16_t port, unsigned size)
 {
-    uint32_t mask = size >= 4 ? 0xffffffffu : (1u << (size * 8)) - 1;
+    uint32_t mask = (uint32_t)hv_size_mask(size);
     uint32_t v = 0xffffffffu;
     if (!valid_size(size) || !pio_read_one(pf, port, size, &v)) {
         v = 0xffffffffu;

@@ -2,6 +2,7 @@
  * message goes to the LAPIC through the deliver callback. */
 #include "x86_64/devices/ioapic.h"
 
+#include <hv/bits.h>
 #include <hv/string.h>
 
 void ioapic_init(struct ioapic *io, uint8_t id, ioapic_deliver_fn *deliver, void *ctx)
@@ -118,7 +119,7 @@ static void reg_write(struct ioapic *io, uint8_t reg, uint32_t v)
 
 bool ioapic_mmio_read(struct ioapic *io, uint64_t offset, unsigned size, uint64_t *value)
 {
-    *value = size >= 8 ? UINT64_MAX : (1ull << (size * 8)) - 1;
+    *value = hv_size_mask(size);
     if (size != 4)
         return false;
     if (offset == IOAPIC_IOREGSEL)

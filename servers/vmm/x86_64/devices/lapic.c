@@ -1,6 +1,7 @@
 /* The local APIC's registers and interrupt state; the timer is in lapic_timer.c. */
 #include "x86_64/devices/lapic.h"
 
+#include <hv/bits.h>
 #include <hv/string.h>
 
 #define LAPIC_VERSION 0x14u /* an integrated APIC */
@@ -494,7 +495,7 @@ bool lapic_msr_write(struct lapic *l, uint32_t msr, uint64_t value)
 
 bool lapic_mmio_read(struct lapic *l, uint64_t offset, unsigned size, uint64_t *value)
 {
-    *value = size >= 8 ? UINT64_MAX : (1ull << (size * 8)) - 1;
+    *value = hv_size_mask(size);
     if (!lapic_xapic_mode(l) || size != 4 || (offset & 0xf) || offset >= LAPIC_SIZE)
         return false;
     uint32_t v;

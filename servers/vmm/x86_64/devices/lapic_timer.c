@@ -5,6 +5,7 @@
  * lapic_timer_update when it fires. The guest's TSC is taken to be ns * tsc_hz / 1e9. */
 #include "x86_64/devices/lapic.h"
 #include "x86_64/x86_time.h"
+#include <hv/bits.h>
 
 #define NS_PER_S 1000000000ull
 
@@ -23,11 +24,6 @@ static uint64_t timer_divide(const struct lapic *l)
 {
     unsigned v = ((l->dcr >> 1) & 4) | (l->dcr & 3);
     return 1ull << ((v + 1) & 7);
-}
-
-static uint64_t sat_add(uint64_t a, uint64_t b)
-{
-    return a > UINT64_MAX - b ? UINT64_MAX : a + b;
 }
 
 /* Nanoseconds for `count` timer ticks. */
@@ -91,7 +87,7 @@ static void start_count(struct lapic *l)
         return;
     }
     l->timer_start_ns = now(l);
-    set_deadline(l, sat_add(l->timer_start_ns, ticks_to_ns(l, l->tmict)));
+    set_deadline(l, hv_sat_add(l->timer_start_ns, ticks_to_ns(l, l->tmict)));
 }
 
 void lapic_timer_write_lvt(struct lapic *l, uint32_t value)
@@ -164,7 +160,7 @@ void lapic_timer_update(struct lapic *l)
         uint64_t periods = (t - l->timer_start_ns) / period;
         l->timer_start_ns += periods * period;
         timer_fire(l);
-        set_deadline(l, sat_add(l->timer_start_ns, period));
+        set_deadline(l, hv_sat_add(l->timer_start_ns, period));
         break;
     }
     case LAPIC_TIMER_TSC_DEADLINE:

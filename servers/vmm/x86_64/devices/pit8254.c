@@ -3,6 +3,7 @@
 #include "x86_64/devices/pit8254.h"
 #include "x86_64/x86_time.h"
 
+#include <hv/bits.h>
 #include <hv/string.h>
 
 #define NS_PER_S 1000000000ull
@@ -19,11 +20,6 @@ static uint64_t pit_ticks(uint64_t from_ns, uint64_t to_ns)
 static uint64_t pit_ticks_ns(uint64_t ticks)
 {
     return x86_muldiv(ticks, NS_PER_S, PIT_HZ, true);
-}
-
-static uint64_t sat_add(uint64_t a, uint64_t b)
-{
-    return a > UINT64_MAX - b ? UINT64_MAX : a + b;
 }
 
 static uint8_t effective_mode(const struct pit_channel *c)
@@ -337,11 +333,11 @@ uint64_t pit_next_deadline(struct pit8254 *pit)
     switch (effective_mode(c)) {
     case 0:
     case 1:
-        return c->irq_seen ? UINT64_MAX : sat_add(c->start_ns, pit_ticks_ns(n));
+        return c->irq_seen ? UINT64_MAX : hv_sat_add(c->start_ns, pit_ticks_ns(n));
     case 2:
     case 3:
-        return sat_add(c->start_ns, pit_ticks_ns((c->irq_seen + 1) * n));
+        return hv_sat_add(c->start_ns, pit_ticks_ns((c->irq_seen + 1) * n));
     default:
-        return c->irq_seen ? UINT64_MAX : sat_add(c->start_ns, pit_ticks_ns(n + 1));
+        return c->irq_seen ? UINT64_MAX : hv_sat_add(c->start_ns, pit_ticks_ns(n + 1));
     }
 }

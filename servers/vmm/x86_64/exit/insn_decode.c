@@ -2,6 +2,7 @@
  * displacement only to find where the immediate and the end are (the address itself comes
  * from the exit, not from the operands). */
 #include "x86_64/exit/insn_decode.h"
+#include <hv/bits.h>
 
 struct cursor {
     const uint8_t *b;
@@ -32,11 +33,6 @@ static uint64_t sign_extend(uint64_t v, unsigned from_bytes)
         return v;
     unsigned shift = 64 - 8 * from_bytes;
     return (uint64_t)((int64_t)(v << shift) >> shift);
-}
-
-static uint64_t size_mask(unsigned bytes)
-{
-    return bytes >= 8 ? ~0ull : (1ull << (8 * bytes)) - 1;
 }
 
 struct prefixes {
@@ -152,7 +148,7 @@ enum x86_decode_status x86_decode_mmio(const uint8_t *bytes, size_t n, enum x86_
     if (imm_op) {
         /* imm8, imm16 or imm32; with REX.W the imm32 is sign-extended to 64 bits. */
         unsigned imm_bytes = access == 8 ? 4 : access;
-        out->imm = sign_extend(next_le(&c, imm_bytes), imm_bytes) & size_mask(access);
+        out->imm = sign_extend(next_le(&c, imm_bytes), imm_bytes) & hv_size_mask(access);
         out->src = X86_SRC_IMM;
     }
     if (c.truncated)
@@ -194,10 +190,10 @@ const char *x86_decode_status_name(enum x86_decode_status s)
 
 uint64_t x86_load_result(const struct x86_mmio_insn *insn, uint64_t old_reg, uint64_t value)
 {
-    value &= size_mask(insn->size);
+    value &= hv_size_mask(insn->size);
     if (insn->sign_extend)
         value = sign_extend(value, insn->size);
-    value &= size_mask(insn->reg_size);
+    value &= hv_size_mask(insn->reg_size);
     switch (insn->reg_size) {
     case 1:
         if (insn->high_byte)
@@ -216,5 +212,5 @@ uint64_t x86_store_value(const struct x86_mmio_insn *insn, uint64_t reg_value)
         return insn->imm;
     if (insn->high_byte)
         return (reg_value >> 8) & 0xff;
-    return reg_value & size_mask(insn->size);
+    return reg_value & hv_size_mask(insn->size);
 }

@@ -3,21 +3,17 @@
 #include "x86_64/exit/x86_exit.h"
 
 #include "x86_64/pc_wiring.h"
+#include <hv/bits.h>
 
 #define STRING_BATCH 512u /* elements per exit; a longer REP re-executes for the rest */
 #define RFLAGS_DF (1ull << 10)
-
-static uint64_t mask_of(unsigned bytes)
-{
-    return bytes >= 8 ? ~0ull : (1ull << (8 * bytes)) - 1;
-}
 
 /* An address-sized register update: 16 bits keep the rest, 32 bits clear 63:32 (SDM 3.3.7). */
 static uint64_t update_addr_reg(uint64_t old, uint64_t value, unsigned abytes)
 {
     if (abytes == 2)
         return (old & ~0xffffull) | (value & 0xffff);
-    return value & mask_of(abytes);
+    return value & hv_size_mask(abytes);
 }
 
 static void after_console_access(struct x86_exit *e, uint16_t port)
@@ -78,13 +74,13 @@ static void ioio_string(struct x86_exit *e, uint64_t info, uint16_t port, unsign
         vmm_reply_init(&e->reply); /* nothing done: the instruction runs again */
         return;
     }
-    uint64_t count = rep ? rcx & mask_of(abytes) : 1;
+    uint64_t count = rep ? rcx & hv_size_mask(abytes) : 1;
     uint64_t n = count < STRING_BATCH ? count : STRING_BATCH;
     uint64_t step = (rflags & RFLAGS_DF) ? (uint64_t)0 - size : size;
     uint64_t done = 0;
     bool failed = false;
     for (; done < n; done++) {
-        uint64_t la = base + (index & mask_of(abytes));
+        uint64_t la = base + (index & hv_size_mask(abytes));
         if (!(pg.efer & X86_EFER_LMA))
             la &= 0xffffffffull;
         if (!string_element(e, &pg, in, port, size, la)) {
@@ -132,10 +128,10 @@ void x86_exit_ioio(struct x86_exit *e)
     if (info & SVM_IOIO_TYPE_IN) {
         uint64_t v = x86_pio_read(&e->x->pf, port, size);
         /* IN AL/AX keep the rest of RAX; IN EAX clears bits 63:32. */
-        uint64_t nrax = size == 4 ? v : (rax & ~mask_of(size)) | v;
+        uint64_t nrax = size == 4 ? v : (rax & ~hv_size_mask(size)) | v;
         vmm_reply_set(&e->reply, HV_X86_RAX, nrax);
     } else {
-        x86_pio_write(&e->x->pf, port, size, (uint32_t)(rax & mask_of(size)));
+        x86_pio_write(&e->x->pf, port, size, (uint32_t)(rax & hv_size_mask(size)));
     }
     after_console_access(e, port);
     vmm_reply_advance(&e->reply); /* the kernel knows the length (EXITINFO2 is next RIP) */
