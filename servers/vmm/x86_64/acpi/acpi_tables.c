@@ -6,6 +6,7 @@
 #include "x86_64/devices/ioapic.h"
 #include "x86_64/devices/lapic.h"
 #include "x86_64/pc_wiring.h"
+#include <hv/bytes.h>
 #include <hv/proto/guest_layout_x86_64.h>
 #include <hv/string.h>
 
@@ -60,12 +61,6 @@
 #define MADT_LAPIC_NMI 4
 #define MPS_INTI_LEVEL_HIGH 0x000du /* polarity 01 active high, trigger 11 level */
 
-static void put(uint8_t *p, uint64_t v, unsigned bytes)
-{
-    for (unsigned i = 0; i < bytes; i++)
-        p[i] = (uint8_t)(v >> (8 * i));
-}
-
 uint8_t acpi_sum(const uint8_t *p, size_t n)
 {
     uint8_t s = 0;
@@ -78,13 +73,13 @@ uint8_t acpi_sum(const uint8_t *p, size_t n)
 static void header(uint8_t *t, const char sig[4], uint32_t len, uint8_t rev)
 {
     memcpy(t, sig, 4);
-    put(t + 4, len, 4);
+    hv_put_le32(t + 4, len);
     t[8] = rev;
     memcpy(t + 10, OEM_ID, 6);
     memcpy(t + 16, OEM_TABLE, 8);
-    put(t + 24, 1, 4); /* OEM revision */
+    hv_put_le32(t + 24, 1); /* OEM revision */
     memcpy(t + 28, CREATOR, 4);
-    put(t + 32, 1, 4); /* creator revision */
+    hv_put_le32(t + 32, 1); /* creator revision */
 }
 
 static void checksum(uint8_t *t, size_t len, size_t at)
@@ -99,32 +94,30 @@ static void gas_io(uint8_t *g, unsigned bits, uint64_t port)
     g[1] = (uint8_t)bits;
     g[2] = 0;
     g[3] = bits == 8 ? 1 : bits == 16 ? 2 : 3; /* access size: byte, word, dword */
-    put(g + 4, port, 8);
+    hv_put_le64(g + 4, port);
 }
 
 static void build_fadt(uint8_t *t, uint64_t facs, uint64_t dsdt)
 {
     header(t, "FACP", ACPI_FADT_LEN, 6);
     /* The 32-bit DSDT and FIRMWARE_CTRL stay 0: the X_ fields are set (ACPI 5.2.9). */
-    put(t + FADT_SCI_INT, X86_IRQ_SCI, 2);
-    put(t + FADT_PM1A_EVT_BLK, ACPI_PM1A_EVT, 4);
-    put(t + FADT_PM1A_CNT_BLK, ACPI_PM1A_CNT, 4);
-    put(t + FADT_PM_TMR_BLK, ACPI_PM_TMR, 4);
+    hv_put_le16(t + FADT_SCI_INT, X86_IRQ_SCI);
+    hv_put_le32(t + FADT_PM1A_EVT_BLK, ACPI_PM1A_EVT);
+    hv_put_le32(t + FADT_PM1A_CNT_BLK, ACPI_PM1A_CNT);
+    hv_put_le32(t + FADT_PM_TMR_BLK, ACPI_PM_TMR);
     t[FADT_PM1_EVT_LEN] = 4;
     t[FADT_PM1_CNT_LEN] = 2;
     t[FADT_PM_TMR_LEN] = 4;
     t[FADT_CENTURY] = 0x32; /* cmos_rtc.c RTC_CENTURY */
-    put(t + FADT_IAPC_BOOT_ARCH,
-        IAPC_LEGACY_DEVICES | IAPC_VGA_NOT_PRESENT | IAPC_MSI_NOT_SUPPORTED, 2);
-    put(t + FADT_FLAGS,
-        FADT_F_WBINVD | FADT_F_PROC_C1 | FADT_F_PWR_BUTTON | FADT_F_SLP_BUTTON |
-            FADT_F_RESET_REG_SUP,
-        4);
+    hv_put_le16(t + FADT_IAPC_BOOT_ARCH,
+                IAPC_LEGACY_DEVICES | IAPC_VGA_NOT_PRESENT | IAPC_MSI_NOT_SUPPORTED);
+    hv_put_le32(t + FADT_FLAGS, FADT_F_WBINVD | FADT_F_PROC_C1 | FADT_F_PWR_BUTTON |
+                                    FADT_F_SLP_BUTTON | FADT_F_RESET_REG_SUP);
     gas_io(t + FADT_RESET_REG, 8, RESET_PORT);
     t[FADT_RESET_VALUE] = RESET_VALUE;
     t[FADT_MINOR_VERSION] = 0;
-    put(t + FADT_X_FIRMWARE_CTRL, facs, 8);
-    put(t + FADT_X_DSDT, dsdt, 8);
+    hv_put_le64(t + FADT_X_FIRMWARE_CTRL, facs);
+    hv_put_le64(t + FADT_X_DSDT, dsdt);
     gas_io(t + FADT_X_PM1A_EVT_BLK, 32, ACPI_PM1A_EVT);
     gas_io(t + FADT_X_PM1A_CNT_BLK, 16, ACPI_PM1A_CNT);
     gas_io(t + FADT_X_PM_TMR_BLK, 32, ACPI_PM_TMR);
@@ -138,8 +131,8 @@ static size_t madt_iso(uint8_t *e, uint8_t irq, uint32_t gsi, uint16_t flags)
     e[1] = 10;
     e[2] = 0; /* bus: ISA */
     e[3] = irq;
-    put(e + 4, gsi, 4);
-    put(e + 8, flags, 2);
+    hv_put_le32(e + 4, gsi);
+    hv_put_le16(e + 8, flags);
     return 10;
 }
 
@@ -147,17 +140,17 @@ static size_t build_madt(uint8_t *t)
 {
     size_t len = 44;
     header(t, "APIC", 0, 4);
-    put(t + 36, LAPIC_BASE, 4);
-    put(t + 40, MADT_PCAT_COMPAT, 4);
+    hv_put_le32(t + 36, LAPIC_BASE);
+    hv_put_le32(t + 40, MADT_PCAT_COMPAT);
     uint8_t *e = t + len;
     /* The one processor: UID 0, APIC ID 0, enabled. */
     e[0] = MADT_LAPIC, e[1] = 8, e[2] = 0, e[3] = 0;
-    put(e + 4, 1, 4);
+    hv_put_le32(e + 4, 1);
     len += 8;
     e = t + len;
     e[0] = MADT_IOAPIC, e[1] = 12, e[2] = 0, e[3] = 0;
-    put(e + 4, IOAPIC_BASE, 4);
-    put(e + 8, 0, 4); /* GSI base */
+    hv_put_le32(e + 4, IOAPIC_BASE);
+    hv_put_le32(e + 8, 0); /* GSI base */
     len += 12;
     /* ISA IRQ0 is wired to pin 2; the SCI is level, active high (both as on PCs). */
     len += madt_iso(t + len, X86_IRQ_PIT, X86_GSI_PIT, 0);
@@ -165,10 +158,10 @@ static size_t build_madt(uint8_t *t)
     e = t + len;
     /* LINT1 of every processor is NMI. */
     e[0] = MADT_LAPIC_NMI, e[1] = 6, e[2] = 0xff;
-    put(e + 3, 0, 2);
+    hv_put_le16(e + 3, 0);
     e[5] = 1;
     len += 6;
-    put(t + 4, len, 4);
+    hv_put_le32(t + 4, len);
     checksum(t, len, 9);
     return len;
 }
@@ -176,7 +169,7 @@ static size_t build_madt(uint8_t *t)
 void x86_acpi_set_virtio_slots(uint8_t *area, uint32_t present)
 {
     uint32_t all = (1u << X86_VIRTIO_MMIO_SLOTS) - 1;
-    put(area + ACPI_OFF_VIRTIO_SLOTS, present & all, 4);
+    hv_put_le32(area + ACPI_OFF_VIRTIO_SLOTS, present & all);
 }
 
 size_t x86_acpi_build(uint8_t *area, size_t area_size, uint64_t area_gpa)
@@ -192,7 +185,7 @@ size_t x86_acpi_build(uint8_t *area, size_t area_size, uint64_t area_gpa)
 
     uint8_t *facs = area + ACPI_OFF_FACS;
     memcpy(facs, "FACS", 4);
-    put(facs + 4, ACPI_FACS_LEN, 4);
+    hv_put_le32(facs + 4, ACPI_FACS_LEN);
     facs[32] = 2; /* version; no checksum in the FACS */
 
     build_fadt(area + ACPI_OFF_FADT, area_gpa + ACPI_OFF_FACS, area_gpa + ACPI_OFF_DSDT);
@@ -202,8 +195,8 @@ size_t x86_acpi_build(uint8_t *area, size_t area_size, uint64_t area_gpa)
 
     uint8_t *xsdt = area + ACPI_OFF_XSDT;
     header(xsdt, "XSDT", ACPI_HDR_LEN + 2 * 8, 1);
-    put(xsdt + ACPI_HDR_LEN, area_gpa + ACPI_OFF_FADT, 8);
-    put(xsdt + ACPI_HDR_LEN + 8, area_gpa + ACPI_OFF_MADT, 8);
+    hv_put_le64(xsdt + ACPI_HDR_LEN, area_gpa + ACPI_OFF_FADT);
+    hv_put_le64(xsdt + ACPI_HDR_LEN + 8, area_gpa + ACPI_OFF_MADT);
     checksum(xsdt, ACPI_HDR_LEN + 16, 9);
 
     /* RSDP 2.0: the first 20 bytes have their checksum, all 36 the extended one. */
@@ -211,9 +204,9 @@ size_t x86_acpi_build(uint8_t *area, size_t area_size, uint64_t area_gpa)
     memcpy(rsdp, "RSD PTR ", 8);
     memcpy(rsdp + 9, OEM_ID, 6);
     rsdp[15] = 2;
-    put(rsdp + 16, 0, 4); /* no RSDT: the XSDT is the table */
-    put(rsdp + 20, 36, 4);
-    put(rsdp + 24, area_gpa + ACPI_OFF_XSDT, 8);
+    hv_put_le32(rsdp + 16, 0); /* no RSDT: the XSDT is the table */
+    hv_put_le32(rsdp + 20, 36);
+    hv_put_le64(rsdp + 24, area_gpa + ACPI_OFF_XSDT);
     checksum(rsdp, 20, 8);
     checksum(rsdp, 36, 32);
     return used;

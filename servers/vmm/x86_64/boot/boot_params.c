@@ -2,49 +2,36 @@
  * nothing in guest RAM. */
 #include "x86_64/boot/boot_params.h"
 
+#include <hv/bytes.h>
 #include <hv/proto/guest_layout_x86_64.h>
 #include <hv/string.h>
-
-static uint64_t get(const uint8_t *p, unsigned bytes)
-{
-    uint64_t v = 0;
-    for (unsigned i = 0; i < bytes; i++)
-        v |= (uint64_t)p[i] << (8 * i);
-    return v;
-}
-
-static void put(uint8_t *p, uint64_t v, unsigned bytes)
-{
-    for (unsigned i = 0; i < bytes; i++)
-        p[i] = (uint8_t)(v >> (8 * i));
-}
 
 const char *x86_setup_check(const uint8_t *base, size_t len, int whole_image,
                             struct x86_setup_info *out)
 {
     if (len < BP_HEADER_END)
         return "image shorter than a setup header";
-    if (get(base + BP_BOOT_FLAG, 2) != BP_BOOT_FLAG_MAGIC)
+    if (hv_le16(base + BP_BOOT_FLAG) != BP_BOOT_FLAG_MAGIC)
         return "no 0xAA55 boot flag";
-    if (get(base + BP_HEADER, 4) != BP_HDRS_MAGIC)
+    if (hv_le32(base + BP_HEADER) != BP_HDRS_MAGIC)
         return "no 'HdrS' magic: not a bzImage with a setup header";
     struct x86_setup_info s = {0};
-    s.version = (uint16_t)get(base + BP_VERSION, 2);
+    s.version = hv_le16(base + BP_VERSION);
     if (s.version < BP_MIN_VERSION)
         return "boot protocol older than 2.12 (no 64-bit entry contract)";
     s.loadflags = base[BP_LOADFLAGS];
     if (!(s.loadflags & BP_LOADED_HIGH))
         return "not a bzImage (LOADED_HIGH clear: a zImage loads at 0x10000)";
-    s.xloadflags = (uint16_t)get(base + BP_XLOADFLAGS, 2);
+    s.xloadflags = hv_le16(base + BP_XLOADFLAGS);
     if (!(s.xloadflags & BP_XLF_KERNEL_64))
         return "no 64-bit entry point (XLF_KERNEL_64 clear)";
     s.setup_sects = base[BP_SETUP_SECTS] ? base[BP_SETUP_SECTS] : 4;
     s.pm_offset = (uint64_t)(s.setup_sects + 1) * 512;
-    s.pref_address = get(base + BP_PREF_ADDRESS, 8);
-    s.init_size = (uint32_t)get(base + BP_INIT_SIZE, 4);
-    s.kernel_alignment = (uint32_t)get(base + BP_KERNEL_ALIGNMENT, 4);
-    s.cmdline_size = (uint32_t)get(base + BP_CMDLINE_SIZE, 4);
-    s.initrd_addr_max = (uint32_t)get(base + BP_INITRD_ADDR_MAX, 4);
+    s.pref_address = hv_le64(base + BP_PREF_ADDRESS);
+    s.init_size = hv_le32(base + BP_INIT_SIZE);
+    s.kernel_alignment = hv_le32(base + BP_KERNEL_ALIGNMENT);
+    s.cmdline_size = hv_le32(base + BP_CMDLINE_SIZE);
+    s.initrd_addr_max = hv_le32(base + BP_INITRD_ADDR_MAX);
     if (s.init_size == 0)
         return "init_size is 0";
     if (s.kernel_alignment == 0 || (s.kernel_alignment & (s.kernel_alignment - 1)))
@@ -52,7 +39,7 @@ const char *x86_setup_check(const uint8_t *base, size_t len, int whole_image,
     if (s.pref_address < HV_X86_GUEST_HIGH_RAM || (s.pref_address & (s.kernel_alignment - 1)))
         return "pref_address below 1 MiB or not kernel_alignment-aligned";
     if (whole_image) {
-        uint64_t payload = get(base + BP_SYSSIZE, 4) * 16;
+        uint64_t payload = (uint64_t)hv_le32(base + BP_SYSSIZE) * 16;
         if (s.pm_offset >= len)
             return "setup_sects run past the end of the image";
         if (payload > len - s.pm_offset)
@@ -78,9 +65,9 @@ unsigned x86_e820_map(uint64_t ram_size, uint8_t *e, unsigned max)
     for (unsigned i = 0; i < 4 && n < max; i++) {
         if (map[i][1] == 0)
             continue;
-        put(e + 20 * n, map[i][0], 8);
-        put(e + 20 * n + 8, map[i][1], 8);
-        put(e + 20 * n + 16, map[i][2], 4);
+        hv_put_le64(e + 20 * n, map[i][0]);
+        hv_put_le64(e + 20 * n + 8, map[i][1]);
+        hv_put_le32(e + 20 * n + 16, map[i][2]);
         n++;
     }
     return n;
@@ -153,15 +140,15 @@ const char *x86_boot_params_build(const struct x86_guest_mem *m, const struct x8
     memset(zp, 0, BP_SETUP_SECTS);
     memset(zp + hdr_end, 0, BP_ZERO_PAGE_SIZE - hdr_end);
     zp[BP_TYPE_OF_LOADER] = BP_LOADER_UNDEFINED;
-    put(zp + BP_CMD_LINE_PTR, l->cmdline_gpa, 4);
-    put(zp + BP_EXT_CMD_LINE_PTR, l->cmdline_gpa >> 32, 4);
-    put(zp + BP_RAMDISK_IMAGE, l->initrd_gpa, 4);
-    put(zp + BP_RAMDISK_SIZE, l->initrd_size, 4);
-    put(zp + BP_EXT_RAMDISK_IMAGE, l->initrd_gpa >> 32, 4);
-    put(zp + BP_EXT_RAMDISK_SIZE, l->initrd_size >> 32, 4);
-    put(zp + BP_HARDWARE_SUBARCH, 0, 4); /* a PC */
-    put(zp + BP_SETUP_DATA, 0, 8);
-    put(zp + BP_ACPI_RSDP_ADDR, l->acpi_gpa, 8);
+    hv_put_le32(zp + BP_CMD_LINE_PTR, l->cmdline_gpa);
+    hv_put_le32(zp + BP_EXT_CMD_LINE_PTR, l->cmdline_gpa >> 32);
+    hv_put_le32(zp + BP_RAMDISK_IMAGE, l->initrd_gpa);
+    hv_put_le32(zp + BP_RAMDISK_SIZE, l->initrd_size);
+    hv_put_le32(zp + BP_EXT_RAMDISK_IMAGE, l->initrd_gpa >> 32);
+    hv_put_le32(zp + BP_EXT_RAMDISK_SIZE, l->initrd_size >> 32);
+    hv_put_le32(zp + BP_HARDWARE_SUBARCH, 0); /* a PC */
+    hv_put_le64(zp + BP_SETUP_DATA, 0);
+    hv_put_le64(zp + BP_ACPI_RSDP_ADDR, l->acpi_gpa);
     zp[BP_E820_ENTRIES] = (uint8_t)x86_e820_map(l->ram_size, zp + BP_E820_TABLE, BP_E820_MAX);
     zp[BP_SENTINEL] = 0; /* non-zero makes the kernel distrust the fields above */
     return NULL;

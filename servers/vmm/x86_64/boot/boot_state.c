@@ -1,8 +1,9 @@
 /* Building the 64-bit entry state. */
 #include "x86_64/boot/boot_state.h"
 
-#include <hv/string.h>
 #include <hv/abi/vcpu_x86_64.h>
+#include <hv/bytes.h>
+#include <hv/string.h>
 
 #define PTE_P 0x1ull
 #define PTE_RW 0x2ull
@@ -32,12 +33,6 @@ static void add_seg(struct x86_boot_regs *o, unsigned seg, uint16_t sel, uint32_
     add(o, HV_X86_SEG(seg, HV_X86_SEG_ATTR), attr);
 }
 
-static void put64(uint8_t *p, uint64_t v)
-{
-    for (unsigned i = 0; i < 8; i++)
-        p[i] = (uint8_t)(v >> (8 * i));
-}
-
 /* The scratch area's own checks, shared by both halves. */
 static const char *check_scratch(uint64_t scratch_gpa, uint64_t scratch_size)
 {
@@ -62,15 +57,15 @@ const char *x86_boot_tables(const struct x86_guest_mem *m, uint64_t scratch_gpa,
     uint8_t *base = m->ram + scratch_gpa;
     memset(base, 0, X86_BOOT_SCRATCH_NEED);
     for (unsigned i = 0; i < 4; i++)
-        put64(base + 8 * i, boot_gdt[i]);
+        hv_put_le64(base + 8 * i, boot_gdt[i]);
     /* Identity map of the low 4 GiB with 2 MiB pages: RAM, the ACPI area and the device
      * window alike (boot.rst asks for the kernel, zero page and command line at least). */
-    put64(base + 0x1000, pdpt | PTE_P | PTE_RW);
+    hv_put_le64(base + 0x1000, pdpt | PTE_P | PTE_RW);
     for (unsigned g = 0; g < 4; g++) {
-        put64(base + 0x2000 + 8 * g, (pd + 0x1000 * g) | PTE_P | PTE_RW);
+        hv_put_le64(base + 0x2000 + 8 * g, (pd + 0x1000 * g) | PTE_P | PTE_RW);
         for (unsigned i = 0; i < 512; i++)
-            put64(base + 0x3000 + 0x1000 * g + 8 * i,
-                  ((uint64_t)g << 30 | (uint64_t)i << 21) | PTE_P | PTE_RW | PTE_PS);
+            hv_put_le64(base + 0x3000 + 0x1000 * g + 8 * i,
+                        ((uint64_t)g << 30 | (uint64_t)i << 21) | PTE_P | PTE_RW | PTE_PS);
     }
     return NULL;
 }
