@@ -6,6 +6,7 @@
 
 #include "diag.h"
 #include "mkimage.h"
+#include <hv/bytes.h>
 #include <hv/proto/guest_layout_x86_64.h>
 
 /* Linux Documentation/arch/arm64/booting.rst, "Call the kernel image": the 64-byte header. */
@@ -39,14 +40,6 @@
 #define PT_NOTE 4
 #define XEN_ELFNOTE_PHYS32_ENTRY 18      /* the PVH entry point of an x86 vmlinux */
 
-static uint64_t le(const uint8_t *p, unsigned n)
-{
-    uint64_t v = 0;
-    for (unsigned i = n; i-- > 0;)
-        v = v << 8 | p[i];
-    return v;
-}
-
 /* Reads [off, off+len) of f; false when the file is shorter. */
 static bool read_at(FILE *f, uint64_t off, void *buf, size_t len)
 {
@@ -56,9 +49,9 @@ static bool read_at(FILE *f, uint64_t off, void *buf, size_t len)
 static int probe_arm64_image(const char *part, const uint8_t *h, struct mk_kernel *k)
 {
     k->boot = HV_PT_BOOT_ARM64_IMAGE;
-    k->text_offset = le(h + 8, 8);
-    k->image_size = le(h + 16, 8);
-    uint64_t flags = le(h + 24, 8);
+    k->text_offset = hv_le64(h + 8);
+    k->image_size = hv_le64(h + 16);
+    uint64_t flags = hv_le64(h + 24);
     if (k->image_size == 0) {
         k->text_offset = ARM64_OLD_TEXT_OFFSET;
         k->image_size = k->file_size;
@@ -76,22 +69,22 @@ static int probe_arm64_image(const char *part, const uint8_t *h, struct mk_kerne
 
 static int probe_bzimage(const char *part, FILE *f, const uint8_t *h, struct mk_kernel *k)
 {
-    unsigned version = (unsigned)le(h + X86_VERSION, 2);
+    unsigned version = (unsigned)hv_le16(h + X86_VERSION);
     unsigned setup_sects = h[X86_SETUP_SECTS] ? h[X86_SETUP_SECTS] : 4;
 
     if (version < X86_MIN_VERSION)
         return mk_error("partition '%s': bzImage boot protocol %u.%02u is older than 2.12",
                         part, version >> 8, version & 0xff);
-    if (!(le(h + X86_XLOADFLAGS, 2) & X86_XLF_KERNEL_64))
+    if (!(hv_le16(h + X86_XLOADFLAGS) & X86_XLF_KERNEL_64))
         return mk_error("partition '%s': bzImage has no 64-bit entry (XLF_KERNEL_64)", part);
     if (!h[X86_RELOCATABLE])
         return mk_error("partition '%s': bzImage is not relocatable", part);
     k->boot = HV_PT_BOOT_X86_BZIMAGE;
     k->pm_offset = (uint64_t)(setup_sects + 1) * 512;
-    k->pref_address = le(h + X86_PREF_ADDRESS, 8);
-    k->init_size = le(h + X86_INIT_SIZE, 4);
-    k->cmdline_max = le(h + X86_CMDLINE_SIZE, 4);
-    k->initrd_max = le(h + X86_INITRD_ADDR_MAX, 4);
+    k->pref_address = hv_le64(h + X86_PREF_ADDRESS);
+    k->init_size = hv_le32(h + X86_INIT_SIZE);
+    k->cmdline_max = hv_le32(h + X86_CMDLINE_SIZE);
+    k->initrd_max = hv_le32(h + X86_INITRD_ADDR_MAX);
     k->setup_header_size = 0x202 + h[X86_HEADER_END_BYTE] - X86_SETUP_SECTS;
     k->entry = k->pref_address + HV_X86_ENTRY64_OFFSET; /* startup_64 */
     if (k->pm_offset >= k->file_size)
@@ -111,12 +104,13 @@ static uint64_t elf_pvh_entry(FILE *f, uint64_t off, uint64_t size)
     if (size > sizeof(buf) || !read_at(f, off, buf, size))
         return 0;
     for (uint64_t p = 0; p + 12 <= size;) {
-        uint64_t namesz = le(buf + p, 4), descsz = le(buf + p + 4, 4), type = le(buf + p + 8, 4);
+        uint64_t namesz = hv_le32(buf + p), descsz = hv_le32(buf + p + 4),
+                 type = hv_le32(buf + p + 8);
         uint64_t desc = p + 12 + ((namesz + 3) & ~3ull);
         if (desc + descsz > size)
             return 0;
         if (type == XEN_ELFNOTE_PHYS32_ENTRY && namesz == 4 && !memcmp(buf + p + 12, "Xen", 4))
-            return le(buf + desc, descsz >= 8 ? 8 : 4);
+            return descsz >= 8 ? hv_le64(buf + desc) : hv_le32(buf + desc);
         p = desc + ((descsz + 3) & ~3ull);
     }
     return 0;
@@ -128,23 +122,23 @@ static int probe_elf(const char *part, FILE *f, const uint8_t *h, enum mk_arch a
     unsigned want = arch == MK_AARCH64 ? EM_AARCH64 : EM_X86_64;
     if (h[EI_CLASS] != ELFCLASS64 || h[EI_DATA] != ELFDATA2LSB)
         return mk_error("partition '%s': kernel ELF is not 64-bit little-endian", part);
-    if (le(h + 18, 2) != want)
+    if (hv_le16(h + 18) != want)
         return mk_error("partition '%s': kernel ELF is for machine %u, not %s", part,
-                        (unsigned)le(h + 18, 2), arch == MK_AARCH64 ? "aarch64" : "x86_64");
-    if (le(h + 16, 2) != ET_EXEC)
+                        (unsigned)hv_le16(h + 18), arch == MK_AARCH64 ? "aarch64" : "x86_64");
+    if (hv_le16(h + 16) != ET_EXEC)
         return mk_error("partition '%s': kernel ELF is not an executable (ET_EXEC)", part);
-    uint64_t phoff = le(h + 32, 8), phentsize = le(h + 54, 2), phnum = le(h + 56, 2);
+    uint64_t phoff = hv_le64(h + 32), phentsize = hv_le16(h + 54), phnum = hv_le16(h + 56);
     if (phentsize != 56 || phnum == 0 || phnum > 64)
         return mk_error("partition '%s': kernel ELF program headers are malformed", part);
     k->boot = HV_PT_BOOT_ELF;
-    k->entry = le(h + 24, 8);
+    k->entry = hv_le64(h + 24);
     for (uint64_t i = 0; i < phnum; i++) {
         uint8_t ph[56];
         if (!read_at(f, phoff + i * 56, ph, sizeof(ph)))
             return mk_error("partition '%s': kernel ELF program header %llu is past the end",
                             part, (unsigned long long)i);
-        uint64_t type = le(ph, 4), off = le(ph + 8, 8), paddr = le(ph + 24, 8);
-        uint64_t filesz = le(ph + 32, 8), memsz = le(ph + 40, 8);
+        uint64_t type = hv_le32(ph), off = hv_le64(ph + 8), paddr = hv_le64(ph + 24);
+        uint64_t filesz = hv_le64(ph + 32), memsz = hv_le64(ph + 40);
         if (type == PT_NOTE && arch == MK_X86_64) {
             uint64_t pvh = elf_pvh_entry(f, off, filesz);
             if (pvh)
@@ -185,10 +179,10 @@ int kernel_probe(const char *part, const char *path, enum mk_arch arch, struct m
     int r;
     if (got >= 64 && !memcmp(h, "\177ELF", 4))
         r = probe_elf(part, f, h, arch, k);
-    else if (arch == MK_AARCH64 && got >= 64 && le(h + ARM64_MAGIC_OFF, 4) == ARM64_MAGIC)
+    else if (arch == MK_AARCH64 && got >= 64 && hv_le32(h + ARM64_MAGIC_OFF) == ARM64_MAGIC)
         r = probe_arm64_image(part, h, k);
-    else if (arch == MK_X86_64 && got >= 0x268 && le(h + X86_HEADER_MAGIC_OFF, 4) ==
-                                                      X86_HEADER_MAGIC)
+    else if (arch == MK_X86_64 && got >= 0x268 &&
+             hv_le32(h + X86_HEADER_MAGIC_OFF) == X86_HEADER_MAGIC)
         r = probe_bzimage(part, f, h, k);
     else
         r = mk_error("partition '%s': kernel '%s' is not %s", part, path,

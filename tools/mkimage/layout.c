@@ -8,8 +8,6 @@
 #include <hv/proto/guest_layout_aarch64.h>
 #include <hv/proto/guest_layout_x86_64.h>
 
-#define PAGE 4096ull
-
 /* A guest sees QEMU virt's map on aarch64: devices below 1 GiB, RAM from 1 GiB up to the
  * 40-bit IPA limit of cortex-a76. On x86_64 RAM starts at 0 and ends below the 32-bit device
  * hole (LAPIC, IOAPIC and the virtio-mmio windows live above 3 GiB). */
@@ -159,10 +157,10 @@ static int layout_arm64(struct hv_pt_partition *pt, const struct mk_partition *p
     if (pt->ram_size < HV_A64_GUEST_DTB_BLOCK)
         return too_small(pt, "the device tree", pt->ram_gpa + HV_A64_GUEST_DTB_BLOCK);
     uint64_t dtb = ram_end - HV_A64_GUEST_DTB_BLOCK;
-    uint64_t initrd = ALIGN_DOWN(dtb - initrd_size, PAGE);
+    uint64_t initrd = ALIGN_DOWN(dtb - initrd_size, MK_PAGE);
     if (initrd_size > dtb - pt->ram_gpa || initrd < kernel_end)
         return too_small(pt, "the kernel, initramfs and device tree",
-                         ALIGN_UP(kernel_end + initrd_size, PAGE) + HV_A64_GUEST_DTB_BLOCK);
+                         ALIGN_UP(kernel_end + initrd_size, MK_PAGE) + HV_A64_GUEST_DTB_BLOCK);
     if (initrd_size) {
         add_load(pt, HV_PT_LOAD_INITRAMFS, p->initramfs, 0, initrd_size, initrd);
         pt->initrd_gpa = initrd;
@@ -185,11 +183,11 @@ static int layout_x86(struct hv_pt_partition *pt, const struct mk_partition *p,
     if (pt->ram_gpa != 0)
         return mk_error("partition '%s': an x86 partition's RAM must start at 0", pt->name);
     if (k->boot == HV_PT_BOOT_X86_BZIMAGE) {
-        if (cmdline_size > k->cmdline_max + 1 || cmdline_size > PAGE)
-            return mk_error("partition '%s': bootargs are %llu bytes, the kernel takes %llu",
-                            pt->name, (unsigned long long)cmdline_size - 1,
-                            (unsigned long long)(k->cmdline_max < PAGE - 1 ? k->cmdline_max
-                                                                            : PAGE - 1));
+        if (cmdline_size > k->cmdline_max + 1 || cmdline_size > MK_PAGE)
+            return mk_error(
+                "partition '%s': bootargs are %llu bytes, the kernel takes %llu", pt->name,
+                (unsigned long long)cmdline_size - 1,
+                (unsigned long long)(k->cmdline_max < MK_PAGE - 1 ? k->cmdline_max : MK_PAGE - 1));
         add_load(pt, HV_PT_LOAD_SETUP_HEADER, p->kernel, HV_X86_SETUP_HEADER_OFFSET,
                  k->setup_header_size, HV_X86_GUEST_ZERO_PAGE + HV_X86_SETUP_HEADER_OFFSET);
         add_load(pt, HV_PT_LOAD_KERNEL, p->kernel, k->pm_offset, k->file_size - k->pm_offset,
@@ -199,9 +197,10 @@ static int layout_x86(struct hv_pt_partition *pt, const struct mk_partition *p,
     } else if (load_elf(pt, k, p->kernel, &kernel_end)) {
         return -1;
     }
-    uint64_t initrd = ALIGN_DOWN(ram_end - initrd_size, PAGE);
+    uint64_t initrd = ALIGN_DOWN(ram_end - initrd_size, MK_PAGE);
     if (kernel_end > ram_end || initrd_size > ram_end || initrd < kernel_end)
-        return too_small(pt, "the kernel and initramfs", ALIGN_UP(kernel_end + initrd_size, PAGE));
+        return too_small(pt, "the kernel and initramfs",
+                         ALIGN_UP(kernel_end + initrd_size, MK_PAGE));
     if (k->boot == HV_PT_BOOT_X86_BZIMAGE && initrd_size && initrd + initrd_size - 1 > k->initrd_max)
         return mk_error("partition '%s': the initramfs would end above the kernel's "
                         "initrd_addr_max 0x%llx", pt->name, (unsigned long long)k->initrd_max);

@@ -10,8 +10,8 @@
 
 #include "diag.h"
 #include "mkimage.h"
+#include <hv/bits.h>
 
-#define PAGE 4096ull
 #define DEFAULT_RESERVE_MIB 64ull
 
 static int read_file(const char *what, const char *path, uint8_t **out, size_t *size)
@@ -119,7 +119,7 @@ static int gather_files(const struct mk_options *opt, struct mk_image *img,
                         struct part_files *pf, uint64_t *payload)
 {
     char path[MK_MAX_PATH];
-    *payload = PAGE; /* the partition table */
+    *payload = MK_PAGE; /* the partition table */
     for (unsigned i = 0; i < img->sys.count; i++) {
         const struct mk_partition *p = &img->sys.part[i];
         uint64_t size;
@@ -134,8 +134,8 @@ static int gather_files(const struct mk_options *opt, struct mk_image *img,
                 return -1;
         }
         for (unsigned f = before; f < img->nfiles; f++)
-            *payload += (img->files[f].size + PAGE - 1) / PAGE * PAGE;
-        *payload += PAGE; /* its DTB or command line */
+            *payload += ALIGN_UP(img->files[f].size, MK_PAGE);
+        *payload += MK_PAGE; /* its DTB or command line */
     }
     return 0;
 }

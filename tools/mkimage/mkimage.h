@@ -8,6 +8,7 @@
 
 #include <hv/proto/partition_table.h>
 
+#define MK_PAGE 4096ull /* the unit of guest loads and of the boot archive */
 #define MK_MAX_PATH 1024
 #define MK_MAX_BOOTARGS 1024
 #define MK_MAX_SEARCH 8

@@ -4,6 +4,7 @@
 
 #include "x86_64/pc_wiring.h"
 #include <hv/bits.h>
+#include <hv/bytes.h>
 
 #define STRING_BATCH 512u /* elements per exit; a longer REP re-executes for the rest */
 #define RFLAGS_DF (1ull << 10)
@@ -27,11 +28,9 @@ static void after_console_access(struct x86_exit *e, uint16_t port)
 static bool string_element(struct x86_exit *e, const struct x86_paging *pg, bool in, uint16_t port,
                            unsigned size, uint64_t la)
 {
-    uint8_t buf[4];
+    uint8_t buf[4] = {0}; /* the element's size bytes, little-endian */
     if (in) {
-        uint32_t v = x86_pio_read(&e->x->pf, port, size);
-        for (unsigned i = 0; i < size; i++)
-            buf[i] = (uint8_t)(v >> (8 * i));
+        hv_put_le32(buf, x86_pio_read(&e->x->pf, port, size));
         /* Byte by byte: the element may straddle a page. */
         for (unsigned i = 0; i < size; i++) {
             uint64_t gpa;
@@ -44,10 +43,7 @@ static bool string_element(struct x86_exit *e, const struct x86_paging *pg, bool
     size_t got;
     if (x86_read_linear(&e->x->mem, pg, la, buf, size, &got))
         return false;
-    uint32_t v = 0;
-    for (unsigned i = 0; i < size; i++)
-        v |= (uint32_t)buf[i] << (8 * i);
-    x86_pio_write(&e->x->pf, port, size, v);
+    x86_pio_write(&e->x->pf, port, size, hv_le32(buf));
     return true;
 }
 
