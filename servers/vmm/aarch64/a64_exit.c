@@ -149,8 +149,7 @@ enum vmm_exit_action vmm_a64_handle_exit_cpu(struct vmm *vmm, unsigned cpu,
     struct exit_ctx x = {.a = vmm->platform, .cpu = cpu, .w = w, .esr = w[HV_VCPU_W_CODE]};
     vmm_reply_init(&x.reply);
     x.action = VMM_EXIT_RESUME;
-    vmm->exits++;
-    vmm->exit_kinds[(x.esr & HV_VCPU_EXIT_KERNEL) ? KIND_OTHER : exit_kind(x.esr)]++;
+    vmm_count_exit(vmm, (x.esr & HV_VCPU_EXIT_KERNEL) ? KIND_OTHER : exit_kind(x.esr));
     if (cpu >= vmm->ncpus) {
         vmm_reply_fault(&x.reply); /* a caller's mistake; still a well-formed answer */
     } else if (x.esr & HV_VCPU_EXIT_KERNEL) {
@@ -164,10 +163,7 @@ enum vmm_exit_action vmm_a64_handle_exit_cpu(struct vmm *vmm, unsigned cpu,
     }
     if (cpu < vmm->ncpus)
         gicv3_sync(&x.a->gic);
-    for (unsigned i = 0; i < HV_VCPU_EXIT_WORDS; i++)
-        reply[i] = x.action == VMM_EXIT_RESUME ? x.reply.w[i] : 0;
-    *len = x.action == VMM_EXIT_RESUME ? x.reply.len : 0;
-    return x.action;
+    return vmm_exit_reply(&x.reply, x.action, reply, len);
 }
 
 enum vmm_exit_action vmm_a64_handle_exit(struct vmm *vmm, const uint64_t w[HV_VCPU_EXIT_WORDS],

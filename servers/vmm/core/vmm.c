@@ -1,4 +1,4 @@
-/* The VMM core: set-up, logging and injection accounting. */
+/* The VMM core: set-up, logging, exit and injection accounting. */
 #include "core/vmm.h"
 #include <hv/abi/error.h>
 #include <hv/fmt.h>
@@ -42,6 +42,22 @@ void vmm_logf(struct vmm *vmm, const char *fmt, ...)
     va_end(ap);
     l.buf[l.len] = '\0';
     vmm->ops->log(vmm->ctx, l.buf);
+}
+
+void vmm_count_exit(struct vmm *vmm, unsigned kind)
+{
+    vmm->exits++;
+    vmm->exit_kinds[kind < VMM_EXIT_KINDS ? kind : VMM_EXIT_KINDS - 1]++;
+}
+
+enum vmm_exit_action vmm_exit_reply(const struct vmm_reply *r, enum vmm_exit_action action,
+                                    uint64_t reply[HV_VCPU_EXIT_WORDS], unsigned *len)
+{
+    bool resume = action == VMM_EXIT_RESUME;
+    for (unsigned i = 0; i < HV_VCPU_EXIT_WORDS; i++)
+        reply[i] = resume ? r->w[i] : 0;
+    *len = resume ? r->len : 0;
+    return action;
 }
 
 int vmm_inject(struct vmm *vmm, unsigned cpu, uint32_t irq, uint64_t flags)

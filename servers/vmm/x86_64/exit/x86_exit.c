@@ -234,8 +234,7 @@ enum vmm_exit_action vmm_x86_handle_exit(struct vmm *vmm, const uint64_t w[HV_VC
 {
     struct x86_exit e = {.x = vmm->platform, .w = w, .action = VMM_EXIT_RESUME};
     vmm_reply_init(&e.reply);
-    vmm->exits++;
-    vmm->exit_kinds[exit_kind(w[HV_VCPU_W_CODE])]++;
+    vmm_count_exit(vmm, exit_kind(w[HV_VCPU_W_CODE]));
     e.x->in_exit = true;
     /* First catch up with time: an interrupt the kernel's timer injected is counted as
      * taken before the guest's EOI for it is processed. */
@@ -251,8 +250,5 @@ enum vmm_exit_action vmm_x86_handle_exit(struct vmm *vmm, const uint64_t w[HV_VC
     e.x->in_exit = false;
     if (e.action == VMM_EXIT_RESUME)
         vmm_x86_deliver(e.x);
-    for (unsigned i = 0; i < HV_VCPU_EXIT_WORDS; i++)
-        reply[i] = e.action == VMM_EXIT_RESUME ? e.reply.w[i] : 0;
-    *len = e.action == VMM_EXIT_RESUME ? e.reply.len : 0;
-    return e.action;
+    return vmm_exit_reply(&e.reply, e.action, reply, len);
 }
