@@ -97,6 +97,6 @@ int dtc_compile(const char *what, const char *in, const char *in_format, const c
 /* table.c: the partition table file. */
 int table_write(const struct mk_image *img, const char *path);
 
-/* mkimage.c: the whole build, for main() and the unit tests. */
+/* mkimage.c: the whole build; options.c: its command line. For main() and the unit tests. */
 int mkimage_run(const struct mk_options *opt);
 int mkimage_parse_args(int argc, char **argv, struct mk_options *opt);

@@ -10,6 +10,7 @@ set(MKIMAGE_SOURCES
   ${MKIMAGE_DIR}/layout.c
   ${MKIMAGE_DIR}/manifest.c
   ${MKIMAGE_DIR}/mkimage.c
+  ${MKIMAGE_DIR}/options.c
   ${MKIMAGE_DIR}/table.c
   ${CMAKE_SOURCE_DIR}/kernel/fdt.c
   ${CMAKE_SOURCE_DIR}/kernel/boot_info.c)
