@@ -7,35 +7,23 @@
 #include "diag.h"
 #include "mkimage.h"
 #include <hv/bytes.h>
-#include <hv/proto/guest_layout_x86_64.h>
+#include <hv/elf.h>
+#include <hv/linux_x86_boot.h>
 
 /* Linux Documentation/arch/arm64/booting.rst, "Call the kernel image": the 64-byte header. */
 #define ARM64_MAGIC_OFF 0x38
 #define ARM64_MAGIC 0x644d5241u          /* "ARM\x64" */
 #define ARM64_OLD_TEXT_OFFSET 0x80000u   /* image_size 0: kernels before v3.17 */
 
-/* Linux Documentation/arch/x86/boot.rst: the real-mode setup header. */
-#define X86_SETUP_SECTS 0x1f1
-#define X86_HEADER_MAGIC_OFF 0x202
-#define X86_HEADER_MAGIC 0x53726448u     /* "HdrS" */
-#define X86_VERSION 0x206
-#define X86_INITRD_ADDR_MAX 0x22c
-#define X86_RELOCATABLE 0x234
-#define X86_XLOADFLAGS 0x236
-#define X86_CMDLINE_SIZE 0x238
-#define X86_PREF_ADDRESS 0x258
-#define X86_INIT_SIZE 0x260
-#define X86_XLF_KERNEL_64 0x1
-#define X86_MIN_VERSION 0x020c           /* 2.12: xloadflags and the 64-bit entry */
-#define X86_HEADER_END_BYTE 0x201        /* the header ends at 0x202 + this byte */
+/* Linux Documentation/arch/x86/boot.rst (hv/linux_x86_boot.h): the setup header ends at
+ * BP_HEADER plus the byte after the jump at its start. */
+#define SETUP_HEADER_END_BYTE (BP_JUMP + 1)
 
 #define EI_CLASS 4
 #define EI_DATA 5
 #define ELFCLASS64 2
 #define ELFDATA2LSB 1
 #define ET_EXEC 2
-#define EM_X86_64 62
-#define EM_AARCH64 183
 #define PT_LOAD 1
 #define PT_NOTE 4
 #define XEN_ELFNOTE_PHYS32_ENTRY 18      /* the PVH entry point of an x86 vmlinux */
@@ -69,24 +57,24 @@ static int probe_arm64_image(const char *part, const uint8_t *h, struct mk_kerne
 
 static int probe_bzimage(const char *part, FILE *f, const uint8_t *h, struct mk_kernel *k)
 {
-    unsigned version = (unsigned)hv_le16(h + X86_VERSION);
-    unsigned setup_sects = h[X86_SETUP_SECTS] ? h[X86_SETUP_SECTS] : 4;
+    unsigned version = (unsigned)hv_le16(h + BP_VERSION);
+    unsigned setup_sects = h[BP_SETUP_SECTS] ? h[BP_SETUP_SECTS] : 4;
 
-    if (version < X86_MIN_VERSION)
+    if (version < BP_MIN_VERSION)
         return mk_error("partition '%s': bzImage boot protocol %u.%02u is older than 2.12",
                         part, version >> 8, version & 0xff);
-    if (!(hv_le16(h + X86_XLOADFLAGS) & X86_XLF_KERNEL_64))
+    if (!(hv_le16(h + BP_XLOADFLAGS) & BP_XLF_KERNEL_64))
         return mk_error("partition '%s': bzImage has no 64-bit entry (XLF_KERNEL_64)", part);
-    if (!h[X86_RELOCATABLE])
+    if (!h[BP_RELOCATABLE])
         return mk_error("partition '%s': bzImage is not relocatable", part);
     k->boot = HV_PT_BOOT_X86_BZIMAGE;
     k->pm_offset = (uint64_t)(setup_sects + 1) * 512;
-    k->pref_address = hv_le64(h + X86_PREF_ADDRESS);
-    k->init_size = hv_le32(h + X86_INIT_SIZE);
-    k->cmdline_max = hv_le32(h + X86_CMDLINE_SIZE);
-    k->initrd_max = hv_le32(h + X86_INITRD_ADDR_MAX);
-    k->setup_header_size = 0x202 + h[X86_HEADER_END_BYTE] - X86_SETUP_SECTS;
-    k->entry = k->pref_address + HV_X86_ENTRY64_OFFSET; /* startup_64 */
+    k->pref_address = hv_le64(h + BP_PREF_ADDRESS);
+    k->init_size = hv_le32(h + BP_INIT_SIZE);
+    k->cmdline_max = hv_le32(h + BP_CMDLINE_SIZE);
+    k->initrd_max = hv_le32(h + BP_INITRD_ADDR_MAX);
+    k->setup_header_size = BP_HEADER + h[SETUP_HEADER_END_BYTE] - BP_SETUP_HEADER;
+    k->entry = k->pref_address + BP_ENTRY64_OFFSET; /* startup_64 */
     if (k->pm_offset >= k->file_size)
         return mk_error("partition '%s': bzImage setup (%u sectors) is past the file's end",
                         part, setup_sects);
@@ -119,7 +107,7 @@ static uint64_t elf_pvh_entry(FILE *f, uint64_t off, uint64_t size)
 static int probe_elf(const char *part, FILE *f, const uint8_t *h, enum mk_arch arch,
                      struct mk_kernel *k)
 {
-    unsigned want = arch == MK_AARCH64 ? EM_AARCH64 : EM_X86_64;
+    unsigned want = arch == MK_AARCH64 ? ELF_MACHINE_AARCH64 : ELF_MACHINE_X86_64;
     if (h[EI_CLASS] != ELFCLASS64 || h[EI_DATA] != ELFDATA2LSB)
         return mk_error("partition '%s': kernel ELF is not 64-bit little-endian", part);
     if (hv_le16(h + 18) != want)
@@ -182,7 +170,7 @@ int kernel_probe(const char *part, const char *path, enum mk_arch arch, struct m
     else if (arch == MK_AARCH64 && got >= 64 && hv_le32(h + ARM64_MAGIC_OFF) == ARM64_MAGIC)
         r = probe_arm64_image(part, h, k);
     else if (arch == MK_X86_64 && got >= 0x268 &&
-             hv_le32(h + X86_HEADER_MAGIC_OFF) == X86_HEADER_MAGIC)
+             hv_le32(h + BP_HEADER) == BP_HDRS_MAGIC)
         r = probe_bzimage(part, f, h, k);
     else
         r = mk_error("partition '%s': kernel '%s' is not %s", part, path,

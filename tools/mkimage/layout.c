@@ -5,6 +5,7 @@
 #include "diag.h"
 #include "mkimage.h"
 #include <hv/bits.h>
+#include <hv/linux_x86_boot.h>
 #include <hv/proto/guest_layout_aarch64.h>
 #include <hv/proto/guest_layout_x86_64.h>
 
@@ -188,8 +189,8 @@ static int layout_x86(struct hv_pt_partition *pt, const struct mk_partition *p,
                 "partition '%s': bootargs are %llu bytes, the kernel takes %llu", pt->name,
                 (unsigned long long)cmdline_size - 1,
                 (unsigned long long)(k->cmdline_max < MK_PAGE - 1 ? k->cmdline_max : MK_PAGE - 1));
-        add_load(pt, HV_PT_LOAD_SETUP_HEADER, p->kernel, HV_X86_SETUP_HEADER_OFFSET,
-                 k->setup_header_size, HV_X86_GUEST_ZERO_PAGE + HV_X86_SETUP_HEADER_OFFSET);
+        add_load(pt, HV_PT_LOAD_SETUP_HEADER, p->kernel, BP_SETUP_HEADER,
+                 k->setup_header_size, HV_X86_GUEST_ZERO_PAGE + BP_SETUP_HEADER);
         add_load(pt, HV_PT_LOAD_KERNEL, p->kernel, k->pm_offset, k->file_size - k->pm_offset,
                  k->pref_address);
         pt->entry = k->entry;

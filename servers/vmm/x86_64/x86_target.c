@@ -92,7 +92,7 @@ static const char *build_guest_memory(const struct hv_pt_partition *p,
     const struct x86_boot_layout l = {
         .ram_size = m->ram_size,
         .zero_page_gpa = p->zero_page_gpa,
-        .kernel_gpa = p->entry - HV_X86_ENTRY64_OFFSET,
+        .kernel_gpa = p->entry - BP_ENTRY64_OFFSET,
         .entry = p->entry,
         .initrd_gpa = p->initrd_gpa,
         .initrd_size = p->initrd_size,

@@ -19,8 +19,3 @@
 #define HV_X86_GUEST_HIGH_RAM 0x100000ull  /* the kernel loads above this */
 #define HV_X86_GUEST_DEVICES 0xc0000000ull /* [this, 4 GiB): the device window */
 #define HV_X86_GUEST_DEVICES_END 0x100000000ull
-
-/* boot.rst: the setup header sits at this offset of both the bzImage and the zero page, and
- * the 64-bit entry (startup_64) this far into the protected-mode kernel. */
-#define HV_X86_SETUP_HEADER_OFFSET 0x1f1u
-#define HV_X86_ENTRY64_OFFSET 0x200u

@@ -92,7 +92,7 @@ static const char *check_layout(const struct x86_guest_mem *m, const struct x86_
     if (l->zero_page_gpa & 0xfff || !in_ram(l, l->zero_page_gpa, BP_ZERO_PAGE_SIZE) ||
         l->zero_page_gpa + BP_ZERO_PAGE_SIZE > HV_X86_GUEST_EBDA)
         return "zero page not a low page of RAM";
-    if (l->entry != l->kernel_gpa + HV_X86_ENTRY64_OFFSET)
+    if (l->entry != l->kernel_gpa + BP_ENTRY64_OFFSET)
         return "entry is not the kernel's 64-bit entry (load address + 0x200)";
     if (l->kernel_gpa != s->pref_address && (l->kernel_gpa & (s->kernel_alignment - 1)))
         return "kernel not at pref_address nor kernel_alignment-aligned";
