@@ -5,8 +5,6 @@
 
 #include <hv/abi/error.h>
 
-#define NS_PER_S 1000000000ull
-
 static uint64_t x_now(void *ctx)
 {
     struct vmm_x86 *x = ctx;

@@ -54,7 +54,7 @@ static uint64_t t_now(void *ctx)
 {
     uint32_t lo, hi;
     __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
-    return x86_muldiv((uint64_t)hi << 32 | lo, 1000000000ull, tsc_hz, false);
+    return x86_muldiv((uint64_t)hi << 32 | lo, NS_PER_S, tsc_hz, false);
 }
 
 static const struct vmm_x86_ops target_ops = {

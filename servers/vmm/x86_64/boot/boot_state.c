@@ -5,16 +5,6 @@
 #include <hv/bytes.h>
 #include <hv/string.h>
 
-#define PTE_P 0x1ull
-#define PTE_RW 0x2ull
-#define PTE_PS 0x80ull
-#define CR0_PE (1ull << 0)
-#define CR0_ET (1ull << 4)
-#define CR0_NE (1ull << 5)
-#define CR0_PG (1ull << 31)
-#define CR4_PAE (1ull << 5)
-#define EFER_LME (1ull << 8)
-
 /* Flat 4 GiB descriptors: 64-bit code (L=1) at 0x10, read/write data at 0x18. */
 static const uint64_t boot_gdt[4] = {0, 0, 0x00af9b000000ffffull, 0x00cf93000000ffffull};
 
@@ -60,12 +50,13 @@ const char *x86_boot_tables(const struct x86_guest_mem *m, uint64_t scratch_gpa,
         hv_put_le64(base + 8 * i, boot_gdt[i]);
     /* Identity map of the low 4 GiB with 2 MiB pages: RAM, the ACPI area and the device
      * window alike (boot.rst asks for the kernel, zero page and command line at least). */
-    hv_put_le64(base + 0x1000, pdpt | PTE_P | PTE_RW);
+    hv_put_le64(base + 0x1000, pdpt | X86_PTE_P | X86_PTE_RW);
     for (unsigned g = 0; g < 4; g++) {
-        hv_put_le64(base + 0x2000 + 8 * g, (pd + 0x1000 * g) | PTE_P | PTE_RW);
+        hv_put_le64(base + 0x2000 + 8 * g, (pd + 0x1000 * g) | X86_PTE_P | X86_PTE_RW);
         for (unsigned i = 0; i < 512; i++)
             hv_put_le64(base + 0x3000 + 0x1000 * g + 8 * i,
-                        ((uint64_t)g << 30 | (uint64_t)i << 21) | PTE_P | PTE_RW | PTE_PS);
+                        ((uint64_t)g << 30 | (uint64_t)i << 21) | X86_PTE_P | X86_PTE_RW |
+                            X86_PTE_PS);
     }
     return NULL;
 }
@@ -84,10 +75,10 @@ const char *x86_boot_registers(uint64_t scratch_gpa, uint64_t scratch_size, uint
     add(out, HV_X86_GDTR_LIMIT, sizeof(boot_gdt) - 1);
     add(out, HV_X86_IDTR_BASE, 0);
     add(out, HV_X86_IDTR_LIMIT, 0);
-    add(out, HV_X86_EFER, EFER_LME);
-    add(out, HV_X86_CR4, CR4_PAE);
+    add(out, HV_X86_EFER, X86_EFER_LME);
+    add(out, HV_X86_CR4, X86_CR4_PAE);
     add(out, HV_X86_CR3, pml4);
-    add(out, HV_X86_CR0, CR0_PE | CR0_ET | CR0_NE | CR0_PG);
+    add(out, HV_X86_CR0, X86_CR0_PE | X86_CR0_ET | X86_CR0_NE | X86_CR0_PG);
     add_seg(out, HV_X86_DS, X86_BOOT_DS, 0xffffffffu, HV_X86_ATTR_DATA);
     add_seg(out, HV_X86_ES, X86_BOOT_DS, 0xffffffffu, HV_X86_ATTR_DATA);
     add_seg(out, HV_X86_SS, X86_BOOT_DS, 0xffffffffu, HV_X86_ATTR_DATA);

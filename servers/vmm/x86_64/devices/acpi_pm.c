@@ -13,7 +13,7 @@ void acpi_pm_init(struct acpi_pm *pm, acpi_pm_clock_fn *now, void *ctx)
 static uint32_t pm_timer(struct acpi_pm *pm)
 {
     uint64_t ns = pm->now(pm->ctx);
-    return (uint32_t)x86_muldiv(ns, ACPI_PM_TMR_HZ, 1000000000ull, false) & 0xffffff;
+    return (uint32_t)x86_muldiv(ns, ACPI_PM_TMR_HZ, NS_PER_S, false) & 0xffffff;
 }
 
 uint8_t acpi_pm_read(struct acpi_pm *pm, unsigned offset)

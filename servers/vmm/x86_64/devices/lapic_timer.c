@@ -7,8 +7,6 @@
 #include "x86_64/x86_time.h"
 #include <hv/bits.h>
 
-#define NS_PER_S 1000000000ull
-
 static uint64_t now(const struct lapic *l)
 {
     return l->ops.now_ns(l->ops.ctx);

@@ -6,8 +6,6 @@
 #include <hv/bits.h>
 #include <hv/string.h>
 
-#define NS_PER_S 1000000000ull
-
 /* Whole PIT clocks between two instants. */
 static uint64_t pit_ticks(uint64_t from_ns, uint64_t to_ns)
 {

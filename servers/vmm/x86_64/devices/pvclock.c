@@ -9,7 +9,7 @@ bool pvclock_scale_for(uint64_t tsc_hz, struct pvclock_scale *out)
         return false;
     /* ns per tick is 1e9 / tsc_hz = (mul / 2^32) * 2^shift with mul in [2^31, 2^32): scale
      * numerator or denominator by two until the quotient lies in [1/2, 1). */
-    uint64_t num = 1000000000ull, den = tsc_hz;
+    uint64_t num = NS_PER_S, den = tsc_hz;
     int shift = 0;
     while (num >= den) { /* at most 30 rounds: num <= 1e9 < 2^30, den >= 1000 */
         den <<= 1;

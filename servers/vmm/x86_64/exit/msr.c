@@ -2,8 +2,6 @@
 #include "x86_64/exit/msr.h"
 #include "x86_64/x86_time.h"
 
-#define NS_PER_S 1000000000ull
-
 struct msr_rule {
     uint32_t first, last;
     const char *name;
