@@ -20,7 +20,7 @@ typedef void (*exit_handler)(struct exit_ctx *x);
 
 static void warn(struct exit_ctx *x, enum a64_exit_warning kind, const char *what)
 {
-    if (vmm_count_and_check(&x->a->warnings[kind]))
+    if (hv_count_and_check(&x->a->warnings[kind]))
         vmm_logf(&x->a->vmm, "cpu %u: %s (esr 0x%lx, addr 0x%lx, pc 0x%lx; %lu times)", x->cpu,
                  what, (unsigned long)x->esr, (unsigned long)x->w[HV_VCPU_W_ADDR],
                  (unsigned long)x->w[HV_VCPU_W_PC], (unsigned long)x->a->warnings[kind]);

@@ -63,7 +63,7 @@ enum vmm_exit_action vmm_exit_reply(const struct vmm_reply *r, enum vmm_exit_act
 int vmm_inject(struct vmm *vmm, unsigned cpu, uint32_t irq, uint64_t flags)
 {
     int r = vmm->ops->inject(vmm->ctx, cpu, irq, flags);
-    if (r != HV_OK && vmm_count_and_check(&vmm->inject_errors))
+    if (r != HV_OK && hv_count_and_check(&vmm->inject_errors))
         vmm_logf(vmm, "inject of %u on cpu %u failed (error %d, %lu so far)", irq, cpu, r,
                  (unsigned long)vmm->inject_errors);
     return r;

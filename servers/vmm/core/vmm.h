@@ -6,7 +6,7 @@
 
 #include "core/mmio_bus.h"
 #include "core/vcpu_reply.h"
-#include "core/vmm_log.h"
+#include <hv/log_limit.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>

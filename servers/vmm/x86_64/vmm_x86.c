@@ -20,7 +20,7 @@ static void x_console(void *ctx, uint8_t byte)
 static void x_write_reg(struct vmm_x86 *x, uint32_t reg, uint64_t value)
 {
     if (!x->xops.vcpu_write(x->vmm.ctx, reg, value) &&
-        vmm_count_and_check(&x->warnings[X86_WARN_REGS]))
+        hv_count_and_check(&x->warnings[X86_WARN_REGS]))
         vmm_logf(&x->vmm, "vcpu_write of register %u refused (%lu times)", reg,
                  (unsigned long)x->warnings[X86_WARN_REGS]);
 }

@@ -25,7 +25,7 @@ void x86_exit_set_reg(struct x86_exit *e, uint32_t reg, uint64_t value)
 
 void x86_exit_warn(struct x86_exit *e, enum x86_exit_warning kind, const char *what)
 {
-    if (vmm_count_and_check(&e->x->warnings[kind]))
+    if (hv_count_and_check(&e->x->warnings[kind]))
         vmm_logf(&e->x->vmm, "%s (exit 0x%lx, info1 0x%lx, info2 0x%lx, rip 0x%lx; %lu times)",
                  what, (unsigned long)e->w[HV_VCPU_W_CODE], (unsigned long)e->w[HV_X86_W_EXITINFO1],
                  (unsigned long)e->w[HV_VCPU_W_ADDR], (unsigned long)e->w[HV_VCPU_W_PC],
