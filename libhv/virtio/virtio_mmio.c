@@ -445,7 +445,8 @@ void virtio_mmio_write(struct virtio_mmio *dev, uint32_t offset, unsigned size, 
 {
     if (offset >= VIRTIO_MMIO_CONFIG) {
         if (config_access_ok(dev, offset, size) && dev->ops->config_write != NULL)
-            dev->ops->config_write(dev, offset - VIRTIO_MMIO_CONFIG, size, value & hv_size_mask(size));
+            dev->ops->config_write(dev, offset - VIRTIO_MMIO_CONFIG, size,
+                                   value & hv_size_mask(size));
         return;
     }
     const struct reg_handler *h = register_for(dev, offset, size);

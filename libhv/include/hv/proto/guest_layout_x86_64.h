@@ -3,8 +3,8 @@
  * A protocol between the image builder (tools/mkimage: where the setup header, kernel,
  * initramfs and command line are loaded) and the VMM (servers/vmm/x86_64: the zero page, boot
  * tables and ACPI tables it writes around them, the devices it models in the window). Where
- * each device sits in that window is the VMM's alone (servers/vmm/x86_64/pc_wiring.h). docs/manifest.md, "Guest load layout";
- * docs/vmm-x86.md, "What the guest sees". */
+ * each device sits in that window is the VMM's alone (servers/vmm/x86_64/pc_wiring.h).
+ * docs/manifest.md, "Guest load layout"; docs/vmm-x86.md, "What the guest sees". */
 #pragma once
 
 /* RAM is [0, size), less the reserved areas below 1 MiB, and ends below the device window. */

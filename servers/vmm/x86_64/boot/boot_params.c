@@ -59,7 +59,8 @@ unsigned x86_e820_map(uint64_t ram_size, uint8_t *e, unsigned max)
         {0, HV_X86_GUEST_EBDA, E820_RAM},
         {HV_X86_GUEST_EBDA, 0xa0000 - HV_X86_GUEST_EBDA, E820_RESERVED},
         {HV_X86_GUEST_ACPI, HV_X86_GUEST_HIGH_RAM - HV_X86_GUEST_ACPI, E820_RESERVED},
-        {HV_X86_GUEST_HIGH_RAM, ram_size > HV_X86_GUEST_HIGH_RAM ? ram_size - HV_X86_GUEST_HIGH_RAM : 0, E820_RAM},
+        {HV_X86_GUEST_HIGH_RAM,
+         ram_size > HV_X86_GUEST_HIGH_RAM ? ram_size - HV_X86_GUEST_HIGH_RAM : 0, E820_RAM},
     };
     unsigned n = 0;
     for (unsigned i = 0; i < 4 && n < max; i++) {
