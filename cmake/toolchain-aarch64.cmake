@@ -1,10 +1,3 @@
 # Cross toolchain for the freestanding aarch64 kernel and tasks: Debian's clang + ld.lld.
-set(CMAKE_SYSTEM_NAME Generic)
 set(CMAKE_SYSTEM_PROCESSOR aarch64)
-set(CMAKE_C_COMPILER clang)
-set(CMAKE_ASM_COMPILER clang)
-set(CMAKE_C_COMPILER_TARGET aarch64-none-elf)
-set(CMAKE_ASM_COMPILER_TARGET aarch64-none-elf)
-set(CMAKE_TRY_COMPILE_TARGET_TYPE STATIC_LIBRARY)
-set(CMAKE_EXE_LINKER_FLAGS_INIT "-fuse-ld=lld -nostdlib -static -flto=thin")
-find_program(DUET_OBJCOPY NAMES llvm-objcopy llvm-objcopy-14 REQUIRED)
+include(${CMAKE_CURRENT_LIST_DIR}/toolchain-clang-elf.cmake)

@@ -1,45 +1,26 @@
 /* Accesses to guest-shared rings: byte order, single reads, and the barriers §2.7 asks for. */
 #pragma once
 
+#include <hv/bytes.h>
 #include <stdint.h>
 #include <string.h>
 
 /*
- * Ring fields are little-endian (§2.4). Assembling from bytes needs no alignment and
- * works on either byte order, which is what descriptors (possibly in an unaligned
- * indirect table) need.
+ * Ring fields are little-endian (§2.4). Descriptors (possibly in an unaligned indirect table)
+ * are read with hv/bytes.h's hv_le16/32/64, assembled from bytes; the ring indices below are
+ * accessed in place, atomically, so they are converted instead: a no-op on a little-endian
+ * host.
  */
-static inline uint16_t get_le16(const uint8_t *p)
-{
-    return (uint16_t)(p[0] | (p[1] << 8));
-}
-
-static inline uint32_t get_le32(const uint8_t *p)
-{
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static inline uint64_t get_le64(const uint8_t *p)
-{
-    return (uint64_t)get_le32(p) | (uint64_t)get_le32(p + 4) << 32;
-}
+#define RING_HOST_BIG_ENDIAN (__BYTE_ORDER__ == __ORDER_BIG_ENDIAN__)
 
 static inline uint16_t cpu_to_le16(uint16_t v)
 {
-#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-    return __builtin_bswap16(v);
-#else
-    return v;
-#endif
+    return RING_HOST_BIG_ENDIAN ? __builtin_bswap16(v) : v;
 }
 
 static inline uint32_t cpu_to_le32(uint32_t v)
 {
-#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-    return __builtin_bswap32(v);
-#else
-    return v;
-#endif
+    return RING_HOST_BIG_ENDIAN ? __builtin_bswap32(v) : v;
 }
 
 #define le16_to_cpu cpu_to_le16

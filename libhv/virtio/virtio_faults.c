@@ -1,6 +1,7 @@
 /* Counting and rate-limited logging of driver mistakes, for the virtqueue and the transport. */
 #include <hv/virtio/virtio_faults.h>
 
+#include <hv/log_limit.h>
 #include <stddef.h>
 
 static const char *const fault_names[VIRTIO_FAULT_KINDS] = {
@@ -37,18 +38,12 @@ const char *virtio_fault_name(enum virtio_fault kind)
     return fault_names[kind];
 }
 
-static bool is_power_of_two(uint64_t v)
-{
-    return v != 0 && (v & (v - 1)) == 0;
-}
-
 void virtio_fault_record(struct virtio_faults *faults, enum virtio_fault kind)
 {
     if (faults == NULL || (unsigned)kind >= VIRTIO_FAULT_KINDS)
         return;
-    uint64_t count = ++faults->count[kind];
-    if (faults->log != NULL && is_power_of_two(count))
-        faults->log(faults->log_ctx, kind, count, fault_names[kind]);
+    if (hv_count_and_check(&faults->count[kind]) && faults->log != NULL)
+        faults->log(faults->log_ctx, kind, faults->count[kind], fault_names[kind]);
 }
 
 void virtio_fault_fatal(struct virtio_faults *faults, enum virtio_fault kind)

@@ -2,6 +2,7 @@
 #include <hv/virtio/virtio_mmio.h>
 #include <hv/virtio/virtio_spec.h>
 
+#include <hv/bits.h>
 #include <string.h>
 
 #define REG_COUNT (VIRTIO_MMIO_CONFIG / 4)
@@ -411,11 +412,6 @@ static const struct reg_handler *register_for(struct virtio_mmio *dev, uint32_t 
     return h;
 }
 
-static uint64_t size_mask(unsigned size)
-{
-    return size == 8 ? UINT64_MAX : (UINT64_C(1) << (8 * size)) - 1;
-}
-
 /* §4.2.2.2: config fields take accesses of their own width, naturally aligned. */
 static bool config_access_ok(struct virtio_mmio *dev, uint32_t offset, unsigned size)
 {
@@ -433,7 +429,7 @@ uint64_t virtio_mmio_read(struct virtio_mmio *dev, uint32_t offset, unsigned siz
     if (offset >= VIRTIO_MMIO_CONFIG) {
         if (!config_access_ok(dev, offset, size) || dev->ops->config_read == NULL)
             return 0;
-        return dev->ops->config_read(dev, offset - VIRTIO_MMIO_CONFIG, size) & size_mask(size);
+        return dev->ops->config_read(dev, offset - VIRTIO_MMIO_CONFIG, size) & hv_size_mask(size);
     }
     const struct reg_handler *h = register_for(dev, offset, size);
     if (h == NULL)
@@ -449,7 +445,8 @@ void virtio_mmio_write(struct virtio_mmio *dev, uint32_t offset, unsigned size, 
 {
     if (offset >= VIRTIO_MMIO_CONFIG) {
         if (config_access_ok(dev, offset, size) && dev->ops->config_write != NULL)
-            dev->ops->config_write(dev, offset - VIRTIO_MMIO_CONFIG, size, value & size_mask(size));
+            dev->ops->config_write(dev, offset - VIRTIO_MMIO_CONFIG, size,
+                                   value & hv_size_mask(size));
         return;
     }
     const struct reg_handler *h = register_for(dev, offset, size);

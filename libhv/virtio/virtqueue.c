@@ -35,10 +35,10 @@ static void desc_read(const uint8_t *table, uint32_t index, struct desc *d)
 {
     uint8_t raw[VIRTQ_DESC_SIZE];
     guest_snapshot(raw, table + (size_t)index * VIRTQ_DESC_SIZE, sizeof(raw));
-    d->addr = get_le64(raw);
-    d->len = get_le32(raw + 8);
-    d->flags = get_le16(raw + 12);
-    d->next = get_le16(raw + 14);
+    d->addr = hv_le64(raw);
+    d->len = hv_le32(raw + 8);
+    d->flags = hv_le16(raw + 12);
+    d->next = hv_le16(raw + 14);
 }
 
 static uint8_t *avail_ring_entry(const struct virtq *vq, uint16_t idx)

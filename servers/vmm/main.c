@@ -1,9 +1,9 @@
-/* A partition's VMM: checks what the root task gave it (vmm_boot.h), builds the platform,
+/* A partition's VMM: checks what the root task gave it (core/vmm_boot.h), builds the platform,
  * starts vcpu 0 and then serves its endpoint forever. The badge says who is calling: a vcpu
  * thread with an exit (its fault cap, HV_VMM_BADGE_VCPU(i)), or our own input thread with
  * console input waiting (HV_VMM_BADGE_INPUT). Nobody else holds a cap to the endpoint. */
-#include "platform.h"
-#include "vmm_boot.h"
+#include "vmm_target.h"
+#include "core/vmm_boot.h"
 #include "vmm_sys.h"
 #include <hv/abi/error.h>
 #include <hv/proto/partition.h>
@@ -61,7 +61,7 @@ static void power_event(void)
     if (r == HV_OK)
         r = (int)hv_msginfo_label(m.info);
     if (r == HV_OK) {
-        vmm = vmm_platform_create(&vmm_sys_ops, NULL, &boot);
+        vmm = vmm_target_create(&vmm_sys_ops, NULL, &boot);
         r = vmm ? start_guest() : HV_EINVAL;
     }
     if (r != HV_OK)
@@ -91,7 +91,7 @@ static bool serve(struct hv_msg *m)
     }
     uint64_t reply[HV_VCPU_EXIT_WORDS];
     unsigned len;
-    switch (vmm_platform_exit(vmm, cpu, m->w, reply, &len)) {
+    switch (vmm_target_exit(vmm, cpu, m->w, reply, &len)) {
     case VMM_EXIT_RESUME:
         m->info = hv_msginfo(0, len);
         for (unsigned i = 0; i < HV_VCPU_EXIT_WORDS; i++)
@@ -114,12 +114,12 @@ void hv_main(uint64_t arg)
     const struct hv_vmm_config *cfg = (const struct hv_vmm_config *)HV_VMM_CONFIG_VA;
     int r = vmm_boot_read(cfg, &boot);
     if (r == HV_OK)
-        r = vmm_platform_boot_regs(&cfg->part, &boot);
+        r = vmm_target_boot_regs(&cfg->part, &boot);
     if (r != HV_OK) {
         hv_printf("vmm: the root task's configuration is unusable (error %d)\n", r);
         return;
     }
-    vmm = vmm_platform_create(&vmm_sys_ops, NULL, &boot);
+    vmm = vmm_target_create(&vmm_sys_ops, NULL, &boot);
     if (!vmm) {
         hv_printf("%s: can't build the platform\n", boot.name);
         return;

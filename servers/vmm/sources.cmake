@@ -8,7 +8,7 @@ set(VMM_CORE_SOURCES
   ${VMM_SOURCE_DIR}/core/vmm_boot.c)
 set(VMM_AARCH64_SOURCES
   ${VMM_SOURCE_DIR}/aarch64/a64_boot.c
-  ${VMM_SOURCE_DIR}/aarch64/a64_decode.c
+  ${VMM_SOURCE_DIR}/aarch64/a64_dabt.c
   ${VMM_SOURCE_DIR}/aarch64/a64_exit.c
   ${VMM_SOURCE_DIR}/aarch64/a64_platform.c
   ${VMM_SOURCE_DIR}/aarch64/a64_sysreg.c
@@ -17,8 +17,6 @@ set(VMM_AARCH64_SOURCES
   ${VMM_SOURCE_DIR}/aarch64/gicv3_redist.c
   ${VMM_SOURCE_DIR}/aarch64/pl011.c
   ${VMM_SOURCE_DIR}/aarch64/psci.c)
-# The x86_64 platform models list themselves in x86_64/sources.cmake (VMM_X86_64_SOURCES).
-if(EXISTS ${VMM_SOURCE_DIR}/x86_64/sources.cmake)
-  include(${VMM_SOURCE_DIR}/x86_64/sources.cmake)
-endif()
+# The x86_64 platform lists itself in x86_64/sources.cmake (VMM_X86_64_SOURCES).
+include(${VMM_SOURCE_DIR}/x86_64/sources.cmake)
 set(VMM_INCLUDE_DIRS ${VMM_SOURCE_DIR} ${CMAKE_SOURCE_DIR}/libhv/include)

@@ -82,20 +82,24 @@ static inline int hv_thread_resume(uint64_t thread) { return hv_sys(HV_SYS_THREA
 /* Notifications. */
 static inline int hv_signal(uint64_t ntfn) { return hv_sys(HV_SYS_SIGNAL, ntfn, 0, 0, 0, 0, 0); }
 
-static inline int hv_wait(uint64_t ntfn, uint64_t *bits)
+/* Takes the notification's bits (clearing them): WAIT blocks until one is set, POLL returns at
+ * once, with 0 when none is. */
+static inline int hv_ntfn_take(uint64_t number, uint64_t ntfn, uint64_t *bits)
 {
     struct hv_regs regs = {{ntfn, 0, 0, 0, 0, 0, 0, 0, 0}};
-    hv_syscall(HV_SYS_WAIT, &regs);
+    hv_syscall(number, &regs);
     *bits = regs.r[1];
     return (int)regs.r[0];
 }
 
+static inline int hv_wait(uint64_t ntfn, uint64_t *bits)
+{
+    return hv_ntfn_take(HV_SYS_WAIT, ntfn, bits);
+}
+
 static inline int hv_poll(uint64_t ntfn, uint64_t *bits)
 {
-    struct hv_regs regs = {{ntfn, 0, 0, 0, 0, 0, 0, 0, 0}};
-    hv_syscall(HV_SYS_POLL, &regs);
-    *bits = regs.r[1];
-    return (int)regs.r[0];
+    return hv_ntfn_take(HV_SYS_POLL, ntfn, bits);
 }
 
 /* IPC: a message is the info word (label, length) and up to six words. */

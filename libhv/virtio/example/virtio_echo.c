@@ -1,7 +1,9 @@
 /* The echo device: how a device server plugs a model into hv_virtio (see docs/virtio.md). */
 #include "virtio_echo.h"
 
+#include <hv/bytes.h>
 #include <hv/virtio/virtio_spec.h>
+#include <string.h>
 
 /* One request: copy readable bytes to writable ones, XORed with the key, until either runs out. */
 static void echo_handle(void *ctx, struct virtq *vq, struct virtq_req *req)
@@ -35,14 +37,12 @@ static void echo_queue_notify(struct virtio_mmio *dev, uint16_t queue)
 static uint64_t echo_config_read(struct virtio_mmio *dev, uint32_t offset, unsigned size)
 {
     struct virtio_echo *echo = virtio_mmio_device_ctx(dev);
-    uint8_t cfg[VIRTIO_ECHO_CFG_SIZE] = {0};
-    for (unsigned i = 0; i < 4; i++)
-        cfg[VIRTIO_ECHO_CFG_SERVED + i] = (uint8_t)(echo->served >> (8 * i));
+    uint8_t cfg[VIRTIO_ECHO_CFG_SIZE] = {0}, field[8] = {0};
+    hv_put_le32(cfg + VIRTIO_ECHO_CFG_SERVED, echo->served);
     cfg[VIRTIO_ECHO_CFG_KEY] = echo->key;
-    uint64_t value = 0;
-    for (unsigned i = 0; i < size; i++)
-        value |= (uint64_t)cfg[offset + i] << (8 * i);
-    return value;
+    /* The transport checked that [offset, offset + size) lies in cfg and size <= 8. */
+    memcpy(field, cfg + offset, size);
+    return hv_le64(field);
 }
 
 static void echo_config_write(struct virtio_mmio *dev, uint32_t offset, unsigned size,

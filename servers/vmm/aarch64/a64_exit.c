@@ -2,9 +2,10 @@
  * turning an exit into a reply. Data aborts go to the MMIO bus, HVC to PSCI, the SGI
  * registers to the GIC; everything else the guest asked for is refused with the
  * architectural fault (UNDEFINED, or an external abort for a data abort). */
-#include "aarch64/a64_esr.h"
+#include "aarch64/a64_dabt.h"
 #include "aarch64/vmm_a64.h"
 #include <hv/abi/vcpu.h>
+#include <hv/bits.h>
 
 struct exit_ctx {
     struct vmm_a64 *a;
@@ -19,7 +20,7 @@ typedef void (*exit_handler)(struct exit_ctx *x);
 
 static void warn(struct exit_ctx *x, enum a64_exit_warning kind, const char *what)
 {
-    if (vmm_count_and_check(&x->a->warnings[kind]))
+    if (hv_count_and_check(&x->a->warnings[kind]))
         vmm_logf(&x->a->vmm, "cpu %u: %s (esr 0x%lx, addr 0x%lx, pc 0x%lx; %lu times)", x->cpu,
                  what, (unsigned long)x->esr, (unsigned long)x->w[HV_VCPU_W_ADDR],
                  (unsigned long)x->w[HV_VCPU_W_PC], (unsigned long)x->a->warnings[kind]);
@@ -44,7 +45,7 @@ static void handle_dabt(struct exit_ctx *x)
     struct vmm_bus *bus = &x->a->vmm.bus;
     if (acc.write) {
         uint64_t value = acc.reg == HV_A64_XZR ? 0 : x->w[HV_A64_W_VALUE];
-        if (vmm_bus_write(bus, addr, acc.size, value & vmm_size_mask(acc.size)) != VMM_BUS_OK) {
+        if (vmm_bus_write(bus, addr, acc.size, value & hv_size_mask(acc.size)) != VMM_BUS_OK) {
             refuse(x, A64_WARN_BUS, "mmio write refused"); /* the bus logged the address */
             return;
         }
@@ -148,8 +149,7 @@ enum vmm_exit_action vmm_a64_handle_exit_cpu(struct vmm *vmm, unsigned cpu,
     struct exit_ctx x = {.a = vmm->platform, .cpu = cpu, .w = w, .esr = w[HV_VCPU_W_CODE]};
     vmm_reply_init(&x.reply);
     x.action = VMM_EXIT_RESUME;
-    vmm->exits++;
-    vmm->exit_kinds[(x.esr & HV_VCPU_EXIT_KERNEL) ? KIND_OTHER : exit_kind(x.esr)]++;
+    vmm_count_exit(vmm, (x.esr & HV_VCPU_EXIT_KERNEL) ? KIND_OTHER : exit_kind(x.esr));
     if (cpu >= vmm->ncpus) {
         vmm_reply_fault(&x.reply); /* a caller's mistake; still a well-formed answer */
     } else if (x.esr & HV_VCPU_EXIT_KERNEL) {
@@ -163,10 +163,7 @@ enum vmm_exit_action vmm_a64_handle_exit_cpu(struct vmm *vmm, unsigned cpu,
     }
     if (cpu < vmm->ncpus)
         gicv3_sync(&x.a->gic);
-    for (unsigned i = 0; i < HV_VCPU_EXIT_WORDS; i++)
-        reply[i] = x.action == VMM_EXIT_RESUME ? x.reply.w[i] : 0;
-    *len = x.action == VMM_EXIT_RESUME ? x.reply.len : 0;
-    return x.action;
+    return vmm_exit_reply(&x.reply, x.action, reply, len);
 }
 
 enum vmm_exit_action vmm_a64_handle_exit(struct vmm *vmm, const uint64_t w[HV_VCPU_EXIT_WORDS],

@@ -5,8 +5,8 @@
  * none of its own, so those read as zero and ignore writes, which is what Linux's boot-time
  * resets of MDSCR_EL1, OSLAR_EL1 and the breakpoint registers need. Every other trapped
  * register is refused: the guest gets UNDEFINED. */
-#include "aarch64/a64_esr.h"
 #include "aarch64/vmm_a64.h"
+#include <hv/abi/arm_esr.h>
 
 /* Op0, Op1, CRn, CRm of the three SGI registers; Op2 tells them apart. */
 #define SGIR_OP0 3

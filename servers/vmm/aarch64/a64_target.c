@@ -1,18 +1,18 @@
-/* The AArch64 platform behind platform.h: one QEMU-virt-like platform per VMM. */
+/* The AArch64 platform behind vmm_target.h: one QEMU-virt-like platform per VMM. */
 #include "aarch64/vmm_a64.h"
-#include "platform.h"
+#include "vmm_target.h"
 #include <hv/abi/error.h>
 
-const uint32_t vmm_platform_arch = HV_PT_ARCH_AARCH64;
+const uint32_t vmm_target_arch = HV_PT_ARCH_AARCH64;
 
 static struct vmm_a64 platform;
 
-int vmm_platform_boot_regs(const struct hv_pt_partition *part, struct vmm_boot *boot)
+int vmm_target_boot_regs(const struct hv_pt_partition *part, struct vmm_boot *boot)
 {
     return vmm_a64_boot_regs(part, boot);
 }
 
-struct vmm *vmm_platform_create(const struct vmm_ops *ops, void *ctx, const struct vmm_boot *boot)
+struct vmm *vmm_target_create(const struct vmm_ops *ops, void *ctx, const struct vmm_boot *boot)
 {
     /* vmm_a64_boot_regs gives vcpu i the affinity Aff0 = i: the models use the same (NULL). */
     if (vmm_a64_init(&platform, ops, ctx, boot->name, boot->ncpus, NULL) != HV_OK)
@@ -20,7 +20,7 @@ struct vmm *vmm_platform_create(const struct vmm_ops *ops, void *ctx, const stru
     return &platform.vmm;
 }
 
-enum vmm_exit_action vmm_platform_exit(struct vmm *vmm, unsigned cpu,
+enum vmm_exit_action vmm_target_exit(struct vmm *vmm, unsigned cpu,
                                        const uint64_t w[HV_VCPU_EXIT_WORDS],
                                        uint64_t reply[HV_VCPU_EXIT_WORDS], unsigned *len)
 {

@@ -51,7 +51,7 @@ void gicv3_warn(struct gicv3 *g, enum gic_warning kind, const char *frame, uint6
         [GIC_WARN_READ_ONLY] = "write to a read-only register",
         [GIC_WARN_GROUP0] = "group-0 interrupt (needs a virtual FIQ): not delivered",
     };
-    if (vmm_count_and_check(&g->warnings[kind]))
+    if (hv_count_and_check(&g->warnings[kind]))
         vmm_logf(g->vmm, "gic: %s: %s+0x%lx, %u-byte %s (%lu times)", what[kind], frame,
                  (unsigned long)offset, size, write ? "write" : "read",
                  (unsigned long)g->warnings[kind]);

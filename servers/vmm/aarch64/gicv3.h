@@ -7,14 +7,17 @@
 
 #include "core/irq_line.h"
 #include "core/vmm.h"
+#include <hv/proto/guest_layout_aarch64.h>
 #include <stdbool.h>
 #include <stdint.h>
 
-#define GICD_BASE 0x08000000ull
-#define GICD_SIZE 0x10000ull
-#define GICR_BASE 0x080a0000ull
-#define GICR_FRAME_SIZE 0x10000ull        /* RD_base, then SGI_base */
-#define GICR_STRIDE (2 * GICR_FRAME_SIZE) /* one redistributor: 128 KiB */
+/* Where the partition's device tree says they are. */
+#define GICD_BASE HV_A64_GUEST_GICD
+#define GICD_SIZE HV_A64_GUEST_GICD_SIZE
+#define GICR_BASE HV_A64_GUEST_GICR
+#define GICR_STRIDE HV_A64_GUEST_GICR_STRIDE /* one redistributor: 128 KiB */
+#define GICR_FRAME_SIZE 0x10000ull           /* RD_base, then SGI_base (GICv3 spec 12.10) */
+_Static_assert(GICR_STRIDE == 2 * GICR_FRAME_SIZE, "a redistributor is its two frames");
 
 #define GIC_NR_PRIVATE 32
 #define GIC_NR_IRQS 128 /* INTIDs 0..127: SPIs 32..127 (virtio-mmio slot n is SPI 16+n, 48+n) */

@@ -4,6 +4,7 @@
  * IPRIORITYR and ITARGETSR take bytes too; IROUTER is 64-bit and may be accessed as two
  * aligned 32-bit halves. Anything else reads as zero and is ignored, and is counted. */
 #include "aarch64/gicv3.h"
+#include <hv/bits.h>
 
 #define BANK_BITMAP_END 0x0400 /* IGROUPR .. ICACTIVER: 7 arrays of 32 words */
 #define PRIORITY_END 0x0800
@@ -216,10 +217,10 @@ static bool irouter_access(struct gicv3 *g, uint64_t off, unsigned size, bool wr
         return true; /* an INTID this GIC does not implement: RAZ/WI */
     uint64_t *r = &g->irouter[intid - GIC_NR_PRIVATE];
     if (!write) {
-        *value = (*r >> shift) & vmm_size_mask(size);
+        *value = (*r >> shift) & hv_size_mask(size);
         return true;
     }
-    uint64_t mask = vmm_size_mask(size) << shift;
+    uint64_t mask = hv_size_mask(size) << shift;
     uint64_t next = ((*r & ~mask) | (wvalue << shift & mask)) & GIC_IROUTER_MASK;
     int before = gicv3_spi_target(g, intid);
     *r = next;

@@ -2,6 +2,7 @@
  * identification, the WAKER handshake) and the SGI_base frame (the SGIs' and PPIs' group,
  * enable, pending, active, priority and configuration). No LPIs: their registers are inert. */
 #include "aarch64/gicv3.h"
+#include <hv/bits.h>
 
 #define SGI_FRAME_IGROUPR0 0x0080
 #define SGI_FRAME_PRIORITY_END 0x0420
@@ -42,7 +43,7 @@ static void rd_read(struct gicv3 *g, unsigned cpu, uint64_t off, unsigned size, 
 {
     if (off >= GICR_TYPER && off < GICR_TYPER + 8) {
         if (access_ok(g, "gicr", off, size, false, true))
-            *value = (typer_value(g, cpu) >> (8 * (off - GICR_TYPER))) & vmm_size_mask(size);
+            *value = (typer_value(g, cpu) >> (8 * (off - GICR_TYPER))) & hv_size_mask(size);
         return;
     }
     if (off == GICR_IIDR || off == GICR_WAKER || rd_inert(off)) {

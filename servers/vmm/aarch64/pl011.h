@@ -6,12 +6,14 @@
 
 #include "core/irq_line.h"
 #include "core/vmm.h"
+#include <hv/proto/guest_layout_aarch64.h>
 #include <stdbool.h>
 #include <stdint.h>
 
-#define PL011_BASE 0x09000000ull
-#define PL011_SIZE 0x1000ull
-#define PL011_INTID 33
+/* Where the partition's device tree says it is. */
+#define PL011_BASE HV_A64_GUEST_UART
+#define PL011_SIZE HV_A64_GUEST_UART_SIZE
+#define PL011_INTID (32 + HV_A64_GUEST_UART_SPI)
 
 #define UARTDR 0x000
 #define UARTRSR 0x004 /* read: RSR; write: ECR */

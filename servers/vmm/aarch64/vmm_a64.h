@@ -7,7 +7,7 @@
 #include "aarch64/pl011.h"
 #include "aarch64/psci.h"
 #include "core/vmm.h"
-#include "vmm_boot.h"
+#include "core/vmm_boot.h"
 
 /* Refusals the exit handler counts (and logs at powers of two). */
 enum a64_exit_warning {

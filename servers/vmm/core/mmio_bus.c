@@ -2,6 +2,7 @@
 #include "core/mmio_bus.h"
 #include "core/vmm.h"
 #include <hv/abi/error.h>
+#include <hv/bits.h>
 
 void vmm_bus_init(struct vmm_bus *bus, struct vmm *vmm)
 {
@@ -117,7 +118,7 @@ enum vmm_bus_status vmm_bus_read(struct vmm_bus *bus, uint64_t addr, unsigned si
     uint64_t v = 0;
     if (!r->ops->read(r->dev, addr - r->base, size, &v))
         return complain(bus, VMM_BUS_DEVICE, addr, size, false);
-    *value = v & vmm_size_mask(size);
+    *value = v & hv_size_mask(size);
     return VMM_BUS_OK;
 }
 
@@ -127,7 +128,7 @@ enum vmm_bus_status vmm_bus_write(struct vmm_bus *bus, uint64_t addr, unsigned s
     enum vmm_bus_status s = route(bus, addr, size, &r);
     if (s != VMM_BUS_OK)
         return complain(bus, s, addr, size, true);
-    if (!r->ops->write(r->dev, addr - r->base, size, value & vmm_size_mask(size)))
+    if (!r->ops->write(r->dev, addr - r->base, size, value & hv_size_mask(size)))
         return complain(bus, VMM_BUS_DEVICE, addr, size, true);
     return VMM_BUS_OK;
 }

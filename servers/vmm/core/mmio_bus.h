@@ -60,9 +60,3 @@ enum vmm_bus_status vmm_bus_read(struct vmm_bus *bus, uint64_t addr, unsigned si
                                  uint64_t *value);
 enum vmm_bus_status vmm_bus_write(struct vmm_bus *bus, uint64_t addr, unsigned size,
                                   uint64_t value);
-
-/* The mask of an access of size bytes (size 1, 2, 4 or 8). */
-static inline uint64_t vmm_size_mask(unsigned size)
-{
-    return size >= 8 ? ~0ull : (1ull << (8 * size)) - 1;
-}

@@ -1,4 +1,4 @@
-/* The VMM core: set-up, logging and injection accounting. */
+/* The VMM core: set-up, logging, exit and injection accounting. */
 #include "core/vmm.h"
 #include <hv/abi/error.h>
 #include <hv/fmt.h>
@@ -44,10 +44,26 @@ void vmm_logf(struct vmm *vmm, const char *fmt, ...)
     vmm->ops->log(vmm->ctx, l.buf);
 }
 
+void vmm_count_exit(struct vmm *vmm, unsigned kind)
+{
+    vmm->exits++;
+    vmm->exit_kinds[kind < VMM_EXIT_KINDS ? kind : VMM_EXIT_KINDS - 1]++;
+}
+
+enum vmm_exit_action vmm_exit_reply(const struct vmm_reply *r, enum vmm_exit_action action,
+                                    uint64_t reply[HV_VCPU_EXIT_WORDS], unsigned *len)
+{
+    bool resume = action == VMM_EXIT_RESUME;
+    for (unsigned i = 0; i < HV_VCPU_EXIT_WORDS; i++)
+        reply[i] = resume ? r->w[i] : 0;
+    *len = resume ? r->len : 0;
+    return action;
+}
+
 int vmm_inject(struct vmm *vmm, unsigned cpu, uint32_t irq, uint64_t flags)
 {
     int r = vmm->ops->inject(vmm->ctx, cpu, irq, flags);
-    if (r != HV_OK && vmm_count_and_check(&vmm->inject_errors))
+    if (r != HV_OK && hv_count_and_check(&vmm->inject_errors))
         vmm_logf(vmm, "inject of %u on cpu %u failed (error %d, %lu so far)", irq, cpu, r,
                  (unsigned long)vmm->inject_errors);
     return r;

@@ -6,7 +6,7 @@
 
 #include "core/mmio_bus.h"
 #include "core/vcpu_reply.h"
-#include "core/vmm_log.h"
+#include <hv/log_limit.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -80,6 +80,14 @@ void vmm_logf(struct vmm *vmm, const char *fmt, ...) __attribute__((format(print
 /* Writes "exits=N <kind>=N ... guest_faults=N inject_errors=N console_dropped=N" into buf
  * (NUL-terminated, cut to size). */
 void vmm_format_stats(const struct vmm *vmm, char *buf, size_t size);
+
+/* Counts one exit of the given kind (an index into exit_kind_names) for the statistics. */
+void vmm_count_exit(struct vmm *vmm, unsigned kind);
+
+/* The end of every exit handler: the reply's words and length when the guest resumes, zeros
+ * and 0 when it does not (a stopped vcpu gets no reply). Returns action. */
+enum vmm_exit_action vmm_exit_reply(const struct vmm_reply *r, enum vmm_exit_action action,
+                                    uint64_t reply[HV_VCPU_EXIT_WORDS], unsigned *len);
 
 /* Injects through ops->inject, counting failures (a full kernel queue is not the guest's
  * doing, so the caller keeps the interrupt pending and retries). */

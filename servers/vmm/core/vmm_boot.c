@@ -1,5 +1,5 @@
 /* Checking the root task's configuration of this VMM (vmm_boot.h). */
-#include "vmm_boot.h"
+#include "core/vmm_boot.h"
 #include <hv/abi/error.h>
 
 #define RAM_ALIGN 0x200000ull /* the root maps guest RAM in 2 MiB frames */

@@ -1,10 +1,8 @@
 /* Guest RAM access and the guest page-table walk (SDM vol. 3A chapter 4, APM vol. 2 5.3). */
-#include "guest_mem.h"
+#include "x86_64/guest_mem.h"
 
 #include <hv/string.h>
 
-#define PTE_P (1ull << 0)
-#define PTE_PS (1ull << 7)
 #define PAGE_SIZE 4096ull
 /* Physical address bits 51:12 of an entry; bits 62:52 are ignored/protection keys and bit
  * 63 NX, so they are not part of the address. */
@@ -38,7 +36,7 @@ static enum x86_walk_status read_entry(const struct x86_guest_mem *m, uint64_t g
             return X86_WALK_TABLE_NOT_RAM;
         *e = v;
     }
-    return (*e & PTE_P) ? X86_WALK_OK : X86_WALK_NOT_PRESENT;
+    return (*e & X86_PTE_P) ? X86_WALK_OK : X86_WALK_NOT_PRESENT;
 }
 
 /* 32-bit paging: a page directory and page tables of 4-byte entries, 4 MiB pages with PSE. */
@@ -49,7 +47,7 @@ static enum x86_walk_status walk32(const struct x86_guest_mem *m, const struct x
     enum x86_walk_status s = read_entry(m, (p->cr3 & 0xfffff000ull) + (la >> 22) * 4, false, &pde);
     if (s)
         return s;
-    if ((pde & PTE_PS) && (p->cr4 & X86_CR4_PSE)) {
+    if ((pde & X86_PTE_PS) && (p->cr4 & X86_CR4_PSE)) {
         /* PSE-36: bits 20:13 of the PDE are physical address bits 39:32. */
         if (pde & (1ull << 21))
             return X86_WALK_RESERVED;
@@ -74,7 +72,7 @@ static enum x86_walk_status walk_tables(const struct x86_guest_mem *m, uint64_t 
         enum x86_walk_status s = read_entry(m, table + ((la >> shift) & 0x1ff) * 8, true, &e);
         if (s)
             return s;
-        if (level == 1 || ((level == 2 || level == 3) && (e & PTE_PS))) {
+        if (level == 1 || ((level == 2 || level == 3) && (e & X86_PTE_PS))) {
             uint64_t page_mask = (1ull << shift) - 1;
             /* A large page's address bits below its size (but above PAT, bit 12) are
              * reserved (SDM 4.5: "must be 0"). */
@@ -83,7 +81,7 @@ static enum x86_walk_status walk_tables(const struct x86_guest_mem *m, uint64_t 
             *gpa = (e & PTE_ADDR & ~page_mask) | (la & page_mask);
             return X86_WALK_OK;
         }
-        if (level == 4 && (e & PTE_PS))
+        if (level == 4 && (e & X86_PTE_PS))
             return X86_WALK_RESERVED; /* PS is reserved in PML4 and PML5 entries */
         table = e & PTE_ADDR;
     }

@@ -22,12 +22,19 @@ struct x86_paging {
 };
 
 #define X86_CR0_PE (1ull << 0)
+#define X86_CR0_ET (1ull << 4)
+#define X86_CR0_NE (1ull << 5)
 #define X86_CR0_PG (1ull << 31)
 #define X86_CR4_PSE (1ull << 4)
 #define X86_CR4_PAE (1ull << 5)
 #define X86_CR4_LA57 (1ull << 12)
 #define X86_EFER_LME (1ull << 8)
 #define X86_EFER_LMA (1ull << 10)
+
+/* Page-table entry bits: what the walk reads, and the boot tables write. */
+#define X86_PTE_P (1ull << 0)
+#define X86_PTE_RW (1ull << 1)
+#define X86_PTE_PS (1ull << 7)
 
 enum x86_walk_status {
     X86_WALK_OK = 0,

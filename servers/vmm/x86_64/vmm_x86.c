@@ -1,11 +1,9 @@
 /* Putting the x86_64 VMM together: the platform's ops implemented on the VMM core (console,
  * log, MMIO bus) and on the vcpu (the kernel's per-vcpu timer), and interrupt delivery. */
-#include "vmm_x86.h"
-#include "x86_time.h"
+#include "x86_64/vmm_x86.h"
+#include "x86_64/x86_time.h"
 
 #include <hv/abi/error.h>
-
-#define NS_PER_S 1000000000ull
 
 static uint64_t x_now(void *ctx)
 {
@@ -22,7 +20,7 @@ static void x_console(void *ctx, uint8_t byte)
 static void x_write_reg(struct vmm_x86 *x, uint32_t reg, uint64_t value)
 {
     if (!x->xops.vcpu_write(x->vmm.ctx, reg, value) &&
-        vmm_count_and_check(&x->warnings[X86_WARN_REGS]))
+        hv_count_and_check(&x->warnings[X86_WARN_REGS]))
         vmm_logf(&x->vmm, "vcpu_write of register %u refused (%lu times)", reg,
                  (unsigned long)x->warnings[X86_WARN_REGS]);
 }

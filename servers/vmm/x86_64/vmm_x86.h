@@ -1,16 +1,16 @@
-/* The x86_64 VMM of a partition: the platform models (platform.h) on the VMM core
+/* The x86_64 VMM of a partition: the platform models (x86_platform.h) on the VMM core
  * (core/vmm.h), and the exit handler that turns each SVM exit (hv/abi/vcpu.h,
  * hv/abi/vcpu_x86_64.h) into a reply. */
 #pragma once
 
 #include "core/irq_line.h"
 #include "core/vmm.h"
-#include "cpuid.h"
-#include "guest_mem.h"
-#include "x86_platform.h"
+#include "x86_64/exit/cpuid.h"
+#include "x86_64/guest_mem.h"
+#include "x86_64/x86_platform.h"
 
 /* What the x86 exit handler needs beyond struct vmm_ops: the vcpu's other registers (an
- * exit message carries only RAX), the host's CPUID, and the clock. main.c implements them
+ * exit message carries only RAX), the host's CPUID, and the clock. x86_target.c implements them
  * with vcpu_read/vcpu_write, the CPUID instruction and RDTSC. */
 struct vmm_x86_ops {
     /* hv/abi/vcpu_x86_64.h register numbers; false if the kernel refused. */

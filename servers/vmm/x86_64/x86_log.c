@@ -1,5 +1,5 @@
 /* Logging for the x86 platform, with a bounded "seen once" set of addresses. */
-#include "x86_log.h"
+#include "x86_64/x86_log.h"
 
 #include <hv/fmt.h>
 #include <stdarg.h>

@@ -1,8 +1,9 @@
 /* The platform's wiring: interrupt lines from the models to the 8259 pair and the IOAPIC,
  * from those to the LAPIC and the CPU, the shared timer deadline, and the MMIO pages. */
-#include "x86_platform.h"
+#include "x86_64/x86_platform.h"
 
-#include "x86_layout.h"
+#include "x86_64/pc_wiring.h"
+#include <hv/bits.h>
 
 static uint64_t pf_now(void *ctx)
 {
@@ -217,14 +218,9 @@ size_t x86_platform_console_input(struct x86_platform *pf, const uint8_t *buf, s
     return uart_rx_push(&pf->uart, buf, n);
 }
 
-static uint64_t all_ones(unsigned size)
-{
-    return size >= 8 ? UINT64_MAX : (1ull << (size * 8)) - 1;
-}
-
 uint64_t x86_mmio_read(struct x86_platform *pf, uint64_t gpa, unsigned size)
 {
-    uint64_t v = all_ones(size);
+    uint64_t v = hv_size_mask(size);
     bool ok;
     if (gpa >= IOAPIC_BASE && gpa < IOAPIC_BASE + IOAPIC_SIZE)
         ok = ioapic_mmio_read(&pf->ioapic, gpa - IOAPIC_BASE, size, &v);
@@ -233,7 +229,7 @@ uint64_t x86_mmio_read(struct x86_platform *pf, uint64_t gpa, unsigned size)
     else
         ok = pf->ops.mmio_read && pf->ops.mmio_read(pf->ops.ctx, gpa, size, &v);
     if (!ok) {
-        v = all_ones(size);
+        v = hv_size_mask(size);
         x86_log_once(&pf->log, X86_LOG_MMIO, gpa >> 12,
                      "x86: unclaimed MMIO read 0x%lx size %u (reads all ones)", (unsigned long)gpa,
                      size);

@@ -7,15 +7,15 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "acpi_pm.h"
-#include "cmos_rtc.h"
-#include "ioapic.h"
-#include "lapic.h"
-#include "pic8259.h"
-#include "pit8254.h"
-#include "pvclock.h"
-#include "uart16550.h"
-#include "x86_log.h"
+#include "x86_64/devices/acpi_pm.h"
+#include "x86_64/devices/cmos_rtc.h"
+#include "x86_64/devices/ioapic.h"
+#include "x86_64/devices/lapic.h"
+#include "x86_64/devices/pic8259.h"
+#include "x86_64/devices/pit8254.h"
+#include "x86_64/devices/pvclock.h"
+#include "x86_64/devices/uart16550.h"
+#include "x86_64/x86_log.h"
 
 struct x86_platform_ops {
     void *ctx;

@@ -1,24 +1,25 @@
-/* The x86_64 platform behind ../platform.h on the real target: the partition's zero page,
+/* The x86_64 platform behind ../vmm_target.h on the real target: the partition's zero page,
  * ACPI tables and boot page tables written into guest RAM, and the vmm_x86 ops implemented
  * with vcpu_read/vcpu_write, the CPUID instruction and RDTSC. Only this file makes system
  * calls; everything it calls is host-tested. */
-#include "platform.h"
+#include "vmm_target.h"
 
-#include "acpi_tables.h"
-#include "boot_params.h"
-#include "boot_state.h"
-#include "vmm_x86.h"
-#include "x86_layout.h"
-#include "x86_time.h"
+#include "x86_64/acpi/acpi_tables.h"
+#include "x86_64/boot/boot_params.h"
+#include "x86_64/boot/boot_state.h"
+#include "x86_64/pc_wiring.h"
+#include "x86_64/vmm_x86.h"
+#include "x86_64/x86_time.h"
 #include <hv/abi/error.h>
-#include <hv/proto/partition.h>
 #include <hv/print.h>
+#include <hv/proto/guest_layout_x86_64.h>
+#include <hv/proto/partition.h>
 #include <hv/sys.h>
 
-const uint32_t vmm_platform_arch = HV_PT_ARCH_X86_64;
+const uint32_t vmm_target_arch = HV_PT_ARCH_X86_64;
 
 /* Every register of the boot list must fit in the core's list. */
-_Static_assert(VMM_BOOT_MAX_REGS >= X86_BOOT_MAX_REGS, "vmm_boot.h: raise VMM_BOOT_MAX_REGS");
+_Static_assert(VMM_BOOT_MAX_REGS >= X86_BOOT_MAX_REGS, "core/vmm_boot.h: raise VMM_BOOT_MAX_REGS");
 
 static struct vmm_x86 platform;
 static uint64_t tsc_hz;
@@ -53,7 +54,7 @@ static uint64_t t_now(void *ctx)
 {
     uint32_t lo, hi;
     __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
-    return x86_muldiv((uint64_t)hi << 32 | lo, 1000000000ull, tsc_hz, false);
+    return x86_muldiv((uint64_t)hi << 32 | lo, NS_PER_S, tsc_hz, false);
 }
 
 static const struct vmm_x86_ops target_ops = {
@@ -63,7 +64,7 @@ static const struct vmm_x86_ops target_ops = {
     .now_ns = t_now,
 };
 
-int vmm_platform_boot_regs(const struct hv_pt_partition *part, struct vmm_boot *boot)
+int vmm_target_boot_regs(const struct hv_pt_partition *part, struct vmm_boot *boot)
 {
     if (part->boot != HV_PT_BOOT_X86_BZIMAGE)
         return HV_EINVAL; /* PVH / bare ELF entries: not yet */
@@ -84,26 +85,26 @@ int vmm_platform_boot_regs(const struct hv_pt_partition *part, struct vmm_boot *
 static const char *build_guest_memory(const struct hv_pt_partition *p,
                                       const struct x86_guest_mem *m)
 {
-    if (X86_ACPI_GPA + X86_ACPI_SIZE > m->ram_size)
+    if (HV_X86_GUEST_ACPI + HV_X86_GUEST_ACPI_SIZE > m->ram_size)
         return "RAM too small for the ACPI tables";
-    if (!x86_acpi_build(m->ram + X86_ACPI_GPA, X86_ACPI_SIZE, X86_ACPI_GPA))
+    if (!x86_acpi_build(m->ram + HV_X86_GUEST_ACPI, HV_X86_GUEST_ACPI_SIZE, HV_X86_GUEST_ACPI))
         return "ACPI tables do not fit";
     const struct x86_boot_layout l = {
         .ram_size = m->ram_size,
         .zero_page_gpa = p->zero_page_gpa,
-        .kernel_gpa = p->entry - 0x200,
+        .kernel_gpa = p->entry - BP_ENTRY64_OFFSET,
         .entry = p->entry,
         .initrd_gpa = p->initrd_gpa,
         .initrd_size = p->initrd_size,
         .cmdline_gpa = p->cmdline_gpa,
         .cmdline_size = p->cmdline_size,
-        .acpi_gpa = X86_ACPI_GPA,
+        .acpi_gpa = HV_X86_GUEST_ACPI,
     };
     const char *why = x86_boot_params_build(m, &l);
     return why ? why : x86_boot_tables(m, p->boot_scratch_gpa, p->boot_scratch_size);
 }
 
-struct vmm *vmm_platform_create(const struct vmm_ops *ops, void *ctx, const struct vmm_boot *boot)
+struct vmm *vmm_target_create(const struct vmm_ops *ops, void *ctx, const struct vmm_boot *boot)
 {
     const struct hv_pt_partition *p = partition();
     const struct x86_guest_mem mem = {(uint8_t *)HV_VMM_RAM_VA, boot->ram_size};
@@ -129,11 +130,11 @@ struct vmm *vmm_platform_create(const struct vmm_ops *ops, void *ctx, const stru
     for (unsigned n = 0; n < X86_VIRTIO_MMIO_SLOTS; n++)
         if (vmm_bus_find(&platform.vmm.bus, X86_VIRTIO_MMIO_BASE + n * X86_VIRTIO_MMIO_SIZE))
             present |= 1u << n;
-    x86_acpi_set_virtio_slots(mem.ram + X86_ACPI_GPA, present);
+    x86_acpi_set_virtio_slots(mem.ram + HV_X86_GUEST_ACPI, present);
     return &platform.vmm;
 }
 
-enum vmm_exit_action vmm_platform_exit(struct vmm *vmm, unsigned cpu,
+enum vmm_exit_action vmm_target_exit(struct vmm *vmm, unsigned cpu,
                                        const uint64_t w[HV_VCPU_EXIT_WORDS],
                                        uint64_t reply[HV_VCPU_EXIT_WORDS], unsigned *len)
 {

@@ -6,6 +6,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#define NS_PER_S 1000000000ull
+
 /* floor(a * b / c), or with round_up the ceiling; UINT64_MAX if it does not fit (or c = 0). */
 static inline uint64_t x86_muldiv(uint64_t a, uint64_t b, uint64_t c, bool round_up)
 {

@@ -2,7 +2,7 @@
  * whole exit handler and the platform's devices (MMIO bus, GICv3, PL011, PSCI), interleaved
  * with console input, device interrupt lines and refused injections. Checks that every reply
  * is well-formed per hv/abi/vcpu.h and that what the VMM asks of its environment stays in range. */
-#include "aarch64/a64_esr.h"
+#include "aarch64/a64_dabt.h"
 #include "aarch64/vmm_a64.h"
 #include <hv/proto/console.h>
 #include <hv/abi/error.h>

@@ -3,8 +3,8 @@
  * changes. Every reply must be well-formed per hv/abi/vcpu.h, every injection a legal vector,
  * every timer arming a legal vector; and nothing may crash or trip a sanitizer. */
 #include "fuzz_input.h"
-#include "svm_exit.h"
-#include "vmm_x86.h"
+#include <hv/abi/svm_exit.h>
+#include "x86_64/vmm_x86.h"
 #include <hv/abi/error.h>
 
 #include <stdio.h>

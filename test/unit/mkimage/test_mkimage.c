@@ -12,6 +12,7 @@
 #include <kernel/fdt.h>
 
 #include "check_run.h"
+#include "diag.h"
 #include "dtb_builder.h"
 #include "fake_kernels.h"
 #include "mkimage.h"

@@ -2,6 +2,7 @@
 #include "check_run.h"
 #include "vmm_fixture.h"
 #include <hv/abi/error.h>
+#include <hv/bits.h>
 #include <string.h>
 
 /* A scratch device at 0x0a00_0000 (16 bytes) that returns a fixed pattern and records writes. */
@@ -158,7 +159,7 @@ START_TEST(mmio_loads_of_every_shape_reach_the_register)
                     ck_assert_uint_eq(reply[1], 0);
                     ck_assert_uint_eq(reply[2], srt);
                     ck_assert_uint_eq(
-                        reply[3], a64_load_result(&a, scratch_pattern & vmm_size_mask(1u << sas)));
+                        reply[3], a64_load_result(&a, scratch_pattern & hv_size_mask(1u << sas)));
                 }
 }
 END_TEST

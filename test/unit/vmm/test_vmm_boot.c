@@ -1,7 +1,7 @@
 /* Unit tests for the VMM's reading of the root task's configuration (vmm_boot.h) and the
- * AArch64 platform glue main.c uses (platform.h). */
+ * AArch64 platform glue main.c uses (vmm_target.h). */
 #include "check_run.h"
-#include "platform.h"
+#include "vmm_target.h"
 #include "vmm_fixture.h"
 #include <hv/abi/error.h>
 #include <string.h>
@@ -35,7 +35,7 @@ static uint64_t reg_value(uint32_t reg)
 START_TEST(a_good_configuration)
 {
     ck_assert_int_eq(vmm_boot_read(&cfg, &boot), HV_OK);
-    ck_assert_int_eq(vmm_platform_boot_regs(&cfg.part, &boot), HV_OK);
+    ck_assert_int_eq(vmm_target_boot_regs(&cfg.part, &boot), HV_OK);
     ck_assert_str_eq(boot.name, "personal");
     ck_assert_uint_eq(boot.ncpus, 1);
     ck_assert_uint_eq(boot.ram_gpa, 0x40000000);
@@ -45,10 +45,10 @@ START_TEST(a_good_configuration)
     ck_assert_uint_eq(reg_value(HV_A64_X0 + 3), 0);
     ck_assert_uint_eq(reg_value(HV_A64_PSTATE), HV_A64_PSTATE_EL1H_MASKED);
     ck_assert_uint_eq(reg_value(HV_A64_MPIDR) & 0xff00ffffffull, 0); /* Aff0 = vcpu 0 */
-    ck_assert_uint_eq(vmm_platform_arch, HV_PT_ARCH_AARCH64);
+    ck_assert_uint_eq(vmm_target_arch, HV_PT_ARCH_AARCH64);
     cfg.part.boot = HV_PT_BOOT_ELF;
     ck_assert_int_eq(vmm_boot_read(&cfg, &boot), HV_OK);
-    ck_assert_int_eq(vmm_platform_boot_regs(&cfg.part, &boot), HV_OK);
+    ck_assert_int_eq(vmm_target_boot_regs(&cfg.part, &boot), HV_OK);
 }
 END_TEST
 
@@ -90,9 +90,9 @@ START_TEST(x86_protocol_is_not_aarch64s)
 {
     cfg.part.boot = HV_PT_BOOT_X86_BZIMAGE;
     ck_assert_int_eq(vmm_boot_read(&cfg, &boot), HV_OK);
-    ck_assert_int_eq(vmm_platform_boot_regs(&cfg.part, &boot), HV_EINVAL);
+    ck_assert_int_eq(vmm_target_boot_regs(&cfg.part, &boot), HV_EINVAL);
     cfg.part.boot = 77;
-    ck_assert_int_eq(vmm_platform_boot_regs(&cfg.part, &boot), HV_EINVAL);
+    ck_assert_int_eq(vmm_target_boot_regs(&cfg.part, &boot), HV_EINVAL);
 }
 END_TEST
 
@@ -101,14 +101,14 @@ START_TEST(register_list_is_bounded)
     for (unsigned i = 0; i < VMM_BOOT_MAX_REGS; i++)
         ck_assert(vmm_boot_add_reg(&boot, i, i));
     ck_assert(!vmm_boot_add_reg(&boot, 99, 0));
-    ck_assert_int_eq(vmm_platform_boot_regs(&cfg.part, &boot), HV_EINVAL);
+    ck_assert_int_eq(vmm_target_boot_regs(&cfg.part, &boot), HV_EINVAL);
 }
 END_TEST
 
 START_TEST(platform_create_builds_and_resets)
 {
     ck_assert_int_eq(vmm_boot_read(&cfg, &boot), HV_OK);
-    struct vmm *vmm = vmm_platform_create(&fake_ops, &env, &boot);
+    struct vmm *vmm = vmm_target_create(&fake_ops, &env, &boot);
     ck_assert_ptr_nonnull(vmm);
     ck_assert_str_eq(vmm->name, "personal");
     uint64_t v;
@@ -117,14 +117,14 @@ START_TEST(platform_create_builds_and_resets)
     uint64_t reply[6];
     unsigned len;
     const uint64_t w[6] = {esr_hvc(0), 0, 0, PSCI_VERSION, 0, 0};
-    ck_assert_int_eq(vmm_platform_exit(vmm, 0, w, reply, &len), VMM_EXIT_RESUME);
+    ck_assert_int_eq(vmm_target_exit(vmm, 0, w, reply, &len), VMM_EXIT_RESUME);
     ck_assert_uint_eq(reply[3], PSCI_VERSION_1_1);
     /* Created again (a guest reset): every model is back at reset. */
-    vmm = vmm_platform_create(&fake_ops, &env, &boot);
+    vmm = vmm_target_create(&fake_ops, &env, &boot);
     ck_assert_int_eq(vmm_bus_read(&vmm->bus, PL011_BASE + UARTIMSC, 4, &v), VMM_BUS_OK);
     ck_assert_uint_eq(v, 0);
     boot.ncpus = 0;
-    ck_assert_ptr_null(vmm_platform_create(&fake_ops, &env, &boot));
+    ck_assert_ptr_null(vmm_target_create(&fake_ops, &env, &boot));
 }
 END_TEST
 

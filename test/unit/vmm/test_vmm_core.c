@@ -3,6 +3,7 @@
 #include "check_run.h"
 #include "vmm_fixture.h"
 #include <hv/abi/error.h>
+#include <hv/bits.h>
 #include <string.h>
 
 static struct vmm vmm;
@@ -18,7 +19,7 @@ static bool dev_read(void *dev, uint64_t off, unsigned size, uint64_t *v)
 static bool dev_write(void *dev, uint64_t off, unsigned size, uint64_t v)
 {
     writes++;
-    ck_assert_uint_eq(v & ~vmm_size_mask(size), 0);
+    ck_assert_uint_eq(v & ~hv_size_mask(size), 0);
     return dev == NULL;
 }
 
@@ -94,7 +95,7 @@ START_TEST(accesses_reach_the_device_masked)
     static const unsigned sizes[] = {1, 2, 4, 8};
     for (unsigned i = 0; i < 4; i++) {
         ck_assert_int_eq(vmm_bus_read(&vmm.bus, 0x1008, sizes[i], &v), VMM_BUS_OK);
-        ck_assert_uint_eq(v, 0x1122334455667788ull & vmm_size_mask(sizes[i]));
+        ck_assert_uint_eq(v, 0x1122334455667788ull & hv_size_mask(sizes[i]));
         ck_assert_int_eq(vmm_bus_write(&vmm.bus, 0x1008, sizes[i], ~0ull), VMM_BUS_OK);
     }
     ck_assert_uint_eq(reads, 4);

@@ -2,7 +2,7 @@
  * VMM asked for (injections, console output, power, log lines) and supplies console input. */
 #pragma once
 
-#include "aarch64/a64_esr.h"
+#include "aarch64/a64_dabt.h"
 #include "aarch64/vmm_a64.h"
 #include <check.h>
 #include <stdbool.h>

@@ -1,15 +1,16 @@
 /* The ACPI tables: every table's signature, length and checksum, the RSDP/XSDT/FADT
  * pointers, the MADT entries, and the DSDT's virtio-mmio devices matching x86_layout.h. */
-#include "acpi_pm.h"
-#include "acpi_tables.h"
 #include "check_run.h"
-#include "ioapic.h"
-#include "lapic.h"
-#include "x86_layout.h"
+#include "x86_64/acpi/acpi_tables.h"
+#include "x86_64/devices/acpi_pm.h"
+#include "x86_64/devices/ioapic.h"
+#include "x86_64/devices/lapic.h"
+#include "x86_64/pc_wiring.h"
+#include <hv/proto/guest_layout_x86_64.h>
 
 #include <string.h>
 
-static uint8_t area[X86_ACPI_SIZE];
+static uint8_t area[HV_X86_GUEST_ACPI_SIZE];
 static size_t used;
 
 static uint64_t get(const uint8_t *p, unsigned n)
@@ -23,13 +24,13 @@ static uint64_t get(const uint8_t *p, unsigned n)
 /* The table at guest-physical gpa, checked: inside the area, signature, length, checksum. */
 static const uint8_t *table(uint64_t gpa, const char *sig)
 {
-    ck_assert_uint_ge(gpa, X86_ACPI_GPA);
-    ck_assert_uint_lt(gpa, X86_ACPI_GPA + used);
-    const uint8_t *t = area + (gpa - X86_ACPI_GPA);
+    ck_assert_uint_ge(gpa, HV_X86_GUEST_ACPI);
+    ck_assert_uint_lt(gpa, HV_X86_GUEST_ACPI + used);
+    const uint8_t *t = area + (gpa - HV_X86_GUEST_ACPI);
     ck_assert_mem_eq(t, sig, 4);
     uint32_t len = (uint32_t)get(t + 4, 4);
     ck_assert_uint_ge(len, ACPI_HDR_LEN);
-    ck_assert_uint_le(gpa - X86_ACPI_GPA + len, used);
+    ck_assert_uint_le(gpa - HV_X86_GUEST_ACPI + len, used);
     ck_assert_uint_eq(acpi_sum(t, len), 0);
     ck_assert_mem_eq(t + 10, "DUET  ", 6);
     return t;
@@ -38,7 +39,7 @@ static const uint8_t *table(uint64_t gpa, const char *sig)
 static void setup(void)
 {
     memset(area, 0xcc, sizeof(area));
-    used = x86_acpi_build(area, sizeof(area), X86_ACPI_GPA);
+    used = x86_acpi_build(area, sizeof(area), HV_X86_GUEST_ACPI);
     ck_assert_uint_gt(used, ACPI_OFF_DSDT);
 }
 
@@ -51,7 +52,7 @@ START_TEST(rsdp)
     ck_assert_uint_eq(r[15], 2);
     ck_assert_uint_eq(get(r + 20, 4), 36);
     /* The BIOS-area scan finds it on a 16-byte boundary in 0xe0000-0xfffff. */
-    ck_assert_uint_eq((X86_ACPI_GPA + ACPI_OFF_RSDP) % 16, 0);
+    ck_assert_uint_eq((HV_X86_GUEST_ACPI + ACPI_OFF_RSDP) % 16, 0);
     table(get(r + 24, 8), "XSDT");
 }
 END_TEST
@@ -69,13 +70,13 @@ END_TEST
 
 START_TEST(fadt_fields)
 {
-    const uint8_t *f = table(X86_ACPI_GPA + ACPI_OFF_FADT, "FACP");
+    const uint8_t *f = table(HV_X86_GUEST_ACPI + ACPI_OFF_FADT, "FACP");
     ck_assert_uint_eq(get(f + 4, 4), ACPI_FADT_LEN);
     ck_assert_uint_eq(f[8], 6);
     /* 32-bit pointers 0, the X_ ones set. */
     ck_assert_uint_eq(get(f + 36, 4), 0);
     ck_assert_uint_eq(get(f + 40, 4), 0);
-    const uint8_t *facs = area + (get(f + 132, 8) - X86_ACPI_GPA);
+    const uint8_t *facs = area + (get(f + 132, 8) - HV_X86_GUEST_ACPI);
     ck_assert_mem_eq(facs, "FACS", 4);
     ck_assert_uint_eq(get(facs + 4, 4), ACPI_FACS_LEN);
     ck_assert_uint_eq(get(f + 132, 8) % 64, 0);
@@ -103,7 +104,7 @@ END_TEST
 
 START_TEST(madt_entries)
 {
-    const uint8_t *m = table(X86_ACPI_GPA + ACPI_OFF_MADT, "APIC");
+    const uint8_t *m = table(HV_X86_GUEST_ACPI + ACPI_OFF_MADT, "APIC");
     uint32_t len = (uint32_t)get(m + 4, 4);
     ck_assert_uint_eq(get(m + 36, 4), LAPIC_BASE);
     ck_assert_uint_eq(get(m + 40, 4) & 1, 1);
@@ -166,7 +167,7 @@ static bool dsdt_has_slot(const uint8_t *d, size_t len, uint32_t base, uint32_t 
 
 START_TEST(dsdt_virtio_slots)
 {
-    const uint8_t *d = table(X86_ACPI_GPA + ACPI_OFF_DSDT, "DSDT");
+    const uint8_t *d = table(HV_X86_GUEST_ACPI + ACPI_OFF_DSDT, "DSDT");
     size_t len = get(d + 4, 4);
     unsigned hids = 0;
     for (size_t i = 0; i + 8 <= len; i++)
@@ -189,7 +190,7 @@ START_TEST(dsdt_virtio_slots)
     for (size_t i = 0; i + 14 <= len; i++)
         if (d[i] == 0x5b && d[i + 1] == 0x80 && memcmp(d + i + 2, "VPRS", 4) == 0 &&
             d[i + 6] == 0 && d[i + 7] == 0x0c &&
-            get(d + i + 8, 4) == X86_ACPI_GPA + ACPI_OFF_VIRTIO_SLOTS && d[i + 12] == 0x0a &&
+            get(d + i + 8, 4) == HV_X86_GUEST_ACPI + ACPI_OFF_VIRTIO_SLOTS && d[i + 12] == 0x0a &&
             d[i + 13] == 4)
             region = true;
     ck_assert(region);
@@ -209,10 +210,10 @@ END_TEST
 START_TEST(too_small_area_refused)
 {
     uint8_t small[ACPI_OFF_DSDT + 16];
-    ck_assert_uint_eq(x86_acpi_build(small, sizeof(small), X86_ACPI_GPA), 0);
-    /* Only at X86_ACPI_GPA, where the DSDT's slot word is. */
+    ck_assert_uint_eq(x86_acpi_build(small, sizeof(small), HV_X86_GUEST_ACPI), 0);
+    /* Only at HV_X86_GUEST_ACPI, where the DSDT's slot word is. */
     ck_assert_uint_eq(x86_acpi_build(area, sizeof(area), 0xffffff00ull), 0);
-    ck_assert_uint_eq(x86_acpi_build(area, sizeof(area), X86_ACPI_GPA + 0x1000), 0);
+    ck_assert_uint_eq(x86_acpi_build(area, sizeof(area), HV_X86_GUEST_ACPI + 0x1000), 0);
 }
 END_TEST
 

@@ -2,8 +2,8 @@
  * (x2APIC MSRs and xAPIC MMIO, priorities, EOI, self-IPI, ESR, mode transitions, the timer
  * in one-shot, periodic and TSC-deadline modes). */
 #include "check_run.h"
-#include "ioapic.h"
-#include "lapic.h"
+#include "x86_64/devices/ioapic.h"
+#include "x86_64/devices/lapic.h"
 
 #include <string.h>
 

@@ -1,10 +1,10 @@
 /* The boot_params builder and the 64-bit entry state: a good header, each malformed header
  * field, payloads that do not fit, and what ends up in the zero page and the registers. */
-#include "boot_params.h"
-#include "boot_state.h"
 #include "check_run.h"
-#include "x86_layout.h"
+#include "x86_64/boot/boot_params.h"
+#include "x86_64/boot/boot_state.h"
 #include <hv/abi/vcpu_x86_64.h>
+#include <hv/proto/guest_layout_x86_64.h>
 
 #include <stdlib.h>
 #include <string.h>
@@ -66,7 +66,7 @@ static void setup(void)
     make_image();
     memcpy(ram + ZP + BP_SETUP_SECTS, img + BP_SETUP_SECTS, BP_HEADER_END - BP_SETUP_SECTS);
     const char cmd[] = "console=ttyS0 earlyprintk=serial";
-    memcpy(ram + X86_CMDLINE_GPA, cmd, sizeof(cmd));
+    memcpy(ram + HV_X86_GUEST_CMDLINE, cmd, sizeof(cmd));
     layout = (struct x86_boot_layout){
         .ram_size = RAM,
         .zero_page_gpa = ZP,
@@ -74,9 +74,9 @@ static void setup(void)
         .entry = PREF + 0x200,
         .initrd_gpa = RAM - 0x200000,
         .initrd_size = 0x180000,
-        .cmdline_gpa = X86_CMDLINE_GPA,
+        .cmdline_gpa = HV_X86_GUEST_CMDLINE,
         .cmdline_size = sizeof(cmd),
-        .acpi_gpa = X86_ACPI_GPA,
+        .acpi_gpa = HV_X86_GUEST_ACPI,
     };
 }
 
@@ -140,18 +140,18 @@ START_TEST(zero_page_filled)
     ck_assert_ptr_null(x86_boot_params_build(&mem, &layout));
     const uint8_t *zp = ram + ZP;
     ck_assert_uint_eq(zp[BP_TYPE_OF_LOADER], 0xff);
-    ck_assert_uint_eq(get(zp + BP_CMD_LINE_PTR, 4), X86_CMDLINE_GPA);
+    ck_assert_uint_eq(get(zp + BP_CMD_LINE_PTR, 4), HV_X86_GUEST_CMDLINE);
     ck_assert_uint_eq(get(zp + BP_RAMDISK_IMAGE, 4), RAM - 0x200000);
     ck_assert_uint_eq(get(zp + BP_RAMDISK_SIZE, 4), 0x180000);
-    ck_assert_uint_eq(get(zp + BP_ACPI_RSDP_ADDR, 8), X86_ACPI_GPA);
+    ck_assert_uint_eq(get(zp + BP_ACPI_RSDP_ADDR, 8), HV_X86_GUEST_ACPI);
     ck_assert_uint_eq(zp[BP_SENTINEL], 0);
     ck_assert_uint_eq(get(zp + BP_HEADER, 4), BP_HDRS_MAGIC); /* the header is kept */
     /* e820: low RAM, two reserved holes, RAM from 1 MiB to the end; no overlaps. */
     unsigned n = zp[BP_E820_ENTRIES];
     ck_assert_uint_eq(n, 4);
-    uint64_t expect[4][3] = {{0, X86_EBDA_GPA, 1},
-                             {X86_EBDA_GPA, 0xa0000 - X86_EBDA_GPA, 2},
-                             {X86_ACPI_GPA, 0x100000 - X86_ACPI_GPA, 2},
+    uint64_t expect[4][3] = {{0, HV_X86_GUEST_EBDA, 1},
+                             {HV_X86_GUEST_EBDA, 0xa0000 - HV_X86_GUEST_EBDA, 2},
+                             {HV_X86_GUEST_ACPI, 0x100000 - HV_X86_GUEST_ACPI, 2},
                              {0x100000, RAM - 0x100000, 1}};
     for (unsigned i = 0; i < n; i++) {
         const uint8_t *e = zp + BP_E820_TABLE + 20 * i;
@@ -176,7 +176,7 @@ START_TEST(bad_layouts_change_nothing)
     bad[3].initrd_gpa = PREF + 0x100000;                             /* overlaps init_size */
     bad[4].initrd_gpa = RAM - 0x1000;                                /* runs past RAM */
     bad[5].cmdline_size = 4000; /* beyond cmdline_size, and no NUL */
-    memset(ram + X86_CMDLINE_GPA + 40, 'x', 4000);
+    memset(ram + HV_X86_GUEST_CMDLINE + 40, 'x', 4000);
     bad[6].zero_page_gpa = ZP + 8;      /* not page aligned */
     bad[7].cmdline_gpa = ZP;            /* overlaps the zero page */
     bad[8].ram_size = 0xd0000000ull;    /* into the device window */
@@ -248,7 +248,7 @@ START_TEST(entry_state)
     /* The page tables identity-map the kernel, the zero page and the command line. */
     struct x86_paging pg = {cr0, reg_value(&r, HV_X86_CR3), reg_value(&r, HV_X86_CR4),
                             reg_value(&r, HV_X86_EFER) | X86_EFER_LMA};
-    uint64_t probes[] = {ZP,      X86_CMDLINE_GPA, PREF + 0x200, PREF + INIT_SIZE - 1,
+    uint64_t probes[] = {ZP,      HV_X86_GUEST_CMDLINE, PREF + 0x200, PREF + INIT_SIZE - 1,
                          RAM - 1, 0xfee00000ull,   0xfffff000ull};
     for (unsigned i = 0; i < sizeof(probes) / sizeof(probes[0]); i++) {
         uint64_t gpa;

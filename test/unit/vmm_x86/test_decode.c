@@ -1,8 +1,8 @@
 /* The MMIO instruction decoder (every MOV form, prefixes, REX, refusals) and the guest
  * page walk (each paging mode, failures, reads crossing a page). */
 #include "check_run.h"
-#include "guest_mem.h"
-#include "insn_decode.h"
+#include "x86_64/guest_mem.h"
+#include "x86_64/exit/insn_decode.h"
 
 #include <stdlib.h>
 #include <string.h>

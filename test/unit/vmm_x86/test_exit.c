@@ -1,12 +1,12 @@
 /* The x86 exit handler end to end: port I/O (plain and string), MSRs, CPUID, MMIO through
  * NPF and the decoder, power requests, interrupt delivery and the kernel's vcpu timer. */
 #include "check_run.h"
-#include "cmos_rtc.h"
-#include "msr.h"
-#include "pvclock.h"
-#include "svm_exit.h"
+#include "x86_64/devices/cmos_rtc.h"
+#include "x86_64/devices/pvclock.h"
+#include "x86_64/exit/msr.h"
+#include "x86_64/exit/x86_exit.h"
+#include "x86_64/pc_wiring.h"
 #include "x86_fixture.h"
-#include "x86_layout.h"
 
 #include <string.h>
 

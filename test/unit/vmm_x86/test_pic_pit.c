@@ -2,8 +2,8 @@
  * poll) and the 8254 (modes 0/2/3, latch, LSB/MSB, read-back, channel 2 gate through port
  * 0x61 as Linux's TSC calibration uses it, IRQ0 deadlines). */
 #include "check_run.h"
-#include "pic8259.h"
-#include "pit8254.h"
+#include "x86_64/devices/pic8259.h"
+#include "x86_64/devices/pit8254.h"
 
 static struct pic_pair pic;
 static bool intr;

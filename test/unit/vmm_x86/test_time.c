@@ -1,7 +1,7 @@
 /* x86_muldiv, the 128-bit-intermediate a * b / c every time conversion goes through. */
 #include "check_run.h"
-#include "pvclock.h"
-#include "x86_time.h"
+#include "x86_64/devices/pvclock.h"
+#include "x86_64/x86_time.h"
 
 #include <stdlib.h>
 

@@ -1,7 +1,7 @@
 /* The 16550 model: what Linux's 8250 driver probes, THRE and RX interrupts, FIFO, loopback,
  * DLAB, and hostile register values. */
 #include "check_run.h"
-#include "uart16550.h"
+#include "x86_64/devices/uart16550.h"
 
 #include <string.h>
 

@@ -1,7 +1,7 @@
 /* The x86 VMM test fixture. */
 #include "x86_fixture.h"
 
-#include "svm_exit.h"
+#include <hv/abi/svm_exit.h>
 #include <hv/abi/error.h>
 #include <stdlib.h>
 #include <string.h>

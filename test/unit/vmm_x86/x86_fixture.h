@@ -2,7 +2,7 @@
  * behind struct vmm_ops / vmm_x86_ops, recording what the VMM asked for. */
 #pragma once
 
-#include "vmm_x86.h"
+#include "x86_64/vmm_x86.h"
 #include <check.h>
 #include <stdbool.h>
 #include <stdint.h>

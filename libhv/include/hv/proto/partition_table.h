@@ -1,4 +1,4 @@
-/* The partition table: what the image builder (scripts/mkimage) derived from the system
+/* The partition table: what the image builder (tools/mkimage) derived from the system
  * manifest, stored in the bootfs as HV_PT_FILE for the root task. Format: docs/manifest.md. */
 #pragma once
 

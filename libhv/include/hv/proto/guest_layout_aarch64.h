@@ -1,0 +1,27 @@
+/* The guest-physical map of an AArch64 partition, QEMU virt's, so that an image booting on
+ * `qemu-system-aarch64 -M virt` boots here. A protocol between the image builder
+ * (tools/mkimage: load addresses and the device tree it writes) and the VMM
+ * (servers/vmm/aarch64: the devices it models at the addresses that tree names).
+ * docs/manifest.md, "Guest load layout"; docs/vmm.md, "What a guest sees (AArch64)". */
+#pragma once
+
+/* Devices below 1 GiB; RAM from 1 GiB (a manifest's memory-base may move it up) to the 40-bit
+ * IPA limit of the cortex-a76 the device tree names. */
+#define HV_A64_GUEST_DEVICES_END 0x40000000ull
+#define HV_A64_GUEST_RAM_GPA 0x40000000ull
+#define HV_A64_GUEST_IPA_LIMIT (1ull << 40)
+
+/* booting.rst: the DTB must not share its 2 MiB block with anything mapped otherwise, so it
+ * sits alone in the last 2 MiB of RAM; the initramfs ends just below it. */
+#define HV_A64_GUEST_DTB_BLOCK 0x200000ull
+
+/* The GICv3: the distributor, then one redistributor (RD_base and SGI_base frames) per vcpu. */
+#define HV_A64_GUEST_GICD 0x08000000ull
+#define HV_A64_GUEST_GICD_SIZE 0x10000ull
+#define HV_A64_GUEST_GICR 0x080a0000ull
+#define HV_A64_GUEST_GICR_STRIDE 0x20000ull
+
+/* The PL011 UART, on SPI 1 (INTID 33), level-high. */
+#define HV_A64_GUEST_UART 0x09000000ull
+#define HV_A64_GUEST_UART_SIZE 0x1000ull
+#define HV_A64_GUEST_UART_SPI 1u

@@ -1,0 +1,32 @@
+/* Internal to the x86 exit handler's files: the per-exit context and helpers they share. */
+#pragma once
+
+#include "core/vcpu_reply.h"
+#include "x86_64/vmm_x86.h"
+#include <hv/abi/svm_exit.h>
+
+/* Exception vectors the handlers inject (SDM vol. 3A, 6.3.1). */
+#define X86_VEC_UD 6u
+#define X86_VEC_GP 13u
+#define X86_VEC_PF 14u
+
+struct x86_exit {
+    struct vmm_x86 *x;
+    const uint64_t *w;
+    struct vmm_reply reply;
+    enum vmm_exit_action action;
+    bool regs_failed; /* a register read failed: the handler refused the exit */
+};
+
+/* Reads a vcpu register; on failure notes it and returns 0. */
+uint64_t x86_exit_reg(struct x86_exit *e, uint32_t reg);
+void x86_exit_set_reg(struct x86_exit *e, uint32_t reg, uint64_t value);
+void x86_exit_warn(struct x86_exit *e, enum x86_exit_warning kind, const char *what);
+/* The guest takes #GP(0) (or the exception vector with error code err). */
+void x86_exit_fault(struct x86_exit *e, enum x86_exit_warning kind, const char *what);
+void x86_exit_exception(struct x86_exit *e, unsigned vector, uint32_t err);
+/* The paging registers and code size of the vcpu, read through vcpu_read. */
+bool x86_exit_paging(struct x86_exit *e, struct x86_paging *p);
+
+void x86_exit_ioio(struct x86_exit *e);
+void x86_exit_npf(struct x86_exit *e);

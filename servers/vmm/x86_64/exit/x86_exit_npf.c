@@ -1,0 +1,81 @@
+/* Nested page faults on MMIO: with no decode assists, the VMM reads the instruction at the
+ * guest's RIP through the guest's page tables, decodes the MOV (insn_decode.c), performs the
+ * access on the platform, and replies with the loaded register and the length. */
+#include "x86_64/exit/x86_exit.h"
+
+#include "x86_64/exit/insn_decode.h"
+
+/* VMCB segment attribute bits 11:8 are the descriptor's AVL, L, D/B, G. */
+#define SEG_ATTR_L (1u << 9)
+#define SEG_ATTR_DB (1u << 10)
+
+static enum x86_code_size code_size(const struct x86_paging *pg, uint64_t cs_attr)
+{
+    if (!(pg->cr0 & X86_CR0_PE))
+        return X86_CODE16; /* real mode */
+    if ((pg->efer & X86_EFER_LMA) && (cs_attr & SEG_ATTR_L))
+        return X86_CODE64;
+    return (cs_attr & SEG_ATTR_DB) ? X86_CODE32 : X86_CODE16;
+}
+
+void x86_exit_npf(struct x86_exit *e)
+{
+    uint64_t info1 = e->w[HV_X86_W_EXITINFO1], gpa = e->w[HV_VCPU_W_ADDR];
+    if (info1 & SVM_NPF_IN_WALK) {
+        x86_exit_fault(e, X86_WARN_NPF, "guest page tables in MMIO");
+        return;
+    }
+    if (info1 & SVM_NPF_FETCH) {
+        x86_exit_fault(e, X86_WARN_NPF, "instruction fetch from MMIO");
+        return;
+    }
+    struct x86_paging pg;
+    x86_exit_paging(e, &pg);
+    uint64_t cs_attr = x86_exit_reg(e, HV_X86_SEG(HV_X86_CS, HV_X86_SEG_ATTR));
+    uint64_t cs_base = x86_exit_reg(e, HV_X86_SEG(HV_X86_CS, HV_X86_SEG_BASE));
+    if (e->regs_failed) {
+        vmm_reply_init(&e->reply);
+        return;
+    }
+    enum x86_code_size mode = code_size(&pg, cs_attr);
+    uint64_t rip = e->w[HV_VCPU_W_PC];
+    uint64_t la = mode == X86_CODE64 ? rip : (cs_base + rip) & 0xffffffffull;
+    uint8_t bytes[X86_INSN_MAX];
+    size_t got;
+    /* A failure part-way leaves `got` bytes: enough if the instruction ends before it. */
+    x86_read_linear(&e->x->mem, &pg, la, bytes, sizeof(bytes), &got);
+    struct x86_mmio_insn insn;
+    enum x86_decode_status st = x86_decode_mmio(bytes, got, mode, &insn);
+    if (st == X86_DECODE_LOCK) {
+        x86_exit_warn(e, X86_WARN_NPF, "LOCK MOV on MMIO");
+        x86_exit_exception(e, X86_VEC_UD, 0);
+        return;
+    }
+    if (st != X86_DECODE_OK) {
+        x86_exit_fault(e, X86_WARN_NPF, x86_decode_status_name(st));
+        return;
+    }
+    if (insn.write != (bool)(info1 & SVM_NPF_WRITE)) {
+        /* The bytes changed since the fault (another writer, or a guest playing games). */
+        x86_exit_fault(e, X86_WARN_NPF, "instruction does not match the fault");
+        return;
+    }
+    /* RAX arrives with the exit; any other register costs a vcpu_read. */
+    uint64_t reg = 0;
+    if (insn.write ? insn.src == X86_SRC_REG : insn.reg_size <= 2)
+        reg = insn.reg == HV_X86_RAX ? e->w[HV_X86_W_RAX] : x86_exit_reg(e, insn.reg);
+    if (e->regs_failed) {
+        vmm_reply_init(&e->reply);
+        return;
+    }
+    if (insn.write) {
+        x86_mmio_write(&e->x->pf, gpa, insn.size, x86_store_value(&insn, reg));
+    } else {
+        uint64_t v = x86_mmio_read(&e->x->pf, gpa, insn.size);
+        vmm_reply_set(&e->reply, insn.reg, x86_load_result(&insn, reg, v));
+    }
+    /* The kernel does not know an MMIO instruction's length: say it. */
+    e->reply.w[0] |= HV_VCPU_RESUME_ADVANCE;
+    e->reply.w[1] = insn.len;
+    vmm_reply_grow(&e->reply, 2);
+}
