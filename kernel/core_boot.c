@@ -13,7 +13,6 @@
 /* The cnode takes at most the first half of CORE_BOOT_MEM (64-byte slots). */
 #define ROOT_CNODE_MAX_BITS (CORE_BOOT_MEM_BITS - 1 - HV_CNODE_SLOT_BITS)
 _Static_assert(ROOT_VSPACE_BITS <= CORE_BOOT_MEM_BITS - 2, "the vspace fits its quarter");
-#define ROOT_BUDGET 10
 
 static bool layout_ok(const struct core_boot *b)
 {
@@ -59,6 +58,8 @@ struct thread *core_boot_root(const struct core_boot *b)
                 (uintptr_t)vs, 0, ROOT_VSPACE_BITS);
     cap_install(cnode_slot(cn, ROOT_SLOT_IRQ_CONTROL), NULL, HV_OBJ_IRQ_CONTROL,
                 HV_RIGHTS_ALL, 0, 0, 0);
+    cap_install(cnode_slot(cn, ROOT_SLOT_SCHED_CONTROL), NULL, HV_OBJ_SCHED_CONTROL,
+                HV_RIGHTS_ALL, 0, 0, 0);
     struct cap_slot *io = cnode_slot(cn, ROOT_SLOT_IOPORT);
     cap_install(io, NULL, HV_OBJ_IOPORT, HV_RIGHTS_ALL, 0, 0, 0);
     io->aux = 65536;
@@ -70,6 +71,6 @@ struct thread *core_boot_root(const struct core_boot *b)
     }
 
     thread_configure(t, cnode_slot(cn, ROOT_SLOT_CNODE), cnode_slot(cn, ROOT_SLOT_VSPACE), NULL,
-                     HV_PRIO_MAX, ROOT_BUDGET, ROOT_BUDGET);
+                     HV_PRIO_MAX, NULL); /* the system context: unbudgeted */
     return t;
 }

@@ -39,6 +39,7 @@ static void link_reply(struct thread *server, struct thread *caller)
     caller->reply_from = server;
     caller->blocked_on = NULL;
     caller->state = THREAD_BLOCKED_REPLY;
+    sched_lend(server, caller->run_sc); /* it serves on the caller's time */
 }
 
 static void dequeue(struct endpoint *ep, struct thread *t)
@@ -127,6 +128,7 @@ int ep_reply(struct thread *t)
     uint64_t info, w[HV_MSG_WORDS];
     t->reply_to = NULL;
     c->reply_from = NULL;
+    sched_lend(t, t->sc); /* back on its own time */
     if (c->ipc_fault) {
         c->ipc_fault = false; /* resume the faulting thread with its registers as they were */
         /* A guest exit's reply says how the guest resumes; a malformed one stops that guest
@@ -148,6 +150,7 @@ void ep_cancel_reply(struct thread *t)
     struct thread *c = t->reply_to;
     assert(c && c->reply_from == t);
     t->reply_to = NULL;
+    sched_lend(t, t->sc); /* it was on c's time: now it is on its own again */
     thread_cancel_ipc(c, HV_ECANCELED);
 }
 

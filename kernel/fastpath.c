@@ -51,6 +51,7 @@ bool fastpath_call(struct thread *t)
     sched_block(t, THREAD_BLOCKED_REPLY);
     r->reply_to = t;
     t->reply_from = r;
+    r->run_sc = t->run_sc; /* r serves on t's time; r called nobody (it was receiving) */
     sched_make_ready_head(r);
     return true;
 }
@@ -67,6 +68,7 @@ bool fastpath_reply_recv(struct thread *t)
     move_msg(t, c, info, 0);
     t->reply_to = NULL;
     c->reply_from = NULL;
+    t->run_sc = t->sc; /* back on its own time; it calls nobody (it was replying) */
     sched_make_ready_head(c);
     sched_block(t, THREAD_BLOCKED_RECV);
     t->blocked_on = ep;

@@ -8,6 +8,7 @@
 #include <kernel/endpoint.h>
 #include <kernel/irq.h>
 #include <kernel/notification.h>
+#include <kernel/sched_context.h>
 #include <kernel/object_type.h>
 #include <kernel/thread.h>
 #include <kernel/vcpu.h>
@@ -67,6 +68,13 @@ static uint64_t init_vcpu(paddr_t pa, unsigned size_bits, const struct obj_reser
     return (uintptr_t)vcpu_init(pa);
 }
 
+static uint64_t init_sched_context(paddr_t pa, unsigned size_bits, const struct obj_reserve *res)
+{
+    struct sched_context *sc = arch_phys_to_virt(pa);
+    sc_init(sc);
+    return (uintptr_t)sc;
+}
+
 static void destroy_cnode(struct obj_header *h)
 {
     cnode_destroy((struct cnode *)h);
@@ -97,6 +105,11 @@ static void destroy_vspace(struct obj_header *h)
 static void destroy_vcpu(struct obj_header *h)
 {
     vcpu_unbind((struct vcpu *)h);
+}
+
+static void destroy_sched_context(struct obj_header *h)
+{
+    sc_destroy((struct sched_context *)h);
 }
 
 static void destroy_irq_handler(struct obj_header *h)
@@ -165,6 +178,15 @@ static const struct object_type types[HV_OBJ_TYPE_COUNT] = {
         .reserve = reserve_guest_vspace,
         .init = init_guest_vspace,
         .destroy = destroy_vspace,
+    },
+    [HV_OBJ_SCHED_CONTEXT] = {
+        FIXED(HV_SCHED_CONTEXT_SIZE_BITS),
+        .init = init_sched_context,
+        .destroy = destroy_sched_context,
+    },
+    /* The root task's singleton: who holds it sets budgets. */
+    [HV_OBJ_SCHED_CONTROL] = {
+        .flags = OBJ_UNIQUE,
     },
 };
 /* clang-format on */

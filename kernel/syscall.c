@@ -184,6 +184,8 @@ static int (*const handlers[HV_SYS_COUNT])(struct thread *t) = {
     [HV_SYS_VCPU_INJECT] = sys_vcpu_inject,
     [HV_SYS_IOPORT_IN] = sys_ioport_in,
     [HV_SYS_IOPORT_OUT] = sys_ioport_out,
+    [HV_SYS_SC_CONFIGURE] = sys_sc_configure,
+    [HV_SYS_SC_CONSUMED] = sys_sc_consumed,
 };
 
 void syscall_dispatch(struct thread *t)

@@ -147,13 +147,29 @@ int sys_cap_revoke(struct thread *t)
     return HV_OK;
 }
 
+/* The scheduling context a thread being configured by t will run on: R5 names one (write
+ * right) or is HV_SC_INHERIT, t's own. So a task can share its own budget, or hand out one it
+ * was given, but never make a budget: that takes the sched-control cap (sc_configure). */
+static int thread_sc_arg(struct thread *t, uint64_t slot, struct sched_context **out)
+{
+    if (slot == HV_SC_INHERIT) {
+        *out = t->sc;
+        return HV_OK;
+    }
+    struct cap_slot *s;
+    int r = sys_lookup(t, slot, HV_OBJ_SCHED_CONTEXT, HV_RIGHT_WRITE, &s);
+    if (!r)
+        *out = cap_ptr(s);
+    return r;
+}
+
 /* R0 thread, R1 cnode, R2 vspace, R3 fault endpoint (0: none), R4 priority,
- * R5 budget | period << 32 (ticks), R6 pc, R7 sp. */
+ * R5 scheduling context (HV_SC_INHERIT: the caller's), R6 pc, R7 sp. */
 int sys_thread_configure(struct thread *t)
 {
     struct cap_slot *th, *cn, *vs, *fault = NULL;
-    uint64_t prio = sys_arg(t, 4), sched = sys_arg(t, 5), pc = sys_arg(t, 6), sp = sys_arg(t, 7);
-    uint64_t budget = sched & 0xffffffffu, period = sched >> 32;
+    struct sched_context *sc = NULL;
+    uint64_t prio = sys_arg(t, 4), pc = sys_arg(t, 6), sp = sys_arg(t, 7);
     int r = sys_lookup(t, sys_arg(t, 0), HV_OBJ_THREAD, HV_RIGHT_WRITE, &th);
     if (!r)
         r = sys_lookup(t, sys_arg(t, 1), HV_OBJ_CNODE, 0, &cn);
@@ -161,20 +177,20 @@ int sys_thread_configure(struct thread *t)
         r = sys_lookup(t, sys_arg(t, 2), HV_OBJ_VSPACE, 0, &vs);
     if (!r && sys_arg(t, 3))
         r = sys_lookup(t, sys_arg(t, 3), HV_OBJ_ENDPOINT, HV_RIGHT_WRITE, &fault);
+    if (!r)
+        r = thread_sc_arg(t, sys_arg(t, 5), &sc);
     if (r)
         return r;
     /* A thread can't hand out more priority than it has itself. */
     if (prio > t->prio)
         return HV_EPERM;
-    if (period == 0 || period > HV_PERIOD_MAX || budget == 0 || budget > period)
-        return HV_EINVAL;
     if (pc >= vspace_user_top() || sp > vspace_user_top())
         return HV_ERANGE;
     struct thread *target = cap_ptr(th);
     if (target->state != THREAD_INACTIVE)
         return HV_EBUSY;
     thread_set_entry(target, pc, sp, 0);
-    thread_configure(target, cn, vs, fault, (unsigned)prio, (unsigned)budget, (unsigned)period);
+    thread_configure(target, cn, vs, fault, (unsigned)prio, sc);
     return HV_OK;
 }
 

@@ -5,6 +5,7 @@
 #include <kernel/endpoint.h>
 #include <kernel/notification.h>
 #include <kernel/sched.h>
+#include <kernel/sched_context.h>
 #include <kernel/string.h>
 #include <kernel/thread.h>
 #include <kernel/vcpu.h>
@@ -13,7 +14,6 @@ void thread_init(struct thread *t)
 {
     t->hdr.type = HV_OBJ_THREAD;
     t->state = THREAD_INACTIVE;
-    t->budget = t->period = t->remaining = 1;
 }
 
 struct cnode *thread_cnode(struct thread *t)
@@ -38,6 +38,7 @@ static void ipc_detach(struct thread *t)
     case THREAD_BLOCKED_REPLY:
         assert(t->reply_from && t->reply_from->reply_to == t);
         t->reply_from->reply_to = NULL;
+        sched_lend(t->reply_from, t->reply_from->sc); /* it was on t's time: now its own */
         t->reply_from = NULL;
         break;
     default:
@@ -48,7 +49,7 @@ static void ipc_detach(struct thread *t)
 }
 
 void thread_configure(struct thread *t, struct cap_slot *cnode, struct cap_slot *vspace,
-                      struct cap_slot *fault, unsigned prio, unsigned budget, unsigned period)
+                      struct cap_slot *fault, unsigned prio, struct sched_context *sc)
 {
     assert(t->state == THREAD_INACTIVE);
     /* Old caps go first but their objects die only after the new caps hold references, so
@@ -60,7 +61,8 @@ void thread_configure(struct thread *t, struct cap_slot *cnode, struct cap_slot 
     cap_derive(&t->vspace_cap, vspace, HV_RIGHTS_ALL, false, 0);
     if (fault)
         cap_derive(&t->fault_cap, fault, HV_RIGHTS_ALL, false, 0);
-    sched_set_params(t, prio, budget, period);
+    sched_set_prio(t, prio);
+    sc_bind(t, sc);
     cap_drain();
 }
 
@@ -109,6 +111,7 @@ void thread_destroy(struct thread *t)
     if (t->reply_to)
         ep_cancel_reply(t);
     sched_forget(t);
+    sc_bind(t, NULL);
     cap_delete_one(&t->cnode_cap);
     cap_delete_one(&t->vspace_cap);
     cap_delete_one(&t->fault_cap);

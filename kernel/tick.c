@@ -1,7 +1,8 @@
 /* The kernel's timer policy, the same on every arch: a periodic tick kept on a fixed schedule,
  * counted here and handed to the scheduler once threads exist, and between ticks wakeups of
  * waiting guests at their own deadlines (Linux guests run tickless at HZ=250: a 10 ms
- * granularity would slow them). The arch only programs a one-shot deadline at a counter value
+ * granularity would slow them), and the scheduler's own events: the end of the running
+ * context's budget and the refills of spent ones. The arch only programs a one-shot deadline at a counter value
  * and reads the counter (arch.h); this file decides which deadline that is: the earlier of the
  * next tick and the earliest guest deadline. */
 #include <arch.h>
@@ -64,8 +65,12 @@ void kernel_timer_interrupt(void)
     }
     uint64_t event = UINT64_MAX;
     if (scheduling) {
+        sched_timer(now); /* budgets: charge what ran, refill what is due */
         vcpu_wake_expired(now);
         event = vcpu_next_deadline();
+        uint64_t sched_event = sched_next_event();
+        if (sched_event < event)
+            event = sched_event;
     }
     /* Always a new deadline: the interrupt of the one that fired stays asserted until then. */
     arm(event < next_tick ? event : next_tick);

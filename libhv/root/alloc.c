@@ -72,14 +72,30 @@ uint64_t root_new_page(void)
     return va;
 }
 
+int root_new_sc(uint32_t budget, uint32_t period, uint64_t *sc)
+{
+    *sc = HV_SC_INHERIT;
+    if (budget >= period)
+        return HV_OK;
+    uint64_t slot = root_new(HV_OBJ_SCHED_CONTEXT, 0);
+    if (!slot)
+        return HV_ENOMEM;
+    int r = hv_sc_configure(ROOT_SCHED_CONTROL, slot, (uint64_t)budget * ROOT_TICK_US,
+                            (uint64_t)period * ROOT_TICK_US);
+    if (!r)
+        *sc = slot;
+    return r;
+}
+
 uint64_t root_spawn(void (*fn)(void), uint64_t cnode, uint64_t fault_ep, unsigned prio,
                     uint32_t budget, uint32_t period)
 {
     uint64_t thread = root_new(HV_OBJ_THREAD, 0);
     uint64_t stack = root_new_page();
-    if (!thread || !stack ||
-        hv_thread_configure(thread, cnode, ROOT_VSPACE, fault_ep, prio, budget, period,
-                            (uint64_t)fn, stack + 0x1000) ||
+    uint64_t sc;
+    if (!thread || !stack || root_new_sc(budget, period, &sc) ||
+        hv_thread_configure(thread, cnode, ROOT_VSPACE, fault_ep, prio, sc, (uint64_t)fn,
+                            stack + 0x1000) ||
         hv_thread_resume(thread))
         return 0;
     return thread;

@@ -114,10 +114,9 @@ int root_load_program(const char *name, struct root_program *p)
     return HV_OK;
 }
 
-int root_start_program(const struct root_program *p, unsigned prio, uint32_t budget,
-                       uint32_t period)
+int root_start_program(const struct root_program *p, unsigned prio, uint64_t sc)
 {
-    int r = hv_thread_configure(p->thread, p->cnode, p->vspace, 0, prio, budget, period,
-                                p->entry, p->stack_top);
+    int r = hv_thread_configure(p->thread, p->cnode, p->vspace, 0, prio, sc, p->entry,
+                                p->stack_top);
     return r ? r : hv_thread_resume(p->thread);
 }

@@ -120,7 +120,7 @@ void hv_main(uint64_t arg)
         con.clients[i].ring = (struct hv_console_ring *)(HV_CONSOLE_RINGS_VA + i * 4096ull);
     uart_init();
     int r = hv_thread_configure(HV_CONSOLE_SLOT_RX_THREAD, HV_SLOT_SELF_CNODE,
-                                HV_CONSOLE_SLOT_VSPACE, 0, config->prio, 1, 1,
+                                HV_CONSOLE_SLOT_VSPACE, 0, config->prio, HV_SC_INHERIT,
                                 (uint64_t)(uintptr_t)rx_loop,
                                 (uint64_t)(uintptr_t)(rx_stack + sizeof(rx_stack)));
     if (!r)

@@ -64,6 +64,16 @@ static int start_vmm(struct partition *p, const struct root_console *con, unsign
     if (!p->vmm_ep || !p->vcpu || !p->thread || !input_thread)
         return HV_ENOMEM;
     unsigned prio = rec->priority;
+    /* One budget for the whole partition: its vcpu thread, its VMM's threads (they inherit it)
+     * and what servers do for their calls. Made even when it is the whole CPU, so that what the
+     * partition used is counted. */
+    p->sc = root_new(HV_OBJ_SCHED_CONTEXT, 0);
+    if (!p->sc)
+        return HV_ENOMEM;
+    r = hv_sc_configure(ROOT_SCHED_CONTROL, p->sc, (uint64_t)rec->budget * ROOT_TICK_US,
+                        (uint64_t)rec->period * ROOT_TICK_US);
+    if (r)
+        return r;
     copy_to(p->vmm_ep, vmm.cnode, HV_VMM_SLOT_EP, HV_RIGHT_READ, 0, &r);
     copy_to(p->vmm_ep, vmm.cnode, HV_VMM_SLOT_EP_INPUT, HV_RIGHT_WRITE, HV_VMM_BADGE_INPUT, &r);
     copy_to(vmm.vspace, vmm.cnode, HV_VMM_SLOT_VSPACE, HV_RIGHTS_ALL, 0, &r);
@@ -75,8 +85,7 @@ static int start_vmm(struct partition *p, const struct root_console *con, unsign
     /* The vcpu thread: the partition's priority and budget; its exits go to the VMM. */
     copy_to(p->vmm_ep, ROOT_CNODE, fault, HV_RIGHT_WRITE, HV_VMM_BADGE_VCPU(0), &r);
     if (!r)
-        r = hv_thread_configure(p->thread, vmm.cnode, vmm.vspace, fault, prio, rec->budget,
-                                rec->period, 0, 0);
+        r = hv_thread_configure(p->thread, vmm.cnode, vmm.vspace, fault, prio, p->sc, 0, 0);
     if (!r)
         r = hv_sys(HV_SYS_VCPU_BIND, p->vcpu, p->thread, p->gvspace, 0, 0, 0);
     copy_to(p->vcpu, vmm.cnode, HV_VMM_SLOT_VCPU0, HV_RIGHTS_ALL, 0, &r);
@@ -97,7 +106,7 @@ static int start_vmm(struct partition *p, const struct root_console *con, unsign
     cfg.part = *rec;
     if (!root_page_into(vmm.vspace, HV_VMM_CONFIG_VA, HV_MAP_READ, &cfg, sizeof(cfg)))
         return HV_ENOMEM;
-    return root_start_program(&vmm, prio + VMM_PRIO_ABOVE, 1, 1);
+    return root_start_program(&vmm, prio + VMM_PRIO_ABOVE, p->sc);
 }
 
 static int build(struct partition *p, const struct root_console *con, unsigned con_index,

@@ -83,7 +83,7 @@ static void input_loop(void)
 int vmm_sys_start_input_thread(unsigned prio)
 {
     int r = hv_thread_configure(HV_VMM_SLOT_INPUT_THREAD, HV_SLOT_SELF_CNODE, HV_VMM_SLOT_VSPACE, 0,
-                                prio, 1, 1, (uint64_t)(uintptr_t)input_loop,
+                                prio, HV_SC_INHERIT, (uint64_t)(uintptr_t)input_loop,
                                 (uint64_t)(uintptr_t)(input_stack + sizeof(input_stack)));
     return r ? r : hv_thread_resume(HV_VMM_SLOT_INPUT_THREAD);
 }

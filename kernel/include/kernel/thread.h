@@ -7,7 +7,7 @@
 
 enum thread_state {
     THREAD_INACTIVE = 0,   /* never resumed, suspended, or faulted with no handler */
-    THREAD_READY,          /* running or runnable (in a run queue unless depleted) */
+    THREAD_READY,          /* running or runnable (in a run queue unless parked) */
     THREAD_BLOCKED_SEND,   /* queued on an endpoint to send (or call, or deliver a fault) */
     THREAD_BLOCKED_RECV,   /* queued on an endpoint to receive */
     THREAD_BLOCKED_REPLY,  /* called; waits for reply_from to reply */
@@ -18,24 +18,25 @@ enum thread_state {
 struct endpoint;
 struct notification;
 struct vcpu;
+struct sched_context;
 
 struct thread {
     struct obj_header hdr;
     uint8_t state;
     uint8_t prio;
-    bool depleted;       /* budget spent: on the release list until its period ends */
     bool ipc_call;       /* the blocked send is a call (wants a reply) */
     bool ipc_fault;      /* the pending call is a fault message: the reply keeps registers */
     struct thread *qnext, *qprev; /* run queue, endpoint or notification queue */
-    struct thread *rnext;         /* release list */
     void *blocked_on;             /* endpoint or notification queued on */
     struct thread *reply_to;      /* the caller this thread owes a reply */
     struct thread *reply_from;    /* the thread this one waits a reply from */
     uint64_t ipc_badge;           /* badge of the cap a blocked send uses */
     uint64_t msg_info;            /* staged message of a blocked sender or a fault */
     uint64_t msg[HV_MSG_WORDS];
-    uint32_t budget, period, remaining; /* ticks */
-    uint64_t period_end;          /* tick at which the budget is refilled */
+    struct sched_context *sc;     /* the context it runs on (NULL: the system's, unbudgeted) */
+    struct sched_context *run_sc; /* the one charged now: sc, or its caller's while serving */
+    struct thread *sc_next;       /* the other threads bound to sc */
+    struct sched_context *parked_on; /* ready, but waiting for this context's refill */
     struct cap_slot cnode_cap, vspace_cap, fault_cap;
     struct vcpu *vcpu;            /* bound vcpu: when scheduled, the thread runs this guest */
     struct arch_context ctx;
@@ -48,10 +49,11 @@ void thread_init(struct thread *t);
 /* The cnode capability addresses resolve in (NULL if none). */
 struct cnode *thread_cnode(struct thread *t);
 
-/* Sets cnode, vspace, fault endpoint caps (fault may be NULL), priority, budget and period.
- * The caller validated everything; the thread is inactive. */
+/* Sets cnode, vspace, fault endpoint caps (fault may be NULL), priority and the scheduling
+ * context it runs on (NULL: the system's). The caller validated everything; the thread is
+ * inactive. */
 void thread_configure(struct thread *t, struct cap_slot *cnode, struct cap_slot *vspace,
-                      struct cap_slot *fault, unsigned prio, unsigned budget, unsigned period);
+                      struct cap_slot *fault, unsigned prio, struct sched_context *sc);
 
 /* Where the inactive thread starts: pc, stack pointer sp, arg in R0, every other register
  * zero. */

@@ -67,13 +67,30 @@ static inline int hv_map(uint64_t frame, uint64_t vspace, uint64_t va, unsigned 
 static inline int hv_unmap(uint64_t frame) { return hv_sys(HV_SYS_UNMAP, frame, 0, 0, 0, 0, 0); }
 
 /* Threads: budget and period in ticks; the thread starts at pc with stack sp when resumed. */
+/* sc: the scheduling context the thread runs on (a cap with the write right), or
+ * HV_SC_INHERIT for the caller's own. */
 static inline int hv_thread_configure(uint64_t thread, uint64_t cnode, uint64_t vspace,
-                                      uint64_t fault_ep, unsigned prio, uint32_t budget,
-                                      uint32_t period, uint64_t pc, uint64_t sp)
+                                      uint64_t fault_ep, unsigned prio, uint64_t sc, uint64_t pc,
+                                      uint64_t sp)
 {
-    struct hv_regs regs = {{thread, cnode, vspace, fault_ep, prio,
-                            budget | (uint64_t)period << 32, pc, sp, 0}};
+    struct hv_regs regs = {{thread, cnode, vspace, fault_ep, prio, sc, pc, sp, 0}};
     hv_syscall(HV_SYS_THREAD_CONFIGURE, &regs);
+    return (int)regs.r[0];
+}
+
+/* Budget and period in microseconds; needs the sched-control cap (the root task's). */
+static inline int hv_sc_configure(uint64_t sched_control, uint64_t sc, uint64_t budget_us,
+                                  uint64_t period_us)
+{
+    return hv_sys(HV_SYS_SC_CONFIGURE, sched_control, sc, budget_us, period_us, 0, 0);
+}
+
+/* The microseconds charged to sc so far (its caps' read right). */
+static inline int hv_sc_consumed(uint64_t sc, uint64_t *us)
+{
+    struct hv_regs regs = {{sc, 0, 0, 0, 0, 0, 0, 0, 0}};
+    hv_syscall(HV_SYS_SC_CONSUMED, &regs);
+    *us = regs.r[1];
     return (int)regs.r[0];
 }
 

@@ -7,6 +7,7 @@
 #include <kernel/core_boot.h>
 #include <kernel/endpoint.h>
 #include <kernel/irq.h>
+#include <kernel/sched_context.h>
 #include <kernel/syscall.h>
 #include <kernel/vcpu.h>
 #include <kernel/vspace.h>
@@ -79,8 +80,13 @@ static void setup(void)
         MUST(root, HV_SYS_RETYPE, ut, HV_OBJ_UNTYPED, 16, tc, 7, 1);
         MUST(root, HV_SYS_CAP_COPY, 42, tc, 8, i == 3 ? HV_RIGHT_READ : 7, 0);
         MUST(root, HV_SYS_CAP_COPY, 43, tc, 9, 7, 0);
-        MUST(root, HV_SYS_THREAD_CONFIGURE, th, tc, vs, i == 1 ? 40 : 0, 100 + i,
-             (i + 1) | 10ull << 32, 0x1000, 0x2000);
+        MUST(root, HV_SYS_RETYPE, ROOT_SLOT_UNTYPED, HV_OBJ_SCHED_CONTEXT, 0, ROOT_SLOT_CNODE,
+             50 + i, 1);
+        MUST(root, HV_SYS_SC_CONFIGURE, ROOT_SLOT_SCHED_CONTROL, 50 + i, (i + 1) * 10000,
+             100000);
+        MUST(root, HV_SYS_CAP_COPY, 50 + i, tc, 10, i == 2 ? HV_RIGHT_READ : 7, 0);
+        MUST(root, HV_SYS_THREAD_CONFIGURE, th, tc, vs, i == 1 ? 40 : 0, 100 + i, 50 + i,
+             0x1000, 0x2000);
         MUST(root, HV_SYS_THREAD_RESUME, th);
         threads[i] = cap_ptr(cnode_slot(thread_cnode(root), th));
     }
@@ -133,7 +139,8 @@ static void check_cap(struct objs *o, const struct cap_slot *s, struct cnode **t
         return;
     if (s->parent && s->parent->type == HV_OBJ_NONE)
         fail("cap derived from an empty slot");
-    if (s->type == HV_OBJ_UNTYPED || s->type == HV_OBJ_IRQ_CONTROL || s->type == HV_OBJ_IOPORT)
+    if (s->type == HV_OBJ_UNTYPED || s->type == HV_OBJ_IRQ_CONTROL || s->type == HV_OBJ_IOPORT ||
+        s->type == HV_OBJ_SCHED_CONTROL)
         return;
     if (s->type == HV_OBJ_FRAME) {
         note_obj(o, (void *)(uintptr_t)s->obj, s->obj, 1ull << s->size_bits);
@@ -163,12 +170,16 @@ static void check_queues(void)
         if (bit != !tq_empty(&c->ready[p]))
             fail("bitmap disagrees with run queue");
         for (struct thread *t = c->ready[p].head; t; t = t->qnext)
-            if (t->state != THREAD_READY || t->depleted || t->prio != p || !obj_alive(&t->hdr))
+            if (t->state != THREAD_READY || t->parked_on || t->prio != p || !obj_alive(&t->hdr))
                 fail("run queue holds a thread that is not ready");
     }
-    for (struct thread *t = c->release; t; t = t->rnext)
-        if (!t->depleted)
-            fail("release list holds a thread with budget");
+    for (struct sched_context *sc = c->release; sc; sc = sc->rnext) {
+        if (!sc->depleted || !obj_alive(&sc->hdr))
+            fail("release list holds a context with budget, or a dead one");
+        for (struct thread *t = sc->parked.head; t; t = t->qnext)
+            if (t->parked_on != sc || t->state != THREAD_READY)
+                fail("a parked thread that is not ready, or parked elsewhere");
+    }
 }
 
 /* Every live thread reachable from the caps: in exactly the queue its state says. */
@@ -178,7 +189,7 @@ static void check_thread(struct thread *t)
     unsigned in_rq = 0;
     for (struct thread *q = c->ready[t->prio].head; q; q = q->qnext)
         in_rq += q == t;
-    if (in_rq != (t->state == THREAD_READY && !t->depleted))
+    if (in_rq != (t->state == THREAD_READY && !t->parked_on))
         fail("ready thread missing from its run queue (or there twice)");
     if (t->state == THREAD_BLOCKED_SEND || t->state == THREAD_BLOCKED_RECV) {
         struct endpoint *ep = t->blocked_on;
@@ -251,6 +262,7 @@ static void step(const uint8_t *d)
             vcpu_idle(t);
     } else {
         fake.now += d[2];
+        sched_timer(fake.now); /* budgets: charge, deplete, refill */
         vcpu_wake_expired(fake.now);
     }
     sched_choose();

@@ -281,7 +281,7 @@ static int start_and_call(uint64_t sub, uint64_t *ep_out)
     if (!r)
         r = hv_cap_copy(ep, p.cnode, BENCH_SERVER_EP_SLOT, HV_RIGHT_READ, 0);
     if (!r)
-        r = root_start_program(&p, PRIO_WORKER, 10, 10);
+        r = root_start_program(&p, PRIO_WORKER, HV_SC_INHERIT);
     struct hv_msg m = {.info = hv_msginfo(1, 0)};
     *ep_out = ep;
     return r ? r : hv_call(ep, &m);

@@ -8,5 +8,5 @@ int echo_server_start(uint64_t ep, unsigned prio)
     int r = root_load_program("bench_server", &server);
     if (!r)
         r = hv_cap_copy(ep, server.cnode, BENCH_SERVER_EP_SLOT, HV_RIGHT_READ, 0);
-    return r ? r : root_start_program(&server, prio, 10, 10);
+    return r ? r : root_start_program(&server, prio, HV_SC_INHERIT);
 }

@@ -101,6 +101,7 @@ int vcpu_guest_create(struct vcpu_guest *g, unsigned index, const char *entry, u
     g->ep = root_new_anywhere(HV_OBJ_ENDPOINT, 0);
     g->frame_root = root_slot();
     g->fault = root_slot();
+    uint64_t sc = 0;
     if (!g->vspace || !g->frame || !g->vcpu || !g->thread || !g->ep)
         return HV_ENOMEM;
     int r = hv_cap_copy(g->frame, ROOT_CNODE, g->frame_root, HV_RIGHTS_ALL, 0);
@@ -114,8 +115,9 @@ int vcpu_guest_create(struct vcpu_guest *g, unsigned index, const char *entry, u
     write_tables_and_code(g->ram);
     r = hv_cap_copy(g->ep, ROOT_CNODE, g->fault, HV_RIGHT_WRITE, g->badge);
     if (!r)
-        r = hv_thread_configure(g->thread, ROOT_CNODE, ROOT_VSPACE, g->fault, prio, budget, period,
-                                0, 0);
+        r = root_new_sc(budget, period, &sc);
+    if (!r)
+        r = hv_thread_configure(g->thread, ROOT_CNODE, ROOT_VSPACE, g->fault, prio, sc, 0, 0);
     if (!r)
         r = vcpu_bind(g->vcpu, g->thread, g->vspace);
     return r ? r : write_long_mode(g->vcpu, guest_va(entry));

@@ -62,7 +62,7 @@ static uint64_t ipa_of(const char *label)
 static int guest_make(struct guest *g, uint64_t id, unsigned prio, uint32_t budget,
                       uint32_t period, uint64_t marker)
 {
-    uint64_t badged = root_slot(), guest_copy = root_slot();
+    uint64_t badged = root_slot(), guest_copy = root_slot(), sc = 0;
     g->gvs = root_new(HV_OBJ_GUEST_VSPACE, 16);
     g->frame = root_new(HV_OBJ_FRAME, 21);
     g->vcpu = root_new(HV_OBJ_VCPU, 0);
@@ -79,8 +79,9 @@ static int guest_make(struct guest *g, uint64_t id, unsigned prio, uint32_t budg
     if (!r)
         r = hv_cap_copy(exit_ep, ROOT_CNODE, badged, HV_RIGHT_WRITE, id);
     if (!r)
-        r = hv_thread_configure(g->thread, ROOT_CNODE, ROOT_VSPACE, badged, prio, budget,
-                                period, 0, 0);
+        r = root_new_sc(budget, period, &sc);
+    if (!r)
+        r = hv_thread_configure(g->thread, ROOT_CNODE, ROOT_VSPACE, badged, prio, sc, 0, 0);
     if (!r)
         r = hv_sys(HV_SYS_VCPU_BIND, g->vcpu, g->thread, g->gvs, 0, 0, 0);
     if (r)

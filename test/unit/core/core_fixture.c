@@ -48,10 +48,23 @@ struct thread *fix_thread(unsigned th, unsigned cn, unsigned vs, unsigned prio,
     fix_retype(HV_OBJ_THREAD, 0, th, 1);
     fix_retype(HV_OBJ_CNODE, 4, cn, 1);
     fix_retype(HV_OBJ_VSPACE, 15, vs, 1);
-    uint64_t sched = budget | (uint64_t)period << 32;
-    ck_assert_uint_eq(SYS(root, HV_SYS_THREAD_CONFIGURE, th, cn, vs, 0, prio, sched, 0x1000,
+    uint64_t sc = HV_SC_INHERIT;
+    if (budget < period) {
+        sc = th + FIX_SC_SLOT_OFFSET;
+        fix_sc(sc, budget, period);
+    }
+    ck_assert_uint_eq(SYS(root, HV_SYS_THREAD_CONFIGURE, th, cn, vs, 0, prio, sc, 0x1000,
                           0x8000),
                       HV_OK);
     ck_assert_uint_eq(SYS(root, HV_SYS_THREAD_RESUME, th), HV_OK);
     return cap_ptr(root_slot(th));
+}
+
+struct sched_context *fix_sc(unsigned slot, unsigned budget, unsigned period)
+{
+    fix_retype(HV_OBJ_SCHED_CONTEXT, 0, slot, 1);
+    ck_assert_uint_eq(SYS(root, HV_SYS_SC_CONFIGURE, ROOT_SLOT_SCHED_CONTROL, slot,
+                          (uint64_t)budget * FIX_TICK_US, (uint64_t)period * FIX_TICK_US),
+                      HV_OK);
+    return cap_ptr(root_slot(slot));
 }

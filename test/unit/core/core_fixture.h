@@ -11,6 +11,7 @@
 #include <kernel/endpoint.h>
 #include <kernel/irq.h>
 #include <kernel/sched.h>
+#include <kernel/sched_context.h>
 #include <kernel/syscall.h>
 
 /* Fake RAM: 128 KiB for the root objects at the base, then one 8 MiB untyped at +8 MiB. */
@@ -38,6 +39,11 @@ static inline struct cap_slot *root_slot(unsigned i)
 void fix_retype(unsigned type, unsigned size_bits, unsigned slot, unsigned count);
 
 /* Makes a thread (slot th) with its own cnode (slot cn, 2^4 slots) and vspace (slot vs),
- * configured with prio and budget/period, resumed. */
+ * configured with prio and resumed; with budget < period (ticks of FIX_TICK_US) on a new
+ * scheduling context in slot th + FIX_SC_SLOT_OFFSET, else on the root's (unbudgeted). */
 struct thread *fix_thread(unsigned th, unsigned cn, unsigned vs, unsigned prio,
                           unsigned budget, unsigned period);
+#define FIX_TICK_US 10000u
+#define FIX_SC_SLOT_OFFSET 100u
+/* A scheduling context in slot with budget per period ticks. */
+struct sched_context *fix_sc(unsigned slot, unsigned budget, unsigned period);

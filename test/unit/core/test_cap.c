@@ -178,7 +178,7 @@ START_TEST(partition_destroy_and_rebuild)
     /* Configure the partition thread through caps that live in its own cnode. */
     arch_context_set_reg(&root->ctx, 0, 0);
     struct cap_slot *th = cnode_slot(pcn, 1);
-    thread_configure(pt, cnode_slot(pcn, 4), cnode_slot(pcn, 3), cnode_slot(pcn, 2), 10, 5, 10);
+    thread_configure(pt, cnode_slot(pcn, 4), cnode_slot(pcn, 3), cnode_slot(pcn, 2), 10, NULL);
     thread_resume(pt);
     ck_assert_uint_eq(pt->state, THREAD_READY);
     ck_assert_uint_eq(th->type, HV_OBJ_THREAD);

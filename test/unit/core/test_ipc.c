@@ -169,7 +169,7 @@ START_TEST(fault_goes_to_handler_and_reply_resumes)
     /* cli faults; srv handles its faults through a badged endpoint. */
     SYS(root, HV_SYS_CAP_COPY, 30, ROOT_SLOT_CNODE, 35, HV_RIGHT_WRITE, 0xfa);
     thread_suspend(cli);
-    ck_assert_uint_eq(SYS(root, HV_SYS_THREAD_CONFIGURE, 23, 24, 25, 35, 100, 10 | 10ull << 32,
+    ck_assert_uint_eq(SYS(root, HV_SYS_THREAD_CONFIGURE, 23, 24, 25, 35, 100, HV_SC_INHERIT,
                           0x4000, 0x9000),
                       HV_OK);
     thread_resume(cli);
@@ -195,7 +195,7 @@ START_TEST(fault_without_handler_suspends)
     ck_assert_uint_eq(cli->state, THREAD_INACTIVE);
     /* A fault queued on an endpoint that dies: the thread is suspended, not woken. */
     SYS(root, HV_SYS_CAP_COPY, 30, ROOT_SLOT_CNODE, 35, HV_RIGHT_WRITE, 0);
-    ck_assert_uint_eq(SYS(root, HV_SYS_THREAD_CONFIGURE, 23, 24, 25, 35, 100, 10 | 10ull << 32,
+    ck_assert_uint_eq(SYS(root, HV_SYS_THREAD_CONFIGURE, 23, 24, 25, 35, 100, HV_SC_INHERIT,
                           0x4000, 0x9000),
                       HV_OK);
     thread_resume(cli);

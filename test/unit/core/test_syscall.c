@@ -48,7 +48,7 @@ START_TEST(bad_numbers)
     FAIL(root, HV_SYS_COUNT, HV_ENOSYS, 0);
     FAIL(root, 1000, HV_ENOSYS, 0);
     FAIL(root, UINT64_MAX, HV_ENOSYS, 0);
-    FAIL(root, 28, HV_ENOSYS, 0); /* reserved */
+    FAIL(root, 30, HV_ENOSYS, 0); /* reserved */
 }
 END_TEST
 
@@ -115,16 +115,16 @@ START_TEST(bad_values)
     FAIL(root, HV_SYS_MAP, HV_ERANGE, 32, 22, 1ull << 48, HV_MAP_READ);
     FAIL(root, HV_SYS_MAP, HV_ERANGE, 32, 22, 0xfffffffffffff000ull, HV_MAP_READ);
     FAIL(root, HV_SYS_UNMAP, HV_ENOENT, 32);
-    /* Thread configure: priority above the caller's, budget over period, huge pc, busy. */
+    /* Thread configure: a scheduling context that is not one (or no slot), huge pc, a fault
+     * endpoint that is not one, busy. */
     thread_suspend(a);
-    FAIL(root, HV_SYS_THREAD_CONFIGURE, HV_EINVAL, 20, 21, 22, 0, 10,
-         11 | 10ull << 32, 0x1000, 0x2000);
-    FAIL(root, HV_SYS_THREAD_CONFIGURE, HV_EINVAL, 20, 21, 22, 0, 10, 0 | 10ull << 32, 0, 0);
-    FAIL(root, HV_SYS_THREAD_CONFIGURE, HV_ERANGE, 20, 21, 22, 0, 10, 1 | 10ull << 32,
+    FAIL(root, HV_SYS_THREAD_CONFIGURE, HV_ETYPE, 20, 21, 22, 0, 10, 21, 0x1000, 0x2000);
+    FAIL(root, HV_SYS_THREAD_CONFIGURE, HV_ENOENT, 20, 21, 22, 0, 10, 200, 0, 0);
+    FAIL(root, HV_SYS_THREAD_CONFIGURE, HV_ERANGE, 20, 21, 22, 0, 10, HV_SC_INHERIT,
          UINT64_MAX, 0);
-    FAIL(root, HV_SYS_THREAD_CONFIGURE, HV_ETYPE, 20, 21, 22, 31, 10, 1 | 10ull << 32, 0, 0);
+    FAIL(root, HV_SYS_THREAD_CONFIGURE, HV_ETYPE, 20, 21, 22, 31, 10, HV_SC_INHERIT, 0, 0);
     FAIL(root, HV_SYS_THREAD_CONFIGURE, HV_EBUSY, ROOT_SLOT_THREAD, 21, 22, 0, 10,
-         1 | 10ull << 32, 0, 0);
+         HV_SC_INHERIT, 0, 0);
     FAIL(root, HV_SYS_THREAD_RESUME, HV_EBUSY, ROOT_SLOT_THREAD);
     FAIL(root, HV_SYS_DEBUG_PUTC, HV_EINVAL, 0x100);
     FAIL(root, HV_SYS_CAP_COPY, HV_EINVAL, 30, ROOT_SLOT_CNODE, 40, 0x10, 0);
@@ -140,8 +140,8 @@ START_TEST(priority_not_above_caller)
     SYS(root, HV_SYS_CAP_COPY, 40, 21, 1, 7, 0);
     SYS(root, HV_SYS_CAP_COPY, 21, 21, 2, 7, 0);
     SYS(root, HV_SYS_CAP_COPY, 22, 21, 3, 7, 0);
-    FAIL(a, HV_SYS_THREAD_CONFIGURE, HV_EPERM, 1, 2, 3, 0, 101, 1 | 10ull << 32, 0, 0);
-    ck_assert_uint_eq(SYS(a, HV_SYS_THREAD_CONFIGURE, 1, 2, 3, 0, 100, 1 | 10ull << 32, 0, 0),
+    FAIL(a, HV_SYS_THREAD_CONFIGURE, HV_EPERM, 1, 2, 3, 0, 101, HV_SC_INHERIT, 0, 0);
+    ck_assert_uint_eq(SYS(a, HV_SYS_THREAD_CONFIGURE, 1, 2, 3, 0, 100, HV_SC_INHERIT, 0, 0),
                       HV_OK);
 }
 END_TEST

@@ -29,7 +29,7 @@ static void setup(void)
     fix_retype(HV_OBJ_VCPU, 0, VCPU, 1);
     fix_retype(HV_OBJ_GUEST_VSPACE, 15, GVS, 1);
     ck_assert_uint_eq(SYS(root, HV_SYS_THREAD_CONFIGURE, VTH, A_CN, A_VS, EP, 50,
-                          1 | 1ull << 32, 0, 0),
+                          HV_SC_INHERIT, 0, 0),
                       HV_OK);
     vt = cap_ptr(root_slot(VTH));
     vc = cap_ptr(root_slot(VCPU));
@@ -105,7 +105,7 @@ END_TEST
 START_TEST(guest_and_task_vspaces_do_not_mix)
 {
     /* A guest vspace is no thread's address space; a task vspace is no vcpu's. */
-    FAIL(root, HV_SYS_THREAD_CONFIGURE, HV_ETYPE, VTH, A_CN, GVS, EP, 50, 1 | 1ull << 32, 0, 0);
+    FAIL(root, HV_SYS_THREAD_CONFIGURE, HV_ETYPE, VTH, A_CN, GVS, EP, 50, HV_SC_INHERIT, 0, 0);
     FAIL(root, HV_SYS_VCPU_BIND, HV_ETYPE, VCPU, VTH, A_VS);
     FAIL(root, HV_SYS_VCPU_BIND, HV_ETYPE, GVS, VTH, GVS);
     FAIL(root, HV_SYS_VCPU_BIND, HV_ETYPE, VCPU, GVS, GVS);
@@ -264,7 +264,7 @@ END_TEST
 
 START_TEST(exit_without_handler_suspends)
 {
-    ck_assert_uint_eq(SYS(root, HV_SYS_THREAD_CONFIGURE, VTH, A_CN, A_VS, 0, 50, 1 | 1ull << 32,
+    ck_assert_uint_eq(SYS(root, HV_SYS_THREAD_CONFIGURE, VTH, A_CN, A_VS, 0, 50, HV_SC_INHERIT,
                           0, 0),
                       HV_OK);
     bind_and_resume();

@@ -36,6 +36,9 @@ enum hv_syscall {
     /* Port I/O through an I/O-port cap (x86; HV_ENOSYS elsewhere). 28..31 reserved. */
     HV_SYS_IOPORT_IN = 26,
     HV_SYS_IOPORT_OUT = 27,
+    /* Scheduling contexts (docs/syscalls.md, "Scheduling"). */
+    HV_SYS_SC_CONFIGURE = 28,
+    HV_SYS_SC_CONSUMED = 29,
     HV_SYS_COUNT = 32,
 };
 
@@ -83,13 +86,16 @@ enum hv_obj_type {
     HV_OBJ_IOPORT = 10, /* x86 only: honoured by that arch alone */
     HV_OBJ_VCPU = 11,   /* a guest CPU (hv/abi/vcpu.h): retype size 0, HV_VCPU_SIZE_BITS */
     HV_OBJ_GUEST_VSPACE = 12, /* a guest-physical address space (stage 2 / NPT): 15..24 */
-    HV_OBJ_TYPE_COUNT = 13,
+    HV_OBJ_SCHED_CONTEXT = 13, /* a CPU budget per period threads run on: retype size 0 */
+    HV_OBJ_SCHED_CONTROL = 14, /* the root task's right to set budgets (one, made at boot) */
+    HV_OBJ_TYPE_COUNT = 15,
 };
 
 /* Object sizes fixed by the kernel (log2 bytes). */
 #define HV_THREAD_SIZE_BITS 10
 #define HV_ENDPOINT_SIZE_BITS 6
 #define HV_NOTIFICATION_SIZE_BITS 6
+#define HV_SCHED_CONTEXT_SIZE_BITS 7
 #define HV_CNODE_SLOT_BITS 6       /* a cnode of 2^n slots takes 2^(n + 6) bytes */
 #define HV_CNODE_MIN_SLOTS_BITS 2
 #define HV_CNODE_MAX_SLOTS_BITS 12
@@ -124,6 +130,9 @@ enum hv_fault {
     HV_FAULT_VCPU = 4, /* a guest exit: words laid out in hv/abi/vcpu.h */
 };
 
-/* Scheduling limits of thread_configure. */
+/* Scheduling limits: thread_configure's priority, sc_configure's budget and period. */
 #define HV_PRIO_MAX 255
-#define HV_PERIOD_MAX 100000 /* ticks */
+#define HV_SC_PERIOD_MIN_US 100u       /* 0.1 ms: shorter periods would be all overhead */
+#define HV_SC_PERIOD_MAX_US 100000000u /* 100 s */
+/* thread_configure's R5: the scheduling context the thread runs on. */
+#define HV_SC_INHERIT 0 /* the configuring thread's own (the root task's: unbudgeted) */

@@ -14,6 +14,9 @@
 #define ROOT_IRQ_CONTROL 3
 #define ROOT_IOPORT 4 /* every I/O port (x86_64 only) */
 #define ROOT_VSPACE 5
+#define ROOT_SCHED_CONTROL 6 /* sets budgets (sc_configure) */
+/* The unit of the budgets and periods these helpers take: the kernel's 100 Hz tick. */
+#define ROOT_TICK_US 10000u
 
 /* ---- objects from untyped memory (alloc.c) ---- */
 
@@ -31,7 +34,11 @@ uint64_t root_use_untyped(uint64_t slot);
 uint64_t root_slot(void);
 /* Maps one new page read-write at a fresh address of the root's space; returns its address. */
 uint64_t root_new_page(void);
-/* Starts fn as a thread of the root's address space with its own stack. */
+/* A scheduling context with budget and period in ticks (ROOT_TICK_US) into *sc: a new one, or
+ * HV_SC_INHERIT (the root's own, unbudgeted) when budget >= period. */
+int root_new_sc(uint32_t budget, uint32_t period, uint64_t *sc);
+/* Starts fn as a thread of the root's address space with its own stack, on a new scheduling
+ * context of budget per period ticks (the root's own when budget >= period). */
 uint64_t root_spawn(void (*fn)(void), uint64_t cnode, uint64_t fault_ep, unsigned prio,
                     uint32_t budget, uint32_t period);
 /* A device page of the boot information's device untyped at paddr, as a frame (0: none). */
@@ -48,8 +55,8 @@ struct root_program {
 
 void root_loader_init(const struct hv_bootinfo *info);
 int root_load_program(const char *name, struct root_program *p);
-int root_start_program(const struct root_program *p, unsigned prio, uint32_t budget,
-                       uint32_t period);
+/* Starts the program on scheduling context sc (a slot, or HV_SC_INHERIT: the root's own). */
+int root_start_program(const struct root_program *p, unsigned prio, uint64_t sc);
 /* A new page holding src[0..len) (len <= 4096) and zeros, mapped at va of vspace with
  * HV_MAP_* flags; returns the frame's slot (0: failed). */
 uint64_t root_page_into(uint64_t vspace, uint64_t va, unsigned flags, const void *src,
