@@ -48,11 +48,10 @@ bool fastpath_call(struct thread *t)
         ep->state = EP_IDLE;
     r->blocked_on = NULL;
     move_msg(t, r, info, badge);
-    sched_block(t, THREAD_BLOCKED_REPLY);
     r->reply_to = t;
     t->reply_from = r;
     r->run_sc = t->run_sc; /* r serves on t's time; r called nobody (it was receiving) */
-    sched_make_ready_head(r);
+    sched_handoff(t, THREAD_BLOCKED_REPLY, r);
     return true;
 }
 
@@ -69,8 +68,7 @@ bool fastpath_reply_recv(struct thread *t)
     t->reply_to = NULL;
     c->reply_from = NULL;
     t->run_sc = t->sc; /* back on its own time; it calls nobody (it was replying) */
-    sched_make_ready_head(c);
-    sched_block(t, THREAD_BLOCKED_RECV);
+    sched_handoff(t, THREAD_BLOCKED_RECV, c);
     t->blocked_on = ep;
     tq_push(&ep->queue, t);
     ep->state = EP_RECV;

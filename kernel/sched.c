@@ -158,6 +158,22 @@ void sched_make_ready_head(struct thread *t)
     make_ready(t, true);
 }
 
+void sched_handoff(struct thread *t, unsigned state, struct thread *r)
+{
+    assert(t->state == THREAD_READY && !t->parked_on && r->state != THREAD_READY);
+    t->state = (uint8_t)state;
+    r->state = THREAD_READY;
+    if (t->prio == r->prio) {
+        /* One queue: r takes t's place at its head and the bitmap stays as it is. */
+        struct thread_queue *q = &cpu0.ready[t->prio];
+        tq_remove(q, t);
+        tq_push_head(q, r);
+        return;
+    }
+    rq_remove(t);
+    rq_insert(r, true);
+}
+
 void sched_block(struct thread *t, unsigned state)
 {
     if (in_run_queue(t))

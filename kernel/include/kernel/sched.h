@@ -43,6 +43,9 @@ void sched_lend(struct thread *t, struct sched_context *sc);
 void sched_make_ready(struct thread *t);           /* at the tail of its priority */
 void sched_make_ready_head(struct thread *t);      /* direct switch from IPC */
 void sched_block(struct thread *t, unsigned state); /* leaves the run queue (or parking) */
+/* The running thread t blocks in state and r, blocked, becomes ready at the head of its
+ * priority: the IPC fast path's direct switch, as sched_block then sched_make_ready_head. */
+void sched_handoff(struct thread *t, unsigned state, struct thread *r);
 void sched_forget(struct thread *t);               /* leaves every scheduler list */
 void sched_set_prio(struct thread *t, unsigned prio);
 /* t parked on a context that no longer decides for it: back to the run queue if ready. */

@@ -241,8 +241,8 @@ static void step(const uint8_t *d)
     if (!obj_alive(&t->hdr))
         return;
     if (op < HV_SYS_COUNT) {
-        if (t->state != THREAD_READY)
-            return; /* only a running thread makes syscalls */
+        if (t->state != THREAD_READY || t->parked_on)
+            return; /* only a thread that can run makes syscalls (a parked one waits) */
         uint64_t a[8];
         for (unsigned i = 0; i < 8; i++)
             a[i] = arg(d[2 + i]);
@@ -252,13 +252,13 @@ static void step(const uint8_t *d)
     } else if (op < 38) {
         irq_deliver(d[2] % FAKE_IRQS);
     } else if (op < 40) {
-        if (t->state == THREAD_READY && !t->vcpu)
+        if (t->state == THREAD_READY && !t->parked_on && !t->vcpu)
             fault_deliver(t, HV_FAULT_PAGE, arg(d[2]), d[3]);
     } else if (op < 42) {
         /* What the arch does for a running guest: an exit, or a WFI. */
-        if (t->state == THREAD_READY && t->vcpu && op == 40)
+        if (t->state == THREAD_READY && !t->parked_on && t->vcpu && op == 40)
             vcpu_exit(t, (uint64_t[HV_VCPU_EXIT_WORDS]){arg(d[2]), arg(d[3]), arg(d[4])});
-        else if (t->state == THREAD_READY && t->vcpu)
+        else if (t->state == THREAD_READY && !t->parked_on && t->vcpu)
             vcpu_idle(t);
     } else {
         fake.now += d[2];
