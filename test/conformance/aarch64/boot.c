@@ -32,7 +32,8 @@ CHECK(boot_el, "BOOT-A2")
 CHECK(boot_state, "BOOT-A3")
 {
     bool masked = (a64_boot.daif & 0x3c0) == 0x3c0, mmu_off = !(a64_boot.sctlr & 1);
-    report(masked && mmu_off, "DAIF at entry 0x%llx (all masked: %s), SCTLR_EL1 0x%llx (MMU off: %s)",
+    report(masked && mmu_off,
+           "DAIF at entry 0x%llx (all masked: %s), SCTLR_EL1 0x%llx (MMU off: %s)",
            (unsigned long long)a64_boot.daif, masked ? "yes" : "no",
            (unsigned long long)a64_boot.sctlr, mmu_off ? "yes" : "no");
 }

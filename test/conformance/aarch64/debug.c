@@ -17,8 +17,8 @@ extern void bp_target(void);
 extern void step_probe(void);
 extern char step_second[];
 
-/* D2.4: debug exceptions are taken at EL1 from EL1 only with the OS lock clear, MDSCR_EL1.KDE
- * set (and MDE for breakpoints and watchpoints), and PSTATE.D clear. */
+/* Arm ARM, "AArch64 Self-hosted Debug": debug exceptions are taken at EL1 from EL1 only with the OS
+ * lock clear, MDSCR_EL1.KDE set (and MDE for breakpoints and watchpoints), and PSTATE.D clear. */
 static void debug_on(uint64_t mdscr)
 {
     write_sysreg(oslar_el1, 0);
@@ -35,8 +35,8 @@ static void debug_off(void)
     isb();
 }
 
-/* D2.8, D2.9: DBGBVR<n>_EL1 and DBGWVR<n>_EL1 are read/write for every n the ID register
- * counts (BRPs + 1, WRPs + 1). */
+/* Arm ARM, DBGBVR<n>_EL1 and DBGWVR<n>_EL1: DBGBVR<n>_EL1 and DBGWVR<n>_EL1 are read/write for
+ * every n the ID register counts (BRPs + 1, WRPs + 1). */
 CHECK(dbg_registers, "DBG-A1")
 {
     uint64_t dfr0 = read_sysreg(id_aa64dfr0_el1);
@@ -50,9 +50,9 @@ CHECK(dbg_registers, "DBG-A1")
     write_sysreg(dbgwvr0_el1, 0);
     report(rb == bv && rw == wv,
            "ID_AA64DFR0_EL1 0x%llx: %u BRPs, %u WRPs; DBGBVR0 0x%llx <- 0x%llx, "
-           "DBGWVR0 0x%llx <- 0x%llx", (unsigned long long)dfr0, brps, wrps,
-           (unsigned long long)rb, (unsigned long long)bv, (unsigned long long)rw,
-           (unsigned long long)wv);
+           "DBGWVR0 0x%llx <- 0x%llx",
+           (unsigned long long)dfr0, brps, wrps, (unsigned long long)rb, (unsigned long long)bv,
+           (unsigned long long)rw, (unsigned long long)wv);
 }
 
 static void call_target(void *arg)
@@ -61,8 +61,8 @@ static void call_target(void *arg)
     bp_target();
 }
 
-/* D2.8: an address-match breakpoint on bp_target makes the next instruction fetch from it a
- * Breakpoint exception (EC 0x31) with ELR = bp_target. */
+/* Arm ARM, "Breakpoint exceptions": an address-match breakpoint on bp_target makes the next
+ * instruction fetch from it a Breakpoint exception (EC 0x31) with ELR = bp_target. */
 CHECK(dbg_breakpoint, "DBG-A2")
 {
     struct exc_info e = {0};
@@ -85,8 +85,8 @@ static void store_watched(void *arg)
     watched = 0x5a;
 }
 
-/* D2.9: a store to the eight bytes a watchpoint covers is a Watchpoint exception (EC 0x35)
- * with FAR = the address stored to. */
+/* Arm ARM, "Watchpoint exceptions": a store to the eight bytes a watchpoint covers is a Watchpoint
+ * exception (EC 0x35) with FAR = the address stored to. */
 CHECK(dbg_watchpoint, "DBG-A3")
 {
     struct exc_info e = {0};
@@ -106,8 +106,8 @@ static void run_step(void *arg)
     step_probe();
 }
 
-/* D2.12: with MDSCR_EL1.SS = 1, an ERET with SPSR.SS = 1 executes one instruction, then takes a
- * Software Step exception (EC 0x33) whose ELR is the next instruction. */
+/* Arm ARM, "Software Step exceptions": with MDSCR_EL1.SS = 1, an ERET with SPSR.SS = 1 executes one
+ * instruction, then takes a Software Step exception (EC 0x33) whose ELR is the next instruction. */
 CHECK(dbg_single_step, "DBG-A4")
 {
     struct exc_info e = {0};

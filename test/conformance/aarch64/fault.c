@@ -31,8 +31,8 @@ CHECK(flt_data_abort, "FLT-A1")
     uint64_t a = hole();
     bool taken = exc_catch(load_from, (void *)a, &e);
     bool fnv = e.syndrome >> 10 & 1;
-    bool ok = taken && e.kind == EC_DABT_CUR && ESR_FSC(e.syndrome) == FSC_SEA &&
-              (fnv || e.addr == a);
+    bool ok =
+        taken && e.kind == EC_DABT_CUR && ESR_FSC(e.syndrome) == FSC_SEA && (fnv || e.addr == a);
     report(ok, "load from 0x%llx: %s, ESR 0x%llx (EC 0x%llx, DFSC 0x%llx), FAR 0x%llx",
            (unsigned long long)a, taken ? exc_kind_name(e.kind) : "no exception",
            (unsigned long long)e.syndrome, (unsigned long long)e.kind,
@@ -86,14 +86,13 @@ CHECK(flt_svc, "FLT-A4")
            (unsigned long long)e.syndrome, (unsigned long long)e.pc);
 }
 
-/* BRK: EC 0x3c, ISS[15:0] the immediate, ELR at the instruction (D2.? software breakpoints are
- * always enabled). */
+/* BRK: EC 0x3c, ISS[15:0] the immediate, ELR at the instruction (BRK is not subject to
+ * the debug enables). */
 CHECK(flt_brk, "FLT-A5")
 {
     struct exc_info e = {0};
     bool taken = exc_catch(call, (void *)brk_probe, &e);
-    report(taken && e.kind == EC_BRK64 && (e.syndrome & 0xffff) == 7 &&
-               e.pc == (uint64_t)brk_probe,
+    report(taken && e.kind == EC_BRK64 && (e.syndrome & 0xffff) == 7 && e.pc == (uint64_t)brk_probe,
            "BRK #7: %s, ESR 0x%llx, ELR 0x%llx", taken ? exc_kind_name(e.kind) : "no exception",
            (unsigned long long)e.syndrome, (unsigned long long)e.pc);
 }

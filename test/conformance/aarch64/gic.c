@@ -18,7 +18,7 @@ static void sgi_irq(unsigned id, void *frame)
     sgi_id = id;
 }
 
-/* 12.9.? GICD_PIDR2.ArchRev = 3 for GICv3; GICD_CTLR.DS = 1: one security state (QEMU virt
+/* GICD_PIDR2.ArchRev = 3 for GICv3; GICD_CTLR.DS = 1: one security state (QEMU virt
  * without EL3, a partition). */
 CHECK(gic_distributor, "GIC-A1")
 {
@@ -28,7 +28,7 @@ CHECK(gic_distributor, "GIC-A1")
            pidr2, rev, ctlr, ctlr >> 6 & 1);
 }
 
-/* 12.11.44 GICR_WAKER: ProcessorSleep and ChildrenAsleep are 1 out of reset, and once software
+/* GICR_WAKER: ProcessorSleep and ChildrenAsleep are 1 out of reset, and once software
  * clears ProcessorSleep, ChildrenAsleep reads 0 (the sequence Linux waits for). */
 CHECK(gic_waker, "GIC-A2")
 {
@@ -36,8 +36,8 @@ CHECK(gic_waker, "GIC-A2")
     gicr_write(GICR_WAKER, gicr_read(GICR_WAKER) & ~WAKER_PROCESSOR_SLEEP);
     bool awake = WAIT_UNTIL(!(gicr_read(GICR_WAKER) & WAKER_CHILDREN_ASLEEP), 100000);
     uint32_t now = gicr_read(GICR_WAKER);
-    report((reset & 6) == 6 && awake, "GICR_WAKER 0x%x at entry, 0x%x after clearing ProcessorSleep",
-           reset, now);
+    report((reset & 6) == 6 && awake,
+           "GICR_WAKER 0x%x at entry, 0x%x after clearing ProcessorSleep", reset, now);
 }
 
 /* Sends SGI_TEST to itself with interrupts unmasked; true when it arrived within 100 ms. */
@@ -99,7 +99,7 @@ CHECK(gic_sleep_holds, "GIC-A3")
            after ? "delivered" : "not delivered");
 }
 
-/* 12.? ICC_SGI1R_EL1 generates a group-1 SGI for the listed targets; ICC_IAR1_EL1 then returns
+/* ICC_SGI1R_EL1 generates a group-1 SGI for the listed targets; ICC_IAR1_EL1 then returns
  * its INTID (the library acknowledges through it). */
 CHECK(gic_sgi, "GIC-A4")
 {
@@ -109,9 +109,10 @@ CHECK(gic_sgi, "GIC-A4")
            got ? "delivered" : "not delivered within 100 ms", sgi_id);
 }
 
-/* 4.1? A PPI asserted by a level-sensitive source is pending in GICR_ISPENDR0 while the source
- * holds it, delivered or not: the virtual timer's output (INTID 27) with the interrupt disabled
- * at the redistributor shows as pending once the timer condition is met. */
+/* "Interrupt handling state machine": a PPI asserted by a level-sensitive source is pending in
+ * GICR_ISPENDR0 while the source holds it, delivered or not: the virtual timer's output (INTID 27)
+ * with the interrupt disabled at the redistributor shows as pending once the timer condition is
+ * met. */
 CHECK(gic_vtimer_pending, "GIC-A5")
 {
     gic_init(true);
@@ -158,6 +159,7 @@ CHECK(gic_disabled_ppi, "GIC-A6")
     isb();
     gicr_write(GICR_ICPENDR0, 1u << INTID_VTIMER);
     irq_set_handler(INTID_VTIMER, 0);
-    report(met && vtimer_irqs == 0, "virtual timer condition %s with INTID 27 disabled: %u interrupts",
+    report(met && vtimer_irqs == 0,
+           "virtual timer condition %s with INTID 27 disabled: %u interrupts",
            met ? "met" : "never met", vtimer_irqs);
 }

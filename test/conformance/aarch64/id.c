@@ -17,7 +17,7 @@ CHECK(id_midr, "ID-A1")
            (unsigned long long)midr, impl, part, compat ? compat : "(none)");
 }
 
-/* Arm ARM D17.2.101 MPIDR_EL1: bit 31 RES1; the one CPU is affinity 0.0.0.0, the DT's cpu reg. */
+/* Arm ARM, MPIDR_EL1: bit 31 RES1; the one CPU is affinity 0.0.0.0, the DT's cpu reg. */
 CHECK(id_mpidr, "ID-A2")
 {
     uint64_t mpidr = read_sysreg(mpidr_el1);
@@ -25,11 +25,12 @@ CHECK(id_mpidr, "ID-A2")
     const void *reg = a64_dtb() ? fdt_prop(a64_dtb(), "/cpus/cpu", "reg", &len) : 0;
     uint64_t dt = reg && len >= 4 ? fdt_cells(reg, len >= 8 ? 2 : 1) : ~0ull;
     uint64_t aff = mpidr & 0xff00ffffffull;
-    report((mpidr >> 31 & 1) && aff == 0 && dt == 0, "MPIDR_EL1 0x%llx (affinity 0x%llx), DT cpu reg 0x%llx",
-           (unsigned long long)mpidr, (unsigned long long)aff, (unsigned long long)dt);
+    report((mpidr >> 31 & 1) && aff == 0 && dt == 0,
+           "MPIDR_EL1 0x%llx (affinity 0x%llx), DT cpu reg 0x%llx", (unsigned long long)mpidr,
+           (unsigned long long)aff, (unsigned long long)dt);
 }
 
-/* Arm ARM D17.2.64 ID_AA64PFR0_EL1.GIC = 1: the GICv3 CPU interface's system registers are
+/* Arm ARM, ID_AA64PFR0_EL1.GIC = 1: the GICv3 CPU interface's system registers are
  * implemented, as the DT's arm,gic-v3 needs; ICC_SRE_EL1.SRE then reads 1 once set. */
 CHECK(id_gic_sysregs, "ID-A3")
 {

@@ -37,7 +37,7 @@ CHECK(pmu_pmcr, "PMU-A1")
            (unsigned)(pmcr >> 16 & 0xff), n);
 }
 
-/* D13.1: the cycle counter PMCCNTR_EL0 is always implemented with PMUv3; with PMCR_EL0.E and
+/* The cycle counter PMCCNTR_EL0 is always implemented with PMUv3; with PMCR_EL0.E and
  * PMCNTENSET_EL0.C set it counts (PMCCFILTR_EL0 = 0 counts at EL1). */
 CHECK(pmu_cycles, "PMU-A2")
 {
@@ -76,7 +76,8 @@ CHECK(pmu_inten, "PMU-A3")
     isb();
     report(!(cleared & PMCNT_C) && (set & PMCNT_C),
            "PMINTENSET_EL1 reads 0x%llx after PMINTENCLR_EL1 <- bit 31, 0x%llx after "
-           "PMINTENSET_EL1 <- bit 31", (unsigned long long)cleared, (unsigned long long)set);
+           "PMINTENSET_EL1 <- bit 31",
+           (unsigned long long)cleared, (unsigned long long)set);
 }
 
 /* D13: event counter 0 with the architectural SW_INCR event (0x00) counts writes of bit 0 to

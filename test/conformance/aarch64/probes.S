@@ -13,7 +13,7 @@ svc_probe:
     svc     #0x42
     ret
 
-// BRK #0x7: EC 0x3c with the immediate in ISS (Arm ARM D2.9).
+// BRK #0x7: EC 0x3c with the immediate in ISS (Arm ARM, "Breakpoint Instruction exceptions").
 brk_probe:
     brk     #0x7
     ret
@@ -23,15 +23,16 @@ bp_target:
     nop
     ret
 
-// Software step (Arm ARM D2.12): ERET with SPSR.SS = 1 and MDSCR_EL1.SS = 1 runs one
-// instruction, then a software step exception is taken with ELR at the next one (step_second).
+// Software step (Arm ARM, "Software Step exceptions"): ERET with SPSR.SS = 1 and
+// MDSCR_EL1.SS = 1 runs one instruction, then a software step exception is taken with ELR at
+// the next one (step_second).
 // Without the exception, the code after the ERET just returns to the caller.
 step_probe:
     adr     x1, 1f
     msr     elr_el1, x1
     mov     x1, #0x3c5              // EL1h, D A I F masked ...
     bic     x1, x1, #0x200          // ... but debug exceptions enabled (PSTATE.D = 0)
-    orr     x1, x1, #(1 << 21)      // SPSR.SS: the stepped instruction runs, then the step exception
+    orr     x1, x1, #(1 << 21)      // SPSR.SS: one instruction runs, then the step exception
     msr     spsr_el1, x1
     isb
     eret

@@ -10,7 +10,7 @@
 #define CTL_IMASK 2u
 #define CTL_ISTATUS 4u
 
-/* D11.1.2: CNTFRQ_EL0 holds the system counter's frequency, which firmware (here the loader or
+/* CNTFRQ_EL0 holds the system counter's frequency, which firmware (here the loader or
  * the hypervisor) must have programmed. */
 CHECK(tmr_frequency, "TMR-A1")
 {
@@ -18,7 +18,7 @@ CHECK(tmr_frequency, "TMR-A1")
     report(f != 0, "CNTFRQ_EL0 = %llu Hz", (unsigned long long)f);
 }
 
-/* D11.2.1: the virtual count CNTVCT_EL0 = physical count - CNTVOFF increases monotonically. */
+/* The virtual count CNTVCT_EL0 = physical count - CNTVOFF increases monotonically. */
 CHECK(tmr_vcount, "TMR-A2")
 {
     isb();
@@ -30,7 +30,7 @@ CHECK(tmr_vcount, "TMR-A2")
            (unsigned long long)b);
 }
 
-/* D11.2.1: the physical count CNTPCT_EL0, readable at EL1 (CNTHCTL_EL2.EL1PCTEN with EL2), also
+/* The physical count CNTPCT_EL0, readable at EL1 (CNTHCTL_EL2.EL1PCTEN with EL2), also
  * increases; a guest that uses it (Linux's arch_timer with the physical counter) depends on it. */
 CHECK(tmr_pcount, "TMR-A3")
 {
@@ -38,9 +38,8 @@ CHECK(tmr_pcount, "TMR-A3")
     uint64_t a = read_sysreg(cntpct_el0);
     uint64_t t0 = time_us();
     bool moved = WAIT_UNTIL((isb(), read_sysreg(cntpct_el0) != a), 100000);
-    report(moved && a != 0, "CNTPCT_EL0 read %llu, %s %llu us later",
-           (unsigned long long)a, moved ? "changed" : "had not changed",
-           (unsigned long long)(time_us() - t0));
+    report(moved && a != 0, "CNTPCT_EL0 read %llu, %s %llu us later", (unsigned long long)a,
+           moved ? "changed" : "had not changed", (unsigned long long)(time_us() - t0));
 }
 
 static volatile unsigned timer_irqs;
@@ -106,7 +105,7 @@ CHECK(tmr_virtual_irq, "TMR-A4")
            (long long)-early_ticks);
 }
 
-/* D11.2.4: the same for the EL1 physical timer CNTP_* (PPI 30, the DT's second timer
+/* The same for the EL1 physical timer CNTP_* (PPI 30, the DT's second timer
  * interrupt), which a guest at EL1 owns as much as the virtual one. */
 CHECK(tmr_physical_irq, "TMR-A5")
 {
@@ -118,7 +117,7 @@ CHECK(tmr_physical_irq, "TMR-A5")
            (long long)-early_ticks);
 }
 
-/* D11.2.4: ISTATUS reads 1 once the condition is met, whatever IMASK: poll it with the
+/* CNTP_CTL_EL0: ISTATUS reads 1 once the condition is met, whatever IMASK: poll it with the
  * interrupt masked at the timer. */
 CHECK(tmr_physical_status, "TMR-A6")
 {

@@ -15,6 +15,8 @@ CHECK(cpuid_apic_bit, "CPUID-X3")
     bool off = cpuid(1, 0).d >> 9 & 1;
     lapic_init(); /* enabled again (xAPIC), in its reset state: set it up as at start */
     bool again = cpuid(1, 0).d >> 9 & 1;
-    report(on && !off, "CPUID.1:EDX.APIC = %u enabled, %u with IA32_APIC_BASE.EN clear (%u once "
-           "enabled again)", on, off, again);
+    report(on && !off,
+           "CPUID.1:EDX.APIC = %u enabled, %u with IA32_APIC_BASE.EN clear (%u once "
+           "enabled again)",
+           on, off, again);
 }

@@ -1,4 +1,5 @@
-/* CR8 checks (SDM 10.8.6.1, APM 16.6.4 "CR8 and the TPR"): in 64-bit mode CR8 is an alias of the
+/* CR8 checks (Intel SDM Vol. 3A 10.8.6.1 "Interaction of Task Priorities
+ * between CR8 and APIC"; AMD APM Vol. 2, "CR8 and the TPR"): in 64-bit mode CR8 is an alias of the
  * local APIC's task priority: MOV to CR8 sets TPR[7:4] (TPR[3:0] cleared), and CR8 reads
  * TPR[7:4]. */
 #include <guest/check.h>

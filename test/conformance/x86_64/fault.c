@@ -1,4 +1,5 @@
-/* Exception checks (SDM 6.15 "Exception and Interrupt Reference", APM 8.2): each raised with the
+/* Exception checks (Intel SDM Vol. 3A 6.15 "Exception and Interrupt Reference";
+ * AMD APM Vol. 2, "Vectors"): each raised with the
  * vector, error code, faulting address and RIP the manuals give. */
 #include <guest/check.h>
 #include <guest/exc.h>
@@ -62,6 +63,8 @@ CHECK(flt_gp, "FLT-X5")
 {
     struct exc_info e = {0};
     bool t = exc_catch(load, (void *)0x8000000000000000ull, &e);
-    report(t && e.kind == VEC_GP && e.syndrome == 0, "load from 0x8000000000000000: %s, error code "
-           "0x%llx", t ? exc_kind_name(e.kind) : "no exception", (unsigned long long)e.syndrome);
+    report(t && e.kind == VEC_GP && e.syndrome == 0,
+           "load from 0x8000000000000000: %s, error code "
+           "0x%llx",
+           t ? exc_kind_name(e.kind) : "no exception", (unsigned long long)e.syndrome);
 }

@@ -1,4 +1,5 @@
-/* Local APIC interrupt delivery checks (SDM 10.8 "Handling Interrupts", APM 16.6): a fixed
+/* Local APIC interrupt delivery checks (Intel SDM Vol. 3A 10.8 "Handling Interrupts"; AMD APM
+ * Vol. 2, "Interrupt Priority"): a fixed
  * interrupt is in service until its EOI, pending interrupts are delivered highest priority
  * first, and the TPR holds back the classes at or below it. */
 #include <guest/check.h>
@@ -42,8 +43,9 @@ CHECK(irq_fixed, "IRQ-X1")
            isr_after ? "yes" : "no");
 }
 
-/* SDM 10.8.3.1, APM 16.6.1: of the pending interrupts the one with the highest vector (priority
- * class) is delivered first, whatever order they arrived in. VEC_LOW is sent first. */
+/* SDM 10.8.3.1 "Task and Processor Priorities": of the pending interrupts the one with the highest
+ * vector (priority class) is delivered first, whatever order they arrived in. VEC_LOW is sent
+ * first. */
 CHECK(irq_priority_order, "IRQ-X2")
 {
     taken = 0;
@@ -130,6 +132,7 @@ CHECK(irq_pending_in_irr, "IRQ-X5")
     irq_set_handler(VEC_TIMER_LOW, 0);
     report(expired && irr && !isr && got,
            "one-shot timer ran out with IF = 0 (count 0: %s): vector 0x%x in IRR %s, in ISR %s; "
-           "after STI %s", expired ? "yes" : "no", VEC_TIMER_LOW, irr ? "yes" : "no",
-           isr ? "yes" : "no", got ? "delivered" : "not delivered");
+           "after STI %s",
+           expired ? "yes" : "no", VEC_TIMER_LOW, irr ? "yes" : "no", isr ? "yes" : "no",
+           got ? "delivered" : "not delivered");
 }

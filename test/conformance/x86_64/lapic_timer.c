@@ -57,8 +57,8 @@ CHECK(lapic_oneshot, "LAPIC-X2")
     unsigned n = ticks;
     uint32_t current = lapic_read(LAPIC_TIMER_CURRENT);
     timer_stop();
-    report(got && n == 1 && current == 0, "one-shot: %u interrupt(s) in 1 s + 5 ms, current count %u",
-           n, current);
+    report(got && n == 1 && current == 0,
+           "one-shot: %u interrupt(s) in 1 s + 5 ms, current count %u", n, current);
 }
 
 /* SDM 10.5.4: in periodic mode the count reloads from the initial count each time it reaches 0. */
@@ -83,8 +83,10 @@ CHECK(lapic_mode_change, "LAPIC-X4")
     unsigned n = ticks;
     uint32_t current = lapic_read(LAPIC_TIMER_CURRENT);
     timer_stop();
-    report(n == 0, "one-shot 50 ms, then LVT mode -> periodic: %u interrupts in 150 ms, current "
-           "count %u", n, current);
+    report(n == 0,
+           "one-shot 50 ms, then LVT mode -> periodic: %u interrupts in 150 ms, current "
+           "count %u",
+           n, current);
 }
 
 /* SDM 10.5.4.1: with CPUID.01H:ECX.TSC_Deadline[bit 24], TSC-deadline mode fires once the TSC
@@ -102,6 +104,6 @@ CHECK(lapic_tsc_deadline, "LAPIC-X5")
     uint64_t now = rdtsc(), msr = rdmsr(MSR_IA32_TSC_DEADLINE);
     timer_stop();
     report(got && msr == 0 && now >= deadline,
-           "TSC-deadline 1 ms ahead: %s, IA32_TSC_DEADLINE then 0x%llx", got ? "fired" : "no interrupt",
-           (unsigned long long)msr);
+           "TSC-deadline 1 ms ahead: %s, IA32_TSC_DEADLINE then 0x%llx",
+           got ? "fired" : "no interrupt", (unsigned long long)msr);
 }

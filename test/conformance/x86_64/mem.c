@@ -1,6 +1,6 @@
 /* Memory checks: RAM at its base is ordinary read/write memory, and where nothing is (above the
  * RAM, below the 3 GiB device window) a read returns all ones, as on a PC (the PCI host bridge's
- * master abort: PCI Local Bus Specification 3.0, 3.3.3.1). */
+ * master abort: PCI Local Bus Specification 3.0, "Master-Abort Termination"). */
 #include <guest/check.h>
 #include <guest/exc.h>
 #include <guest/x86.h>

@@ -22,8 +22,10 @@ CHECK(mmio_test, "MMIO-X1")
     struct exc_info e;
     uint8_t nz = 0;
     bool t = exc_catch(test_version, &nz, &e);
-    report(!t && nz, "TEST $0xff, [LAPIC version]: %s", t ? exc_kind_name(e.kind)
-                                                          : nz ? "non-zero" : "zero");
+    report(!t && nz, "TEST $0xff, [LAPIC version]: %s",
+           t    ? exc_kind_name(e.kind)
+           : nz ? "non-zero"
+                : "zero");
 }
 
 static void or_tpr(void *arg)
@@ -39,6 +41,6 @@ CHECK(mmio_or, "MMIO-X2")
     bool t = exc_catch(or_tpr, 0, &e);
     uint32_t tpr = lapic_read(LAPIC_TPR);
     lapic_write(LAPIC_TPR, 0);
-    report(!t && tpr == 0x20, "OR $0x20, [TPR]: %s, TPR reads 0x%x", t ? exc_kind_name(e.kind) : "done",
-           tpr);
+    report(!t && tpr == 0x20, "OR $0x20, [TPR]: %s, TPR reads 0x%x",
+           t ? exc_kind_name(e.kind) : "done", tpr);
 }

@@ -1,6 +1,6 @@
-/* MSR checks: the MSRs the advertised CPU has answer as the manuals say (AMD APM Vol. 2 13.2,
- * the legacy performance counters of family 0Fh; Intel SDM Vol. 4 table 2-2, IA32_MISC_ENABLE),
- * and an address that is no MSR raises #GP (SDM Vol. 2, RDMSR). */
+/* MSR checks: the MSRs the advertised CPU has answer as the manuals say (AMD APM Vol. 2,
+ * "Performance Monitoring Counters": the legacy counters of family 0Fh; Intel SDM Vol. 4 table 2-2,
+ * IA32_MISC_ENABLE), and an address that is no MSR raises #GP (SDM Vol. 2, RDMSR). */
 #include <guest/check.h>
 #include <guest/exc.h>
 #include <guest/time.h>
@@ -18,8 +18,9 @@ static void rdmsr_probe(void *arg)
     io[1] = rdmsr((uint32_t)io[0]);
 }
 
-/* APM 13.2.1: PerfEvtSel0-3 (C001_0000h-C001_0003h) and PerfCtr0-3 (C001_0004h-C001_0007h) exist
- * on every AMD64 processor; writing 0 (disabled, count 0) and reading them back faults nowhere. */
+/* APM Vol. 2, "Performance Monitoring Counters": PerfEvtSel0-3 (C001_0000h-C001_0003h) and
+ * PerfCtr0-3 (C001_0004h-C001_0007h) exist on every AMD64 processor; writing 0 (disabled, count 0)
+ * and reading them back faults nowhere. */
 CHECK(msr_amd_perfctr, "MSR-X1")
 {
     unsigned faults = 0, first = 0, wrong = 0;
@@ -32,8 +33,10 @@ CHECK(msr_amd_perfctr, "MSR-X1")
             first = m;
         wrong += !f && r[1] != 0;
     }
-    report(faults == 0 && wrong == 0, "WRMSR 0 / RDMSR of 0xc0010000-7: %u faulted (first 0x%x), "
-           "%u read back non-zero", faults, first, wrong);
+    report(faults == 0 && wrong == 0,
+           "WRMSR 0 / RDMSR of 0xc0010000-7: %u faulted (first 0x%x), "
+           "%u read back non-zero",
+           faults, first, wrong);
 }
 
 /* SDM Vol. 4 table 2-2: IA32_MISC_ENABLE bit 0 (fast-strings enable) is R/W. */
@@ -53,12 +56,13 @@ CHECK(msr_misc_enable, "MSR-X2")
     w[1] = (uint32_t)before;
     exc_catch(wrmsr_probe, w, &e);
     report(!f && after == (before ^ 1), "IA32_MISC_ENABLE 0x%llx, after writing 0x%llx: 0x%llx%s",
-           (unsigned long long)before, (unsigned long long)(before ^ 1),
-           (unsigned long long)after, f ? " (the write faulted)" : "");
+           (unsigned long long)before, (unsigned long long)(before ^ 1), (unsigned long long)after,
+           f ? " (the write faulted)" : "");
 }
 
 /* SDM 10.12.5.1 / 10.4.4: out of reset the local APIC is enabled in xAPIC mode at 0xfee00000,
- * the boot CPU marked BSP (IA32_APIC_BASE = 0xfee00900); nothing in the boot protocol changes it. */
+ * the boot CPU marked BSP (IA32_APIC_BASE = 0xfee00900); nothing in the boot protocol changes it.
+ */
 CHECK(msr_apic_base, "MSR-X3")
 {
     uint64_t b = x86_boot.apic_base;
@@ -76,13 +80,14 @@ CHECK(msr_unimplemented, "MSR-X4")
     struct exc_info e = {0};
     uint64_t r[2] = {0x12345678, 0};
     bool f = exc_catch(rdmsr_probe, r, &e);
-    report(f && e.kind == VEC_GP, "RDMSR 0x12345678: %s", f ? exc_kind_name(e.kind) : "no exception");
+    report(f && e.kind == VEC_GP, "RDMSR 0x12345678: %s",
+           f ? exc_kind_name(e.kind) : "no exception");
 }
 
 /* SDM 17.17: IA32_TSC (0x10) is the time-stamp counter RDTSC reads; it increases. */
 CHECK(msr_tsc, "MSR-X5")
 {
     uint64_t a = rdtsc(), m = rdmsr(0x10), b = rdtsc();
-    report(a <= m && m <= b && b > a, "RDTSC %llu, IA32_TSC %llu, RDTSC %llu", (unsigned long long)a,
-           (unsigned long long)m, (unsigned long long)b);
+    report(a <= m && m <= b && b > a, "RDTSC %llu, IA32_TSC %llu, RDTSC %llu",
+           (unsigned long long)a, (unsigned long long)m, (unsigned long long)b);
 }

@@ -1,4 +1,5 @@
-/* NMI checks (SDM 6.7.1 "Handling Multiple NMIs", APM 8.2.3): an NMI sent through the local
+/* NMI checks (Intel SDM Vol. 3A 6.7.1 "Handling Multiple NMIs"; AMD APM
+ * Vol. 2, "NMI"): an NMI sent through the local
  * APIC is taken through vector 2, and while its handler runs further NMIs are held until the
  * IRET that ends it has completed. */
 #include <guest/check.h>
@@ -61,8 +62,9 @@ CHECK(nmi_blocking, "NMI-X2")
     delay_us(1000);
     irq_set_handler(VEC_NMI, 0);
     const char *when = nested ? "inside the first handler"
-                       : second_in_trap_code ? "in the trap code, before the first's IRETQ completed"
-                                             : "after the first's IRETQ";
+                       : second_in_trap_code
+                           ? "in the trap code, before the first's IRETQ completed"
+                           : "after the first's IRETQ";
     report(got && nmis == 2 && !nested && !second_in_trap_code,
            "%u NMIs; the second at RIP 0x%llx: %s", nmis, (unsigned long long)second_rip, when);
 }

@@ -48,21 +48,36 @@ void arch_irq_restore(uint64_t saved)
 const char *exc_kind_name(uint64_t ec)
 {
     switch (ec) {
-    case EC_UNKNOWN: return "undefined instruction (EC 0x00)";
-    case EC_SVC64: return "SVC (EC 0x15)";
-    case EC_HVC64: return "HVC (EC 0x16)";
-    case EC_SYS64: return "trapped system register (EC 0x18)";
-    case EC_IABT_LOW: return "instruction abort, lower EL (EC 0x20)";
-    case EC_IABT_CUR: return "instruction abort (EC 0x21)";
-    case EC_PC_ALIGN: return "PC alignment fault (EC 0x22)";
-    case EC_DABT_LOW: return "data abort, lower EL (EC 0x24)";
-    case EC_DABT_CUR: return "data abort (EC 0x25)";
-    case EC_SERROR: return "SError (EC 0x2f)";
-    case EC_BREAKPT_CUR: return "breakpoint (EC 0x31)";
-    case EC_SOFTSTP_CUR: return "software step (EC 0x33)";
-    case EC_WATCHPT_CUR: return "watchpoint (EC 0x35)";
-    case EC_BRK64: return "BRK (EC 0x3c)";
-    default: return "exception (EC see syndrome)";
+    case EC_UNKNOWN:
+        return "undefined instruction (EC 0x00)";
+    case EC_SVC64:
+        return "SVC (EC 0x15)";
+    case EC_HVC64:
+        return "HVC (EC 0x16)";
+    case EC_SYS64:
+        return "trapped system register (EC 0x18)";
+    case EC_IABT_LOW:
+        return "instruction abort, lower EL (EC 0x20)";
+    case EC_IABT_CUR:
+        return "instruction abort (EC 0x21)";
+    case EC_PC_ALIGN:
+        return "PC alignment fault (EC 0x22)";
+    case EC_DABT_LOW:
+        return "data abort, lower EL (EC 0x24)";
+    case EC_DABT_CUR:
+        return "data abort (EC 0x25)";
+    case EC_SERROR:
+        return "SError (EC 0x2f)";
+    case EC_BREAKPT_CUR:
+        return "breakpoint (EC 0x31)";
+    case EC_SOFTSTP_CUR:
+        return "software step (EC 0x33)";
+    case EC_WATCHPT_CUR:
+        return "watchpoint (EC 0x35)";
+    case EC_BRK64:
+        return "BRK (EC 0x3c)";
+    default:
+        return "exception (EC see syndrome)";
     }
 }
 

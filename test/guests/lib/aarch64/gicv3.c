@@ -23,7 +23,7 @@ void gicr_write(uint32_t off, uint32_t v)
     mmio_write32(VIRT_GICR + off, v);
 }
 
-/* Register writes take effect once RWP reads 0 (12.9.4, 12.11.2); bounded. */
+/* Register writes take effect once GICD_CTLR.RWP / GICR_CTLR.RWP read 0; bounded. */
 static void wait_rwp(uintptr_t ctlr, uint32_t bit)
 {
     for (unsigned i = 0; i < 100000 && (mmio_read32(ctlr) & bit); i++)

@@ -1,5 +1,5 @@
-/* The guest's clock: the virtual counter CNTVCT_EL0 at CNTFRQ_EL0 (Arm ARM D11.2), which EL1
- * may read in a partition and on bare QEMU alike. */
+/* The guest's clock: the virtual counter CNTVCT_EL0 at CNTFRQ_EL0 (Arm ARM, "The Generic Timer in
+ * AArch64 state"), which EL1 may read in a partition and on bare QEMU alike. */
 #include <guest/a64.h>
 #include <guest/time.h>
 

@@ -54,12 +54,12 @@ static void set_result(enum result r, const char *fmt, va_list ap)
     format_into(current.text, sizeof(current.text), fmt, ap);
 }
 
-#define SET_RESULT(r)                                                                          \
-    do {                                                                                       \
-        va_list ap;                                                                            \
-        va_start(ap, fmt);                                                                     \
-        set_result(r, fmt, ap);                                                                \
-        va_end(ap);                                                                            \
+#define SET_RESULT(r)                                                                              \
+    do {                                                                                           \
+        va_list ap;                                                                                \
+        va_start(ap, fmt);                                                                         \
+        set_result(r, fmt, ap);                                                                    \
+        va_end(ap);                                                                                \
     } while (0)
 
 void pass(const char *fmt, ...)

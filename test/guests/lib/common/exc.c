@@ -1,10 +1,10 @@
 /* exc_catch: a probe runs with a catcher registered; the arch's exception handler hands the
  * exception to the innermost catcher, which resumes where exc_catch was called (a setjmp the
  * handler returns to), so one bad probe costs one check, not the run. */
+#include "lib.h"
 #include <guest/check.h>
 #include <guest/exc.h>
 #include <guest/guest.h>
-#include "lib.h"
 
 struct exc_ctx {
     struct exc_jmp jmp;

@@ -95,7 +95,8 @@ const void *fdt_prop(const void *blob, const char *path, const char *name, uint3
             }
             const char *want = path_at[depth - 1];
             size_t want_len = component_len(want);
-            matched[depth] = matched[depth - 1] && want_len && name_matches(node, n, want, want_len);
+            matched[depth] =
+                matched[depth - 1] && want_len && name_matches(node, n, want, want_len);
             path_at[depth] = want + want_len + (want[want_len] == '/');
         } else if (token == FDT_END_NODE) {
             if (depth < 0)
@@ -110,8 +111,7 @@ const void *fdt_prop(const void *blob, const char *path, const char *name, uint3
                 return NULL;
             const char *pname = (const char *)b + strings + nameoff;
             if (depth >= 0 && matched[depth] && *path_at[depth] == '\0' &&
-                terminated(pname, strings_size - nameoff) &&
-                strcmp(pname, name) == 0) {
+                terminated(pname, strings_size - nameoff) && strcmp(pname, name) == 0) {
                 if (len)
                     *len = plen;
                 return b + off;

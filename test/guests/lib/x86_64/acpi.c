@@ -52,7 +52,7 @@ static const uint8_t *find_rsdp(uint64_t hint)
     if (p && memcmp(p, "RSD PTR ", 8) == 0 && checksum_ok(p, 20))
         return p;
     /* The first KiB of the EBDA (segment at 0x40e), then the BIOS area 0xe0000-0xfffff. */
-    uint64_t ebda = (uint64_t)*(const volatile uint16_t *)0x40e << 4;
+    uint64_t ebda = (uint64_t) * (const volatile uint16_t *)0x40e << 4;
     if (ebda >= 0x80000 && ebda < 0xa0000 && (p = rsdp_scan(ebda, ebda + 1024)))
         return p;
     return rsdp_scan(0xe0000, 0x100000);
@@ -108,8 +108,8 @@ void acpi_init(uint64_t rsdp_hint)
         return;
     acpi.pm1a_cnt = (uint16_t)le32(fadt + 64);
     acpi.pm_timer = (uint16_t)le32(fadt + 76);
-    uint64_t dsdt_addr = le32(fadt + 4) >= 148 && le64(fadt + 140) ? le64(fadt + 140)
-                                                                    : le32(fadt + 40);
+    uint64_t dsdt_addr =
+        le32(fadt + 4) >= 148 && le64(fadt + 140) ? le64(fadt + 140) : le32(fadt + 40);
     const uint8_t *dsdt = table_at(dsdt_addr, "DSDT");
     if (dsdt)
         find_s5(dsdt);

@@ -11,9 +11,8 @@
 #define SEL_DATA 0x18
 
 static const uint64_t gdt[] __attribute__((aligned(16))) = {
-    0, 0,
-    0x00af9a000000ffffull, /* 0x10: 64-bit code */
-    0x00cf92000000ffffull, /* 0x18: data */
+    0, 0, 0x00af9a000000ffffull, /* 0x10: 64-bit code */
+    0x00cf92000000ffffull,       /* 0x18: data */
 };
 
 struct idt_gate {
@@ -93,8 +92,8 @@ void arch_irq_restore(uint64_t saved)
 const char *exc_kind_name(uint64_t v)
 {
     static const char *const names[32] = {
-        [0] = "#DE", [1] = "#DB", [2] = "NMI", [3] = "#BP", [4] = "#OF", [5] = "#BR",
-        [6] = "#UD", [7] = "#NM", [8] = "#DF", [10] = "#TS", [11] = "#NP", [12] = "#SS",
+        [0] = "#DE",  [1] = "#DB",  [2] = "NMI",  [3] = "#BP",  [4] = "#OF",  [5] = "#BR",
+        [6] = "#UD",  [7] = "#NM",  [8] = "#DF",  [10] = "#TS", [11] = "#NP", [12] = "#SS",
         [13] = "#GP", [14] = "#PF", [16] = "#MF", [17] = "#AC", [18] = "#MC", [19] = "#XM",
         [20] = "#VE", [21] = "#CP", [29] = "#VC", [30] = "#SX",
     };

@@ -10,7 +10,8 @@ isr_stubs:
     .rept   256
     .balign 16                      // x86_idt_init finds stub n at isr_stubs + 16 n
     // The CPU pushes an error code for #DF, #TS, #NP, #SS, #GP, #PF, #AC, #CP, #VC, #SX.
-    .if (vec == 8) || (vec >= 10 && vec <= 14) || (vec == 17) || (vec == 21) || (vec == 29) || (vec == 30)
+    .if (vec == 8) || (vec >= 10 && vec <= 14) || (vec == 17) || (vec == 21) || \
+        (vec == 29) || (vec == 30)
     .else
     pushq   $0
     .endif

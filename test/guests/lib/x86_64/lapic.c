@@ -1,5 +1,6 @@
 /* The local APIC in xAPIC mode: enabled at start with the 8259's ExtINT masked at LINT0, so that
- * only the interrupts a check asks for arrive (SDM 10.4.3, 10.5.1, 10.6.1, 10.8.5). */
+ * only the interrupts a check asks for arrive (Intel SDM Vol. 3A 10.4.3, 10.5.1, 10.6.1, 10.8.5).
+ */
 #include <guest/lapic.h>
 #include <guest/x86.h>
 
@@ -20,14 +21,16 @@ uint32_t lapic_read(uint32_t reg)
 
 void lapic_write(uint32_t reg, uint32_t v)
 {
-    __asm__ volatile("movl %1, %0" : "=m"(*(volatile uint32_t *)(LAPIC_BASE + reg)) : "r"(v)
+    __asm__ volatile("movl %1, %0"
+                     : "=m"(*(volatile uint32_t *)(LAPIC_BASE + reg))
+                     : "r"(v)
                      : "memory");
 }
 
 void lapic_init(void)
 {
     uint64_t base = rdmsr(MSR_IA32_APIC_BASE);
-    /* x2APIC -> xAPIC only through disabled (SDM 10.12.5.1). */
+    /* x2APIC -> xAPIC only through disabled (SDM 10.12.5.1, "x2APIC State Transitions"). */
     if (base & APIC_BASE_EXTD)
         wrmsr(MSR_IA32_APIC_BASE, base & ~(uint64_t)(APIC_BASE_EXTD | APIC_BASE_EN));
     wrmsr(MSR_IA32_APIC_BASE, (base & ~(uint64_t)APIC_BASE_EXTD) | APIC_BASE_EN);

@@ -1,5 +1,6 @@
 /* The guest's clock: the TSC, its rate measured at start against the ACPI PM timer (3.579545
- * MHz, ACPI 6.4 4.8.2.1), at the port the FADT names on both a q35 and a partition. */
+ * MHz, ACPI 6.4 "Power Management Timer"), at the port the FADT names on both a q35 and a
+ * partition. */
 #include <guest/acpi.h>
 #include <guest/console.h>
 #include <guest/time.h>

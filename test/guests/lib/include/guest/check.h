@@ -5,16 +5,16 @@
 #include <stdbool.h>
 
 struct check {
-    const char *id;    /* stable across versions: "TMR-A3", "MSR-X1" */
+    const char *id; /* stable across versions: "TMR-A3", "MSR-X1" */
     void (*run)(void);
 };
 
 /* CHECK(fn, "ID") { ... } defines a check. The body reports with pass/fail/skip/report; the
  * section "checks" collects every check of the image (file order = link order). */
-#define CHECK(fn, check_id)                                                                    \
-    static void fn(void);                                                                      \
-    static const struct check fn##_check __attribute__((section("checks"), used)) = {        \
-        .id = check_id, .run = fn};                                                            \
+#define CHECK(fn, check_id)                                                                        \
+    static void fn(void);                                                                          \
+    static const struct check fn##_check                                                           \
+        __attribute__((section("checks"), used)) = {.id = check_id, .run = fn};                    \
     static void fn(void)
 
 /* The result of the running check. The first FAIL wins: a later PASS does not hide it. */

@@ -1,7 +1,6 @@
 /* What a test guest program gives the library and what the library gives it back. */
 #pragma once
 
-
 /* The program's main, called once the CPU, console, exceptions and clock are set up; its
  * return value is the exit status (0: success). */
 int guest_main(void);

@@ -13,19 +13,19 @@ void delay_us(uint64_t us);
 #define WAIT_MAX_SPINS 20000000u
 
 /* Evaluates cond until it holds or timeout_us passed; true when it held. */
-#define WAIT_UNTIL(cond, timeout_us)                                                           \
-    ({                                                                                         \
-        uint64_t wait_end_ = time_us() + (timeout_us);                                         \
-        bool wait_ok_ = false;                                                                 \
-        for (unsigned wait_i_ = 0; wait_i_ < WAIT_MAX_SPINS; wait_i_++) {                      \
-            if (cond) {                                                                        \
-                wait_ok_ = true;                                                               \
-                break;                                                                         \
-            }                                                                                  \
-            if (time_us() > wait_end_)                                                         \
-                break;                                                                         \
-        }                                                                                      \
-        wait_ok_;                                                                              \
+#define WAIT_UNTIL(cond, timeout_us)                                                               \
+    ({                                                                                             \
+        uint64_t wait_end_ = time_us() + (timeout_us);                                             \
+        bool wait_ok_ = false;                                                                     \
+        for (unsigned wait_i_ = 0; wait_i_ < WAIT_MAX_SPINS; wait_i_++) {                          \
+            if (cond) {                                                                            \
+                wait_ok_ = true;                                                                   \
+                break;                                                                             \
+            }                                                                                      \
+            if (time_us() > wait_end_)                                                             \
+                break;                                                                             \
+        }                                                                                          \
+        wait_ok_;                                                                                  \
     })
 
 /* Each arch. */

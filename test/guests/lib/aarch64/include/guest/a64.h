@@ -4,17 +4,17 @@
 
 #include <stdint.h>
 
-#define read_sysreg(r)                                                                         \
-    ({                                                                                         \
-        uint64_t v_;                                                                           \
-        __asm__ volatile("mrs %0, " #r : "=r"(v_));                                            \
-        v_;                                                                                    \
+#define read_sysreg(r)                                                                             \
+    ({                                                                                             \
+        uint64_t v_;                                                                               \
+        __asm__ volatile("mrs %0, " #r : "=r"(v_));                                                \
+        v_;                                                                                        \
     })
 #define write_sysreg(r, v) __asm__ volatile("msr " #r ", %0" ::"r"((uint64_t)(v)) : "memory")
 #define isb() ({ __asm__ volatile("isb" ::: "memory"); })
 #define dsb_sy() ({ __asm__ volatile("dsb sy" ::: "memory"); })
 
-/* ESR_ELx.EC values (Arm ARM D17.2.37). */
+/* ESR_ELx.EC values (Arm ARM, ESR_EL1). */
 #define EC_UNKNOWN 0x00
 #define EC_SVC64 0x15
 #define EC_HVC64 0x16

@@ -1,5 +1,6 @@
-/* What a test guest reads from the ACPI tables (ACPI 6.4, 5.2): the PM timer and PM1a control
- * ports from the FADT, and the S5 sleep type from the DSDT's \_S5 package. */
+/* What a test guest reads from the ACPI tables (ACPI 6.4, "ACPI System Description Tables"): the PM
+ * timer and PM1a control ports from the FADT, and the S5 sleep type from the DSDT's \_S5 package.
+ */
 #pragma once
 
 #include <stdbool.h>

@@ -1,5 +1,6 @@
-/* The local APIC in xAPIC mode (SDM 10, APM 16), which QEMU's q35 with qemu64 has: registers at
- * 0xfee0_0000, 32-bit accesses. The library switches it to xAPIC mode and enables it at start. */
+/* The local APIC in xAPIC mode (Intel SDM Vol. 3A chapter 10; AMD APM Vol. 2, "Advanced
+ * Programmable Interrupt Controller"), which QEMU's q35 with qemu64 has: registers at 0xfee0_0000,
+ * 32-bit accesses. The library switches it to xAPIC mode and enables it at start. */
 #pragma once
 
 #include <stdbool.h>

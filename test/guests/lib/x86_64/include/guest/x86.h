@@ -63,11 +63,11 @@ static inline struct cpuid cpuid(uint32_t leaf, uint32_t sub)
     return r;
 }
 
-#define read_cr(n)                                                                             \
-    ({                                                                                         \
-        uint64_t v_;                                                                           \
-        __asm__ volatile("mov %%cr" #n ", %0" : "=r"(v_));                                     \
-        v_;                                                                                    \
+#define read_cr(n)                                                                                 \
+    ({                                                                                             \
+        uint64_t v_;                                                                               \
+        __asm__ volatile("mov %%cr" #n ", %0" : "=r"(v_));                                         \
+        v_;                                                                                        \
     })
 #define write_cr(n, v) __asm__ volatile("mov %0, %%cr" #n ::"r"((uint64_t)(v)) : "memory")
 
@@ -87,7 +87,7 @@ static inline uint64_t read_rflags(void)
 #define APIC_BASE_EN (1u << 11)
 #define RFLAGS_IF (1u << 9)
 
-/* Exception vectors (SDM 6.3.1, APM 8.2). */
+/* Exception vectors (Intel SDM Vol. 3A 6.3.1; AMD APM Vol. 2, "Exceptions and Interrupts"). */
 #define VEC_DE 0
 #define VEC_NMI 2
 #define VEC_BP 3
