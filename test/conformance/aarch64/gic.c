@@ -109,27 +109,6 @@ CHECK(gic_sgi, "GIC-A4")
            got ? "delivered" : "not delivered within 100 ms", sgi_id);
 }
 
-/* "Interrupt handling state machine": a PPI asserted by a level-sensitive source is pending in
- * GICR_ISPENDR0 while the source holds it, delivered or not: the virtual timer's output (INTID 27)
- * with the interrupt disabled at the redistributor shows as pending once the timer condition is
- * met. */
-CHECK(gic_vtimer_pending, "GIC-A5")
-{
-    gic_init(true);
-    gic_enable(INTID_VTIMER, false);
-    write_sysreg(cntv_tval_el0, read_sysreg(cntfrq_el0) / 1000);
-    write_sysreg(cntv_ctl_el0, 1); /* ENABLE, IMASK = 0: the output is asserted once met */
-    isb();
-    bool met = WAIT_UNTIL((read_sysreg(cntv_ctl_el0) & 4) != 0, 1000000);
-    bool pending = WAIT_UNTIL(gic_pending(INTID_VTIMER), 10000);
-    uint32_t ispendr = gicr_read(GICR_ISPENDR0);
-    write_sysreg(cntv_ctl_el0, 0);
-    isb();
-    gicr_write(GICR_ICPENDR0, 1u << INTID_VTIMER);
-    report(met && pending, "virtual timer condition %s; GICR_ISPENDR0 0x%08x (INTID 27 %s)",
-           met ? "met" : "never met", ispendr, pending ? "pending" : "not pending");
-}
-
 static volatile unsigned vtimer_irqs;
 
 static void vtimer_irq(unsigned id, void *frame)
@@ -142,7 +121,7 @@ static void vtimer_irq(unsigned id, void *frame)
 /* A PPI disabled at the redistributor (GICR_ICENABLER0) is not forwarded to the CPU interface,
  * pending or not: the virtual timer's condition met with INTID 27 disabled and interrupts
  * unmasked delivers nothing. */
-CHECK(gic_disabled_ppi, "GIC-A6")
+CHECK(gic_disabled_ppi, "GIC-A5")
 {
     gic_init(true);
     vtimer_irqs = 0;
@@ -162,4 +141,25 @@ CHECK(gic_disabled_ppi, "GIC-A6")
     report(met && vtimer_irqs == 0,
            "virtual timer condition %s with INTID 27 disabled: %u interrupts",
            met ? "met" : "never met", vtimer_irqs);
+}
+
+/* "Interrupt handling state machine": a PPI asserted by a level-sensitive source is pending in
+ * GICR_ISPENDR0 while the source holds it, delivered or not: the virtual timer's output (INTID 27)
+ * with the interrupt disabled at the redistributor shows as pending once the timer condition is
+ * met. */
+CHECK(gic_vtimer_pending, "GIC-A6")
+{
+    gic_init(true);
+    gic_enable(INTID_VTIMER, false);
+    write_sysreg(cntv_tval_el0, read_sysreg(cntfrq_el0) / 1000);
+    write_sysreg(cntv_ctl_el0, 1); /* ENABLE, IMASK = 0: the output is asserted once met */
+    isb();
+    bool met = WAIT_UNTIL((read_sysreg(cntv_ctl_el0) & 4) != 0, 1000000);
+    bool pending = WAIT_UNTIL(gic_pending(INTID_VTIMER), 10000);
+    uint32_t ispendr = gicr_read(GICR_ISPENDR0);
+    write_sysreg(cntv_ctl_el0, 0);
+    isb();
+    gicr_write(GICR_ICPENDR0, 1u << INTID_VTIMER);
+    report(met && pending, "virtual timer condition %s; GICR_ISPENDR0 0x%08x (INTID 27 %s)",
+           met ? "met" : "never met", ispendr, pending ? "pending" : "not pending");
 }
