@@ -10,8 +10,6 @@
 #define VEC_TIMER 0x60
 #define DIVIDE_BY_1 0xb
 
-uint64_t x86_tsc_khz(void);
-
 static volatile unsigned ticks;
 
 static void tick(unsigned vec, void *frame)

@@ -97,6 +97,7 @@ static void irq(void)
     isb();
 }
 
+/* Called by every vector of vectors.S with the saved frame and the vector's kind. */
 void a64_exception(struct a64_frame *f, uint64_t kind)
 {
     unsigned type = kind & 3, source = (unsigned)(kind >> 2);

@@ -26,6 +26,7 @@ const char *guest_cmdline(void)
     return cmdline;
 }
 
+/* Called by head.S with what the loader left in x0. */
 void a64_start(uint64_t x0)
 {
     a64_boot.x0 = x0;

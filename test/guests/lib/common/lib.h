@@ -4,6 +4,13 @@
 #include <guest/exc.h>
 #include <stdint.h>
 
+/* The arch's half of exc_catch (assembly): the callee-saved registers, stack pointer and return
+ * address of exc_setjmp's caller, which the exception handler returns to through exc_longjmp. */
+struct exc_jmp {
+    uint64_t regs[14];
+};
+int exc_setjmp(struct exc_jmp *j) __attribute__((returns_twice));
+
 /* The catcher an exception goes to (its info recorded), or NULL when no probe expects one. */
 struct exc_jmp *exc_taken(const struct exc_info *info);
 /* An exception nobody catches: a FAIL line, the SUMMARY, and the exit. */

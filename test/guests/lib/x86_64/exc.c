@@ -100,6 +100,7 @@ const char *exc_kind_name(uint64_t v)
     return v < 32 && names[v] ? names[v] : "vector (see syndrome)";
 }
 
+/* Called by idt.S's common path with the saved frame. */
 TRAP_TEXT void x86_trap(struct x86_frame *f)
 {
     unsigned v = (unsigned)f->vector;

@@ -40,6 +40,7 @@ static void read_cmdline(const uint8_t *bp)
         cmdline[i] = s[i];
 }
 
+/* Called by head64.S with the zero page the loader passed in RSI. */
 void x86_start(const uint8_t *boot_params)
 {
     x86_boot = (struct x86_boot_state){

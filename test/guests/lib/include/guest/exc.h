@@ -30,9 +30,3 @@ extern volatile unsigned irq_unexpected_last;
 /* Each arch: mask and unmask interrupts at the CPU. */
 void irq_enable(void);
 void irq_disable(void);
-
-/* The arch's half of exc_catch (assembly): a setjmp that the exception handler returns to. */
-struct exc_jmp {
-    uint64_t regs[14];
-};
-int exc_setjmp(struct exc_jmp *j) __attribute__((returns_twice));

@@ -105,6 +105,9 @@ struct x86_boot_state {
 };
 extern struct x86_boot_state x86_boot;
 
+/* The TSC's rate as measured against the ACPI PM timer at start (1 GHz if it could not be). */
+uint64_t x86_tsc_khz(void);
+
 /* The interrupt frame the library's IDT stubs build (guest/exc.h's handlers get it). */
 struct x86_frame {
     uint64_t r15, r14, r13, r12, r11, r10, r9, r8, rbp, rdi, rsi, rdx, rcx, rbx, rax;
