@@ -5,6 +5,7 @@
 #include <guest/console.h>
 #include <guest/exc.h>
 #include <hv/fmt.h>
+#include <hv/string.h>
 #include <stdarg.h>
 
 #include "lib.h"
@@ -116,10 +117,14 @@ static void run_one(const struct check *c)
              exc_kind_name(e.kind), (unsigned long long)e.syndrome, (unsigned long long)e.addr,
              (unsigned long long)e.pc);
     irq_disable();
-    if (irq_unexpected != stray)
-        fail("%u unexpected interrupt(s) during the check, the last id %u (result was: %s)",
-             irq_unexpected - stray, irq_unexpected_last,
-             current.result == NONE ? "none" : current.text);
+    if (irq_unexpected != stray) {
+        /* The result so far is kept in the text; copied first, since fail() rewrites it. */
+        char was[TEXT_MAX] = "none";
+        if (current.result != NONE)
+            memcpy(was, current.text, TEXT_MAX);
+        fail("%u unexpected interrupt(s), the last id %u (result was: %s)",
+             irq_unexpected - stray, irq_unexpected_last, was);
+    }
     if (current.result == NONE)
         fail("the check reported no result");
     print_result(c->id, current.result, current.text);
