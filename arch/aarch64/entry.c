@@ -46,9 +46,13 @@ struct arch_context *aarch64_next_context(void)
     }
     if (n->vcpu)
         return guest_enter(n);
+    /* A thread without an address space (its cap revoked) gets none: it faults at its first
+     * instruction instead of running under whichever space was loaded last (SEC-C1). */
     if (n->vspace_cap.type == HV_OBJ_VSPACE) {
         const struct vspace *vs = cap_ptr(&n->vspace_cap);
         aarch64_vspace_switch(&vs->arch);
+    } else {
+        aarch64_vspace_switch(NULL);
     }
     return &n->ctx;
 }

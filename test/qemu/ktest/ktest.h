@@ -9,6 +9,7 @@
 void core_tests_run(const struct hv_bootinfo *info);   /* core: the kernel core at EL0 */
 void console_test_run(const struct hv_bootinfo *info); /* console: the console server */
 void vcpu_tests_run(const struct hv_bootinfo *info);   /* vcpu: vcpu_test_<arch>.c */
+void sec_tests_run(const struct hv_bootinfo *info);    /* sec: the hardening findings */
 
 /* Benchmarks (duet.bench=<name>): true when the figures were printed, false after a
  * BENCH-FAIL line. */

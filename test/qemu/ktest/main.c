@@ -20,6 +20,7 @@ static const struct suite suites[] = {
     {"core", core_tests_run},
     {"console", console_test_run},
     {"vcpu", vcpu_tests_run},
+    {"sec", sec_tests_run},
 };
 
 static const struct bench benches[] = {
@@ -58,7 +59,7 @@ static void run_suite(const char *name)
             test_check("KTEST-1", false, "suite %s reported no case", name);
         return;
     }
-    test_check("KTEST-0", false, "duet.test=%s names no suite (core, console, vcpu)", name);
+    test_check("KTEST-0", false, "duet.test=%s names no suite (core, console, vcpu, sec)", name);
 }
 
 static void run_bench(const char *name)
