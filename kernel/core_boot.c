@@ -60,6 +60,8 @@ struct thread *core_boot_root(const struct core_boot *b)
                 HV_RIGHTS_ALL, 0, 0, 0);
     cap_install(cnode_slot(cn, ROOT_SLOT_SCHED_CONTROL), NULL, HV_OBJ_SCHED_CONTROL,
                 HV_RIGHTS_ALL, 0, 0, 0);
+    cap_install(cnode_slot(cn, ROOT_SLOT_DEBUG_CONSOLE), NULL, HV_OBJ_DEBUG_CONSOLE,
+                HV_RIGHTS_ALL, 0, 0, 0);
     struct cap_slot *io = cnode_slot(cn, ROOT_SLOT_IOPORT);
     cap_install(io, NULL, HV_OBJ_IOPORT, HV_RIGHTS_ALL, 0, 0, 0);
     io->aux = 65536;

@@ -188,6 +188,9 @@ static const struct object_type types[HV_OBJ_TYPE_COUNT] = {
     [HV_OBJ_SCHED_CONTROL] = {
         .flags = OBJ_UNIQUE,
     },
+    /* The root task's: who holds it writes untagged lines to the terminal (SEC-M2). It may
+     * be copied, to a task the root trusts as much. */
+    [HV_OBJ_DEBUG_CONSOLE] = {0},
 };
 /* clang-format on */
 

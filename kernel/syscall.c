@@ -146,9 +146,14 @@ static int sys_yield(struct thread *t)
     return HV_OK;
 }
 
+/* R0 debug-console cap (write), R1 the byte. */
 static int sys_debug_putc(struct thread *t)
 {
-    uint64_t c = sys_arg(t, 0);
+    struct cap_slot *s;
+    uint64_t c = sys_arg(t, 1);
+    int r = sys_lookup(t, sys_arg(t, 0), HV_OBJ_DEBUG_CONSOLE, HV_RIGHT_WRITE, &s);
+    if (r)
+        return r;
     if (c > 0xff)
         return HV_EINVAL;
     arch_console_putc((char)c);

@@ -1,4 +1,6 @@
-/* 16550 UART console output for the kernel: polled, usable before interrupts and paging. */
+/* 16550 UART console output for the kernel: polled, usable before interrupts and paging. The
+ * console server owns the same UART and could wedge it: the kernel puts back the line controls
+ * it needs before each byte and never waits for the line without bound (SEC-M3). */
 #include "io.h"
 #include <arch.h>
 #include <platform.h>
@@ -16,8 +18,12 @@
 #define UART_LCR_8N1 0x03
 #define UART_LCR_DLAB 0x80
 #define UART_MCR_DTR_RTS 0x03
+#define UART_MCR_LOOP 0x10 /* loopback: output would go to the receiver */
 #define UART_LSR_THRE 0x20 /* transmit holding register empty */
 #define UART_DIVISOR_115200 1
+/* Polls of a busy transmitter before a byte is dropped: far longer than a 115200-baud line
+ * needs to take a byte, short enough that a wedged UART costs the kernel little. */
+#define TX_POLLS_MAX 100000u
 
 static void uart_init(void)
 {
@@ -33,7 +39,7 @@ static void uart_init(void)
 
 void arch_console_putc(char c)
 {
-    static bool ready;
+    static bool ready, wedged;
 
     if (!ready) {
         uart_init();
@@ -41,7 +47,16 @@ void arch_console_putc(char c)
     }
     if (c == '\n')
         arch_console_putc('\r');
-    while (!(inb(PLAT_COM1_PORT + UART_LSR) & UART_LSR_THRE))
+    /* DLAB set would turn THR into the divisor latch; loopback would swallow the byte. */
+    if (inb(PLAT_COM1_PORT + UART_LCR) != UART_LCR_8N1)
+        outb(PLAT_COM1_PORT + UART_LCR, UART_LCR_8N1);
+    uint8_t mcr = inb(PLAT_COM1_PORT + UART_MCR);
+    if (mcr & UART_MCR_LOOP)
+        outb(PLAT_COM1_PORT + UART_MCR, mcr & ~UART_MCR_LOOP);
+    unsigned polls = wedged ? 1 : TX_POLLS_MAX;
+    while (!(inb(PLAT_COM1_PORT + UART_LSR) & UART_LSR_THRE) && --polls)
         ;
-    outb(PLAT_COM1_PORT + UART_THR, (uint8_t)c);
+    wedged = polls == 0;
+    if (!wedged)
+        outb(PLAT_COM1_PORT + UART_THR, (uint8_t)c);
 }

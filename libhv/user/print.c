@@ -1,6 +1,7 @@
 /* printf for user programs: formats a line into a buffer, then writes it out, to the console
  * server as a log line once the program was given its endpoint (hv_print_to_console), else
- * through the kernel's debug console one call per character. */
+ * through the kernel's debug console one call per character, for a program that holds its
+ * cap (hv_print_to_debug). */
 #include <hv/proto/console.h>
 #include <hv/fmt.h>
 #include <hv/print.h>
@@ -12,7 +13,12 @@ struct line {
 };
 
 static bool to_console;
-static uint64_t console_ep;
+static uint64_t console_ep, debug_cap;
+
+void hv_print_to_debug(uint64_t cap)
+{
+    debug_cap = cap;
+}
 
 void hv_print_to_console(uint64_t ep)
 {
@@ -46,10 +52,11 @@ static bool log_line(const char *s, unsigned len)
 
 static void flush(struct line *l)
 {
-    /* A refused log line (no server, a bad cap) still reaches the terminal, untidily. */
-    if (l->len && !(to_console && log_line(l->buf, l->len)))
+    /* A refused log line (no server, a bad cap) still reaches the terminal, untidily, from a
+     * program that holds the kernel's debug console (the root task); others lose it. */
+    if (l->len && !(to_console && log_line(l->buf, l->len)) && debug_cap)
         for (unsigned i = 0; i < l->len; i++)
-            hv_debug_putc(l->buf[i]);
+            hv_debug_putc(debug_cap, l->buf[i]);
     l->len = 0;
 }
 

@@ -8,6 +8,7 @@ void hv_main(uint64_t arg)
 {
     const struct hv_bootinfo *info = (const struct hv_bootinfo *)arg;
 
+    hv_print_to_debug(ROOT_DEBUG_CONSOLE);
     hv_printf("root: running unprivileged, argument 0x%lx\n", arg);
     if (info->magic != HV_BOOTINFO_MAGIC) {
         hv_printf("root: no boot information at 0x%lx\n", arg);

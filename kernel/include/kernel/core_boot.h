@@ -12,6 +12,7 @@ enum core_root_slot {
     ROOT_SLOT_IOPORT = 4,    /* all I/O ports (meaningful on x86 only) */
     ROOT_SLOT_VSPACE = 5,    /* the root thread's address space */
     ROOT_SLOT_SCHED_CONTROL = 6, /* the right to set budgets (sc_configure) */
+    ROOT_SLOT_DEBUG_CONSOLE = 7, /* the right to write to the kernel's console */
     ROOT_SLOT_UNTYPED = 8,   /* first untyped cap; more follow */
 };
 

@@ -24,9 +24,10 @@ static inline int hv_sys(uint64_t number, uint64_t a0, uint64_t a1, uint64_t a2,
     return (int)regs.r[0];
 }
 
-static inline int hv_debug_putc(char c)
+/* cap: a debug-console cap (the root task's, slot 7 of its cnode). */
+static inline int hv_debug_putc(uint64_t cap, char c)
 {
-    return hv_sys(HV_SYS_DEBUG_PUTC, (uint8_t)c, 0, 0, 0, 0, 0);
+    return hv_sys(HV_SYS_DEBUG_PUTC, cap, (uint8_t)c, 0, 0, 0, 0);
 }
 
 static inline int hv_yield(void)

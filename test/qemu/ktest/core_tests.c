@@ -244,7 +244,7 @@ static void test_bad_syscalls(void)
     int kernel = hv_map(frame, ROOT_VSPACE, 0xffff000000000000ull, HV_MAP_READ);
     int badtype = hv_retype(ROOT_CNODE, HV_OBJ_FRAME, 12, ROOT_CNODE, root_slot(), 1);
     int badbits = hv_retype(ROOT_VSPACE, 99, 12, ROOT_CNODE, root_slot(), 1);
-    int putc = hv_sys(HV_SYS_DEBUG_PUTC, 0x1ff, 0, 0, 0, 0, 0);
+    int putc = hv_sys(HV_SYS_DEBUG_PUTC, ROOT_DEBUG_CONSOLE, 0x1ff, 0, 0, 0, 0);
     test_check("SYS-4", unaligned != HV_OK && kernel != HV_OK && badtype == HV_ETYPE &&
                             badbits != HV_OK && putc == HV_EINVAL,
                "unaligned map %ld, map over the kernel %ld", (uint64_t)unaligned, (uint64_t)kernel);

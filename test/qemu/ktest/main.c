@@ -79,6 +79,7 @@ void hv_main(uint64_t arg)
 {
     const struct hv_bootinfo *info = (const struct hv_bootinfo *)arg;
 
+    hv_print_to_debug(ROOT_DEBUG_CONSOLE);
     hv_printf("ktest: running unprivileged, argument 0x%lx\n", arg);
     if (info->magic != HV_BOOTINFO_MAGIC) {
         test_check("KTEST-0", false, "no boot information at 0x%lx", arg);

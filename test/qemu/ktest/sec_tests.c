@@ -4,6 +4,8 @@
 #include "ktest.h"
 #include "report.h"
 #include <hv/abi/error.h>
+#include <hv/print.h>
+#include <platform.h>
 
 #define PRIO_VICTIM 100
 #define PRIO_ATTACKER 101
@@ -100,8 +102,86 @@ static void test_sec_c1(void)
     hv_thread_suspend(b.thread);
 }
 
-void sec_tests_run(const struct hv_bootinfo *info)
+/* ---- SEC-M2: only the holder of the debug-console cap writes to the kernel's console ----
+ * A task with its own capability table (no such cap, then a read-only copy) tries. */
+static volatile int64_t m2_err_none, m2_err_readonly;
+
+static void m2_task(void)
+{
+    m2_err_none = hv_debug_putc(3, 'X');     /* an empty slot */
+    m2_err_readonly = hv_debug_putc(2, 'X'); /* the cap without the write right */
+    hv_signal(1);
+    for (;;)
+        hv_yield();
+}
+
+static void test_sec_m2(void)
+{
+    uint64_t cnode = root_new(HV_OBJ_CNODE, 4), done = root_new(HV_OBJ_NOTIFICATION, 0);
+    int r = hv_cap_copy(done, cnode, 1, HV_RIGHT_WRITE, 1);
+    if (!r)
+        r = hv_cap_copy(ROOT_DEBUG_CONSOLE, cnode, 2, HV_RIGHT_READ, 0);
+    uint64_t t = r ? 0 : root_spawn(m2_task, cnode, 0, PRIO_VICTIM, 10, 10), bits = 0;
+    if (t)
+        hv_wait(done, &bits);
+    hv_thread_suspend(t);
+    test_check("SEC-M2", t && m2_err_none == HV_ENOENT && m2_err_readonly == HV_EPERM,
+               "debug_putc without the cap: %ld, with a read-only copy: %ld",
+               (int64_t)m2_err_none, (int64_t)m2_err_readonly);
+}
+
+/* ---- SEC-M3: the UART's owner can't wedge the kernel's output ----
+ * The test program holds the UART as the console server does, turns its transmitter off
+ * (or its line into the divisor latch), and prints through the kernel: the kernel puts the
+ * line back and its output goes on. */
+#if defined(__aarch64__)
+#define M3_UART_VA 0x7f000000ull
+#define M3_CR 0x30
+#define M3_CR_WANT 0x301u /* UARTEN | TXE | RXE */
+
+static uint32_t m3_wedge_and_print(const struct hv_bootinfo *info, uint32_t *before)
+{
+    uint64_t frame = root_device_frame(info, PLAT_UART_BASE);
+    if (!frame || hv_map(frame, ROOT_VSPACE, M3_UART_VA, HV_MAP_READ | HV_MAP_WRITE | HV_MAP_DEVICE))
+        return 0;
+    volatile uint32_t *cr = (volatile uint32_t *)(M3_UART_VA + M3_CR);
+    *before = *cr;
+    *cr = 0x80; /* off, and loopback */
+    hv_printf("SEC-M3: this line went through a UART its owner had turned off\n");
+    uint32_t after = *cr;
+    *cr = *before;
+    hv_unmap(frame);
+    return after;
+}
+#define M3_RESTORED(after) (((after) & M3_CR_WANT & 0x101u) == 0x101u && !((after) & 0x80u))
+#else
+#define M3_LCR (PLAT_COM1_PORT + 3)
+
+static uint32_t m3_wedge_and_print(const struct hv_bootinfo *info, uint32_t *before)
 {
     (void)info;
+    uint32_t after = 0;
+    if (hv_ioport_in(ROOT_IOPORT, M3_LCR, 1, before))
+        return 0;
+    hv_ioport_out(ROOT_IOPORT, M3_LCR, 1, 0x83); /* DLAB: THR becomes the divisor latch */
+    hv_printf("SEC-M3: this line went through a UART its owner had switched to its divisor\n");
+    hv_ioport_in(ROOT_IOPORT, M3_LCR, 1, &after);
+    hv_ioport_out(ROOT_IOPORT, M3_LCR, 1, *before);
+    return after;
+}
+#define M3_RESTORED(after) ((after) == 0x03u)
+#endif
+
+static void test_sec_m3(const struct hv_bootinfo *info)
+{
+    uint32_t before = 0, after = m3_wedge_and_print(info, &before);
+    test_check("SEC-M3", M3_RESTORED(after),
+               "line control 0x%x before, wedged, 0x%x after the kernel printed", before, after);
+}
+
+void sec_tests_run(const struct hv_bootinfo *info)
+{
     test_sec_c1();
+    test_sec_m2();
+    test_sec_m3(info);
 }

@@ -88,7 +88,8 @@ enum hv_obj_type {
     HV_OBJ_GUEST_VSPACE = 12, /* a guest-physical address space (stage 2 / NPT): 15..24 */
     HV_OBJ_SCHED_CONTEXT = 13, /* a CPU budget per period threads run on: retype size 0 */
     HV_OBJ_SCHED_CONTROL = 14, /* the root task's right to set budgets (one, made at boot) */
-    HV_OBJ_TYPE_COUNT = 15,
+    HV_OBJ_DEBUG_CONSOLE = 15, /* the right to write to the kernel's console (debug_putc) */
+    HV_OBJ_TYPE_COUNT = 16,
 };
 
 /* Object sizes fixed by the kernel (log2 bytes). */

@@ -15,6 +15,7 @@
 #define ROOT_IOPORT 4 /* every I/O port (x86_64 only) */
 #define ROOT_VSPACE 5
 #define ROOT_SCHED_CONTROL 6 /* sets budgets (sc_configure) */
+#define ROOT_DEBUG_CONSOLE 7 /* writes to the kernel's console (debug_putc) */
 /* The unit of the budgets and periods these helpers take: the kernel's 100 Hz tick. */
 #define ROOT_TICK_US 10000u
 
