@@ -129,8 +129,7 @@ static enum virtio_drv_error queue_enable(struct virtio_transport *t, uint16_t q
 static void notify(struct virtio_transport *t, uint16_t q)
 {
     struct vpci_drv *d = drv(t);
-    if (q < d->num_queues && q < VPCI_MAX_QUEUES && d->notify.length >= 2 &&
-        d->queue_notify[q] <= d->notify.length - 2)
+    if (q < VPCI_MAX_QUEUES && d->notify.length >= 2 && d->queue_notify[q] <= d->notify.length - 2)
         reg_wr(d, &d->notify, d->queue_notify[q], 2, q);
 }
 
@@ -231,6 +230,9 @@ enum virtio_drv_error vpci_drv_probe(struct vpci_drv *d, const struct virtio_reg
     *d = (struct vpci_drv){.cfg = *cfg};
     for (unsigned i = 0; i < 6; i++)
         d->bars[i] = bars[i];
+    /* No doorbell until a queue is enabled: notify() before that writes nothing. */
+    for (unsigned q = 0; q < VPCI_MAX_QUEUES; q++)
+        d->queue_notify[q] = UINT32_MAX;
     uint32_t type = device_type(d);
     if (type == 0)
         return VIRTIO_DRV_NO_DEVICE;
