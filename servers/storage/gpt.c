@@ -76,13 +76,13 @@ static bool entry_size_ok(uint32_t size)
     return size >= ENT_MIN_SIZE && size % ENT_MIN_SIZE == 0 && (size & (size - 1)) == 0;
 }
 
-/* Signature, revision, size and CRC: what says the sector is a GPT header at all. */
+/* Signature, size, CRC, revision: what says the sector is a GPT header at all. */
 static enum gpt_check check_header_frame(uint8_t *s)
 {
     if (memcmp(s + HDR_SIGNATURE, "EFI PART", 8) != 0)
         return GPT_HDR_SIGNATURE;
-    if (hv_le32(s + HDR_REVISION) != GPT_REVISION)
-        return GPT_HDR_REVISION;
+    /* The size first, since the CRC covers that many bytes; then the CRC, so that a byte
+     * changed anywhere is called what it is before any field is looked at. */
     uint32_t size = hv_le32(s + HDR_SIZE);
     if (size < GPT_HEADER_MIN || size > GPT_SECTOR)
         return GPT_HDR_SIZE;
@@ -93,6 +93,8 @@ static enum gpt_check check_header_frame(uint8_t *s)
     hv_put_le32(s + HDR_CRC, stored);
     if (crc != stored)
         return GPT_HDR_CRC;
+    if (hv_le32(s + HDR_REVISION) != GPT_REVISION)
+        return GPT_HDR_REVISION;
     if (hv_le32(s + HDR_RESERVED) != 0)
         return GPT_HDR_RESERVED;
     return GPT_OK;

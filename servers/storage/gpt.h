@@ -45,9 +45,9 @@ enum gpt_check {
     GPT_MBR_SIGNATURE,    /* LBA 0 lacks 0x55AA */
     GPT_MBR_PROTECTIVE,   /* not exactly one 0xEE record starting at LBA 1 (hybrid or none) */
     GPT_HDR_SIGNATURE,    /* not "EFI PART" */
-    GPT_HDR_REVISION,     /* not 1.0 */
     GPT_HDR_SIZE,         /* HeaderSize below 92 or above a sector */
     GPT_HDR_CRC,          /* HeaderCRC32 mismatch */
+    GPT_HDR_REVISION,     /* not 1.0 */
     GPT_HDR_RESERVED,     /* the reserved word is not zero */
     GPT_HDR_MY_LBA,       /* MyLBA is not where the header was read */
     GPT_HDR_ALTERNATE_LBA, /* AlternateLBA is not the other header's place */
