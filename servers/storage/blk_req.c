@@ -3,7 +3,7 @@
 
 #include <hv/bytes.h>
 #include <hv/virtio/virtio_blk.h>
-#include <string.h>
+#include <hv/string.h>
 
 static enum blk_verdict done(struct blk_cmd *cmd, uint8_t status, uint64_t *counter)
 {

@@ -5,7 +5,7 @@
 #include <hv/bytes.h>
 #include <hv/crc32.h>
 #include <hv/fmt.h>
-#include <string.h>
+#include <hv/string.h>
 
 /* §5.2.3 Protective MBR. */
 #define MBR_RECORDS 446u

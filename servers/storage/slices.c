@@ -1,11 +1,18 @@
 /* Resolving the manifest's disk specs against the GPT (slices.h). */
 #include "slices.h"
 
-#include <string.h>
+#include <hv/string.h>
 
+/* Equal up to the first NUL or max bytes (the fields are fixed arrays, maybe unterminated). */
 static bool name_eq(const char *a, const char *b, size_t max)
 {
-    return strncmp(a, b, max) == 0;
+    for (size_t i = 0; i < max; i++) {
+        if (a[i] != b[i])
+            return false;
+        if (a[i] == '\0')
+            return true;
+    }
+    return true;
 }
 
 /* The one GPT partition a spec names, or why there is none. */

@@ -4,7 +4,7 @@
 #include <hv/fmt.h>
 #include <hv/virtio/virtio_blk.h>
 #include <hv/virtio/virtio_spec.h>
-#include <string.h>
+#include <hv/string.h>
 
 bool storage_init(struct storage *s, const struct storage_disk *disk,
                   const struct storage_hooks *hooks, const struct slice *slices,
