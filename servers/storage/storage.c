@@ -124,6 +124,8 @@ void storage_io_done(struct blk_io *io, bool ok)
 {
     struct storage *s = io->server;
     struct blk_export *e = &s->parts[io->part];
+    if (!io->busy)
+        return; /* a disk reporting twice: the first report stands */
     e->inflight--;
     io->busy = false;
     if (!io_current(io)) {
