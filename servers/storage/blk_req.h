@@ -13,7 +13,7 @@
 #define BLK_SIZE_MAX 4096u          /* bytes of one segment */
 #define BLK_MAX_BYTES (BLK_SEG_MAX * BLK_SIZE_MAX) /* data bytes of one request: 256 KiB */
 #define BLK_SEGS (BLK_SEG_MAX + 2u) /* + header and status descriptors */
-#define BLK_MAX_ZERO_SECTORS 2048u  /* one WRITE_ZEROES: 1 MiB */
+#define BLK_MAX_ZERO_SECTORS (BLK_MAX_BYTES / 512u) /* one WRITE_ZEROES: a bounce buffer, 256 KiB */
 #define BLK_MAX_DISCARD_SECTORS 0x400000u
 
 enum blk_op { BLK_OP_READ, BLK_OP_WRITE, BLK_OP_FLUSH, BLK_OP_ZERO };

@@ -190,6 +190,7 @@ static bool take_one(struct storage *s, unsigned part, struct blk_io *io)
     io->part = (uint8_t)part;
     io->busy = true;
     e->inflight++;
+    s->submitted = true;
     s->disk.submit(s->disk.ctx, io);
     return true;
 }
@@ -223,6 +224,9 @@ bool storage_run(struct storage *s)
             serve(s, part);
         }
     }
+    if (s->submitted && s->disk.kick)
+        s->disk.kick(s->disk.ctx);
+    s->submitted = false;
     bool more = false;
     for (uint32_t part = 0; part < s->nparts; part++) {
         struct blk_export *e = &s->parts[part];

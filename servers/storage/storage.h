@@ -39,6 +39,9 @@ struct storage_disk {
      * submit returns. At most STORAGE_IOS are in flight. FLUSH must not complete before
      * every write completed before it is durable. */
     void (*submit)(void *ctx, struct blk_io *io);
+    /* Optional: called after each pass that submitted something, so a driver tells its
+     * device once per batch (one doorbell write, not one per request). */
+    void (*kick)(void *ctx);
     void *ctx;
 };
 
@@ -68,6 +71,7 @@ struct storage {
     uint32_t nparts;
     uint32_t next; /* where the next pass starts: round robin */
     uint32_t quota; /* requests at the disk per partition */
+    bool submitted; /* requests went to the disk in this pass */
     struct blk_export parts[SLICES_MAX];
     struct blk_io ios[STORAGE_IOS];
 };
