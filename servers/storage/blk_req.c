@@ -2,8 +2,8 @@
 #include "blk_req.h"
 
 #include <hv/bytes.h>
-#include <hv/virtio/virtio_blk.h>
 #include <hv/string.h>
+#include <hv/virtio/virtio_blk.h>
 
 static enum blk_verdict done(struct blk_cmd *cmd, uint8_t status, uint64_t *counter)
 {
@@ -42,8 +42,8 @@ static enum blk_verdict data_cmd(const struct slice *s, uint64_t sector, uint64_
 
 /* DISCARD and WRITE_ZEROES carry one {le64 sector, le32 num_sectors, le32 flags} (we offer
  * max_*_seg = 1). DISCARD is a hint the server takes without touching the disk. */
-static enum blk_verdict range_cmd(const struct virtq_req *req, const struct slice *s,
-                                  uint32_t type, struct blk_cmd *cmd, struct blk_stats *st)
+static enum blk_verdict range_cmd(const struct virtq_req *req, const struct slice *s, uint32_t type,
+                                  struct blk_cmd *cmd, struct blk_stats *st)
 {
     if (!s->writable)
         return done(cmd, VIRTIO_BLK_S_IOERR, &st->read_only);
@@ -102,8 +102,8 @@ enum blk_verdict blk_req_decode(const struct virtq_req *req, const struct slice 
     case VIRTIO_BLK_T_IN:
         return data_cmd(slice, sector, req->writable_bytes - 1, BLK_OP_READ, cmd, st);
     case VIRTIO_BLK_T_OUT:
-        return data_cmd(slice, sector, req->readable_bytes - VIRTIO_BLK_REQ_HDR_SIZE,
-                        BLK_OP_WRITE, cmd, st);
+        return data_cmd(slice, sector, req->readable_bytes - VIRTIO_BLK_REQ_HDR_SIZE, BLK_OP_WRITE,
+                        cmd, st);
     case VIRTIO_BLK_T_FLUSH:
         cmd->op = BLK_OP_FLUSH;
         return BLK_DISK;

@@ -9,11 +9,12 @@
 #include <stdint.h>
 
 /* What the server advertises and enforces (docs/storage.md). */
-#define BLK_SEG_MAX 64u             /* data segments of one request */
-#define BLK_SIZE_MAX 4096u          /* bytes of one segment */
-#define BLK_MAX_BYTES (BLK_SEG_MAX * BLK_SIZE_MAX) /* data bytes of one request: 256 KiB */
-#define BLK_SEGS (BLK_SEG_MAX + 2u) /* + header and status descriptors */
-#define BLK_MAX_ZERO_SECTORS (BLK_MAX_BYTES / 512u) /* one WRITE_ZEROES: a bounce buffer, 256 KiB */
+#define BLK_SEG_MAX 64u                             /* data segments of one request */
+#define BLK_SIZE_MAX 4096u                          /* bytes of one segment */
+#define BLK_MAX_BYTES (BLK_SEG_MAX * BLK_SIZE_MAX)  /* data bytes of one request: 256 KiB */
+#define BLK_SEGS (BLK_SEG_MAX + 2u)                 /* + header and status descriptors */
+#define BLK_MAX_ZERO_SECTORS (BLK_MAX_BYTES / 512u) /* one WRITE_ZEROES: a bounce buffer, 256 KiB  \
+                                                     */
 #define BLK_MAX_DISCARD_SECTORS 0x400000u
 
 enum blk_op { BLK_OP_READ, BLK_OP_WRITE, BLK_OP_FLUSH, BLK_OP_ZERO };
@@ -24,10 +25,10 @@ struct blk_stats {
     uint64_t out_of_range; /* a sector outside the slice: IOERR, never at the disk */
     uint64_t read_only;    /* a write to a read-only slice: IOERR */
     uint64_t unsupported;  /* an unknown type or flag: UNSUPP */
-    uint64_t malformed;    /* no status byte, short header, sizes not whole sectors: IOERR/dropped */
-    uint64_t too_large;    /* more data than BLK_MAX_BYTES: IOERR */
-    uint64_t stale;        /* completed after the guest reset the device: dropped */
-    uint64_t disk_errors;  /* the disk failed an operation: IOERR */
+    uint64_t malformed;   /* no status byte, short header, sizes not whole sectors: IOERR/dropped */
+    uint64_t too_large;   /* more data than BLK_MAX_BYTES: IOERR */
+    uint64_t stale;       /* completed after the guest reset the device: dropped */
+    uint64_t disk_errors; /* the disk failed an operation: IOERR */
 };
 
 enum blk_verdict {

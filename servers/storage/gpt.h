@@ -6,11 +6,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define GPT_SECTOR 512u           /* logical block size the server supports */
-#define GPT_ENTRIES_MAX 65536u    /* bytes of entry array the server reads (512 entries of 128) */
-#define GPT_MAX_PARTS 128u        /* non-empty entries a table may have */
-#define GPT_NAME_MAX 36u          /* UTF-16 code units of a partition name */
-#define GPT_HEADER_MIN 92u        /* bytes of the header the spec defines */
+#define GPT_SECTOR 512u        /* logical block size the server supports */
+#define GPT_ENTRIES_MAX 65536u /* bytes of entry array the server reads (512 entries of 128) */
+#define GPT_MAX_PARTS 128u     /* non-empty entries a table may have */
+#define GPT_NAME_MAX 36u       /* UTF-16 code units of a partition name */
+#define GPT_HEADER_MIN 92u     /* bytes of the header the spec defines */
 #define GPT_REVISION 0x00010000u
 
 /* Reads count sectors from lba into buf; false on an I/O error. */
@@ -40,26 +40,27 @@ struct gpt_table {
 /* Every check, in the order they are made. */
 enum gpt_check {
     GPT_OK = 0,
-    GPT_IO,               /* the disk could not be read */
-    GPT_DISK_SIZE,        /* too small to hold two headers and their entries */
-    GPT_MBR_SIGNATURE,    /* LBA 0 lacks 0x55AA */
-    GPT_MBR_PROTECTIVE,   /* not exactly one 0xEE record starting at LBA 1 (hybrid or none) */
-    GPT_HDR_SIGNATURE,    /* not "EFI PART" */
-    GPT_HDR_SIZE,         /* HeaderSize below 92 or above a sector */
-    GPT_HDR_CRC,          /* HeaderCRC32 mismatch */
-    GPT_HDR_REVISION,     /* not 1.0 */
-    GPT_HDR_RESERVED,     /* the reserved word is not zero */
-    GPT_HDR_MY_LBA,       /* MyLBA is not where the header was read */
+    GPT_IO,                /* the disk could not be read */
+    GPT_DISK_SIZE,         /* too small to hold two headers and their entries */
+    GPT_MBR_SIGNATURE,     /* LBA 0 lacks 0x55AA */
+    GPT_MBR_PROTECTIVE,    /* not exactly one 0xEE record starting at LBA 1 (hybrid or none) */
+    GPT_HDR_SIGNATURE,     /* not "EFI PART" */
+    GPT_HDR_SIZE,          /* HeaderSize below 92 or above a sector */
+    GPT_HDR_CRC,           /* HeaderCRC32 mismatch */
+    GPT_HDR_REVISION,      /* not 1.0 */
+    GPT_HDR_RESERVED,      /* the reserved word is not zero */
+    GPT_HDR_MY_LBA,        /* MyLBA is not where the header was read */
     GPT_HDR_ALTERNATE_LBA, /* AlternateLBA is not the other header's place */
-    GPT_HDR_ENTRY_SIZE,   /* SizeOfPartitionEntry not 128 * 2^n */
-    GPT_HDR_ENTRY_COUNT,  /* no entries, or more bytes than the server reads */
-    GPT_HDR_USABLE_RANGE, /* first usable > last usable, or the range meets a header */
-    GPT_HDR_ENTRIES_LBA,  /* the entry array overlaps a header or the usable range, or leaves the disk */
-    GPT_ENTRIES_CRC,      /* PartitionEntryArrayCRC32 mismatch */
-    GPT_ENTRY_RANGE,      /* an entry's LBAs reversed or outside the usable range */
-    GPT_ENTRY_OVERLAP,    /* two entries share a sector */
-    GPT_ENTRY_TOO_MANY,   /* more than GPT_MAX_PARTS non-empty entries */
-    GPT_BACKUP_MISMATCH,  /* primary and backup describe different tables */
+    GPT_HDR_ENTRY_SIZE,    /* SizeOfPartitionEntry not 128 * 2^n */
+    GPT_HDR_ENTRY_COUNT,   /* no entries, or more bytes than the server reads */
+    GPT_HDR_USABLE_RANGE,  /* first usable > last usable, or the range meets a header */
+    GPT_HDR_ENTRIES_LBA,   /* the entry array overlaps a header or the usable range, or leaves the
+                              disk */
+    GPT_ENTRIES_CRC,       /* PartitionEntryArrayCRC32 mismatch */
+    GPT_ENTRY_RANGE,       /* an entry's LBAs reversed or outside the usable range */
+    GPT_ENTRY_OVERLAP,     /* two entries share a sector */
+    GPT_ENTRY_TOO_MANY,    /* more than GPT_MAX_PARTS non-empty entries */
+    GPT_BACKUP_MISMATCH,   /* primary and backup describe different tables */
     GPT_CHECKS
 };
 

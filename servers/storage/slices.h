@@ -14,7 +14,7 @@ enum slice_select { SLICE_BY_NAME, SLICE_BY_GUID };
 
 /* One line of the manifest's disk section, as the root task hands it to the server. */
 struct slice_spec {
-    char partition[SLICE_NAME_MAX];   /* the Duet partition */
+    char partition[SLICE_NAME_MAX]; /* the Duet partition */
     enum slice_select by;
     char gpt_name[GPT_NAME_MAX + 1]; /* SLICE_BY_NAME */
     uint8_t gpt_guid[16];            /* SLICE_BY_GUID, on-disk order */
@@ -31,11 +31,11 @@ struct slice {
 
 enum slice_error {
     SLICE_OK = 0,
-    SLICE_NOT_FOUND,      /* no GPT partition of that name or GUID */
-    SLICE_AMBIGUOUS,      /* two GPT partitions carry that name */
+    SLICE_NOT_FOUND,       /* no GPT partition of that name or GUID */
+    SLICE_AMBIGUOUS,       /* two GPT partitions carry that name */
     SLICE_SHARED_WRITABLE, /* two Duet partitions on one GPT partition, one of them writable */
-    SLICE_DUPLICATE,      /* the same Duet partition named twice */
-    SLICE_TOO_MANY,       /* more than SLICES_MAX specs */
+    SLICE_DUPLICATE,       /* the same Duet partition named twice */
+    SLICE_TOO_MANY,        /* more than SLICES_MAX specs */
 };
 
 struct slice_result {

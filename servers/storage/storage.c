@@ -2,9 +2,9 @@
 #include "storage.h"
 
 #include <hv/fmt.h>
+#include <hv/string.h>
 #include <hv/virtio/virtio_blk.h>
 #include <hv/virtio/virtio_spec.h>
-#include <hv/string.h>
 
 bool storage_init(struct storage *s, const struct storage_disk *disk,
                   const struct storage_hooks *hooks, const struct slice *slices,
@@ -21,7 +21,8 @@ bool storage_init(struct storage *s, const struct storage_disk *disk,
         struct blk_export *e = &s->parts[i];
         const struct slice *sl = &slices[i];
         if (sl->sectors == 0 || sl->first_lba > disk->sectors ||
-            sl->sectors > disk->sectors - sl->first_lba || virtio_mem_check(&mems[i]) != VIRTIO_MEM_OK)
+            sl->sectors > disk->sectors - sl->first_lba ||
+            virtio_mem_check(&mems[i]) != VIRTIO_MEM_OK)
             return false;
         e->slice = *sl;
         e->mem = mems[i];
@@ -59,8 +60,7 @@ bool storage_open(struct storage *s, unsigned part, const struct hv_blk_open *m,
 enum storage_setup_result storage_queue_setup(struct storage *s, unsigned part,
                                               const struct hv_blk_queue_setup *m)
 {
-    if (part >= s->nparts || hv_blk_queue_index(m) != 0 ||
-        hv_blk_queue_size(m) > STORAGE_QUEUE_MAX)
+    if (part >= s->nparts || hv_blk_queue_index(m) != 0 || hv_blk_queue_size(m) > STORAGE_QUEUE_MAX)
         return STORAGE_SETUP_BAD_QUEUE;
     struct blk_export *e = &s->parts[part];
     if (e->vq.ready)

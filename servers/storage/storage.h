@@ -14,8 +14,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define STORAGE_IOS 32u     /* requests at the disk at once, all partitions together */
-#define STORAGE_BATCH 16u   /* requests one partition may start per pass */
+#define STORAGE_IOS 32u   /* requests at the disk at once, all partitions together */
+#define STORAGE_BATCH 16u /* requests one partition may start per pass */
 #define STORAGE_QUEUE_MAX 256u
 
 struct storage;
@@ -48,7 +48,7 @@ struct storage_disk {
 /* What the server asks of the rest of the system (IPC and notifications on target). */
 struct storage_hooks {
     void (*irq)(void *ctx, unsigned part, uint32_t bits); /* HV_BLK_IRQ_* for part's VMM */
-    virtio_log_fn *log;                                    /* a guest's faults; may be NULL */
+    virtio_log_fn *log;                                   /* a guest's faults; may be NULL */
     void *ctx;
 };
 
@@ -69,7 +69,7 @@ struct storage {
     struct storage_disk disk;
     struct storage_hooks hooks;
     uint32_t nparts;
-    uint32_t next; /* where the next pass starts: round robin */
+    uint32_t next;  /* where the next pass starts: round robin */
     uint32_t quota; /* requests at the disk per partition */
     bool submitted; /* requests went to the disk in this pass */
     struct blk_export parts[SLICES_MAX];

@@ -42,10 +42,14 @@ static int free_slot(const struct vblk_disk *v)
 static uint32_t device_type(enum blk_op op, bool write_zeroes)
 {
     switch (op) {
-    case BLK_OP_READ: return VIRTIO_BLK_T_IN;
-    case BLK_OP_WRITE: return VIRTIO_BLK_T_OUT;
-    case BLK_OP_FLUSH: return VIRTIO_BLK_T_FLUSH;
-    case BLK_OP_ZERO: return write_zeroes ? VIRTIO_BLK_T_WRITE_ZEROES : VIRTIO_BLK_T_OUT;
+    case BLK_OP_READ:
+        return VIRTIO_BLK_T_IN;
+    case BLK_OP_WRITE:
+        return VIRTIO_BLK_T_OUT;
+    case BLK_OP_FLUSH:
+        return VIRTIO_BLK_T_FLUSH;
+    case BLK_OP_ZERO:
+        return write_zeroes ? VIRTIO_BLK_T_WRITE_ZEROES : VIRTIO_BLK_T_OUT;
     }
     return VIRTIO_BLK_T_IN;
 }
@@ -87,8 +91,8 @@ static void submit(void *ctx, struct blk_io *io)
 {
     struct vblk_disk *v = ctx;
     int i = free_slot(v);
-    bool beyond = io->op != BLK_OP_FLUSH &&
-                  (io->lba > v->capacity || io->sectors > v->capacity - io->lba);
+    bool beyond =
+        io->op != BLK_OP_FLUSH && (io->lba > v->capacity || io->sectors > v->capacity - io->lba);
     if (v->broken || i < 0 || beyond) {
         storage_io_done(io, false);
         return;

@@ -12,13 +12,31 @@
  * there a compiler barrier (release/acquire fences) is enough, and the full barrier is mfence.
  */
 #if defined(__aarch64__)
-static inline void dma_wmb(void) { __asm__ __volatile__("dmb oshst" ::: "memory"); }
-static inline void dma_rmb(void) { __asm__ __volatile__("dmb oshld" ::: "memory"); }
-static inline void dma_mb(void) { __asm__ __volatile__("dmb osh" ::: "memory"); }
+static inline void dma_wmb(void)
+{
+    __asm__ __volatile__("dmb oshst" ::: "memory");
+}
+static inline void dma_rmb(void)
+{
+    __asm__ __volatile__("dmb oshld" ::: "memory");
+}
+static inline void dma_mb(void)
+{
+    __asm__ __volatile__("dmb osh" ::: "memory");
+}
 #else
-static inline void dma_wmb(void) { __atomic_thread_fence(__ATOMIC_RELEASE); }
-static inline void dma_rmb(void) { __atomic_thread_fence(__ATOMIC_ACQUIRE); }
-static inline void dma_mb(void) { __atomic_thread_fence(__ATOMIC_SEQ_CST); }
+static inline void dma_wmb(void)
+{
+    __atomic_thread_fence(__ATOMIC_RELEASE);
+}
+static inline void dma_rmb(void)
+{
+    __atomic_thread_fence(__ATOMIC_ACQUIRE);
+}
+static inline void dma_mb(void)
+{
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+}
 #endif
 
 /* Ring indices are read and written whole (their alignment is checked at init), so a

@@ -100,8 +100,8 @@ enum virtio_drv_error virtio_drv_ready(struct virtio_transport *t)
 }
 
 /* One pass over the range, each access at the widest natural alignment that fits. */
-static enum virtio_drv_error config_pass(struct virtio_transport *t, uint32_t offset,
-                                         uint8_t *out, uint32_t len)
+static enum virtio_drv_error config_pass(struct virtio_transport *t, uint32_t offset, uint8_t *out,
+                                         uint32_t len)
 {
     uint32_t done = 0;
     while (done < len) {
@@ -118,8 +118,8 @@ static enum virtio_drv_error config_pass(struct virtio_transport *t, uint32_t of
     return VIRTIO_DRV_OK;
 }
 
-enum virtio_drv_error virtio_drv_config_read(struct virtio_transport *t, uint32_t offset,
-                                             void *buf, uint32_t len)
+enum virtio_drv_error virtio_drv_config_read(struct virtio_transport *t, uint32_t offset, void *buf,
+                                             uint32_t len)
 {
     if (offset > UINT32_MAX - len)
         return VIRTIO_DRV_CONFIG_RANGE;

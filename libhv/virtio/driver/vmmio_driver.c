@@ -57,8 +57,8 @@ static uint32_t config_generation(struct virtio_transport *t)
     return d->version == VIRTIO_MMIO_VERSION_LEGACY ? 0 : rd(d, VIRTIO_MMIO_CONFIG_GENERATION);
 }
 
-static enum virtio_drv_error config_read(struct virtio_transport *t, uint32_t offset,
-                                         unsigned size, uint32_t *value)
+static enum virtio_drv_error config_read(struct virtio_transport *t, uint32_t offset, unsigned size,
+                                         uint32_t *value)
 {
     struct vmmio_drv *d = drv(t);
     uint32_t space = d->window - VIRTIO_MMIO_CONFIG;
@@ -169,8 +169,8 @@ enum virtio_drv_error vmmio_drv_probe(struct vmmio_drv *d, const struct virtio_r
         .ops = &vmmio_ops,
         .device_id = id,
         .legacy = d->version == VIRTIO_MMIO_VERSION_LEGACY,
-        .used_align = d->version == VIRTIO_MMIO_VERSION_LEGACY ? VIRTIO_MMIO_LEGACY_PAGE
-                                                                : VIRTQ_USED_ALIGN,
+        .used_align =
+            d->version == VIRTIO_MMIO_VERSION_LEGACY ? VIRTIO_MMIO_LEGACY_PAGE : VIRTQ_USED_ALIGN,
     };
     return VIRTIO_DRV_OK;
 }

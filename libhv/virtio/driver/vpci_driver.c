@@ -63,8 +63,8 @@ static uint32_t config_generation(struct virtio_transport *t)
     return reg_rd(drv(t), &drv(t)->common, VIRTIO_PCI_COMMON_CFGGENERATION, 1);
 }
 
-static enum virtio_drv_error config_read(struct virtio_transport *t, uint32_t offset,
-                                         unsigned size, uint32_t *value)
+static enum virtio_drv_error config_read(struct virtio_transport *t, uint32_t offset, unsigned size,
+                                         uint32_t *value)
 {
     struct vpci_drv *d = drv(t);
     if (offset >= d->device.length || size > d->device.length - offset || offset % size != 0)
@@ -111,8 +111,8 @@ static enum virtio_drv_error queue_enable(struct virtio_transport *t, uint16_t q
     if (reg_rd(d, &d->common, VIRTIO_PCI_COMMON_Q_ENABLE, 2) != 0)
         return VIRTIO_DRV_QUEUE_IN_USE;
     /* §4.1.4.4: the queue's doorbell is at notify offset + queue_notify_off * multiplier. */
-    uint64_t at = (uint64_t)reg_rd(d, &d->common, VIRTIO_PCI_COMMON_Q_NOFF, 2) *
-                  d->notify_multiplier;
+    uint64_t at =
+        (uint64_t)reg_rd(d, &d->common, VIRTIO_PCI_COMMON_Q_NOFF, 2) * d->notify_multiplier;
     if (d->notify.length < 2 || at > d->notify.length - 2)
         return VIRTIO_DRV_BAD_CAPABILITY;
     d->queue_notify[q] = (uint32_t)at;
@@ -200,8 +200,8 @@ static enum virtio_drv_error walk_caps(struct vpci_drv *d, bool found[5])
             return VIRTIO_DRV_BAD_CAPABILITY;
         uint32_t id = cfg_rd(d, pos, 1) & 0xff;
         uint32_t next = cfg_rd(d, pos + 1, 1) & 0xfc;
-        uint32_t type = id == PCI_CAP_ID_VNDR ? cfg_rd(d, pos + VIRTIO_PCI_CAP_CFG_TYPE, 1) & 0xff
-                                              : 0;
+        uint32_t type =
+            id == PCI_CAP_ID_VNDR ? cfg_rd(d, pos + VIRTIO_PCI_CAP_CFG_TYPE, 1) & 0xff : 0;
         struct vpci_region *slot[5] = {NULL, &d->common, &d->notify, &d->isr, &d->device};
         if (type >= VIRTIO_PCI_CAP_COMMON_CFG && type <= VIRTIO_PCI_CAP_DEVICE_CFG &&
             !found[type]) {

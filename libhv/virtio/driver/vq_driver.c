@@ -133,8 +133,8 @@ enum vqd_result vqd_add(struct vqd *vq, const struct vqd_buf *bufs, unsigned out
     uint16_t head = vq->free_head, index = head;
     for (unsigned i = 0; i < n; i++) {
         uint16_t next = vq->slots[index].next;
-        uint16_t flags = (uint16_t)((i + 1 < n ? VIRTQ_DESC_F_NEXT : 0) |
-                                    (i >= out ? VIRTQ_DESC_F_WRITE : 0));
+        uint16_t flags =
+            (uint16_t)((i + 1 < n ? VIRTQ_DESC_F_NEXT : 0) | (i >= out ? VIRTQ_DESC_F_WRITE : 0));
         desc_write(vq, index, &bufs[i], flags, i + 1 < n ? next : 0);
         if (i + 1 < n)
             index = next;
@@ -210,8 +210,7 @@ enum vqd_result vqd_get_used(struct vqd *vq, void **token, uint32_t *len)
     /* §2.7.13: the idx before the entries it covers. */
     dma_rmb();
     uint8_t elem[USED_ELEM_SIZE];
-    dma_snapshot(elem,
-                 vq->used + USED_RING + USED_ELEM_SIZE * (vq->last_used & (vq->size - 1u)),
+    dma_snapshot(elem, vq->used + USED_RING + USED_ELEM_SIZE * (vq->last_used & (vq->size - 1u)),
                  sizeof(elem));
     uint32_t id = hv_le32(elem), written = hv_le32(elem + 4);
     if (id >= vq->size)

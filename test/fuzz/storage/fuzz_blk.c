@@ -113,7 +113,7 @@ static void guest_request(struct fuzz_input *in, unsigned p)
         return;
     uint16_t size = vq->size, head = in_u16(in) % size;
     uint64_t data = RAM_GPA + 0x4000 + (in_u16(in) % 0x1c000);
-    uint32_t types[] = {VIRTIO_BLK_T_IN, VIRTIO_BLK_T_OUT, VIRTIO_BLK_T_FLUSH,
+    uint32_t types[] = {VIRTIO_BLK_T_IN,     VIRTIO_BLK_T_OUT,     VIRTIO_BLK_T_FLUSH,
                         VIRTIO_BLK_T_GET_ID, VIRTIO_BLK_T_DISCARD, VIRTIO_BLK_T_WRITE_ZEROES};
     uint8_t *h = ram[p] + (data - RAM_GPA);
     if (data + 16 <= RAM_GPA + RAM_SIZE) {

@@ -98,7 +98,8 @@ static void drained(void *ctx, void *token)
     drain_shadow->count--;
 }
 
-static void op_add(struct hostile *h, struct vqd *vq, struct shadow *s, const struct virtio_dma *dma)
+static void op_add(struct hostile *h, struct vqd *vq, struct shadow *s,
+                   const struct virtio_dma *dma)
 {
     unsigned out = in_u8(&h->in) % 4, in = in_u8(&h->in) % 4;
     struct vqd_buf b[8];
@@ -230,8 +231,10 @@ static struct virtio_transport *bring_up_pci(struct hostile *h, struct vpci_drv 
     /* Some config-space bytes overwritten: capability lists of every shape. */
     for (unsigned i = in_u8(&h->in) % 16; i > 0; i--)
         h->pci.cfg[in_u8(&h->in)] = in_u8(&h->in);
-    cfg_h = (struct hostile){.in = h->in, .model_read = cfg_read_model,
-                             .model_write = cfg_write_model, .model_ctx = &h->pci,
+    cfg_h = (struct hostile){.in = h->in,
+                             .model_read = cfg_read_model,
+                             .model_write = cfg_write_model,
+                             .model_ctx = &h->pci,
                              .limit = PCI_CONFIG_SPACE};
     h->model_read = mmio_model_read; /* replaced below by the BAR's own functions */
     struct vpci_bar model_bars[6], bars[6];
@@ -241,9 +244,9 @@ static struct virtio_transport *bring_up_pci(struct hostile *h, struct vpci_drv 
     h->model_ctx = &h->pci;
     h->limit = PCI_MODEL_BAR_SIZE;
     memset(bars, 0, sizeof(bars));
-    bars[PCI_MODEL_BAR] = (struct vpci_bar){
-        .regs = {.read = hostile_read, .write = hostile_write, .ctx = h},
-        .size = PCI_MODEL_BAR_SIZE};
+    bars[PCI_MODEL_BAR] =
+        (struct vpci_bar){.regs = {.read = hostile_read, .write = hostile_write, .ctx = h},
+                          .size = PCI_MODEL_BAR_SIZE};
     struct virtio_regs cfg = {.read = hostile_read, .write = hostile_write, .ctx = &cfg_h};
     enum virtio_drv_error e = vpci_drv_probe(d, &cfg, bars, 0);
     h->in = cfg_h.in; /* continue the stream after the config-space reads */
@@ -257,8 +260,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     h.in = (struct fuzz_input){.data = data, .size = size};
     struct vmmio_drv md;
     struct vpci_drv pd;
-    struct virtio_transport *t =
-        in_u8(&h.in) & 1 ? bring_up_pci(&h, &pd) : bring_up_mmio(&h, &md);
+    struct virtio_transport *t = in_u8(&h.in) & 1 ? bring_up_pci(&h, &pd) : bring_up_mmio(&h, &md);
     if (t == NULL)
         return 0;
     if (virtio_drv_negotiate(t, in_u64(&h.in), in_u8(&h.in) & 1 ? 0 : in_u64(&h.in)) !=

@@ -34,10 +34,19 @@ static void disk_do(struct blk_io *io)
     bool ok = !disk.fail;
     if (ok) {
         switch (io->op) {
-        case BLK_OP_READ: blk_io_to_guest(io, 0, at, n); break;
-        case BLK_OP_WRITE: blk_io_from_guest(io, 0, at, n); break;
-        case BLK_OP_FLUSH: disk.flushes++; break;
-        case BLK_OP_ZERO: memset(at, 0, n); disk.zeroes++; break;
+        case BLK_OP_READ:
+            blk_io_to_guest(io, 0, at, n);
+            break;
+        case BLK_OP_WRITE:
+            blk_io_from_guest(io, 0, at, n);
+            break;
+        case BLK_OP_FLUSH:
+            disk.flushes++;
+            break;
+        case BLK_OP_ZERO:
+            memset(at, 0, n);
+            disk.zeroes++;
+            break;
         }
     }
     storage_io_done(io, ok);
@@ -100,9 +109,9 @@ void world_queue(unsigned p, uint64_t features)
     struct virtio_dma dma = {g->ram, GUEST_GPA, 0x10000};
     struct vqd_layout l;
     ck_assert(vqd_layout(GQ, 4, &l));
-    ck_assert_int_eq(vqd_init(&g->vq, GQ, &dma, &l, g->slots,
-                              (features & VIRTIO_BIT(VIRTIO_F_EVENT_IDX)) != 0),
-                     VQD_OK);
+    ck_assert_int_eq(
+        vqd_init(&g->vq, GQ, &dma, &l, g->slots, (features & VIRTIO_BIT(VIRTIO_F_EVENT_IDX)) != 0),
+        VQD_OK);
     struct hv_blk_queue_setup m = {.queue = (uint64_t)GQ << 16,
                                    .desc = g->vq.desc_pa,
                                    .driver = g->vq.avail_pa,

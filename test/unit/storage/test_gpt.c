@@ -46,8 +46,14 @@ static void teardown(void)
     disk = NULL;
 }
 
-static uint8_t *hdr(bool backup) { return gpt_image_header(disk, SECTORS, backup); }
-static uint8_t *ent(bool backup, unsigned i) { return gpt_image_entry(disk, SECTORS, backup, i); }
+static uint8_t *hdr(bool backup)
+{
+    return gpt_image_header(disk, SECTORS, backup);
+}
+static uint8_t *ent(bool backup, unsigned i)
+{
+    return gpt_image_entry(disk, SECTORS, backup, i);
+}
 
 /* Breaks the same field in both copies (re-sealed), so the primary's failure is the one seen. */
 static void both_u64(unsigned off, uint64_t v)

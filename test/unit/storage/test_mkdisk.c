@@ -45,7 +45,10 @@ static void setup(void)
     flip_at = UINT64_MAX;
 }
 
-static void teardown(void) { close(fd); }
+static void teardown(void)
+{
+    close(fd);
+}
 
 START_TEST(mkdisk_image_is_accepted)
 {

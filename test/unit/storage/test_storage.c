@@ -193,8 +193,8 @@ END_TEST
 START_TEST(too_large_request)
 {
     /* 64 segments of 4 KiB + one more sector: above the advertised maximum. */
-    struct vqd_buf b[3] = {{DATA_GPA, 16}, {DATA_GPA + 0x1000, BLK_MAX_BYTES + 512},
-                           {DATA_GPA + 0x800, 1}};
+    struct vqd_buf b[3] = {
+        {DATA_GPA, 16}, {DATA_GPA + 0x1000, BLK_MAX_BYTES + 512}, {DATA_GPA + 0x800, 1}};
     hv_put_le32(guest_at(0, DATA_GPA), VIRTIO_BLK_T_IN);
     ck_assert_int_eq(vqd_add(&guests[0].vq, b, 1, 2, (void *)1), VQD_OK);
     storage_notify(&srv, 0);

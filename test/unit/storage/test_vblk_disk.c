@@ -17,12 +17,12 @@
 #define GUEST_SIZE 0x40000u
 #define PHYS_PA 0x90000000ull
 
-static uint8_t *img;              /* the physical disk's contents */
-static struct mmio_model m;       /* its transport registers */
-static struct virtio_dma pdma;    /* the server's DMA memory */
+static uint8_t *img;           /* the physical disk's contents */
+static struct mmio_model m;    /* its transport registers */
+static struct virtio_dma pdma; /* the server's DMA memory */
 static struct virtio_mem_region pregion;
-static struct virtio_mem pmem;    /* the same memory as the device sees it */
-static struct virtq dev;          /* the device's side of the physical queue */
+static struct virtio_mem pmem; /* the same memory as the device sees it */
+static struct virtq dev;       /* the device's side of the physical queue */
 static struct virtio_faults dev_faults;
 static bool dev_live;
 static struct vmmio_drv drv;
@@ -33,7 +33,10 @@ static struct vqd gq;
 static struct vqd_slot gslots[64];
 static unsigned irqs;
 
-static void on_irq(void *ctx, unsigned part, uint32_t bits) { irqs++; }
+static void on_irq(void *ctx, unsigned part, uint32_t bits)
+{
+    irqs++;
+}
 
 /* The device: serves every available request on the RAM image and raises its interrupt. */
 static void device_run(void)
@@ -102,8 +105,14 @@ static void setup_version(uint32_t version)
     ck_assert_int_eq(storage_queue_setup(&srv, 0, &q), STORAGE_SETUP_OK);
 }
 
-static void setup_legacy(void) { setup_version(1); }
-static void setup_modern(void) { setup_version(2); }
+static void setup_legacy(void)
+{
+    setup_version(1);
+}
+static void setup_modern(void)
+{
+    setup_version(2);
+}
 
 static void teardown(void)
 {
@@ -159,10 +168,16 @@ static void write_then_read(void)
     ck_assert_uint_eq(dev_faults.count[VIRTIO_FAULT_DESC_INDEX], 0);
 }
 
-START_TEST(legacy_write_read_flush) { write_then_read(); }
+START_TEST(legacy_write_read_flush)
+{
+    write_then_read();
+}
 END_TEST
 
-START_TEST(modern_write_read_flush) { write_then_read(); }
+START_TEST(modern_write_read_flush)
+{
+    write_then_read();
+}
 END_TEST
 
 START_TEST(lying_device_fails_its_requests)

@@ -87,16 +87,30 @@ static void queue_write(struct mmio_model *m, uint32_t offset, uint32_t v)
         return;
     typeof(m->q[0]) *q = &m->q[m->queue_sel];
     switch (offset) {
-    case VIRTIO_MMIO_QUEUE_NUM: q->num = v; break;
-    case VIRTIO_MMIO_LEGACY_QUEUE_PFN: q->pfn = v; break;
-    case VIRTIO_MMIO_QUEUE_READY: q->ready = v; break;
-    case VIRTIO_MMIO_QUEUE_DESC_LOW: q->desc = (q->desc & ~0xffffffffull) | v; break;
-    case VIRTIO_MMIO_QUEUE_DESC_HIGH: q->desc = (q->desc & 0xffffffffull) | (uint64_t)v << 32; break;
-    case VIRTIO_MMIO_QUEUE_DRIVER_LOW: q->driver = (q->driver & ~0xffffffffull) | v; break;
+    case VIRTIO_MMIO_QUEUE_NUM:
+        q->num = v;
+        break;
+    case VIRTIO_MMIO_LEGACY_QUEUE_PFN:
+        q->pfn = v;
+        break;
+    case VIRTIO_MMIO_QUEUE_READY:
+        q->ready = v;
+        break;
+    case VIRTIO_MMIO_QUEUE_DESC_LOW:
+        q->desc = (q->desc & ~0xffffffffull) | v;
+        break;
+    case VIRTIO_MMIO_QUEUE_DESC_HIGH:
+        q->desc = (q->desc & 0xffffffffull) | (uint64_t)v << 32;
+        break;
+    case VIRTIO_MMIO_QUEUE_DRIVER_LOW:
+        q->driver = (q->driver & ~0xffffffffull) | v;
+        break;
     case VIRTIO_MMIO_QUEUE_DRIVER_HIGH:
         q->driver = (q->driver & 0xffffffffull) | (uint64_t)v << 32;
         break;
-    case VIRTIO_MMIO_QUEUE_DEVICE_LOW: q->device = (q->device & ~0xffffffffull) | v; break;
+    case VIRTIO_MMIO_QUEUE_DEVICE_LOW:
+        q->device = (q->device & ~0xffffffffull) | v;
+        break;
     case VIRTIO_MMIO_QUEUE_DEVICE_HIGH:
         q->device = (q->device & 0xffffffffull) | (uint64_t)v << 32;
         break;
@@ -124,17 +138,27 @@ static void status_write(struct mmio_model *m, uint32_t v)
 static void reg_write(struct mmio_model *m, uint32_t offset, uint32_t v)
 {
     switch (offset) {
-    case VIRTIO_MMIO_DEVICE_FEATURES_SEL: m->dfsel = v; return;
-    case VIRTIO_MMIO_DRIVER_FEATURES_SEL: m->gfsel = v; return;
+    case VIRTIO_MMIO_DEVICE_FEATURES_SEL:
+        m->dfsel = v;
+        return;
+    case VIRTIO_MMIO_DRIVER_FEATURES_SEL:
+        m->gfsel = v;
+        return;
     case VIRTIO_MMIO_DRIVER_FEATURES:
         if (m->gfsel == 0)
             m->driver_features = (m->driver_features & ~0xffffffffull) | v;
         else if (m->gfsel == 1)
             m->driver_features = (m->driver_features & 0xffffffffull) | (uint64_t)v << 32;
         return;
-    case VIRTIO_MMIO_LEGACY_GUEST_PAGE_SIZE: m->page_size = v; return;
-    case VIRTIO_MMIO_LEGACY_QUEUE_ALIGN: m->queue_align = v; return;
-    case VIRTIO_MMIO_QUEUE_SEL: m->queue_sel = v; return;
+    case VIRTIO_MMIO_LEGACY_GUEST_PAGE_SIZE:
+        m->page_size = v;
+        return;
+    case VIRTIO_MMIO_LEGACY_QUEUE_ALIGN:
+        m->queue_align = v;
+        return;
+    case VIRTIO_MMIO_QUEUE_SEL:
+        m->queue_sel = v;
+        return;
     case VIRTIO_MMIO_QUEUE_NOTIFY:
         if (v < MODEL_QUEUES)
             m->notifies[v]++;
@@ -143,7 +167,9 @@ static void reg_write(struct mmio_model *m, uint32_t offset, uint32_t v)
         m->acked |= v;
         m->interrupt_status &= ~v;
         return;
-    case VIRTIO_MMIO_STATUS: status_write(m, v); return;
+    case VIRTIO_MMIO_STATUS:
+        status_write(m, v);
+        return;
     case VIRTIO_MMIO_QUEUE_NUM:
     case VIRTIO_MMIO_LEGACY_QUEUE_PFN:
     case VIRTIO_MMIO_QUEUE_READY:

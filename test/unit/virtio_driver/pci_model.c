@@ -73,16 +73,26 @@ static uint32_t common_read(struct pci_model *m, uint32_t off)
     typeof(m->q[0]) *q = &m->q[m->queue_sel < 4 ? m->queue_sel : 0];
     bool qok = m->queue_sel < m->num_queues;
     switch (off) {
-    case VIRTIO_PCI_COMMON_DFSELECT: return m->dfsel;
+    case VIRTIO_PCI_COMMON_DFSELECT:
+        return m->dfsel;
     case VIRTIO_PCI_COMMON_DF:
-        return m->dfsel == 0 ? (uint32_t)m->features : m->dfsel == 1 ? (uint32_t)(m->features >> 32) : 0;
-    case VIRTIO_PCI_COMMON_NUMQ: return m->num_queues;
-    case VIRTIO_PCI_COMMON_STATUS: return m->status;
-    case VIRTIO_PCI_COMMON_CFGGENERATION: return m->generation;
-    case VIRTIO_PCI_COMMON_Q_SELECT: return m->queue_sel;
-    case VIRTIO_PCI_COMMON_Q_SIZE: return qok ? (q->size ? q->size : m->queue_max) : 0;
-    case VIRTIO_PCI_COMMON_Q_ENABLE: return qok ? q->enable : 0;
-    case VIRTIO_PCI_COMMON_Q_NOFF: return qok ? q->notify_off : 0;
+        return m->dfsel == 0   ? (uint32_t)m->features
+               : m->dfsel == 1 ? (uint32_t)(m->features >> 32)
+                               : 0;
+    case VIRTIO_PCI_COMMON_NUMQ:
+        return m->num_queues;
+    case VIRTIO_PCI_COMMON_STATUS:
+        return m->status;
+    case VIRTIO_PCI_COMMON_CFGGENERATION:
+        return m->generation;
+    case VIRTIO_PCI_COMMON_Q_SELECT:
+        return m->queue_sel;
+    case VIRTIO_PCI_COMMON_Q_SIZE:
+        return qok ? (q->size ? q->size : m->queue_max) : 0;
+    case VIRTIO_PCI_COMMON_Q_ENABLE:
+        return qok ? q->enable : 0;
+    case VIRTIO_PCI_COMMON_Q_NOFF:
+        return qok ? q->notify_off : 0;
     }
     m->bad_accesses++;
     return 0;
@@ -100,8 +110,12 @@ static void common_write(struct pci_model *m, uint32_t off, uint32_t v)
 {
     typeof(m->q[0]) *q = &m->q[m->queue_sel < 4 ? m->queue_sel : 0];
     switch (off) {
-    case VIRTIO_PCI_COMMON_DFSELECT: m->dfsel = v; return;
-    case VIRTIO_PCI_COMMON_GFSELECT: m->gfsel = v; return;
+    case VIRTIO_PCI_COMMON_DFSELECT:
+        m->dfsel = v;
+        return;
+    case VIRTIO_PCI_COMMON_GFSELECT:
+        m->gfsel = v;
+        return;
     case VIRTIO_PCI_COMMON_GF:
         if (m->gfsel < 2)
             set64(&m->driver_features, m->gfsel * 4, v);
@@ -113,10 +127,18 @@ static void common_write(struct pci_model *m, uint32_t off, uint32_t v)
         for (unsigned i = 0; v == 0 && i < 4; i++)
             m->q[i].notify_off = (uint16_t)i;
         return;
-    case VIRTIO_PCI_COMMON_Q_SELECT: m->queue_sel = (uint16_t)v; return;
-    case VIRTIO_PCI_COMMON_Q_SIZE: q->size = (uint16_t)v; return;
-    case VIRTIO_PCI_COMMON_Q_MSIX: q->msix = (uint16_t)v; return;
-    case VIRTIO_PCI_COMMON_Q_ENABLE: q->enable = (uint16_t)v; return;
+    case VIRTIO_PCI_COMMON_Q_SELECT:
+        m->queue_sel = (uint16_t)v;
+        return;
+    case VIRTIO_PCI_COMMON_Q_SIZE:
+        q->size = (uint16_t)v;
+        return;
+    case VIRTIO_PCI_COMMON_Q_MSIX:
+        q->msix = (uint16_t)v;
+        return;
+    case VIRTIO_PCI_COMMON_Q_ENABLE:
+        q->enable = (uint16_t)v;
+        return;
     }
     if (off >= VIRTIO_PCI_COMMON_Q_DESCLO && off < VIRTIO_PCI_COMMON_CFG_SIZE) {
         uint32_t rel = off - VIRTIO_PCI_COMMON_Q_DESCLO;

@@ -13,8 +13,14 @@ static struct model_dma md;
 static struct vqd vq;
 static struct vqd_slot slots[256];
 
-static void setup(void) { model_dma_init(&md, 0); }
-static void teardown(void) { model_dma_free(&md); }
+static void setup(void)
+{
+    model_dma_init(&md, 0);
+}
+static void teardown(void)
+{
+    model_dma_free(&md);
+}
 
 static void probe(uint32_t version)
 {
@@ -51,8 +57,8 @@ START_TEST(modern_negotiation)
     ck_assert_uint_eq(m.resets, 1);
     ck_assert_uint_eq(m.driver_features, want | 0x1 | VIRTIO_BIT(VIRTIO_F_VERSION_1));
     ck_assert_uint_eq(d.t.features, m.driver_features);
-    ck_assert_uint_eq(m.status, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER |
-                                    VIRTIO_STATUS_FEATURES_OK);
+    ck_assert_uint_eq(m.status,
+                      VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER | VIRTIO_STATUS_FEATURES_OK);
     ck_assert_uint_eq(m.bad_accesses, 0);
 }
 END_TEST
@@ -140,8 +146,7 @@ END_TEST
 START_TEST(modern_queue_addresses_and_ready)
 {
     probe(2);
-    ck_assert_int_eq(virtio_drv_negotiate(&d.t, VIRTIO_BIT(VIRTIO_F_EVENT_IDX), 0),
-                     VIRTIO_DRV_OK);
+    ck_assert_int_eq(virtio_drv_negotiate(&d.t, VIRTIO_BIT(VIRTIO_F_EVENT_IDX), 0), VIRTIO_DRV_OK);
     ck_assert_int_eq(virtio_drv_queue_setup(&d.t, 0, 16, &md.dma, slots, &vq), VIRTIO_DRV_OK);
     ck_assert_uint_eq(m.q[0].num, 16);
     ck_assert_uint_eq(m.q[0].desc, vq.desc_pa);
@@ -178,8 +183,7 @@ START_TEST(config_read_retries_while_generation_moves)
     m.generation_bumps = 100;
     ck_assert_int_eq(virtio_drv_config_read(&d.t, 0, buf, 4), VIRTIO_DRV_CONFIG_UNSTABLE);
     ck_assert_int_eq(virtio_drv_config_read(&d.t, 0xfe, buf, 4), VIRTIO_DRV_CONFIG_RANGE);
-    ck_assert_int_eq(virtio_drv_config_read(&d.t, UINT32_MAX - 1, buf, 4),
-                     VIRTIO_DRV_CONFIG_RANGE);
+    ck_assert_int_eq(virtio_drv_config_read(&d.t, UINT32_MAX - 1, buf, 4), VIRTIO_DRV_CONFIG_RANGE);
 }
 END_TEST
 
@@ -196,8 +200,7 @@ END_TEST
 static void round_trip(uint32_t version)
 {
     probe(version);
-    ck_assert_int_eq(virtio_drv_negotiate(&d.t, VIRTIO_BIT(VIRTIO_F_EVENT_IDX), 0),
-                     VIRTIO_DRV_OK);
+    ck_assert_int_eq(virtio_drv_negotiate(&d.t, VIRTIO_BIT(VIRTIO_F_EVENT_IDX), 0), VIRTIO_DRV_OK);
     ck_assert_int_eq(virtio_drv_queue_setup(&d.t, 0, 8, &md.dma, slots, &vq), VIRTIO_DRV_OK);
     ck_assert_int_eq(virtio_drv_ready(&d.t), VIRTIO_DRV_OK);
     struct virtio_faults f = {0};
@@ -230,10 +233,16 @@ static void round_trip(uint32_t version)
     ck_assert_uint_eq(m.bad_accesses, 0);
 }
 
-START_TEST(legacy_round_trip) { round_trip(1); }
+START_TEST(legacy_round_trip)
+{
+    round_trip(1);
+}
 END_TEST
 
-START_TEST(modern_round_trip) { round_trip(2); }
+START_TEST(modern_round_trip)
+{
+    round_trip(2);
+}
 END_TEST
 
 static Suite *suite(void)

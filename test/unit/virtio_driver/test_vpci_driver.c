@@ -25,7 +25,10 @@ static void setup(void)
     model_dma_init(&md, 0);
 }
 
-static void teardown(void) { model_dma_free(&md); }
+static void teardown(void)
+{
+    model_dma_free(&md);
+}
 
 static enum virtio_drv_error probe(void)
 {
@@ -144,12 +147,11 @@ START_TEST(queue_setup_and_notify_address)
 {
     m.num_queues = 2;
     ck_assert_int_eq(probe(), VIRTIO_DRV_OK);
-    ck_assert_int_eq(virtio_drv_negotiate(&d.t, VIRTIO_BIT(VIRTIO_F_EVENT_IDX), 0),
-                     VIRTIO_DRV_OK);
+    ck_assert_int_eq(virtio_drv_negotiate(&d.t, VIRTIO_BIT(VIRTIO_F_EVENT_IDX), 0), VIRTIO_DRV_OK);
     ck_assert_uint_eq(m.driver_features,
                       VIRTIO_BIT(VIRTIO_F_VERSION_1) | VIRTIO_BIT(VIRTIO_F_EVENT_IDX));
-    ck_assert_uint_eq(m.status, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER |
-                                    VIRTIO_STATUS_FEATURES_OK);
+    ck_assert_uint_eq(m.status,
+                      VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER | VIRTIO_STATUS_FEATURES_OK);
     ck_assert_int_eq(virtio_drv_queue_setup(&d.t, 1, 64, &md.dma, slots, &vq), VIRTIO_DRV_OK);
     ck_assert_uint_eq(m.q[1].size, 64);
     ck_assert_uint_eq(m.q[1].desc, vq.desc_pa);

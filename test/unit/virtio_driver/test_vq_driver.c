@@ -34,11 +34,23 @@ static void setup_q(bool event_idx)
     ck_assert_int_eq(virtq_init(&dev, &cfg, &md.mem, &dev_faults), VIRTQ_SETUP_OK);
 }
 
-static void setup(void) { setup_q(false); }
-static void setup_event(void) { setup_q(true); }
-static void teardown(void) { model_dma_free(&md); }
+static void setup(void)
+{
+    setup_q(false);
+}
+static void setup_event(void)
+{
+    setup_q(true);
+}
+static void teardown(void)
+{
+    model_dma_free(&md);
+}
 
-static uint8_t *used_elem(uint16_t i) { return vq.used + 4 + 8 * (i % QSIZE); }
+static uint8_t *used_elem(uint16_t i)
+{
+    return vq.used + 4 + 8 * (i % QSIZE);
+}
 
 /* Plays a device that returns head with len, whatever the rules say. */
 static void lying_device(uint16_t slot, uint32_t id, uint32_t len, uint16_t new_idx)
@@ -50,8 +62,8 @@ static void lying_device(uint16_t slot, uint32_t id, uint32_t len, uint16_t new_
 
 static void add3(void *token)
 {
-    struct vqd_buf b[3] = {{MODEL_DMA_PA + 0x8000, 16}, {MODEL_DMA_PA + 0x9000, 512},
-                           {MODEL_DMA_PA + 0x9200, 1}};
+    struct vqd_buf b[3] = {
+        {MODEL_DMA_PA + 0x8000, 16}, {MODEL_DMA_PA + 0x9000, 512}, {MODEL_DMA_PA + 0x9200, 1}};
     ck_assert_int_eq(vqd_add(&vq, b, 1, 2, token), VQD_OK);
 }
 
@@ -95,8 +107,8 @@ START_TEST(add_writes_chain_and_publishes)
     ck_assert_uint_eq(hv_le16(vq.desc + 16 + 12), VIRTQ_DESC_F_NEXT | VIRTQ_DESC_F_WRITE);
     ck_assert_uint_eq(hv_le16(vq.desc + 16 + 14), 2);
     ck_assert_uint_eq(hv_le16(vq.desc + 32 + 12), VIRTQ_DESC_F_WRITE);
-    ck_assert_uint_eq(hv_le16(vq.avail + 2), 1);  /* avail idx */
-    ck_assert_uint_eq(hv_le16(vq.avail + 4), 0);  /* ring[0] = head 0 */
+    ck_assert_uint_eq(hv_le16(vq.avail + 2), 1); /* avail idx */
+    ck_assert_uint_eq(hv_le16(vq.avail + 4), 0); /* ring[0] = head 0 */
     ck_assert_uint_eq(vq.num_free, QSIZE - 3);
     ck_assert_uint_eq(vq.inflight, 1);
     ck_assert_uint_eq(slots[0].writable, 513);

@@ -18,14 +18,14 @@
 #define VIRTIO_BLK_F_WRITE_ZEROES 14
 
 /* §5.2.4 struct virtio_blk_config: byte offsets of its fields (all little-endian). */
-#define VIRTIO_BLK_CFG_CAPACITY 0           /* le64, in 512-byte sectors */
-#define VIRTIO_BLK_CFG_SIZE_MAX 8           /* le32 */
-#define VIRTIO_BLK_CFG_SEG_MAX 12           /* le32 */
-#define VIRTIO_BLK_CFG_GEOMETRY 16          /* le16 cylinders, u8 heads, u8 sectors */
-#define VIRTIO_BLK_CFG_BLK_SIZE 20          /* le32 */
-#define VIRTIO_BLK_CFG_TOPOLOGY 24          /* u8, u8, le16, le32 */
-#define VIRTIO_BLK_CFG_WRITEBACK 32         /* u8 */
-#define VIRTIO_BLK_CFG_NUM_QUEUES 34        /* le16 */
+#define VIRTIO_BLK_CFG_CAPACITY 0    /* le64, in 512-byte sectors */
+#define VIRTIO_BLK_CFG_SIZE_MAX 8    /* le32 */
+#define VIRTIO_BLK_CFG_SEG_MAX 12    /* le32 */
+#define VIRTIO_BLK_CFG_GEOMETRY 16   /* le16 cylinders, u8 heads, u8 sectors */
+#define VIRTIO_BLK_CFG_BLK_SIZE 20   /* le32 */
+#define VIRTIO_BLK_CFG_TOPOLOGY 24   /* u8, u8, le16, le32 */
+#define VIRTIO_BLK_CFG_WRITEBACK 32  /* u8 */
+#define VIRTIO_BLK_CFG_NUM_QUEUES 34 /* le16 */
 #define VIRTIO_BLK_CFG_MAX_DISCARD_SECTORS 36
 #define VIRTIO_BLK_CFG_MAX_DISCARD_SEG 40
 #define VIRTIO_BLK_CFG_DISCARD_ALIGNMENT 44
@@ -34,7 +34,8 @@
 #define VIRTIO_BLK_CFG_WRITE_ZEROES_MAY_UNMAP 56 /* u8 */
 #define VIRTIO_BLK_CFG_SIZE 60
 
-/* §5.2.6 Requests: struct virtio_blk_req { le32 type; le32 reserved; le64 sector; data; u8 status; } */
+/* §5.2.6 Requests: struct virtio_blk_req { le32 type; le32 reserved; le64 sector; data; u8 status;
+ * } */
 #define VIRTIO_BLK_REQ_HDR_SIZE 16u
 #define VIRTIO_BLK_SECTOR_SIZE 512u
 #define VIRTIO_BLK_T_IN 0u

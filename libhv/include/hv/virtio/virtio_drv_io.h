@@ -27,19 +27,19 @@ struct virtio_dma {
 /* Why a driver gave up on a device. Errors are values: the device is left reset or FAILED. */
 enum virtio_drv_error {
     VIRTIO_DRV_OK = 0,
-    VIRTIO_DRV_NO_DEVICE,          /* bad magic, device id 0, or no virtio capabilities */
-    VIRTIO_DRV_BAD_VERSION,        /* transport version we do not speak */
-    VIRTIO_DRV_WRONG_DEVICE,       /* another device type than the one asked for */
-    VIRTIO_DRV_RESET_TIMEOUT,      /* status did not read back 0 after a reset */
-    VIRTIO_DRV_FEATURES_MISSING,   /* the device lacks a feature the driver requires */
-    VIRTIO_DRV_FEATURES_REFUSED,   /* FEATURES_OK did not stick */
-    VIRTIO_DRV_QUEUE_UNAVAILABLE,  /* queue index beyond the device's, or its max size is 0 */
-    VIRTIO_DRV_QUEUE_IN_USE,       /* queue already live before we set it up */
-    VIRTIO_DRV_QUEUE_MEMORY,       /* DMA memory too small or misaligned for the rings */
-    VIRTIO_DRV_CONFIG_UNSTABLE,    /* config generation kept changing under the reads */
-    VIRTIO_DRV_CONFIG_RANGE,       /* config read outside the device's config space */
-    VIRTIO_DRV_BAD_CAPABILITY,     /* PCI: a virtio capability that is malformed or outside its BAR */
-    VIRTIO_DRV_NEEDS_RESET,        /* the device set DEVICE_NEEDS_RESET */
+    VIRTIO_DRV_NO_DEVICE,         /* bad magic, device id 0, or no virtio capabilities */
+    VIRTIO_DRV_BAD_VERSION,       /* transport version we do not speak */
+    VIRTIO_DRV_WRONG_DEVICE,      /* another device type than the one asked for */
+    VIRTIO_DRV_RESET_TIMEOUT,     /* status did not read back 0 after a reset */
+    VIRTIO_DRV_FEATURES_MISSING,  /* the device lacks a feature the driver requires */
+    VIRTIO_DRV_FEATURES_REFUSED,  /* FEATURES_OK did not stick */
+    VIRTIO_DRV_QUEUE_UNAVAILABLE, /* queue index beyond the device's, or its max size is 0 */
+    VIRTIO_DRV_QUEUE_IN_USE,      /* queue already live before we set it up */
+    VIRTIO_DRV_QUEUE_MEMORY,      /* DMA memory too small or misaligned for the rings */
+    VIRTIO_DRV_CONFIG_UNSTABLE,   /* config generation kept changing under the reads */
+    VIRTIO_DRV_CONFIG_RANGE,      /* config read outside the device's config space */
+    VIRTIO_DRV_BAD_CAPABILITY, /* PCI: a virtio capability that is malformed or outside its BAR */
+    VIRTIO_DRV_NEEDS_RESET,    /* the device set DEVICE_NEEDS_RESET */
     VIRTIO_DRV_ERRORS
 };
 

@@ -20,8 +20,8 @@ struct virtio_transport_ops {
     /* Changes whenever the device changes its config space; legacy transports have none. */
     uint32_t (*config_generation)(struct virtio_transport *t);
     /* One naturally aligned access of 1, 2 or 4 bytes at offset in the device config. */
-    enum virtio_drv_error (*config_read)(struct virtio_transport *t, uint32_t offset,
-                                         unsigned size, uint32_t *value);
+    enum virtio_drv_error (*config_read)(struct virtio_transport *t, uint32_t offset, unsigned size,
+                                         uint32_t *value);
     /* The largest size the device offers for queue q; 0 if there is no such queue. */
     uint16_t (*queue_max)(struct virtio_transport *t, uint16_t q);
     /* Tells the device where vq's rings are and makes queue q live. */
@@ -73,8 +73,8 @@ enum virtio_drv_error virtio_drv_ready(struct virtio_transport *t);
 
 /* Reads len bytes of device config at offset, consistently: retried while the generation
  * changes (§2.5.1), with each field read at its natural width where alignment allows. */
-enum virtio_drv_error virtio_drv_config_read(struct virtio_transport *t, uint32_t offset,
-                                             void *buf, uint32_t len);
+enum virtio_drv_error virtio_drv_config_read(struct virtio_transport *t, uint32_t offset, void *buf,
+                                             uint32_t len);
 
 /* Tells the device the driver gave up (status FAILED), as §3.1.1 asks after an error. */
 void virtio_drv_fail(struct virtio_transport *t);

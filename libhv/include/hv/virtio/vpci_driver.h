@@ -21,7 +21,7 @@
 
 /* §4.1.4 virtio structure PCI capabilities. */
 #define VIRTIO_PCI_VENDOR 0x1af4u
-#define VIRTIO_PCI_DEVICE_MODERN 0x1040u  /* + device type */
+#define VIRTIO_PCI_DEVICE_MODERN 0x1040u       /* + device type */
 #define VIRTIO_PCI_DEVICE_TRANSITIONAL 0x1000u /* 0x1000..0x103f: type in the subsystem id */
 #define VIRTIO_PCI_CAP_COMMON_CFG 1
 #define VIRTIO_PCI_CAP_NOTIFY_CFG 2
