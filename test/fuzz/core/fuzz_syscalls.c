@@ -140,7 +140,7 @@ static void check_cap(struct objs *o, const struct cap_slot *s, struct cnode **t
     if (s->parent && s->parent->type == HV_OBJ_NONE)
         fail("cap derived from an empty slot");
     if (s->type == HV_OBJ_UNTYPED || s->type == HV_OBJ_IRQ_CONTROL || s->type == HV_OBJ_IOPORT ||
-        s->type == HV_OBJ_SCHED_CONTROL)
+        s->type == HV_OBJ_SCHED_CONTROL || s->type == HV_OBJ_DEBUG_CONSOLE)
         return;
     if (s->type == HV_OBJ_FRAME) {
         note_obj(o, (void *)(uintptr_t)s->obj, s->obj, 1ull << s->size_bits);

@@ -1,0 +1,278 @@
+/* Driver side of the split virtqueue: descriptors from a private free list, available ring
+ * publishing, and a used-ring harvest that checks every id and length the device reports. */
+#include <hv/virtio/virtio_spec.h>
+#include <hv/virtio/vq_driver.h>
+
+#include <string.h>
+
+#include "dma_io.h"
+
+/* Ring field offsets (§2.7.6, §2.7.8). */
+#define AVAIL_FLAGS 0u
+#define AVAIL_IDX 2u
+#define AVAIL_RING 4u
+#define USED_FLAGS 0u
+#define USED_IDX 2u
+#define USED_RING 4u
+#define USED_ELEM_SIZE 8u
+
+static bool power_of_two(uint32_t n)
+{
+    return n != 0 && (n & (n - 1)) == 0;
+}
+
+bool vqd_layout(uint16_t n, uint32_t used_align, struct vqd_layout *layout)
+{
+    if (!power_of_two(n) || !power_of_two(used_align) || used_align < VIRTQ_USED_ALIGN)
+        return false;
+    layout->desc = 0;
+    layout->avail = (uint64_t)n * VIRTQ_DESC_SIZE;
+    uint64_t avail_end = layout->avail + VIRTQ_AVAIL_SIZE(n);
+    layout->used = (avail_end + used_align - 1) & ~(uint64_t)(used_align - 1);
+    layout->total = layout->used + VIRTQ_USED_SIZE(n);
+    return true;
+}
+
+static bool ring_fits(const struct virtio_dma *mem, uint64_t offset, uint64_t len, uint64_t align)
+{
+    if (offset > mem->size || len > mem->size - offset)
+        return false;
+    return (mem->pa + offset) % align == 0 && ((uintptr_t)mem->va + offset) % align == 0;
+}
+
+static uint8_t *used_event_field(const struct vqd *vq)
+{
+    return vq->avail + AVAIL_RING + 2u * vq->size;
+}
+
+static uint8_t *avail_event_field(const struct vqd *vq)
+{
+    return vq->used + USED_RING + USED_ELEM_SIZE * vq->size;
+}
+
+static void free_list_reset(struct vqd *vq)
+{
+    for (uint32_t i = 0; i < vq->size; i++) {
+        vq->slots[i] = (struct vqd_slot){.next = (uint16_t)(i + 1)};
+    }
+    vq->free_head = 0;
+    vq->num_free = vq->size;
+    vq->inflight = 0;
+}
+
+enum vqd_result vqd_init(struct vqd *vq, uint16_t size, const struct virtio_dma *mem,
+                         const struct vqd_layout *layout, struct vqd_slot *slots, bool event_idx)
+{
+    memset(vq, 0, sizeof(*vq));
+    if (!power_of_two(size) || slots == NULL || mem == NULL || mem->va == NULL)
+        return VQD_BAD_ARG;
+    if (!ring_fits(mem, layout->desc, (uint64_t)size * VIRTQ_DESC_SIZE, VIRTQ_DESC_ALIGN) ||
+        !ring_fits(mem, layout->avail, VIRTQ_AVAIL_SIZE(size), VIRTQ_AVAIL_ALIGN) ||
+        !ring_fits(mem, layout->used, VIRTQ_USED_SIZE(size), VIRTQ_USED_ALIGN))
+        return VQD_BAD_ARG;
+    uint8_t *base = mem->va;
+    vq->size = size;
+    vq->desc = base + layout->desc;
+    vq->avail = base + layout->avail;
+    vq->used = base + layout->used;
+    vq->desc_pa = mem->pa + layout->desc;
+    vq->avail_pa = mem->pa + layout->avail;
+    vq->used_pa = mem->pa + layout->used;
+    vq->slots = slots;
+    vq->event_idx = event_idx;
+    memset(vq->desc, 0, (size_t)size * VIRTQ_DESC_SIZE);
+    memset(vq->avail, 0, VIRTQ_AVAIL_SIZE(size));
+    memset(vq->used, 0, VIRTQ_USED_SIZE(size));
+    free_list_reset(vq);
+    return VQD_OK;
+}
+
+static void desc_write(struct vqd *vq, uint16_t index, const struct vqd_buf *b, uint16_t flags,
+                       uint16_t next)
+{
+    uint8_t *d = vq->desc + (size_t)index * VIRTQ_DESC_SIZE;
+    hv_put_le64(d, b->pa);
+    hv_put_le32(d + 8, b->len);
+    hv_put_le16(d + 12, flags);
+    hv_put_le16(d + 14, next);
+}
+
+/* The caller's buffers, checked before any descriptor is taken: all or nothing. */
+static enum vqd_result bufs_check(const struct vqd_buf *bufs, unsigned n, unsigned out,
+                                  uint32_t *writable)
+{
+    uint64_t w = 0;
+    for (unsigned i = 0; i < n; i++) {
+        if (bufs[i].len == 0 || bufs[i].pa > UINT64_MAX - (bufs[i].len - 1))
+            return VQD_BAD_ARG;
+        if (i >= out)
+            w += bufs[i].len;
+    }
+    /* The device reports written bytes in a 32-bit field. */
+    if (w > UINT32_MAX)
+        return VQD_BAD_ARG;
+    *writable = (uint32_t)w;
+    return VQD_OK;
+}
+
+enum vqd_result vqd_add(struct vqd *vq, const struct vqd_buf *bufs, unsigned out, unsigned in,
+                        void *token)
+{
+    if (vq->broken)
+        return VQD_BROKEN;
+    unsigned n = out + in;
+    if (n == 0 || n < out || n > vq->size)
+        return VQD_BAD_ARG;
+    uint32_t writable;
+    enum vqd_result r = bufs_check(bufs, n, out, &writable);
+    if (r != VQD_OK)
+        return r;
+    if (n > vq->num_free)
+        return VQD_NO_SPACE;
+
+    uint16_t head = vq->free_head, index = head;
+    for (unsigned i = 0; i < n; i++) {
+        uint16_t next = vq->slots[index].next;
+        uint16_t flags =
+            (uint16_t)((i + 1 < n ? VIRTQ_DESC_F_NEXT : 0) | (i >= out ? VIRTQ_DESC_F_WRITE : 0));
+        desc_write(vq, index, &bufs[i], flags, i + 1 < n ? next : 0);
+        if (i + 1 < n)
+            index = next;
+        else
+            vq->free_head = next;
+    }
+    vq->num_free = (uint16_t)(vq->num_free - n);
+    struct vqd_slot *s = &vq->slots[head];
+    s->token = token;
+    s->writable = writable;
+    s->count = (uint16_t)n;
+    s->inflight = true;
+    vq->inflight++;
+
+    dma_store16(vq->avail + AVAIL_RING + 2u * (vq->avail_idx & (vq->size - 1u)), head);
+    vq->avail_idx++;
+    /* §2.7.13.3: descriptors and the ring entry before the idx that makes them visible. */
+    dma_wmb();
+    dma_store16(vq->avail + AVAIL_IDX, vq->avail_idx);
+    return VQD_OK;
+}
+
+/* §2.7.10: notify when avail idx has just moved past avail_event. */
+static bool need_event(uint16_t event, uint16_t new_idx, uint16_t old_idx)
+{
+    return (uint16_t)(new_idx - event - 1) < (uint16_t)(new_idx - old_idx);
+}
+
+bool vqd_kick_needed(struct vqd *vq)
+{
+    uint16_t old_idx = vq->kicked, new_idx = vq->avail_idx;
+    vq->kicked = new_idx;
+    if (old_idx == new_idx)
+        return false;
+    /* The published idx must be visible before reading what the device asked for. */
+    dma_mb();
+    if (vq->event_idx)
+        return need_event(dma_load16(avail_event_field(vq)), new_idx, old_idx);
+    return !(dma_load16(vq->used + USED_FLAGS) & VIRTQ_USED_F_NO_NOTIFY);
+}
+
+static enum vqd_result queue_break(struct vqd *vq, enum vqd_result why)
+{
+    vq->broken = true;
+    vq->why = why;
+    return why;
+}
+
+static void chain_free(struct vqd *vq, uint16_t head)
+{
+    struct vqd_slot *h = &vq->slots[head];
+    uint16_t tail = head;
+    for (uint16_t i = 1; i < h->count; i++)
+        tail = vq->slots[tail].next;
+    vq->slots[tail].next = vq->free_head;
+    vq->free_head = head;
+    vq->num_free = (uint16_t)(vq->num_free + h->count);
+    h->inflight = false;
+    h->token = NULL;
+    vq->inflight--;
+}
+
+enum vqd_result vqd_get_used(struct vqd *vq, void **token, uint32_t *len)
+{
+    if (vq->broken)
+        return VQD_BROKEN;
+    uint16_t used_idx = dma_load16(vq->used + USED_IDX);
+    if (used_idx == vq->last_used)
+        return VQD_EMPTY;
+    /* A device can only return chains it holds. */
+    if ((uint16_t)(used_idx - vq->last_used) > vq->inflight)
+        return queue_break(vq, VQD_USED_IDX);
+    /* §2.7.13: the idx before the entries it covers. */
+    dma_rmb();
+    uint8_t elem[USED_ELEM_SIZE];
+    dma_snapshot(elem, vq->used + USED_RING + USED_ELEM_SIZE * (vq->last_used & (vq->size - 1u)),
+                 sizeof(elem));
+    uint32_t id = hv_le32(elem), written = hv_le32(elem + 4);
+    if (id >= vq->size)
+        return queue_break(vq, VQD_USED_ID);
+    if (!vq->slots[id].inflight)
+        return queue_break(vq, VQD_USED_NOT_INFLIGHT);
+    if (written > vq->slots[id].writable)
+        return queue_break(vq, VQD_USED_LEN);
+
+    *token = vq->slots[id].token;
+    *len = written;
+    chain_free(vq, (uint16_t)id);
+    vq->last_used++;
+    if (vq->event_idx)
+        dma_store16(used_event_field(vq), vq->last_used);
+    return VQD_OK;
+}
+
+bool vqd_arm(struct vqd *vq)
+{
+    if (vq->broken)
+        return false;
+    if (vq->event_idx)
+        dma_store16(used_event_field(vq), vq->last_used);
+    else
+        dma_store16(vq->avail + AVAIL_FLAGS, 0);
+    /* The request must be visible before looking again, or an entry added in between would
+     * wait for an interrupt the device was never asked for. */
+    dma_mb();
+    return dma_load16(vq->used + USED_IDX) != vq->last_used;
+}
+
+void vqd_drain(struct vqd *vq, void (*fn)(void *ctx, void *token), void *ctx)
+{
+    for (uint32_t i = 0; i < vq->size; i++) {
+        if (vq->slots[i].inflight)
+            fn(ctx, vq->slots[i].token);
+    }
+    free_list_reset(vq);
+}
+
+const char *vqd_result_name(enum vqd_result r)
+{
+    switch (r) {
+    case VQD_OK:
+        return "ok";
+    case VQD_EMPTY:
+        return "empty";
+    case VQD_NO_SPACE:
+        return "no free descriptors";
+    case VQD_BAD_ARG:
+        return "bad argument";
+    case VQD_BROKEN:
+        return "queue stopped after a device error";
+    case VQD_USED_IDX:
+        return "used idx ahead of the buffers in flight";
+    case VQD_USED_ID:
+        return "used id beyond the queue";
+    case VQD_USED_NOT_INFLIGHT:
+        return "used id not in flight";
+    case VQD_USED_LEN:
+        return "used length beyond the buffer";
+    }
+    return "?";
+}

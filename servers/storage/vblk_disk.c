@@ -1,0 +1,223 @@
+/* The physical virtio-blk disk (vblk_disk.h): requests from the pool go out through bounce
+ * buffers, completions come back checked by libhv's driver-side queue. */
+#include "vblk_disk.h"
+
+#include <hv/bytes.h>
+#include <hv/string.h>
+#include <hv/virtio/virtio_blk.h>
+#include <hv/virtio/virtio_spec.h>
+
+/* Per request slot i: a 16-byte header and a status byte at VBLK_RINGS_BYTES + 32 * i. */
+#define HDR_STRIDE 32u
+
+static uint8_t *hdr_va(struct vblk_disk *v, unsigned i)
+{
+    return (uint8_t *)v->dma.va + VBLK_RINGS_BYTES + HDR_STRIDE * i;
+}
+
+static uint64_t hdr_pa(const struct vblk_disk *v, unsigned i)
+{
+    return v->dma.pa + VBLK_RINGS_BYTES + HDR_STRIDE * i;
+}
+
+static uint8_t *bounce_va(struct vblk_disk *v, unsigned i)
+{
+    return (uint8_t *)v->dma.va + VBLK_RINGS_BYTES + VBLK_HDRS_BYTES + (uint64_t)BLK_MAX_BYTES * i;
+}
+
+static uint64_t bounce_pa(const struct vblk_disk *v, unsigned i)
+{
+    return v->dma.pa + VBLK_RINGS_BYTES + VBLK_HDRS_BYTES + (uint64_t)BLK_MAX_BYTES * i;
+}
+
+static int free_slot(const struct vblk_disk *v)
+{
+    for (unsigned i = 0; i < STORAGE_IOS; i++) {
+        if (v->inflight[i] == NULL)
+            return (int)i;
+    }
+    return -1;
+}
+
+static uint32_t device_type(enum blk_op op, bool write_zeroes)
+{
+    switch (op) {
+    case BLK_OP_READ:
+        return VIRTIO_BLK_T_IN;
+    case BLK_OP_WRITE:
+        return VIRTIO_BLK_T_OUT;
+    case BLK_OP_FLUSH:
+        return VIRTIO_BLK_T_FLUSH;
+    case BLK_OP_ZERO:
+        return write_zeroes ? VIRTIO_BLK_T_WRITE_ZEROES : VIRTIO_BLK_T_OUT;
+    }
+    return VIRTIO_BLK_T_IN;
+}
+
+/* The buffers of one request: header, data (or the write-zeroes segment), status. */
+static unsigned build(struct vblk_disk *v, unsigned i, struct blk_io *io, struct vqd_buf b[3],
+                      unsigned *out)
+{
+    uint8_t *h = hdr_va(v, i);
+    uint32_t n = io->sectors * VIRTIO_BLK_SECTOR_SIZE;
+    hv_put_le32(h, device_type(io->op, v->write_zeroes));
+    hv_put_le32(h + 4, 0);
+    hv_put_le64(h + 8, io->op == BLK_OP_FLUSH ? 0 : io->lba);
+    h[16] = 0xff; /* the status, until the device writes one */
+    b[0] = (struct vqd_buf){hdr_pa(v, i), VIRTIO_BLK_REQ_HDR_SIZE};
+    if (io->op == BLK_OP_FLUSH) {
+        b[1] = (struct vqd_buf){hdr_pa(v, i) + 16, 1};
+        *out = 1;
+        return 2;
+    }
+    if (io->op == BLK_OP_ZERO && v->write_zeroes) {
+        uint8_t *seg = bounce_va(v, i);
+        hv_put_le64(seg, io->lba);
+        hv_put_le32(seg + 8, io->sectors);
+        hv_put_le32(seg + 12, 0);
+        n = VIRTIO_BLK_DWZ_SIZE;
+    } else if (io->op == BLK_OP_ZERO) {
+        memset(bounce_va(v, i), 0, n); /* at most BLK_MAX_BYTES: blk_req bounds it */
+    } else if (io->op == BLK_OP_WRITE) {
+        blk_io_from_guest(io, 0, bounce_va(v, i), n);
+    }
+    b[1] = (struct vqd_buf){bounce_pa(v, i), n};
+    b[2] = (struct vqd_buf){hdr_pa(v, i) + 16, 1};
+    *out = io->op == BLK_OP_READ ? 1 : 2;
+    return 3;
+}
+
+static void submit(void *ctx, struct blk_io *io)
+{
+    struct vblk_disk *v = ctx;
+    int i = free_slot(v);
+    bool beyond =
+        io->op != BLK_OP_FLUSH && (io->lba > v->capacity || io->sectors > v->capacity - io->lba);
+    if (v->broken || i < 0 || beyond) {
+        storage_io_done(io, false);
+        return;
+    }
+    if (io->op == BLK_OP_FLUSH && !v->flush) {
+        /* §5.2.5: without VIRTIO_BLK_F_FLUSH the device writes through; nothing to wait for. */
+        storage_io_done(io, true);
+        return;
+    }
+    struct vqd_buf b[3];
+    unsigned out, n = build(v, (unsigned)i, io, b, &out);
+    if (vqd_add(&v->vq, b, out, n - out, (void *)(uintptr_t)(i + 1)) != VQD_OK) {
+        storage_io_done(io, false);
+        return;
+    }
+    v->inflight[i] = io;
+}
+
+/* Once per pass of the server: one doorbell write (a trap to the device's emulator, or a bus
+ * transaction) for the whole batch, and none if the device asked not to be told. */
+static void kick(void *ctx)
+{
+    struct vblk_disk *v = ctx;
+    if (!v->broken && vqd_kick_needed(&v->vq)) {
+        v->kicks++;
+        v->t->ops->notify(v->t, 0);
+    }
+}
+
+static void fail_one(void *ctx, void *token)
+{
+    struct vblk_disk *v = ctx;
+    uintptr_t i = (uintptr_t)token - 1;
+    if (i < STORAGE_IOS && v->inflight[i] != NULL) {
+        struct blk_io *io = v->inflight[i];
+        v->inflight[i] = NULL;
+        storage_io_done(io, false);
+    }
+}
+
+/* One used entry: the status the device wrote, and the data of a read into the guest. */
+static void finish(struct vblk_disk *v, uintptr_t token, uint32_t len)
+{
+    uintptr_t i = token - 1;
+    if (i >= STORAGE_IOS || v->inflight[i] == NULL)
+        return; /* cannot happen: vqd_get_used hands back only tokens in flight */
+    struct blk_io *io = v->inflight[i];
+    v->inflight[i] = NULL;
+    bool ok = len >= 1 && hdr_va(v, (unsigned)i)[16] == VIRTIO_BLK_S_OK;
+    if (ok && io->op == BLK_OP_READ)
+        blk_io_to_guest(io, 0, bounce_va(v, (unsigned)i), io->sectors * VIRTIO_BLK_SECTOR_SIZE);
+    storage_io_done(io, ok);
+}
+
+void vblk_disk_interrupt(struct vblk_disk *v)
+{
+    v->interrupts++;
+    (void)v->t->ops->interrupt_ack(v->t);
+    for (;;) {
+        void *token;
+        uint32_t len;
+        enum vqd_result r;
+        while ((r = vqd_get_used(&v->vq, &token, &len)) == VQD_OK)
+            finish(v, (uintptr_t)token, len);
+        if (r != VQD_EMPTY) {
+            /* The device broke a rule: stop it, fail what it held. */
+            v->broken = true;
+            v->why = r;
+            virtio_drv_fail(v->t);
+            vqd_drain(&v->vq, fail_one, v);
+            return;
+        }
+        if (!vqd_arm(&v->vq))
+            return;
+    }
+}
+
+static enum virtio_drv_error config(struct vblk_disk *v)
+{
+    uint8_t cap[8];
+    enum virtio_drv_error e = virtio_drv_config_read(v->t, VIRTIO_BLK_CFG_CAPACITY, cap, 8);
+    if (e != VIRTIO_DRV_OK)
+        return e;
+    v->capacity = hv_le64(cap);
+    if (v->t->features & VIRTIO_BIT(VIRTIO_BLK_F_BLK_SIZE)) {
+        uint8_t bs[4];
+        e = virtio_drv_config_read(v->t, VIRTIO_BLK_CFG_BLK_SIZE, bs, 4);
+        if (e != VIRTIO_DRV_OK)
+            return e;
+        if (hv_le32(bs) != VIRTIO_BLK_SECTOR_SIZE)
+            return VIRTIO_DRV_FEATURES_MISSING;
+    }
+    return v->capacity < 6 ? VIRTIO_DRV_FEATURES_MISSING : VIRTIO_DRV_OK;
+}
+
+enum virtio_drv_error vblk_disk_init(struct vblk_disk *v, struct virtio_transport *t,
+                                     const struct virtio_dma *dma, struct storage_disk *disk)
+{
+    memset(v, 0, sizeof(*v));
+    v->t = t;
+    v->dma = *dma;
+    if (t->device_id != VIRTIO_ID_BLOCK)
+        return VIRTIO_DRV_WRONG_DEVICE;
+    if (dma->size < VBLK_DMA_BYTES || dma->pa % 4096 != 0)
+        return VIRTIO_DRV_QUEUE_MEMORY;
+    uint64_t wanted = VIRTIO_BIT(VIRTIO_BLK_F_FLUSH) | VIRTIO_BIT(VIRTIO_BLK_F_BLK_SIZE) |
+                      VIRTIO_BIT(VIRTIO_BLK_F_WRITE_ZEROES) | VIRTIO_BIT(VIRTIO_BLK_F_RO) |
+                      VIRTIO_BIT(VIRTIO_F_EVENT_IDX);
+    enum virtio_drv_error e = virtio_drv_negotiate(t, wanted, 0);
+    if (e == VIRTIO_DRV_OK && (t->features & VIRTIO_BIT(VIRTIO_BLK_F_RO)))
+        e = VIRTIO_DRV_FEATURES_MISSING; /* the server's disk must take writes */
+    if (e == VIRTIO_DRV_OK)
+        e = config(v);
+    if (e == VIRTIO_DRV_OK) {
+        struct virtio_dma rings = {dma->va, dma->pa, VBLK_RINGS_BYTES};
+        e = virtio_drv_queue_setup(t, 0, VBLK_QUEUE_SIZE, &rings, v->slots, &v->vq);
+    }
+    if (e == VIRTIO_DRV_OK)
+        e = virtio_drv_ready(t);
+    if (e != VIRTIO_DRV_OK) {
+        virtio_drv_fail(t);
+        return e;
+    }
+    v->flush = (t->features & VIRTIO_BIT(VIRTIO_BLK_F_FLUSH)) != 0;
+    v->write_zeroes = (t->features & VIRTIO_BIT(VIRTIO_BLK_F_WRITE_ZEROES)) != 0;
+    *disk = (struct storage_disk){.sectors = v->capacity, .submit = submit, .kick = kick, .ctx = v};
+    return VIRTIO_DRV_OK;
+}

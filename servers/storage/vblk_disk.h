@@ -1,0 +1,41 @@
+/* The storage server's physical disk: a virtio-blk device behind any virtio transport (mmio
+ * on AArch64, pci on x86_64), driven with libhv's driver side, as a struct storage_disk.
+ * Data goes through the server's own DMA buffers (one per request slot): the device never
+ * sees a guest's memory. */
+#pragma once
+
+#include "storage.h"
+
+#include <hv/virtio/virtio_transport.h>
+#include <hv/virtio/vq_driver.h>
+
+#define VBLK_QUEUE_SIZE 128u /* three descriptors per request, STORAGE_IOS requests */
+#define VBLK_RINGS_BYTES 0x2000u
+#define VBLK_HDRS_BYTES 0x1000u
+/* DMA memory a vblk_disk needs: rings, request headers, one bounce buffer per request. */
+#define VBLK_DMA_BYTES (VBLK_RINGS_BYTES + VBLK_HDRS_BYTES + (uint64_t)STORAGE_IOS * BLK_MAX_BYTES)
+
+struct vblk_disk {
+    struct virtio_transport *t;
+    struct virtio_dma dma;
+    struct vqd vq;
+    struct vqd_slot slots[VBLK_QUEUE_SIZE];
+    struct blk_io *inflight[STORAGE_IOS]; /* by request slot */
+    uint64_t capacity;                    /* sectors */
+    bool flush;                           /* VIRTIO_BLK_F_FLUSH: the device has a write cache */
+    bool write_zeroes;                    /* VIRTIO_BLK_F_WRITE_ZEROES negotiated */
+    bool broken;                          /* the device lied: every request fails from now on */
+    enum vqd_result why;
+    uint64_t kicks, interrupts;
+};
+
+/*
+ * Brings the device up (features, capacity, queue 0, DRIVER_OK) in dma (VBLK_DMA_BYTES, page
+ * aligned) and fills *disk for storage_init. Refuses a device whose logical blocks are not 512
+ * bytes, that is read-only, or that is smaller than 6 sectors.
+ */
+enum virtio_drv_error vblk_disk_init(struct vblk_disk *v, struct virtio_transport *t,
+                                     const struct virtio_dma *dma, struct storage_disk *disk);
+
+/* The device's interrupt: acknowledges it and completes every request it returned. */
+void vblk_disk_interrupt(struct vblk_disk *v);

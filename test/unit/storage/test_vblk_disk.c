@@ -1,0 +1,234 @@
+/* Check tests of the storage server's physical disk driver end to end: a guest's request goes
+ * through the server, out through libhv's driver side and a virtio-mmio transport (legacy and
+ * modern) to a virtio-blk device model backed by a RAM image, and back. */
+#include "check_run.h"
+#include "dev_model.h"
+#include "vblk_disk.h"
+
+#include <hv/bytes.h>
+#include <hv/virtio/virtio_blk.h>
+#include <hv/virtio/virtio_spec.h>
+#include <hv/virtio/vmmio_driver.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define IMG_SECTORS 4096u
+#define GUEST_GPA 0x40000000ull
+#define GUEST_SIZE 0x40000u
+#define PHYS_PA 0x90000000ull
+
+static uint8_t *img;           /* the physical disk's contents */
+static struct mmio_model m;    /* its transport registers */
+static struct virtio_dma pdma; /* the server's DMA memory */
+static struct virtio_mem_region pregion;
+static struct virtio_mem pmem; /* the same memory as the device sees it */
+static struct virtq dev;       /* the device's side of the physical queue */
+static struct virtio_faults dev_faults;
+static bool dev_live;
+static struct vmmio_drv drv;
+static struct vblk_disk vblk;
+static struct storage srv;
+static uint8_t *gram;
+static struct vqd gq;
+static struct vqd_slot gslots[64];
+static unsigned irqs;
+
+static void on_irq(void *ctx, unsigned part, uint32_t bits)
+{
+    irqs++;
+}
+
+/* The device: serves every available request on the RAM image and raises its interrupt. */
+static void device_run(void)
+{
+    if (!dev_live) {
+        ck_assert(mmio_model_queue(&m, 0, &pmem, &dev_faults, &dev));
+        dev_live = true;
+    }
+    struct virtq_seg segs[8];
+    struct virtq_req req = {.segs = segs, .capacity = 8};
+    while (virtq_pop(&dev, &req) == VIRTQ_POP_REQUEST) {
+        uint8_t h[16];
+        virtq_req_read(&req, 0, h, 16);
+        uint32_t type = hv_le32(h);
+        uint64_t at = hv_le64(h + 8) * 512;
+        uint8_t status = VIRTIO_BLK_S_OK;
+        uint32_t written = 0;
+        if (type == VIRTIO_BLK_T_IN) {
+            written = (uint32_t)virtq_req_write(&req, 0, img + at, req.writable_bytes - 1);
+        } else if (type == VIRTIO_BLK_T_OUT) {
+            virtq_req_read(&req, 16, img + at, req.readable_bytes - 16);
+        } else if (type != VIRTIO_BLK_T_FLUSH) {
+            status = VIRTIO_BLK_S_UNSUPP;
+        }
+        virtq_req_write(&req, req.writable_bytes - 1, &status, 1);
+        virtq_push(&dev, &req, written + 1);
+    }
+    m.interrupt_status |= VIRTIO_MMIO_INT_VRING;
+}
+
+static void setup_version(uint32_t version)
+{
+    img = calloc(IMG_SECTORS, 512);
+    mmio_model_init(&m, version, VIRTIO_ID_BLOCK);
+    m.features = VIRTIO_BIT(VIRTIO_F_VERSION_1) | VIRTIO_BIT(VIRTIO_BLK_F_FLUSH) |
+                 VIRTIO_BIT(VIRTIO_BLK_F_BLK_SIZE);
+    m.queue_max[0] = 256;
+    hv_put_le64(m.config + VIRTIO_BLK_CFG_CAPACITY, IMG_SECTORS);
+    hv_put_le32(m.config + VIRTIO_BLK_CFG_BLK_SIZE, 512);
+    pdma = (struct virtio_dma){aligned_alloc(4096, VBLK_DMA_BYTES), PHYS_PA, VBLK_DMA_BYTES};
+    pregion = (struct virtio_mem_region){PHYS_PA, VBLK_DMA_BYTES, pdma.va};
+    pmem = (struct virtio_mem){&pregion, 1};
+    memset(&dev_faults, 0, sizeof(dev_faults));
+    dev_live = false;
+    struct virtio_regs r = mmio_model_regs(&m);
+    ck_assert_int_eq(vmmio_drv_probe(&drv, &r, 0x200, VIRTIO_ID_BLOCK), VIRTIO_DRV_OK);
+    struct storage_disk disk;
+    ck_assert_int_eq(vblk_disk_init(&vblk, &drv.t, &pdma, &disk), VIRTIO_DRV_OK);
+    ck_assert_uint_eq(disk.sectors, IMG_SECTORS);
+    ck_assert(vblk.flush);
+
+    gram = aligned_alloc(4096, GUEST_SIZE);
+    memset(gram, 0, GUEST_SIZE);
+    static struct virtio_mem_region gr;
+    static struct virtio_mem gm;
+    gr = (struct virtio_mem_region){GUEST_GPA, GUEST_SIZE, gram};
+    gm = (struct virtio_mem){&gr, 1};
+    struct slice sl = {"personal", 2048, 1024, true, 0};
+    struct storage_hooks h = {.irq = on_irq};
+    ck_assert(storage_init(&srv, &disk, &h, &sl, &gm, 1));
+    struct virtio_dma gd = {gram, GUEST_GPA, 0x4000};
+    struct vqd_layout l;
+    ck_assert(vqd_layout(64, 4, &l));
+    ck_assert_int_eq(vqd_init(&gq, 64, &gd, &l, gslots, false), VQD_OK);
+    struct hv_blk_queue_setup q = {(uint64_t)64 << 16, gq.desc_pa, gq.avail_pa, gq.used_pa, 0};
+    ck_assert_int_eq(storage_queue_setup(&srv, 0, &q), STORAGE_SETUP_OK);
+}
+
+static void setup_legacy(void)
+{
+    setup_version(1);
+}
+static void setup_modern(void)
+{
+    setup_version(2);
+}
+
+static void teardown(void)
+{
+    free(img);
+    free(pdma.va);
+    free(gram);
+}
+
+/* A guest request at data offset 0x8000 of its RAM; status at 0x4000 + slot. */
+static void guest(uint32_t type, uint64_t sector, uint32_t len, bool out, unsigned slot)
+{
+    uint64_t hdr = GUEST_GPA + 0x5000 + 16 * slot, data = GUEST_GPA + 0x8000 + 0x2000 * slot;
+    hv_put_le32(gram + (hdr - GUEST_GPA), type);
+    hv_put_le64(gram + (hdr - GUEST_GPA) + 8, sector);
+    gram[0x4000 + slot] = 0xee;
+    struct vqd_buf b[3] = {{hdr, 16}, {data, len}, {GUEST_GPA + 0x4000 + slot, 1}};
+    if (len == 0)
+        b[1] = b[2];
+    unsigned n = len ? 3 : 2, nout = out && len ? 2 : 1;
+    ck_assert_int_eq(vqd_add(&gq, b, nout, n - nout, (void *)(uintptr_t)(slot + 1)), VQD_OK);
+    storage_notify(&srv, 0);
+}
+
+/* Server pass, device, interrupt, server pass: one round trip of everything queued. */
+static void round_trip(void)
+{
+    storage_run(&srv);
+    device_run();
+    vblk_disk_interrupt(&vblk);
+    storage_run(&srv);
+}
+
+static void write_then_read(void)
+{
+    memset(gram + 0x8000, 0x6b, 1024);
+    guest(VIRTIO_BLK_T_OUT, 7, 1024, true, 0);
+    round_trip();
+    ck_assert_uint_eq(gram[0x4000], VIRTIO_BLK_S_OK);
+    ck_assert_uint_eq(img[(2048 + 7) * 512], 0x6b);
+    ck_assert_uint_eq(img[(2048 + 9) * 512 - 1], 0x6b);
+    ck_assert_uint_eq(img[(2048 + 9) * 512], 0);
+    guest(VIRTIO_BLK_T_IN, 8, 512, false, 1);
+    guest(VIRTIO_BLK_T_FLUSH, 0, 0, false, 2);
+    round_trip();
+    ck_assert_uint_eq(gram[0x4001], VIRTIO_BLK_S_OK);
+    ck_assert_uint_eq(gram[0x4002], VIRTIO_BLK_S_OK);
+    ck_assert_uint_eq(gram[0x8000 + 0x2000], 0x6b);
+    ck_assert_uint_eq(m.notifies[0], 2);
+    ck_assert_uint_eq(vblk.interrupts, 2);
+    ck_assert_uint_eq(m.interrupt_status, 0); /* acknowledged */
+    ck_assert_uint_eq(irqs, 2);
+    ck_assert_uint_eq(m.bad_accesses, 0);
+    ck_assert_uint_eq(dev_faults.count[VIRTIO_FAULT_DESC_INDEX], 0);
+}
+
+START_TEST(legacy_write_read_flush)
+{
+    write_then_read();
+}
+END_TEST
+
+START_TEST(modern_write_read_flush)
+{
+    write_then_read();
+}
+END_TEST
+
+START_TEST(lying_device_fails_its_requests)
+{
+    guest(VIRTIO_BLK_T_IN, 1, 512, false, 0);
+    storage_run(&srv);
+    /* The device returns a used entry for a descriptor that is not a request's head. */
+    hv_put_le32(vblk.vq.used + 4, 1);
+    hv_put_le32(vblk.vq.used + 8, 0);
+    hv_put_le16(vblk.vq.used + 2, 1);
+    vblk_disk_interrupt(&vblk);
+    ck_assert(vblk.broken);
+    ck_assert_int_eq(vblk.why, VQD_USED_NOT_INFLIGHT);
+    ck_assert(m.status & VIRTIO_STATUS_FAILED);
+    storage_run(&srv);
+    ck_assert_uint_eq(gram[0x4000], VIRTIO_BLK_S_IOERR);
+    ck_assert_uint_eq(srv.parts[0].stats.disk_errors, 1);
+    /* Later requests fail at once; none reaches the device. */
+    guest(VIRTIO_BLK_T_IN, 1, 512, false, 1);
+    storage_run(&srv);
+    ck_assert_uint_eq(gram[0x4001], VIRTIO_BLK_S_IOERR);
+    ck_assert_uint_eq(vblk.vq.inflight, 0);
+}
+END_TEST
+
+START_TEST(refuses_unfit_devices)
+{
+    struct storage_disk disk;
+    m.features |= VIRTIO_BIT(VIRTIO_BLK_F_RO);
+    ck_assert_int_eq(vblk_disk_init(&vblk, &drv.t, &pdma, &disk), VIRTIO_DRV_FEATURES_MISSING);
+    m.features &= ~VIRTIO_BIT(VIRTIO_BLK_F_RO);
+    hv_put_le32(m.config + VIRTIO_BLK_CFG_BLK_SIZE, 4096);
+    ck_assert_int_eq(vblk_disk_init(&vblk, &drv.t, &pdma, &disk), VIRTIO_DRV_FEATURES_MISSING);
+    struct virtio_dma small = pdma;
+    small.size = VBLK_DMA_BYTES - 1;
+    ck_assert_int_eq(vblk_disk_init(&vblk, &drv.t, &small, &disk), VIRTIO_DRV_QUEUE_MEMORY);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("vblk_disk");
+    TCase *l = tcase_create("legacy");
+    tcase_add_checked_fixture(l, setup_legacy, teardown);
+    tcase_add_test(l, legacy_write_read_flush);
+    tcase_add_test(l, lying_device_fails_its_requests);
+    tcase_add_test(l, refuses_unfit_devices);
+    suite_add_tcase(s, l);
+    TCase *t = tcase_create("modern");
+    tcase_add_checked_fixture(t, setup_modern, teardown);
+    tcase_add_test(t, modern_write_read_flush);
+    suite_add_tcase(s, t);
+    return check_run(s);
+}
