@@ -26,6 +26,7 @@ static void handle_sync(struct thread *t)
         fault_deliver(t, HV_FAULT_PAGE, far, esr);
         break;
     case ESR_EC_UNKNOWN:
+    case ESR_EC_SYS64: /* a system register a task may not touch: to it, an undefined one */
         fault_deliver(t, HV_FAULT_UNDEFINED, t->ctx.words[CTX_PC], esr);
         break;
     default:

@@ -8,7 +8,13 @@
 #include <platform.h>
 
 #define HCR_GUEST (HCR_EL2_VM | HCR_EL2_FMO | HCR_EL2_IMO | HCR_EL2_AMO | HCR_EL2_TWI | \
-                   HCR_EL2_TWE | HCR_EL2_TSC | HCR_EL2_TIDCP | HCR_EL2_RW | HCR_EL2_E2H)
+                   HCR_EL2_TWE | HCR_EL2_TSC | HCR_EL2_TIDCP | HCR_EL2_TACR | HCR_EL2_TSW | \
+                   HCR_EL2_RW | HCR_EL2_E2H | HCR_EL2_TLOR)
+/* Counters and timers (SEC-M4): tasks read the virtual counter (the benchmarks and tests time
+ * themselves with it) and touch no timer; guests read the physical counter as on QEMU virt,
+ * and their EL1 physical timer traps to the VMM instead of being shared by every partition.
+ * Written once: nothing a firmware left there counts. */
+#define CNTHCTL_VALUE (CNTHCTL_EL0VCTEN | CNTHCTL_EL1PCTEN)
 /* VM stays set in the host: with E2H and TGE set it acts as 0 (ARM ARM, HCR_EL2.VM), and QEMU
  * flushes its whole TLB whenever a write changes VM, so toggling it cost two flushes an exit. */
 #define HCR_HOST (HCR_EL2_E2H | HCR_EL2_TGE | HCR_EL2_VM)
@@ -38,6 +44,9 @@ void guest_init(void)
     cptr &= ~(3ull << CPTR_E2H_FPEN_SHIFT);
     write_sysreg(cpacr_el1, cptr | CPTR_E2H_FPEN_EL0_HOST << CPTR_E2H_FPEN_SHIFT);
     write_sysreg(cntvoff_el2, 0);
+    write_sysreg(cnthctl_el2, CNTHCTL_VALUE);
+    write_sysreg(actlr_el2, 0);                       /* IMPLEMENTATION DEFINED: all off */
+    write_sysreg(vpidr_el2, read_sysreg(midr_el1));   /* guests see the CPU's MIDR */
     write_sysreg(vtcr_el2, VTCR_VALUE);
     write_sysreg(vttbr_el2, 0);
     write_sysreg(S3_4_C12_C11_0, 0); /* ICH_HCR_EL2: virtual CPU interface off */

@@ -23,9 +23,21 @@
 #define HCR_EL2_TWE BIT(14)
 #define HCR_EL2_TSC BIT(19)
 #define HCR_EL2_TIDCP BIT(20)
+#define HCR_EL2_TACR BIT(21)  /* ACTLR_EL1 accesses trap: the CPU's own controls are the host's */
+#define HCR_EL2_TSW BIT(22)   /* set/way cache maintenance traps: it reaches other partitions */
 #define HCR_EL2_TGE BIT(27)
 #define HCR_EL2_RW BIT(31)
 #define HCR_EL2_E2H BIT(34)
+#define HCR_EL2_TLOR BIT(35)  /* LORegion registers trap: a partition has none */
+
+/* CNTHCTL_EL2 with HCR_EL2.E2H=1 (ARM ARM D17.2.27): who reaches which counter and timer.
+ * With TGE=1, EL0's CNTP_* are the EL2 physical timer: the kernel's tick. */
+#define CNTHCTL_EL0PCTEN BIT(0)  /* tasks read the physical counter */
+#define CNTHCTL_EL0VCTEN BIT(1)  /* tasks read the virtual counter */
+#define CNTHCTL_EL0VTEN BIT(8)   /* tasks use the virtual timer */
+#define CNTHCTL_EL0PTEN BIT(9)   /* tasks use the physical timer */
+#define CNTHCTL_EL1PCTEN BIT(10) /* guests read the physical counter */
+#define CNTHCTL_EL1PTEN BIT(11)  /* guests use the EL1 physical timer */
 
 /* MDCR_EL2: a guest's PMU and debug-register accesses trap (the cycle counter is the host's). */
 #define MDCR_EL2_TPMCR BIT(5)

@@ -35,12 +35,23 @@ bool a64_sysreg_write(struct vmm_a64 *a, unsigned cpu, uint32_t iss, uint64_t va
 
 /* Op0 2 is the debug space (MDSCR, OSLAR, OSDLR, the breakpoint and watchpoint registers,
  * MDCCINT...); the PMU lives at
- * Op0 3, Op1 3, CRn 9 (PMCR, PMCNTEN*, PMOVS*, PMSELR, PMCCNTR...) and CRn 14 (PMEV*). */
+ * Op0 3, Op1 3, CRn 9 (PMCR, PMCNTEN*, PMOVS*, PMSELR, PMCCNTR...) and CRn 14 (PMEV*).
+ * The kernel also traps (SEC-M4) set/way cache maintenance (Op0 1, Op1 0, CRn 7, CRm 6/10/14,
+ * Op2 2: DC ISW, CSW, CISW), which acts on the whole CPU's caches and so on every partition:
+ * QEMU models no caches, so it is done by doing nothing (hardware would need clean/invalidate
+ * by address of the partition's RAM); ACTLR_EL1 (Op0 3, Op1 0, CRn 1, CRm 0, Op2 1), the
+ * CPU's implementation-defined controls, reads as zero and ignores writes; and the LORegion
+ * registers (Op0 3, Op1 0, CRn 10, CRm 4), which a partition doesn't have. */
 bool a64_sysreg_raz_wi(uint32_t iss)
 {
     unsigned op0 = (iss >> ESR_SYS_OP0_SHIFT) & 3, op1 = (iss >> ESR_SYS_OP1_SHIFT) & 7;
-    unsigned crn = (iss >> ESR_SYS_CRN_SHIFT) & 15;
+    unsigned crn = (iss >> ESR_SYS_CRN_SHIFT) & 15, crm = (iss >> ESR_SYS_CRM_SHIFT) & 15;
+    unsigned op2 = (iss >> ESR_SYS_OP2_SHIFT) & 7;
     if (op0 == 2)
+        return true;
+    if (op0 == 1 && op1 == 0 && crn == 7 && (crm == 6 || crm == 10 || crm == 14) && op2 == 2)
+        return true;
+    if (op0 == 3 && op1 == 0 && ((crn == 1 && crm == 0 && op2 == 1) || (crn == 10 && crm == 4)))
         return true;
     return op0 == 3 && op1 == 3 && (crn == 9 || crn == 14);
 }

@@ -179,9 +179,58 @@ static void test_sec_m3(const struct hv_bootinfo *info)
                "line control 0x%x before, wedged, 0x%x after the kernel printed", before, after);
 }
 
+/* ---- SEC-M4: a task reaches no timer and no physical counter (the kernel's tick) ----
+ * A task reads the physical counter, then the physical timer's control (with TGE=1 that is
+ * the EL2 timer the kernel ticks with), each in a thread of its own with a fault handler;
+ * each must fault as an undefined instruction. The virtual counter stays readable. */
+#if defined(__aarch64__)
+static void m4_read_cntpct(void)
+{
+    uint64_t v;
+    __asm__ volatile("isb; mrs %0, cntpct_el0" : "=r"(v));
+    for (;;)
+        hv_yield();
+}
+
+static void m4_read_cntp_ctl(void)
+{
+    uint64_t v;
+    __asm__ volatile("mrs %0, cntp_ctl_el0" : "=r"(v));
+    for (;;)
+        hv_yield();
+}
+
+static uint64_t m4_fault_of(void (*fn)(void))
+{
+    uint64_t ep = root_new(HV_OBJ_ENDPOINT, 0);
+    uint64_t t = root_spawn(fn, ROOT_CNODE, ep, PRIO_VICTIM, 10, 10);
+    struct hv_msg m = {0};
+    uint64_t label = t && hv_recv(ep, &m) == HV_OK ? hv_msginfo_label(m.info) : 0;
+    hv_thread_suspend(t);
+    return label;
+}
+
+static void test_sec_m4(void)
+{
+    uint64_t pct = m4_fault_of(m4_read_cntpct), ptimer = m4_fault_of(m4_read_cntp_ctl);
+    uint64_t v0, v1;
+    __asm__ volatile("isb; mrs %0, cntvct_el0" : "=r"(v0));
+    __asm__ volatile("isb; mrs %0, cntvct_el0" : "=r"(v1));
+    test_check("SEC-M4", pct == HV_FAULT_UNDEFINED && ptimer == HV_FAULT_UNDEFINED && v1 >= v0,
+               "a task reading CNTPCT_EL0: fault %lu, CNTP_CTL_EL0: fault %lu (undefined = %u); "
+               "the virtual counter reads 0x%lx", pct, ptimer, HV_FAULT_UNDEFINED, v1);
+}
+#else
+static void test_sec_m4(void)
+{
+    test_skip("SEC-M4", "the EL2 timer and counter controls are AArch64's");
+}
+#endif
+
 void sec_tests_run(const struct hv_bootinfo *info)
 {
     test_sec_c1();
     test_sec_m2();
     test_sec_m3(info);
+    test_sec_m4();
 }
