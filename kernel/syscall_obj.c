@@ -63,6 +63,8 @@ int sys_map(struct thread *t)
         return HV_EINVAL;
     if ((flags & HV_MAP_WRITE) && !(frame->rights & HV_RIGHT_WRITE))
         return HV_EPERM;
+    if ((flags & HV_MAP_EXEC) && !(frame->rights & HV_RIGHT_EXEC))
+        return HV_EPERM;
     uint64_t size = 1ull << frame->size_bits;
     if (addr & (size - 1))
         return HV_EALIGN;
@@ -80,7 +82,7 @@ int sys_map(struct thread *t)
 int sys_unmap(struct thread *t)
 {
     struct cap_slot *frame;
-    int r = sys_lookup(t, sys_arg(t, 0), HV_OBJ_FRAME, 0, &frame);
+    int r = sys_lookup(t, sys_arg(t, 0), HV_OBJ_FRAME, HV_RIGHT_WRITE, &frame);
     if (r)
         return r;
     if (!frame->map_vs)
@@ -106,7 +108,7 @@ int sys_cap_copy(struct thread *t)
 {
     struct cap_slot *src, *dest;
     uint64_t rights = sys_arg(t, 3), badge = sys_arg(t, 4);
-    int r = sys_lookup(t, sys_arg(t, 0), HV_OBJ_NONE, 0, &src);
+    int r = sys_lookup(t, sys_arg(t, 0), HV_OBJ_NONE, HV_RIGHT_GRANT, &src);
     if (r)
         return r;
     if (rights & ~(uint64_t)HV_RIGHTS_ALL)
@@ -140,7 +142,8 @@ int sys_cap_delete(struct thread *t)
 int sys_cap_revoke(struct thread *t)
 {
     struct cap_slot *s;
-    int r = sys_lookup(t, sys_arg(t, 0), HV_OBJ_NONE, 0, &s);
+    /* It reaches caps in other tables: the write right. Deleting one's own copy needs none. */
+    int r = sys_lookup(t, sys_arg(t, 0), HV_OBJ_NONE, HV_RIGHT_WRITE, &s);
     if (r)
         return r;
     cap_revoke(s);
@@ -171,10 +174,11 @@ int sys_thread_configure(struct thread *t)
     struct sched_context *sc = NULL;
     uint64_t prio = sys_arg(t, 4), pc = sys_arg(t, 6), sp = sys_arg(t, 7);
     int r = sys_lookup(t, sys_arg(t, 0), HV_OBJ_THREAD, HV_RIGHT_WRITE, &th);
+    /* The thread will change both (caps into its cnode, stores into its space): write. */
     if (!r)
-        r = sys_lookup(t, sys_arg(t, 1), HV_OBJ_CNODE, 0, &cn);
+        r = sys_lookup(t, sys_arg(t, 1), HV_OBJ_CNODE, HV_RIGHT_WRITE, &cn);
     if (!r)
-        r = sys_lookup(t, sys_arg(t, 2), HV_OBJ_VSPACE, 0, &vs);
+        r = sys_lookup(t, sys_arg(t, 2), HV_OBJ_VSPACE, HV_RIGHT_WRITE, &vs);
     if (!r && sys_arg(t, 3))
         r = sys_lookup(t, sys_arg(t, 3), HV_OBJ_ENDPOINT, HV_RIGHT_WRITE, &fault);
     if (!r)

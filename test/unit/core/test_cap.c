@@ -24,21 +24,89 @@ END_TEST
 START_TEST(copy_reduces_rights_never_adds)
 {
     fix_retype(HV_OBJ_ENDPOINT, 0, 20, 1);
-    ck_assert_uint_eq(SYS(root, HV_SYS_CAP_COPY, 20, ROOT_SLOT_CNODE, 21, HV_RIGHT_READ, 0),
+    ck_assert_uint_eq(SYS(root, HV_SYS_CAP_COPY, 20, ROOT_SLOT_CNODE, 21,
+                          HV_RIGHT_READ | HV_RIGHT_GRANT, 0),
                       HV_OK);
-    ck_assert_uint_eq(root_slot(21)->rights, HV_RIGHT_READ);
+    ck_assert_uint_eq(root_slot(21)->rights, HV_RIGHT_READ | HV_RIGHT_GRANT);
     ck_assert_ptr_eq(root_slot(21)->parent, root_slot(20));
-    /* Copying the read-only cap with all rights still gives read only. */
+    /* Copying the read-only cap with all rights still gives read (and grant) only. */
     ck_assert_uint_eq(SYS(root, HV_SYS_CAP_COPY, 21, ROOT_SLOT_CNODE, 22, HV_RIGHTS_ALL, 0),
                       HV_OK);
-    ck_assert_uint_eq(root_slot(22)->rights, HV_RIGHT_READ);
+    ck_assert_uint_eq(root_slot(22)->rights, HV_RIGHT_READ | HV_RIGHT_GRANT);
     struct endpoint *ep = cap_ptr(root_slot(20));
     ck_assert_uint_eq(ep->hdr.refs, 3);
     /* A rights mask outside the defined bits is an error, nothing made. */
-    ck_assert_uint_eq(SYS(root, HV_SYS_CAP_COPY, 20, ROOT_SLOT_CNODE, 23, 8, 0), HV_EINVAL);
+    ck_assert_uint_eq(SYS(root, HV_SYS_CAP_COPY, 20, ROOT_SLOT_CNODE, 23, 16, 0), HV_EINVAL);
     ck_assert(cap_is_empty(root_slot(23)));
     /* A send through the read-only cap lacks the write right. */
     ck_assert_uint_eq(SYS(root, HV_SYS_SEND, 22, 0), HV_EPERM);
+}
+END_TEST
+
+/* SEC-L1: the rights model (docs/syscalls.md): what each right allows, each refused without. */
+START_TEST(sec_l1_grant_is_needed_to_pass_a_cap_on)
+{
+    fix_retype(HV_OBJ_ENDPOINT, 0, 20, 1);
+    ck_assert_uint_eq(SYS(root, HV_SYS_CAP_COPY, 20, ROOT_SLOT_CNODE, 21, HV_RIGHT_WRITE, 0),
+                      HV_OK);
+    ck_assert_uint_eq(SYS(root, HV_SYS_CAP_COPY, 21, ROOT_SLOT_CNODE, 22, HV_RIGHT_WRITE, 0),
+                      HV_EPERM);
+    ck_assert(cap_is_empty(root_slot(22)));
+    /* Deleting one's own copy needs no right; revoking (others' copies) needs write. */
+    ck_assert_uint_eq(SYS(root, HV_SYS_CAP_COPY, 20, ROOT_SLOT_CNODE, 23,
+                          HV_RIGHT_READ | HV_RIGHT_GRANT, 0),
+                      HV_OK);
+    ck_assert_uint_eq(SYS(root, HV_SYS_CAP_COPY, 23, ROOT_SLOT_CNODE, 24, HV_RIGHT_READ, 0),
+                      HV_OK);
+    ck_assert_uint_eq(SYS(root, HV_SYS_CAP_REVOKE, 23), HV_EPERM);
+    ck_assert(!cap_is_empty(root_slot(24)));
+    ck_assert_uint_eq(SYS(root, HV_SYS_CAP_DELETE, 21), HV_OK);
+    ck_assert_uint_eq(SYS(root, HV_SYS_CAP_REVOKE, 20), HV_OK);
+    ck_assert(cap_is_empty(root_slot(24)));
+}
+END_TEST
+
+START_TEST(sec_l1_exec_and_unmap_need_their_rights)
+{
+    fix_retype(HV_OBJ_FRAME, 12, 20, 1);
+    fix_retype(HV_OBJ_VSPACE, 15, 30, 1);
+    ck_assert_uint_eq(SYS(root, HV_SYS_CAP_COPY, 20, ROOT_SLOT_CNODE, 21,
+                          HV_RIGHT_READ | HV_RIGHT_WRITE | HV_RIGHT_GRANT, 0),
+                      HV_OK);
+    /* No execute right: readable and writable, never executable. */
+    ck_assert_uint_eq(SYS(root, HV_SYS_MAP, 21, 30, 0x10000, HV_MAP_READ | HV_MAP_EXEC),
+                      HV_EPERM);
+    ck_assert_uint_eq(SYS(root, HV_SYS_MAP, 21, 30, 0x10000, HV_MAP_READ | HV_MAP_WRITE),
+                      HV_OK);
+    /* A read-only copy can map readable but neither unmap nor map writable. */
+    ck_assert_uint_eq(SYS(root, HV_SYS_CAP_COPY, 20, ROOT_SLOT_CNODE, 22, HV_RIGHT_READ, 0),
+                      HV_OK);
+    ck_assert_uint_eq(SYS(root, HV_SYS_MAP, 22, 30, 0x20000, HV_MAP_READ | HV_MAP_WRITE),
+                      HV_EPERM);
+    ck_assert_uint_eq(SYS(root, HV_SYS_MAP, 22, 30, 0x20000, HV_MAP_READ), HV_OK);
+    ck_assert_uint_eq(SYS(root, HV_SYS_UNMAP, 22), HV_EPERM);
+    ck_assert_uint_eq(SYS(root, HV_SYS_UNMAP, 21), HV_OK);
+}
+END_TEST
+
+START_TEST(sec_l1_thread_needs_writable_cnode_and_space)
+{
+    fix_retype(HV_OBJ_THREAD, 0, 20, 1);
+    fix_retype(HV_OBJ_CNODE, 4, 21, 1);
+    fix_retype(HV_OBJ_VSPACE, 15, 22, 1);
+    ck_assert_uint_eq(SYS(root, HV_SYS_CAP_COPY, 21, ROOT_SLOT_CNODE, 23, HV_RIGHT_READ, 0),
+                      HV_OK);
+    ck_assert_uint_eq(SYS(root, HV_SYS_CAP_COPY, 22, ROOT_SLOT_CNODE, 24, HV_RIGHT_READ, 0),
+                      HV_OK);
+    ck_assert_uint_eq(SYS(root, HV_SYS_THREAD_CONFIGURE, 20, 23, 22, 0, 10, HV_SC_INHERIT,
+                          0x1000, 0x2000),
+                      HV_EPERM);
+    ck_assert_uint_eq(SYS(root, HV_SYS_THREAD_CONFIGURE, 20, 21, 24, 0, 10, HV_SC_INHERIT,
+                          0x1000, 0x2000),
+                      HV_EPERM);
+    ck_assert_uint_eq(SYS(root, HV_SYS_THREAD_CONFIGURE, 20, 21, 22, 0, 10, HV_SC_INHERIT,
+                          0x1000, 0x2000),
+                      HV_OK);
 }
 END_TEST
 
@@ -232,6 +300,9 @@ int main(void)
     tcase_add_checked_fixture(tc, setup, NULL);
     tcase_add_test(tc, root_caps_after_boot);
     tcase_add_test(tc, copy_reduces_rights_never_adds);
+    tcase_add_test(tc, sec_l1_grant_is_needed_to_pass_a_cap_on);
+    tcase_add_test(tc, sec_l1_exec_and_unmap_need_their_rights);
+    tcase_add_test(tc, sec_l1_thread_needs_writable_cnode_and_space);
     tcase_add_test(tc, mint_badge_once);
     tcase_add_test(tc, delete_last_cap_destroys);
     tcase_add_test(tc, revoke_deletes_copies_and_children);

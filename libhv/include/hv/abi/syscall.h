@@ -105,11 +105,13 @@ enum hv_obj_type {
 #define HV_UNTYPED_MIN_BITS 12
 #define HV_UNTYPED_MAX_BITS 47
 
-/* Capability rights. */
-#define HV_RIGHT_READ (1u << 0)  /* recv/wait/poll; map readable */
-#define HV_RIGHT_WRITE (1u << 1) /* send/call/signal; map writable; modify the object */
-#define HV_RIGHT_GRANT (1u << 2) /* reserved for capability transfer over IPC */
-#define HV_RIGHTS_ALL 7u
+/* Capability rights (the model: docs/syscalls.md, "Rights"). */
+#define HV_RIGHT_READ (1u << 0)  /* recv/wait/poll; map readable; read the object's state */
+#define HV_RIGHT_WRITE (1u << 1) /* send/call/signal; map writable; modify, configure, unmap,
+                                  * revoke; run a thread in the cnode or address space */
+#define HV_RIGHT_GRANT (1u << 2) /* pass it on: cap_copy takes it from the source */
+#define HV_RIGHT_EXEC (1u << 3)  /* map the frame executable */
+#define HV_RIGHTS_ALL 15u
 
 /* Mapping flags of HV_SYS_MAP. */
 #define HV_MAP_READ (1u << 0)
