@@ -13,6 +13,29 @@
 
 static struct boot_info boot_info;
 
+/* Not code: executing it must fault (duet.test=wx-exec). */
+static uint8_t not_code[16];
+
+/* Deliberate kernel faults (duet.test=fault|wx-write|wx-exec): each must be reported as a kernel
+ * exception and fail the run (test/qemu: the fault and wx tests read which one it took). The
+ * wx modes show W^X holds at run time: the kernel's text is not writable, its data not
+ * executable. */
+static _Noreturn void deliberate_fault(const char *mode)
+{
+    printk("Duet: triggering a kernel exception on purpose (duet.test=%s)\n", mode);
+    if (strcmp(mode, "wx-write") == 0) {
+        printk("Duet: writing to kernel text at %p\n", (void *)&kernel_main);
+        *(volatile uint8_t *)(uintptr_t)&kernel_main = 0;
+    } else if (strcmp(mode, "wx-exec") == 0) {
+        printk("Duet: executing kernel data at %p\n", (void *)not_code);
+        ((void (*)(void))(uintptr_t)not_code)();
+    } else {
+        arch_trigger_fault();
+    }
+    printk("Duet: the deliberate fault did not trap\n");
+    arch_poweroff(false);
+}
+
 _Noreturn void kernel_main(void)
 {
     char mode[16] = "";
@@ -22,13 +45,9 @@ _Noreturn void kernel_main(void)
         arch_poweroff(false);
     cmdline_get(boot_info.cmdline, "duet.test", mode, sizeof(mode));
 
-    if (strcmp(mode, "fault") == 0) {
-        /* Proves that a kernel exception is reported and fails the run. */
-        printk("Duet: triggering a kernel exception on purpose (duet.test=fault)\n");
-        arch_trigger_fault();
-        printk("Duet: the deliberate fault did not trap\n");
-        arch_poweroff(false);
-    }
+    if (strcmp(mode, "fault") == 0 || strcmp(mode, "wx-write") == 0 ||
+        strcmp(mode, "wx-exec") == 0)
+        deliberate_fault(mode);
 
     arch_irq_init();
     if (tick_start(TICK_HZ))
