@@ -11,6 +11,7 @@
 #include <kernel/vspace.h>
 
 void aarch64_vspace_switch(const struct arch_vspace *avs);
+void aarch64_vspace_none(void);
 _Noreturn void aarch64_enter_user(struct arch_context *ctx);
 
 static void handle_sync(struct thread *t)
@@ -53,7 +54,7 @@ struct arch_context *aarch64_next_context(void)
         const struct vspace *vs = cap_ptr(&n->vspace_cap);
         aarch64_vspace_switch(&vs->arch);
     } else {
-        aarch64_vspace_switch(NULL);
+        aarch64_vspace_none();
     }
     return &n->ctx;
 }

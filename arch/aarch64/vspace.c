@@ -15,7 +15,7 @@ static uint64_t asid_used[ASID_COUNT / 64] = {1};
 static unsigned asid_next = 1;
 static uint64_t loaded_ttbr0; /* 0: TTBR0 walks are off (TCR.EPD0), ASID 0 */
 
-void aarch64_vspace_switch(const struct arch_vspace *avs);
+void aarch64_vspace_none(void);
 
 static void ttbr0_walks(bool on)
 {
@@ -53,7 +53,7 @@ void arch_vspace_destroy(struct arch_vspace *avs, paddr_t root)
     uint64_t asid = avs->words[0];
     /* Never leave TTBR0 pointing at tables that are about to be reused. */
     if (loaded_ttbr0 == avs->words[1])
-        aarch64_vspace_switch(NULL);
+        aarch64_vspace_none();
     dsb(ishst);
     __asm__ volatile("tlbi aside1is, %0" ::"r"(asid << TTBR_ASID_SHIFT) : "memory");
     dsb(ish);
@@ -75,21 +75,23 @@ void arch_vspace_flush(struct arch_vspace *avs, uint64_t va, uint64_t size)
 /* Installs an address space in TTBR0 (and enables TTBR0 walks, off while no task ran). */
 void aarch64_vspace_switch(const struct arch_vspace *avs)
 {
-    uint64_t ttbr0 = avs ? avs->words[1] : 0;
-    if (ttbr0 == loaded_ttbr0)
+    if (avs->words[1] == loaded_ttbr0)
         return;
-    if (!ttbr0) {
-        /* No address space: walks off, and ASID 0, which tags no TLB entry, so that neither
-         * a walk nor an entry cached for the last task translates anything (SEC-C1). */
-        ttbr0_walks(false);
-        write_sysreg(ttbr0_el2, 0);
-        loaded_ttbr0 = 0;
-        isb();
-        return;
-    }
-    write_sysreg(ttbr0_el2, ttbr0);
+    write_sysreg(ttbr0_el2, avs->words[1]);
     if (!loaded_ttbr0)
         ttbr0_walks(true);
-    loaded_ttbr0 = ttbr0;
+    loaded_ttbr0 = avs->words[1];
+    isb();
+}
+
+void aarch64_vspace_none(void)
+{
+    if (!loaded_ttbr0)
+        return;
+    /* No address space: walks off, and ASID 0, which tags no TLB entry, so that neither a walk
+     * nor an entry cached for the last task translates anything (SEC-C1). */
+    ttbr0_walks(false);
+    write_sysreg(ttbr0_el2, 0);
+    loaded_ttbr0 = 0;
     isb();
 }
