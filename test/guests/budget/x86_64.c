@@ -46,8 +46,10 @@ static void timer_irq(unsigned vec, void *frame)
 
 void budget_timer_init(void)
 {
-    if (!(cpuid(1, 0).c >> 24 & 1))
+    if (!(cpuid(1, 0).c >> 24 & 1)) {
         gprintf("BUDGET-GUEST-FAIL: no TSC-deadline timer (CPUID.01H:ECX[24])\n");
+        budget_poweroff(); /* a wait with no timer would never end */
+    }
     irq_set_handler(VEC_TIMER, timer_irq);
     lapic_write(LAPIC_LVT_TIMER, LVT_TIMER_TSC_DEADLINE | VEC_TIMER);
 }
