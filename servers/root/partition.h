@@ -16,6 +16,7 @@ struct partition {
     uint64_t vcpu, thread;     /* the guest CPU and the thread that runs it */
     uint64_t vmm_ep;           /* the VMM's endpoint (exits and requests arrive there) */
     uint64_t sc;               /* its scheduling context: vcpu thread and VMM share it */
+    uint64_t sc_start;         /* hv_cycles() when the context got its budget */
     bool running;
 };
 
