@@ -356,6 +356,11 @@ void sched_timer(uint64_t now)
         sc_refill(c->running, now);
 }
 
+void sched_charge_now(void)
+{
+    charge_running(arch_counter_now());
+}
+
 uint64_t sched_next_event(void)
 {
     struct sched_cpu *c = &cpu0;

@@ -3,6 +3,7 @@
  * thread_configure's R5 (syscall_obj.c). */
 #include <arch.h>
 #include <hv/abi/error.h>
+#include <kernel/sched.h>
 #include <kernel/sched_context.h>
 #include <kernel/syscall.h>
 
@@ -48,6 +49,10 @@ int sys_sc_consumed(struct thread *t)
     if (r)
         return r;
     struct sched_context *sc = cap_ptr(s);
+    /* The running context (maybe sc itself, lent to the caller) owes the time since its last
+     * charge: settle it so the answer is current. A budget it spends is handled by the timer
+     * already armed at its end. */
+    sched_charge_now();
     arch_context_set_reg(&t->ctx, 1, counter_to_us(sc->consumed));
     return HV_OK;
 }

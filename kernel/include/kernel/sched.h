@@ -57,6 +57,8 @@ void sched_tick(void);
 /* A timer interrupt at now: charges the running context, refills the ones whose period ended
  * and lets their threads run again. */
 void sched_timer(uint64_t now);
+/* Charges the running context up to now, so that what it consumed is current. */
+void sched_charge_now(void);
 /* The counter value of the scheduler's next event (a budget's end, a refill), or UINT64_MAX. */
 uint64_t sched_next_event(void);
 /* sc may run now (configured afresh) / goes away: off the release list, its threads unparked. */
