@@ -1,8 +1,10 @@
-/* The MMIO instruction decoder (every MOV form, prefixes, REX, refusals) and the guest
- * page walk (each paging mode, failures, reads crossing a page). */
+/* The MMIO instruction decoder (every MOV form, prefixes, REX, refusals), the INS/OUTS prefix
+ * decoder, and the guest page walk (each paging mode, failures, reads crossing a page). */
 #include "check_run.h"
 #include "x86_64/guest_mem.h"
 #include "x86_64/exit/insn_decode.h"
+#include "x86_64/exit/string_decode.h"
+#include <hv/abi/vcpu.h>
 
 #include <stdlib.h>
 #include <string.h>
@@ -227,6 +229,54 @@ START_TEST(refusals)
 }
 END_TEST
 
+START_TEST(string_io_prefixes)
+{
+    struct x86_string_insn i;
+    ck_assert_int_eq(x86_decode_string_io((const uint8_t *)"\xf3\x6c", 2, X86_CODE64, &i),
+                     X86_DECODE_OK);
+    ck_assert(i.in);
+    ck_assert_uint_eq(i.size, 1);
+    ck_assert_uint_eq(i.addr_bytes, 8);
+    ck_assert_uint_eq(i.seg, HV_X86_DS);
+    ck_assert_uint_eq(i.len, 2);
+    ck_assert_int_eq(x86_decode_string_io((const uint8_t *)"\x67\x48\x6d", 3, X86_CODE64, &i),
+                     X86_DECODE_OK);
+    ck_assert_uint_eq(i.size, 4); /* REX.W does not widen INS */
+    ck_assert_uint_eq(i.addr_bytes, 4);
+    ck_assert_int_eq(x86_decode_string_io((const uint8_t *)"\x66\x6f", 2, X86_CODE32, &i),
+                     X86_DECODE_OK);
+    ck_assert(!i.in);
+    ck_assert_uint_eq(i.size, 2);
+    ck_assert_uint_eq(i.addr_bytes, 4);
+    /* The last segment override counts. */
+    ck_assert_int_eq(x86_decode_string_io((const uint8_t *)"\x26\x65\xf3\x6e", 4, X86_CODE64, &i),
+                     X86_DECODE_OK);
+    ck_assert_uint_eq(i.seg, HV_X86_GS);
+    ck_assert_uint_eq(i.len, 4);
+    /* 16-bit code: word and 16-bit addresses by default, the prefixes swap both. */
+    ck_assert_int_eq(x86_decode_string_io((const uint8_t *)"\x6d", 1, X86_CODE16, &i),
+                     X86_DECODE_OK);
+    ck_assert_uint_eq(i.size, 2);
+    ck_assert_uint_eq(i.addr_bytes, 2);
+    ck_assert_int_eq(x86_decode_string_io((const uint8_t *)"\x66\x67\x36\x6f", 4, X86_CODE16, &i),
+                     X86_DECODE_OK);
+    ck_assert_uint_eq(i.size, 4);
+    ck_assert_uint_eq(i.addr_bytes, 4);
+    ck_assert_uint_eq(i.seg, HV_X86_SS);
+    /* Refusals. */
+    ck_assert_int_eq(x86_decode_string_io((const uint8_t *)"\xf0\x6c", 2, X86_CODE64, &i),
+                     X86_DECODE_LOCK);
+    ck_assert_int_eq(x86_decode_string_io((const uint8_t *)"\xf3\xa4", 2, X86_CODE64, &i),
+                     X86_DECODE_UNSUPPORTED);
+    ck_assert_int_eq(x86_decode_string_io((const uint8_t *)"\x66\x67", 2, X86_CODE64, &i),
+                     X86_DECODE_TRUNCATED);
+    uint8_t many[16];
+    memset(many, 0x66, sizeof(many));
+    ck_assert_int_eq(x86_decode_string_io(many, sizeof(many), X86_CODE64, &i),
+                     X86_DECODE_TOO_LONG);
+}
+END_TEST
+
 /* ---- page walk ---- */
 
 #define RAM (1u << 22)
@@ -436,6 +486,7 @@ int main(void)
     tcase_add_test(tc, addressing_forms_and_lengths);
     tcase_add_test(tc, prefixes);
     tcase_add_test(tc, refusals);
+    tcase_add_test(tc, string_io_prefixes);
     suite_add_tcase(s, tc);
     TCase *tw = tcase_create("walk");
     tcase_add_checked_fixture(tw, walk_setup, NULL);

@@ -392,6 +392,54 @@ START_TEST(sec_v1_legitimate_user_string_io)
 }
 END_TEST
 
+/* QEMU 7.2's IOIO exits for INS/OUTS carry no address size and no segment (EXITINFO1 bits
+ * 12:7 clear): the VMM reads them from the instruction, and the checks hold the same. */
+static void qemu_string_exit(uint64_t rip, const char *insn, unsigned insn_len, uint64_t info,
+                             uint64_t index, uint64_t rcx)
+{
+    memcpy(fx.ram + rip, insn, insn_len);
+    fx.regs[(info & SVM_IOIO_TYPE_IN) ? HV_X86_RDI : HV_X86_RSI] = index;
+    fx.regs[HV_X86_RCX] = rcx;
+    const uint64_t w[6] = {SVM_EXIT_IOIO, rip + insn_len, rip, info, 0, rip + insn_len};
+    vmm_x86_handle_exit(&fxv.vmm, w, reply, &len);
+    fx_assert_well_formed(reply, len);
+}
+
+START_TEST(sec_v1_qemu_exit_without_address_size)
+{
+    const uint64_t insb = (uint64_t)PORT_NONE << SVM_IOIO_PORT_SHIFT | SVM_IOIO_SZ8 |
+                          SVM_IOIO_STR | SVM_IOIO_REP | SVM_IOIO_TYPE_IN;
+    const uint64_t outsb = (uint64_t)PORT_COM1 << SVM_IOIO_PORT_SHIFT | SVM_IOIO_SZ8 |
+                           SVM_IOIO_STR | SVM_IOIO_REP;
+    user_mode();
+    user_pages(0x300000, 2);
+    /* rep insb into the kernel's page: #PF as with a full EXITINFO1. */
+    qemu_string_exit(0x300000, "\xf3\x6c", 2, insb, 0x200000, 4);
+    assert_page_fault(PF_P | PF_W | PF_U, 0x200000, HV_X86_RDI, 0x200000, 4);
+    /* addr32 rep insb: EDI, and the upper half of RDI is not part of the address. */
+    qemu_string_exit(0x300000, "\x67\xf3\x6c", 3, insb, 0xffffffff00301000ull, 2);
+    assert_completed(HV_X86_RDI, 0x301002);
+    /* rep outsb fs:[rsi]: FS's base applies in 64-bit mode. */
+    memcpy(fx.ram + 0x301010, "fs", 2);
+    fx.regs[HV_X86_SEG(HV_X86_FS, HV_X86_SEG_BASE)] = 0x301000;
+    qemu_string_exit(0x300000, "\x64\xf3\x6e", 3, outsb, 0x10, 2);
+    assert_completed(HV_X86_RSI, 0x12);
+    ck_assert_mem_eq(fx.out, "fs", 2);
+    /* Bytes that say OUTS for an IN exit, or another length than the exit's: #GP. */
+    qemu_string_exit(0x300000, "\xf3\x6e", 2, insb, 0x301000, 1);
+    ck_assert_uint_eq(reply[0], HV_VCPU_RESUME_FAULT);
+    const uint64_t w[6] = {SVM_EXIT_IOIO, 0x300003, 0x300000, insb, 0, 0x300003};
+    memcpy(fx.ram + 0x300000, "\xf3\x6c", 2);
+    vmm_x86_handle_exit(&fxv.vmm, w, reply, &len);
+    ck_assert_uint_eq(reply[0], HV_VCPU_RESUME_FAULT);
+    /* Code on a kernel page can't be read for a CPL-3 guest: #GP, nothing done. */
+    memset(fx.ram + 0x301000, 0, 2);
+    qemu_string_exit(0x200000, "\xf3\x6c", 2, insb, 0x301000, 2);
+    ck_assert_uint_eq(reply[0], HV_VCPU_RESUME_FAULT);
+    ck_assert_mem_eq(fx.ram + 0x301000, "\0\0", 2);
+}
+END_TEST
+
 START_TEST(string_io_sets_accessed_and_dirty_bits)
 {
     /* As the CPU's walk does: A in every entry used, D in the last one for a write only. */
@@ -448,6 +496,7 @@ int main(void)
     tcase_add_test(tc, sec_v1_compat_mode_uses_segments);
     tcase_add_test(tc, sec_v1_legitimate_user_string_io);
     tcase_add_test(tc, sec_v1_cr2_refused_means_no_fault_yet);
+    tcase_add_test(tc, sec_v1_qemu_exit_without_address_size);
     tcase_add_test(tc, string_io_sets_accessed_and_dirty_bits);
     suite_add_tcase(s, tc);
     return check_run(s);

@@ -29,6 +29,15 @@ enum x86_mode x86_cpu_mode(const struct x86_cpu *c)
     return (c->rflags & RFLAGS_VM) ? X86_MODE_V86 : X86_MODE_PROTECTED;
 }
 
+enum x86_code_size x86_code_size(const struct x86_paging *pg, uint64_t cs_attr)
+{
+    if (!(pg->cr0 & X86_CR0_PE))
+        return X86_CODE16;
+    if ((pg->efer & X86_EFER_LMA) && (cs_attr & ATTR_L))
+        return X86_CODE64;
+    return (cs_attr & ATTR_DB) ? X86_CODE32 : X86_CODE16;
+}
+
 static unsigned dpl(uint64_t attr)
 {
     return (unsigned)(attr >> ATTR_DPL_SHIFT) & 3;

@@ -4,6 +4,7 @@
  * (guest_mem.h). The result is guest-physical addresses or the exception the guest takes. */
 #pragma once
 
+#include "x86_64/exit/insn_decode.h"
 #include "x86_64/guest_mem.h"
 
 #include <stdbool.h>
@@ -45,6 +46,9 @@ struct x86_span {
 };
 
 enum x86_mode x86_cpu_mode(const struct x86_cpu *c);
+/* The code segment's default operand and address size: 16 in real mode, 64 in 64-bit mode,
+ * else CS.D/B (virtual-8086 segments have it clear). */
+enum x86_code_size x86_code_size(const struct x86_paging *pg, uint64_t cs_attr);
 /* The CPL, never below what the segment state proves (x86_access.c says why). */
 unsigned x86_cpu_cpl(const struct x86_cpu *c);
 

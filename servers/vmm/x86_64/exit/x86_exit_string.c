@@ -4,6 +4,7 @@
  * where this exit stopped (a REP string instruction is restartable, APM vol. 3 INS/OUTS). */
 #include "x86_64/exit/x86_exit.h"
 
+#include "x86_64/exit/string_decode.h"
 #include "x86_64/exit/x86_access.h"
 #include <hv/bits.h>
 #include <hv/bytes.h>
@@ -34,25 +35,65 @@ static unsigned addr_bytes(uint64_t info)
     return (info & SVM_IOIO_A32) ? 4 : 8;
 }
 
-/* The vcpu state the checks need; false (a register read was refused) to resume unchanged. */
-static bool read_state(struct x86_exit *e, const struct string_op *op, struct x86_cpu *c,
-                       struct x86_segment *s)
+/* The vcpu state the checks need; false if a register read was refused. */
+static bool read_cpu(struct x86_exit *e, struct x86_cpu *c)
 {
     x86_exit_paging(e, &c->pg);
     c->rflags = x86_exit_reg(e, HV_X86_RFLAGS);
     c->cs_attr = x86_exit_reg(e, HV_X86_SEG(HV_X86_CS, HV_X86_SEG_ATTR));
     c->ss_attr = x86_exit_reg(e, HV_X86_SEG(HV_X86_SS, HV_X86_SEG_ATTR));
+    return !e->regs_failed;
+}
+
+/* The hidden part of the operand's segment, as far as the mode uses it. */
+static bool read_segment(struct x86_exit *e, const struct x86_cpu *c, unsigned seg,
+                         struct x86_segment *s)
+{
     *s = (struct x86_segment){0};
-    if (e->regs_failed)
-        return false;
     bool flat = x86_cpu_mode(c) == X86_MODE_64;
-    if (!flat || op->seg == HV_X86_FS || op->seg == HV_X86_GS)
-        s->base = x86_exit_reg(e, HV_X86_SEG(op->seg, HV_X86_SEG_BASE));
+    if (!flat || seg == HV_X86_FS || seg == HV_X86_GS)
+        s->base = x86_exit_reg(e, HV_X86_SEG(seg, HV_X86_SEG_BASE));
     if (!flat) {
-        s->limit = x86_exit_reg(e, HV_X86_SEG(op->seg, HV_X86_SEG_LIMIT));
-        s->attr = x86_exit_reg(e, HV_X86_SEG(op->seg, HV_X86_SEG_ATTR));
+        s->limit = x86_exit_reg(e, HV_X86_SEG(seg, HV_X86_SEG_LIMIT));
+        s->attr = x86_exit_reg(e, HV_X86_SEG(seg, HV_X86_SEG_ATTR));
     }
     return !e->regs_failed;
+}
+
+/* An exit without the address size (QEMU 7.2 leaves EXITINFO1 bits 12:7 clear for INS/OUTS):
+ * the address size and OUTS's segment come from the instruction's prefixes, read at CS:RIP as
+ * the CPU fetched it. False when that decided the reply (a refused read, a mismatch). */
+static bool from_instruction(struct x86_exit *e, const struct x86_cpu *c, struct string_op *op)
+{
+    enum x86_code_size mode = x86_code_size(&c->pg, c->cs_attr);
+    uint64_t rip = e->w[HV_VCPU_W_PC], la = rip;
+    if (mode != X86_CODE64)
+        la = (x86_exit_reg(e, HV_X86_SEG(HV_X86_CS, HV_X86_SEG_BASE)) + rip) & 0xffffffffull;
+    if (e->regs_failed) {
+        vmm_reply_init(&e->reply);
+        return false;
+    }
+    const struct x86_access fetch = {X86_ACCESS_FETCH, x86_cpu_cpl(c) == 3, false};
+    uint8_t bytes[X86_INSN_MAX];
+    size_t got;
+    x86_read_linear(&e->x->mem, &c->pg, &fetch, la, bytes, sizeof(bytes), &got);
+    struct x86_string_insn insn;
+    enum x86_decode_status st = x86_decode_string_io(bytes, got, mode, &insn);
+    uint64_t next = e->w[HV_X86_W_NEXT_RIP];
+    if (st == X86_DECODE_LOCK) {
+        x86_exit_exception(e, X86_VEC_UD, 0);
+        return false;
+    }
+    /* Bytes that changed since the exit (or a guest playing games) are not guessed at. */
+    if (st != X86_DECODE_OK || insn.in != op->in || insn.size != op->size ||
+        (next && next - rip != insn.len)) {
+        x86_exit_fault(e, X86_WARN_IOIO, "string I/O instruction does not match the exit");
+        return false;
+    }
+    op->abytes = insn.addr_bytes;
+    if (!op->in)
+        op->seg = insn.seg;
+    return true;
 }
 
 /* One element at linear address la. Its bytes are translated and known to be RAM before
@@ -106,8 +147,9 @@ void x86_exit_string(struct x86_exit *e, uint64_t info, uint16_t port, unsigned 
         .rep = info & SVM_IOIO_REP,
         .port = port,
         .size = size,
-        .abytes = addr_bytes(info),
     };
+    bool described = info & (SVM_IOIO_A16 | SVM_IOIO_A32 | SVM_IOIO_A64);
+    op.abytes = addr_bytes(info);
     op.seg = op.in ? HV_X86_ES : (unsigned)(info >> SVM_IOIO_SEG_SHIFT) & 7;
     op.index_reg = op.in ? HV_X86_RDI : HV_X86_RSI;
     if (op.seg > HV_X86_GS) {
@@ -115,12 +157,18 @@ void x86_exit_string(struct x86_exit *e, uint64_t info, uint16_t port, unsigned 
         return;
     }
     struct x86_cpu c;
+    if (!read_cpu(e, &c)) {
+        vmm_reply_init(&e->reply); /* nothing done: the instruction runs again */
+        return;
+    }
+    if (!described && !from_instruction(e, &c, &op))
+        return;
     struct x86_segment s;
-    bool ok = read_state(e, &op, &c, &s);
+    bool ok = read_segment(e, &c, op.seg, &s);
     uint64_t index0 = x86_exit_reg(e, op.index_reg), index = index0;
     uint64_t rcx = op.rep ? x86_exit_reg(e, HV_X86_RCX) : 1;
     if (!ok || e->regs_failed) {
-        vmm_reply_init(&e->reply); /* nothing done: the instruction runs again */
+        vmm_reply_init(&e->reply);
         return;
     }
     uint64_t mask = hv_size_mask(op.abytes);
