@@ -31,8 +31,9 @@ static long syscall6(long n, long a, long b, long c, long d, long e, long f)
 
 __asm__(".global _start\n_start:\n mov x29, #0\n mov x0, sp\n bl attack_main\n brk #0\n");
 #elif defined(__x86_64__)
-enum { NR_write = 1, NR_close = 3, NR_mmap = 9, NR_pread64 = 17, NR_pwrite64 = 18,
-       NR_clone = 56, NR_wait4 = 61, NR_iopl = 172, NR_exit_group = 231, NR_openat = 257 };
+enum { NR_read = 0, NR_write = 1, NR_close = 3, NR_mmap = 9, NR_pread64 = 17,
+       NR_pwrite64 = 18, NR_clone = 56, NR_wait4 = 61, NR_uname = 63, NR_iopl = 172,
+       NR_exit_group = 231, NR_openat = 257 };
 
 static long syscall6(long n, long a, long b, long c, long d, long e, long f)
 {
@@ -99,22 +100,31 @@ static volatile void *map_phys(unsigned long pa)
     return (volatile void *)p;
 }
 
-/* Runs fn in a child (clone without a new stack is fork) and reports how the child ended. */
-static void run(const char *name, void (*fn)(void))
+/* Runs fn in a child (clone without a new stack is fork); the child's wait status, or -1 when
+ * there is no child. */
+static int in_child(void (*fn)(void))
 {
-    attack_name = name;
     long pid = syscall6(NR_clone, SIGCHLD, 0, 0, 0, 0, 0);
     if (pid == 0) {
         fn();
         sys(NR_exit_group, 0, 0, 0);
     }
     int status = 0;
-    if (pid > 0)
-        syscall6(NR_wait4, pid, (long)&status, 0, 0, 0, 0);
+    if (pid < 0)
+        return -1;
+    syscall6(NR_wait4, pid, (long)&status, 0, 0, 0, 0);
+    return status;
+}
+
+/* Runs fn in a child and reports how the child ended. */
+static void run(const char *name, void (*fn)(void))
+{
+    attack_name = name;
+    int status = in_child(fn);
     /* One line per attack, after the child's own notes. */
     put("DUET-ATTACK ");
     put(name);
-    if (pid < 0) {
+    if (status < 0) {
         put(" -> clone failed\n");
         return;
     }
@@ -274,6 +284,85 @@ static void ports_string(void)
     __asm__ volatile("rep insb" : "+D"(d), "+c"(n) : "d"((uint16_t)0x71) : "memory");
 }
 
+/* The address of a symbol of the running kernel, from /proc/kallsyms ("<hex> <type> <name>"
+ * lines; root sees the addresses), or 0. */
+static unsigned long kernel_symbol(const char *name)
+{
+    long fd = syscall6(NR_openat, AT_FDCWD, (long)"/proc/kallsyms", 0, 0, 0, 0);
+    if (fd < 0)
+        return 0;
+    static char buf[4096], line[256];
+    unsigned long len = 0, found = 0;
+    long n;
+    while (!found && (n = sys(NR_read, fd, (long)buf, sizeof(buf))) > 0) {
+        for (long i = 0; i < n && !found; i++) {
+            if (buf[i] != '\n') {
+                if (len < sizeof(line) - 1)
+                    line[len++] = buf[i];
+                continue;
+            }
+            line[len] = '\0';
+            len = 0;
+            /* The name starts after "<address> <type> ". */
+            unsigned long addr = 0, k = 0;
+            for (; line[k] && line[k] != ' '; k++) {
+                char c = line[k];
+                addr = addr << 4 | (unsigned long)(c <= '9' ? c - '0' : c - 'a' + 10);
+            }
+            if (!line[k] || !line[k + 1] || line[k + 2] != ' ')
+                continue;
+            const char *sym = line + k + 3;
+            unsigned long j = 0;
+            while (name[j] && sym[j] == name[j])
+                j++;
+            if (!name[j] && (sym[j] == '\0' || sym[j] == '\t'))
+                found = addr;
+        }
+    }
+    sys(NR_close, fd, 0, 0);
+    return found;
+}
+
+/* SEC-V1: a user process with port access (iopl(3)) does REP INSB into the kernel's data. The
+ * VMM completes INS for the guest, so it must check the page protection as the CPU would: the
+ * process takes #PF (U=1, W=1, P=1) and dies of SIGSEGV, and the kernel's bytes stay. The
+ * target is init_uts_ns, what uname(2) returns: a write there would show. */
+static unsigned long insb_target;
+
+static void insb_into_kernel_page(void)
+{
+    need_iopl();
+    void *d = (void *)insb_target;
+    unsigned long n = 8;
+    __asm__ volatile("rep insb" : "+D"(d), "+c"(n) : "d"((uint16_t)0x2f8) : "memory");
+}
+
+static int uname_same(const char *a, const char *b)
+{
+    for (unsigned i = 0; i < 6 * 65; i++)
+        if (a[i] != b[i])
+            return 0;
+    return 1;
+}
+
+static void insb_into_kernel(void)
+{
+    static char before[6 * 65], after[6 * 65];
+    insb_target = kernel_symbol("init_uts_ns");
+    if (!insb_target) {
+        put("DUET-ATTACK-NOTE no address for init_uts_ns in /proc/kallsyms\n");
+        sys(NR_exit_group, 103, 0, 0);
+    }
+    sys(NR_uname, (long)before, 0, 0);
+    int status = in_child(insb_into_kernel_page);
+    sys(NR_uname, (long)after, 0, 0);
+    put("DUET-ATTACK-NOTE insb-into-kernel 0x");
+    put_num(insb_target, 16);
+    put((status & 0x7f) == 11 ? ": SIGSEGV" : ": no SIGSEGV");
+    put(uname_same(before, after) ? ", kernel bytes intact\n" : ", KERNEL BYTES WRITTEN\n");
+    sys(NR_exit_group, (status & 0x7f) == 11 && uname_same(before, after) ? 0 : 1, 0, 0);
+}
+
 static void cpuid_garbage(void)
 {
     static const uint32_t leaves[] = {0x40000000, 0x4fffffff, 0x8fffffff, 0xffffffff, 0x7,
@@ -382,6 +471,7 @@ static void msr_garbage(void)
 static const struct { const char *name; void (*fn)(void); } attacks[] = {
     {"msr-garbage", msr_garbage},
     {"ports-garbage", ports_garbage}, {"ports-string", ports_string},
+    {"insb-into-kernel", insb_into_kernel},
     {"cpuid-garbage", cpuid_garbage}, {"vmmcall-garbage", vmmcall_garbage},
     {"ioapic-garbage", ioapic_garbage}, {"lapic-odd-forms", lapic_odd_forms},
     {"mmio-rep-movs", mmio_rep_movs}, {"uart-wide-ports", uart_wide_ports},

@@ -192,7 +192,8 @@ foreach(arch ${DUET_LINUX_TEST_ARCHES})
   # duet-attack (docs/guests.md): its VMM survives (personal counts again afterwards), and so
   # does work. Every attack must have run: a missing iomem=relaxed would make this vacuous.
   # On x86_64 the MSR writes the kernel must refuse (EFER.SVME, a reserved PAT type) and one
-  # the VMM takes without writing (a kvmclock record outside RAM) are checked one by one.
+  # the VMM takes without writing (a kvmclock record outside RAM) are checked one by one, and
+  # SEC-V1: a user process's REP INSB into kernel data dies of SIGSEGV, the bytes intact.
   if(arch STREQUAL "aarch64")
     set(last_attack "DUET-ATTACK hvc-at-el0 -> signal 4\\b")
     set(arch_attacks "")
@@ -203,7 +204,8 @@ foreach(arch ${DUET_LINUX_TEST_ARCHES})
       "^\\[personal\\] .*DUET-ATTACK-NOTE msr write 0x277 -> -5\\b"
       "^\\[personal\\] .*DUET-ATTACK-NOTE msr write 0x4b564d01 -> 8\\b"
       "^\\[personal\\] .*DUET-ATTACK-NOTE msr write 0xc0011029 -> -5\\b"
-      "^\\[personal\\] .*DUET-ATTACK msr-garbage -> exit 0\\b")
+      "^\\[personal\\] .*DUET-ATTACK msr-garbage -> exit 0\\b"
+      "^\\[personal\\] .*DUET-ATTACK insb-into-kernel -> exit 0\\b")
   endif()
   linux_test(${arch} garbage TIMEOUT 120
     UNTIL "DUET-GARBAGE-DONE personal\\b" "DUET-COUNT personal 2\\b"

@@ -16,11 +16,14 @@ set(VMM_X86_64_SOURCES
   ${VMM_X86_64_DIR}/devices/pvclock.c
   ${VMM_X86_64_DIR}/devices/uart16550.c
   ${VMM_X86_64_DIR}/exit/cpuid.c
+  ${VMM_X86_64_DIR}/exit/x86_access.c
   ${VMM_X86_64_DIR}/exit/insn_decode.c
   ${VMM_X86_64_DIR}/exit/msr.c
+  ${VMM_X86_64_DIR}/exit/string_decode.c
   ${VMM_X86_64_DIR}/exit/x86_exit.c
   ${VMM_X86_64_DIR}/exit/x86_exit_io.c
   ${VMM_X86_64_DIR}/exit/x86_exit_npf.c
+  ${VMM_X86_64_DIR}/exit/x86_exit_string.c
   ${VMM_X86_64_DIR}/boot/boot_params.c
   ${VMM_X86_64_DIR}/boot/boot_state.c
   ${VMM_X86_64_DIR}/acpi/acpi_tables.c

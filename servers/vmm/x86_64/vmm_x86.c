@@ -61,6 +61,21 @@ static bool x_mmio_write(void *ctx, uint64_t gpa, unsigned size, uint64_t value)
     return vmm_bus_write(&x->vmm.bus, gpa, size, value) == VMM_BUS_OK;
 }
 
+/* The guest's MAXPHYADDR as its CPUID says it (leaf 0x8000_0008, when there is one): the
+ * page walk's reserved address bits depend on it. */
+static unsigned guest_phys_bits(struct vmm_x86 *x)
+{
+    struct x86_cpuid_regs r = {0};
+    x->xops.host_cpuid(x->vmm.ctx, 0x80000000u, 0, &r);
+    x86_cpuid_filter(&x->cpuid, 0x80000000u, 0, &r);
+    if (r.eax < 0x80000008u)
+        return 0;
+    r = (struct x86_cpuid_regs){0};
+    x->xops.host_cpuid(x->vmm.ctx, 0x80000008u, 0, &r);
+    x86_cpuid_filter(&x->cpuid, 0x80000008u, 0, &r);
+    return r.eax & 0xff;
+}
+
 /* Outside an exit, nothing else would inject what an input or a device just raised (the
  * guest may be halted with no timer due). */
 static void deliver_outside_exit(struct vmm_x86 *x)
@@ -119,6 +134,7 @@ int vmm_x86_init(struct vmm_x86 *x, const struct vmm_ops *ops, const struct vmm_
         .apic_bus_hz = x->pf.cfg.apic_bus_hz,
         .apic_id = 0,
     };
+    x->mem.phys_bits = guest_phys_bits(x);
     const struct vmm_console_dev con = {console_room, console_receive, x};
     vmm_console_attach(&x->vmm, &con);
     return HV_OK;

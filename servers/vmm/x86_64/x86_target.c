@@ -107,7 +107,7 @@ static const char *build_guest_memory(const struct hv_pt_partition *p,
 struct vmm *vmm_target_create(const struct vmm_ops *ops, void *ctx, const struct vmm_boot *boot)
 {
     const struct hv_pt_partition *p = partition();
-    const struct x86_guest_mem mem = {(uint8_t *)HV_VMM_RAM_VA, boot->ram_size};
+    const struct x86_guest_mem mem = {.ram = (uint8_t *)HV_VMM_RAM_VA, .ram_size = boot->ram_size};
     if (boot->ncpus != 1 || boot->ram_gpa != 0) {
         hv_printf("%s: x86 partitions have one vcpu and RAM at 0\n", boot->name);
         return NULL;

@@ -1,8 +1,10 @@
 /* libFuzzer target for the x86_64 VMM: a guest with fuzzed memory (instruction bytes, page
  * tables) and registers takes fuzzed exits, clock steps, console input and interrupt-line
  * changes. Every reply must be well-formed per hv/abi/vcpu.h, every injection a legal vector,
- * every timer arming a legal vector; and nothing may crash or trip a sanitizer. */
+ * every timer arming a legal vector; string I/O in 64-bit mode must respect the guest's page
+ * protection (string_oracle.h, SEC-V1); and nothing may crash or trip a sanitizer. */
 #include "fuzz_input.h"
+#include "string_oracle.h"
 #include <hv/abi/svm_exit.h>
 #include "x86_64/vmm_x86.h"
 #include <hv/abi/error.h>
@@ -23,6 +25,7 @@
 #define PT_BASE 0x100000u
 
 static uint8_t ram[RAM_SIZE];
+static uint8_t ram_before[RAM_SIZE]; /* the string I/O oracle's snapshot */
 static uint64_t regs[HV_X86_REG_COUNT];
 static uint64_t now;
 static struct vmm_x86 x;
@@ -116,27 +119,49 @@ static void check_reply(const uint64_t r[6], unsigned len, enum vmm_exit_action 
         INVARIANT(r[i] == 0);
 }
 
-/* Identity-mapped long mode over the 2 MiB of RAM, or paging off. */
+/* Identity-mapped long mode over the 2 MiB of RAM, or paging off. In long mode, the mode's
+ * upper bits pick user mode (CPL 3), user pages (the tables and every other page), CR0.WP
+ * and CR4.SMAP, so that the page-protection checks of string I/O are reached at once. */
 static void guest_setup(uint8_t mode)
 {
     memset(ram, 0, sizeof(ram));
     memset(regs, 0, sizeof(regs));
     if (mode % 3 == 0) {
+        uint64_t us = (mode & 0x10) ? 4 : 0;
         uint64_t *pml4 = (uint64_t *)(ram + PT_BASE);
-        pml4[0] = (PT_BASE + 0x1000) | 3;
-        pml4[512] = (PT_BASE + 0x2000) | 3;  /* PDPT[0] */
-        pml4[1024] = (PT_BASE + 0x3000) | 3; /* PD[0] */
+        pml4[0] = (PT_BASE + 0x1000) | 3 | us;
+        pml4[512] = (PT_BASE + 0x2000) | 3 | us;  /* PDPT[0] */
+        pml4[1024] = (PT_BASE + 0x3000) | 3 | us; /* PD[0] */
         for (unsigned i = 0; i < 512; i++)
-            pml4[1536 + i] = (uint64_t)i << 12 | 3;
-        regs[HV_X86_CR0] = 0x80000011;
+            pml4[1536 + i] = (uint64_t)i << 12 | 3 | (i & 1 ? 0 : us);
+        regs[HV_X86_CR0] = 0x80000011 | ((mode & 0x20) ? 1u << 16 : 0);
         regs[HV_X86_CR3] = PT_BASE;
-        regs[HV_X86_CR4] = 0x20;
+        regs[HV_X86_CR4] = 0x20 | ((mode & 0x40) ? 1u << 21 : 0);
         regs[HV_X86_EFER] = 0x500;
         regs[HV_X86_SEG(HV_X86_CS, HV_X86_SEG_ATTR)] = HV_X86_ATTR_CODE64;
+        regs[HV_X86_SEG(HV_X86_SS, HV_X86_SEG_ATTR)] = HV_X86_ATTR_DATA;
+        if (mode & 0x08) {
+            regs[HV_X86_SEG(HV_X86_CS, HV_X86_SEG_ATTR)] |= 3u << 5;
+            regs[HV_X86_SEG(HV_X86_SS, HV_X86_SEG_ATTR)] |= 3u << 5;
+        }
     } else if (mode % 3 == 1) {
         regs[HV_X86_CR0] = 0x11;
         regs[HV_X86_SEG(HV_X86_CS, HV_X86_SEG_ATTR)] = HV_X86_ATTR_CODE32;
     }
+}
+
+/* Flips flag bits of one entry of the long-mode tables guest_setup built (P, R/W, U/S, PS,
+ * A/D; sometimes NX or an address bit), the way page-table bugs and attacks look. */
+static void flip_entry(struct fuzz_input *in)
+{
+    unsigned table = in_u8(in) % 4, index = in_u16(in) % 512;
+    uint8_t flags = in_u8(in), high = in_u8(in);
+    uint64_t *e = (uint64_t *)(ram + PT_BASE + table * 0x1000) + index;
+    *e ^= flags;
+    if (high & 1)
+        *e ^= 1ull << 63;
+    if (high & 2)
+        *e ^= 1ull << (12 + (high >> 2) % 40);
 }
 
 static void vmm_setup(struct fuzz_input *in)
@@ -176,8 +201,14 @@ static void do_exit(struct fuzz_input *in)
     const uint64_t w[6] = {code, info2, rip, info1, rax, 0};
     uint64_t reply[6] = {0};
     unsigned len = 99;
+    const struct string_oracle_guest g = {ram, RAM_SIZE, regs};
+    struct string_oracle o = {0};
+    if (code == SVM_EXIT_IOIO)
+        string_oracle_before(&o, &g, info1, ram_before);
     enum vmm_exit_action a = vmm_x86_handle_exit(&x.vmm, w, reply, &len);
     check_reply(reply, len, a);
+    if (a == VMM_EXIT_RESUME)
+        string_oracle_after(&o, &g, reply, len);
     if (a == VMM_EXIT_STOP)
         vmm_setup(in); /* what a reset does: a fresh platform */
 }
@@ -189,7 +220,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     guest_setup(in_u8(&in));
     vmm_setup(&in);
     for (unsigned steps = 0; steps < 256 && !in_done(&in); steps++) {
-        switch (in_u8(&in) % 6) {
+        switch (in_u8(&in) % 7) {
         case 0:
             do_exit(&in);
             break;
@@ -215,6 +246,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             INVARIANT(taken <= n);
             break;
         }
+        case 6:
+            flip_entry(&in);
+            break;
         default: {
             uint8_t gsi = in_u8(&in);
             struct vmm_irq_line line = vmm_x86_irq_line(&x, gsi % 32);

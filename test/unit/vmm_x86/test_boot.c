@@ -62,7 +62,7 @@ static void setup(void)
     if (!ram)
         ram = malloc(RAM);
     memset(ram, 0, RAM);
-    mem = (struct x86_guest_mem){ram, RAM};
+    mem = (struct x86_guest_mem){.ram = ram, .ram_size = RAM};
     make_image();
     memcpy(ram + ZP + BP_SETUP_SECTS, img + BP_SETUP_SECTS, BP_HEADER_END - BP_SETUP_SECTS);
     const char cmd[] = "console=ttyS0 earlyprintk=serial";
@@ -246,17 +246,18 @@ START_TEST(entry_state)
     ck_assert_uint_eq(get(ram + gdt + 0x18, 8), 0x00cf93000000ffffull);
     ck_assert_uint_ge(reg_value(&r, HV_X86_GDTR_LIMIT), 0x1f);
     /* The page tables identity-map the kernel, the zero page and the command line. */
+    const struct x86_access sup_read = {X86_ACCESS_READ, false, false};
     struct x86_paging pg = {cr0, reg_value(&r, HV_X86_CR3), reg_value(&r, HV_X86_CR4),
                             reg_value(&r, HV_X86_EFER) | X86_EFER_LMA};
     uint64_t probes[] = {ZP,      HV_X86_GUEST_CMDLINE, PREF + 0x200, PREF + INIT_SIZE - 1,
                          RAM - 1, 0xfee00000ull,   0xfffff000ull};
     for (unsigned i = 0; i < sizeof(probes) / sizeof(probes[0]); i++) {
         uint64_t gpa;
-        ck_assert_int_eq(x86_walk(&mem, &pg, probes[i], &gpa), X86_WALK_OK);
+        ck_assert_int_eq(x86_walk(&mem, &pg, probes[i], &sup_read, &gpa), X86_WALK_OK);
         ck_assert_uint_eq(gpa, probes[i]);
     }
     uint64_t gpa;
-    ck_assert_int_eq(x86_walk(&mem, &pg, 0x100000000ull, &gpa), X86_WALK_NOT_PRESENT);
+    ck_assert_int_eq(x86_walk(&mem, &pg, 0x100000000ull, &sup_read, &gpa), X86_WALK_NOT_PRESENT);
 }
 END_TEST
 

@@ -1,8 +1,10 @@
-/* The MMIO instruction decoder (every MOV form, prefixes, REX, refusals) and the guest
- * page walk (each paging mode, failures, reads crossing a page). */
+/* The MMIO instruction decoder (every MOV form, prefixes, REX, refusals), the INS/OUTS prefix
+ * decoder, and the guest page walk (each paging mode, failures, reads crossing a page). */
 #include "check_run.h"
 #include "x86_64/guest_mem.h"
 #include "x86_64/exit/insn_decode.h"
+#include "x86_64/exit/string_decode.h"
+#include <hv/abi/vcpu.h>
 
 #include <stdlib.h>
 #include <string.h>
@@ -227,18 +229,67 @@ START_TEST(refusals)
 }
 END_TEST
 
+START_TEST(string_io_prefixes)
+{
+    struct x86_string_insn i;
+    ck_assert_int_eq(x86_decode_string_io((const uint8_t *)"\xf3\x6c", 2, X86_CODE64, &i),
+                     X86_DECODE_OK);
+    ck_assert(i.in);
+    ck_assert_uint_eq(i.size, 1);
+    ck_assert_uint_eq(i.addr_bytes, 8);
+    ck_assert_uint_eq(i.seg, HV_X86_DS);
+    ck_assert_uint_eq(i.len, 2);
+    ck_assert_int_eq(x86_decode_string_io((const uint8_t *)"\x67\x48\x6d", 3, X86_CODE64, &i),
+                     X86_DECODE_OK);
+    ck_assert_uint_eq(i.size, 4); /* REX.W does not widen INS */
+    ck_assert_uint_eq(i.addr_bytes, 4);
+    ck_assert_int_eq(x86_decode_string_io((const uint8_t *)"\x66\x6f", 2, X86_CODE32, &i),
+                     X86_DECODE_OK);
+    ck_assert(!i.in);
+    ck_assert_uint_eq(i.size, 2);
+    ck_assert_uint_eq(i.addr_bytes, 4);
+    /* The last segment override counts. */
+    ck_assert_int_eq(x86_decode_string_io((const uint8_t *)"\x26\x65\xf3\x6e", 4, X86_CODE64, &i),
+                     X86_DECODE_OK);
+    ck_assert_uint_eq(i.seg, HV_X86_GS);
+    ck_assert_uint_eq(i.len, 4);
+    /* 16-bit code: word and 16-bit addresses by default, the prefixes swap both. */
+    ck_assert_int_eq(x86_decode_string_io((const uint8_t *)"\x6d", 1, X86_CODE16, &i),
+                     X86_DECODE_OK);
+    ck_assert_uint_eq(i.size, 2);
+    ck_assert_uint_eq(i.addr_bytes, 2);
+    ck_assert_int_eq(x86_decode_string_io((const uint8_t *)"\x66\x67\x36\x6f", 4, X86_CODE16, &i),
+                     X86_DECODE_OK);
+    ck_assert_uint_eq(i.size, 4);
+    ck_assert_uint_eq(i.addr_bytes, 4);
+    ck_assert_uint_eq(i.seg, HV_X86_SS);
+    /* Refusals. */
+    ck_assert_int_eq(x86_decode_string_io((const uint8_t *)"\xf0\x6c", 2, X86_CODE64, &i),
+                     X86_DECODE_LOCK);
+    ck_assert_int_eq(x86_decode_string_io((const uint8_t *)"\xf3\xa4", 2, X86_CODE64, &i),
+                     X86_DECODE_UNSUPPORTED);
+    ck_assert_int_eq(x86_decode_string_io((const uint8_t *)"\x66\x67", 2, X86_CODE64, &i),
+                     X86_DECODE_TRUNCATED);
+    uint8_t many[16];
+    memset(many, 0x66, sizeof(many));
+    ck_assert_int_eq(x86_decode_string_io(many, sizeof(many), X86_CODE64, &i),
+                     X86_DECODE_TOO_LONG);
+}
+END_TEST
+
 /* ---- page walk ---- */
 
 #define RAM (1u << 22)
 static uint8_t *ram;
 static struct x86_guest_mem mem;
+static const struct x86_access sup_read = {X86_ACCESS_READ, false, false};
 
 static void walk_setup(void)
 {
     if (!ram)
         ram = malloc(RAM);
     memset(ram, 0, RAM);
-    mem = (struct x86_guest_mem){ram, RAM};
+    mem = (struct x86_guest_mem){.ram = ram, .ram_size = RAM};
 }
 
 static void put64(uint64_t gpa, uint64_t v)
@@ -260,31 +311,33 @@ START_TEST(walk_long_mode)
     put64(0x2000 + 510 * 8, 0x3000 | 3);
     put64(0x3000 + 1 * 8, 0x200000 | 0x83);
     uint64_t gpa;
-    ck_assert_int_eq(x86_walk(&mem, &p, 0xffffffff80200123ull, &gpa), X86_WALK_OK);
+    ck_assert_int_eq(x86_walk(&mem, &p, 0xffffffff80200123ull, &sup_read, &gpa), X86_WALK_OK);
     ck_assert_uint_eq(gpa, 0x200123);
     /* 4 KiB page through a PT */
     put64(0x1000, 0x4000 | 3);
     put64(0x4000, 0x5000 | 3);
     put64(0x5000, 0x6000 | 3);
     put64(0x6000 + 5 * 8, 0x7000 | 3);
-    ck_assert_int_eq(x86_walk(&mem, &p, 0x5abc, &gpa), X86_WALK_OK);
+    ck_assert_int_eq(x86_walk(&mem, &p, 0x5abc, &sup_read, &gpa), X86_WALK_OK);
     ck_assert_uint_eq(gpa, 0x7abc);
-    /* 1 GiB page with NX set: the address excludes bit 63 */
+    /* 1 GiB page with NX set (NXE on, else NX is reserved): the address excludes bit 63 */
+    p.efer |= X86_EFER_NXE;
     put64(0x4000 + 8, 0x8000000000000000ull | 0x40000000ull | 0x83);
-    ck_assert_int_eq(x86_walk(&mem, &p, 0x40000010ull, &gpa), X86_WALK_OK);
+    ck_assert_int_eq(x86_walk(&mem, &p, 0x40000010ull, &sup_read, &gpa), X86_WALK_OK);
     ck_assert_uint_eq(gpa, 0x40000010ull);
     /* failures */
-    ck_assert_int_eq(x86_walk(&mem, &p, 0x0000800000000000ull, &gpa), X86_WALK_NONCANONICAL);
-    ck_assert_int_eq(x86_walk(&mem, &p, 0x7000, &gpa), X86_WALK_NOT_PRESENT);
+    ck_assert_int_eq(x86_walk(&mem, &p, 0x0000800000000000ull, &sup_read, &gpa),
+                     X86_WALK_NONCANONICAL);
+    ck_assert_int_eq(x86_walk(&mem, &p, 0x7000, &sup_read, &gpa), X86_WALK_NOT_PRESENT);
     put64(0x4000 + 2 * 8, 0x80000000ull | 0x83 | 0x1000 * 2); /* 1 GiB page, bit 13 set */
-    ck_assert_int_eq(x86_walk(&mem, &p, 0x80000000ull, &gpa), X86_WALK_RESERVED);
+    ck_assert_int_eq(x86_walk(&mem, &p, 0x80000000ull, &sup_read, &gpa), X86_WALK_RESERVED);
     put64(0x1000 + 8, 0x10000000ull | 3); /* a table beyond RAM */
-    ck_assert_int_eq(x86_walk(&mem, &p, 0x8000000000ull, &gpa), X86_WALK_TABLE_NOT_RAM);
+    ck_assert_int_eq(x86_walk(&mem, &p, 0x8000000000ull, &sup_read, &gpa), X86_WALK_TABLE_NOT_RAM);
     put64(0x1000 + 16, 0x9000 | 0x83); /* PS in a PML4E is reserved */
-    ck_assert_int_eq(x86_walk(&mem, &p, 0x10000000000ull, &gpa), X86_WALK_RESERVED);
+    ck_assert_int_eq(x86_walk(&mem, &p, 0x10000000000ull, &sup_read, &gpa), X86_WALK_RESERVED);
     /* CR3 itself outside RAM */
     p.cr3 = 0xfff000000ull;
-    ck_assert_int_eq(x86_walk(&mem, &p, 0, &gpa), X86_WALK_TABLE_NOT_RAM);
+    ck_assert_int_eq(x86_walk(&mem, &p, 0, &sup_read, &gpa), X86_WALK_TABLE_NOT_RAM);
 }
 END_TEST
 
@@ -293,26 +346,26 @@ START_TEST(walk_other_modes)
     uint64_t gpa;
     /* Paging off: linear is physical, truncated to 32 bits. */
     struct x86_paging off = {X86_CR0_PE, 0, 0, 0};
-    ck_assert_int_eq(x86_walk(&mem, &off, 0x1234567890ull, &gpa), X86_WALK_OK);
+    ck_assert_int_eq(x86_walk(&mem, &off, 0x1234567890ull, &sup_read, &gpa), X86_WALK_OK);
     ck_assert_uint_eq(gpa, 0x34567890ull);
     /* 32-bit paging: 4 KiB and 4 MiB (PSE) pages. */
     struct x86_paging p32 = {X86_CR0_PE | X86_CR0_PG, 0x1000, X86_CR4_PSE, 0};
     put32(0x1000 + (0xc0000000u >> 22) * 4, 0x2000 | 3);
     put32(0x2000 + 3 * 4, 0x9000 | 3);
-    ck_assert_int_eq(x86_walk(&mem, &p32, 0xc0003456u, &gpa), X86_WALK_OK);
+    ck_assert_int_eq(x86_walk(&mem, &p32, 0xc0003456u, &sup_read, &gpa), X86_WALK_OK);
     ck_assert_uint_eq(gpa, 0x9456);
     put32(0x1000 + 1 * 4, 0x00400000u | 0x83);
-    ck_assert_int_eq(x86_walk(&mem, &p32, 0x00412345u, &gpa), X86_WALK_OK);
+    ck_assert_int_eq(x86_walk(&mem, &p32, 0x00412345u, &sup_read, &gpa), X86_WALK_OK);
     ck_assert_uint_eq(gpa, 0x412345);
     p32.cr4 = 0; /* without PSE the PS bit is ignored: the entry names a page table */
-    ck_assert_int_eq(x86_walk(&mem, &p32, 0x00412345u, &gpa), X86_WALK_TABLE_NOT_RAM);
+    ck_assert_int_eq(x86_walk(&mem, &p32, 0x00412345u, &sup_read, &gpa), X86_WALK_TABLE_NOT_RAM);
     /* PAE: PDPTEs at CR3 */
     struct x86_paging pae = {X86_CR0_PE | X86_CR0_PG, 0x3000, X86_CR4_PAE, 0};
     put64(0x3000 + 2 * 8, 0x4000 | 1);
     put64(0x4000 + 3 * 8, 0x600000 | 0x83);
-    ck_assert_int_eq(x86_walk(&mem, &pae, 0x80600042u, &gpa), X86_WALK_OK);
+    ck_assert_int_eq(x86_walk(&mem, &pae, 0x80600042u, &sup_read, &gpa), X86_WALK_OK);
     ck_assert_uint_eq(gpa, 0x600042);
-    ck_assert_int_eq(x86_walk(&mem, &pae, 0x40000000u, &gpa), X86_WALK_NOT_PRESENT);
+    ck_assert_int_eq(x86_walk(&mem, &pae, 0x40000000u, &sup_read, &gpa), X86_WALK_NOT_PRESENT);
     /* 5-level paging needs one more level */
     struct x86_paging p5 = {X86_CR0_PE | X86_CR0_PG, 0x10000, X86_CR4_PAE | X86_CR4_LA57,
                             X86_EFER_LMA};
@@ -320,9 +373,76 @@ START_TEST(walk_other_modes)
     put64(0x11000, 0x12000 | 3);
     put64(0x12000, 0x13000 | 3);
     put64(0x13000, 0x000000 | 0x83);
-    ck_assert_int_eq(x86_walk(&mem, &p5, 0x1234, &gpa), X86_WALK_OK);
+    ck_assert_int_eq(x86_walk(&mem, &p5, 0x1234, &sup_read, &gpa), X86_WALK_OK);
     ck_assert_uint_eq(gpa, 0x1234);
-    ck_assert_int_eq(x86_walk(&mem, &p5, 0x0100000000000000ull, &gpa), X86_WALK_NONCANONICAL);
+    ck_assert_int_eq(x86_walk(&mem, &p5, 0x0100000000000000ull, &sup_read, &gpa),
+                     X86_WALK_NONCANONICAL);
+}
+END_TEST
+
+/* SEC-V1: the rights each paging mode combines, reserved bits, fetches, error codes. */
+START_TEST(sec_v1_walk_protection_each_mode)
+{
+    const struct x86_access ur = {X86_ACCESS_READ, true, false};
+    const struct x86_access uw = {X86_ACCESS_WRITE, true, false};
+    const struct x86_access sw = {X86_ACCESS_WRITE, false, false};
+    const struct x86_access uf = {X86_ACCESS_FETCH, true, false};
+    const struct x86_access sf = {X86_ACCESS_FETCH, false, false};
+    uint64_t gpa;
+    /* 32-bit paging: U/S and R/W of the PDE and the PTE both count. */
+    struct x86_paging p32 = {X86_CR0_PE | X86_CR0_PG, 0x1000, X86_CR4_PSE, 0};
+    put32(0x1000 + 2 * 4, 0x2000 | 7);
+    put32(0x2000 + 5 * 4, 0x9000 | 3); /* supervisor page */
+    ck_assert_int_eq(x86_walk(&mem, &p32, 0x00805000u, &ur, &gpa), X86_WALK_PROTECTION);
+    ck_assert_int_eq(x86_walk(&mem, &p32, 0x00805000u, &sup_read, &gpa), X86_WALK_OK);
+    put32(0x2000 + 5 * 4, 0x9000 | 7);
+    ck_assert_int_eq(x86_walk(&mem, &p32, 0x00805000u, &uw, &gpa), X86_WALK_OK);
+    put32(0x1000 + 2 * 4, 0x2000 | 5); /* the PDE read-only */
+    ck_assert_int_eq(x86_walk(&mem, &p32, 0x00805000u, &uw, &gpa), X86_WALK_PROTECTION);
+    ck_assert_int_eq(x86_walk(&mem, &p32, 0x00805000u, &sw, &gpa), X86_WALK_OK); /* WP=0 */
+    p32.cr0 |= X86_CR0_WP;
+    ck_assert_int_eq(x86_walk(&mem, &p32, 0x00805000u, &sw, &gpa), X86_WALK_PROTECTION);
+    /* A 4 MiB page is its own leaf; PSE-36 bits beyond MAXPHYADDR are reserved. */
+    put32(0x1000 + 3 * 4, 0x00c00000u | 0x87);
+    ck_assert_int_eq(x86_walk(&mem, &p32, 0x00c01234u, &uw, &gpa), X86_WALK_OK);
+    mem.phys_bits = 36;
+    put32(0x1000 + 3 * 4, 0x00c00000u | 0x87 | 1u << 17); /* PA bit 36 */
+    ck_assert_int_eq(x86_walk(&mem, &p32, 0x00c01234u, &ur, &gpa), X86_WALK_RESERVED);
+    /* PAE: the PDPTEs restrict nothing, but their high bits are reserved. */
+    mem.phys_bits = 40;
+    struct x86_paging pae = {X86_CR0_PE | X86_CR0_PG, 0x3000, X86_CR4_PAE, X86_EFER_NXE};
+    put64(0x3000, 0x4000 | 1);
+    put64(0x4000, 0x5000 | 7);
+    put64(0x5000 + 8, 0x6000 | 7);
+    ck_assert_int_eq(x86_walk(&mem, &pae, 0x1000, &uw, &gpa), X86_WALK_OK);
+    ck_assert_uint_eq(gpa, 0x6000);
+    put64(0x3000, 0x4000 | 1 | X86_PTE_NX);
+    ck_assert_int_eq(x86_walk(&mem, &pae, 0x1000, &ur, &gpa), X86_WALK_RESERVED);
+    put64(0x3000, 0x4000 | 1 | 1ull << 40); /* beyond MAXPHYADDR 40 */
+    ck_assert_int_eq(x86_walk(&mem, &pae, 0x1000, &ur, &gpa), X86_WALK_RESERVED);
+    /* Long mode: address bits beyond MAXPHYADDR are reserved; NX stops fetches only;
+     * SMEP stops supervisor fetches from user pages. */
+    struct x86_paging lm = {X86_CR0_PE | X86_CR0_PG, 0x10000, X86_CR4_PAE,
+                            X86_EFER_LMA | X86_EFER_NXE};
+    put64(0x10000, 0x11000 | 7);
+    put64(0x11000, 0x12000 | 7);
+    put64(0x12000, 0x13000 | 7);
+    put64(0x13000, 0x7000 | 7 | X86_PTE_NX);
+    ck_assert_int_eq(x86_walk(&mem, &lm, 0x10, &ur, &gpa), X86_WALK_OK);
+    ck_assert_int_eq(x86_walk(&mem, &lm, 0x10, &uf, &gpa), X86_WALK_PROTECTION);
+    put64(0x13000, 0x7000 | 7);
+    ck_assert_int_eq(x86_walk(&mem, &lm, 0x10, &uf, &gpa), X86_WALK_OK);
+    ck_assert_int_eq(x86_walk(&mem, &lm, 0x10, &sf, &gpa), X86_WALK_OK);
+    lm.cr4 |= X86_CR4_SMEP;
+    ck_assert_int_eq(x86_walk(&mem, &lm, 0x10, &sf, &gpa), X86_WALK_PROTECTION);
+    put64(0x13000, 0x7000 | 7 | 1ull << 45);
+    ck_assert_int_eq(x86_walk(&mem, &lm, 0x10, &ur, &gpa), X86_WALK_RESERVED);
+    /* Error codes: P unless not present; RSVD; W; U; I/D for fetches with NX or SMEP. */
+    ck_assert_uint_eq(x86_pf_error_code(X86_WALK_NOT_PRESENT, &lm, &uw), X86_PF_W | X86_PF_U);
+    ck_assert_uint_eq(x86_pf_error_code(X86_WALK_RESERVED, &lm, &sup_read),
+                      X86_PF_P | X86_PF_RSVD);
+    ck_assert_uint_eq(x86_pf_error_code(X86_WALK_PROTECTION, &lm, &sf), X86_PF_P | X86_PF_ID);
+    ck_assert_uint_eq(x86_pf_error_code(X86_WALK_PROTECTION, &p32, &uf), X86_PF_P | X86_PF_U);
 }
 END_TEST
 
@@ -339,12 +459,13 @@ START_TEST(read_across_pages)
     memcpy(ram + 0x5000, "\x90\x90", 2);
     uint8_t buf[5];
     size_t got;
-    ck_assert_int_eq(x86_read_linear(&mem, &p, 0x1ffd, buf, 5, &got), X86_WALK_OK);
+    ck_assert_int_eq(x86_read_linear(&mem, &p, &sup_read, 0x1ffd, buf, 5, &got), X86_WALK_OK);
     ck_assert_uint_eq(got, 5);
     ck_assert_mem_eq(buf, "\x48\x89\x07\x90\x90", 5);
     /* The second page unmapped: the bytes of the first page arrive, then the failure. */
     put64(0x103000 + 2 * 8, 0);
-    ck_assert_int_eq(x86_read_linear(&mem, &p, 0x1ffd, buf, 5, &got), X86_WALK_NOT_PRESENT);
+    ck_assert_int_eq(x86_read_linear(&mem, &p, &sup_read, 0x1ffd, buf, 5, &got),
+                     X86_WALK_NOT_PRESENT);
     ck_assert_uint_eq(got, 3);
     /* Physical reads beyond RAM, and wrapping sizes, fail. */
     ck_assert(!x86_gpa_read(&mem, RAM - 2, buf, 4));
@@ -365,12 +486,14 @@ int main(void)
     tcase_add_test(tc, addressing_forms_and_lengths);
     tcase_add_test(tc, prefixes);
     tcase_add_test(tc, refusals);
+    tcase_add_test(tc, string_io_prefixes);
     suite_add_tcase(s, tc);
     TCase *tw = tcase_create("walk");
     tcase_add_checked_fixture(tw, walk_setup, NULL);
     tcase_add_test(tw, walk_long_mode);
     tcase_add_test(tw, walk_other_modes);
     tcase_add_test(tw, read_across_pages);
+    tcase_add_test(tw, sec_v1_walk_protection_each_mode);
     suite_add_tcase(s, tw);
     return check_run(s);
 }

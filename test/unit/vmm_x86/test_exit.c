@@ -97,12 +97,20 @@ START_TEST(string_io)
     fx_exit(SVM_EXIT_IOIO, info, 0x1002, 0x1000, 0, reply, &len);
     ck_assert_uint_eq(reply[0] & HV_VCPU_RESUME_ADVANCE, 0);
     ck_assert_uint_eq(reply[5], 1000 - 512);
-    /* A buffer that is not mapped: #GP after the progress made. */
+    /* A buffer that is not mapped: #PF (not present, a supervisor read), CR2 the address. */
     fx.regs[HV_X86_RSI] = 0x500000; /* beyond the 4 MiB mapped */
     fx.regs[HV_X86_RCX] = 4;
     fx_exit(SVM_EXIT_IOIO, info, 0x1002, 0x1000, 0, reply, &len);
     ck_assert_uint_eq(reply[0] & HV_VCPU_RESUME_FAULT, HV_VCPU_RESUME_FAULT);
+    ck_assert_uint_eq(reply[1], HV_VCPU_FAULT_VECTOR(X86_VEC_PF, 0));
+    ck_assert_uint_eq(fx.regs[HV_X86_CR2], 0x500000);
     ck_assert_uint_eq(reply[5], 4);
+    /* Mapped, but not RAM (the guest's tables point at MMIO): #GP, not emulated. */
+    *(uint64_t *)(fx.ram + 0x103000 + 0x3ff * 8) = 0xfec00000ull | 3;
+    fx.regs[HV_X86_RSI] = 0x3ff000;
+    fx_exit(SVM_EXIT_IOIO, info, 0x1002, 0x1000, 0, reply, &len);
+    ck_assert_uint_eq(reply[0] & HV_VCPU_RESUME_FAULT, HV_VCPU_RESUME_FAULT);
+    ck_assert_uint_eq(reply[1], HV_VCPU_FAULT_VECTOR(X86_VEC_GP, 0));
     /* A segment number beyond GS: #GP. */
     fx_exit(SVM_EXIT_IOIO, info | 7u << SVM_IOIO_SEG_SHIFT, 0x1002, 0x1000, 0, reply, &len);
     ck_assert_uint_eq(reply[0], HV_VCPU_RESUME_FAULT);

@@ -48,7 +48,7 @@ static bool f_read(void *ctx, uint32_t reg, uint64_t *v)
 
 static bool f_write(void *ctx, uint32_t reg, uint64_t v)
 {
-    if (reg >= HV_X86_REG_COUNT)
+    if (fx.refuse_writes || reg >= HV_X86_REG_COUNT)
         return false;
     fx.regs[reg] = v;
     fx.reg_written[reg] = true;

@@ -15,6 +15,7 @@ struct fx_env {
     uint64_t regs[HV_X86_REG_COUNT];
     bool reg_written[HV_X86_REG_COUNT];
     bool fail_reads;
+    bool refuse_writes; /* vcpu_write refused, as the kernel may */
     uint32_t injects[FX_MAX_INJECTS];
     uint64_t inject_flags[FX_MAX_INJECTS];
     unsigned ninjects;

@@ -17,10 +17,12 @@ uint64_t x86_exit_reg(struct x86_exit *e, uint32_t reg)
     return v;
 }
 
-void x86_exit_set_reg(struct x86_exit *e, uint32_t reg, uint64_t value)
+bool x86_exit_set_reg(struct x86_exit *e, uint32_t reg, uint64_t value)
 {
-    if (!e->x->xops.vcpu_write(e->x->vmm.ctx, reg, value))
-        x86_exit_warn(e, X86_WARN_REGS, "vcpu_write refused");
+    if (e->x->xops.vcpu_write(e->x->vmm.ctx, reg, value))
+        return true;
+    x86_exit_warn(e, X86_WARN_REGS, "vcpu_write refused");
+    return false;
 }
 
 void x86_exit_warn(struct x86_exit *e, enum x86_exit_warning kind, const char *what)

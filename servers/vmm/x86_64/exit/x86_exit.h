@@ -7,6 +7,7 @@
 
 /* Exception vectors the handlers inject (SDM vol. 3A, 6.3.1). */
 #define X86_VEC_UD 6u
+#define X86_VEC_SS 12u
 #define X86_VEC_GP 13u
 #define X86_VEC_PF 14u
 
@@ -20,7 +21,8 @@ struct x86_exit {
 
 /* Reads a vcpu register; on failure notes it and returns 0. */
 uint64_t x86_exit_reg(struct x86_exit *e, uint32_t reg);
-void x86_exit_set_reg(struct x86_exit *e, uint32_t reg, uint64_t value);
+/* Writes a vcpu register; false (and logged) if the kernel refused. */
+bool x86_exit_set_reg(struct x86_exit *e, uint32_t reg, uint64_t value);
 void x86_exit_warn(struct x86_exit *e, enum x86_exit_warning kind, const char *what);
 /* The guest takes #GP(0) (or the exception vector with error code err). */
 void x86_exit_fault(struct x86_exit *e, enum x86_exit_warning kind, const char *what);
@@ -28,5 +30,10 @@ void x86_exit_exception(struct x86_exit *e, unsigned vector, uint32_t err);
 /* The paging registers and code size of the vcpu, read through vcpu_read. */
 bool x86_exit_paging(struct x86_exit *e, struct x86_paging *p);
 
+/* After an access to port: a read of COM1's receive buffer made room for console input. */
+void x86_exit_console_access(struct x86_exit *e, uint16_t port);
+
 void x86_exit_ioio(struct x86_exit *e);
+/* INS/OUTS of size bytes at port; info is EXITINFO1, already checked. */
+void x86_exit_string(struct x86_exit *e, uint64_t info, uint16_t port, unsigned size);
 void x86_exit_npf(struct x86_exit *e);

@@ -4,19 +4,9 @@
 #include "x86_64/exit/x86_exit.h"
 
 #include "x86_64/exit/insn_decode.h"
+#include "x86_64/exit/x86_access.h"
 
-/* VMCB segment attribute bits 11:8 are the descriptor's AVL, L, D/B, G. */
-#define SEG_ATTR_L (1u << 9)
-#define SEG_ATTR_DB (1u << 10)
-
-static enum x86_code_size code_size(const struct x86_paging *pg, uint64_t cs_attr)
-{
-    if (!(pg->cr0 & X86_CR0_PE))
-        return X86_CODE16; /* real mode */
-    if ((pg->efer & X86_EFER_LMA) && (cs_attr & SEG_ATTR_L))
-        return X86_CODE64;
-    return (cs_attr & SEG_ATTR_DB) ? X86_CODE32 : X86_CODE16;
-}
+#define SEG_ATTR_DPL_SHIFT 5 /* VMCB segment attributes: DPL in bits 6:5 */
 
 void x86_exit_npf(struct x86_exit *e)
 {
@@ -37,13 +27,19 @@ void x86_exit_npf(struct x86_exit *e)
         vmm_reply_init(&e->reply);
         return;
     }
-    enum x86_code_size mode = code_size(&pg, cs_attr);
+    enum x86_code_size mode = x86_code_size(&pg, cs_attr);
     uint64_t rip = e->w[HV_VCPU_W_PC];
     uint64_t la = mode == X86_CODE64 ? rip : (cs_base + rip) & 0xffffffffull;
     uint8_t bytes[X86_INSN_MAX];
     size_t got;
-    /* A failure part-way leaves `got` bytes: enough if the instruction ends before it. */
-    x86_read_linear(&e->x->mem, &pg, la, bytes, sizeof(bytes), &got);
+    /* Read as the CPU's own fetch of these bytes was checked: at CPL 3 (which CS.DPL 3 proves)
+     * only user pages, never NX ones, so the VMM never decodes what the guest could not run.
+     * A failure part-way leaves `got` bytes: enough if the instruction ends before it. */
+    const struct x86_access fetch = {
+        .kind = X86_ACCESS_FETCH,
+        .user = (pg.cr0 & X86_CR0_PE) && ((cs_attr >> SEG_ATTR_DPL_SHIFT) & 3) == 3,
+    };
+    x86_read_linear(&e->x->mem, &pg, &fetch, la, bytes, sizeof(bytes), &got);
     struct x86_mmio_insn insn;
     enum x86_decode_status st = x86_decode_mmio(bytes, got, mode, &insn);
     if (st == X86_DECODE_LOCK) {
