@@ -53,9 +53,7 @@ int partition_mem_create(struct partition *p)
         return HV_ENOMEM;
     p->nblocks = (unsigned)(rec->ram_size / BLOCK);
     /* Consecutive slots, so the frames are first_frame + i with nothing else to remember. */
-    p->first_frame = root_slot();
-    for (unsigned i = 1; i < p->nblocks; i++)
-        root_slot();
+    p->first_frame = root_slots(p->nblocks);
     for (unsigned i = 0; i < p->nblocks; i++) {
         int r = root_retype_at(HV_OBJ_FRAME, 21, p->first_frame + i);
         if (!r)
@@ -107,8 +105,10 @@ int partition_mem_map_into(const struct partition *p, uint64_t vspace, uint64_t 
         int r = hv_cap_copy(p->first_frame + i, ROOT_CNODE, copy, HV_RIGHTS_ALL, 0);
         if (!r)
             r = hv_map(copy, vspace, va + i * BLOCK, HV_MAP_READ | HV_MAP_WRITE);
-        if (r)
+        if (r) {
+            root_slot_free(copy);
             return r;
+        }
     }
     return HV_OK;
 }
