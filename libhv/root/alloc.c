@@ -1,13 +1,20 @@
-/* The root-task kit's allocator: slots of the root's cnode, objects from its largest untyped
- * region, pages and threads of its own address space, frames of device memory. */
+/* The root-task kit's allocator: slots of the root's cnode (fresh ones, and ones given back),
+ * objects from its largest untyped region, pages and threads of its own address space, frames
+ * of device memory. */
 #include <hv/root.h>
 #include <hv/abi/error.h>
 
 #define FIRST_FREE_SLOT 64
 #define PAGES_BASE 0x10000000ull
+#define WORD_BITS 64u
 
 static uint64_t untyped_slot, next_slot = FIRST_FREE_SLOT, next_page = PAGES_BASE;
 static const struct hv_bootinfo *bootinfo;
+/* Slots given back (root_slot_free), one bit each: taken again before fresh ones, so that
+ * what is done over and over (a reset) can't use up the cnode. A bit per slot of the whole
+ * cnode is 256 bytes, and can't overflow the way a list of limited length would. */
+static uint64_t given_back[ROOT_CNODE_SLOTS / WORD_BITS];
+static unsigned given_back_count;
 
 void root_alloc_init(const struct hv_bootinfo *info)
 {
@@ -30,13 +37,49 @@ uint64_t root_use_untyped(uint64_t slot)
 
 uint64_t root_slot(void)
 {
+    for (unsigned w = 0; given_back_count && w < ROOT_CNODE_SLOTS / WORD_BITS; w++) {
+        if (!given_back[w])
+            continue;
+        unsigned bit = (unsigned)__builtin_ctzll(given_back[w]);
+        given_back[w] &= ~(1ull << bit);
+        given_back_count--;
+        return w * WORD_BITS + bit;
+    }
     return next_slot++;
+}
+
+uint64_t root_slots(unsigned n)
+{
+    uint64_t first = next_slot;
+    next_slot += n;
+    return first;
+}
+
+void root_slot_free(uint64_t slot)
+{
+    /* Only slots root_slot handed out: never the kernel's fixed ones, nor one twice. */
+    if (slot < FIRST_FREE_SLOT || slot >= next_slot || slot >= ROOT_CNODE_SLOTS ||
+        given_back[slot / WORD_BITS] & 1ull << slot % WORD_BITS)
+        return;
+    hv_cap_delete(slot); /* empty, as root_slot promises; an empty slot is left as it is */
+    given_back[slot / WORD_BITS] |= 1ull << slot % WORD_BITS;
+    given_back_count++;
+}
+
+/* The slot, or 0 with the slot given back when making the object failed. */
+static uint64_t made_or_given_back(int r, uint64_t slot)
+{
+    if (!r)
+        return slot;
+    root_slot_free(slot);
+    return 0;
 }
 
 uint64_t root_new(unsigned type, unsigned size_bits)
 {
     uint64_t slot = root_slot();
-    return hv_retype(untyped_slot, type, size_bits, ROOT_CNODE, slot, 1) ? 0 : slot;
+    return made_or_given_back(hv_retype(untyped_slot, type, size_bits, ROOT_CNODE, slot, 1),
+                              slot);
 }
 
 /* The other RAM regions first, the main one last: partitions' RAM (2 MiB frames) comes through
@@ -57,7 +100,7 @@ int root_retype_at(unsigned type, unsigned size_bits, uint64_t slot)
 uint64_t root_new_anywhere(unsigned type, unsigned size_bits)
 {
     uint64_t slot = root_slot();
-    return root_retype_at(type, size_bits, slot) ? 0 : slot;
+    return made_or_given_back(root_retype_at(type, size_bits, slot), slot);
 }
 
 uint64_t root_new_page(void)
@@ -67,8 +110,12 @@ uint64_t root_new_page(void)
      * corrupting its neighbour. */
     uint64_t va = next_page;
     next_page += 0x2000;
-    if (!frame || hv_map(frame, ROOT_VSPACE, va, HV_MAP_READ | HV_MAP_WRITE))
+    if (!frame)
         return 0;
+    if (hv_map(frame, ROOT_VSPACE, va, HV_MAP_READ | HV_MAP_WRITE)) {
+        root_slot_free(frame);
+        return 0;
+    }
     return va;
 }
 
@@ -108,9 +155,9 @@ uint64_t root_device_frame(const struct hv_bootinfo *info, uint64_t paddr)
             info->untyped[i].size_bits != 12)
             continue;
         uint64_t frame = root_slot();
-        return hv_retype(info->untyped_first_slot + i, HV_OBJ_FRAME, 12, ROOT_CNODE, frame, 1)
-                   ? 0
-                   : frame;
+        return made_or_given_back(
+            hv_retype(info->untyped_first_slot + i, HV_OBJ_FRAME, 12, ROOT_CNODE, frame, 1),
+            frame);
     }
     return 0;
 }

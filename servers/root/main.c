@@ -1,6 +1,7 @@
 /* The root task: the first program at EL0 / ring 3, holding every capability the kernel did not
- * keep. It builds the system of the boot image's partition table (partition.c) and serves the
- * partitions' VMMs for as long as the system runs. */
+ * keep. It builds the system of the boot image's partition table (partition.c), whose VMMs a
+ * thread of the root per partition serves for as long as the system runs; this first thread
+ * then has nothing left to do and stops (returning from hv_main suspends it). */
 #include "partition.h"
 #include <hv/print.h>
 

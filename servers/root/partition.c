@@ -1,10 +1,12 @@
 /* Builds the partitions of the partition table (hv/proto/partition_table.h): each gets its RAM and
  * payloads (partition_mem.c), a vcpu bound to a thread of the partition's priority and
- * budget, a console client, and a VMM (servers/vmm) that takes the vcpu's exits. Then the root
- * task serves the VMMs' requests (reload after a reset, stop) for as long as the system runs. */
+ * budget, a console client, a VMM (servers/vmm) that takes the vcpu's exits, and a thread of
+ * the root task that serves its VMM's requests (reload after a reset, stop) for as long as the
+ * system runs. */
 #include "partition.h"
 #include <hv/abi/error.h>
 #include <hv/cycles.h>
+#include <hv/log_limit.h>
 #include <hv/proto/partition.h>
 #include <hv/print.h>
 #include <hv/string.h>
@@ -146,8 +148,12 @@ static uint64_t serve(uint64_t badge, uint64_t label)
     struct partition *p = &parts[badge - 1];
     switch (label) {
     case HV_ROOT_RELOAD:
-        report_cpu(p);
-        hv_printf("root: partition %s resets\n", p->rec->name);
+        /* Logged at the 1st, 2nd, 4th, ... reset: a partition that resets in a loop must not
+         * fill the root's share of the console queue, whose lines speak for every partition. */
+        if (hv_count_and_check(&p->resets)) {
+            report_cpu(p);
+            hv_printf("root: partition %s resets (%lu)\n", p->rec->name, p->resets);
+        }
         return (uint64_t)partition_mem_load(p, &fs, true);
     case HV_ROOT_STOPPED:
         p->running = false;
@@ -157,6 +163,52 @@ static uint64_t serve(uint64_t badge, uint64_t label)
     default:
         return HV_EINVAL;
     }
+}
+
+/* Each partition's requests are served by a thread of the root's own, at the priority of the
+ * partition's VMM: the work a request asks for (a reset's wipe and reload of the RAM) then runs
+ * at that priority and, lent over the call, on the partition's budget (docs/syscalls.md,
+ * "Scheduling"), as if the VMM did it itself. Served at the root's priority, a partition that
+ * resets in a loop would preempt partitions above its own for as long as each reset takes,
+ * and its resets would hold up the others' requests. */
+static uint64_t handoff_ep; /* where a new server thread learns its partition */
+
+static _Noreturn void serve_partition(struct partition *p)
+{
+    struct hv_msg m = {0};
+    hv_recv(p->root_ep, &m);
+    for (;;) {
+        /* Only p's VMM holds the endpoint, with p's badge; anything else is a root bug. */
+        uint64_t err = m.badge == p->index + 1 ? serve(m.badge, hv_msginfo_label(m.info))
+                                               : HV_EPERM;
+        m.info = hv_msginfo(err, 0);
+        hv_reply_recv(p->root_ep, &m);
+    }
+}
+
+static void server_thread(void)
+{
+    struct hv_msg m = {0};
+    hv_recv(handoff_ep, &m);
+    struct partition *p = &parts[m.w[0]];
+    m.info = hv_msginfo(HV_OK, 0);
+    hv_reply(&m);
+    serve_partition(p);
+}
+
+/* p's endpoint to the root, and its server thread waiting on it. */
+static int start_server(struct partition *p)
+{
+    p->root_ep = root_new(HV_OBJ_ENDPOINT, 0);
+    uint64_t thread = p->root_ep ? root_spawn(server_thread, ROOT_CNODE, 0,
+                                              p->rec->priority + VMM_PRIO_ABOVE, 1, 1)
+                                 : 0;
+    if (!thread)
+        return HV_ENOMEM;
+    /* The thread (below the root's priority) runs while this call waits for its answer. */
+    struct hv_msg m = {.info = hv_msginfo(0, 1), .w = {p->index}};
+    int r = hv_call(handoff_ep, &m);
+    return r ? r : (int)hv_msginfo_label(m.info);
 }
 
 int root_run_partitions(const struct hv_bootinfo *info)
@@ -188,26 +240,26 @@ int root_run_partitions(const struct hv_bootinfo *info)
         return HV_ENOENT;
 
     struct root_console con;
-    uint64_t root_ep = root_new(HV_OBJ_ENDPOINT, 0);
-    if (!root_ep || (r = root_start_console(info, nparts, names, CONSOLE_PRIO, &con))) {
+    handoff_ep = root_new(HV_OBJ_ENDPOINT, 0);
+    if (!handoff_ep || (r = root_start_console(info, nparts, names, CONSOLE_PRIO, &con))) {
         hv_printf("root: no console server (error %d)\n", r);
         return r ? r : HV_ENOMEM;
     }
     hv_print_to_console(con.ep); /* from now on partitions write too: no split lines */
+    /* Every server first: once a partition runs, it may keep a new server's thread from ever
+     * getting the CPU it needs to learn its partition. */
+    int served[HV_PT_MAX_PARTITIONS];
+    for (unsigned i = 0; i < nparts; i++)
+        served[i] = start_server(&parts[i]);
     for (unsigned i = 0; i < nparts; i++) {
         struct partition *p = &parts[i];
-        r = build(p, &con, i, root_ep);
+        r = served[i];
+        if (!r)
+            r = build(p, &con, i, p->root_ep);
         p->running = r == HV_OK;
         hv_printf("root: partition %s: %lu MiB at 0x%lx, budget %u/%u: %s (%d)\n", p->rec->name,
                   p->rec->ram_size >> 20, p->rec->ram_gpa, p->rec->budget, p->rec->period,
                   r ? "FAILED" : "started", r);
     }
-
-    struct hv_msg m = {0};
-    hv_recv(root_ep, &m);
-    for (;;) {
-        uint64_t err = serve(m.badge, hv_msginfo_label(m.info));
-        m.info = hv_msginfo(err, 0);
-        hv_reply_recv(root_ep, &m);
-    }
+    return HV_OK; /* the partitions' servers go on */
 }

@@ -17,18 +17,25 @@ struct partition {
     uint64_t vmm_ep;           /* the VMM's endpoint (exits and requests arrive there) */
     uint64_t sc;               /* its scheduling context: vcpu thread and VMM share it */
     uint64_t sc_start;         /* hv_cycles() when the context got its budget */
+    uint64_t root_ep;          /* its VMM's endpoint to the root, served by a thread of its own */
+    uint64_t window;           /* the root's slot for one block of the RAM at a time */
+    uint64_t resets;           /* HV_ROOT_RELOADs asked for */
     bool running;
 };
 
-/* Builds the partitions of the boot image's partition table and serves their VMMs; returns
- * only when there are none (HV_ENOENT) or the table is malformed. partition.c */
+/* Builds the partitions of the boot image's partition table, each with a thread of the root
+ * that serves its VMM from then on; returns HV_OK once they run, HV_ENOENT when there are
+ * none, or an error when the table is malformed or the console server can't start.
+ * partition.c */
 int root_run_partitions(const struct hv_bootinfo *info);
 
 /* Whether the record can be built: HV_OK, or an error with *why naming the problem. */
 int partition_check(const struct bootfs *fs, const struct hv_pt_partition *rec, const char **why);
-/* The guest address space with all RAM mapped (zeroed, as retype leaves it). */
+/* The guest address space with all RAM mapped (zeroed, as retype leaves it), and the window
+ * slot every load of the partition uses. */
 int partition_mem_create(struct partition *p);
-/* Copies the payloads in; wipe zeroes the RAM first (a reset). */
+/* Copies the payloads in; wipe zeroes the RAM first (a reset). Takes no slot: the window is
+ * empty again when it returns, whatever failed. */
 int partition_mem_load(struct partition *p, const struct bootfs *fs, bool wipe);
 /* Maps the RAM read-write at va of another address space (the VMM's). */
 int partition_mem_map_into(const struct partition *p, uint64_t vspace, uint64_t va);

@@ -1,6 +1,7 @@
 /* A partition's memory: its guest address space, its RAM in 2 MiB frames, and the payloads
  * of the partition table (guest kernel, initramfs, device tree) copied in. The root task does
- * this at start and again for every reset the partition's VMM asks for. */
+ * this at start and again for every reset the partition's VMM asks for; a reset uses only what
+ * the partition got at start (its window), so that resets can't use up the root's cnode. */
 #include "partition.h"
 #include <hv/abi/error.h>
 #include <hv/print.h>
@@ -8,7 +9,9 @@
 
 #define BLOCK 0x200000ull
 #define GUEST_VSPACE_BITS 16      /* header, root and 14 tables: a few GiB in 2 MiB blocks */
-#define WINDOW_VA 0x200000000ull  /* where the root sees one block of guest RAM at a time */
+/* Where the root sees one block of a partition's RAM at a time: one window per partition,
+ * because each partition's reset runs on a thread of its own (partition.c). */
+#define WINDOW_VA 0x200000000ull
 
 static bool file_range_ok(const struct bootfs *fs, const struct hv_pt_load *l,
                           struct bootfs_file *f)
@@ -52,10 +55,9 @@ int partition_mem_create(struct partition *p)
     if (!p->gvspace)
         return HV_ENOMEM;
     p->nblocks = (unsigned)(rec->ram_size / BLOCK);
+    p->window = root_slot();
     /* Consecutive slots, so the frames are first_frame + i with nothing else to remember. */
-    p->first_frame = root_slot();
-    for (unsigned i = 1; i < p->nblocks; i++)
-        root_slot();
+    p->first_frame = root_slots(p->nblocks);
     for (unsigned i = 0; i < p->nblocks; i++) {
         int r = root_retype_at(HV_OBJ_FRAME, 21, p->first_frame + i);
         if (!r)
@@ -79,25 +81,33 @@ static void copy_overlap(const struct bootfs *fs, const struct hv_pt_load *l, ui
     memcpy(dst + (from - gpa), f.data + l->offset + (from - l->gpa), to - from);
 }
 
-int partition_mem_load(struct partition *p, const struct bootfs *fs, bool wipe)
+/* Block i through the window: zeroed first if wipe, then the load records' bytes in it. The
+ * window is empty again afterwards, whatever failed. */
+static int load_block(struct partition *p, const struct bootfs *fs, unsigned i, bool wipe)
 {
     const struct hv_pt_partition *rec = p->rec;
-    uint64_t window = root_slot();
-    for (unsigned i = 0; i < p->nblocks; i++) {
-        uint64_t gpa = rec->ram_gpa + i * BLOCK;
-        int r = hv_cap_copy(p->first_frame + i, ROOT_CNODE, window, HV_RIGHTS_ALL, 0);
-        if (!r)
-            r = hv_map(window, ROOT_VSPACE, WINDOW_VA, HV_MAP_READ | HV_MAP_WRITE);
-        if (r)
-            return r;
+    uint64_t gpa = rec->ram_gpa + i * BLOCK, va = WINDOW_VA + p->index * BLOCK;
+    int r = hv_cap_copy(p->first_frame + i, ROOT_CNODE, p->window, HV_RIGHTS_ALL, 0);
+    if (r)
+        return r;
+    r = hv_map(p->window, ROOT_VSPACE, va, HV_MAP_READ | HV_MAP_WRITE);
+    if (!r) {
         if (wipe)
-            memset((void *)WINDOW_VA, 0, BLOCK); /* a reset guest finds RAM as at power-on */
+            memset((void *)va, 0, BLOCK); /* a reset guest finds RAM as at power-on */
         for (unsigned k = 0; k < rec->nloads; k++)
-            copy_overlap(fs, &rec->loads[k], gpa, (uint8_t *)WINDOW_VA);
-        hv_unmap(window);
-        hv_cap_delete(window); /* the slot is used again for the next block */
+            copy_overlap(fs, &rec->loads[k], gpa, (uint8_t *)va);
+        hv_unmap(p->window);
     }
-    return HV_OK;
+    hv_cap_delete(p->window);
+    return r;
+}
+
+int partition_mem_load(struct partition *p, const struct bootfs *fs, bool wipe)
+{
+    int r = HV_OK;
+    for (unsigned i = 0; !r && i < p->nblocks; i++)
+        r = load_block(p, fs, i, wipe);
+    return r;
 }
 
 int partition_mem_map_into(const struct partition *p, uint64_t vspace, uint64_t va)
@@ -107,8 +117,10 @@ int partition_mem_map_into(const struct partition *p, uint64_t vspace, uint64_t 
         int r = hv_cap_copy(p->first_frame + i, ROOT_CNODE, copy, HV_RIGHTS_ALL, 0);
         if (!r)
             r = hv_map(copy, vspace, va + i * BLOCK, HV_MAP_READ | HV_MAP_WRITE);
-        if (r)
+        if (r) {
+            root_slot_free(copy);
             return r;
+        }
     }
     return HV_OK;
 }

@@ -1,6 +1,7 @@
 /* In-QEMU tests of the kernel core at EL0 / ring 3 (duet.test=core): IPC with badges, rights,
  * faults, isolation of capability tables, priorities, budgets, syscall argument checks, the
- * program loader, teardown, I/O ports, device memory and interrupts. One line per case. */
+ * program loader, teardown, I/O ports, device memory, interrupts, and the root-task kit's slots
+ * given back. One line per case. */
 #include "irq_source.h"
 #include "ktest.h"
 #include "report.h"
@@ -377,6 +378,30 @@ static void test_irq_to_notification(const struct hv_bootinfo *info)
                (uint64_t)reserved);
 }
 
+/* ---- KIT-1: a slot given back to the root-task kit is handed out again, empty ---- */
+#define KIT_CYCLES 3000 /* more than the root cnode's 2048 slots */
+#define KIT_FIXED_SLOT 60 /* below the kit's first slot: the kernel's, never the kit's */
+
+static void test_slot_reuse(void)
+{
+    uint64_t ntfn = root_new(HV_OBJ_NOTIFICATION, 0), first = ntfn;
+    unsigned cycles = 0;
+    for (; ntfn == first && cycles < KIT_CYCLES; cycles++) {
+        root_slot_free(ntfn); /* deletes the notification on the way back */
+        ntfn = root_new(HV_OBJ_NOTIFICATION, 0);
+    }
+    root_slot_free(ntfn);
+    root_slot_free(ntfn); /* twice: handed out once all the same */
+    root_slot_free(KIT_FIXED_SLOT);
+    uint64_t a = root_slot(), b = root_slot();
+    int empty = hv_signal(a);
+    test_check("KIT-1",
+               first && cycles == KIT_CYCLES && a == first && b != first && b != KIT_FIXED_SLOT &&
+                   empty == HV_ENOENT,
+               "%u make/give-back cycles used slot %lu only (then %lu, %lu; signal on it: %d)",
+               cycles, first, a, b, empty);
+}
+
 void core_tests_run(const struct hv_bootinfo *info)
 {
     park_ntfn = root_new(HV_OBJ_NOTIFICATION, 0);
@@ -392,4 +417,5 @@ void core_tests_run(const struct hv_bootinfo *info)
     test_ioports();
     test_device_untyped(info);
     test_irq_to_notification(info);
+    test_slot_reuse();
 }

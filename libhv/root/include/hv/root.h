@@ -16,10 +16,14 @@
 #define ROOT_VSPACE 5
 #define ROOT_SCHED_CONTROL 6 /* sets budgets (sc_configure) */
 #define ROOT_DEBUG_CONSOLE 7 /* writes to the kernel's console (debug_putc) */
+/* The root cnode's size (the kernel's ROOT_SLOT_BITS, kernel/root_task.c). */
+#define ROOT_CNODE_SLOTS 2048u
 /* The unit of the budgets and periods these helpers take: the kernel's 100 Hz tick. */
 #define ROOT_TICK_US 10000u
 
 /* ---- objects from untyped memory (alloc.c) ---- */
+/* Not for concurrent use: one thread of the program allocates (the root task's main thread,
+ * before its partition servers start). */
 
 void root_alloc_init(const struct hv_bootinfo *info);
 /* Makes one object of type from the root's largest untyped; returns its slot (0: failed).
@@ -31,8 +35,13 @@ uint64_t root_new_anywhere(unsigned type, unsigned size_bits);
 int root_retype_at(unsigned type, unsigned size_bits, uint64_t slot);
 /* Makes root_new take memory from the untyped in slot from now on; returns the previous. */
 uint64_t root_use_untyped(uint64_t slot);
-/* A fresh slot, empty. */
+/* An empty slot: one given back if there is one, else a fresh one. */
 uint64_t root_slot(void);
+/* n consecutive fresh slots, empty; returns the first. */
+uint64_t root_slots(unsigned n);
+/* Gives a slot of root_slot's back: what it holds is deleted (unmap a frame first) and the
+ * slot is the next root_slot's. A slot the kit did not hand out is left alone. */
+void root_slot_free(uint64_t slot);
 /* Maps one new page read-write at a fresh address of the root's space; returns its address. */
 uint64_t root_new_page(void);
 /* A scheduling context with budget and period in ticks (ROOT_TICK_US) into *sc: a new one, or

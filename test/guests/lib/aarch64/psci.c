@@ -1,4 +1,4 @@
-/* PSCI calls and the guest's way out: SYSTEM_OFF through the conduit the DT's /psci node names
+/* PSCI calls and the guest's ways out: SYSTEM_OFF and SYSTEM_RESET through the conduit the DT's /psci node names
  * (HVC in a partition and on QEMU virt without EL2; SMC when QEMU emulates EL2). */
 #include <guest/console.h>
 #include <guest/fdt.h>
@@ -47,6 +47,15 @@ void guest_exit(int status)
     gprintf("GUEST-EXIT: status %d, PSCI SYSTEM_OFF over %s\n", status, psci_conduit());
     int64_t r = psci_call(PSCI_SYSTEM_OFF, 0, 0, 0);
     gprintf("GUEST-EXIT-FAILED: SYSTEM_OFF returned %lld\n", (long long)r);
+    for (;;)
+        __asm__ volatile("msr daifset, #0xf\n wfi");
+}
+
+void guest_reset(void)
+{
+    int64_t r = psci_call(PSCI_SYSTEM_RESET, 0, 0, 0);
+    gprintf("GUEST-RESET-FAILED: SYSTEM_RESET over %s returned %lld\n", psci_conduit(),
+            (long long)r);
     for (;;)
         __asm__ volatile("msr daifset, #0xf\n wfi");
 }

@@ -9,6 +9,11 @@ void console_putc(char c)
     arch_console_putc(c);
 }
 
+int console_getc(void)
+{
+    return arch_console_getc();
+}
+
 void console_write(const char *s, size_t n)
 {
     for (size_t i = 0; i < n; i++)

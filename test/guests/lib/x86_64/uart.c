@@ -1,5 +1,6 @@
 /* The console on the PC's COM1, a 16550 at 0x3f8 (PC16550D data sheet): 115200 8N1, FIFOs on,
- * bytes written once the transmit holding register is empty, polled. */
+ * bytes written once the transmit holding register is empty, read while LSR.DR says one is
+ * waiting, polled. */
 #include <guest/console.h>
 #include <guest/x86.h>
 
@@ -10,6 +11,7 @@
 #define LCR 3
 #define MCR 4
 #define LSR 5
+#define LSR_DR 0x01
 #define LSR_THRE 0x20
 
 void arch_console_init(void)
@@ -29,4 +31,11 @@ void arch_console_putc(char c)
     for (unsigned i = 0; i < 100000 && !(inb(COM1 + LSR) & LSR_THRE); i++)
         ;
     outb(COM1 + THR, (uint8_t)c);
+}
+
+int arch_console_getc(void)
+{
+    if (!(inb(COM1 + LSR) & LSR_DR))
+        return -1;
+    return inb(COM1 + THR); /* RBR: the receive buffer shares THR's port */
 }
