@@ -1,5 +1,6 @@
 /* Driver side of the split virtqueue: descriptors from a private free list, available ring
  * publishing, and a used-ring harvest that checks every id and length the device reports. */
+#include <hv/enum_name.h>
 #include <hv/virtio/virtio_spec.h>
 #include <hv/virtio/vq_driver.h>
 
@@ -232,25 +233,17 @@ void vqd_drain(struct vqd *vq, void (*fn)(void *ctx, void *token), void *ctx)
 
 const char *vqd_result_name(enum vqd_result r)
 {
-    switch (r) {
-    case VQD_OK:
-        return "ok";
-    case VQD_EMPTY:
-        return "empty";
-    case VQD_NO_SPACE:
-        return "no free descriptors";
-    case VQD_BAD_ARG:
-        return "bad argument";
-    case VQD_BROKEN:
-        return "queue stopped after a device error";
-    case VQD_USED_IDX:
-        return "used idx ahead of the buffers in flight";
-    case VQD_USED_ID:
-        return "used id beyond the queue";
-    case VQD_USED_NOT_INFLIGHT:
-        return "used id not in flight";
-    case VQD_USED_LEN:
-        return "used length beyond the buffer";
-    }
-    return "?";
+    /* Indexed from the lowest result, VQD_USED_LEN: the errors are negative. */
+    static const char *const names[] = {
+        [VQD_OK - VQD_USED_LEN] = "ok",
+        [VQD_EMPTY - VQD_USED_LEN] = "empty",
+        [VQD_NO_SPACE - VQD_USED_LEN] = "no free descriptors",
+        [VQD_BAD_ARG - VQD_USED_LEN] = "bad argument",
+        [VQD_BROKEN - VQD_USED_LEN] = "queue stopped after a device error",
+        [VQD_USED_IDX - VQD_USED_LEN] = "used idx ahead of the buffers in flight",
+        [VQD_USED_ID - VQD_USED_LEN] = "used id beyond the queue",
+        [VQD_USED_NOT_INFLIGHT - VQD_USED_LEN] = "used id not in flight",
+        [VQD_USED_LEN - VQD_USED_LEN] = "used length beyond the buffer",
+    };
+    return HV_ENUM_NAME(names, (long)r - VQD_USED_LEN, "?");
 }
