@@ -28,6 +28,28 @@ function(duet_add_check_test name)
                        ENVIRONMENT CK_DEFAULT_TIMEOUT=120)
 endfunction()
 
+# duet_add_host_library(<name> SOURCES <files...>)
+# A freestanding library (libhv includes, no libc beyond memcpy/memset) built for the host once
+# per instrumentation, since a sanitizer or fuzzer only sees code compiled with it: <name> plain
+# (servers' host builds), <name>_sanitized (ASan + UBSan, for Check tests) and, with DUET_FUZZ,
+# <name>_fuzz (libFuzzer coverage from inside the library too).
+function(duet_add_host_library name)
+  cmake_parse_arguments(L "" "" "SOURCES" ${ARGN})
+  set(flags "") # the plain build
+  set(flags_sanitized -fsanitize=address,undefined -fno-sanitize-recover=undefined)
+  set(flags_fuzz -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined)
+  set(suffixes "" _sanitized)
+  if(DUET_FUZZ)
+    list(APPEND suffixes _fuzz)
+  endif()
+  foreach(suffix IN LISTS suffixes)
+    add_library(${name}${suffix} STATIC ${L_SOURCES})
+    target_include_directories(${name}${suffix} PUBLIC ${CMAKE_SOURCE_DIR}/libhv/include)
+    target_compile_options(${name}${suffix} PRIVATE ${DUET_HOST_WARNINGS} -g ${flags${suffix}})
+    target_link_options(${name}${suffix} INTERFACE ${flags${suffix}})
+  endforeach()
+endfunction()
+
 # duet_add_fuzzer(<name> SOURCES <files...> [LIBS ...] [INCLUDES ...] [SEEDS <dir>])
 # A libFuzzer binary; ctest runs it for DUET_FUZZ_SECONDS over its seed corpus.
 set(DUET_FUZZ_SECONDS 30 CACHE STRING "Seconds each fuzzer runs under ctest")

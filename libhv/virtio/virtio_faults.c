@@ -1,6 +1,7 @@
 /* Counting and rate-limited logging of driver mistakes, for the virtqueue and the transport. */
 #include <hv/virtio/virtio_faults.h>
 
+#include <hv/enum_name.h>
 #include <hv/log_limit.h>
 #include <stddef.h>
 
@@ -33,9 +34,7 @@ static const char *const fault_names[VIRTIO_FAULT_KINDS] = {
 
 const char *virtio_fault_name(enum virtio_fault kind)
 {
-    if ((unsigned)kind >= VIRTIO_FAULT_KINDS)
-        return "unknown virtio fault";
-    return fault_names[kind];
+    return HV_ENUM_NAME(fault_names, kind, "unknown virtio fault");
 }
 
 void virtio_fault_record(struct virtio_faults *faults, enum virtio_fault kind)

@@ -532,18 +532,19 @@ enum virtio_mmio_init_result virtio_mmio_init(struct virtio_mmio *dev,
     if (virtio_mem_check(setup->mem) != VIRTIO_MEM_OK)
         return VIRTIO_MMIO_INIT_BAD_MEM;
 
-    memset(dev, 0, sizeof(*dev));
     memset(setup->queues, 0, sizeof(*setup->queues) * setup->ops->num_queues);
-    dev->ops = setup->ops;
-    dev->device_ctx = setup->device_ctx;
-    dev->queues = setup->queues;
-    dev->mem = setup->mem;
-    dev->set_irq = setup->set_irq;
-    dev->irq_ctx = setup->irq_ctx;
-    dev->faults.log = setup->log;
-    dev->faults.log_ctx = setup->log_ctx;
-    dev->faults.needs_reset = needs_reset_hook;
-    dev->faults.reset_ctx = dev;
+    *dev = (struct virtio_mmio){
+        .ops = setup->ops,
+        .device_ctx = setup->device_ctx,
+        .queues = setup->queues,
+        .mem = setup->mem,
+        .set_irq = setup->set_irq,
+        .irq_ctx = setup->irq_ctx,
+        .faults = {.log = setup->log,
+                   .log_ctx = setup->log_ctx,
+                   .needs_reset = needs_reset_hook,
+                   .reset_ctx = dev},
+    };
     for (uint16_t i = 0; i < dev->ops->num_queues; i++)
         queue_clear(dev, &dev->queues[i]);
     return VIRTIO_MMIO_INIT_OK;

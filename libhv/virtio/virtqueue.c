@@ -3,15 +3,7 @@
 #include <hv/virtio/virtqueue.h>
 
 #include "ring_access.h"
-
-/* Ring field offsets (§2.7.6, §2.7.8). */
-#define AVAIL_FLAGS 0u
-#define AVAIL_IDX 2u
-#define AVAIL_RING 4u
-#define USED_FLAGS 0u
-#define USED_IDX 2u
-#define USED_RING 4u
-#define USED_ELEM_SIZE 8u
+#include "split_ring.h"
 
 /* Internal "no fault" value for the chain walk, one past the last real fault kind. */
 #define WALK_OK VIRTIO_FAULT_KINDS
@@ -39,22 +31,6 @@ static void desc_read(const uint8_t *table, uint32_t index, struct desc *d)
     d->len = hv_le32(raw + 8);
     d->flags = hv_le16(raw + 12);
     d->next = hv_le16(raw + 14);
-}
-
-static uint8_t *avail_ring_entry(const struct virtq *vq, uint16_t idx)
-{
-    return vq->avail + AVAIL_RING + 2u * (idx & (vq->size - 1u));
-}
-
-/* used_event sits after the available ring, avail_event after the used ring (§2.7.10). */
-static uint8_t *used_event_field(const struct virtq *vq)
-{
-    return vq->avail + AVAIL_RING + 2u * vq->size;
-}
-
-static uint8_t *avail_event_field(const struct virtq *vq)
-{
-    return vq->used + USED_RING + USED_ELEM_SIZE * vq->size;
 }
 
 static enum virtio_fault mem_fault(enum virtio_mem_result r)
@@ -161,7 +137,7 @@ static enum virtio_fault walk_chain(struct chain_walk *w, uint16_t head)
 
 static void used_append(struct virtq *vq, uint32_t id, uint32_t len)
 {
-    uint8_t *elem = vq->used + USED_RING + USED_ELEM_SIZE * (vq->used_idx & (vq->size - 1u));
+    uint8_t *elem = split_used_entry(vq->used, vq->size, vq->used_idx);
     ring_store32(elem, id);
     ring_store32(elem + 4, len);
     vq->used_idx++;
@@ -248,7 +224,7 @@ static bool ring_is_empty(struct virtq *vq, uint16_t *pending)
         return false;
     if (*pending != 0 || !vq->event_idx)
         return *pending == 0;
-    ring_store16(avail_event_field(vq), vq->last_avail_idx);
+    ring_store16(split_avail_event(vq->used, vq->size), vq->last_avail_idx);
     full_barrier();
     return avail_pending(vq, pending) && *pending == 0;
 }
@@ -275,7 +251,7 @@ enum virtq_pop_result virtq_pop(struct virtq *vq, struct virtq_req *req)
     if (vq->broken)
         return VIRTQ_POP_BROKEN;
 
-    uint16_t head = ring_load16(avail_ring_entry(vq, vq->last_avail_idx));
+    uint16_t head = ring_load16(split_avail_entry(vq->avail, vq->size, vq->last_avail_idx));
     if (head >= vq->size) {
         queue_break(vq, VIRTIO_FAULT_HEAD_INDEX);
         return VIRTQ_POP_BROKEN;
@@ -333,12 +309,6 @@ enum virtq_poll_result virtq_poll(struct virtq *vq, struct virtq_req *req, virtq
     return VIRTQ_POLL_AGAIN;
 }
 
-/* §2.7.10: notify when the used idx has just moved past used_event. */
-static bool need_event(uint16_t event, uint16_t new_idx, uint16_t old_idx)
-{
-    return (uint16_t)(new_idx - event - 1) < (uint16_t)(new_idx - old_idx);
-}
-
 bool virtq_should_notify(struct virtq *vq)
 {
     if (!vq->ready)
@@ -350,8 +320,11 @@ bool virtq_should_notify(struct virtq *vq)
         return false;
     /* The used idx store must be visible before reading what the driver asked for. */
     full_barrier();
-    if (vq->event_idx)
-        return need_event(ring_load16(used_event_field(vq)), new_idx, old_idx);
+    if (vq->event_idx) {
+        /* The driver's used_event: the used idx it wants an interrupt at. */
+        uint16_t event = ring_load16(split_used_event(vq->avail, vq->size));
+        return split_need_event(event, new_idx, old_idx);
+    }
     return !(ring_load16(vq->avail + AVAIL_FLAGS) & VIRTQ_AVAIL_F_NO_INTERRUPT);
 }
 

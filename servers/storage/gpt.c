@@ -4,6 +4,7 @@
 
 #include <hv/bytes.h>
 #include <hv/crc32.h>
+#include <hv/enum_name.h>
 #include <hv/fmt.h>
 #include <hv/string.h>
 
@@ -282,7 +283,7 @@ const char *gpt_check_name(enum gpt_check check)
         [GPT_ENTRY_TOO_MANY] = "too many partitions",
         [GPT_BACKUP_MISMATCH] = "primary and backup tables differ",
     };
-    return (unsigned)check < GPT_CHECKS ? names[check] : "?";
+    return HV_ENUM_NAME(names, check, "?");
 }
 
 size_t gpt_describe(const struct gpt_result *r, char *buf, size_t size)

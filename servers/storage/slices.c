@@ -1,6 +1,7 @@
 /* Resolving the manifest's disk specs against the GPT (slices.h). */
 #include "slices.h"
 
+#include <hv/enum_name.h>
 #include <hv/string.h>
 
 /* Equal up to the first NUL or max bytes (the fields are fixed arrays, maybe unterminated). */
@@ -66,19 +67,14 @@ struct slice_result slices_resolve(const struct gpt_table *table, const struct s
 
 const char *slice_error_name(enum slice_error e)
 {
-    switch (e) {
-    case SLICE_OK:
-        return "ok";
-    case SLICE_NOT_FOUND:
-        return "no such GPT partition";
-    case SLICE_AMBIGUOUS:
-        return "more than one GPT partition matches";
-    case SLICE_SHARED_WRITABLE:
-        return "GPT partition already given to another partition, and one of them writes";
-    case SLICE_DUPLICATE:
-        return "partition named twice";
-    case SLICE_TOO_MANY:
-        return "too many partitions";
-    }
-    return "?";
+    static const char *const names[] = {
+        [SLICE_OK] = "ok",
+        [SLICE_NOT_FOUND] = "no such GPT partition",
+        [SLICE_AMBIGUOUS] = "more than one GPT partition matches",
+        [SLICE_SHARED_WRITABLE] =
+            "GPT partition already given to another partition, and one of them writes",
+        [SLICE_DUPLICATE] = "partition named twice",
+        [SLICE_TOO_MANY] = "too many partitions",
+    };
+    return HV_ENUM_NAME(names, e, "?");
 }

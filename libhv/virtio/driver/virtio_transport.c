@@ -1,5 +1,6 @@
 /* Device bring-up over any transport: reset, status sequence and features (§3.1.1), queue
  * setup, and config space reads that are consistent across a generation change (§2.5.1). */
+#include <hv/enum_name.h>
 #include <hv/virtio/virtio_spec.h>
 #include <hv/virtio/virtio_transport.h>
 
@@ -152,5 +153,5 @@ const char *virtio_drv_error_name(enum virtio_drv_error e)
         [VIRTIO_DRV_BAD_CAPABILITY] = "malformed virtio PCI capability",
         [VIRTIO_DRV_NEEDS_RESET] = "device needs a reset",
     };
-    return (unsigned)e < VIRTIO_DRV_ERRORS ? names[e] : "?";
+    return HV_ENUM_NAME(names, e, "?");
 }

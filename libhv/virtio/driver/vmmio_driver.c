@@ -3,6 +3,8 @@
 #include <hv/virtio/virtio_spec.h>
 #include <hv/virtio/vmmio_driver.h>
 
+#include "transport_ops.h"
+
 static struct vmmio_drv *drv(struct virtio_transport *t)
 {
     return (struct vmmio_drv *)t;
@@ -138,18 +140,7 @@ static uint32_t interrupt_ack(struct virtio_transport *t)
     return s;
 }
 
-static const struct virtio_transport_ops vmmio_ops = {
-    .get_status = get_status,
-    .set_status = set_status,
-    .device_features = device_features,
-    .driver_features = driver_features,
-    .config_generation = config_generation,
-    .config_read = config_read,
-    .queue_max = queue_max,
-    .queue_enable = queue_enable,
-    .notify = notify,
-    .interrupt_ack = interrupt_ack,
-};
+VIRTIO_TRANSPORT_OPS(vmmio_ops);
 
 enum virtio_drv_error vmmio_drv_probe(struct vmmio_drv *d, const struct virtio_regs *regs,
                                       uint32_t window, uint32_t expect_id)

@@ -5,6 +5,8 @@
 
 #include <stddef.h>
 
+#include "transport_ops.h"
+
 static struct vpci_drv *drv(struct virtio_transport *t)
 {
     return (struct vpci_drv *)t;
@@ -139,18 +141,7 @@ static uint32_t interrupt_ack(struct virtio_transport *t)
     return reg_rd(drv(t), &drv(t)->isr, 0, 1) & (VIRTIO_ISR_QUEUE | VIRTIO_ISR_CONFIG);
 }
 
-static const struct virtio_transport_ops vpci_ops = {
-    .get_status = get_status,
-    .set_status = set_status,
-    .device_features = device_features,
-    .driver_features = driver_features,
-    .config_generation = config_generation,
-    .config_read = config_read,
-    .queue_max = queue_max,
-    .queue_enable = queue_enable,
-    .notify = notify,
-    .interrupt_ack = interrupt_ack,
-};
+VIRTIO_TRANSPORT_OPS(vpci_ops);
 
 /* The virtio device type of a 0x1af4 function, or 0 if it is not a virtio device. */
 static uint32_t device_type(struct vpci_drv *d)

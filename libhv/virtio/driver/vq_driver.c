@@ -1,20 +1,13 @@
 /* Driver side of the split virtqueue: descriptors from a private free list, available ring
  * publishing, and a used-ring harvest that checks every id and length the device reports. */
+#include <hv/enum_name.h>
 #include <hv/virtio/virtio_spec.h>
 #include <hv/virtio/vq_driver.h>
 
 #include <string.h>
 
+#include "../split_ring.h"
 #include "dma_io.h"
-
-/* Ring field offsets (§2.7.6, §2.7.8). */
-#define AVAIL_FLAGS 0u
-#define AVAIL_IDX 2u
-#define AVAIL_RING 4u
-#define USED_FLAGS 0u
-#define USED_IDX 2u
-#define USED_RING 4u
-#define USED_ELEM_SIZE 8u
 
 static bool power_of_two(uint32_t n)
 {
@@ -38,16 +31,6 @@ static bool ring_fits(const struct virtio_dma *mem, uint64_t offset, uint64_t le
     if (offset > mem->size || len > mem->size - offset)
         return false;
     return (mem->pa + offset) % align == 0 && ((uintptr_t)mem->va + offset) % align == 0;
-}
-
-static uint8_t *used_event_field(const struct vqd *vq)
-{
-    return vq->avail + AVAIL_RING + 2u * vq->size;
-}
-
-static uint8_t *avail_event_field(const struct vqd *vq)
-{
-    return vq->used + USED_RING + USED_ELEM_SIZE * vq->size;
 }
 
 static void free_list_reset(struct vqd *vq)
@@ -149,18 +132,12 @@ enum vqd_result vqd_add(struct vqd *vq, const struct vqd_buf *bufs, unsigned out
     s->inflight = true;
     vq->inflight++;
 
-    dma_store16(vq->avail + AVAIL_RING + 2u * (vq->avail_idx & (vq->size - 1u)), head);
+    dma_store16(split_avail_entry(vq->avail, vq->size, vq->avail_idx), head);
     vq->avail_idx++;
     /* §2.7.13.3: descriptors and the ring entry before the idx that makes them visible. */
     dma_wmb();
     dma_store16(vq->avail + AVAIL_IDX, vq->avail_idx);
     return VQD_OK;
-}
-
-/* §2.7.10: notify when avail idx has just moved past avail_event. */
-static bool need_event(uint16_t event, uint16_t new_idx, uint16_t old_idx)
-{
-    return (uint16_t)(new_idx - event - 1) < (uint16_t)(new_idx - old_idx);
 }
 
 bool vqd_kick_needed(struct vqd *vq)
@@ -171,8 +148,11 @@ bool vqd_kick_needed(struct vqd *vq)
         return false;
     /* The published idx must be visible before reading what the device asked for. */
     dma_mb();
-    if (vq->event_idx)
-        return need_event(dma_load16(avail_event_field(vq)), new_idx, old_idx);
+    if (vq->event_idx) {
+        /* The device's avail_event: the avail idx it wants a notification at. */
+        uint16_t event = dma_load16(split_avail_event(vq->used, vq->size));
+        return split_need_event(event, new_idx, old_idx);
+    }
     return !(dma_load16(vq->used + USED_FLAGS) & VIRTQ_USED_F_NO_NOTIFY);
 }
 
@@ -210,8 +190,7 @@ enum vqd_result vqd_get_used(struct vqd *vq, void **token, uint32_t *len)
     /* §2.7.13: the idx before the entries it covers. */
     dma_rmb();
     uint8_t elem[USED_ELEM_SIZE];
-    dma_snapshot(elem, vq->used + USED_RING + USED_ELEM_SIZE * (vq->last_used & (vq->size - 1u)),
-                 sizeof(elem));
+    dma_snapshot(elem, split_used_entry(vq->used, vq->size, vq->last_used), sizeof(elem));
     uint32_t id = hv_le32(elem), written = hv_le32(elem + 4);
     if (id >= vq->size)
         return queue_break(vq, VQD_USED_ID);
@@ -225,7 +204,7 @@ enum vqd_result vqd_get_used(struct vqd *vq, void **token, uint32_t *len)
     chain_free(vq, (uint16_t)id);
     vq->last_used++;
     if (vq->event_idx)
-        dma_store16(used_event_field(vq), vq->last_used);
+        dma_store16(split_used_event(vq->avail, vq->size), vq->last_used);
     return VQD_OK;
 }
 
@@ -234,7 +213,7 @@ bool vqd_arm(struct vqd *vq)
     if (vq->broken)
         return false;
     if (vq->event_idx)
-        dma_store16(used_event_field(vq), vq->last_used);
+        dma_store16(split_used_event(vq->avail, vq->size), vq->last_used);
     else
         dma_store16(vq->avail + AVAIL_FLAGS, 0);
     /* The request must be visible before looking again, or an entry added in between would
@@ -254,25 +233,17 @@ void vqd_drain(struct vqd *vq, void (*fn)(void *ctx, void *token), void *ctx)
 
 const char *vqd_result_name(enum vqd_result r)
 {
-    switch (r) {
-    case VQD_OK:
-        return "ok";
-    case VQD_EMPTY:
-        return "empty";
-    case VQD_NO_SPACE:
-        return "no free descriptors";
-    case VQD_BAD_ARG:
-        return "bad argument";
-    case VQD_BROKEN:
-        return "queue stopped after a device error";
-    case VQD_USED_IDX:
-        return "used idx ahead of the buffers in flight";
-    case VQD_USED_ID:
-        return "used id beyond the queue";
-    case VQD_USED_NOT_INFLIGHT:
-        return "used id not in flight";
-    case VQD_USED_LEN:
-        return "used length beyond the buffer";
-    }
-    return "?";
+    /* Indexed from the lowest result, VQD_USED_LEN: the errors are negative. */
+    static const char *const names[] = {
+        [VQD_OK - VQD_USED_LEN] = "ok",
+        [VQD_EMPTY - VQD_USED_LEN] = "empty",
+        [VQD_NO_SPACE - VQD_USED_LEN] = "no free descriptors",
+        [VQD_BAD_ARG - VQD_USED_LEN] = "bad argument",
+        [VQD_BROKEN - VQD_USED_LEN] = "queue stopped after a device error",
+        [VQD_USED_IDX - VQD_USED_LEN] = "used idx ahead of the buffers in flight",
+        [VQD_USED_ID - VQD_USED_LEN] = "used id beyond the queue",
+        [VQD_USED_NOT_INFLIGHT - VQD_USED_LEN] = "used id not in flight",
+        [VQD_USED_LEN - VQD_USED_LEN] = "used length beyond the buffer",
+    };
+    return HV_ENUM_NAME(names, (long)r - VQD_USED_LEN, "?");
 }

@@ -2,6 +2,7 @@
 #include "aarch64/a64_dabt.h"
 #include "core/mmio_bus.h"
 #include <hv/bits.h>
+#include <hv/enum_name.h>
 
 enum a64_dabt_refusal a64_decode_dabt(uint64_t esr, struct a64_mmio_access *out)
 {
@@ -56,25 +57,16 @@ uint64_t a64_load_result(const struct a64_mmio_access *a, uint64_t loaded)
 
 const char *a64_dabt_refusal_name(enum a64_dabt_refusal r)
 {
-    switch (r) {
-    case A64_DABT_OK:
-        return "ok";
-    case A64_DABT_NOT_DABT:
-        return "not a data abort";
-    case A64_DABT_NO_ISV:
-        return "no syndrome (ISV=0)";
-    case A64_DABT_S1PTW:
-        return "stage-1 walk (S1PTW)";
-    case A64_DABT_CACHE_OP:
-        return "cache maintenance (CM)";
-    case A64_DABT_EXTERNAL:
-        return "external abort (EA)";
-    case A64_DABT_FAR_INVALID:
-        return "no address (FnV)";
-    case A64_DABT_NOT_TRANSLATION:
-        return "not a translation fault";
-    case A64_DABT_MALFORMED:
-        return "malformed syndrome";
-    }
-    return "?";
+    static const char *const names[] = {
+        [A64_DABT_OK] = "ok",
+        [A64_DABT_NOT_DABT] = "not a data abort",
+        [A64_DABT_NO_ISV] = "no syndrome (ISV=0)",
+        [A64_DABT_S1PTW] = "stage-1 walk (S1PTW)",
+        [A64_DABT_CACHE_OP] = "cache maintenance (CM)",
+        [A64_DABT_EXTERNAL] = "external abort (EA)",
+        [A64_DABT_FAR_INVALID] = "no address (FnV)",
+        [A64_DABT_NOT_TRANSLATION] = "not a translation fault",
+        [A64_DABT_MALFORMED] = "malformed syndrome",
+    };
+    return HV_ENUM_NAME(names, r, "?");
 }

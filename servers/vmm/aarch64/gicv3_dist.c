@@ -92,87 +92,108 @@ static void bitmap_set(struct gicv3 *g, unsigned cpu, uint32_t intid, uint64_t b
     }
 }
 
+/* What one access to the bank covers: count INTIDs from first, bits each, in the array at base. */
+struct bank_access {
+    const char *frame;
+    uint64_t off;
+    unsigned size;
+    uint64_t base;
+    uint32_t first;
+    unsigned count, bits;
+};
+
+/* Finds the array off lies in; an access of the wrong size or alignment for it covers no
+ * INTID (and is warned of). false: off is not in the bank. */
+static bool bank_access(struct gicv3 *g, const char *frame, uint64_t off, unsigned size, bool write,
+                        struct bank_access *a)
+{
+    bool ok;
+    *a = (struct bank_access){.frame = frame, .off = off, .size = size};
+    if (off >= GICD_IGROUPR && off < BANK_BITMAP_END) {
+        a->base = off & ~0x7full; /* one of the seven bitmaps */
+        a->bits = 1;
+        ok = word_access(g, frame, off, size, write);
+    } else if (off >= GICD_IPRIORITYR && off < PRIORITY_END) {
+        a->base = GICD_IPRIORITYR;
+        a->bits = 8;
+        ok = byte_or_word_access(g, frame, off, size, write);
+    } else if (off >= GICD_ICFGR && off < ICFGR_END) {
+        a->base = GICD_ICFGR;
+        a->bits = 2;
+        ok = word_access(g, frame, off, size, write);
+    } else {
+        return false;
+    }
+    a->first = (uint32_t)(off - a->base) * 8 / a->bits;
+    a->count = ok ? size * 8 / a->bits : 0;
+    return true;
+}
+
+/* One INTID's field of the array at base, as the register shows it. */
+static uint32_t field_read(uint64_t base, const struct gic_irq *s)
+{
+    if (base == GICD_IPRIORITYR)
+        return s->priority;
+    if (base == GICD_ICFGR)
+        return s->edge ? 2 : 0; /* Int_config[1]: edge-triggered */
+    return bitmap_bit(base, s);
+}
+
+static void icfgr_write(struct gicv3 *g, unsigned cpu, const struct bank_access *a, uint32_t intid,
+                        bool edge)
+{
+    if (intid < 16) {
+        if (!edge) /* SGIs are edge-triggered, whatever is written */
+            gicv3_warn(g, GIC_WARN_READ_ONLY, a->frame, a->off, a->size, true);
+        return;
+    }
+    struct gic_irq *s = gicv3_irq(g, cpu, intid);
+    if (s->edge != edge) {
+        s->edge = edge;
+        s->in_lr = false;
+        gicv3_update(g, cpu, intid);
+    }
+}
+
+static void field_write(struct gicv3 *g, unsigned cpu, const struct bank_access *a, uint32_t intid,
+                        uint32_t field)
+{
+    if (a->base == GICD_IPRIORITYR)
+        gicv3_irq(g, cpu, intid)->priority = (uint8_t)field;
+    else if (a->base == GICD_ICFGR)
+        icfgr_write(g, cpu, a, intid, field >> 1 & 1);
+    else
+        bitmap_set(g, cpu, intid, a->base, field & 1);
+}
+
 bool gicv3_bank_read(struct gicv3 *g, unsigned cpu, uint32_t lo, uint32_t hi, uint64_t off,
                      unsigned size, uint64_t *value, const char *frame)
 {
     *value = 0;
-    if (off >= GICD_IGROUPR && off < BANK_BITMAP_END) {
-        if (!word_access(g, frame, off, size, false))
-            return true;
-        uint64_t base = off & ~0x7full;
-        uint32_t first = (uint32_t)(off - base) / 4 * 32;
-        for (uint32_t i = 0; i < 32; i++)
-            if (first + i >= lo && first + i < hi && bitmap_bit(base, gicv3_irq(g, cpu, first + i)))
-                *value |= 1ull << i;
-        return true;
+    struct bank_access a;
+    if (!bank_access(g, frame, off, size, false, &a))
+        return false;
+    for (unsigned i = 0; i < a.count; i++) {
+        uint32_t intid = a.first + i;
+        if (intid >= lo && intid < hi)
+            *value |= (uint64_t)field_read(a.base, gicv3_irq(g, cpu, intid)) << (a.bits * i);
     }
-    if (off >= GICD_IPRIORITYR && off < PRIORITY_END) {
-        if (!byte_or_word_access(g, frame, off, size, false))
-            return true;
-        uint32_t first = (uint32_t)(off - GICD_IPRIORITYR);
-        for (uint32_t i = 0; i < size; i++)
-            if (first + i >= lo && first + i < hi)
-                *value |= (uint64_t)gicv3_irq(g, cpu, first + i)->priority << (8 * i);
-        return true;
-    }
-    if (off >= GICD_ICFGR && off < ICFGR_END) {
-        if (!word_access(g, frame, off, size, false))
-            return true;
-        uint32_t first = (uint32_t)(off - GICD_ICFGR) / 4 * 16;
-        for (uint32_t i = 0; i < 16; i++)
-            if (first + i >= lo && first + i < hi && gicv3_irq(g, cpu, first + i)->edge)
-                *value |= 2ull << (2 * i);
-        return true;
-    }
-    return false;
+    return true;
 }
 
 bool gicv3_bank_write(struct gicv3 *g, unsigned cpu, uint32_t lo, uint32_t hi, uint64_t off,
                       unsigned size, uint64_t value, const char *frame)
 {
-    if (off >= GICD_IGROUPR && off < BANK_BITMAP_END) {
-        if (!word_access(g, frame, off, size, true))
-            return true;
-        uint64_t base = off & ~0x7full;
-        uint32_t first = (uint32_t)(off - base) / 4 * 32;
-        for (uint32_t i = 0; i < 32; i++)
-            if (first + i >= lo && first + i < hi)
-                bitmap_set(g, cpu, first + i, base, value >> i & 1);
-        return true;
+    struct bank_access a;
+    if (!bank_access(g, frame, off, size, true, &a))
+        return false;
+    uint32_t mask = (1u << a.bits) - 1;
+    for (unsigned i = 0; i < a.count; i++) {
+        uint32_t intid = a.first + i;
+        if (intid >= lo && intid < hi)
+            field_write(g, cpu, &a, intid, (uint32_t)(value >> (a.bits * i)) & mask);
     }
-    if (off >= GICD_IPRIORITYR && off < PRIORITY_END) {
-        if (!byte_or_word_access(g, frame, off, size, true))
-            return true;
-        uint32_t first = (uint32_t)(off - GICD_IPRIORITYR);
-        for (uint32_t i = 0; i < size; i++)
-            if (first + i >= lo && first + i < hi)
-                gicv3_irq(g, cpu, first + i)->priority = (uint8_t)(value >> (8 * i));
-        return true;
-    }
-    if (off >= GICD_ICFGR && off < ICFGR_END) {
-        if (!word_access(g, frame, off, size, true))
-            return true;
-        uint32_t first = (uint32_t)(off - GICD_ICFGR) / 4 * 16;
-        for (uint32_t i = 0; i < 16; i++) {
-            uint32_t intid = first + i;
-            if (intid < lo || intid >= hi)
-                continue;
-            bool edge = value >> (2 * i + 1) & 1;
-            if (intid < 16) {
-                if (!edge) /* SGIs are edge-triggered, whatever is written */
-                    gicv3_warn(g, GIC_WARN_READ_ONLY, frame, off, size, true);
-                continue;
-            }
-            struct gic_irq *s = gicv3_irq(g, cpu, intid);
-            if (s->edge != edge) {
-                s->edge = edge;
-                s->in_lr = false;
-                gicv3_update(g, cpu, intid);
-            }
-        }
-        return true;
-    }
-    return false;
+    return true;
 }
 
 bool gicv3_id_read(uint64_t off, unsigned size, uint64_t *value)

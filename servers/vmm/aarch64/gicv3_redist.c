@@ -96,42 +96,39 @@ static bool sgi_inert(uint64_t off)
     return (off >= 0x0d00 && off < 0x0d04) || (off >= 0x0e00 && off < 0x0e04);
 }
 
-static bool redist_read(void *dev, uint64_t off, unsigned size, uint64_t *value)
+/* Routes an access to its vcpu's RD_base or SGI_base frame; value is read into or written from. */
+static void redist_access(struct gicv3 *g, uint64_t off, unsigned size, bool write, uint64_t *value)
 {
-    struct gicv3 *g = dev;
     unsigned cpu = (unsigned)(off / GICR_STRIDE);
     uint64_t in = off % GICR_STRIDE;
-    *value = 0;
     if (in < GICR_FRAME_SIZE) {
-        rd_read(g, cpu, in, size, value);
-        return true;
+        if (write)
+            rd_write(g, cpu, in, size, *value);
+        else
+            rd_read(g, cpu, in, size, value);
+        return;
     }
     in -= GICR_FRAME_SIZE;
-    if (sgi_implemented(in))
+    if (sgi_implemented(in) && write)
+        gicv3_bank_write(g, cpu, 0, GIC_NR_PRIVATE, in, size, *value, "gicr-sgi");
+    else if (sgi_implemented(in))
         gicv3_bank_read(g, cpu, 0, GIC_NR_PRIVATE, in, size, value, "gicr-sgi");
     else if (sgi_inert(in))
-        access_ok(g, "gicr-sgi", in, size, false, false);
+        access_ok(g, "gicr-sgi", in, size, write, false);
     else
-        gicv3_warn(g, GIC_WARN_RESERVED, "gicr-sgi", in, size, false);
+        gicv3_warn(g, GIC_WARN_RESERVED, "gicr-sgi", in, size, write);
+}
+
+static bool redist_read(void *dev, uint64_t off, unsigned size, uint64_t *value)
+{
+    *value = 0;
+    redist_access(dev, off, size, false, value);
     return true;
 }
 
 static bool redist_write(void *dev, uint64_t off, unsigned size, uint64_t value)
 {
-    struct gicv3 *g = dev;
-    unsigned cpu = (unsigned)(off / GICR_STRIDE);
-    uint64_t in = off % GICR_STRIDE;
-    if (in < GICR_FRAME_SIZE) {
-        rd_write(g, cpu, in, size, value);
-        return true;
-    }
-    in -= GICR_FRAME_SIZE;
-    if (sgi_implemented(in))
-        gicv3_bank_write(g, cpu, 0, GIC_NR_PRIVATE, in, size, value, "gicr-sgi");
-    else if (sgi_inert(in))
-        access_ok(g, "gicr-sgi", in, size, true, false);
-    else
-        gicv3_warn(g, GIC_WARN_RESERVED, "gicr-sgi", in, size, true);
+    redist_access(dev, off, size, true, &value);
     return true;
 }
 

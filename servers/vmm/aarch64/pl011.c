@@ -5,6 +5,9 @@
  * as in QEMU, so firmware that never sets UARTEN still prints. */
 #include "aarch64/pl011.h"
 #include <hv/abi/error.h>
+#include <hv/bits.h>
+
+#include <stddef.h>
 
 static const uint8_t pl011_ids[8] = {
     0x11, 0x10, 0x14, 0x00, /* UARTPeriphID0..3: part 0x011, designer 0x41 (Arm), rev 1 */
@@ -81,11 +84,45 @@ static uint32_t flags(const struct pl011 *u)
     return fr;
 }
 
+/* The registers that only hold what was last written, in their implemented bits. */
+static const struct plain_reg {
+    uint64_t off;
+    size_t field; /* the offset of its uint32_t in struct pl011 */
+    uint32_t mask;
+} plain_regs[] = {
+    {UARTILPR, offsetof(struct pl011, ilpr), 0xff},
+    {UARTIBRD, offsetof(struct pl011, ibrd), 0xffff},
+    {UARTFBRD, offsetof(struct pl011, fbrd), 0x3f},
+    {UARTCR, offsetof(struct pl011, cr), 0xffff},
+    {UARTIFLS, offsetof(struct pl011, ifls), 0x3f},
+    {UARTIMSC, offsetof(struct pl011, imsc), UART_INT_ALL},
+    {UARTDMACR, offsetof(struct pl011, dmacr), 0x7},
+};
+
+static const struct plain_reg *plain_reg(uint64_t off)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(plain_regs); i++) {
+        if (plain_regs[i].off == off)
+            return &plain_regs[i];
+    }
+    return NULL;
+}
+
+static uint32_t *plain_field(struct pl011 *u, const struct plain_reg *r)
+{
+    return (uint32_t *)(void *)((char *)u + r->field);
+}
+
 /* The value of the 32-bit slot at off; reading DR pops the FIFO. false: reserved. */
 static bool slot_read(struct pl011 *u, uint64_t off, uint32_t *v)
 {
     if (off != UARTFR && off != UARTDR)
         vmm_console_flush(u->vmm); /* a burst of output is over (FR is polled per byte) */
+    const struct plain_reg *r = plain_reg(off);
+    if (r) {
+        *v = *plain_field(u, r);
+        return true;
+    }
     switch (off) {
     case UARTDR:
         *v = rx_pop(u);
@@ -96,35 +133,14 @@ static bool slot_read(struct pl011 *u, uint64_t off, uint32_t *v)
     case UARTFR:
         *v = flags(u);
         return true;
-    case UARTILPR:
-        *v = u->ilpr;
-        return true;
-    case UARTIBRD:
-        *v = u->ibrd;
-        return true;
-    case UARTFBRD:
-        *v = u->fbrd;
-        return true;
     case UARTLCR_H:
         *v = u->lcr_h;
-        return true;
-    case UARTCR:
-        *v = u->cr;
-        return true;
-    case UARTIFLS:
-        *v = u->ifls;
-        return true;
-    case UARTIMSC:
-        *v = u->imsc;
         return true;
     case UARTRIS:
         *v = u->ris;
         return true;
     case UARTMIS:
         *v = u->ris & u->imsc;
-        return true;
-    case UARTDMACR:
-        *v = u->dmacr;
         return true;
     }
     if (off >= UARTPERIPHID0 && off <= 0xffc) {
@@ -138,6 +154,11 @@ static bool slot_write(struct pl011 *u, uint64_t off, uint32_t v)
 {
     if (off != UARTDR)
         vmm_console_flush(u->vmm); /* a burst of output is over */
+    const struct plain_reg *r = plain_reg(off);
+    if (r) {
+        *plain_field(u, r) = v & r->mask;
+        return true;
+    }
     switch (off) {
     case UARTDR: {
         uint8_t c = (uint8_t)v;
@@ -148,15 +169,6 @@ static bool slot_write(struct pl011 *u, uint64_t off, uint32_t v)
     case UARTRSR:
         u->rsr = 0;
         return true; /* ECR: any write clears the error flags */
-    case UARTILPR:
-        u->ilpr = v & 0xff;
-        return true;
-    case UARTIBRD:
-        u->ibrd = v & 0xffff;
-        return true;
-    case UARTFBRD:
-        u->fbrd = v & 0x3f;
-        return true;
     case UARTLCR_H:
         /* Switching the FIFOs on or off empties them (as QEMU does). */
         if ((v ^ u->lcr_h) & UARTLCR_H_FEN) {
@@ -166,20 +178,8 @@ static bool slot_write(struct pl011 *u, uint64_t off, uint32_t v)
         u->lcr_h = v & 0xff;
         vmm_console_refill(u->vmm);
         return true;
-    case UARTCR:
-        u->cr = v & 0xffff;
-        return true;
-    case UARTIFLS:
-        u->ifls = v & 0x3f;
-        return true;
-    case UARTIMSC:
-        u->imsc = v & UART_INT_ALL;
-        return true;
     case UARTICR:
         u->ris &= ~(v & UART_INT_ALL);
-        return true;
-    case UARTDMACR:
-        u->dmacr = v & 0x7;
         return true;
     }
     return false; /* FR, RIS, MIS and the IDs are read-only; the rest reserved */
