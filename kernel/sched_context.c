@@ -52,6 +52,8 @@ void sc_configure(struct sched_context *sc, uint64_t budget, uint64_t period, ui
     sc->period = period;
     sc->remaining = (int64_t)budget;
     sc->period_end = now + period;
+    if (!sc->configured)
+        sc->configured_at = now;
     sc->configured = true;
     sched_release_now(sc); /* its threads waited for a budget, or for the old one's refill */
 }

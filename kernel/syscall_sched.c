@@ -41,7 +41,8 @@ int sys_sc_configure(struct thread *t)
     return HV_OK;
 }
 
-/* R0 scheduling context (read) -> R1 microseconds charged to it so far. */
+/* R0 scheduling context (read) -> R1 microseconds charged to it so far, R2 microseconds since
+ * it was first configured (0 if never): the share it had, from the kernel's own clock. */
 int sys_sc_consumed(struct thread *t)
 {
     struct cap_slot *s;
@@ -54,5 +55,7 @@ int sys_sc_consumed(struct thread *t)
      * already armed at its end. */
     sched_charge_now();
     arch_context_set_reg(&t->ctx, 1, counter_to_us(sc->consumed));
+    arch_context_set_reg(&t->ctx, 2,
+                         sc->configured ? counter_to_us(arch_counter_now() - sc->configured_at) : 0);
     return HV_OK;
 }

@@ -5,7 +5,6 @@
  * system runs. */
 #include "partition.h"
 #include <hv/abi/error.h>
-#include <hv/cycles.h>
 #include <hv/log_limit.h>
 #include <hv/proto/partition.h>
 #include <hv/print.h>
@@ -77,7 +76,6 @@ static int start_vmm(struct partition *p, const struct root_console *con, unsign
                         (uint64_t)rec->period * ROOT_TICK_US);
     if (r)
         return r;
-    p->sc_start = hv_cycles();
     copy_to(p->vmm_ep, vmm.cnode, HV_VMM_SLOT_EP, HV_RIGHT_READ, 0, &r);
     copy_to(p->vmm_ep, vmm.cnode, HV_VMM_SLOT_EP_INPUT, HV_RIGHT_WRITE, HV_VMM_BADGE_INPUT, &r);
     copy_to(vmm.vspace, vmm.cnode, HV_VMM_SLOT_VSPACE, HV_RIGHTS_ALL, 0, &r);
@@ -126,13 +124,11 @@ static int build(struct partition *p, const struct root_console *con, unsigned c
 
 /* What the partition has had of the CPU since its budget started: the kernel's charge to its
  * scheduling context (vcpu thread, VMM, and what servers did on its calls) against the time
- * since then, hv_cycles() / 1000: microseconds under QEMU -icount shift=0, where
- * scripts/bench-budget reads these lines; elsewhere the counter runs at its own rate. */
+ * since then, both by the kernel's counter (scripts/bench-budget reads these lines). */
 static void report_cpu(const struct partition *p)
 {
-    uint64_t used_us;
-    int r = hv_sc_consumed(p->sc, &used_us);
-    uint64_t elapsed_us = (hv_cycles() - p->sc_start) / 1000;
+    uint64_t used_us, elapsed_us;
+    int r = hv_sc_consumed(p->sc, &used_us, &elapsed_us);
     if (r)
         hv_printf("root: partition %s: cpu unknown (error %d)\n", p->rec->name, r);
     else

@@ -16,7 +16,6 @@ struct partition {
     uint64_t vcpu, thread;     /* the guest CPU and the thread that runs it */
     uint64_t vmm_ep;           /* the VMM's endpoint (exits and requests arrive there) */
     uint64_t sc;               /* its scheduling context: vcpu thread and VMM share it */
-    uint64_t sc_start;         /* hv_cycles() when the context got its budget */
     uint64_t root_ep;          /* its VMM's endpoint to the root, served by a thread of its own */
     uint64_t window;           /* the root's slot for one block of the RAM at a time */
     uint64_t resets;           /* HV_ROOT_RELOADs asked for */

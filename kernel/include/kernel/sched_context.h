@@ -16,6 +16,7 @@ struct sched_context {
     int64_t remaining;           /* left in this period; <= 0: depleted (an overrun is debt) */
     uint64_t period_end;         /* counter value at which the budget is refilled */
     uint64_t consumed;           /* counter units charged in all, for measurement */
+    uint64_t configured_at;      /* counter value of the first sc_configure */
     bool depleted;               /* on the release list, its threads parked */
     bool configured;             /* sc_configure gave it a budget: threads may run on it */
     struct thread_queue parked;  /* ready threads waiting for the refill */

@@ -86,12 +86,14 @@ static inline int hv_sc_configure(uint64_t sched_control, uint64_t sc, uint64_t 
     return hv_sys(HV_SYS_SC_CONFIGURE, sched_control, sc, budget_us, period_us, 0, 0);
 }
 
-/* The microseconds charged to sc so far (its caps' read right). */
-static inline int hv_sc_consumed(uint64_t sc, uint64_t *us)
+/* The microseconds charged to sc so far, and since it was first configured (its caps' read
+ * right): its share of the CPU by the kernel's clock. */
+static inline int hv_sc_consumed(uint64_t sc, uint64_t *us, uint64_t *since_us)
 {
     struct hv_regs regs = {{sc, 0, 0, 0, 0, 0, 0, 0, 0}};
     hv_syscall(HV_SYS_SC_CONSUMED, &regs);
     *us = regs.r[1];
+    *since_us = regs.r[2];
     return (int)regs.r[0];
 }
 
