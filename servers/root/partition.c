@@ -16,7 +16,7 @@
 #define PT_ARCH HV_PT_ARCH_X86_64
 #endif
 #define CONSOLE_PRIO 200
-#define VMM_PRIO_ABOVE 10 /* a VMM runs above its guest, so an exit is handled at once */
+#define VMM_PRIO_ABOVE HV_PT_VMM_PRIO_ABOVE /* above its guest: an exit is handled at once */
 
 static struct partition parts[HV_PT_MAX_PARTITIONS];
 static unsigned nparts;

@@ -35,7 +35,7 @@ int partition_check(const struct bootfs *fs, const struct hv_pt_partition *rec, 
         return *why = "its RAM is larger than the root task can hold caps for", HV_ERANGE;
     if (rec->nloads > HV_PT_MAX_LOADS)
         return *why = "too many load records", HV_EFORMAT;
-    if (!rec->period || rec->budget > rec->period || rec->priority > HV_PRIO_MAX)
+    if (!rec->period || rec->budget > rec->period || rec->priority > HV_PT_PRIORITY_MAX)
         return *why = "its CPU budget or priority is out of range", HV_ERANGE;
     for (unsigned i = 0; i < rec->nloads; i++) {
         const struct hv_pt_load *l = &rec->loads[i];

@@ -210,8 +210,10 @@ static int check_partition(const struct mk_partition *p)
     if (p->budget > p->period)
         return mk_error("partition '%s': cpu-budget <%u %u> gives more than the period",
                         p->name, p->budget, p->period);
-    if (p->priority > 255)
-        return mk_error("partition '%s': priority %u is above 255", p->name, p->priority);
+    if (p->priority > HV_PT_PRIORITY_MAX)
+        return mk_error("partition '%s': priority %u is above %u (its VMM runs %u higher, at "
+                        "most 255)",
+                        p->name, p->priority, HV_PT_PRIORITY_MAX, HV_PT_VMM_PRIO_ABOVE);
     return 0;
 }
 

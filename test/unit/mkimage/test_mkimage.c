@@ -65,6 +65,8 @@ static const struct refusal {
      "partition 'personal': missing required property 'cpu-budget'"},
     {"bad-budget-over.dts", MK_AARCH64,
      "partition 'personal': cpu-budget <150 100> gives more than the period"},
+    {"bad-priority-too-high.dts", MK_AARCH64,
+     "partition 'personal': priority 250 is above 245 (its VMM runs 10 higher, at most 255)"},
     {"bad-budget-zero.dts", MK_AARCH64,
      "partition 'personal': cpu-budget <0 100> has a zero budget or period"},
     {"bad-root-compatible.dts", MK_AARCH64,

@@ -13,6 +13,11 @@
 #define HV_PT_NAME_MAX 32u               /* partition and console names, NUL-terminated */
 #define HV_PT_FILE_MAX 48u               /* = BOOTFS_NAME_MAX */
 #define HV_PT_MAX_LOADS 6u
+/* A partition's VMM (and the root thread serving it) run this far above the partition, so an
+ * exit is handled at once; the highest priority a partition may have leaves them room
+ * (HV_PRIO_MAX 255 in hv/abi/syscall.h). */
+#define HV_PT_VMM_PRIO_ABOVE 10u
+#define HV_PT_PRIORITY_MAX (255u - HV_PT_VMM_PRIO_ABOVE)
 
 #define HV_PT_ARCH_AARCH64 1u
 #define HV_PT_ARCH_X86_64 2u
