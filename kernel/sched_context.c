@@ -71,13 +71,15 @@ bool sc_refill(struct sched_context *sc, uint64_t now)
 {
     if (now < sc->period_end)
         return false;
-    /* Whole periods missed while idle or depleted are skipped; what was overrun in the last
-     * one is paid from this one, so the share holds over time. */
+    /* Whole periods missed while idle or depleted are skipped, and with them any debt. Right
+     * after the period it ran in, an overrun (timer latency) is paid from the new budget, so
+     * the share holds over time; unspent budget is never carried over. */
     uint64_t periods = (now - sc->period_end) / sc->period + 1;
+    int64_t budget = (int64_t)sc->budget;
     sc->period_end += periods * sc->period;
-    int64_t refilled = sc->remaining + (int64_t)sc->budget;
-    sc->remaining = refilled > (int64_t)sc->budget ? (int64_t)sc->budget : refilled;
-    if (periods > 1 && sc->remaining < (int64_t)sc->budget)
-        sc->remaining = (int64_t)sc->budget; /* debt older than a period is forgiven */
+    if (periods > 1 || sc->remaining > 0)
+        sc->remaining = budget;
+    else
+        sc->remaining += budget;
     return sc->remaining > 0;
 }

@@ -137,7 +137,9 @@ static void test_sec_m2(void)
 #if defined(__aarch64__)
 #define M3_UART_VA 0x7f000000ull
 #define M3_CR 0x30
-#define M3_CR_WANT 0x301u /* UARTEN | TXE | RXE */
+#define M3_CR_UARTEN 0x001u
+#define M3_CR_LBE 0x080u /* loopback */
+#define M3_CR_TXE 0x100u
 
 static uint32_t m3_wedge_and_print(const struct hv_bootinfo *info, uint32_t *before)
 {
@@ -146,14 +148,16 @@ static uint32_t m3_wedge_and_print(const struct hv_bootinfo *info, uint32_t *bef
         return 0;
     volatile uint32_t *cr = (volatile uint32_t *)(M3_UART_VA + M3_CR);
     *before = *cr;
-    *cr = 0x80; /* off, and loopback */
+    *cr = M3_CR_LBE; /* off, and loopback */
     hv_printf("SEC-M3: this line went through a UART its owner had turned off\n");
     uint32_t after = *cr;
     *cr = *before;
     hv_unmap(frame);
     return after;
 }
-#define M3_RESTORED(after) (((after) & M3_CR_WANT & 0x101u) == 0x101u && !((after) & 0x80u))
+/* On, transmitting, not looped back. */
+#define M3_RESTORED(after)                                                                     \
+    (((after) & (M3_CR_UARTEN | M3_CR_TXE | M3_CR_LBE)) == (M3_CR_UARTEN | M3_CR_TXE))
 #else
 #define M3_LCR (PLAT_COM1_PORT + 3)
 
