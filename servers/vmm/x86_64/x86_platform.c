@@ -2,6 +2,7 @@
  * from those to the LAPIC and the CPU, the shared timer deadline, and the MMIO pages. */
 #include "x86_64/x86_platform.h"
 
+#include "x86_64/exit/msr.h"
 #include "x86_64/pc_wiring.h"
 #include <hv/bits.h>
 
@@ -69,6 +70,7 @@ void x86_platform_init(struct x86_platform *pf, const struct x86_platform_config
 {
     *pf = (struct x86_platform){.cfg = *cfg, .ops = *ops, .armed = UINT64_MAX};
     pf->pat = 0x0007040600070406ull; /* the architectural reset value */
+    pf->misc_enable = X86_MISC_ENABLE_VALUE;
     if (!pf->cfg.apic_bus_hz)
         pf->cfg.apic_bus_hz = 1000000000ull;
     if (!pf->cfg.tsc_hz)

@@ -64,6 +64,7 @@ struct x86_platform {
     uint8_t reset_control; /* port 0xcf9 */
     uint8_t port92;        /* System Control Port A */
     uint64_t pat;          /* IA32_PAT, if the kernel intercepts it */
+    uint64_t misc_enable;  /* IA32_MISC_ENABLE: fast strings (bit 0) is the guest's to set */
     uint64_t armed;        /* the deadline last given to ops.timer_arm */
     uint8_t armed_vector;  /* and its vector */
     enum x86_power power;  /* a reset or power-off the guest asked for, sticky until handled */

@@ -121,7 +121,8 @@ struct vmm *vmm_target_create(const struct vmm_ops *ops, void *ctx, const struct
         hv_printf("%s: %s\n", boot->name, why);
         return NULL;
     }
-    const struct x86_platform_config cfg = {.tsc_hz = tsc_hz, .x2apic = true};
+    /* xAPIC mode at entry, as on a PC (SDM 10.12.5.1); Linux moves to x2APIC itself (docs/vmm-x86.md). */
+    const struct x86_platform_config cfg = {.tsc_hz = tsc_hz, .x2apic = false};
     if (vmm_x86_init(&platform, ops, &target_ops, ctx, boot->name, &cfg, mem.ram, mem.ram_size) !=
         HV_OK)
         return NULL;

@@ -34,7 +34,9 @@ static void leaf_1(const struct x86_cpuid_config *cfg, struct x86_cpuid_regs *r)
                 (1u << 22) | /* ACPI thermal MSRs */
                 (1u << 29) | /* TM */
                 (1u << 31)); /* PBE */
-    r->edx |= CPUID_1_EDX_APIC;
+    r->edx &= ~CPUID_1_EDX_APIC;
+    if (cfg->apic_enabled)
+        r->edx |= CPUID_1_EDX_APIC;
     /* EBX: initial APIC ID (31:24), one logical processor (23:16), keep CLFLUSH and brand. */
     r->ebx = (r->ebx & 0x0000ffffu) | 1u << 16 | (cfg->apic_id & 0xff) << 24;
 }
@@ -127,8 +129,12 @@ static void leaf_hypervisor(const struct x86_cpuid_config *cfg, uint32_t leaf,
     }
 }
 
-static void leaf_80000001(struct x86_cpuid_regs *r)
+static void leaf_80000001(const struct x86_cpuid_config *cfg, struct x86_cpuid_regs *r)
 {
+    /* AMD mirrors leaf 1's APIC bit here (APM vol. 3, CPUID Fn8000_0001_EDX; reserved on
+     * Intel, so only ever cleared). */
+    if (!cfg->apic_enabled)
+        r->edx &= ~CPUID_1_EDX_APIC;
     r->ecx &= ~((1u << 1) |                           /* CmpLegacy: one core */
                 CPUID_8000_0001_ECX_SVM | (1u << 3) | /* ExtApicSpace */
                 (1u << 9) |                           /* OSVW MSRs */
@@ -190,7 +196,7 @@ void x86_cpuid_filter(const struct x86_cpuid_config *cfg, uint32_t leaf, uint32_
         leaf_topology(cfg, subleaf, r);
         break;
     case 0x80000001:
-        leaf_80000001(r);
+        leaf_80000001(cfg, r);
         break;
     case 0x80000008:
         leaf_80000008(r);

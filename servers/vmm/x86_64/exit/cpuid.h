@@ -6,6 +6,7 @@
  * processor. */
 #pragma once
 
+#include <stdbool.h>
 #include <stdint.h>
 
 struct x86_cpuid_regs {
@@ -16,6 +17,7 @@ struct x86_cpuid_config {
     uint64_t tsc_hz;
     uint64_t apic_bus_hz;
     uint32_t apic_id;
+    bool apic_enabled; /* IA32_APIC_BASE.EN now: CPUID's APIC bits follow it (SDM 10.4.3) */
 };
 
 #define X86_CPUID_HV_BASE 0x40000000u

@@ -76,8 +76,6 @@ static uint64_t fixed_value(uint32_t msr)
         return 1; /* locked, VMX off: what firmware leaves on a machine without VMX */
     case MSR_IA32_MTRRCAP:
         return X86_MTRRCAP_VALUE;
-    case MSR_IA32_MISC_ENABLE:
-        return X86_MISC_ENABLE_VALUE;
     case MSR_IA32_MTRR_DEF_TYPE:
         return X86_MTRR_DEF_TYPE_VALUE;
     default:
@@ -95,6 +93,36 @@ static bool fixed_wr(struct x86_platform *pf, uint32_t msr, uint64_t v)
 {
     if (v != fixed_value(msr))
         note_ignored(pf, msr, "read-only", v);
+    return true;
+}
+
+/* Fast strings is a preference the guest may change; the rest describes the CPU. */
+static bool misc_enable_rd(struct x86_platform *pf, uint32_t msr, uint64_t *v)
+{
+    *v = pf->misc_enable;
+    return true;
+}
+
+static bool misc_enable_wr(struct x86_platform *pf, uint32_t msr, uint64_t v)
+{
+    if ((v ^ pf->misc_enable) & ~X86_MISC_ENABLE_FAST_STRINGS)
+        note_ignored(pf, msr, "IA32_MISC_ENABLE (bits other than fast strings)", v);
+    pf->misc_enable = (pf->misc_enable & ~X86_MISC_ENABLE_FAST_STRINGS) |
+                      (v & X86_MISC_ENABLE_FAST_STRINGS);
+    return true;
+}
+
+/* The legacy counters exist on every AMD CPU the guest is told it runs on (family 0Fh), so a
+ * guest programs them without asking CPUID; they count nothing here (no PMU is offered:
+ * PerfCtrExtCore is clear), as on QEMU without a PMU: read 0, writes taken. */
+static bool k7_perf_rd(struct x86_platform *pf, uint32_t msr, uint64_t *v)
+{
+    *v = 0;
+    return true;
+}
+
+static bool k7_perf_wr(struct x86_platform *pf, uint32_t msr, uint64_t v)
+{
     return true;
 }
 
@@ -168,11 +196,13 @@ static const struct msr_rule msr_rules[] = {
      readonly_wr},
     {MSR_IA32_BIOS_SIGN_ID, MSR_IA32_BIOS_SIGN_ID, "IA32_BIOS_SIGN_ID", fixed_rd, sign_id_wr},
     {MSR_IA32_MTRRCAP, MSR_IA32_MTRRCAP, "IA32_MTRRCAP", fixed_rd, readonly_wr},
-    {MSR_IA32_MISC_ENABLE, MSR_IA32_MISC_ENABLE, "IA32_MISC_ENABLE", fixed_rd, fixed_wr},
+    {MSR_IA32_MISC_ENABLE, MSR_IA32_MISC_ENABLE, "IA32_MISC_ENABLE", misc_enable_rd,
+     misc_enable_wr},
     {MSR_IA32_PAT, MSR_IA32_PAT, "IA32_PAT", pat_rd, pat_wr},
     {MSR_IA32_MTRR_DEF_TYPE, MSR_IA32_MTRR_DEF_TYPE, "IA32_MTRR_DEF_TYPE", fixed_rd, mtrr_def_wr},
     {MSR_IA32_TSC_DEADLINE, MSR_IA32_TSC_DEADLINE, "IA32_TSC_DEADLINE", deadline_rd, deadline_wr},
     {MSR_X2APIC_FIRST, MSR_X2APIC_LAST, "x2APIC", x2apic_rd, x2apic_wr},
+    {MSR_K7_PERF_FIRST, MSR_K7_PERF_LAST, "PerfEvtSel/PerfCtr", k7_perf_rd, k7_perf_wr},
     {MSR_K8_INT_PENDING_MSG, MSR_K8_INT_PENDING_MSG, "K8_INT_PENDING_MSG", fixed_rd, fixed_wr},
     {MSR_KVM_WALL_CLOCK_NEW, MSR_KVM_SYSTEM_TIME_NEW, "kvmclock", kvm_clock_rd, kvm_clock_wr},
 };

@@ -20,6 +20,9 @@
 /* AMD K8 "interrupt pending message" (C1E control). qemu64 is a family 0xf CPU, for which
  * Linux reads it unguarded at boot (its E400 check): 0 says C1E is off, nothing to work around. */
 #define MSR_K8_INT_PENDING_MSG 0xc0010055u
+/* AMD's legacy performance counters: PerfEvtSel0-3 at 0xC001_0000-3, PerfCtr0-3 at 4-7. */
+#define MSR_K7_PERF_FIRST 0xc0010000u
+#define MSR_K7_PERF_LAST 0xc0010007u
 
 /* What the guest sees for the MTRRs: no variable or fixed ranges, all memory write-back
  * (MTRRdefType E=1, type 6). Linux then leaves them alone. */
@@ -27,6 +30,7 @@
 #define X86_MTRR_DEF_TYPE_VALUE 0x806ull
 /* MISC_ENABLE: fast strings on, BTS and PEBS unavailable; no MONITOR (bit 18 clear). */
 #define X86_MISC_ENABLE_VALUE 0x1801ull
+#define X86_MISC_ENABLE_FAST_STRINGS 1ull /* R/W (SDM vol. 4, table 2-2) */
 
 /* False: the guest takes #GP(0). */
 bool x86_msr_read(struct x86_platform *pf, uint32_t msr, uint64_t *value);

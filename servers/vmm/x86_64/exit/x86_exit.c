@@ -67,6 +67,7 @@ static void handle_cpuid(struct x86_exit *e)
     }
     struct x86_cpuid_regs r = {0};
     e->x->xops.host_cpuid(e->x->vmm.ctx, leaf, subleaf, &r);
+    e->x->cpuid.apic_enabled = lapic_base_read(&e->x->pf.lapic) & APIC_BASE_EN;
     x86_cpuid_filter(&e->x->cpuid, leaf, subleaf, &r);
     /* Four results, two reply slots: RBX and RCX go first, through vcpu_write. CPUID writes
      * the 32-bit registers, which clears bits 63:32. */
