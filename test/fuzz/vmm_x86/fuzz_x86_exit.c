@@ -91,6 +91,16 @@ static const struct vmm_ops ops = {
 static const struct vmm_x86_ops xops = {
     .vcpu_read = f_read, .vcpu_write = f_write, .host_cpuid = f_cpuid, .now_ns = f_now};
 
+/* RFLAGS bits OR, AND, XOR and TEST write: CF PF AF ZF SF OF. */
+#define LOGIC_FLAGS 0x8d5ull
+
+static bool reg_ok(uint64_t reg, uint64_t value)
+{
+    if (reg <= HV_X86_R15)
+        return true;
+    return reg == HV_X86_RFLAGS && ((value ^ regs[HV_X86_RFLAGS]) & ~LOGIC_FLAGS) == 0;
+}
+
 static void check_reply(const uint64_t r[6], unsigned len, enum vmm_exit_action a)
 {
     INVARIANT(len <= 6);
@@ -111,10 +121,12 @@ static void check_reply(const uint64_t r[6], unsigned len, enum vmm_exit_action 
         INVARIANT((r[1] & 0xffffff00u) == 1u << 8);
         INVARIANT((r[1] & 0xff) < 32);
     }
+    /* A reply sets general registers, and RFLAGS after a logical op on MMIO (only its
+     * arithmetic flags differ from the guest's: reg_ok checks the value). */
     if (f & HV_VCPU_RESUME_SET_A)
-        INVARIANT(len >= 4 && r[2] <= HV_X86_R15);
+        INVARIANT(len >= 4 && reg_ok(r[2], r[3]));
     if (f & HV_VCPU_RESUME_SET_B)
-        INVARIANT(len >= 6 && r[4] <= HV_X86_R15);
+        INVARIANT(len >= 6 && reg_ok(r[4], r[5]));
     for (unsigned i = len; i < 6; i++)
         INVARIANT(r[i] == 0);
 }

@@ -199,6 +199,78 @@ START_TEST(prefixes)
 }
 END_TEST
 
+START_TEST(logical_forms)
+{
+    uint64_t fl;
+    /* or %eax,(%rdi): 09 /r, into memory */
+    ck_assert_int_eq(DEC64("\x09\x07"), X86_DECODE_OK);
+    ck_assert_int_eq(d.op, X86_OP_OR);
+    ck_assert(d.write);
+    ck_assert_int_eq(d.src, X86_SRC_REG);
+    ck_assert_uint_eq(d.size, 4);
+    ck_assert_uint_eq(x86_logic_result(&d, 0xf0, x86_store_value(&d, 0x0f), 0x2, &fl), 0xff);
+    ck_assert_uint_eq(fl, 0x2 | 0x4); /* PF: 0xff has eight set bits */
+    /* or (%rsi),%ecx: 0B /r, into the register */
+    ck_assert_int_eq(DEC64("\x0b\x0e"), X86_DECODE_OK);
+    ck_assert_int_eq(d.op, X86_OP_OR);
+    ck_assert(!d.write);
+    ck_assert_uint_eq(d.reg, 1);
+    /* orl $0x100,0x20(%rax): 81 /1 id */
+    ck_assert_int_eq(DEC64("\x81\x48\x20\x00\x01\x00\x00"), X86_DECODE_OK);
+    ck_assert_int_eq(d.op, X86_OP_OR);
+    ck_assert(d.write);
+    ck_assert_int_eq(d.src, X86_SRC_IMM);
+    ck_assert_uint_eq(d.imm, 0x100);
+    ck_assert_uint_eq(d.len, 7);
+    /* andq $-16,(%rdx): REX.W 83 /4 ib, the imm8 sign-extended to 64 bits */
+    ck_assert_int_eq(DEC64("\x48\x83\x22\xf0"), X86_DECODE_OK);
+    ck_assert_int_eq(d.op, X86_OP_AND);
+    ck_assert_uint_eq(d.size, 8);
+    ck_assert_uint_eq(d.imm, 0xfffffffffffffff0ull);
+    ck_assert_uint_eq(x86_logic_result(&d, 0x800000000000001full, d.imm, 0x8d5, &fl),
+                      0x8000000000000010ull);
+    ck_assert_uint_eq(fl, 0x80); /* CF PF AF ZF OF (all set before) cleared; SF from bit 63 */
+    /* xorb $1,(%rcx): 80 /6 ib */
+    ck_assert_int_eq(DEC64("\x80\x31\x01"), X86_DECODE_OK);
+    ck_assert_int_eq(d.op, X86_OP_XOR);
+    ck_assert_uint_eq(d.size, 1);
+    ck_assert_uint_eq(x86_logic_result(&d, 0x01, d.imm, 0x2, &fl), 0);
+    ck_assert_uint_eq(fl, 0x2 | 0x40 | 0x4); /* ZF, PF */
+    /* test %ebx,(%rdi): 85 /r, flags only */
+    ck_assert_int_eq(DEC64("\x85\x1f"), X86_DECODE_OK);
+    ck_assert_int_eq(d.op, X86_OP_TEST);
+    ck_assert(!d.write);
+    ck_assert_uint_eq(d.reg, 3);
+    /* testb $0x80,0x4(%rax): F6 /0 ib */
+    ck_assert_int_eq(DEC64("\xf6\x40\x04\x80"), X86_DECODE_OK);
+    ck_assert_int_eq(d.op, X86_OP_TEST);
+    ck_assert_uint_eq(d.imm, 0x80);
+    ck_assert_uint_eq(d.len, 4);
+    ck_assert_uint_eq(x86_logic_result(&d, 0x81, d.imm, 0x2, &fl), 0x80);
+    ck_assert_uint_eq(fl, 0x2 | 0x80); /* SF; odd parity: no PF */
+    /* testw $0x1,(%rax): 66 F7 /0 iw */
+    ck_assert_int_eq(DEC64("\x66\xf7\x00\x01\x00"), X86_DECODE_OK);
+    ck_assert_uint_eq(d.size, 2);
+    ck_assert_uint_eq(d.len, 5);
+    /* or %ah,(%rcx): reg 4 without REX is AH */
+    ck_assert_int_eq(DEC64("\x08\x21"), X86_DECODE_OK);
+    ck_assert(d.high_byte);
+    ck_assert_uint_eq(x86_store_value(&d, 0x1234), 0x12);
+    /* LOCK: a read-modify-write takes it, a load into a register or a TEST is #UD */
+    ck_assert_int_eq(DEC64("\xf0\x09\x07"), X86_DECODE_OK);
+    ck_assert_int_eq(DEC64("\xf0\x81\x08\x01\x00\x00\x00"), X86_DECODE_OK);
+    ck_assert_int_eq(DEC64("\xf0\x0b\x0e"), X86_DECODE_LOCK);
+    ck_assert_int_eq(DEC64("\xf0\x85\x1f"), X86_DECODE_LOCK);
+    /* Other members of the groups stay refused: 81 /0 add, 81 /7 cmp, F7 /2 not, C7 /1 */
+    ck_assert_int_eq(DEC64("\x81\x00\x01\x00\x00\x00"), X86_DECODE_UNSUPPORTED);
+    ck_assert_int_eq(DEC64("\x81\x38\x01\x00\x00\x00"), X86_DECODE_UNSUPPORTED);
+    ck_assert_int_eq(DEC64("\xf7\x10"), X86_DECODE_UNSUPPORTED);
+    ck_assert_int_eq(DEC64("\xc7\x08\x01\x00\x00\x00"), X86_DECODE_UNSUPPORTED);
+    ck_assert_int_eq(DEC64("\x09\xc0"), X86_DECODE_NOT_MEMORY); /* or %eax,%eax */
+    ck_assert_int_eq(DEC64("\x81\x08\x01\x00"), X86_DECODE_TRUNCATED); /* imm32 cut */
+}
+END_TEST
+
 START_TEST(refusals)
 {
     ck_assert_int_eq(DEC64("\x89\xc0"), X86_DECODE_NOT_MEMORY);  /* mov %eax,%eax */
@@ -485,6 +557,7 @@ int main(void)
     tcase_add_test(tc, moffs_forms);
     tcase_add_test(tc, addressing_forms_and_lengths);
     tcase_add_test(tc, prefixes);
+    tcase_add_test(tc, logical_forms);
     tcase_add_test(tc, refusals);
     tcase_add_test(tc, string_io_prefixes);
     suite_add_tcase(s, tc);

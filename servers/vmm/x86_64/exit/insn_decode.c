@@ -67,6 +67,25 @@ static bool skip_modrm(struct cursor *c, uint8_t modrm, unsigned addr_bytes)
     return true;
 }
 
+/* The logical operations by their ALU number, the same in 08-33's opcode bits 5:3 and in the
+ * ModRM reg field of 80/81/83 (SDM vol. 2, table A-6): 1 OR, 4 AND, 6 XOR. */
+static bool logic_op(unsigned n, enum x86_mmio_op *op)
+{
+    switch (n) {
+    case 1:
+        *op = X86_OP_OR;
+        return true;
+    case 4:
+        *op = X86_OP_AND;
+        return true;
+    case 6:
+        *op = X86_OP_XOR;
+        return true;
+    default:
+        return false;
+    }
+}
+
 enum x86_decode_status x86_decode_mmio(const uint8_t *bytes, size_t n, enum x86_code_size mode,
                                        struct x86_mmio_insn *out)
 {
@@ -109,13 +128,39 @@ enum x86_decode_status x86_decode_mmio(const uint8_t *bytes, size_t n, enum x86_
         op = next(&c);
     }
     bool store, byte_op, imm_op = false, moffs = false;
-    unsigned access = 0, dst = 0;
+    unsigned access = 0, dst = 0, imm_bytes = 0;
     bool sx = false;
-    if (!two_byte && op >= 0x88 && op <= 0x8b) {
+    enum x86_mmio_op alu = X86_OP_MOV;
+    /* 80/81/83 and F6/F7: the ModRM reg field picks the operation; C6/C7 need /0. */
+    enum { BY_OPCODE, GROUP_LOGIC, GROUP_TEST, GROUP_MOV } group = BY_OPCODE;
+    if (!two_byte && op < 0x40 && (op & 7) < 4 && logic_op(op >> 3, &alu)) {
+        store = !(op & 2); /* 08/09: into memory; 0A/0B: into the register */
+        byte_op = !(op & 1);
+        access = dst = byte_op ? 1 : opsize;
+    } else if (!two_byte && (op == 0x84 || op == 0x85)) {
+        alu = X86_OP_TEST;
+        store = false;
+        byte_op = op == 0x84;
+        access = dst = byte_op ? 1 : opsize;
+    } else if (!two_byte && (op == 0x80 || op == 0x81 || op == 0x83)) {
+        group = GROUP_LOGIC;
+        store = imm_op = true;
+        byte_op = op == 0x80;
+        access = byte_op ? 1 : opsize;
+        imm_bytes = op == 0x83 ? 1 : 0; /* 83: an imm8 sign-extended to the operand size */
+    } else if (!two_byte && (op == 0xf6 || op == 0xf7)) {
+        group = GROUP_TEST;
+        alu = X86_OP_TEST;
+        store = false;
+        imm_op = true;
+        byte_op = op == 0xf6;
+        access = byte_op ? 1 : opsize;
+    } else if (!two_byte && op >= 0x88 && op <= 0x8b) {
         store = op <= 0x89;
         byte_op = !(op & 1);
         access = dst = byte_op ? 1 : opsize;
     } else if (!two_byte && (op == 0xc6 || op == 0xc7)) {
+        group = GROUP_MOV;
         store = true;
         imm_op = true;
         byte_op = op == 0xc6;
@@ -140,21 +185,27 @@ enum x86_decode_status x86_decode_mmio(const uint8_t *bytes, size_t n, enum x86_
     } else {
         uint8_t modrm = next(&c);
         reg = ((modrm >> 3) & 7) | (rex_r ? 8 : 0);
-        if (imm_op && ((modrm >> 3) & 7) != 0)
+        unsigned n = (modrm >> 3) & 7;
+        bool known = group == BY_OPCODE || (group == GROUP_LOGIC && logic_op(n, &alu)) ||
+                     ((group == GROUP_TEST || group == GROUP_MOV) && n == 0);
+        if (!known)
             return c.truncated ? X86_DECODE_TRUNCATED : X86_DECODE_UNSUPPORTED;
         if (!c.truncated && !skip_modrm(&c, modrm, addr_bytes))
             return X86_DECODE_NOT_MEMORY;
     }
     if (imm_op) {
         /* imm8, imm16 or imm32; with REX.W the imm32 is sign-extended to 64 bits. */
-        unsigned imm_bytes = access == 8 ? 4 : access;
+        if (!imm_bytes)
+            imm_bytes = access == 8 ? 4 : access;
         out->imm = sign_extend(next_le(&c, imm_bytes), imm_bytes) & hv_size_mask(access);
         out->src = X86_SRC_IMM;
     }
     if (c.truncated)
         return c.pos >= X86_INSN_MAX ? X86_DECODE_TOO_LONG : X86_DECODE_TRUNCATED;
-    if (p.lock)
+    /* LOCK is for read-modify-write: one vcpu, so the emulation is atomic as it stands. */
+    if (p.lock && (alu == X86_OP_MOV || !store))
         return X86_DECODE_LOCK;
+    out->op = alu;
     out->len = (unsigned)c.pos;
     out->size = access;
     out->write = store;
@@ -179,11 +230,11 @@ const char *x86_decode_status_name(enum x86_decode_status s)
     case X86_DECODE_TOO_LONG:
         return "instruction longer than 15 bytes";
     case X86_DECODE_UNSUPPORTED:
-        return "not an emulated MOV form";
+        return "not an emulated MMIO instruction";
     case X86_DECODE_NOT_MEMORY:
         return "register operand";
     case X86_DECODE_LOCK:
-        return "LOCK prefix on MOV";
+        return "LOCK prefix without a memory destination";
     }
     return "?";
 }
@@ -213,4 +264,39 @@ uint64_t x86_store_value(const struct x86_mmio_insn *insn, uint64_t reg_value)
     if (insn->high_byte)
         return (reg_value >> 8) & 0xff;
     return reg_value & hv_size_mask(insn->size);
+}
+
+/* RFLAGS bits an OR, AND, XOR or TEST writes (SDM vol. 1, 3.4.3.1). */
+#define RFLAGS_CF (1ull << 0)
+#define RFLAGS_PF (1ull << 2)
+#define RFLAGS_AF (1ull << 4)
+#define RFLAGS_ZF (1ull << 6)
+#define RFLAGS_SF (1ull << 7)
+#define RFLAGS_OF (1ull << 11)
+
+uint64_t x86_logic_result(const struct x86_mmio_insn *insn, uint64_t m, uint64_t o,
+                          uint64_t rflags, uint64_t *new_rflags)
+{
+    uint64_t mask = hv_size_mask(insn->size), r;
+    switch (insn->op) {
+    case X86_OP_OR:
+        r = m | o;
+        break;
+    case X86_OP_XOR:
+        r = m ^ o;
+        break;
+    default: /* AND, TEST */
+        r = m & o;
+        break;
+    }
+    r &= mask;
+    rflags &= ~(RFLAGS_CF | RFLAGS_PF | RFLAGS_AF | RFLAGS_ZF | RFLAGS_SF | RFLAGS_OF);
+    if (!__builtin_parity((unsigned)(r & 0xff)))
+        rflags |= RFLAGS_PF; /* PF: an even number of set bits in the low byte */
+    if (!r)
+        rflags |= RFLAGS_ZF;
+    if (r >> (8 * insn->size - 1))
+        rflags |= RFLAGS_SF;
+    *new_rflags = rflags;
+    return r;
 }

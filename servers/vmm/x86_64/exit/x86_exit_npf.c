@@ -1,12 +1,51 @@
 /* Nested page faults on MMIO: with no decode assists, the VMM reads the instruction at the
- * guest's RIP through the guest's page tables, decodes the MOV (insn_decode.c), performs the
- * access on the platform, and replies with the loaded register and the length. */
+ * guest's RIP through the guest's page tables, decodes it (insn_decode.c: MOV and the logical
+ * operations), performs the access on the platform, and replies with the register and flags
+ * it changed and the length. */
 #include "x86_64/exit/x86_exit.h"
 
 #include "x86_64/exit/insn_decode.h"
 #include "x86_64/exit/x86_access.h"
 
 #define SEG_ATTR_DPL_SHIFT 5 /* VMCB segment attributes: DPL in bits 6:5 */
+
+/* The instruction is done: the kernel does not know an MMIO instruction's length, say it. */
+static void npf_advance(struct x86_exit *e, const struct x86_mmio_insn *insn)
+{
+    e->reply.w[0] |= HV_VCPU_RESUME_ADVANCE;
+    e->reply.w[1] = insn->len;
+    vmm_reply_grow(&e->reply, 2);
+}
+
+/* OR, AND, XOR and TEST: a read of the device register, the operation, then the result into
+ * the register or back to the device (a read-modify-write: the fault may report either the
+ * read or the write, depending on the CPU), and the flags. */
+static void npf_logic(struct x86_exit *e, const struct x86_mmio_insn *insn, uint64_t gpa,
+                      uint64_t info1)
+{
+    bool rmw = insn->write;
+    if (!rmw && (info1 & SVM_NPF_WRITE)) {
+        x86_exit_fault(e, X86_WARN_NPF, "instruction does not match the fault");
+        return;
+    }
+    uint64_t reg = 0;
+    bool into_reg = !rmw && insn->op != X86_OP_TEST;
+    if (insn->src == X86_SRC_REG || into_reg)
+        reg = insn->reg == HV_X86_RAX ? e->w[HV_X86_W_RAX] : x86_exit_reg(e, insn->reg);
+    uint64_t rflags = x86_exit_reg(e, HV_X86_RFLAGS);
+    if (e->regs_failed) {
+        vmm_reply_init(&e->reply);
+        return;
+    }
+    uint64_t m = x86_mmio_read(&e->x->pf, gpa, insn->size), flags;
+    uint64_t r = x86_logic_result(insn, m, x86_store_value(insn, reg), rflags, &flags);
+    if (rmw)
+        x86_mmio_write(&e->x->pf, gpa, insn->size, r);
+    else if (into_reg)
+        vmm_reply_set(&e->reply, insn->reg, x86_load_result(insn, reg, r));
+    vmm_reply_set(&e->reply, HV_X86_RFLAGS, flags);
+    npf_advance(e, insn);
+}
 
 void x86_exit_npf(struct x86_exit *e)
 {
@@ -51,6 +90,10 @@ void x86_exit_npf(struct x86_exit *e)
         x86_exit_fault(e, X86_WARN_NPF, x86_decode_status_name(st));
         return;
     }
+    if (insn.op != X86_OP_MOV) {
+        npf_logic(e, &insn, gpa, info1);
+        return;
+    }
     if (insn.write != (bool)(info1 & SVM_NPF_WRITE)) {
         /* The bytes changed since the fault (another writer, or a guest playing games). */
         x86_exit_fault(e, X86_WARN_NPF, "instruction does not match the fault");
@@ -70,8 +113,5 @@ void x86_exit_npf(struct x86_exit *e)
         uint64_t v = x86_mmio_read(&e->x->pf, gpa, insn.size);
         vmm_reply_set(&e->reply, insn.reg, x86_load_result(&insn, reg, v));
     }
-    /* The kernel does not know an MMIO instruction's length: say it. */
-    e->reply.w[0] |= HV_VCPU_RESUME_ADVANCE;
-    e->reply.w[1] = insn.len;
-    vmm_reply_grow(&e->reply, 2);
+    npf_advance(e, &insn);
 }
