@@ -147,8 +147,9 @@ static void report_cpu_all(void)
 }
 
 /* A VMM's request: badge = partition index + 1. */
-static uint64_t serve(uint64_t badge, uint64_t label)
+static uint64_t serve(uint64_t badge, const struct hv_msg *m)
 {
+    uint64_t label = hv_msginfo_label(m->info);
     if (badge == 0 || badge > nparts)
         return HV_EPERM;
     struct partition *p = &parts[badge - 1];
@@ -164,7 +165,11 @@ static uint64_t serve(uint64_t badge, uint64_t label)
     case HV_ROOT_STOPPED:
         p->running = false;
         report_cpu(p);
-        hv_printf("root: partition %s stopped\n", p->rec->name);
+        /* A test exit's status, as QEMU's isa-debug-exit would make QEMU's. */
+        if (hv_msginfo_len(m->info) >= 1)
+            hv_printf("root: partition %s stopped (exit status %lu)\n", p->rec->name, m->w[0]);
+        else
+            hv_printf("root: partition %s stopped\n", p->rec->name);
         return HV_OK;
     default:
         return HV_EINVAL;
@@ -185,8 +190,7 @@ static _Noreturn void serve_partition(struct partition *p)
     hv_recv(p->root_ep, &m);
     for (;;) {
         /* Only p's VMM holds the endpoint, with p's badge; anything else is a root bug. */
-        uint64_t err = m.badge == p->index + 1 ? serve(m.badge, hv_msginfo_label(m.info))
-                                               : HV_EPERM;
+        uint64_t err = m.badge == p->index + 1 ? serve(m.badge, &m) : HV_EPERM;
         m.info = hv_msginfo(err, 0);
         hv_reply_recv(p->root_ep, &m);
     }

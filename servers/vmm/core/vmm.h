@@ -24,6 +24,7 @@ enum vmm_exit_action {
 enum vmm_power {
     VMM_POWER_OFF = 0,
     VMM_POWER_RESET = 1,
+    VMM_POWER_EXIT = 2, /* off through the test exit port, with a status (vmm.exit_status) */
 };
 
 /* What the VMM asks of its environment. Every function pointer but console_read is required. */
@@ -63,6 +64,7 @@ struct vmm {
     /* Exits by kind (the arch names the kinds), for the VMM-STATS line and the benchmarks. */
     uint64_t exit_kinds[VMM_EXIT_KINDS];
     const char *const *exit_kind_names; /* VMM_EXIT_KINDS names; NULL: not counted */
+    uint32_t exit_status; /* VMM_POWER_EXIT's status, as QEMU's isa-debug-exit makes it */
     /* Guest output not yet sent: a UART exit brings one byte, the console server takes up
      * to 48 per call, so bytes wait here for a newline, a full buffer or vmm_console_flush. */
     uint8_t out[48];

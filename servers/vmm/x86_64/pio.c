@@ -204,9 +204,12 @@ uint32_t x86_pio_read(struct x86_platform *pf, uint16_t port, unsigned size)
 void x86_pio_write(struct x86_platform *pf, uint16_t port, unsigned size, uint32_t value)
 {
     bool ok = valid_size(size);
-    if (ok && pf->cfg.poweroff_port && port == pf->cfg.poweroff_port)
+    if (ok && pf->cfg.poweroff_port && port == pf->cfg.poweroff_port) {
         pf->power = X86_POWER_OFF;
-    else if (ok)
+    } else if (ok && port == X86_TEST_EXIT_PORT) {
+        pf->exit_status = value << 1 | 1;
+        pf->power = X86_POWER_EXIT;
+    } else if (ok)
         ok = pio_write_one(pf, port, size, value);
     if (!ok)
         x86_log_once(&pf->log, X86_LOG_PORT, port,

@@ -44,7 +44,11 @@ struct x86_platform_config {
     uint64_t rtc_epoch_s;   /* Unix time at now_ns == 0, for the CMOS clock */
 };
 
-enum x86_power { X86_POWER_RUN, X86_POWER_RESET, X86_POWER_OFF };
+enum x86_power { X86_POWER_RUN, X86_POWER_RESET, X86_POWER_OFF, X86_POWER_EXIT };
+
+/* The test exit port (docs/vmm-x86.md): a write of v stops the partition with status
+ * (v << 1) | 1, QEMU's isa-debug-exit at iobase 0xf4, so a test guest runs the same on both. */
+#define X86_TEST_EXIT_PORT 0xf4
 
 struct x86_platform {
     struct x86_platform_config cfg;
@@ -68,6 +72,7 @@ struct x86_platform {
     uint64_t armed;        /* the deadline last given to ops.timer_arm */
     uint8_t armed_vector;  /* and its vector */
     enum x86_power power;  /* a reset or power-off the guest asked for, sticky until handled */
+    uint32_t exit_status;  /* with X86_POWER_EXIT */
 };
 
 void x86_platform_init(struct x86_platform *pf, const struct x86_platform_config *cfg,

@@ -47,7 +47,7 @@ static void f_console(void *ctx, const uint8_t *b, size_t n)
 
 static void f_power(void *ctx, enum vmm_power what)
 {
-    INVARIANT(what == VMM_POWER_OFF || what == VMM_POWER_RESET);
+    INVARIANT(what == VMM_POWER_OFF || what == VMM_POWER_RESET || what == VMM_POWER_EXIT);
 }
 
 static void f_log(void *ctx, const char *line)

@@ -394,6 +394,21 @@ START_TEST(power_requests)
     a = fx_exit(SVM_EXIT_SHUTDOWN, 0, 0, 0x1000, 0, r, &n);
     ck_assert_int_eq(a, VMM_EXIT_STOP);
     ck_assert_int_eq(fx.last_power, VMM_POWER_RESET);
+    /* The test exit port: a write of v stops the partition with status v << 1 | 1, at any
+     * access width (QEMU's isa-debug-exit with iosize 4). */
+    fx_setup();
+    a = fx_exit(SVM_EXIT_IOIO, 0xf4ull << 16 | SVM_IOIO_SZ32, 0, 0x1000, 0x21, r, &n);
+    ck_assert_int_eq(a, VMM_EXIT_STOP);
+    ck_assert_int_eq(fx.last_power, VMM_POWER_EXIT);
+    ck_assert_uint_eq(fxv.vmm.exit_status, 0x43);
+    fx_setup();
+    a = fx_exit(SVM_EXIT_IOIO, 0xf4ull << 16 | SVM_IOIO_SZ8, 0, 0x1000, 0, r, &n);
+    ck_assert_int_eq(fx.last_power, VMM_POWER_EXIT);
+    ck_assert_uint_eq(fxv.vmm.exit_status, 1);
+    /* A read of it stops nothing. */
+    fx_setup();
+    ck_assert_uint_eq(fx_in(0xf4, 1), 0xff);
+    ck_assert_uint_eq(fx.power_calls, 0);
     /* Other sleep types, and other 0x64 commands, do nothing. */
     fx_setup();
     fx_out(0x604, 2, 3u << 10 | 1u << 13);

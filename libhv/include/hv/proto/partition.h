@@ -40,5 +40,6 @@ struct hv_vmm_config {
 enum hv_root_request {
     HV_ROOT_RELOAD = 1,   /* the guest reset: wipe its RAM and load its payloads again. The
                            * VMM has suspended the vcpu threads; it resets the vcpus itself */
-    HV_ROOT_STOPPED = 2,  /* the guest powered off: the root notes it (and may report it) */
+    HV_ROOT_STOPPED = 2,  /* the guest powered off: the root notes it (and may report it);
+                           * one word: the status of a test exit (x86 port 0xf4) */
 };

@@ -193,7 +193,10 @@ static void check_power(struct x86_exit *e)
     if (p == X86_POWER_RUN)
         return;
     e->x->pf.power = X86_POWER_RUN;
-    e->x->vmm.ops->power(e->x->vmm.ctx, p == X86_POWER_OFF ? VMM_POWER_OFF : VMM_POWER_RESET);
+    e->x->vmm.exit_status = e->x->pf.exit_status;
+    e->x->vmm.ops->power(e->x->vmm.ctx, p == X86_POWER_OFF    ? VMM_POWER_OFF
+                                        : p == X86_POWER_EXIT ? VMM_POWER_EXIT
+                                                              : VMM_POWER_RESET);
     e->action = VMM_EXIT_STOP;
 }
 
