@@ -1,6 +1,6 @@
 /* Little-endian fields of untrusted byte buffers (ELF files, boot archives, loader tables,
- * device rings): assembled from bytes, so they need no alignment and read the same on either
- * host byte order. */
+ * device rings), and the few big-endian ones (QEMU's fw_cfg directory): assembled from bytes,
+ * so they need no alignment and read the same on either host byte order. */
 #pragma once
 
 #include <stdint.h>
@@ -33,4 +33,14 @@ static inline void hv_put_le32(uint8_t *p, uint32_t v)
 static inline void hv_put_le64(uint8_t *p, uint64_t v)
 {
     hv_put_le32(p, (uint32_t)v), hv_put_le32(p + 4, (uint32_t)(v >> 32));
+}
+
+static inline void hv_put_be16(uint8_t *p, uint16_t v)
+{
+    p[0] = (uint8_t)(v >> 8), p[1] = (uint8_t)v;
+}
+
+static inline void hv_put_be32(uint8_t *p, uint32_t v)
+{
+    hv_put_be16(p, (uint16_t)(v >> 16)), hv_put_be16(p + 2, (uint16_t)v);
 }

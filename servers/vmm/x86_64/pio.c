@@ -26,7 +26,8 @@ enum pio_dev {
     PIO_KBD,
     PIO_POST,
     PIO_SYS_CTRL,
-    PIO_PCI, /* the one full-width device */
+    PIO_PCI,    /* full width */
+    PIO_FW_CFG, /* full width: a 16-bit selector, a byte-wide data port */
 };
 
 struct pio_range {
@@ -47,6 +48,7 @@ static const struct pio_range pio_table[] = {
     {X86_COM1_PORT, X86_COM1_PORT + 7, PIO_UART},
     {0x4d0, 0x4d1, PIO_PIC},
     {ACPI_PM_BASE, ACPI_PM_BASE + ACPI_PM_LEN - 1, PIO_PM},
+    {FW_CFG_PORT_SELECTOR, FW_CFG_PORT_DATA, PIO_FW_CFG},
     {PORT_PCI_ADDR, PORT_PCI_DATA + 3, PIO_PCI},
 };
 
@@ -107,6 +109,7 @@ static bool byte_write(struct x86_platform *pf, enum pio_dev dev, uint16_t port,
     case PIO_POST:
         return true; /* a delay, or a POST code nobody reads */
     case PIO_PCI:
+    case PIO_FW_CFG:
         return false;
     }
     return false;
@@ -147,6 +150,31 @@ static bool pci_write(struct x86_platform *pf, uint16_t port, unsigned size, uin
     return port >= PORT_PCI_DATA; /* config writes to nobody */
 }
 
+/* fw_cfg: the selector takes 16-bit writes only, the data port byte reads only (QEMU's
+ * "fwcfg" I/O regions); data writes are ignored, the selector reads as nothing. */
+static bool fw_cfg_pio_read(struct x86_platform *pf, uint16_t port, unsigned size, uint32_t *v)
+{
+    if (port != FW_CFG_PORT_DATA || size != 1)
+        return false;
+    *v = fw_cfg_read(&pf->fw_cfg);
+    return true;
+}
+
+static bool fw_cfg_pio_write(struct x86_platform *pf, uint16_t port, unsigned size, uint32_t v)
+{
+    if (port == FW_CFG_PORT_SELECTOR && size == 2) {
+        fw_cfg_select(&pf->fw_cfg, (uint16_t)v);
+        return true;
+    }
+    return port == FW_CFG_PORT_DATA && size == 1;
+}
+
+/* Devices that see an access whole rather than split into bytes. */
+static bool full_width(enum pio_dev dev)
+{
+    return dev == PIO_PCI || dev == PIO_FW_CFG;
+}
+
 static bool valid_size(unsigned size)
 {
     return size == 1 || size == 2 || size == 4;
@@ -161,11 +189,13 @@ static bool pio_read_one(struct x86_platform *pf, uint16_t port, unsigned size, 
         return false;
     if (r->dev == PIO_PCI)
         return pci_read(pf, port, size, v);
+    if (r->dev == PIO_FW_CFG)
+        return fw_cfg_pio_read(pf, port, size, v);
     uint32_t acc = 0;
     for (unsigned i = 0; i < size; i++) {
         uint16_t p = (uint16_t)(port + i);
         const struct pio_range *ri = pio_find(p);
-        uint32_t b = ri && ri->dev != PIO_PCI ? byte_read(pf, ri->dev, p) : 0xff;
+        uint32_t b = ri && !full_width(ri->dev) ? byte_read(pf, ri->dev, p) : 0xff;
         acc |= b << (8 * i);
     }
     *v = acc;
@@ -179,11 +209,13 @@ static bool pio_write_one(struct x86_platform *pf, uint16_t port, unsigned size,
         return false;
     if (r->dev == PIO_PCI)
         return pci_write(pf, port, size, value);
+    if (r->dev == PIO_FW_CFG)
+        return fw_cfg_pio_write(pf, port, size, value);
     bool ok = true;
     for (unsigned i = 0; i < size; i++) {
         uint16_t p = (uint16_t)(port + i);
         const struct pio_range *ri = pio_find(p);
-        if (!ri || ri->dev == PIO_PCI || !byte_write(pf, ri->dev, p, (uint8_t)(value >> (8 * i))))
+        if (!ri || full_width(ri->dev) || !byte_write(pf, ri->dev, p, (uint8_t)(value >> (8 * i))))
             ok = false;
     }
     return ok;

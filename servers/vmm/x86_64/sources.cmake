@@ -8,6 +8,7 @@ set(VMM_X86_64_DIR ${CMAKE_CURRENT_LIST_DIR})
 set(VMM_X86_64_SOURCES
   ${VMM_X86_64_DIR}/devices/acpi_pm.c
   ${VMM_X86_64_DIR}/devices/cmos_rtc.c
+  ${VMM_X86_64_DIR}/devices/fw_cfg.c
   ${VMM_X86_64_DIR}/devices/ioapic.c
   ${VMM_X86_64_DIR}/devices/lapic.c
   ${VMM_X86_64_DIR}/devices/lapic_timer.c

@@ -129,6 +129,7 @@ int vmm_x86_init(struct vmm_x86 *x, const struct vmm_ops *ops, const struct vmm_
     };
     x86_platform_init(&x->pf, cfg, &pops);
     x->pf.mem = &x->mem;
+    fw_cfg_init(&x->pf.fw_cfg, &(struct fw_cfg_facts){.ram_size = ram_size, .cpus = 1});
     x->cpuid = (struct x86_cpuid_config){
         .tsc_hz = x->pf.cfg.tsc_hz,
         .apic_bus_hz = x->pf.cfg.apic_bus_hz,

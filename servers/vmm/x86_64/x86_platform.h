@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "x86_64/devices/fw_cfg.h"
 #include "x86_64/devices/acpi_pm.h"
 #include "x86_64/devices/cmos_rtc.h"
 #include "x86_64/devices/ioapic.h"
@@ -69,6 +70,7 @@ struct x86_platform {
     uint8_t port92;        /* System Control Port A */
     uint64_t pat;          /* IA32_PAT, if the kernel intercepts it */
     uint64_t misc_enable;  /* IA32_MISC_ENABLE: fast strings (bit 0) is the guest's to set */
+    struct fw_cfg fw_cfg;  /* ports 0x510/0x511; its facts set by vmm_x86_init */
     uint64_t armed;        /* the deadline last given to ops.timer_arm */
     uint8_t armed_vector;  /* and its vector */
     enum x86_power power;  /* a reset or power-off the guest asked for, sticky until handled */
