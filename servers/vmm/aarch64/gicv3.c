@@ -91,8 +91,10 @@ void gicv3_update(struct gicv3 *g, unsigned cpu, uint32_t intid)
         return;
     }
     int target = intid < GIC_NR_PRIVATE ? (int)cpu : gicv3_spi_target(g, intid);
-    if (target < 0 || g->cpu[target].asleep)
-        return; /* stays pending until routed to an awake vcpu */
+    /* Delivered whatever GICR_WAKER says, as QEMU's GICv3 does (guests written for QEMU virt
+     * rely on it; docs/conformance.md, GIC-A3): ProcessorSleep only steers 1-of-N routing. */
+    if (target < 0)
+        return; /* stays pending until routed */
     if (vmm_inject(g->vmm, (unsigned)target, intid, HV_A64_INJECT_PRIO(s->priority)) != HV_OK) {
         s->retry = true;
         g->retry_pending = true;

@@ -88,7 +88,7 @@ struct gic_irq {
 
 struct gicv3_cpu {
     uint64_t mpidr; /* the vcpu's affinity, MPIDR_EL1 layout (Aff3 39:32, Aff2..Aff0 23:0) */
-    bool asleep;    /* GICR_WAKER.ProcessorSleep: nothing is forwarded to a sleeping PE */
+    bool asleep;    /* GICR_WAKER.ProcessorSleep: read back, and avoided by 1-of-N routing */
     struct gic_irq priv[GIC_NR_PRIVATE]; /* SGIs 0..15, PPIs 16..31 */
 };
 
