@@ -30,9 +30,11 @@ struct svm_vcpu {
     uint64_t next_event;      /* EVENTINJ for the next VMRUN, before anything else (0: none) */
     uint64_t exc_event;       /* an injected exception waiting (EVENTINJ format, 0: none) */
     uint8_t nmi_pending;
-    uint8_t nmi_masked; /* an NMI was delivered and the guest has not executed IRET yet */
+    uint8_t nmi_masked; /* an NMI was delivered and the guest's IRET has not completed yet */
+    uint8_t nmi_iret;   /* the handler's IRET was intercepted at nmi_iret_rip, not yet run */
     uint8_t window;     /* waiting for an interrupt window (V_IRQ + VINTR intercept) */
-    uint8_t pad[5];
+    uint8_t pad[4];
+    uint64_t nmi_iret_rip;
     /* The timer (hv/abi/vcpu_x86_64.h). */
     uint64_t timer_deadline; /* TSC, 0 = off */
     uint64_t timer_vector;
@@ -88,6 +90,10 @@ enum svm_msr_result svm_msr_access(struct svm_vcpu *sv, struct vmcb *vmcb,
 int svm_inject(struct svm_vcpu *sv, uint64_t vector, uint64_t flags);
 /* Whether a halted guest has something to wake for (its timer is the caller's business). */
 bool svm_wake_pending(const struct svm_vcpu *sv, const struct vmcb *vmcb);
+/* The IRET intercept: the guest's NMI handler is returning. NMIs stay blocked until that IRET
+ * has completed, which the kernel sees at the next exit from anywhere else. */
+void svm_nmi_iret(struct svm_vcpu *sv, const struct vmcb *vmcb);
+
 /* Before VMRUN: EVENTINJ, the interrupt window request and the IRET intercept. True when the
  * entry asks for a window (V_IRQ set): the caller then resynchronizes the host LAPIC after the
  * exit (x86_vcpu_run: QEMU's VMRUN can lose a host interrupt's notification then). */

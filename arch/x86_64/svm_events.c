@@ -73,11 +73,27 @@ int svm_inject(struct svm_vcpu *sv, uint64_t vector, uint64_t flags)
     return HV_EINVAL;
 }
 
+/* The intercept comes before the IRET runs: a second NMI injected there would be taken on the
+ * handler's own stack frame before it returns (APM vol. 2 8.2.2: NMIs stay blocked until the
+ * IRET completes). Once the guest is seen at another instruction, the IRET is done. The next
+ * exit comes at the latest with the kernel's next tick, which bounds how late a waiting NMI
+ * arrives. */
+void svm_nmi_iret(struct svm_vcpu *sv, const struct vmcb *vmcb)
+{
+    sv->nmi_iret = 1;
+    sv->nmi_iret_rip = vmcb->save.rip;
+}
+
+static bool nmi_blocked(const struct svm_vcpu *sv, const struct vmcb *vmcb)
+{
+    return sv->nmi_masked && !(sv->nmi_iret && vmcb->save.rip != sv->nmi_iret_rip);
+}
+
 bool svm_wake_pending(const struct svm_vcpu *sv, const struct vmcb *vmcb)
 {
     /* HLT ends for an NMI or an exception, and for an interrupt only if the guest takes
      * interrupts (a guest's "cli; hlt" stays halted, as on hardware). */
-    if (sv->next_event || sv->exc_event || (sv->nmi_pending && !sv->nmi_masked))
+    if (sv->next_event || sv->exc_event || (sv->nmi_pending && !nmi_blocked(sv, vmcb)))
         return true;
     return ALL_PENDING(sv) && (vmcb->save.rflags & RFLAGS_IF);
 }
@@ -87,6 +103,8 @@ bool svm_events_enter(struct svm_vcpu *sv, struct vmcb *vmcb)
     struct vmcb_control *c = &vmcb->control;
     uint64_t ev = 0;
 
+    if (sv->nmi_masked && !nmi_blocked(sv, vmcb))
+        sv->nmi_masked = sv->nmi_iret = 0;
     if (sv->next_event) {
         ev = sv->next_event;
         sv->next_event = 0;
@@ -118,8 +136,8 @@ bool svm_events_enter(struct svm_vcpu *sv, struct vmcb *vmcb)
         c->intercept_misc1 &= ~VMCB_I1_VINTR;
     }
     /* The CPU does not track the guest's NMI blocking for an injected NMI: the kernel does,
-     * until the handler's IRET (Linux's own NMI code copes with the next one arriving there). */
-    if (sv->nmi_masked)
+     * until the handler's IRET has completed (svm_nmi_iret). */
+    if (sv->nmi_masked && !sv->nmi_iret)
         c->intercept_misc1 |= VMCB_I1_IRET;
     else
         c->intercept_misc1 &= ~VMCB_I1_IRET;

@@ -112,7 +112,7 @@ void svm_state_reset(struct svm_vcpu *sv, struct vmcb *vmcb)
         sv->fpu.dr[i] = 0;
     }
     sv->next_event = sv->exc_event = 0;
-    sv->nmi_pending = sv->nmi_masked = sv->window = 0;
+    sv->nmi_pending = sv->nmi_masked = sv->nmi_iret = sv->window = 0;
     sv->timer_deadline = sv->timer_vector = 0;
 
     /* APM vol. 2 14.1.3: real mode at 0xffff_fff0, caches off, no paging. */

@@ -146,10 +146,10 @@ static void exit_nothing(struct thread *t, struct svm_vcpu *sv, struct vmcb *vmc
 {
 }
 
-/* The guest's NMI handler returns: NMIs may be delivered again. The IRET itself runs next. */
+/* The guest's NMI handler returns: NMIs may be delivered again once the IRET has run. */
 static void exit_iret(struct thread *t, struct svm_vcpu *sv, struct vmcb *vmcb)
 {
-    sv->nmi_masked = 0;
+    svm_nmi_iret(sv, vmcb);
 }
 
 static void exit_hlt(struct thread *t, struct svm_vcpu *sv, struct vmcb *vmcb)

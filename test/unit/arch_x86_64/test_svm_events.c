@@ -171,8 +171,19 @@ START_TEST(nmi_once_until_iret)
     ck_assert(vmcb->control.intercept_misc1 & I1_IRET);
     svm_inject(sv, 2, HV_X86_INJECT_NMI);
     ck_assert_uint_eq(enter(), 0); /* blocked until the handler's IRET */
-    sv->nmi_masked = 0;            /* what the IRET exit does */
+    /* The IRET intercept: still blocked at the IRET itself (NMI-X2), and the intercept is
+     * off so that the IRET runs. */
+    vmcb->save.rip = 0x1234;
+    svm_nmi_iret(sv, vmcb);
+    ck_assert(!svm_wake_pending(sv, vmcb));
+    ck_assert_uint_eq(enter(), 0);
+    ck_assert(!(vmcb->control.intercept_misc1 & I1_IRET));
+    /* The next exit finds the guest past the IRET: the waiting NMI goes in, blocked again. */
+    vmcb->save.rip = 0x5678;
+    ck_assert(svm_wake_pending(sv, vmcb));
     ck_assert_uint_eq(enter(), VALID | T_NMI | 2);
+    ck_assert(vmcb->control.intercept_misc1 & I1_IRET);
+    ck_assert(!sv->nmi_iret);
 }
 END_TEST
 
