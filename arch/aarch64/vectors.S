@@ -40,6 +40,19 @@
     \op     x28, x29, [\base, #224]
 .endm
 
+/* ELR_EL2 and SPSR_EL2, where ERET returns to, at 256 in a trap frame and a context alike. */
+.macro save_return_state base, elr, spsr
+    mrs     \elr, elr_el2
+    mrs     \spsr, spsr_el2
+    stp     \elr, \spsr, [\base, #256]
+.endm
+
+.macro load_return_state base, elr, spsr
+    ldp     \elr, \spsr, [\base, #256]
+    msr     elr_el2, \elr
+    msr     spsr_el2, \spsr
+.endm
+
     .text
     .balign 2048
     .global exception_vectors
@@ -66,9 +79,7 @@ save_and_dispatch:
     x2_to_x29 stp, sp
     add     x1, sp, #FRAME_SIZE     /* the interrupted SP (kernel traps only, for now) */
     stp     x30, x1, [sp, #240]
-    mrs     x1, elr_el2
-    mrs     x2, spsr_el2
-    stp     x1, x2, [sp, #256]
+    save_return_state sp, x1, x2
     mrs     x1, esr_el2
     mrs     x2, far_el2
     stp     x1, x2, [sp, #272]
@@ -76,9 +87,7 @@ save_and_dispatch:
     bl      trap_dispatch
 
     /* Restore; ELR/SPSR may have been changed by the handler. */
-    ldp     x1, x2, [sp, #256]
-    msr     elr_el2, x1
-    msr     spsr_el2, x2
+    load_return_state sp, x1, x2
     x2_to_x29 ldp, sp
     ldr     x30, [sp, #240]
     ldp     x0, x1, [sp, #0]
@@ -90,9 +99,7 @@ save_lower:
     x2_to_x29 stp, x0
     mrs     x2, sp_el0
     stp     x30, x2, [x0, #240]
-    mrs     x2, elr_el2
-    mrs     x3, spsr_el2
-    stp     x2, x3, [x0, #256]
+    save_return_state x0, x2, x3
     mrs     x2, tpidr_el0
     str     x2, [x0, #272]
     ldp     x2, x3, [sp], #16       /* the task's x0 and x1 */
@@ -108,9 +115,7 @@ aarch64_enter_user:
     ldr     x1, =boot_stack_top
     mov     sp, x1
     msr     tpidr_el2, x0
-    ldp     x2, x3, [x0, #256]
-    msr     elr_el2, x2
-    msr     spsr_el2, x3
+    load_return_state x0, x2, x3
     ldr     x2, [x0, #272]
     msr     tpidr_el0, x2
     ldp     x30, x2, [x0, #240]
