@@ -13,13 +13,26 @@
 #define DESC_UXN (1ull << 54)
 #define DESC_ADDR_MASK 0x0000fffffffff000ull
 
+/* The table descriptors, alike at both stages (D8.3.1): valid, with bit 1 set. */
+#define DESC_TABLES                                                                                \
+    .valid_bit = DESC_VALID, .table_bits = DESC_VALID | DESC_TABLE_OR_PAGE,                        \
+    .table_mask = DESC_VALID | DESC_TABLE_OR_PAGE, .table_match = DESC_VALID | DESC_TABLE_OR_PAGE, \
+    .addr_mask = DESC_ADDR_MASK
+
+/* What a leaf has at either stage: a block at a table level, a page (bit 1) at the last, and
+ * the access flag set so that the first access does not fault. */
+static uint64_t leaf_common_bits(bool block)
+{
+    return DESC_VALID | DESC_AF | (block ? 0 : DESC_TABLE_OR_PAGE);
+}
+
 /* MAIR_EL2 indices set by boot.S. */
 #define ATTR_DEVICE 0
 #define ATTR_NORMAL 1
 
 static uint64_t stage1_leaf_bits(unsigned flags, bool block)
 {
-    uint64_t d = DESC_VALID | DESC_AF | (block ? 0 : DESC_TABLE_OR_PAGE);
+    uint64_t d = leaf_common_bits(block);
 
     if (flags & PT_DEVICE)
         d |= DESC_ATTR_INDX(ATTR_DEVICE);
@@ -45,11 +58,7 @@ const struct pt_format aarch64_stage1_format = {
     .levels = 4,
     .va_bits = 48,
     .min_block_level = 1,
-    .valid_bit = DESC_VALID,
-    .table_bits = DESC_VALID | DESC_TABLE_OR_PAGE,
-    .table_mask = DESC_VALID | DESC_TABLE_OR_PAGE,
-    .table_match = DESC_VALID | DESC_TABLE_OR_PAGE,
-    .addr_mask = DESC_ADDR_MASK,
+    DESC_TABLES,
     .leaf_bits = stage1_leaf_bits,
 };
 
@@ -63,7 +72,7 @@ const struct pt_format aarch64_stage1_format = {
 
 static uint64_t stage2_leaf_bits(unsigned flags, bool block)
 {
-    uint64_t d = DESC_VALID | DESC_AF | (block ? 0 : DESC_TABLE_OR_PAGE);
+    uint64_t d = leaf_common_bits(block);
 
     if (flags & PT_DEVICE)
         d |= S2_MEMATTR_DEVICE_NGNRE | S2_XN; /* never execute from a device */
@@ -86,10 +95,6 @@ const struct pt_format aarch64_stage2_format = {
     .va_bits = 40,
     .min_block_level = 0, /* level 1 in the ARM ARM's numbering: 1 GiB blocks */
     .root_tables = 2,
-    .valid_bit = DESC_VALID,
-    .table_bits = DESC_VALID | DESC_TABLE_OR_PAGE,
-    .table_mask = DESC_VALID | DESC_TABLE_OR_PAGE,
-    .table_match = DESC_VALID | DESC_TABLE_OR_PAGE,
-    .addr_mask = DESC_ADDR_MASK,
+    DESC_TABLES,
     .leaf_bits = stage2_leaf_bits,
 };

@@ -22,6 +22,37 @@
     b       save_lower
 .endm
 
+/* x2..x29 from or to base, where a trap frame and a thread's context alike keep xN at 8 * N. */
+.macro x2_to_x29 op, base
+    \op     x2, x3, [\base, #16]
+    \op     x4, x5, [\base, #32]
+    \op     x6, x7, [\base, #48]
+    \op     x8, x9, [\base, #64]
+    \op     x10, x11, [\base, #80]
+    \op     x12, x13, [\base, #96]
+    \op     x14, x15, [\base, #112]
+    \op     x16, x17, [\base, #128]
+    \op     x18, x19, [\base, #144]
+    \op     x20, x21, [\base, #160]
+    \op     x22, x23, [\base, #176]
+    \op     x24, x25, [\base, #192]
+    \op     x26, x27, [\base, #208]
+    \op     x28, x29, [\base, #224]
+.endm
+
+/* ELR_EL2 and SPSR_EL2, where ERET returns to, at 256 in a trap frame and a context alike. */
+.macro save_return_state base, elr, spsr
+    mrs     \elr, elr_el2
+    mrs     \spsr, spsr_el2
+    stp     \elr, \spsr, [\base, #256]
+.endm
+
+.macro load_return_state base, elr, spsr
+    ldp     \elr, \spsr, [\base, #256]
+    msr     elr_el2, \elr
+    msr     spsr_el2, \spsr
+.endm
+
     .text
     .balign 2048
     .global exception_vectors
@@ -45,25 +76,10 @@ exception_vectors:
 
 save_and_dispatch:
     /* x0 holds the vector number; the interrupted x0/x1 are already in the frame. */
-    stp     x2, x3, [sp, #16]
-    stp     x4, x5, [sp, #32]
-    stp     x6, x7, [sp, #48]
-    stp     x8, x9, [sp, #64]
-    stp     x10, x11, [sp, #80]
-    stp     x12, x13, [sp, #96]
-    stp     x14, x15, [sp, #112]
-    stp     x16, x17, [sp, #128]
-    stp     x18, x19, [sp, #144]
-    stp     x20, x21, [sp, #160]
-    stp     x22, x23, [sp, #176]
-    stp     x24, x25, [sp, #192]
-    stp     x26, x27, [sp, #208]
-    stp     x28, x29, [sp, #224]
+    x2_to_x29 stp, sp
     add     x1, sp, #FRAME_SIZE     /* the interrupted SP (kernel traps only, for now) */
     stp     x30, x1, [sp, #240]
-    mrs     x1, elr_el2
-    mrs     x2, spsr_el2
-    stp     x1, x2, [sp, #256]
+    save_return_state sp, x1, x2
     mrs     x1, esr_el2
     mrs     x2, far_el2
     stp     x1, x2, [sp, #272]
@@ -71,23 +87,8 @@ save_and_dispatch:
     bl      trap_dispatch
 
     /* Restore; ELR/SPSR may have been changed by the handler. */
-    ldp     x1, x2, [sp, #256]
-    msr     elr_el2, x1
-    msr     spsr_el2, x2
-    ldp     x2, x3, [sp, #16]
-    ldp     x4, x5, [sp, #32]
-    ldp     x6, x7, [sp, #48]
-    ldp     x8, x9, [sp, #64]
-    ldp     x10, x11, [sp, #80]
-    ldp     x12, x13, [sp, #96]
-    ldp     x14, x15, [sp, #112]
-    ldp     x16, x17, [sp, #128]
-    ldp     x18, x19, [sp, #144]
-    ldp     x20, x21, [sp, #160]
-    ldp     x22, x23, [sp, #176]
-    ldp     x24, x25, [sp, #192]
-    ldp     x26, x27, [sp, #208]
-    ldp     x28, x29, [sp, #224]
+    load_return_state sp, x1, x2
+    x2_to_x29 ldp, sp
     ldr     x30, [sp, #240]
     ldp     x0, x1, [sp, #0]
     add     sp, sp, #FRAME_SIZE
@@ -95,25 +96,10 @@ save_and_dispatch:
 
 /* Offsets in struct arch_context (context.h): x0..x30, SP_EL0, ELR, SPSR, TPIDR_EL0. */
 save_lower:
-    stp     x2, x3, [x0, #16]
-    stp     x4, x5, [x0, #32]
-    stp     x6, x7, [x0, #48]
-    stp     x8, x9, [x0, #64]
-    stp     x10, x11, [x0, #80]
-    stp     x12, x13, [x0, #96]
-    stp     x14, x15, [x0, #112]
-    stp     x16, x17, [x0, #128]
-    stp     x18, x19, [x0, #144]
-    stp     x20, x21, [x0, #160]
-    stp     x22, x23, [x0, #176]
-    stp     x24, x25, [x0, #192]
-    stp     x26, x27, [x0, #208]
-    stp     x28, x29, [x0, #224]
+    x2_to_x29 stp, x0
     mrs     x2, sp_el0
     stp     x30, x2, [x0, #240]
-    mrs     x2, elr_el2
-    mrs     x3, spsr_el2
-    stp     x2, x3, [x0, #256]
+    save_return_state x0, x2, x3
     mrs     x2, tpidr_el0
     str     x2, [x0, #272]
     ldp     x2, x3, [sp], #16       /* the task's x0 and x1 */
@@ -129,26 +115,11 @@ aarch64_enter_user:
     ldr     x1, =boot_stack_top
     mov     sp, x1
     msr     tpidr_el2, x0
-    ldp     x2, x3, [x0, #256]
-    msr     elr_el2, x2
-    msr     spsr_el2, x3
+    load_return_state x0, x2, x3
     ldr     x2, [x0, #272]
     msr     tpidr_el0, x2
     ldp     x30, x2, [x0, #240]
     msr     sp_el0, x2
-    ldp     x28, x29, [x0, #224]
-    ldp     x26, x27, [x0, #208]
-    ldp     x24, x25, [x0, #192]
-    ldp     x22, x23, [x0, #176]
-    ldp     x20, x21, [x0, #160]
-    ldp     x18, x19, [x0, #144]
-    ldp     x16, x17, [x0, #128]
-    ldp     x14, x15, [x0, #112]
-    ldp     x12, x13, [x0, #96]
-    ldp     x10, x11, [x0, #80]
-    ldp     x8, x9, [x0, #64]
-    ldp     x6, x7, [x0, #48]
-    ldp     x4, x5, [x0, #32]
-    ldp     x2, x3, [x0, #16]
+    x2_to_x29 ldp, x0
     ldp     x0, x1, [x0, #0]
     eret

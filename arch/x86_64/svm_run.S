@@ -4,6 +4,32 @@
  * KernelGSBase) between the guest's VMCB and the host's. */
 #include "svm.h"
 
+/* The guest GPRs kept in struct svm_vcpu, each with its slot (the register's number): all but
+ * RAX and RSP, which the VMCB holds, and RDI, which holds sv while the others move. */
+.macro guest_gprs op
+    \op     1, %rcx
+    \op     2, %rdx
+    \op     3, %rbx
+    \op     5, %rbp
+    \op     6, %rsi
+    \op     8, %r8
+    \op     9, %r9
+    \op     10, %r10
+    \op     11, %r11
+    \op     12, %r12
+    \op     13, %r13
+    \op     14, %r14
+    \op     15, %r15
+.endm
+
+.macro load_gpr n, reg
+    mov     SVM_GPR(\n)(%rdi), \reg
+.endm
+
+.macro store_gpr n, reg
+    mov     \reg, SVM_GPR(\n)(%rdi)
+.endm
+
     .text
 /* void svm_vmrun(struct svm_vcpu *sv (rdi), uint64_t vmcb_pa (rsi), uint64_t host_vmcb_pa (rdx))
  * Called with interrupts off; returns with interrupts off and GIF=1. */
@@ -25,39 +51,15 @@ svm_vmrun:
     clgi
     sti
     vmload  %rax
-    mov     SVM_GPR(1)(%rdi), %rcx
-    mov     SVM_GPR(2)(%rdi), %rdx
-    mov     SVM_GPR(3)(%rdi), %rbx
-    mov     SVM_GPR(5)(%rdi), %rbp
-    mov     SVM_GPR(6)(%rdi), %rsi
-    mov     SVM_GPR(8)(%rdi), %r8
-    mov     SVM_GPR(9)(%rdi), %r9
-    mov     SVM_GPR(10)(%rdi), %r10
-    mov     SVM_GPR(11)(%rdi), %r11
-    mov     SVM_GPR(12)(%rdi), %r12
-    mov     SVM_GPR(13)(%rdi), %r13
-    mov     SVM_GPR(14)(%rdi), %r14
-    mov     SVM_GPR(15)(%rdi), %r15
+    guest_gprs load_gpr
     mov     SVM_GPR(7)(%rdi), %rdi      /* last: it held sv */
     vmrun   %rax
     /* #VMEXIT: RAX (the guest VMCB's address), RSP and RFLAGS (IF=1) are the host's again,
      * GIF=0; every other GPR still holds the guest's value. */
     push    %rdi
     mov     8(%rsp), %rdi               /* sv */
-    mov     %rcx, SVM_GPR(1)(%rdi)
-    mov     %rdx, SVM_GPR(2)(%rdi)
-    mov     %rbx, SVM_GPR(3)(%rdi)
-    mov     %rbp, SVM_GPR(5)(%rdi)
-    mov     %rsi, SVM_GPR(6)(%rdi)
-    popq    SVM_GPR(7)(%rdi)
-    mov     %r8, SVM_GPR(8)(%rdi)
-    mov     %r9, SVM_GPR(9)(%rdi)
-    mov     %r10, SVM_GPR(10)(%rdi)
-    mov     %r11, SVM_GPR(11)(%rdi)
-    mov     %r12, SVM_GPR(12)(%rdi)
-    mov     %r13, SVM_GPR(13)(%rdi)
-    mov     %r14, SVM_GPR(14)(%rdi)
-    mov     %r15, SVM_GPR(15)(%rdi)
+    guest_gprs store_gpr
+    popq    SVM_GPR(7)(%rdi)            /* the guest's RDI, pushed above */
     vmsave  %rax                        /* the guest's FS/GS/TR/... into its VMCB */
     add     $8, %rsp                    /* sv */
     pop     %rax

@@ -43,3 +43,16 @@ static inline bool split_need_event(uint16_t event, uint16_t new_idx, uint16_t o
 {
     return (uint16_t)(new_idx - event - 1) < (uint16_t)(new_idx - old_idx);
 }
+
+/*
+ * §2.7.7, §2.7.10: whether the other side wants to hear that our idx moved from old_idx to
+ * new_idx (which differ). `asked` is what it wrote for that: with VIRTIO_F_EVENT_IDX the idx
+ * it wants to hear at, without it its ring's flags word, in which no_flag says "don't".
+ */
+static inline bool split_wants_signal(bool event_idx, uint16_t asked, uint16_t no_flag,
+                                      uint16_t old_idx, uint16_t new_idx)
+{
+    if (event_idx)
+        return split_need_event(asked, new_idx, old_idx);
+    return !(asked & no_flag);
+}

@@ -320,12 +320,11 @@ bool virtq_should_notify(struct virtq *vq)
         return false;
     /* The used idx store must be visible before reading what the driver asked for. */
     full_barrier();
-    if (vq->event_idx) {
-        /* The driver's used_event: the used idx it wants an interrupt at. */
-        uint16_t event = ring_load16(split_used_event(vq->avail, vq->size));
-        return split_need_event(event, new_idx, old_idx);
-    }
-    return !(ring_load16(vq->avail + AVAIL_FLAGS) & VIRTQ_AVAIL_F_NO_INTERRUPT);
+    /* The driver's used_event (the used idx it wants an interrupt at), or its flags. */
+    uint8_t *asked =
+        vq->event_idx ? split_used_event(vq->avail, vq->size) : vq->avail + AVAIL_FLAGS;
+    return split_wants_signal(vq->event_idx, ring_load16(asked), VIRTQ_AVAIL_F_NO_INTERRUPT,
+                              old_idx, new_idx);
 }
 
 /* Skips offset bytes into segs[first, first + count), then copies with the given direction. */

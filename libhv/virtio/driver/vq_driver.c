@@ -148,12 +148,10 @@ bool vqd_kick_needed(struct vqd *vq)
         return false;
     /* The published idx must be visible before reading what the device asked for. */
     dma_mb();
-    if (vq->event_idx) {
-        /* The device's avail_event: the avail idx it wants a notification at. */
-        uint16_t event = dma_load16(split_avail_event(vq->used, vq->size));
-        return split_need_event(event, new_idx, old_idx);
-    }
-    return !(dma_load16(vq->used + USED_FLAGS) & VIRTQ_USED_F_NO_NOTIFY);
+    /* The device's avail_event (the avail idx it wants a notification at), or its flags. */
+    uint8_t *asked = vq->event_idx ? split_avail_event(vq->used, vq->size) : vq->used + USED_FLAGS;
+    return split_wants_signal(vq->event_idx, dma_load16(asked), VIRTQ_USED_F_NO_NOTIFY, old_idx,
+                              new_idx);
 }
 
 static enum vqd_result queue_break(struct vqd *vq, enum vqd_result why)

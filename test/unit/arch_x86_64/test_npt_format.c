@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Entry bits, spelled out here so the test does not trust npt_format.c's own constants. */
+/* Entry bits, spelled out here so the test does not trust pt_format.c's own constants. */
 #define P 0x1ull
 #define RW 0x2ull
 #define US 0x4ull

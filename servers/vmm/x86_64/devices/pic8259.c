@@ -206,32 +206,34 @@ static uint8_t chip_poll(struct pic_pair *p, struct pic_chip *c, bool is_master)
     return (uint8_t)(0x80 | ir);
 }
 
+/* Which chip a port reaches: the slave answers at 0xa0/0xa1 and at the second ELCR. */
+static bool port_is_master(uint16_t port)
+{
+    return port != PIC_SLAVE_CMD && port != PIC_SLAVE_DATA && port != PIC_ELCR_SLAVE;
+}
+
 uint8_t pic_read(struct pic_pair *p, uint16_t port)
 {
-    uint8_t v;
+    bool is_master = port_is_master(port);
+    struct pic_chip *c = &p->chip[is_master ? 0 : 1];
     switch (port) {
     case PIC_MASTER_CMD:
     case PIC_SLAVE_CMD: {
-        bool is_master = port == PIC_MASTER_CMD;
-        struct pic_chip *c = &p->chip[is_master ? 0 : 1];
         if (!c->poll)
             return c->read_isr ? c->isr : c->irr;
-        v = chip_poll(p, c, is_master);
-        break;
+        uint8_t v = chip_poll(p, c, is_master);
+        pic_update(p);
+        return v;
     }
     case PIC_MASTER_DATA:
-        return p->chip[0].imr;
     case PIC_SLAVE_DATA:
-        return p->chip[1].imr;
+        return c->imr;
     case PIC_ELCR_MASTER:
-        return p->chip[0].elcr;
     case PIC_ELCR_SLAVE:
-        return p->chip[1].elcr;
+        return c->elcr;
     default:
         return 0xff;
     }
-    pic_update(p);
-    return v;
 }
 
 static void chip_write_elcr(struct pic_chip *c, uint8_t v)
@@ -243,24 +245,19 @@ static void chip_write_elcr(struct pic_chip *c, uint8_t v)
 
 void pic_write(struct pic_pair *p, uint16_t port, uint8_t value)
 {
+    struct pic_chip *c = &p->chip[port_is_master(port) ? 0 : 1];
     switch (port) {
     case PIC_MASTER_CMD:
-        chip_write_cmd(p, &p->chip[0], value);
-        break;
     case PIC_SLAVE_CMD:
-        chip_write_cmd(p, &p->chip[1], value);
+        chip_write_cmd(p, c, value);
         break;
     case PIC_MASTER_DATA:
-        chip_write_data(&p->chip[0], value);
-        break;
     case PIC_SLAVE_DATA:
-        chip_write_data(&p->chip[1], value);
+        chip_write_data(c, value);
         break;
     case PIC_ELCR_MASTER:
-        chip_write_elcr(&p->chip[0], value);
-        break;
     case PIC_ELCR_SLAVE:
-        chip_write_elcr(&p->chip[1], value);
+        chip_write_elcr(c, value);
         break;
     default:
         return;

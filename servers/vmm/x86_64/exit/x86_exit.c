@@ -113,16 +113,12 @@ static void handle_msr(struct x86_exit *e)
     vmm_reply_advance(&e->reply);
 }
 
-static void handle_hlt(struct x86_exit *e)
+/* INVD and PAUSE have nothing to do for a virtual machine. The kernel waits for interrupts
+ * itself, so a HLT that reaches us anyway completes at once too (a spurious wake-up, which the
+ * guest's idle loop tolerates). */
+static void handle_complete(struct x86_exit *e)
 {
-    /* The kernel waits for interrupts itself; a HLT that reaches us anyway completes at once
-     * (a spurious wake-up, which the guest's idle loop tolerates). */
     vmm_reply_advance(&e->reply);
-}
-
-static void handle_nop(struct x86_exit *e)
-{
-    vmm_reply_advance(&e->reply); /* INVD, PAUSE: nothing to do for a virtual machine */
 }
 
 static void handle_ud(struct x86_exit *e)
@@ -164,9 +160,9 @@ static const struct {
     {SVM_EXIT_VINTR, handle_interrupt_exit},
     {SVM_EXIT_RDPMC, handle_unknown},
     {SVM_EXIT_CPUID, handle_cpuid},
-    {SVM_EXIT_INVD, handle_nop},
-    {SVM_EXIT_PAUSE, handle_nop},
-    {SVM_EXIT_HLT, handle_hlt},
+    {SVM_EXIT_INVD, handle_complete},
+    {SVM_EXIT_PAUSE, handle_complete},
+    {SVM_EXIT_HLT, handle_complete},
     {SVM_EXIT_IOIO, x86_exit_ioio},
     {SVM_EXIT_MSR, handle_msr},
     {SVM_EXIT_SHUTDOWN, handle_shutdown},
