@@ -127,53 +127,38 @@ enum x86_decode_status x86_decode_mmio(const uint8_t *bytes, size_t n, enum x86_
         two_byte = true;
         op = next(&c);
     }
-    bool store, byte_op, imm_op = false, moffs = false;
-    unsigned access = 0, dst = 0, imm_bytes = 0;
-    bool sx = false;
+    /* In every form below, opcode bit 0 clear means a byte operand (SDM vol. 2, B.1.4.3). */
+    bool store = false, byte_op = !(op & 1), imm_op = false, moffs = false, sx = false;
+    unsigned access = byte_op ? 1 : opsize, dst = 0, imm_bytes = 0;
     enum x86_mmio_op alu = X86_OP_MOV;
     /* 80/81/83 and F6/F7: the ModRM reg field picks the operation; C6/C7 need /0. */
     enum { BY_OPCODE, GROUP_LOGIC, GROUP_TEST, GROUP_MOV } group = BY_OPCODE;
     if (!two_byte && op < 0x40 && (op & 7) < 4 && logic_op(op >> 3, &alu)) {
         store = !(op & 2); /* 08/09: into memory; 0A/0B: into the register */
-        byte_op = !(op & 1);
-        access = dst = byte_op ? 1 : opsize;
+        dst = access;
     } else if (!two_byte && (op == 0x84 || op == 0x85)) {
         alu = X86_OP_TEST;
-        store = false;
-        byte_op = op == 0x84;
-        access = dst = byte_op ? 1 : opsize;
+        dst = access;
     } else if (!two_byte && (op == 0x80 || op == 0x81 || op == 0x83)) {
         group = GROUP_LOGIC;
         store = imm_op = true;
-        byte_op = op == 0x80;
-        access = byte_op ? 1 : opsize;
         imm_bytes = op == 0x83 ? 1 : 0; /* 83: an imm8 sign-extended to the operand size */
     } else if (!two_byte && (op == 0xf6 || op == 0xf7)) {
         group = GROUP_TEST;
         alu = X86_OP_TEST;
-        store = false;
         imm_op = true;
-        byte_op = op == 0xf6;
-        access = byte_op ? 1 : opsize;
     } else if (!two_byte && op >= 0x88 && op <= 0x8b) {
         store = op <= 0x89;
-        byte_op = !(op & 1);
-        access = dst = byte_op ? 1 : opsize;
+        dst = access;
     } else if (!two_byte && (op == 0xc6 || op == 0xc7)) {
         group = GROUP_MOV;
-        store = true;
-        imm_op = true;
-        byte_op = op == 0xc6;
-        access = byte_op ? 1 : opsize;
+        store = imm_op = true;
     } else if (!two_byte && op >= 0xa0 && op <= 0xa3) {
         moffs = true;
         store = op >= 0xa2;
-        byte_op = !(op & 1);
-        access = dst = byte_op ? 1 : opsize;
+        dst = access;
     } else if (two_byte && (op == 0xb6 || op == 0xb7 || op == 0xbe || op == 0xbf)) {
-        store = false;
-        byte_op = !(op & 1);
-        access = byte_op ? 1 : 2;
+        access = byte_op ? 1 : 2; /* MOVZX/MOVSX read a byte or a word into opsize */
         dst = opsize;
         sx = op >= 0xbe;
     } else {
