@@ -23,8 +23,26 @@ static bool load_bytes(const struct bootfs *fs, const struct hv_pt_load *l, cons
     return true;
 }
 
+/* The SHA-256 of size bytes at `at`, from the cache when these bytes were hashed before. The
+ * archive is read-only, so the same place and size are the same bytes. */
+static void digest_of(struct measure_cache *cache, const uint8_t *at, uint64_t size,
+                      uint8_t digest[HV_PT_SHA256_SIZE])
+{
+    for (unsigned i = 0; i < cache->count; i++)
+        if (cache->entry[i].at == at && cache->entry[i].size == size) {
+            memcpy(digest, cache->entry[i].digest, HV_PT_SHA256_SIZE);
+            return;
+        }
+    hv_sha256(at, size, digest);
+    if (cache->count < MEASURE_CACHE_MAX) {
+        cache->entry[cache->count].at = at;
+        cache->entry[cache->count].size = size;
+        memcpy(cache->entry[cache->count++].digest, digest, HV_PT_SHA256_SIZE);
+    }
+}
+
 int measure_first_mismatch(const struct bootfs *fs, const struct hv_pt_partition *rec,
-                           uint8_t digest[HV_PT_SHA256_SIZE])
+                           struct measure_cache *cache, uint8_t digest[HV_PT_SHA256_SIZE])
 {
     unsigned n = rec->nloads < HV_PT_MAX_LOADS ? rec->nloads : HV_PT_MAX_LOADS;
     for (unsigned i = 0; i < n; i++) {
@@ -34,7 +52,7 @@ int measure_first_mismatch(const struct bootfs *fs, const struct hv_pt_partition
             memset(digest, 0, HV_PT_SHA256_SIZE);
             return (int)i;
         }
-        hv_sha256(bytes, l->size, digest);
+        digest_of(cache, bytes, l->size, digest);
         if (memcmp(digest, l->sha256, HV_PT_SHA256_SIZE))
             return (int)i;
     }

@@ -162,8 +162,9 @@ static void digest_prefix(const uint8_t *d, char out[17])
  * builder hashed is not built, with a line naming it and the payload; the others are. */
 static bool payloads_match(const struct hv_pt_partition *rec)
 {
+    static struct measure_cache cache;
     uint8_t got[HV_PT_SHA256_SIZE];
-    int bad = measure_first_mismatch(&fs, rec, got);
+    int bad = measure_first_mismatch(&fs, rec, &cache, got);
     if (bad < 0) {
         hv_printf("root: partition %s: %u payloads match their SHA-256\n", rec->name,
                   rec->nloads);

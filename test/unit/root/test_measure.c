@@ -17,6 +17,7 @@
 static uint8_t arc[INITRD_AT + 2u * 4096u];
 static struct bootfs fs;
 static struct hv_pt_partition rec;
+static struct measure_cache cache;
 
 static void put64(uint8_t *p, uint64_t v)
 {
@@ -62,17 +63,26 @@ static void setup(void)
         arc[INITRD_AT + i] = (uint8_t)(i * 13 + 5);
     ck_assert_int_eq(bootfs_open(&fs, arc, INITRD_AT + INITRD_SIZE), HV_OK);
     memset(&rec, 0, sizeof(rec));
+    memset(&cache, 0, sizeof(cache));
     strcpy(rec.name, "work");
     add_load("kernel", HV_PT_LOAD_SETUP_HEADER, 0x1f1, 0x7b);
     add_load("kernel", HV_PT_LOAD_KERNEL, 1024, KERNEL_SIZE - 1024);
     add_load("initrd", HV_PT_LOAD_INITRAMFS, 0, INITRD_SIZE);
 }
 
+/* The root's archive never changes, so its cache never goes stale; these tests change bytes
+ * between calls, so each call but the cache's own test starts with an empty cache. */
+static int measure(uint8_t *d)
+{
+    memset(&cache, 0, sizeof(cache));
+    return measure_first_mismatch(&fs, &rec, &cache, d);
+}
+
 START_TEST(all_match)
 {
     uint8_t d[HV_PT_SHA256_SIZE];
     setup();
-    ck_assert_int_eq(measure_first_mismatch(&fs, &rec, d), -1);
+    ck_assert_int_eq(measure(d), -1);
 }
 END_TEST
 
@@ -84,11 +94,11 @@ START_TEST(flipped_initramfs_byte)
     uint8_t d[HV_PT_SHA256_SIZE];
     setup();
     arc[INITRD_AT + where[_i]] ^= 0x01;
-    ck_assert_int_eq(measure_first_mismatch(&fs, &rec, d), 2);
+    ck_assert_int_eq(measure(d), 2);
     ck_assert_mem_ne(d, rec.loads[2].sha256, HV_PT_SHA256_SIZE);
     ck_assert_str_eq(measure_load_kind(rec.loads[2].kind), "initramfs");
     arc[INITRD_AT + where[_i]] ^= 0x01;
-    ck_assert_int_eq(measure_first_mismatch(&fs, &rec, d), -1);
+    ck_assert_int_eq(measure(d), -1);
 }
 END_TEST
 
@@ -97,10 +107,10 @@ START_TEST(flipped_kernel_and_header)
     uint8_t d[HV_PT_SHA256_SIZE];
     setup();
     arc[KERNEL_AT + KERNEL_SIZE - 1] ^= 0x80;
-    ck_assert_int_eq(measure_first_mismatch(&fs, &rec, d), 1);
+    ck_assert_int_eq(measure(d), 1);
     ck_assert_str_eq(measure_load_kind(HV_PT_LOAD_KERNEL), "kernel");
     arc[KERNEL_AT + 0x1f1] ^= 0x80; /* the first load that differs is the one named */
-    ck_assert_int_eq(measure_first_mismatch(&fs, &rec, d), 0);
+    ck_assert_int_eq(measure(d), 0);
 }
 END_TEST
 
@@ -110,7 +120,7 @@ START_TEST(bytes_outside_loads)
     uint8_t d[HV_PT_SHA256_SIZE];
     setup();
     arc[KERNEL_AT + 0x100] ^= 0xff;
-    ck_assert_int_eq(measure_first_mismatch(&fs, &rec, d), -1);
+    ck_assert_int_eq(measure(d), -1);
 }
 END_TEST
 
@@ -120,10 +130,10 @@ START_TEST(changed_record)
     uint8_t d[HV_PT_SHA256_SIZE];
     setup();
     rec.loads[2].sha256[31] ^= 1;
-    ck_assert_int_eq(measure_first_mismatch(&fs, &rec, d), 2);
+    ck_assert_int_eq(measure(d), 2);
     setup();
     rec.loads[1].size -= 1; /* a shorter load is other bytes */
-    ck_assert_int_eq(measure_first_mismatch(&fs, &rec, d), 1);
+    ck_assert_int_eq(measure(d), 1);
 }
 END_TEST
 
@@ -133,14 +143,35 @@ START_TEST(missing_or_short_file)
     uint8_t d[HV_PT_SHA256_SIZE];
     setup();
     rec.loads[2].size = INITRD_SIZE + 1;
-    ck_assert_int_eq(measure_first_mismatch(&fs, &rec, d), 2);
+    ck_assert_int_eq(measure(d), 2);
     ck_assert_mem_eq(d, zero, HV_PT_SHA256_SIZE);
     setup();
     rec.loads[2].offset = UINT64_MAX;
-    ck_assert_int_eq(measure_first_mismatch(&fs, &rec, d), 2);
+    ck_assert_int_eq(measure(d), 2);
     setup();
     memset(rec.loads[0].file, 'k', HV_PT_FILE_MAX); /* not even terminated */
-    ck_assert_int_eq(measure_first_mismatch(&fs, &rec, d), 0);
+    ck_assert_int_eq(measure(d), 0);
+}
+END_TEST
+
+/* A second partition with the same loads hashes nothing again, and still compares: a record
+ * whose digest is wrong for bytes already hashed is refused. */
+START_TEST(shared_loads_hashed_once)
+{
+    uint8_t d[HV_PT_SHA256_SIZE];
+    setup();
+    ck_assert_int_eq(measure_first_mismatch(&fs, &rec, &cache, d), -1);
+    ck_assert_uint_eq(cache.count, 3);
+    ck_assert_int_eq(measure_first_mismatch(&fs, &rec, &cache, d), -1);
+    ck_assert_uint_eq(cache.count, 3);
+    struct hv_pt_partition other = rec;
+    other.loads[1].sha256[0] ^= 1;
+    ck_assert_int_eq(measure_first_mismatch(&fs, &other, &cache, d), 1);
+    ck_assert_mem_eq(d, rec.loads[1].sha256, HV_PT_SHA256_SIZE);
+    other = rec;
+    other.loads[2].size -= 1; /* other bytes: hashed anew */
+    ck_assert_int_eq(measure_first_mismatch(&fs, &other, &cache, d), 2);
+    ck_assert_uint_eq(cache.count, 4);
 }
 END_TEST
 
@@ -164,6 +195,7 @@ int main(void)
     tcase_add_test(t, bytes_outside_loads);
     tcase_add_test(t, changed_record);
     tcase_add_test(t, missing_or_short_file);
+    tcase_add_test(t, shared_loads_hashed_once);
     tcase_add_test(t, kind_names);
     suite_add_tcase(s, t);
     return check_run(s);
