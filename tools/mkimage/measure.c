@@ -31,8 +31,8 @@ static int measure_file(struct mk_image *img, const struct mk_file *f, unsigned 
             if (l->offset > size || l->size > size - l->offset) {
                 free(data);
                 return mk_error("partition '%s': '%s' is %zu bytes, shorter than its load "
-                                "[%llu, +%llu) (did it change while mkimage ran?)", pt->name,
-                                f->path, size, (unsigned long long)l->offset,
+                                "[%llu, +%llu) (did it change while mkimage ran?)",
+                                pt->name, f->path, size, (unsigned long long)l->offset,
                                 (unsigned long long)l->size);
             }
             hv_sha256(data + l->offset, l->size, l->sha256);
