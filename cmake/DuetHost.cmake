@@ -1,8 +1,11 @@
 # Host build: unit tests, fuzzers, boot tests in QEMU, and the per-arch cross builds.
 include(CTest)
+include(cmake/DuetBearSSL.cmake)
 include(ExternalProject)
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(CHECK REQUIRED IMPORTED_TARGET check)
+# OpenSSL's libcrypto: the reference SHA-256 of the unit tests (never linked into a program).
+pkg_check_modules(LIBCRYPTO REQUIRED IMPORTED_TARGET GLOBAL libcrypto)
 
 option(DUET_FUZZ "Build libFuzzer targets (clang only)" ON)
 if(NOT CMAKE_C_COMPILER_ID MATCHES "Clang")
@@ -104,6 +107,7 @@ foreach(arch ${DUET_ARCHES})
                -DCMAKE_TOOLCHAIN_FILE=${CMAKE_SOURCE_DIR}/cmake/toolchain-${arch}.cmake
                -DDUET_ARCH=${arch}
                -DCMAKE_BUILD_TYPE=RelWithDebInfo
+               -DDUET_BEARSSL_DIR=${DUET_BEARSSL_DIR}
     INSTALL_COMMAND ""
     BUILD_ALWAYS ON
     USES_TERMINAL_BUILD ON)

@@ -30,6 +30,7 @@ function(duet_add_program name)
                         LINK_DEPENDS ${DUET_USER_LINKER_SCRIPT})
 endfunction()
 
+include(cmake/DuetBearSSL.cmake)
 add_subdirectory(libhv)
 add_subdirectory(servers)
 # The test image's programs: the in-QEMU test program (its root task) and the IPC echo peer.

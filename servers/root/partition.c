@@ -3,6 +3,7 @@
  * budget, a console client, a VMM (servers/vmm) that takes the vcpu's exits, and a thread of
  * the root task that serves its VMM's requests (reload after a reset, stop) for as long as the
  * system runs. */
+#include "measure.h"
 #include "partition.h"
 #include <hv/abi/error.h>
 #include <hv/log_limit.h>
@@ -146,6 +147,41 @@ static void report_cpu_all(void)
         report_cpu(&parts[i]);
 }
 
+/* The first 8 bytes of a digest in hex: enough to tell two apart in a log line. */
+static void digest_prefix(const uint8_t *d, char out[17])
+{
+    static const char hex[] = "0123456789abcdef";
+    for (unsigned i = 0; i < 8; i++) {
+        out[2 * i] = hex[d[i] >> 4];
+        out[2 * i + 1] = hex[d[i] & 15];
+    }
+    out[16] = '\0';
+}
+
+/* Measured boot (docs/manifest.md): a partition whose payloads are not the bytes the image
+ * builder hashed is not built, with a line naming it and the payload; the others are. */
+static bool payloads_match(const struct hv_pt_partition *rec)
+{
+    static struct measure_cache cache;
+    uint8_t got[HV_PT_SHA256_SIZE];
+    int bad = measure_first_mismatch(&fs, rec, &cache, got);
+    if (bad < 0) {
+        hv_printf("root: partition %s: %u payloads match their SHA-256\n", rec->name,
+                  rec->nloads);
+        return true;
+    }
+    const struct hv_pt_load *l = &rec->loads[bad];
+    char file[HV_PT_FILE_MAX + 1], got_hex[17], want_hex[17];
+    memcpy(file, l->file, HV_PT_FILE_MAX);
+    file[HV_PT_FILE_MAX] = '\0';
+    digest_prefix(got, got_hex);
+    digest_prefix(l->sha256, want_hex);
+    hv_printf("root: partition %s refused: its %s (%s, %lu bytes) is not what the image was "
+              "built with: SHA-256 %s..., recorded %s...\n", rec->name,
+              measure_load_kind(l->kind), file, l->size, got_hex, want_hex);
+    return false;
+}
+
 /* A VMM's request: badge = partition index + 1. */
 static uint64_t serve(uint64_t badge, const struct hv_msg *m)
 {
@@ -239,6 +275,8 @@ int root_run_partitions(const struct hv_bootinfo *info)
             hv_printf("root: partition %u refused: %s\n", i, why);
             continue;
         }
+        if (!payloads_match(&recs[i]))
+            continue;
         parts[nparts].rec = &recs[i];
         parts[nparts].index = nparts;
         const char *tag = recs[i].console_name[0] ? recs[i].console_name : recs[i].name;

@@ -17,13 +17,23 @@ set(check_log ${CMAKE_SOURCE_DIR}/scripts/check-log)
 
 # One manifest per scenario of "personal", written from the arch's template.
 # linux_image(<arch> <image> <scenario> [PRIORITY <personal's, 50 by default>]
-#             [WORK <work's scenario, count by default>] [ARGS <more bootargs of personal>...])
+#             [WORK <work's scenario, count by default>]
+#             [WORK_INITRAMFS <work's initramfs; by default the one personal has>]
+#             [ARGS <more bootargs of personal>...])
 function(linux_image arch image scenario)
-  cmake_parse_arguments(I "" "PRIORITY;WORK" "ARGS" ${ARGN})
+  cmake_parse_arguments(I "" "PRIORITY;WORK;WORK_INITRAMFS" "ARGS" ${ARGN})
   set(SCENARIO ${scenario})
   set(WORK_SCENARIO count)
   if(I_WORK)
     set(WORK_SCENARIO ${I_WORK})
+  endif()
+  if(arch STREQUAL "aarch64")
+    set(WORK_INITRAMFS initramfs-debian-arm64.cpio.gz)
+  else()
+    set(WORK_INITRAMFS initramfs-debian-amd64.cpio.gz)
+  endif()
+  if(I_WORK_INITRAMFS)
+    set(WORK_INITRAMFS ${I_WORK_INITRAMFS})
   endif()
   set(PRIORITY 50)
   if(I_PRIORITY)
@@ -241,3 +251,6 @@ foreach(arch ${DUET_LINUX_TEST_ARCHES})
           "^root: partition work resets \\(2\\)"
     CHECKS --cpu-share personal 0.40 0.05)
 endforeach()
+
+# Measured boot: a byte of work's initramfs changed after mkimage (measured.cmake).
+include(${CMAKE_CURRENT_LIST_DIR}/measured.cmake)

@@ -12,7 +12,7 @@
 #include "mkimage.h"
 #include <hv/bits.h>
 
-static int read_file(const char *what, const char *path, uint8_t **out, size_t *size)
+int mk_read_file(const char *what, const char *path, uint8_t **out, size_t *size)
 {
     FILE *f = fopen(path, "rb");
     if (!f)
@@ -51,7 +51,7 @@ static int load_manifest(const struct mk_options *opt, struct mk_system *sys)
     }
     uint8_t *blob;
     size_t size;
-    if (read_file("manifest", path, &blob, &size))
+    if (mk_read_file("manifest", path, &blob, &size))
         return -1;
     int r = manifest_parse(blob, size, opt->arch, sys);
     free(blob);
@@ -213,6 +213,8 @@ int mkimage_run(const struct mk_options *opt)
             write_boot_file(opt, &img, i))
             return -1;
     }
+    if (measure_loads(&img))
+        return -1;
     snprintf(path, sizeof(path), "%s/%s", opt->out_dir, HV_PT_FILE);
     if (table_write(&img, path))
         return -1;

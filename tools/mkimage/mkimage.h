@@ -94,9 +94,13 @@ int guest_dt_write(const struct hv_pt_partition *p, const char *bootargs, const 
 /* dtc.c: runs dtc; any warning is an error naming `what`. */
 int dtc_compile(const char *what, const char *in, const char *in_format, const char *out);
 
+/* measure.c: each load record's SHA-256, from the files as they are now. */
+int measure_loads(struct mk_image *img);
+
 /* table.c: the partition table file. */
 int table_write(const struct mk_image *img, const char *path);
 
 /* mkimage.c: the whole build; options.c: its command line. For main() and the unit tests. */
+int mk_read_file(const char *what, const char *path, uint8_t **out, size_t *size);
 int mkimage_run(const struct mk_options *opt);
 int mkimage_parse_args(int argc, char **argv, struct mk_options *opt);

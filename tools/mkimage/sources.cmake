@@ -9,6 +9,7 @@ set(MKIMAGE_SOURCES
   ${MKIMAGE_DIR}/kernel_probe.c
   ${MKIMAGE_DIR}/layout.c
   ${MKIMAGE_DIR}/manifest.c
+  ${MKIMAGE_DIR}/measure.c
   ${MKIMAGE_DIR}/mkimage.c
   ${MKIMAGE_DIR}/options.c
   ${MKIMAGE_DIR}/table.c

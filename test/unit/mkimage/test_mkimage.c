@@ -10,6 +10,7 @@
 
 #include <hv/abi/error.h>
 #include <kernel/fdt.h>
+#include <openssl/evp.h>
 
 #include "check_run.h"
 #include "diag.h"
@@ -297,6 +298,72 @@ START_TEST(test_x86_layout)
 }
 END_TEST
 
+/* The path bootfs.list gives a bootfs file name (the list's NAME=PATH lines). */
+static const char *list_path(const char *list, const char *name, char *path, size_t size)
+{
+    for (const char *line = list; *line; line = strchr(line, '\n') + 1) {
+        const char *eq = strchr(line, '='), *end = strchr(line, '\n');
+        ck_assert(eq && end && eq < end);
+        if ((size_t)(eq - line) == strlen(name) && !strncmp(line, name, (size_t)(eq - line))) {
+            snprintf(path, size, "%.*s", (int)(end - eq - 1), eq + 1);
+            return path;
+        }
+    }
+    ck_abort_msg("'%s' is not in bootfs.list", name);
+    return NULL;
+}
+
+/* Measured boot: every load record's SHA-256 is that of the bytes it loads, as OpenSSL
+ * computes it (not BearSSL, which mkimage uses), from the files bootfs.list names. */
+static void check_digests(const char *manifest, enum mk_arch arch, uint32_t pt_arch,
+                          unsigned expect_loads)
+{
+    char out[64], path[1024];
+    size_t n;
+    ck_assert_int_eq(build(manifest, arch, 512, out), 0);
+    const struct hv_pt_partition *p = read_table(out, pt_arch, 2);
+    const char *list = read_all(out, "bootfs.list", &n);
+    unsigned checked = 0;
+    for (int i = 0; i < 2; i++)
+        for (uint32_t k = 0; k < p[i].nloads; k++) {
+            const struct hv_pt_load *l = &p[i].loads[k];
+            FILE *f = fopen(list_path(list, l->file, path, sizeof(path)), "rb");
+            ck_assert_ptr_nonnull(f);
+            uint8_t *bytes = malloc(l->size + 1), want[EVP_MAX_MD_SIZE];
+            unsigned want_len = 0;
+            ck_assert_int_eq(fseek(f, (long)l->offset, SEEK_SET), 0);
+            ck_assert_uint_eq(fread(bytes, 1, l->size, f), l->size);
+            fclose(f);
+            ck_assert(EVP_Digest(bytes, l->size, want, &want_len, EVP_sha256(), NULL));
+            free(bytes);
+            ck_assert_uint_eq(want_len, HV_PT_SHA256_SIZE);
+            ck_assert_msg(!memcmp(l->sha256, want, HV_PT_SHA256_SIZE),
+                          "%s: load %u (%s) has the wrong SHA-256", p[i].name, k, l->file);
+            checked++;
+        }
+    ck_assert_uint_eq(checked, expect_loads);
+    /* Two partitions, different command lines: their DTBs / command lines differ, and so do
+     * their digests; the shared kernel's are the same. */
+    uint32_t own = arch == MK_AARCH64 ? HV_PT_LOAD_DTB : HV_PT_LOAD_CMDLINE;
+    ck_assert_mem_ne(find_load(&p[0], own)->sha256, find_load(&p[1], own)->sha256,
+                     HV_PT_SHA256_SIZE);
+    ck_assert_mem_eq(find_load(&p[0], HV_PT_LOAD_KERNEL)->sha256,
+                     find_load(&p[1], HV_PT_LOAD_KERNEL)->sha256, HV_PT_SHA256_SIZE);
+    free_reads();
+}
+
+START_TEST(test_digests_arm64)
+{
+    check_digests("good-arm64.dts", MK_AARCH64, HV_PT_ARCH_AARCH64, 2 * 3);
+}
+END_TEST
+
+START_TEST(test_digests_x86)
+{
+    check_digests("good-x86.dts", MK_X86_64, HV_PT_ARCH_X86_64, 2 * 4);
+}
+END_TEST
+
 static int remove_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
     return remove(path);
@@ -317,6 +384,10 @@ int main(void)
     tc = tcase_create("layout");
     tcase_add_test(tc, test_arm64_layout);
     tcase_add_test(tc, test_x86_layout);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("digests");
+    tcase_add_test(tc, test_digests_arm64);
+    tcase_add_test(tc, test_digests_x86);
     suite_add_tcase(s, tc);
     int r = check_run(s);
     nftw(files_dir, remove_one, 16, FTW_DEPTH | FTW_PHYS);

@@ -8,7 +8,9 @@
  * `count * size` against the file size once and then indexes. */
 #define HV_PT_FILE "partitions"          /* its name in the bootfs */
 #define HV_PT_MAGIC "DUETPT01"
-#define HV_PT_VERSION 1u
+/* 2: every load record carries the SHA-256 of its bytes (measured boot). A reader accepts its
+ * own version only. */
+#define HV_PT_VERSION 2u
 #define HV_PT_MAX_PARTITIONS 16u
 #define HV_PT_NAME_MAX 32u               /* partition and console names, NUL-terminated */
 #define HV_PT_FILE_MAX 48u               /* = BOOTFS_NAME_MAX */
@@ -44,6 +46,8 @@ struct hv_pt_header {
     uint64_t total_size;                 /* header + count * record_size */
 };
 
+#define HV_PT_SHA256_SIZE 32u
+
 /* Copy `size` bytes at `offset` of bootfs file `file` to guest-physical `gpa`. The rest of
  * the partition's RAM starts zeroed. */
 struct hv_pt_load {
@@ -53,6 +57,9 @@ struct hv_pt_load {
     uint64_t gpa;
     uint32_t kind;                       /* HV_PT_LOAD_* */
     uint32_t reserved;                   /* 0 */
+    /* SHA-256 (FIPS 180-4) of file[offset, offset + size) as the image builder read it: the
+     * root task starts no partition one of whose loads differs (docs/manifest.md). */
+    uint8_t sha256[HV_PT_SHA256_SIZE];
 };
 
 struct hv_pt_partition {
@@ -83,5 +90,5 @@ struct hv_pt_partition {
 };
 
 _Static_assert(sizeof(struct hv_pt_header) == 32, "partition table header is 32 bytes");
-_Static_assert(sizeof(struct hv_pt_load) == 80, "load record is 80 bytes");
-_Static_assert(sizeof(struct hv_pt_partition) == 688, "partition record is 688 bytes");
+_Static_assert(sizeof(struct hv_pt_load) == 112, "load record is 112 bytes");
+_Static_assert(sizeof(struct hv_pt_partition) == 880, "partition record is 880 bytes");
