@@ -180,44 +180,39 @@ static bool valid_size(unsigned size)
     return size == 1 || size == 2 || size == 4;
 }
 
-/* The access as its range's device sees it; byte-wide ranges get each byte on its own port,
- * and a byte whose port nobody answers reads all ones. */
-static bool pio_read_one(struct x86_platform *pf, uint16_t port, unsigned size, uint32_t *v)
+/* A full-width device's access, whole; false when the device refuses it. */
+static bool full_width_access(struct x86_platform *pf, enum pio_dev dev, uint16_t port,
+                              unsigned size, uint32_t *v, bool write)
+{
+    if (dev == PIO_PCI)
+        return write ? pci_write(pf, port, size, *v) : pci_read(pf, port, size, v);
+    return write ? fw_cfg_pio_write(pf, port, size, *v) : fw_cfg_pio_read(pf, port, size, v);
+}
+
+/* The access as its range's device sees it: a full-width device takes it whole; byte-wide
+ * ranges get each byte on its own port, a byte whose port nobody answers reading all ones and
+ * failing the write (the other bytes are still written, as on the bus). */
+static bool pio_access(struct x86_platform *pf, uint16_t port, unsigned size, uint32_t *v,
+                       bool write)
 {
     const struct pio_range *r = pio_find(port);
     if (!r)
         return false;
-    if (r->dev == PIO_PCI)
-        return pci_read(pf, port, size, v);
-    if (r->dev == PIO_FW_CFG)
-        return fw_cfg_pio_read(pf, port, size, v);
+    if (full_width(r->dev))
+        return full_width_access(pf, r->dev, port, size, v, write);
+    bool ok = true;
     uint32_t acc = 0;
     for (unsigned i = 0; i < size; i++) {
         uint16_t p = (uint16_t)(port + i);
         const struct pio_range *ri = pio_find(p);
-        uint32_t b = ri && !full_width(ri->dev) ? byte_read(pf, ri->dev, p) : 0xff;
-        acc |= b << (8 * i);
+        bool byte_wide = ri && !full_width(ri->dev);
+        if (write)
+            ok &= byte_wide && byte_write(pf, ri->dev, p, (uint8_t)(*v >> (8 * i)));
+        else
+            acc |= (uint32_t)(byte_wide ? byte_read(pf, ri->dev, p) : 0xff) << (8 * i);
     }
-    *v = acc;
-    return true;
-}
-
-static bool pio_write_one(struct x86_platform *pf, uint16_t port, unsigned size, uint32_t value)
-{
-    const struct pio_range *r = pio_find(port);
-    if (!r)
-        return false;
-    if (r->dev == PIO_PCI)
-        return pci_write(pf, port, size, value);
-    if (r->dev == PIO_FW_CFG)
-        return fw_cfg_pio_write(pf, port, size, value);
-    bool ok = true;
-    for (unsigned i = 0; i < size; i++) {
-        uint16_t p = (uint16_t)(port + i);
-        const struct pio_range *ri = pio_find(p);
-        if (!ri || full_width(ri->dev) || !byte_write(pf, ri->dev, p, (uint8_t)(value >> (8 * i))))
-            ok = false;
-    }
+    if (!write)
+        *v = acc;
     return ok;
 }
 
@@ -225,7 +220,7 @@ uint32_t x86_pio_read(struct x86_platform *pf, uint16_t port, unsigned size)
 {
     uint32_t mask = (uint32_t)hv_size_mask(size);
     uint32_t v = 0xffffffffu;
-    if (!valid_size(size) || !pio_read_one(pf, port, size, &v)) {
+    if (!valid_size(size) || !pio_access(pf, port, size, &v, false)) {
         v = 0xffffffffu;
         x86_log_once(&pf->log, X86_LOG_PORT, port,
                      "x86: unknown port read 0x%x size %u (reads all ones)", port, size);
@@ -242,7 +237,7 @@ void x86_pio_write(struct x86_platform *pf, uint16_t port, unsigned size, uint32
         pf->exit_status = value << 1 | 1;
         pf->power = X86_POWER_EXIT;
     } else if (ok)
-        ok = pio_write_one(pf, port, size, value);
+        ok = pio_access(pf, port, size, &value, true);
     if (!ok)
         x86_log_once(&pf->log, X86_LOG_PORT, port,
                      "x86: unknown port write 0x%x size %u value 0x%x (ignored)", port, size,
