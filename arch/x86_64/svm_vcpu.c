@@ -33,6 +33,9 @@ static void control_init(struct vmcb *vmcb)
     for (unsigned i = 0; i < sizeof(*c); i++)
         b[i] = 0;
     c->intercept_exceptions = 1u << X86_EXC_DB | 1u << X86_EXC_AC;
+    /* CR8 is the TPR, which is the VMM's LAPIC model's (the VMM answers the MOV): without the
+     * intercept a guest's CR8 would go to V_TPR, which nothing else reads. */
+    c->intercept_cr_read = c->intercept_cr_write = 1u << 8;
     c->intercept_misc1 = VMCB_I1_INTR | VMCB_I1_NMI | VMCB_I1_RDPMC | VMCB_I1_CPUID |
                          VMCB_I1_INVD | VMCB_I1_HLT | VMCB_I1_INVLPGA | VMCB_I1_IOIO_PROT |
                          VMCB_I1_MSR_PROT | VMCB_I1_SHUTDOWN;

@@ -22,6 +22,7 @@ set(VMM_X86_64_SOURCES
   ${VMM_X86_64_DIR}/exit/msr.c
   ${VMM_X86_64_DIR}/exit/string_decode.c
   ${VMM_X86_64_DIR}/exit/x86_exit.c
+  ${VMM_X86_64_DIR}/exit/x86_exit_cr.c
   ${VMM_X86_64_DIR}/exit/x86_exit_io.c
   ${VMM_X86_64_DIR}/exit/x86_exit_npf.c
   ${VMM_X86_64_DIR}/exit/x86_exit_string.c

@@ -25,6 +25,7 @@ enum x86_exit_warning {
     X86_WARN_NPF,    /* an NPF that can't be emulated (fetch, walk, decode) */
     X86_WARN_IOIO,   /* a malformed or unemulated I/O exit */
     X86_WARN_MSR,    /* an MSR access refused with #GP */
+    X86_WARN_CR,     /* a CR8 exit whose instruction is not a MOV CR8 */
     X86_WARN_EXIT,   /* an exit code the VMM does not handle */
     X86_WARN_KERNEL, /* an exit the kernel made up that the VMM does not know */
     X86_WARN_REGS,   /* a vcpu_read/vcpu_write the kernel refused */

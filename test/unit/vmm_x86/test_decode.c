@@ -271,6 +271,40 @@ START_TEST(logical_forms)
 }
 END_TEST
 
+START_TEST(mov_cr_forms)
+{
+    struct x86_mov_cr m;
+    /* mov %rax,%cr8: REX.R picks CR8 */
+    ck_assert_int_eq(x86_decode_mov_cr((const uint8_t *)"\x44\x0f\x22\xc0", 4, X86_CODE64, &m),
+                     X86_DECODE_OK);
+    ck_assert_uint_eq(m.cr, 8);
+    ck_assert_uint_eq(m.gpr, 0);
+    ck_assert(m.write);
+    ck_assert_uint_eq(m.len, 4);
+    /* mov %cr8,%r12: REX.RB, mod ignored (00 encodes the same register form) */
+    ck_assert_int_eq(x86_decode_mov_cr((const uint8_t *)"\x45\x0f\x20\x04", 4, X86_CODE64, &m),
+                     X86_DECODE_OK);
+    ck_assert_uint_eq(m.cr, 8);
+    ck_assert_uint_eq(m.gpr, 12);
+    ck_assert(!m.write);
+    /* 32-bit code: LOCK names CR8 (AMD); in 64-bit code LOCK is refused */
+    ck_assert_int_eq(x86_decode_mov_cr((const uint8_t *)"\xf0\x0f\x22\xc3", 4, X86_CODE32, &m),
+                     X86_DECODE_OK);
+    ck_assert_uint_eq(m.cr, 8);
+    ck_assert_uint_eq(m.gpr, 3);
+    ck_assert_int_eq(x86_decode_mov_cr((const uint8_t *)"\xf0\x0f\x22\xc3", 4, X86_CODE64, &m),
+                     X86_DECODE_LOCK);
+    /* mov %cr3,%rax is CR3; not a MOV CR at all; cut short */
+    ck_assert_int_eq(x86_decode_mov_cr((const uint8_t *)"\x0f\x20\xd8", 3, X86_CODE64, &m),
+                     X86_DECODE_OK);
+    ck_assert_uint_eq(m.cr, 3);
+    ck_assert_int_eq(x86_decode_mov_cr((const uint8_t *)"\x0f\x21\xc0", 3, X86_CODE64, &m),
+                     X86_DECODE_UNSUPPORTED);
+    ck_assert_int_eq(x86_decode_mov_cr((const uint8_t *)"\x0f\x22", 2, X86_CODE64, &m),
+                     X86_DECODE_TRUNCATED);
+}
+END_TEST
+
 START_TEST(refusals)
 {
     ck_assert_int_eq(DEC64("\x89\xc0"), X86_DECODE_NOT_MEMORY);  /* mov %eax,%eax */
@@ -558,6 +592,7 @@ int main(void)
     tcase_add_test(tc, addressing_forms_and_lengths);
     tcase_add_test(tc, prefixes);
     tcase_add_test(tc, logical_forms);
+    tcase_add_test(tc, mov_cr_forms);
     tcase_add_test(tc, refusals);
     tcase_add_test(tc, string_io_prefixes);
     suite_add_tcase(s, tc);

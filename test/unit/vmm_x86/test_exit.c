@@ -3,6 +3,7 @@
 #include "check_run.h"
 #include <hv/bytes.h>
 #include "x86_64/devices/cmos_rtc.h"
+#include "x86_64/devices/lapic.h"
 #include "x86_64/devices/pvclock.h"
 #include "x86_64/exit/msr.h"
 #include "x86_64/exit/x86_exit.h"
@@ -325,6 +326,49 @@ START_TEST(mmio_ioapic_through_npf)
 }
 END_TEST
 
+/* CR8 is the TPR: MOV to CR8 sets TPR[7:4], MOV from CR8 reads it (APM vol. 2, "CR8 and the
+ * TPR"); the instruction at RIP 0x2000 says which register. */
+static enum vmm_exit_action cr8(const char *insn, size_t n, bool write, uint64_t rax)
+{
+    memcpy(fx.ram + 0x2000, insn, n);
+    return fx_exit(write ? SVM_EXIT_WRITE_CR8 : SVM_EXIT_READ_CR8, 0, 0, 0x2000, rax, reply,
+                   &len);
+}
+
+START_TEST(cr8_is_the_tpr)
+{
+    fx_long_mode();
+    uint64_t tpr;
+    cr8("\x44\x0f\x22\xc0", 4, true, 5); /* mov %rax,%cr8 */
+    ck_assert_uint_eq(reply[0], HV_VCPU_RESUME_ADVANCE);
+    ck_assert_uint_eq(reply[1], 4);
+    ck_assert(fx_rdmsr(0x808, &tpr)); /* the x2APIC TPR: one register whatever the door */
+    ck_assert_uint_eq(tpr, 0x50);
+    ck_assert(fx_wrmsr(0x808, 0x3f));
+    cr8("\x44\x0f\x20\xc1", 4, false, 0); /* mov %cr8,%rcx */
+    ck_assert_uint_eq(reply[0], HV_VCPU_RESUME_SET_A | HV_VCPU_RESUME_ADVANCE);
+    ck_assert_uint_eq(reply[2], HV_X86_RCX);
+    ck_assert_uint_eq(reply[3], 3);
+    /* mov %r9,%cr8: REX.RB */
+    fx.regs[HV_X86_R8 + 1] = 0xf; /* R9 */
+    cr8("\x45\x0f\x22\xc1", 4, true, 0);
+    ck_assert_uint_eq(lapic_tpr(&fxv.pf.lapic), 0xf0);
+    /* Reserved bits 63:4: #GP(0), the TPR unchanged. */
+    cr8("\x44\x0f\x22\xc0", 4, true, 0x10);
+    ck_assert_uint_eq(reply[0], HV_VCPU_RESUME_FAULT);
+    ck_assert_uint_eq(reply[1], HV_VCPU_FAULT_VECTOR(X86_VEC_GP, 0));
+    ck_assert_uint_eq(lapic_tpr(&fxv.pf.lapic), 0xf0);
+    /* Bytes that are not the MOV the exit names (CR0, the other direction, garbage): #GP. */
+    cr8("\x0f\x22\xc0", 3, true, 0);
+    ck_assert_uint_eq(reply[0], HV_VCPU_RESUME_FAULT);
+    cr8("\x44\x0f\x20\xc0", 4, true, 0);
+    ck_assert_uint_eq(reply[0], HV_VCPU_RESUME_FAULT);
+    cr8("\x90\x90", 2, false, 0);
+    ck_assert_uint_eq(reply[0], HV_VCPU_RESUME_FAULT);
+    ck_assert_uint_eq(lapic_tpr(&fxv.pf.lapic), 0xf0);
+}
+END_TEST
+
 START_TEST(npf_refusals)
 {
     fx_long_mode();
@@ -597,6 +641,7 @@ int main(void)
     tcase_add_test(tc, kvm_clock);
     tcase_add_test(tc, mmio_ioapic_through_npf);
     tcase_add_test(tc, npf_refusals);
+    tcase_add_test(tc, cr8_is_the_tpr);
     tcase_add_test(tc, power_requests);
     tcase_add_test(tc, fw_cfg_items);
     tcase_add_test(tc, other_exits);

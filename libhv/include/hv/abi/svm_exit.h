@@ -4,6 +4,8 @@
  * and the VMM read the same definitions. */
 #pragma once
 
+#define SVM_EXIT_READ_CR8 0x08u  /* 0x00 + n: a read of CRn */
+#define SVM_EXIT_WRITE_CR8 0x18u /* 0x10 + n: a write of CRn */
 #define SVM_EXIT_EXCP_BASE 0x40u /* + vector: an intercepted exception */
 #define SVM_EXIT_INTR 0x60u
 #define SVM_EXIT_NMI 0x61u

@@ -384,6 +384,16 @@ static void write_lvt(struct lapic *l, uint32_t off, uint32_t v)
     l->lvt[i] = (l->lvt[i] & ~lvt_writable[i]) | v;
 }
 
+uint32_t lapic_tpr(const struct lapic *l)
+{
+    return l->tpr;
+}
+
+void lapic_set_tpr(struct lapic *l, uint32_t tpr)
+{
+    l->tpr = tpr & 0xff;
+}
+
 /* A register write by xAPIC offset. False: no such register, or not writable. */
 static bool reg_write(struct lapic *l, uint32_t off, bool x2, uint32_t v)
 {
@@ -393,7 +403,7 @@ static bool reg_write(struct lapic *l, uint32_t off, bool x2, uint32_t v)
     }
     switch (off) {
     case LAPIC_TPR:
-        l->tpr = v & 0xff;
+        lapic_set_tpr(l, v);
         return true;
     case LAPIC_EOI:
         lapic_eoi(l);

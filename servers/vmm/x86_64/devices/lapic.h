@@ -112,6 +112,9 @@ void lapic_tsc_deadline_write(struct lapic *l, uint64_t value);
 /* xAPIC MMIO at offset from LAPIC_BASE; false for accesses the model ignores (reads give
  * all ones): not in xAPIC mode, not a 32-bit access to a 16-byte aligned register. */
 bool lapic_mmio_read(struct lapic *l, uint64_t offset, unsigned size, uint64_t *value);
+/* The task priority, in either mode: what CR8 reads and writes (as TPR[7:4]). */
+uint32_t lapic_tpr(const struct lapic *l);
+void lapic_set_tpr(struct lapic *l, uint32_t tpr);
 bool lapic_mmio_write(struct lapic *l, uint64_t offset, unsigned size, uint64_t value);
 
 /* An interrupt message from the IOAPIC (or our own ICR). */

@@ -86,6 +86,61 @@ static bool logic_op(unsigned n, enum x86_mmio_op *op)
     }
 }
 
+/* The legacy and REX prefixes, up to the opcode's first byte (*op). */
+static enum x86_decode_status read_prefixes(struct cursor *c, enum x86_code_size mode,
+                                            struct prefixes *p, uint8_t *op)
+{
+    for (;;) {
+        *op = next(c);
+        if (c->truncated)
+            return c->pos >= X86_INSN_MAX ? X86_DECODE_TOO_LONG : X86_DECODE_TRUNCATED;
+        if (*op == 0x66) {
+            p->opsize = true;
+        } else if (*op == 0x67) {
+            p->addrsize = true;
+        } else if (*op == 0xf0) {
+            p->lock = true;
+        } else if (*op == 0x26 || *op == 0x2e || *op == 0x36 || *op == 0x3e || *op == 0x64 ||
+                   *op == 0x65 || *op == 0xf2 || *op == 0xf3) {
+            /* Segment overrides change the linear address, which the exit already gives;
+             * REP/REPNE mean nothing on a MOV. */
+        } else if (mode == X86_CODE64 && (*op & 0xf0) == 0x40) {
+            p->rex = *op;
+            continue; /* a REX counts only right before the opcode: keep it for now */
+        } else {
+            return X86_DECODE_OK;
+        }
+        p->rex = 0; /* a legacy prefix after a REX cancels it (SDM 2.2.1) */
+    }
+}
+
+enum x86_decode_status x86_decode_mov_cr(const uint8_t *bytes, size_t n, enum x86_code_size mode,
+                                         struct x86_mov_cr *out)
+{
+    struct cursor c = {.b = bytes, .n = n};
+    struct prefixes p = {0};
+    *out = (struct x86_mov_cr){0};
+    uint8_t op;
+    enum x86_decode_status st = read_prefixes(&c, mode, &p, &op);
+    if (st != X86_DECODE_OK)
+        return st;
+    uint8_t op2 = next(&c);
+    uint8_t modrm = next(&c);
+    if (c.truncated)
+        return X86_DECODE_TRUNCATED;
+    if (op != 0x0f || (op2 != 0x20 && op2 != 0x22))
+        return X86_DECODE_UNSUPPORTED;
+    /* mod is ignored: the operand is always a register (SDM vol. 2, MOV to/from CRn). LOCK
+     * outside 64-bit mode is AMD's way to name CR8 (APM vol. 3, MOV CRn). */
+    out->cr = ((modrm >> 3) & 7) | (p.rex & 4 ? 8 : 0) | (p.lock && mode != X86_CODE64 ? 8 : 0);
+    if (p.lock && mode == X86_CODE64)
+        return X86_DECODE_LOCK;
+    out->gpr = (modrm & 7) | (p.rex & 1 ? 8 : 0);
+    out->write = op2 == 0x22;
+    out->len = (unsigned)c.pos;
+    return X86_DECODE_OK;
+}
+
 enum x86_decode_status x86_decode_mmio(const uint8_t *bytes, size_t n, enum x86_code_size mode,
                                        struct x86_mmio_insn *out)
 {
@@ -93,28 +148,9 @@ enum x86_decode_status x86_decode_mmio(const uint8_t *bytes, size_t n, enum x86_
     struct prefixes p = {0};
     *out = (struct x86_mmio_insn){0};
     uint8_t op;
-    for (;;) {
-        op = next(&c);
-        if (c.truncated)
-            return c.pos >= X86_INSN_MAX ? X86_DECODE_TOO_LONG : X86_DECODE_TRUNCATED;
-        if (op == 0x66) {
-            p.opsize = true;
-        } else if (op == 0x67) {
-            p.addrsize = true;
-        } else if (op == 0xf0) {
-            p.lock = true;
-        } else if (op == 0x26 || op == 0x2e || op == 0x36 || op == 0x3e || op == 0x64 ||
-                   op == 0x65 || op == 0xf2 || op == 0xf3) {
-            /* Segment overrides change the linear address, which the exit already gives;
-             * REP/REPNE mean nothing on a MOV. */
-        } else if (mode == X86_CODE64 && (op & 0xf0) == 0x40) {
-            p.rex = op;
-            continue; /* a REX counts only right before the opcode: keep it for now */
-        } else {
-            break;
-        }
-        p.rex = 0; /* a legacy prefix after a REX cancels it (SDM 2.2.1) */
-    }
+    enum x86_decode_status st = read_prefixes(&c, mode, &p, &op);
+    if (st != X86_DECODE_OK)
+        return st;
     bool rex_w = p.rex & 8, rex_r = p.rex & 4;
     unsigned opsize = mode == X86_CODE16 ? (p.opsize ? 4 : 2) : (p.opsize ? 2 : 4);
     if (rex_w)

@@ -52,6 +52,17 @@ struct x86_mmio_insn {
 
 enum x86_decode_status x86_decode_mmio(const uint8_t *bytes, size_t n, enum x86_code_size mode,
                                        struct x86_mmio_insn *out);
+
+/* MOV to or from a control register (0F 22 / 0F 20), for the intercepted CR8 accesses (SVM
+ * without decode assists says only which CR). */
+struct x86_mov_cr {
+    unsigned len;
+    unsigned cr;  /* 0-15 */
+    unsigned gpr; /* the general register, hv/abi/vcpu_x86_64.h numbering */
+    bool write;   /* MOV to CRn */
+};
+enum x86_decode_status x86_decode_mov_cr(const uint8_t *bytes, size_t n, enum x86_code_size mode,
+                                         struct x86_mov_cr *out);
 const char *x86_decode_status_name(enum x86_decode_status s);
 
 /* The register's new value after a load of `value` (the access's size bytes): partial writes

@@ -155,6 +155,8 @@ static const struct {
     uint64_t code;
     exit_handler fn;
 } handlers[] = {
+    {SVM_EXIT_READ_CR8, x86_exit_cr8},
+    {SVM_EXIT_WRITE_CR8, x86_exit_cr8},
     {SVM_EXIT_INTR, handle_interrupt_exit},
     {SVM_EXIT_NMI, handle_interrupt_exit},
     {SVM_EXIT_VINTR, handle_interrupt_exit},

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "core/vcpu_reply.h"
+#include "x86_64/exit/insn_decode.h"
 #include "x86_64/vmm_x86.h"
 #include <hv/abi/svm_exit.h>
 
@@ -37,3 +38,9 @@ void x86_exit_ioio(struct x86_exit *e);
 /* INS/OUTS of size bytes at port; info is EXITINFO1, already checked. */
 void x86_exit_string(struct x86_exit *e, uint64_t info, uint16_t port, unsigned size);
 void x86_exit_npf(struct x86_exit *e);
+/* The bytes at the guest's RIP, read through its page tables with the checks of an instruction
+ * fetch (up to X86_INSN_MAX; *got may be fewer), and the code size. False when a register read
+ * failed: the reply then retries the exit. */
+bool x86_exit_fetch(struct x86_exit *e, uint8_t *bytes, size_t *got, enum x86_code_size *mode);
+/* MOV to or from CR8, intercepted so that CR8 and the LAPIC's TPR are one register. */
+void x86_exit_cr8(struct x86_exit *e);

@@ -47,6 +47,30 @@ static void npf_logic(struct x86_exit *e, const struct x86_mmio_insn *insn, uint
     npf_advance(e, insn);
 }
 
+bool x86_exit_fetch(struct x86_exit *e, uint8_t *bytes, size_t *got, enum x86_code_size *mode)
+{
+    struct x86_paging pg;
+    x86_exit_paging(e, &pg);
+    uint64_t cs_attr = x86_exit_reg(e, HV_X86_SEG(HV_X86_CS, HV_X86_SEG_ATTR));
+    uint64_t cs_base = x86_exit_reg(e, HV_X86_SEG(HV_X86_CS, HV_X86_SEG_BASE));
+    if (e->regs_failed) {
+        vmm_reply_init(&e->reply);
+        return false;
+    }
+    *mode = x86_code_size(&pg, cs_attr);
+    uint64_t rip = e->w[HV_VCPU_W_PC];
+    uint64_t la = *mode == X86_CODE64 ? rip : (cs_base + rip) & 0xffffffffull;
+    /* Read as the CPU's own fetch of these bytes was checked: at CPL 3 (which CS.DPL 3 proves)
+     * only user pages, never NX ones, so the VMM never decodes what the guest could not run.
+     * A failure part-way leaves `got` bytes: enough if the instruction ends before it. */
+    const struct x86_access fetch = {
+        .kind = X86_ACCESS_FETCH,
+        .user = (pg.cr0 & X86_CR0_PE) && ((cs_attr >> SEG_ATTR_DPL_SHIFT) & 3) == 3,
+    };
+    x86_read_linear(&e->x->mem, &pg, &fetch, la, bytes, X86_INSN_MAX, got);
+    return true;
+}
+
 void x86_exit_npf(struct x86_exit *e)
 {
     uint64_t info1 = e->w[HV_X86_W_EXITINFO1], gpa = e->w[HV_VCPU_W_ADDR];
@@ -58,27 +82,11 @@ void x86_exit_npf(struct x86_exit *e)
         x86_exit_fault(e, X86_WARN_NPF, "instruction fetch from MMIO");
         return;
     }
-    struct x86_paging pg;
-    x86_exit_paging(e, &pg);
-    uint64_t cs_attr = x86_exit_reg(e, HV_X86_SEG(HV_X86_CS, HV_X86_SEG_ATTR));
-    uint64_t cs_base = x86_exit_reg(e, HV_X86_SEG(HV_X86_CS, HV_X86_SEG_BASE));
-    if (e->regs_failed) {
-        vmm_reply_init(&e->reply);
-        return;
-    }
-    enum x86_code_size mode = x86_code_size(&pg, cs_attr);
-    uint64_t rip = e->w[HV_VCPU_W_PC];
-    uint64_t la = mode == X86_CODE64 ? rip : (cs_base + rip) & 0xffffffffull;
     uint8_t bytes[X86_INSN_MAX];
     size_t got;
-    /* Read as the CPU's own fetch of these bytes was checked: at CPL 3 (which CS.DPL 3 proves)
-     * only user pages, never NX ones, so the VMM never decodes what the guest could not run.
-     * A failure part-way leaves `got` bytes: enough if the instruction ends before it. */
-    const struct x86_access fetch = {
-        .kind = X86_ACCESS_FETCH,
-        .user = (pg.cr0 & X86_CR0_PE) && ((cs_attr >> SEG_ATTR_DPL_SHIFT) & 3) == 3,
-    };
-    x86_read_linear(&e->x->mem, &pg, &fetch, la, bytes, sizeof(bytes), &got);
+    enum x86_code_size mode;
+    if (!x86_exit_fetch(e, bytes, &got, &mode))
+        return;
     struct x86_mmio_insn insn;
     enum x86_decode_status st = x86_decode_mmio(bytes, got, mode, &insn);
     if (st == X86_DECODE_LOCK) {
