@@ -191,6 +191,7 @@ static int (*const handlers[HV_SYS_COUNT])(struct thread *t) = {
     [HV_SYS_IOPORT_OUT] = sys_ioport_out,
     [HV_SYS_SC_CONFIGURE] = sys_sc_configure,
     [HV_SYS_SC_CONSUMED] = sys_sc_consumed,
+    [HV_SYS_DMA_MAP] = sys_dma_map,
 };
 
 void syscall_dispatch(struct thread *t)

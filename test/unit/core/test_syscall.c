@@ -48,7 +48,7 @@ START_TEST(bad_numbers)
     FAIL(root, HV_SYS_COUNT, HV_ENOSYS, 0);
     FAIL(root, 1000, HV_ENOSYS, 0);
     FAIL(root, UINT64_MAX, HV_ENOSYS, 0);
-    FAIL(root, 30, HV_ENOSYS, 0); /* reserved */
+    FAIL(root, 31, HV_ENOSYS, 0); /* reserved */
 }
 END_TEST
 

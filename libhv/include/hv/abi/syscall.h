@@ -39,6 +39,8 @@ enum hv_syscall {
     /* Scheduling contexts (docs/syscalls.md, "Scheduling"). */
     HV_SYS_SC_CONFIGURE = 28,
     HV_SYS_SC_CONSUMED = 29,
+    /* DMA memory: a frame's bus address for a device the caller drives (docs/syscalls.md). */
+    HV_SYS_DMA_MAP = 30,
     HV_SYS_COUNT = 32,
 };
 
