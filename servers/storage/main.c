@@ -154,11 +154,14 @@ static bool dma_memory(struct virtio_dma *dma)
 
 /* Until the device answers: its interrupt; the device's own acknowledgement (which lowers a
  * level-triggered line), then the kernel's, which unmasks the line again. */
+static unsigned reads, interrupts;
+
 static void wait_interrupt(void *ctx)
 {
     struct virtio_transport *t = ctx;
     uint64_t bits;
     hv_wait(HV_STORAGE_SLOT_IRQ_NTFN, &bits);
+    interrupts++;
     (void)t->ops->interrupt_ack(t);
     hv_sys(HV_SYS_IRQ_ACK, HV_STORAGE_SLOT_IRQ, 0, 0, 0, 0, 0);
 }
@@ -171,6 +174,7 @@ static bool disk_read(void *ctx, uint64_t lba, uint32_t count, void *buf)
         uint32_t n = count < BLK_MAX_BYTES / GPT_SECTOR ? count : BLK_MAX_BYTES / GPT_SECTOR;
         if (!vblk_disk_read(&vblk, lba, n, out, wait_interrupt, vblk.t))
             return false;
+        reads++;
         lba += n;
         count -= n;
         out += (uint64_t)n * GPT_SECTOR;
@@ -232,8 +236,8 @@ static void serve_disk(void)
                   s.spec < n ? specs[s.spec].partition : "?", slice_error_name(s.error));
         return;
     }
-    hv_printf("storage: GPT checked: %u partition(s) on %lu sectors\n", table.count,
-              disk.sectors);
+    hv_printf("storage: GPT checked: %u partition(s) on %lu sectors (%u reads, %u interrupts)\n",
+              table.count, disk.sectors, reads, interrupts);
     report_slices(n);
 }
 
