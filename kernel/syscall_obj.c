@@ -225,17 +225,24 @@ int sys_thread_suspend(struct thread *t)
     return HV_OK;
 }
 
-/* R0 irq control, R1 irq number, R2 dest cnode, R3 dest index. */
+/* R0 irq control, R1 irq number, R2 dest cnode, R3 dest index, R4 trigger (HV_IRQ_*; 0: the
+ * line's default). The trigger is the claimer's to say (the root task knows the bus), not the
+ * handler's holder's. */
 int sys_irq_get(struct thread *t)
 {
     struct cap_slot *ctl, *dest;
+    uint64_t trigger = sys_arg(t, 4);
     int r = sys_lookup(t, sys_arg(t, 0), HV_OBJ_IRQ_CONTROL, 0, &ctl);
     if (!r)
         r = irq_check_claim(sys_arg(t, 1));
+    if (!r && (trigger > HV_IRQ_TRIGGER_MAX ||
+               (trigger && !arch_irq_trigger_ok((unsigned)sys_arg(t, 1), (unsigned)trigger))))
+        r = HV_EINVAL;
     if (!r)
         r = sys_lookup_dest(t, sys_arg(t, 2), sys_arg(t, 3), 1, &dest);
     if (r)
         return r;
+    arch_irq_set_trigger((unsigned)sys_arg(t, 1), (unsigned)trigger);
     struct irq_handler *h = irq_handler_of((unsigned)sys_arg(t, 1));
     cap_install(dest, ctl, HV_OBJ_IRQ_HANDLER, HV_RIGHTS_ALL, (uintptr_t)h, 0, 0);
     return HV_OK;

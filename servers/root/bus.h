@@ -9,6 +9,7 @@ struct bus_device {
     unsigned npages;
     uint64_t page_pa[HV_STORAGE_REGS_MAX_PAGES]; /* mapped at HV_STORAGE_REGS_VA + i pages */
     unsigned irq;
+    unsigned trigger; /* HV_IRQ_*: how the line signals, which the bus owner knows */
 };
 
 /* Finds the first virtio-blk device (virtio-mmio on AArch64: bus_virtio_mmio.c; PCI on

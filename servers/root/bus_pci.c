@@ -122,6 +122,7 @@ int bus_find_virtio_blk(const struct hv_bootinfo *info, struct bus_device *dev,
         dev->npages = 0;
         collect_bars(slot, dev, cfg);
         dev->irq = PLAT_PCI_INTX_GSI(slot, pin - 1u);
+        dev->trigger = HV_IRQ_LEVEL_LOW; /* PCI INTx */
         /* What the driver would ask for: memory decoding and bus mastering on, INTx on. */
         uint16_t cmd = rd16(slot, PCI_COMMAND);
         wr16(slot, PCI_COMMAND,

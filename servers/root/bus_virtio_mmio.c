@@ -48,6 +48,7 @@ int bus_find_virtio_blk(const struct hv_bootinfo *info, struct bus_device *dev,
         dev->npages = 1;
         dev->page_pa[0] = PLAT_VIRTIO_MMIO_BASE + (at & ~(PAGE - 1));
         dev->irq = PLAT_IRQ_VIRTIO_MMIO0 + n;
+        dev->trigger = HV_IRQ_EDGE_HIGH; /* as QEMU's device tree describes the transports */
         cfg->bus = HV_STORAGE_BUS_MMIO;
         cfg->mmio = (struct hv_storage_window){HV_STORAGE_REGS_VA + (at & (PAGE - 1)),
                                                PLAT_VIRTIO_MMIO_STRIDE};

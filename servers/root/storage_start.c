@@ -34,12 +34,13 @@ static int give_registers(const struct hv_bootinfo *info, const struct root_prog
     return HV_OK;
 }
 
-static int give_irq(const struct root_program *p, unsigned irq)
+static int give_irq(const struct root_program *p, const struct bus_device *dev)
 {
     uint64_t handler = root_slot(), ntfn = root_new(HV_OBJ_NOTIFICATION, 0);
     if (!ntfn)
         return HV_ENOMEM;
-    int r = hv_sys(HV_SYS_IRQ_GET, ROOT_IRQ_CONTROL, irq, ROOT_CNODE, handler, 0, 0);
+    int r = hv_sys(HV_SYS_IRQ_GET, ROOT_IRQ_CONTROL, dev->irq, ROOT_CNODE, handler, dev->trigger,
+                   0);
     if (!r)
         r = hv_sys(HV_SYS_IRQ_BIND, handler, ntfn, 0, 0, 0, 0);
     if (!r)
@@ -98,7 +99,7 @@ int root_start_storage(const struct hv_bootinfo *info, const char names[][HV_PT_
     cfg.irq = dev.irq;
     fill_slices(&cfg, names, nparts);
     if ((r = root_load_program("storage", &p)) || (r = give_registers(info, &p, &dev)) ||
-        (r = give_irq(&p, dev.irq)) || (r = give_dma(&p)) ||
+        (r = give_irq(&p, &dev)) || (r = give_dma(&p)) ||
         (r = hv_cap_copy(console_ep, p.cnode, HV_STORAGE_SLOT_LOG, HV_RIGHT_WRITE, 0)))
         return r;
     if (!root_page_into(p.vspace, HV_STORAGE_CONFIG_VA, HV_MAP_READ, &cfg, sizeof(cfg)))

@@ -153,7 +153,8 @@ static bool dma_memory(struct virtio_dma *dma)
 /* ---- the GPT, read through the device ---- */
 
 /* Until the device answers: its interrupt; the device's own acknowledgement (which lowers a
- * level-triggered line), then the kernel's, which unmasks the line again. */
+ * level-triggered line), then the kernel's, which unmasks the line again. Every read waits for
+ * one (vblk_disk_read asks the device for it), so reads and interrupts come in pairs. */
 static unsigned reads, interrupts;
 
 static void wait_interrupt(void *ctx)
