@@ -60,12 +60,27 @@ static void carve_untyped(struct carve *c, struct core_boot *cb)
     c->next = at;
 }
 
-/* The devices the kernel does not drive itself, first so that RAM can't crowd them out. */
-static void add_device_untyped(struct core_boot *cb)
+static bool overlaps_ram(const struct boot_info *bi, const struct mem_region *r)
 {
-    struct mem_region dev[4];
+    for (unsigned i = 0; i < bi->nram; i++)
+        if (pa_addr(r->base) < pa_addr(bi->ram[i].base) + bi->ram[i].size &&
+            pa_addr(bi->ram[i].base) < pa_addr(r->base) + r->size)
+            return true;
+    return false;
+}
+
+/* The devices the kernel does not drive itself, first so that RAM can't crowd them out. A
+ * range the firmware reports as RAM (a machine with more memory than the board's map
+ * expects) is never device memory. */
+static void add_device_untyped(const struct boot_info *bi, struct core_boot *cb)
+{
+    struct mem_region dev[12];
     unsigned n = arch_user_device_regions(dev, ARRAY_SIZE(dev));
     for (unsigned i = 0; i < n && cb->untyped_count < HV_BOOTINFO_MAX_UNTYPED; i++) {
+        if (overlaps_ram(bi, &dev[i])) {
+            printk("root: device range 0x%lx is RAM: not handed out\n", pa_addr(dev[i].base));
+            continue;
+        }
         unsigned bits = 63 - (unsigned)__builtin_clzll(dev[i].size);
         cb->untyped[cb->untyped_count].base = dev[i].base;
         cb->untyped[cb->untyped_count].size_bits = bits;
@@ -165,7 +180,7 @@ int root_task_create(const struct boot_info *bi)
         return fail("not enough RAM above the kernel", HV_ENOMEM);
     rootmem.end = rootmem.next + root_pages * PAGE;
     cb.kernel_mem = pa_init(kmem);
-    add_device_untyped(&cb);
+    add_device_untyped(bi, &cb);
     carve_untyped(&c, &cb);
 
     struct thread *t = core_boot_root(&cb);

@@ -1,5 +1,5 @@
 /* Decoders of the object-management system calls: retype, map/unmap, capability copy,
- * delete and revoke, thread control, interrupt handlers and port I/O. */
+ * delete and revoke, thread control, interrupt handlers, port I/O and DMA addresses. */
 #include <hv/abi/error.h>
 #include <kernel/cnode.h>
 #include <kernel/irq.h>
@@ -225,17 +225,24 @@ int sys_thread_suspend(struct thread *t)
     return HV_OK;
 }
 
-/* R0 irq control, R1 irq number, R2 dest cnode, R3 dest index. */
+/* R0 irq control, R1 irq number, R2 dest cnode, R3 dest index, R4 trigger (HV_IRQ_*; 0: the
+ * line's default). The trigger is the claimer's to say (the root task knows the bus), not the
+ * handler's holder's. */
 int sys_irq_get(struct thread *t)
 {
     struct cap_slot *ctl, *dest;
+    uint64_t trigger = sys_arg(t, 4);
     int r = sys_lookup(t, sys_arg(t, 0), HV_OBJ_IRQ_CONTROL, 0, &ctl);
     if (!r)
         r = irq_check_claim(sys_arg(t, 1));
+    if (!r && (trigger > HV_IRQ_TRIGGER_MAX ||
+               (trigger && !arch_irq_trigger_ok((unsigned)sys_arg(t, 1), (unsigned)trigger))))
+        r = HV_EINVAL;
     if (!r)
         r = sys_lookup_dest(t, sys_arg(t, 2), sys_arg(t, 3), 1, &dest);
     if (r)
         return r;
+    arch_irq_set_trigger((unsigned)sys_arg(t, 1), (unsigned)trigger);
     struct irq_handler *h = irq_handler_of((unsigned)sys_arg(t, 1));
     cap_install(dest, ctl, HV_OBJ_IRQ_HANDLER, HV_RIGHTS_ALL, (uintptr_t)h, 0, 0);
     return HV_OK;
@@ -312,5 +319,27 @@ int sys_ioport_out(struct thread *t)
     if (v >> (size * 8))
         return HV_EINVAL;
     arch_ioport_out((unsigned)port, (unsigned)size, (uint32_t)v);
+    return HV_OK;
+}
+
+/* R0 frame (read and write: a device may do both), R1 a register frame of the device (write,
+ * device memory): the frame's bus address for that device comes back in R1. With no IOMMU it
+ * is the physical address and nothing is programmed; the device argument is where an IOMMU's
+ * translation for that device will be set up, so servers will not change (docs/storage.md). */
+int sys_dma_map(struct thread *t)
+{
+    struct cap_slot *frame, *dev;
+    int r = sys_lookup(t, sys_arg(t, 0), HV_OBJ_FRAME, HV_RIGHT_READ | HV_RIGHT_WRITE, &frame);
+    if (!r)
+        r = sys_lookup(t, sys_arg(t, 1), HV_OBJ_FRAME, HV_RIGHT_WRITE, &dev);
+    if (r)
+        return r;
+    /* Only a driver, holding its device's registers, learns where RAM is. */
+    if (!(dev->flags & CAP_FLAG_DEVICE))
+        return HV_EPERM;
+    /* DMA memory is RAM: a device's registers are not a buffer for another device. */
+    if (frame->flags & CAP_FLAG_DEVICE)
+        return HV_EINVAL;
+    arch_context_set_reg(&t->ctx, 1, pa_addr(cap_paddr(frame)));
     return HV_OK;
 }

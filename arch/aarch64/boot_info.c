@@ -38,12 +38,13 @@ const char *arch_privilege_name(void)
 
 unsigned arch_user_device_regions(struct mem_region *out, unsigned max)
 {
-    /* The RTC, and the PL011 page for the console server, which owns the UART once it runs
-     * (the kernel keeps writing its own lines to it, polled: boot messages and panics). The
-     * GIC stays the kernel's; virtio-mmio slots follow with the device servers. */
+    /* The RTC, the PL011 page for the console server, which owns the UART once it runs
+     * (the kernel keeps writing its own lines to it, polled: boot messages and panics), and
+     * the virtio-mmio transports for the device servers. The GIC stays the kernel's. */
     static const struct mem_region regions[] = {
         {{PLAT_RTC_BASE}, PLAT_RTC_SIZE},
         {{PLAT_UART_BASE}, PLAT_UART_SIZE},
+        {{PLAT_VIRTIO_MMIO_BASE}, PLAT_VIRTIO_MMIO_SIZE},
     };
     unsigned n = 0;
     for (; n < max && n < sizeof(regions) / sizeof(regions[0]); n++)

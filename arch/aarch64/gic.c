@@ -3,6 +3,7 @@
 #include "guest.h"
 #include "trap.h"
 #include <arch.h>
+#include <hv/abi/syscall.h>
 #include <arch_core.h>
 #include <kernel/irq.h>
 #include <kernel/printk.h>
@@ -18,6 +19,7 @@
 #define GICD_ISENABLER 0x0100
 #define GICD_ICENABLER 0x0180
 #define GICD_IPRIORITYR 0x0400
+#define GICD_ICFGR 0x0c00 /* two bits per INTID; the upper one set: edge-triggered */
 #define GICD_IROUTER 0x6000
 #define GIC_FIRST_SPI 32
 #define GIC_MAX_LINES 1020
@@ -153,6 +155,24 @@ unsigned arch_irq_count(void)
 bool arch_irq_reserved(unsigned irq)
 {
     return irq < GIC_FIRST_SPI;
+}
+
+/* SPIs are level-sensitive or rising-edge (GICv3 §4.1.1): no active-low lines. */
+bool arch_irq_trigger_ok(unsigned irq, unsigned trigger)
+{
+    return irq >= GIC_FIRST_SPI && irq < arch_irq_count() &&
+           (trigger == HV_IRQ_EDGE_HIGH || trigger == HV_IRQ_LEVEL_HIGH);
+}
+
+void arch_irq_set_trigger(unsigned irq, unsigned trigger)
+{
+    if (irq < GIC_FIRST_SPI || irq >= arch_irq_count())
+        return;
+    /* Changed only while the line is disabled (claimed lines are, until bound). */
+    arch_irq_mask(irq);
+    volatile uint32_t *cfg = gicd(GICD_ICFGR + 4 * (irq / 16));
+    uint32_t edge = 2u << (2 * (irq % 16));
+    *cfg = trigger == HV_IRQ_EDGE_HIGH ? *cfg | edge : *cfg & ~edge;
 }
 
 void arch_irq_mask(unsigned irq)

@@ -5,6 +5,7 @@
 #include <hv/abi/error.h>
 #include <kernel/printk.h>
 #include <kernel/string.h>
+#include <platform.h>
 
 /* Saved by boot.S from EAX and EBX at entry. */
 uint32_t x86_multiboot_magic, x86_multiboot_info;
@@ -51,7 +52,20 @@ const char *arch_privilege_name(void)
 
 unsigned arch_user_device_regions(struct mem_region *out, unsigned max)
 {
-    /* None yet: the legacy devices are reached through I/O ports, PCI windows come with the
-     * device servers. */
-    return 0;
+    /* The legacy devices are reached through I/O ports. PCI's configuration space (ECAM) and
+     * the window its BARs live in go to the root task, which reads the one and hands the
+     * other out to device servers; the window is cut into naturally aligned pieces (untyped
+     * are), and stops below the IOAPIC, HPET and LAPIC, which stay the kernel's. */
+    unsigned n = 0;
+    if (n < max)
+        out[n++] = (struct mem_region){pa_init(PLAT_PCI_ECAM_BASE), PLAT_PCI_ECAM_SIZE};
+    uint64_t at = PLAT_PCI_WINDOW_BASE;
+    while (at < PLAT_PCI_WINDOW_END && n < max) {
+        uint64_t size = at & -at; /* the largest size at's alignment allows... */
+        while (size > PLAT_PCI_WINDOW_END - at)
+            size >>= 1; /* ...that still ends inside the window */
+        out[n++] = (struct mem_region){pa_init(at), size};
+        at += size;
+    }
+    return n;
 }

@@ -4,6 +4,7 @@
 #include "intc.h"
 #include <arch.h>
 #include <arch_core.h>
+#include <hv/abi/syscall.h>
 #include <kernel/irq.h>
 #include <platform.h>
 
@@ -27,6 +28,8 @@
 #define IOAPIC_LINE_PIT 2
 
 static unsigned lines;
+/* Each line's HV_IRQ_* trigger, as its claimer asked (0: the bus's convention, below). */
+static uint8_t triggers[X86_IOAPIC_MAX_LINES];
 
 static uint32_t ioapic_read(unsigned reg)
 {
@@ -42,11 +45,20 @@ static void ioapic_write(unsigned reg, uint32_t v)
     base[IOAPIC_WIN / 4] = v;
 }
 
-/* The entry of an unmasked line: its own vector, the trigger mode of its bus. */
+/* The entry of an unmasked line: its own vector, the trigger mode its claimer asked for or
+ * that of its bus. */
 static uint32_t redirection(unsigned line)
 {
-    uint32_t mode = line < IOAPIC_ISA_LINES ? 0 : IOAPIC_REDIR_LEVEL | IOAPIC_REDIR_ACTIVE_LOW;
-    return mode | (X86_VECTOR_IOAPIC_BASE + line);
+    static const uint32_t modes[] = {
+        [HV_IRQ_EDGE_HIGH] = 0,
+        [HV_IRQ_LEVEL_HIGH] = IOAPIC_REDIR_LEVEL,
+        [HV_IRQ_EDGE_LOW] = IOAPIC_REDIR_ACTIVE_LOW,
+        [HV_IRQ_LEVEL_LOW] = IOAPIC_REDIR_LEVEL | IOAPIC_REDIR_ACTIVE_LOW,
+    };
+    unsigned trigger = line < X86_IOAPIC_MAX_LINES ? triggers[line] : 0;
+    if (!trigger)
+        trigger = line < IOAPIC_ISA_LINES ? HV_IRQ_EDGE_HIGH : HV_IRQ_LEVEL_LOW;
+    return modes[trigger] | (X86_VECTOR_IOAPIC_BASE + line);
 }
 
 void ioapic_init(void)
@@ -71,6 +83,20 @@ unsigned arch_irq_count(void)
 bool arch_irq_reserved(unsigned irq)
 {
     return irq == IOAPIC_LINE_EXTINT || irq == IOAPIC_LINE_PIT;
+}
+
+bool arch_irq_trigger_ok(unsigned irq, unsigned trigger)
+{
+    /* The IOAPIC takes any of the four on any input. */
+    return irq < lines && trigger >= HV_IRQ_EDGE_HIGH && trigger <= HV_IRQ_LEVEL_LOW;
+}
+
+void arch_irq_set_trigger(unsigned irq, unsigned trigger)
+{
+    if (irq >= lines || trigger > HV_IRQ_LEVEL_LOW)
+        return;
+    triggers[irq] = (uint8_t)trigger;
+    ioapic_write(IOAPIC_REG_REDTBL(irq), IOAPIC_REDIR_MASKED | redirection(irq));
 }
 
 void arch_irq_mask(unsigned irq)

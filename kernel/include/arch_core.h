@@ -40,6 +40,10 @@ void arch_irq_mask(unsigned irq);
 void arch_irq_unmask(unsigned irq);
 /* Interrupt lines a user handler may claim (the kernel keeps its own timer line). */
 unsigned arch_irq_count(void);
+/* Whether the (claimable) line can signal the HV_IRQ_* way trigger (not 0: 0 is always fine). */
+bool arch_irq_trigger_ok(unsigned irq, unsigned trigger);
+/* Programs the line, masked, to signal that way (0: the platform's default for the line). */
+void arch_irq_set_trigger(unsigned irq, unsigned trigger);
 bool arch_irq_reserved(unsigned irq);
 
 /* Port I/O on behalf of a task holding an I/O-port cap (x86 only). An arch without a port

@@ -1,6 +1,6 @@
 /* The root-task kit's allocator: slots of the root's cnode (fresh ones, and ones given back),
- * objects from its largest untyped region, pages and threads of its own address space, frames
- * of device memory. */
+ * objects from its largest untyped region, pages and threads of its own address space
+ * (device memory: device_mem.c). */
 #include <hv/root.h>
 #include <hv/abi/error.h>
 
@@ -146,18 +146,4 @@ uint64_t root_spawn(void (*fn)(void), uint64_t cnode, uint64_t fault_ep, unsigne
         hv_thread_resume(thread))
         return 0;
     return thread;
-}
-
-uint64_t root_device_frame(const struct hv_bootinfo *info, uint64_t paddr)
-{
-    for (unsigned i = 0; i < info->untyped_count; i++) {
-        if (!(info->untyped[i].flags & HV_BOOTINFO_DEVICE) || info->untyped[i].paddr != paddr ||
-            info->untyped[i].size_bits != 12)
-            continue;
-        uint64_t frame = root_slot();
-        return made_or_given_back(
-            hv_retype(info->untyped_first_slot + i, HV_OBJ_FRAME, 12, ROOT_CNODE, frame, 1),
-            frame);
-    }
-    return 0;
 }

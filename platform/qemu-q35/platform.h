@@ -21,3 +21,12 @@
 #define PLAT_IOAPIC_BASE 0xfec00000ull
 #define PLAT_HPET_BASE 0xfed00000ull
 #define PLAT_LAPIC_BASE 0xfee00000ull
+/* PCI Express: ECAM as SeaBIOS programs PCIEXBAR (buses 0 and 1 here: 2 MiB), and the 32-bit
+ * window where it assigns BARs, [BASE, END), up to the IOAPIC. Both are handed to the root
+ * task as device memory: it (not the kernel) reads configuration space and hands out BARs. */
+#define PLAT_PCI_ECAM_BASE 0xb0000000ull
+#define PLAT_PCI_ECAM_SIZE 0x200000ull
+#define PLAT_PCI_WINDOW_BASE 0xc0000000ull
+#define PLAT_PCI_WINDOW_END 0xfec00000ull
+/* INTx of bus 0 slot s, pin p (0 = INTA): PIRQ (s + p) % 4 + 4, IOAPIC input 16 + PIRQ. */
+#define PLAT_PCI_INTX_GSI(slot, pin) (16u + ((slot) + (pin)) % 4u + 4u)

@@ -18,3 +18,10 @@
 #define PLAT_IRQ_VIRT_TIMER 27            /* PPI: EL1 virtual timer (CNTV) */
 #define PLAT_IRQ_UART 33                  /* SPI 1 */
 #define PLAT_IRQ_RTC 34                   /* SPI 2 */
+/* The 32 virtio-mmio transports (0x200 bytes each, slot n at BASE + n * 0x200, SPI 16 + n, i.e.
+ * INTID 48 + n): handed to the root task as device memory for the device servers. */
+#define PLAT_VIRTIO_MMIO_BASE 0x0a000000ull
+#define PLAT_VIRTIO_MMIO_SIZE 0x4000ull
+#define PLAT_VIRTIO_MMIO_STRIDE 0x200ull
+#define PLAT_VIRTIO_MMIO_SLOTS 32u
+#define PLAT_IRQ_VIRTIO_MMIO0 48u

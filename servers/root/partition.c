@@ -17,6 +17,7 @@
 #define PT_ARCH HV_PT_ARCH_X86_64
 #endif
 #define CONSOLE_PRIO 200
+#define STORAGE_PRIO 190
 #define VMM_PRIO_ABOVE HV_PT_VMM_PRIO_ABOVE /* above its guest: an exit is handled at once */
 
 static struct partition parts[HV_PT_MAX_PARTITIONS];
@@ -257,6 +258,19 @@ static int start_server(struct partition *p)
     return r ? r : (int)hv_msginfo_label(m.info);
 }
 
+/* The storage server, if the machine has a disk; the partitions run without one if not. */
+static void start_storage(const struct hv_bootinfo *info, const struct root_console *con)
+{
+    static char names[HV_PT_MAX_PARTITIONS][HV_PT_NAME_MAX];
+    for (unsigned i = 0; i < nparts; i++)
+        memcpy(names[i], parts[i].rec->name, HV_PT_NAME_MAX);
+    int r = root_start_storage(info, names, nparts, con->ep, STORAGE_PRIO);
+    if (r == HV_ENOENT)
+        hv_printf("root: no virtio-blk disk: no storage server\n");
+    else if (r)
+        hv_printf("root: the storage server did not start (error %d)\n", r);
+}
+
 int root_run_partitions(const struct hv_bootinfo *info)
 {
     const struct hv_pt_header *hdr;
@@ -294,6 +308,7 @@ int root_run_partitions(const struct hv_bootinfo *info)
         return r ? r : HV_ENOMEM;
     }
     hv_print_to_console(con.ep); /* from now on partitions write too: no split lines */
+    start_storage(info, &con);
     /* Every server first: once a partition runs, it may keep a new server's thread from ever
      * getting the CPU it needs to learn its partition. */
     int served[HV_PT_MAX_PARTITIONS];

@@ -28,6 +28,11 @@ struct partition {
  * partition.c */
 int root_run_partitions(const struct hv_bootinfo *info);
 
+/* Starts the storage server on the first virtio-blk disk, with partition i (names[i]) to get
+ * the GPT partition "duet-<name>"; it logs through console_ep. HV_ENOENT: no disk. storage_start.c */
+int root_start_storage(const struct hv_bootinfo *info, const char names[][HV_PT_NAME_MAX],
+                       unsigned nparts, uint64_t console_ep, unsigned prio);
+
 /* Whether the record can be built: HV_OK, or an error with *why naming the problem. */
 int partition_check(const struct bootfs *fs, const struct hv_pt_partition *rec, const char **why);
 /* The guest address space with all RAM mapped (zeroed, as retype leaves it), and the window

@@ -37,5 +37,16 @@ struct vblk_disk {
 enum virtio_drv_error vblk_disk_init(struct vblk_disk *v, struct virtio_transport *t,
                                      const struct virtio_dma *dma, struct storage_disk *disk);
 
+/*
+ * The server's own read, before it serves partitions (its GPT): sectors [lba, lba + count)
+ * into buf through request slot 0's bounce buffer, count * 512 <= BLK_MAX_BYTES. Asks the
+ * device for an interrupt and waits with wait(ctx) (for the interrupt, on target, which it
+ * must acknowledge) before each look at the used ring, at most VBLK_READ_WAITS times. False if
+ * the device fails it, lies or never answers, or a request of the pool is in flight.
+ */
+#define VBLK_READ_WAITS 1000u
+bool vblk_disk_read(struct vblk_disk *v, uint64_t lba, uint32_t count, void *buf,
+                    void (*wait)(void *ctx), void *ctx);
+
 /* The device's interrupt: acknowledges it and completes every request it returned. */
 void vblk_disk_interrupt(struct vblk_disk *v);

@@ -97,11 +97,30 @@ set(linux_rebooting_bystander_checks --reject "^root: partition work stopped")
 # A count of work's at least N (regexes for "at least 20" etc., for UNTIL).
 set(work_count "^\\[work\\] DUET-COUNT work")
 
+# The physical disk of the storage server (docs/storage.md): scripts/mkdisk's image in the
+# cache, made by this fixture if missing and never replaced. Every Linux test boots with it
+# as a snapshot (QEMU keeps the writes in a temporary file), so tests can share it.
+function(linux_disk arch out_var)
+  set(${out_var} ${DUET_GUEST_CACHE}/disks/${arch}.img PARENT_SCOPE)
+endfunction()
+
 # linux_test(<arch> <image> TIMEOUT <s> UNTIL <regex>... [EXPECT <regex>...]
-#            [SEND <regex=text>...] [CHECKS <check-log arguments>...] [WORK_REBOOTS])
+#            [SEND <regex=text>...] [CHECKS <check-log arguments>...] [WORK_REBOOTS]
+#            [NAME <test name>] [DISK <image> FIXTURE <the fixture that makes it>])
 function(linux_test arch image)
-  cmake_parse_arguments(L "WORK_REBOOTS" "TIMEOUT" "UNTIL;EXPECT;SEND;CHECKS" ${ARGN})
+  cmake_parse_arguments(L "WORK_REBOOTS" "TIMEOUT;NAME;DISK;FIXTURE" "UNTIL;EXPECT;SEND;CHECKS"
+                        ${ARGN})
   set(name linux-${image}-${arch})
+  if(L_NAME)
+    set(name ${L_NAME})
+  endif()
+  set(fixtures linux-images-${arch} disk-${arch})
+  if(L_DISK)
+    set(disk ${L_DISK})
+    list(APPEND fixtures ${L_FIXTURE})
+  else()
+    linux_disk(${arch} disk)
+  endif()
   if(L_WORK_REBOOTS)
     set(bystander ${linux_rebooting_bystander_checks})
   else()
@@ -109,7 +128,8 @@ function(linux_test arch image)
   endif()
   set(args ${linux_common_checks} ${bystander} ${L_CHECKS} --
       test --arch ${arch} --kernel ${CMAKE_BINARY_DIR}/${arch}/images/linux-${image}.elf
-      --name ${name} --log ${logs}/${name}.log --timeout ${L_TIMEOUT} --line-times)
+      --name ${name} --log ${logs}/${name}.log --timeout ${L_TIMEOUT} --line-times
+      --disk ${disk} --disk-snapshot)
   foreach(u ${L_UNTIL})
     list(APPEND args --until ${u})
   endforeach()
@@ -122,7 +142,7 @@ function(linux_test arch image)
   add_test(NAME ${name} COMMAND python3 ${check_log} ${args})
   math(EXPR hard_limit "${L_TIMEOUT} + 30")
   set_tests_properties(${name} PROPERTIES LABELS "qemu;linux" TIMEOUT ${hard_limit}
-                       FIXTURES_REQUIRED linux-images-${arch})
+                       FIXTURES_REQUIRED "${fixtures}")
 endfunction()
 
 foreach(arch ${DUET_LINUX_TEST_ARCHES})
@@ -139,6 +159,10 @@ foreach(arch ${DUET_LINUX_TEST_ARCHES})
            COMMAND ${CMAKE_COMMAND} --build ${CMAKE_BINARY_DIR} --target ${targets})
   set_tests_properties(linux-images-${arch} PROPERTIES LABELS "qemu;linux" TIMEOUT 1800
                        FIXTURES_SETUP linux-images-${arch} RESOURCE_LOCK duet-build)
+  linux_disk(${arch} disk)
+  add_test(NAME disk-${arch} COMMAND ${CMAKE_SOURCE_DIR}/scripts/mkdisk --arch ${arch} --out ${disk})
+  set_tests_properties(disk-${arch} PROPERTIES LABELS "qemu;linux" TIMEOUT 300
+                       FIXTURES_SETUP disk-${arch} RESOURCE_LOCK disk-${arch})
 
   if(arch STREQUAL "aarch64")
     set(cpu "CPU part")
@@ -253,6 +277,37 @@ foreach(arch ${DUET_LINUX_TEST_ARCHES})
     UNTIL "${spinning}" "^root: partition work resets \\([0-9]+\\)"
           "^root: partition work resets \\([0-9]+\\)"
     CHECKS --cpu-share personal "${spinning}" 0.40 0.05)
+  # (g) The storage server owns the physical disk (docs/storage.md): it brings the device up
+  # with its own virtio-blk driver (registers, interrupt and DMA memory through its caps),
+  # reads and checks the disk's GPT (one interrupt per read) and reports the slice each
+  # partition gets, as scripts/mkdisk laid them out: 256 MiB each from LBA 2048, 514 MiB in all.
+  if(arch STREQUAL "aarch64")
+    set(disk_at "virtio-mmio slot 31") # QEMU gives the only -device the highest slot
+  else()
+    set(disk_at "pci 00:[0-9a-f][0-9a-f]\\.0")
+  endif()
+  linux_test(${arch} boot NAME storage-${arch} TIMEOUT 90
+    UNTIL "^storage: slice work: "
+    EXPECT "^storage: disk at ${disk_at} \\(irq [0-9]+\\): 1052672 sectors, DMA at 0x[0-9a-f]+$"
+           "^storage: GPT checked: 2 partition\\(s\\) on 1052672 sectors \\(([1-9][0-9]*) reads, \\1 interrupts\\)$"
+           "^storage: slice personal: GPT partition 1 \"duet-personal\", sectors 2048\\.\\.526335 \\(256 MiB\\), read-write$"
+           "^storage: slice work: GPT partition 2 \"duet-work\", sectors 526336\\.\\.1050623 \\(256 MiB\\), read-write$"
+    CHECKS --reject "^storage: .*(refused|no partition)")
+
+  # (h) The same disk with one byte of its primary GPT header changed (test/qemu/corrupt_gpt.py):
+  # the server says which check failed, in one line, and serves no partition from the disk.
+  linux_disk(${arch} disk)
+  set(corrupt ${CMAKE_BINARY_DIR}/disks/${arch}-corrupt-gpt.img)
+  add_test(NAME disk-corrupt-${arch}
+           COMMAND python3 ${CMAKE_CURRENT_SOURCE_DIR}/corrupt_gpt.py ${disk} ${corrupt})
+  set_tests_properties(disk-corrupt-${arch} PROPERTIES LABELS "qemu;linux" TIMEOUT 120
+                       FIXTURES_SETUP disk-corrupt-${arch} FIXTURES_REQUIRED disk-${arch})
+  linux_test(${arch} boot NAME storage-corrupt-${arch} TIMEOUT 90
+    DISK ${corrupt} FIXTURE disk-corrupt-${arch}
+    UNTIL "^storage: the disk's GPT is refused"
+    EXPECT "^storage: primary GPT: header CRC32 mismatch \\(backup intact\\)$"
+           "^storage: the disk's GPT is refused: no partition is served from it$"
+    CHECKS --reject "^storage: (slice|GPT checked)")
 endforeach()
 
 # Measured boot: a byte of work's initramfs changed after mkimage (measured.cmake).

@@ -2,6 +2,7 @@
  * irq-control cap and untyped caps for the rest. */
 #pragma once
 
+#include <hv/abi/bootinfo.h>
 #include <kernel/thread.h>
 
 /* Fixed cap addresses in the root cnode. */
@@ -24,7 +25,7 @@ struct core_boot {
         paddr_t base;
         unsigned size_bits;  /* naturally aligned */
         bool device;         /* device memory (CAP_FLAG_DEVICE) */
-    } untyped[16];
+    } untyped[HV_BOOTINFO_MAX_UNTYPED];
     unsigned untyped_count;
 };
 

@@ -33,6 +33,7 @@ int sys_irq_bind(struct thread *t);
 int sys_irq_ack(struct thread *t);
 int sys_ioport_in(struct thread *t);
 int sys_ioport_out(struct thread *t);
+int sys_dma_map(struct thread *t);
 /* kernel/syscall_vcpu.c */
 int sys_vcpu_bind(struct thread *t);
 int sys_vcpu_read(struct thread *t);

@@ -97,6 +97,16 @@ static inline int hv_sc_consumed(uint64_t sc, uint64_t *us, uint64_t *since_us)
     return (int)regs.r[0];
 }
 
+/* The bus address at which the device whose registers device_frame maps reaches frame (a RAM
+ * frame the caller may read and write); 0 and an error if refused. */
+static inline int hv_dma_map(uint64_t frame, uint64_t device_frame, uint64_t *bus_addr)
+{
+    struct hv_regs regs = {{frame, device_frame, 0, 0, 0, 0, 0, 0, 0}};
+    hv_syscall(HV_SYS_DMA_MAP, &regs);
+    *bus_addr = regs.r[0] ? 0 : regs.r[1];
+    return (int)regs.r[0];
+}
+
 static inline int hv_thread_resume(uint64_t thread) { return hv_sys(HV_SYS_THREAD_RESUME, thread, 0, 0, 0, 0, 0); }
 
 /* Notifications. */

@@ -247,4 +247,5 @@ void sec_tests_run(const struct hv_bootinfo *info)
     test_sec_m2();
     test_sec_m3(info);
     test_sec_m4();
+    device_tests_run(info);
 }

@@ -112,6 +112,18 @@ void arch_irq_unmask(unsigned irq)
     fake.irq_masked[irq] = false;
 }
 
+bool arch_irq_trigger_ok(unsigned irq, unsigned trigger)
+{
+    return irq < FAKE_IRQS && trigger == HV_IRQ_EDGE_HIGH;
+}
+
+void arch_irq_set_trigger(unsigned irq, unsigned trigger)
+{
+    if (irq >= FAKE_IRQS)
+        abort();
+    fake.irq_trigger[irq] = trigger;
+}
+
 unsigned arch_irq_count(void)
 {
     return FAKE_IRQS;

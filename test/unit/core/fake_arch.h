@@ -40,6 +40,7 @@ struct fake_arch {
     unsigned guest_tags;    /* bitmask of tags in use */
     unsigned guest_flushes;
     bool irq_masked[FAKE_IRQS];
+    unsigned irq_trigger[FAKE_IRQS]; /* the HV_IRQ_* mode irq_get programmed */
     unsigned flushes;
     char console[256];
     unsigned console_len;

@@ -164,6 +164,29 @@ START_TEST(irq_masked_until_ack)
 }
 END_TEST
 
+/* irq_get's trigger: the claimer's choice, checked before anything changes. */
+START_TEST(irq_trigger_is_the_claimers)
+{
+    ck_assert_uint_eq(SYS(root, HV_SYS_IRQ_GET, ROOT_SLOT_IRQ_CONTROL, 33, ROOT_SLOT_CNODE, 32,
+                          HV_IRQ_TRIGGER_MAX + 1),
+                      HV_EINVAL);
+    /* The fake arch has edge-triggered, active-high lines only. */
+    ck_assert_uint_eq(SYS(root, HV_SYS_IRQ_GET, ROOT_SLOT_IRQ_CONTROL, 33, ROOT_SLOT_CNODE, 32,
+                          HV_IRQ_LEVEL_LOW),
+                      HV_EINVAL);
+    ck_assert_uint_eq(fake.irq_trigger[33], 0);
+    ck_assert_uint_eq(SYS(root, HV_SYS_IRQ_GET, ROOT_SLOT_IRQ_CONTROL, 33, ROOT_SLOT_CNODE, 32,
+                          HV_IRQ_EDGE_HIGH),
+                      HV_OK);
+    ck_assert_uint_eq(fake.irq_trigger[33], HV_IRQ_EDGE_HIGH);
+    /* Claimed again after the handler went: the default unless asked otherwise. */
+    SYS(root, HV_SYS_CAP_DELETE, 32);
+    ck_assert_uint_eq(SYS(root, HV_SYS_IRQ_GET, ROOT_SLOT_IRQ_CONTROL, 33, ROOT_SLOT_CNODE, 32),
+                      HV_OK);
+    ck_assert_uint_eq(fake.irq_trigger[33], HV_IRQ_TRIGGER_DEFAULT);
+}
+END_TEST
+
 START_TEST(fault_goes_to_handler_and_reply_resumes)
 {
     /* cli faults; srv handles its faults through a badged endpoint. */
@@ -220,6 +243,7 @@ int main(void)
     tcase_add_test(tc, server_death_cancels_caller);
     tcase_add_test(tc, notification_or_wait_poll);
     tcase_add_test(tc, irq_masked_until_ack);
+    tcase_add_test(tc, irq_trigger_is_the_claimers);
     tcase_add_test(tc, fault_goes_to_handler_and_reply_resumes);
     tcase_add_test(tc, fault_without_handler_suspends);
     suite_add_tcase(s, tc);

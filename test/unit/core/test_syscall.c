@@ -48,7 +48,7 @@ START_TEST(bad_numbers)
     FAIL(root, HV_SYS_COUNT, HV_ENOSYS, 0);
     FAIL(root, 1000, HV_ENOSYS, 0);
     FAIL(root, UINT64_MAX, HV_ENOSYS, 0);
-    FAIL(root, 30, HV_ENOSYS, 0); /* reserved */
+    FAIL(root, 31, HV_ENOSYS, 0); /* reserved */
 }
 END_TEST
 
@@ -62,7 +62,7 @@ START_TEST(bad_cap_addresses)
                                      HV_SYS_THREAD_CONFIGURE, HV_SYS_THREAD_RESUME,
                                      HV_SYS_THREAD_SUSPEND, HV_SYS_IRQ_ACK, HV_SYS_IRQ_GET,
                                      HV_SYS_IRQ_BIND, HV_SYS_VCPU_BIND, HV_SYS_VCPU_READ,
-                                     HV_SYS_VCPU_WRITE, HV_SYS_VCPU_INJECT};
+                                     HV_SYS_VCPU_WRITE, HV_SYS_VCPU_INJECT, HV_SYS_DMA_MAP};
     for (unsigned i = 0; i < ARRAY_SIZE(calls); i++) {
         FAIL(root, calls[i], HV_ERANGE, 0);
         FAIL(root, calls[i], HV_ERANGE, 1ull << FIX_ROOT_SLOT_BITS);
@@ -83,6 +83,26 @@ START_TEST(bad_cap_addresses)
     FAIL(root, HV_SYS_SIGNAL, HV_EPERM, 41);
     FAIL(root, HV_SYS_THREAD_SUSPEND, HV_EPERM, 42);
     FAIL(root, HV_SYS_MAP, HV_EPERM, 33, 22, 0x1000, HV_MAP_READ | HV_MAP_WRITE);
+}
+END_TEST
+
+/* dma_map: a RAM frame (read and write) and a device's register frame (write), or nothing
+ * changes and no address comes back. A frame of the fixture's RAM stands in for a device
+ * page (the flag is what the kernel goes by). */
+START_TEST(dma_map_checks)
+{
+    fix_retype(HV_OBJ_FRAME, 12, 35, 1);
+    root_slot(35)->flags = CAP_FLAG_DEVICE;
+    SYS(root, HV_SYS_CAP_COPY, 35, ROOT_SLOT_CNODE, 36, HV_RIGHT_READ, 0);
+    FAIL(root, HV_SYS_DMA_MAP, HV_ENOENT, 32, 100);
+    FAIL(root, HV_SYS_DMA_MAP, HV_ETYPE, 30, 35);
+    FAIL(root, HV_SYS_DMA_MAP, HV_ETYPE, 32, 30);
+    FAIL(root, HV_SYS_DMA_MAP, HV_EPERM, 33, 35); /* the frame read-only */
+    FAIL(root, HV_SYS_DMA_MAP, HV_EPERM, 32, 36); /* the device read-only */
+    FAIL(root, HV_SYS_DMA_MAP, HV_EPERM, 32, 32); /* RAM in the device's place */
+    FAIL(root, HV_SYS_DMA_MAP, HV_EINVAL, 35, 35); /* device memory as DMA memory */
+    ck_assert_uint_eq(SYS(root, HV_SYS_DMA_MAP, 32, 35), HV_OK);
+    ck_assert_uint_eq(reg(root, 1), pa_addr(cap_paddr(root_slot(32))));
 }
 END_TEST
 
@@ -196,6 +216,7 @@ int main(void)
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, bad_numbers);
     tcase_add_test(tc, bad_cap_addresses);
+    tcase_add_test(tc, dma_map_checks);
     tcase_add_test(tc, bad_values);
     tcase_add_test(tc, priority_not_above_caller);
     tcase_add_test(tc, map_unmap_and_teardown);

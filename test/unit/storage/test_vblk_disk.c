@@ -203,6 +203,35 @@ START_TEST(lying_device_fails_its_requests)
 }
 END_TEST
 
+static void run_device(void *ctx)
+{
+    (void)ctx;
+    device_run();
+}
+
+static void never_answers(void *ctx)
+{
+    (*(unsigned *)ctx)++;
+}
+
+/* The server's own read (its GPT): the sectors asked for, nothing past the disk, a bounded
+ * wait for a device that never answers, and no read while one is in flight. */
+START_TEST(own_read)
+{
+    for (unsigned i = 0; i < 4 * 512; i++)
+        img[5 * 512 + i] = (uint8_t)(i * 7 + 1);
+    uint8_t buf[4 * 512];
+    ck_assert(vblk_disk_read(&vblk, 5, 4, buf, run_device, NULL));
+    ck_assert_mem_eq(buf, img + 5 * 512, sizeof(buf));
+    ck_assert(!vblk_disk_read(&vblk, IMG_SECTORS - 1, 2, buf, run_device, NULL));
+    ck_assert(!vblk_disk_read(&vblk, 0, 0, buf, run_device, NULL));
+    unsigned waits = 0;
+    ck_assert(!vblk_disk_read(&vblk, 5, 1, buf, never_answers, &waits));
+    ck_assert_uint_eq(waits, VBLK_READ_WAITS);
+    ck_assert(!vblk_disk_read(&vblk, 5, 1, buf, run_device, NULL)); /* one still in flight */
+}
+END_TEST
+
 START_TEST(refuses_unfit_devices)
 {
     struct storage_disk disk;
@@ -225,6 +254,7 @@ int main(void)
     tcase_add_test(l, legacy_write_read_flush);
     tcase_add_test(l, lying_device_fails_its_requests);
     tcase_add_test(l, refuses_unfit_devices);
+    tcase_add_test(l, own_read);
     suite_add_tcase(s, l);
     TCase *t = tcase_create("modern");
     tcase_add_checked_fixture(t, setup_modern, teardown);

@@ -5,7 +5,7 @@
 #include <stdint.h>
 
 #define HV_BOOTINFO_MAGIC 0x4f464e4954455544ull /* "DUETINFO" */
-#define HV_BOOTINFO_MAX_UNTYPED 16
+#define HV_BOOTINFO_MAX_UNTYPED 32
 #define HV_BOOTINFO_DEVICE 1u
 
 /* The root task's fixed layout (below the user top of both arches). */

@@ -39,6 +39,8 @@ enum hv_syscall {
     /* Scheduling contexts (docs/syscalls.md, "Scheduling"). */
     HV_SYS_SC_CONFIGURE = 28,
     HV_SYS_SC_CONSUMED = 29,
+    /* DMA memory: a frame's bus address for a device the caller drives (docs/syscalls.md). */
+    HV_SYS_DMA_MAP = 30,
     HV_SYS_COUNT = 32,
 };
 
@@ -118,6 +120,16 @@ enum hv_obj_type {
 #define HV_MAP_WRITE (1u << 1)
 #define HV_MAP_EXEC (1u << 2)
 #define HV_MAP_DEVICE (1u << 3)
+
+/* irq_get's R4: how the line signals. 0 is the platform's way for that line (x86_64: IOAPIC
+ * inputs 0-15 edge / active high, the ISA convention; 16 and up level / active low, PCI INTx;
+ * AArch64: level, the GIC's reset state). The GIC has no active-low lines. */
+#define HV_IRQ_TRIGGER_DEFAULT 0u
+#define HV_IRQ_EDGE_HIGH 1u
+#define HV_IRQ_LEVEL_HIGH 2u
+#define HV_IRQ_EDGE_LOW 3u
+#define HV_IRQ_LEVEL_LOW 4u
+#define HV_IRQ_TRIGGER_MAX 4u
 
 /* I/O-port caps: cap_copy's badge argument narrows a copy to ports [first, first + count),
  * which must lie within the source cap's range (count 1..65536). */

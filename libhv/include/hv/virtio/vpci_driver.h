@@ -63,7 +63,7 @@
 /* Queues whose notify address the driver keeps. */
 #define VPCI_MAX_QUEUES 8u
 
-/* A BAR the bus task mapped for the server (regs.read NULL: not mapped), and its size. */
+/* A BAR the bus owner (the root task) mapped for the server (regs.read NULL: not mapped), and its size. */
 struct vpci_bar {
     struct virtio_regs regs;
     uint64_t size;

@@ -51,8 +51,11 @@ int root_new_sc(uint32_t budget, uint32_t period, uint64_t *sc);
  * context of budget per period ticks (the root's own when budget >= period). */
 uint64_t root_spawn(void (*fn)(void), uint64_t cnode, uint64_t fault_ep, unsigned prio,
                     uint32_t budget, uint32_t period);
-/* A device page of the boot information's device untyped at paddr, as a frame (0: none). */
+/* A device page of the boot information's device untyped at paddr, as a frame (0: none). The
+ * same page asked for again comes back as another cap to the same frame (device_mem.c). */
 uint64_t root_device_frame(const struct hv_bootinfo *info, uint64_t paddr);
+/* The same for a frame of 2^bits bytes (12 or 21), aligned to its size. */
+uint64_t root_device_frame_sized(const struct hv_bootinfo *info, uint64_t paddr, unsigned bits);
 
 /* ---- programs of the boot archive (loader.c) ---- */
 

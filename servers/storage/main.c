@@ -1,0 +1,270 @@
+/* The storage server: owns the physical virtio-blk disk through the caps the root task gave it
+ * (register pages, interrupt, DMA memory), brings the device up with libhv's driver side, reads
+ * and checks the disk's GPT and resolves the slice each partition is to get. A disk whose GPT
+ * fails a check is refused whole, in one line, and no partition is served from it. */
+#include "gpt.h"
+#include "slices.h"
+#include "vblk_disk.h"
+
+#include <hv/abi/error.h>
+#include <hv/print.h>
+#include <hv/proto/storage.h>
+#include <hv/string.h>
+#include <hv/sys.h>
+#include <hv/virtio/virtio_spec.h>
+#include <hv/virtio/vmmio_driver.h>
+#include <hv/virtio/vpci_driver.h>
+
+static const struct hv_storage_config *config = (const void *)HV_STORAGE_CONFIG_VA;
+
+/* ---- the device's registers: uncached mappings of its pages ---- */
+
+struct window {
+    uintptr_t base;
+    uint64_t size;
+};
+
+/* Register accesses order the DMA memory around them, as Linux's readl/writel do: a store
+ * to DMA memory is visible before the doorbell write after it, and a register read (a used
+ * index, a status) comes before the reads of DMA memory it announces. x86 keeps UC accesses
+ * in order with ordinary ones; AArch64 needs barriers to the outer shareable domain. */
+static inline void io_barrier_before_write(void)
+{
+#if defined(__aarch64__)
+    __asm__ volatile("dmb oshst" ::: "memory");
+#else
+    __asm__ volatile("" ::: "memory");
+#endif
+}
+
+static inline void io_barrier_after_read(void)
+{
+#if defined(__aarch64__)
+    __asm__ volatile("dmb oshld" ::: "memory");
+#else
+    __asm__ volatile("" ::: "memory");
+#endif
+}
+
+static uint32_t window_read(void *ctx, uint32_t off, unsigned size)
+{
+    const struct window *w = ctx;
+    if (off > w->size || size > w->size - off)
+        return 0xffffffffu; /* what a bus answers where nothing is */
+    uint32_t v;
+    if (size == 1)
+        v = *(volatile uint8_t *)(w->base + off);
+    else if (size == 2)
+        v = *(volatile uint16_t *)(w->base + off);
+    else
+        v = *(volatile uint32_t *)(w->base + off);
+    io_barrier_after_read();
+    return v;
+}
+
+static void window_write(void *ctx, uint32_t off, unsigned size, uint32_t v)
+{
+    const struct window *w = ctx;
+    if (off > w->size || size > w->size - off)
+        return;
+    io_barrier_before_write();
+    if (size == 1)
+        *(volatile uint8_t *)(w->base + off) = (uint8_t)v;
+    else if (size == 2)
+        *(volatile uint16_t *)(w->base + off) = (uint16_t)v;
+    else
+        *(volatile uint32_t *)(w->base + off) = v;
+}
+
+/* PCI configuration space: the copy the bus owner left in the config page. A write that
+ * would change it is refused (and said once): the server has no way to the real one. */
+static uint8_t pci_cfg[256];
+
+static uint32_t cfg_read(void *ctx, uint32_t off, unsigned size)
+{
+    (void)ctx;
+    uint32_t v = 0;
+    if (off > sizeof(pci_cfg) || size > sizeof(pci_cfg) - off)
+        return 0xffffffffu;
+    memcpy(&v, pci_cfg + off, size);
+    return v;
+}
+
+static void cfg_write(void *ctx, uint32_t off, unsigned size, uint32_t v)
+{
+    static bool said;
+    if (cfg_read(ctx, off, size) != v && !said) {
+        said = true;
+        hv_printf("storage: configuration space is the root task's: write 0x%x at 0x%x refused\n",
+                  v, off);
+    }
+}
+
+/* ---- bringing the device up ---- */
+
+static struct vmmio_drv mmio;
+static struct vpci_drv pci;
+static struct window windows[7]; /* mmio, or the six BARs */
+static struct vblk_disk vblk;
+static struct storage_disk disk;
+
+static struct virtio_transport *probe(enum virtio_drv_error *e)
+{
+    if (config->bus == HV_STORAGE_BUS_MMIO) {
+        windows[0] = (struct window){config->mmio.va, config->mmio.size};
+        struct virtio_regs regs = {window_read, window_write, &windows[0]};
+        *e = vmmio_drv_probe(&mmio, &regs, (uint32_t)config->mmio.size, VIRTIO_ID_BLOCK);
+        return &mmio.t;
+    }
+    struct vpci_bar bars[6];
+    memset(bars, 0, sizeof(bars));
+    for (unsigned i = 0; i < 6; i++) {
+        if (!config->bars[i].va)
+            continue;
+        windows[i + 1] = (struct window){config->bars[i].va, config->bars[i].size};
+        bars[i] = (struct vpci_bar){{window_read, window_write, &windows[i + 1]},
+                                    config->bars[i].size};
+    }
+    memcpy(pci_cfg, config->pci_config, sizeof(pci_cfg));
+    struct virtio_regs cfg = {cfg_read, cfg_write, NULL};
+    *e = vpci_drv_probe(&pci, &cfg, bars, VIRTIO_ID_BLOCK);
+    return &pci.t;
+}
+
+/* The DMA frames' bus addresses, from the kernel: one contiguous run, or no DMA memory. */
+static bool dma_memory(struct virtio_dma *dma)
+{
+    uint64_t first = 0, frame_size = 1ull << HV_STORAGE_DMA_FRAME_BITS;
+    for (unsigned i = 0; i < HV_STORAGE_DMA_FRAMES; i++) {
+        uint64_t bus;
+        int r = hv_dma_map(HV_STORAGE_SLOT_DMA + i, HV_STORAGE_SLOT_DEVICE, &bus);
+        if (r || (i > 0 && bus != first + i * frame_size)) {
+            hv_printf("storage: DMA frame %u refused (error %d, bus address 0x%lx)\n", i, r, bus);
+            return false;
+        }
+        if (i == 0)
+            first = bus;
+    }
+    *dma = (struct virtio_dma){(void *)HV_STORAGE_DMA_VA, first,
+                               (uint64_t)HV_STORAGE_DMA_FRAMES * frame_size};
+    return true;
+}
+
+/* ---- the GPT, read through the device ---- */
+
+/* Until the device answers: its interrupt; the device's own acknowledgement (which lowers a
+ * level-triggered line), then the kernel's, which unmasks the line again. Every read waits for
+ * one (vblk_disk_read asks the device for it), so reads and interrupts come in pairs. */
+static unsigned reads, interrupts;
+
+static void wait_interrupt(void *ctx)
+{
+    struct virtio_transport *t = ctx;
+    uint64_t bits;
+    hv_wait(HV_STORAGE_SLOT_IRQ_NTFN, &bits);
+    interrupts++;
+    (void)t->ops->interrupt_ack(t);
+    hv_sys(HV_SYS_IRQ_ACK, HV_STORAGE_SLOT_IRQ, 0, 0, 0, 0, 0);
+}
+
+static bool disk_read(void *ctx, uint64_t lba, uint32_t count, void *buf)
+{
+    (void)ctx;
+    uint8_t *out = buf;
+    while (count) {
+        uint32_t n = count < BLK_MAX_BYTES / GPT_SECTOR ? count : BLK_MAX_BYTES / GPT_SECTOR;
+        if (!vblk_disk_read(&vblk, lba, n, out, wait_interrupt, vblk.t))
+            return false;
+        reads++;
+        lba += n;
+        count -= n;
+        out += (uint64_t)n * GPT_SECTOR;
+    }
+    return true;
+}
+
+static struct gpt_scratch scratch;
+static struct gpt_table table;
+static struct slice_spec specs[SLICES_MAX];
+static struct slice slices[SLICES_MAX];
+
+static uint32_t copy_specs(void)
+{
+    uint32_t n = config->nslices < SLICES_MAX ? config->nslices : SLICES_MAX;
+    for (uint32_t i = 0; i < n; i++) {
+        const struct hv_storage_slice_spec *c = &config->slices[i];
+        struct slice_spec *s = &specs[i];
+        memset(s, 0, sizeof(*s));
+        memcpy(s->partition, c->partition, sizeof(s->partition) - 1);
+        memcpy(s->gpt_name, c->gpt_name, sizeof(s->gpt_name) - 1);
+        memcpy(s->gpt_guid, c->gpt_guid, sizeof(s->gpt_guid));
+        s->by = c->by == HV_STORAGE_BY_GUID ? SLICE_BY_GUID : SLICE_BY_NAME;
+        s->writable = c->writable != 0;
+    }
+    return n;
+}
+
+static void report_slices(uint32_t n)
+{
+    for (uint32_t i = 0; i < n; i++) {
+        const struct slice *s = &slices[i];
+        const struct gpt_part *g = NULL;
+        for (uint32_t k = 0; k < table.count; k++)
+            if (table.parts[k].index == s->gpt_index)
+                g = &table.parts[k];
+        hv_printf("storage: slice %s: GPT partition %u \"%s\", sectors %lu..%lu (%lu MiB), %s\n",
+                  s->partition, s->gpt_index + 1, g ? g->name : "?", s->first_lba,
+                  s->first_lba + s->sectors - 1, s->sectors >> 11,
+                  s->writable ? "read-write" : "read-only");
+    }
+}
+
+static void serve_disk(void)
+{
+    struct gpt_disk gd = {disk_read, NULL, disk.sectors};
+    struct gpt_result g = gpt_read(&gd, &scratch, &table);
+    if (g.check != GPT_OK) {
+        char why[160];
+        gpt_describe(&g, why, sizeof(why));
+        hv_printf("storage: %s\n", why);
+        hv_printf("storage: the disk's GPT is refused: no partition is served from it\n");
+        return;
+    }
+    uint32_t n = copy_specs();
+    struct slice_result s = slices_resolve(&table, specs, n, slices);
+    if (s.error != SLICE_OK) {
+        hv_printf("storage: slice of %s: %s: no partition is served from the disk\n",
+                  s.spec < n ? specs[s.spec].partition : "?", slice_error_name(s.error));
+        return;
+    }
+    hv_printf("storage: GPT checked: %u partition(s) on %lu sectors (%u reads, %u interrupts)\n",
+              table.count, disk.sectors, reads, interrupts);
+    report_slices(n);
+}
+
+void hv_main(uint64_t arg)
+{
+    (void)arg;
+    hv_print_to_console(HV_STORAGE_SLOT_LOG);
+    if (config->version != HV_STORAGE_CONFIG_VERSION) {
+        hv_printf("storage: configuration version %u, not %u\n", config->version,
+                  HV_STORAGE_CONFIG_VERSION);
+        return;
+    }
+    struct virtio_dma dma;
+    enum virtio_drv_error e;
+    if (!dma_memory(&dma))
+        return;
+    struct virtio_transport *t = probe(&e);
+    if (e == VIRTIO_DRV_OK)
+        e = vblk_disk_init(&vblk, t, &dma, &disk);
+    if (e != VIRTIO_DRV_OK) {
+        hv_printf("storage: disk at %s refused: %s\n", config->location, virtio_drv_error_name(e));
+        return;
+    }
+    hv_printf("storage: disk at %s (irq %u): %lu sectors, DMA at 0x%lx\n", config->location,
+              config->irq, disk.sectors, dma.pa);
+    /* The line is bound and unmasked; an interrupt from before the reset is acked away. */
+    hv_sys(HV_SYS_IRQ_ACK, HV_STORAGE_SLOT_IRQ, 0, 0, 0, 0, 0);
+    serve_disk();
+}
