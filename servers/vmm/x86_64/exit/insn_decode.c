@@ -86,26 +86,36 @@ static bool logic_op(unsigned n, enum x86_mmio_op *op)
     }
 }
 
-/* The legacy and REX prefixes, up to the opcode's first byte (*op). */
-static enum x86_decode_status read_prefixes(struct cursor *c, enum x86_code_size mode,
-                                            struct prefixes *p, uint8_t *op)
+/* An instruction's start: its bytes, the legacy and REX prefixes, and the opcode's first
+ * byte after them. */
+struct insn_start {
+    struct cursor c;
+    struct prefixes p;
+    uint8_t op;
+};
+
+static enum x86_decode_status decode_start(const uint8_t *bytes, size_t n, enum x86_code_size mode,
+                                           struct insn_start *s)
 {
+    *s = (struct insn_start){.c = {.b = bytes, .n = n}};
+    struct cursor *c = &s->c;
+    struct prefixes *p = &s->p;
     for (;;) {
-        *op = next(c);
+        uint8_t op = s->op = next(c);
         if (c->truncated)
             return c->pos >= X86_INSN_MAX ? X86_DECODE_TOO_LONG : X86_DECODE_TRUNCATED;
-        if (*op == 0x66) {
+        if (op == 0x66) {
             p->opsize = true;
-        } else if (*op == 0x67) {
+        } else if (op == 0x67) {
             p->addrsize = true;
-        } else if (*op == 0xf0) {
+        } else if (op == 0xf0) {
             p->lock = true;
-        } else if (*op == 0x26 || *op == 0x2e || *op == 0x36 || *op == 0x3e || *op == 0x64 ||
-                   *op == 0x65 || *op == 0xf2 || *op == 0xf3) {
+        } else if (op == 0x26 || op == 0x2e || op == 0x36 || op == 0x3e || op == 0x64 ||
+                   op == 0x65 || op == 0xf2 || op == 0xf3) {
             /* Segment overrides change the linear address, which the exit already gives;
              * REP/REPNE mean nothing on a MOV. */
-        } else if (mode == X86_CODE64 && (*op & 0xf0) == 0x40) {
-            p->rex = *op;
+        } else if (mode == X86_CODE64 && (op & 0xf0) == 0x40) {
+            p->rex = op;
             continue; /* a REX counts only right before the opcode: keep it for now */
         } else {
             return X86_DECODE_OK;
@@ -117,40 +127,37 @@ static enum x86_decode_status read_prefixes(struct cursor *c, enum x86_code_size
 enum x86_decode_status x86_decode_mov_cr(const uint8_t *bytes, size_t n, enum x86_code_size mode,
                                          struct x86_mov_cr *out)
 {
-    struct cursor c = {.b = bytes, .n = n};
-    struct prefixes p = {0};
+    struct insn_start s;
     *out = (struct x86_mov_cr){0};
-    uint8_t op;
-    enum x86_decode_status st = read_prefixes(&c, mode, &p, &op);
-    if (st != X86_DECODE_OK)
-        return st;
-    uint8_t op2 = next(&c);
-    uint8_t modrm = next(&c);
-    if (c.truncated)
-        return X86_DECODE_TRUNCATED;
-    if (op != 0x0f || (op2 != 0x20 && op2 != 0x22))
+    enum x86_decode_status st = decode_start(bytes, n, mode, &s);
+    uint8_t op2 = next(&s.c), modrm = next(&s.c);
+    if (st != X86_DECODE_OK || s.c.truncated)
+        return st != X86_DECODE_OK ? st : X86_DECODE_TRUNCATED;
+    if (s.op != 0x0f || (op2 != 0x20 && op2 != 0x22))
         return X86_DECODE_UNSUPPORTED;
     /* mod is ignored: the operand is always a register (SDM vol. 2, MOV to/from CRn). LOCK
      * outside 64-bit mode is AMD's way to name CR8 (APM vol. 3, MOV CRn). */
-    out->cr = ((modrm >> 3) & 7) | (p.rex & 4 ? 8 : 0) | (p.lock && mode != X86_CODE64 ? 8 : 0);
-    if (p.lock && mode == X86_CODE64)
+    const struct prefixes *p = &s.p;
+    if (p->lock && mode == X86_CODE64)
         return X86_DECODE_LOCK;
-    out->gpr = (modrm & 7) | (p.rex & 1 ? 8 : 0);
+    out->cr = ((modrm >> 3) & 7) | (p->rex & 4 ? 8 : 0) | (p->lock ? 8 : 0);
+    out->gpr = (modrm & 7) | (p->rex & 1 ? 8 : 0);
     out->write = op2 == 0x22;
-    out->len = (unsigned)c.pos;
+    out->len = (unsigned)s.c.pos;
     return X86_DECODE_OK;
 }
 
 enum x86_decode_status x86_decode_mmio(const uint8_t *bytes, size_t n, enum x86_code_size mode,
                                        struct x86_mmio_insn *out)
 {
-    struct cursor c = {.b = bytes, .n = n};
-    struct prefixes p = {0};
+    struct insn_start s;
     *out = (struct x86_mmio_insn){0};
-    uint8_t op;
-    enum x86_decode_status st = read_prefixes(&c, mode, &p, &op);
+    enum x86_decode_status st = decode_start(bytes, n, mode, &s);
     if (st != X86_DECODE_OK)
         return st;
+    struct cursor c = s.c;
+    struct prefixes p = s.p;
+    uint8_t op = s.op;
     bool rex_w = p.rex & 8, rex_r = p.rex & 4;
     unsigned opsize = mode == X86_CODE16 ? (p.opsize ? 4 : 2) : (p.opsize ? 2 : 4);
     if (rex_w)

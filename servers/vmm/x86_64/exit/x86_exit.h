@@ -38,9 +38,17 @@ void x86_exit_ioio(struct x86_exit *e);
 /* INS/OUTS of size bytes at port; info is EXITINFO1, already checked. */
 void x86_exit_string(struct x86_exit *e, uint64_t info, uint16_t port, unsigned size);
 void x86_exit_npf(struct x86_exit *e);
-/* The bytes at the guest's RIP, read through its page tables with the checks of an instruction
- * fetch (up to X86_INSN_MAX; *got may be fewer), and the code size. False when a register read
- * failed: the reply then retries the exit. */
-bool x86_exit_fetch(struct x86_exit *e, uint8_t *bytes, size_t *got, enum x86_code_size *mode);
+/* The exiting instruction's bytes, read through the guest's page tables with the checks of an
+ * instruction fetch (up to X86_INSN_MAX; got may be fewer), and the code size. */
+struct x86_fetched {
+    uint8_t bytes[X86_INSN_MAX];
+    size_t got;
+    enum x86_code_size mode;
+};
+/* False when a register read failed: the reply then retries the exit. */
+bool x86_exit_fetch(struct x86_exit *e, struct x86_fetched *f);
+/* The instruction the VMM completed is len bytes long (the kernel does not know an emulated
+ * instruction's length): the reply advances RIP past it. */
+void x86_exit_advance(struct x86_exit *e, unsigned len);
 /* MOV to or from CR8, intercepted so that CR8 and the LAPIC's TPR are one register. */
 void x86_exit_cr8(struct x86_exit *e);

@@ -11,13 +11,11 @@
 void x86_exit_cr8(struct x86_exit *e)
 {
     bool write = e->w[HV_VCPU_W_CODE] == SVM_EXIT_WRITE_CR8;
-    uint8_t bytes[X86_INSN_MAX];
-    size_t got;
-    enum x86_code_size mode;
-    if (!x86_exit_fetch(e, bytes, &got, &mode))
-        return;
+    struct x86_fetched f;
     struct x86_mov_cr mov;
-    enum x86_decode_status st = x86_decode_mov_cr(bytes, got, mode, &mov);
+    if (!x86_exit_fetch(e, &f))
+        return;
+    enum x86_decode_status st = x86_decode_mov_cr(f.bytes, f.got, f.mode, &mov);
     if (st == X86_DECODE_OK && (mov.cr != CR8 || mov.write != write))
         st = X86_DECODE_UNSUPPORTED; /* the bytes changed since the exit */
     if (st != X86_DECODE_OK) {
@@ -38,7 +36,5 @@ void x86_exit_cr8(struct x86_exit *e)
     } else {
         vmm_reply_set(&e->reply, mov.gpr, lapic_tpr(&e->x->pf.lapic) >> 4);
     }
-    e->reply.w[0] |= HV_VCPU_RESUME_ADVANCE;
-    e->reply.w[1] = mov.len;
-    vmm_reply_grow(&e->reply, 2);
+    x86_exit_advance(e, mov.len);
 }

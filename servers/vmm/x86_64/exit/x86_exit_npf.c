@@ -9,14 +9,6 @@
 
 #define SEG_ATTR_DPL_SHIFT 5 /* VMCB segment attributes: DPL in bits 6:5 */
 
-/* The instruction is done: the kernel does not know an MMIO instruction's length, say it. */
-static void npf_advance(struct x86_exit *e, const struct x86_mmio_insn *insn)
-{
-    e->reply.w[0] |= HV_VCPU_RESUME_ADVANCE;
-    e->reply.w[1] = insn->len;
-    vmm_reply_grow(&e->reply, 2);
-}
-
 /* OR, AND, XOR and TEST: a read of the device register, the operation, then the result into
  * the register or back to the device (a read-modify-write: the fault may report either the
  * read or the write, depending on the CPU), and the flags. */
@@ -44,10 +36,17 @@ static void npf_logic(struct x86_exit *e, const struct x86_mmio_insn *insn, uint
     else if (into_reg)
         vmm_reply_set(&e->reply, insn->reg, x86_load_result(insn, reg, r));
     vmm_reply_set(&e->reply, HV_X86_RFLAGS, flags);
-    npf_advance(e, insn);
+    x86_exit_advance(e, insn->len);
 }
 
-bool x86_exit_fetch(struct x86_exit *e, uint8_t *bytes, size_t *got, enum x86_code_size *mode)
+void x86_exit_advance(struct x86_exit *e, unsigned len)
+{
+    e->reply.w[0] |= HV_VCPU_RESUME_ADVANCE;
+    e->reply.w[1] = len;
+    vmm_reply_grow(&e->reply, 2);
+}
+
+bool x86_exit_fetch(struct x86_exit *e, struct x86_fetched *f)
 {
     struct x86_paging pg;
     x86_exit_paging(e, &pg);
@@ -57,9 +56,9 @@ bool x86_exit_fetch(struct x86_exit *e, uint8_t *bytes, size_t *got, enum x86_co
         vmm_reply_init(&e->reply);
         return false;
     }
-    *mode = x86_code_size(&pg, cs_attr);
+    f->mode = x86_code_size(&pg, cs_attr);
     uint64_t rip = e->w[HV_VCPU_W_PC];
-    uint64_t la = *mode == X86_CODE64 ? rip : (cs_base + rip) & 0xffffffffull;
+    uint64_t la = f->mode == X86_CODE64 ? rip : (cs_base + rip) & 0xffffffffull;
     /* Read as the CPU's own fetch of these bytes was checked: at CPL 3 (which CS.DPL 3 proves)
      * only user pages, never NX ones, so the VMM never decodes what the guest could not run.
      * A failure part-way leaves `got` bytes: enough if the instruction ends before it. */
@@ -67,7 +66,7 @@ bool x86_exit_fetch(struct x86_exit *e, uint8_t *bytes, size_t *got, enum x86_co
         .kind = X86_ACCESS_FETCH,
         .user = (pg.cr0 & X86_CR0_PE) && ((cs_attr >> SEG_ATTR_DPL_SHIFT) & 3) == 3,
     };
-    x86_read_linear(&e->x->mem, &pg, &fetch, la, bytes, X86_INSN_MAX, got);
+    x86_read_linear(&e->x->mem, &pg, &fetch, la, f->bytes, X86_INSN_MAX, &f->got);
     return true;
 }
 
@@ -82,13 +81,11 @@ void x86_exit_npf(struct x86_exit *e)
         x86_exit_fault(e, X86_WARN_NPF, "instruction fetch from MMIO");
         return;
     }
-    uint8_t bytes[X86_INSN_MAX];
-    size_t got;
-    enum x86_code_size mode;
-    if (!x86_exit_fetch(e, bytes, &got, &mode))
-        return;
+    struct x86_fetched f;
     struct x86_mmio_insn insn;
-    enum x86_decode_status st = x86_decode_mmio(bytes, got, mode, &insn);
+    if (!x86_exit_fetch(e, &f))
+        return;
+    enum x86_decode_status st = x86_decode_mmio(f.bytes, f.got, f.mode, &insn);
     if (st == X86_DECODE_LOCK) {
         x86_exit_warn(e, X86_WARN_NPF, "LOCK MOV on MMIO");
         x86_exit_exception(e, X86_VEC_UD, 0);
@@ -121,5 +118,5 @@ void x86_exit_npf(struct x86_exit *e)
         uint64_t v = x86_mmio_read(&e->x->pf, gpa, insn.size);
         vmm_reply_set(&e->reply, insn.reg, x86_load_result(&insn, reg, v));
     }
-    npf_advance(e, &insn);
+    x86_exit_advance(e, insn.len);
 }
