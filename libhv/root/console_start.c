@@ -92,7 +92,5 @@ int root_start_console(const struct hv_bootinfo *info, unsigned nclients,
         return HV_ENOMEM;
     /* Its own work (input, the transmit interrupt) on a budget of its own; what it does for
      * a client's call runs on that client's (SEC-H4). */
-    uint64_t sc;
-    r = root_new_sc(CONSOLE_BUDGET_TICKS, CONSOLE_PERIOD_TICKS, &sc);
-    return r ? r : root_start_program(&p, prio, sc);
+    return root_start_budgeted(&p, prio, CONSOLE_BUDGET_TICKS, CONSOLE_PERIOD_TICKS);
 }

@@ -120,3 +120,11 @@ int root_start_program(const struct root_program *p, unsigned prio, uint64_t sc)
                                 p->stack_top);
     return r ? r : hv_thread_resume(p->thread);
 }
+
+int root_start_budgeted(const struct root_program *p, unsigned prio, uint32_t budget,
+                        uint32_t period)
+{
+    uint64_t sc;
+    int r = root_new_sc(budget, period, &sc);
+    return r ? r : root_start_program(p, prio, sc);
+}

@@ -104,7 +104,5 @@ int root_start_storage(const struct hv_bootinfo *info, const char names[][HV_PT_
         return r;
     if (!root_page_into(p.vspace, HV_STORAGE_CONFIG_VA, HV_MAP_READ, &cfg, sizeof(cfg)))
         return HV_ENOMEM;
-    uint64_t sc;
-    r = root_new_sc(STORAGE_BUDGET_TICKS, STORAGE_PERIOD_TICKS, &sc);
-    return r ? r : root_start_program(&p, prio, sc);
+    return root_start_budgeted(&p, prio, STORAGE_BUDGET_TICKS, STORAGE_PERIOD_TICKS);
 }

@@ -7,6 +7,7 @@
 #include "vblk_disk.h"
 
 #include <hv/abi/error.h>
+#include <hv/dma_io.h>
 #include <hv/print.h>
 #include <hv/proto/storage.h>
 #include <hv/string.h>
@@ -25,27 +26,8 @@ struct window {
 };
 
 /* Register accesses order the DMA memory around them, as Linux's readl/writel do: a store
- * to DMA memory is visible before the doorbell write after it, and a register read (a used
- * index, a status) comes before the reads of DMA memory it announces. x86 keeps UC accesses
- * in order with ordinary ones; AArch64 needs barriers to the outer shareable domain. */
-static inline void io_barrier_before_write(void)
-{
-#if defined(__aarch64__)
-    __asm__ volatile("dmb oshst" ::: "memory");
-#else
-    __asm__ volatile("" ::: "memory");
-#endif
-}
-
-static inline void io_barrier_after_read(void)
-{
-#if defined(__aarch64__)
-    __asm__ volatile("dmb oshld" ::: "memory");
-#else
-    __asm__ volatile("" ::: "memory");
-#endif
-}
-
+ * to DMA memory is visible before the doorbell write after it (dma_wmb), and a register read
+ * (a used index, a status) comes before the reads of DMA memory it announces (dma_rmb). */
 static uint32_t window_read(void *ctx, uint32_t off, unsigned size)
 {
     const struct window *w = ctx;
@@ -58,7 +40,7 @@ static uint32_t window_read(void *ctx, uint32_t off, unsigned size)
         v = *(volatile uint16_t *)(w->base + off);
     else
         v = *(volatile uint32_t *)(w->base + off);
-    io_barrier_after_read();
+    dma_rmb();
     return v;
 }
 
@@ -67,7 +49,7 @@ static void window_write(void *ctx, uint32_t off, unsigned size, uint32_t v)
     const struct window *w = ctx;
     if (off > w->size || size > w->size - off)
         return;
-    io_barrier_before_write();
+    dma_wmb();
     if (size == 1)
         *(volatile uint8_t *)(w->base + off) = (uint8_t)v;
     else if (size == 2)

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "../split_ring.h"
-#include "dma_io.h"
+#include <hv/dma_io.h>
 
 static bool power_of_two(uint32_t n)
 {

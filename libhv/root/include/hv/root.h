@@ -70,6 +70,10 @@ void root_loader_init(const struct hv_bootinfo *info);
 int root_load_program(const char *name, struct root_program *p);
 /* Starts the program on scheduling context sc (a slot, or HV_SC_INHERIT: the root's own). */
 int root_start_program(const struct root_program *p, unsigned prio, uint64_t sc);
+/* root_start_program on a new scheduling context of its own: a server's own work (its
+ * interrupts, its housekeeping) on a budget of budget ticks every period ticks. */
+int root_start_budgeted(const struct root_program *p, unsigned prio, uint32_t budget,
+                        uint32_t period);
 /* A new page holding src[0..len) (len <= 4096) and zeros, mapped at va of vspace with
  * HV_MAP_* flags; returns the frame's slot (0: failed). */
 uint64_t root_page_into(uint64_t vspace, uint64_t va, unsigned flags, const void *src,

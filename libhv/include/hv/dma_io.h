@@ -1,4 +1,5 @@
-/* Ordering and single-copy accesses for memory a device reads and writes by DMA (driver side). */
+/* Ordering and single-copy accesses for memory a device reads and writes by DMA (the driver
+ * side: libhv's virtqueue driver and every device server's register accesses). */
 #pragma once
 
 #include <stdint.h>
