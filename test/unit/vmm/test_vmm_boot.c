@@ -3,7 +3,10 @@
 #include "check_run.h"
 #include "vmm_target.h"
 #include "vmm_fixture.h"
+#include "fake_storage.h"
 #include <hv/abi/error.h>
+#include <hv/proto/guest_layout_aarch64.h>
+#include <hv/virtio/virtio_spec.h>
 #include <string.h>
 
 static struct hv_vmm_config cfg;
@@ -128,6 +131,75 @@ START_TEST(platform_create_builds_and_resets)
 }
 END_TEST
 
+/* The disk's record and the root task's HV_VMM_DEV_BLK, as the VMM reads them. */
+START_TEST(disk_configuration)
+{
+    ck_assert_int_eq(vmm_boot_read(&cfg, &boot), HV_OK);
+    ck_assert(!boot.disk_in_table);
+    ck_assert(!boot.storage_given);
+    cfg.devices = HV_VMM_DEV_BLK; /* caps for a partition without a disk: no device */
+    ck_assert_int_eq(vmm_boot_read(&cfg, &boot), HV_OK);
+    ck_assert(!boot.storage_given);
+    cfg.devices = 0;
+    cfg.part.disk.select = HV_PT_DISK_BY_NAME;
+    cfg.part.disk.access = HV_PT_DISK_READ_WRITE;
+    ck_assert_int_eq(vmm_boot_read(&cfg, &boot), HV_OK);
+    ck_assert(boot.disk_in_table);
+    ck_assert(!boot.storage_given);
+    cfg.devices = HV_VMM_DEV_BLK;
+    ck_assert_int_eq(vmm_boot_read(&cfg, &boot), HV_OK);
+    ck_assert(boot.storage_given);
+    /* Values no image builder writes. */
+    cfg.part.disk.select = 3;
+    ck_assert_int_eq(vmm_boot_read(&cfg, &boot), HV_EINVAL);
+    cfg.part.disk.select = HV_PT_DISK_BY_GUID;
+    cfg.part.disk.access = 0;
+    ck_assert_int_eq(vmm_boot_read(&cfg, &boot), HV_EINVAL);
+    cfg.part.disk.access = 3;
+    ck_assert_int_eq(vmm_boot_read(&cfg, &boot), HV_EINVAL);
+    cfg.part.disk.access = HV_PT_DISK_READ_ONLY;
+    cfg.devices = 0x80;
+    ck_assert_int_eq(vmm_boot_read(&cfg, &boot), HV_EINVAL);
+}
+END_TEST
+
+/* The AArch64 glue puts the disk where the image builder's device tree says: virtio-mmio slot
+ * HV_A64_GUEST_VIRTIO_SLOT_BLK (0x0a00_0000), interrupt INTID 48; an empty slot there when the
+ * storage server is missing; nothing without a disk. */
+START_TEST(platform_places_the_disk)
+{
+    const uint64_t slot = HV_A64_GUEST_VIRTIO_MMIO;
+    ck_assert_uint_eq(slot, 0x0a000000);
+    ck_assert_int_eq(vmm_boot_read(&cfg, &boot), HV_OK);
+    struct vmm *vmm = vmm_target_create(&fake_ops, &env, &boot);
+    ck_assert_ptr_nonnull(vmm);
+    ck_assert_int_eq(fake_storage_placed, VBLK_PLACED_NONE);
+    ck_assert_ptr_null(vmm_bus_find(&vmm->bus, slot));
+
+    cfg.part.disk.select = HV_PT_DISK_BY_NAME;
+    cfg.part.disk.access = HV_PT_DISK_READ_WRITE;
+    ck_assert_int_eq(vmm_boot_read(&cfg, &boot), HV_OK);
+    vmm = vmm_target_create(&fake_ops, &env, &boot);
+    ck_assert_int_eq(fake_storage_placed, VBLK_PLACED_EMPTY);
+    uint64_t v;
+    ck_assert_int_eq(vmm_bus_read(&vmm->bus, slot + VIRTIO_MMIO_DEVICE_ID, 4, &v), VMM_BUS_OK);
+    ck_assert_uint_eq(v, 0);
+
+    cfg.devices = HV_VMM_DEV_BLK;
+    ck_assert_int_eq(vmm_boot_read(&cfg, &boot), HV_OK);
+    vmm = vmm_target_create(&fake_ops, &env, &boot);
+    ck_assert_int_eq(fake_storage_placed, VBLK_PLACED_DEVICE);
+    ck_assert_int_eq(vmm_bus_read(&vmm->bus, slot + VIRTIO_MMIO_DEVICE_ID, 4, &v), VMM_BUS_OK);
+    ck_assert_uint_eq(v, VIRTIO_ID_BLOCK);
+    ck_assert_uint_eq(fake_storage_vblk.setup.irq.line, 48);
+    ck_assert_ptr_eq(fake_storage_vblk.setup.irq.ctrl, &((struct vmm_a64 *)vmm->platform)->gic);
+    /* The slot's window ends where the next slot's starts. */
+    ck_assert_int_eq(vmm_bus_read(&vmm->bus, slot + 0x1fc, 4, &v), VMM_BUS_OK);
+    ck_assert_int_eq(vmm_bus_read(&vmm->bus, slot + 0x200, 4, &v), VMM_BUS_UNCLAIMED);
+    vblk_fake_free(&fake_storage_server);
+}
+END_TEST
+
 static Suite *boot_suite(void)
 {
     Suite *s = suite_create("vmm_boot");
@@ -139,6 +211,8 @@ static Suite *boot_suite(void)
     tcase_add_test(t, x86_protocol_is_not_aarch64s);
     tcase_add_test(t, register_list_is_bounded);
     tcase_add_test(t, platform_create_builds_and_resets);
+    tcase_add_test(t, disk_configuration);
+    tcase_add_test(t, platform_places_the_disk);
     suite_add_tcase(s, t);
     return s;
 }
