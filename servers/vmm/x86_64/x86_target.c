@@ -136,11 +136,7 @@ struct vmm *vmm_target_create(const struct vmm_ops *ops, void *ctx, const struct
         return NULL;
     }
     /* The DSDT shows the guest only the virtio-mmio slots that have a device on the bus. */
-    uint32_t present = 0;
-    for (unsigned n = 0; n < X86_VIRTIO_MMIO_SLOTS; n++)
-        if (vmm_bus_find(&platform.vmm.bus, X86_VIRTIO_MMIO_BASE + n * X86_VIRTIO_MMIO_SIZE))
-            present |= 1u << n;
-    x86_acpi_set_virtio_slots(mem.ram + HV_X86_GUEST_ACPI, present);
+    x86_acpi_set_virtio_slots(mem.ram + HV_X86_GUEST_ACPI, vmm_x86_virtio_present(&platform));
     return &platform.vmm;
 }
 
