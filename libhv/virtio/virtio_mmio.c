@@ -296,6 +296,14 @@ static void queue_enable(struct virtio_mmio *dev, struct virtio_mmio_queue *q)
         virtq_init(&q->vq, &cfg, dev->mem, &dev->faults) != VIRTQ_SETUP_OK) {
         virtq_reset(&q->vq);
         virtio_fault_fatal(&dev->faults, VIRTIO_FAULT_RING_SETUP);
+        return;
+    }
+    /* The rings are sound; the model (or the server behind it) may still refuse them. That is
+     * the device's decision, not a driver fault, so it is not counted as one. */
+    if (dev->ops->queue_state != NULL &&
+        !dev->ops->queue_state(dev, (uint16_t)(q - dev->queues), true)) {
+        virtq_reset(&q->vq);
+        virtio_mmio_needs_reset(dev);
     }
 }
 
@@ -304,10 +312,14 @@ static void write_queue_ready(struct virtio_mmio *dev, uint32_t value)
     struct virtio_mmio_queue *q = selected_queue(dev, true);
     if (q == NULL)
         return;
-    if (value != 0)
+    if (value != 0) {
         queue_enable(dev, q);
-    else
-        virtq_reset(&q->vq);
+        return;
+    }
+    bool was_ready = q->vq.ready;
+    virtq_reset(&q->vq);
+    if (was_ready && dev->ops->queue_state != NULL)
+        dev->ops->queue_state(dev, (uint16_t)(q - dev->queues), false);
 }
 
 static bool queue_live(const struct virtio_mmio *dev, uint32_t queue)
@@ -488,6 +500,12 @@ void virtio_mmio_used_notify(struct virtio_mmio *dev, uint16_t queue)
     if (queue >= dev->ops->num_queues || !status_has(dev, VIRTIO_STATUS_DRIVER_OK))
         return;
     if (virtq_should_notify(&dev->queues[queue].vq))
+        raise_interrupt(dev, VIRTIO_MMIO_INT_VRING);
+}
+
+void virtio_mmio_used_interrupt(struct virtio_mmio *dev, uint16_t queue)
+{
+    if (queue_live(dev, queue))
         raise_interrupt(dev, VIRTIO_MMIO_INT_VRING);
 }
 

@@ -4,6 +4,7 @@
  * console input waiting (HV_VMM_BADGE_INPUT). Nobody else holds a cap to the endpoint. */
 #include "vmm_target.h"
 #include "core/vmm_boot.h"
+#include "vmm_storage.h"
 #include "vmm_sys.h"
 #include <hv/abi/error.h>
 #include <hv/proto/partition.h>
@@ -44,10 +45,13 @@ static void power_event(void)
 {
     int what = vmm_sys_take_power_request();
     stop_all_vcpus();
+    /* The storage server must let go of the guest's rings before the root wipes its RAM. */
+    vmm_storage_stop();
     /* What this run of the guest cost, for scripts/bench-boot (docs/vmm.md). */
-    static char stats[320];
+    static char stats[320], blk_stats[96];
     vmm_format_stats(vmm, stats, sizeof(stats));
-    hv_printf("VMM-STATS %s %s\n", boot.name, stats);
+    vmm_storage_format_stats(blk_stats, sizeof(blk_stats));
+    hv_printf("VMM-STATS %s %s%s\n", boot.name, stats, blk_stats);
     struct hv_msg m = {0};
     if (what == VMM_POWER_EXIT) {
         /* The status goes to the root task, which reports it on a line the guest can't forge. */
@@ -80,8 +84,12 @@ static void power_event(void)
 static bool serve(struct hv_msg *m)
 {
     if (m->badge == HV_VMM_BADGE_INPUT) {
-        if (vmm)
+        /* Our input thread passes the event notification's bits (HV_VMM_EVENT_*). */
+        uint64_t bits = hv_msginfo_len(m->info) ? m->w[0] : HV_VMM_EVENT_CONSOLE;
+        if (vmm && (bits & HV_VMM_EVENT_CONSOLE))
             vmm_console_refill(vmm);
+        if (vmm && (bits & HV_VMM_EVENT_BLK))
+            vmm_storage_event();
         m->info = hv_msginfo(HV_OK, 0);
         return true;
     }

@@ -2,8 +2,13 @@
 # builds of its tests (host.cmake). Paths are absolute so any directory may include this.
 set(VMM_SOURCE_DIR ${CMAKE_CURRENT_LIST_DIR})
 # Each list names its files once, relative to its folder.
-set(VMM_CORE_SOURCES vmm.c mmio_bus.c vmm_console.c vmm_boot.c)
+set(VMM_CORE_SOURCES vmm.c mmio_bus.c vmm_console.c vmm_boot.c vblk.c vblk_place.c
+    virtio_empty_slot.c)
 list(TRANSFORM VMM_CORE_SOURCES PREPEND ${VMM_SOURCE_DIR}/core/)
+# libhv's virtio device side, which the core's virtio-blk transport (core/vblk.c) uses: a
+# library on the host (hv_virtio*), compiled into the program on the target.
+set(VMM_VIRTIO_SOURCES virtio_faults.c virtio_mem.c virtqueue.c virtio_mmio.c)
+list(TRANSFORM VMM_VIRTIO_SOURCES PREPEND ${CMAKE_SOURCE_DIR}/libhv/virtio/)
 set(VMM_AARCH64_SOURCES a64_boot.c a64_dabt.c a64_exit.c a64_platform.c a64_sysreg.c
     gicv3.c gicv3_dist.c gicv3_redist.c pl011.c psci.c)
 list(TRANSFORM VMM_AARCH64_SOURCES PREPEND ${VMM_SOURCE_DIR}/aarch64/)

@@ -65,17 +65,18 @@ int vmm_sys_take_power_request(void)
 
 static uint8_t input_stack[4096] __attribute__((aligned(16)));
 
-/* Each signal of the console server becomes one call; the main loop pulls the ring when it
- * answers, so bytes that arrive meanwhile are picked up by that same pull or the next. */
+/* Each wake-up of the event notification becomes one call carrying its bits (console input,
+ * disk completions: HV_VMM_EVENT_*); the main loop pulls the console ring and takes the disk's
+ * bits when it answers, so what arrives meanwhile is picked up then or on the next call. */
 static void input_loop(void)
 {
     for (;;) {
         uint64_t bits;
-        if (hv_wait(HV_VMM_SLOT_CONSOLE_NTFN, &bits) != 0) {
+        if (hv_wait(HV_VMM_SLOT_EVENTS, &bits) != 0) {
             hv_thread_suspend(HV_VMM_SLOT_INPUT_THREAD);
             continue;
         }
-        struct hv_msg m = {.info = hv_msginfo(0, 0)};
+        struct hv_msg m = {.info = hv_msginfo(0, 1), .w = {bits}};
         hv_call(HV_VMM_SLOT_EP_INPUT, &m);
     }
 }

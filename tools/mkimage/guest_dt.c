@@ -1,6 +1,7 @@
 /* The device tree an arm64 partition boots with: exactly the part of QEMU virt the partition
- * is given (one cortex-a76 with PSCI over HVC, GICv3, the arch timer, the PL011), with the
- * property names QEMU's own tree uses, written as source and compiled by dtc. */
+ * is given (one cortex-a76 with PSCI over HVC, GICv3, the arch timer, the PL011, and a
+ * virtio-mmio slot for its disk if it has one), with the property names QEMU's own tree uses,
+ * written as source and compiled by dtc. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -27,6 +28,20 @@ static void dts_string(FILE *f, const char *s)
         fputc(*s, f);
     }
     fputc('"', f);
+}
+
+/* A virtio-mmio transport node as QEMU virt writes it (edge-rising SPI, dma-coherent): Linux's
+ * virtio_mmio driver, a module in Debian's kernel, finds devices only through these. */
+static void write_virtio_mmio(FILE *f, unsigned slot)
+{
+    uint64_t base = HV_A64_GUEST_VIRTIO_MMIO + slot * HV_A64_GUEST_VIRTIO_MMIO_SIZE;
+    fprintf(f, "\n\tvirtio_mmio@%llx {\n\t\tcompatible = \"virtio,mmio\";\n\t\treg = <",
+            (unsigned long long)base);
+    cells64(f, base);
+    fputc(' ', f);
+    cells64(f, HV_A64_GUEST_VIRTIO_MMIO_SIZE);
+    fprintf(f, ">;\n\t\tinterrupts = <0 %u 1>;\n\t\tdma-coherent;\n\t};\n",
+            HV_A64_GUEST_VIRTIO_SPI + slot);
 }
 
 static void write_tree(FILE *f, const struct hv_pt_partition *p, const char *bootargs)
@@ -100,8 +115,11 @@ static void write_tree(FILE *f, const struct hv_pt_partition *p, const char *boo
     cells64(f, HV_A64_GUEST_UART_SIZE);
     fprintf(f, ">;\n\t\tinterrupts = <0 %u 4>;\n"
                "\t\tclocks = <&apb_pclk>, <&apb_pclk>;\n"
-               "\t\tclock-names = \"uartclk\", \"apb_pclk\";\n\t};\n};\n",
+               "\t\tclock-names = \"uartclk\", \"apb_pclk\";\n\t};\n",
             HV_A64_GUEST_UART_SPI);
+    if (p->disk.select != HV_PT_DISK_NONE)
+        write_virtio_mmio(f, HV_A64_GUEST_VIRTIO_SLOT_BLK);
+    fprintf(f, "};\n");
 }
 
 int guest_dt_write(const struct hv_pt_partition *p, const char *bootargs, const char *dts_path,

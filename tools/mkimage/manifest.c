@@ -145,7 +145,8 @@ static int partition_prop(struct mk_partition *p, const char *prop, const uint8_
         p->has_priority = true;
         return 0;
     }
-    return mk_error("partition '%s': unknown property '%s'", p->name, prop);
+    int r = manifest_disk_prop(p, prop, v, len);
+    return r <= 0 ? r : mk_error("partition '%s': unknown property '%s'", p->name, prop);
 }
 
 static int visit(void *ctx, unsigned depth, const char *node, const char *name,
@@ -214,7 +215,7 @@ static int check_partition(const struct mk_partition *p)
         return mk_error("partition '%s': priority %u is above %u (its VMM runs %u higher, at "
                         "most 255)",
                         p->name, p->priority, HV_PT_PRIORITY_MAX, HV_PT_VMM_PRIO_ABOVE);
-    return 0;
+    return manifest_disk_check(p);
 }
 
 static int check_unique(const struct mk_system *sys)
@@ -259,5 +260,5 @@ int manifest_parse(const void *dtb, size_t size, enum mk_arch arch, struct mk_sy
         if (check_partition(p))
             return -1;
     }
-    return check_unique(sys);
+    return check_unique(sys) ? -1 : manifest_disk_check_all(sys);
 }

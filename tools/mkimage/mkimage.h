@@ -25,6 +25,7 @@ struct mk_partition {
     char bootargs[MK_MAX_BOOTARGS];
     uint64_t memory, memory_base, host_address;
     uint32_t budget, period, priority;
+    struct hv_pt_disk disk;              /* select NONE when the partition has no disk */
     /* Which properties were present, for the "missing property" check. */
     bool has_memory, has_memory_base, has_kernel, has_bootargs, has_budget, has_priority,
         has_compatible;
@@ -77,6 +78,15 @@ struct mk_options {
 
 /* manifest.c: reads a manifest DTB into sys and checks each property's form. */
 int manifest_parse(const void *dtb, size_t size, enum mk_arch arch, struct mk_system *sys);
+
+/* manifest_disk.c: the disk properties. manifest_disk_prop returns 1 for a property that is
+ * not one of them, 0 when taken, -1 (reported) when malformed; the checks run once the
+ * partition's, then every partition's, properties are known. */
+int manifest_disk_prop(struct mk_partition *p, const char *prop, const uint8_t *v, uint32_t len);
+int manifest_disk_check(const struct mk_partition *p);
+int manifest_disk_check_all(const struct mk_system *sys);
+/* GUID text (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx) to the GPT's on-disk byte order. */
+bool mk_guid_parse(const char *text, uint8_t out[16]);
 
 /* kernel_probe.c: recognises the kernel file at path for the arch. */
 int kernel_probe(const char *part, const char *path, enum mk_arch arch, struct mk_kernel *k);

@@ -28,10 +28,17 @@ int vmm_boot_read(const struct hv_vmm_config *cfg, struct vmm_boot *out)
         return HV_ERANGE;
     if (p->entry < p->ram_gpa || p->entry - p->ram_gpa >= p->ram_size)
         return HV_ERANGE;
+    if (p->disk.select > HV_PT_DISK_BY_GUID || (cfg->devices & ~HV_VMM_DEV_BLK))
+        return HV_EINVAL;
+    bool disk = p->disk.select != HV_PT_DISK_NONE;
+    if (disk && p->disk.access != HV_PT_DISK_READ_ONLY && p->disk.access != HV_PT_DISK_READ_WRITE)
+        return HV_EINVAL;
     for (unsigned i = 0; i <= n; i++)
         out->name[i] = p->name[i];
     out->ncpus = cfg->ncpus;
     out->ram_gpa = p->ram_gpa;
     out->ram_size = p->ram_size;
+    out->disk_in_table = disk;
+    out->storage_given = disk && (cfg->devices & HV_VMM_DEV_BLK);
     return HV_OK;
 }

@@ -28,11 +28,16 @@ struct vmm_boot {
     /* vcpu 0's registers at power-on (the others wait for PSCI CPU_ON / INIT-SIPI). */
     struct vmm_boot_reg regs[VMM_BOOT_MAX_REGS];
     unsigned nregs;
+    /* The partition table gives it a disk (the device tree names its slot), and whether the
+     * root task gave the storage server's caps with it (HV_VMM_DEV_BLK): the guest sees a
+     * virtio-blk device only with both, an empty slot with the first alone. */
+    bool disk_in_table, storage_given;
 };
 
 /* Checks the arch-independent part of cfg and fills *out except the registers: HV_OK,
- * HV_EINVAL (a count out of range, an empty or unterminated name) or HV_ERANGE (RAM that wraps
- * or is not 2 MiB-aligned, an entry point outside RAM). The arch's platform then adds vcpu 0's
+ * HV_EINVAL (a count out of range, an empty or unterminated name, an unknown disk selector or
+ * access, unknown device bits) or HV_ERANGE (RAM that wraps or is not 2 MiB-aligned, an entry
+ * point outside RAM). The arch's platform then adds vcpu 0's
  * registers (vmm_a64_boot_regs, or x86_64's). */
 int vmm_boot_read(const struct hv_vmm_config *cfg, struct vmm_boot *out);
 

@@ -1,6 +1,7 @@
 /* Putting the x86_64 VMM together: the platform's ops implemented on the VMM core (console,
  * log, MMIO bus) and on the vcpu (the kernel's per-vcpu timer), and interrupt delivery. */
 #include "x86_64/vmm_x86.h"
+#include "x86_64/pc_wiring.h"
 #include "x86_64/x86_time.h"
 
 #include <hv/abi/error.h>
@@ -144,6 +145,15 @@ int vmm_x86_init(struct vmm_x86 *x, const struct vmm_ops *ops, const struct vmm_
 struct vmm_irq_line vmm_x86_irq_line(struct vmm_x86 *x, unsigned gsi)
 {
     return (struct vmm_irq_line){.set = irq_set, .ctrl = x, .line = gsi};
+}
+
+uint32_t vmm_x86_virtio_present(const struct vmm_x86 *x)
+{
+    uint32_t present = 0;
+    for (unsigned n = 0; n < X86_VIRTIO_MMIO_SLOTS; n++)
+        if (vmm_bus_find(&x->vmm.bus, X86_VIRTIO_MMIO_BASE + n * X86_VIRTIO_MMIO_SIZE))
+            present |= 1u << n;
+    return present;
 }
 
 void vmm_x86_deliver(struct vmm_x86 *x)

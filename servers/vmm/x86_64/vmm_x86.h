@@ -66,3 +66,7 @@ void vmm_x86_deliver(struct vmm_x86 *x);
 
 /* The interrupt line for GSI gsi (16 + n for virtio-mmio slot n) for a device model. */
 struct vmm_irq_line vmm_x86_irq_line(struct vmm_x86 *x, unsigned gsi);
+
+/* Which virtio-mmio slots have a device on the bus (bit n: slot n), for the DSDT's _STA
+ * (x86_acpi_set_virtio_slots): a slot without one is absent to the guest. */
+uint32_t vmm_x86_virtio_present(const struct vmm_x86 *x);

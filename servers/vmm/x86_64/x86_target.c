@@ -2,6 +2,7 @@
  * ACPI tables and boot page tables written into guest RAM, and the vmm_x86 ops implemented
  * with vcpu_read/vcpu_write, the CPUID instruction and RDTSC. Only this file makes system
  * calls; everything it calls is host-tested. */
+#include "vmm_storage.h"
 #include "vmm_target.h"
 
 #include "x86_64/acpi/acpi_tables.h"
@@ -126,12 +127,16 @@ struct vmm *vmm_target_create(const struct vmm_ops *ops, void *ctx, const struct
     if (vmm_x86_init(&platform, ops, &target_ops, ctx, boot->name, &cfg, mem.ram, mem.ram_size) !=
         HV_OK)
         return NULL;
+    const unsigned slot = X86_VIRTIO_SLOT_BLK;
+    int r = vmm_storage_attach(&platform.vmm, boot,
+                               X86_VIRTIO_MMIO_BASE + slot * X86_VIRTIO_MMIO_SIZE,
+                               vmm_x86_irq_line(&platform, X86_VIRTIO_GSI_BASE + slot), false);
+    if (r != HV_OK) {
+        vmm_logf(&platform.vmm, "can't place the disk (error %d)", r);
+        return NULL;
+    }
     /* The DSDT shows the guest only the virtio-mmio slots that have a device on the bus. */
-    uint32_t present = 0;
-    for (unsigned n = 0; n < X86_VIRTIO_MMIO_SLOTS; n++)
-        if (vmm_bus_find(&platform.vmm.bus, X86_VIRTIO_MMIO_BASE + n * X86_VIRTIO_MMIO_SIZE))
-            present |= 1u << n;
-    x86_acpi_set_virtio_slots(mem.ram + HV_X86_GUEST_ACPI, present);
+    x86_acpi_set_virtio_slots(mem.ram + HV_X86_GUEST_ACPI, vmm_x86_virtio_present(&platform));
     return &platform.vmm;
 }
 

@@ -81,6 +81,34 @@ static const struct refusal {
     {"bad-x86-ram-hole.dts", MK_X86_64, "overlaps the device window [0xc0000000, 0x100000000)"},
     {"bad-no-partitions.dts", MK_AARCH64, "manifest: /partitions holds no partition"},
     {"no-such-manifest.dts", MK_AARCH64, "manifest: cannot read"},
+    {"bad-disk-both.dts", MK_AARCH64,
+     "partition 'personal': give one of 'disk' and 'disk-guid', not both"},
+    {"bad-disk-access-value.dts", MK_AARCH64,
+     "partition 'personal': disk-access \"rw\" must be \"read-write\" or \"read-only\""},
+    {"bad-disk-no-access.dts", MK_AARCH64,
+     "partition 'personal': a disk needs disk-access = \"read-write\" or \"read-only\""},
+    {"bad-disk-access-alone.dts", MK_AARCH64,
+     "partition 'personal': disk-access without 'disk' or 'disk-guid'"},
+    {"bad-disk-guid.dts", MK_AARCH64,
+     "partition 'personal': disk-guid \"c968dbec-7f3b-6741-9b07-4e5c704a692g\" is not a GUID"},
+    {"bad-disk-guid-short.dts", MK_AARCH64,
+     "partition 'personal': disk-guid \"c968dbec-7f3b-6741-9b07-4e5c704a692\" is not a GUID"},
+    {"bad-disk-guid-zero.dts", MK_AARCH64,
+     "partition 'personal': disk-guid is the zero GUID, which marks an unused GPT entry"},
+    {"bad-disk-name-long.dts", MK_AARCH64,
+     "partition 'personal': disk must be a GPT partition name of 1 to 36 characters (it has 39)"},
+    {"bad-disk-name-empty.dts", MK_AARCH64,
+     "partition 'personal': disk must be a GPT partition name of 1 to 36 characters (it has 0)"},
+    {"bad-disk-name-char.dts", MK_AARCH64,
+     "partition 'personal': disk name holds character 0x09: only printable ASCII"},
+    {"bad-disk-not-string.dts", MK_AARCH64, "partition 'personal': property 'disk' must be one "
+                                            "string"},
+    {"bad-disk-two-strings.dts", MK_AARCH64,
+     "partition 'personal': property 'disk-access' must be one string"},
+    {"bad-disk-shared-rw.dts", MK_AARCH64,
+     "partition 'work': its disk is also partition 'personal''s, and one of them may write it"},
+    {"bad-disk-too-many.dts", MK_AARCH64,
+     "partition 'p8': more than 8 partitions have a disk (the storage server's limit)"},
 };
 
 START_TEST(test_refusal)
@@ -364,6 +392,106 @@ START_TEST(test_digests_x86)
 }
 END_TEST
 
+/* What the guest DTB says about virtio-mmio nodes, read with the kernel's FDT reader. */
+struct virtio_nodes {
+    unsigned count;
+    char node[32];
+    uint8_t reg[16], interrupts[12];
+    bool compatible;
+};
+
+static int find_virtio(void *ctx, unsigned depth, const char *node, const char *name,
+                       const uint8_t *v, uint32_t len)
+{
+    struct virtio_nodes *vn = ctx;
+    if (depth != 1 || strncmp(node, "virtio_mmio@", 12))
+        return 0;
+    if (strcmp(vn->node, node)) {
+        vn->count++;
+        snprintf(vn->node, sizeof(vn->node), "%s", node);
+    }
+    if (!strcmp(name, "compatible"))
+        vn->compatible = len == 12 && !memcmp(v, "virtio,mmio", 12);
+    else if (!strcmp(name, "reg") && len == 16)
+        memcpy(vn->reg, v, 16);
+    else if (!strcmp(name, "interrupts") && len == 12)
+        memcpy(vn->interrupts, v, 12);
+    return 0;
+}
+
+static struct virtio_nodes dtb_virtio(const char *out, const char *dtb)
+{
+    size_t n;
+    void *blob = read_all(out, dtb, &n);
+    struct fdt fdt;
+    struct virtio_nodes vn = {0};
+    ck_assert_int_eq(fdt_open(&fdt, blob, n), HV_OK);
+    ck_assert_int_eq(fdt_walk(&fdt, find_virtio, &vn), 0);
+    return vn;
+}
+
+/* The disk properties reach the table, and a partition with a disk (only one with a disk)
+ * gets a virtio-mmio node at slot 0 of QEMU virt's transports: 0x0a00_0000, SPI 16, edge. */
+START_TEST(test_disk_table_and_dtb)
+{
+    char out[64];
+    ck_assert_int_eq(build("good-disk-arm64.dts", MK_AARCH64, 512, out), 0);
+    const struct hv_pt_partition *p = read_table(out, HV_PT_ARCH_AARCH64, 3);
+
+    ck_assert_uint_eq(p[0].disk.select, HV_PT_DISK_BY_NAME);
+    ck_assert_uint_eq(p[0].disk.access, HV_PT_DISK_READ_WRITE);
+    ck_assert_str_eq(p[0].disk.gpt_name, "duet-personal");
+    static const uint8_t zero[16];
+    ck_assert_mem_eq(p[0].disk.gpt_guid, zero, 16);
+
+    /* c968dbec-7f3b-6741-9b07-4e5c704a6921 on disk: the first three fields little-endian. */
+    static const uint8_t guid[16] = {0xec, 0xdb, 0x68, 0xc9, 0x3b, 0x7f, 0x41, 0x67,
+                                     0x9b, 0x07, 0x4e, 0x5c, 0x70, 0x4a, 0x69, 0x21};
+    ck_assert_uint_eq(p[1].disk.select, HV_PT_DISK_BY_GUID);
+    ck_assert_uint_eq(p[1].disk.access, HV_PT_DISK_READ_ONLY);
+    ck_assert_mem_eq(p[1].disk.gpt_guid, guid, 16);
+    ck_assert_str_eq(p[1].disk.gpt_name, "");
+
+    ck_assert_uint_eq(p[2].disk.select, HV_PT_DISK_NONE);
+    ck_assert_uint_eq(p[2].disk.access, 0);
+
+    static const uint8_t reg[16] = {0, 0, 0, 0, 0x0a, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x02, 0};
+    static const uint8_t irq[12] = {0, 0, 0, 0, 0, 0, 0, 16, 0, 0, 0, 1};
+    for (int i = 0; i < 2; i++) {
+        struct virtio_nodes vn = dtb_virtio(out, i ? "work.dtb" : "personal.dtb");
+        ck_assert_uint_eq(vn.count, 1);
+        ck_assert_str_eq(vn.node, "virtio_mmio@a000000");
+        ck_assert(vn.compatible);
+        ck_assert_mem_eq(vn.reg, reg, 16);
+        ck_assert_mem_eq(vn.interrupts, irq, 12);
+    }
+    ck_assert_uint_eq(dtb_virtio(out, "nodisk.dtb").count, 0);
+    free_reads();
+}
+END_TEST
+
+/* Read-only sharing is the manifest's to allow; and the GUID text reader on its own. */
+START_TEST(test_disk_shared_read_only)
+{
+    char out[64];
+    ck_assert_int_eq(build("good-disk-shared-ro.dts", MK_AARCH64, 512, out), 0);
+    const struct hv_pt_partition *p = read_table(out, HV_PT_ARCH_AARCH64, 2);
+    ck_assert_str_eq(p[0].disk.gpt_name, "duet-shared");
+    ck_assert_str_eq(p[1].disk.gpt_name, "duet-shared");
+    free_reads();
+
+    uint8_t g[16];
+    ck_assert(mk_guid_parse("0FC63DAF-8483-4772-8E79-3D69D8477DE4", g));
+    static const uint8_t linux_data[16] = {0xaf, 0x3d, 0xc6, 0x0f, 0x83, 0x84, 0x72, 0x47,
+                                           0x8e, 0x79, 0x3d, 0x69, 0xd8, 0x47, 0x7d, 0xe4};
+    ck_assert_mem_eq(g, linux_data, 16);
+    ck_assert(!mk_guid_parse("0FC63DAF-8483-4772-8E79-3D69D8477DE4 ", g));
+    ck_assert(!mk_guid_parse("0FC63DAF_8483-4772-8E79-3D69D8477DE4", g));
+    ck_assert(!mk_guid_parse("0FC63DAF-8483-4772-8E793-D69D8477DE4", g));
+    ck_assert(!mk_guid_parse("", g));
+}
+END_TEST
+
 static int remove_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
     return remove(path);
@@ -384,6 +512,8 @@ int main(void)
     tc = tcase_create("layout");
     tcase_add_test(tc, test_arm64_layout);
     tcase_add_test(tc, test_x86_layout);
+    tcase_add_test(tc, test_disk_table_and_dtb);
+    tcase_add_test(tc, test_disk_shared_read_only);
     suite_add_tcase(s, tc);
     tc = tcase_create("digests");
     tcase_add_test(tc, test_digests_arm64);

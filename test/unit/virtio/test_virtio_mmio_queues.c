@@ -129,6 +129,108 @@ START_TEST(queue_features_follow_negotiation)
 }
 END_TEST
 
+/* ---- a queue run elsewhere (the VMM handing it to a device server) ---- */
+
+static struct {
+    unsigned calls;
+    uint16_t queue;
+    bool ready, answer;
+} hook;
+
+static bool hook_queue_state(struct virtio_mmio *d, uint16_t queue, bool ready)
+{
+    (void)d;
+    hook.calls++;
+    hook.queue = queue;
+    hook.ready = ready;
+    return hook.answer;
+}
+
+/* The transport as setup() makes it, with the queue_state hook in its ops. */
+static void setup_with_hook(void)
+{
+    static struct virtio_device_ops ops;
+    setup();
+    ops = rec_ops;
+    ops.queue_state = hook_queue_state;
+    memset(&hook, 0, sizeof(hook));
+    hook.answer = true;
+    struct virtio_mmio_setup s = {.ops = &ops, .device_ctx = &rec, .queues = queues,
+                                  .mem = &g.mem, .set_irq = set_irq, .irq_ctx = &irq_level};
+    ck_assert_int_eq(virtio_mmio_init(&dev, &s), VIRTIO_MMIO_INIT_OK);
+}
+
+START_TEST(queue_state_hook_sees_ready_and_off)
+{
+    setup_with_hook();
+    negotiate(V1);
+    queue_regs(1, 8, GUEST_DESC, GUEST_AVAIL, GUEST_USED);
+    wr(VIRTIO_MMIO_QUEUE_READY, 1);
+    ck_assert_uint_eq(hook.calls, 1);
+    ck_assert_uint_eq(hook.queue, 1);
+    ck_assert(hook.ready);
+    ck_assert_uint_eq(rd(VIRTIO_MMIO_QUEUE_READY), 1);
+    wr(VIRTIO_MMIO_QUEUE_READY, 1); /* already ready: not again */
+    wr(VIRTIO_MMIO_QUEUE_READY, 0);
+    ck_assert_uint_eq(hook.calls, 2);
+    ck_assert(!hook.ready);
+    wr(VIRTIO_MMIO_QUEUE_READY, 0); /* already off: not again */
+    ck_assert_uint_eq(hook.calls, 2);
+    /* A ring the library refuses never reaches the hook; a device reset does not call it. */
+    queue_regs(1, 8, GUEST_DESC + 4, GUEST_AVAIL, GUEST_USED);
+    wr(VIRTIO_MMIO_QUEUE_READY, 1);
+    ck_assert_uint_eq(hook.calls, 2);
+    ck_assert_uint_eq(faults(VIRTIO_FAULT_RING_SETUP), 1);
+    wr(VIRTIO_MMIO_STATUS, 0);
+    ck_assert_uint_eq(hook.calls, 2);
+    ck_assert_uint_eq(rec.resets, 1);
+    teardown();
+}
+END_TEST
+
+START_TEST(queue_state_hook_may_refuse)
+{
+    setup_with_hook();
+    hook.answer = false;
+    negotiate(V1);
+    wr(VIRTIO_MMIO_STATUS, ACK | DRV | FOK | DOK);
+    queue_regs(0, 8, GUEST_DESC, GUEST_AVAIL, GUEST_USED);
+    wr(VIRTIO_MMIO_QUEUE_READY, 1);
+    ck_assert_uint_eq(hook.calls, 1);
+    ck_assert_uint_eq(rd(VIRTIO_MMIO_QUEUE_READY), 0);
+    ck_assert_uint_eq(rd(VIRTIO_MMIO_STATUS), ACK | DRV | FOK | DOK | NEEDS_RESET);
+    ck_assert_uint_eq(rd(VIRTIO_MMIO_INTERRUPT_STATUS), VIRTIO_MMIO_INT_CONFIG);
+    ck_assert(irq_level);
+    ck_assert_uint_eq(all_faults(), 0); /* the device's refusal, not the driver's fault */
+    teardown();
+}
+END_TEST
+
+START_TEST(used_interrupt_only_for_a_live_queue)
+{
+    setup();
+    virtio_mmio_used_interrupt(&dev, 0); /* nothing set up */
+    negotiate(V1);
+    queue_regs(0, 8, GUEST_DESC, GUEST_AVAIL, GUEST_USED);
+    wr(VIRTIO_MMIO_QUEUE_READY, 1);
+    virtio_mmio_used_interrupt(&dev, 0); /* before DRIVER_OK */
+    virtio_mmio_used_interrupt(&dev, 1); /* a queue not ready */
+    virtio_mmio_used_interrupt(&dev, 7); /* no such queue */
+    ck_assert(!irq_level);
+    wr(VIRTIO_MMIO_STATUS, ACK | DRV | FOK | DOK);
+    virtio_mmio_used_interrupt(&dev, 0);
+    ck_assert(irq_level);
+    ck_assert_uint_eq(rd(VIRTIO_MMIO_INTERRUPT_STATUS), VIRTIO_MMIO_INT_VRING);
+    wr(VIRTIO_MMIO_INTERRUPT_ACK, VIRTIO_MMIO_INT_VRING);
+    virtio_mmio_needs_reset(&dev);
+    wr(VIRTIO_MMIO_INTERRUPT_ACK, VIRTIO_MMIO_INT_CONFIG);
+    virtio_mmio_used_interrupt(&dev, 0); /* after NEEDS_RESET */
+    ck_assert_uint_eq(rd(VIRTIO_MMIO_INTERRUPT_STATUS), 0);
+    ck_assert(!irq_level);
+    teardown();
+}
+END_TEST
+
 /* ---- notification ---- */
 
 START_TEST(notify_reaches_the_model_only_when_live)
@@ -227,6 +329,9 @@ static Suite *mmio_queue_suite(void)
     tcase_add_test(queue, misaligned_ring_needs_reset);
     tcase_add_test(queue, live_queue_cannot_be_reconfigured);
     tcase_add_test(queue, queue_features_follow_negotiation);
+    tcase_add_test(queue, queue_state_hook_sees_ready_and_off);
+    tcase_add_test(queue, queue_state_hook_may_refuse);
+    tcase_add_test(queue, used_interrupt_only_for_a_live_queue);
     suite_add_tcase(s, queue);
 
     TCase *notify = tcase_create("notify");

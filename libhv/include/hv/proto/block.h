@@ -49,6 +49,13 @@ struct hv_blk_open_reply {
 };
 #define HV_BLK_OPEN_REPLY_WORDS 5u
 
+/* What one DISCARD or WRITE_ZEROES request may cover (the server's limits: one range per
+ * request, a WRITE_ZEROES through one 256 KiB bounce buffer). The VMM writes them into the
+ * configuration space when the server offers the feature. */
+#define HV_BLK_DISCARD_SECTORS_MAX 0x400000u
+#define HV_BLK_WRITE_ZEROES_SECTORS_MAX 512u
+#define HV_BLK_DWZ_SEGS_MAX 1u
+
 struct hv_blk_queue_setup {
     uint64_t queue;    /* bits 0..15 the queue index (0), bits 16..31 its size (QueueNum) */
     uint64_t desc;     /* guest-physical QueueDesc */

@@ -25,3 +25,13 @@
 #define HV_A64_GUEST_UART 0x09000000ull
 #define HV_A64_GUEST_UART_SIZE 0x1000ull
 #define HV_A64_GUEST_UART_SPI 1u
+
+/* virtio-mmio transports as QEMU virt places them: slot n at 0x0a00_0000 + 0x200·n on SPI
+ * 16 + n (INTID 48 + n), edge-triggered. The VMM puts a partition's virtio-blk device (when the
+ * partition table gives it a disk) in slot HV_A64_GUEST_VIRTIO_SLOT_BLK, and the device tree
+ * names it there. */
+#define HV_A64_GUEST_VIRTIO_MMIO 0x0a000000ull
+#define HV_A64_GUEST_VIRTIO_MMIO_SIZE 0x200ull
+#define HV_A64_GUEST_VIRTIO_MMIO_SLOTS 32u
+#define HV_A64_GUEST_VIRTIO_SPI 16u
+#define HV_A64_GUEST_VIRTIO_SLOT_BLK 0u

@@ -12,26 +12,43 @@
 #define HV_VMM_SLOT_INPUT_THREAD 5  /* an unconfigured thread for the console input loop */
 #define HV_VMM_SLOT_EP_INPUT 6      /* its endpoint again (write, badge HV_VMM_BADGE_INPUT) */
 #define HV_VMM_SLOT_CONSOLE 7       /* the console server's endpoint (write, badged) */
-#define HV_VMM_SLOT_CONSOLE_NTFN 8  /* console input waiting (read) */
+#define HV_VMM_SLOT_CONSOLE_NTFN 8  /* its event notification (read): bits HV_VMM_EVENT_* */
+#define HV_VMM_SLOT_EVENTS HV_VMM_SLOT_CONSOLE_NTFN
 #define HV_VMM_SLOT_ROOT 9          /* the root task's endpoint (write, badged per partition) */
+/* The storage server, for a partition whose record has a disk (hv/proto/block.h); given only
+ * together with HV_VMM_DEV_BLK in the config's `devices`: */
+#define HV_VMM_SLOT_STORAGE 10      /* its endpoint (write, badged: the badge names the partition) */
+#define HV_VMM_SLOT_STORAGE_BELL 11 /* its notification (write, badge HV_BLK_DOORBELL(client)) */
 #define HV_VMM_SLOT_VCPU0 16        /* vcpu i at 16 + i */
 #define HV_VMM_SLOT_THREAD0 32      /* the thread bound to vcpu i at 32 + i */
 #define HV_VMM_MAX_VCPUS 8
 
 /* Badges of what arrives on the VMM's endpoint. */
 #define HV_VMM_BADGE_VCPU(i) (0x100u + (i)) /* vcpu i's exits (its thread's fault cap) */
-#define HV_VMM_BADGE_INPUT 0x200u           /* the VMM's own input thread */
+#define HV_VMM_BADGE_INPUT 0x200u           /* the VMM's own input thread: w[0] = event bits */
+
+/* Bits of the VMM's event notification (HV_VMM_SLOT_EVENTS), one per signaller's badge: the
+ * console server's cap is unbadged (a signal ORs 1), the storage server's carries
+ * HV_VMM_EVENT_BLK. The input thread waits on it and passes the bits on. */
+#define HV_VMM_EVENT_CONSOLE 0x1u           /* console input waits in the ring */
+#define HV_VMM_EVENT_BLK 0x2u               /* the disk's shared page has completion bits */
 
 /* Its address space. */
 #define HV_VMM_CONFIG_VA 0x7ffe0000ull  /* struct hv_vmm_config, read-only */
 #define HV_VMM_RING_VA 0x7ffd0000ull    /* its console input ring (struct hv_console_ring) */
 #define HV_VMM_RAM_VA 0x1000000000ull   /* the guest's RAM, read-write (64 GiB up) */
+#define HV_VMM_BLK_SHARED_VA 0x7ffc0000ull /* struct hv_blk_shared, read-write (with a disk) */
+
+/* Bits of hv_vmm_config.devices: the device servers whose caps and pages the root task gave. */
+#define HV_VMM_DEV_BLK 0x1u /* HV_VMM_SLOT_STORAGE, HV_VMM_SLOT_STORAGE_BELL, the shared page,
+                             * and a cap to HV_VMM_SLOT_EVENTS for the server badged
+                             * HV_VMM_EVENT_BLK */
 
 struct hv_vmm_config {
     uint32_t index;      /* the partition's number in the partition table */
     uint32_t ncpus;      /* vcpus in slots HV_VMM_SLOT_VCPU0.. */
     uint32_t prio;       /* the priority its input thread gets */
-    uint32_t reserved;
+    uint32_t devices;    /* HV_VMM_DEV_* (0 before the root task gave any device server) */
     struct hv_pt_partition part; /* the partition's record, as the image builder made it */
 };
 

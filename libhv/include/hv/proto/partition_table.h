@@ -8,9 +8,9 @@
  * `count * size` against the file size once and then indexes. */
 #define HV_PT_FILE "partitions"          /* its name in the bootfs */
 #define HV_PT_MAGIC "DUETPT01"
-/* 2: every load record carries the SHA-256 of its bytes (measured boot). A reader accepts its
- * own version only. */
-#define HV_PT_VERSION 2u
+/* 2: every load record carries the SHA-256 of its bytes (measured boot); 3: the disk record
+ * (struct hv_pt_disk). A reader accepts its own version only. */
+#define HV_PT_VERSION 3u
 #define HV_PT_MAX_PARTITIONS 16u
 #define HV_PT_NAME_MAX 32u               /* partition and console names, NUL-terminated */
 #define HV_PT_FILE_MAX 48u               /* = BOOTFS_NAME_MAX */
@@ -62,6 +62,25 @@ struct hv_pt_load {
     uint8_t sha256[HV_PT_SHA256_SIZE];
 };
 
+/* Which slice of the storage server's disk the partition gets (docs/storage.md): a GPT
+ * partition chosen by name or by unique GUID, read-only or read-write. The image builder checks
+ * the form; the storage server checks it against the disk's GPT when it starts. */
+#define HV_PT_DISK_NONE 0u               /* no disk: the guest sees no virtio-blk device */
+#define HV_PT_DISK_BY_NAME 1u            /* gpt_name */
+#define HV_PT_DISK_BY_GUID 2u            /* gpt_guid */
+#define HV_PT_DISK_READ_ONLY 1u
+#define HV_PT_DISK_READ_WRITE 2u
+#define HV_PT_DISK_NAME_MAX 36u          /* a GPT name: 36 UTF-16 units; here printable ASCII */
+
+struct hv_pt_disk {
+    uint32_t select;                     /* HV_PT_DISK_NONE / BY_NAME / BY_GUID */
+    uint32_t access;                     /* HV_PT_DISK_READ_ONLY / READ_WRITE (0 without a disk) */
+    char gpt_name[HV_PT_DISK_NAME_MAX + 4]; /* NUL-terminated and NUL-padded; "" unless BY_NAME */
+    /* The unique partition GUID in the GPT's on-disk byte order (UEFI §A: the first three
+     * fields little-endian), so it compares bytewise with a GPT entry; zero unless BY_GUID. */
+    uint8_t gpt_guid[16];
+};
+
 struct hv_pt_partition {
     char name[HV_PT_NAME_MAX];
     char console_name[HV_PT_NAME_MAX];   /* the console server's tag; = name by default */
@@ -87,8 +106,10 @@ struct hv_pt_partition {
     /* Repeats of the initramfs and command-line loads, for the zero page's fields. */
     uint64_t initrd_gpa, initrd_size;
     uint64_t cmdline_gpa, cmdline_size;  /* size includes the NUL */
+    struct hv_pt_disk disk;              /* version 3 */
 };
 
 _Static_assert(sizeof(struct hv_pt_header) == 32, "partition table header is 32 bytes");
 _Static_assert(sizeof(struct hv_pt_load) == 112, "load record is 112 bytes");
-_Static_assert(sizeof(struct hv_pt_partition) == 880, "partition record is 880 bytes");
+_Static_assert(sizeof(struct hv_pt_disk) == 64, "disk record is 64 bytes");
+_Static_assert(sizeof(struct hv_pt_partition) == 944, "partition record is 944 bytes");

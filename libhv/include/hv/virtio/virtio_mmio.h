@@ -29,6 +29,11 @@ struct virtio_device_ops {
     void (*queue_notify)(struct virtio_mmio *dev, uint16_t queue);
     /* The driver wrote 0 to Status; all queues are already reset. */
     void (*reset)(struct virtio_mmio *dev);
+    /* Optional, for a model that runs its queues elsewhere (the VMM hands them to a device
+     * server): the driver made a queue ready, after the library checked its rings (ready), or
+     * turned a ready queue off (!ready). Returning false for ready refuses the queue: it stays
+     * off and the device needs a reset. Not called for the queues a device reset stops. */
+    bool (*queue_state)(struct virtio_mmio *dev, uint16_t queue, bool ready);
 };
 
 /* Transport state of one queue: the registers the driver writes before QueueReady. */
@@ -101,6 +106,11 @@ void *virtio_mmio_device_ctx(const struct virtio_mmio *dev);
 
 /* After pushing to a queue: raises a used buffer notification if the driver wants one. */
 void virtio_mmio_used_notify(struct virtio_mmio *dev, uint16_t queue);
+
+/* A used buffer notification decided elsewhere (a device server that runs the queue and has
+ * already applied the driver's suppression): raised if the queue is live (ready, DRIVER_OK, no
+ * reset needed), else dropped. */
+void virtio_mmio_used_interrupt(struct virtio_mmio *dev, uint16_t queue);
 
 /* The model changed its configuration: new generation, configuration change notification. */
 void virtio_mmio_config_changed(struct virtio_mmio *dev);

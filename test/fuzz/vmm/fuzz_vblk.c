@@ -1,0 +1,125 @@
+/* libFuzzer target for the VMM's virtio-blk transport (servers/vmm/core/vblk.c): register reads
+ * and writes of any offset, width and value, a storage server that takes or refuses set-ups and
+ * resets, completion bits of any value, and stops, against the fake server of
+ * test/unit/vmm/vblk_fake.h. After every step: no set-up the block protocol forbids (rings
+ * outside the guest's RAM, a second set-up of a running queue), the interrupt line equal to
+ * InterruptStatus != 0, only the spec's status bits, DEVICE_NEEDS_RESET never without a cause. */
+#include "core/vblk.h"
+#include "vblk_fake.h"
+#include <hv/abi/error.h>
+#include <hv/virtio/virtio_spec.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "fuzz_input.h"
+
+#define INVARIANT(cond)                                                                            \
+    do {                                                                                           \
+        if (!(cond)) {                                                                             \
+            fprintf(stderr, "invariant failed: %s (%s:%d)\n", #cond, __FILE__, __LINE__);          \
+            abort();                                                                               \
+        }                                                                                          \
+    } while (0)
+
+static int f_inject(void *ctx, unsigned cpu, uint32_t irq, uint64_t flags)
+{
+    (void)ctx, (void)cpu, (void)irq, (void)flags;
+    return HV_OK;
+}
+static void f_write(void *ctx, const uint8_t *b, size_t n)
+{
+    (void)ctx, (void)b, (void)n;
+}
+static void f_power(void *ctx, enum vmm_power w)
+{
+    (void)ctx, (void)w;
+}
+static void f_log(void *ctx, const char *line)
+{
+    (void)ctx, (void)line;
+}
+static const struct vmm_ops ops = {
+    .inject = f_inject, .console_write = f_write, .power = f_power, .log = f_log};
+
+/* Offsets a driver uses, so that short inputs reach the state machine. */
+static const uint16_t regs[] = {
+    VIRTIO_MMIO_STATUS,           VIRTIO_MMIO_DEVICE_FEATURES_SEL, VIRTIO_MMIO_DRIVER_FEATURES,
+    VIRTIO_MMIO_DRIVER_FEATURES_SEL, VIRTIO_MMIO_QUEUE_SEL,       VIRTIO_MMIO_QUEUE_NUM,
+    VIRTIO_MMIO_QUEUE_READY,      VIRTIO_MMIO_QUEUE_NOTIFY,       VIRTIO_MMIO_INTERRUPT_ACK,
+    VIRTIO_MMIO_QUEUE_DESC_LOW,   VIRTIO_MMIO_QUEUE_DESC_HIGH,    VIRTIO_MMIO_QUEUE_DRIVER_LOW,
+    VIRTIO_MMIO_QUEUE_DRIVER_HIGH, VIRTIO_MMIO_QUEUE_DEVICE_LOW,  VIRTIO_MMIO_QUEUE_DEVICE_HIGH,
+    VIRTIO_MMIO_CONFIG};
+
+static void check(const struct vmm_vblk *vb, const struct vblk_fake *srv)
+{
+    INVARIANT(srv->bad_setups == 0);
+    INVARIANT(srv->setups_while_live == 0);
+    INVARIANT(srv->opens == 1);
+    INVARIANT(srv->level == (vb->mmio.interrupt_status != 0));
+    INVARIANT((vb->mmio.interrupt_status & ~3u) == 0);
+    INVARIANT((vb->mmio.status & ~0xcfu) == 0);
+    /* The queue is ready only if the server took it and has not let go since. */
+    if (vb->queue.vq.ready)
+        INVARIANT(srv->live);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    static struct vmm vmm;
+    static struct vblk_fake srv;
+    static struct vmm_vblk vb;
+    struct fuzz_input in = {data, size, 0};
+
+    if (!vmm_init(&vmm, &ops, NULL, "fuzz", 1))
+        abort();
+    vblk_fake_init(&srv);
+    srv.open_reply[4] = 1u << (in_u8(&in) % 9); /* queue sizes 1..256 */
+    const struct vblk_setup setup = vblk_fake_setup(&srv);
+    INVARIANT(vmm_vblk_open(&vb, &vmm, &setup) == HV_OK);
+
+    for (unsigned step = 0; step < 4096 && !in_done(&in); step++) {
+        uint8_t op = in_u8(&in);
+        switch (op % 8) {
+        case 0: case 1: case 2: { /* a driver's register write */
+            uint16_t off = regs[in_u8(&in) % (sizeof(regs) / sizeof(regs[0]))];
+            uint32_t v = in_u8(&in) & 1 ? in_u32(&in) : in_u8(&in);
+            if (off == VIRTIO_MMIO_QUEUE_DESC_LOW || off == VIRTIO_MMIO_QUEUE_DRIVER_LOW ||
+                off == VIRTIO_MMIO_QUEUE_DEVICE_LOW)
+                v = in_u8(&in) & 1 ? v : (uint32_t)VBLK_FAKE_RAM_GPA + (in_u16(&in) & ~15u);
+            vmm_vblk_write(&vb, off, 4, v);
+            break;
+        }
+        case 3: { /* anything at all */
+            uint16_t off = in_u16(&in) % VBLK_WINDOW;
+            unsigned w = 1u << (in_u8(&in) % 4);
+            if (off + w > VBLK_WINDOW)
+                break;
+            if (in_u8(&in) & 1)
+                vmm_vblk_write(&vb, off, w, in_u64(&in));
+            else
+                (void)vmm_vblk_read(&vb, off, w);
+            break;
+        }
+        case 4: /* the server completes */
+            srv.shared.irq = in_u8(&in) & 1 ? in_u32(&in) : HV_BLK_IRQ_USED;
+            vmm_vblk_complete(&vb);
+            break;
+        case 5: { /* the server changes its mind */
+            uint8_t b = in_u8(&in);
+            srv.setup_result = b & 1 ? HV_EINVAL : HV_OK;
+            srv.reset_result = b & 2 ? HV_ECANCELED : HV_OK;
+            break;
+        }
+        case 6: /* a partition reset */
+            (void)vmm_vblk_stop(&vb);
+            INVARIANT(vb.mmio.status == 0);
+            break;
+        default: /* a plausible bring-up step */
+            vmm_vblk_write(&vb, VIRTIO_MMIO_STATUS, 4, in_u8(&in) & 0x0f);
+            break;
+        }
+        check(&vb, &srv);
+    }
+    vblk_fake_free(&srv);
+    return 0;
+}
