@@ -96,6 +96,3 @@ const char *gpt_check_name(enum gpt_check check);
 /* A whole refusal as one line: "primary GPT header: header CRC32 mismatch (backup intact)". */
 size_t gpt_describe(const struct gpt_result *r, char *buf, size_t size);
 
-/* GUID text "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx" <-> on-disk bytes (mixed endian, §A). */
-bool gpt_guid_parse(const char *text, uint8_t guid[16]);
-void gpt_guid_format(const uint8_t guid[16], char text[37]);

@@ -5,6 +5,7 @@
 #include "diag.h"
 #include "mkimage.h"
 
+#include <hv/guid.h>
 #include <hv/proto/block.h>
 
 #define ACCESS_RW "read-write"
@@ -16,40 +17,6 @@ static const char *one_string(const uint8_t *v, uint32_t len)
     if (len == 0 || v[len - 1] != '\0' || memchr(v, '\0', len) != v + len - 1)
         return NULL;
     return (const char *)v;
-}
-
-static int hex_digit(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
-bool mk_guid_parse(const char *text, uint8_t out[16])
-{
-    /* Text order is the fields' big-endian reading; on disk (UEFI §A) the first three fields
-     * (4, 2 and 2 bytes) are little-endian and the last eight bytes are in text order. */
-    static const uint8_t disk_index[16] = {3, 2, 1, 0, 5, 4, 7, 6, 8, 9, 10, 11, 12, 13, 14, 15};
-    if (strlen(text) != 36)
-        return false;
-    unsigned byte = 0;
-    for (unsigned i = 0; i < 36;) {
-        if (i == 8 || i == 13 || i == 18 || i == 23) {
-            if (text[i++] != '-')
-                return false;
-            continue;
-        }
-        int hi = hex_digit(text[i]), lo = hex_digit(text[i + 1]);
-        if (hi < 0 || lo < 0)
-            return false;
-        out[disk_index[byte++]] = (uint8_t)(hi << 4 | lo);
-        i += 2;
-    }
-    return true;
 }
 
 /* A GPT name the manifest can state: printable ASCII without quotes or backslashes (they
@@ -74,7 +41,7 @@ static int take_name(struct mk_partition *p, const char *s)
 static int take_guid(struct mk_partition *p, const char *s)
 {
     static const uint8_t zero[16];
-    if (!mk_guid_parse(s, p->disk.gpt_guid))
+    if (!hv_guid_parse(s, p->disk.gpt_guid))
         return mk_error("partition '%s': disk-guid \"%s\" is not a GUID "
                         "(xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx, hexadecimal)",
                         p->name, s);

@@ -86,7 +86,7 @@ int manifest_disk_prop(struct mk_partition *p, const char *prop, const uint8_t *
 int manifest_disk_check(const struct mk_partition *p);
 int manifest_disk_check_all(const struct mk_system *sys);
 /* GUID text (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx) to the GPT's on-disk byte order. */
-bool mk_guid_parse(const char *text, uint8_t out[16]);
+
 
 /* kernel_probe.c: recognises the kernel file at path for the arch. */
 int kernel_probe(const char *part, const char *path, enum mk_arch arch, struct mk_kernel *k);

@@ -15,6 +15,7 @@ set(MKIMAGE_SOURCES
   ${MKIMAGE_DIR}/options.c
   ${MKIMAGE_DIR}/table.c
   ${CMAKE_SOURCE_DIR}/kernel/fdt.c
+  ${CMAKE_SOURCE_DIR}/libhv/lib/guid.c
   ${CMAKE_SOURCE_DIR}/kernel/boot_info.c)
 set(MKIMAGE_INCLUDE_DIRS ${MKIMAGE_DIR} ${CMAKE_SOURCE_DIR}/libhv/include
     ${CMAKE_SOURCE_DIR}/kernel/include)

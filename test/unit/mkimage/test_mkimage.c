@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <hv/abi/error.h>
+#include <hv/guid.h>
 #include <kernel/fdt.h>
 #include <openssl/evp.h>
 
@@ -17,6 +18,7 @@
 #include "dtb_builder.h"
 #include "fake_kernels.h"
 #include "mkimage.h"
+#include <hv/guid.h>
 
 static char files_dir[256];
 
@@ -481,14 +483,14 @@ START_TEST(test_disk_shared_read_only)
     free_reads();
 
     uint8_t g[16];
-    ck_assert(mk_guid_parse("0FC63DAF-8483-4772-8E79-3D69D8477DE4", g));
+    ck_assert(hv_guid_parse("0FC63DAF-8483-4772-8E79-3D69D8477DE4", g));
     static const uint8_t linux_data[16] = {0xaf, 0x3d, 0xc6, 0x0f, 0x83, 0x84, 0x72, 0x47,
                                            0x8e, 0x79, 0x3d, 0x69, 0xd8, 0x47, 0x7d, 0xe4};
     ck_assert_mem_eq(g, linux_data, 16);
-    ck_assert(!mk_guid_parse("0FC63DAF-8483-4772-8E79-3D69D8477DE4 ", g));
-    ck_assert(!mk_guid_parse("0FC63DAF_8483-4772-8E79-3D69D8477DE4", g));
-    ck_assert(!mk_guid_parse("0FC63DAF-8483-4772-8E793-D69D8477DE4", g));
-    ck_assert(!mk_guid_parse("", g));
+    ck_assert(!hv_guid_parse("0FC63DAF-8483-4772-8E79-3D69D8477DE4 ", g));
+    ck_assert(!hv_guid_parse("0FC63DAF_8483-4772-8E79-3D69D8477DE4", g));
+    ck_assert(!hv_guid_parse("0FC63DAF-8483-4772-8E793-D69D8477DE4", g));
+    ck_assert(!hv_guid_parse("", g));
 }
 END_TEST
 

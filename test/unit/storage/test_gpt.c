@@ -2,6 +2,7 @@
  * each broken alone (CRCs re-sealed where the check lies behind them), and the slices. */
 #include "check_run.h"
 #include "gpt.h"
+#include <hv/guid.h>
 #include "gpt_image.h"
 #include "slices.h"
 
@@ -343,18 +344,18 @@ END_TEST
 START_TEST(guid_text)
 {
     uint8_t g[16];
-    ck_assert(gpt_guid_parse("0FC63DAF-8483-4772-8E79-3D69D8477DE4", g)); /* Linux data */
+    ck_assert(hv_guid_parse("0FC63DAF-8483-4772-8E79-3D69D8477DE4", g)); /* Linux data */
     const uint8_t disk_order[16] = {0xaf, 0x3d, 0xc6, 0x0f, 0x83, 0x84, 0x72, 0x47,
                                     0x8e, 0x79, 0x3d, 0x69, 0xd8, 0x47, 0x7d, 0xe4};
     ck_assert_mem_eq(g, disk_order, 16);
     char text[37];
-    gpt_guid_format(g, text);
+    hv_guid_format(g, text);
     ck_assert_str_eq(text, "0fc63daf-8483-4772-8e79-3d69d8477de4");
-    ck_assert(!gpt_guid_parse("0FC63DAF-8483-4772-8E79-3D69D8477DE", g));
-    ck_assert(!gpt_guid_parse("0FC63DAF-8483-4772-8E79-3D69D8477DE4x", g));
-    ck_assert(!gpt_guid_parse("0FC63DAF+8483-4772-8E79-3D69D8477DE4", g));
-    ck_assert(!gpt_guid_parse("0FC63DAG-8483-4772-8E79-3D69D8477DE4", g));
-    ck_assert(!gpt_guid_parse("", g));
+    ck_assert(!hv_guid_parse("0FC63DAF-8483-4772-8E79-3D69D8477DE", g));
+    ck_assert(!hv_guid_parse("0FC63DAF-8483-4772-8E79-3D69D8477DE4x", g));
+    ck_assert(!hv_guid_parse("0FC63DAF+8483-4772-8E79-3D69D8477DE4", g));
+    ck_assert(!hv_guid_parse("0FC63DAG-8483-4772-8E79-3D69D8477DE4", g));
+    ck_assert(!hv_guid_parse("", g));
 }
 END_TEST
 
