@@ -79,26 +79,17 @@ static uint8_t rtc_read_reg(struct cmos_rtc *c, uint8_t index)
     struct rtc_time tm;
     uint64_t t = c->epoch_s + c->now(c->ctx) / 1000000000ull;
     rtc_from_unix(t > 253402300799ull ? 253402300799ull : t, &tm);
-    switch (index) {
-    case RTC_SECONDS:
-        return rtc_encode(c, tm.second);
-    case RTC_MINUTES:
-        return rtc_encode(c, tm.minute);
-    case RTC_HOURS:
+    if (index == RTC_HOURS)
         return rtc_hour(c, tm.hour);
-    case RTC_DAY_OF_WEEK:
-        return rtc_encode(c, tm.weekday);
-    case RTC_DAY:
-        return rtc_encode(c, tm.day);
-    case RTC_MONTH:
-        return rtc_encode(c, tm.month);
-    case RTC_YEAR:
-        return rtc_encode(c, tm.year % 100);
-    case RTC_CENTURY:
+    if (index == RTC_CENTURY)
         return rtc_encode(c, tm.year / 100);
-    default:
-        return 0; /* alarm registers 1, 3, 5: no alarm set */
-    }
+    /* The time of day and the date, by register; the alarm registers 1, 3, 5 read 0 (no
+     * alarm set). */
+    const unsigned field[RTC_YEAR + 1] = {
+        [RTC_SECONDS] = tm.second, [RTC_MINUTES] = tm.minute, [RTC_DAY_OF_WEEK] = tm.weekday,
+        [RTC_DAY] = tm.day,        [RTC_MONTH] = tm.month,    [RTC_YEAR] = tm.year % 100,
+    };
+    return index <= RTC_YEAR ? rtc_encode(c, field[index]) : 0;
 }
 
 uint8_t cmos_read(struct cmos_rtc *c, uint16_t port)
