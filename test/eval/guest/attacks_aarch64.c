@@ -1,0 +1,75 @@
+/* AArch64 attacks: the machine's own devices that a partition is not given (QEMU virt's
+ * virtio-mmio transports, fw_cfg, the PL031 RTC), read at EL1 by their physical addresses. On
+ * bare QEMU each answers with its identifying value; in a partition nothing of them may. */
+#include <guest/a64.h>
+#include <guest/psci.h>
+
+#include "attack.h"
+
+#define VIRTIO_MMIO_BASE 0x0a000000ull
+#define VIRTIO_MAGIC 0x74726976u /* "virt" */
+#define FW_CFG_BASE 0x09020000ull
+#define FW_CFG_SELECTOR 0x8
+#define FW_CFG_SIGNATURE 0x554d4551u /* "QEMU", read a byte at a time */
+#define PL031_BASE 0x09010000ull
+#define PL031_PERIPH_ID0 0xfe0
+#define PL031_ID0 0x31u
+
+/* DS-3: the first and last virtio-mmio transports' MagicValue. */
+ATTACK(ds3_virtio_window, "DS-3")
+{
+    unsigned answered = 0;
+    for (uint64_t a = VIRTIO_MMIO_BASE; a <= VIRTIO_MMIO_BASE + 31 * 0x200; a += 31 * 0x200) {
+        uint64_t v;
+        if (probe_read(a, 4, &v)) {
+            evidence("virtio-mmio transport at 0x%llx reads magic 0x%llx", (unsigned long long)a,
+                     (unsigned long long)v);
+            answered += v == VIRTIO_MAGIC;
+        }
+    }
+    claim(answered != 0, "%u of 2 physical virtio-mmio transports answered", answered);
+}
+
+/* DS-4: fw_cfg, the host's firmware configuration interface: select the signature, read it. */
+ATTACK(ds4_fw_cfg, "DS-4")
+{
+    uint32_t sig = 0;
+    bool ok = probe_write(FW_CFG_BASE + FW_CFG_SELECTOR, 2, 0); /* selector 0, big-endian */
+    for (unsigned i = 0; ok && i < 4; i++) {
+        uint64_t b;
+        ok = probe_read(FW_CFG_BASE, 1, &b);
+        sig |= (uint32_t)(b & 0xff) << (8 * i);
+    }
+    if (ok)
+        evidence("fw_cfg signature reads 0x%x", sig);
+    claim(ok && sig == FW_CFG_SIGNATURE, "fw_cfg %s", ok && sig == FW_CFG_SIGNATURE ?
+          "answered with QEMU's signature" : "did not answer");
+}
+
+/* DS-5: the PL031 real-time clock's identification register and its time. */
+ATTACK(ds5_rtc, "DS-5")
+{
+    uint64_t id = 0, now = 0;
+    bool ok = probe_read(PL031_BASE + PL031_PERIPH_ID0, 4, &id) && probe_read(PL031_BASE, 4, &now);
+    if (ok)
+        evidence("PL031 PeriphID0 0x%llx, RTCDR %llu", (unsigned long long)id,
+                 (unsigned long long)now);
+    claim(ok && id == PL031_ID0, "the physical RTC %s", ok && id == PL031_ID0 ? "answered" :
+          "did not answer");
+}
+
+void arch_exit_once(void)
+{
+    psci_call(PSCI_VERSION, 0, 0, 0);
+}
+
+/* Vectors at an address with nothing behind it: the first exception's vector fetch aborts, and
+ * that abort's too, for good. */
+void arch_unrecoverable_fault(void)
+{
+    write_sysreg(vbar_el1, 0x10000000ull);
+    isb();
+    __asm__ volatile("udf #0");
+    for (;;)
+        ;
+}
