@@ -38,3 +38,19 @@ foreach(arch ${DUET_ARCHES})
   add_custom_target(eval-images-${arch} DEPENDS test-guest-${arch}-eval)
   add_dependencies(eval-images-${arch} ${images})
 endforeach()
+
+# CI: the catalogue's CI subset (test/eval/catalogue.py CI) on each arch with its controls, a
+# minute or two per arch: the guest cases that exercise each kind of oracle (canary through
+# the monitor, VMM audit, sanitization across a reset, the machine's power, the budget) and the
+# ktest SEC cases. The Linux cases and SEC-M1 are ctest tests of their own already.
+foreach(arch ${DUET_ARCHES})
+  add_test(NAME eval-images-${arch}
+           COMMAND ${CMAKE_COMMAND} --build ${CMAKE_BINARY_DIR} --target eval-images-${arch})
+  set_tests_properties(eval-images-${arch} PROPERTIES LABELS "qemu;eval" TIMEOUT 1800
+                       FIXTURES_SETUP eval-images-${arch} RESOURCE_LOCK duet-build)
+  add_test(NAME eval-${arch}
+           COMMAND python3 ${CMAKE_SOURCE_DIR}/scripts/eval --arch ${arch} --ci --control
+                   --build ${CMAKE_BINARY_DIR} --out ${CMAKE_BINARY_DIR}/eval-ci-${arch})
+  set_tests_properties(eval-${arch} PROPERTIES LABELS "qemu;eval" TIMEOUT 400
+                       FIXTURES_REQUIRED eval-images-${arch})
+endforeach()

@@ -12,7 +12,7 @@ from harness.oracles import (ATTACKER, CANARY, Context, CtestVerdict, HEARTBEAT,
                              attacker_text)
 
 AFTER_BEATS = 16        # victim beats (25 ms each) after the last step began before a run ends
-TIMEOUT = {"real": 60, "hog": 20, "bare": 20, "ktest": 90, "kmode": 30}
+TIMEOUT = {"real": 60, "hog": 12, "bare": 20, "ktest": 90, "kmode": 30}
 GUEST_FILE = {"aarch64": "arm64/eval-aarch64.img", "x86_64": "amd64/eval-x86_64.bzImage"}
 
 
