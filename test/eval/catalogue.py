@@ -14,8 +14,8 @@ Controls (--control): "bare" runs the same guest on plain QEMU with the partitio
 gives the attacker the whole CPU above the victim on purpose. A control must be judged a breach.
 """
 
-from harness.oracles import (Audit, AttackerClaim, CanaryIntact, MachineUp, QemuStatus,
-                             SuiteLine, VictimHeartbeat)
+from harness.oracles import (Audit, AttackerClaim, CanaryIntact, Effective, MachineUp, NoForgery,
+                             QemuStatus, SuiteLine, VictimHeartbeat)
 
 GROUPS = [
     ("DS", "Data separation"),
@@ -113,6 +113,29 @@ CASES = [
          oracles={"aarch64": SYSTEM + [vmm_denied("9010fe0"), AttackerClaim()],
                   "x86_64": SYSTEM + [vmm_denied("fed00000"), AttackerClaim()]},
          control={"aarch64": "bare", "x86_64": "bare"}),
+    Case("DS-6", "DS", "the interrupt translation service of the physical GIC",
+         "reads the ITS's implementer register (GITS_IIDR at 0x0808_0004), which routes the "
+         "machine's MSIs", "the ITS does not answer; the VMM records the access",
+         arches=("aarch64",),
+         oracles={"aarch64": SYSTEM + [vmm_denied("8080004"), AttackerClaim()]},
+         control={"aarch64": "bare"}),
+    # --- Information flow -----------------------------------------------------------------------
+    Case("IF-1", "IF", "the console: lines that pass as another partition's or the system's",
+         "writes lines that try to start a terminal line of their own: a bare CR, erase-line, "
+         "cursor-home, backspaces, a line past the 160-character cut, each followed by "
+         "`[victim] `, `root: `, `[duet] ` or `[attacker:vmm] `",
+         "every byte stays in the attacker's own line: each forged text appears after "
+         "`[attacker] `",
+         oracles=both(*SYSTEM, NoForgery()),
+         control={"aarch64": "bare", "x86_64": "bare"}, ci=True),
+    Case("IF-2", "IF", "keys typed for the victim",
+         "listens on its UART while the console's focus moves to the victim (Ctrl-T 2) and a "
+         "secret is typed", "the console server moves the focus (its own `[duet] focus: victim` "
+         "line) and the secret never reaches the attacker",
+         steps=["IF-2", (r"^EVAL-LISTEN IF-2", b"\x142s3cr3t\r")],
+         oracles=both(*SYSTEM, Audit(r"^\[duet\] focus: victim", "the console server moved the "
+                                     "focus to the victim"), AttackerClaim()),
+         control={"aarch64": "bare", "x86_64": "bare"}),
     # --- Sanitization ---------------------------------------------------------------------------
     Case("SA-1", "SA", "its own RAM after a reset",
          "plants 64 KiB of a pattern in its RAM, resets its machine, and looks for it afterwards",
@@ -157,6 +180,12 @@ CASES = [
          arches=("x86_64",),
          oracles={"x86_64": SYSTEM + [AttackerClaim()]},
          control={"x86_64": "bare"}),
+    Case("LP-3", "LP", "the host save area of SVM (VM_HSAVE_PA)",
+         "points VM_HSAVE_PA, where VMRUN saves the host's state, into its own RAM",
+         "the write is refused or ignored: the MSR does not read back the attacker's address",
+         arches=("x86_64",),
+         oracles={"x86_64": SYSTEM + [AttackerClaim()]},
+         control={"x86_64": "bare"}),
     # --- Availability ---------------------------------------------------------------------------
     Case("AV-1", "AV", "the CPU, spinning with interrupts masked",
          "masks interrupts and spins for good",
@@ -168,6 +197,14 @@ CASES = [
          "x86_64: CPUID)",
          "the VMM's work is charged to the attacker's budget: the victim keeps its heartbeat",
          oracles=both(MachineUp(), VictimHeartbeat(), CanaryIntact()),
+         control={"aarch64": "hog", "x86_64": "hog"}),
+    Case("AV-3", "AV", "the CPU, by an interrupt storm of its own timer",
+         "sets its timer to fire at once and for good (AArch64: the virtual timer's compare value "
+         "0; x86_64: the local APIC timer periodic with count 1) and takes every interrupt",
+         "the interrupts it causes are handled on its budget: the victim keeps its heartbeat",
+         oracles=both(MachineUp(), VictimHeartbeat(), CanaryIntact(),
+                      Effective(r"EVAL-EVIDENCE AV-3 1000 timer interrupts taken",
+                                "the storm took at least 1,000 interrupts")),
          control={"aarch64": "hog", "x86_64": "hog"}),
 ]
 

@@ -16,6 +16,7 @@ foreach(arch ${DUET_ARCHES})
   duet_test_guest(NAME eval ARCH ${arch} OUTPUT ${guest}
                   SOURCES ${eval_dir}/guest/main.c ${eval_dir}/guest/attacker.c
                           ${eval_dir}/guest/victim.c ${eval_dir}/guest/attacks_common.c
+                          ${eval_dir}/guest/attacks_console.c
                           ${eval_dir}/guest/attacks_${arch}.c
                           ${CMAKE_SOURCE_DIR}/libhv/lib/cmdline.c)
   set(images "")

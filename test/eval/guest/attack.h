@@ -34,5 +34,8 @@ void arch_exit_once(void);
 /* Each arch: an exception the guest can't handle, ending in the CPU's own failure path (FI-3). */
 __attribute__((noreturn)) void arch_unrecoverable_fault(void);
 
+/* Each arch: the guest's own timer interrupt, due at once and for good, taken without end (AV-3). */
+__attribute__((noreturn)) void arch_interrupt_storm(void);
+
 int attacker_main(void);
 int victim_main(void);

@@ -2,6 +2,8 @@
  * virtio-mmio transports, fw_cfg, the PL031 RTC), read at EL1 by their physical addresses. On
  * bare QEMU each answers with its identifying value; in a partition nothing of them may. */
 #include <guest/a64.h>
+#include <guest/exc.h>
+#include <guest/gicv3.h>
 #include <guest/psci.h>
 
 #include "attack.h"
@@ -72,4 +74,47 @@ void arch_unrecoverable_fault(void)
     __asm__ volatile("udf #0");
     for (;;)
         ;
+}
+
+#define GITS_BASE 0x08080000ull
+#define GITS_IIDR 0x4
+
+/* DS-6: the physical GIC's ITS (the interrupt translation service, which routes MSIs for the
+ * whole machine): its implementer register. */
+ATTACK(ds6_gic_its, "DS-6")
+{
+    uint64_t iidr = 0;
+    bool ok = probe_read(GITS_BASE + GITS_IIDR, 4, &iidr);
+    if (ok)
+        evidence("GITS_IIDR reads 0x%llx", (unsigned long long)iidr);
+    claim(ok && iidr != 0, "the physical ITS %s", ok && iidr != 0 ? "answered" : "did not answer");
+}
+
+#define STORM_SHOWN 1000000u
+
+static volatile unsigned storm_ticks, storm_next = 10;
+
+static void storm_tick(unsigned id, void *frame)
+{
+    (void)id, (void)frame; /* the condition stays: the timer fires again at once */
+    /* Said from the handler: the storm leaves the interrupted loop no instruction to run. A
+     * line at 10, 100, 1000, ... interrupts: the storm's rate, in the log's times. */
+    if (++storm_ticks == storm_next && storm_next <= STORM_SHOWN) {
+        evidence("%u timer interrupts taken; storming on", storm_ticks);
+        storm_next *= 10;
+    }
+}
+
+/* AV-3: the virtual timer's deadline in the past and never moved: an interrupt at every chance. */
+void arch_interrupt_storm(void)
+{
+    gic_init(true);
+    irq_set_handler(INTID_VTIMER, storm_tick);
+    gic_enable(INTID_VTIMER, true);
+    write_sysreg(cntv_cval_el0, 0);
+    write_sysreg(cntv_ctl_el0, 1); /* ENABLE, not masked */
+    isb();
+    irq_enable();
+    for (;;)
+        __asm__ volatile("" ::: "memory");
 }

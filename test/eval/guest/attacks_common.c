@@ -82,6 +82,12 @@ ATTACK(av2_exit_flood, "AV-2")
         arch_exit_once();
 }
 
+/* AV-3: an interrupt storm of its own timer, for good. */
+ATTACK(av3_interrupt_storm, "AV-3")
+{
+    arch_interrupt_storm();
+}
+
 /* FI-1: power the machine off (AArch64 PSCI SYSTEM_OFF; PC: isa-debug-exit, then ACPI S5). */
 ATTACK(fi1_power_off, "FI-1")
 {

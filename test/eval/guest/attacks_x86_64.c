@@ -2,6 +2,7 @@
  * given (the PCIe ECAM window, PCI configuration ports, fw_cfg, the HPET, EFER.SVME). On bare
  * QEMU each answers or takes the write; in a partition none may. */
 #include <guest/exc.h>
+#include <guest/lapic.h>
 #include <guest/x86.h>
 
 #include "attack.h"
@@ -96,4 +97,61 @@ void arch_unrecoverable_fault(void)
     __asm__ volatile("cli; lidt %0; int3" ::"m"(empty));
     for (;;)
         ;
+}
+
+#define MSR_VM_HSAVE_PA 0xc0010117u
+#define HSAVE_PROBE 0x800000ull
+
+static void write_hsave(void *arg)
+{
+    wrmsr(MSR_VM_HSAVE_PA, HSAVE_PROBE);
+}
+
+static void read_hsave(void *arg)
+{
+    *(uint64_t *)arg = rdmsr(MSR_VM_HSAVE_PA);
+}
+
+/* LP-3: VM_HSAVE_PA, where VMRUN saves the host's state: pointed into the attacker's RAM, the
+ * host's state would be the attacker's to read and change. */
+ATTACK(lp3_hsave_pa, "LP-3")
+{
+    struct exc_info e;
+    if (exc_catch(write_hsave, 0, &e))
+        evidence("wrmsr VM_HSAVE_PA: exception %s", exc_kind_name(e.kind));
+    uint64_t now = 0;
+    if (exc_catch(read_hsave, &now, &e))
+        evidence("rdmsr VM_HSAVE_PA: exception %s", exc_kind_name(e.kind));
+    else
+        evidence("VM_HSAVE_PA reads 0x%llx", (unsigned long long)now);
+    claim(now == HSAVE_PROBE, "VM_HSAVE_PA %s", now == HSAVE_PROBE ? "TAKEN" : "not taken");
+}
+
+#define STORM_VECTOR 0x40
+
+#define STORM_SHOWN 1000000u
+
+static volatile unsigned storm_ticks, storm_next = 10;
+
+static void storm_tick(unsigned id, void *frame)
+{
+    (void)id, (void)frame;
+    /* Said from the handler: the storm leaves the interrupted loop no instruction to run. A
+     * line at 10, 100, 1000, ... interrupts: the storm's rate, in the log's times. */
+    if (++storm_ticks == storm_next && storm_next <= STORM_SHOWN) {
+        evidence("%u timer interrupts taken; storming on", storm_ticks);
+        storm_next *= 10;
+    }
+}
+
+/* AV-3: the local APIC timer, periodic with the smallest count: an interrupt at every chance. */
+void arch_interrupt_storm(void)
+{
+    irq_set_handler(STORM_VECTOR, storm_tick);
+    lapic_write(LAPIC_TIMER_DIVIDE, 0xb); /* divide by 1 */
+    lapic_write(LAPIC_LVT_TIMER, LVT_TIMER_PERIODIC | STORM_VECTOR);
+    lapic_write(LAPIC_TIMER_INITIAL, 1);
+    irq_enable();
+    for (;;)
+        __asm__ volatile("" ::: "memory");
 }

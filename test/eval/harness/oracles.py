@@ -42,8 +42,10 @@ def attacker_text(line, bare):
 
 
 def trusted(line):
-    """A line of the kernel, the root task or a VMM: untagged, or tagged `[name:vmm]`."""
-    return not line.startswith("[") or re.match(r"^\[[^\]]+:vmm\] ", line) is not None
+    """A line of the kernel, the root task, a VMM or the console server: untagged, or tagged
+    `[name:vmm]` or `[duet]`."""
+    return (not line.startswith("[") or line.startswith("[duet] ")
+            or re.match(r"^\[[^\]]+:vmm\] ", line) is not None)
 
 
 def attack_start(ctx, run):
@@ -147,6 +149,48 @@ class Audit:
         if not hits:
             return Verdict(False, f"no record matching /{pattern.pattern}/")
         return Verdict(True, f"{len(hits)} record(s)", hits)
+
+
+class NoForgery:
+    """Every line holding the attacker's forged text starts with the attacker's own tag: none
+    passes as another partition's, a VMM's, the root task's or the console server's."""
+    name = "no forged line"
+    unforgeable = True
+    describe = "every line with the attacker's forged text starts with its own tag"
+
+    def __init__(self, marker="EVAL-FORGERY"):
+        self.marker = marker
+
+    def judge(self, ctx, run):
+        lines = [l for l in run.texts() if self.marker in l]
+        if not lines:
+            return Verdict(None, "no forged text reached the log")
+        # What a terminal shows: a CR returns to the line's start; an escape or a backspace
+        # drives the cursor. Safe only when the tag starts what is shown and nothing moves it.
+        escaped = [l for l in lines if not l.split("\r")[-1].startswith(f"[{ATTACKER}] ")
+                   or "\x1b" in l or "\b" in l]
+        if escaped:
+            return Verdict(False, f"{len(escaped)} of {len(lines)} forged lines not under the "
+                           "attacker's tag", escaped)
+        return Verdict(True, f"all {len(lines)} forged lines under the attacker's tag", lines)
+
+
+class Effective:
+    """The attack did what it sets out to do (an attacker's line matching pattern), so that a
+    case whose attack quietly does nothing can't pass: evidence, counted."""
+    name = "attack effective"
+    unforgeable = False
+
+    def __init__(self, pattern, what):
+        self.pattern, self.describe = re.compile(pattern), what
+
+    def judge(self, ctx, run):
+        hits = [t for t in (attacker_text(l, ctx.bare) for l in run.texts())
+                if t is not None and self.pattern.search(t)]
+        if not hits:
+            return Verdict(False, f"no attacker line matching /{self.pattern.pattern}/: the "
+                           "attack did nothing (a vacuous run)")
+        return Verdict(True, hits[-1], hits)
 
 
 class AttackerClaim:

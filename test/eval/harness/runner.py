@@ -67,13 +67,19 @@ class GuestDriver:
         t = attacker_text(line, self.bare)
         if t is None:
             return None
-        if t.startswith(f"EVAL-ATTACK {self.id} start") and self.typed == len(self.steps):
+        if t.startswith(f"EVAL-ATTACK {self.id} start") and self.typed == self.last_line_step():
             self.last_start = len(run.lines)
         if self.bare and self.last_start is not None and t.startswith(f"EVAL-ATTACK {self.id} done"):
             self.done = True
         if t.startswith("EVAL-READY"):
             self.ready_seen += 1
+        self.attacker_line = t
         return self.maybe_type()
+
+    def last_line_step(self):
+        """How many steps are typed once the last attack line (not an inline step) is."""
+        lines = [i for i, s in enumerate(self.steps) if not isinstance(s, tuple)]
+        return lines[-1] + 1 if lines else 0
 
     def find_canary(self, run, nonce):
         """The victim's canary in host memory, by the canary and its nonce side by side."""
@@ -89,12 +95,26 @@ class GuestDriver:
                  + (f"{addr:#x}" if addr is not None else "NOT FOUND"))
 
     def maybe_type(self):
-        if self.typed < len(self.steps) and self.ready_seen > self.typed and self.victim_up:
-            if "{canary_host" in self.steps[self.typed] and "canary_host" not in self.values:
+        """A step is a line typed at the attacker's next EVAL-READY, or (regex, bytes): bytes
+        typed as they are once an attacker's line matches regex (while an attack runs)."""
+        if self.typed >= len(self.steps) or not self.victim_up:
+            return None
+        step = self.steps[self.typed]
+        if isinstance(step, tuple):
+            line, self.attacker_line = getattr(self, "attacker_line", None), None
+            if line is None or not re.search(step[0], line):
                 return None
             self.typed += 1
-            return self.steps[self.typed - 1].format(**self.values).encode() + b"\r"
-        return None
+            return step[1]
+        if self.ready_seen <= self.typed - self.inline_steps():
+            return None
+        if "{canary_host" in step and "canary_host" not in self.values:
+            return None
+        self.typed += 1
+        return step.format(**self.values).encode() + b"\r"
+
+    def inline_steps(self):
+        return sum(isinstance(s, tuple) for s in self.steps[:self.typed])
 
 
 class DeferredDriver(GuestDriver):
