@@ -15,7 +15,7 @@ gives the attacker the whole CPU above the victim on purpose. A control must be 
 """
 
 from harness.oracles import (Audit, AttackerClaim, CanaryIntact, Effective, MachineUp, NoForgery,
-                             QemuStatus, SuiteLine, VictimHeartbeat)
+                             QemuStatus, Rejects, SuiteLine, VictimHeartbeat)
 
 GROUPS = [
     ("DS", "Data separation"),
@@ -255,7 +255,14 @@ CASES += [
     Case("DS-13", "DS", "guest-physical memory outside its RAM from Linux (/dev/mem)",
          "a Debian guest's root reads and writes /dev/mem at 4 GiB and past its RAM",
          "each access fails in the guest; the other partition counts on", kind="ctest",
-         test="linux-devmem-{arch}", origin="duet-attack devmem-outside"),
+         test="linux-devmem-{arch}", origin="duet-attack devmem-outside",
+         # The control: the same guest on bare QEMU with 1 GiB, told mem=128M: the scenario's
+         # read past the end of the RAM it knows returns what is there.
+         control={"aarch64": "bare-linux", "x86_64": "bare-linux"}, image="linux-devmem",
+         bare_until=r"DUET-DEVMEM-DONE \S+",
+         control_oracles=[Rejects(r"DUET-DEVMEM \S+ 0x[0-9a-f]+ 32 -> rc=0 0x(?!FFFFFFFF\b)",
+                                  r"DUET-DEVMEM-DONE \S+",
+                                  "no read past the RAM's end returned data")]),
     Case("FI-10", "FI", "the VMM, with garbage in every emulated register (duet-attack)",
          "a Debian guest writes garbage to every device register and runs duet-attack "
          "(odd MMIO forms, ports, MSRs, hypercalls, REP INSB into the kernel)",

@@ -234,6 +234,25 @@ class SuiteLine:
         return Verdict(True, hits[0][:120], hits)
 
 
+class Rejects:
+    """No line matches pattern (a line only a breach prints: a Linux guest's /dev/mem read that
+    returned data from outside its RAM), once the scenario reached its end (done)."""
+    name = "no breach line"
+    unforgeable = False
+
+    def __init__(self, pattern, done, what):
+        self.pattern, self.done, self.describe = re.compile(pattern), re.compile(done), what
+
+    def judge(self, ctx, run):
+        if not any(self.done.search(l) for l in run.texts()):
+            return Verdict(False, f"the scenario did not finish (/{self.done.pattern}/): vacuous",
+                           run.texts()[-3:])
+        hits = [l for l in run.texts() if self.pattern.search(l)]
+        if hits:
+            return Verdict(False, f"{len(hits)} line(s) show the access succeeded", hits)
+        return Verdict(True, "no access succeeded")
+
+
 class QemuStatus:
     name = "QEMU status"
     unforgeable = True

@@ -188,6 +188,29 @@ def run_ctest_case(case, arch, opts, log):
     return run, Context(case.id, False)
 
 
+def run_linux_bare(case, arch, opts, log):
+    """A Linux case's control: partition personal's Debian kernel, initramfs and command line on
+    plain QEMU with the platform's 1 GiB of RAM (AArch64 virt at EL1, a PC through SeaBIOS),
+    told with mem= that its RAM is the partition's: memory past the RAM it knows is there to be
+    read, as it would be without stage 2 / nested paging. Runs until the scenario's end."""
+    image = case.extra["image"]
+    payload = os.path.join(opts.build, arch, "images", image, "payload")
+    with open(os.path.join(payload, "bootfs.list")) as f:
+        files = dict(l.rstrip("\n").split("=", 1) for l in f)
+    kernel = next(p for n, p in files.items() if n.startswith("vmlinuz"))
+    initramfs = next(p for n, p in files.items() if n.startswith("initramfs"))
+    with open(os.path.join(opts.build, "test", "qemu", "manifests", f"{image}-{arch}.dts")) as f:
+        personal = re.search(r"personal \{(.*?)\};", f.read(), re.S).group(1)
+    bootargs = re.search(r'bootargs = "([^"]*)"', personal).group(1)
+    ram = int(re.search(r"memory = <0x0 (0x[0-9a-f]+)>", personal).group(1), 16)
+    cmd = machine.bare_command(arch, kernel, f"{bootargs} mem={ram >> 20}M",
+                               extra=["-initrd", initramfs])
+    cmd.remove("-icount")
+    cmd.remove("shift=0,sleep=off")  # a Debian boot; nothing here is timed
+    run = machine.run_machine(cmd, log, 120, UntilLine(case.extra["bare_until"]))
+    return run, Context(case.id, True)
+
+
 def run_case(case, arch, config, opts, cat):
     """Runs and judges one case; config is "real", or the case's control for this arch."""
     r = Result(case, arch, config)
@@ -195,7 +218,10 @@ def run_case(case, arch, config, opts, cat):
     log = os.path.join(opts.logs, f"{case.id}-{arch}-{config}.log")
     r.log = log
     complete = True
-    if case.kind == "guest":
+    if config == "bare-linux":
+        run, ctx = run_linux_bare(case, arch, opts, log)
+        oracles = case.extra["control_oracles"]
+    elif case.kind == "guest":
         run, ctx, complete = run_guest_case(case, arch, config, opts, cat, log)
         oracles = case.oracles_for(arch)
     elif case.kind in ("ktest", "kmode"):
