@@ -15,7 +15,8 @@ gives the attacker the whole CPU above the victim on purpose. A control must be 
 """
 
 from harness.oracles import (Audit, AttackerClaim, CanaryIntact, Effective, MachineUp, NoForgery,
-                             QemuStatus, Rejects, SuiteLine, VictimHeartbeat)
+                             QemuStatus, Rejects, SuiteLine, VictimHeartbeat,
+                             WorkRate)
 
 GROUPS = [
     ("DS", "Data separation"),
@@ -271,7 +272,11 @@ CASES += [
     Case("AV-12", "AV", "the CPU, by a Linux guest spinning above the other's priority",
          "a Debian guest at a higher priority spins for good", "its 40 % budget leaves the other "
          "partition at least 1.0 counts per second", kind="ctest", test="linux-spin-{arch}",
-         origin="linux-spin"),
+         origin="linux-spin",
+         # The control: the same system with personal's budget the whole CPU (linux-spin-hog).
+         control={"aarch64": "hog-linux", "x86_64": "hog-linux"}, hog_image="linux-spin-hog",
+         hog_seconds=45,
+         control_oracles=[WorkRate(r"DUET-SPIN personal [0-9]+\b")]),
 ]
 
 # The CI subset (ctest eval-<arch>): one guest case per property the harness's machinery

@@ -120,6 +120,28 @@ class Machine(unittest.TestCase):
         self.assertTrue(oracles.MachineUp().judge(DUET, run_of(["[attacker] FATAL: x"])).ok)
 
 
+class Rate(unittest.TestCase):
+    oracle = oracles.WorkRate(r"DUET-SPIN personal")
+
+    def timed(self, pairs):
+        r = machine.Run()
+        r.lines, r.ended = pairs, "until"
+        return r
+
+    def test_work_counting_on_holds(self):
+        lines = [(1.0, "[personal] DUET-SPIN personal 1")] + [
+            (1.0 + i / 2, f"[work] DUET-COUNT work {i}") for i in range(1, 21)]
+        self.assertTrue(self.oracle.judge(DUET, self.timed(lines)).ok)
+
+    def test_starved_work_is_a_breach(self):
+        lines = [(1.0, "[personal] DUET-SPIN personal 1"), (2.0, "[work] DUET-COUNT work 1"),
+                 (30.0, "root: partition personal: cpu 29000000 us of 29000000 us")]
+        self.assertFalse(self.oracle.judge(DUET, self.timed(lines)).ok)
+
+    def test_no_spinner_is_vacuous(self):
+        self.assertFalse(self.oracle.judge(DUET, self.timed([(1.0, "[work] DUET-COUNT work 1")])).ok)
+
+
 class Controls(unittest.TestCase):
     def result(self, verdicts):
         r = __import__("harness.runner", fromlist=["Result"]).Result(catalogue.find("DS-1"),

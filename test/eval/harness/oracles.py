@@ -253,6 +253,33 @@ class Rejects:
         return Verdict(True, "no access succeeded")
 
 
+class WorkRate:
+    """Partition work's counts per wall second after a line matching `after` (the spinner's
+    start), at least min_rate: what linux-spin's check-log --rate checks, on the harness's
+    arrival times."""
+    name = "work's rate"
+    unforgeable = True
+
+    def __init__(self, after, min_rate=1.0):
+        self.after, self.min_rate = re.compile(after), min_rate
+        self.describe = f"work counts at least {min_rate}/s after the spinner starts"
+
+    def judge(self, ctx, run):
+        start = next((t for t, l in run.lines if self.after.search(l)), None)
+        if start is None:
+            return Verdict(False, f"no line matching /{self.after.pattern}/: the spinner did not "
+                           "start (vacuous)")
+        counts = [(t, l) for t, l in run.lines if t > start and l.startswith("[work] DUET-COUNT ")]
+        end = run.lines[-1][0] if run.lines else start
+        window = max(end - start, 1e-3)
+        rate = len(counts) / window
+        shown = [l for _, l in counts[-2:]] or [l for _, l in run.lines[-2:]]
+        if rate < self.min_rate:
+            return Verdict(False, f"work counted {len(counts)} times in {window:.1f}s after the "
+                           f"spin began: {rate:.2f}/s < {self.min_rate}/s", shown)
+        return Verdict(True, f"{rate:.2f} counts/s over {window:.1f}s", shown)
+
+
 class QemuStatus:
     name = "QEMU status"
     unforgeable = True

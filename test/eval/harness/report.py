@@ -3,6 +3,7 @@ XML and one self-contained HTML page, all from the same results."""
 
 import datetime
 import html
+import json
 import os
 import xml.etree.ElementTree as ET
 
@@ -41,10 +42,14 @@ def write_tap(path, rows):
         ok = "ok" if r.state != "FAIL" else "not ok"
         skip = f" # SKIP {r.reason}" if r.state == "SKIP" else ""
         lines.append(f"{ok} {n} - {label(r)}{skip}")
+        # The YAML block: JSON strings are YAML strings.
         lines += ["  ---", f"  arch: {r.arch}", f"  group: {r.case.group}",
-                  f"  seconds: {r.seconds:.1f}", f"  outcome: {r.reason!r}"]
+                  f"  seconds: {r.seconds:.1f}", f"  outcome: {json.dumps(r.reason)}",
+                  "  oracles:"]
         for o, v in r.verdicts:
-            lines.append(f"  oracle {o.name!r}: {v.ok} ({v.detail!r})")
+            word = "held" if v.ok else ("n/a" if v.ok is None else "breach")
+            lines += [f"    - name: {json.dumps(o.name)}", f"      verdict: {word}",
+                      f"      detail: {json.dumps(v.detail)}"]
         lines.append("  ...")
         if c is not None:
             n += 1
@@ -97,8 +102,6 @@ pre{margin:2px 0;font-size:11px;white-space:pre-wrap;max-width:46em}"""
 
 
 def verdict_cell(res):
-    if res is None:
-        return "<td class='SKIP'>none yet</td>"
     items = []
     for o, v in res.verdicts:
         cls = "ok" if v.ok else ("na" if v.ok is None else "bad")

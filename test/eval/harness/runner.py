@@ -211,6 +211,15 @@ def run_linux_bare(case, arch, opts, log):
     return run, Context(case.id, True)
 
 
+def run_linux_hog(case, arch, opts, log):
+    """A Linux availability case's control: its system image with personal's budget taken off
+    (<image>-hog, test/qemu/linux.cmake), for a bounded time after the spinner starts."""
+    image = os.path.join(opts.build, arch, "images", case.extra["hog_image"] + ".elf")
+    cmd = machine.platform_args(arch) + ["-kernel", image]  # as the Linux tests: no -icount
+    run = machine.run_machine(cmd, log, case.extra["hog_seconds"], UntilLine(r"^(?!)"))
+    return run, Context(case.id, False)
+
+
 def run_case(case, arch, config, opts, cat):
     """Runs and judges one case; config is "real", or the case's control for this arch."""
     r = Result(case, arch, config)
@@ -218,8 +227,8 @@ def run_case(case, arch, config, opts, cat):
     log = os.path.join(opts.logs, f"{case.id}-{arch}-{config}.log")
     r.log = log
     complete = True
-    if config == "bare-linux":
-        run, ctx = run_linux_bare(case, arch, opts, log)
+    if config in ("bare-linux", "hog-linux"):
+        run, ctx = (run_linux_bare if config == "bare-linux" else run_linux_hog)(case, arch, opts, log)
         oracles = case.extra["control_oracles"]
     elif case.kind == "guest":
         run, ctx, complete = run_guest_case(case, arch, config, opts, cat, log)
