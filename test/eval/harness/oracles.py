@@ -270,7 +270,8 @@ class WorkRate:
             return Verdict(False, f"no line matching /{self.after.pattern}/: the spinner did not "
                            "start (vacuous)")
         counts = [(t, l) for t, l in run.lines if t > start and l.startswith("[work] DUET-COUNT ")]
-        end = run.lines[-1][0] if run.lines else start
+        # To the run's end, not its last line: a starved machine may print nothing more.
+        end = max(run.seconds, run.lines[-1][0] if run.lines else start)
         window = max(end - start, 1e-3)
         rate = len(counts) / window
         shown = [l for _, l in counts[-2:]] or [l for _, l in run.lines[-2:]]
