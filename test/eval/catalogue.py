@@ -120,6 +120,13 @@ CASES = [
          arches=("aarch64",),
          oracles={"aarch64": SYSTEM + [vmm_denied("8080004"), AttackerClaim()]},
          control={"aarch64": "bare"}),
+    # Not on x86_64: a PC partition has a CMOS RTC, its VMM's (servers/vmm/x86_64/devices), so
+    # the RTC answering there is no breach (a first version of this case said it was).
+    Case("DS-7", "DS", "the machine's GPIO controller",
+         "reads the PL061 GPIO's ID (0x0903_0000, QEMU virt's power button)",
+         "the device does not answer; the VMM records the access", arches=("aarch64",),
+         oracles={"aarch64": SYSTEM + [vmm_denied("9030fe0"), AttackerClaim()]},
+         control={"aarch64": "bare"}),
     # --- Information flow -----------------------------------------------------------------------
     Case("IF-1", "IF", "the console: lines that pass as another partition's or the system's",
          "writes lines that try to start a terminal line of their own: a bare CR, erase-line, "
@@ -198,6 +205,13 @@ CASES = [
          "x86_64: CPUID)",
          "the VMM's work is charged to the attacker's budget: the victim keeps its heartbeat",
          oracles=both(MachineUp(), VictimHeartbeat(), CanaryIntact()),
+         control={"aarch64": "hog", "x86_64": "hog"}),
+    Case("AV-4", "AV", "the console, by a flood of lines",
+         "prints lines as fast as it can, for good",
+         "the console server keeps the victim's lines going out (each writer has its share of "
+         "the transmit queue; docs/console.md SEC-H4): the victim keeps its heartbeat",
+         oracles=both(MachineUp(), VictimHeartbeat(), CanaryIntact(),
+                      Effective(r"^EVAL-FLOOD 100 ", "the attacker printed 100 lines")),
          control={"aarch64": "hog", "x86_64": "hog"}),
     Case("AV-3", "AV", "the CPU, by an interrupt storm of its own timer",
          "sets its timer to fire at once and for good (AArch64: the virtual timer's compare value "

@@ -118,3 +118,18 @@ void arch_interrupt_storm(void)
     for (;;)
         __asm__ volatile("" ::: "memory");
 }
+
+#define PL061_BASE 0x09030000ull
+#define PL061_PERIPH_ID0 0xfe0
+#define PL061_ID0 0x61u
+
+/* DS-7: the PL061 GPIO controller (QEMU virt's power button): its identification register. */
+ATTACK(ds7_gpio, "DS-7")
+{
+    uint64_t id = 0;
+    bool ok = probe_read(PL061_BASE + PL061_PERIPH_ID0, 4, &id);
+    if (ok)
+        evidence("PL061 PeriphID0 reads 0x%llx", (unsigned long long)id);
+    claim(ok && id == PL061_ID0, "the physical GPIO %s",
+          ok && id == PL061_ID0 ? "answered" : "did not answer");
+}

@@ -1,6 +1,6 @@
-/* Information-flow attacks through the shared console (docs/console.md): output that tries to
- * pass as another partition's, the root task's or the console server's own lines, and listening
- * for keys typed for another partition. */
+/* Attacks through the shared console (docs/console.md): output that tries to pass as another
+ * partition's, the root task's or the console server's own lines, listening for keys typed for
+ * another partition (information flow), and a flood of lines (availability). */
 #include <guest/console.h>
 #include <guest/time.h>
 #include <hv/string.h>
@@ -51,4 +51,12 @@ ATTACK(if2_keys_for_victim, "IF-2")
         secret = secret || !memcmp(got + i, SECRET, sizeof(SECRET) - 1);
     evidence("%u bytes typed reached the attacker", n);
     claim(secret, "the victim's secret %s", secret ? "REACHED the attacker" : "did not reach it");
+}
+
+/* AV-4: the console, flooded: lines as fast as the CPU makes them, for good. */
+ATTACK(av4_console_flood, "AV-4")
+{
+    for (unsigned n = 0;; n++)
+        gprintf("EVAL-FLOOD %u xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\n",
+                n);
 }
