@@ -17,7 +17,7 @@ def control_line(c):
     case."""
     if c.state == "SKIP":
         return "SKIP", c.reason
-    if getattr(c, "broken", False):
+    if c.broken:
         return "FAIL", f"control ({c.config}) did not run the attack: {c.reason}"
     shown = [f"{o.name}: {v.detail}" for o, v in c.verdicts if v.ok is False and not v.by_configuration]
     if shown:

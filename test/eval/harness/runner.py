@@ -8,7 +8,7 @@ import subprocess
 import time
 
 from harness import machine
-from harness.oracles import (ATTACKER, CANARY, Context, CtestVerdict, HEARTBEAT, MachineUp,
+from harness.oracles import (CANARY, Context, CtestVerdict, HEARTBEAT, MachineUp,
                              attacker_text)
 
 AFTER_BEATS = 16        # victim beats (25 ms each) after the last step began before a run ends
@@ -26,6 +26,7 @@ class Result:
         self.reason = ""
         self.seconds = 0.0
         self.log = ""
+        self.broken = False     # the attack did not run: the run says nothing
 
     @property
     def breach(self):
@@ -249,12 +250,12 @@ def run_case(case, arch, config, opts, cat):
         for l in run.texts())
     if not started or not complete:
         r.state = "FAIL"
-        r.reason = (f"the attack did not run ({'not every step was typed' if not complete else 'no start line'};"
-                    f" QEMU {run.ended}): a vacuous run")
-        r.verdicts.append((MachineUp(), MachineUp().judge(ctx, run)))
+        why = "not every step was typed" if not complete else "no start line"
+        r.reason = f"the attack did not run ({why}; QEMU {run.ended}): a vacuous run"
+        if not any(isinstance(o, MachineUp) for o in oracles):
+            r.verdicts.append((MachineUp(), MachineUp().judge(ctx, run)))
         r.broken = True
         return r
-    r.broken = False
     r.state = "FAIL" if r.breach else "PASS"
     failed = [f"{o.name}: {v.detail}" for o, v in r.verdicts if v.ok is False]
     held = [o.name for o, v in r.verdicts if v.ok]
