@@ -19,9 +19,10 @@ set(check_log ${CMAKE_SOURCE_DIR}/scripts/check-log)
 # linux_image(<arch> <image> <scenario> [PRIORITY <personal's, 50 by default>]
 #             [WORK <work's scenario, count by default>]
 #             [WORK_INITRAMFS <work's initramfs; by default the one personal has>]
+#             [BUDGET "<budget> <period>" (personal's, "40 100" by default)]
 #             [ARGS <more bootargs of personal>...])
 function(linux_image arch image scenario)
-  cmake_parse_arguments(I "" "PRIORITY;WORK;WORK_INITRAMFS" "ARGS" ${ARGN})
+  cmake_parse_arguments(I "" "PRIORITY;WORK;WORK_INITRAMFS;BUDGET" "ARGS" ${ARGN})
   set(SCENARIO ${scenario})
   set(WORK_SCENARIO count)
   if(I_WORK)
@@ -38,6 +39,10 @@ function(linux_image arch image scenario)
   set(PRIORITY 50)
   if(I_PRIORITY)
     set(PRIORITY ${I_PRIORITY})
+  endif()
+  set(BUDGET "40 100")
+  if(I_BUDGET)
+    set(BUDGET ${I_BUDGET})
   endif()
   set(EXTRA_ARGS "")
   if(I_ARGS)
@@ -60,6 +65,9 @@ foreach(arch ${DUET_ARCHES})
   # work any CPU, so a budget that isn't enforced starves work instead of sharing round-robin.
   # work reboots after each 5 counts: the root prints every partition's CPU at its resets.
   linux_image(${arch} linux-spin spin PRIORITY 60 WORK reboot)
+  # linux-spin with personal's budget taken off on purpose (the whole CPU): the control of the
+  # security evaluation's AV-12 (docs/eval.md), which must see work starve. An image, no test.
+  linux_image(${arch} linux-spin-hog spin PRIORITY 60 BUDGET "100 100")
   # The boot benchmark's one-partition system (scripts/bench-boot), not a test; and the same
   # booting with `quiet` (Debian's installed default), written from it here.
   duet_system_image(NAME linux-bench ARCH ${arch} MANIFEST ${linux_src}/linux-bench-${arch}.dts)

@@ -1,0 +1,308 @@
+"""The evaluation catalogue (docs/eval.md): every case with a stable ID, grouped by the SKPP/MILS
+property groups, with what it attacks, the safe outcome, its oracles and its control. A case ID
+never changes meaning; a retired case's ID is not reused.
+
+Kinds of case:
+- "guest": the attack guest (test/eval/guest) in partition `attacker` of the system eval-pair
+  beside `victim`; the harness types "<ID> <args>" on the attacker's console.
+- "ktest": a case of the in-QEMU test program's suite (test/qemu/ktest), in a fresh test image.
+- "kmode": one of the kernel's own test modes (duet.test=...), in a fresh duet.elf.
+- "ctest": an existing ctest test that boots its own system (its own checks), run whole.
+
+Controls (--control): "bare" runs the same guest on plain QEMU with the partition's platform
+(no Duet: nothing separates, nothing audits); "hog" runs it in eval-hog, where the manifest
+gives the attacker the whole CPU above the victim on purpose. A control must be judged a breach.
+"""
+
+from harness.oracles import (Audit, AttackerClaim, CanaryIntact, Effective, MachineUp, NoForgery,
+                             QemuStatus, Rejects, SuiteLine, VictimHeartbeat,
+                             WorkRate)
+
+GROUPS = [
+    ("DS", "Data separation"),
+    ("IF", "Information flow"),
+    ("SA", "Sanitization"),
+    ("FI", "Fault isolation"),
+    ("LP", "Least privilege"),
+    ("AV", "Availability"),
+]
+ARCHES = ("aarch64", "x86_64")
+
+# The system eval-pair (test/eval/manifests/eval-pair-<arch>.dts.in): both partitions have 16 MiB
+# at the platform's guest RAM base. The root task picks where their RAM is in host memory, so the
+# harness finds the victim's canary there through QEMU's monitor (HOST_RAM: the platform's RAM).
+RAM_BASE = {"aarch64": 0x40000000, "x86_64": 0x0}
+RAM_SIZE = 16 << 20
+HOST_RAM = {"aarch64": (0x40000000, 1 << 30), "x86_64": (0x0, 1 << 30)}
+# Where bare QEMU's control puts the canary when no real run found the victim's (inside RAM).
+BARE_CANARY = {"aarch64": 0x70085000, "x86_64": 0x3020e000}
+PLANT_OFFSET = 8 << 20  # SA-1's pattern, inside the attacker's RAM, clear of its image
+
+
+class Case:
+    def __init__(self, id, group, title, attacks, expected, kind="guest", arches=ARCHES,
+                 steps=None, oracles=None, control=None, ci=False, origin="", **extra):
+        self.id, self.group, self.title = id, group, title
+        self.attacks, self.expected, self.kind = attacks, expected, kind
+        self.arches = arches
+        self.steps = steps or [id]          # guest: the lines typed at each EVAL-READY
+        self.oracles = oracles or {}        # arch -> [oracle]
+        self.control = control or {}        # arch -> "bare" | "hog" (absent: none yet)
+        self.ci, self.origin, self.extra = ci, origin, extra
+
+    def oracles_for(self, arch):
+        o = self.oracles
+        return o.get(arch, o.get("*", [])) if isinstance(o, dict) else o
+
+
+def both(*oracles):
+    return {"*": list(oracles)}
+
+
+def vmm_denied(addr_regex):
+    """The attacker's VMM logged the access as one it could not serve."""
+    return Audit(rf"^\[attacker:vmm\] attacker: (mmio: unclaimed address|x86: unclaimed MMIO "
+                 rf"(read|write)) 0x0*{addr_regex}",
+                 f"the attacker's VMM recorded the access at 0x{addr_regex} as unclaimed")
+
+
+def vmm_port_denied(port):
+    return Audit(rf"^\[attacker:vmm\] attacker: x86: unknown port (read|write) 0x{port:x}\b",
+                 f"the attacker's VMM recorded the access to port 0x{port:x} as unknown")
+
+
+def root_event(what, pattern):
+    return Audit(rf"^root: partition attacker {pattern}", f"the root task logged: attacker {what}")
+
+
+SYSTEM = [MachineUp(), VictimHeartbeat(), CanaryIntact()]
+
+CASES = [
+    # --- Data separation ------------------------------------------------------------------------
+    Case("DS-1", "DS", "the victim partition's RAM, by its host-physical address",
+         "reads the victim's canary at the host-physical address its RAM has, then overwrites it",
+         "the access faults (AArch64) or reads all ones and goes nowhere (x86); the canary is "
+         "unchanged and unread",
+         steps=["DS-1 {canary_host:#x} {canary:#x}"],
+         oracles=both(*SYSTEM, vmm_denied("%(canary_host)x"), AttackerClaim()),
+         control={"aarch64": "bare", "x86_64": "bare"}, ci=True),
+    Case("DS-2", "DS", "guest-physical memory just past the end of its RAM",
+         "writes and reads back a pattern at its RAM's end and 1 MiB further",
+         "nothing written there reads back; the VMM records the unclaimed addresses",
+         steps=["DS-2 {ram_end:#x}"],
+         oracles={"aarch64": SYSTEM + [vmm_denied("41"), AttackerClaim()],
+                  "x86_64": SYSTEM + [vmm_denied("1[01]0"), AttackerClaim()]},
+         control={"aarch64": "bare", "x86_64": "bare"}, ci=True),
+    Case("DS-3", "DS", "a physical device's register window",
+         "AArch64: the MagicValue of the first and last physical virtio-mmio transports "
+         "(0x0a00_0000); x86_64: the host bridge's ID through the PCIe ECAM window (0xb000_0000)",
+         "no physical device answers; the VMM records the unclaimed window",
+         oracles={"aarch64": SYSTEM + [vmm_denied("a000000"), AttackerClaim()],
+                  "x86_64": SYSTEM + [vmm_denied("b0000000"), AttackerClaim()]},
+         control={"aarch64": "bare", "x86_64": "bare"}, ci=True),
+    Case("DS-4", "DS", "the host's firmware interface (fw_cfg)",
+         "selects fw_cfg's signature and reads it (AArch64 MMIO 0x0902_0000; x86_64 ports "
+         "0x510/0x511)",
+         "fw_cfg does not answer; the VMM records the access",
+         oracles={"aarch64": SYSTEM + [vmm_denied("9020008"), AttackerClaim()],
+                  "x86_64": SYSTEM + [vmm_port_denied(0x510), AttackerClaim()]},
+         control={"aarch64": "bare", "x86_64": "bare"}),
+    Case("DS-5", "DS", "a platform timer device not given to the partition",
+         "AArch64: the PL031 RTC's ID and time (0x0901_0000); x86_64: the HPET's capabilities "
+         "(0xfed0_0000)",
+         "the device does not answer; the VMM records the access",
+         oracles={"aarch64": SYSTEM + [vmm_denied("9010fe0"), AttackerClaim()],
+                  "x86_64": SYSTEM + [vmm_denied("fed00000"), AttackerClaim()]},
+         control={"aarch64": "bare", "x86_64": "bare"}),
+    Case("DS-6", "DS", "the interrupt translation service of the physical GIC",
+         "reads the ITS's implementer register (GITS_IIDR at 0x0808_0004), which routes the "
+         "machine's MSIs", "the ITS does not answer; the VMM records the access",
+         arches=("aarch64",),
+         oracles={"aarch64": SYSTEM + [vmm_denied("8080004"), AttackerClaim()]},
+         control={"aarch64": "bare"}),
+    # Not on x86_64: a PC partition has a CMOS RTC, its VMM's (servers/vmm/x86_64/devices), so
+    # the RTC answering there is no breach (a first version of this case said it was).
+    Case("DS-7", "DS", "the machine's GPIO controller",
+         "reads the PL061 GPIO's ID (0x0903_0000, QEMU virt's power button)",
+         "the device does not answer; the VMM records the access", arches=("aarch64",),
+         oracles={"aarch64": SYSTEM + [vmm_denied("9030fe0"), AttackerClaim()]},
+         control={"aarch64": "bare"}),
+    # --- Information flow -----------------------------------------------------------------------
+    Case("IF-1", "IF", "the console: lines that pass as another partition's or the system's",
+         "writes lines that try to start a terminal line of their own: a bare CR, erase-line, "
+         "cursor-home, backspaces, a line past the 160-character cut, each followed by "
+         "`[victim] `, `root: `, `[duet] ` or `[attacker:vmm] `",
+         "every byte stays in the attacker's own line: each forged text appears after "
+         "`[attacker] `",
+         oracles=both(*SYSTEM, NoForgery()),
+         control={"aarch64": "bare", "x86_64": "bare"}, ci=True),
+    Case("IF-2", "IF", "keys typed for the victim",
+         "listens on its UART while the console's focus moves to the victim (Ctrl-T 2) and a "
+         "secret is typed", "the console server moves the focus (its own `[duet] focus: victim` "
+         "line) and the secret never reaches the attacker",
+         steps=["IF-2", (r"^EVAL-LISTEN IF-2", b"\x142s3cr3t\r")],
+         oracles=both(*SYSTEM, Audit(r"^\[duet\] focus: victim", "the console server moved the "
+                                     "focus to the victim"), AttackerClaim()),
+         control={"aarch64": "bare", "x86_64": "bare"}),
+    # --- Sanitization ---------------------------------------------------------------------------
+    Case("SA-1", "SA", "its own RAM after a reset",
+         "plants 64 KiB of a pattern in its RAM, resets its machine, and looks for it afterwards",
+         "the root task reloads the partition into wiped RAM: nothing of the pattern is left",
+         steps=["SA-1 {plant:#x} 0", "SA-1 {plant:#x} 1"],
+         oracles=both(MachineUp(), VictimHeartbeat(), CanaryIntact(),
+                      root_event("reset", r"resets \(1\)"), AttackerClaim()),
+         control={"aarch64": "bare", "x86_64": "bare"}, bare_reboot=True, ci=True),
+    # --- Fault isolation ------------------------------------------------------------------------
+    Case("FI-1", "FI", "powering the machine off",
+         "AArch64: PSCI SYSTEM_OFF over HVC; x86_64: QEMU's isa-debug-exit port 0xf4 (which the "
+         "platform has), then ACPI S5",
+         "only the attacker's partition stops; the machine and the victim run on",
+         oracles=both(MachineUp(), VictimHeartbeat(), CanaryIntact(),
+                      root_event("stopped", r"stopped\b")),
+         control={"aarch64": "bare", "x86_64": "bare"}, ci=True),
+    Case("FI-2", "FI", "resetting the machine",
+         "AArch64: PSCI SYSTEM_RESET; x86_64: a full reset through the reset control register "
+         "0xcf9",
+         "only the attacker's partition resets (the root task reloads it); the victim runs on",
+         oracles=both(MachineUp(), VictimHeartbeat(), CanaryIntact(),
+                      root_event("reset", r"resets \(1\)")),
+         control={"aarch64": "bare", "x86_64": "bare"}),
+    Case("FI-3", "FI", "an exception the guest cannot take",
+         "AArch64: vectors moved to an address with nothing behind it, then an undefined "
+         "instruction (every vector fetch aborts); x86_64: an empty IDT and a breakpoint (a "
+         "triple fault)",
+         "the attacker's partition is stopped, reset or spins on its own budget; the machine and "
+         "the victim run on",
+         oracles=both(MachineUp(), VictimHeartbeat(), CanaryIntact()),
+         control={"aarch64": "hog", "x86_64": "bare"}),
+    # --- Least privilege ------------------------------------------------------------------------
+    Case("LP-1", "LP", "the CPU's virtualization switch (EFER.SVME)",
+         "sets EFER.SVME, the bit that makes VMRUN and the SVM instructions usable",
+         "the write is refused (#GP) and EFER.SVME stays clear",
+         arches=("x86_64",),
+         oracles={"x86_64": SYSTEM + [AttackerClaim()]},
+         control={"x86_64": "bare"}),
+    Case("LP-2", "LP", "PCI configuration space through ports 0xcf8/0xcfc",
+         "reads bus 0 device 0's vendor and device ID through configuration mechanism #1",
+         "the host bridge does not answer (all ones)",
+         arches=("x86_64",),
+         oracles={"x86_64": SYSTEM + [AttackerClaim()]},
+         control={"x86_64": "bare"}),
+    Case("LP-3", "LP", "the host save area of SVM (VM_HSAVE_PA)",
+         "points VM_HSAVE_PA, where VMRUN saves the host's state, into its own RAM",
+         "the write is refused or ignored: the MSR does not read back the attacker's address",
+         arches=("x86_64",),
+         oracles={"x86_64": SYSTEM + [AttackerClaim()]},
+         control={"x86_64": "bare"}),
+    # --- Availability ---------------------------------------------------------------------------
+    Case("AV-1", "AV", "the CPU, spinning with interrupts masked",
+         "masks interrupts and spins for good",
+         "its budget ends its turn: the victim keeps its heartbeat",
+         oracles=both(MachineUp(), VictimHeartbeat(), CanaryIntact()),
+         control={"aarch64": "hog", "x86_64": "hog"}, ci=True),
+    Case("AV-2", "AV", "the CPU and its VMM, by an exit flood",
+         "exits to its VMM as fast as it can, for good (AArch64: PSCI_VERSION over HVC; "
+         "x86_64: CPUID)",
+         "the VMM's work is charged to the attacker's budget: the victim keeps its heartbeat",
+         oracles=both(MachineUp(), VictimHeartbeat(), CanaryIntact()),
+         control={"aarch64": "hog", "x86_64": "hog"}),
+    Case("AV-4", "AV", "the console, by a flood of lines",
+         "prints lines as fast as it can, for good",
+         "the console server keeps the victim's lines going out (each writer has its share of "
+         "the transmit queue; docs/console.md SEC-H4): the victim keeps its heartbeat",
+         oracles=both(MachineUp(), VictimHeartbeat(), CanaryIntact(),
+                      Effective(r"^EVAL-FLOOD 100 ", "the attacker printed 100 lines")),
+         control={"aarch64": "hog", "x86_64": "hog"}),
+    Case("AV-3", "AV", "the CPU, by an interrupt storm of its own timer",
+         "sets its timer to fire at once and for good (AArch64: the virtual timer's compare value "
+         "0; x86_64: the local APIC timer periodic with count 1) and takes every interrupt",
+         "the interrupts it causes are handled on its budget: the victim keeps its heartbeat",
+         oracles=both(MachineUp(), VictimHeartbeat(), CanaryIntact(),
+                      Effective(r"EVAL-EVIDENCE AV-3 1000 timer interrupts taken",
+                                "the storm took at least 1,000 interrupts")),
+         control={"aarch64": "hog", "x86_64": "hog"}),
+]
+
+# --- Cases brought in from the existing tests (issue 13's SEC-* findings and more) -------------
+KTEST = "ktest"
+CASES += [
+    Case("DS-10", "DS", "a VMM's memory after its address-space cap is revoked (SEC-C1)",
+         "a thread whose address-space cap was revoked touches the memory it had",
+         "it runs with no address space: the access faults", kind=KTEST, origin="SEC-C1",
+         suite="sec", oracles=both(SuiteLine(r"^PASS: SEC-C1: ", "ktest reports SEC-C1 PASS"))),
+    Case("LP-10", "LP", "the kernel's debug console without its cap (SEC-M2)",
+         "a task without the debug cap, then one with a read-only copy, call debug_putc",
+         "HV_ENOENT, then HV_EPERM: only the root's cap writes untagged lines", kind=KTEST,
+         origin="SEC-M2", suite="sec",
+         oracles=both(SuiteLine(r"^PASS: SEC-M2: ", "ktest reports SEC-M2 PASS"))),
+    Case("AV-10", "AV", "the kernel's own console, by wedging the UART (SEC-M3)",
+         "the console server disables the UART's transmitter, then the kernel prints",
+         "the kernel restores the UART's line controls before each byte: its line still appears",
+         kind=KTEST, origin="SEC-M3", suite="sec",
+         oracles=both(SuiteLine(r"^PASS: SEC-M3: ", "ktest reports SEC-M3 PASS"),
+                      SuiteLine(r"^SEC-M3: this line went through a UART",
+                                "the kernel's line reached the terminal"))),
+    Case("LP-11", "LP", "the EL2 counter and timer controls from EL0 (SEC-M4)",
+         "a task reads the physical counter and the EL2 physical timer's control",
+         "both are undefined at EL0; the virtual counter works", kind=KTEST, origin="SEC-M4",
+         suite="sec", arches=("aarch64",),
+         oracles={"aarch64": [SuiteLine(r"^PASS: SEC-M4: ", "ktest reports SEC-M4 PASS")]}),
+    Case("DS-11", "DS", "kernel text, written at run time (W^X)",
+         "the kernel writes to its own text", "a permission fault, reported, QEMU fails",
+         kind="kmode", mode="wx-write", origin="wx-write",
+         oracles={"aarch64": [SuiteLine(r"^FATAL: ESR_EL2=0x[0-9a-f]+ EC=0x25",
+                                        "a data abort on the text"), QemuStatus(True, "QEMU fails")],
+                  "x86_64": [SuiteLine(r"^FATAL: page fault: protection violation on write",
+                                       "a write protection fault"),
+                             QemuStatus(True, "QEMU fails")]}),
+    Case("DS-12", "DS", "kernel data, executed at run time (W^X)",
+         "the kernel jumps into its own data", "an instruction fetch fault, reported, QEMU fails",
+         kind="kmode", mode="wx-exec", origin="wx-exec",
+         oracles={"aarch64": [SuiteLine(r"^FATAL: ESR_EL2=0x[0-9a-f]+ EC=0x21",
+                                        "an instruction abort"), QemuStatus(True, "QEMU fails")],
+                  "x86_64": [SuiteLine(r"^FATAL: page fault: protection violation on instruction "
+                                       r"fetch", "a fetch protection fault"),
+                             QemuStatus(True, "QEMU fails")]}),
+    Case("AV-11", "AV", "the root task, by 2,048 resets (SEC-M1)",
+         "a partition resets itself 2,048 times, then the other resets once",
+         "every reset is served; the other partition starts again", kind="ctest",
+         test="sec-m1-{arch}", origin="SEC-M1"),
+    Case("DS-13", "DS", "guest-physical memory outside its RAM from Linux (/dev/mem)",
+         "a Debian guest's root reads and writes /dev/mem at 4 GiB and past its RAM",
+         "each access fails in the guest; the other partition counts on", kind="ctest",
+         test="linux-devmem-{arch}", origin="duet-attack devmem-outside",
+         # The control: the same guest on bare QEMU with 1 GiB, told mem=128M: the scenario's
+         # read past the end of the RAM it knows returns what is there.
+         control={"aarch64": "bare-linux", "x86_64": "bare-linux"}, image="linux-devmem",
+         bare_until=r"DUET-DEVMEM-DONE \S+",
+         control_oracles=[Rejects(r"DUET-DEVMEM \S+ 0x[0-9a-f]+ 32 -> rc=0 0x(?!FFFFFFFF\b)",
+                                  r"DUET-DEVMEM-DONE \S+",
+                                  "no read past the RAM's end returned data")]),
+    Case("FI-10", "FI", "the VMM, with garbage in every emulated register (duet-attack)",
+         "a Debian guest writes garbage to every device register and runs duet-attack "
+         "(odd MMIO forms, ports, MSRs, hypercalls, REP INSB into the kernel)",
+         "its VMM survives, the kernel refuses what it must; the other partition counts on",
+         kind="ctest", test="linux-garbage-{arch}", origin="duet-attack garbage"),
+    Case("AV-12", "AV", "the CPU, by a Linux guest spinning above the other's priority",
+         "a Debian guest at a higher priority spins for good", "its CPU share, charged by the "
+         "kernel, stays its budget (40 % +- 5 %) while the other partition reboots and counts",
+         kind="ctest", test="linux-spin-{arch}",
+         origin="linux-spin",
+         # The control: the same system with personal's budget the whole CPU (linux-spin-hog).
+         control={"aarch64": "hog-linux", "x86_64": "hog-linux"}, hog_image="linux-spin-hog",
+         hog_seconds=45,
+         control_oracles=[WorkRate(r"DUET-SPIN personal [0-9]+\b")]),
+]
+
+# The CI subset (ctest eval-<arch>): one guest case per property the harness's machinery
+# judges differently (canary and monitor, audit of memory, sanitization across a reset, the
+# machine's power, the budget), each with its control, and the ktest SEC cases; a few minutes
+# per arch. The Linux cases and SEC-M1 have ctest tests of their own.
+CI = [c.id for c in CASES if c.ci] + ["DS-10", "LP-10", "AV-10", "LP-11"]
+
+
+def find(case_id):
+    for c in CASES:
+        if c.id == case_id:
+            return c
+    return None

@@ -1,0 +1,57 @@
+# The security evaluation harness's guest and system images (docs/eval.md). Per arch: the
+# attack/victim guest (test/eval/guest, on the test-guest library), the two-partition system
+# eval-pair (attacker on a 40 % budget beside the victim) and its control eval-hog (the attacker
+# given the whole CPU above the victim, on purpose), and the ctest test eval-<arch> that runs
+# the catalogue's CI subset through scripts/hv eval.
+include(${CMAKE_SOURCE_DIR}/test/guests/guests.cmake)
+
+set(eval_dir ${CMAKE_SOURCE_DIR}/test/eval)
+
+foreach(arch ${DUET_ARCHES})
+  if(arch STREQUAL "aarch64")
+    set(guest ${CMAKE_BINARY_DIR}/guests/arm64/eval-aarch64.img)
+  else()
+    set(guest ${CMAKE_BINARY_DIR}/guests/amd64/eval-x86_64.bzImage)
+  endif()
+  duet_test_guest(NAME eval ARCH ${arch} OUTPUT ${guest}
+                  SOURCES ${eval_dir}/guest/main.c ${eval_dir}/guest/attacker.c
+                          ${eval_dir}/guest/victim.c ${eval_dir}/guest/attacks_common.c
+                          ${eval_dir}/guest/attacks_console.c
+                          ${eval_dir}/guest/attacks_${arch}.c
+                          ${CMAKE_SOURCE_DIR}/libhv/lib/cmdline.c)
+  set(images "")
+  foreach(variant pair hog)
+    if(variant STREQUAL "pair")
+      set(ATTACKER_BUDGET 4)
+      set(ATTACKER_PRIORITY 50)
+    else()
+      set(ATTACKER_BUDGET 10)
+      set(ATTACKER_PRIORITY 60)
+    endif()
+    set(manifest ${CMAKE_BINARY_DIR}/test/manifests/eval-${variant}-${arch}.dts)
+    configure_file(${eval_dir}/manifests/eval-pair-${arch}.dts.in ${manifest} @ONLY)
+    duet_system_image(NAME eval-${variant} ARCH ${arch} MANIFEST ${manifest})
+    # mkimage must run again when the guest changes (duet_system_image knows only the manifest).
+    add_custom_command(OUTPUT ${CMAKE_BINARY_DIR}/${arch}/images/eval-${variant}/payload/bootfs.list
+                       APPEND DEPENDS ${guest})
+    list(APPEND images image-${arch}-eval-${variant})
+  endforeach()
+  add_custom_target(eval-images-${arch} DEPENDS test-guest-${arch}-eval)
+  add_dependencies(eval-images-${arch} ${images})
+endforeach()
+
+# CI: the catalogue's CI subset (test/eval/catalogue.py CI) on each arch with its controls, a
+# minute or two per arch: the guest cases that exercise each kind of oracle (canary through
+# the monitor, VMM audit, sanitization across a reset, the machine's power, the budget) and the
+# ktest SEC cases. The Linux cases and SEC-M1 are ctest tests of their own already.
+foreach(arch ${DUET_ARCHES})
+  add_test(NAME eval-images-${arch}
+           COMMAND ${CMAKE_COMMAND} --build ${CMAKE_BINARY_DIR} --target eval-images-${arch})
+  set_tests_properties(eval-images-${arch} PROPERTIES LABELS "qemu;eval" TIMEOUT 1800
+                       FIXTURES_SETUP eval-images-${arch} RESOURCE_LOCK duet-build)
+  add_test(NAME eval-${arch}
+           COMMAND python3 ${CMAKE_SOURCE_DIR}/scripts/eval --arch ${arch} --ci --control
+                   --build ${CMAKE_BINARY_DIR} --out ${CMAKE_BINARY_DIR}/eval-ci-${arch})
+  set_tests_properties(eval-${arch} PROPERTIES LABELS "qemu;eval" TIMEOUT 400
+                       FIXTURES_REQUIRED eval-images-${arch})
+endforeach()

@@ -1,0 +1,135 @@
+/* AArch64 attacks: the machine's own devices that a partition is not given (QEMU virt's
+ * virtio-mmio transports, fw_cfg, the PL031 RTC), read at EL1 by their physical addresses. On
+ * bare QEMU each answers with its identifying value; in a partition nothing of them may. */
+#include <guest/a64.h>
+#include <guest/exc.h>
+#include <guest/gicv3.h>
+#include <guest/psci.h>
+
+#include "attack.h"
+
+#define VIRTIO_MMIO_BASE 0x0a000000ull
+#define VIRTIO_MAGIC 0x74726976u /* "virt" */
+#define FW_CFG_BASE 0x09020000ull
+#define FW_CFG_SELECTOR 0x8
+#define FW_CFG_SIGNATURE 0x554d4551u /* "QEMU", read a byte at a time */
+#define PL031_BASE 0x09010000ull
+#define PL031_PERIPH_ID0 0xfe0
+#define PL031_ID0 0x31u
+
+/* DS-3: the first and last virtio-mmio transports' MagicValue. */
+ATTACK(ds3_virtio_window, "DS-3")
+{
+    unsigned answered = 0;
+    for (uint64_t a = VIRTIO_MMIO_BASE; a <= VIRTIO_MMIO_BASE + 31 * 0x200; a += 31 * 0x200) {
+        uint64_t v;
+        if (probe_read(a, 4, &v)) {
+            evidence("virtio-mmio transport at 0x%llx reads magic 0x%llx", (unsigned long long)a,
+                     (unsigned long long)v);
+            answered += v == VIRTIO_MAGIC;
+        }
+    }
+    claim(answered != 0, "%u of 2 physical virtio-mmio transports answered", answered);
+}
+
+/* DS-4: fw_cfg, the host's firmware configuration interface: select the signature, read it. */
+ATTACK(ds4_fw_cfg, "DS-4")
+{
+    uint32_t sig = 0;
+    bool ok = probe_write(FW_CFG_BASE + FW_CFG_SELECTOR, 2, 0); /* selector 0, big-endian */
+    for (unsigned i = 0; ok && i < 4; i++) {
+        uint64_t b;
+        ok = probe_read(FW_CFG_BASE, 1, &b);
+        sig |= (uint32_t)(b & 0xff) << (8 * i);
+    }
+    if (ok)
+        evidence("fw_cfg signature reads 0x%x", sig);
+    claim(ok && sig == FW_CFG_SIGNATURE, "fw_cfg %s", ok && sig == FW_CFG_SIGNATURE ?
+          "answered with QEMU's signature" : "did not answer");
+}
+
+/* DS-5: the PL031 real-time clock's identification register and its time. */
+ATTACK(ds5_rtc, "DS-5")
+{
+    uint64_t id = 0, now = 0;
+    bool ok = probe_read(PL031_BASE + PL031_PERIPH_ID0, 4, &id) && probe_read(PL031_BASE, 4, &now);
+    if (ok)
+        evidence("PL031 PeriphID0 0x%llx, RTCDR %llu", (unsigned long long)id,
+                 (unsigned long long)now);
+    claim(ok && id == PL031_ID0, "the physical RTC %s", ok && id == PL031_ID0 ? "answered" :
+          "did not answer");
+}
+
+void arch_exit_once(void)
+{
+    psci_call(PSCI_VERSION, 0, 0, 0);
+}
+
+/* Vectors at an address with nothing behind it: the first exception's vector fetch aborts, and
+ * that abort's too, for good. */
+void arch_unrecoverable_fault(void)
+{
+    write_sysreg(vbar_el1, 0x10000000ull);
+    isb();
+    __asm__ volatile("udf #0");
+    for (;;)
+        ;
+}
+
+#define GITS_BASE 0x08080000ull
+#define GITS_IIDR 0x4
+
+/* DS-6: the physical GIC's ITS (the interrupt translation service, which routes MSIs for the
+ * whole machine): its implementer register. */
+ATTACK(ds6_gic_its, "DS-6")
+{
+    uint64_t iidr = 0;
+    bool ok = probe_read(GITS_BASE + GITS_IIDR, 4, &iidr);
+    if (ok)
+        evidence("GITS_IIDR reads 0x%llx", (unsigned long long)iidr);
+    claim(ok && iidr != 0, "the physical ITS %s", ok && iidr != 0 ? "answered" : "did not answer");
+}
+
+#define STORM_SHOWN 1000000u
+
+static volatile unsigned storm_ticks, storm_next = 10;
+
+static void storm_tick(unsigned id, void *frame)
+{
+    (void)id, (void)frame; /* the condition stays: the timer fires again at once */
+    /* Said from the handler: the storm leaves the interrupted loop no instruction to run. A
+     * line at 10, 100, 1000, ... interrupts: the storm's rate, in the log's times. */
+    if (++storm_ticks == storm_next && storm_next <= STORM_SHOWN) {
+        evidence("%u timer interrupts taken; storming on", storm_ticks);
+        storm_next *= 10;
+    }
+}
+
+/* AV-3: the virtual timer's deadline in the past and never moved: an interrupt at every chance. */
+void arch_interrupt_storm(void)
+{
+    gic_init(true);
+    irq_set_handler(INTID_VTIMER, storm_tick);
+    gic_enable(INTID_VTIMER, true);
+    write_sysreg(cntv_cval_el0, 0);
+    write_sysreg(cntv_ctl_el0, 1); /* ENABLE, not masked */
+    isb();
+    irq_enable();
+    for (;;)
+        __asm__ volatile("" ::: "memory");
+}
+
+#define PL061_BASE 0x09030000ull
+#define PL061_PERIPH_ID0 0xfe0
+#define PL061_ID0 0x61u
+
+/* DS-7: the PL061 GPIO controller (QEMU virt's power button): its identification register. */
+ATTACK(ds7_gpio, "DS-7")
+{
+    uint64_t id = 0;
+    bool ok = probe_read(PL061_BASE + PL061_PERIPH_ID0, 4, &id);
+    if (ok)
+        evidence("PL061 PeriphID0 reads 0x%llx", (unsigned long long)id);
+    claim(ok && id == PL061_ID0, "the physical GPIO %s",
+          ok && id == PL061_ID0 ? "answered" : "did not answer");
+}

@@ -1,0 +1,157 @@
+/* x86_64 attacks: the PC's own devices and the CPU's virtualization state that a partition is not
+ * given (the PCIe ECAM window, PCI configuration ports, fw_cfg, the HPET, EFER.SVME). On bare
+ * QEMU each answers or takes the write; in a partition none may. */
+#include <guest/exc.h>
+#include <guest/lapic.h>
+#include <guest/x86.h>
+
+#include "attack.h"
+
+#define ECAM_BASE 0xb0000000ull      /* SeaBIOS's PCIEXBAR on q35 (docs qemu-facts) */
+#define HOST_BRIDGE_ID 0x29c08086u   /* q35's host bridge: Intel 82G33 MCH */
+#define PCI_CONFIG_ADDRESS 0xcf8
+#define PCI_CONFIG_DATA 0xcfc
+#define FW_CFG_PORT_SELECTOR 0x510
+#define FW_CFG_PORT_DATA 0x511
+#define FW_CFG_SIGNATURE 0x554d4551u /* "QEMU" */
+#define HPET_BASE 0xfed00000ull
+#define HPET_VENDOR_INTEL 0x8086u
+#define EFER_SVME (1ull << 12)
+
+/* DS-3: bus 0, device 0's vendor and device ID through the ECAM window. */
+ATTACK(ds3_ecam_window, "DS-3")
+{
+    uint64_t id = 0;
+    bool ok = probe_read(ECAM_BASE, 4, &id);
+    if (ok)
+        evidence("ECAM 00:00.0 reads ID 0x%llx", (unsigned long long)id);
+    claim(ok && id == HOST_BRIDGE_ID, "the physical host bridge %s",
+          ok && id == HOST_BRIDGE_ID ? "answered" : "did not answer");
+}
+
+/* DS-4: fw_cfg over its I/O ports: select the signature, read it. */
+ATTACK(ds4_fw_cfg, "DS-4")
+{
+    outw(FW_CFG_PORT_SELECTOR, 0);
+    uint32_t sig = 0;
+    for (unsigned i = 0; i < 4; i++)
+        sig |= (uint32_t)inb(FW_CFG_PORT_DATA) << (8 * i);
+    evidence("fw_cfg signature reads 0x%x", sig);
+    claim(sig == FW_CFG_SIGNATURE, "fw_cfg %s",
+          sig == FW_CFG_SIGNATURE ? "answered with QEMU's signature" : "did not answer");
+}
+
+/* DS-5: the HPET's capabilities register (vendor ID in bits 31:16). */
+ATTACK(ds5_hpet, "DS-5")
+{
+    uint64_t cap = 0;
+    bool ok = probe_read(HPET_BASE, 4, &cap);
+    if (ok)
+        evidence("HPET GCAP_ID reads 0x%llx", (unsigned long long)cap);
+    bool answered = ok && (cap >> 16) == HPET_VENDOR_INTEL;
+    claim(answered, "the physical HPET %s", answered ? "answered" : "did not answer");
+}
+
+static void set_svme(void *arg)
+{
+    wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SVME);
+}
+
+/* LP-1: EFER.SVME, the switch that makes VMRUN usable: the hypervisor's, never a guest's. */
+ATTACK(lp1_efer_svme, "LP-1")
+{
+    struct exc_info e;
+    uint64_t before = rdmsr(MSR_EFER);
+    bool faulted = exc_catch(set_svme, 0, &e);
+    uint64_t after = rdmsr(MSR_EFER);
+    if (faulted)
+        evidence("wrmsr EFER |= SVME: exception %s", exc_kind_name(e.kind));
+    evidence("EFER 0x%llx before, 0x%llx after", (unsigned long long)before,
+             (unsigned long long)after);
+    claim((after & EFER_SVME) != 0, "EFER.SVME %s", after & EFER_SVME ? "SET" : "stays clear");
+}
+
+/* LP-2: PCI configuration mechanism #1 (ports 0xcf8/0xcfc): bus 0, device 0's ID. */
+ATTACK(lp2_pci_config_ports, "LP-2")
+{
+    outl(PCI_CONFIG_ADDRESS, 0x80000000u);
+    uint32_t id = inl(PCI_CONFIG_DATA);
+    evidence("configuration ports read 00:00.0 ID 0x%x", id);
+    claim(id == HOST_BRIDGE_ID, "the physical host bridge %s",
+          id == HOST_BRIDGE_ID ? "answered" : "did not answer");
+}
+
+void arch_exit_once(void)
+{
+    cpuid(0, 0);
+}
+
+/* An IDT of no entries: the breakpoint can't be delivered (#GP), nor can that (#DF): a triple
+ * fault, which shuts the CPU down. */
+void arch_unrecoverable_fault(void)
+{
+    static const struct __attribute__((packed)) {
+        uint16_t limit;
+        uint64_t base;
+    } empty = {0, 0};
+    __asm__ volatile("cli; lidt %0; int3" ::"m"(empty));
+    for (;;)
+        ;
+}
+
+#define MSR_VM_HSAVE_PA 0xc0010117u
+#define HSAVE_PROBE 0x800000ull
+
+static void write_hsave(void *arg)
+{
+    wrmsr(MSR_VM_HSAVE_PA, HSAVE_PROBE);
+}
+
+static void read_hsave(void *arg)
+{
+    *(uint64_t *)arg = rdmsr(MSR_VM_HSAVE_PA);
+}
+
+/* LP-3: VM_HSAVE_PA, where VMRUN saves the host's state: pointed into the attacker's RAM, the
+ * host's state would be the attacker's to read and change. */
+ATTACK(lp3_hsave_pa, "LP-3")
+{
+    struct exc_info e;
+    if (exc_catch(write_hsave, 0, &e))
+        evidence("wrmsr VM_HSAVE_PA: exception %s", exc_kind_name(e.kind));
+    uint64_t now = 0;
+    if (exc_catch(read_hsave, &now, &e))
+        evidence("rdmsr VM_HSAVE_PA: exception %s", exc_kind_name(e.kind));
+    else
+        evidence("VM_HSAVE_PA reads 0x%llx", (unsigned long long)now);
+    claim(now == HSAVE_PROBE, "VM_HSAVE_PA %s", now == HSAVE_PROBE ? "TAKEN" : "not taken");
+}
+
+#define STORM_VECTOR 0x40
+
+#define STORM_SHOWN 1000000u
+
+static volatile unsigned storm_ticks, storm_next = 10;
+
+static void storm_tick(unsigned id, void *frame)
+{
+    (void)id, (void)frame;
+    /* Said from the handler: the storm leaves the interrupted loop no instruction to run. A
+     * line at 10, 100, 1000, ... interrupts: the storm's rate, in the log's times. */
+    if (++storm_ticks == storm_next && storm_next <= STORM_SHOWN) {
+        evidence("%u timer interrupts taken; storming on", storm_ticks);
+        storm_next *= 10;
+    }
+}
+
+/* AV-3: the local APIC timer, periodic with the smallest count: an interrupt at every chance. */
+void arch_interrupt_storm(void)
+{
+    irq_set_handler(STORM_VECTOR, storm_tick);
+    lapic_write(LAPIC_TIMER_DIVIDE, 0xb); /* divide by 1 */
+    lapic_write(LAPIC_LVT_TIMER, LVT_TIMER_PERIODIC | STORM_VECTOR);
+    lapic_write(LAPIC_TIMER_INITIAL, 1);
+    irq_enable();
+    for (;;)
+        __asm__ volatile("" ::: "memory");
+}

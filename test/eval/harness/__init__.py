@@ -1,0 +1,1 @@
+"""The security evaluation harness behind `scripts/hv eval` (docs/eval.md)."""
