@@ -48,6 +48,7 @@ void arch_vcpu_reset(struct arch_vcpu *av, paddr_t arch_page)
     v->regs[HV_A64_MPIDR] = MPIDR_RES1;
     v->arch_page = pa_addr(arch_page);
     v->uid = ++uids;
+    v->dbg.oslk = 1; /* the OS lock is set at reset (Arm ARM, OSLSR_EL1.OSLK) */
 }
 
 int arch_vcpu_read(const struct arch_vcpu *av, unsigned reg, uint64_t *val)
@@ -186,6 +187,11 @@ static void take_el1_exception(struct a64_vcpu *v, uint64_t esr, uint64_t far)
     v->regs[HV_A64_SPSR_EL1] = pstate;
     v->regs[HV_A64_PC] = v->regs[HV_A64_VBAR_EL1] + off;
     v->regs[HV_A64_PSTATE] = HV_A64_PSTATE_EL1H_MASKED;
+}
+
+void vcpu_take_undefined(struct a64_vcpu *v)
+{
+    take_el1_exception(v, (uint64_t)ESR_EC_UNKNOWN << ESR_EC_SHIFT | ESR_IL, 0);
 }
 
 /* FAULT: an external abort for a stage-2 abort, UNDEFINED for anything else. */

@@ -119,3 +119,40 @@ CHECK(dbg_single_step, "DBG-A4")
            taken ? "exception taken" : "no exception, the code ran on", (unsigned long long)e.kind,
            (unsigned long long)e.pc, (unsigned long long)step_second);
 }
+
+/* Arm ARM, OSLAR_EL1 and OSLSR_EL1: a write of OSLK to OSLAR_EL1 sets or clears the OS lock,
+ * OSLSR_EL1.OSLK (bit 1) reads it back, and OSLSR_EL1.OSLM (bits 3 and 0) is 0b10: the OS lock
+ * is implemented, as it must be from Armv8.0. */
+CHECK(dbg_os_lock, "DBG-A5")
+{
+    write_sysreg(oslar_el1, 1);
+    isb();
+    uint64_t locked = read_sysreg(oslsr_el1);
+    write_sysreg(oslar_el1, 0);
+    isb();
+    uint64_t unlocked = read_sysreg(oslsr_el1);
+    unsigned oslm = (unsigned)((locked >> 3 & 1) << 1 | (locked & 1));
+    report((locked & 2) && !(unlocked & 2) && oslm == 2,
+           "OSLSR_EL1 0x%llx with OSLAR_EL1 <- 1, 0x%llx with OSLAR_EL1 <- 0 (OSLM %u, want 2)",
+           (unsigned long long)locked, (unsigned long long)unlocked, oslm);
+}
+
+/* Arm ARM, "The effect of the OS Lock on debug exceptions": while the OS lock is locked,
+ * breakpoint, watchpoint and software step exceptions are not generated. The same breakpoint
+ * as DBG-A2, armed under the lock: the function runs. */
+CHECK(dbg_os_lock_holds, "DBG-A6")
+{
+    struct exc_info e = {0};
+    write_sysreg(dbgbvr0_el1, (uint64_t)bp_target);
+    write_sysreg(dbgbcr0_el1, BCR_EXEC);
+    write_sysreg(mdscr_el1, MDSCR_KDE | MDSCR_MDE);
+    write_sysreg(oslar_el1, 1);
+    isb();
+    bool taken = exc_catch(call_target, 0, &e);
+    write_sysreg(oslar_el1, 0);
+    debug_off();
+    report(!taken, "breakpoint at 0x%llx with the OS lock locked: %s (EC 0x%llx)",
+           (unsigned long long)bp_target,
+           taken ? "exception taken" : "no exception, the function ran",
+           (unsigned long long)e.kind);
+}
