@@ -153,7 +153,7 @@ bool guest_debug_trap(struct a64_vcpu *g, uint64_t esr, uint64_t written)
         }
         if (read && rt != HV_A64_XZR)
             g->regs[rt] = value;
-        g->regs[HV_A64_PC] += 4;
+        vcpu_skip_instruction(g, 4);
         return true;
     }
     if (op1 == 0 && crn == 1 && crm == 0 && op2 == 0)

@@ -27,7 +27,7 @@ static void to_vmm(struct thread *t, struct a64_vcpu *g, uint64_t esr, uint64_t 
 static void on_wfx(struct thread *t, struct a64_vcpu *g, uint64_t esr, uint64_t far,
                    uint64_t hpfar)
 {
-    g->regs[HV_A64_PC] += 4; /* trapped before it executed: ELR_EL2 points at it */
+    vcpu_skip_instruction(g, 4); /* trapped before it executed: ELR_EL2 points at it */
     if (esr & ESR_WFX_TI_WFE)
         sched_rotate(t);
     else

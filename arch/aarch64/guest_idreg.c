@@ -45,6 +45,6 @@ bool guest_idreg_trap(struct a64_vcpu *g, uint64_t esr)
         v &= ~ID_DFR0_PERFMON;
     if (rt != HV_A64_XZR)
         g->regs[rt] = v;
-    g->regs[HV_A64_PC] += 4;
+    vcpu_skip_instruction(g, 4);
     return true;
 }

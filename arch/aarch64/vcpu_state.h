@@ -68,6 +68,9 @@ static inline unsigned vcpu_reg_word(unsigned reg)
 /* PSTATE values a guest may be given: AArch64 EL0t, EL1t or EL1h, nothing above 32 bits. */
 bool vcpu_pstate_ok(uint64_t v);
 
+/* An instruction the kernel or the VMM emulated is done: PC past it, a software step in
+ * progress now pending. */
+void vcpu_skip_instruction(struct a64_vcpu *v, uint64_t bytes);
 /* The guest takes an undefined-instruction exception at its PC (as a CPU would for an
  * instruction it does not implement). */
 void vcpu_take_undefined(struct a64_vcpu *v);

@@ -16,6 +16,10 @@
 extern void bp_target(void);
 extern void step_probe(void);
 extern char step_second[];
+extern void step_mmio_probe(uint64_t addr);
+extern char step_mmio_second[];
+extern void step_idreg_probe(void);
+extern char step_idreg_second[];
 
 /* Arm ARM, "AArch64 Self-hosted Debug": debug exceptions are taken at EL1 from EL1 only with the OS
  * lock clear, MDSCR_EL1.KDE set (and MDE for breakpoints and watchpoints), and PSTATE.D clear. */
@@ -155,4 +159,39 @@ CHECK(dbg_os_lock_holds, "DBG-A6")
            (unsigned long long)bp_target,
            taken ? "exception taken" : "no exception, the function ran",
            (unsigned long long)e.kind);
+}
+
+static void run_step_mmio(void *arg)
+{
+    step_mmio_probe(VIRT_UART + 0xfe0); /* PL011 UARTPeriphID0: a read without side effects */
+}
+
+static void run_step_idreg(void *arg)
+{
+    step_idreg_probe();
+}
+
+/* "Software Step exceptions": the stepped instruction completes, then the step exception is
+ * taken with ELR = the next instruction, whatever the instruction was. A device load (which a
+ * hypervisor emulates) and an ID register read (which it may trap) are instructions too. */
+static void step_over(const char *what, void (*run)(void *), const char *second)
+{
+    struct exc_info e = {0};
+    debug_on(MDSCR_KDE | MDSCR_SS);
+    bool taken = exc_catch(run, 0, &e);
+    debug_off();
+    report(taken && e.kind == EC_SOFTSTP_CUR && e.pc == (uint64_t)second,
+           "single step over %s: %s (EC 0x%llx, ELR 0x%llx, expected 0x%llx)", what,
+           taken ? "exception taken" : "no exception, the code ran on", (unsigned long long)e.kind,
+           (unsigned long long)e.pc, (unsigned long long)second);
+}
+
+CHECK(dbg_step_mmio, "DBG-A7")
+{
+    step_over("a PL011 register load", run_step_mmio, step_mmio_second);
+}
+
+CHECK(dbg_step_idreg, "DBG-A8")
+{
+    step_over("an ID_AA64DFR0_EL1 read", run_step_idreg, step_idreg_second);
 }
