@@ -27,7 +27,7 @@ static void to_vmm(struct thread *t, struct a64_vcpu *g, uint64_t esr, uint64_t 
 static void on_wfx(struct thread *t, struct a64_vcpu *g, uint64_t esr, uint64_t far,
                    uint64_t hpfar)
 {
-    g->regs[HV_A64_PC] += 4; /* trapped before it executed: ELR_EL2 points at it */
+    vcpu_skip_instruction(g, 4); /* trapped before it executed: ELR_EL2 points at it */
     if (esr & ESR_WFX_TI_WFE)
         sched_rotate(t);
     else
@@ -53,6 +53,10 @@ static void on_sysreg(struct thread *t, struct a64_vcpu *g, uint64_t esr, uint64
                       uint64_t hpfar)
 {
     uint64_t value = esr & ESR_SYS_READ ? 0 : xreg(g, esr >> ESR_SYS_RT_SHIFT & ESR_REG_MASK);
+    /* ID registers, the PMU (there is none) and the guest's own debug registers are the
+     * kernel's to answer. */
+    if (guest_idreg_trap(g, esr) || guest_pmu_trap(g, esr) || guest_debug_trap(g, esr, value))
+        return;
     to_vmm(t, g, esr, 0, value, 0, 0);
 }
 

@@ -3,13 +3,14 @@
  * virtual interface are loaded at entry and saved at every exit, so the vcpu object always
  * holds the truth while the kernel runs. The general registers go through vectors.S. */
 #include "guest.h"
+#include "guest_debug.h"
 #include "sysreg.h"
 #include <kernel/vspace.h>
 #include <platform.h>
 
 #define HCR_GUEST (HCR_EL2_VM | HCR_EL2_FMO | HCR_EL2_IMO | HCR_EL2_AMO | HCR_EL2_TWI | \
-                   HCR_EL2_TWE | HCR_EL2_TSC | HCR_EL2_TIDCP | HCR_EL2_TACR | HCR_EL2_TSW | \
-                   HCR_EL2_RW | HCR_EL2_E2H | HCR_EL2_TLOR)
+                   HCR_EL2_TWE | HCR_EL2_TSC | HCR_EL2_TID3 | HCR_EL2_TIDCP | HCR_EL2_TACR | \
+                   HCR_EL2_TSW | HCR_EL2_RW | HCR_EL2_E2H | HCR_EL2_TLOR)
 /* Counters and timers (SEC-M4): tasks read the virtual counter (the benchmarks and tests time
  * themselves with it) and touch no timer; guests read the physical counter as on QEMU virt,
  * and their EL1 physical timer traps to the VMM instead of being shared by every partition.
@@ -18,8 +19,6 @@
 /* VM stays set in the host: with E2H and TGE set it acts as 0 (ARM ARM, HCR_EL2.VM), and QEMU
  * flushes its whole TLB whenever a write changes VM, so toggling it cost two flushes an exit. */
 #define HCR_HOST (HCR_EL2_E2H | HCR_EL2_TGE | HCR_EL2_VM)
-#define MDCR_GUEST_TRAPS (MDCR_EL2_TPMCR | MDCR_EL2_TPM | MDCR_EL2_TDA | MDCR_EL2_TDOSA | \
-                          MDCR_EL2_TDRA)
 
 /* VTCR_EL2 (ARM ARM D17.2.166): T0SZ=24 (40-bit IPA), SL0=1 (start at level 1, two
  * concatenated tables: pt_format.c), inner/outer write-back walks, inner shareable, 4 KiB
@@ -53,6 +52,7 @@ void guest_init(void)
     isb();
     gic_enable_ppi(VCPU_TIMER_INTID);
     gic_enable_ppi(VCPU_MAINT_INTID);
+    guest_debug_init();
 }
 
 /* ---- EL1 system registers (E2H=1: the _EL12/_EL02 names reach the EL1 copies) ---- */
@@ -205,7 +205,7 @@ struct arch_context *guest_enter(struct thread *t)
     timer_load(g);
     gic_load(g);
     write_sysreg_if_changed(vttbr_el2, avs->words[1]);
-    write_sysreg(mdcr_el2, read_sysreg(mdcr_el2) | MDCR_GUEST_TRAPS);
+    write_sysreg(mdcr_el2, guest_debug_enter(g));
     write_sysreg(hcr_el2, HCR_GUEST);
     isb();
     if (last_on_vmid[vmid] != g->uid) {
@@ -224,7 +224,7 @@ void guest_leave(struct a64_vcpu *g)
 {
     /* The host regime first: TLB maintenance and EL0 tasks depend on TGE. */
     write_sysreg(hcr_el2, HCR_HOST);
-    write_sysreg(mdcr_el2, read_sysreg(mdcr_el2) & ~MDCR_GUEST_TRAPS);
+    guest_debug_leave(g);
     isb();
     el1_save(g);
     fpsimd_save(g->fpregs);

@@ -22,6 +22,7 @@
 #define HCR_EL2_TWI BIT(13)
 #define HCR_EL2_TWE BIT(14)
 #define HCR_EL2_TSC BIT(19)
+#define HCR_EL2_TID3 BIT(18)   /* ID register reads trap: a guest sees the features it has */
 #define HCR_EL2_TIDCP BIT(20)
 #define HCR_EL2_TACR BIT(21)  /* ACTLR_EL1 accesses trap: the CPU's own controls are the host's */
 #define HCR_EL2_TSW BIT(22)   /* set/way cache maintenance traps: it reaches other partitions */
@@ -39,9 +40,11 @@
 #define CNTHCTL_EL1PCTEN BIT(10) /* guests read the physical counter */
 #define CNTHCTL_EL1PTEN BIT(11)  /* guests use the EL1 physical timer */
 
-/* MDCR_EL2: a guest's PMU and debug-register accesses trap (the cycle counter is the host's). */
+/* MDCR_EL2: a guest's PMU accesses trap (the cycle counter is the host's); its debug-register
+ * accesses trap until it owns its debug state (guest_debug.c). */
 #define MDCR_EL2_TPMCR BIT(5)
 #define MDCR_EL2_TPM BIT(6)
+#define MDCR_EL2_TDE BIT(8)
 #define MDCR_EL2_TDA BIT(9)
 #define MDCR_EL2_TDOSA BIT(10)
 #define MDCR_EL2_TDRA BIT(11)

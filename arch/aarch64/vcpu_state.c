@@ -10,6 +10,7 @@
 #define PSTATE_EL0T 0x0u
 #define PSTATE_EL1T 0x4u
 #define PSTATE_EL1H 0x5u
+#define PSTATE_SS (1ull << 21)   /* software step: the next instruction is being stepped */
 #define SCTLR_EL1_RES1 0x30d00800ull /* ARMv8.2 RES1 bits; MMU and caches off */
 #define MPIDR_RES1 (1ull << 31)
 
@@ -48,6 +49,7 @@ void arch_vcpu_reset(struct arch_vcpu *av, paddr_t arch_page)
     v->regs[HV_A64_MPIDR] = MPIDR_RES1;
     v->arch_page = pa_addr(arch_page);
     v->uid = ++uids;
+    v->dbg.oslk = 1; /* the OS lock is set at reset (Arm ARM, OSLSR_EL1.OSLK) */
 }
 
 int arch_vcpu_read(const struct arch_vcpu *av, unsigned reg, uint64_t *val)
@@ -188,6 +190,20 @@ static void take_el1_exception(struct a64_vcpu *v, uint64_t esr, uint64_t far)
     v->regs[HV_A64_PSTATE] = HV_A64_PSTATE_EL1H_MASKED;
 }
 
+void vcpu_skip_instruction(struct a64_vcpu *v, uint64_t bytes)
+{
+    v->regs[HV_A64_PC] += bytes;
+    /* Emulated, the instruction completed: a step in progress is now pending, so the guest's
+     * software step exception comes before its next instruction, as after any other (Arm ARM,
+     * "Software Step exceptions": PSTATE.SS is 0 once the stepped instruction completes). */
+    v->regs[HV_A64_PSTATE] &= ~PSTATE_SS;
+}
+
+void vcpu_take_undefined(struct a64_vcpu *v)
+{
+    take_el1_exception(v, (uint64_t)ESR_EC_UNKNOWN << ESR_EC_SHIFT | ESR_IL, 0);
+}
+
 /* FAULT: an external abort for a stage-2 abort, UNDEFINED for anything else. */
 static void inject_fault(struct a64_vcpu *v)
 {
@@ -232,7 +248,7 @@ int arch_vcpu_resume(struct arch_vcpu *av, const uint64_t *w, unsigned len)
     if (flags & HV_VCPU_RESUME_SET_B)
         do_write(v, (unsigned)m[4], m[5]);
     if (advance)
-        v->regs[HV_A64_PC] += m[1] ? m[1] : (v->exit_esr & ESR_IL) ? 4 : 2;
+        vcpu_skip_instruction(v, m[1] ? m[1] : (v->exit_esr & ESR_IL) ? 4 : 2);
     if (fault)
         inject_fault(v);
     return HV_OK;

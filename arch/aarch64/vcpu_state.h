@@ -13,6 +13,17 @@
 #define VCPU_TIMER_INTID 27  /* the virtual timer's PPI */
 #define VCPU_MAINT_INTID 25  /* the GIC's maintenance interrupt (list registers underflow) */
 
+/* The guest's self-hosted debug state (guest_debug.c): kept here, loaded into the CPU only
+ * while the vcpu owns it (it uses breakpoints, watchpoints or single step). */
+#define VCPU_DEBUG_MAX 16    /* breakpoints or watchpoints an ID register can count */
+struct a64_debug {
+    uint64_t owner;          /* loaded at entry, debug registers not trapped */
+    uint64_t mdscr, mdccint;
+    uint64_t oslk;           /* the OS lock (emulated: OSLAR_EL1, OSLSR_EL1 trap) */
+    uint64_t bvr[VCPU_DEBUG_MAX], bcr[VCPU_DEBUG_MAX];
+    uint64_t wvr[VCPU_DEBUG_MAX], wcr[VCPU_DEBUG_MAX];
+};
+
 struct a64_vcpu {
     /* hv/abi/vcpu_aarch64.h register numbers index regs[], except that the words vectors.S
      * uses sit where a task context has them: SP_EL0 in word 31 (XZR's number: no storage)
@@ -27,6 +38,7 @@ struct a64_vcpu {
     uint64_t exit_esr, exit_far; /* the last exit, for the reply's ADVANCE and FAULT */
     uint64_t arch_page;
     uint64_t uid;               /* never reused: tells vcpus apart across object reuse */
+    struct a64_debug dbg;
 };
 
 _Static_assert(sizeof(struct a64_vcpu) <= sizeof(struct arch_vcpu), "a64_vcpu fits");
@@ -55,6 +67,13 @@ static inline unsigned vcpu_reg_word(unsigned reg)
 
 /* PSTATE values a guest may be given: AArch64 EL0t, EL1t or EL1h, nothing above 32 bits. */
 bool vcpu_pstate_ok(uint64_t v);
+
+/* An instruction the kernel or the VMM emulated is done: PC past it, a software step in
+ * progress now pending. */
+void vcpu_skip_instruction(struct a64_vcpu *v, uint64_t bytes);
+/* The guest takes an undefined-instruction exception at its PC (as a CPU would for an
+ * instruction it does not implement). */
+void vcpu_take_undefined(struct a64_vcpu *v);
 
 /* List registers (vcpu_state.c): moves queued injections into free list registers; true if
  * some still wait. */

@@ -1,10 +1,9 @@
 /* Trapped system-register writes the VMM emulates: with HCR_EL2.IMO set, a guest's
  * ICC_SGI0R_EL1, ICC_SGI1R_EL1 and ICC_ASGI1R_EL1 writes trap to EL2 (GICv3 spec, 12.2),
- * and Linux sends itself SGIs (irq_work) even on one CPU. The kernel also traps the debug
- * and PMU registers (MDCR_EL2: the breakpoints and counters are the host's); a partition has
- * none of its own, so those read as zero and ignore writes, which is what Linux's boot-time
- * resets of MDSCR_EL1, OSLAR_EL1 and the breakpoint registers need. Every other trapped
- * register is refused: the guest gets UNDEFINED. */
+ * and Linux sends itself SGIs (irq_work) even on one CPU. The kernel answers a guest's own
+ * debug registers, its ID registers and the PMU's (there is none) itself (docs/vcpu.md); of
+ * the debug space only MDRAR_EL1 still comes here, and reads as zero (no ROM table). Every
+ * other trapped register is refused: the guest gets UNDEFINED. */
 #include "aarch64/vmm_a64.h"
 #include <hv/abi/arm_esr.h>
 

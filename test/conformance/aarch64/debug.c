@@ -16,6 +16,10 @@
 extern void bp_target(void);
 extern void step_probe(void);
 extern char step_second[];
+extern void step_mmio_probe(uint64_t addr);
+extern char step_mmio_second[];
+extern void step_idreg_probe(void);
+extern char step_idreg_second[];
 
 /* Arm ARM, "AArch64 Self-hosted Debug": debug exceptions are taken at EL1 from EL1 only with the OS
  * lock clear, MDSCR_EL1.KDE set (and MDE for breakpoints and watchpoints), and PSTATE.D clear. */
@@ -118,4 +122,76 @@ CHECK(dbg_single_step, "DBG-A4")
            "single step: %s (EC 0x%llx, ELR 0x%llx, expected 0x%llx)",
            taken ? "exception taken" : "no exception, the code ran on", (unsigned long long)e.kind,
            (unsigned long long)e.pc, (unsigned long long)step_second);
+}
+
+/* Arm ARM, OSLAR_EL1 and OSLSR_EL1: a write of OSLK to OSLAR_EL1 sets or clears the OS lock,
+ * OSLSR_EL1.OSLK (bit 1) reads it back, and OSLSR_EL1.OSLM (bits 3 and 0) is 0b10: the OS lock
+ * is implemented, as it must be from Armv8.0. */
+CHECK(dbg_os_lock, "DBG-A5")
+{
+    write_sysreg(oslar_el1, 1);
+    isb();
+    uint64_t locked = read_sysreg(oslsr_el1);
+    write_sysreg(oslar_el1, 0);
+    isb();
+    uint64_t unlocked = read_sysreg(oslsr_el1);
+    unsigned oslm = (unsigned)((locked >> 3 & 1) << 1 | (locked & 1));
+    report((locked & 2) && !(unlocked & 2) && oslm == 2,
+           "OSLSR_EL1 0x%llx with OSLAR_EL1 <- 1, 0x%llx with OSLAR_EL1 <- 0 (OSLM %u, want 2)",
+           (unsigned long long)locked, (unsigned long long)unlocked, oslm);
+}
+
+/* Arm ARM, "The effect of the OS Lock on debug exceptions": while the OS lock is locked,
+ * breakpoint, watchpoint and software step exceptions are not generated. The same breakpoint
+ * as DBG-A2, armed under the lock: the function runs. */
+CHECK(dbg_os_lock_holds, "DBG-A6")
+{
+    struct exc_info e = {0};
+    write_sysreg(dbgbvr0_el1, (uint64_t)bp_target);
+    write_sysreg(dbgbcr0_el1, BCR_EXEC);
+    write_sysreg(mdscr_el1, MDSCR_KDE | MDSCR_MDE);
+    write_sysreg(oslar_el1, 1);
+    isb();
+    bool taken = exc_catch(call_target, 0, &e);
+    write_sysreg(oslar_el1, 0);
+    debug_off();
+    report(!taken, "breakpoint at 0x%llx with the OS lock locked: %s (EC 0x%llx)",
+           (unsigned long long)bp_target,
+           taken ? "exception taken" : "no exception, the function ran",
+           (unsigned long long)e.kind);
+}
+
+static void run_step_mmio(void *arg)
+{
+    step_mmio_probe(VIRT_UART + 0xfe0); /* PL011 UARTPeriphID0: a read without side effects */
+}
+
+static void run_step_idreg(void *arg)
+{
+    step_idreg_probe();
+}
+
+/* "Software Step exceptions": the stepped instruction completes, then the step exception is
+ * taken with ELR = the next instruction, whatever the instruction was. A device load (which a
+ * hypervisor emulates) and an ID register read (which it may trap) are instructions too. */
+static void step_over(const char *what, void (*run)(void *), const char *second)
+{
+    struct exc_info e = {0};
+    debug_on(MDSCR_KDE | MDSCR_SS);
+    bool taken = exc_catch(run, 0, &e);
+    debug_off();
+    report(taken && e.kind == EC_SOFTSTP_CUR && e.pc == (uint64_t)second,
+           "single step over %s: %s (EC 0x%llx, ELR 0x%llx, expected 0x%llx)", what,
+           taken ? "exception taken" : "no exception, the code ran on", (unsigned long long)e.kind,
+           (unsigned long long)e.pc, (unsigned long long)second);
+}
+
+CHECK(dbg_step_mmio, "DBG-A7")
+{
+    step_over("a PL011 register load", run_step_mmio, step_mmio_second);
+}
+
+CHECK(dbg_step_idreg, "DBG-A8")
+{
+    step_over("an ID_AA64DFR0_EL1 read", run_step_idreg, step_idreg_second);
 }

@@ -2,6 +2,7 @@
  * target of a breakpoint or a single step), so that a check can compare ELR with its label. */
     .text
     .global udf_probe, svc_probe, brk_probe, bp_target, step_probe, step_second
+    .global step_mmio_probe, step_mmio_second, step_idreg_probe, step_idreg_second
 
 // UDF: permanently undefined (Arm ARM C6.2.376): EC 0x00 at this address.
 udf_probe:
@@ -38,5 +39,38 @@ step_probe:
     eret
 1:  nop
 step_second:
+    nop
+    ret
+
+// Software step over an instruction a hypervisor may emulate (the same ERET as step_probe):
+// step_mmio_probe(x0 = a device register's address) steps over a load from it,
+// step_idreg_probe over a read of ID_AA64DFR0_EL1. The step exception's ELR must be the
+// instruction after it, as for any instruction.
+step_mmio_probe:
+    mov     x2, x0
+    adr     x1, 1f
+    msr     elr_el1, x1
+    mov     x1, #0x3c5
+    bic     x1, x1, #0x200
+    orr     x1, x1, #(1 << 21)
+    msr     spsr_el1, x1
+    isb
+    eret
+1:  ldr     w3, [x2]
+step_mmio_second:
+    nop
+    ret
+
+step_idreg_probe:
+    adr     x1, 1f
+    msr     elr_el1, x1
+    mov     x1, #0x3c5
+    bic     x1, x1, #0x200
+    orr     x1, x1, #(1 << 21)
+    msr     spsr_el1, x1
+    isb
+    eret
+1:  mrs     x3, id_aa64dfr0_el1
+step_idreg_second:
     nop
     ret

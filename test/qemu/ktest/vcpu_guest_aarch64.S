@@ -137,6 +137,83 @@ vguest_bench:
 1:  hvc     #0
     b       1b
 
+/* Self-hosted debug. DBGBCR: E, PMC = 0b11, BAS = 0b1111; HMC with SSC = 0b01 also matches at
+ * EL2: a guest asking for every EL. DBGWCR: E, PAC = 0b11, LSC = 0b11 (loads and stores),
+ * BAS = 0xff, HMC, SSC = 0b01. MDSCR_EL1: MDE | KDE. */
+#define BCR_EL1_EL0 0x1e7
+#define BCR_EVERY_EL 0x61e7
+#define WCR_EVERY_EL 0x7fff
+#define MDSCR_MDE_KDE 0xa000
+
+/* DEBUG ARM: breakpoint 0 at x1 and watchpoint 0 at x2 (addresses of the VMM's task, which the
+ * guest should never reach), breakpoint 1 on vguest_dbg_hit in itself; debug exceptions on.
+ * Calling vguest_dbg_hit takes breakpoint 1 (the sync vector reports it, G_SYNC). */
+    .global vguest_dbg_arm
+vguest_dbg_arm:
+    msr     oslar_el1, xzr
+    msr     dbgbvr0_el1, x1
+    mov     x9, #BCR_EVERY_EL
+    msr     dbgbcr0_el1, x9
+    msr     dbgwvr0_el1, x2
+    mov     x9, #WCR_EVERY_EL
+    msr     dbgwcr0_el1, x9
+    adr     x9, vguest_dbg_hit
+    msr     dbgbvr1_el1, x9
+    mov     x9, #BCR_EL1_EL0
+    msr     dbgbcr1_el1, x9
+    mov     x9, #MDSCR_MDE_KDE
+    msr     mdscr_el1, x9
+    isb
+    msr     daifclr, #8
+    bl      vguest_dbg_hit
+    mov     x0, #G_DBG_ARMED
+    hvc     #0
+    b       .
+
+/* A breakpoint's target: the sync vector returns past its first instruction. */
+    .global vguest_dbg_hit
+vguest_dbg_hit:
+    nop
+    ret
+
+/* DEBUG PROBE (the other guest, same IPAs): its own MDSCR_EL1 (x3) and DBGBVR1_EL1 (x2) first,
+ * then debug exceptions on and a call over the first guest's breakpoint 1: x1 = 1 if it ran. */
+    .global vguest_dbg_probe
+vguest_dbg_probe:
+    mrs     x3, mdscr_el1
+    mrs     x2, dbgbvr1_el1
+    msr     oslar_el1, xzr
+    mov     x9, #MDSCR_MDE_KDE
+    msr     mdscr_el1, x9
+    isb
+    msr     daifclr, #8
+    mov     x1, #0
+    bl      vguest_dbg_hit
+    mov     x1, #1
+    msr     daifset, #8
+    msr     mdscr_el1, xzr
+    mov     x0, #G_DBG_PROBE
+    hvc     #0
+    b       .
+
+/* DEBUG AGAIN (the first guest, after the others ran): breakpoint 1 still fires, its registers
+ * still hold what it wrote (x1..x3); then everything off. */
+    .global vguest_dbg_again
+vguest_dbg_again:
+    msr     daifclr, #8
+    bl      vguest_dbg_hit
+    mrs     x1, dbgbvr0_el1
+    mrs     x2, dbgwvr0_el1
+    mrs     x3, mdscr_el1
+    msr     daifset, #8
+    msr     dbgbcr0_el1, xzr
+    msr     dbgbcr1_el1, xzr
+    msr     dbgwcr0_el1, xzr
+    msr     mdscr_el1, xzr
+    mov     x0, #G_DBG_DONE
+    hvc     #0
+    b       .
+
 /* Anything unexpected: report the vector offset. */
 .macro unexpected off
     .balign 128

@@ -17,6 +17,7 @@
 #define EC_HVC 0x16
 #define EC_DABT_LOW 0x24
 #define EC_DABT_CUR 0x25
+#define EC_BREAKPT_CUR 0x31
 #define ESR_ISV (1ull << 24)
 #define ESR_WNR (1ull << 6)
 #define ESR_SRT(esr) ((esr) >> 16 & 0x1f)
@@ -25,7 +26,7 @@
 
 extern const char vguest_start[], vguest_end[], vguest_hello[], vguest_mmio[], vguest_fault[],
     vguest_irq[], vguest_timer[], vguest_peek[], vguest_loop[], vguest_spin[], vguest_bench[],
-    vguest_vectors[];
+    vguest_vectors[], vguest_dbg_arm[], vguest_dbg_hit[], vguest_dbg_probe[], vguest_dbg_again[];
 
 /* ---- the vcpu calls ---- */
 
@@ -333,6 +334,89 @@ static void test_cap_isolation(void)
                (uint64_t)iso_named, (uint64_t)iso_ro_write);
 }
 
+/* ---- VDBG-1, VDBG-2: a guest's breakpoints and watchpoints are its own ---- */
+#define PROBE_DONE 0x77 /* the probe task's message label: it ran unhindered */
+
+static volatile uint64_t dbg_watched;
+static uint64_t dbg_probe_ep;
+
+__attribute__((noinline)) static void dbg_host_target(void)
+{
+    __asm__ volatile("nop");
+}
+
+/* Runs the code and touches the data the guest set its breakpoint and watchpoint on. */
+static void dbg_host_task(void)
+{
+    dbg_host_target();
+    dbg_watched = dbg_watched + 1;
+    struct hv_msg m = {0};
+    m.info = hv_msginfo(PROBE_DONE, 1);
+    m.w[0] = dbg_watched;
+    hv_send(dbg_probe_ep, &m);
+    for (;;)
+        hv_yield();
+}
+
+static void test_debug(void)
+{
+    struct hv_msg m = {0}, probe = {0};
+    uint64_t host_bp = (uint64_t)dbg_host_target, host_wp = (uint64_t)&dbg_watched;
+    /* Read before A arms anything: from here only the probe task touches the data, so a
+     * watchpoint leaking to the host stops that task (a fault message), not the test. */
+    uint64_t before = dbg_watched;
+    /* A arms a breakpoint and a watchpoint on the host task's addresses, at every EL. */
+    hv_thread_suspend(ga.thread);
+    int ok = vcpu_write(ga.vcpu, 1, host_bp) == HV_OK && vcpu_write(ga.vcpu, 2, host_wp) == HV_OK;
+    int r = guest_run(&ga, vguest_dbg_arm, &m);
+    uint64_t own_esr = m.w[HV_A64_W_X1], own_elr = 0;
+    vcpu_read(ga.vcpu, 3, &own_elr); /* the vector's x3: ELR_EL1, not among the exit words */
+    bool own = r == HV_OK && is_hvc(&m, G_SYNC) && ESR_EC(own_esr) == EC_BREAKPT_CUR &&
+               own_elr == ipa_of(vguest_dbg_hit);
+    r = guest_reply(&m, 2, ADVANCE, 0, 0, 0);
+    ok &= r == HV_OK && is_hvc(&m, G_DBG_ARMED);
+    /* While A waits in that exit, a host task runs the code and touches the data. A fault
+     * (a breakpoint or watchpoint exception at EL2) comes to the same endpoint. */
+    dbg_probe_ep = root_new(HV_OBJ_ENDPOINT, 0);
+    uint64_t t = dbg_probe_ep ? root_spawn(dbg_host_task, ROOT_CNODE, dbg_probe_ep, PRIO_GUEST,
+                                           10, 10)
+                              : 0;
+    int pr = t ? hv_recv(dbg_probe_ep, &probe) : HV_ENOMEM;
+    if (t)
+        hv_thread_suspend(t);
+    bool host_ok = pr == HV_OK && hv_msginfo_label(probe.info) == PROBE_DONE &&
+                   probe.w[0] == before + 1;
+    test_check("VDBG-1", ok && own && host_ok,
+               "guest A took its own breakpoint (EC 0x%lx at 0x%lx); a host task ran over its "
+               "breakpoint 0x%lx and watchpoint 0x%lx: recv %ld, label 0x%lx (0x77: unaffected)",
+               ESR_EC(own_esr), own_elr, host_bp, host_wp, (int64_t)pr,
+               hv_msginfo_label(probe.info));
+
+    /* B runs over A's breakpoint at the same IPA with its own debug exceptions on: its state
+     * is its own (MDSCR 0, DBGBVR1 0), nothing fires. Then A again: still armed, values kept. */
+    r = guest_run(&gb, vguest_dbg_probe, &m);
+    bool b_ok = r == HV_OK && is_hvc(&m, G_DBG_PROBE) && m.w[HV_A64_W_X1] == 1 &&
+                m.w[HV_A64_W_X2] == 0;
+    uint64_t b_code = ESR_EC(m.w[HV_VCPU_W_CODE]) == EC_HVC ? m.w[HV_A64_W_X0] : 0;
+    uint64_t b_bvr1 = m.w[HV_A64_W_X2];
+    uint64_t b_mdscr = 0;
+    vcpu_read(gb.vcpu, 3, &b_mdscr);
+    b_ok &= b_mdscr == 0;
+    r = guest_run(&ga, vguest_dbg_again, &m);
+    bool again = r == HV_OK && is_hvc(&m, G_SYNC) && ESR_EC(m.w[HV_A64_W_X1]) == EC_BREAKPT_CUR;
+    r = guest_reply(&m, 2, ADVANCE, 0, 0, 0);
+    uint64_t bvr0 = 0, wvr0 = 0, mdscr = 0;
+    vcpu_read(ga.vcpu, 1, &bvr0);
+    vcpu_read(ga.vcpu, 2, &wvr0);
+    vcpu_read(ga.vcpu, 3, &mdscr);
+    again &= r == HV_OK && is_hvc(&m, G_DBG_DONE) && bvr0 == host_bp && wvr0 == host_wp &&
+             mdscr == 0xa000;
+    test_check("VDBG-2", b_ok && again,
+               "guest B (code %lu) read MDSCR 0x%lx, DBGBVR1 0x%lx and ran over A's breakpoint; "
+               "A's still fired, DBGBVR0 0x%lx DBGWVR0 0x%lx MDSCR 0x%lx kept",
+               b_code, b_mdscr, b_bvr1, bvr0, wvr0, mdscr);
+}
+
 /* ---- BENCH: HVC -> VMM -> reply -> guest round trip ---- */
 static bool bench_exit(void)
 {
@@ -384,6 +468,7 @@ void vcpu_tests_run(const struct hv_bootinfo *info)
     test_interleave();
     test_budget();
     test_cap_isolation();
+    test_debug();
     hv_thread_suspend(ga.thread);
     hv_thread_suspend(gb.thread);
 }

@@ -26,4 +26,7 @@
 #define G_PEEK_DONE 11
 #define G_LOOP_DONE 12
 #define G_BENCH 13
+#define G_DBG_ARMED 16            /* breakpoints and a watchpoint armed, its own one taken */
+#define G_DBG_PROBE 17            /* the other guest ran over the first one's breakpoint */
+#define G_DBG_DONE 18             /* x1..x3: DBGBVR0, DBGWVR0, MDSCR after the switches */
 #define G_UNEXPECTED 15           /* any other vector; x1 = its offset */

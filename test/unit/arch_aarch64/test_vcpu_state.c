@@ -223,6 +223,34 @@ START_TEST(replies_set_and_advance)
 }
 END_TEST
 
+/* A stepped instruction the VMM emulated has completed: ADVANCE clears PSTATE.SS so that the
+ * guest's software step exception comes before its next instruction; an empty reply (the
+ * instruction runs again) leaves the step as it was. */
+START_TEST(advance_ends_a_software_step)
+{
+    const uint64_t ss = 1ull << 21;
+    exited(esr_of(ESR_EC_DABT_LOW, 0), 0, PSTATE_EL1H | ss);
+    ck_assert_int_eq(arch_vcpu_resume(av, NULL, 0), HV_OK);
+    ck_assert_uint_eq(rd(HV_A64_PSTATE), PSTATE_EL1H | ss);
+    ck_assert_int_eq(resume(HV_VCPU_RESUME_ADVANCE, 0, 0, 0, 0, 0), HV_OK);
+    ck_assert_uint_eq(rd(HV_A64_PSTATE), PSTATE_EL1H);
+    ck_assert_uint_eq(rd(HV_A64_PC), GUEST_PC + 4);
+}
+END_TEST
+
+/* Reset: no debug state owned, the OS lock locked (OSLSR_EL1.OSLK resets to 1). */
+START_TEST(reset_debug_state)
+{
+    g->dbg.owner = 1;
+    g->dbg.oslk = 0;
+    g->dbg.bvr[0] = 0x1234;
+    arch_vcpu_reset(av, pa_init(ARCH_PAGE));
+    ck_assert_uint_eq(g->dbg.owner, 0);
+    ck_assert_uint_eq(g->dbg.oslk, 1);
+    ck_assert_uint_eq(g->dbg.bvr[0], 0);
+}
+END_TEST
+
 START_TEST(fault_on_data_abort_is_external_abort_at_el1)
 {
     uint64_t dfsc = ESR_DFSC_TRANSLATION_L3;
@@ -334,6 +362,8 @@ int main(void)
     tcase_add_test(tc, registers_and_their_words);
     tcase_add_test(tc, malformed_replies_change_nothing);
     tcase_add_test(tc, replies_set_and_advance);
+    tcase_add_test(tc, advance_ends_a_software_step);
+    tcase_add_test(tc, reset_debug_state);
     tcase_add_test(tc, fault_on_data_abort_is_external_abort_at_el1);
     tcase_add_test(tc, fault_vectors_follow_the_mode);
     tcase_add_test(tc, inject_checks_and_queue);
