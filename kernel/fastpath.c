@@ -1,8 +1,9 @@
 /* The IPC fast path: call and reply_recv when the partner is already waiting and the message
- * is short. Same outcome as the slow path, with no general decoding; kept short on purpose,
- * since its instruction count is the IPC figure. */
+ * is short, and reply_recv to a guest's exit. Same outcome as the slow path, with no general
+ * decoding; kept short on purpose, since its instruction counts are the IPC and exit figures. */
 #include <kernel/cnode.h>
 #include <kernel/endpoint.h>
+#include <kernel/vcpu.h>
 
 static inline bool info_ok(uint64_t info)
 {
@@ -55,16 +56,9 @@ bool fastpath_call(struct thread *t)
     return true;
 }
 
-bool fastpath_reply_recv(struct thread *t)
+/* The reply is delivered: t waits on ep again and c runs in its place. */
+static inline void reply_recv_switch(struct thread *t, struct thread *c, struct endpoint *ep)
 {
-    uint64_t info = arch_context_reg(&t->ctx, 1);
-    struct thread *c = t->reply_to;
-    struct cap_slot *s = lookup_ep(t, HV_RIGHT_READ);
-    struct endpoint *ep = s ? cap_ptr(s) : NULL;
-    if (!info_ok(info) || !ep || !c || c->ipc_fault || ep->state == EP_SEND)
-        return false;
-
-    move_msg(t, c, info, 0);
     t->reply_to = NULL;
     c->reply_from = NULL;
     t->run_sc = t->sc; /* back on its own time; it calls nobody (it was replying) */
@@ -72,5 +66,32 @@ bool fastpath_reply_recv(struct thread *t)
     t->blocked_on = ep;
     tq_push(&ep->queue, t);
     ep->state = EP_RECV;
+}
+
+/* A VMM answering its guest's exit (the exit path's figure): the reply says how the guest
+ * resumes. A thread's fault, or a reply the vcpu refuses, takes the slow path, which stops
+ * that guest. Out of line, so that the IPC path keeps its shape. */
+__attribute__((noinline)) static bool reply_recv_exit(struct thread *t, struct thread *c,
+                                                      struct endpoint *ep)
+{
+    if (!c->vcpu || !vcpu_apply_reply(c, t))
+        return false;
+    c->ipc_fault = false;
+    reply_recv_switch(t, c, ep);
+    return true;
+}
+
+bool fastpath_reply_recv(struct thread *t)
+{
+    uint64_t info = arch_context_reg(&t->ctx, 1);
+    struct thread *c = t->reply_to;
+    struct cap_slot *s = lookup_ep(t, HV_RIGHT_READ);
+    struct endpoint *ep = s ? cap_ptr(s) : NULL;
+    if (!info_ok(info) || !ep || !c || ep->state == EP_SEND)
+        return false;
+    if (c->ipc_fault)
+        return reply_recv_exit(t, c, ep);
+    move_msg(t, c, info, 0);
+    reply_recv_switch(t, c, ep);
     return true;
 }
