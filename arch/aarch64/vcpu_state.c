@@ -50,8 +50,87 @@ void arch_vcpu_reset(struct arch_vcpu *av, paddr_t arch_page)
     v->uid = ++uids;
 }
 
+/* ---- the generic timers' state beyond CNTV (register numbers 96 on) ---- */
+
+static bool timer_reg(unsigned reg)
+{
+    return reg >= HV_A64_CNTP_CTL && reg < HV_A64_TIMER_REG_END;
+}
+
+/* Whether a timer's interrupt is asserted once its condition is met: ENABLE, IMASK clear. */
+static bool timer_armed(uint64_t ctl)
+{
+    return (ctl & (CNTV_CTL_ENABLE | CNTV_CTL_IMASK)) == CNTV_CTL_ENABLE;
+}
+
+/* A timer's deadline on the counter: its compare value while it is armed. */
+static uint64_t timer_deadline(uint64_t ctl, uint64_t cval)
+{
+    return timer_armed(ctl) ? cval : UINT64_MAX;
+}
+
+/* The timers whose output (ENABLE, IMASK clear, the condition met) is asserted at count now.
+ * CNTVOFF_EL2 is 0: both timers compare with the physical count. */
+static uint64_t timer_levels(const struct a64_vcpu *v, uint64_t now)
+{
+    uint64_t lv = timer_deadline(v->regs[HV_A64_CNTV_CTL], v->regs[HV_A64_CNTV_CVAL]) <= now;
+    uint64_t lp = timer_deadline(v->cntp_ctl, v->cntp_cval) <= now;
+    return lv << VCPU_TIMER_INTID | lp << VCPU_PTIMER_INTID;
+}
+
+static uint64_t timer_reg_read(const struct a64_vcpu *v, unsigned reg)
+{
+    switch (reg) {
+    case HV_A64_CNTP_CTL: return v->cntp_ctl;
+    case HV_A64_CNTP_CVAL: return v->cntp_cval;
+    case HV_A64_TIMER_MASK: return v->timer_mask;
+    default: return timer_levels(v, arch_counter_now()); /* HV_A64_TIMER_LEVEL */
+    }
+}
+
+static int timer_reg_check(unsigned reg, uint64_t val)
+{
+    switch (reg) {
+    case HV_A64_CNTP_CTL: return val & ~(uint64_t)7 ? HV_EINVAL : HV_OK; /* ISTATUS ignored */
+    case HV_A64_CNTP_CVAL: return HV_OK;
+    case HV_A64_TIMER_MASK: return val & ~HV_A64_TIMER_PPIS ? HV_EINVAL : HV_OK;
+    default: return HV_EINVAL; /* HV_A64_TIMER_LEVEL is the timers' output: read-only */
+    }
+}
+
+static void timer_reg_write(struct a64_vcpu *v, unsigned reg, uint64_t val)
+{
+    if (reg == HV_A64_CNTP_CTL)
+        v->cntp_ctl = val & (CNTV_CTL_ENABLE | CNTV_CTL_IMASK);
+    else if (reg == HV_A64_CNTP_CVAL)
+        v->cntp_cval = val;
+    else
+        v->timer_mask = val;
+    /* State the guest has not touched yet need not be switched, but the VMM's must be. */
+    if (v->cntp_ctl | v->cntp_cval)
+        v->ptimer_used = 1;
+}
+
+/* CNTP_TVAL_EL0, CNTP_CTL_EL0 and CNTP_CVAL_EL0 are Op0 3, Op1 3, CRn 14, CRm 2, Op2 0..2. */
+bool vcpu_ptimer_claim(struct a64_vcpu *g, uint64_t esr)
+{
+    unsigned op0 = (esr >> ESR_SYS_OP0_SHIFT) & 3, op1 = (esr >> ESR_SYS_OP1_SHIFT) & 7;
+    unsigned crn = (esr >> ESR_SYS_CRN_SHIFT) & 15, crm = (esr >> ESR_SYS_CRM_SHIFT) & 15;
+    unsigned op2 = (esr >> ESR_SYS_OP2_SHIFT) & 7;
+    if (esr_ec(esr) != ESR_EC_SYS64 || op0 != 3 || op1 != 3 || crn != 14 || crm != 2 || op2 > 2)
+        return false;
+    if (g->ptimer_used)
+        return false; /* it can't trap once claimed; if it did, a retry would loop forever */
+    g->ptimer_used = 1;
+    return true;
+}
+
 int arch_vcpu_read(const struct arch_vcpu *av, unsigned reg, uint64_t *val)
 {
+    if (timer_reg(reg)) {
+        *val = timer_reg_read(a64_vcpu_const(av), reg);
+        return HV_OK;
+    }
     if (reg >= HV_A64_REG_COUNT)
         return HV_ERANGE;
     *val = reg == HV_A64_XZR ? 0 : a64_vcpu_const(av)->regs[vcpu_reg_word(reg)];
@@ -60,6 +139,8 @@ int arch_vcpu_read(const struct arch_vcpu *av, unsigned reg, uint64_t *val)
 
 static int check_write(unsigned reg, uint64_t val)
 {
+    if (timer_reg(reg))
+        return timer_reg_check(reg, val);
     if (reg >= HV_A64_REG_COUNT)
         return HV_ERANGE;
     /* An ERET with any other mode could reach EL2 or AArch32, which Duet never allows. */
@@ -74,7 +155,12 @@ static void do_write(struct a64_vcpu *v, unsigned reg, uint64_t val)
         return;
     if (reg == HV_A64_MPIDR)
         val |= MPIDR_RES1;
-    v->regs[vcpu_reg_word(reg)] = val;
+    if (timer_reg(reg))
+        timer_reg_write(v, reg, val);
+    else
+        v->regs[vcpu_reg_word(reg)] = val;
+    if (timer_reg(reg) || reg == HV_A64_CNTV_CTL)
+        v->timer_hw_active = vcpu_timer_active_bits(v); /* what the next entry holds */
 }
 
 int arch_vcpu_write(struct arch_vcpu *av, unsigned reg, uint64_t val)
@@ -151,23 +237,35 @@ bool vcpu_lr_refill(struct a64_vcpu *g)
     return kept > 0;
 }
 
-bool vcpu_lr_holds_timer(const struct a64_vcpu *g)
+uint64_t vcpu_timer_active_bits(const struct a64_vcpu *g)
 {
-    for (unsigned i = 0; i < VCPU_LRS; i++)
+    uint64_t bits = 0;
+    for (unsigned i = 0; i < VCPU_LRS; i++) {
+        uint64_t intid = g->lr[i] & LR_INTID_MASK;
         if (!lr_free(g->lr[i]) && (g->lr[i] & LR_HW) &&
-            (g->lr[i] & LR_INTID_MASK) == VCPU_TIMER_INTID)
-            return true;
-    return false;
+            (intid == VCPU_TIMER_INTID || intid == VCPU_PTIMER_INTID))
+            bits |= 1ull << intid;
+    }
+    if (timer_armed(g->regs[HV_A64_CNTV_CTL]))
+        bits |= g->timer_mask & 1ull << VCPU_TIMER_INTID;
+    if (timer_armed(g->cntp_ctl))
+        bits |= g->timer_mask & 1ull << VCPU_PTIMER_INTID;
+    return bits;
 }
 
-bool vcpu_timer_to_lr(struct a64_vcpu *g)
+bool vcpu_timer_fired(struct a64_vcpu *g, unsigned intid)
 {
-    int i = lr_find(g, VCPU_TIMER_INTID) < 0 ? lr_find_free(g) : -1;
+    uint64_t bit = 1ull << intid;
+    if (g->timer_mask & bit) {
+        g->timer_hw_active |= bit; /* held active while the VMM's GIC masks it */
+        return true;
+    }
+    int i = lr_find(g, intid) < 0 ? lr_find_free(g) : -1;
     if (i < 0)
         return false;
     g->lr[i] = LR_STATE_PENDING | LR_HW | LR_GROUP1 | (uint64_t)TIMER_PRIORITY << LR_PRIO_SHIFT |
-               (uint64_t)VCPU_TIMER_INTID << LR_PINTID_SHIFT | VCPU_TIMER_INTID;
-    g->timer_hw_active = 1;
+               (uint64_t)intid << LR_PINTID_SHIFT | intid;
+    g->timer_hw_active |= bit;
     return true;
 }
 
@@ -243,11 +341,15 @@ int arch_vcpu_resume(struct arch_vcpu *av, const uint64_t *w, unsigned len)
 uint64_t arch_vcpu_wake_deadline(const struct arch_vcpu *av)
 {
     const struct a64_vcpu *v = a64_vcpu_const(av);
-    uint64_t ctl = v->regs[HV_A64_CNTV_CTL];
-    /* CNTVOFF_EL2 is 0: the guest's virtual count is the physical one. */
-    if ((ctl & CNTV_CTL_ENABLE) && !(ctl & CNTV_CTL_IMASK))
-        return v->regs[HV_A64_CNTV_CVAL];
-    return UINT64_MAX;
+    /* CNTVOFF_EL2 is 0: the guest's virtual count is the physical one. A timer whose PPI the
+     * VMM's GIC masks wakes nobody, as a disabled interrupt does not end a WFI. */
+    uint64_t vt = v->timer_mask & 1ull << VCPU_TIMER_INTID
+                      ? UINT64_MAX
+                      : timer_deadline(v->regs[HV_A64_CNTV_CTL], v->regs[HV_A64_CNTV_CVAL]);
+    uint64_t pt = v->timer_mask & 1ull << VCPU_PTIMER_INTID
+                      ? UINT64_MAX
+                      : timer_deadline(v->cntp_ctl, v->cntp_cval);
+    return vt < pt ? vt : pt;
 }
 
 bool arch_vcpu_wake_pending(const struct arch_vcpu *av)
