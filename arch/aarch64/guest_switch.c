@@ -140,12 +140,50 @@ static void ptimer_save(struct a64_vcpu *g)
     write_sysreg(cnthctl_el2, CNTHCTL_VALUE); /* the next vcpu's CNTP_* trap until it claims */
 }
 
-static void timer_load(const struct a64_vcpu *g)
+/* The timer PPIs held active for g while it runs: a list register holds the PPI with HW=1
+ * (the guest's EOI deactivates it), or the VMM's GIC masks an armed timer (active, its level
+ * does not bring the CPU back to EL2 for nothing). */
+static void held_ppis_load(const struct a64_vcpu *g)
+{
+    *(volatile uint32_t *)(KERNEL_VIRT_OFFSET + PLAT_GICR_BASE + ICC_SGI_BASE_ISACTIVER0) =
+        (uint32_t)(g->timer_flags & VCPU_TIMER_HELD);
+}
+
+/* Whoever runs next needs the PPIs inactive; the next entry works out which to hold again. */
+static void held_ppis_save(struct a64_vcpu *g)
+{
+    if (g->timer_flags & 1ull << VCPU_TIMER_INTID)
+        write_sysreg(S3_0_C12_C11_1, VCPU_TIMER_INTID); /* ICC_DIR_EL1 */
+    if (g->timer_flags & 1ull << VCPU_PTIMER_INTID)
+        write_sysreg(S3_0_C12_C11_1, VCPU_PTIMER_INTID);
+    g->timer_flags = (g->timer_flags & ~VCPU_TIMER_HELD) | VCPU_TIMER_RECHECK;
+}
+
+/* Out of line: with no timer flags (the usual case) the entry and exit pay one test and
+ * nothing else, not even registers saved for this code (the exit round trip's figure). */
+static __attribute__((noinline)) void timer_flags_load(struct a64_vcpu *g)
+{
+    vcpu_timer_recheck(g);
+    if (g->timer_flags & VCPU_TIMER_PTIMER)
+        ptimer_load(g);
+    if (g->timer_flags & VCPU_TIMER_HELD)
+        held_ppis_load(g);
+}
+
+static __attribute__((noinline)) void timer_flags_save(struct a64_vcpu *g)
+{
+    if (g->timer_flags & VCPU_TIMER_PTIMER)
+        ptimer_save(g);
+    if (g->timer_flags & VCPU_TIMER_HELD)
+        held_ppis_save(g);
+}
+
+static void timer_load(struct a64_vcpu *g)
 {
     write_sysreg(cntv_cval_el02, g->regs[HV_A64_CNTV_CVAL]);
     write_sysreg(cntv_ctl_el02, g->regs[HV_A64_CNTV_CTL]);
-    if (g->ptimer_used)
-        ptimer_load(g);
+    if (g->timer_flags)
+        timer_flags_load(g);
 }
 
 static void timer_save(struct a64_vcpu *g)
@@ -155,8 +193,8 @@ static void timer_save(struct a64_vcpu *g)
     /* Off while the guest is not running: its deadline wakes it through the kernel's timer
      * (kernel/vcpu.c), and the line must not fire for whoever runs next. */
     write_sysreg(cntv_ctl_el02, 0);
-    if (g->ptimer_used)
-        ptimer_save(g);
+    if (g->timer_flags)
+        timer_flags_save(g);
 }
 
 /* ---- GIC virtual CPU interface (4 list registers) ---- */
@@ -191,12 +229,6 @@ static void gic_load(struct a64_vcpu *g)
     write_sysreg(S3_4_C12_C9_0, g->ap1r0);  /* ICH_AP1R0_EL2 */
     /* Underflow maintenance interrupt only while injections still wait for a register. */
     write_sysreg(S3_4_C12_C11_0, ICH_HCR_EN | (more ? ICH_HCR_UIE : 0));
-    if (g->timer_hw_active) {
-        /* The guest still owes the EOI that deactivates a timer's physical PPI, or the VMM's
-         * GIC masks an armed timer: active, the PPI does not bring the CPU back to EL2. */
-        *(volatile uint32_t *)(KERNEL_VIRT_OFFSET + PLAT_GICR_BASE + ICC_SGI_BASE_ISACTIVER0) =
-            (uint32_t)g->timer_hw_active;
-    }
 }
 
 static void gic_save(struct a64_vcpu *g)
@@ -207,14 +239,6 @@ static void gic_save(struct a64_vcpu *g)
     g->ap0r0 = read_sysreg(S3_4_C12_C8_0);
     g->ap1r0 = read_sysreg(S3_4_C12_C9_0);
     write_sysreg(S3_4_C12_C11_0, 0);
-    if (g->timer_hw_active) {
-        /* Whoever runs next needs the PPIs inactive; gic_load makes them active again. */
-        if (g->timer_hw_active & 1ull << VCPU_TIMER_INTID)
-            write_sysreg(S3_0_C12_C11_1, VCPU_TIMER_INTID); /* ICC_DIR_EL1 */
-        if (g->timer_hw_active & 1ull << VCPU_PTIMER_INTID)
-            write_sysreg(S3_0_C12_C11_1, VCPU_PTIMER_INTID);
-        g->timer_hw_active = vcpu_timer_active_bits(g);
-    }
 }
 
 /* ---- entry and exit ---- */

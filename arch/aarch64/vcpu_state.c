@@ -52,10 +52,6 @@ void arch_vcpu_reset(struct arch_vcpu *av, paddr_t arch_page)
 
 /* ---- the generic timers' state beyond CNTV (register numbers 96 on) ---- */
 
-static bool timer_reg(unsigned reg)
-{
-    return reg >= HV_A64_CNTP_CTL && reg < HV_A64_TIMER_REG_END;
-}
 
 /* Whether a timer's interrupt is asserted once its condition is met: ENABLE, IMASK clear. */
 static bool timer_armed(uint64_t ctl)
@@ -78,13 +74,18 @@ static uint64_t timer_levels(const struct a64_vcpu *v, uint64_t now)
     return lv << VCPU_TIMER_INTID | lp << VCPU_PTIMER_INTID;
 }
 
-static uint64_t timer_reg_read(const struct a64_vcpu *v, unsigned reg)
+/* The registers past HV_A64_REG_COUNT: HV_ERANGE if not one of the timer block. The checks and
+ * writes call nothing, so that arch_vcpu_resume, into which they are inlined, stays a leaf
+ * function: the exit round trip's figure (docs/vcpu.md). */
+static int timer_reg_read(const struct a64_vcpu *v, unsigned reg,
+                                                    uint64_t *val)
 {
     switch (reg) {
-    case HV_A64_CNTP_CTL: return v->cntp_ctl;
-    case HV_A64_CNTP_CVAL: return v->cntp_cval;
-    case HV_A64_TIMER_MASK: return v->timer_mask;
-    default: return timer_levels(v, arch_counter_now()); /* HV_A64_TIMER_LEVEL */
+    case HV_A64_CNTP_CTL: *val = v->cntp_ctl; return HV_OK;
+    case HV_A64_CNTP_CVAL: *val = v->cntp_cval; return HV_OK;
+    case HV_A64_TIMER_MASK: *val = v->timer_mask; return HV_OK;
+    case HV_A64_TIMER_LEVEL: *val = timer_levels(v, arch_counter_now()); return HV_OK;
+    default: return HV_ERANGE;
     }
 }
 
@@ -94,11 +95,13 @@ static int timer_reg_check(unsigned reg, uint64_t val)
     case HV_A64_CNTP_CTL: return val & ~(uint64_t)7 ? HV_EINVAL : HV_OK; /* ISTATUS ignored */
     case HV_A64_CNTP_CVAL: return HV_OK;
     case HV_A64_TIMER_MASK: return val & ~HV_A64_TIMER_PPIS ? HV_EINVAL : HV_OK;
-    default: return HV_EINVAL; /* HV_A64_TIMER_LEVEL is the timers' output: read-only */
+    case HV_A64_TIMER_LEVEL: return HV_EINVAL; /* the timers' output: read-only */
+    default: return HV_ERANGE;
     }
 }
 
-static void timer_reg_write(struct a64_vcpu *v, unsigned reg, uint64_t val)
+static inline __attribute__((always_inline)) void timer_reg_write(struct a64_vcpu *v,
+                                                                  unsigned reg, uint64_t val)
 {
     if (reg == HV_A64_CNTP_CTL)
         v->cntp_ctl = val & (CNTV_CTL_ENABLE | CNTV_CTL_IMASK);
@@ -108,7 +111,8 @@ static void timer_reg_write(struct a64_vcpu *v, unsigned reg, uint64_t val)
         v->timer_mask = val;
     /* State the guest has not touched yet need not be switched, but the VMM's must be. */
     if (v->cntp_ctl | v->cntp_cval)
-        v->ptimer_used = 1;
+        v->timer_flags |= VCPU_TIMER_PTIMER;
+    v->timer_flags |= VCPU_TIMER_RECHECK; /* what the next entry holds may change */
 }
 
 /* CNTP_TVAL_EL0, CNTP_CTL_EL0 and CNTP_CVAL_EL0 are Op0 3, Op1 3, CRn 14, CRm 2, Op2 0..2. */
@@ -119,48 +123,45 @@ bool vcpu_ptimer_claim(struct a64_vcpu *g, uint64_t esr)
     unsigned op2 = (esr >> ESR_SYS_OP2_SHIFT) & 7;
     if (esr_ec(esr) != ESR_EC_SYS64 || op0 != 3 || op1 != 3 || crn != 14 || crm != 2 || op2 > 2)
         return false;
-    if (g->ptimer_used)
+    if (g->timer_flags & VCPU_TIMER_PTIMER)
         return false; /* it can't trap once claimed; if it did, a retry would loop forever */
-    g->ptimer_used = 1;
+    g->timer_flags |= VCPU_TIMER_PTIMER;
     return true;
 }
 
 int arch_vcpu_read(const struct arch_vcpu *av, unsigned reg, uint64_t *val)
 {
-    if (timer_reg(reg)) {
-        *val = timer_reg_read(a64_vcpu_const(av), reg);
-        return HV_OK;
-    }
     if (reg >= HV_A64_REG_COUNT)
-        return HV_ERANGE;
+        return timer_reg_read(a64_vcpu_const(av), reg, val);
     *val = reg == HV_A64_XZR ? 0 : a64_vcpu_const(av)->regs[vcpu_reg_word(reg)];
     return HV_OK;
 }
 
 static int check_write(unsigned reg, uint64_t val)
 {
-    if (timer_reg(reg))
-        return timer_reg_check(reg, val);
     if (reg >= HV_A64_REG_COUNT)
-        return HV_ERANGE;
+        return timer_reg_check(reg, val);
     /* An ERET with any other mode could reach EL2 or AArch32, which Duet never allows. */
     if (reg == HV_A64_PSTATE && !vcpu_pstate_ok(val))
         return HV_EINVAL;
     return HV_OK;
 }
 
-static void do_write(struct a64_vcpu *v, unsigned reg, uint64_t val)
+/* Inlined into arch_vcpu_resume, which must stay a leaf function (timer_reg_read's note). */
+static inline __attribute__((always_inline)) void do_write(struct a64_vcpu *v, unsigned reg,
+                                                           uint64_t val)
 {
+    if (reg >= HV_A64_REG_COUNT) {
+        timer_reg_write(v, reg, val); /* checked: one of the timer block */
+        return;
+    }
     if (reg == HV_A64_XZR)
         return;
     if (reg == HV_A64_MPIDR)
         val |= MPIDR_RES1;
-    if (timer_reg(reg))
-        timer_reg_write(v, reg, val);
-    else
-        v->regs[vcpu_reg_word(reg)] = val;
-    if (timer_reg(reg) || reg == HV_A64_CNTV_CTL)
-        v->timer_hw_active = vcpu_timer_active_bits(v); /* what the next entry holds */
+    v->regs[vcpu_reg_word(reg)] = val;
+    if (reg == HV_A64_CNTV_CTL)
+        v->timer_flags |= VCPU_TIMER_RECHECK; /* what the next entry holds may change */
 }
 
 int arch_vcpu_write(struct arch_vcpu *av, unsigned reg, uint64_t val)
@@ -253,11 +254,17 @@ uint64_t vcpu_timer_active_bits(const struct a64_vcpu *g)
     return bits;
 }
 
+void vcpu_timer_recheck(struct a64_vcpu *g)
+{
+    if (g->timer_flags & VCPU_TIMER_RECHECK)
+        g->timer_flags = (g->timer_flags & VCPU_TIMER_PTIMER) | vcpu_timer_active_bits(g);
+}
+
 bool vcpu_timer_fired(struct a64_vcpu *g, unsigned intid)
 {
     uint64_t bit = 1ull << intid;
     if (g->timer_mask & bit) {
-        g->timer_hw_active |= bit; /* held active while the VMM's GIC masks it */
+        g->timer_flags |= bit; /* held active while the VMM's GIC masks it */
         return true;
     }
     int i = lr_find(g, intid) < 0 ? lr_find_free(g) : -1;
@@ -265,7 +272,7 @@ bool vcpu_timer_fired(struct a64_vcpu *g, unsigned intid)
         return false;
     g->lr[i] = LR_STATE_PENDING | LR_HW | LR_GROUP1 | (uint64_t)TIMER_PRIORITY << LR_PRIO_SHIFT |
                (uint64_t)intid << LR_PINTID_SHIFT | intid;
-    g->timer_hw_active |= bit;
+    g->timer_flags |= bit;
     return true;
 }
 

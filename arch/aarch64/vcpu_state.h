@@ -14,6 +14,12 @@
 #define VCPU_PTIMER_INTID HV_A64_PTIMER_PPI /* the EL1 physical timer's PPI (30) */
 #define VCPU_MAINT_INTID 25  /* the GIC's maintenance interrupt (list registers underflow) */
 
+/* struct a64_vcpu.timer_flags: what entry and exit do for the timers beyond CNTV. Zero, the
+ * usual case, costs one test each way (the exit round trip's figure, docs/vcpu.md). */
+#define VCPU_TIMER_HELD HV_A64_TIMER_PPIS /* bit n: PPI n physically active while it runs */
+#define VCPU_TIMER_PTIMER (1ull << 0)     /* it claimed its EL1 physical timer: switched */
+#define VCPU_TIMER_RECHECK (1ull << 1)    /* work the held PPIs out again at entry */
+
 struct a64_vcpu {
     /* hv/abi/vcpu_aarch64.h register numbers index regs[], except that the words vectors.S
      * uses sit where a task context has them: SP_EL0 in word 31 (XZR's number: no storage)
@@ -24,10 +30,9 @@ struct a64_vcpu {
     uint64_t lr[VCPU_LRS], vmcr, ap0r0, ap1r0;
     uint64_t queue[VCPU_QUEUE]; /* pending injections: intid | priority << 32 */
     uint64_t nqueue;
-    uint64_t timer_hw_active;   /* timer PPIs (bit n: PPI n) physically active for this vcpu */
+    uint64_t timer_flags;       /* VCPU_TIMER_* */
     uint64_t timer_mask;        /* HV_A64_TIMER_MASK: timer PPIs the VMM's GIC holds back */
     uint64_t cntp_ctl, cntp_cval; /* the EL1 physical timer (HV_A64_CNTP_CTL/CVAL) */
-    uint64_t ptimer_used;       /* the guest has its physical timer: switched with it */
     uint64_t exit_esr, exit_far; /* the last exit, for the reply's ADVANCE and FAULT */
     uint64_t arch_page;
     uint64_t uid;               /* never reused: tells vcpus apart across object reuse */
@@ -67,6 +72,8 @@ bool vcpu_lr_refill(struct a64_vcpu *g);
  * register holds with HW=1 (the guest's EOI deactivates them), and those the VMM's GIC masks
  * while their timer is armed (so the level does not bring the CPU back to EL2 for nothing). */
 uint64_t vcpu_timer_active_bits(const struct a64_vcpu *g);
+/* At entry, after something changed them (VCPU_TIMER_RECHECK): the held PPIs worked out again. */
+void vcpu_timer_recheck(struct a64_vcpu *g);
 /* Timer PPI intid fired while g ran (and is left active): put it in a list register with HW=1,
  * so the guest's EOI deactivates it, or hold it active if the VMM's GIC masks it. False if no
  * register was free (the caller deactivates it and the timer goes through the queue instead). */

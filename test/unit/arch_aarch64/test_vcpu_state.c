@@ -303,7 +303,7 @@ START_TEST(list_registers_fill_from_the_queue)
     ck_assert_uint_eq(g->lr[2], LR_PENDING | LR_HW | LR_GROUP1 | 0x80ull << 48 |
                                     (uint64_t)VCPU_TIMER_INTID << 32 | VCPU_TIMER_INTID);
     ck_assert_uint_eq(vcpu_timer_active_bits(g), 1ull << VCPU_TIMER_INTID);
-    ck_assert_uint_eq(g->timer_hw_active, 1ull << VCPU_TIMER_INTID);
+    ck_assert_uint_eq(g->timer_flags, 1ull << VCPU_TIMER_INTID);
     /* No register left for the physical timer: the caller queues it as a plain interrupt. */
     snapshot();
     ck_assert(!vcpu_timer_fired(g, VCPU_PTIMER_INTID));
@@ -331,15 +331,15 @@ END_TEST
 START_TEST(physical_timer_registers_and_wake)
 {
     /* Reset: unused (not switched), off, nothing masked, nothing asserted. */
-    ck_assert_uint_eq(g->ptimer_used, 0);
+    ck_assert_uint_eq(g->timer_flags, 0);
     ck_assert_uint_eq(rd(HV_A64_CNTP_CTL), 0);
     ck_assert_uint_eq(rd(HV_A64_TIMER_MASK), 0);
     ck_assert_uint_eq(rd(HV_A64_TIMER_LEVEL), 0);
     /* Writing zero changes nothing the entry must switch; a real value claims the timer. */
     wr_ok(HV_A64_CNTP_CVAL, 0);
-    ck_assert_uint_eq(g->ptimer_used, 0);
+    ck_assert_uint_eq(g->timer_flags & VCPU_TIMER_PTIMER, 0);
     wr_ok(HV_A64_CNTP_CVAL, 3000);
-    ck_assert_uint_eq(g->ptimer_used, 1);
+    ck_assert_uint_eq(g->timer_flags & VCPU_TIMER_PTIMER, VCPU_TIMER_PTIMER);
     wr_ok(HV_A64_CNTP_CTL, 1 | 4); /* ISTATUS is the hardware's: dropped */
     ck_assert_uint_eq(rd(HV_A64_CNTP_CTL), 1);
     wr_refused(HV_A64_CNTP_CTL, 8, HV_EINVAL);
@@ -378,25 +378,34 @@ START_TEST(masked_timer_ppis_are_held_and_wake_nobody)
     /* ... while its level still shows (the VMM's GICR_ISPENDR0 reads it). */
     ck_assert_uint_eq(rd(HV_A64_TIMER_LEVEL), 1ull << VCPU_PTIMER_INTID);
     /* Armed and masked: the next entry holds its PPI active, so it can't exit for nothing. */
-    ck_assert_uint_eq(g->timer_hw_active, 1ull << VCPU_PTIMER_INTID);
+    ck_assert_uint_eq(g->timer_flags & VCPU_TIMER_RECHECK, VCPU_TIMER_RECHECK);
+    vcpu_timer_recheck(g);
+    ck_assert_uint_eq(g->timer_flags, VCPU_TIMER_PTIMER | 1ull << VCPU_PTIMER_INTID);
     /* Both masked: nothing wakes the guest. */
     wr_ok(HV_A64_TIMER_MASK, HV_A64_TIMER_PPIS);
     ck_assert_uint_eq(arch_vcpu_wake_deadline(av), UINT64_MAX);
     counter_now = 6000;
     ck_assert(!arch_vcpu_wake_pending(av));
-    ck_assert_uint_eq(g->timer_hw_active, HV_A64_TIMER_PPIS);
+    vcpu_timer_recheck(g);
+    ck_assert_uint_eq(g->timer_flags, VCPU_TIMER_PTIMER | HV_A64_TIMER_PPIS);
     /* A masked PPI that fires anyway (armed while the guest ran) is held, not delivered. */
     ck_assert(vcpu_timer_fired(g, VCPU_TIMER_INTID));
     for (unsigned i = 0; i < VCPU_LRS; i++)
         ck_assert_uint_eq(g->lr[i], 0);
     /* Unmasked: delivered again, nothing held; the timer turned off holds nothing either. */
     wr_ok(HV_A64_TIMER_MASK, 0);
-    ck_assert_uint_eq(g->timer_hw_active, 0);
+    vcpu_timer_recheck(g);
+    ck_assert_uint_eq(g->timer_flags, VCPU_TIMER_PTIMER);
     ck_assert(arch_vcpu_wake_pending(av));
     wr_ok(HV_A64_TIMER_MASK, HV_A64_TIMER_PPIS);
     wr_ok(HV_A64_CNTV_CTL, 3);
     wr_ok(HV_A64_CNTP_CTL, 0);
-    ck_assert_uint_eq(g->timer_hw_active, 0);
+    vcpu_timer_recheck(g);
+    ck_assert_uint_eq(g->timer_flags, VCPU_TIMER_PTIMER);
+    /* Without a change, an entry keeps what it holds (a list register's timer, say). */
+    g->timer_flags |= 1ull << VCPU_TIMER_INTID;
+    vcpu_timer_recheck(g);
+    ck_assert_uint_eq(g->timer_flags, VCPU_TIMER_PTIMER | 1ull << VCPU_TIMER_INTID);
 }
 END_TEST
 
@@ -425,9 +434,9 @@ START_TEST(first_cntp_access_claims_the_physical_timer)
     /* CNTP_TVAL_EL0 (Op2 0), CNTP_CTL_EL0 (1), CNTP_CVAL_EL0 (2), reads and writes. */
     for (unsigned op2 = 0; op2 < 3; op2++) {
         for (unsigned read = 0; read < 2; read++) {
-            g->ptimer_used = 0;
+            g->timer_flags = 0;
             ck_assert(vcpu_ptimer_claim(g, esr_sys(3, 14, 2, op2, read)));
-            ck_assert_uint_eq(g->ptimer_used, 1);
+            ck_assert_uint_eq(g->timer_flags, VCPU_TIMER_PTIMER);
         }
     }
     /* Once claimed, its accesses don't trap; if one did, the retry would never end. */
