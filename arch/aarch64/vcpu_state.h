@@ -14,12 +14,6 @@
 #define VCPU_PTIMER_INTID HV_A64_PTIMER_PPI /* the EL1 physical timer's PPI (30) */
 #define VCPU_MAINT_INTID 25  /* the GIC's maintenance interrupt (list registers underflow) */
 
-/* struct a64_vcpu.timer_flags: what entry and exit do for the timers beyond CNTV. Zero, the
- * usual case, costs one test each way (the exit round trip's figure, docs/vcpu.md). */
-#define VCPU_TIMER_HELD HV_A64_TIMER_PPIS /* bit n: PPI n physically active while it runs */
-#define VCPU_TIMER_PTIMER (1ull << 0)     /* it claimed its EL1 physical timer: switched */
-#define VCPU_TIMER_RECHECK (1ull << 1)    /* work the held PPIs out again at entry */
-
 struct a64_vcpu {
     /* hv/abi/vcpu_aarch64.h register numbers index regs[], except that the words vectors.S
      * uses sit where a task context has them: SP_EL0 in word 31 (XZR's number: no storage)
@@ -61,6 +55,12 @@ static inline unsigned vcpu_reg_word(unsigned reg)
         return CTX_TPIDR;
     return reg;
 }
+
+/* struct a64_vcpu.timer_flags: what entry and exit do for the timers beyond CNTV. Zero, the
+ * usual case, costs one test each way (the exit round trip's figure, docs/vcpu.md). */
+#define VCPU_TIMER_HELD HV_A64_TIMER_PPIS /* bit n: PPI n physically active while it runs */
+#define VCPU_TIMER_PTIMER (1ull << 0)     /* it claimed its EL1 physical timer: switched */
+#define VCPU_TIMER_RECHECK (1ull << 1)    /* work the held PPIs out again at entry */
 
 /* PSTATE values a guest may be given: AArch64 EL0t, EL1t or EL1h, nothing above 32 bits. */
 bool vcpu_pstate_ok(uint64_t v);

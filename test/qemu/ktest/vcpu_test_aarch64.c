@@ -25,8 +25,7 @@
 
 extern const char vguest_start[], vguest_end[], vguest_hello[], vguest_mmio[], vguest_fault[],
     vguest_irq[], vguest_timer[], vguest_peek[], vguest_loop[], vguest_spin[], vguest_bench[],
-    vguest_vectors[], vguest_ptimer_set[], vguest_ptimer_peek[], vguest_ptimer[],
-    vguest_masked[];
+    vguest_vectors[];
 
 /* ---- the vcpu calls ---- */
 
@@ -298,41 +297,8 @@ static void test_budget(void)
                pct, 20ul);
 }
 
-/* ---- VCPU-11: without the vcpu cap, or with a read-only one, nothing but reads ---- */
-static uint64_t iso_vcpu_slot;
-static volatile int64_t iso_named, iso_ro_read, iso_ro_write, iso_ro_inject, iso_ro_bind;
-
-static void isolated_task(void)
-{
-    uint64_t v;
-    /* Slot 2 of its cnode: a read-only copy of the vcpu. The root's slot number is out of its
-     * 16-slot table. */
-    iso_named = hv_sys(HV_SYS_VCPU_WRITE, iso_vcpu_slot, HV_A64_PC, 0, 0, 0, 0);
-    iso_ro_read = vcpu_read(2, HV_A64_PC, &v);
-    iso_ro_write = vcpu_write(2, HV_A64_PC, 0);
-    iso_ro_inject = hv_sys(HV_SYS_VCPU_INJECT, 2, G_SPI, 0, 0, 0, 0);
-    iso_ro_bind = hv_sys(HV_SYS_VCPU_BIND, 2, 0, 0, 0, 0, 0);
-    hv_signal(1);
-    for (;;)
-        hv_yield();
-}
-
-static void test_cap_isolation(void)
-{
-    uint64_t cnode = root_new(HV_OBJ_CNODE, 4), done = root_new(HV_OBJ_NOTIFICATION, 0);
-    iso_vcpu_slot = ga.vcpu;
-    int ok = hv_cap_copy(done, cnode, 1, HV_RIGHT_WRITE, 0) == HV_OK &&
-             hv_cap_copy(ga.vcpu, cnode, 2, HV_RIGHT_READ, 0) == HV_OK;
-    uint64_t t = root_spawn(isolated_task, cnode, 0, PRIO_GUEST, 10, 10), bits;
-    hv_wait(done, &bits);
-    hv_thread_suspend(t);
-    ok &= iso_named == HV_ERANGE && iso_ro_read == HV_OK && iso_ro_write == HV_EPERM &&
-          iso_ro_inject == HV_EPERM && iso_ro_bind == HV_EPERM;
-    test_check("VCPU-11", ok,
-               "a task without the cap: %ld; with a read-only copy write/inject/bind: "
-               "%ld (reads work)",
-               (uint64_t)iso_named, (uint64_t)iso_ro_write);
-}
+/* ---- the EL1 physical timer and the timers' PPIs (VCPU-12..14) ---- */
+extern const char vguest_ptimer_set[], vguest_ptimer_peek[], vguest_ptimer[], vguest_masked[];
 
 /* ---- VCPU-12: each vcpu has its own EL1 physical timer: B never sees A's CNTP state ---- */
 static uint64_t ptimer_a_cval;
@@ -402,6 +368,42 @@ static void test_timer_mask(void)
                taken, ctl, level, late);
 }
 
+/* ---- VCPU-11: without the vcpu cap, or with a read-only one, nothing but reads ---- */
+static uint64_t iso_vcpu_slot;
+static volatile int64_t iso_named, iso_ro_read, iso_ro_write, iso_ro_inject, iso_ro_bind;
+
+static void isolated_task(void)
+{
+    uint64_t v;
+    /* Slot 2 of its cnode: a read-only copy of the vcpu. The root's slot number is out of its
+     * 16-slot table. */
+    iso_named = hv_sys(HV_SYS_VCPU_WRITE, iso_vcpu_slot, HV_A64_PC, 0, 0, 0, 0);
+    iso_ro_read = vcpu_read(2, HV_A64_PC, &v);
+    iso_ro_write = vcpu_write(2, HV_A64_PC, 0);
+    iso_ro_inject = hv_sys(HV_SYS_VCPU_INJECT, 2, G_SPI, 0, 0, 0, 0);
+    iso_ro_bind = hv_sys(HV_SYS_VCPU_BIND, 2, 0, 0, 0, 0, 0);
+    hv_signal(1);
+    for (;;)
+        hv_yield();
+}
+
+static void test_cap_isolation(void)
+{
+    uint64_t cnode = root_new(HV_OBJ_CNODE, 4), done = root_new(HV_OBJ_NOTIFICATION, 0);
+    iso_vcpu_slot = ga.vcpu;
+    int ok = hv_cap_copy(done, cnode, 1, HV_RIGHT_WRITE, 0) == HV_OK &&
+             hv_cap_copy(ga.vcpu, cnode, 2, HV_RIGHT_READ, 0) == HV_OK;
+    uint64_t t = root_spawn(isolated_task, cnode, 0, PRIO_GUEST, 10, 10), bits;
+    hv_wait(done, &bits);
+    hv_thread_suspend(t);
+    ok &= iso_named == HV_ERANGE && iso_ro_read == HV_OK && iso_ro_write == HV_EPERM &&
+          iso_ro_inject == HV_EPERM && iso_ro_bind == HV_EPERM;
+    test_check("VCPU-11", ok,
+               "a task without the cap: %ld; with a read-only copy write/inject/bind: "
+               "%ld (reads work)",
+               (uint64_t)iso_named, (uint64_t)iso_ro_write);
+}
+
 /* ---- BENCH: HVC -> VMM -> reply -> guest round trip ---- */
 static bool bench_exit(void)
 {
@@ -450,12 +452,12 @@ void vcpu_tests_run(const struct hv_bootinfo *info)
     test_inject();
     test_timer();
     test_isolation();
-    test_interleave();
-    test_budget();
-    test_cap_isolation();
     test_ptimer_isolation();
     test_ptimer();
     test_timer_mask();
+    test_interleave();
+    test_budget();
+    test_cap_isolation();
     hv_thread_suspend(ga.thread);
     hv_thread_suspend(gb.thread);
 }

@@ -28,8 +28,8 @@
 #define G_LOOP_DONE 12
 #define G_BENCH 13
 #define G_UNEXPECTED 15           /* any other vector; x1 = its offset */
-#define G_PTIMER_SET 16           /* x1, x2: CNTP_CTL_EL0, CNTP_CVAL_EL0 as just set */
-#define G_PTIMER_PEEK 17          /* x1, x2: CNTP_CTL_EL0, CNTP_CVAL_EL0 as found */
-#define G_PTIMER_DONE 18          /* x1: how late the physical timer came (counter ticks) */
-#define G_MASKED 19               /* x1: timer interrupts taken while masked, x2: CNTV_CTL_EL0 */
+#define G_PTIMER_SET 20           /* x1, x2: CNTP_CTL_EL0, CNTP_CVAL_EL0 as just set */
+#define G_PTIMER_PEEK 21          /* x1, x2: CNTP_CTL_EL0, CNTP_CVAL_EL0 as found */
+#define G_PTIMER_DONE 22          /* x1: how late the physical timer came (counter ticks) */
+#define G_MASKED 23               /* x1: timer interrupts taken while masked, x2: CNTV_CTL_EL0 */
 #define G_PTIMER_AHEAD 62500      /* 1 ms: guest A's physical timer, before guest B's */
