@@ -52,7 +52,6 @@ void arch_vcpu_reset(struct arch_vcpu *av, paddr_t arch_page)
 
 /* ---- the generic timers' state beyond CNTV (register numbers 96 on) ---- */
 
-
 /* Whether a timer's interrupt is asserted once its condition is met: ENABLE, IMASK clear. */
 static bool timer_armed(uint64_t ctl)
 {
@@ -77,8 +76,7 @@ static uint64_t timer_levels(const struct a64_vcpu *v, uint64_t now)
 /* The registers past HV_A64_REG_COUNT: HV_ERANGE if not one of the timer block. The checks and
  * writes call nothing, so that arch_vcpu_resume, into which they are inlined, stays a leaf
  * function: the exit round trip's figure (docs/vcpu.md). */
-static int timer_reg_read(const struct a64_vcpu *v, unsigned reg,
-                                                    uint64_t *val)
+static int timer_reg_read(const struct a64_vcpu *v, unsigned reg, uint64_t *val)
 {
     switch (reg) {
     case HV_A64_CNTP_CTL: *val = v->cntp_ctl; return HV_OK;
