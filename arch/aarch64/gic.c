@@ -89,15 +89,16 @@ static void deactivate(uint64_t intid)
     write_sysreg(S3_0_C12_C11_1, intid); /* ICC_DIR_EL1 */
 }
 
-/* The guest's virtual timer: into a list register with HW=1 and left active (the guest's
- * EOI deactivates it); without a free register, deactivated and queued as a plain one. */
-static void virt_timer(struct a64_vcpu *g)
+/* One of the guest's timers (virtual, PPI 27, or EL1 physical, PPI 30) fired while it ran.
+ * The exit has turned the timer off, so the PPI can be deactivated at once; the guest's entry
+ * makes it active again (guest_switch.c) while a list register holds it with HW=1 (the
+ * guest's EOI deactivates it) or while the VMM's GIC masks it (held back, as a disabled PPI
+ * is). Without a free register it goes through the queue as a plain interrupt. */
+static void guest_timer(struct a64_vcpu *g, unsigned intid)
 {
-    if (g && vcpu_timer_to_lr(g))
-        return;
-    deactivate(VCPU_TIMER_INTID);
-    if (g)
-        arch_vcpu_inject((struct arch_vcpu *)(void *)g, VCPU_TIMER_INTID, 0x80);
+    deactivate(intid);
+    if (g && !vcpu_timer_fired(g, intid))
+        arch_vcpu_inject((struct arch_vcpu *)(void *)g, intid, 0x80);
 }
 
 uint64_t gic_ack(void)
@@ -110,8 +111,8 @@ void gic_handle_acked(uint64_t intid, struct a64_vcpu *g)
     if (intid == GIC_SPURIOUS)
         return;
     write_sysreg(S3_0_C12_C12_1, intid);          /* ICC_EOIR1_EL1: priority drop */
-    if (intid == VCPU_TIMER_INTID) {
-        virt_timer(g);
+    if (intid == VCPU_TIMER_INTID || intid == VCPU_PTIMER_INTID) {
+        guest_timer(g, (unsigned)intid);
         return;
     }
     if (intid == PLAT_IRQ_HYP_TIMER)

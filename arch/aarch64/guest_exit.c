@@ -52,6 +52,8 @@ static void on_smc(struct thread *t, struct a64_vcpu *g, uint64_t esr, uint64_t 
 static void on_sysreg(struct thread *t, struct a64_vcpu *g, uint64_t esr, uint64_t far,
                       uint64_t hpfar)
 {
+    if (vcpu_ptimer_claim(g, esr))
+        return; /* its first CNTP_* access: the entry loads its timer, the access runs again */
     uint64_t value = esr & ESR_SYS_READ ? 0 : xreg(g, esr >> ESR_SYS_RT_SHIFT & ESR_REG_MASK);
     /* ID registers, the PMU (there is none) and the guest's own debug registers are the
      * kernel's to answer. */

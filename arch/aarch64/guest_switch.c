@@ -12,9 +12,10 @@
                    HCR_EL2_TWE | HCR_EL2_TSC | HCR_EL2_TID3 | HCR_EL2_TIDCP | HCR_EL2_TACR | \
                    HCR_EL2_TSW | HCR_EL2_RW | HCR_EL2_E2H | HCR_EL2_TLOR)
 /* Counters and timers (SEC-M4): tasks read the virtual counter (the benchmarks and tests time
- * themselves with it) and touch no timer; guests read the physical counter as on QEMU virt,
- * and their EL1 physical timer traps to the VMM instead of being shared by every partition.
- * Written once: nothing a firmware left there counts. */
+ * themselves with it) and touch no timer; guests read the physical counter as on QEMU virt.
+ * A guest's EL1 physical timer is its own, switched with it once it has used it: until then
+ * its CNTP_* accesses trap (EL1PTEN clear) and the first one claims the timer (guest_exit.c),
+ * so no vcpu ever sees another's CNTP state. Written at boot: nothing a firmware left counts. */
 #define CNTHCTL_VALUE (CNTHCTL_EL0VCTEN | CNTHCTL_EL1PCTEN)
 /* VM stays set in the host: with E2H and TGE set it acts as 0 (ARM ARM, HCR_EL2.VM), and QEMU
  * flushes its whole TLB whenever a write changes VM, so toggling it cost two flushes an exit. */
@@ -44,6 +45,7 @@ void guest_init(void)
     write_sysreg(cpacr_el1, cptr | CPTR_E2H_FPEN_EL0_HOST << CPTR_E2H_FPEN_SHIFT);
     write_sysreg(cntvoff_el2, 0);
     write_sysreg(cnthctl_el2, CNTHCTL_VALUE);
+    write_sysreg(cntp_ctl_el02, 0); /* the guests' EL1 physical timer: off until one claims it */
     write_sysreg(actlr_el2, 0);                       /* IMPLEMENTATION DEFINED: all off */
     write_sysreg(vpidr_el2, read_sysreg(midr_el1));   /* guests see the CPU's MIDR */
     write_sysreg(vtcr_el2, VTCR_VALUE);
@@ -51,6 +53,7 @@ void guest_init(void)
     write_sysreg(S3_4_C12_C11_0, 0); /* ICH_HCR_EL2: virtual CPU interface off */
     isb();
     gic_enable_ppi(VCPU_TIMER_INTID);
+    gic_enable_ppi(VCPU_PTIMER_INTID);
     gic_enable_ppi(VCPU_MAINT_INTID);
     guest_debug_init();
 }
@@ -120,12 +123,67 @@ static void el1_save(struct a64_vcpu *g)
     write_sysreg(tpidrro_el0, 0);
 }
 
-/* ---- virtual timer ---- */
+/* ---- timers: the virtual one always, the EL1 physical one once the guest claimed it ---- */
 
-static void timer_load(const struct a64_vcpu *g)
+static void ptimer_load(const struct a64_vcpu *g)
+{
+    write_sysreg(cntp_cval_el02, g->cntp_cval);
+    write_sysreg(cntp_ctl_el02, g->cntp_ctl);
+    write_sysreg(cnthctl_el2, CNTHCTL_VALUE | CNTHCTL_EL1PTEN);
+}
+
+static void ptimer_save(struct a64_vcpu *g)
+{
+    g->cntp_ctl = read_sysreg(cntp_ctl_el02) & 3;
+    g->cntp_cval = read_sysreg(cntp_cval_el02);
+    write_sysreg(cntp_ctl_el02, 0);
+    write_sysreg(cnthctl_el2, CNTHCTL_VALUE); /* the next vcpu's CNTP_* trap until it claims */
+}
+
+/* The timer PPIs held active for g while it runs: a list register holds the PPI with HW=1
+ * (the guest's EOI deactivates it), or the VMM's GIC masks an armed timer (active, its level
+ * does not bring the CPU back to EL2 for nothing). */
+static void held_ppis_load(const struct a64_vcpu *g)
+{
+    *(volatile uint32_t *)(KERNEL_VIRT_OFFSET + PLAT_GICR_BASE + ICC_SGI_BASE_ISACTIVER0) =
+        (uint32_t)(g->timer_flags & VCPU_TIMER_HELD);
+}
+
+/* Whoever runs next needs the PPIs inactive; the next entry works out which to hold again. */
+static void held_ppis_save(struct a64_vcpu *g)
+{
+    if (g->timer_flags & 1ull << VCPU_TIMER_INTID)
+        write_sysreg(S3_0_C12_C11_1, VCPU_TIMER_INTID); /* ICC_DIR_EL1 */
+    if (g->timer_flags & 1ull << VCPU_PTIMER_INTID)
+        write_sysreg(S3_0_C12_C11_1, VCPU_PTIMER_INTID);
+    g->timer_flags = (g->timer_flags & ~VCPU_TIMER_HELD) | VCPU_TIMER_RECHECK;
+}
+
+/* Out of line: with no timer flags (the usual case) the entry and exit pay one test and
+ * nothing else, not even registers saved for this code (the exit round trip's figure). */
+static __attribute__((noinline)) void timer_flags_load(struct a64_vcpu *g)
+{
+    vcpu_timer_recheck(g);
+    if (g->timer_flags & VCPU_TIMER_PTIMER)
+        ptimer_load(g);
+    if (g->timer_flags & VCPU_TIMER_HELD)
+        held_ppis_load(g);
+}
+
+static __attribute__((noinline)) void timer_flags_save(struct a64_vcpu *g)
+{
+    if (g->timer_flags & VCPU_TIMER_PTIMER)
+        ptimer_save(g);
+    if (g->timer_flags & VCPU_TIMER_HELD)
+        held_ppis_save(g);
+}
+
+static void timer_load(struct a64_vcpu *g)
 {
     write_sysreg(cntv_cval_el02, g->regs[HV_A64_CNTV_CVAL]);
     write_sysreg(cntv_ctl_el02, g->regs[HV_A64_CNTV_CTL]);
+    if (g->timer_flags)
+        timer_flags_load(g);
 }
 
 static void timer_save(struct a64_vcpu *g)
@@ -135,6 +193,8 @@ static void timer_save(struct a64_vcpu *g)
     /* Off while the guest is not running: its deadline wakes it through the kernel's timer
      * (kernel/vcpu.c), and the line must not fire for whoever runs next. */
     write_sysreg(cntv_ctl_el02, 0);
+    if (g->timer_flags)
+        timer_flags_save(g);
 }
 
 /* ---- GIC virtual CPU interface (4 list registers) ---- */
@@ -169,11 +229,6 @@ static void gic_load(struct a64_vcpu *g)
     write_sysreg(S3_4_C12_C9_0, g->ap1r0);  /* ICH_AP1R0_EL2 */
     /* Underflow maintenance interrupt only while injections still wait for a register. */
     write_sysreg(S3_4_C12_C11_0, ICH_HCR_EN | (more ? ICH_HCR_UIE : 0));
-    if (g->timer_hw_active) {
-        /* The guest still owes the EOI that deactivates the timer's physical PPI. */
-        *(volatile uint32_t *)(KERNEL_VIRT_OFFSET + PLAT_GICR_BASE + ICC_SGI_BASE_ISACTIVER0) =
-            1u << VCPU_TIMER_INTID;
-    }
 }
 
 static void gic_save(struct a64_vcpu *g)
@@ -184,11 +239,6 @@ static void gic_save(struct a64_vcpu *g)
     g->ap0r0 = read_sysreg(S3_4_C12_C8_0);
     g->ap1r0 = read_sysreg(S3_4_C12_C9_0);
     write_sysreg(S3_4_C12_C11_0, 0);
-    if (g->timer_hw_active) {
-        /* Whoever runs next needs the PPI inactive; gic_load makes it active again. */
-        write_sysreg(S3_0_C12_C11_1, VCPU_TIMER_INTID); /* ICC_DIR_EL1 */
-        g->timer_hw_active = vcpu_lr_holds_timer(g);
-    }
 }
 
 /* ---- entry and exit ---- */

@@ -52,10 +52,87 @@ void arch_vcpu_reset(struct arch_vcpu *av, paddr_t arch_page)
     v->dbg.oslk = 1; /* the OS lock is set at reset (Arm ARM, OSLSR_EL1.OSLK) */
 }
 
+/* ---- the generic timers' state beyond CNTV (register numbers 96 on) ---- */
+
+/* Whether a timer's interrupt is asserted once its condition is met: ENABLE, IMASK clear. */
+static bool timer_armed(uint64_t ctl)
+{
+    return (ctl & (CNTV_CTL_ENABLE | CNTV_CTL_IMASK)) == CNTV_CTL_ENABLE;
+}
+
+/* A timer's deadline on the counter: its compare value while it is armed. */
+static uint64_t timer_deadline(uint64_t ctl, uint64_t cval)
+{
+    return timer_armed(ctl) ? cval : UINT64_MAX;
+}
+
+/* The timers whose output (ENABLE, IMASK clear, the condition met) is asserted at count now.
+ * CNTVOFF_EL2 is 0: both timers compare with the physical count. */
+static uint64_t timer_levels(const struct a64_vcpu *v, uint64_t now)
+{
+    uint64_t lv = timer_deadline(v->regs[HV_A64_CNTV_CTL], v->regs[HV_A64_CNTV_CVAL]) <= now;
+    uint64_t lp = timer_deadline(v->cntp_ctl, v->cntp_cval) <= now;
+    return lv << VCPU_TIMER_INTID | lp << VCPU_PTIMER_INTID;
+}
+
+/* The registers past HV_A64_REG_COUNT: HV_ERANGE if not one of the timer block. The checks and
+ * writes call nothing, so that arch_vcpu_resume, into which they are inlined, stays a leaf
+ * function: the exit round trip's figure (docs/vcpu.md). */
+static int timer_reg_read(const struct a64_vcpu *v, unsigned reg, uint64_t *val)
+{
+    switch (reg) {
+    case HV_A64_CNTP_CTL: *val = v->cntp_ctl; return HV_OK;
+    case HV_A64_CNTP_CVAL: *val = v->cntp_cval; return HV_OK;
+    case HV_A64_TIMER_MASK: *val = v->timer_mask; return HV_OK;
+    case HV_A64_TIMER_LEVEL: *val = timer_levels(v, arch_counter_now()); return HV_OK;
+    default: return HV_ERANGE;
+    }
+}
+
+static int timer_reg_check(unsigned reg, uint64_t val)
+{
+    switch (reg) {
+    case HV_A64_CNTP_CTL: return val & ~(uint64_t)7 ? HV_EINVAL : HV_OK; /* ISTATUS ignored */
+    case HV_A64_CNTP_CVAL: return HV_OK;
+    case HV_A64_TIMER_MASK: return val & ~HV_A64_TIMER_PPIS ? HV_EINVAL : HV_OK;
+    case HV_A64_TIMER_LEVEL: return HV_EINVAL; /* the timers' output: read-only */
+    default: return HV_ERANGE;
+    }
+}
+
+static inline __attribute__((always_inline)) void timer_reg_write(struct a64_vcpu *v,
+                                                                  unsigned reg, uint64_t val)
+{
+    if (reg == HV_A64_CNTP_CTL)
+        v->cntp_ctl = val & (CNTV_CTL_ENABLE | CNTV_CTL_IMASK);
+    else if (reg == HV_A64_CNTP_CVAL)
+        v->cntp_cval = val;
+    else
+        v->timer_mask = val;
+    /* State the guest has not touched yet need not be switched, but the VMM's must be. */
+    if (v->cntp_ctl | v->cntp_cval)
+        v->timer_flags |= VCPU_TIMER_PTIMER;
+    v->timer_flags |= VCPU_TIMER_RECHECK; /* what the next entry holds may change */
+}
+
+/* CNTP_TVAL_EL0, CNTP_CTL_EL0 and CNTP_CVAL_EL0 are Op0 3, Op1 3, CRn 14, CRm 2, Op2 0..2. */
+bool vcpu_ptimer_claim(struct a64_vcpu *g, uint64_t esr)
+{
+    unsigned op0 = (esr >> ESR_SYS_OP0_SHIFT) & 3, op1 = (esr >> ESR_SYS_OP1_SHIFT) & 7;
+    unsigned crn = (esr >> ESR_SYS_CRN_SHIFT) & 15, crm = (esr >> ESR_SYS_CRM_SHIFT) & 15;
+    unsigned op2 = (esr >> ESR_SYS_OP2_SHIFT) & 7;
+    if (esr_ec(esr) != ESR_EC_SYS64 || op0 != 3 || op1 != 3 || crn != 14 || crm != 2 || op2 > 2)
+        return false;
+    if (g->timer_flags & VCPU_TIMER_PTIMER)
+        return false; /* it can't trap once claimed; if it did, a retry would loop forever */
+    g->timer_flags |= VCPU_TIMER_PTIMER;
+    return true;
+}
+
 int arch_vcpu_read(const struct arch_vcpu *av, unsigned reg, uint64_t *val)
 {
     if (reg >= HV_A64_REG_COUNT)
-        return HV_ERANGE;
+        return timer_reg_read(a64_vcpu_const(av), reg, val);
     *val = reg == HV_A64_XZR ? 0 : a64_vcpu_const(av)->regs[vcpu_reg_word(reg)];
     return HV_OK;
 }
@@ -63,20 +140,28 @@ int arch_vcpu_read(const struct arch_vcpu *av, unsigned reg, uint64_t *val)
 static int check_write(unsigned reg, uint64_t val)
 {
     if (reg >= HV_A64_REG_COUNT)
-        return HV_ERANGE;
+        return timer_reg_check(reg, val);
     /* An ERET with any other mode could reach EL2 or AArch32, which Duet never allows. */
     if (reg == HV_A64_PSTATE && !vcpu_pstate_ok(val))
         return HV_EINVAL;
     return HV_OK;
 }
 
-static void do_write(struct a64_vcpu *v, unsigned reg, uint64_t val)
+/* Inlined into arch_vcpu_resume, which must stay a leaf function (timer_reg_read's note). */
+static inline __attribute__((always_inline)) void do_write(struct a64_vcpu *v, unsigned reg,
+                                                           uint64_t val)
 {
+    if (reg >= HV_A64_REG_COUNT) {
+        timer_reg_write(v, reg, val); /* checked: one of the timer block */
+        return;
+    }
     if (reg == HV_A64_XZR)
         return;
     if (reg == HV_A64_MPIDR)
         val |= MPIDR_RES1;
     v->regs[vcpu_reg_word(reg)] = val;
+    if (reg == HV_A64_CNTV_CTL)
+        v->timer_flags |= VCPU_TIMER_RECHECK; /* what the next entry holds may change */
 }
 
 int arch_vcpu_write(struct arch_vcpu *av, unsigned reg, uint64_t val)
@@ -153,23 +238,41 @@ bool vcpu_lr_refill(struct a64_vcpu *g)
     return kept > 0;
 }
 
-bool vcpu_lr_holds_timer(const struct a64_vcpu *g)
+uint64_t vcpu_timer_active_bits(const struct a64_vcpu *g)
 {
-    for (unsigned i = 0; i < VCPU_LRS; i++)
+    uint64_t bits = 0;
+    for (unsigned i = 0; i < VCPU_LRS; i++) {
+        uint64_t intid = g->lr[i] & LR_INTID_MASK;
         if (!lr_free(g->lr[i]) && (g->lr[i] & LR_HW) &&
-            (g->lr[i] & LR_INTID_MASK) == VCPU_TIMER_INTID)
-            return true;
-    return false;
+            (intid == VCPU_TIMER_INTID || intid == VCPU_PTIMER_INTID))
+            bits |= 1ull << intid;
+    }
+    if (timer_armed(g->regs[HV_A64_CNTV_CTL]))
+        bits |= g->timer_mask & 1ull << VCPU_TIMER_INTID;
+    if (timer_armed(g->cntp_ctl))
+        bits |= g->timer_mask & 1ull << VCPU_PTIMER_INTID;
+    return bits;
 }
 
-bool vcpu_timer_to_lr(struct a64_vcpu *g)
+void vcpu_timer_recheck(struct a64_vcpu *g)
 {
-    int i = lr_find(g, VCPU_TIMER_INTID) < 0 ? lr_find_free(g) : -1;
+    if (g->timer_flags & VCPU_TIMER_RECHECK)
+        g->timer_flags = (g->timer_flags & VCPU_TIMER_PTIMER) | vcpu_timer_active_bits(g);
+}
+
+bool vcpu_timer_fired(struct a64_vcpu *g, unsigned intid)
+{
+    uint64_t bit = 1ull << intid;
+    if (g->timer_mask & bit) {
+        g->timer_flags |= bit; /* held active while the VMM's GIC masks it */
+        return true;
+    }
+    int i = lr_find(g, intid) < 0 ? lr_find_free(g) : -1;
     if (i < 0)
         return false;
     g->lr[i] = LR_STATE_PENDING | LR_HW | LR_GROUP1 | (uint64_t)TIMER_PRIORITY << LR_PRIO_SHIFT |
-               (uint64_t)VCPU_TIMER_INTID << LR_PINTID_SHIFT | VCPU_TIMER_INTID;
-    g->timer_hw_active = 1;
+               (uint64_t)intid << LR_PINTID_SHIFT | intid;
+    g->timer_flags |= bit;
     return true;
 }
 
@@ -259,11 +362,15 @@ int arch_vcpu_resume(struct arch_vcpu *av, const uint64_t *w, unsigned len)
 uint64_t arch_vcpu_wake_deadline(const struct arch_vcpu *av)
 {
     const struct a64_vcpu *v = a64_vcpu_const(av);
-    uint64_t ctl = v->regs[HV_A64_CNTV_CTL];
-    /* CNTVOFF_EL2 is 0: the guest's virtual count is the physical one. */
-    if ((ctl & CNTV_CTL_ENABLE) && !(ctl & CNTV_CTL_IMASK))
-        return v->regs[HV_A64_CNTV_CVAL];
-    return UINT64_MAX;
+    /* CNTVOFF_EL2 is 0: the guest's virtual count is the physical one. A timer whose PPI the
+     * VMM's GIC masks wakes nobody, as a disabled interrupt does not end a WFI. */
+    uint64_t vt = v->timer_mask & 1ull << VCPU_TIMER_INTID
+                      ? UINT64_MAX
+                      : timer_deadline(v->regs[HV_A64_CNTV_CTL], v->regs[HV_A64_CNTV_CVAL]);
+    uint64_t pt = v->timer_mask & 1ull << VCPU_PTIMER_INTID
+                      ? UINT64_MAX
+                      : timer_deadline(v->cntp_ctl, v->cntp_cval);
+    return vt < pt ? vt : pt;
 }
 
 bool arch_vcpu_wake_pending(const struct arch_vcpu *av)

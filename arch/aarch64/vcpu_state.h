@@ -10,7 +10,8 @@
 
 #define VCPU_LRS 4           /* list registers used (QEMU's GICv3 has 4: ICH_VTR_EL2) */
 #define VCPU_QUEUE 16        /* injections waiting for a free list register */
-#define VCPU_TIMER_INTID 27  /* the virtual timer's PPI */
+#define VCPU_TIMER_INTID HV_A64_VTIMER_PPI  /* the virtual timer's PPI (27) */
+#define VCPU_PTIMER_INTID HV_A64_PTIMER_PPI /* the EL1 physical timer's PPI (30) */
 #define VCPU_MAINT_INTID 25  /* the GIC's maintenance interrupt (list registers underflow) */
 
 /* The guest's self-hosted debug state (guest_debug.c): kept here, loaded into the CPU only
@@ -34,7 +35,9 @@ struct a64_vcpu {
     uint64_t lr[VCPU_LRS], vmcr, ap0r0, ap1r0;
     uint64_t queue[VCPU_QUEUE]; /* pending injections: intid | priority << 32 */
     uint64_t nqueue;
-    uint64_t timer_hw_active;   /* the physical timer PPI is active on this vcpu's behalf */
+    uint64_t timer_flags;       /* VCPU_TIMER_* */
+    uint64_t timer_mask;        /* HV_A64_TIMER_MASK: timer PPIs the VMM's GIC holds back */
+    uint64_t cntp_ctl, cntp_cval; /* the EL1 physical timer (HV_A64_CNTP_CTL/CVAL) */
     uint64_t exit_esr, exit_far; /* the last exit, for the reply's ADVANCE and FAULT */
     uint64_t arch_page;
     uint64_t uid;               /* never reused: tells vcpus apart across object reuse */
@@ -65,6 +68,12 @@ static inline unsigned vcpu_reg_word(unsigned reg)
     return reg;
 }
 
+/* struct a64_vcpu.timer_flags: what entry and exit do for the timers beyond CNTV. Zero, the
+ * usual case, costs one test each way (the exit round trip's figure, docs/vcpu.md). */
+#define VCPU_TIMER_HELD HV_A64_TIMER_PPIS /* bit n: PPI n physically active while it runs */
+#define VCPU_TIMER_PTIMER (1ull << 0)     /* it claimed its EL1 physical timer: switched */
+#define VCPU_TIMER_RECHECK (1ull << 1)    /* work the held PPIs out again at entry */
+
 /* PSTATE values a guest may be given: AArch64 EL0t, EL1t or EL1h, nothing above 32 bits. */
 bool vcpu_pstate_ok(uint64_t v);
 
@@ -78,9 +87,17 @@ void vcpu_take_undefined(struct a64_vcpu *v);
 /* List registers (vcpu_state.c): moves queued injections into free list registers; true if
  * some still wait. */
 bool vcpu_lr_refill(struct a64_vcpu *g);
-/* Whether a list register still holds the hardware-mapped timer interrupt. */
-bool vcpu_lr_holds_timer(const struct a64_vcpu *g);
-/* The timer's physical PPI fired while g ran (and is left active): put it in a list register
- * with HW=1, so the guest's EOI deactivates it. False if no register was free (the caller
- * deactivates it and the timer goes through the queue instead). */
-bool vcpu_timer_to_lr(struct a64_vcpu *g);
+/* The timer PPIs g needs physically active while it runs (bit n: PPI n): those a list
+ * register holds with HW=1 (the guest's EOI deactivates them), and those the VMM's GIC masks
+ * while their timer is armed (so the level does not bring the CPU back to EL2 for nothing). */
+uint64_t vcpu_timer_active_bits(const struct a64_vcpu *g);
+/* At entry, after something changed them (VCPU_TIMER_RECHECK): the held PPIs worked out again. */
+void vcpu_timer_recheck(struct a64_vcpu *g);
+/* Timer PPI intid fired while g ran (and is left active): put it in a list register with HW=1,
+ * so the guest's EOI deactivates it, or hold it active if the VMM's GIC masks it. False if no
+ * register was free (the caller deactivates it and the timer goes through the queue instead). */
+bool vcpu_timer_fired(struct a64_vcpu *g, unsigned intid);
+/* A trapped system register access (ESR_EL2 esr, EC 0x18) to CNTP_TVAL/CTL/CVAL_EL0: the
+ * guest's first use of its physical timer, which from now on is switched with it (the caller
+ * re-runs the access). False for any other register. */
+bool vcpu_ptimer_claim(struct a64_vcpu *g, uint64_t esr);

@@ -10,7 +10,7 @@ list(TRANSFORM VMM_CORE_SOURCES PREPEND ${VMM_SOURCE_DIR}/core/)
 set(VMM_VIRTIO_SOURCES virtio_faults.c virtio_mem.c virtqueue.c virtio_mmio.c)
 list(TRANSFORM VMM_VIRTIO_SOURCES PREPEND ${CMAKE_SOURCE_DIR}/libhv/virtio/)
 set(VMM_AARCH64_SOURCES a64_boot.c a64_dabt.c a64_exit.c a64_platform.c a64_sysreg.c
-    gicv3.c gicv3_dist.c gicv3_redist.c pl011.c psci.c)
+    gicv3.c gicv3_dist.c gicv3_redist.c gicv3_timer.c pl011.c psci.c)
 list(TRANSFORM VMM_AARCH64_SOURCES PREPEND ${VMM_SOURCE_DIR}/aarch64/)
 # The x86_64 platform lists itself in x86_64/sources.cmake (VMM_X86_64_SOURCES).
 include(${VMM_SOURCE_DIR}/x86_64/sources.cmake)

@@ -9,12 +9,26 @@
 #include <hv/print.h>
 #include <hv/sys.h>
 #include <hv/abi/vcpu.h>
+#include <hv/abi/error.h>
 
 static int power_request = -1;
 
 static int sys_inject(void *ctx, unsigned cpu, uint32_t irq, uint64_t flags)
 {
     return hv_sys(HV_SYS_VCPU_INJECT, HV_VMM_SLOT_VCPU0 + cpu, irq, flags, 0, 0, 0);
+}
+
+static int sys_vcpu_read(void *ctx, unsigned cpu, unsigned reg, uint64_t *val)
+{
+    struct hv_regs regs = {{HV_VMM_SLOT_VCPU0 + cpu, reg}};
+    hv_syscall(HV_SYS_VCPU_READ, &regs);
+    *val = regs.r[0] == HV_OK ? regs.r[1] : 0;
+    return (int)regs.r[0];
+}
+
+static int sys_vcpu_write(void *ctx, unsigned cpu, unsigned reg, uint64_t val)
+{
+    return hv_sys(HV_SYS_VCPU_WRITE, HV_VMM_SLOT_VCPU0 + cpu, reg, val, 0, 0, 0);
 }
 
 static void sys_console_write(void *ctx, const uint8_t *bytes, size_t len)
@@ -54,6 +68,8 @@ const struct vmm_ops vmm_sys_ops = {
     .console_read = sys_console_read,
     .power = sys_power,
     .log = sys_log,
+    .vcpu_read = sys_vcpu_read,
+    .vcpu_write = sys_vcpu_write,
 };
 
 int vmm_sys_take_power_request(void)

@@ -13,7 +13,9 @@ int vmm_a64_boot_regs(const struct hv_pt_partition *part, struct vmm_boot *b)
         return HV_EINVAL;
     bool ok = vmm_boot_add_reg(b, HV_A64_PC, part->entry) &&
               vmm_boot_add_reg(b, HV_A64_PSTATE, HV_A64_PSTATE_EL1H_MASKED) &&
-              vmm_boot_add_reg(b, HV_A64_MPIDR, MPIDR_RES1 | 0);
+              vmm_boot_add_reg(b, HV_A64_MPIDR, MPIDR_RES1 | 0) &&
+              /* The GIC resets with the timers' PPIs disabled (gicv3_timer.c). */
+              vmm_boot_add_reg(b, HV_A64_TIMER_MASK, HV_A64_TIMER_PPIS);
     for (unsigned i = 0; ok && i < 4; i++)
         ok = vmm_boot_add_reg(b, HV_A64_X0 + i, part->args[i]);
     return ok ? HV_OK : HV_EINVAL;

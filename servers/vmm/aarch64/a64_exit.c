@@ -161,8 +161,10 @@ enum vmm_exit_action vmm_a64_handle_exit_cpu(struct vmm *vmm, unsigned cpu,
         exit_handler h = handlers[esr_ec(x.esr)];
         (h ? h : handle_unknown)(&x);
     }
-    if (cpu < vmm->ncpus)
+    if (cpu < vmm->ncpus) {
         gicv3_sync(&x.a->gic);
+        gicv3_timer_sync(&x.a->gic);
+    }
     return vmm_exit_reply(&x.reply, x.action, reply, len);
 }
 

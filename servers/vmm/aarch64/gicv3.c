@@ -31,6 +31,7 @@ int gicv3_init(struct gicv3 *g, struct vmm *vmm, const uint64_t *mpidr)
         struct gicv3_cpu *cpu = &g->cpu[c];
         cpu->mpidr = (mpidr ? mpidr[c] : c) & MPIDR_AFF_MASK;
         cpu->asleep = true; /* GICR_WAKER resets to ProcessorSleep | ChildrenAsleep */
+        cpu->timer_mask_sent = UINT64_MAX; /* told at the first exit */
         for (unsigned i = 0; i < GIC_NR_PRIVATE; i++)
             reset_irq(&cpu->priv[i], i < 16); /* SGIs are always edge-triggered */
     }

@@ -90,6 +90,7 @@ struct gicv3_cpu {
     uint64_t mpidr; /* the vcpu's affinity, MPIDR_EL1 layout (Aff3 39:32, Aff2..Aff0 23:0) */
     bool asleep;    /* GICR_WAKER.ProcessorSleep: read back, and avoided by 1-of-N routing */
     struct gic_irq priv[GIC_NR_PRIVATE]; /* SGIs 0..15, PPIs 16..31 */
+    uint64_t timer_mask_sent; /* HV_A64_TIMER_MASK as the kernel has it (UINT64_MAX: unknown) */
 };
 
 /* Kinds of guest mistakes the model counts (and logs at powers of two). */
@@ -130,6 +131,15 @@ void gicv3_send_sgi(struct gicv3 *g, unsigned src, uint64_t value, bool group1);
 
 /* Retries injections the kernel refused earlier (call after each exit). */
 void gicv3_sync(struct gicv3 *g);
+
+/* The timers' PPIs, which the kernel delivers itself (gicv3_timer.c). The mask of them that
+ * vcpu cpu's redistributor would hold back (bit n: PPI n), and telling the kernel each vcpu's
+ * mask when it changed (call after each exit, before the guest resumes). */
+uint64_t gicv3_timer_mask(const struct gicv3 *g, unsigned cpu);
+void gicv3_timer_sync(struct gicv3 *g);
+/* The timer PPIs whose source asserts them on vcpu cpu, read from the kernel (0 if it can't
+ * say): pending in GICR_ISPENDR0 whatever the model's own state. */
+uint32_t gicv3_timer_pending(struct gicv3 *g, unsigned cpu);
 
 /* The state of one interrupt for vcpu cpu (private INTIDs) or of an SPI; NULL if not
  * implemented. */

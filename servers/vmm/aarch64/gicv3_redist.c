@@ -96,6 +96,15 @@ static bool sgi_inert(uint64_t off)
     return (off >= 0x0d00 && off < 0x0d04) || (off >= 0x0e00 && off < 0x0e04);
 }
 
+/* The SGI_base frame's registers; the pending ones show the timers' levels too (the kernel
+ * delivers the timers, gicv3_timer.c). */
+static void sgi_read(struct gicv3 *g, unsigned cpu, uint64_t off, unsigned size, uint64_t *value)
+{
+    gicv3_bank_read(g, cpu, 0, GIC_NR_PRIVATE, off, size, value, "gicr-sgi");
+    if ((off == GICD_ISPENDR || off == GICD_ICPENDR) && size == 4)
+        *value |= gicv3_timer_pending(g, cpu);
+}
+
 /* Routes an access to its vcpu's RD_base or SGI_base frame; value is read into or written from. */
 static void redist_access(struct gicv3 *g, uint64_t off, unsigned size, bool write, uint64_t *value)
 {
@@ -112,7 +121,7 @@ static void redist_access(struct gicv3 *g, uint64_t off, unsigned size, bool wri
     if (sgi_implemented(in) && write)
         gicv3_bank_write(g, cpu, 0, GIC_NR_PRIVATE, in, size, *value, "gicr-sgi");
     else if (sgi_implemented(in))
-        gicv3_bank_read(g, cpu, 0, GIC_NR_PRIVATE, in, size, value, "gicr-sgi");
+        sgi_read(g, cpu, in, size, value);
     else if (sgi_inert(in))
         access_ok(g, "gicr-sgi", in, size, write, false);
     else

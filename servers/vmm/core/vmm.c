@@ -69,6 +69,27 @@ int vmm_inject(struct vmm *vmm, unsigned cpu, uint32_t irq, uint64_t flags)
     return r;
 }
 
+static int vcpu_reg_result(struct vmm *vmm, int r, const char *what, unsigned cpu, unsigned reg)
+{
+    if (r != HV_OK && hv_count_and_check(&vmm->vcpu_reg_errors))
+        vmm_logf(vmm, "%s of register %u on cpu %u failed (error %d, %lu so far)", what, reg, cpu,
+                 r, (unsigned long)vmm->vcpu_reg_errors);
+    return r;
+}
+
+int vmm_vcpu_read(struct vmm *vmm, unsigned cpu, unsigned reg, uint64_t *val)
+{
+    *val = 0;
+    int r = vmm->ops->vcpu_read ? vmm->ops->vcpu_read(vmm->ctx, cpu, reg, val) : HV_ENOSYS;
+    return vcpu_reg_result(vmm, r, "vcpu_read", cpu, reg);
+}
+
+int vmm_vcpu_write(struct vmm *vmm, unsigned cpu, unsigned reg, uint64_t val)
+{
+    int r = vmm->ops->vcpu_write ? vmm->ops->vcpu_write(vmm->ctx, cpu, reg, val) : HV_ENOSYS;
+    return vcpu_reg_result(vmm, r, "vcpu_write", cpu, reg);
+}
+
 void vmm_format_stats(const struct vmm *vmm, char *buf, size_t size)
 {
     size_t n = 0;

@@ -42,6 +42,11 @@ struct vmm_ops {
     void (*power)(void *ctx, enum vmm_power what);
     /* One line of diagnostics, without a trailing newline. */
     void (*log)(void *ctx, const char *line);
+    /* Optional: vcpu_read / vcpu_write of vcpu cpu's register reg (hv/abi/vcpu.h), for state
+     * the kernel keeps on the platform's behalf (AArch64: the timers' PPIs, gicv3_timer.c).
+     * Return HV_OK or an hv_error. */
+    int (*vcpu_read)(void *ctx, unsigned cpu, unsigned reg, uint64_t *val);
+    int (*vcpu_write)(void *ctx, unsigned cpu, unsigned reg, uint64_t val);
 };
 
 /* The device that takes console input (the platform's UART). */
@@ -61,6 +66,7 @@ struct vmm {
     void *platform; /* the arch's platform state (struct vmm_a64 on AArch64) */
     /* Counters for diagnostics and tests. */
     uint64_t exits, guest_faults, inject_errors, console_dropped;
+    uint64_t vcpu_reg_errors; /* vcpu_read / vcpu_write refused or not offered */
     /* Exits by kind (the arch names the kinds), for the VMM-STATS line and the benchmarks. */
     uint64_t exit_kinds[VMM_EXIT_KINDS];
     const char *const *exit_kind_names; /* VMM_EXIT_KINDS names; NULL: not counted */
@@ -94,6 +100,11 @@ enum vmm_exit_action vmm_exit_reply(const struct vmm_reply *r, enum vmm_exit_act
 /* Injects through ops->inject, counting failures (a full kernel queue is not the guest's
  * doing, so the caller keeps the interrupt pending and retries). */
 int vmm_inject(struct vmm *vmm, unsigned cpu, uint32_t irq, uint64_t flags);
+
+/* A vcpu register through ops->vcpu_read / vcpu_write; HV_ENOSYS when the environment has
+ * none (a failure is logged at powers of two: it is the VMM's or the kernel's bug). */
+int vmm_vcpu_read(struct vmm *vmm, unsigned cpu, unsigned reg, uint64_t *val);
+int vmm_vcpu_write(struct vmm *vmm, unsigned cpu, unsigned reg, uint64_t val);
 
 /* ---- console (core/vmm_console.c) ---- */
 

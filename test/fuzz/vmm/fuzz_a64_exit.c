@@ -65,7 +65,24 @@ static void f_log(void *ctx, const char *line)
     INVARIANT(n > 0 && n < 160);
 }
 
-static const struct vmm_ops ops = {f_inject, f_console_write, f_console_read, f_power, f_log};
+/* The kernel's timer registers (gicv3_timer.c): only the mask is written, only the timers'
+ * PPIs in it, and only the level is read; the level alternates so both paths run. */
+static int f_vcpu_read(void *ctx, unsigned cpu, unsigned reg, uint64_t *val)
+{
+    static uint64_t reads;
+    INVARIANT(cpu < VMM_MAX_CPUS && reg == HV_A64_TIMER_LEVEL);
+    *val = reads++ & 1 ? HV_A64_TIMER_PPIS : 0;
+    return HV_OK;
+}
+
+static int f_vcpu_write(void *ctx, unsigned cpu, unsigned reg, uint64_t val)
+{
+    INVARIANT(cpu < VMM_MAX_CPUS && reg == HV_A64_TIMER_MASK && !(val & ~HV_A64_TIMER_PPIS));
+    return HV_OK;
+}
+
+static const struct vmm_ops ops = {f_inject,    f_console_write, f_console_read, f_power,
+                                   f_log,       f_vcpu_read,     f_vcpu_write};
 
 /* Function IDs worth hitting more often than chance would. */
 static const uint32_t fn_ids[] = {

@@ -90,6 +90,84 @@ vguest_timer:
     hvc     #0
     b       .
 
+/* PTIMER_SET: arms the EL1 physical timer G_PTIMER_AHEAD ahead (interrupts masked: it never
+ * takes it) and reports what CNTP_CTL_EL0 and CNTP_CVAL_EL0 read back. */
+    .global vguest_ptimer_set
+vguest_ptimer_set:
+    msr     daifset, #2
+    mrs     x10, cntpct_el0
+    movz    x11, #(G_PTIMER_AHEAD & 0xffff)
+    movk    x11, #(G_PTIMER_AHEAD >> 16), lsl #16
+    add     x10, x10, x11
+    msr     cntp_cval_el0, x10
+    mov     x10, #1                 /* ENABLE, IMASK clear: its output rises at the deadline */
+    msr     cntp_ctl_el0, x10
+    isb
+    mrs     x1, cntp_ctl_el0
+    mrs     x2, cntp_cval_el0
+    mov     x0, #G_PTIMER_SET
+    hvc     #0
+    b       .
+
+/* PTIMER_PEEK: reports CNTP_CTL_EL0 and CNTP_CVAL_EL0 as this vcpu finds them. */
+    .global vguest_ptimer_peek
+vguest_ptimer_peek:
+    mrs     x1, cntp_ctl_el0
+    mrs     x2, cntp_cval_el0
+    mov     x0, #G_PTIMER_PEEK
+    hvc     #0
+    b       .
+
+/* PTIMER: the physical timer G_TIMER_DELTA ahead, then WFI until its interrupt (PPI 30) came;
+ * x1 = how late, signed (negative: an interrupt before its own deadline). */
+    .global vguest_ptimer
+vguest_ptimer:
+    bl      gic_on
+    mov     x26, #0
+    mrs     x10, cntpct_el0
+    movz    x11, #(G_TIMER_DELTA & 0xffff)
+    movk    x11, #(G_TIMER_DELTA >> 16), lsl #16
+    add     x10, x10, x11
+    msr     cntp_cval_el0, x10
+    mov     x10, #1
+    msr     cntp_ctl_el0, x10
+1:  wfi
+    cbz     x26, 1b
+    mov     x1, x25
+    mov     x0, #G_PTIMER_DONE
+    hvc     #0
+    b       .
+
+/* MASKED: the virtual timer G_TIMER_DELTA ahead while the VMM holds its PPI back; spins with
+ * interrupts on until twice that, reports how many came (x1) and CNTV_CTL_EL0 (x2), then waits
+ * in WFI for the interrupt the VMM's unmasking lets through (G_TIMER_DONE, x1 = how late). */
+    .global vguest_masked
+vguest_masked:
+    bl      gic_on
+    mov     x26, #0
+    mrs     x10, cntvct_el0
+    movz    x11, #(G_TIMER_DELTA & 0xffff)
+    movk    x11, #(G_TIMER_DELTA >> 16), lsl #16
+    add     x12, x10, x11
+    msr     cntv_cval_el0, x12
+    mov     x10, #1
+    msr     cntv_ctl_el0, x10
+    add     x13, x12, x11
+1:  mrs     x10, cntvct_el0
+    cmp     x10, x13
+    b.lo    1b
+    mov     x1, x26
+    mrs     x2, cntv_ctl_el0
+    mov     x0, #G_MASKED
+    hvc     #0
+2:  cbnz    x26, 3f                 /* unmasked, it comes at once: often before the WFI */
+    wfi
+    b       2b
+3:  mov     x1, x25
+    mov     x0, #G_TIMER_DONE
+    hvc     #0
+    b       .
+
 /* PEEK: reports the marker word of its own RAM, then reads just past its RAM. */
     .global vguest_peek
 vguest_peek:
@@ -256,6 +334,8 @@ vguest_vectors:
 
 irq_entry:
     mrs     x9, ICC_IAR1_EL1
+    cmp     x9, #G_PTIMER_PPI
+    b.eq    ptimer_irq
     cmp     x9, #G_TIMER_PPI
     b.ne    1f
     /* The timer: mask it (it stays asserted until reprogrammed), note how late it came. */
@@ -271,6 +351,17 @@ irq_entry:
     mov     x1, x9
     mov     x0, #G_IRQ
     hvc     #0
+    eret
+
+/* The physical timer: the same, on CNTP. */
+ptimer_irq:
+    mov     x10, #3
+    msr     cntp_ctl_el0, x10
+    mrs     x10, cntpct_el0
+    mrs     x11, cntp_cval_el0
+    sub     x25, x10, x11
+    mov     x26, #1
+    msr     ICC_EOIR1_EL1, x9
     eret
 
     .global vguest_end

@@ -298,6 +298,77 @@ static void test_budget(void)
                pct, 20ul);
 }
 
+/* ---- the EL1 physical timer and the timers' PPIs (VCPU-12..14) ---- */
+extern const char vguest_ptimer_set[], vguest_ptimer_peek[], vguest_ptimer[], vguest_masked[];
+
+/* ---- VCPU-12: each vcpu has its own EL1 physical timer: B never sees A's CNTP state ---- */
+static uint64_t ptimer_a_cval;
+
+static void test_ptimer_isolation(void)
+{
+    struct hv_msg m = {0};
+    int r = guest_run(&ga, vguest_ptimer_set, &m);
+    int set = r == HV_OK && is_hvc(&m, G_PTIMER_SET) && (m.w[HV_A64_W_X1] & 3) == 1;
+    uint64_t a_ctl = m.w[HV_A64_W_X1], a_cval = m.w[HV_A64_W_X2], k_ctl = 0, k_cval = 0;
+    ptimer_a_cval = a_cval;
+    /* A stays parked at its exit; the kernel holds its timer, enabled, with its deadline. */
+    set &= vcpu_read(ga.vcpu, HV_A64_CNTP_CTL, &k_ctl) == HV_OK && k_ctl == 1;
+    set &= vcpu_read(ga.vcpu, HV_A64_CNTP_CVAL, &k_cval) == HV_OK && k_cval == a_cval;
+    r = guest_run(&gb, vguest_ptimer_peek, &m);
+    uint64_t b_ctl = m.w[HV_A64_W_X1], b_cval = m.w[HV_A64_W_X2], kb_cval = 1;
+    int clean = r == HV_OK && is_hvc(&m, G_PTIMER_PEEK) && b_ctl == 0 && b_cval == 0 &&
+                vcpu_read(gb.vcpu, HV_A64_CNTP_CVAL, &kb_cval) == HV_OK && kb_cval == 0;
+    test_check("VCPU-12", set && clean,
+               "guest A set CNTP_CTL 0x%lx CVAL 0x%lx (kernel: 0x%lx); guest B then read CTL 0x%lx "
+               "CVAL 0x%lx",
+               a_ctl, a_cval, k_cval, b_ctl, b_cval);
+}
+
+/* ---- VCPU-13: the physical timer wakes a guest in WFI at its own deadline, not at the
+ * earlier one of another vcpu's, which keeps its own ---- */
+static void test_ptimer(void)
+{
+    struct hv_msg m = {0};
+    int r = guest_run(&gb, vguest_ptimer, &m);
+    int64_t late = (int64_t)m.w[HV_A64_W_X1];
+    uint64_t b_cval = 0, a_cval = 0;
+    int ok = r == HV_OK && is_hvc(&m, G_PTIMER_DONE) && late >= 0 && late < TICK_COUNTS / 10;
+    ok &= vcpu_read(gb.vcpu, HV_A64_CNTP_CVAL, &b_cval) == HV_OK && ptimer_a_cval < b_cval;
+    /* A, run again, finds its own deadline, passed now: ENABLE | ISTATUS. */
+    r = guest_run(&ga, vguest_ptimer_peek, &m);
+    ok &= r == HV_OK && is_hvc(&m, G_PTIMER_PEEK) && m.w[HV_A64_W_X1] == 5 &&
+          m.w[HV_A64_W_X2] == ptimer_a_cval;
+    a_cval = m.w[HV_A64_W_X2];
+    test_check("VCPU-13", ok,
+               "B's physical timer (CVAL 0x%lx) came %ld ticks late in WFI, past A's armed CVAL "
+               "0x%lx; A then read CTL 0x%lx CVAL 0x%lx",
+               b_cval, late, ptimer_a_cval, m.w[HV_A64_W_X1], a_cval);
+}
+
+/* ---- VCPU-14: a timer PPI the VMM's GIC masks (HV_A64_TIMER_MASK) is held back while its
+ * level shows (HV_A64_TIMER_LEVEL); unmasked, it is delivered ---- */
+static void test_timer_mask(void)
+{
+    struct hv_msg m = {0};
+    uint64_t level = 0;
+    int ok = vcpu_write(gb.vcpu, HV_A64_TIMER_MASK, 1ull << G_TIMER_PPI) == HV_OK;
+    ok &= vcpu_write(gb.vcpu, HV_A64_TIMER_MASK, 1ull << 26) == HV_EINVAL; /* not a timer's */
+    int r = guest_run(&gb, vguest_masked, &m);
+    uint64_t taken = m.w[HV_A64_W_X1], ctl = m.w[HV_A64_W_X2];
+    ok &= r == HV_OK && is_hvc(&m, G_MASKED) && taken == 0 && ctl == 5; /* ENABLE|ISTATUS */
+    ok &= vcpu_read(gb.vcpu, HV_A64_TIMER_LEVEL, &level) == HV_OK &&
+          level == 1ull << G_TIMER_PPI;
+    ok &= vcpu_write(gb.vcpu, HV_A64_TIMER_MASK, 0) == HV_OK;
+    r = guest_reply(&m, 2, ADVANCE, 0, 0, 0);
+    uint64_t late = m.w[HV_A64_W_X1];
+    /* Held from its deadline until the guest's report, a full G_TIMER_DELTA later. */
+    ok &= r == HV_OK && is_hvc(&m, G_TIMER_DONE) && late >= G_TIMER_DELTA;
+    test_check("VCPU-14", ok,
+               "masked virtual timer: %lu interrupts while it spun, CNTV_CTL 0x%lx, level 0x%lx; "
+               "unmasked: came %lu ticks after its deadline",
+               taken, ctl, level, late);
+}
+
 /* ---- VCPU-11: without the vcpu cap, or with a read-only one, nothing but reads ---- */
 static uint64_t iso_vcpu_slot;
 static volatile int64_t iso_named, iso_ro_read, iso_ro_write, iso_ro_inject, iso_ro_bind;
@@ -465,6 +536,9 @@ void vcpu_tests_run(const struct hv_bootinfo *info)
     test_inject();
     test_timer();
     test_isolation();
+    test_ptimer_isolation();
+    test_ptimer();
+    test_timer_mask();
     test_interleave();
     test_budget();
     test_cap_isolation();

@@ -11,6 +11,7 @@
 #define G_TIMER_DELTA 125000      /* 2 ms of the 62.5 MHz counter */
 #define G_SPI 48                  /* SPI 16: what the VMM injects */
 #define G_TIMER_PPI 27
+#define G_PTIMER_PPI 30
 
 /* x0 at the guest's HVCs. */
 #define G_HELLO 1
@@ -30,3 +31,8 @@
 #define G_DBG_PROBE 17            /* the other guest ran over the first one's breakpoint */
 #define G_DBG_DONE 18             /* x1..x3: DBGBVR0, DBGWVR0, MDSCR after the switches */
 #define G_UNEXPECTED 15           /* any other vector; x1 = its offset */
+#define G_PTIMER_SET 20           /* x1, x2: CNTP_CTL_EL0, CNTP_CVAL_EL0 as just set */
+#define G_PTIMER_PEEK 21          /* x1, x2: CNTP_CTL_EL0, CNTP_CVAL_EL0 as found */
+#define G_PTIMER_DONE 22          /* x1: how late the physical timer came (counter ticks) */
+#define G_MASKED 23               /* x1: timer interrupts taken while masked, x2: CNTV_CTL_EL0 */
+#define G_PTIMER_AHEAD 62500      /* 1 ms: guest A's physical timer, before guest B's */

@@ -327,11 +327,15 @@ START_TEST(list_registers_fill_from_the_queue)
     ck_assert_uint_eq(g->lr[1] & (LR_PENDING | LR_ACTIVE), LR_PENDING | LR_ACTIVE);
     /* The timer goes in with HW=1 once a register is free, its physical INTID alongside. */
     g->lr[2] = 0;
-    ck_assert(vcpu_timer_to_lr(g));
+    ck_assert(vcpu_timer_fired(g, VCPU_TIMER_INTID));
     ck_assert_uint_eq(g->lr[2], LR_PENDING | LR_HW | LR_GROUP1 | 0x80ull << 48 |
                                     (uint64_t)VCPU_TIMER_INTID << 32 | VCPU_TIMER_INTID);
-    ck_assert(vcpu_lr_holds_timer(g));
-    ck_assert_uint_eq(g->timer_hw_active, 1);
+    ck_assert_uint_eq(vcpu_timer_active_bits(g), 1ull << VCPU_TIMER_INTID);
+    ck_assert_uint_eq(g->timer_flags, 1ull << VCPU_TIMER_INTID);
+    /* No register left for the physical timer: the caller queues it as a plain interrupt. */
+    snapshot();
+    ck_assert(!vcpu_timer_fired(g, VCPU_PTIMER_INTID));
+    assert_unchanged();
 }
 END_TEST
 
@@ -352,6 +356,122 @@ START_TEST(virtual_timer_wakes_at_its_deadline)
 }
 END_TEST
 
+START_TEST(physical_timer_registers_and_wake)
+{
+    /* Reset: unused (not switched), off, nothing masked, nothing asserted. */
+    ck_assert_uint_eq(g->timer_flags, 0);
+    ck_assert_uint_eq(rd(HV_A64_CNTP_CTL), 0);
+    ck_assert_uint_eq(rd(HV_A64_TIMER_MASK), 0);
+    ck_assert_uint_eq(rd(HV_A64_TIMER_LEVEL), 0);
+    /* Writing zero changes nothing the entry must switch; a real value claims the timer. */
+    wr_ok(HV_A64_CNTP_CVAL, 0);
+    ck_assert_uint_eq(g->timer_flags & VCPU_TIMER_PTIMER, 0);
+    wr_ok(HV_A64_CNTP_CVAL, 3000);
+    ck_assert_uint_eq(g->timer_flags & VCPU_TIMER_PTIMER, VCPU_TIMER_PTIMER);
+    wr_ok(HV_A64_CNTP_CTL, 1 | 4); /* ISTATUS is the hardware's: dropped */
+    ck_assert_uint_eq(rd(HV_A64_CNTP_CTL), 1);
+    wr_refused(HV_A64_CNTP_CTL, 8, HV_EINVAL);
+    /* The earlier of the two timers wakes a guest in WFI. */
+    wr_ok(HV_A64_CNTV_CVAL, 5000);
+    wr_ok(HV_A64_CNTV_CTL, 1);
+    ck_assert_uint_eq(arch_vcpu_wake_deadline(av), 3000);
+    counter_now = 2999;
+    ck_assert(!arch_vcpu_wake_pending(av));
+    ck_assert_uint_eq(rd(HV_A64_TIMER_LEVEL), 0);
+    counter_now = 3000;
+    ck_assert(arch_vcpu_wake_pending(av));
+    ck_assert_uint_eq(rd(HV_A64_TIMER_LEVEL), 1ull << VCPU_PTIMER_INTID);
+    counter_now = 5000;
+    ck_assert_uint_eq(rd(HV_A64_TIMER_LEVEL), HV_A64_TIMER_PPIS);
+    wr_refused(HV_A64_TIMER_LEVEL, 0, HV_EINVAL); /* read-only */
+    /* Numbers between the two blocks, and past the timer block, are no registers. */
+    wr_refused(HV_A64_REG_COUNT + 1, 0, HV_ERANGE);
+    wr_refused(HV_A64_CNTP_CTL - 1, 0, HV_ERANGE);
+    wr_refused(HV_A64_TIMER_REG_END, 0, HV_ERANGE);
+}
+END_TEST
+
+START_TEST(masked_timer_ppis_are_held_and_wake_nobody)
+{
+    wr_ok(HV_A64_CNTV_CVAL, 5000);
+    wr_ok(HV_A64_CNTV_CTL, 1);
+    wr_ok(HV_A64_CNTP_CVAL, 3000);
+    wr_ok(HV_A64_CNTP_CTL, 1);
+    wr_refused(HV_A64_TIMER_MASK, 1ull << 26, HV_EINVAL); /* only the timers' PPIs */
+    /* The VMM's GIC masks the physical timer's PPI: only the virtual one wakes. */
+    wr_ok(HV_A64_TIMER_MASK, 1ull << VCPU_PTIMER_INTID);
+    ck_assert_uint_eq(arch_vcpu_wake_deadline(av), 5000);
+    counter_now = 4000;
+    ck_assert(!arch_vcpu_wake_pending(av));
+    /* ... while its level still shows (the VMM's GICR_ISPENDR0 reads it). */
+    ck_assert_uint_eq(rd(HV_A64_TIMER_LEVEL), 1ull << VCPU_PTIMER_INTID);
+    /* Armed and masked: the next entry holds its PPI active, so it can't exit for nothing. */
+    ck_assert_uint_eq(g->timer_flags & VCPU_TIMER_RECHECK, VCPU_TIMER_RECHECK);
+    vcpu_timer_recheck(g);
+    ck_assert_uint_eq(g->timer_flags, VCPU_TIMER_PTIMER | 1ull << VCPU_PTIMER_INTID);
+    /* Both masked: nothing wakes the guest. */
+    wr_ok(HV_A64_TIMER_MASK, HV_A64_TIMER_PPIS);
+    ck_assert_uint_eq(arch_vcpu_wake_deadline(av), UINT64_MAX);
+    counter_now = 6000;
+    ck_assert(!arch_vcpu_wake_pending(av));
+    vcpu_timer_recheck(g);
+    ck_assert_uint_eq(g->timer_flags, VCPU_TIMER_PTIMER | HV_A64_TIMER_PPIS);
+    /* A masked PPI that fires anyway (armed while the guest ran) is held, not delivered. */
+    ck_assert(vcpu_timer_fired(g, VCPU_TIMER_INTID));
+    for (unsigned i = 0; i < VCPU_LRS; i++)
+        ck_assert_uint_eq(g->lr[i], 0);
+    /* Unmasked: delivered again, nothing held; the timer turned off holds nothing either. */
+    wr_ok(HV_A64_TIMER_MASK, 0);
+    vcpu_timer_recheck(g);
+    ck_assert_uint_eq(g->timer_flags, VCPU_TIMER_PTIMER);
+    ck_assert(arch_vcpu_wake_pending(av));
+    wr_ok(HV_A64_TIMER_MASK, HV_A64_TIMER_PPIS);
+    wr_ok(HV_A64_CNTV_CTL, 3);
+    wr_ok(HV_A64_CNTP_CTL, 0);
+    vcpu_timer_recheck(g);
+    ck_assert_uint_eq(g->timer_flags, VCPU_TIMER_PTIMER);
+    /* Without a change, an entry keeps what it holds (a list register's timer, say). */
+    g->timer_flags |= 1ull << VCPU_TIMER_INTID;
+    vcpu_timer_recheck(g);
+    ck_assert_uint_eq(g->timer_flags, VCPU_TIMER_PTIMER | 1ull << VCPU_TIMER_INTID);
+}
+END_TEST
+
+/* ESR_EL2 of a trapped MRS/MSR (EC 0x18) of Op0 3, Op1 op1, CRn crn, CRm crm, Op2 op2. */
+static uint64_t esr_sys(unsigned op1, unsigned crn, unsigned crm, unsigned op2, bool read)
+{
+    return (uint64_t)ESR_EC_SYS64 << ESR_EC_SHIFT | ESR_IL | 3u << ESR_SYS_OP0_SHIFT |
+           op2 << ESR_SYS_OP2_SHIFT | op1 << ESR_SYS_OP1_SHIFT | crn << ESR_SYS_CRN_SHIFT |
+           7u << ESR_SYS_RT_SHIFT | crm << ESR_SYS_CRM_SHIFT | (read ? ESR_SYS_READ : 0);
+}
+
+START_TEST(first_cntp_access_claims_the_physical_timer)
+{
+    /* Not the physical timer: CNTPCT_EL0 (CRm 0), CNTV_CTL_EL0 (CRm 3), a PMU register
+     * (CRn 9), CNTP with Op2 3, and an HVC with the same ISS bits. */
+    snapshot();
+    ck_assert(!vcpu_ptimer_claim(g, esr_sys(3, 14, 0, 1, true)));
+    ck_assert(!vcpu_ptimer_claim(g, esr_sys(3, 14, 3, 1, false)));
+    ck_assert(!vcpu_ptimer_claim(g, esr_sys(3, 9, 12, 0, true)));
+    ck_assert(!vcpu_ptimer_claim(g, esr_sys(3, 14, 2, 3, true)));
+    ck_assert(!vcpu_ptimer_claim(g, esr_sys(0, 14, 2, 1, true)));
+    uint64_t hvc = (esr_sys(3, 14, 2, 1, true) & ~((uint64_t)0x3f << ESR_EC_SHIFT)) |
+                   (uint64_t)ESR_EC_HVC64 << ESR_EC_SHIFT;
+    ck_assert(!vcpu_ptimer_claim(g, hvc));
+    assert_unchanged();
+    /* CNTP_TVAL_EL0 (Op2 0), CNTP_CTL_EL0 (1), CNTP_CVAL_EL0 (2), reads and writes. */
+    for (unsigned op2 = 0; op2 < 3; op2++) {
+        for (unsigned read = 0; read < 2; read++) {
+            g->timer_flags = 0;
+            ck_assert(vcpu_ptimer_claim(g, esr_sys(3, 14, 2, op2, read)));
+            ck_assert_uint_eq(g->timer_flags, VCPU_TIMER_PTIMER);
+        }
+    }
+    /* Once claimed, its accesses don't trap; if one did, the retry would never end. */
+    ck_assert(!vcpu_ptimer_claim(g, esr_sys(3, 14, 2, 1, true)));
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("aarch64_vcpu_state");
@@ -369,6 +489,9 @@ int main(void)
     tcase_add_test(tc, inject_checks_and_queue);
     tcase_add_test(tc, list_registers_fill_from_the_queue);
     tcase_add_test(tc, virtual_timer_wakes_at_its_deadline);
+    tcase_add_test(tc, physical_timer_registers_and_wake);
+    tcase_add_test(tc, masked_timer_ppis_are_held_and_wake_nobody);
+    tcase_add_test(tc, first_cntp_access_claims_the_physical_timer);
     suite_add_tcase(s, tc);
     return check_run(s);
 }

@@ -4,6 +4,7 @@
 #include "vmm_fixture.h"
 #include <hv/abi/error.h>
 #include <hv/abi/vcpu.h>
+#include <string.h>
 
 #define D(off) (GICD_BASE + (off))
 #define RD(cpu, off) (GICR_BASE + (cpu)*GICR_STRIDE + (off))
@@ -426,6 +427,130 @@ START_TEST(bus_level_malformed_accesses)
 }
 END_TEST
 
+/* ---- the timers' PPIs, which the kernel delivers (gicv3_timer.c) ---- */
+
+#define VT HV_A64_VTIMER_PPI
+#define PT HV_A64_PTIMER_PPI
+
+START_TEST(timer_ppi_mask_follows_enable_and_groups)
+{
+    /* Reset: both disabled, group 0, the distributor off: both held back. One write per
+     * change, at the end of an exit (gicv3_timer_sync), and none when nothing changed. */
+    ck_assert_uint_eq(gicv3_timer_mask(gic(), 0), HV_A64_TIMER_PPIS);
+    gicv3_timer_sync(gic());
+    ck_assert_uint_eq(env.timer_mask[0], HV_A64_TIMER_PPIS);
+    ck_assert_uint_eq(env.vcpu_writes, 1);
+    gicv3_timer_sync(gic());
+    ck_assert_uint_eq(env.vcpu_writes, 1);
+    /* What Linux does: group 1 for all, the distributor's group 1 on, PPI 27 enabled. */
+    bus_write(SGI(0, GICD_IGROUPR), 4, 0xffffffffu);
+    bus_write(D(GICD_CTLR), 4, GICD_CTLR_ENABLE_GRP1 | GICD_CTLR_ARE);
+    gicv3_timer_sync(gic());
+    ck_assert_uint_eq(env.timer_mask[0], HV_A64_TIMER_PPIS); /* still disabled */
+    bus_write(SGI(0, GICD_ISENABLER), 4, BIT(VT));
+    gicv3_timer_sync(gic());
+    ck_assert_uint_eq(env.timer_mask[0], 1ull << PT);
+    ck_assert_uint_eq(env.vcpu_writes, 2);
+    bus_write(SGI(0, GICD_ISENABLER), 4, BIT(PT));
+    gicv3_timer_sync(gic());
+    ck_assert_uint_eq(env.timer_mask[0], 0);
+    /* The model injects neither itself: the kernel does. */
+    ck_assert_uint_eq(env.ninjects, 0);
+    /* Disabled at the redistributor, group 0, or group 1 off at the distributor: held back. */
+    bus_write(SGI(0, GICD_ICENABLER), 4, BIT(VT));
+    gicv3_timer_sync(gic());
+    ck_assert_uint_eq(env.timer_mask[0], 1ull << VT);
+    bus_write(SGI(0, GICD_IGROUPR), 4, ~BIT(PT));
+    gicv3_timer_sync(gic());
+    ck_assert_uint_eq(env.timer_mask[0], HV_A64_TIMER_PPIS);
+    bus_write(SGI(0, GICD_IGROUPR), 4, 0xffffffffu);
+    bus_write(SGI(0, GICD_ISENABLER), 4, BIT(VT));
+    gicv3_timer_sync(gic());
+    ck_assert_uint_eq(env.timer_mask[0], 0);
+    bus_write(D(GICD_CTLR), 4, GICD_CTLR_ARE);
+    gicv3_timer_sync(gic());
+    ck_assert_uint_eq(env.timer_mask[0], HV_A64_TIMER_PPIS);
+}
+END_TEST
+
+START_TEST(timer_mask_is_told_at_the_end_of_an_exit)
+{
+    /* A guest's store to GICR_ISENABLER0 through an exit: the kernel knows before the reply. */
+    uint64_t reply[6];
+    unsigned len;
+    const uint64_t enable = SGI(0, GICD_ISENABLER);
+    bus_write(SGI(0, GICD_IGROUPR), 4, 0xffffffffu);
+    bus_write(D(GICD_CTLR), 4, GICD_CTLR_ENABLE_GRP1 | GICD_CTLR_ARE);
+    ck_assert_int_eq(run_exit(esr_dabt(2, false, 3, false, true), enable, BIT(VT), 0, 0, reply,
+                              &len),
+                     VMM_EXIT_RESUME);
+    ck_assert_uint_eq(env.timer_mask[0], 1ull << PT);
+    /* A refused write is tried again at the next exit. */
+    env.vcpu_reg_result = HV_EINVAL;
+    bus_write(SGI(0, GICD_ISENABLER), 4, BIT(PT));
+    gicv3_timer_sync(gic());
+    ck_assert_uint_eq(env.timer_mask[0], 1ull << PT);
+    ck_assert_uint_ge(a64.vmm.vcpu_reg_errors, 1);
+    env.vcpu_reg_result = HV_OK;
+    gicv3_timer_sync(gic());
+    ck_assert_uint_eq(env.timer_mask[0], 0);
+}
+END_TEST
+
+START_TEST(timer_level_shows_in_the_pending_registers)
+{
+    ck_assert_uint_eq(bus_read(SGI(0, GICD_ISPENDR), 4), 0);
+    /* The virtual timer's output is asserted: pending, though disabled (the kernel holds it). */
+    env.timer_level[0] = 1ull << VT;
+    ck_assert_uint_eq(bus_read(SGI(0, GICD_ISPENDR), 4), BIT(VT));
+    ck_assert_uint_eq(bus_read(SGI(0, GICD_ICPENDR), 4), BIT(VT));
+    /* ICPENDR clears a latch, not a level the source still asserts. */
+    bus_write(SGI(0, GICD_ICPENDR), 4, BIT(VT));
+    ck_assert_uint_eq(bus_read(SGI(0, GICD_ISPENDR), 4), BIT(VT));
+    /* Both timers, with an SGI latched by the guest beside them. */
+    env.timer_level[0] = HV_A64_TIMER_PPIS;
+    bus_write(SGI(0, GICD_ISPENDR), 4, BIT(3));
+    ck_assert_uint_eq(bus_read(SGI(0, GICD_ISPENDR), 4), BIT(VT) | BIT(PT) | BIT(3));
+    /* Only the timers' bits are taken from the kernel, and only for aligned words. */
+    env.timer_level[0] = ~0ull;
+    ck_assert_uint_eq(bus_read(SGI(0, GICD_ISPENDR), 4), BIT(VT) | BIT(PT) | BIT(3));
+    ck_assert_uint_eq(bus_read(SGI(0, GICD_ISPENDR), 2), 0);
+    ck_assert_uint_eq(bus_read(SGI(0, GICD_ISENABLER), 4), 0);
+    /* The kernel can't say: the model's own state only. */
+    env.vcpu_reg_result = HV_ERANGE;
+    ck_assert_uint_eq(bus_read(SGI(0, GICD_ISPENDR), 4), BIT(3));
+}
+END_TEST
+
+START_TEST(timer_ppis_per_vcpu)
+{
+    fixture_setup_cpus(2, NULL);
+    bus_write(SGI(1, GICD_IGROUPR), 4, 0xffffffffu);
+    bus_write(D(GICD_CTLR), 4, GICD_CTLR_ENABLE_GRP1 | GICD_CTLR_ARE);
+    bus_write(SGI(1, GICD_ISENABLER), 4, BIT(VT) | BIT(PT));
+    gicv3_timer_sync(gic());
+    ck_assert_uint_eq(env.timer_mask[0], HV_A64_TIMER_PPIS);
+    ck_assert_uint_eq(env.timer_mask[1], 0);
+    env.timer_level[1] = 1ull << PT;
+    ck_assert_uint_eq(bus_read(SGI(0, GICD_ISPENDR), 4), 0);
+    ck_assert_uint_eq(bus_read(SGI(1, GICD_ISPENDR), 4), BIT(PT));
+}
+END_TEST
+
+START_TEST(timers_without_vcpu_registers)
+{
+    /* An environment without the ops: nothing crashes, the pending bits are the model's, and
+     * the failure is counted and logged, not repeated in the log at every exit. */
+    memset(&env, 0, sizeof(env));
+    ck_assert_int_eq(vmm_a64_init(&a64, &fake_ops_no_vcpu_regs, &env, "test", 1, NULL), HV_OK);
+    for (unsigned i = 0; i < 16; i++)
+        gicv3_timer_sync(gic());
+    ck_assert_uint_eq(a64.vmm.vcpu_reg_errors, 16);
+    ck_assert_uint_eq(env.log_lines, 5); /* at 1, 2, 4, 8 and 16 */
+    ck_assert_uint_eq(bus_read(SGI(0, GICD_ISPENDR), 4), 0);
+}
+END_TEST
+
 static Suite *gic_suite(void)
 {
     Suite *s = suite_create("gicv3");
@@ -455,6 +580,11 @@ static Suite *gic_suite(void)
     tcase_add_test(d, group0_interrupts_are_not_delivered);
     tcase_add_test(d, refused_injection_is_retried);
     tcase_add_test(d, two_vcpus_have_their_own_redistributors);
+    tcase_add_test(d, timer_ppi_mask_follows_enable_and_groups);
+    tcase_add_test(d, timer_mask_is_told_at_the_end_of_an_exit);
+    tcase_add_test(d, timer_level_shows_in_the_pending_registers);
+    tcase_add_test(d, timer_ppis_per_vcpu);
+    tcase_add_test(d, timers_without_vcpu_registers);
     suite_add_tcase(s, d);
     return s;
 }

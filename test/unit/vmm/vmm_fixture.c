@@ -45,7 +45,36 @@ static void fake_log(void *ctx, const char *line)
     snprintf(env.last_log, sizeof(env.last_log), "%s", line);
 }
 
+static int fake_vcpu_read(void *ctx, unsigned cpu, unsigned reg, uint64_t *val)
+{
+    ck_assert_uint_lt(cpu, VMM_MAX_CPUS);
+    ck_assert_uint_eq(reg, HV_A64_TIMER_LEVEL); /* the only register the VMM reads */
+    *val = env.vcpu_reg_result == HV_OK ? env.timer_level[cpu] : 0;
+    return env.vcpu_reg_result;
+}
+
+static int fake_vcpu_write(void *ctx, unsigned cpu, unsigned reg, uint64_t val)
+{
+    ck_assert_uint_lt(cpu, VMM_MAX_CPUS);
+    ck_assert_uint_eq(reg, HV_A64_TIMER_MASK); /* the only register written after boot */
+    if (env.vcpu_reg_result != HV_OK)
+        return env.vcpu_reg_result;
+    env.timer_mask[cpu] = val;
+    env.vcpu_writes++;
+    return HV_OK;
+}
+
 const struct vmm_ops fake_ops = {
+    .inject = fake_inject,
+    .console_write = fake_console_write,
+    .console_read = fake_console_read,
+    .power = fake_power,
+    .log = fake_log,
+    .vcpu_read = fake_vcpu_read,
+    .vcpu_write = fake_vcpu_write,
+};
+
+const struct vmm_ops fake_ops_no_vcpu_regs = {
     .inject = fake_inject,
     .console_write = fake_console_write,
     .console_read = fake_console_read,

@@ -28,6 +28,11 @@ struct fake_env {
     enum vmm_power last_power;
     unsigned log_lines;
     char last_log[256];
+    /* The kernel's vcpu registers the VMM reads and writes (ops->vcpu_read / vcpu_write): the
+     * timers' PPI mask per vcpu, as written, and their levels, as a test sets them. */
+    uint64_t timer_mask[VMM_MAX_CPUS], timer_level[VMM_MAX_CPUS];
+    unsigned vcpu_writes;
+    int vcpu_reg_result; /* what the two ops answer (HV_OK unless a test refuses) */
 };
 
 extern struct fake_env env;
@@ -46,6 +51,9 @@ void bus_write(uint64_t addr, unsigned size, uint64_t value);
 /* Number of injections of irq so far. */
 unsigned injected(uint32_t irq);
 void clear_injects(void);
+
+/* The fake ops without vcpu_read / vcpu_write, as an environment that has none. */
+extern const struct vmm_ops fake_ops_no_vcpu_regs;
 
 /* Makes console input wait in the fake ring (what the console server would have put there). */
 void fake_console_queue(const char *s);

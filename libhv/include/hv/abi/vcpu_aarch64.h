@@ -40,6 +40,23 @@ enum hv_a64_reg {
     HV_A64_REG_COUNT = 59,
 };
 
+/* The generic timer's other state, numbered apart from the registers above (96 on, like
+ * x86_64's timer registers): the EL1 physical timer and how the timers' PPIs meet the VMM's
+ * GIC model. The kernel delivers the timer interrupts itself (HW list registers), so the VMM
+ * tells it which PPIs its GIC would hold back, and reads their levels for its pending
+ * registers (docs/vcpu.md, "Interrupts and the timers"). */
+enum hv_a64_timer_reg {
+    HV_A64_CNTP_CTL = 96,     /* CNTP_CTL_EL0: ENABLE, IMASK (ISTATUS reads 0 here) */
+    HV_A64_CNTP_CVAL = 97,    /* CNTP_CVAL_EL0 */
+    HV_A64_TIMER_MASK = 98,   /* bit n set: timer PPI n is not delivered; only HV_A64_TIMER_PPIS */
+    HV_A64_TIMER_LEVEL = 99,  /* read-only: bit n set: timer PPI n's output is asserted now */
+    HV_A64_TIMER_REG_END = 100,
+};
+
+#define HV_A64_VTIMER_PPI 27 /* the EL1 virtual timer's interrupt */
+#define HV_A64_PTIMER_PPI 30 /* the EL1 physical timer's interrupt */
+#define HV_A64_TIMER_PPIS ((1ull << HV_A64_VTIMER_PPI) | (1ull << HV_A64_PTIMER_PPI))
+
 /* PSTATE of a vcpu at reset: EL1h with D, A, I, F masked (as a CPU leaves reset). */
 #define HV_A64_PSTATE_EL1H_MASKED 0x3c5u
 
