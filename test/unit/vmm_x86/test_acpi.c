@@ -173,6 +173,16 @@ START_TEST(dsdt_virtio_slots)
     for (size_t i = 0; i + 8 <= len; i++)
         hids += memcmp(d + i, "LNRO0005", 8) == 0;
     ck_assert_uint_eq(hids, X86_VIRTIO_MMIO_SLOTS);
+    /* fw_cfg as QEMU names it, with its two ports: IO descriptor 47 01 <min 0x510> <max 0x510>
+     * <align 1> <length 2>. */
+    unsigned fw_cfg = 0, fw_cfg_io = 0;
+    for (size_t i = 0; i + 8 <= len; i++) {
+        fw_cfg += memcmp(d + i, "QEMU0002", 8) == 0;
+        fw_cfg_io += d[i] == 0x47 && d[i + 1] == 0x01 && get(d + i + 2, 2) == 0x510 &&
+                     get(d + i + 4, 2) == 0x510 && d[i + 6] == 1 && d[i + 7] == 2;
+    }
+    ck_assert_uint_eq(fw_cfg, 1);
+    ck_assert_uint_eq(fw_cfg_io, 1);
     for (unsigned n = 0; n < X86_VIRTIO_MMIO_SLOTS; n++)
         ck_assert_msg(dsdt_has_slot(d, len,
                                     (uint32_t)(X86_VIRTIO_MMIO_BASE + n * X86_VIRTIO_MMIO_SIZE),

@@ -2,9 +2,10 @@
  * The DSDT of a Duet x86_64 partition (compiled by iasl at build time, see
  * ../sources.cmake). It declares what the fixed tables cannot: the virtio-mmio slots as
  * LNRO0005 devices (the only way Debian's amd64 kernel finds virtio-mmio: its virtio_mmio
- * driver matches ACPI LNRO0005 and device-tree nodes, never the command line), COM1, and the
- * \_S5 sleep type that acpi_pm.c turns into a power-off. Addresses and interrupts must agree
- * with x86_layout.h, acpi_tables.h and acpi_pm.h; test_acpi checks that they do.
+ * driver matches ACPI LNRO0005 and device-tree nodes, never the command line), COM1, QEMU's
+ * fw_cfg (QEMU0002), and the \_S5 sleep type that acpi_pm.c turns into a power-off. Addresses
+ * and interrupts must agree with x86_layout.h, acpi_tables.h and acpi_pm.h; test_acpi checks
+ * that they do.
  */
 DefinitionBlock ("", "DSDT", 2, "DUET  ", "DUETPC  ", 0x00000001)
 {
@@ -19,6 +20,18 @@ DefinitionBlock ("", "DSDT", 2, "DUET  ", "DUETPC  ", 0x00000001)
             {
                 IO (Decode16, 0x03F8, 0x03F8, 0x01, 0x08)
                 IRQNoFlags () {4}
+            })
+        }
+
+        /* QEMU's firmware configuration device (devices/fw_cfg.c): the selector at 0x510, the
+         * data byte at 0x511, no DMA interface. Named as QEMU names it, so that Linux's
+         * qemu_fw_cfg driver finds it. */
+        Device (FWCF)
+        {
+            Name (_HID, "QEMU0002")
+            Name (_CRS, ResourceTemplate ()
+            {
+                IO (Decode16, 0x0510, 0x0510, 0x01, 0x02)
             })
         }
 
