@@ -60,6 +60,8 @@ foreach(arch ${DUET_ARCHES})
   # work any CPU, so a budget that isn't enforced starves work instead of sharing round-robin.
   # work reboots after each 5 counts: the root prints every partition's CPU at its resets.
   linux_image(${arch} linux-spin spin PRIORITY 60 WORK reboot)
+  # Both partitions try their disks through the storage server (test (i) below).
+  linux_image(${arch} linux-disk disk WORK disk)
   # The boot benchmark's one-partition system (scripts/bench-boot), not a test; and the same
   # booting with `quiet` (Debian's installed default), written from it here.
   duet_system_image(NAME linux-bench ARCH ${arch} MANIFEST ${linux_src}/linux-bench-${arch}.dts)
@@ -75,7 +77,7 @@ if(NOT DUET_LINUX_TEST_ARCHES)
   return()
 endif()
 
-set(linux_images boot devmem reboot poweroff garbage spin)
+set(linux_images boot devmem reboot poweroff garbage spin disk)
 
 # Patterns end in \b, not $: a guest kernel's console message can land on the end of a line
 # its user space is still sending (seen on x86_64: "DUET-GUEST-UP personal[    4.61] virtio-mmio
@@ -308,6 +310,33 @@ foreach(arch ${DUET_LINUX_TEST_ARCHES})
     EXPECT "^storage: primary GPT: header CRC32 mismatch \\(backup intact\\)$"
            "^storage: the disk's GPT is refused: no partition is served from it$"
     CHECKS --reject "^storage: (slice|GPT checked)")
+endforeach()
+
+foreach(arch ${DUET_LINUX_TEST_ARCHES})
+  if(NOT arch IN_LIST DUET_ARCHES)
+    continue()
+  endif()
+  # (i) Each partition's /dev/vda is its own slice, served by the storage server
+  # (docs/storage.md): the slice's size (256 MiB) and its ext4 label, a pattern written at its
+  # last sector and read back from the disk, a write past its end refused, a file through
+  # ext4 kept over an unmount, and no other partition's pattern in the first and last MiB of
+  # its disk (personal's last sector is next to work's first on the physical disk).
+  set(disk_expect "")
+  foreach(p personal work)
+    list(APPEND disk_expect
+      "^\\[${p}\\] .*DUET-DISK ${p} size 268435456\\b"
+      "^\\[${p}\\] .*DUET-DISK ${p} label ${p}\\b"
+      "^\\[${p}\\] .*DUET-DISK ${p} pattern ok at 524287\\b"
+      "^\\[${p}\\] .*DUET-DISK ${p} past-end rc=[1-9]"
+      "^\\[${p}\\] .*DUET-DISK ${p} file ${p} DUET-PATTERN ${p}\\b"
+      "^\\[${p}\\] .*DUET-DISK ${p} scan 3 clean\\b")
+  endforeach()
+  linux_test(${arch} disk TIMEOUT 150
+    UNTIL "DUET-DISK-DONE (personal|work)\\b" "DUET-DISK-DONE (personal|work)\\b"
+    EXPECT "^storage: serving 2 partition\\(s\\)$" ${disk_expect}
+    CHECKS --reject "DUET-DISK [a-z]+ (absent|pattern differs|mount failed)"
+           --reject "DUET-DISK [a-z]+ scan [0-9] (?!clean)"
+           --reject "^storage: .*(refused|no partition)")
 endforeach()
 
 # Measured boot: a byte of work's initramfs changed after mkimage (measured.cmake).
