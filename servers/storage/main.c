@@ -10,6 +10,7 @@
 
 #include <hv/abi/error.h>
 #include <hv/dma_io.h>
+#include <hv/log_limit.h>
 #include <hv/print.h>
 #include <hv/proto/block.h>
 #include <hv/proto/storage.h>
@@ -235,6 +236,9 @@ static struct storage srv;
 static uint32_t nclients; /* clients served: 0 when the disk or a slice was refused */
 static struct virtio_mem_region ram_regions[SLICES_MAX];
 static struct virtio_mem rams[SLICES_MAX];
+/* For the request path's figures (docs/storage.md): wake-ups of the event thread with a
+ * client's doorbell bit, the disk's interrupts, and resets logged (1st, 2nd, 4th, ...). */
+static uint64_t doorbells[SLICES_MAX], disk_irqs, resets_logged[SLICES_MAX];
 
 static struct hv_blk_shared *shared_page(unsigned c)
 {
@@ -314,12 +318,15 @@ static void events(uint64_t bits)
     if (!nclients)
         return;
     if (bits & HV_STORAGE_BIT_IRQ) {
+        disk_irqs++;
         vblk_disk_interrupt(&vblk);
         hv_sys(HV_SYS_IRQ_ACK, HV_STORAGE_SLOT_IRQ, 0, 0, 0, 0, 0);
     }
     for (uint32_t c = 0; c < nclients; c++)
-        if (bits & HV_BLK_DOORBELL(c))
+        if (bits & HV_BLK_DOORBELL(c)) {
+            doorbells[c]++;
             storage_notify(&srv, c);
+        }
     run_passes();
 }
 
@@ -349,6 +356,13 @@ static void answer_vmm(unsigned c, struct hv_msg *m)
             storage_queue_setup(&srv, c, &q) != STORAGE_SETUP_OK)
             err = HV_EINVAL;
     } else if (label == HV_BLK_RESET) {
+        /* A reset that ends a run of requests (a driver's start resets before any) says what
+         * the run took: requests against the wake-ups they cost. */
+        if (srv.parts[c].stats.requests && hv_count_and_check(&resets_logged[c]))
+            hv_printf("storage: %s: reset; so far %lu requests, %lu doorbell wake-ups; "
+                      "disk interrupts %lu (all partitions)\n",
+                      slices[c].partition, srv.parts[c].stats.requests, doorbells[c],
+                      disk_irqs);
         storage_reset(&srv, c);
         __atomic_store_n(&shared_page(c)->irq, 0, __ATOMIC_RELEASE);
         run_passes();

@@ -155,5 +155,10 @@ scenario_disk() {
                    head -1)
         echo "DUET-DISK $name scan $round ${foreign:-clean}"
     done
+    # The driver lets the device go (a virtio reset): the storage server then logs what the
+    # run cost (requests against wake-ups, docs/storage.md).
+    dev_name=$(basename "$(readlink /sys/block/vda/device)")
+    echo "$dev_name" >/sys/bus/virtio/drivers/virtio_blk/unbind
+    echo "DUET-DISK $name unbound $dev_name"
     echo "DUET-DISK-DONE $name"
 }

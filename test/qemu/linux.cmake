@@ -329,7 +329,8 @@ foreach(arch ${DUET_LINUX_TEST_ARCHES})
       "^\\[${p}\\] .*DUET-DISK ${p} pattern ok at 524287\\b"
       "^\\[${p}\\] .*DUET-DISK ${p} past-end rc=[1-9]"
       "^\\[${p}\\] .*DUET-DISK ${p} file ${p} DUET-PATTERN ${p}\\b"
-      "^\\[${p}\\] .*DUET-DISK ${p} scan 3 clean\\b")
+      "^\\[${p}\\] .*DUET-DISK ${p} scan 3 clean\\b"
+      "^storage: ${p}: reset; so far [1-9][0-9]* requests, [1-9][0-9]* doorbell wake-ups; disk interrupts [1-9][0-9]* \\(all partitions\\)$")
   endforeach()
   linux_test(${arch} disk TIMEOUT 150
     UNTIL "DUET-DISK-DONE (personal|work)\\b" "DUET-DISK-DONE (personal|work)\\b"
