@@ -297,7 +297,8 @@ foreach(arch ${DUET_LINUX_TEST_ARCHES})
     CHECKS --reject "^storage: .*(refused|no partition)")
 
   # (h) The same disk with one byte of its primary GPT header changed (test/qemu/corrupt_gpt.py):
-  # the server says which check failed, in one line, and serves no partition from the disk.
+  # the server says which check failed, in one line, and serves no partition from the disk:
+  # it still answers, each VMM's HV_BLK_OPEN is refused (HV_ENOENT) and its guest has no disk.
   linux_disk(${arch} disk)
   set(corrupt ${CMAKE_BINARY_DIR}/disks/${arch}-corrupt-gpt.img)
   add_test(NAME disk-corrupt-${arch}
@@ -307,8 +308,13 @@ foreach(arch ${DUET_LINUX_TEST_ARCHES})
   linux_test(${arch} boot NAME storage-corrupt-${arch} TIMEOUT 90
     DISK ${corrupt} FIXTURE disk-corrupt-${arch}
     UNTIL "^storage: the disk's GPT is refused"
+          "disk: the storage server did not open it \\(error [0-9]+\\): the disk is absent"
+          "disk: the storage server did not open it \\(error [0-9]+\\): the disk is absent"
     EXPECT "^storage: primary GPT: header CRC32 mismatch \\(backup intact\\)$"
            "^storage: the disk's GPT is refused: no partition is served from it$"
+           "^storage: serving 0 partition\\(s\\)$"
+           "^\\[personal:vmm\\] personal: disk: the storage server did not open it"
+           "^\\[work:vmm\\] work: disk: the storage server did not open it"
     CHECKS --reject "^storage: (slice|GPT checked)")
 endforeach()
 
