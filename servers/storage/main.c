@@ -6,6 +6,7 @@
  * partition is served from it (every HV_BLK_OPEN is answered HV_ENOENT). */
 #include "gpt.h"
 #include "slices.h"
+#include "storage_calls.h"
 #include "vblk_disk.h"
 
 #include <hv/abi/error.h>
@@ -331,45 +332,25 @@ static void events(uint64_t bits)
 }
 
 /* A VMM's call; the badge (client + 1) alone says which partition it speaks for. */
-static void answer_vmm(unsigned c, struct hv_msg *m)
+static void answer_vmm(uint64_t badge, struct hv_msg *m)
 {
     uint64_t label = hv_msginfo_label(m->info);
-    unsigned len = hv_msginfo_len(m->info);
-    uint64_t err = HV_OK;
-    unsigned words = 0;
-    if (c >= nclients) {
-        err = HV_ENOENT; /* no slice: the VMM shows the guest no disk */
-    } else if (label == HV_BLK_OPEN) {
-        struct hv_blk_open o;
-        struct hv_blk_open_reply r;
-        if (!hv_blk_open_decode(m->w, len, &o) || !storage_open(&srv, c, &o, &r)) {
-            err = HV_EINVAL;
-        } else {
-            const uint64_t w[HV_BLK_OPEN_REPLY_WORDS] = {r.version, r.capacity, r.features,
-                                                         r.seg_limits, r.queue_num_max};
-            memcpy(m->w, w, sizeof(w));
-            words = HV_BLK_OPEN_REPLY_WORDS;
-        }
-    } else if (label == HV_BLK_QUEUE_SETUP) {
-        struct hv_blk_queue_setup q;
-        if (!hv_blk_queue_setup_decode(m->w, len, &q) ||
-            storage_queue_setup(&srv, c, &q) != STORAGE_SETUP_OK)
-            err = HV_EINVAL;
-    } else if (label == HV_BLK_RESET) {
-        /* A reset that ends a run of requests (a driver's start resets before any) says what
-         * the run took: requests against the wake-ups they cost. */
-        if (srv.parts[c].stats.requests && hv_count_and_check(&resets_logged[c]))
-            hv_printf("storage: %s: reset; so far %lu requests, %lu doorbell wake-ups; "
-                      "disk interrupts %lu (all partitions)\n",
-                      slices[c].partition, srv.parts[c].stats.requests, doorbells[c],
-                      disk_irqs);
-        storage_reset(&srv, c);
+    unsigned c = (unsigned)badge - 1;
+    /* A reset that ends a run of requests (a driver's start resets before any) says what the
+     * run took: requests against the wake-ups they cost. */
+    if (label == HV_BLK_RESET && c < nclients && srv.parts[c].stats.requests &&
+        hv_count_and_check(&resets_logged[c]))
+        hv_printf("storage: %s: reset; so far %lu requests, %lu doorbell wake-ups; "
+                  "disk interrupts %lu (all partitions)\n",
+                  slices[c].partition, srv.parts[c].stats.requests, doorbells[c], disk_irqs);
+    struct storage_answer a;
+    storage_call(&srv, nclients, badge, label, m->w, hv_msginfo_len(m->info), &a);
+    if (label == HV_BLK_RESET && a.label == HV_OK) {
         __atomic_store_n(&shared_page(c)->irq, 0, __ATOMIC_RELEASE);
         run_passes();
-    } else {
-        err = HV_EINVAL;
     }
-    m->info = hv_msginfo(err, words);
+    memcpy(m->w, a.w, a.nwords * sizeof(uint64_t));
+    m->info = hv_msginfo(a.label, a.nwords);
 }
 
 static uint8_t event_stack[4096] __attribute__((aligned(16)));
@@ -409,10 +390,8 @@ static _Noreturn void serve_forever(void)
         if (m.badge == HV_STORAGE_BADGE_EVENTS) {
             events(m.w[0]);
             m.info = hv_msginfo(HV_OK, 0);
-        } else if (m.badge >= 1 && m.badge <= HV_BLK_MAX_CLIENTS) {
-            answer_vmm((unsigned)m.badge - 1, &m);
         } else {
-            m.info = hv_msginfo(HV_EPERM, 0);
+            answer_vmm(m.badge, &m);
         }
         hv_reply_recv(HV_STORAGE_SLOT_EP, &m);
     }
