@@ -7,6 +7,7 @@
 #include "partition.h"
 #include <hv/abi/error.h>
 #include <hv/log_limit.h>
+#include <hv/proto/block.h>
 #include <hv/proto/partition.h>
 #include <hv/print.h>
 #include <hv/string.h>
@@ -22,6 +23,7 @@
 
 static struct partition parts[HV_PT_MAX_PARTITIONS];
 static unsigned nparts;
+static struct root_storage storage;
 static struct bootfs fs;
 
 /* The table's header and size; records are checked one by one later. */
@@ -50,6 +52,29 @@ static uint64_t copy_to(uint64_t src, uint64_t cnode, uint64_t index, unsigned r
     if (!*r)
         *r = hv_cap_copy(src, cnode, index, rights, badge);
     return index;
+}
+
+/* The storage server's caps and shared page for p's VMM (hv/proto/partition.h), if p is one
+ * of its clients: its endpoint badged with the client (the server knows whom a call is for by
+ * it alone), the doorbell bit of that client, and the page only p's VMM and the server map. */
+static int give_storage(const struct partition *p, uint64_t vmm_cnode, uint64_t vmm_vspace,
+                        uint32_t *devices)
+{
+    int c = storage.client[p->index];
+    if (!storage.ready || c < 0)
+        return HV_OK;
+    uint64_t copy = root_slot();
+    int r = HV_OK;
+    copy_to(storage.ep, vmm_cnode, HV_VMM_SLOT_STORAGE, HV_RIGHT_WRITE, (uint64_t)c + 1, &r);
+    copy_to(storage.bell, vmm_cnode, HV_VMM_SLOT_STORAGE_BELL, HV_RIGHT_WRITE,
+            HV_BLK_DOORBELL((unsigned)c), &r);
+    if (!r)
+        r = hv_cap_copy(storage.shared[p->index], ROOT_CNODE, copy, HV_RIGHTS_ALL, 0);
+    if (!r)
+        r = hv_map(copy, vmm_vspace, HV_VMM_BLK_SHARED_VA, HV_MAP_READ | HV_MAP_WRITE);
+    if (!r)
+        *devices |= HV_VMM_DEV_BLK;
+    return r;
 }
 
 /* The VMM program with everything hv/proto/partition.h promises it. */
@@ -108,19 +133,20 @@ static int start_vmm(struct partition *p, const struct root_console *con, unsign
     cfg.ncpus = 1;
     cfg.prio = prio + VMM_PRIO_ABOVE;
     cfg.part = *rec;
+    if ((r = give_storage(p, vmm.cnode, vmm.vspace, &cfg.devices)))
+        return r;
     if (!root_page_into(vmm.vspace, HV_VMM_CONFIG_VA, HV_MAP_READ, &cfg, sizeof(cfg)))
         return HV_ENOMEM;
     return root_start_program(&vmm, prio + VMM_PRIO_ABOVE, p->sc);
 }
 
-static int build(struct partition *p, const struct root_console *con, unsigned con_index,
-                 uint64_t root_ep)
+/* The partition's RAM with its payloads: before the storage server starts, which maps it. */
+static int build_mem(struct partition *p)
 {
     int r = partition_mem_create(p);
     if (!r)
         r = partition_mem_load(p, &fs, false);
-    if (!r)
-        r = start_vmm(p, con, con_index, root_ep);
+    p->mem_ready = r == HV_OK;
     return r;
 }
 
@@ -261,10 +287,7 @@ static int start_server(struct partition *p)
 /* The storage server, if the machine has a disk; the partitions run without one if not. */
 static void start_storage(const struct hv_bootinfo *info, const struct root_console *con)
 {
-    static char names[HV_PT_MAX_PARTITIONS][HV_PT_NAME_MAX];
-    for (unsigned i = 0; i < nparts; i++)
-        memcpy(names[i], parts[i].rec->name, HV_PT_NAME_MAX);
-    int r = root_start_storage(info, names, nparts, con->ep, STORAGE_PRIO);
+    int r = root_start_storage(info, parts, nparts, con, STORAGE_PRIO, &storage);
     if (r == HV_ENOENT)
         hv_printf("root: no virtio-blk disk: no storage server\n");
     else if (r)
@@ -308,17 +331,21 @@ int root_run_partitions(const struct hv_bootinfo *info)
         return r ? r : HV_ENOMEM;
     }
     hv_print_to_console(con.ep); /* from now on partitions write too: no split lines */
-    start_storage(info, &con);
     /* Every server first: once a partition runs, it may keep a new server's thread from ever
-     * getting the CPU it needs to learn its partition. */
+     * getting the CPU it needs to learn its partition. The storage server maps the
+     * partitions' RAM, so that is made before it starts. */
     int served[HV_PT_MAX_PARTITIONS];
-    for (unsigned i = 0; i < nparts; i++)
+    for (unsigned i = 0; i < nparts; i++) {
         served[i] = start_server(&parts[i]);
+        if (!served[i])
+            served[i] = build_mem(&parts[i]);
+    }
+    start_storage(info, &con);
     for (unsigned i = 0; i < nparts; i++) {
         struct partition *p = &parts[i];
         r = served[i];
         if (!r)
-            r = build(p, &con, i, p->root_ep);
+            r = start_vmm(p, &con, i, p->root_ep);
         p->running = r == HV_OK;
         hv_printf("root: partition %s: %lu MiB at 0x%lx, budget %u/%u: %s (%d)\n", p->rec->name,
                   p->rec->ram_size >> 20, p->rec->ram_gpa, p->rec->budget, p->rec->period,

@@ -19,6 +19,7 @@ struct partition {
     uint64_t root_ep;          /* its VMM's endpoint to the root, served by a thread of its own */
     uint64_t window;           /* the root's slot for one block of the RAM at a time */
     uint64_t resets;           /* HV_ROOT_RELOADs asked for */
+    bool mem_ready;            /* RAM made and loaded: the storage server may map it */
     bool running;
 };
 
@@ -28,10 +29,20 @@ struct partition {
  * partition.c */
 int root_run_partitions(const struct hv_bootinfo *info);
 
-/* Starts the storage server on the first virtio-blk disk, with partition i (names[i]) to get
- * the GPT partition "duet-<name>"; it logs through console_ep. HV_ENOENT: no disk. storage_start.c */
-int root_start_storage(const struct hv_bootinfo *info, const char names[][HV_PT_NAME_MAX],
-                       unsigned nparts, uint64_t console_ep, unsigned prio);
+/* What the root task made for the storage server's clients, for their VMMs. */
+struct root_storage {
+    bool ready;        /* the server answers its endpoint */
+    uint64_t ep, bell; /* its endpoint and notification (the root's unbadged caps) */
+    uint64_t shared[HV_PT_MAX_PARTITIONS]; /* by partition index: its hv_blk_shared frame */
+    int client[HV_PT_MAX_PARTITIONS];      /* by partition index: its client number, or -1 */
+};
+
+/* Starts the storage server on the first virtio-blk disk, serving every partition of parts
+ * whose record has a disk (and whose RAM is made: mem_ready), and waits until it answers; it
+ * logs through the console. HV_ENOENT: no disk. storage_start.c */
+int root_start_storage(const struct hv_bootinfo *info, const struct partition *parts,
+                       unsigned nparts, const struct root_console *con, unsigned prio,
+                       struct root_storage *out);
 
 /* Whether the record can be built: HV_OK, or an error with *why naming the problem. */
 int partition_check(const struct bootfs *fs, const struct hv_pt_partition *rec, const char **why);

@@ -1,11 +1,15 @@
 /* Starts the storage server (servers/storage) on the physical disk the bus code finds: the
- * disk's register pages, its interrupt, DMA memory, a cap to log through the console, and
- * the slice each partition is to get (docs/storage.md). */
+ * disk's register pages, its interrupt, DMA memory, a cap to log through the console, the
+ * slice each partition with a disk is to get (its record's hv_pt_disk), that partition's RAM,
+ * its shared page and its VMM's event notification; then waits until the server answers
+ * (docs/storage.md). */
 #include "bus.h"
 #include "partition.h"
 #include <hv/abi/error.h>
 #include <hv/fmt.h>
 #include <hv/print.h>
+#include <hv/proto/block.h>
+#include <hv/proto/partition.h>
 #include <hv/string.h>
 
 /* Its own budget, as the console server's: 20 %; what it does for a partition's requests
@@ -34,19 +38,21 @@ static int give_registers(const struct hv_bootinfo *info, const struct root_prog
     return HV_OK;
 }
 
-static int give_irq(const struct root_program *p, const struct bus_device *dev)
+/* The disk's line signals bit HV_STORAGE_BIT_IRQ of the notification the VMMs' doorbells
+ * signal too: the server's event thread waits on that one notification for both. */
+static int give_irq(const struct root_program *p, const struct bus_device *dev, uint64_t bell)
 {
-    uint64_t handler = root_slot(), ntfn = root_new(HV_OBJ_NOTIFICATION, 0);
-    if (!ntfn)
-        return HV_ENOMEM;
+    uint64_t handler = root_slot(), badged = root_slot();
     int r = hv_sys(HV_SYS_IRQ_GET, ROOT_IRQ_CONTROL, dev->irq, ROOT_CNODE, handler, dev->trigger,
                    0);
     if (!r)
-        r = hv_sys(HV_SYS_IRQ_BIND, handler, ntfn, 0, 0, 0, 0);
+        r = hv_cap_copy(bell, ROOT_CNODE, badged, HV_RIGHT_WRITE, HV_STORAGE_BIT_IRQ);
+    if (!r)
+        r = hv_sys(HV_SYS_IRQ_BIND, handler, badged, 0, 0, 0, 0);
     if (!r)
         r = hv_cap_copy(handler, p->cnode, HV_STORAGE_SLOT_IRQ, HV_RIGHT_WRITE, 0);
     if (!r)
-        r = hv_cap_copy(ntfn, p->cnode, HV_STORAGE_SLOT_IRQ_NTFN, HV_RIGHT_READ, 0);
+        r = hv_cap_copy(bell, p->cnode, HV_STORAGE_SLOT_IRQ_NTFN, HV_RIGHT_READ, 0);
     return r;
 }
 
@@ -71,38 +77,121 @@ static int give_dma(const struct root_program *p)
     return r;
 }
 
-/* Until the partition table carries the manifest's disk choices, partition P gets the GPT
- * partition "duet-P" (what scripts/mkdisk writes), read-write. */
-static void fill_slices(struct hv_storage_config *cfg, const char names[][HV_PT_NAME_MAX],
-                        unsigned nparts)
+/* Slice spec c from the partition's record: its GPT partition by name or GUID, its access,
+ * and where its RAM is. */
+static void fill_slice(struct hv_storage_slice_spec *s, const struct partition *part)
 {
-    for (unsigned i = 0; i < nparts && cfg->nslices < HV_STORAGE_MAX_SLICES; i++) {
-        struct hv_storage_slice_spec *s = &cfg->slices[cfg->nslices++];
-        fmt_snprintf(s->partition, sizeof(s->partition), "%s", names[i]);
-        fmt_snprintf(s->gpt_name, sizeof(s->gpt_name), "duet-%s", names[i]);
+    const struct hv_pt_partition *rec = part->rec;
+    memset(s, 0, sizeof(*s));
+    fmt_snprintf(s->partition, sizeof(s->partition), "%s", rec->name);
+    if (rec->disk.select == HV_PT_DISK_BY_GUID) {
+        s->by = HV_STORAGE_BY_GUID;
+        memcpy(s->gpt_guid, rec->disk.gpt_guid, sizeof(s->gpt_guid));
+    } else {
         s->by = HV_STORAGE_BY_NAME;
-        s->writable = 1;
+        for (size_t k = 0; k < sizeof(s->gpt_name) - 1 && k < sizeof(rec->disk.gpt_name) &&
+                           rec->disk.gpt_name[k];
+             k++)
+            s->gpt_name[k] = rec->disk.gpt_name[k];
     }
+    s->writable = rec->disk.access == HV_PT_DISK_READ_WRITE;
+    s->ram_gpa = rec->ram_gpa;
+    s->ram_size = rec->ram_size;
 }
 
-int root_start_storage(const struct hv_bootinfo *info, const char names[][HV_PT_NAME_MAX],
-                       unsigned nparts, uint64_t console_ep, unsigned prio)
+/* Client c (partition part): its RAM and shared page mapped in the server, its VMM's event
+ * notification (write, badge HV_VMM_EVENT_BLK) in the server's cnode. */
+static int give_client(const struct root_program *p, const struct partition *part, unsigned c,
+                       uint64_t vmm_events, struct root_storage *out)
+{
+    if (part->rec->ram_size > HV_STORAGE_RAM_MAX)
+        return HV_ERANGE;
+    uint64_t shared = root_new(HV_OBJ_FRAME, 12), copy = root_slot();
+    if (!shared)
+        return HV_ENOMEM;
+    out->shared[part->index] = shared;
+    int r = partition_mem_map_into(part, p->vspace, HV_STORAGE_RAM_VA(c));
+    if (!r)
+        r = hv_cap_copy(shared, ROOT_CNODE, copy, HV_RIGHTS_ALL, 0);
+    if (!r)
+        r = hv_map(copy, p->vspace, HV_STORAGE_SHARED_VA(c), HV_MAP_READ | HV_MAP_WRITE);
+    if (!r)
+        r = hv_cap_copy(vmm_events, p->cnode, HV_STORAGE_SLOT_VMM_EVENTS + c, HV_RIGHT_WRITE,
+                        HV_VMM_EVENT_BLK);
+    return r;
+}
+
+/* The server's endpoint and event thread, and the notification it signals when it answers. */
+static int give_endpoint(const struct root_program *p, struct root_storage *out, uint64_t ready)
+{
+    uint64_t thread = root_new(HV_OBJ_THREAD, 0);
+    if (!thread)
+        return HV_ENOMEM;
+    int r = hv_cap_copy(out->ep, p->cnode, HV_STORAGE_SLOT_EP, HV_RIGHT_READ, 0);
+    if (!r)
+        r = hv_cap_copy(out->ep, p->cnode, HV_STORAGE_SLOT_EP_EVENTS, HV_RIGHT_WRITE,
+                        HV_STORAGE_BADGE_EVENTS);
+    if (!r)
+        r = hv_cap_copy(p->vspace, p->cnode, HV_STORAGE_SLOT_VSPACE, HV_RIGHTS_ALL, 0);
+    if (!r)
+        r = hv_cap_copy(thread, p->cnode, HV_STORAGE_SLOT_EVENT_THREAD, HV_RIGHTS_ALL, 0);
+    if (!r)
+        r = hv_cap_copy(ready, p->cnode, HV_STORAGE_SLOT_READY, HV_RIGHT_WRITE, 0);
+    return r;
+}
+
+int root_start_storage(const struct hv_bootinfo *info, const struct partition *parts,
+                       unsigned nparts, const struct root_console *con, unsigned prio,
+                       struct root_storage *out)
 {
     static struct hv_storage_config cfg; /* a page: kept off the stack */
     struct bus_device dev;
     struct root_program p;
     memset(&cfg, 0, sizeof(cfg));
+    memset(out, 0, sizeof(*out));
+    for (unsigned i = 0; i < HV_PT_MAX_PARTITIONS; i++)
+        out->client[i] = -1;
     cfg.version = HV_STORAGE_CONFIG_VERSION;
     int r = bus_find_virtio_blk(info, &dev, &cfg);
     if (r)
         return r;
     cfg.irq = dev.irq;
-    fill_slices(&cfg, names, nparts);
+    cfg.prio = prio;
+    out->ep = root_new(HV_OBJ_ENDPOINT, 0);
+    out->bell = root_new(HV_OBJ_NOTIFICATION, 0);
+    uint64_t ready = root_new(HV_OBJ_NOTIFICATION, 0);
+    if (!out->ep || !out->bell || !ready)
+        return HV_ENOMEM;
     if ((r = root_load_program("storage", &p)) || (r = give_registers(info, &p, &dev)) ||
-        (r = give_irq(&p, &dev)) || (r = give_dma(&p)) ||
-        (r = hv_cap_copy(console_ep, p.cnode, HV_STORAGE_SLOT_LOG, HV_RIGHT_WRITE, 0)))
+        (r = give_irq(&p, &dev, out->bell)) || (r = give_dma(&p)) ||
+        (r = give_endpoint(&p, out, ready)) ||
+        (r = hv_cap_copy(con->ep, p.cnode, HV_STORAGE_SLOT_LOG, HV_RIGHT_WRITE, 0)))
         return r;
+    for (unsigned i = 0; i < nparts; i++) {
+        const struct partition *part = &parts[i];
+        if (!part->mem_ready || part->rec->disk.select == HV_PT_DISK_NONE)
+            continue;
+        if (cfg.nslices >= HV_STORAGE_MAX_SLICES || cfg.nslices >= HV_BLK_MAX_CLIENTS) {
+            hv_printf("root: partition %s: no disk: the storage server has %u clients at most\n",
+                      part->rec->name, cfg.nslices);
+            continue;
+        }
+        unsigned c = cfg.nslices;
+        if ((r = give_client(&p, part, c, con->input_ntfn[i], out)))
+            return r;
+        fill_slice(&cfg.slices[c], part);
+        out->client[i] = (int)c;
+        cfg.nslices++;
+    }
     if (!root_page_into(p.vspace, HV_STORAGE_CONFIG_VA, HV_MAP_READ, &cfg, sizeof(cfg)))
         return HV_ENOMEM;
-    return root_start_budgeted(&p, prio, STORAGE_BUDGET_TICKS, STORAGE_PERIOD_TICKS);
+    if ((r = root_start_budgeted(&p, prio, STORAGE_BUDGET_TICKS, STORAGE_PERIOD_TICKS)))
+        return r;
+    /* The VMMs' HV_BLK_OPEN is a call: they get the caps only once the server answers (it
+     * does whatever it found: a refused disk answers every OPEN with an error). */
+    uint64_t bits;
+    if ((r = hv_wait(ready, &bits)))
+        return r;
+    out->ready = true;
+    return HV_OK;
 }

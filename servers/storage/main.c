@@ -1,14 +1,19 @@
 /* The storage server: owns the physical virtio-blk disk through the caps the root task gave it
  * (register pages, interrupt, DMA memory), brings the device up with libhv's driver side, reads
- * and checks the disk's GPT and resolves the slice each partition is to get. A disk whose GPT
- * fails a check is refused whole, in one line, and no partition is served from it. */
+ * and checks the disk's GPT, resolves the slice each partition is to get, and then serves each
+ * partition's VMM the block protocol (hv/proto/block.h) with storage.c over its mapping of that
+ * partition's RAM. A disk whose GPT fails a check is refused whole, in one line, and no
+ * partition is served from it (every HV_BLK_OPEN is answered HV_ENOENT). */
 #include "gpt.h"
 #include "slices.h"
+#include "storage_calls.h"
 #include "vblk_disk.h"
 
 #include <hv/abi/error.h>
 #include <hv/dma_io.h>
+#include <hv/log_limit.h>
 #include <hv/print.h>
+#include <hv/proto/block.h>
 #include <hv/proto/storage.h>
 #include <hv/string.h>
 #include <hv/sys.h>
@@ -201,7 +206,8 @@ static void report_slices(uint32_t n)
     }
 }
 
-static void serve_disk(void)
+/* The slices resolved: how many (0: the disk serves nobody). */
+static uint32_t resolve_disk(void)
 {
     struct gpt_disk gd = {disk_read, NULL, disk.sectors};
     struct gpt_result g = gpt_read(&gd, &scratch, &table);
@@ -210,18 +216,185 @@ static void serve_disk(void)
         gpt_describe(&g, why, sizeof(why));
         hv_printf("storage: %s\n", why);
         hv_printf("storage: the disk's GPT is refused: no partition is served from it\n");
-        return;
+        return 0;
     }
     uint32_t n = copy_specs();
     struct slice_result s = slices_resolve(&table, specs, n, slices);
     if (s.error != SLICE_OK) {
         hv_printf("storage: slice of %s: %s: no partition is served from the disk\n",
                   s.spec < n ? specs[s.spec].partition : "?", slice_error_name(s.error));
-        return;
+        return 0;
     }
     hv_printf("storage: GPT checked: %u partition(s) on %lu sectors (%u reads, %u interrupts)\n",
               table.count, disk.sectors, reads, interrupts);
     report_slices(n);
+    return n;
+}
+
+/* ---- serving the partitions ---- */
+
+static struct storage srv;
+static uint32_t nclients; /* clients served: 0 when the disk or a slice was refused */
+static struct virtio_mem_region ram_regions[SLICES_MAX];
+static struct virtio_mem rams[SLICES_MAX];
+/* For the request path's figures (docs/storage.md): wake-ups of the event thread with a
+ * client's doorbell bit, the disk's interrupts, and resets logged (1st, 2nd, 4th, ...). */
+static uint64_t doorbells[SLICES_MAX], disk_irqs, resets_logged[SLICES_MAX];
+
+static struct hv_blk_shared *shared_page(unsigned c)
+{
+    return (struct hv_blk_shared *)(uintptr_t)HV_STORAGE_SHARED_VA(c);
+}
+
+/* Completion: the bits for the VMM in the shared page, then its event notification. */
+static void raise_irq(void *ctx, unsigned c, uint32_t bits)
+{
+    (void)ctx;
+    __atomic_or_fetch(&shared_page(c)->irq, bits, __ATOMIC_RELEASE);
+    hv_signal(HV_STORAGE_SLOT_VMM_EVENTS + c);
+}
+
+/* A guest's malformed queue: said at the 1st, 2nd, 4th, ... of each kind. */
+static void log_fault(void *ctx, enum virtio_fault kind, uint64_t count, const char *what)
+{
+    (void)ctx;
+    if (count && (count & (count - 1)) == 0)
+        hv_printf("storage: a guest's queue: %s (%lu): %s\n", virtio_fault_name(kind), count,
+                  what ? what : "");
+}
+
+/* Each client's RAM as the root task mapped it; false if a spec's RAM can't be one. */
+static bool client_memory(uint32_t n)
+{
+    for (uint32_t c = 0; c < n; c++) {
+        const struct hv_storage_slice_spec *sp = &config->slices[c];
+        if (!sp->ram_size || sp->ram_size > HV_STORAGE_RAM_MAX) {
+            hv_printf("storage: slice %s: RAM of %lu bytes refused\n", sp->partition,
+                      sp->ram_size);
+            return false;
+        }
+        ram_regions[c] = (struct virtio_mem_region){
+            sp->ram_gpa, sp->ram_size, (void *)(uintptr_t)HV_STORAGE_RAM_VA(c)};
+        rams[c] = (struct virtio_mem){&ram_regions[c], 1};
+    }
+    return true;
+}
+
+static void serve_init(uint32_t n)
+{
+    const struct storage_hooks hooks = {.irq = raise_irq, .log = log_fault};
+    if (n && client_memory(n) && storage_init(&srv, &disk, &hooks, slices, rams, n))
+        nclients = n;
+    else if (n)
+        hv_printf("storage: the slices could not be served\n");
+    for (uint32_t c = 0; c < nclients; c++)
+        shared_page(c)->version = HV_BLK_VERSION;
+}
+
+/* The counters the VMM may log, after each round of work. */
+static void publish_stats(void)
+{
+    for (uint32_t c = 0; c < nclients; c++) {
+        const struct blk_stats *st = &srv.parts[c].stats;
+        struct hv_blk_shared *sh = shared_page(c);
+        sh->requests = st->requests;
+        sh->out_of_range = st->out_of_range;
+        sh->read_only = st->read_only;
+        sh->malformed = st->malformed;
+    }
+}
+
+/* Passes until no partition has work it may start now; each pass is bounded, and a pass
+ * that starts nothing ends the loop (the ring is finite), so this ends. */
+static void run_passes(void)
+{
+    for (unsigned i = 0; i < 1024 && storage_run(&srv); i++)
+        ;
+    publish_stats();
+}
+
+/* The notification's bits: the disk's interrupt and the VMMs' doorbells. */
+static void events(uint64_t bits)
+{
+    if (!nclients)
+        return;
+    if (bits & HV_STORAGE_BIT_IRQ) {
+        disk_irqs++;
+        vblk_disk_interrupt(&vblk);
+        hv_sys(HV_SYS_IRQ_ACK, HV_STORAGE_SLOT_IRQ, 0, 0, 0, 0, 0);
+    }
+    for (uint32_t c = 0; c < nclients; c++)
+        if (bits & HV_BLK_DOORBELL(c)) {
+            doorbells[c]++;
+            storage_notify(&srv, c);
+        }
+    run_passes();
+}
+
+/* A VMM's call; the badge (client + 1) alone says which partition it speaks for. */
+static void answer_vmm(uint64_t badge, struct hv_msg *m)
+{
+    uint64_t label = hv_msginfo_label(m->info);
+    unsigned c = (unsigned)badge - 1;
+    /* A reset that ends a run of requests (a driver's start resets before any) says what the
+     * run took: requests against the wake-ups they cost. */
+    if (label == HV_BLK_RESET && c < nclients && srv.parts[c].stats.requests &&
+        hv_count_and_check(&resets_logged[c]))
+        hv_printf("storage: %s: reset; so far %lu requests, %lu doorbell wake-ups; "
+                  "disk interrupts %lu (all partitions)\n",
+                  slices[c].partition, srv.parts[c].stats.requests, doorbells[c], disk_irqs);
+    struct storage_answer a;
+    storage_call(&srv, nclients, badge, label, m->w, hv_msginfo_len(m->info), &a);
+    if (label == HV_BLK_RESET && a.label == HV_OK) {
+        __atomic_store_n(&shared_page(c)->irq, 0, __ATOMIC_RELEASE);
+        run_passes();
+    }
+    memcpy(m->w, a.w, a.nwords * sizeof(uint64_t));
+    m->info = hv_msginfo(a.label, a.nwords);
+}
+
+static uint8_t event_stack[4096] __attribute__((aligned(16)));
+
+/* The event thread: each wake-up of the notification becomes one call with its bits, so that
+ * the main thread alone touches the server's state. */
+static void event_loop(void)
+{
+    for (;;) {
+        uint64_t bits;
+        if (hv_wait(HV_STORAGE_SLOT_IRQ_NTFN, &bits) != 0) {
+            hv_thread_suspend(HV_STORAGE_SLOT_EVENT_THREAD);
+            continue;
+        }
+        struct hv_msg m = {.info = hv_msginfo(0, 1), .w = {bits}};
+        hv_call(HV_STORAGE_SLOT_EP_EVENTS, &m);
+    }
+}
+
+static _Noreturn void serve_forever(void)
+{
+    int r = hv_thread_configure(HV_STORAGE_SLOT_EVENT_THREAD, HV_SLOT_SELF_CNODE,
+                                HV_STORAGE_SLOT_VSPACE, 0, config->prio, HV_SC_INHERIT,
+                                (uint64_t)(uintptr_t)event_loop,
+                                (uint64_t)(uintptr_t)(event_stack + sizeof(event_stack)));
+    if (!r)
+        r = hv_thread_resume(HV_STORAGE_SLOT_EVENT_THREAD);
+    if (r) {
+        hv_printf("storage: no event thread (error %d): no partition is served\n", r);
+        nclients = 0;
+    }
+    hv_printf("storage: serving %u partition(s)\n", nclients);
+    hv_signal(HV_STORAGE_SLOT_READY);
+    struct hv_msg m = {0};
+    hv_recv(HV_STORAGE_SLOT_EP, &m);
+    for (;;) {
+        if (m.badge == HV_STORAGE_BADGE_EVENTS) {
+            events(m.w[0]);
+            m.info = hv_msginfo(HV_OK, 0);
+        } else {
+            answer_vmm(m.badge, &m);
+        }
+        hv_reply_recv(HV_STORAGE_SLOT_EP, &m);
+    }
 }
 
 void hv_main(uint64_t arg)
@@ -231,22 +404,23 @@ void hv_main(uint64_t arg)
     if (config->version != HV_STORAGE_CONFIG_VERSION) {
         hv_printf("storage: configuration version %u, not %u\n", config->version,
                   HV_STORAGE_CONFIG_VERSION);
-        return;
+        serve_forever(); /* the root task waits for it: it answers, serving nobody */
     }
     struct virtio_dma dma;
     enum virtio_drv_error e;
     if (!dma_memory(&dma))
-        return;
+        serve_forever();
     struct virtio_transport *t = probe(&e);
     if (e == VIRTIO_DRV_OK)
         e = vblk_disk_init(&vblk, t, &dma, &disk);
     if (e != VIRTIO_DRV_OK) {
         hv_printf("storage: disk at %s refused: %s\n", config->location, virtio_drv_error_name(e));
-        return;
+        serve_forever(); /* every OPEN answered HV_ENOENT */
     }
     hv_printf("storage: disk at %s (irq %u): %lu sectors, DMA at 0x%lx\n", config->location,
               config->irq, disk.sectors, dma.pa);
     /* The line is bound and unmasked; an interrupt from before the reset is acked away. */
     hv_sys(HV_SYS_IRQ_ACK, HV_STORAGE_SLOT_IRQ, 0, 0, 0, 0, 0);
-    serve_disk();
+    serve_init(resolve_disk());
+    serve_forever();
 }

@@ -105,3 +105,60 @@ scenario_garbage() {
     /bin/duet-attack
     echo "DUET-GARBAGE-DONE $name"
 }
+
+# The partition's disk (docs/storage.md): its size, its ext4 label (the superblock's
+# s_volume_name, 16 bytes at byte 1144), a pattern written at its last sector and read back
+# past the page cache, a write past its end (which must fail), a file through ext4 kept over
+# an unmount; then a scan of its first and last MiB for the other partitions' patterns,
+# repeated so that it comes after theirs were written. Every line: DUET-DISK <name> ...
+scenario_disk() {
+    dev=/dev/vda
+    if [ ! -b "$dev" ]; then
+        echo "DUET-DISK $name absent"
+        echo "DUET-DISK-DONE $name"
+        return
+    fi
+    bytes=$(blockdev --getsize64 "$dev")
+    sectors=$((bytes / 512))
+    echo "DUET-DISK $name size $bytes"
+    label=$(dd if="$dev" bs=1 skip=1144 count=16 2>/dev/null | tr -d '\0')
+    echo "DUET-DISK $name label $label"
+    last=$((sectors - 1))
+    printf 'DUET-PATTERN %s %s %s' "$name" "$last" "$(cat /proc/sys/kernel/random/uuid)" >/tmp/pat
+    dd if=/dev/zero bs=1 count=$((512 - $(wc -c </tmp/pat))) 2>/dev/null >>/tmp/pat
+    dd if=/tmp/pat of="$dev" bs=512 seek="$last" count=1 conv=notrunc 2>/dev/null
+    sync
+    blockdev --flushbufs "$dev"    # the read below comes from the disk, not the page cache
+    if dd if="$dev" bs=512 skip="$last" count=1 2>/dev/null | cmp -s - /tmp/pat; then
+        echo "DUET-DISK $name pattern ok at $last"
+    else
+        echo "DUET-DISK $name pattern differs at $last"
+    fi
+    out=$(dd if=/tmp/pat of="$dev" bs=512 seek="$sectors" count=1 conv=notrunc 2>&1)
+    echo "DUET-DISK $name past-end rc=$? $(echo "$out" | head -1)"
+    mkdir -p /mnt
+    if mount -t ext4 "$dev" /mnt 2>/tmp/mount.err; then
+        echo "$name $(cat /tmp/pat | head -c 60)" >/mnt/duet-file
+        sync
+        umount /mnt
+        mount -t ext4 "$dev" /mnt && echo "DUET-DISK $name file $(cat /mnt/duet-file | cut -d' ' -f1-3)"
+        umount /mnt
+    else
+        echo "DUET-DISK $name mount failed: $(head -1 /tmp/mount.err)"
+    fi
+    for round in 1 2 3; do
+        sleep 2
+        blockdev --flushbufs "$dev"
+        foreign=$( { dd if="$dev" bs=1M count=1 2>/dev/null
+                     dd if="$dev" bs=512 skip=$((sectors - 2048)) count=2048 2>/dev/null; } |
+                   tr -c 'A-Za-z0-9 -' '\n' | grep '^DUET-PATTERN ' | grep -v "^DUET-PATTERN $name " |
+                   head -1)
+        echo "DUET-DISK $name scan $round ${foreign:-clean}"
+    done
+    # The driver lets the device go (a virtio reset): the storage server then logs what the
+    # run cost (requests against wake-ups, docs/storage.md).
+    dev_name=$(basename "$(readlink /sys/block/vda/device)")
+    echo "$dev_name" >/sys/bus/virtio/drivers/virtio_blk/unbind
+    echo "DUET-DISK $name unbound $dev_name"
+    echo "DUET-DISK-DONE $name"
+}

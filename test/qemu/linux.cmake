@@ -68,6 +68,8 @@ foreach(arch ${DUET_ARCHES})
   # linux-spin with personal's budget taken off on purpose (the whole CPU): the control of the
   # security evaluation's AV-12 (docs/eval.md), which must see work starve. An image, no test.
   linux_image(${arch} linux-spin-hog spin PRIORITY 60 BUDGET "100 100")
+  # Both partitions try their disks through the storage server (test (i) below).
+  linux_image(${arch} linux-disk disk WORK disk)
   # The boot benchmark's one-partition system (scripts/bench-boot), not a test; and the same
   # booting with `quiet` (Debian's installed default), written from it here.
   duet_system_image(NAME linux-bench ARCH ${arch} MANIFEST ${linux_src}/linux-bench-${arch}.dts)
@@ -83,7 +85,7 @@ if(NOT DUET_LINUX_TEST_ARCHES)
   return()
 endif()
 
-set(linux_images boot devmem reboot poweroff garbage spin)
+set(linux_images boot devmem reboot poweroff garbage spin disk)
 
 # Patterns end in \b, not $: a guest kernel's console message can land on the end of a line
 # its user space is still sending (seen on x86_64: "DUET-GUEST-UP personal[    4.61] virtio-mmio
@@ -303,7 +305,8 @@ foreach(arch ${DUET_LINUX_TEST_ARCHES})
     CHECKS --reject "^storage: .*(refused|no partition)")
 
   # (h) The same disk with one byte of its primary GPT header changed (test/qemu/corrupt_gpt.py):
-  # the server says which check failed, in one line, and serves no partition from the disk.
+  # the server says which check failed, in one line, and serves no partition from the disk:
+  # it still answers, each VMM's HV_BLK_OPEN is refused (HV_ENOENT) and its guest has no disk.
   linux_disk(${arch} disk)
   set(corrupt ${CMAKE_BINARY_DIR}/disks/${arch}-corrupt-gpt.img)
   add_test(NAME disk-corrupt-${arch}
@@ -313,9 +316,42 @@ foreach(arch ${DUET_LINUX_TEST_ARCHES})
   linux_test(${arch} boot NAME storage-corrupt-${arch} TIMEOUT 90
     DISK ${corrupt} FIXTURE disk-corrupt-${arch}
     UNTIL "^storage: the disk's GPT is refused"
+          "disk: the storage server did not open it \\(error [0-9]+\\): the disk is absent"
+          "disk: the storage server did not open it \\(error [0-9]+\\): the disk is absent"
     EXPECT "^storage: primary GPT: header CRC32 mismatch \\(backup intact\\)$"
            "^storage: the disk's GPT is refused: no partition is served from it$"
+           "^storage: serving 0 partition\\(s\\)$"
+           "^\\[personal:vmm\\] personal: disk: the storage server did not open it"
+           "^\\[work:vmm\\] work: disk: the storage server did not open it"
     CHECKS --reject "^storage: (slice|GPT checked)")
+endforeach()
+
+foreach(arch ${DUET_LINUX_TEST_ARCHES})
+  if(NOT arch IN_LIST DUET_ARCHES)
+    continue()
+  endif()
+  # (i) Each partition's /dev/vda is its own slice, served by the storage server
+  # (docs/storage.md): the slice's size (256 MiB) and its ext4 label, a pattern written at its
+  # last sector and read back from the disk, a write past its end refused, a file through
+  # ext4 kept over an unmount, and no other partition's pattern in the first and last MiB of
+  # its disk (personal's last sector is next to work's first on the physical disk).
+  set(disk_expect "")
+  foreach(p personal work)
+    list(APPEND disk_expect
+      "^\\[${p}\\] .*DUET-DISK ${p} size 268435456\\b"
+      "^\\[${p}\\] .*DUET-DISK ${p} label ${p}\\b"
+      "^\\[${p}\\] .*DUET-DISK ${p} pattern ok at 524287\\b"
+      "^\\[${p}\\] .*DUET-DISK ${p} past-end rc=[1-9]"
+      "^\\[${p}\\] .*DUET-DISK ${p} file ${p} DUET-PATTERN ${p}\\b"
+      "^\\[${p}\\] .*DUET-DISK ${p} scan 3 clean\\b"
+      "^storage: ${p}: reset; so far [1-9][0-9]* requests, [1-9][0-9]* doorbell wake-ups; disk interrupts [1-9][0-9]* \\(all partitions\\)$")
+  endforeach()
+  linux_test(${arch} disk TIMEOUT 150
+    UNTIL "DUET-DISK-DONE (personal|work)\\b" "DUET-DISK-DONE (personal|work)\\b"
+    EXPECT "^storage: serving 2 partition\\(s\\)$" ${disk_expect}
+    CHECKS --reject "DUET-DISK [a-z]+ (absent|pattern differs|mount failed)"
+           --reject "DUET-DISK [a-z]+ scan [0-9] (?!clean)"
+           --reject "^storage: .*(refused|no partition)")
 endforeach()
 
 # Measured boot: a byte of work's initramfs changed after mkimage (measured.cmake).

@@ -2,7 +2,10 @@
  * every malformed request gets its specific answer, a reset mid-request loses nothing and
  * touches nothing, and a flooding partition does not starve the other. */
 #include "check_run.h"
+#include "storage_calls.h"
 #include "storage_fixture.h"
+
+#include <hv/abi/error.h>
 
 #include <hv/bytes.h>
 #include <hv/virtio/virtio_blk.h>
@@ -64,6 +67,52 @@ START_TEST(open_reply_describes_the_slice)
     struct hv_blk_open m;
     ck_assert(!hv_blk_open_decode(words, 2, &m)); /* a length the message does not have */
     ck_assert(hv_blk_open_decode(words, 1, &m));
+}
+END_TEST
+
+/* The server's calls go to the client the badge names, whatever the words say: personal's
+ * badge (1) opens personal's read-write slice, work's (2) work's read-only one; a badge no
+ * VMM holds is refused; work's reset stops work's queue only. */
+START_TEST(calls_reach_only_the_badges_client)
+{
+    struct storage_answer a;
+    const uint64_t open[2] = {HV_BLK_VERSION, 1};
+    storage_call(&srv, 2, 1, HV_BLK_OPEN, open, 1, &a);
+    ck_assert_uint_eq(a.label, HV_OK);
+    ck_assert_uint_eq(a.nwords, HV_BLK_OPEN_REPLY_WORDS);
+    ck_assert_uint_eq(a.w[1], 2048);
+    ck_assert(!(a.w[2] & VIRTIO_BIT(VIRTIO_BLK_F_RO)));
+    storage_call(&srv, 2, 2, HV_BLK_OPEN, open, 1, &a);
+    ck_assert_uint_eq(a.label, HV_OK);
+    ck_assert(a.w[2] & VIRTIO_BIT(VIRTIO_BLK_F_RO));
+    storage_call(&srv, 2, 2, HV_BLK_OPEN, open, 2, &a); /* a word more: malformed */
+    ck_assert_uint_eq(a.label, HV_EINVAL);
+    ck_assert_uint_eq(a.nwords, 0);
+    storage_call(&srv, 2, 0, HV_BLK_OPEN, open, 1, &a);
+    ck_assert_uint_eq(a.label, HV_EPERM);
+    storage_call(&srv, 2, HV_BLK_MAX_CLIENTS + 1, HV_BLK_RESET, NULL, 0, &a);
+    ck_assert_uint_eq(a.label, HV_EPERM);
+    storage_call(&srv, 2, 3, HV_BLK_OPEN, open, 1, &a); /* a client without a slice */
+    ck_assert_uint_eq(a.label, HV_ENOENT);
+    storage_call(&srv, 0, 1, HV_BLK_OPEN, open, 1, &a); /* the disk was refused */
+    ck_assert_uint_eq(a.label, HV_ENOENT);
+    storage_call(&srv, 2, 1, 99, NULL, 0, &a);
+    ck_assert_uint_eq(a.label, HV_EINVAL);
+
+    storage_call(&srv, 2, 2, HV_BLK_RESET, NULL, 0, &a);
+    ck_assert_uint_eq(a.label, HV_OK);
+    ck_assert(!srv.parts[1].vq.ready);
+    ck_assert(srv.parts[0].vq.ready);
+    ck_assert_uint_eq(one(0, VIRTIO_BLK_T_IN, 0, 512, false, NULL), VIRTIO_BLK_S_OK);
+    /* work's queue again, through its badge: its export, not personal's, takes it */
+    const uint64_t setup[5] = {(uint64_t)GQ << 16, guests[1].vq.desc_pa, guests[1].vq.avail_pa,
+                               guests[1].vq.used_pa, 0};
+    storage_call(&srv, 2, 2, HV_BLK_QUEUE_SETUP, setup, 4, &a);
+    ck_assert_uint_eq(a.label, HV_EINVAL);
+    ck_assert(!srv.parts[1].vq.ready);
+    storage_call(&srv, 2, 2, HV_BLK_QUEUE_SETUP, setup, 5, &a);
+    ck_assert_uint_eq(a.label, HV_OK);
+    ck_assert(srv.parts[1].vq.ready);
 }
 END_TEST
 
@@ -427,6 +476,7 @@ static Suite *suite(void)
     tcase_add_checked_fixture(t, setup, teardown);
     tcase_add_test(t, open_reply_describes_the_slice);
     tcase_add_test(t, queue_setup_refusals);
+    tcase_add_test(t, calls_reach_only_the_badges_client);
     tcase_add_test(t, write_then_read_lands_in_the_slice);
     tcase_add_test(t, sectors_outside_the_slice_never_reach_the_disk);
     tcase_add_test(t, read_only_slice_refuses_writes);
