@@ -162,3 +162,26 @@ scenario_disk() {
     echo "DUET-DISK $name unbound $dev_name"
     echo "DUET-DISK-DONE $name"
 }
+
+# Persistence (docs/storage.md): the first boot writes a file of random bytes to the partition's
+# ext4 disk, syncs and resets at once (reboot -f: no unmount); the next boot finds the file
+# and its checksum, unmounts, and says so; the test then kills QEMU and checks the physical
+# disk image on the host (e2fsck, debugfs) against the checksum this printed.
+scenario_persist() {
+    mkdir -p /mnt
+    if ! mount -t ext4 /dev/vda /mnt 2>/tmp/mount.err; then
+        echo "DUET-PERSIST $name mount failed: $(head -1 /tmp/mount.err)"
+        return
+    fi
+    if [ -f /mnt/duet-persist ]; then
+        echo "DUET-PERSIST $name found $(md5sum </mnt/duet-persist | cut -d' ' -f1)"
+        umount /mnt
+        echo "DUET-PERSIST-UNMOUNTED $name"
+        return
+    fi
+    dd if=/dev/urandom of=/mnt/duet-persist bs=4096 count=64 2>/dev/null
+    sum=$(md5sum </mnt/duet-persist | cut -d' ' -f1)
+    sync
+    echo "DUET-PERSIST $name wrote $sum"
+    reboot -f
+}

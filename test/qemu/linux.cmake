@@ -70,6 +70,8 @@ foreach(arch ${DUET_ARCHES})
   linux_image(${arch} linux-spin-hog spin PRIORITY 60 BUDGET "100 100")
   # Both partitions try their disks through the storage server (test (i) below).
   linux_image(${arch} linux-disk disk WORK disk)
+  # personal's files survive reboot -f and a killed QEMU (test (j) below).
+  linux_image(${arch} linux-persist persist)
   # The boot benchmark's one-partition system (scripts/bench-boot), not a test; and the same
   # booting with `quiet` (Debian's installed default), written from it here.
   duet_system_image(NAME linux-bench ARCH ${arch} MANIFEST ${linux_src}/linux-bench-${arch}.dts)
@@ -85,7 +87,7 @@ if(NOT DUET_LINUX_TEST_ARCHES)
   return()
 endif()
 
-set(linux_images boot devmem reboot poweroff garbage spin disk)
+set(linux_images boot devmem reboot poweroff garbage spin disk persist)
 
 # Patterns end in \b, not $: a guest kernel's console message can land on the end of a line
 # its user space is still sending (seen on x86_64: "DUET-GUEST-UP personal[    4.61] virtio-mmio
@@ -352,6 +354,23 @@ foreach(arch ${DUET_LINUX_TEST_ARCHES})
     CHECKS --reject "DUET-DISK [a-z]+ (absent|pattern differs|mount failed)"
            --reject "DUET-DISK [a-z]+ scan [0-9] (?!clean)"
            --reject "^storage: .*(refused|no partition)")
+endforeach()
+
+# (j) Persistence (test/qemu/disk_persist.py): on a private copy of the disk, personal writes a
+# file, syncs and resets without unmounting, finds it again after the reload and unmounts; QEMU
+# is then killed and the image on the host must hold the file (e2fsck -fn on personal's slice,
+# debugfs reads it with the guest's checksum): a flush acknowledged too early shows here.
+foreach(arch ${DUET_LINUX_TEST_ARCHES})
+  if(NOT arch IN_LIST DUET_ARCHES)
+    continue()
+  endif()
+  linux_disk(${arch} disk)
+  add_test(NAME linux-persist-${arch}
+           COMMAND python3 ${CMAKE_CURRENT_SOURCE_DIR}/disk_persist.py ${arch}
+                   ${CMAKE_BINARY_DIR}/${arch}/images/linux-persist.elf ${disk}
+                   ${CMAKE_BINARY_DIR}/disks ${logs}/linux-persist-${arch}.log)
+  set_tests_properties(linux-persist-${arch} PROPERTIES LABELS "qemu;linux" TIMEOUT 300
+                       FIXTURES_REQUIRED "linux-images-${arch};disk-${arch}")
 endforeach()
 
 # Measured boot: a byte of work's initramfs changed after mkimage (measured.cmake).
