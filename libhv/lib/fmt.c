@@ -133,14 +133,20 @@ static void buf_putc(void *ctx, char c)
     b->used++;
 }
 
-int fmt_snprintf(char *buf, size_t size, const char *fmt, ...)
+int fmt_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 {
     struct buf_ctx b = {buf, size, 0};
-    va_list ap;
-    va_start(ap, fmt);
     int n = fmt_vformat(buf_putc, &b, fmt, ap);
-    va_end(ap);
     if (size)
         buf[b.used < size ? b.used : size - 1] = '\0';
+    return n;
+}
+
+int fmt_snprintf(char *buf, size_t size, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = fmt_vsnprintf(buf, size, fmt, ap);
+    va_end(ap);
     return n;
 }

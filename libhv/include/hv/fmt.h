@@ -13,3 +13,4 @@ int fmt_vformat(fmt_putc_fn putc, void *ctx, const char *fmt, va_list ap);
 /* Formats into buf (always NUL-terminated when size > 0); returns the untruncated length. */
 int fmt_snprintf(char *buf, size_t size, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+int fmt_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);

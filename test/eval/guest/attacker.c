@@ -16,24 +16,6 @@
 extern const struct attack __start_attacks[], __stop_attacks[];
 static const char *current_id = "?";
 
-struct text {
-    char *buf;
-    size_t size, used;
-};
-
-static void text_putc(void *ctx, char c)
-{
-    struct text *t = ctx;
-    if (t->used + 1 < t->size)
-        t->buf[t->used++] = c;
-}
-
-static void format_into(char *buf, size_t size, const char *fmt, va_list ap)
-{
-    struct text t = {buf, size, 0};
-    fmt_vformat(text_putc, &t, fmt, ap);
-    buf[t.used] = '\0';
-}
 
 /* Formatted whole first: one gprintf is one console line, kept whole (docs/console.md). */
 void evidence(const char *fmt, ...)
@@ -41,7 +23,7 @@ void evidence(const char *fmt, ...)
     char text[120];
     va_list ap;
     va_start(ap, fmt);
-    format_into(text, sizeof(text), fmt, ap);
+    fmt_vsnprintf(text, sizeof(text), fmt, ap);
     va_end(ap);
     gprintf("EVAL-EVIDENCE %s %s\n", current_id, text);
 }
@@ -51,7 +33,7 @@ void claim(bool breach, const char *fmt, ...)
     char text[110];
     va_list ap;
     va_start(ap, fmt);
-    format_into(text, sizeof(text), fmt, ap);
+    fmt_vsnprintf(text, sizeof(text), fmt, ap);
     va_end(ap);
     gprintf("EVAL-CLAIM %s %s: %s\n", current_id, breach ? "breach" : "denied", text);
 }

@@ -8,16 +8,9 @@
 #include <string.h>
 
 #include "fuzz_input.h"
+#include "fuzz_invariant.h"
 #include "guest_regions.h"
 #include "virtio_echo.h"
-
-#define INVARIANT(cond)                                                                            \
-    do {                                                                                           \
-        if (!(cond)) {                                                                             \
-            fprintf(stderr, "invariant failed: %s (%s:%d)\n", #cond, __FILE__, __LINE__);          \
-            abort();                                                                               \
-        }                                                                                          \
-    } while (0)
 
 #define CHECKER_QUEUES 2
 #define CHECKER_QMAX 64

@@ -8,20 +8,13 @@
 #include <string.h>
 
 #include "fuzz_input.h"
+#include "fuzz_invariant.h"
 #include "guest_regions.h"
 
 #define MAX_QSIZE 128u
 #define HELD 4 /* requests the fake device keeps in flight */
 
 /* A broken invariant is a bug in the library: crash so libFuzzer keeps the input. */
-#define INVARIANT(cond)                                                                            \
-    do {                                                                                           \
-        if (!(cond)) {                                                                             \
-            fprintf(stderr, "invariant failed: %s (%s:%d)\n", #cond, __FILE__, __LINE__);          \
-            abort();                                                                               \
-        }                                                                                          \
-    } while (0)
-
 struct held_req {
     struct virtq_req req;
     struct virtq_seg segs[MAX_QSIZE];

@@ -12,14 +12,7 @@
 #include <stdlib.h>
 
 #include "fuzz_input.h"
-
-#define INVARIANT(cond)                                                                            \
-    do {                                                                                           \
-        if (!(cond)) {                                                                             \
-            fprintf(stderr, "invariant failed: %s (%s:%d)\n", #cond, __FILE__, __LINE__);          \
-            abort();                                                                               \
-        }                                                                                          \
-    } while (0)
+#include "fuzz_invariant.h"
 
 static int f_inject(void *ctx, unsigned cpu, uint32_t irq, uint64_t flags)
 {

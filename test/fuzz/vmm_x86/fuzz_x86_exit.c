@@ -4,6 +4,7 @@
  * every timer arming a legal vector; string I/O in 64-bit mode must respect the guest's page
  * protection (string_oracle.h, SEC-V1); and nothing may crash or trip a sanitizer. */
 #include "fuzz_input.h"
+#include "fuzz_invariant.h"
 #include "string_oracle.h"
 #include <hv/abi/svm_exit.h>
 #include "x86_64/vmm_x86.h"
@@ -12,14 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define INVARIANT(cond)                                                                            \
-    do {                                                                                           \
-        if (!(cond)) {                                                                             \
-            fprintf(stderr, "invariant failed: %s (%s:%d)\n", #cond, __FILE__, __LINE__);          \
-            abort();                                                                               \
-        }                                                                                          \
-    } while (0)
 
 #define RAM_SIZE (2u << 20)
 #define PT_BASE 0x100000u

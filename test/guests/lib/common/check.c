@@ -26,24 +26,6 @@ static struct {
 
 static unsigned tests, failures;
 
-struct text {
-    char *buf;
-    size_t size, used;
-};
-
-static void text_putc(void *ctx, char c)
-{
-    struct text *t = ctx;
-    if (t->used + 1 < t->size)
-        t->buf[t->used++] = c;
-}
-
-static void format_into(char *buf, size_t size, const char *fmt, va_list ap)
-{
-    struct text t = {buf, size, 0};
-    fmt_vformat(text_putc, &t, fmt, ap);
-    buf[t.used] = '\0';
-}
 
 extern const struct check __start_checks[], __stop_checks[];
 
@@ -52,7 +34,7 @@ static void set_result(enum result r, const char *fmt, va_list ap)
     if (current.result == FAIL)
         return; /* the first failure is the one to read */
     current.result = r;
-    format_into(current.text, sizeof(current.text), fmt, ap);
+    fmt_vsnprintf(current.text, sizeof(current.text), fmt, ap);
 }
 
 #define SET_RESULT(r)                                                                              \
@@ -95,7 +77,7 @@ void check_report_outside(const char *id, bool ok, const char *fmt, ...)
     char text[TEXT_MAX];
     va_list ap;
     va_start(ap, fmt);
-    format_into(text, sizeof(text), fmt, ap);
+    fmt_vsnprintf(text, sizeof(text), fmt, ap);
     va_end(ap);
     print_result(id, ok ? PASS : FAIL, text);
 }
