@@ -64,19 +64,19 @@ static uint64_t bar_size(unsigned dev, unsigned i, bool is64)
     return mask ? ~mask + 1 : 0;
 }
 
-static bool is_virtio_blk(unsigned dev)
+static bool is_virtio(unsigned dev, uint32_t virtio_id)
 {
     uint16_t vendor = rd16(dev, PCI_VENDOR_ID), id = rd16(dev, PCI_DEVICE_ID);
     if (vendor != VIRTIO_PCI_VENDOR)
         return false;
-    if (id == VIRTIO_PCI_DEVICE_MODERN + VIRTIO_ID_BLOCK)
+    if (id == VIRTIO_PCI_DEVICE_MODERN + virtio_id)
         return true;
     return id >= VIRTIO_PCI_DEVICE_TRANSITIONAL && id < VIRTIO_PCI_DEVICE_TRANSITIONAL + 0x40 &&
-           rd16(dev, PCI_SUBSYSTEM_ID) == VIRTIO_ID_BLOCK;
+           rd16(dev, PCI_SUBSYSTEM_ID) == virtio_id;
 }
 
-/* The function's memory BARs inside the PCI window, page by page into dev and cfg. */
-static void collect_bars(unsigned slot, struct bus_device *dev, struct hv_storage_config *cfg)
+/* The function's memory BARs inside the PCI window, page by page into dev and out. */
+static void collect_bars(unsigned slot, struct bus_device *dev, struct hv_device_info *out)
 {
     for (unsigned i = 0; i < 6; i++) {
         uint32_t lo = rd32(slot, PCI_BAR0 + 4 * i);
@@ -91,17 +91,17 @@ static void collect_bars(unsigned slot, struct bus_device *dev, struct hv_storag
             i++;
         uint64_t pages = (size + PAGE - 1) / PAGE;
         if (!base || !size || base < PLAT_PCI_WINDOW_BASE || base + size > PLAT_PCI_WINDOW_END ||
-            pages > BAR_MAX_PAGES || dev->npages + pages > HV_STORAGE_REGS_MAX_PAGES)
+            pages > BAR_MAX_PAGES || dev->npages + pages > HV_DEVICE_REGS_MAX_PAGES)
             continue; /* not one a virtio driver needs (or can be given) */
-        cfg->bars[bar] = (struct hv_storage_window){
-            HV_STORAGE_REGS_VA + dev->npages * PAGE + (base & (PAGE - 1)), size};
+        out->bars[bar] = (struct hv_device_window){
+            HV_DEVICE_REGS_VA + dev->npages * PAGE + (base & (PAGE - 1)), size};
         for (uint64_t p = 0; p < pages; p++)
             dev->page_pa[dev->npages++] = (base & ~(PAGE - 1)) + p * PAGE;
     }
 }
 
-int bus_find_virtio_blk(const struct hv_bootinfo *info, struct bus_device *dev,
-                        struct hv_storage_config *cfg)
+int bus_find_virtio(const struct hv_bootinfo *info, uint32_t virtio_id, struct bus_device *dev,
+                    struct hv_device_info *out)
 {
     static bool mapped;
     if (!mapped) {
@@ -114,13 +114,13 @@ int bus_find_virtio_blk(const struct hv_bootinfo *info, struct bus_device *dev,
         mapped = true;
     }
     for (unsigned slot = 0; slot < 32; slot++) {
-        if (rd16(slot, PCI_VENDOR_ID) == 0xffff || !is_virtio_blk(slot))
+        if (rd16(slot, PCI_VENDOR_ID) == 0xffff || !is_virtio(slot, virtio_id))
             continue;
         uint8_t pin = function_cfg(slot)[PCI_INTERRUPT_PIN];
         if (pin < 1 || pin > 4)
             continue; /* no INTx: the server would have no interrupt */
         dev->npages = 0;
-        collect_bars(slot, dev, cfg);
+        collect_bars(slot, dev, out);
         dev->irq = PLAT_PCI_INTX_GSI(slot, pin - 1u);
         dev->trigger = HV_IRQ_LEVEL_LOW; /* PCI INTx */
         /* What the driver would ask for: memory decoding and bus mastering on, INTx on. */
@@ -128,12 +128,13 @@ int bus_find_virtio_blk(const struct hv_bootinfo *info, struct bus_device *dev,
         wr16(slot, PCI_COMMAND,
              (uint16_t)((cmd | PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER) &
                         ~PCI_COMMAND_INTX_DISABLE));
-        for (unsigned off = 0; off < sizeof(cfg->pci_config); off += 4) {
+        for (unsigned off = 0; off < sizeof(out->pci_config); off += 4) {
             uint32_t v = rd32(slot, off);
-            memcpy(cfg->pci_config + off, &v, 4);
+            memcpy(out->pci_config + off, &v, 4);
         }
-        cfg->bus = HV_STORAGE_BUS_PCI;
-        fmt_snprintf(cfg->location, sizeof(cfg->location), "pci 00:%02x.0", slot);
+        out->bus = HV_DEVICE_BUS_PCI;
+        out->irq = dev->irq;
+        fmt_snprintf(out->location, sizeof(out->location), "pci 00:%02x.0", slot);
         return HV_OK;
     }
     return HV_ENOENT;

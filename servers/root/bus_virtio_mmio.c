@@ -31,8 +31,8 @@ static int map_transports(const struct hv_bootinfo *info)
     return HV_OK;
 }
 
-int bus_find_virtio_blk(const struct hv_bootinfo *info, struct bus_device *dev,
-                        struct hv_storage_config *cfg)
+int bus_find_virtio(const struct hv_bootinfo *info, uint32_t virtio_id, struct bus_device *dev,
+                    struct hv_device_info *out)
 {
     int r = map_transports(info);
     if (r)
@@ -40,7 +40,7 @@ int bus_find_virtio_blk(const struct hv_bootinfo *info, struct bus_device *dev,
     /* QEMU gives the first -device the highest slot: look from the top. */
     for (unsigned n = PLAT_VIRTIO_MMIO_SLOTS; n-- > 0;) {
         if (reg(n, VIRTIO_MMIO_MAGIC_VALUE) != VIRTIO_MMIO_MAGIC ||
-            reg(n, VIRTIO_MMIO_DEVICE_ID) != VIRTIO_ID_BLOCK)
+            reg(n, VIRTIO_MMIO_DEVICE_ID) != virtio_id)
             continue;
         uint64_t at = n * PLAT_VIRTIO_MMIO_STRIDE;
         /* A page holds eight transports: the server's mapping reaches its seven neighbours
@@ -49,10 +49,11 @@ int bus_find_virtio_blk(const struct hv_bootinfo *info, struct bus_device *dev,
         dev->page_pa[0] = PLAT_VIRTIO_MMIO_BASE + (at & ~(PAGE - 1));
         dev->irq = PLAT_IRQ_VIRTIO_MMIO0 + n;
         dev->trigger = HV_IRQ_EDGE_HIGH; /* as QEMU's device tree describes the transports */
-        cfg->bus = HV_STORAGE_BUS_MMIO;
-        cfg->mmio = (struct hv_storage_window){HV_STORAGE_REGS_VA + (at & (PAGE - 1)),
-                                               PLAT_VIRTIO_MMIO_STRIDE};
-        fmt_snprintf(cfg->location, sizeof(cfg->location), "virtio-mmio slot %u", n);
+        out->bus = HV_DEVICE_BUS_MMIO;
+        out->mmio = (struct hv_device_window){HV_DEVICE_REGS_VA + (at & (PAGE - 1)),
+                                              PLAT_VIRTIO_MMIO_STRIDE};
+        out->irq = dev->irq;
+        fmt_snprintf(out->location, sizeof(out->location), "virtio-mmio slot %u", n);
         return HV_OK;
     }
     return HV_ENOENT;

@@ -3,79 +3,21 @@
  * slice each partition with a disk is to get (its record's hv_pt_disk), that partition's RAM,
  * its shared page and its VMM's event notification; then waits until the server answers
  * (docs/storage.md). */
-#include "bus.h"
+#include "device_grant.h"
 #include "partition.h"
 #include <hv/abi/error.h>
 #include <hv/fmt.h>
 #include <hv/print.h>
 #include <hv/proto/block.h>
 #include <hv/proto/partition.h>
+#include <hv/proto/storage.h>
 #include <hv/string.h>
+#include <hv/virtio/virtio_spec.h>
 
 /* Its own budget, as the console server's: 20 %; what it does for a partition's requests
  * will run on that partition's. */
 #define STORAGE_BUDGET_TICKS 2
 #define STORAGE_PERIOD_TICKS 10
-/* The DMA frames come out of one untyped of this size, so that they are contiguous. */
-#define STORAGE_DMA_UNTYPED_BITS 24
-
-static int give_registers(const struct hv_bootinfo *info, const struct root_program *p,
-                          const struct bus_device *dev)
-{
-    for (unsigned i = 0; i < dev->npages; i++) {
-        uint64_t frame = root_device_frame(info, dev->page_pa[i]);
-        if (!frame)
-            return HV_ENOENT;
-        int r = hv_map(frame, p->vspace, HV_STORAGE_REGS_VA + i * 4096ull,
-                       HV_MAP_READ | HV_MAP_WRITE | HV_MAP_DEVICE);
-        /* The first page also names the device to dma_map: read and write, no grant. */
-        if (!r && i == 0)
-            r = hv_cap_copy(frame, p->cnode, HV_STORAGE_SLOT_DEVICE,
-                            HV_RIGHT_READ | HV_RIGHT_WRITE, 0);
-        if (r)
-            return r;
-    }
-    return HV_OK;
-}
-
-/* The disk's line signals bit HV_STORAGE_BIT_IRQ of the notification the VMMs' doorbells
- * signal too: the server's event thread waits on that one notification for both. */
-static int give_irq(const struct root_program *p, const struct bus_device *dev, uint64_t bell)
-{
-    uint64_t handler = root_slot(), badged = root_slot();
-    int r = hv_sys(HV_SYS_IRQ_GET, ROOT_IRQ_CONTROL, dev->irq, ROOT_CNODE, handler, dev->trigger,
-                   0);
-    if (!r)
-        r = hv_cap_copy(bell, ROOT_CNODE, badged, HV_RIGHT_WRITE, HV_STORAGE_BIT_IRQ);
-    if (!r)
-        r = hv_sys(HV_SYS_IRQ_BIND, handler, badged, 0, 0, 0, 0);
-    if (!r)
-        r = hv_cap_copy(handler, p->cnode, HV_STORAGE_SLOT_IRQ, HV_RIGHT_WRITE, 0);
-    if (!r)
-        r = hv_cap_copy(bell, p->cnode, HV_STORAGE_SLOT_IRQ_NTFN, HV_RIGHT_READ, 0);
-    return r;
-}
-
-/* RAM the server's device will read and write: mapped in the server, and the caps with which
- * the server asks the kernel for their bus addresses. */
-static int give_dma(const struct root_program *p)
-{
-    uint64_t ut = root_new_anywhere(HV_OBJ_UNTYPED, STORAGE_DMA_UNTYPED_BITS);
-    uint64_t frames = root_slots(HV_STORAGE_DMA_FRAMES);
-    if (!ut)
-        return HV_ENOMEM;
-    int r = hv_retype(ut, HV_OBJ_FRAME, HV_STORAGE_DMA_FRAME_BITS, ROOT_CNODE, frames,
-                      HV_STORAGE_DMA_FRAMES);
-    for (unsigned i = 0; !r && i < HV_STORAGE_DMA_FRAMES; i++) {
-        r = hv_map(frames + i, p->vspace,
-                   HV_STORAGE_DMA_VA + ((uint64_t)i << HV_STORAGE_DMA_FRAME_BITS),
-                   HV_MAP_READ | HV_MAP_WRITE);
-        if (!r)
-            r = hv_cap_copy(frames + i, p->cnode, HV_STORAGE_SLOT_DMA + i,
-                            HV_RIGHT_READ | HV_RIGHT_WRITE, 0);
-    }
-    return r;
-}
 
 /* Slice spec c from the partition's record: its GPT partition by name or GUID, its access,
  * and where its RAM is. */
@@ -152,20 +94,19 @@ int root_start_storage(const struct hv_bootinfo *info, const struct partition *p
     for (unsigned i = 0; i < HV_PT_MAX_PARTITIONS; i++)
         out->client[i] = -1;
     cfg.version = HV_STORAGE_CONFIG_VERSION;
-    int r = bus_find_virtio_blk(info, &dev, &cfg);
+    int r = bus_find_virtio(info, VIRTIO_ID_BLOCK, &dev, &cfg.dev);
     if (r)
         return r;
-    cfg.irq = dev.irq;
     cfg.prio = prio;
     out->ep = root_new(HV_OBJ_ENDPOINT, 0);
     out->bell = root_new(HV_OBJ_NOTIFICATION, 0);
     uint64_t ready = root_new(HV_OBJ_NOTIFICATION, 0);
     if (!out->ep || !out->bell || !ready)
         return HV_ENOMEM;
-    if ((r = root_load_program("storage", &p)) || (r = give_registers(info, &p, &dev)) ||
-        (r = give_irq(&p, &dev, out->bell)) || (r = give_dma(&p)) ||
+    if ((r = root_load_program("storage", &p)) ||
+        (r = device_grant(info, &p, &dev, out->bell, HV_STORAGE_DMA_FRAMES, &cfg.dev)) ||
         (r = give_endpoint(&p, out, ready)) ||
-        (r = hv_cap_copy(con->ep, p.cnode, HV_STORAGE_SLOT_LOG, HV_RIGHT_WRITE, 0)))
+        (r = hv_cap_copy(con->ep, p.cnode, HV_DEVICE_SLOT_LOG, HV_RIGHT_WRITE, 0)))
         return r;
     for (unsigned i = 0; i < nparts; i++) {
         const struct partition *part = &parts[i];

@@ -10,7 +10,7 @@
 #include "vblk_disk.h"
 
 #include <hv/abi/error.h>
-#include <hv/dma_io.h>
+#include <hv/device_server.h>
 #include <hv/log_limit.h>
 #include <hv/print.h>
 #include <hv/proto/block.h>
@@ -18,124 +18,14 @@
 #include <hv/string.h>
 #include <hv/sys.h>
 #include <hv/virtio/virtio_spec.h>
-#include <hv/virtio/vmmio_driver.h>
-#include <hv/virtio/vpci_driver.h>
 
 static const struct hv_storage_config *config = (const void *)HV_STORAGE_CONFIG_VA;
 
-/* ---- the device's registers: uncached mappings of its pages ---- */
+/* ---- the device ---- */
 
-struct window {
-    uintptr_t base;
-    uint64_t size;
-};
-
-/* Register accesses order the DMA memory around them, as Linux's readl/writel do: a store
- * to DMA memory is visible before the doorbell write after it (dma_wmb), and a register read
- * (a used index, a status) comes before the reads of DMA memory it announces (dma_rmb). */
-static uint32_t window_read(void *ctx, uint32_t off, unsigned size)
-{
-    const struct window *w = ctx;
-    if (off > w->size || size > w->size - off)
-        return 0xffffffffu; /* what a bus answers where nothing is */
-    uint32_t v;
-    if (size == 1)
-        v = *(volatile uint8_t *)(w->base + off);
-    else if (size == 2)
-        v = *(volatile uint16_t *)(w->base + off);
-    else
-        v = *(volatile uint32_t *)(w->base + off);
-    dma_rmb();
-    return v;
-}
-
-static void window_write(void *ctx, uint32_t off, unsigned size, uint32_t v)
-{
-    const struct window *w = ctx;
-    if (off > w->size || size > w->size - off)
-        return;
-    dma_wmb();
-    if (size == 1)
-        *(volatile uint8_t *)(w->base + off) = (uint8_t)v;
-    else if (size == 2)
-        *(volatile uint16_t *)(w->base + off) = (uint16_t)v;
-    else
-        *(volatile uint32_t *)(w->base + off) = v;
-}
-
-/* PCI configuration space: the copy the bus owner left in the config page. A write that
- * would change it is refused (and said once): the server has no way to the real one. */
-static uint8_t pci_cfg[256];
-
-static uint32_t cfg_read(void *ctx, uint32_t off, unsigned size)
-{
-    (void)ctx;
-    uint32_t v = 0;
-    if (off > sizeof(pci_cfg) || size > sizeof(pci_cfg) - off)
-        return 0xffffffffu;
-    memcpy(&v, pci_cfg + off, size);
-    return v;
-}
-
-static void cfg_write(void *ctx, uint32_t off, unsigned size, uint32_t v)
-{
-    static bool said;
-    if (cfg_read(ctx, off, size) != v && !said) {
-        said = true;
-        hv_printf("storage: configuration space is the root task's: write 0x%x at 0x%x refused\n",
-                  v, off);
-    }
-}
-
-/* ---- bringing the device up ---- */
-
-static struct vmmio_drv mmio;
-static struct vpci_drv pci;
-static struct window windows[7]; /* mmio, or the six BARs */
+static struct device_server device;
 static struct vblk_disk vblk;
 static struct storage_disk disk;
-
-static struct virtio_transport *probe(enum virtio_drv_error *e)
-{
-    if (config->bus == HV_STORAGE_BUS_MMIO) {
-        windows[0] = (struct window){config->mmio.va, config->mmio.size};
-        struct virtio_regs regs = {window_read, window_write, &windows[0]};
-        *e = vmmio_drv_probe(&mmio, &regs, (uint32_t)config->mmio.size, VIRTIO_ID_BLOCK);
-        return &mmio.t;
-    }
-    struct vpci_bar bars[6];
-    memset(bars, 0, sizeof(bars));
-    for (unsigned i = 0; i < 6; i++) {
-        if (!config->bars[i].va)
-            continue;
-        windows[i + 1] = (struct window){config->bars[i].va, config->bars[i].size};
-        bars[i] = (struct vpci_bar){{window_read, window_write, &windows[i + 1]},
-                                    config->bars[i].size};
-    }
-    memcpy(pci_cfg, config->pci_config, sizeof(pci_cfg));
-    struct virtio_regs cfg = {cfg_read, cfg_write, NULL};
-    *e = vpci_drv_probe(&pci, &cfg, bars, VIRTIO_ID_BLOCK);
-    return &pci.t;
-}
-
-/* The DMA frames' bus addresses, from the kernel: one contiguous run, or no DMA memory. */
-static bool dma_memory(struct virtio_dma *dma)
-{
-    uint64_t first = 0, frame_size = 1ull << HV_STORAGE_DMA_FRAME_BITS;
-    for (unsigned i = 0; i < HV_STORAGE_DMA_FRAMES; i++) {
-        uint64_t bus;
-        int r = hv_dma_map(HV_STORAGE_SLOT_DMA + i, HV_STORAGE_SLOT_DEVICE, &bus);
-        if (r || (i > 0 && bus != first + i * frame_size)) {
-            hv_printf("storage: DMA frame %u refused (error %d, bus address 0x%lx)\n", i, r, bus);
-            return false;
-        }
-        if (i == 0)
-            first = bus;
-    }
-    *dma = (struct virtio_dma){(void *)HV_STORAGE_DMA_VA, first,
-                               (uint64_t)HV_STORAGE_DMA_FRAMES * frame_size};
-    return true;
-}
 
 /* ---- the GPT, read through the device ---- */
 
@@ -146,12 +36,9 @@ static unsigned reads, interrupts;
 
 static void wait_interrupt(void *ctx)
 {
-    struct virtio_transport *t = ctx;
     uint64_t bits;
-    hv_wait(HV_STORAGE_SLOT_IRQ_NTFN, &bits);
+    device_server_wait_irq(ctx, &bits);
     interrupts++;
-    (void)t->ops->interrupt_ack(t);
-    hv_sys(HV_SYS_IRQ_ACK, HV_STORAGE_SLOT_IRQ, 0, 0, 0, 0, 0);
 }
 
 static bool disk_read(void *ctx, uint64_t lba, uint32_t count, void *buf)
@@ -318,10 +205,10 @@ static void events(uint64_t bits)
 {
     if (!nclients)
         return;
-    if (bits & HV_STORAGE_BIT_IRQ) {
+    if (bits & HV_DEVICE_BIT_IRQ) {
         disk_irqs++;
         vblk_disk_interrupt(&vblk);
-        hv_sys(HV_SYS_IRQ_ACK, HV_STORAGE_SLOT_IRQ, 0, 0, 0, 0, 0);
+        hv_sys(HV_SYS_IRQ_ACK, HV_DEVICE_SLOT_IRQ, 0, 0, 0, 0, 0);
     }
     for (uint32_t c = 0; c < nclients; c++)
         if (bits & HV_BLK_DOORBELL(c)) {
@@ -361,7 +248,7 @@ static void event_loop(void)
 {
     for (;;) {
         uint64_t bits;
-        if (hv_wait(HV_STORAGE_SLOT_IRQ_NTFN, &bits) != 0) {
+        if (hv_wait(HV_DEVICE_SLOT_IRQ_NTFN, &bits) != 0) {
             hv_thread_suspend(HV_STORAGE_SLOT_EVENT_THREAD);
             continue;
         }
@@ -400,7 +287,7 @@ static _Noreturn void serve_forever(void)
 void hv_main(uint64_t arg)
 {
     (void)arg;
-    hv_print_to_console(HV_STORAGE_SLOT_LOG);
+    hv_print_to_console(HV_DEVICE_SLOT_LOG);
     if (config->version != HV_STORAGE_CONFIG_VERSION) {
         hv_printf("storage: configuration version %u, not %u\n", config->version,
                   HV_STORAGE_CONFIG_VERSION);
@@ -408,19 +295,20 @@ void hv_main(uint64_t arg)
     }
     struct virtio_dma dma;
     enum virtio_drv_error e;
-    if (!dma_memory(&dma))
+    struct virtio_transport *t =
+        device_server_probe(&device, "storage", &config->dev, VIRTIO_ID_BLOCK, &e);
+    if (e == VIRTIO_DRV_OK && !device_server_dma(&device, &dma))
         serve_forever();
-    struct virtio_transport *t = probe(&e);
     if (e == VIRTIO_DRV_OK)
         e = vblk_disk_init(&vblk, t, &dma, &disk);
     if (e != VIRTIO_DRV_OK) {
-        hv_printf("storage: disk at %s refused: %s\n", config->location, virtio_drv_error_name(e));
+        hv_printf("storage: disk at %s refused: %s\n", config->dev.location, virtio_drv_error_name(e));
         serve_forever(); /* every OPEN answered HV_ENOENT */
     }
-    hv_printf("storage: disk at %s (irq %u): %lu sectors, DMA at 0x%lx\n", config->location,
-              config->irq, disk.sectors, dma.pa);
+    hv_printf("storage: disk at %s (irq %u): %lu sectors, DMA at 0x%lx\n", config->dev.location,
+              config->dev.irq, disk.sectors, dma.pa);
     /* The line is bound and unmasked; an interrupt from before the reset is acked away. */
-    hv_sys(HV_SYS_IRQ_ACK, HV_STORAGE_SLOT_IRQ, 0, 0, 0, 0, 0);
+    hv_sys(HV_SYS_IRQ_ACK, HV_DEVICE_SLOT_IRQ, 0, 0, 0, 0, 0);
     serve_init(resolve_disk());
     serve_forever();
 }

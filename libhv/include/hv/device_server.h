@@ -1,0 +1,42 @@
+/* The device server's side of hv/proto/device.h: the physical device's registers as a virtio
+ * transport (virtio-mmio or virtio-pci, whichever the root task found), and its DMA memory
+ * with the bus addresses the kernel gives. Shared by every device server (docs/device-servers.md). */
+#pragma once
+
+#include <hv/proto/device.h>
+#include <hv/virtio/vmmio_driver.h>
+#include <hv/virtio/vpci_driver.h>
+
+/* A register window: an uncached mapping and the bytes the server may touch in it. */
+struct device_window {
+    uintptr_t base;
+    uint64_t size;
+};
+
+struct device_server {
+    const char *name; /* the server's, for its messages */
+    const struct hv_device_info *info;
+    struct vmmio_drv mmio;
+    struct vpci_drv pci;
+    struct device_window windows[7]; /* mmio, or the six BARs */
+    uint8_t pci_config[256];         /* the bus owner's copy: never written back */
+    bool said_config_write;
+};
+
+/* Probes the device info describes for virtio device type virtio_id; *e says why not.
+ * The transport returned lives in d. */
+struct virtio_transport *device_server_probe(struct device_server *d, const char *name,
+                                             const struct hv_device_info *info,
+                                             uint32_t virtio_id, enum virtio_drv_error *e);
+
+/* The DMA frames' bus addresses from the kernel (hv_dma_map): true and *dma for one
+ * contiguous run of info->dma_frames frames at HV_DEVICE_DMA_VA, false (said) otherwise. */
+bool device_server_dma(const struct device_server *d, struct virtio_dma *dma);
+
+/* Waits for the device's interrupt on HV_DEVICE_SLOT_IRQ_NTFN (with whatever other bits came
+ * with it, in *bits), acknowledges it to the device and then to the kernel, which unmasks the
+ * line again: the order a level-triggered line needs. */
+void device_server_wait_irq(struct virtio_transport *t, uint64_t *bits);
+
+/* The device's own acknowledgement, then the kernel's (after a wake-up some other loop took). */
+void device_server_ack_irq(struct virtio_transport *t);

@@ -1,0 +1,53 @@
+/* What the root task gives every device server about the physical device it owns: where the
+ * registers are mapped, the interrupt, the DMA memory, and how the device sits on its bus. One
+ * layout and one set of cap slots for the storage, keyboard, display and radio servers alike
+ * (docs/device-servers.md); each server's own protocol header adds what is its alone. */
+#pragma once
+
+#include <stdint.h>
+
+/* The device's register pages, mapped uncached in the order the windows below name them. */
+#define HV_DEVICE_REGS_VA 0x7fc00000ull
+#define HV_DEVICE_REGS_MAX_PAGES 16u
+/* DMA memory: info.dma_frames frames of 2 MiB, one after the other; the server learns their
+ * bus addresses itself (hv_dma_map) and may count on them being contiguous. */
+#define HV_DEVICE_DMA_VA 0x40000000ull
+#define HV_DEVICE_DMA_FRAME_BITS 21u
+#define HV_DEVICE_DMA_MAX_FRAMES 8u
+
+/* Cap slots every device server has (its own protocol numbers the rest from 16 up). */
+#define HV_DEVICE_SLOT_LOG 3      /* the console endpoint (write, unbadged): log lines */
+#define HV_DEVICE_SLOT_IRQ 4      /* the device's irq handler (ack) */
+#define HV_DEVICE_SLOT_IRQ_NTFN 5 /* the notification it signals (read), bit HV_DEVICE_BIT_IRQ */
+#define HV_DEVICE_SLOT_DEVICE 6   /* one of the device's register frames: names it to dma_map */
+#define HV_DEVICE_SLOT_DMA 8      /* DMA frame i at + i, i < HV_DEVICE_DMA_MAX_FRAMES */
+
+/* The device's interrupt on HV_DEVICE_SLOT_IRQ_NTFN: the top bit, so that the server may let
+ * its clients' doorbells signal the same notification with the bits below. */
+#define HV_DEVICE_BIT_IRQ (UINT64_C(1) << 63)
+
+enum hv_device_bus {
+    HV_DEVICE_BUS_MMIO = 1, /* a virtio-mmio transport */
+    HV_DEVICE_BUS_PCI = 2,  /* a PCI function */
+};
+
+struct hv_device_window {
+    uint64_t va;   /* where the server has it mapped (0: none) */
+    uint64_t size; /* bytes the server may touch from va */
+};
+
+struct hv_device_info {
+    uint32_t bus;        /* enum hv_device_bus */
+    uint32_t irq;        /* the line its irq handler is for, for messages */
+    uint32_t dma_frames; /* DMA frames granted, at most HV_DEVICE_DMA_MAX_FRAMES */
+    uint32_t reserved;
+    char location[32];   /* "virtio-mmio slot 31", "pci 00:04.0": for messages */
+    /* HV_DEVICE_BUS_MMIO: the transport's registers. */
+    struct hv_device_window mmio;
+    /* HV_DEVICE_BUS_PCI: the function's memory BARs, and its configuration space as the bus
+     * owner (the root task) left it: memory decoding and bus mastering on, BARs assigned. The
+     * server never writes configuration space: the BARs in it decide where the device
+     * answers, which is the bus owner's to decide. */
+    struct hv_device_window bars[6];
+    uint8_t pci_config[256];
+};
