@@ -34,7 +34,7 @@ def bare_command(arch, kernel, append, ram_mib=1024, extra=()):
     """The partition's platform on plain QEMU with the same guest, loaded as QEMU loads a Linux
     kernel: AArch64 virt at EL1 (no virtualization=on: PSCI over HVC), x86_64 q35 with the
     platform's CPU model and exit device. -no-reboot: a reset ends QEMU, so it shows."""
-    common = ["-m", str(ram_mib), "-kernel", kernel, "-append", append, "-no-reboot"] + ICOUNT
+    common = ["-m", str(ram_mib), "-nic", "none", "-kernel", kernel, "-append", append, "-no-reboot"] + ICOUNT
     if arch == "aarch64":
         return (["qemu-system-aarch64", "-M", "virt,gic-version=3", "-cpu", "cortex-a76"] +
                 common + list(extra))
