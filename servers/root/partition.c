@@ -19,6 +19,7 @@
 #endif
 #define CONSOLE_PRIO 200
 #define STORAGE_PRIO 190
+#define RADIO_PRIO 190
 #define VMM_PRIO_ABOVE HV_PT_VMM_PRIO_ABOVE /* above its guest: an exit is handled at once */
 
 static struct partition parts[HV_PT_MAX_PARTITIONS];
@@ -294,6 +295,16 @@ static void start_storage(const struct hv_bootinfo *info, const struct root_cons
         hv_printf("root: the storage server did not start (error %d)\n", r);
 }
 
+/* The radio server, if the machine has a NIC; the partitions run without one if not. */
+static void start_radio(const struct hv_bootinfo *info, const struct root_console *con)
+{
+    int r = root_start_radio(info, con, RADIO_PRIO);
+    if (r == HV_ENOENT)
+        hv_printf("root: no virtio NIC: no radio server\n");
+    else if (r)
+        hv_printf("root: the radio server did not start (error %d)\n", r);
+}
+
 int root_run_partitions(const struct hv_bootinfo *info)
 {
     const struct hv_pt_header *hdr;
@@ -341,6 +352,7 @@ int root_run_partitions(const struct hv_bootinfo *info)
             served[i] = build_mem(&parts[i]);
     }
     start_storage(info, &con);
+    start_radio(info, &con);
     for (unsigned i = 0; i < nparts; i++) {
         struct partition *p = &parts[i];
         r = served[i];

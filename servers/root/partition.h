@@ -44,6 +44,11 @@ int root_start_storage(const struct hv_bootinfo *info, const struct partition *p
                        unsigned nparts, const struct root_console *con, unsigned prio,
                        struct root_storage *out);
 
+/* Starts the radio server on the first virtio NIC; it logs through the console. HV_ENOENT: no
+ * NIC. radio_start.c */
+int root_start_radio(const struct hv_bootinfo *info, const struct root_console *con,
+                     unsigned prio);
+
 /* Whether the record can be built: HV_OK, or an error with *why naming the problem. */
 int partition_check(const struct bootfs *fs, const struct hv_pt_partition *rec, const char **why);
 /* The guest address space with all RAM mapped (zeroed, as retype leaves it), and the window

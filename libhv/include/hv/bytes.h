@@ -35,6 +35,11 @@ static inline void hv_put_le64(uint8_t *p, uint64_t v)
     hv_put_le32(p, (uint32_t)v), hv_put_le32(p + 4, (uint32_t)(v >> 32));
 }
 
+static inline uint16_t hv_be16(const uint8_t *p)
+{
+    return (uint16_t)(p[0] << 8 | p[1]);
+}
+
 static inline void hv_put_be16(uint8_t *p, uint16_t v)
 {
     p[0] = (uint8_t)(v >> 8), p[1] = (uint8_t)v;
