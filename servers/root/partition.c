@@ -73,8 +73,12 @@ static int give_storage(const struct partition *p, uint64_t vmm_cnode, uint64_t 
         r = hv_cap_copy(storage.shared[p->index], ROOT_CNODE, copy, HV_RIGHTS_ALL, 0);
     if (!r)
         r = hv_map(copy, vmm_vspace, HV_VMM_BLK_SHARED_VA, HV_MAP_READ | HV_MAP_WRITE);
-    if (!r)
+    if (!r) {
         *devices |= HV_VMM_DEV_BLK;
+    } else {
+        hv_cap_delete(copy); /* empty or unmapped: the slot goes back either way */
+        root_slot_free(copy);
+    }
     return r;
 }
 
