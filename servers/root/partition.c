@@ -68,7 +68,7 @@ static int give_storage(const struct partition *p, uint64_t vmm_cnode, uint64_t 
     int r = HV_OK;
     copy_to(storage.ep, vmm_cnode, HV_VMM_SLOT_STORAGE, HV_RIGHT_WRITE, (uint64_t)c + 1, &r);
     copy_to(storage.bell, vmm_cnode, HV_VMM_SLOT_STORAGE_BELL, HV_RIGHT_WRITE,
-            HV_BLK_DOORBELL((unsigned)c), &r);
+            HV_VDEV_DOORBELL((unsigned)c), &r);
     if (!r)
         r = hv_cap_copy(storage.shared[p->index], ROOT_CNODE, copy, HV_RIGHTS_ALL, 0);
     if (!r)

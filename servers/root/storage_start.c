@@ -112,7 +112,7 @@ int root_start_storage(const struct hv_bootinfo *info, const struct partition *p
         const struct partition *part = &parts[i];
         if (!part->mem_ready || part->rec->disk.select == HV_PT_DISK_NONE)
             continue;
-        if (cfg.nslices >= HV_STORAGE_MAX_SLICES || cfg.nslices >= HV_BLK_MAX_CLIENTS) {
+        if (cfg.nslices >= HV_STORAGE_MAX_SLICES || cfg.nslices >= HV_VDEV_MAX_CLIENTS) {
             hv_printf("root: partition %s: no disk: the storage server has %u clients at most\n",
                       part->rec->name, cfg.nslices);
             continue;
@@ -128,7 +128,7 @@ int root_start_storage(const struct hv_bootinfo *info, const struct partition *p
         return HV_ENOMEM;
     if ((r = root_start_budgeted(&p, prio, STORAGE_BUDGET_TICKS, STORAGE_PERIOD_TICKS)))
         return r;
-    /* The VMMs' HV_BLK_OPEN is a call: they get the caps only once the server answers (it
+    /* The VMMs' HV_VDEV_OPEN is a call: they get the caps only once the server answers (it
      * does whatever it found: a refused disk answers every OPEN with an error). */
     uint64_t bits;
     if ((r = hv_wait(ready, &bits)))

@@ -3,7 +3,7 @@
  * and checks the disk's GPT, resolves the slice each partition is to get, and then serves each
  * partition's VMM the block protocol (hv/proto/block.h) with storage.c over its mapping of that
  * partition's RAM. A disk whose GPT fails a check is refused whole, in one line, and no
- * partition is served from it (every HV_BLK_OPEN is answered HV_ENOENT). */
+ * partition is served from it (every HV_VDEV_OPEN is answered HV_ENOENT). */
 #include "gpt.h"
 #include "slices.h"
 #include "storage_calls.h"
@@ -211,7 +211,7 @@ static void events(uint64_t bits)
         hv_sys(HV_SYS_IRQ_ACK, HV_DEVICE_SLOT_IRQ, 0, 0, 0, 0, 0);
     }
     for (uint32_t c = 0; c < nclients; c++)
-        if (bits & HV_BLK_DOORBELL(c)) {
+        if (bits & HV_VDEV_DOORBELL(c)) {
             doorbells[c]++;
             storage_notify(&srv, c);
         }
@@ -225,14 +225,14 @@ static void answer_vmm(uint64_t badge, struct hv_msg *m)
     unsigned c = (unsigned)badge - 1;
     /* A reset that ends a run of requests (a driver's start resets before any) says what the
      * run took: requests against the wake-ups they cost. */
-    if (label == HV_BLK_RESET && c < nclients && srv.parts[c].stats.requests &&
+    if (label == HV_VDEV_RESET && c < nclients && srv.parts[c].stats.requests &&
         hv_count_and_check(&resets_logged[c]))
         hv_printf("storage: %s: reset; so far %lu requests, %lu doorbell wake-ups; "
                   "disk interrupts %lu (all partitions)\n",
                   slices[c].partition, srv.parts[c].stats.requests, doorbells[c], disk_irqs);
     struct storage_answer a;
     storage_call(&srv, nclients, badge, label, m->w, hv_msginfo_len(m->info), &a);
-    if (label == HV_BLK_RESET && a.label == HV_OK) {
+    if (label == HV_VDEV_RESET && a.label == HV_OK) {
         __atomic_store_n(&shared_page(c)->irq, 0, __ATOMIC_RELEASE);
         run_passes();
     }

@@ -58,14 +58,14 @@ bool storage_open(struct storage *s, unsigned part, const struct hv_blk_open *m,
 }
 
 enum storage_setup_result storage_queue_setup(struct storage *s, unsigned part,
-                                              const struct hv_blk_queue_setup *m)
+                                              const struct hv_vdev_queue_setup *m)
 {
-    if (part >= s->nparts || hv_blk_queue_index(m) != 0 || hv_blk_queue_size(m) > STORAGE_QUEUE_MAX)
+    if (part >= s->nparts || hv_vdev_queue_index(m) != 0 || hv_vdev_queue_size(m) > STORAGE_QUEUE_MAX)
         return STORAGE_SETUP_BAD_QUEUE;
     struct blk_export *e = &s->parts[part];
     if (e->vq.ready)
         return STORAGE_SETUP_LIVE;
-    struct virtq_config cfg = {.size = hv_blk_queue_size(m),
+    struct virtq_config cfg = {.size = hv_vdev_queue_size(m),
                                .desc = m->desc,
                                .driver = m->driver,
                                .device = m->device,
@@ -167,7 +167,7 @@ static bool take_one(struct storage *s, unsigned part, struct blk_io *io)
         e->pushed = true; /* libhv returned a malformed chain */
         return true;
     case VIRTQ_POP_BROKEN:
-        s->hooks.irq(s->hooks.ctx, part, HV_BLK_IRQ_NEEDS_RESET);
+        s->hooks.irq(s->hooks.ctx, part, HV_VDEV_IRQ_NEEDS_RESET);
         return false;
     default:
         return false;
@@ -231,7 +231,7 @@ bool storage_run(struct storage *s)
     for (uint32_t part = 0; part < s->nparts; part++) {
         struct blk_export *e = &s->parts[part];
         if (e->pushed && virtq_should_notify(&e->vq))
-            s->hooks.irq(s->hooks.ctx, part, HV_BLK_IRQ_USED);
+            s->hooks.irq(s->hooks.ctx, part, HV_VDEV_IRQ_USED);
         e->pushed = false;
         more = more || (e->pending && e->vq.ready && !e->vq.broken && e->inflight < s->quota);
     }

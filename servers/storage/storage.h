@@ -47,7 +47,7 @@ struct storage_disk {
 
 /* What the server asks of the rest of the system (IPC and notifications on target). */
 struct storage_hooks {
-    void (*irq)(void *ctx, unsigned part, uint32_t bits); /* HV_BLK_IRQ_* for part's VMM */
+    void (*irq)(void *ctx, unsigned part, uint32_t bits); /* HV_VDEV_IRQ_* for part's VMM */
     virtio_log_fn *log;                                   /* a guest's faults; may be NULL */
     void *ctx;
 };
@@ -82,7 +82,7 @@ bool storage_init(struct storage *s, const struct storage_disk *disk,
                   const struct storage_hooks *hooks, const struct slice *slices,
                   const struct virtio_mem *mems, uint32_t nparts);
 
-/* HV_BLK_OPEN for part: fills the reply; false (HV_EINVAL) for another version. */
+/* HV_VDEV_OPEN for part: fills the reply; false (HV_EINVAL) for another version. */
 bool storage_open(struct storage *s, unsigned part, const struct hv_blk_open *m,
                   struct hv_blk_open_reply *reply);
 
@@ -93,11 +93,11 @@ enum storage_setup_result {
     STORAGE_SETUP_BAD_RING = -3,  /* libhv refused the ring placement or size */
 };
 
-/* HV_BLK_QUEUE_SETUP for part. */
+/* HV_VDEV_QUEUE_SETUP for part. */
 enum storage_setup_result storage_queue_setup(struct storage *s, unsigned part,
-                                              const struct hv_blk_queue_setup *m);
+                                              const struct hv_vdev_queue_setup *m);
 
-/* HV_BLK_RESET for part: the queue stops; requests at the disk complete to nothing. */
+/* HV_VDEV_RESET for part: the queue stops; requests at the disk complete to nothing. */
 void storage_reset(struct storage *s, unsigned part);
 
 /* A doorbell from part's VMM. */

@@ -14,7 +14,7 @@ struct storage_answer {
 
 /*
  * A VMM's call: badge is its cap's (client + 1, as the root task minted it), label and
- * w[0, len) the message. Badge 0 or above HV_BLK_MAX_CLIENTS: HV_EPERM (no VMM holds such a
+ * w[0, len) the message. Badge 0 or above HV_VDEV_MAX_CLIENTS: HV_EPERM (no VMM holds such a
  * cap); a client the server does not serve (nclients: 0 when the disk was refused):
  * HV_ENOENT; a malformed message or a refused queue: HV_EINVAL.
  */

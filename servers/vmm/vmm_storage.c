@@ -7,7 +7,7 @@
 #include <hv/proto/partition.h>
 #include <hv/sys.h>
 
-static struct vmm_vblk vblk;
+static struct vmm_vdev vblk;
 static bool attached;
 static struct virtio_mem_region ram_region;
 static struct virtio_mem ram = {.regions = &ram_region, .count = 1};
@@ -35,16 +35,16 @@ static void sys_doorbell(void *ctx)
     hv_signal(HV_VMM_SLOT_STORAGE_BELL); /* a refusal is a root-task bug: the kick is lost */
 }
 
-static const struct vblk_server_ops sys_ops = {.call = sys_call, .doorbell = sys_doorbell};
+static const struct vdev_server_ops sys_ops = {.call = sys_call, .doorbell = sys_doorbell};
 
 int vmm_storage_attach(struct vmm *vmm, const struct vmm_boot *boot, uint64_t base,
                        struct vmm_irq_line irq, bool empty_slot)
 {
     ram_region = (struct virtio_mem_region){
         .gpa = boot->ram_gpa, .size = boot->ram_size, .host = (void *)HV_VMM_RAM_VA};
-    const struct vblk_setup setup = {
+    const struct vdev_setup setup = {
         .ops = &sys_ops,
-        .shared = (struct hv_blk_shared *)HV_VMM_BLK_SHARED_VA,
+        .irq_bits = &((struct hv_blk_shared *)HV_VMM_BLK_SHARED_VA)->irq,
         .mem = &ram,
         .irq = irq,
     };
@@ -57,12 +57,12 @@ int vmm_storage_attach(struct vmm *vmm, const struct vmm_boot *boot, uint64_t ba
 void vmm_storage_event(void)
 {
     if (attached)
-        vmm_vblk_complete(&vblk);
+        vmm_vdev_complete(&vblk);
 }
 
 void vmm_storage_stop(void)
 {
-    if (attached && !vmm_vblk_stop(&vblk))
+    if (attached && !vmm_vdev_stop(&vblk))
         vmm_logf(vblk.vmm, "disk: the storage server did not confirm the stop");
 }
 
@@ -73,7 +73,7 @@ void vmm_storage_format_stats(char *buf, unsigned size)
     buf[0] = '\0';
     if (!attached)
         return;
-    const struct vblk_stats *s = &vblk.stats;
+    const struct vdev_stats *s = &vblk.stats;
     fmt_snprintf(buf, size, " blk_kicks=%lu blk_irqs=%lu blk_setups=%lu blk_resets=%lu",
                  (unsigned long)s->kicks, (unsigned long)s->used_irqs,
                  (unsigned long)s->setups, (unsigned long)s->resets);

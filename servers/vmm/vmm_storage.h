@@ -11,7 +11,7 @@
 /* Puts the disk's virtio-mmio window at base with its interrupt line, called by the arch's
  * vmm_target_create after the platform is built. Without a disk in the partition table:
  * nothing. With one but without the storage server (HV_VMM_DEV_BLK not given, or the server
- * refusing HV_BLK_OPEN): said once in the log, and the guest boots without the disk; the slot
+ * refusing HV_VDEV_OPEN): said once in the log, and the guest boots without the disk; the slot
  * is left unclaimed, or is an empty slot if empty_slot (AArch64, whose device tree names the
  * slot from the partition table alone). HV_OK or the bus's error. */
 int vmm_storage_attach(struct vmm *vmm, const struct vmm_boot *boot, uint64_t base,

@@ -103,10 +103,10 @@ int manifest_disk_check_all(const struct mk_system *sys)
         const struct mk_partition *p = &sys->part[i];
         if (p->disk.select == HV_PT_DISK_NONE)
             continue;
-        if (++with_disk > HV_BLK_MAX_CLIENTS)
+        if (++with_disk > HV_VDEV_MAX_CLIENTS)
             return mk_error("partition '%s': more than %u partitions have a disk (the storage "
                             "server's limit)",
-                            p->name, HV_BLK_MAX_CLIENTS);
+                            p->name, HV_VDEV_MAX_CLIENTS);
         /* Two partitions may share a GPT partition only if neither writes it: one's writes
          * would change the other's file system under it. (A name and a GUID meaning the same
          * GPT partition are only seen by the storage server, which refuses them too.) */

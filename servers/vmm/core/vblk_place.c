@@ -9,8 +9,8 @@ static int no_device(struct vmm *vmm, uint64_t base, bool empty_slot, enum vblk_
     return empty_slot ? vmm_virtio_empty_slot_attach(vmm, base) : HV_OK;
 }
 
-int vmm_vblk_place(struct vmm_vblk *vb, struct vmm *vmm, const struct vmm_boot *boot,
-                   uint64_t base, const struct vblk_setup *setup, bool empty_slot,
+int vmm_vblk_place(struct vmm_vdev *vb, struct vmm *vmm, const struct vmm_boot *boot,
+                   uint64_t base, const struct vdev_setup *setup, bool empty_slot,
                    enum vblk_placed *placed)
 {
     *placed = VBLK_PLACED_NONE;
@@ -26,7 +26,7 @@ int vmm_vblk_place(struct vmm_vblk *vb, struct vmm *vmm, const struct vmm_boot *
                  r);
         return no_device(vmm, base, empty_slot, placed);
     }
-    r = vmm_vblk_attach(vb, base);
+    r = vmm_vdev_attach(vb, base);
     if (r == HV_OK)
         *placed = VBLK_PLACED_DEVICE;
     return r;

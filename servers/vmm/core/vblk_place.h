@@ -15,10 +15,10 @@ enum vblk_placed {
 };
 
 /* Places the disk at base: nothing without a disk in the partition table; the device when the
- * root task gave the storage server (boot->storage_given) and it answers HV_BLK_OPEN; else a
+ * root task gave the storage server (boot->storage_given) and it answers HV_VDEV_OPEN; else a
  * line in the log and, if empty_slot (a device tree names the slot whatever happens), an empty
  * slot so the guest's probe finds no device instead of an external abort. The guest boots in
  * every case. HV_OK (what was done in *placed) or the bus's error. */
-int vmm_vblk_place(struct vmm_vblk *vb, struct vmm *vmm, const struct vmm_boot *boot,
-                   uint64_t base, const struct vblk_setup *setup, bool empty_slot,
+int vmm_vblk_place(struct vmm_vdev *vb, struct vmm *vmm, const struct vmm_boot *boot,
+                   uint64_t base, const struct vdev_setup *setup, bool empty_slot,
                    enum vblk_placed *placed);

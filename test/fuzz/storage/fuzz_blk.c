@@ -73,7 +73,7 @@ static void complete_one(unsigned i)
 static void on_irq(void *ctx, unsigned part, uint32_t bits)
 {
     (void)ctx;
-    if (part >= 2 || bits == 0 || (bits & ~(HV_BLK_IRQ_USED | HV_BLK_IRQ_NEEDS_RESET)))
+    if (part >= 2 || bits == 0 || (bits & ~(HV_VDEV_IRQ_USED | HV_VDEV_IRQ_NEEDS_RESET)))
         abort();
 }
 
@@ -88,7 +88,7 @@ static uint64_t pick_ring(struct fuzz_input *in)
 static void setup_queue(struct fuzz_input *in, unsigned p)
 {
     uint32_t size = 1u << (in_u8(in) % 9);
-    struct hv_blk_queue_setup m = {
+    struct hv_vdev_queue_setup m = {
         .queue = (uint64_t)size << 16 | (in_u8(in) == 0xff ? 1 : 0),
         .desc = RAM_GPA,
         .driver = RAM_GPA + 0x1000,

@@ -43,7 +43,7 @@ static const uint16_t regs[] = {
     VIRTIO_MMIO_QUEUE_DRIVER_HIGH, VIRTIO_MMIO_QUEUE_DEVICE_LOW,  VIRTIO_MMIO_QUEUE_DEVICE_HIGH,
     VIRTIO_MMIO_CONFIG};
 
-static void check(const struct vmm_vblk *vb, const struct vblk_fake *srv)
+static void check(const struct vmm_vdev *vb, const struct vblk_fake *srv)
 {
     INVARIANT(srv->bad_setups == 0);
     INVARIANT(srv->setups_while_live == 0);
@@ -52,7 +52,7 @@ static void check(const struct vmm_vblk *vb, const struct vblk_fake *srv)
     INVARIANT((vb->mmio.interrupt_status & ~3u) == 0);
     INVARIANT((vb->mmio.status & ~0xcfu) == 0);
     /* The queue is ready only if the server took it and has not let go since. */
-    if (vb->queue.vq.ready)
+    if (vb->queues[0].vq.ready)
         INVARIANT(srv->live);
 }
 
@@ -60,14 +60,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static struct vmm vmm;
     static struct vblk_fake srv;
-    static struct vmm_vblk vb;
+    static struct vmm_vdev vb;
     struct fuzz_input in = {data, size, 0};
 
     if (!vmm_init(&vmm, &ops, NULL, "fuzz", 1))
         abort();
     vblk_fake_init(&srv);
     srv.open_reply[4] = 1u << (in_u8(&in) % 9); /* queue sizes 1..256 */
-    const struct vblk_setup setup = vblk_fake_setup(&srv);
+    const struct vdev_setup setup = vblk_fake_setup(&srv);
     INVARIANT(vmm_vblk_open(&vb, &vmm, &setup) == HV_OK);
 
     for (unsigned step = 0; step < 4096 && !in_done(&in); step++) {
@@ -79,23 +79,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             if (off == VIRTIO_MMIO_QUEUE_DESC_LOW || off == VIRTIO_MMIO_QUEUE_DRIVER_LOW ||
                 off == VIRTIO_MMIO_QUEUE_DEVICE_LOW)
                 v = in_u8(&in) & 1 ? v : (uint32_t)VBLK_FAKE_RAM_GPA + (in_u16(&in) & ~15u);
-            vmm_vblk_write(&vb, off, 4, v);
+            vmm_vdev_write(&vb, off, 4, v);
             break;
         }
         case 3: { /* anything at all */
-            uint16_t off = in_u16(&in) % VBLK_WINDOW;
+            uint16_t off = in_u16(&in) % VDEV_WINDOW;
             unsigned w = 1u << (in_u8(&in) % 4);
-            if (off + w > VBLK_WINDOW)
+            if (off + w > VDEV_WINDOW)
                 break;
             if (in_u8(&in) & 1)
-                vmm_vblk_write(&vb, off, w, in_u64(&in));
+                vmm_vdev_write(&vb, off, w, in_u64(&in));
             else
-                (void)vmm_vblk_read(&vb, off, w);
+                (void)vmm_vdev_read(&vb, off, w);
             break;
         }
         case 4: /* the server completes */
-            srv.shared.irq = in_u8(&in) & 1 ? in_u32(&in) : HV_BLK_IRQ_USED;
-            vmm_vblk_complete(&vb);
+            srv.shared.irq = in_u8(&in) & 1 ? in_u32(&in) : HV_VDEV_IRQ_USED;
+            vmm_vdev_complete(&vb);
             break;
         case 5: { /* the server changes its mind */
             uint8_t b = in_u8(&in);
@@ -104,11 +104,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             break;
         }
         case 6: /* a partition reset */
-            (void)vmm_vblk_stop(&vb);
+            (void)vmm_vdev_stop(&vb);
             INVARIANT(vb.mmio.status == 0);
             break;
         default: /* a plausible bring-up step */
-            vmm_vblk_write(&vb, VIRTIO_MMIO_STATUS, 4, in_u8(&in) & 0x0f);
+            vmm_vdev_write(&vb, VIRTIO_MMIO_STATUS, 4, in_u8(&in) & 0x0f);
             break;
         }
         check(&vb, &srv);

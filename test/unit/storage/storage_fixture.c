@@ -72,9 +72,9 @@ void disk_complete_all(void)
 static void on_irq(void *ctx, unsigned part, uint32_t bits)
 {
     (void)ctx;
-    if (bits & HV_BLK_IRQ_USED)
+    if (bits & HV_VDEV_IRQ_USED)
         irqs[part]++;
-    if (bits & HV_BLK_IRQ_NEEDS_RESET)
+    if (bits & HV_VDEV_IRQ_NEEDS_RESET)
         resets_asked[part]++;
 }
 
@@ -112,7 +112,7 @@ void world_queue(unsigned p, uint64_t features)
     ck_assert_int_eq(
         vqd_init(&g->vq, GQ, &dma, &l, g->slots, (features & VIRTIO_BIT(VIRTIO_F_EVENT_IDX)) != 0),
         VQD_OK);
-    struct hv_blk_queue_setup m = {.queue = (uint64_t)GQ << 16,
+    struct hv_vdev_queue_setup m = {.queue = (uint64_t)GQ << 16,
                                    .desc = g->vq.desc_pa,
                                    .driver = g->vq.avail_pa,
                                    .device = g->vq.used_pa,

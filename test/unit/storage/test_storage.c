@@ -77,29 +77,29 @@ START_TEST(calls_reach_only_the_badges_client)
 {
     struct storage_answer a;
     const uint64_t open[2] = {HV_BLK_VERSION, 1};
-    storage_call(&srv, 2, 1, HV_BLK_OPEN, open, 1, &a);
+    storage_call(&srv, 2, 1, HV_VDEV_OPEN, open, 1, &a);
     ck_assert_uint_eq(a.label, HV_OK);
     ck_assert_uint_eq(a.nwords, HV_BLK_OPEN_REPLY_WORDS);
     ck_assert_uint_eq(a.w[1], 2048);
     ck_assert(!(a.w[2] & VIRTIO_BIT(VIRTIO_BLK_F_RO)));
-    storage_call(&srv, 2, 2, HV_BLK_OPEN, open, 1, &a);
+    storage_call(&srv, 2, 2, HV_VDEV_OPEN, open, 1, &a);
     ck_assert_uint_eq(a.label, HV_OK);
     ck_assert(a.w[2] & VIRTIO_BIT(VIRTIO_BLK_F_RO));
-    storage_call(&srv, 2, 2, HV_BLK_OPEN, open, 2, &a); /* a word more: malformed */
+    storage_call(&srv, 2, 2, HV_VDEV_OPEN, open, 2, &a); /* a word more: malformed */
     ck_assert_uint_eq(a.label, HV_EINVAL);
     ck_assert_uint_eq(a.nwords, 0);
-    storage_call(&srv, 2, 0, HV_BLK_OPEN, open, 1, &a);
+    storage_call(&srv, 2, 0, HV_VDEV_OPEN, open, 1, &a);
     ck_assert_uint_eq(a.label, HV_EPERM);
-    storage_call(&srv, 2, HV_BLK_MAX_CLIENTS + 1, HV_BLK_RESET, NULL, 0, &a);
+    storage_call(&srv, 2, HV_VDEV_MAX_CLIENTS + 1, HV_VDEV_RESET, NULL, 0, &a);
     ck_assert_uint_eq(a.label, HV_EPERM);
-    storage_call(&srv, 2, 3, HV_BLK_OPEN, open, 1, &a); /* a client without a slice */
+    storage_call(&srv, 2, 3, HV_VDEV_OPEN, open, 1, &a); /* a client without a slice */
     ck_assert_uint_eq(a.label, HV_ENOENT);
-    storage_call(&srv, 0, 1, HV_BLK_OPEN, open, 1, &a); /* the disk was refused */
+    storage_call(&srv, 0, 1, HV_VDEV_OPEN, open, 1, &a); /* the disk was refused */
     ck_assert_uint_eq(a.label, HV_ENOENT);
     storage_call(&srv, 2, 1, 99, NULL, 0, &a);
     ck_assert_uint_eq(a.label, HV_EINVAL);
 
-    storage_call(&srv, 2, 2, HV_BLK_RESET, NULL, 0, &a);
+    storage_call(&srv, 2, 2, HV_VDEV_RESET, NULL, 0, &a);
     ck_assert_uint_eq(a.label, HV_OK);
     ck_assert(!srv.parts[1].vq.ready);
     ck_assert(srv.parts[0].vq.ready);
@@ -107,10 +107,10 @@ START_TEST(calls_reach_only_the_badges_client)
     /* work's queue again, through its badge: its export, not personal's, takes it */
     const uint64_t setup[5] = {(uint64_t)GQ << 16, guests[1].vq.desc_pa, guests[1].vq.avail_pa,
                                guests[1].vq.used_pa, 0};
-    storage_call(&srv, 2, 2, HV_BLK_QUEUE_SETUP, setup, 4, &a);
+    storage_call(&srv, 2, 2, HV_VDEV_QUEUE_SETUP, setup, 4, &a);
     ck_assert_uint_eq(a.label, HV_EINVAL);
     ck_assert(!srv.parts[1].vq.ready);
-    storage_call(&srv, 2, 2, HV_BLK_QUEUE_SETUP, setup, 5, &a);
+    storage_call(&srv, 2, 2, HV_VDEV_QUEUE_SETUP, setup, 5, &a);
     ck_assert_uint_eq(a.label, HV_OK);
     ck_assert(srv.parts[1].vq.ready);
 }
@@ -118,7 +118,7 @@ END_TEST
 
 START_TEST(queue_setup_refusals)
 {
-    struct hv_blk_queue_setup m = {.queue = 1 | (uint64_t)GQ << 16};
+    struct hv_vdev_queue_setup m = {.queue = 1 | (uint64_t)GQ << 16};
     ck_assert_int_eq(storage_queue_setup(&srv, 0, &m), STORAGE_SETUP_BAD_QUEUE);
     m.queue = (uint64_t)512 << 16;
     ck_assert_int_eq(storage_queue_setup(&srv, 0, &m), STORAGE_SETUP_BAD_QUEUE);

@@ -101,7 +101,7 @@ static void setup_version(uint32_t version)
     struct vqd_layout l;
     ck_assert(vqd_layout(64, 4, &l));
     ck_assert_int_eq(vqd_init(&gq, 64, &gd, &l, gslots, false), VQD_OK);
-    struct hv_blk_queue_setup q = {(uint64_t)64 << 16, gq.desc_pa, gq.avail_pa, gq.used_pa, 0};
+    struct hv_vdev_queue_setup q = {(uint64_t)64 << 16, gq.desc_pa, gq.avail_pa, gq.used_pa, 0};
     ck_assert_int_eq(storage_queue_setup(&srv, 0, &q), STORAGE_SETUP_OK);
 }
 

@@ -4,7 +4,7 @@
 #include <hv/abi/error.h>
 
 struct vblk_fake fake_storage_server;
-struct vmm_vblk fake_storage_vblk;
+struct vmm_vdev fake_storage_vblk;
 enum vblk_placed fake_storage_placed;
 
 int vmm_storage_attach(struct vmm *vmm, const struct vmm_boot *boot, uint64_t base,
@@ -12,7 +12,7 @@ int vmm_storage_attach(struct vmm *vmm, const struct vmm_boot *boot, uint64_t ba
 {
     vblk_fake_free(&fake_storage_server);
     vblk_fake_init(&fake_storage_server);
-    struct vblk_setup s = vblk_fake_setup(&fake_storage_server);
+    struct vdev_setup s = vblk_fake_setup(&fake_storage_server);
     s.irq = irq;
     return vmm_vblk_place(&fake_storage_vblk, vmm, boot, base, &s, empty_slot,
                           &fake_storage_placed);
@@ -21,13 +21,13 @@ int vmm_storage_attach(struct vmm *vmm, const struct vmm_boot *boot, uint64_t ba
 void vmm_storage_event(void)
 {
     if (fake_storage_placed == VBLK_PLACED_DEVICE)
-        vmm_vblk_complete(&fake_storage_vblk);
+        vmm_vdev_complete(&fake_storage_vblk);
 }
 
 void vmm_storage_stop(void)
 {
     if (fake_storage_placed == VBLK_PLACED_DEVICE)
-        vmm_vblk_stop(&fake_storage_vblk);
+        vmm_vdev_stop(&fake_storage_vblk);
 }
 
 void vmm_storage_format_stats(char *buf, unsigned size)

@@ -7,5 +7,5 @@
 #include "vmm_storage.h"
 
 extern struct vblk_fake fake_storage_server;
-extern struct vmm_vblk fake_storage_vblk;
+extern struct vmm_vdev fake_storage_vblk;
 extern enum vblk_placed fake_storage_placed;

@@ -1,5 +1,5 @@
 /* The VMM's virtio-blk transport (servers/vmm/core/vblk.c) against a fake storage server: the
- * register window a guest driver sees, what reaches the server (HV_BLK_OPEN, QUEUE_SETUP,
+ * register window a guest driver sees, what reaches the server (HV_VDEV_OPEN, QUEUE_SETUP,
  * RESET, the doorbell), completions, and every kind of bad input on both sides. */
 #include "check_run.h"
 #include "core/vblk_place.h"
@@ -21,7 +21,7 @@ _Static_assert(HV_BLK_WRITE_ZEROES_SECTORS_MAX == BLK_MAX_ZERO_SECTORS, "write-z
 #define USED (VBLK_FAKE_RAM_GPA + 0x3000)
 
 static struct vblk_fake srv;
-static struct vmm_vblk vb;
+static struct vmm_vdev vb;
 
 static void setup(void)
 {
@@ -36,9 +36,9 @@ static void teardown(void)
 
 static void open_ok(void)
 {
-    const struct vblk_setup s = vblk_fake_setup(&srv);
+    const struct vdev_setup s = vblk_fake_setup(&srv);
     ck_assert_int_eq(vmm_vblk_open(&vb, &a64.vmm, &s), HV_OK);
-    ck_assert_int_eq(vmm_vblk_attach(&vb, BASE), HV_OK);
+    ck_assert_int_eq(vmm_vdev_attach(&vb, BASE), HV_OK);
 }
 
 static uint32_t rd(uint32_t off)
@@ -163,7 +163,7 @@ START_TEST(read_only_slice)
 }
 END_TEST
 
-/* Answers to HV_BLK_OPEN that break the protocol: the device is refused, nothing on the bus. */
+/* Answers to HV_VDEV_OPEN that break the protocol: the device is refused, nothing on the bus. */
 static const struct bad_open {
     const char *what;
     int result;
@@ -192,7 +192,7 @@ START_TEST(open_refused)
     srv.open_result = b->result;
     srv.open_len = b->len;
     srv.open_reply[b->word] = b->value;
-    const struct vblk_setup s = vblk_fake_setup(&srv);
+    const struct vdev_setup s = vblk_fake_setup(&srv);
     ck_assert_msg(vmm_vblk_open(&vb, &a64.vmm, &s) == b->want, "%s", b->what);
     ck_assert_uint_eq(srv.setups + srv.resets, 0);
 
@@ -210,19 +210,19 @@ END_TEST
 
 START_TEST(setups_are_bad_inputs_too)
 {
-    const struct vblk_setup good = vblk_fake_setup(&srv);
-    struct vblk_setup s = good;
+    const struct vdev_setup good = vblk_fake_setup(&srv);
+    struct vdev_setup s = good;
     s.ops = NULL;
     ck_assert_int_eq(vmm_vblk_open(&vb, &a64.vmm, &s), HV_EINVAL);
     s = good;
-    s.shared = NULL;
+    s.irq_bits = NULL;
     ck_assert_int_eq(vmm_vblk_open(&vb, &a64.vmm, &s), HV_EINVAL);
     s = good;
     s.mem = NULL;
     ck_assert_int_eq(vmm_vblk_open(&vb, &a64.vmm, &s), HV_EINVAL);
     ck_assert_uint_eq(srv.ncalls, 0);
     /* A server leaving completion bits from an earlier run: taken away at open. */
-    srv.shared.irq = HV_BLK_IRQ_USED;
+    srv.shared.irq = HV_VDEV_IRQ_USED;
     open_ok();
     ck_assert_uint_eq(srv.shared.irq, 0);
     ck_assert(!srv.level);
@@ -231,7 +231,7 @@ END_TEST
 
 START_TEST(placement)
 {
-    const struct vblk_setup s = vblk_fake_setup(&srv);
+    const struct vdev_setup s = vblk_fake_setup(&srv);
     enum vblk_placed placed;
     struct vmm_boot boot = {0};
     ck_assert_int_eq(vmm_vblk_place(&vb, &a64.vmm, &boot, BASE, &s, true, &placed), HV_OK);
@@ -276,8 +276,8 @@ START_TEST(queue_setup_reaches_the_server)
     wr(VIRTIO_MMIO_QUEUE_READY, 1);
     ck_assert_uint_eq(srv.setups, 1);
     const struct vblk_fake_call *c = &srv.calls[srv.ncalls - 1];
-    ck_assert_uint_eq(c->label, HV_BLK_QUEUE_SETUP);
-    ck_assert_uint_eq(c->n, HV_BLK_QUEUE_SETUP_WORDS);
+    ck_assert_uint_eq(c->label, HV_VDEV_QUEUE_SETUP);
+    ck_assert_uint_eq(c->n, HV_VDEV_QUEUE_SETUP_WORDS);
     ck_assert_uint_eq(c->w[0], 0 | 128u << 16);
     ck_assert_uint_eq(c->w[1], DESC);
     ck_assert_uint_eq(c->w[2], AVAIL);
@@ -401,10 +401,10 @@ START_TEST(completion_raises_the_interrupt)
 {
     open_ok();
     bring_up();
-    vmm_vblk_complete(&vb); /* a signal with no bits: nothing */
+    vmm_vdev_complete(&vb); /* a signal with no bits: nothing */
     ck_assert(!srv.level);
-    __atomic_or_fetch(&srv.shared.irq, HV_BLK_IRQ_USED, __ATOMIC_RELEASE);
-    vmm_vblk_complete(&vb);
+    __atomic_or_fetch(&srv.shared.irq, HV_VDEV_IRQ_USED, __ATOMIC_RELEASE);
+    vmm_vdev_complete(&vb);
     ck_assert_uint_eq(srv.shared.irq, 0);
     ck_assert(srv.level);
     ck_assert_uint_eq(srv.rises, 1);
@@ -413,15 +413,15 @@ START_TEST(completion_raises_the_interrupt)
     ck_assert(!srv.level);
     ck_assert_uint_eq(vb.stats.used_irqs, 1);
     /* Unknown bits are ignored; NEEDS_RESET stops the device and tells the driver. */
-    srv.shared.irq = 0xf0 | HV_BLK_IRQ_NEEDS_RESET;
-    vmm_vblk_complete(&vb);
+    srv.shared.irq = 0xf0 | HV_VDEV_IRQ_NEEDS_RESET;
+    vmm_vdev_complete(&vb);
     ck_assert_uint_eq(rd(VIRTIO_MMIO_STATUS), status_live | VIRTIO_STATUS_DEVICE_NEEDS_RESET);
     ck_assert_uint_eq(rd(VIRTIO_MMIO_INTERRUPT_STATUS), VIRTIO_MMIO_INT_CONFIG);
     ck_assert(srv.level);
     ck_assert_uint_eq(vb.stats.needs_reset, 1);
     /* A used notification for the stopped queue is dropped, and kicks no longer ring. */
-    srv.shared.irq = HV_BLK_IRQ_USED;
-    vmm_vblk_complete(&vb);
+    srv.shared.irq = HV_VDEV_IRQ_USED;
+    vmm_vdev_complete(&vb);
     ck_assert_uint_eq(rd(VIRTIO_MMIO_INTERRUPT_STATUS), VIRTIO_MMIO_INT_CONFIG);
     ck_assert_uint_eq(vb.stats.dropped_irqs, 1);
     wr(VIRTIO_MMIO_QUEUE_NOTIFY, 0);
@@ -437,20 +437,20 @@ START_TEST(reset_mid_request)
     bring_up();
     wr(VIRTIO_MMIO_QUEUE_NOTIFY, 0);
     ck_assert_uint_eq(srv.doorbells, 1);
-    srv.shared.irq = HV_BLK_IRQ_USED; /* the server finished one as the guest resets */
+    srv.shared.irq = HV_VDEV_IRQ_USED; /* the server finished one as the guest resets */
     unsigned calls = srv.ncalls;
     wr(VIRTIO_MMIO_STATUS, 0);
     ck_assert_uint_eq(srv.ncalls, calls + 1);
-    ck_assert_uint_eq(vblk_fake_label(&srv, calls), HV_BLK_RESET);
+    ck_assert_uint_eq(vblk_fake_label(&srv, calls), HV_VDEV_RESET);
     ck_assert(!srv.live);
     ck_assert_uint_eq(srv.shared.irq, 0); /* the stale bit went with the old queue */
     ck_assert_uint_eq(rd(VIRTIO_MMIO_STATUS), 0);
     ck_assert_uint_eq(rd(VIRTIO_MMIO_QUEUE_READY), 0);
-    vmm_vblk_complete(&vb);
+    vmm_vdev_complete(&vb);
     ck_assert(!srv.level);
     /* A completion arriving after the reset for the old queue: nothing for the guest. */
-    srv.shared.irq = HV_BLK_IRQ_USED;
-    vmm_vblk_complete(&vb);
+    srv.shared.irq = HV_VDEV_IRQ_USED;
+    vmm_vdev_complete(&vb);
     ck_assert(!srv.level);
     ck_assert_uint_eq(rd(VIRTIO_MMIO_INTERRUPT_STATUS), 0);
     /* Reset twice, mid bring-up, and with QueueReady = 0: each one reaches the server. */
@@ -497,16 +497,16 @@ START_TEST(stop_before_reload)
 {
     open_ok();
     bring_up();
-    srv.shared.irq = HV_BLK_IRQ_USED;
-    vmm_vblk_complete(&vb);
+    srv.shared.irq = HV_VDEV_IRQ_USED;
+    vmm_vdev_complete(&vb);
     ck_assert(srv.level);
-    ck_assert(vmm_vblk_stop(&vb));
+    ck_assert(vmm_vdev_stop(&vb));
     ck_assert(!srv.live);
     ck_assert(!srv.level);
     ck_assert_uint_eq(rd(VIRTIO_MMIO_STATUS), 0);
     bring_up();
     srv.reset_result = HV_EPERM;
-    ck_assert(!vmm_vblk_stop(&vb));
+    ck_assert(!vmm_vdev_stop(&vb));
 }
 END_TEST
 
@@ -533,9 +533,9 @@ START_TEST(register_garbage)
             negotiate(~0ull);
         if (pass == 2)
             bring_up();
-        for (uint32_t off = 0; off < VBLK_WINDOW; off++)
+        for (uint32_t off = 0; off < VDEV_WINDOW; off++)
             for (unsigned w = 0; w < 4; w++) {
-                if (off + widths[w] > VBLK_WINDOW)
+                if (off + widths[w] > VDEV_WINDOW)
                     continue;
                 uint64_t v;
                 ck_assert_int_eq(vmm_bus_read(&a64.vmm.bus, BASE + off, widths[w], &v),
@@ -551,21 +551,21 @@ START_TEST(register_garbage)
         uint64_t r = next_random();
         uint32_t off = (uint32_t)(r % 0x100) & ~3u;
         if (r & (1ull << 40))
-            off = (uint32_t)(r % VBLK_WINDOW);
+            off = (uint32_t)(r % VDEV_WINDOW);
         unsigned w = widths[(r >> 16) & 3];
         if (!(r & (1ull << 41)))
             w = 4;
-        if (off + w > VBLK_WINDOW)
+        if (off + w > VDEV_WINDOW)
             continue;
         uint64_t v = (r & (1ull << 42)) ? values[(r >> 20) % 11] : next_random();
         if ((r >> 24) % 64 == 0) {
             srv.shared.irq = (uint32_t)(r >> 32);
-            vmm_vblk_complete(&vb);
+            vmm_vdev_complete(&vb);
         } else if ((r >> 24) % 64 == 1) {
             srv.setup_result = (r >> 30) & 1 ? HV_EINVAL : HV_OK;
             srv.reset_result = (r >> 31) & 1 ? HV_ECANCELED : HV_OK;
         } else {
-            vmm_vblk_write(&vb, off, w, v);
+            vmm_vdev_write(&vb, off, w, v);
         }
         ck_assert_uint_eq(srv.bad_setups, 0);
         ck_assert_uint_eq(srv.setups_while_live, 0);

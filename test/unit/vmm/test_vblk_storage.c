@@ -77,7 +77,7 @@ static int server_call(void *ctx, uint64_t label, const uint64_t *w, unsigned n,
     struct client *c = ctx;
     *reply_len = 0;
     switch (label) {
-    case HV_BLK_OPEN: {
+    case HV_VDEV_OPEN: {
         struct hv_blk_open m;
         struct hv_blk_open_reply r;
         if (!hv_blk_open_decode(w, n, &m) || !storage_open(&srv, c->part, &m, &r))
@@ -89,13 +89,13 @@ static int server_call(void *ctx, uint64_t label, const uint64_t *w, unsigned n,
         *reply_len = HV_BLK_OPEN_REPLY_WORDS;
         return HV_OK;
     }
-    case HV_BLK_QUEUE_SETUP: {
-        struct hv_blk_queue_setup m;
-        if (!hv_blk_queue_setup_decode(w, n, &m))
+    case HV_VDEV_QUEUE_SETUP: {
+        struct hv_vdev_queue_setup m;
+        if (!hv_vdev_queue_setup_decode(w, n, &m))
             return HV_EINVAL;
         return storage_queue_setup(&srv, c->part, &m) == STORAGE_SETUP_OK ? HV_OK : HV_EINVAL;
     }
-    case HV_BLK_RESET:
+    case HV_VDEV_RESET:
         storage_reset(&srv, c->part);
         return HV_OK;
     default:
@@ -110,7 +110,7 @@ static void server_doorbell(void *ctx)
     storage_notify(&srv, c->part);
 }
 
-static const struct vblk_server_ops server_ops = {.call = server_call, .doorbell = server_doorbell};
+static const struct vdev_server_ops server_ops = {.call = server_call, .doorbell = server_doorbell};
 
 /* ---- each partition: guest RAM, its VMM's transport, the guest's driver ---- */
 
@@ -119,7 +119,7 @@ struct partition {
     struct virtio_mem_region region;
     struct virtio_mem mem;
     struct vmm vmm;
-    struct vmm_vblk vb;
+    struct vmm_vdev vb;
     bool line;
     unsigned rises;
     struct vmmio_drv drv;
@@ -162,11 +162,11 @@ static void set_line(void *ctrl, uint32_t line, bool level)
 /* The guest's register accesses go to its VMM's transport (as MMIO exits would). */
 static uint32_t g_read(void *ctx, uint32_t off, unsigned size)
 {
-    return (uint32_t)vmm_vblk_read(&((struct partition *)ctx)->vb, off, size);
+    return (uint32_t)vmm_vdev_read(&((struct partition *)ctx)->vb, off, size);
 }
 static void g_write(void *ctx, uint32_t off, unsigned size, uint32_t value)
 {
-    vmm_vblk_write(&((struct partition *)ctx)->vb, off, size, value);
+    vmm_vdev_write(&((struct partition *)ctx)->vb, off, size, value);
 }
 
 static void setup(void)
@@ -195,8 +195,8 @@ static void setup(void)
     for (unsigned i = 0; i < PARTS; i++) {
         struct partition *p = &parts[i];
         ck_assert(vmm_init(&p->vmm, &vmm_ops, NULL, i ? "work" : "personal", 1));
-        const struct vblk_setup s = {.ops = &server_ops, .ctx = &clients[i],
-                                     .shared = &shared[i], .mem = &p->mem,
+        const struct vdev_setup s = {.ops = &server_ops, .ctx = &clients[i],
+                                     .irq_bits = &shared[i].irq, .mem = &p->mem,
                                      .irq = {.set = set_line, .ctrl = p, .line = 48}};
         ck_assert_int_eq(vmm_vblk_open(&p->vb, &p->vmm, &s), HV_OK);
     }
@@ -214,7 +214,7 @@ static void guest_bring_up(unsigned i)
 {
     struct partition *p = &parts[i];
     const struct virtio_regs regs = {g_read, g_write, p};
-    ck_assert_int_eq(vmmio_drv_probe(&p->drv, &regs, VBLK_WINDOW, VIRTIO_ID_BLOCK), VIRTIO_DRV_OK);
+    ck_assert_int_eq(vmmio_drv_probe(&p->drv, &regs, VDEV_WINDOW, VIRTIO_ID_BLOCK), VIRTIO_DRV_OK);
     ck_assert_uint_eq(p->drv.version, 2);
     uint64_t want = VIRTIO_BIT(VIRTIO_F_VERSION_1) | VIRTIO_BIT(VIRTIO_F_EVENT_IDX) |
                     VIRTIO_BIT(VIRTIO_BLK_F_FLUSH) | VIRTIO_BIT(VIRTIO_BLK_F_SEG_MAX);
@@ -268,7 +268,7 @@ static void run(void)
         ck_assert_uint_lt(n, 100);
     for (unsigned i = 0; i < PARTS; i++)
         if (signals[i])
-            vmm_vblk_complete(&parts[i].vb);
+            vmm_vdev_complete(&parts[i].vb);
 }
 
 /* The guest's interrupt handler: acknowledge, then take one used buffer (its slot). */
@@ -325,7 +325,7 @@ START_TEST(write_then_read_back_through_both_sides)
 }
 END_TEST
 
-/* The guest resets its device while a read is at the disk: the VMM's HV_BLK_RESET reaches the
+/* The guest resets its device while a read is at the disk: the VMM's HV_VDEV_RESET reaches the
  * server first, so the late completion writes neither data nor status into the guest's memory
  * and raises no interrupt; the device then comes back and works. */
 START_TEST(reset_while_the_disk_holds_a_request)
@@ -365,12 +365,12 @@ START_TEST(server_refusal_reaches_the_guest)
 {
     struct partition *p = &parts[0];
     const struct virtio_regs regs = {g_read, g_write, p};
-    ck_assert_int_eq(vmmio_drv_probe(&p->drv, &regs, VBLK_WINDOW, VIRTIO_ID_BLOCK), VIRTIO_DRV_OK);
+    ck_assert_int_eq(vmmio_drv_probe(&p->drv, &regs, VDEV_WINDOW, VIRTIO_ID_BLOCK), VIRTIO_DRV_OK);
     ck_assert_int_eq(virtio_drv_negotiate(&p->drv.t, VIRTIO_BIT(VIRTIO_F_VERSION_1),
                                           VIRTIO_BIT(VIRTIO_F_VERSION_1)),
                      VIRTIO_DRV_OK);
     /* Queue 0 made ready twice on the server's side: a protocol error the server refuses. */
-    struct hv_blk_queue_setup m = {.queue = 0 | (uint64_t)QSIZE << 16, .desc = RAM_GPA,
+    struct hv_vdev_queue_setup m = {.queue = 0 | (uint64_t)QSIZE << 16, .desc = RAM_GPA,
                                    .driver = RAM_GPA + 0x1000, .device = RAM_GPA + 0x2000,
                                    .features = VIRTIO_BIT(VIRTIO_F_VERSION_1)};
     ck_assert_int_eq(storage_queue_setup(&srv, 0, &m), STORAGE_SETUP_OK);

@@ -251,11 +251,11 @@ START_TEST(disk_through_exits_and_the_gic)
     a64_access(vmm, slot + VIRTIO_MMIO_QUEUE_NOTIFY, true, 0);
     ck_assert_uint_eq(fake_storage_server.doorbells, 1);
     ck_assert_uint_eq(injected(intid), 0);
-    fake_storage_server.shared.irq = HV_BLK_IRQ_USED;
+    fake_storage_server.shared.irq = HV_VDEV_IRQ_USED;
     vmm_storage_event();
     ck_assert_uint_eq(injected(intid), 1);
     a64_access(vmm, slot + VIRTIO_MMIO_INTERRUPT_ACK, true, 1);
-    fake_storage_server.shared.irq = HV_BLK_IRQ_USED;
+    fake_storage_server.shared.irq = HV_VDEV_IRQ_USED;
     vmm_storage_event();
     ck_assert_uint_eq(injected(intid), 2); /* a new rising edge */
     /* The partition resets: the server is told before its RAM goes. */

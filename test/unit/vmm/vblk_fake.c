@@ -13,13 +13,13 @@ static bool inside_ram(uint64_t gpa, uint64_t len)
 
 static void check_setup(struct vblk_fake *f, const uint64_t *w, unsigned n)
 {
-    struct hv_blk_queue_setup m;
-    if (!hv_blk_queue_setup_decode(w, n, &m)) {
+    struct hv_vdev_queue_setup m;
+    if (!hv_vdev_queue_setup_decode(w, n, &m)) {
         f->bad_setups++;
         return;
     }
-    uint32_t size = hv_blk_queue_size(&m);
-    bool ok = hv_blk_queue_index(&m) == 0 && size && !(size & (size - 1)) && size <= 256 &&
+    uint32_t size = hv_vdev_queue_size(&m);
+    bool ok = hv_vdev_queue_index(&m) == 0 && size && !(size & (size - 1)) && size <= 256 &&
               inside_ram(m.desc, (uint64_t)size * VIRTQ_DESC_SIZE) &&
               inside_ram(m.driver, VIRTQ_AVAIL_SIZE(size)) &&
               inside_ram(m.device, VIRTQ_USED_SIZE(size)) &&
@@ -36,19 +36,19 @@ static int fake_call(void *ctx, uint64_t label, const uint64_t *w, unsigned n, u
         struct vblk_fake_call *c = &f->calls[f->ncalls];
         c->label = label;
         c->n = n;
-        for (unsigned i = 0; i < n && i < HV_BLK_QUEUE_SETUP_WORDS; i++)
+        for (unsigned i = 0; i < n && i < HV_VDEV_QUEUE_SETUP_WORDS; i++)
             c->w[i] = w[i];
     }
     f->ncalls++;
     *reply_len = 0;
     switch (label) {
-    case HV_BLK_OPEN:
+    case HV_VDEV_OPEN:
         f->opens++;
         for (unsigned i = 0; i < f->open_len && i < reply_max; i++)
             reply[i] = f->open_reply[i];
         *reply_len = f->open_len;
         return f->open_result;
-    case HV_BLK_QUEUE_SETUP:
+    case HV_VDEV_QUEUE_SETUP:
         f->setups++;
         check_setup(f, w, n);
         if (f->live)
@@ -56,7 +56,7 @@ static int fake_call(void *ctx, uint64_t label, const uint64_t *w, unsigned n, u
         if (f->setup_result == HV_OK)
             f->live = true;
         return f->setup_result;
-    case HV_BLK_RESET:
+    case HV_VDEV_RESET:
         f->resets++;
         if (f->reset_result == HV_OK)
             f->live = false;
@@ -72,7 +72,7 @@ static void fake_doorbell(void *ctx)
     f->doorbells++;
 }
 
-const struct vblk_server_ops vblk_fake_ops = {.call = fake_call, .doorbell = fake_doorbell};
+const struct vdev_server_ops vblk_fake_ops = {.call = fake_call, .doorbell = fake_doorbell};
 
 static void fake_irq(void *ctrl, uint32_t line, bool level)
 {
@@ -108,12 +108,12 @@ void vblk_fake_free(struct vblk_fake *f)
     f->ram = NULL;
 }
 
-struct vblk_setup vblk_fake_setup(struct vblk_fake *f)
+struct vdev_setup vblk_fake_setup(struct vblk_fake *f)
 {
-    return (struct vblk_setup){
+    return (struct vdev_setup){
         .ops = &vblk_fake_ops,
         .ctx = f,
-        .shared = &f->shared,
+        .irq_bits = &f->shared.irq,
         .mem = &f->mem,
         .irq = {.set = fake_irq, .ctrl = f, .line = 48},
     };

@@ -1,4 +1,4 @@
-/* A fake storage server behind struct vblk_server_ops for the VMM's virtio-blk tests and
+/* A fake storage server behind struct vdev_server_ops for the VMM's virtio-blk tests and
  * fuzzer: answers as scripted, records every call, and checks what the block protocol
  * promises the server (queue set-ups only with rings inside the guest's RAM). */
 #pragma once
@@ -13,7 +13,7 @@
 
 struct vblk_fake_call {
     uint64_t label;
-    uint64_t w[HV_BLK_QUEUE_SETUP_WORDS];
+    uint64_t w[HV_VDEV_QUEUE_SETUP_WORDS];
     unsigned n;
 };
 
@@ -40,13 +40,13 @@ struct vblk_fake {
     struct virtio_mem mem;
 };
 
-extern const struct vblk_server_ops vblk_fake_ops;
+extern const struct vdev_server_ops vblk_fake_ops;
 
 /* A server that answers like storage.c for a writable 2 GiB slice (and offers MQ, which the
  * VMM must not pass on), with RAM of VBLK_FAKE_RAM_SIZE bytes at VBLK_FAKE_RAM_GPA. */
 void vblk_fake_init(struct vblk_fake *f);
 void vblk_fake_free(struct vblk_fake *f);
 /* The transport's set-up for it. */
-struct vblk_setup vblk_fake_setup(struct vblk_fake *f);
+struct vdev_setup vblk_fake_setup(struct vblk_fake *f);
 /* Labels of call i (0 if out of range). */
 uint64_t vblk_fake_label(const struct vblk_fake *f, unsigned i);

@@ -20,7 +20,7 @@
 #define VECTOR 0x41
 
 static struct vblk_fake srv;
-static struct vmm_vblk vb;
+static struct vmm_vdev vb;
 static uint64_t reply[6];
 static unsigned len;
 
@@ -39,7 +39,7 @@ static void teardown(void)
 static enum vblk_placed place(bool disk, bool given)
 {
     struct vmm_boot boot = {.disk_in_table = disk, .storage_given = given};
-    struct vblk_setup s = vblk_fake_setup(&srv);
+    struct vdev_setup s = vblk_fake_setup(&srv);
     s.irq = vmm_x86_irq_line(&fxv, X86_VIRTIO_GSI_BASE + X86_VIRTIO_SLOT_BLK);
     enum vblk_placed placed;
     ck_assert_int_eq(vmm_vblk_place(&vb, &fxv.vmm, &boot, SLOT_BASE, &s, false, &placed), HV_OK);
@@ -111,8 +111,8 @@ START_TEST(registers_and_interrupt_through_the_platform)
     ck_assert(fx_wrmsr(0x80f, 0x1ff)); /* LAPIC on */
     ck_assert(ioapic_mmio_write(&fxv.pf.ioapic, IOAPIC_IOREGSEL, 4, 0x10 + 2 * 16));
     ck_assert(ioapic_mmio_write(&fxv.pf.ioapic, IOAPIC_IOWIN, 4, VECTOR | IOAPIC_RTE_LEVEL));
-    srv.shared.irq = HV_BLK_IRQ_USED;
-    vmm_vblk_complete(&vb); /* outside an exit: the line delivers at once */
+    srv.shared.irq = HV_VDEV_IRQ_USED;
+    vmm_vdev_complete(&vb); /* outside an exit: the line delivers at once */
     ck_assert_uint_eq(fx_injected(VECTOR), 1);
     /* The handler reads and acknowledges, then EOIs: the line is low, nothing more. */
     ck_assert_uint_eq(guest_readl(SLOT_BASE + VIRTIO_MMIO_INTERRUPT_STATUS), 1);
@@ -120,8 +120,8 @@ START_TEST(registers_and_interrupt_through_the_platform)
     ck_assert(fx_wrmsr(0x80b, 0));
     ck_assert_uint_eq(fx_injected(VECTOR), 1);
     /* Another completion, another interrupt. */
-    srv.shared.irq = HV_BLK_IRQ_USED;
-    vmm_vblk_complete(&vb);
+    srv.shared.irq = HV_VDEV_IRQ_USED;
+    vmm_vdev_complete(&vb);
     ck_assert_uint_eq(fx_injected(VECTOR), 2);
 }
 END_TEST

@@ -3,36 +3,15 @@
  * device (its queue, in the partition's RAM that it maps) and completes requests itself. */
 #pragma once
 
+#include <hv/proto/vdev.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #define HV_BLK_VERSION 1u
 
-/*
- * Calls on the storage server's endpoint; the badge of the VMM's cap names the partition (the
- * root task gives each VMM one badged cap, so a VMM can only speak for its own partition). The
- * message words are the structs below, one uint64_t per word; the reply's label is 0 or an
- * enum hv_error, with words only where a reply struct is declared.
- */
-enum hv_blk_label {
-    /* First call, before the guest sees the device: agree on the version, learn the disk.
-     * Words: struct hv_blk_open. Reply: struct hv_blk_open_reply. */
-    HV_BLK_OPEN = 1,
-    /* The guest made queue 0 ready (QueueReady = 1 after the driver wrote its registers).
-     * Words: struct hv_blk_queue_setup. The server checks the rings against the partition's
-     * RAM; a refused queue is HV_EINVAL and the VMM sets DEVICE_NEEDS_RESET. */
-    HV_BLK_QUEUE_SETUP = 2,
-    /* The guest wrote 0 to Status. No words. The server stops the queue before replying:
-     * requests still at the disk complete to nothing, and the guest's rings and buffers are
-     * not touched again until the next HV_BLK_QUEUE_SETUP. */
-    HV_BLK_RESET = 3,
-};
-
-/* QueueNotify is no call: the VMM signals the server's notification through the badged cap the
- * root task gave it (badge bit = HV_BLK_DOORBELL(partition)), so a guest's kick never waits on
- * the server, and many kicks before the server runs cost one wake-up. */
-#define HV_BLK_DOORBELL(partition) (UINT64_C(1) << (partition))
-#define HV_BLK_MAX_CLIENTS 8u
+/* The calls, doorbell and completion bits are every device server's (hv/proto/vdev.h); what
+ * follows is the block device's own: HV_VDEV_OPEN's words and reply, its limits, its counters. */
 
 struct hv_blk_open {
     uint64_t version; /* HV_BLK_VERSION */
@@ -56,18 +35,8 @@ struct hv_blk_open_reply {
 #define HV_BLK_WRITE_ZEROES_SECTORS_MAX 512u
 #define HV_BLK_DWZ_SEGS_MAX 1u
 
-struct hv_blk_queue_setup {
-    uint64_t queue;    /* bits 0..15 the queue index (0), bits 16..31 its size (QueueNum) */
-    uint64_t desc;     /* guest-physical QueueDesc */
-    uint64_t driver;   /* QueueDriver (available ring) */
-    uint64_t device;   /* QueueDevice (used ring) */
-    uint64_t features; /* what the driver accepted (INDIRECT_DESC, EVENT_IDX matter here) */
-};
-#define HV_BLK_QUEUE_SETUP_WORDS 5u
-
 _Static_assert(sizeof(struct hv_blk_open) == 8 * HV_BLK_OPEN_WORDS, "one word per field");
 _Static_assert(sizeof(struct hv_blk_open_reply) == 8 * HV_BLK_OPEN_REPLY_WORDS, "");
-_Static_assert(sizeof(struct hv_blk_queue_setup) == 8 * HV_BLK_QUEUE_SETUP_WORDS, "");
 
 /* Decoders: the words of a message of len words, checked for length before any is read. */
 static inline bool hv_blk_open_decode(const uint64_t *w, unsigned len, struct hv_blk_open *m)
@@ -78,38 +47,10 @@ static inline bool hv_blk_open_decode(const uint64_t *w, unsigned len, struct hv
     return true;
 }
 
-static inline bool hv_blk_queue_setup_decode(const uint64_t *w, unsigned len,
-                                             struct hv_blk_queue_setup *m)
-{
-    if (len != HV_BLK_QUEUE_SETUP_WORDS)
-        return false;
-    *m = (struct hv_blk_queue_setup){w[0], w[1], w[2], w[3], w[4]};
-    return true;
-}
-
-static inline uint16_t hv_blk_queue_index(const struct hv_blk_queue_setup *m)
-{
-    return (uint16_t)m->queue;
-}
-
-static inline uint32_t hv_blk_queue_size(const struct hv_blk_queue_setup *m)
-{
-    return (uint32_t)(m->queue >> 16) & 0xffffu;
-}
-
-/*
- * Completion: the server writes the used ring itself and then asks for the interrupt through
- * a page it shares with the VMM (one per partition, mapped read-write in both), ORing bits
- * into irq and signalling the VMM's notification. The VMM takes the bits with an atomic
- * exchange to 0 and raises them in the transport (InterruptStatus, the line; NEEDS_RESET sets
- * DEVICE_NEEDS_RESET and a configuration change interrupt).
- */
-#define HV_BLK_IRQ_USED 1u        /* a used buffer notification the driver asked for */
-#define HV_BLK_IRQ_NEEDS_RESET 2u /* the server stopped the queue: the ring is corrupt */
-
+/* The shared page: struct hv_vdev_shared's words first, then the block device's counters. */
 struct hv_blk_shared {
     uint32_t version; /* HV_BLK_VERSION, written by the server */
-    uint32_t irq;     /* HV_BLK_IRQ_* bits: server ORs (release), VMM exchanges (acquire) */
+    uint32_t irq;     /* HV_VDEV_IRQ_* bits: server ORs (release), VMM exchanges (acquire) */
     uint32_t reserved[14];
     /* The server's counters for this partition (docs/storage.md), for the VMM's log. */
     uint64_t requests;
@@ -117,3 +58,6 @@ struct hv_blk_shared {
     uint64_t read_only;    /* writes to a read-only slice: VIRTIO_BLK_S_IOERR */
     uint64_t malformed;    /* requests without room for a status byte, bad sizes */
 };
+_Static_assert(offsetof(struct hv_blk_shared, irq) == offsetof(struct hv_vdev_shared, irq) &&
+                   offsetof(struct hv_blk_shared, requests) == sizeof(struct hv_vdev_shared),
+               "the shared page starts as every device's");

@@ -18,7 +18,7 @@
 /* The storage server, for a partition whose record has a disk (hv/proto/block.h); given only
  * together with HV_VMM_DEV_BLK in the config's `devices`: */
 #define HV_VMM_SLOT_STORAGE 10      /* its endpoint (write, badged: the badge names the partition) */
-#define HV_VMM_SLOT_STORAGE_BELL 11 /* its notification (write, badge HV_BLK_DOORBELL(client)) */
+#define HV_VMM_SLOT_STORAGE_BELL 11 /* its notification (write, badge HV_VDEV_DOORBELL(client)) */
 #define HV_VMM_SLOT_VCPU0 16        /* vcpu i at 16 + i */
 #define HV_VMM_SLOT_THREAD0 32      /* the thread bound to vcpu i at 32 + i */
 #define HV_VMM_MAX_VCPUS 8

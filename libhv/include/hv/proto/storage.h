@@ -19,7 +19,7 @@
 #define HV_STORAGE_SHARED_VA(c) (0x7ff00000ull + ((uint64_t)(c) << 12))
 
 /* Cap slots of the storage server's cnode, beyond every device server's (HV_DEVICE_SLOT_*;
- * the VMMs' doorbells signal its HV_DEVICE_SLOT_IRQ_NTFN too: HV_BLK_DOORBELL(c)). */
+ * the VMMs' doorbells signal its HV_DEVICE_SLOT_IRQ_NTFN too: HV_VDEV_DOORBELL(c)). */
 #define HV_STORAGE_SLOT_EP 16      /* its endpoint (read): VMM calls (badge c + 1), its events */
 #define HV_STORAGE_SLOT_EP_EVENTS 17 /* the same endpoint (write, badge HV_STORAGE_BADGE_EVENTS) */
 #define HV_STORAGE_SLOT_VSPACE 18  /* its own address space, to start its event thread */
