@@ -47,3 +47,4 @@ foreach(arch ${DUET_ARCHES})
   set_tests_properties(conform-${arch} PROPERTIES LABELS qemu TIMEOUT 240
                        FIXTURES_REQUIRED conform-images-${arch})
 endforeach()
+include(${CMAKE_SOURCE_DIR}/test/conformance/loaders/loaders.cmake)

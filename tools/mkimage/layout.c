@@ -131,7 +131,8 @@ static int load_elf(struct hv_pt_partition *pt, const struct mk_kernel *k, const
             return mk_error("partition '%s': kernel ELF segment [0x%llx, 0x%llx) is outside its "
                             "RAM", pt->name, (unsigned long long)pa,
                             (unsigned long long)(pa + memsz));
-        if (pt->nloads == HV_PT_MAX_LOADS - 3)
+        /* Room for the two loads that follow: initramfs and DTB (arm64) or command line (x86). */
+        if (pt->nloads == HV_PT_MAX_LOADS - 2)
             return mk_error("partition '%s': kernel ELF has too many segments", pt->name);
         if (k->seg[s].filesz)
             add_load(pt, HV_PT_LOAD_KERNEL, file, k->seg[s].offset, k->seg[s].filesz, pa);
