@@ -83,3 +83,33 @@ foreach(arch ${DUET_ARCHES})
   add_custom_command(OUTPUT ${CMAKE_BINARY_DIR}/${arch}/images/conform-loaders/payload/bootfs.list
                      APPEND DEPENDS ${loader_guests_${arch}})
 endforeach()
+
+# A real kernel through the PVH entry: Debian's amd64 vmlinux (the ELF inside its bzImage, which
+# carries the PVH note) as a partition's kernel, booted to DUET-GUEST-UP and powered off. An
+# image with a ~67 MiB boot archive: built by its own fixture, a test of the Linux tests' labels.
+if("x86_64" IN_LIST DUET_ARCHES)
+  set(vmlinux ${CMAKE_BINARY_DIR}/guests/amd64/vmlinux-debian-amd64)
+  add_custom_command(OUTPUT ${vmlinux}
+    COMMAND python3 ${loader_dir}/extract-vmlinux
+            ${DUET_GUEST_CACHE}/debian-amd64/root/boot/vmlinuz-debian-amd64 ${vmlinux}
+    DEPENDS ${CMAKE_BINARY_DIR}/guests/amd64/fetched.stamp ${loader_dir}/extract-vmlinux
+    COMMENT "Extracting the ELF vmlinux from Debian's amd64 bzImage" VERBATIM)
+  duet_system_image(NAME linux-pvh ARCH x86_64
+                    MANIFEST ${CMAKE_SOURCE_DIR}/test/manifests/linux-pvh-x86_64.dts)
+  add_custom_command(OUTPUT ${CMAKE_BINARY_DIR}/x86_64/images/linux-pvh/payload/bootfs.list
+                     APPEND DEPENDS ${vmlinux})
+  add_test(NAME linux-pvh-image-x86_64
+           COMMAND ${CMAKE_COMMAND} --build ${CMAKE_BINARY_DIR} --target image-x86_64-linux-pvh)
+  set_tests_properties(linux-pvh-image-x86_64 PROPERTIES LABELS "qemu;linux" TIMEOUT 1800
+                       FIXTURES_SETUP linux-pvh-image-x86_64 RESOURCE_LOCK duet-build)
+  add_test(NAME linux-pvh-x86_64
+           COMMAND python3 ${CMAKE_SOURCE_DIR}/scripts/duet-qemu test --arch x86_64
+                   --kernel ${CMAKE_BINARY_DIR}/x86_64/images/linux-pvh.elf --name linux-pvh-x86_64
+                   --log ${CMAKE_BINARY_DIR}/qemu-logs/linux-pvh-x86_64.log --timeout 120
+                   --expect "^root: partition pvh: 128 MiB at 0x0"
+                   --expect "^\\[pvh\\] \\[ *[0-9.]+\\] Linux version [0-9]"
+                   --until "^\\[pvh\\] DUET-GUEST-UP pvh\\b"
+                   --until "^root: partition pvh stopped\\b")
+  set_tests_properties(linux-pvh-x86_64 PROPERTIES LABELS "qemu;linux" TIMEOUT 150
+                       FIXTURES_REQUIRED linux-pvh-image-x86_64)
+endif()
