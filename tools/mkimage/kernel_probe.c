@@ -92,11 +92,11 @@ static int read_segments(const char *part, FILE *f, const struct bf_elf *e, bool
                             part, i);
         bf_elf_phdr(e, raw, &ph);
         if (ph.type == BF_ELF_PT_NOTE && find_pvh && !k->pvh_entry) {
-            uint8_t notes[4096];
+            static uint8_t notes[65536];
             const char *why = NULL;
             if (ph.filesz > sizeof(notes) || ph.offset > k->file_size ||
                 ph.filesz > k->file_size - ph.offset || !read_at(f, ph.offset, notes, ph.filesz))
-                return mk_error("partition '%s': kernel ELF note segment %u is larger than 4 "
+                return mk_error("partition '%s': kernel ELF note segment %u is larger than 64 "
                                 "KiB or outside the file", part, i);
             if (bf_pvh_note(notes, ph.filesz, &k->pvh_entry, &why) < 0)
                 return mk_error("partition '%s': kernel ELF: %s", part, why);

@@ -350,7 +350,7 @@ START_TEST(test_probe_x86_pvh)
     expect_refusal(img, sizeof(img), MK_X86_64, "an ELF note runs past its segment");
     make_elf(img, true, BF_ELF_ET_EXEC, BF_ELF_EM_X86_64, 0x100000, 0x100000, 0x100000, note, n);
     hv_put_le64(img + 64 + 56 + 32, 0x1900); /* the note's filesz: past the file's end */
-    expect_refusal(img, sizeof(img), MK_X86_64, "note segment 1 is larger than 4 KiB or outside");
+    expect_refusal(img, sizeof(img), MK_X86_64, "note segment 1 is larger than 64 KiB or outside");
     make_elf(img, true, BF_ELF_ET_EXEC, BF_ELF_EM_AARCH64, 0x100000, 0x100000, 0x100000, note, n);
     expect_refusal(img, sizeof(img), MK_X86_64, "is for machine 183, not x86");
 }
