@@ -5,16 +5,17 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "boot_formats.h"
 #include "diag.h"
 #include "mkimage.h"
 #include <hv/bytes.h>
-#include "boot_formats.h"
 #include <hv/linux_x86_boot.h>
 
 /* Linux Documentation/arch/arm64/booting.rst, "Call the kernel image": the 64-byte header. */
 #define ARM64_MAGIC_OFF 0x38
 #define ARM64_MAGIC 0x644d5241u          /* "ARM\x64" */
-#define ARM64_OLD_TEXT_OFFSET 0x80000u   /* image_size 0: kernels before v3.17 */
+/* image_size 0: kernels before v3.17; also where QEMU puts a raw binary (KERNEL64_LOAD_ADDR). */
+#define ARM64_OLD_TEXT_OFFSET 0x80000u
 
 /* Linux Documentation/arch/x86/boot.rst (hv/linux_x86_boot.h): the setup header ends at
  * BP_HEADER plus the byte after the jump at its start. */
