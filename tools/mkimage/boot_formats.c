@@ -82,9 +82,8 @@ int bf_pvh_note(const uint8_t *notes, size_t len, uint64_t *entry, const char **
             *why = "an ELF note runs past its segment";
             return -1;
         }
-        if (type == BF_XEN_ELFNOTE_PHYS32_ENTRY && namesz == 4 &&
-            !memcmp(notes + name, "Xen", 4)) {
-            uint64_t v = descsz == 8 ? hv_le64(notes + desc)
+        if (type == BF_XEN_ELFNOTE_PHYS32_ENTRY && namesz == 4 && !memcmp(notes + name, "Xen", 4)) {
+            uint64_t v = descsz == 8   ? hv_le64(notes + desc)
                          : descsz == 4 ? hv_le32(notes + desc)
                                        : 0;
             if (descsz != 4 && descsz != 8) {
@@ -103,8 +102,7 @@ int bf_pvh_note(const uint8_t *notes, size_t len, uint64_t *entry, const char **
     return 0;
 }
 
-int bf_multiboot_find(const uint8_t *buf, size_t len, struct bf_multiboot *out,
-                      const char **why)
+int bf_multiboot_find(const uint8_t *buf, size_t len, struct bf_multiboot *out, const char **why)
 {
     size_t end = len < BF_MB_SEARCH ? len : BF_MB_SEARCH;
     memset(out, 0, sizeof(*out));

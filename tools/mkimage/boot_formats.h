@@ -65,8 +65,7 @@ struct bf_multiboot {
  * at a 4-byte-aligned offset with magic + flags + checksum = 0. Returns 1 when found, 0 when
  * there is none, -1 with *why when it is cut off by the end of the file. Like QEMU, feature
  * bits it does not know are no reason to refuse (a video mode is simply not set). */
-int bf_multiboot_find(const uint8_t *buf, size_t len, struct bf_multiboot *out,
-                      const char **why);
+int bf_multiboot_find(const uint8_t *buf, size_t len, struct bf_multiboot *out, const char **why);
 
 /* For an a.out-kludge header: which bytes of a file of file_size bytes are loaded, and where
  * (Multiboot 0.6.96 §3.1.3, as QEMU's loader reads it: load_end_addr 0 means to the end of the

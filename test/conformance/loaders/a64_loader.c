@@ -13,7 +13,7 @@
 
 #include "../conform.h"
 
-#define RAM_BASE 0x40000000ull   /* QEMU virt's, and a partition's by default */
+#define RAM_BASE 0x40000000ull /* QEMU virt's, and a partition's by default */
 #define RAW_LOAD (RAM_BASE + 0x80000ull)
 /* Where the ET_DYN guest is linked (loaders.cmake): 2 MiB in, so that QEMU's DTB (its full
  * 1 MiB buffer) fits below it at RAM base, where QEMU's ELF loader puts it. */
@@ -41,8 +41,8 @@ static bool dtb_describes_us(const void *dtb, char *why, size_t n)
     bool mem = base <= lo && hi <= base + size;
     bool args = strcmp(guest_cmdline(), CONFORM_CMDLINE) == 0;
     fmt_snprintf(why, n, "DTB 0x%llx: /memory [0x%llx, 0x%llx) %s image, bootargs '%s'",
-             (unsigned long long)dtb, (unsigned long long)base,
-             (unsigned long long)(base + size), mem ? "holds" : "misses", guest_cmdline());
+                 (unsigned long long)dtb, (unsigned long long)base,
+                 (unsigned long long)(base + size), mem ? "holds" : "misses", guest_cmdline());
     return mem && args;
 }
 
@@ -96,8 +96,7 @@ CHECK(dyn_dtb, "LOAD-A4")
     const struct loader_entry *e = &loader_entry;
     char why[120];
     bool dtb = dtb_describes_us((const void *)RAM_BASE, why, sizeof(why));
-    report(e->x[0] == 0 && dtb, "ET_DYN: x0 0x%llx (want 0); %s",
-           (unsigned long long)e->x[0], why);
+    report(e->x[0] == 0 && dtb, "ET_DYN: x0 0x%llx (want 0); %s", (unsigned long long)e->x[0], why);
 }
 
 CHECK(dyn_state, "LOAD-A5")

@@ -157,9 +157,8 @@ static bool ds_base_zero(void)
 static void check_entry_state(unsigned n)
 {
     bool ok = (entry_cr0 & 1) && !(entry_cr0 & 0x80000000u) && seg_flat(entry_cs, true) &&
-              seg_flat(entry_ds, false) && seg_flat(entry_es, false) &&
-              seg_flat(entry_ss, false) && ds_base_zero() && !(entry_eflags & (1u << 9)) &&
-              !(entry_eflags & (1u << 17));
+              seg_flat(entry_ds, false) && seg_flat(entry_es, false) && seg_flat(entry_ss, false) &&
+              ds_base_zero() && !(entry_eflags & (1u << 9)) && !(entry_eflags & (1u << 17));
     result(n, ok);
     puts_("entry CR0 ");
     put_hex(entry_cr0);
@@ -176,8 +175,7 @@ static void check_entry_state(unsigned n)
 static bool map_covers(uint32_t map, uint32_t len, unsigned stride, unsigned type_off,
                        unsigned base_off, uint64_t lo, uint64_t hi)
 {
-    for (uint32_t p = map; p + stride <= map + len;
-         p += stride ? stride : 4 + rd32(p)) {
+    for (uint32_t p = map; p + stride <= map + len; p += stride ? stride : 4 + rd32(p)) {
         uint64_t base = rd64(p + base_off), size = rd64(p + base_off + 8);
         if (rd32(p + type_off) == 1 && base <= lo && hi <= base + size)
             return true;
@@ -257,8 +255,8 @@ static void run_checks(void)
     uint32_t count = (flags & MBI_MODS) ? rd32(mbi + 20) : 0, mods = rd32(mbi + 24);
     bool mod = count == 1 && module_ok(rd32(mods), rd32(mods + 4)) &&
                ends_with((const char *)(uintptr_t)rd32(mods + 8), LOADER_MODULE_FILE) &&
-               (rd32(mods) & 0xfff) == 0 && map_covers(map, len, 0, 20, 4, rd32(mods),
-                                                       rd32(mods + 4));
+               (rd32(mods) & 0xfff) == 0 &&
+               map_covers(map, len, 0, 20, 4, rd32(mods), rd32(mods + 4));
     result(4, mod);
     puts_("mods_count ");
     put_dec(count);
@@ -339,7 +337,7 @@ static void run_checks(void)
     const uint8_t *r = (const uint8_t *)(uintptr_t)rsdp;
     bool sig = rsdp != 0;
     for (unsigned i = 0; sig && i < 8; i++)
-        sig = r[i] == (uint8_t)"RSD PTR "[i];
+        sig = r[i] == (uint8_t) "RSD PTR "[i];
     uint8_t sum = 0;
     for (unsigned i = 0; sig && i < 20; i++)
         sum = (uint8_t)(sum + r[i]);

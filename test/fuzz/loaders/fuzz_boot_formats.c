@@ -18,8 +18,7 @@ static void check_multiboot(const uint8_t *data, size_t size)
     if (mb.offset % 4 || mb.offset + 12 > size || mb.offset >= BF_MB_SEARCH)
         abort();
     uint64_t off, load, mem;
-    if ((mb.flags & BF_MB_FLAG_AOUT_KLUDGE) &&
-        !bf_multiboot_aout(&mb, size, &off, &load, &mem)) {
+    if ((mb.flags & BF_MB_FLAG_AOUT_KLUDGE) && !bf_multiboot_aout(&mb, size, &off, &load, &mem)) {
         if (off > size || load > size - off || load == 0 || mem < load)
             abort();
         if (mb.entry_addr < mb.load_addr || mb.entry_addr - mb.load_addr >= mem)

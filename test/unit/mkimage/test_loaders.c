@@ -46,7 +46,7 @@ static void put_mb(uint8_t *p, uint32_t flags, uint32_t header_addr, uint32_t lo
 {
     hv_put_le32(p, BF_MB_MAGIC);
     hv_put_le32(p + 4, flags);
-    hv_put_le32(p + 8, (uint32_t)-(BF_MB_MAGIC + flags));
+    hv_put_le32(p + 8, (uint32_t) - (BF_MB_MAGIC + flags));
     hv_put_le32(p + 12, header_addr);
     hv_put_le32(p + 16, load_addr);
     hv_put_le32(p + 20, load_end);
@@ -153,9 +153,12 @@ END_TEST
 
 START_TEST(test_multiboot_aout_fields)
 {
-    struct bf_multiboot mb = {.offset = 0x40, .flags = BF_MB_FLAG_AOUT_KLUDGE,
-                              .header_addr = 0x100040, .load_addr = 0x100000,
-                              .load_end_addr = 0x101000, .bss_end_addr = 0x104000,
+    struct bf_multiboot mb = {.offset = 0x40,
+                              .flags = BF_MB_FLAG_AOUT_KLUDGE,
+                              .header_addr = 0x100040,
+                              .load_addr = 0x100000,
+                              .load_end_addr = 0x101000,
+                              .bss_end_addr = 0x104000,
                               .entry_addr = 0x100080};
     uint64_t off, load, mem;
     ck_assert_ptr_null(bf_multiboot_aout(&mb, 0x2000, &off, &load, &mem));
@@ -174,8 +177,8 @@ START_TEST(test_multiboot_aout_fields)
         uint64_t file_size;
         const char *why;
     } bad[] = {
-        {0x0fff00, 0x100000, 0, 0, 0x100000, 0x2000, "do not agree"},   /* header below load */
-        {0x200000, 0x100000, 0, 0, 0x100000, 0x2000, "do not agree"},   /* before file start */
+        {0x0fff00, 0x100000, 0, 0, 0x100000, 0x2000, "do not agree"}, /* header below load */
+        {0x200000, 0x100000, 0, 0, 0x100000, 0x2000, "do not agree"}, /* before file start */
         {0x100040, 0x100000, 0x0ff000, 0, 0x100000, 0x2000, "load_end_addr is below"},
         {0x100040, 0x100000, 0x104000, 0, 0x100000, 0x2000, "past the end of the file"},
         {0x100040, 0x100000, 0x101000, 0x100800, 0x100000, 0x2000, "bss_end_addr is below"},
@@ -183,10 +186,13 @@ START_TEST(test_multiboot_aout_fields)
         {0x100040, 0x100000, 0x100000, 0, 0x100000, 0x2000, "load range is empty"},
     };
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-        struct bf_multiboot b = {.offset = 0x40, .flags = BF_MB_FLAG_AOUT_KLUDGE,
+        struct bf_multiboot b = {.offset = 0x40,
+                                 .flags = BF_MB_FLAG_AOUT_KLUDGE,
                                  .header_addr = bad[i].header_addr,
-                                 .load_addr = bad[i].load_addr, .load_end_addr = bad[i].load_end,
-                                 .bss_end_addr = bad[i].bss_end, .entry_addr = bad[i].entry};
+                                 .load_addr = bad[i].load_addr,
+                                 .load_end_addr = bad[i].load_end,
+                                 .bss_end_addr = bad[i].bss_end,
+                                 .entry_addr = bad[i].entry};
         const char *why = bf_multiboot_aout(&b, bad[i].file_size, &off, &load, &mem);
         ck_assert_msg(why && strstr(why, bad[i].why), "case %zu: got \"%s\"", i,
                       why ? why : "(accepted)");
@@ -199,7 +205,7 @@ START_TEST(test_pvh_note_search)
     uint8_t n[128];
     uint64_t entry = 0;
     const char *why = NULL;
-    size_t len = put_note(n, 1, 4, 0x1234);                /* another Xen note first */
+    size_t len = put_note(n, 1, 4, 0x1234); /* another Xen note first */
     len += put_note(n + len, BF_XEN_ELFNOTE_PHYS32_ENTRY, 8, 0x1000c0);
     ck_assert_int_eq(bf_pvh_note(n, len, &entry, &why), 1);
     ck_assert_uint_eq(entry, 0x1000c0);
@@ -362,8 +368,8 @@ START_TEST(test_layout)
 {
     static struct mk_image img;
     struct mk_kernel k = {.boot = HV_PT_BOOT_X86_MULTIBOOT, .nsegs = 1, .entry = 0x100000};
-    k.seg[0] = (typeof(k.seg[0])){.offset = 0, .filesz = 0x1000, .memsz = 0x1000,
-                                   .paddr = 0x100000};
+    k.seg[0] =
+        (typeof(k.seg[0])){.offset = 0, .filesz = 0x1000, .memsz = 0x1000, .paddr = 0x100000};
     memset(&img, 0, sizeof(img));
     img.sys.arch = MK_X86_64;
     img.sys.count = 1;
@@ -390,8 +396,8 @@ START_TEST(test_layout)
     ck_assert_ptr_nonnull(strstr(mk_last_error(), "below 1 MiB"));
 
     struct mk_kernel e = {.boot = HV_PT_BOOT_ELF, .nsegs = 1, .entry = 0x40080000};
-    e.seg[0] = (typeof(e.seg[0])){.offset = 0, .filesz = 0x1000, .memsz = 0x1000,
-                                   .paddr = 0x40080000};
+    e.seg[0] =
+        (typeof(e.seg[0])){.offset = 0, .filesz = 0x1000, .memsz = 0x1000, .paddr = 0x40080000};
     memset(&img, 0, sizeof(img));
     img.sys.arch = MK_AARCH64;
     img.sys.count = 1;

@@ -124,12 +124,24 @@ START_TEST(bad_layouts_change_nothing)
     for (unsigned i = 0; i < sizeof(why) / sizeof(why[0]); i++) {
         setup();
         switch (i) {
-        case 0: layout.info_gpa = INFO + 8; break;
-        case 1: layout.info_gpa = 0xa0000; break;
-        case 2: layout.cmdline_gpa = RAM - 4; break;
-        case 3: ram[HV_X86_GUEST_CMDLINE + sizeof(cmd) - 1] = 'x'; break;
-        case 4: layout.initrd_gpa = RAM - 0x1000; break;
-        case 5: layout.ram_size = RAM * 2ull; break;
+        case 0:
+            layout.info_gpa = INFO + 8;
+            break;
+        case 1:
+            layout.info_gpa = 0xa0000;
+            break;
+        case 2:
+            layout.cmdline_gpa = RAM - 4;
+            break;
+        case 3:
+            ram[HV_X86_GUEST_CMDLINE + sizeof(cmd) - 1] = 'x';
+            break;
+        case 4:
+            layout.initrd_gpa = RAM - 0x1000;
+            break;
+        case 5:
+            layout.ram_size = RAM * 2ull;
+            break;
         }
         memcpy(copy, ram, RAM);
         uint32_t ebx = 0;

@@ -33,9 +33,8 @@ static const char *check(const struct x86_guest_mem *m, const struct x86_boot32_
     while (c[n])
         n++;
     *module_string = n + 1 < l->cmdline_size ? l->cmdline_gpa + n + 1 : l->cmdline_gpa + n;
-    if (l->initrd_size &&
-        (!in_ram(l, l->initrd_gpa, l->initrd_size) ||
-         l->initrd_gpa + l->initrd_size > 0x100000000ull))
+    if (l->initrd_size && (!in_ram(l, l->initrd_gpa, l->initrd_size) ||
+                           l->initrd_gpa + l->initrd_size > 0x100000000ull))
         return "module not in RAM below 4 GiB";
     return NULL;
 }
@@ -123,8 +122,8 @@ const char *x86_pvh_info_build(const struct x86_guest_mem *m, const struct x86_b
     for (unsigned i = 0; i < n; i++)
         memcpy(page + X86_INFO_MAP + 24 * i, e + 20 * i, 20);
     hv_put_le32(si + 0, X86_PVH_START_MAGIC);
-    hv_put_le32(si + 4, 1);                      /* version 1: with the memory map */
-    hv_put_le32(si + 8, 0);                      /* flags */
+    hv_put_le32(si + 4, 1); /* version 1: with the memory map */
+    hv_put_le32(si + 8, 0); /* flags */
     hv_put_le32(si + 12, l->initrd_size ? 1 : 0);
     hv_put_le64(si + 16, l->initrd_size ? base + X86_INFO_MODS : 0);
     hv_put_le64(si + 24, l->cmdline_gpa);

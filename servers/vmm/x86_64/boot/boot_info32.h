@@ -9,8 +9,8 @@
 
 #include "x86_64/guest_mem.h"
 
-#define X86_MULTIBOOT_EAX 0x2badb002u        /* §3.2: EAX at entry */
-#define X86_PVH_START_MAGIC 0x336ec578u      /* hvm_start_info.magic */
+#define X86_MULTIBOOT_EAX 0x2badb002u   /* §3.2: EAX at entry */
+#define X86_PVH_START_MAGIC 0x336ec578u /* hvm_start_info.magic */
 
 /* Multiboot information flags (§3.3) the VMM sets: the ones QEMU's loader sets. */
 #define X86_MBI_MEMORY (1u << 0)
@@ -21,21 +21,21 @@
 #define X86_MBI_LOADER_NAME (1u << 9)
 
 /* Offsets in the info page. */
-#define X86_INFO_MAP 0x000u      /* e820-style entries: multiboot's with a size word, PVH's */
-#define X86_INFO_STRUCT 0x500u   /* the multiboot information / hvm_start_info */
-#define X86_INFO_MODS 0x600u     /* one module entry */
-#define X86_INFO_NAME 0x700u     /* the boot loader's name (multiboot) */
+#define X86_INFO_MAP 0x000u    /* e820-style entries: multiboot's with a size word, PVH's */
+#define X86_INFO_STRUCT 0x500u /* the multiboot information / hvm_start_info */
+#define X86_INFO_MODS 0x600u   /* one module entry */
+#define X86_INFO_NAME 0x700u   /* the boot loader's name (multiboot) */
 #define X86_INFO_PAGE 0x1000u
 
 #define X86_BOOT_LOADER_NAME "Duet"
 
 struct x86_boot32_layout {
     uint64_t ram_size;
-    uint64_t info_gpa;                   /* the info page: page-aligned RAM below 1 MiB */
+    uint64_t info_gpa; /* the info page: page-aligned RAM below 1 MiB */
     /* The command line, NUL, then the module's own string, NUL (hv_pt_load CMDLINE). */
     uint64_t cmdline_gpa, cmdline_size;
-    uint64_t initrd_gpa, initrd_size;    /* the one module; size 0: none */
-    uint64_t rsdp_gpa;                   /* PVH's rsdp_paddr */
+    uint64_t initrd_gpa, initrd_size; /* the one module; size 0: none */
+    uint64_t rsdp_gpa;                /* PVH's rsdp_paddr */
 };
 
 /* Write the structures into guest RAM; NULL, or what is wrong with the layout (then RAM is
