@@ -36,7 +36,8 @@ foreach(arch ${DUET_ARCHES})
 
   add_test(NAME conform-images-${arch}
            COMMAND ${CMAKE_COMMAND} --build ${CMAKE_BINARY_DIR}
-                   --target test-guest-${arch}-conform image-${arch}-conform)
+                   --target test-guest-${arch}-conform image-${arch}-conform
+                            conform-loader-guests-${arch} image-${arch}-conform-loaders)
   set_tests_properties(conform-images-${arch} PROPERTIES LABELS qemu TIMEOUT 1800
                        FIXTURES_SETUP conform-images-${arch} RESOURCE_LOCK duet-build)
   add_test(NAME conform-${arch}
@@ -47,3 +48,4 @@ foreach(arch ${DUET_ARCHES})
   set_tests_properties(conform-${arch} PROPERTIES LABELS qemu TIMEOUT 240
                        FIXTURES_REQUIRED conform-images-${arch})
 endforeach()
+include(${CMAKE_SOURCE_DIR}/test/conformance/loaders/loaders.cmake)

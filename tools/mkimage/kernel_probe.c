@@ -1,32 +1,25 @@
-/* Recognises a partition's kernel file: an arm64 Linux Image, an x86 bzImage, or an ELF for
- * the partition's arch; anything else is refused with the reason. */
+/* Recognises a partition's kernel file as `qemu -kernel` would: on AArch64 an ELF (ET_EXEC or
+ * ET_DYN), an arm64 Linux Image or a raw binary; on x86_64 a bzImage, a multiboot kernel (ELF32
+ * or a.out kludge) or an ELF with a PVH note; anything else is refused with the reason. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "boot_formats.h"
 #include "diag.h"
 #include "mkimage.h"
 #include <hv/bytes.h>
-#include <hv/elf.h>
 #include <hv/linux_x86_boot.h>
 
 /* Linux Documentation/arch/arm64/booting.rst, "Call the kernel image": the 64-byte header. */
 #define ARM64_MAGIC_OFF 0x38
 #define ARM64_MAGIC 0x644d5241u          /* "ARM\x64" */
-#define ARM64_OLD_TEXT_OFFSET 0x80000u   /* image_size 0: kernels before v3.17 */
+/* image_size 0: kernels before v3.17; also where QEMU puts a raw binary (KERNEL64_LOAD_ADDR). */
+#define ARM64_OLD_TEXT_OFFSET 0x80000u
 
 /* Linux Documentation/arch/x86/boot.rst (hv/linux_x86_boot.h): the setup header ends at
  * BP_HEADER plus the byte after the jump at its start. */
 #define SETUP_HEADER_END_BYTE (BP_JUMP + 1)
-
-#define EI_CLASS 4
-#define EI_DATA 5
-#define ELFCLASS64 2
-#define ELFDATA2LSB 1
-#define ET_EXEC 2
-#define PT_LOAD 1
-#define PT_NOTE 4
-#define XEN_ELFNOTE_PHYS32_ENTRY 18      /* the PVH entry point of an x86 vmlinux */
 
 /* Reads [off, off+len) of f; false when the file is shorter. */
 static bool read_at(FILE *f, uint64_t off, void *buf, size_t len)
@@ -85,66 +78,46 @@ static int probe_bzimage(const char *part, FILE *f, const uint8_t *h, struct mk_
     return 0;
 }
 
-/* The PVH entry of an x86 vmlinux ELF, from its notes; 0 when there is none. */
-static uint64_t elf_pvh_entry(FILE *f, uint64_t off, uint64_t size)
+/* QEMU's ELF loader (include/hw/elf_ops.h) loads each PT_LOAD at its physical address,
+ * whatever the file's type, and enters at e_entry, moved by the segment's p_paddr - p_vaddr
+ * when the entry lies in an executable segment whose two addresses differ. */
+static int read_segments(const char *part, FILE *f, const struct bf_elf *e, bool find_pvh,
+                         struct mk_kernel *k)
 {
-    uint8_t buf[4096];
-    if (size > sizeof(buf) || !read_at(f, off, buf, size))
-        return 0;
-    for (uint64_t p = 0; p + 12 <= size;) {
-        uint64_t namesz = hv_le32(buf + p), descsz = hv_le32(buf + p + 4),
-                 type = hv_le32(buf + p + 8);
-        uint64_t desc = p + 12 + ((namesz + 3) & ~3ull);
-        if (desc + descsz > size)
-            return 0;
-        if (type == XEN_ELFNOTE_PHYS32_ENTRY && namesz == 4 && !memcmp(buf + p + 12, "Xen", 4))
-            return descsz >= 8 ? hv_le64(buf + desc) : hv_le32(buf + desc);
-        p = desc + ((descsz + 3) & ~3ull);
-    }
-    return 0;
-}
-
-static int probe_elf(const char *part, FILE *f, const uint8_t *h, enum mk_arch arch,
-                     struct mk_kernel *k)
-{
-    unsigned want = arch == MK_AARCH64 ? ELF_MACHINE_AARCH64 : ELF_MACHINE_X86_64;
-    if (h[EI_CLASS] != ELFCLASS64 || h[EI_DATA] != ELFDATA2LSB)
-        return mk_error("partition '%s': kernel ELF is not 64-bit little-endian", part);
-    if (hv_le16(h + 18) != want)
-        return mk_error("partition '%s': kernel ELF is for machine %u, not %s", part,
-                        (unsigned)hv_le16(h + 18), arch == MK_AARCH64 ? "aarch64" : "x86_64");
-    if (hv_le16(h + 16) != ET_EXEC)
-        return mk_error("partition '%s': kernel ELF is not an executable (ET_EXEC)", part);
-    uint64_t phoff = hv_le64(h + 32), phentsize = hv_le16(h + 54), phnum = hv_le16(h + 56);
-    if (phentsize != 56 || phnum == 0 || phnum > 64)
-        return mk_error("partition '%s': kernel ELF program headers are malformed", part);
-    k->boot = HV_PT_BOOT_ELF;
-    k->entry = hv_le64(h + 24);
-    for (uint64_t i = 0; i < phnum; i++) {
-        uint8_t ph[56];
-        if (!read_at(f, phoff + i * 56, ph, sizeof(ph)))
-            return mk_error("partition '%s': kernel ELF program header %llu is past the end",
-                            part, (unsigned long long)i);
-        uint64_t type = hv_le32(ph), off = hv_le64(ph + 8), paddr = hv_le64(ph + 24);
-        uint64_t filesz = hv_le64(ph + 32), memsz = hv_le64(ph + 40);
-        if (type == PT_NOTE && arch == MK_X86_64) {
-            uint64_t pvh = elf_pvh_entry(f, off, filesz);
-            if (pvh)
-                k->entry = pvh;
+    k->entry = e->entry;
+    for (unsigned i = 0; i < e->phnum; i++) {
+        uint8_t raw[56];
+        struct bf_phdr ph;
+        if (!read_at(f, e->phoff + (uint64_t)i * e->phentsize, raw, e->phentsize))
+            return mk_error("partition '%s': kernel ELF program header %u is past the end",
+                            part, i);
+        bf_elf_phdr(e, raw, &ph);
+        if (ph.type == BF_ELF_PT_NOTE && find_pvh && !k->pvh_entry) {
+            static uint8_t notes[65536];
+            const char *why = NULL;
+            if (ph.filesz > sizeof(notes) || ph.offset > k->file_size ||
+                ph.filesz > k->file_size - ph.offset || !read_at(f, ph.offset, notes, ph.filesz))
+                return mk_error("partition '%s': kernel ELF note segment %u is larger than 64 "
+                                "KiB or outside the file", part, i);
+            if (bf_pvh_note(notes, ph.filesz, &k->pvh_entry, &why) < 0)
+                return mk_error("partition '%s': kernel ELF: %s", part, why);
         }
-        if (type != PT_LOAD || memsz == 0)
+        if (ph.type != BF_ELF_PT_LOAD || ph.memsz == 0)
             continue;
         if (k->nsegs == sizeof(k->seg) / sizeof(k->seg[0]))
             return mk_error("partition '%s': kernel ELF has more than 8 loadable segments",
                             part);
-        if (filesz > memsz || off > k->file_size || filesz > k->file_size - off ||
-            paddr + memsz < paddr)
-            return mk_error("partition '%s': kernel ELF segment %llu lies outside the file",
-                            part, (unsigned long long)i);
-        k->seg[k->nsegs].offset = off;
-        k->seg[k->nsegs].filesz = filesz;
-        k->seg[k->nsegs].memsz = memsz;
-        k->seg[k->nsegs].paddr = paddr;
+        if (ph.filesz > ph.memsz || ph.offset > k->file_size ||
+            ph.filesz > k->file_size - ph.offset || ph.paddr + ph.memsz < ph.paddr)
+            return mk_error("partition '%s': kernel ELF segment %u lies outside the file",
+                            part, i);
+        if ((ph.flags & BF_ELF_PF_X) && ph.vaddr != ph.paddr && e->entry >= ph.vaddr &&
+            e->entry - ph.vaddr < ph.filesz)
+            k->entry = e->entry - ph.vaddr + ph.paddr;
+        k->seg[k->nsegs].offset = ph.offset;
+        k->seg[k->nsegs].filesz = ph.filesz;
+        k->seg[k->nsegs].memsz = ph.memsz;
+        k->seg[k->nsegs].paddr = ph.paddr;
         k->nsegs++;
     }
     if (k->nsegs == 0)
@@ -152,11 +125,134 @@ static int probe_elf(const char *part, FILE *f, const uint8_t *h, enum mk_arch a
     return 0;
 }
 
+/* AArch64: a 64-bit ELF, executable or position-independent (ET_DYN, loaded where its
+ * program headers say, as QEMU does: nothing is relocated). */
+static int probe_elf_aarch64(const char *part, FILE *f, const uint8_t *h, size_t got,
+                             struct mk_kernel *k)
+{
+    struct bf_elf e;
+    const char *why = bf_elf_header(h, got, &e);
+    if (why)
+        return mk_error("partition '%s': kernel: %s", part, why);
+    if (!e.is64)
+        return mk_error("partition '%s': kernel ELF is 32-bit, not an aarch64 ELF64", part);
+    if (e.machine != BF_ELF_EM_AARCH64)
+        return mk_error("partition '%s': kernel ELF is for machine %u, not aarch64", part,
+                        (unsigned)e.machine);
+    if (e.type != BF_ELF_ET_EXEC && e.type != BF_ELF_ET_DYN)
+        return mk_error("partition '%s': kernel ELF is neither an executable (ET_EXEC) nor "
+                        "position-independent (ET_DYN)", part);
+    k->boot = HV_PT_BOOT_ELF;
+    return read_segments(part, f, &e, false, k);
+}
+
+/* x86_64 ELF without a multiboot header: QEMU boots it through its PVH entry note only. */
+static int probe_elf_pvh(const char *part, FILE *f, const uint8_t *h, size_t got,
+                         struct mk_kernel *k)
+{
+    struct bf_elf e;
+    const char *why = bf_elf_header(h, got, &e);
+    if (why)
+        return mk_error("partition '%s': kernel: %s", part, why);
+    if (e.machine != BF_ELF_EM_X86_64 && e.machine != BF_ELF_EM_386)
+        return mk_error("partition '%s': kernel ELF is for machine %u, not x86", part,
+                        (unsigned)e.machine);
+    if (read_segments(part, f, &e, true, k))
+        return -1;
+    if (!k->pvh_entry)
+        return mk_error("partition '%s': x86 kernel ELF has neither a PVH entry note "
+                        "(XEN_ELFNOTE_PHYS32_ENTRY) nor a multiboot header", part);
+    k->boot = HV_PT_BOOT_X86_PVH;
+    k->entry = k->pvh_entry;
+    return 0;
+}
+
+/* Multiboot 0.6.96: with the a.out kludge (flag 16) the header says what to load where; else
+ * the file must be a 32-bit ELF, loaded by its program headers (QEMU refuses an x86-64 ELF:
+ * "give a 32bit one"). */
+static int probe_multiboot(const char *part, FILE *f, const uint8_t *h, size_t got,
+                           const struct bf_multiboot *mb, struct mk_kernel *k)
+{
+    k->boot = HV_PT_BOOT_X86_MULTIBOOT;
+    if (mb->flags & BF_MB_FLAG_AOUT_KLUDGE) {
+        uint64_t off, load, mem;
+        const char *why = bf_multiboot_aout(mb, k->file_size, &off, &load, &mem);
+        if (why)
+            return mk_error("partition '%s': %s", part, why);
+        k->seg[0].offset = off;
+        k->seg[0].filesz = load;
+        k->seg[0].memsz = mem;
+        k->seg[0].paddr = mb->load_addr;
+        k->nsegs = 1;
+        k->entry = mb->entry_addr;
+        return 0;
+    }
+    struct bf_elf e;
+    const char *why = bf_elf_header(h, got, &e);
+    if (why)
+        return mk_error("partition '%s': multiboot kernel without the a.out kludge (flag 16) "
+                        "must be an ELF: %s", part, why);
+    if (e.is64 || e.machine != BF_ELF_EM_386)
+        return mk_error("partition '%s': multiboot kernel ELF must be 32-bit i386, as QEMU "
+                        "asks (an x86-64 one needs the a.out kludge)", part);
+    if (read_segments(part, f, &e, false, k))
+        return -1;
+    if (k->entry >= 0x100000000ull)
+        return mk_error("partition '%s': multiboot entry point is not below 4 GiB", part);
+    return 0;
+}
+
+/* gzip and U-Boot images QEMU would unpack first: refused by name rather than run as code. */
+static bool packed(const uint8_t *h, size_t got)
+{
+    return got >= 4 && ((h[0] == 0x1f && h[1] == 0x8b) || hv_le32(h) == 0x56190527u);
+}
+
+static int probe_aarch64(const char *part, const char *path, FILE *f, const uint8_t *h,
+                         size_t got, struct mk_kernel *k)
+{
+    if (got >= 4 && !memcmp(h, "\177ELF", 4))
+        return probe_elf_aarch64(part, f, h, got, k);
+    if (got >= 64 && hv_le32(h + ARM64_MAGIC_OFF) == ARM64_MAGIC)
+        return probe_arm64_image(part, h, k);
+    if (packed(h, got))
+        return mk_error("partition '%s': kernel '%s' is gzip- or U-Boot-packed: unpack it", part,
+                        path);
+    /* QEMU's load_aarch64_image: anything else is a raw binary at RAM base + 0x80000, entered
+     * at its first byte as a Linux kernel would be (x0 = the DTB). */
+    k->boot = HV_PT_BOOT_ARM64_IMAGE;
+    k->text_offset = ARM64_OLD_TEXT_OFFSET;
+    k->image_size = k->file_size;
+    k->raw = true;
+    return 0;
+}
+
+/* QEMU's x86_load_linux order: a bzImage ("HdrS"), else a multiboot header, else an ELF with
+ * a PVH note. */
+static int probe_x86(const char *part, const char *path, FILE *f, const uint8_t *h, size_t got,
+                     struct mk_kernel *k)
+{
+    struct bf_multiboot mb;
+    const char *why = NULL;
+    if (got >= 0x268 && hv_le32(h + BP_HEADER) == BP_HDRS_MAGIC)
+        return probe_bzimage(part, f, h, k);
+    int found = bf_multiboot_find(h, got, &mb, &why);
+    if (found < 0)
+        return mk_error("partition '%s': %s", part, why);
+    if (found)
+        return probe_multiboot(part, f, h, got, &mb, k);
+    if (got >= 4 && !memcmp(h, "\177ELF", 4))
+        return probe_elf_pvh(part, f, h, got, k);
+    return mk_error("partition '%s': kernel '%s' is not an x86 bzImage (no 'HdrS' at 0x202), "
+                    "a multiboot kernel nor an ELF with a PVH note", part, path);
+}
+
 int kernel_probe(const char *part, const char *path, enum mk_arch arch, struct mk_kernel *k)
 {
-    uint8_t h[1024] = {0};
+    static uint8_t h[BF_MB_SEARCH];
 
     memset(k, 0, sizeof(*k));
+    memset(h, 0, sizeof(h));
     FILE *f = fopen(path, "rb");
     if (!f)
         return mk_error("partition '%s': cannot read kernel '%s': %s", part, path,
@@ -164,20 +260,8 @@ int kernel_probe(const char *part, const char *path, enum mk_arch arch, struct m
     fseek(f, 0, SEEK_END);
     k->file_size = (uint64_t)ftell(f);
     size_t got = read_at(f, 0, h, 0) ? fread(h, 1, sizeof(h), f) : 0;
-    int r;
-    if (got >= 64 && !memcmp(h, "\177ELF", 4))
-        r = probe_elf(part, f, h, arch, k);
-    else if (arch == MK_AARCH64 && got >= 64 && hv_le32(h + ARM64_MAGIC_OFF) == ARM64_MAGIC)
-        r = probe_arm64_image(part, h, k);
-    else if (arch == MK_X86_64 && got >= 0x268 &&
-             hv_le32(h + BP_HEADER) == BP_HDRS_MAGIC)
-        r = probe_bzimage(part, f, h, k);
-    else
-        r = mk_error("partition '%s': kernel '%s' is not %s", part, path,
-                     arch == MK_AARCH64 ? "an arm64 Image (no 'ARMd' magic at 0x38) nor an "
-                                          "aarch64 ELF"
-                                        : "an x86 bzImage (no 'HdrS' at 0x202) nor an x86_64 "
-                                          "ELF");
+    int r = arch == MK_AARCH64 ? probe_aarch64(part, path, f, h, got, k)
+                               : probe_x86(part, path, f, h, got, k);
     fclose(f);
     return r;
 }

@@ -1,5 +1,6 @@
 /* Where each partition's RAM lies and where every file is loaded in it: checked against the
  * platform (device windows, total RAM) and the boot protocols (docs/manifest.md, "Layout"). */
+#include <stdio.h>
 #include <string.h>
 
 #include "diag.h"
@@ -130,7 +131,8 @@ static int load_elf(struct hv_pt_partition *pt, const struct mk_kernel *k, const
             return mk_error("partition '%s': kernel ELF segment [0x%llx, 0x%llx) is outside its "
                             "RAM", pt->name, (unsigned long long)pa,
                             (unsigned long long)(pa + memsz));
-        if (pt->nloads == HV_PT_MAX_LOADS - 3)
+        /* Room for the two loads that follow: initramfs and DTB (arm64) or command line (x86). */
+        if (pt->nloads == HV_PT_MAX_LOADS - 2)
             return mk_error("partition '%s': kernel ELF has too many segments", pt->name);
         if (k->seg[s].filesz)
             add_load(pt, HV_PT_LOAD_KERNEL, file, k->seg[s].offset, k->seg[s].filesz, pa);
@@ -141,10 +143,24 @@ static int load_elf(struct hv_pt_partition *pt, const struct mk_kernel *k, const
     return 0;
 }
 
-/* arm64: kernel low, DTB alone in the last 2 MiB block, initramfs just below it. */
-static int layout_arm64(struct hv_pt_partition *pt, const struct mk_partition *p,
-                        const struct mk_kernel *k, uint64_t initrd_size, const char *dtb_file)
+/* The lowest address an ELF kernel loads at. */
+static uint64_t elf_low(const struct mk_kernel *k)
 {
+    uint64_t low = UINT64_MAX;
+    for (unsigned s = 0; s < k->nsegs; s++)
+        if (k->seg[s].paddr < low)
+            low = k->seg[s].paddr;
+    return low;
+}
+
+/* arm64: kernel low, DTB alone in the last 2 MiB block, initramfs just below it. An ELF kernel
+ * gets what QEMU's ELF loader gives (hw/arm/boot.c): no registers (x0 = 0) and the DTB at the
+ * start of RAM when its segments leave room there. */
+static int layout_arm64(struct mk_image *img, unsigned i, const struct mk_kernel *k,
+                        uint64_t initrd_size, const char *dtb_file)
+{
+    struct hv_pt_partition *pt = &img->pt[i];
+    const struct mk_partition *p = &img->sys.part[i];
     uint64_t ram_end = pt->ram_gpa + pt->ram_size, kernel_end;
 
     if (k->boot == HV_PT_BOOT_ARM64_IMAGE) {
@@ -167,9 +183,16 @@ static int layout_arm64(struct hv_pt_partition *pt, const struct mk_partition *p
         pt->initrd_gpa = initrd;
         pt->initrd_size = initrd_size;
     }
+    pt->args[0] = dtb;
+    if (k->boot == HV_PT_BOOT_ELF) {
+        pt->args[0] = 0;
+        if (elf_low(k) > pt->ram_gpa) {
+            dtb = pt->ram_gpa;
+            img->dtb_room[i] = elf_low(k) - pt->ram_gpa;
+        }
+    }
     /* The size is filled in once dtc has made the blob (guest_dt_write). */
     add_load(pt, HV_PT_LOAD_DTB, dtb_file, 0, 0, dtb);
-    pt->args[0] = dtb;
     return 0;
 }
 
@@ -179,7 +202,8 @@ static int layout_x86(struct hv_pt_partition *pt, const struct mk_partition *p,
                       const struct mk_kernel *k, uint64_t initrd_size, const char *cmdline_file)
 {
     uint64_t ram_end = pt->ram_gpa + pt->ram_size, kernel_end;
-    uint64_t cmdline_size = strlen(p->bootargs) + 1;
+    char cmdline[2 * MK_PAGE];
+    uint64_t cmdline_size = layout_x86_cmdline(p, k->boot, cmdline, sizeof(cmdline));
 
     if (pt->ram_gpa != 0)
         return mk_error("partition '%s': an x86 partition's RAM must start at 0", pt->name);
@@ -197,6 +221,13 @@ static int layout_x86(struct hv_pt_partition *pt, const struct mk_partition *p,
         kernel_end = k->pref_address + k->init_size;
     } else if (load_elf(pt, k, p->kernel, &kernel_end)) {
         return -1;
+    } else if (elf_low(k) < HV_X86_GUEST_HIGH_RAM) {
+        return mk_error("partition '%s': the kernel loads at 0x%llx, below 1 MiB where the "
+                        "partition's boot data, EBDA and ACPI tables are", pt->name,
+                        (unsigned long long)elf_low(k));
+    } else if (cmdline_size > MK_PAGE) {
+        return mk_error("partition '%s': the command line and module name are %llu bytes, more "
+                        "than 4 KiB", pt->name, (unsigned long long)cmdline_size);
     }
     uint64_t initrd = ALIGN_DOWN(ram_end - initrd_size, MK_PAGE);
     if (kernel_end > ram_end || initrd_size > ram_end || initrd < kernel_end)
@@ -220,6 +251,21 @@ static int layout_x86(struct hv_pt_partition *pt, const struct mk_partition *p,
     return 0;
 }
 
+uint64_t layout_x86_cmdline(const struct mk_partition *p, uint32_t boot, char *out, size_t cap)
+{
+    int n;
+    /* QEMU's multiboot loader (hw/i386/multiboot.c) passes "<kernel file> <append>", as GRUB
+     * passes the kernel's path first; a module's string is its file name. PVH and Linux get
+     * the command line alone. */
+    if (boot == HV_PT_BOOT_X86_MULTIBOOT)
+        n = snprintf(out, cap, "%s %s%c%s", p->kernel, p->bootargs, '\0', p->initramfs);
+    else if (boot == HV_PT_BOOT_X86_PVH)
+        n = snprintf(out, cap, "%s%c%s", p->bootargs, '\0', p->initramfs);
+    else
+        n = snprintf(out, cap, "%s", p->bootargs);
+    return n < 0 || (size_t)n >= cap ? cap + 1 : (uint64_t)n + 1;
+}
+
 int layout_partition(struct mk_image *img, unsigned i, const struct mk_kernel *k,
                      uint64_t initrd_size, const char *dtb_file, const char *cmdline_file)
 {
@@ -237,7 +283,8 @@ int layout_partition(struct mk_image *img, unsigned i, const struct mk_kernel *k
     pt->priority = p->priority;
     pt->boot = k->boot;
     pt->disk = p->disk;
+    img->dtb_room[i] = 0;
     if (img->sys.arch == MK_AARCH64)
-        return layout_arm64(pt, p, k, initrd_size, dtb_file);
+        return layout_arm64(img, i, k, initrd_size, dtb_file);
     return layout_x86(pt, p, k, initrd_size, cmdline_file);
 }

@@ -138,10 +138,10 @@ static int gather_files(const struct mk_options *opt, struct mk_image *img,
     return 0;
 }
 
-static int write_string_file(const char *what, const char *path, const char *s)
+static int write_bytes_file(const char *what, const char *path, const char *s, size_t n)
 {
     FILE *f = fopen(path, "wb");
-    if (!f || fwrite(s, 1, strlen(s) + 1, f) != strlen(s) + 1 || fclose(f))
+    if (!f || fwrite(s, 1, n, f) != n || fclose(f))
         return mk_error("%s: cannot write '%s': %s", what, path, strerror(errno));
     return 0;
 }
@@ -161,13 +161,20 @@ static int write_boot_file(const struct mk_options *opt, struct mk_image *img, u
         snprintf(dts, sizeof(dts), "%s/%s.dts", opt->out_dir, p->name);
         if (guest_dt_write(pt, p->bootargs, dts, path) || stat(path, &st))
             return -1;
+        if (img->dtb_room[i] && (uint64_t)st.st_size > img->dtb_room[i])
+            return mk_error("partition '%s': the device tree (%lld bytes) does not fit below the "
+                            "kernel ELF's first segment (%llu bytes from the start of RAM)",
+                            p->name, (long long)st.st_size,
+                            (unsigned long long)img->dtb_room[i]);
         for (unsigned l = 0; l < pt->nloads; l++)
             if (pt->loads[l].kind == HV_PT_LOAD_DTB)
                 pt->loads[l].size = (uint64_t)st.st_size;
     } else {
         snprintf(name, sizeof(name), "%s.cmdline", p->name);
         snprintf(path, sizeof(path), "%s/%s", opt->out_dir, name);
-        if (write_string_file(p->name, path, p->bootargs) || stat(path, &st))
+        char cmdline[2 * MK_PAGE];
+        uint64_t n = layout_x86_cmdline(p, pt->boot, cmdline, sizeof(cmdline));
+        if (n > sizeof(cmdline) || write_bytes_file(p->name, path, cmdline, n) || stat(path, &st))
             return -1;
     }
     return add_file(img, p->name, name, path, (uint64_t)st.st_size);

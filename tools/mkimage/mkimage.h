@@ -47,6 +47,8 @@ struct mk_kernel {
     unsigned nsegs;
     struct { uint64_t offset, filesz, memsz, paddr; } seg[8];
     uint64_t entry;
+    bool raw;                            /* arm64: a raw binary, loaded as an old Image */
+    uint64_t pvh_entry;                  /* x86 ELF: its PVH note's entry, 0 without one */
     /* x86 bzImage: the protected-mode part and the setup header. */
     uint64_t pm_offset, pref_address, init_size, setup_header_size, cmdline_max, initrd_max;
 };
@@ -60,6 +62,9 @@ struct mk_file {
 
 struct mk_image {
     struct mk_system sys;
+    /* arm64 ELF kernels: the DTB goes at the start of RAM, below the first segment, as QEMU
+     * puts it; this many bytes are free there (0: the DTB goes at the end of RAM). */
+    uint64_t dtb_room[HV_PT_MAX_PARTITIONS];
     unsigned nfiles;
     struct mk_file files[MK_MAX_FILES];
     struct hv_pt_partition pt[HV_PT_MAX_PARTITIONS];
@@ -96,6 +101,11 @@ int layout_check_memory(const struct mk_system *sys, const struct mk_options *op
                         uint64_t payload);
 int layout_partition(struct mk_image *img, unsigned i, const struct mk_kernel *k,
                      uint64_t initrd_size, const char *dtb_file, const char *cmdline_file);
+
+/* The bytes of an x86 partition's command-line load (its size with the final NUL, or cap + 1
+ * when it does not fit): the command line, and for multiboot and PVH kernels the initramfs
+ * module's string after it. */
+uint64_t layout_x86_cmdline(const struct mk_partition *p, uint32_t boot, char *out, size_t cap);
 
 /* guest_dt.c: writes the arm64 guest device tree (.dts) and compiles it with dtc. */
 int guest_dt_write(const struct hv_pt_partition *p, const char *bootargs, const char *dts_path,

@@ -3,6 +3,7 @@
 # which is fuzzed. Paths are absolute so any directory may include this.
 set(MKIMAGE_DIR ${CMAKE_CURRENT_LIST_DIR})
 set(MKIMAGE_SOURCES
+  ${MKIMAGE_DIR}/boot_formats.c
   ${MKIMAGE_DIR}/diag.c
   ${MKIMAGE_DIR}/dtc.c
   ${MKIMAGE_DIR}/guest_dt.c

@@ -28,6 +28,7 @@ set(VMM_X86_64_SOURCES
   ${VMM_X86_64_DIR}/exit/x86_exit_string.c
   ${VMM_X86_64_DIR}/boot/boot_params.c
   ${VMM_X86_64_DIR}/boot/boot_state.c
+  ${VMM_X86_64_DIR}/boot/boot_info32.c
   ${VMM_X86_64_DIR}/acpi/acpi_tables.c
   ${VMM_X86_64_DIR}/guest_mem.c
   ${VMM_X86_64_DIR}/pio.c

@@ -6,6 +6,7 @@
 #include "vmm_target.h"
 
 #include "x86_64/acpi/acpi_tables.h"
+#include "x86_64/boot/boot_info32.h"
 #include "x86_64/boot/boot_params.h"
 #include "x86_64/boot/boot_state.h"
 #include "x86_64/pc_wiring.h"
@@ -65,13 +66,32 @@ static const struct vmm_x86_ops target_ops = {
     .now_ns = t_now,
 };
 
+/* The 32-bit protocols' info page: the second page of the boot scratch area (the first holds
+ * the GDT). */
+static uint64_t info_page(const struct hv_pt_partition *p)
+{
+    return p->boot_scratch_gpa + 0x1000;
+}
+
+static bool boot32(const struct hv_pt_partition *p)
+{
+    return p->boot == HV_PT_BOOT_X86_MULTIBOOT || p->boot == HV_PT_BOOT_X86_PVH;
+}
+
 int vmm_target_boot_regs(const struct hv_pt_partition *part, struct vmm_boot *boot)
 {
-    if (part->boot != HV_PT_BOOT_X86_BZIMAGE)
-        return HV_EINVAL; /* PVH / bare ELF entries: not yet */
     struct x86_boot_regs regs;
-    const char *why = x86_boot_registers(part->boot_scratch_gpa, part->boot_scratch_size,
-                                         part->entry, part->zero_page_gpa, &regs);
+    const char *why;
+    if (part->boot == HV_PT_BOOT_X86_BZIMAGE)
+        why = x86_boot_registers(part->boot_scratch_gpa, part->boot_scratch_size, part->entry,
+                                 part->zero_page_gpa, &regs);
+    else if (boot32(part) && part->entry < 0x100000000ull)
+        why = x86_boot_registers32(part->boot_scratch_gpa, part->boot_scratch_size,
+                                   (uint32_t)part->entry,
+                                   part->boot == HV_PT_BOOT_X86_MULTIBOOT ? X86_MULTIBOOT_EAX : 0,
+                                   (uint32_t)(info_page(part) + X86_INFO_STRUCT), &regs);
+    else
+        why = "the kernel's boot protocol is none of bzImage, multiboot and PVH";
     if (why) {
         hv_printf("%s: %s\n", part->name, why);
         return HV_EINVAL;
@@ -82,7 +102,30 @@ int vmm_target_boot_regs(const struct hv_pt_partition *part, struct vmm_boot *bo
     return HV_OK;
 }
 
-/* What the 64-bit entry needs in guest RAM, written again after every reset. */
+/* Multiboot and PVH: the GDT and the info page (EBX's structure, at the address the boot
+ * registers already name). */
+static const char *build_boot32(const struct hv_pt_partition *p, const struct x86_guest_mem *m)
+{
+    const struct x86_boot32_layout l = {
+        .ram_size = m->ram_size,
+        .info_gpa = info_page(p),
+        .cmdline_gpa = p->cmdline_gpa,
+        .cmdline_size = p->cmdline_size,
+        .initrd_gpa = p->initrd_gpa,
+        .initrd_size = p->initrd_size,
+        .rsdp_gpa = HV_X86_GUEST_ACPI,
+    };
+    uint32_t ebx;
+    if (info_page(p) + X86_INFO_PAGE > p->boot_scratch_gpa + p->boot_scratch_size)
+        return "boot scratch area too small for the boot info page";
+    const char *why = p->boot == HV_PT_BOOT_X86_MULTIBOOT ? x86_multiboot_info_build(m, &l, &ebx)
+                                                          : x86_pvh_info_build(m, &l, &ebx);
+    return why ? why : x86_boot_tables32(m, p->boot_scratch_gpa, p->boot_scratch_size);
+}
+
+/* What the entry needs in guest RAM (ACPI tables, then the zero page and page tables of the
+ * 64-bit protocol or the 32-bit protocols' GDT and info page), written again after every
+ * reset. */
 static const char *build_guest_memory(const struct hv_pt_partition *p,
                                       const struct x86_guest_mem *m)
 {
@@ -90,6 +133,8 @@ static const char *build_guest_memory(const struct hv_pt_partition *p,
         return "RAM too small for the ACPI tables";
     if (!x86_acpi_build(m->ram + HV_X86_GUEST_ACPI, HV_X86_GUEST_ACPI_SIZE, HV_X86_GUEST_ACPI))
         return "ACPI tables do not fit";
+    if (boot32(p))
+        return build_boot32(p, m);
     const struct x86_boot_layout l = {
         .ram_size = m->ram_size,
         .zero_page_gpa = p->zero_page_gpa,

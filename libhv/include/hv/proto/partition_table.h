@@ -28,13 +28,21 @@
 #define HV_PT_BOOT_ARM64_IMAGE 1u        /* Linux arm64 booting.rst: EL1, MMU off, x0 = DTB */
 #define HV_PT_BOOT_ELF 2u                /* a bare ELF: PC = entry, registers as given */
 #define HV_PT_BOOT_X86_BZIMAGE 3u        /* Linux x86 boot.rst 64-bit protocol: rsi = zero page */
+/* Multiboot 0.6.96 §3.2: 32-bit protected mode, paging off, EAX = 0x2BADB002, EBX = the
+ * multiboot information the VMM writes in the boot scratch area. */
+#define HV_PT_BOOT_X86_MULTIBOOT 4u
+/* Xen's PVH boot ABI (arch-x86/hvm/start_info.h): 32-bit protected mode, paging off, EBX =
+ * struct hvm_start_info, written by the VMM in the boot scratch area. */
+#define HV_PT_BOOT_X86_PVH 5u
 
 /* What a load record carries (the VMM copies each one the same way; the kind is for
  * logs and for the x86 zero page, whose fields point at the others). */
 #define HV_PT_LOAD_KERNEL 1u
 #define HV_PT_LOAD_INITRAMFS 2u
 #define HV_PT_LOAD_DTB 3u
-#define HV_PT_LOAD_CMDLINE 4u            /* x86: NUL-terminated command line */
+/* x86: NUL-terminated command line; for multiboot and PVH kernels it is followed by the
+ * initramfs module's own string (its file name), NUL-terminated too. */
+#define HV_PT_LOAD_CMDLINE 4u
 #define HV_PT_LOAD_SETUP_HEADER 5u       /* x86: the bzImage's setup header, at zero page+0x1f1 */
 
 struct hv_pt_header {

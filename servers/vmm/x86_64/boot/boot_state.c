@@ -1,4 +1,4 @@
-/* Building the 64-bit entry state. */
+/* Building the 64-bit entry state, and the 32-bit one of Multiboot and PVH. */
 #include "x86_64/boot/boot_state.h"
 
 #include <hv/abi/vcpu_x86_64.h>
@@ -22,6 +22,9 @@ static void add_seg(struct x86_boot_regs *o, unsigned seg, uint16_t sel, uint32_
     add(o, HV_X86_SEG(seg, HV_X86_SEG_LIMIT), limit);
     add(o, HV_X86_SEG(seg, HV_X86_SEG_ATTR), attr);
 }
+
+/* Flat 4 GiB descriptors for 32-bit protected mode: code (D=1) at 0x08, data at 0x10. */
+static const uint64_t boot_gdt32[3] = {0, 0x00cf9a000000ffffull, 0x00cf92000000ffffull};
 
 /* The scratch area's own checks, shared by both halves. */
 static const char *check_scratch(uint64_t scratch_gpa, uint64_t scratch_size)
@@ -101,4 +104,47 @@ const char *x86_boot_state(const struct x86_guest_mem *m, uint64_t scratch_gpa,
     out->n = 0;
     const char *why = x86_boot_tables(m, scratch_gpa, scratch_size);
     return why ? why : x86_boot_registers(scratch_gpa, scratch_size, entry, zero_page_gpa, out);
+}
+
+const char *x86_boot_tables32(const struct x86_guest_mem *m, uint64_t scratch_gpa,
+                              uint64_t scratch_size)
+{
+    const char *why = check_scratch(scratch_gpa, scratch_size);
+    if (why)
+        return why;
+    if (scratch_gpa > m->ram_size || 0x1000 > m->ram_size - scratch_gpa)
+        return "boot scratch area not in RAM";
+    uint8_t *base = m->ram + scratch_gpa;
+    memset(base, 0, 0x1000);
+    for (unsigned i = 0; i < 3; i++)
+        hv_put_le64(base + 8 * i, boot_gdt32[i]);
+    return NULL;
+}
+
+const char *x86_boot_registers32(uint64_t scratch_gpa, uint64_t scratch_size, uint32_t entry,
+                                 uint32_t eax, uint32_t ebx, struct x86_boot_regs *out)
+{
+    out->n = 0;
+    const char *why = check_scratch(scratch_gpa, scratch_size);
+    if (why)
+        return why;
+    add(out, HV_X86_GDTR_BASE, scratch_gpa);
+    add(out, HV_X86_GDTR_LIMIT, sizeof(boot_gdt32) - 1);
+    add(out, HV_X86_IDTR_BASE, 0);
+    add(out, HV_X86_IDTR_LIMIT, 0);
+    /* Multiboot §3.2: PE set, PG clear; CD and NW clear as QEMU's ROM leaves them. */
+    add(out, HV_X86_CR0, X86_CR0_PE | X86_CR0_ET);
+    add_seg(out, HV_X86_DS, X86_BOOT32_DS, 0xffffffffu, HV_X86_ATTR_DATA);
+    add_seg(out, HV_X86_ES, X86_BOOT32_DS, 0xffffffffu, HV_X86_ATTR_DATA);
+    add_seg(out, HV_X86_SS, X86_BOOT32_DS, 0xffffffffu, HV_X86_ATTR_DATA);
+    add_seg(out, HV_X86_FS, X86_BOOT32_DS, 0xffffffffu, HV_X86_ATTR_DATA);
+    add_seg(out, HV_X86_GS, X86_BOOT32_DS, 0xffffffffu, HV_X86_ATTR_DATA);
+    /* PVH asks for an active 32-bit TSS (base 0, limit 0x67): type 0xb is a busy one. */
+    add_seg(out, HV_X86_TR, 0, 0x67, HV_X86_ATTR_TSS64);
+    add_seg(out, HV_X86_CS, X86_BOOT32_CS, 0xffffffffu, HV_X86_ATTR_CODE32);
+    add(out, HV_X86_RFLAGS, 0x2); /* IF and VM clear */
+    add(out, HV_X86_RAX, eax);
+    add(out, HV_X86_RBX, ebx);
+    add(out, HV_X86_RIP, entry);
+    return NULL;
 }
