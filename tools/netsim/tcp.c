@@ -279,8 +279,11 @@ static struct tcp_conn *conn_find(struct tcp_table *t, const struct netsim_ipv4_
 {
     for (unsigned i = 0; i < TCP_CONN_MAX; i++) {
         struct tcp_conn *c = &t->conn[i];
+        /* The guest's MAC is part of the key: answers go where the segment came from, and
+         * another sender of the same addresses is a stranger to this connection. */
         if (c->used && c->guest_ip == in->ip->src && c->host_ip == in->host->ip &&
-            c->guest_port == s->sport && c->host_port == s->dport)
+            c->guest_port == s->sport && c->host_port == s->dport &&
+            memcmp(c->guest_mac, in->src_mac, ETH_ALEN) == 0)
             return c;
     }
     return NULL;

@@ -167,6 +167,20 @@ START_TEST(guest_rst_frees_the_connection)
 }
 END_TEST
 
+START_TEST(another_mac_is_a_stranger_to_the_connection)
+{
+    uint32_t iss = open_conn(inet, 5010, 7);
+    size_t len = frame_tcp(f, inet, 5010, 7, 1001, iss + 1, TCP_ACK, 65535, "hi", 2);
+    f[ETH_ALEN + 5] ^= 0x40; /* same addresses and ports, another sender */
+    netsim_rx(&sim, f, len, now, &ev);
+    ck_assert_int_eq(ev.verdict, NETSIM_UNREACHABLE);
+    ck_assert_uint_eq(sent.n, 1);
+    ck_assert_mem_eq(sent.frame[0], f + ETH_ALEN, ETH_ALEN); /* the RST goes to that sender */
+    ck_assert_uint_eq(sent_seg(0).flags, TCP_RST);
+    ck_assert_uint_eq(tcp_conns_in_use(&sim.tcp), 1); /* the guest's connection stands */
+}
+END_TEST
+
 START_TEST(the_table_is_bounded)
 {
     for (unsigned i = 0; i < TCP_CONN_MAX; i++) {
@@ -305,6 +319,7 @@ TCase *netsim_tcp_tcase(void)
     tcase_add_test(tc, banner_service_closes_first);
     tcase_add_test(tc, closed_ports_and_strangers_get_rst);
     tcase_add_test(tc, guest_rst_frees_the_connection);
+    tcase_add_test(tc, another_mac_is_a_stranger_to_the_connection);
     tcase_add_test(tc, the_table_is_bounded);
     tcase_add_test(tc, out_of_order_data_gets_a_duplicate_ack);
     tcase_add_test(tc, unacked_echo_is_retransmitted_then_reset);
