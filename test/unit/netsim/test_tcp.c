@@ -293,6 +293,29 @@ START_TEST(chargen_fills_the_peer_window)
 }
 END_TEST
 
+START_TEST(a_closed_window_is_probed)
+{
+    send_tcp(inet, 5011, NETSIM_PORT_CHARGEN, 1000, 0, TCP_SYN, NULL, 0);
+    uint32_t iss = sent_seg(0).seq;
+    sent.n = 0;
+    /* The handshake's ACK offers no window: chargen has data and may send none of it. */
+    netsim_rx(&sim, f, frame_tcp(f, inet, 5011, 19, 1001, iss + 1, TCP_ACK, 0, NULL, 0), now,
+              &ev);
+    ck_assert_uint_eq(sent.n, 0);
+    now += TCP_RTO_MS;
+    netsim_tick(&sim, now);
+    ck_assert_uint_eq(sent.n, 1);
+    struct seg s = sent_seg(0);
+    ck_assert_uint_eq(s.len, 1); /* one byte past the window: the probe */
+    ck_assert_uint_eq(s.seq, iss + 1);
+    /* The guest takes it and opens its window: the rest flows from the next byte. */
+    netsim_rx(&sim, f, frame_tcp(f, inet, 5011, 19, 1001, iss + 2, TCP_ACK, 1000, NULL, 0),
+              now, &ev);
+    ck_assert_uint_gt(sent.n, 1);
+    ck_assert_uint_eq(sent_seg(1).seq, iss + 2);
+}
+END_TEST
+
 START_TEST(malformed_segments)
 {
     size_t len = frame_tcp(f, inet, 1, 7, 1, 0, TCP_SYN, 100, NULL, 0);
@@ -326,6 +349,7 @@ TCase *netsim_tcp_tcase(void)
     tcase_add_test(tc, echo_window_closes_when_unacked);
     tcase_add_test(tc, idle_connections_are_forgotten);
     tcase_add_test(tc, chargen_fills_the_peer_window);
+    tcase_add_test(tc, a_closed_window_is_probed);
     tcase_add_test(tc, malformed_segments);
     return tc;
 }
