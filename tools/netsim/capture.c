@@ -5,8 +5,8 @@
 #include <pcap/pcap.h>
 #include <string.h>
 
-int capture_open(struct capture *c, const char *pcap_path, const char *log_path,
-                 uint64_t limit, char *err, size_t err_size)
+int capture_open(struct capture *c, const char *pcap_path, const char *log_path, uint64_t limit,
+                 char *err, size_t err_size)
 {
     memset(c, 0, sizeof(*c));
     c->limit = limit;
@@ -53,8 +53,10 @@ void capture_frame(struct capture *c, const uint8_t *frame, size_t len, struct t
     if (c->written + cost > c->limit) {
         c->full = true;
         char note[96];
-        snprintf(note, sizeof(note), "netsim: capture limit of %llu bytes reached: frames are "
-                 "no longer recorded", (unsigned long long)c->limit);
+        snprintf(note, sizeof(note),
+                 "netsim: capture limit of %llu bytes reached: frames are "
+                 "no longer recorded",
+                 (unsigned long long)c->limit);
         capture_note(c, note);
         return;
     }

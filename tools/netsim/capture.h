@@ -9,16 +9,16 @@
 #include <sys/time.h>
 
 struct capture {
-    void *pcap;       /* pcap_t of pcap_open_dead, or NULL */
-    void *dumper;     /* pcap_dumper_t, or NULL */
-    FILE *log;        /* or NULL */
+    void *pcap;   /* pcap_t of pcap_open_dead, or NULL */
+    void *dumper; /* pcap_dumper_t, or NULL */
+    FILE *log;    /* or NULL */
     uint64_t limit, written;
-    bool full;        /* the limit was reached: frames are no longer recorded */
+    bool full; /* the limit was reached: frames are no longer recorded */
 };
 
 /* Opens the outputs that are named (NULL: none; log "-": stdout). -1 with err on failure. */
-int capture_open(struct capture *c, const char *pcap_path, const char *log_path,
-                 uint64_t limit, char *err, size_t err_size);
+int capture_open(struct capture *c, const char *pcap_path, const char *log_path, uint64_t limit,
+                 char *err, size_t err_size);
 /* Records one received frame and its log line (the line without newline). */
 void capture_frame(struct capture *c, const uint8_t *frame, size_t len, struct timeval ts,
                    const char *line);

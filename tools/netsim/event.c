@@ -43,23 +43,32 @@ const char *netsim_verdict_name(enum netsim_verdict v)
 static int format_kind(char *buf, size_t size, const struct netsim_event *ev)
 {
     switch (ev->kind) {
-    case NETSIM_KIND_MALFORMED: return snprintf(buf, size, "malformed");
-    case NETSIM_KIND_ETHER: return snprintf(buf, size, "ether/0x%04x", ev->detail);
-    case NETSIM_KIND_IPV6: return snprintf(buf, size, "ipv6");
+    case NETSIM_KIND_MALFORMED:
+        return snprintf(buf, size, "malformed");
+    case NETSIM_KIND_ETHER:
+        return snprintf(buf, size, "ether/0x%04x", ev->detail);
+    case NETSIM_KIND_IPV6:
+        return snprintf(buf, size, "ipv6");
     case NETSIM_KIND_ARP:
         return ev->detail == ARP_OP_REQUEST ? snprintf(buf, size, "arp/request")
                : ev->detail == ARP_OP_REPLY ? snprintf(buf, size, "arp/reply")
                                             : snprintf(buf, size, "arp/%u", ev->detail);
-    case NETSIM_KIND_IPV4_BAD: return snprintf(buf, size, "ipv4-bad");
-    case NETSIM_KIND_IPV4: return snprintf(buf, size, "ipv4/%u", ev->detail);
+    case NETSIM_KIND_IPV4_BAD:
+        return snprintf(buf, size, "ipv4-bad");
+    case NETSIM_KIND_IPV4:
+        return snprintf(buf, size, "ipv4/%u", ev->detail);
     case NETSIM_KIND_ICMP:
         return ev->detail == ICMP_ECHO_REQUEST ? snprintf(buf, size, "icmp/echo-request")
                                                : snprintf(buf, size, "icmp/%u", ev->detail);
-    case NETSIM_KIND_UDP: return snprintf(buf, size, "udp/%u", ev->detail);
+    case NETSIM_KIND_UDP:
+        return snprintf(buf, size, "udp/%u", ev->detail);
     case NETSIM_KIND_TCP: {
         char flags[8];
         unsigned n = 0;
-        static const struct { uint8_t bit; char c; } names[] = {
+        static const struct {
+            uint8_t bit;
+            char c;
+        } names[] = {
             {TCP_SYN, 'S'}, {TCP_ACK, 'A'}, {TCP_PSH, 'P'}, {TCP_FIN, 'F'}, {TCP_RST, 'R'}};
         for (unsigned i = 0; i < sizeof(names) / sizeof(names[0]); i++)
             if (ev->tcp_flags & names[i].bit)
@@ -96,6 +105,5 @@ int netsim_format_event(char *buf, size_t size, const struct netsim_event *ev, u
                     "rx=%llu t=%llu len=%zu smac=%s dmac=%s src=%s dst=%s kind=%s route=%s "
                     "verdict=%s",
                     (unsigned long long)ev->seq, (unsigned long long)now_ms, ev->len, smac, dmac,
-                    src, dst, kind, netsim_route_name(ev->route),
-                    netsim_verdict_name(ev->verdict));
+                    src, dst, kind, netsim_route_name(ev->route), netsim_verdict_name(ev->verdict));
 }

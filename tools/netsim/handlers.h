@@ -6,7 +6,7 @@
 
 /* What the IPv4 handlers need of a received packet. */
 struct netsim_ipv4_in {
-    const uint8_t *src_mac;   /* where answers go */
+    const uint8_t *src_mac; /* where answers go */
     const struct wire_ipv4 *ip;
     const struct netsim_host *host; /* the destination host (never NULL here) */
 };
@@ -17,8 +17,8 @@ enum netsim_verdict icmp_input(struct netsim *sim, const struct netsim_ipv4_in *
                                struct netsim_event *ev);
 enum netsim_verdict udp_input(struct netsim *sim, const struct netsim_ipv4_in *in,
                               struct netsim_event *ev);
-enum netsim_verdict tcp_input(struct netsim *sim, const struct netsim_ipv4_in *in,
-                              uint64_t now_ms, struct netsim_event *ev);
+enum netsim_verdict tcp_input(struct netsim *sim, const struct netsim_ipv4_in *in, uint64_t now_ms,
+                              struct netsim_event *ev);
 void tcp_tick(struct netsim *sim, uint64_t now_ms);
 
 /* ICMP destination unreachable (code) about the packet in, from in's destination host. */

@@ -74,8 +74,8 @@ static void format_address(char *out, size_t size, const struct sockaddr_in *a)
 }
 
 /* Takes what the socket holds, up to RX_BURST datagrams. */
-static void receive_burst(struct netsim *sim, struct link *l, struct capture *cap,
-                          uint8_t *buf, uint64_t start_ms)
+static void receive_burst(struct netsim *sim, struct link *l, struct capture *cap, uint8_t *buf,
+                          uint64_t start_ms)
 {
     for (int i = 0; i < RX_BURST; i++) {
         ssize_t n = recv(l->fd, buf, DATAGRAM_MAX, MSG_DONTWAIT);
@@ -103,8 +103,8 @@ static void summary(char *out, size_t size, const struct netsim *sim, const stru
              (unsigned long long)c->route[NETSIM_ROUTE_ROUTER],
              (unsigned long long)c->route[NETSIM_ROUTE_INTERNET],
              (unsigned long long)c->route[NETSIM_ROUTE_CORPORATE],
-             (unsigned long long)c->route[NETSIM_ROUTE_DROPPED],
-             (unsigned long long)l->send_errors, tcp_conns_in_use(&sim->tcp));
+             (unsigned long long)c->route[NETSIM_ROUTE_DROPPED], (unsigned long long)l->send_errors,
+             tcp_conns_in_use(&sim->tcp));
 }
 
 int main(int argc, char **argv)

@@ -37,19 +37,23 @@ static bool bad_source_ip(uint32_t ip)
 static enum netsim_verdict ipv4_input(struct netsim *sim, const uint8_t *frame, size_t len,
                                       uint64_t now_ms, struct netsim_event *ev)
 {
+    static const enum netsim_verdict header_verdict[] = {
+        [WIRE_IPV4_SHORT] = NETSIM_SHORT,
+        [WIRE_IPV4_VERSION] = NETSIM_BAD_HEADER,
+        [WIRE_IPV4_CHECKSUM] = NETSIM_BAD_CHECKSUM,
+        [WIRE_IPV4_FRAGMENT] = NETSIM_FRAGMENT,
+    };
     struct wire_ipv4 ip;
-    switch (wire_ipv4_parse(frame + ETH_HLEN, len - ETH_HLEN, &ip)) {
-    case WIRE_IPV4_OK: break;
-    case WIRE_IPV4_SHORT: ev->kind = NETSIM_KIND_IPV4_BAD; return NETSIM_SHORT;
-    case WIRE_IPV4_VERSION: ev->kind = NETSIM_KIND_IPV4_BAD; return NETSIM_BAD_HEADER;
-    case WIRE_IPV4_CHECKSUM: ev->kind = NETSIM_KIND_IPV4_BAD; return NETSIM_BAD_CHECKSUM;
-    case WIRE_IPV4_FRAGMENT: ev->kind = NETSIM_KIND_IPV4_BAD; return NETSIM_FRAGMENT;
+    enum wire_ipv4_error error = wire_ipv4_parse(frame + ETH_HLEN, len - ETH_HLEN, &ip);
+    if (error != WIRE_IPV4_OK) {
+        ev->kind = NETSIM_KIND_IPV4_BAD;
+        return header_verdict[error];
     }
     ev->has_ip = true;
     ev->src_ip = ip.src;
     ev->dst_ip = ip.dst;
     ev->detail = ip.proto;
-    ev->kind = ip.proto == IPV4_PROTO_ICMP ? NETSIM_KIND_ICMP
+    ev->kind = ip.proto == IPV4_PROTO_ICMP  ? NETSIM_KIND_ICMP
                : ip.proto == IPV4_PROTO_UDP ? NETSIM_KIND_UDP
                : ip.proto == IPV4_PROTO_TCP ? NETSIM_KIND_TCP
                                             : NETSIM_KIND_IPV4;
@@ -65,10 +69,15 @@ static enum netsim_verdict ipv4_input(struct netsim *sim, const uint8_t *frame, 
         return NETSIM_NO_HOST;
     struct netsim_ipv4_in in = {frame + ETH_ALEN, &ip, host};
     switch (ip.proto) {
-    case IPV4_PROTO_ICMP: return icmp_input(sim, &in, ev);
-    case IPV4_PROTO_UDP: return udp_input(sim, &in, ev);
-    case IPV4_PROTO_TCP: return tcp_input(sim, &in, now_ms, ev);
-    default: icmp_send_unreachable(sim, &in, ICMP_UNREACH_PROTOCOL); return NETSIM_UNREACHABLE;
+    case IPV4_PROTO_ICMP:
+        return icmp_input(sim, &in, ev);
+    case IPV4_PROTO_UDP:
+        return udp_input(sim, &in, ev);
+    case IPV4_PROTO_TCP:
+        return tcp_input(sim, &in, now_ms, ev);
+    default:
+        icmp_send_unreachable(sim, &in, ICMP_UNREACH_PROTOCOL);
+        return NETSIM_UNREACHABLE;
     }
 }
 

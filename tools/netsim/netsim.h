@@ -13,34 +13,34 @@
 
 /* What a received frame was. */
 enum netsim_kind {
-    NETSIM_KIND_MALFORMED,  /* too short or too long for an Ethernet frame */
-    NETSIM_KIND_ETHER,      /* an Ethernet type the simulator does not speak (ether=...) */
+    NETSIM_KIND_MALFORMED, /* too short or too long for an Ethernet frame */
+    NETSIM_KIND_ETHER,     /* an Ethernet type the simulator does not speak (ether=...) */
     NETSIM_KIND_IPV6,
-    NETSIM_KIND_ARP,        /* op=... */
-    NETSIM_KIND_IPV4_BAD,   /* an IPv4 header that does not check out */
-    NETSIM_KIND_IPV4,       /* another IPv4 protocol (proto=...) */
-    NETSIM_KIND_ICMP,       /* type=... */
-    NETSIM_KIND_UDP,        /* port=... */
-    NETSIM_KIND_TCP,        /* port=..., flags=... */
+    NETSIM_KIND_ARP,      /* op=... */
+    NETSIM_KIND_IPV4_BAD, /* an IPv4 header that does not check out */
+    NETSIM_KIND_IPV4,     /* another IPv4 protocol (proto=...) */
+    NETSIM_KIND_ICMP,     /* type=... */
+    NETSIM_KIND_UDP,      /* port=... */
+    NETSIM_KIND_TCP,      /* port=..., flags=... */
 };
 
 /* What the simulator did with it. */
 enum netsim_verdict {
-    NETSIM_ANSWERED,         /* a reply (or TCP segments) went back */
-    NETSIM_ACCEPTED,         /* taken without a reply (an ACK that needs none, RST, ...) */
-    NETSIM_UNREACHABLE,      /* a closed port: ICMP port unreachable or a TCP RST went back */
-    NETSIM_NO_HOST,          /* routed to a side, but no such host there: nothing back */
-    NETSIM_IGNORED,          /* well formed but nothing to do (ICMP not echo, ARP for others) */
-    NETSIM_SHORT,            /* shorter than its headers say */
-    NETSIM_OVERSIZED,        /* longer than NETSIM_FRAME_MAX */
+    NETSIM_ANSWERED,    /* a reply (or TCP segments) went back */
+    NETSIM_ACCEPTED,    /* taken without a reply (an ACK that needs none, RST, ...) */
+    NETSIM_UNREACHABLE, /* a closed port: ICMP port unreachable or a TCP RST went back */
+    NETSIM_NO_HOST,     /* routed to a side, but no such host there: nothing back */
+    NETSIM_IGNORED,     /* well formed but nothing to do (ICMP not echo, ARP for others) */
+    NETSIM_SHORT,       /* shorter than its headers say */
+    NETSIM_OVERSIZED,   /* longer than NETSIM_FRAME_MAX */
     NETSIM_BAD_CHECKSUM,
-    NETSIM_BAD_HEADER,       /* a header field no sender may use */
+    NETSIM_BAD_HEADER, /* a header field no sender may use */
     NETSIM_FRAGMENT,
-    NETSIM_NOT_FOR_ROUTER,   /* Ethernet destination neither the router nor broadcast */
-    NETSIM_BAD_SOURCE,       /* multicast source MAC, or an impossible source IP */
-    NETSIM_UNSUPPORTED,      /* a protocol or Ethernet type the simulator doesn't speak */
-    NETSIM_NO_ROUTE,         /* an IPv4 destination outside the plan (or on the link) */
-    NETSIM_TABLE_FULL,       /* a TCP SYN with every connection slot taken: RST */
+    NETSIM_NOT_FOR_ROUTER, /* Ethernet destination neither the router nor broadcast */
+    NETSIM_BAD_SOURCE,     /* multicast source MAC, or an impossible source IP */
+    NETSIM_UNSUPPORTED,    /* a protocol or Ethernet type the simulator doesn't speak */
+    NETSIM_NO_ROUTE,       /* an IPv4 destination outside the plan (or on the link) */
+    NETSIM_TABLE_FULL,     /* a TCP SYN with every connection slot taken: RST */
     NETSIM_VERDICT_COUNT
 };
 
@@ -52,7 +52,7 @@ struct netsim_event {
     bool has_ip;
     uint32_t src_ip, dst_ip;
     enum netsim_kind kind;
-    unsigned detail;    /* ether type, ARP op, IP protocol, ICMP type or destination port */
+    unsigned detail; /* ether type, ARP op, IP protocol, ICMP type or destination port */
     uint8_t tcp_flags;
     enum netsim_route route;
     enum netsim_verdict verdict;
@@ -60,7 +60,7 @@ struct netsim_event {
 
 struct netsim_counters {
     uint64_t rx, tx, tx_bytes, rx_bytes;
-    uint64_t route[4];                    /* by enum netsim_route */
+    uint64_t route[4]; /* by enum netsim_route */
     uint64_t verdict[NETSIM_VERDICT_COUNT];
 };
 
@@ -88,8 +88,7 @@ const char *netsim_route_name(enum netsim_route r);
 const char *netsim_verdict_name(enum netsim_verdict v);
 
 /* One log line for ev (no newline) into buf; returns its length as snprintf does. */
-int netsim_format_event(char *buf, size_t size, const struct netsim_event *ev,
-                        uint64_t now_ms);
+int netsim_format_event(char *buf, size_t size, const struct netsim_event *ev, uint64_t now_ms);
 
 /* Internal: the protocol handlers (arp.c, icmp.c, udp.c, tcp.c) send through these. */
 void netsim_send(struct netsim *sim, const uint8_t *frame, size_t len);

@@ -21,8 +21,8 @@ const char netsim_usage[] =
     "  --capture-limit  stop logging frames after this many MiB of pcap + log (256)\n";
 
 /* "127.x.y.z:port" into a sockaddr; loopback only. */
-static int parse_address(const char *what, const char *text, struct sockaddr_in *out,
-                         char *err, size_t err_size)
+static int parse_address(const char *what, const char *text, struct sockaddr_in *out, char *err,
+                         size_t err_size)
 {
     const char *colon = strrchr(text, ':');
     char host[INET_ADDRSTRLEN];
@@ -40,8 +40,10 @@ static int parse_address(const char *what, const char *text, struct sockaddr_in 
         return -1;
     }
     if ((ntohl(out->sin_addr.s_addr) >> 24) != 127) {
-        snprintf(err, err_size, "%s: %s is not a loopback address (127.0.0.0/8): the "
-                 "simulated network never leaves this machine", what, host);
+        snprintf(err, err_size,
+                 "%s: %s is not a loopback address (127.0.0.0/8): the "
+                 "simulated network never leaves this machine",
+                 what, host);
         return -1;
     }
     char *end;
@@ -54,8 +56,8 @@ static int parse_address(const char *what, const char *text, struct sockaddr_in 
     return 0;
 }
 
-static int parse_count(const char *what, const char *text, unsigned long max,
-                       unsigned long *out, char *err, size_t err_size)
+static int parse_count(const char *what, const char *text, unsigned long max, unsigned long *out,
+                       char *err, size_t err_size)
 {
     char *end;
     unsigned long v = strtoul(text, &end, 10);

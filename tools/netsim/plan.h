@@ -5,13 +5,17 @@
 #include <stdint.h>
 
 /* IPv4 addresses in host byte order, written as dotted quads for grep-ability. */
-#define NETSIM_IP(a, b, c, d) ((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (uint32_t)(d))
+#define NETSIM_IP(a, b, c, d)                                                                      \
+    ((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (uint32_t)(d))
 
 /* The link (192.0.2.0/24) and its router, every partition's default gateway. */
 #define NETSIM_LINK_NET NETSIM_IP(192, 0, 2, 0)
 #define NETSIM_ROUTER_IP NETSIM_IP(192, 0, 2, 1)
 /* Locally administered, fixed so captures and the radio server's tests can name it. */
-#define NETSIM_ROUTER_MAC {0x02, 0x00, 0x5e, 0x00, 0x02, 0x01}
+#define NETSIM_ROUTER_MAC                                                                          \
+    {                                                                                              \
+        0x02, 0x00, 0x5e, 0x00, 0x02, 0x01                                                         \
+    }
 
 /* "Internet": 203.0.113.0/24 behind the router; its service host. */
 #define NETSIM_INTERNET_NET NETSIM_IP(203, 0, 113, 0)

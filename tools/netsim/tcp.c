@@ -25,11 +25,20 @@ static const char *banner_text(const struct tcp_conn *c)
 static bool service_of_port(uint16_t port, enum tcp_service *svc)
 {
     switch (port) {
-    case NETSIM_PORT_ECHO: *svc = TCP_SVC_ECHO; return true;
-    case NETSIM_PORT_DISCARD: *svc = TCP_SVC_DISCARD; return true;
-    case NETSIM_PORT_BANNER: *svc = TCP_SVC_BANNER; return true;
-    case NETSIM_PORT_CHARGEN: *svc = TCP_SVC_CHARGEN; return true;
-    default: return false;
+    case NETSIM_PORT_ECHO:
+        *svc = TCP_SVC_ECHO;
+        return true;
+    case NETSIM_PORT_DISCARD:
+        *svc = TCP_SVC_DISCARD;
+        return true;
+    case NETSIM_PORT_BANNER:
+        *svc = TCP_SVC_BANNER;
+        return true;
+    case NETSIM_PORT_CHARGEN:
+        *svc = TCP_SVC_CHARGEN;
+        return true;
+    default:
+        return false;
     }
 }
 
@@ -67,8 +76,8 @@ static void tcp_send(struct netsim *sim, const struct tcp_out *o)
     uint8_t out[NETSIM_FRAME_MAX];
     size_t hlen = TCP_HLEN + (o->mss_option ? 4 : 0);
     size_t len = hlen + o->len;
-    uint8_t *t = wire_ipv4_start(out, o->mac, router_mac, o->src_ip, o->dst_ip, IPV4_PROTO_TCP,
-                                 len, netsim_next_ip_id(sim));
+    uint8_t *t = wire_ipv4_start(out, o->mac, router_mac, o->src_ip, o->dst_ip, IPV4_PROTO_TCP, len,
+                                 netsim_next_ip_id(sim));
     wire_put_be16(t, o->sport);
     wire_put_be16(t + 2, o->dport);
     wire_put_be32(t + 4, o->seq);
@@ -94,9 +103,9 @@ static void tcp_send(struct netsim *sim, const struct tcp_out *o)
 static void conn_send(struct netsim *sim, struct tcp_conn *c, uint32_t seq, uint8_t flags,
                       const uint8_t *data, size_t len)
 {
-    struct tcp_out o = {c->guest_mac, c->host_ip, c->guest_ip, c->host_port, c->guest_port,
-                        seq, c->rcv_nxt, flags, conn_window(c), (flags & TCP_SYN) != 0, data,
-                        len};
+    struct tcp_out o = {
+        c->guest_mac, c->host_ip, c->guest_ip,    c->host_port,           c->guest_port, seq,
+        c->rcv_nxt,   flags,      conn_window(c), (flags & TCP_SYN) != 0, data,          len};
     tcp_send(sim, &o);
 }
 
@@ -188,7 +197,8 @@ static bool conn_push(struct netsim *sim, struct tcp_conn *c, uint64_t now)
         sent = true;
     }
     c->snd_nxt = c->snd_una + (uint32_t)offset;
-    if (c->fin_queued && offset == c->buf_len && !(c->fin_sent_once && c->snd_nxt == c->fin_seq + 1)) {
+    if (c->fin_queued && offset == c->buf_len &&
+        !(c->fin_sent_once && c->snd_nxt == c->fin_seq + 1)) {
         c->fin_seq = c->snd_nxt;
         c->fin_sent_once = true;
         conn_send(sim, c, c->fin_seq, TCP_FIN | TCP_ACK, NULL, 0);
@@ -262,8 +272,8 @@ struct tcp_seg {
 static void send_reset_for(struct netsim *sim, const struct netsim_ipv4_in *in,
                            const struct tcp_seg *s)
 {
-    struct tcp_out o = {in->src_mac, in->host->ip, in->ip->src, s->dport, s->sport, 0, 0,
-                        TCP_RST, 0, false, NULL, 0};
+    struct tcp_out o = {in->src_mac, in->host->ip, in->ip->src, s->dport, s->sport, 0,
+                        0,           TCP_RST,      0,           false,    NULL,     0};
     if (s->flags & TCP_ACK) {
         o.seq = s->ack;
     } else {
@@ -359,8 +369,7 @@ static bool conn_receive(struct tcp_conn *c, const struct tcp_seg *s)
 }
 
 static enum netsim_verdict conn_segment(struct netsim *sim, const struct netsim_ipv4_in *in,
-                                        struct tcp_conn *c, const struct tcp_seg *s,
-                                        uint64_t now)
+                                        struct tcp_conn *c, const struct tcp_seg *s, uint64_t now)
 {
     c->last_heard = now;
     if (s->flags & TCP_RST) {
@@ -406,15 +415,18 @@ static enum netsim_verdict conn_segment(struct netsim *sim, const struct netsim_
     return sent ? NETSIM_ANSWERED : NETSIM_ACCEPTED;
 }
 
-enum netsim_verdict tcp_input(struct netsim *sim, const struct netsim_ipv4_in *in,
-                              uint64_t now_ms, struct netsim_event *ev)
+enum netsim_verdict tcp_input(struct netsim *sim, const struct netsim_ipv4_in *in, uint64_t now_ms,
+                              struct netsim_event *ev)
 {
     const struct wire_ipv4 *ip = in->ip;
     if (ip->payload_len < TCP_HLEN)
         return NETSIM_SHORT;
     const uint8_t *t = ip->payload;
-    struct tcp_seg s = {.sport = wire_be16(t), .dport = wire_be16(t + 2),
-                        .seq = wire_be32(t + 4), .ack = wire_be32(t + 8), .flags = t[13],
+    struct tcp_seg s = {.sport = wire_be16(t),
+                        .dport = wire_be16(t + 2),
+                        .seq = wire_be32(t + 4),
+                        .ack = wire_be32(t + 8),
+                        .flags = t[13],
                         .window = wire_be16(t + 14)};
     ev->detail = s.dport;
     ev->tcp_flags = s.flags;
@@ -474,8 +486,8 @@ void tcp_tick(struct netsim *sim, uint64_t now_ms)
             conn_free(c);
             continue;
         }
-        bool waiting = c->snd_una != c->snd_max || !c->syn_acked ||
-                       (c->peer_wnd == 0 && c->buf_len > 0);
+        bool waiting =
+            c->snd_una != c->snd_max || !c->syn_acked || (c->peer_wnd == 0 && c->buf_len > 0);
         if (waiting && now_ms >= c->rto_at)
             conn_timeout(sim, c, now_ms);
     }

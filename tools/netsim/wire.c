@@ -19,8 +19,7 @@ uint16_t wire_fold(uint32_t sum)
     return (uint16_t)~sum;
 }
 
-uint16_t wire_l4_checksum(uint32_t src, uint32_t dst, uint8_t proto, const uint8_t *seg,
-                          size_t len)
+uint16_t wire_l4_checksum(uint32_t src, uint32_t dst, uint8_t proto, const uint8_t *seg, size_t len)
 {
     uint8_t pseudo[12];
     wire_put_be32(pseudo, src);
@@ -58,8 +57,8 @@ enum wire_ipv4_error wire_ipv4_parse(const uint8_t *p, size_t len, struct wire_i
 }
 
 uint8_t *wire_ipv4_start(uint8_t *out, const uint8_t dst_mac[ETH_ALEN],
-                         const uint8_t src_mac[ETH_ALEN], uint32_t src, uint32_t dst,
-                         uint8_t proto, size_t l4_len, uint16_t id)
+                         const uint8_t src_mac[ETH_ALEN], uint32_t src, uint32_t dst, uint8_t proto,
+                         size_t l4_len, uint16_t id)
 {
     memcpy(out, dst_mac, ETH_ALEN);
     memcpy(out + ETH_ALEN, src_mac, ETH_ALEN);

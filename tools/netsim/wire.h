@@ -74,10 +74,10 @@ struct wire_ipv4 {
 
 enum wire_ipv4_error {
     WIRE_IPV4_OK,
-    WIRE_IPV4_SHORT,     /* fewer bytes than a header, or than the header/total length says */
-    WIRE_IPV4_VERSION,   /* not version 4, or a header length under 20 */
-    WIRE_IPV4_CHECKSUM,  /* the header checksum does not add up */
-    WIRE_IPV4_FRAGMENT,  /* a fragment: the simulator does not reassemble */
+    WIRE_IPV4_SHORT,    /* fewer bytes than a header, or than the header/total length says */
+    WIRE_IPV4_VERSION,  /* not version 4, or a header length under 20 */
+    WIRE_IPV4_CHECKSUM, /* the header checksum does not add up */
+    WIRE_IPV4_FRAGMENT, /* a fragment: the simulator does not reassemble */
 };
 
 /* Checks the IPv4 header at p (len bytes: the frame's rest, Ethernet padding included). */
@@ -94,6 +94,6 @@ uint16_t wire_l4_checksum(uint32_t src, uint32_t dst, uint8_t proto, const uint8
  * returns where the layer-4 bytes go; wire_ipv4_seal fills in the IP header checksum once they
  * are written. */
 uint8_t *wire_ipv4_start(uint8_t *out, const uint8_t dst_mac[ETH_ALEN],
-                         const uint8_t src_mac[ETH_ALEN], uint32_t src, uint32_t dst,
-                         uint8_t proto, size_t l4_len, uint16_t id);
+                         const uint8_t src_mac[ETH_ALEN], uint32_t src, uint32_t dst, uint8_t proto,
+                         size_t l4_len, uint16_t id);
 void wire_ipv4_seal(uint8_t *frame);

@@ -4,9 +4,9 @@
  * handshake are reached) with a byte flipped if the input says so, and clock ticks. Every
  * answer must be a well-formed frame from the router to the sender, routes must follow the
  * plan, and drops must answer nothing. */
+#include "frames.h"
 #include "fuzz_input.h"
 #include "fuzz_invariant.h"
-#include "frames.h"
 #include "netsim.h"
 #include "plan.h"
 
@@ -47,10 +47,14 @@ static void check_sent(void *ctx, const uint8_t *frame, size_t len)
                   wire_fold(wire_sum(ip.payload, ip.payload_len, 0)) == 0);
 }
 
-static const uint32_t destinations[8] = {
-    NETSIM_ROUTER_IP, NETSIM_INTERNET_SERVICE_IP, NETSIM_CORPORATE_GATEWAY_IP,
-    NETSIM_CORPORATE_SERVICE_IP, NETSIM_IP(203, 0, 113, 99), NETSIM_IP(10, 0, 0, 1),
-    NETSIM_IP(192, 0, 2, 10), NETSIM_IP(198, 51, 100, 10)};
+static const uint32_t destinations[8] = {NETSIM_ROUTER_IP,
+                                         NETSIM_INTERNET_SERVICE_IP,
+                                         NETSIM_CORPORATE_GATEWAY_IP,
+                                         NETSIM_CORPORATE_SERVICE_IP,
+                                         NETSIM_IP(203, 0, 113, 99),
+                                         NETSIM_IP(10, 0, 0, 1),
+                                         NETSIM_IP(192, 0, 2, 10),
+                                         NETSIM_IP(198, 51, 100, 10)};
 static const uint16_t ports[8] = {7, 9, 17, 19, 23, 7, 9, 80};
 
 static const struct tcp_conn *find_conn(const struct netsim *sim, uint32_t dst, uint16_t sport,
@@ -64,8 +68,8 @@ static const struct tcp_conn *find_conn(const struct netsim *sim, uint32_t dst, 
     return NULL;
 }
 
-static size_t build_tcp(struct fuzz_input *in, const struct netsim *sim, uint8_t *f,
-                        uint32_t dst, const uint8_t *payload, size_t plen)
+static size_t build_tcp(struct fuzz_input *in, const struct netsim *sim, uint8_t *f, uint32_t dst,
+                        const uint8_t *payload, size_t plen)
 {
     uint16_t sport = (uint16_t)(40000 + in_u8(in) % 4);
     uint16_t dport = ports[in_u8(in) % 8];
@@ -80,8 +84,8 @@ static size_t build_tcp(struct fuzz_input *in, const struct netsim *sim, uint8_t
     uint8_t *t = f + ETH_HLEN + IPV4_HLEN;
     wire_put_be16(t + 14, window);
     wire_put_be16(t + 16, 0);
-    wire_put_be16(t + 16, wire_l4_checksum(wire_be32(f + ETH_HLEN + 12), dst, IPV4_PROTO_TCP,
-                                           t, TCP_HLEN + plen));
+    wire_put_be16(t + 16, wire_l4_checksum(wire_be32(f + ETH_HLEN + 12), dst, IPV4_PROTO_TCP, t,
+                                           TCP_HLEN + plen));
     return len;
 }
 
@@ -97,10 +101,18 @@ static size_t build(struct fuzz_input *in, const struct netsim *sim, uint8_t *f)
     in_bytes(in, payload, plen);
     size_t len;
     switch (kind) {
-    case 0: len = frame_arp_request(f, dst); break;
-    case 1: len = frame_icmp_echo(f, dst, in_u16(in), in_u16(in), payload, plen); break;
-    case 2: len = frame_udp(f, dst, in_u16(in), ports[in_u8(in) % 8], payload, plen); break;
-    default: len = build_tcp(in, sim, f, dst, payload, plen); break;
+    case 0:
+        len = frame_arp_request(f, dst);
+        break;
+    case 1:
+        len = frame_icmp_echo(f, dst, in_u16(in), in_u16(in), payload, plen);
+        break;
+    case 2:
+        len = frame_udp(f, dst, in_u16(in), ports[in_u8(in) % 8], payload, plen);
+        break;
+    default:
+        len = build_tcp(in, sim, f, dst, payload, plen);
+        break;
     }
     if (in_u8(in) & 1) {
         size_t at = in_u16(in) % len;
@@ -122,9 +134,13 @@ static void check_event(const struct netsim_event *ev, unsigned sends)
     switch (ev->verdict) {
     case NETSIM_ANSWERED:
     case NETSIM_UNREACHABLE:
-    case NETSIM_TABLE_FULL: INVARIANT(sends >= 1); break;
-    case NETSIM_ACCEPTED: break;
-    default: INVARIANT(sends == 0); /* a drop answers nothing */
+    case NETSIM_TABLE_FULL:
+        INVARIANT(sends >= 1);
+        break;
+    case NETSIM_ACCEPTED:
+        break;
+    default:
+        INVARIANT(sends == 0); /* a drop answers nothing */
     }
     char line[256];
     int n = netsim_format_event(line, sizeof(line), ev, 0);

@@ -42,8 +42,8 @@ static uint8_t *ipv4(uint8_t *out, uint32_t dst, uint8_t proto, size_t l4_len)
     return wire_ipv4_start(out, router_mac_bytes, guest_mac, GUEST_IP, dst, proto, l4_len, ++id);
 }
 
-size_t frame_icmp_echo(uint8_t *out, uint32_t dst, uint16_t id, uint16_t seq,
-                       const void *data, size_t len)
+size_t frame_icmp_echo(uint8_t *out, uint32_t dst, uint16_t id, uint16_t seq, const void *data,
+                       size_t len)
 {
     uint8_t *i = ipv4(out, dst, IPV4_PROTO_ICMP, ICMP_HLEN + len);
     i[0] = ICMP_ECHO_REQUEST;

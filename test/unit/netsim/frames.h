@@ -22,8 +22,8 @@ void sent_record(void *ctx, const uint8_t *frame, size_t len);
 
 /* Each returns the frame's length in out (room for NETSIM_FRAME_MAX). */
 size_t frame_arp_request(uint8_t *out, uint32_t target_ip);
-size_t frame_icmp_echo(uint8_t *out, uint32_t dst, uint16_t id, uint16_t seq,
-                       const void *data, size_t len);
+size_t frame_icmp_echo(uint8_t *out, uint32_t dst, uint16_t id, uint16_t seq, const void *data,
+                       size_t len);
 size_t frame_udp(uint8_t *out, uint32_t dst, uint16_t sport, uint16_t dport, const void *data,
                  size_t len);
 size_t frame_tcp(uint8_t *out, uint32_t dst, uint16_t sport, uint16_t dport, uint32_t seq,

@@ -186,8 +186,8 @@ START_TEST(udp_echo_on_the_service_hosts)
     ck_assert_uint_eq(wire_be16(u), 7);
     ck_assert_uint_eq(wire_be16(u + 2), 40000);
     ck_assert_mem_eq(u + UDP_HLEN, data, sizeof(data));
-    ck_assert_uint_eq(wire_l4_checksum(NETSIM_CORPORATE_SERVICE_IP, GUEST_IP, IPV4_PROTO_UDP, u,
-                                       len), 0);
+    ck_assert_uint_eq(
+        wire_l4_checksum(NETSIM_CORPORATE_SERVICE_IP, GUEST_IP, IPV4_PROTO_UDP, u, len), 0);
 }
 END_TEST
 

@@ -30,7 +30,7 @@ START_TEST(other_addresses_are_refused)
     struct netsim_options o;
     char err[256];
     const char *bad[][2] = {
-        {"0.0.0.0:4000", "127.0.0.1:4001"},  /* every interface */
+        {"0.0.0.0:4000", "127.0.0.1:4001"}, /* every interface */
         {"192.0.2.1:4000", "127.0.0.1:4001"},
         {"127.0.0.1:4000", "10.0.0.1:4001"}, /* a peer off the machine */
         {"127.0.0.1:4000", "127.0.0.1:0"},   /* nobody */
@@ -56,15 +56,15 @@ START_TEST(missing_and_unknown_options)
     char err[256];
     char *only_listen[] = {"netsim", "--listen", "127.0.0.1:1", NULL};
     ck_assert_int_eq(netsim_parse_options(3, only_listen, &o, err, sizeof(err)), -1);
-    char *unknown[] = {"netsim", "--listen", "127.0.0.1:1", "--peer", "127.0.0.1:2", "--x", "1",
-                       NULL};
+    char *unknown[] = {"netsim",      "--listen", "127.0.0.1:1", "--peer",
+                       "127.0.0.1:2", "--x",      "1",           NULL};
     ck_assert_int_eq(netsim_parse_options(7, unknown, &o, err, sizeof(err)), -1);
     char *dangling[] = {"netsim", "--listen", NULL};
     ck_assert_int_eq(netsim_parse_options(2, dangling, &o, err, sizeof(err)), -1);
     char *help[] = {"netsim", "--help", NULL};
     ck_assert_int_eq(netsim_parse_options(2, help, &o, err, sizeof(err)), 1);
-    char *duration[] = {"netsim", "--listen", "127.0.0.1:1", "--peer", "127.0.0.1:2",
-                        "--duration", "-5", NULL};
+    char *duration[] = {"netsim",      "--listen",   "127.0.0.1:1", "--peer",
+                        "127.0.0.1:2", "--duration", "-5",          NULL};
     ck_assert_int_eq(netsim_parse_options(7, duration, &o, err, sizeof(err)), -1);
 }
 END_TEST
@@ -83,8 +83,9 @@ START_TEST(log_line_format)
     ck_assert_str_eq(line, "rx=1 t=1234 len=44 smac=52:54:00:00:02:14 dmac=02:00:5e:00:02:01 "
                            "src=192.0.2.20 dst=198.51.100.1 kind=icmp/echo-request "
                            "route=corporate verdict=answered");
-    netsim_rx(&sim, f, frame_tcp(f, NETSIM_INTERNET_SERVICE_IP, 4000, 23, 1, 0, TCP_SYN, 10,
-                                 NULL, 0), 1300, &ev);
+    netsim_rx(&sim, f,
+              frame_tcp(f, NETSIM_INTERNET_SERVICE_IP, 4000, 23, 1, 0, TCP_SYN, 10, NULL, 0), 1300,
+              &ev);
     netsim_format_event(line, sizeof(line), &ev, 1300);
     ck_assert_str_eq(line, "rx=2 t=1300 len=54 smac=52:54:00:00:02:14 dmac=02:00:5e:00:02:01 "
                            "src=192.0.2.20 dst=203.0.113.10 kind=tcp/23 flags=S "

@@ -39,8 +39,9 @@ static struct seg sent_seg(unsigned i)
     uint32_t src = wire_be32(sent.frame[i] + ETH_HLEN + 12);
     ck_assert_uint_eq(wire_l4_checksum(src, GUEST_IP, IPV4_PROTO_TCP, t, len), 0);
     size_t hlen = (size_t)(t[12] >> 4) * 4;
-    struct seg s = {wire_be16(t), wire_be16(t + 2), wire_be16(t + 14), wire_be32(t + 4),
-                    wire_be32(t + 8), t[13], t + hlen, len - hlen};
+    struct seg s = {wire_be16(t),     wire_be16(t + 2), wire_be16(t + 14),
+                    wire_be32(t + 4), wire_be32(t + 8), t[13],
+                    t + hlen,         len - hlen};
     return s;
 }
 
@@ -122,8 +123,7 @@ START_TEST(banner_service_closes_first)
     ck_assert_uint_eq(fin.flags, TCP_FIN | TCP_ACK);
     ck_assert_uint_eq(fin.seq, iss + 1 + (uint32_t)s.len);
     /* The guest acks everything and closes too. */
-    send_tcp(NETSIM_CORPORATE_SERVICE_IP, 5002, 17, 1001, fin.seq + 1, TCP_ACK | TCP_FIN, NULL,
-             0);
+    send_tcp(NETSIM_CORPORATE_SERVICE_IP, 5002, 17, 1001, fin.seq + 1, TCP_ACK | TCP_FIN, NULL, 0);
     ck_assert_uint_eq(sent_seg(sent.n - 1).ack, 1002);
     ck_assert_uint_eq(tcp_conns_in_use(&sim.tcp), 0);
 }
@@ -299,8 +299,7 @@ START_TEST(a_closed_window_is_probed)
     uint32_t iss = sent_seg(0).seq;
     sent.n = 0;
     /* The handshake's ACK offers no window: chargen has data and may send none of it. */
-    netsim_rx(&sim, f, frame_tcp(f, inet, 5011, 19, 1001, iss + 1, TCP_ACK, 0, NULL, 0), now,
-              &ev);
+    netsim_rx(&sim, f, frame_tcp(f, inet, 5011, 19, 1001, iss + 1, TCP_ACK, 0, NULL, 0), now, &ev);
     ck_assert_uint_eq(sent.n, 0);
     now += TCP_RTO_MS;
     netsim_tick(&sim, now);
@@ -309,8 +308,8 @@ START_TEST(a_closed_window_is_probed)
     ck_assert_uint_eq(s.len, 1); /* one byte past the window: the probe */
     ck_assert_uint_eq(s.seq, iss + 1);
     /* The guest takes it and opens its window: the rest flows from the next byte. */
-    netsim_rx(&sim, f, frame_tcp(f, inet, 5011, 19, 1001, iss + 2, TCP_ACK, 1000, NULL, 0),
-              now, &ev);
+    netsim_rx(&sim, f, frame_tcp(f, inet, 5011, 19, 1001, iss + 2, TCP_ACK, 1000, NULL, 0), now,
+              &ev);
     ck_assert_uint_gt(sent.n, 1);
     ck_assert_uint_eq(sent_seg(1).seq, iss + 2);
 }
