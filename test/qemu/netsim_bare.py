@@ -124,7 +124,8 @@ def run_guest(cmd, timeout, console_log):
 
 def read_pcap(path):
     """(link type, [frame bytes]) of a classic little- or big-endian pcap file."""
-    data = open(path, "rb").read()
+    with open(path, "rb") as f:
+        data = f.read()
     if len(data) < 24:
         return None, []
     magic = struct.unpack_from("<I", data)[0]
