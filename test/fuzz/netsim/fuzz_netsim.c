@@ -68,31 +68,35 @@ static const struct tcp_conn *find_conn(const struct netsim *sim, uint32_t dst, 
     return NULL;
 }
 
+/* A source address: the guest's, mostly; any, when the input says so. */
+static uint32_t source(struct fuzz_input *in)
+{
+    return in_u8(in) & 1 ? in_u32(in) : GUEST_IP;
+}
+
 static size_t build_tcp(struct fuzz_input *in, const struct netsim *sim, uint8_t *f, uint32_t dst,
                         const uint8_t *payload, size_t plen)
 {
-    uint16_t sport = (uint16_t)(40000 + in_u8(in) % 4);
+    uint16_t sport = (uint16_t)(40000 + in_u8(in) % 64); /* enough to fill the table */
     uint16_t dport = ports[in_u8(in) % 8];
     uint8_t flags = in_u8(in);
     int16_t dseq = (int16_t)in_u16(in), dack = (int16_t)in_u16(in);
     uint16_t window = in_u16(in);
+    uint8_t options[40];
+    size_t options_len = (size_t)(in_u8(in) % 11) * 4;
+    in_bytes(in, options, options_len);
+    uint32_t src = source(in);
     const struct tcp_conn *c = find_conn(sim, dst, sport, dport);
     uint32_t seq = (c ? c->rcv_nxt : 1000) + (uint32_t)(int32_t)dseq;
     uint32_t ack = (c ? c->snd_nxt : 0) + (uint32_t)(int32_t)dack;
-    size_t len = frame_tcp(f, dst, sport, dport, seq, ack, flags, 0, payload, plen);
-    /* frame_tcp sums a zero window; the real one goes in with the checksum fixed up. */
-    uint8_t *t = f + ETH_HLEN + IPV4_HLEN;
-    wire_put_be16(t + 14, window);
-    wire_put_be16(t + 16, 0);
-    wire_put_be16(t + 16, wire_l4_checksum(wire_be32(f + ETH_HLEN + 12), dst, IPV4_PROTO_TCP, t,
-                                           TCP_HLEN + plen));
-    return len;
+    return frame_tcp_options(f, src, dst, sport, dport, seq, ack, flags, window, options,
+                             options_len, payload, plen);
 }
 
 /* A frame from a template; a byte flipped afterwards when the input says so. */
 static size_t build(struct fuzz_input *in, const struct netsim *sim, uint8_t *f)
 {
-    uint8_t kind = in_u8(in) % 4;
+    uint8_t kind = in_u8(in) % 5;
     uint32_t dst = destinations[in_u8(in) % 8];
     uint8_t payload[1400];
     size_t plen = (size_t)in_u8(in) * 8;
@@ -106,12 +110,21 @@ static size_t build(struct fuzz_input *in, const struct netsim *sim, uint8_t *f)
         break;
     case 1:
         len = frame_icmp_echo(f, dst, in_u16(in), in_u16(in), payload, plen);
+        if (in_u8(in) & 1) { /* another type, checksum made again */
+            uint8_t *icmp = f + ETH_HLEN + IPV4_HLEN;
+            icmp[0] = in_u8(in);
+            wire_put_be16(icmp + 2, 0);
+            wire_put_be16(icmp + 2, wire_fold(wire_sum(icmp, ICMP_HLEN + plen, 0)));
+        }
         break;
     case 2:
         len = frame_udp(f, dst, in_u16(in), ports[in_u8(in) % 8], payload, plen);
         break;
-    default:
+    case 3:
         len = build_tcp(in, sim, f, dst, payload, plen);
+        break;
+    default: /* any protocol from any source, checksums of the IP header only */
+        len = frame_ipv4(f, source(in), dst, in_u8(in), payload, plen);
         break;
     }
     if (in_u8(in) & 1) {

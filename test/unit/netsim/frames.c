@@ -71,23 +71,47 @@ size_t frame_udp(uint8_t *out, uint32_t dst, uint16_t sport, uint16_t dport, con
     return ETH_HLEN + IPV4_HLEN + UDP_HLEN + len;
 }
 
-size_t frame_tcp(uint8_t *out, uint32_t dst, uint16_t sport, uint16_t dport, uint32_t seq,
-                 uint32_t ack, uint8_t flags, uint16_t window, const void *data, size_t len)
+size_t frame_tcp_options(uint8_t *out, uint32_t src, uint32_t dst, uint16_t sport, uint16_t dport,
+                         uint32_t seq, uint32_t ack, uint8_t flags, uint16_t window,
+                         const uint8_t *options, size_t options_len, const void *data, size_t len)
 {
-    uint8_t *t = ipv4(out, dst, IPV4_PROTO_TCP, TCP_HLEN + len);
+    static uint16_t id;
+    size_t hlen = TCP_HLEN + options_len;
+    uint8_t *t = wire_ipv4_start(out, router_mac_bytes, guest_mac, src, dst, IPV4_PROTO_TCP,
+                                 hlen + len, ++id);
     wire_put_be16(t, sport);
     wire_put_be16(t + 2, dport);
     wire_put_be32(t + 4, seq);
     wire_put_be32(t + 8, ack);
-    t[12] = 5 << 4;
+    t[12] = (uint8_t)(hlen / 4 << 4);
     t[13] = flags;
     wire_put_be16(t + 14, window);
     wire_put_be32(t + 16, 0);
+    if (options_len)
+        memcpy(t + TCP_HLEN, options, options_len);
     if (len)
-        memcpy(t + TCP_HLEN, data, len);
-    wire_put_be16(t + 16, wire_l4_checksum(GUEST_IP, dst, IPV4_PROTO_TCP, t, TCP_HLEN + len));
+        memcpy(t + hlen, data, len);
+    wire_put_be16(t + 16, wire_l4_checksum(src, dst, IPV4_PROTO_TCP, t, hlen + len));
     wire_ipv4_seal(out);
-    return ETH_HLEN + IPV4_HLEN + TCP_HLEN + len;
+    return ETH_HLEN + IPV4_HLEN + hlen + len;
+}
+
+size_t frame_tcp(uint8_t *out, uint32_t dst, uint16_t sport, uint16_t dport, uint32_t seq,
+                 uint32_t ack, uint8_t flags, uint16_t window, const void *data, size_t len)
+{
+    return frame_tcp_options(out, GUEST_IP, dst, sport, dport, seq, ack, flags, window, NULL, 0,
+                             data, len);
+}
+
+size_t frame_ipv4(uint8_t *out, uint32_t src, uint32_t dst, uint8_t proto, const void *data,
+                  size_t len)
+{
+    static uint16_t id;
+    uint8_t *p = wire_ipv4_start(out, router_mac_bytes, guest_mac, src, dst, proto, len, ++id);
+    if (len)
+        memcpy(p, data, len);
+    wire_ipv4_seal(out);
+    return ETH_HLEN + IPV4_HLEN + len;
 }
 
 const uint8_t *sent_l4(const struct sent *s, unsigned i, size_t *len)

@@ -28,6 +28,13 @@ size_t frame_udp(uint8_t *out, uint32_t dst, uint16_t sport, uint16_t dport, con
                  size_t len);
 size_t frame_tcp(uint8_t *out, uint32_t dst, uint16_t sport, uint16_t dport, uint32_t seq,
                  uint32_t ack, uint8_t flags, uint16_t window, const void *data, size_t len);
+/* The same with options (options_len a multiple of 4, at most 40) and any source address. */
+size_t frame_tcp_options(uint8_t *out, uint32_t src, uint32_t dst, uint16_t sport, uint16_t dport,
+                         uint32_t seq, uint32_t ack, uint8_t flags, uint16_t window,
+                         const uint8_t *options, size_t options_len, const void *data, size_t len);
+/* An IPv4 packet of any protocol from src, payload as given (no layer-4 checksum made). */
+size_t frame_ipv4(uint8_t *out, uint32_t src, uint32_t dst, uint8_t proto, const void *data,
+                  size_t len);
 
 /* Field access of a sent IPv4 frame: the layer-4 header, and its length. */
 const uint8_t *sent_l4(const struct sent *s, unsigned i, size_t *len);
