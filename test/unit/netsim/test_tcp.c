@@ -181,6 +181,27 @@ START_TEST(another_mac_is_a_stranger_to_the_connection)
 }
 END_TEST
 
+/* personal (192.0.2.10) and work share the uplink: the same ports to the same service are two
+ * connections, and each one's answers go to its own MAC. */
+START_TEST(two_guests_on_one_uplink)
+{
+    static const uint8_t personal_mac[ETH_ALEN] = {0x52, 0x54, 0x00, 0x00, 0x02, 0x0a};
+    uint32_t work_iss = open_conn(inet, 5012, 7);
+    size_t len = frame_tcp_options(f, NETSIM_IP(192, 0, 2, 10), inet, 5012, 7, 1000, 0, TCP_SYN,
+                                   65535, NULL, 0, NULL, 0);
+    memcpy(f + ETH_ALEN, personal_mac, ETH_ALEN);
+    netsim_rx(&sim, f, len, now, &ev);
+    ck_assert_int_eq(ev.verdict, NETSIM_ANSWERED);
+    ck_assert_mem_eq(sent.frame[0], personal_mac, ETH_ALEN);
+    ck_assert_uint_eq(wire_be32(sent.frame[0] + ETH_HLEN + 16), NETSIM_IP(192, 0, 2, 10));
+    ck_assert_uint_eq(tcp_conns_in_use(&sim.tcp), 2);
+    sent.n = 0;
+    send_tcp(inet, 5012, 7, 1001, work_iss + 1, TCP_ACK, "work", 4);
+    ck_assert_mem_eq(sent.frame[0], guest_mac, ETH_ALEN);
+    ck_assert_mem_eq(sent_seg(0).data, "work", 4);
+}
+END_TEST
+
 START_TEST(the_table_is_bounded)
 {
     for (unsigned i = 0; i < TCP_CONN_MAX; i++) {
@@ -342,6 +363,7 @@ TCase *netsim_tcp_tcase(void)
     tcase_add_test(tc, closed_ports_and_strangers_get_rst);
     tcase_add_test(tc, guest_rst_frees_the_connection);
     tcase_add_test(tc, another_mac_is_a_stranger_to_the_connection);
+    tcase_add_test(tc, two_guests_on_one_uplink);
     tcase_add_test(tc, the_table_is_bounded);
     tcase_add_test(tc, out_of_order_data_gets_a_duplicate_ack);
     tcase_add_test(tc, unacked_echo_is_retransmitted_then_reset);
