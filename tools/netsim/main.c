@@ -146,8 +146,10 @@ int main(int argc, char **argv)
     snprintf(line, sizeof(line), "netsim: listening on %s, peer %s", here, peer);
     capture_note(&cap, line);
     capture_flush(&cap);
-    printf("%s\n", line); /* the chosen port, for whoever started us */
-    fflush(stdout);
+    if (!o.log_path || strcmp(o.log_path, "-")) { /* else the log on stdout said it */
+        printf("%s\n", line);                     /* the chosen port, for whoever started us */
+        fflush(stdout);
+    }
 
     uint64_t start = monotonic_ms(), last_flush = 0;
     uint64_t end = o.duration_s ? (uint64_t)o.duration_s * 1000 : UINT64_MAX;
