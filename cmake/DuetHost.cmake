@@ -93,6 +93,8 @@ endforeach()
 # The image builder (a host tool) and the system images built from the default manifests:
 # build/host/<arch>/images/system.elf, made only on request (`image-<arch>-system`).
 add_subdirectory(tools/mkimage)
+# The network simulator the NIC tests connect to (docs/network.md).
+add_subdirectory(tools/netsim)
 include(cmake/DuetSystemImage.cmake)
 duet_system_image(NAME system ARCH aarch64 MANIFEST ${CMAKE_SOURCE_DIR}/platform/qemu-virt/system.dts)
 duet_system_image(NAME system ARCH x86_64 MANIFEST ${CMAKE_SOURCE_DIR}/platform/qemu-q35/system.dts)

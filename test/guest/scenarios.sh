@@ -185,3 +185,91 @@ scenario_persist() {
     echo "DUET-PERSIST $name wrote $sum"
     reboot -f
 }
+
+# The network (docs/network.md): the first NIC gets duet.net.ip (192.0.2.20/24 by default) and
+# a default route through duet.net.gw (the simulator's router, 192.0.2.1); then pings, UDP
+# echo (duet-udp), TCP echo, a bulk TCP echo checked by MD5, the banner service and a closed
+# port, each one DUET-NET line whose last word is ok or what went wrong.
+net_say() { echo "DUET-NET $name $*"; }
+
+net_ping() {
+    out=$(ping -c 3 -W 10 "$1" 2>&1)
+    got=$(echo "$out" | sed -n 's/.* \([0-9]*\) packets received.*/\1/p')
+    if [ "${got:-0}" -ge 1 ]; then net_say "ping $1 ${got}/3 ok"; else net_say "ping $1 ${got:-0}/3 fail"; fi
+}
+
+net_udp() {
+    token="DUET-UDP-TOKEN-$name-$1"
+    out=$(duet-udp "$1" "$2" "$token" 2>&1)
+    if [ "$out" = "DUET-UDP-REPLY $token" ]; then net_say "udp $1 $2 ok"; else net_say "udp $1 $2 fail: $out"; fi
+}
+
+net_udp_closed() {
+    out=$(duet-udp "$1" "$2" "DUET-UDP-TOKEN-$name" 2>&1)
+    if [ "$out" = "DUET-UDP-REFUSED" ]; then net_say "udp-closed $1 $2 ok"; else net_say "udp-closed $1 $2 fail: $out"; fi
+}
+
+net_tcp_echo() {
+    token="DUET-TCP-TOKEN-$name-$1"
+    out=$(echo "$token" | timeout 30 nc "$1" 7 2>&1)
+    if [ "$out" = "$token" ]; then net_say "tcp-echo $1 7 ok"; else net_say "tcp-echo $1 7 fail: $out"; fi
+}
+
+net_tcp_bulk() {
+    dd if=/dev/urandom of=/tmp/net-bulk bs=1024 count="$2" 2>/dev/null
+    timeout 60 nc "$1" 7 </tmp/net-bulk >/tmp/net-back 2>/tmp/net-err
+    want=$(md5sum </tmp/net-bulk | cut -d' ' -f1)
+    got=$(md5sum </tmp/net-back | cut -d' ' -f1)
+    size=$(wc -c </tmp/net-back)
+    if [ "$want" = "$got" ]; then net_say "tcp-bulk $1 7 $size ok"; else net_say "tcp-bulk $1 7 $size fail: $(head -c 80 /tmp/net-err)"; fi
+}
+
+net_tcp_banner() {
+    out=$(timeout 30 nc "$1" 17 </dev/null 2>&1 | tr -d '\r')
+    case "$out" in
+        "DUET-NETSIM hello from the $2 service") net_say "tcp-banner $1 17 ok" ;;
+        *) net_say "tcp-banner $1 17 fail: $out" ;;
+    esac
+}
+
+net_tcp_closed() {
+    out=$(timeout 30 nc "$1" "$2" </dev/null 2>&1)
+    case "$out" in
+        *"Connection refused"*) net_say "tcp-closed $1 $2 ok" ;;
+        *) net_say "tcp-closed $1 $2 fail: $out" ;;
+    esac
+}
+
+scenario_net() {
+    addr=192.0.2.20/24 gw=192.0.2.1
+    for arg in $(cat /proc/cmdline); do
+        case "$arg" in
+            duet.net.ip=*) addr=${arg#duet.net.ip=} ;;
+            duet.net.gw=*) gw=${arg#duet.net.gw=} ;;
+        esac
+    done
+    dev=
+    for d in /sys/class/net/*; do
+        [ "${d##*/}" = lo ] || { dev=${d##*/}; break; }
+    done
+    if [ -z "$dev" ]; then
+        net_say "no-nic fail"
+        echo "DUET-NET-DONE $name"
+        return
+    fi
+    ip link set "$dev" up && ip addr add "$addr" dev "$dev" && ip route add default via "$gw"
+    net_say "up $dev $(cat "/sys/class/net/$dev/address") $addr via $gw rc=$?"
+    for target in "$gw" 198.51.100.1 198.51.100.10 203.0.113.10; do
+        net_ping "$target"
+    done
+    for target in 203.0.113.10 198.51.100.10; do
+        net_udp "$target" 7
+        net_tcp_echo "$target"
+    done
+    net_udp_closed 203.0.113.10 9
+    net_tcp_bulk 203.0.113.10 64
+    net_tcp_banner 203.0.113.10 internet
+    net_tcp_banner 198.51.100.10 corporate
+    net_tcp_closed 203.0.113.10 23
+    echo "DUET-NET-DONE $name"
+}
