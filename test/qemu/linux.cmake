@@ -375,3 +375,19 @@ endforeach()
 
 # Measured boot: a byte of work's initramfs changed after mkimage (measured.cmake).
 include(${CMAKE_CURRENT_LIST_DIR}/measured.cmake)
+
+# (k) The radio server's physical side (test/qemu/radio_link.py, docs/network.md): a virtio NIC
+# on the network simulator; the root task starts the radio server on it, whose ARP probe for
+# the router must leave through the NIC and its answer come back (the server's line and the
+# simulator's log, both).
+foreach(arch ${DUET_LINUX_TEST_ARCHES})
+  if(NOT arch IN_LIST DUET_ARCHES)
+    continue()
+  endif()
+  add_test(NAME radio-link-${arch}
+           COMMAND python3 ${CMAKE_CURRENT_SOURCE_DIR}/radio_link.py ${arch}
+                   ${CMAKE_BINARY_DIR}/${arch}/images/linux-boot.elf $<TARGET_FILE:netsim>
+                   ${CMAKE_BINARY_DIR}/radio ${logs}/radio-link-${arch}.log)
+  set_tests_properties(radio-link-${arch} PROPERTIES LABELS "qemu;linux" TIMEOUT 200
+                       FIXTURES_REQUIRED "linux-images-${arch};netsim-images-${arch}")
+endforeach()
