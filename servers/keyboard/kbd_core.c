@@ -82,13 +82,12 @@ void kbd_core_init(struct kbd_core *k, const struct kbd_core_io *io, uint32_t fo
     *k = (struct kbd_core){.io = *io, .focus = focus};
 }
 
+/* The one rule that keeps half sequences out of every partition: a key's repeats and release
+ * go to the focused partition only if it got the key's press (kbd_core.sent). So the
+ * combination's keys, and keys held across a focus change, reach no one until pressed anew. */
 static void key_release(struct kbd_core *k, uint16_t code)
 {
     set_bit(k->down, code, false);
-    if (test_bit(k->swallowed, code)) {
-        set_bit(k->swallowed, code, false);
-        return;
-    }
     int h = held_index(k, code);
     if (h >= 0) {
         /* A Ctrl or Alt pressed and let go alone: the partition gets both now. */
@@ -101,7 +100,6 @@ static void key_release(struct kbd_core *k, uint16_t code)
 
 static void key_repeat(struct kbd_core *k, uint16_t code)
 {
-    /* A held or swallowed key's repeats go nowhere; its press has not reached anyone. */
     if (test_bit(k->sent, code))
         send_key(k, code, KEY_VALUE_REPEAT);
 }
@@ -114,13 +112,11 @@ static bool key_press(struct kbd_core *k, uint16_t code)
         return false;
     }
     if (code == KBD_SWITCH_KEY && switch_modifiers_down(k)) {
-        /* The combination: its held presses are dropped, and none of its keys' later events
-         * (repeats, releases) reach anyone. A Ctrl or Alt the partition had seen pressed (it
-         * went with another key first) is released by the focus change like any other key. */
-        for (unsigned i = 0; i < k->nheld; i++)
-            set_bit(k->swallowed, k->held[i], true);
+        /* The combination: its held presses are dropped, so none of its keys' later events
+         * reach anyone (no partition got their press). A Ctrl or Alt the partition had seen
+         * pressed (it went with another key first) is released by the focus change like any
+         * other key. */
         k->nheld = 0;
-        set_bit(k->swallowed, code, true);
         k->switches++;
         return true;
     }
@@ -170,11 +166,7 @@ void kbd_core_focus_changed(struct kbd_core *k, uint32_t focus)
     }
     if (released)
         emit(k, EV_SYN, SYN_REPORT, 0);
+    /* Keys still down stay out of the new partition until pressed anew (it got no press of
+     * them); held Ctrl/Alt presses reached no one yet and go with the next key, to it. */
     k->focus = focus;
-    /* Every key still down, except the held Ctrl/Alt presses that reached no one yet, stays
-     * out of the new partition until it is released: it never saw the press. */
-    for (uint16_t w = 0; w < KBD_WORDS; w++)
-        k->swallowed[w] |= k->down[w];
-    for (unsigned i = 0; i < k->nheld; i++)
-        set_bit(k->swallowed, k->held[i], false);
 }

@@ -29,9 +29,8 @@ struct kbd_core {
     struct kbd_core_io io;
     uint32_t focus;               /* the partition keys go to, or HV_FOCUS_NONE */
     uint64_t down[KBD_WORDS];     /* physically down */
-    uint64_t sent[KBD_WORDS];     /* down in the focused partition's eyes (it got the press) */
-    uint64_t swallowed[KBD_WORDS]; /* down, but nothing of it goes anywhere until released: the
-                                    * combination's keys, and keys held across a focus change */
+    uint64_t sent[KBD_WORDS];     /* down in the focused partition's eyes (it got the press):
+                                   * only these keys' repeats and releases are delivered */
     uint16_t held[KBD_HELD_MAX];  /* Ctrl/Alt presses held back, in the order pressed */
     unsigned nheld;
     /* Counters for the server's statistics (and the tests). */
