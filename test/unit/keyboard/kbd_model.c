@@ -84,7 +84,9 @@ void kbd_model_deliver(void *ctx, unsigned p, const struct virtio_input_event *e
         if (bit(m->seen[p], c))
             fail(m, "a press of a key the partition has down", p, c);
         /* A Ctrl/Alt held back and let go alone is sent, press and release, as it goes up. */
-        if (!bit(m->phys, c) && !(is_mod(c) && (int)c == m->letting_go))
+        if (is_mod(c) && (int)c == m->letting_go)
+            m->let_go_pressed = true;
+        else if (!bit(m->phys, c))
             fail(m, "a press of a key not down on the keyboard", p, c);
         if (c == KBD_SWITCH_KEY && (bit(m->phys, KEY_LEFTCTRL) || bit(m->phys, KEY_RIGHTCTRL)) &&
             (bit(m->phys, KEY_LEFTALT) || bit(m->phys, KEY_RIGHTALT)))
@@ -138,6 +140,7 @@ bool kbd_model_key(struct kbd_model *m, struct kbd_core *k, struct key_event ev)
     if (ev.value == KEY_VALUE_RELEASE)
         put(m->phys, c, false);
     m->letting_go = ev.value == KEY_VALUE_RELEASE ? c : -1;
+    m->let_go_pressed = false;
     bool switched = kbd_core_key(k, ev);
     m->letting_go = -1;
     if (switched != expect_switch)
@@ -161,6 +164,9 @@ bool kbd_model_key(struct kbd_model *m, struct kbd_core *k, struct key_event ev)
         return true;
     }
     if (ev.value == KEY_VALUE_RELEASE) {
+        /* A Ctrl/Alt pressed and let go with no key between is the partition's, whole. */
+        if (was_down && bit(m->fresh, c) && m->focus != HV_FOCUS_NONE && !m->let_go_pressed)
+            fail(m, "a Ctrl/Alt pressed and let go alone was lost", m->focus, c);
         put(m->stale, c, false);
         put(m->fresh, c, false);
         for (unsigned p = 0; p < MODEL_PARTITIONS; p++)

@@ -21,6 +21,7 @@ struct kbd_model {
     unsigned delivered[MODEL_PARTITIONS];          /* events each partition got */
     unsigned switches;
     int letting_go;                                /* the key being released now, or -1 */
+    bool let_go_pressed;                           /* ... and its press was delivered */
     const char *violation;
     char text[160];
 };
