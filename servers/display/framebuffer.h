@@ -13,7 +13,7 @@ enum fb_format {
 
 struct framebuffer {
     uint8_t *base;
-    size_t size;     /* bytes from base the server may touch at all */
+    size_t size; /* bytes from base the server may touch at all */
     uint32_t width, height;
     uint32_t stride; /* bytes from one row to the next */
     enum fb_format format;

@@ -124,8 +124,7 @@ static enum psf_error read_table2(struct psf_font *f, const uint8_t *p, size_t l
 
 static enum psf_error check_size(struct psf_font *f)
 {
-    if (f->width == 0 || f->width > PSF_MAX_WIDTH || f->height == 0 ||
-        f->height > PSF_MAX_HEIGHT)
+    if (f->width == 0 || f->width > PSF_MAX_WIDTH || f->height == 0 || f->height > PSF_MAX_HEIGHT)
         return PSF_ESIZE;
     f->row_bytes = (f->width + 7) / 8;
     return PSF_OK;

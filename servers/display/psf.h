@@ -29,10 +29,10 @@ enum psf_error {
 struct psf_font {
     const uint8_t *glyphs; /* glyph i is glyph_bytes at glyphs + i * glyph_bytes, in the blob */
     uint32_t count, width, height;
-    uint32_t row_bytes;    /* (width + 7) / 8: each row's pixels, most significant bit left */
-    uint32_t glyph_bytes;  /* height * row_bytes */
-    unsigned version;      /* 1 or 2 */
-    bool has_table;        /* the font maps code points through its Unicode table */
+    uint32_t row_bytes;         /* (width + 7) / 8: each row's pixels, most significant bit left */
+    uint32_t glyph_bytes;       /* height * row_bytes */
+    unsigned version;           /* 1 or 2 */
+    bool has_table;             /* the font maps code points through its Unicode table */
     uint16_t map[PSF_MAP_SIZE]; /* code point -> glyph index, or PSF_NO_GLYPH */
 };
 
@@ -47,8 +47,7 @@ const char *psf_strerror(enum psf_error e);
 const uint8_t *psf_glyph(const struct psf_font *f, uint32_t cp);
 
 /* Whether pixel (x, y) of a glyph is set (x < width, y < height). */
-static inline bool psf_pixel(const struct psf_font *f, const uint8_t *glyph, unsigned x,
-                             unsigned y)
+static inline bool psf_pixel(const struct psf_font *f, const uint8_t *glyph, unsigned x, unsigned y)
 {
     return glyph[y * f->row_bytes + x / 8] >> (7 - x % 8) & 1;
 }

@@ -127,6 +127,10 @@ static bool key_press(struct kbd_core *k, uint16_t code)
 
 bool kbd_core_key(struct kbd_core *k, struct key_event ev)
 {
+    if (ev.code >= KEY_CNT) {
+        k->stray++; /* the bitmaps have no bit for it */
+        return false;
+    }
     bool was_down = test_bit(k->down, ev.code);
     switch (ev.value) {
     case KEY_VALUE_PRESS:
@@ -149,6 +153,14 @@ bool kbd_core_key(struct kbd_core *k, struct key_event ev)
             k->stray++;
         return false;
     }
+}
+
+void kbd_core_device_reset(struct kbd_core *k, uint32_t partition)
+{
+    /* Only the focused partition has keys down (kbd_core.sent); the rest have none already. */
+    if (partition == k->focus)
+        for (uint16_t w = 0; w < KBD_WORDS; w++)
+            k->sent[w] = 0;
 }
 
 void kbd_core_focus_changed(struct kbd_core *k, uint32_t focus)

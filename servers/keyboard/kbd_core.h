@@ -27,24 +27,29 @@ struct kbd_core_io {
 
 struct kbd_core {
     struct kbd_core_io io;
-    uint32_t focus;               /* the partition keys go to, or HV_FOCUS_NONE */
-    uint64_t down[KBD_WORDS];     /* physically down */
-    uint64_t sent[KBD_WORDS];     /* down in the focused partition's eyes (it got the press):
-                                   * only these keys' repeats and releases are delivered */
-    uint16_t held[KBD_HELD_MAX];  /* Ctrl/Alt presses held back, in the order pressed */
+    uint32_t focus;              /* the partition keys go to, or HV_FOCUS_NONE */
+    uint64_t down[KBD_WORDS];    /* physically down */
+    uint64_t sent[KBD_WORDS];    /* down in the focused partition's eyes (it got the press):
+                                  * only these keys' repeats and releases are delivered */
+    uint16_t held[KBD_HELD_MAX]; /* Ctrl/Alt presses held back, in the order pressed */
     unsigned nheld;
     /* Counters for the server's statistics (and the tests). */
-    uint32_t switches;            /* combinations completed */
-    uint32_t stray;               /* a release or repeat of a key that was not down: dropped */
+    uint32_t switches; /* combinations completed */
+    uint32_t stray;    /* a release or repeat of a key that was not down: dropped */
 };
 
 void kbd_core_init(struct kbd_core *k, const struct kbd_core_io *io, uint32_t focus);
 
-/* One key event from a physical keyboard (code below KEY_CNT; the decoders guarantee it). A
- * press of a key already down counts as a repeat. Returns true when the event completed the
- * switch combination: nothing of it reached any partition, and the caller now asks the focus
- * owner for the next partition and calls kbd_core_focus_changed() before the next event. */
+/* One key event from a physical keyboard (the decoders give codes below KEY_CNT; another is
+ * dropped and counted as stray). A press of a key already down counts as a repeat. Returns true
+ * when the event completed the switch combination: nothing of it reached any partition, and the
+ * caller now asks the focus owner for the next partition and calls kbd_core_focus_changed() before
+ * the next event. */
 bool kbd_core_key(struct kbd_core *k, struct key_event ev);
+
+/* Partition p's virtio-input device was reset (its driver started over): it has no key down
+ * any more. Keys still held reach it only when pressed anew, as after a focus change. */
+void kbd_core_device_reset(struct kbd_core *k, uint32_t partition);
 
 /* The focus owner moved the focus (the combination, the console's Ctrl-T). The partition that
  * loses it gets a release for every key it has seen pressed (no stuck keys); keys still down

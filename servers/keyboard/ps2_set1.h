@@ -13,17 +13,17 @@
 
 enum ps2_state {
     PS2_IDLE,
-    PS2_E0,      /* after 0xE0: an extended key comes */
-    PS2_E1,      /* inside Pause's E1 1D 45 E1 9D C5; e1_pos says how far */
+    PS2_E0, /* after 0xE0: an extended key comes */
+    PS2_E1, /* inside Pause's E1 1D 45 E1 9D C5; e1_pos says how far */
 };
 
 struct ps2_set1 {
     enum ps2_state state;
-    uint8_t e1_pos;        /* bytes of Pause's sequence matched so far (1..5) */
+    uint8_t e1_pos; /* bytes of Pause's sequence matched so far (1..5) */
     /* What the decoder dropped, for the server's statistics (and the tests). */
-    uint32_t unknown;      /* a make or break code that names no key */
-    uint32_t malformed;    /* a prefix followed by what can't follow it */
-    uint32_t errors;       /* 0x00 / 0xFF: the keyboard's overrun and error codes */
+    uint32_t unknown;   /* a make or break code that names no key */
+    uint32_t malformed; /* a prefix followed by what can't follow it */
+    uint32_t errors;    /* 0x00 / 0xFF: the keyboard's overrun and error codes */
 };
 
 void ps2_set1_init(struct ps2_set1 *d);

@@ -7,9 +7,11 @@
 #include "kbd_driver.h"
 #include "ps2_set1.h"
 
-/* 0xF1 is no key in set 1 (the break code of an unused make code), so the fuzzer takes it to
- * mean "the console's Ctrl-T, to the partition in the next byte". */
+/* 0xF1 and 0xF2 are no key in set 1 (break codes of unused make codes), so the fuzzer takes
+ * them to mean "the console's Ctrl-T, to the partition in the next byte" and "that partition's
+ * virtio-input device resets". */
 #define FUZZ_CONSOLE_FOCUS 0xf1
+#define FUZZ_DEVICE_RESET 0xf2
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -23,6 +25,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         uint8_t byte = in_u8(&in);
         if (byte == FUZZ_CONSOLE_FOCUS) {
             kbd_driver_console(&d, in_u8(&in));
+            continue;
+        }
+        if (byte == FUZZ_DEVICE_RESET) {
+            kbd_driver_device_reset(&d, in_u8(&in));
             continue;
         }
         struct key_event out[PS2_EVENTS_MAX];

@@ -14,10 +14,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     uint8_t parts = in_u8(&in), focusable = in_u8(&in);
     kbd_driver_init(&d, parts, focusable);
     while (!in_done(&in)) {
-        /* One control byte per event: its low bits now and then mean Ctrl-T instead. */
+        /* One control byte per event: its low bits now and then mean Ctrl-T or a reset of a
+         * partition's device instead. */
         uint8_t op = in_u8(&in);
         if ((op & 0x7) == 0x7) {
             kbd_driver_console(&d, (uint8_t)(op >> 3));
+            continue;
+        }
+        if ((op & 0x7) == 0x6) {
+            kbd_driver_device_reset(&d, (uint8_t)(op >> 3));
             continue;
         }
         uint8_t bytes[VIRTIO_INPUT_EVENT_SIZE];

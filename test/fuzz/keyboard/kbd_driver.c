@@ -53,6 +53,12 @@ void kbd_driver_console(struct kbd_driver *d, uint8_t p)
         moved_to(d);
 }
 
+void kbd_driver_device_reset(struct kbd_driver *d, uint8_t p)
+{
+    kbd_model_device_reset(&d->model, &d->core, p % (MODEL_PARTITIONS + 1));
+    check(d);
+}
+
 void kbd_driver_finish(struct kbd_driver *d)
 {
     for (uint16_t c = 0; c < KEY_CNT; c++)

@@ -21,5 +21,8 @@ void kbd_driver_key(struct kbd_driver *d, struct key_event ev);
 /* The console's Ctrl-T asking for partition p (any number: a bad one is refused). */
 void kbd_driver_console(struct kbd_driver *d, uint8_t p);
 
+/* Partition p's virtio-input device resets (any number: one past the partitions is ignored). */
+void kbd_driver_device_reset(struct kbd_driver *d, uint8_t p);
+
 /* When the input ends: every key let go; no partition may be left with a key down. */
 void kbd_driver_finish(struct kbd_driver *d);

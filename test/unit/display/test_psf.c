@@ -38,15 +38,15 @@ START_TEST(psf1_without_a_table)
     ck_assert(!f.has_table);
     ck_assert(f.glyphs == buf + 4);
     expect_synthetic_glyphs();
-    ck_assert(psf_glyph(&f, 'A') == f.glyphs + 'A' * 14); /* glyph i is code point i */
+    ck_assert(psf_glyph(&f, 'A') == f.glyphs + 'A' * 14);    /* glyph i is code point i */
     ck_assert(psf_glyph(&f, 0x20ac) == f.glyphs + '?' * 14); /* not in the map: '?' */
 }
 END_TEST
 
 START_TEST(psf1_512_with_a_table)
 {
-    const struct psf_build_map map[] = {{300, 'w'}, {301, 'o'}, {7, 'w'}, {0, '?'}, {2, 0xe9},
-                                        {511, 0x263a}};
+    const struct psf_build_map map[] = {{300, 'w'}, {301, 'o'}, {7, 'w'},
+                                        {0, '?'},   {2, 0xe9},  {511, 0x263a}};
     size_t n = psf_build1(buf, sizeof(buf), 512, 16, map, 6);
     ck_assert_int_eq(psf_open(&f, buf, n), PSF_OK);
     ck_assert_uint_eq(f.count, 512);
@@ -123,8 +123,8 @@ static void expect_psfgettable_map(const char *font_file)
     ck_assert_int_eq(pclose(p), 0);
     ck_assert_uint_eq(lines, f.count);
     for (unsigned cp = 0; cp < PSF_MAP_SIZE; cp++)
-        ck_assert_msg(f.map[cp] == want[cp], "U+%04x: glyph %u, psfgettable says %u", cp,
-                      f.map[cp], want[cp]);
+        ck_assert_msg(f.map[cp] == want[cp], "U+%04x: glyph %u, psfgettable says %u", cp, f.map[cp],
+                      want[cp]);
 }
 
 START_TEST(debians_psf1_font)
@@ -152,9 +152,9 @@ START_TEST(the_strips_font)
     for (const char *a = name_chars; *a; a++) {
         ck_assert_msg(f.map[(uint8_t)*a] != PSF_NO_GLYPH, "no glyph for %c", *a);
         for (const char *b = a + 1; *b; b++)
-            ck_assert_msg(memcmp(psf_glyph(&f, (uint8_t)*a), psf_glyph(&f, (uint8_t)*b),
-                                 f.glyph_bytes) != 0,
-                          "%c and %c look the same", *a, *b);
+            ck_assert_msg(
+                memcmp(psf_glyph(&f, (uint8_t)*a), psf_glyph(&f, (uint8_t)*b), f.glyph_bytes) != 0,
+                "%c and %c look the same", *a, *b);
     }
     /* and a space is blank */
     const uint8_t *space = psf_glyph(&f, ' ');
@@ -221,18 +221,18 @@ static enum psf_error psf2_with(unsigned field_offset, uint32_t value)
 
 START_TEST(bad_headers_and_sizes)
 {
-    ck_assert_int_eq(psf2_with(4, 1), PSF_EHEADER);           /* version */
-    ck_assert_int_eq(psf2_with(8, 31), PSF_EHEADER);          /* header size below 32 */
+    ck_assert_int_eq(psf2_with(4, 1), PSF_EHEADER);              /* version */
+    ck_assert_int_eq(psf2_with(8, 31), PSF_EHEADER);             /* header size below 32 */
     ck_assert_int_eq(psf2_with(8, 0xffffffffu), PSF_ETRUNCATED); /* header past the end */
-    ck_assert_int_eq(psf2_with(12, 2), PSF_EHEADER);          /* unknown flag */
-    ck_assert_int_eq(psf2_with(16, 0), PSF_ECOUNT);           /* no glyphs */
+    ck_assert_int_eq(psf2_with(12, 2), PSF_EHEADER);             /* unknown flag */
+    ck_assert_int_eq(psf2_with(16, 0), PSF_ECOUNT);              /* no glyphs */
     ck_assert_int_eq(psf2_with(16, PSF_MAX_GLYPHS + 1), PSF_ECOUNT);
     ck_assert_int_eq(psf2_with(16, 0xffffffffu), PSF_ECOUNT);
-    ck_assert_int_eq(psf2_with(16, 17), PSF_ETRUNCATED);      /* one glyph more than there is */
-    ck_assert_int_eq(psf2_with(20, 9), PSF_ESIZE);            /* glyph size != height * row */
+    ck_assert_int_eq(psf2_with(16, 17), PSF_ETRUNCATED); /* one glyph more than there is */
+    ck_assert_int_eq(psf2_with(20, 9), PSF_ESIZE);       /* glyph size != height * row */
     ck_assert_int_eq(psf2_with(20, 0xffffffffu), PSF_ESIZE);
-    ck_assert_int_eq(psf2_with(24, 0), PSF_ESIZE);            /* height 0 */
-    ck_assert_int_eq(psf2_with(28, 0), PSF_ESIZE);            /* width 0 */
+    ck_assert_int_eq(psf2_with(24, 0), PSF_ESIZE); /* height 0 */
+    ck_assert_int_eq(psf2_with(28, 0), PSF_ESIZE); /* width 0 */
     ck_assert_int_eq(psf2_with(28, PSF_MAX_WIDTH + 1), PSF_ESIZE);
     ck_assert_int_eq(psf2_with(24, PSF_MAX_HEIGHT + 1), PSF_ESIZE);
     ck_assert_int_eq(psf2_with(28, 0x80000001u), PSF_ESIZE);

@@ -41,15 +41,16 @@ static void setup(void)
 static struct framebuffer make_fb(uint32_t w, uint32_t h, uint32_t stride, enum fb_format fmt)
 {
     unsigned bpp = fmt == FB_RGB565 ? 2 : 4;
-    struct framebuffer fb = {mem + GUARD, (size_t)(h - 1) * stride + (size_t)w * bpp, w, h,
-                             stride, fmt};
+    struct framebuffer fb = {mem + GUARD, (size_t)(h - 1) * stride + (size_t)w * bpp, w, h, stride,
+                             fmt};
     ck_assert_uint_le(fb.size, sizeof(mem) - 2 * GUARD);
     return fb;
 }
 
 static uint32_t read_pixel(const struct framebuffer *fb, uint32_t x, uint32_t y)
 {
-    const uint8_t *p = fb->base + (size_t)y * fb->stride + (size_t)x * (fb->format == FB_RGB565 ? 2 : 4);
+    const uint8_t *p =
+        fb->base + (size_t)y * fb->stride + (size_t)x * (fb->format == FB_RGB565 ? 2 : 4);
     if (fb->format == FB_RGB565)
         return (uint32_t)(p[0] | p[1] << 8);
     return p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
@@ -83,8 +84,7 @@ static unsigned check_screen(const struct framebuffer *fb, uint32_t rows, const 
         bool strip_pixel = in_fb && y < shown && rel % fb->stride < (size_t)fb->width * bpp;
         if (!strip_pixel) {
             if (mem[off] != SENTINEL)
-                ck_abort_msg("byte %zd from the buffer's start written (row %u)", (ssize_t)rel,
-                             y);
+                ck_abort_msg("byte %zd from the buffer's start written (row %u)", (ssize_t)rel, y);
             continue;
         }
         if (rel % bpp != 0)

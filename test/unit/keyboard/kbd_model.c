@@ -129,12 +129,20 @@ static void check_after_press(struct kbd_model *m, uint16_t c)
 bool kbd_model_key(struct kbd_model *m, struct kbd_core *k, struct key_event ev)
 {
     uint16_t c = ev.code;
+    if (c >= KEY_CNT) {
+        /* no key: the core must drop it, and deliver nothing */
+        unsigned before[MODEL_PARTITIONS];
+        memcpy(before, m->delivered, sizeof(before));
+        if (kbd_core_key(k, ev) || memcmp(before, m->delivered, sizeof(before)) != 0)
+            fail(m, "a code past KEY_MAX did something", m->focus, c);
+        return false;
+    }
     bool was_down = bit(m->phys, c);
     bool new_press = ev.value != KEY_VALUE_RELEASE && !was_down;
     if (ev.value == KEY_VALUE_REPEAT && !was_down)
         new_press = false; /* a stray repeat: the core drops it, and so does the hand */
-    bool expect_switch = new_press && c == KBD_SWITCH_KEY && ev.value == KEY_VALUE_PRESS &&
-                         combination_down(m);
+    bool expect_switch =
+        new_press && c == KBD_SWITCH_KEY && ev.value == KEY_VALUE_PRESS && combination_down(m);
     if (new_press && ev.value == KEY_VALUE_PRESS)
         put(m->phys, c, true);
     if (ev.value == KEY_VALUE_RELEASE)
@@ -209,4 +217,19 @@ void kbd_model_focus(struct kbd_model *m, struct kbd_core *k, uint32_t focus)
      * Ctrl/Alt presses no one has seen, which go with the next key to the new focus. */
     for (unsigned w = 0; w < KBD_WORDS; w++)
         m->stale[w] |= m->phys[w] & ~m->fresh[w];
+}
+
+void kbd_model_device_reset(struct kbd_model *m, struct kbd_core *k, unsigned p)
+{
+    unsigned before = p < MODEL_PARTITIONS ? m->delivered[p] : 0;
+    kbd_core_device_reset(k, p);
+    if (p >= MODEL_PARTITIONS)
+        return;
+    if (m->delivered[p] != before)
+        fail(m, "a device reset delivered events", p, 0);
+    memset(m->seen[p], 0, sizeof(m->seen[p]));
+    m->report_open[p] = false;
+    if (p == m->focus)
+        for (unsigned w = 0; w < KBD_WORDS; w++)
+            m->stale[w] |= m->phys[w] & ~m->fresh[w];
 }

@@ -15,7 +15,7 @@ START_TEST(init_checks_its_numbers)
     ck_assert(focus_init(&f, HV_PT_MAX_PARTITIONS, 0xffffffffu, 15));
     ck_assert_uint_eq(f.current, 15);
     ck_assert_uint_eq(f.focusable, 0xffff); /* bits past the table dropped */
-    ck_assert(focus_init(&f, 3, 0x6, 0)); /* partition 0 may not take focus: 1 gets it */
+    ck_assert(focus_init(&f, 3, 0x6, 0));   /* partition 0 may not take focus: 1 gets it */
     ck_assert_uint_eq(f.current, 1);
     ck_assert(focus_init(&f, 3, 0x0, 0));
     ck_assert_uint_eq(f.current, HV_FOCUS_NONE);
@@ -51,8 +51,7 @@ START_TEST(bad_requests_change_nothing)
     ck_assert(focus_init(&f, 3, 0x5, 0));
     ck_assert_int_eq(focus_request(&f, HV_FOCUS_BADGE_CONSOLE, HV_FOCUS_SET, 1, &moved),
                      HV_EINVAL); /* not focusable */
-    ck_assert_int_eq(focus_request(&f, HV_FOCUS_BADGE_CONSOLE, HV_FOCUS_SET, 3, &moved),
-                     HV_EINVAL);
+    ck_assert_int_eq(focus_request(&f, HV_FOCUS_BADGE_CONSOLE, HV_FOCUS_SET, 3, &moved), HV_EINVAL);
     ck_assert_int_eq(focus_request(&f, HV_FOCUS_BADGE_CONSOLE, HV_FOCUS_SET, 1ull << 32, &moved),
                      HV_EINVAL);
     ck_assert_int_eq(focus_request(&f, HV_FOCUS_BADGE_CONSOLE, 0, 0, &moved), HV_EINVAL);

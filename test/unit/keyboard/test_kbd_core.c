@@ -60,8 +60,14 @@ static void key(uint16_t code, uint8_t value)
         ck_abort_msg("%s", m.violation);
 }
 
-static void press(uint16_t c) { key(c, KEY_VALUE_PRESS); }
-static void release(uint16_t c) { key(c, KEY_VALUE_RELEASE); }
+static void press(uint16_t c)
+{
+    key(c, KEY_VALUE_PRESS);
+}
+static void release(uint16_t c)
+{
+    key(c, KEY_VALUE_RELEASE);
+}
 
 /* The console's Ctrl-T moved the focus. */
 static void console_focus(unsigned p)
@@ -106,7 +112,7 @@ static void expect_keys(unsigned from, unsigned p, const uint16_t *codes, const 
 START_TEST(keys_reach_the_focused_partition_only)
 {
     press(KEY_A);
-    press(KEY_A); /* PS/2 typematic: a second make code */
+    press(KEY_A);                 /* PS/2 typematic: a second make code */
     key(KEY_A, KEY_VALUE_REPEAT); /* virtio: an explicit repeat */
     release(KEY_A);
     const uint16_t c[] = {KEY_A, KEY_A, KEY_A, KEY_A};
@@ -158,8 +164,8 @@ START_TEST(ctrl_alt_delete_is_the_guests)
     release(KEY_DELETE);
     release(KEY_LEFTALT);
     release(KEY_RIGHTCTRL);
-    const uint16_t c[] = {KEY_RIGHTCTRL, KEY_LEFTALT, KEY_DELETE, KEY_DELETE, KEY_LEFTALT,
-                          KEY_RIGHTCTRL};
+    const uint16_t c[] = {KEY_RIGHTCTRL, KEY_LEFTALT, KEY_DELETE,
+                          KEY_DELETE,    KEY_LEFTALT, KEY_RIGHTCTRL};
     const uint8_t v[] = {1, 1, 1, 0, 0, 0};
     expect_keys(0, 0, c, v, 6, true);
     ck_assert_uint_eq(f.current, 0);
@@ -337,6 +343,40 @@ START_TEST(one_partition_switch_consumes_all_the_same)
 }
 END_TEST
 
+START_TEST(a_device_reset_forgets_the_keys_down)
+{
+    press(KEY_LEFTSHIFT);
+    press(KEY_A);
+    unsigned n = nlog;
+    kbd_model_device_reset(&m, &k, 1); /* not the focus: nothing changes */
+    kbd_model_device_reset(&m, &k, 0);
+    ck_assert_msg(m.violation == NULL, "%s", m.violation ? m.violation : "");
+    ck_assert_uint_eq(nlog, n);
+    press(KEY_A); /* the typematic repeat of a key the fresh device never saw */
+    release(KEY_A);
+    ck_assert_uint_eq(nlog, n);
+    press(KEY_B);
+    release(KEY_B);
+    release(KEY_LEFTSHIFT);
+    const uint16_t c[] = {KEY_B, KEY_B};
+    const uint8_t v[] = {1, 0};
+    ck_assert_uint_eq(nlog, n + 4);
+    for (unsigned i = 0; i < 2; i++) {
+        ck_assert_uint_eq(log_[n + 2 * i].ev.code, c[i]);
+        ck_assert_uint_eq(log_[n + 2 * i].ev.value, v[i]);
+    }
+}
+END_TEST
+
+START_TEST(codes_past_the_bitmaps_are_dropped)
+{
+    key(KEY_CNT, KEY_VALUE_PRESS);
+    key(0xffff, KEY_VALUE_RELEASE);
+    ck_assert_uint_eq(nlog, 0);
+    ck_assert_uint_eq(k.stray, 2);
+}
+END_TEST
+
 START_TEST(no_focusable_partition_gets_nothing)
 {
     setup_parts(2, 0x0);
@@ -354,8 +394,8 @@ END_TEST
 START_TEST(ps2_bytes_through_the_core)
 {
     /* The keyboard's own bytes for: a, Ctrl (left) + AltGr + F12 (switch), released, b. */
-    static const uint8_t bytes[] = {0x1e, 0x9e, 0x1d, 0xe0, 0x38, 0x58, 0x58, 0xd8,
-                                    0xe0, 0xb8, 0x9d, 0x30, 0xb0};
+    static const uint8_t bytes[] = {0x1e, 0x9e, 0x1d, 0xe0, 0x38, 0x58, 0x58,
+                                    0xd8, 0xe0, 0xb8, 0x9d, 0x30, 0xb0};
     struct ps2_set1 d;
     ps2_set1_init(&d);
     for (unsigned i = 0; i < sizeof(bytes); i++) {
@@ -425,9 +465,8 @@ END_TEST
 /* Long random sessions over a bigger key set, both modifier sides, Ctrl-T in between. */
 START_TEST(random_sessions_keep_the_promises)
 {
-    static const uint16_t keys[] = {KEY_LEFTCTRL, KEY_RIGHTCTRL, KEY_LEFTALT, KEY_RIGHTALT,
-                                    KEY_F12,      KEY_A,         KEY_LEFTSHIFT, KEY_DELETE,
-                                    KEY_F11};
+    static const uint16_t keys[] = {KEY_LEFTCTRL, KEY_RIGHTCTRL, KEY_LEFTALT, KEY_RIGHTALT, KEY_F12,
+                                    KEY_A,        KEY_LEFTSHIFT, KEY_DELETE,  KEY_F11};
     const unsigned nkeys = sizeof(keys) / sizeof(keys[0]);
     uint64_t seed = 0x9e3779b97f4a7c15ull;
     unsigned switches = 0;
@@ -441,6 +480,10 @@ START_TEST(random_sessions_keep_the_promises)
             unsigned r = (unsigned)(seed >> 20), i = r % nkeys;
             if (r % 97 == 0) {
                 console_focus((r >> 8) % PARTS);
+                continue;
+            }
+            if (r % 89 == 0) {
+                kbd_model_device_reset(&m, &k, (r >> 8) % PARTS);
                 continue;
             }
             if (!down[i]) {
@@ -477,6 +520,8 @@ int main(void)
     tcase_add_test(tc, console_focus_change_releases_held_keys);
     tcase_add_test(tc, a_held_ctrl_goes_with_the_focus);
     tcase_add_test(tc, one_partition_switch_consumes_all_the_same);
+    tcase_add_test(tc, a_device_reset_forgets_the_keys_down);
+    tcase_add_test(tc, codes_past_the_bitmaps_are_dropped);
     tcase_add_test(tc, no_focusable_partition_gets_nothing);
     tcase_add_test(tc, ps2_bytes_through_the_core);
     tcase_add_test(tc, every_short_sequence_keeps_the_promises);

@@ -6,8 +6,8 @@
 
 static enum vinput_kind decode(uint16_t type, uint16_t code, uint32_t value, struct key_event *k)
 {
-    const uint8_t b[8] = {(uint8_t)type, (uint8_t)(type >> 8), (uint8_t)code,
-                          (uint8_t)(code >> 8), (uint8_t)value, (uint8_t)(value >> 8),
+    const uint8_t b[8] = {(uint8_t)type,          (uint8_t)(type >> 8),  (uint8_t)code,
+                          (uint8_t)(code >> 8),   (uint8_t)value,        (uint8_t)(value >> 8),
                           (uint8_t)(value >> 16), (uint8_t)(value >> 24)};
     return virtio_input_event_decode(b, k);
 }
