@@ -35,7 +35,7 @@ struct kbd_core {
     unsigned nheld;
     /* Counters for the server's statistics (and the tests). */
     uint32_t switches; /* combinations completed */
-    uint32_t stray;    /* a release or repeat of a key that was not down: dropped */
+    uint32_t stray;    /* dropped: a release or repeat of a key not down, a code past KEY_MAX */
 };
 
 void kbd_core_init(struct kbd_core *k, const struct kbd_core_io *io, uint32_t focus);
@@ -53,5 +53,5 @@ void kbd_core_device_reset(struct kbd_core *k, uint32_t partition);
 
 /* The focus owner moved the focus (the combination, the console's Ctrl-T). The partition that
  * loses it gets a release for every key it has seen pressed (no stuck keys); keys still down
- * then stay out of every partition until released (the new focus never saw them pressed). */
+ * then reach the new focus only when pressed anew (it never got their press). */
 void kbd_core_focus_changed(struct kbd_core *k, uint32_t focus);

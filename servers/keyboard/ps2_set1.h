@@ -32,6 +32,6 @@ void ps2_set1_init(struct ps2_set1 *d);
  * (value KEY_VALUE_PRESS for a make code, KEY_VALUE_RELEASE for a break code: telling a press
  * from a typematic repeat is the core's job) and returns how many (0..PS2_EVENTS_MAX). Any
  * byte sequence at all is accepted: what is not a key is dropped and counted, and a prefix
- * that something other than its key follows (a lost byte, Pause cut short) never swallows the
- * key after it. */
+ * followed by another prefix, or Pause's sequence broken by a stray byte, never swallows the
+ * key that byte starts. */
 unsigned ps2_set1_feed(struct ps2_set1 *d, uint8_t byte, struct key_event out[PS2_EVENTS_MAX]);
