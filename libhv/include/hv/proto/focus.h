@@ -21,9 +21,12 @@
  * stores hv_focus_word() with one release store, then signals each listener's notification;
  * a listener loads the word (acquire) and acts when the generation moved. One 64-bit word, so
  * a reader never sees a focus with another change's generation. */
+#define HV_FOCUS_VERSION 1u
 struct hv_focus_page {
-    uint64_t word;
-    uint64_t reserved[511];
+    uint64_t word;    /* hv_focus_word(partition, generation) */
+    uint32_t version; /* HV_FOCUS_VERSION, written once before the page is shared */
+    uint32_t reserved0;
+    uint64_t reserved[510];
 };
 _Static_assert(sizeof(struct hv_focus_page) == 4096, "one page");
 
