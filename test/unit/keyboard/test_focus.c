@@ -102,6 +102,27 @@ START_TEST(the_word_listeners_read)
 }
 END_TEST
 
+START_TEST(a_listener_follows_the_page)
+{
+    static struct hv_focus_page page;
+    bool moved;
+    uint32_t seen = 0;
+    ck_assert(focus_init(&f, 3, 0x7, 0));
+    page.version = HV_FOCUS_VERSION;
+    hv_focus_publish(&page, focus_word(&f));
+    ck_assert(!hv_focus_moved(hv_focus_read(&page), &seen)); /* generation 0: nothing yet */
+    ck_assert_int_eq(focus_request(&f, HV_FOCUS_BADGE_KEYBOARD, HV_FOCUS_NEXT, 0, &moved), 0);
+    ck_assert_int_eq(focus_request(&f, HV_FOCUS_BADGE_CONSOLE, HV_FOCUS_SET, 2, &moved), 0);
+    hv_focus_publish(&page, focus_word(&f));
+    uint64_t w = hv_focus_read(&page);
+    ck_assert(hv_focus_moved(w, &seen)); /* two moves, one wake-up: acts on where it is now */
+    ck_assert_uint_eq(hv_focus_partition(w), 2);
+    ck_assert_uint_eq(seen, 2);
+    ck_assert(!hv_focus_moved(hv_focus_read(&page), &seen)); /* a second signal: nothing */
+    ck_assert_uint_eq(page.version, HV_FOCUS_VERSION);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("focus");
@@ -111,6 +132,7 @@ int main(void)
     tcase_add_test(tc, bad_requests_change_nothing);
     tcase_add_test(tc, next_skips_what_may_not_take_focus);
     tcase_add_test(tc, the_word_listeners_read);
+    tcase_add_test(tc, a_listener_follows_the_page);
     suite_add_tcase(s, tc);
     return check_run(s);
 }

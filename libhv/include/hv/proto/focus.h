@@ -3,6 +3,7 @@
 #pragma once
 
 #include <hv/proto/partition_table.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 /* Requests to the focus owner: call its focus endpoint with the label below (reply label 0 or
@@ -43,4 +44,26 @@ static inline uint32_t hv_focus_partition(uint64_t word)
 static inline uint32_t hv_focus_generation(uint64_t word)
 {
     return (uint32_t)(word >> 32);
+}
+
+/* The owner's store and a listener's load of the word (the page's only changing field). */
+static inline void hv_focus_publish(struct hv_focus_page *page, uint64_t word)
+{
+    __atomic_store_n(&page->word, word, __ATOMIC_RELEASE);
+}
+
+static inline uint64_t hv_focus_read(const struct hv_focus_page *page)
+{
+    return __atomic_load_n(&page->word, __ATOMIC_ACQUIRE);
+}
+
+/* A listener woken by the owner's signal: true when the focus moved since the generation it
+ * last acted on (*seen, updated). A wake-up for nothing, or two moves seen as one, are both
+ * fine: the listener acts on where the focus is now. */
+static inline bool hv_focus_moved(uint64_t word, uint32_t *seen)
+{
+    if (hv_focus_generation(word) == *seen)
+        return false;
+    *seen = hv_focus_generation(word);
+    return true;
 }
