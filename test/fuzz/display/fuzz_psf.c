@@ -1,7 +1,7 @@
 /* libFuzzer target: the PSF reader on any bytes (a copy of exactly their size, so ASan sees a
  * read past the end), and, for every font it accepts, the strip drawn on a framebuffer whose
  * shape the input chooses. Oracles: what the reader hands out lies inside the blob, and the
- * renderer writes nothing but the strip's pixels. */
+ * renderer writes nothing but the strip's pixels, each ink exactly where a glyph's bit is. */
 #include "fuzz_input.h"
 #include "fuzz_invariant.h"
 #include "psf.h"
@@ -31,6 +31,22 @@ static void check_font(const struct psf_font *f, const uint8_t *blob, size_t siz
     }
 }
 
+/* Whether the strip's pixel (x, y) must be ink: inside the box of the name's i-th character
+ * (from STRIP_MARGIN, centred in the rows shown), where that character's glyph has its bit. */
+static bool want_ink(const struct psf_font *font, const char *name, unsigned len, uint32_t shown,
+                     uint32_t x, uint32_t y)
+{
+    uint32_t y0 = shown > font->height ? (shown - font->height) / 2 : 0;
+    if (x < STRIP_MARGIN || y < y0 || y >= y0 + font->height)
+        return false;
+    uint32_t i = (x - STRIP_MARGIN) / font->width;
+    for (uint32_t j = 0; j <= i; j++)
+        if (j >= len || name[j] == '\0')
+            return false;
+    return psf_pixel(font, psf_glyph(font, (uint8_t)name[i]), (x - STRIP_MARGIN) % font->width,
+                     y - y0);
+}
+
 static void draw(const struct psf_font *font, struct fuzz_input *p)
 {
     enum fb_format format = (in_u8(p) & 1) ? FB_RGB565 : FB_XRGB8888;
@@ -58,7 +74,8 @@ static void draw(const struct psf_font *font, struct fuzz_input *p)
             uint32_t px = 0;
             for (unsigned i = 0; i < bpp; i++)
                 px |= (uint32_t)mem[off + i] << (8 * i);
-            INVARIANT(px == paper || px == ink);
+            bool ink_here = want_ink(font, name, sizeof(name), shown, col / bpp, y);
+            INVARIANT(px == (ink_here ? ink : paper) || paper == ink);
         }
     }
     free(mem);
