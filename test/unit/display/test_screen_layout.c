@@ -73,7 +73,7 @@ START_TEST(every_layout_keeps_its_promises)
                             ck_abort_msg("width %u stride %u: %u rows would do, not %u", width,
                                          stride, r, l.strip_rows);
                 }
-    ck_assert_uint_gt(ok, 1000);
+    ck_assert_uint_eq(ok, 1104); /* of 15168 tried: the rest need too many rows */
 }
 END_TEST
 
