@@ -237,6 +237,7 @@ int layout_partition(struct mk_image *img, unsigned i, const struct mk_kernel *k
     pt->priority = p->priority;
     pt->boot = k->boot;
     pt->disk = p->disk;
+    pt->net = p->net;
     if (img->sys.arch == MK_AARCH64)
         return layout_arm64(pt, p, k, initrd_size, dtb_file);
     return layout_x86(pt, p, k, initrd_size, cmdline_file);
