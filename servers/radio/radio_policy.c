@@ -77,9 +77,11 @@ static int take_port(struct radio_policy *pol, unsigned i, const struct radio_po
     if (radio_mac_is_multicast(net->mac) || !memcmp(net->mac, zero, 6))
         return FAIL("port '%s': MAC not unicast", p->name);
     unsigned len = net->ipv4_prefix_len;
+    if (len < 1 || len > 30)
+        return FAIL("port '%s': address not a host address of its link", p->name);
     p->ip = be32(net->ipv4);
     p->link_mask = mask_of(len);
-    if (len < 1 || len > 30 || !(p->ip & ~p->link_mask) || (p->ip | p->link_mask) == ~0u)
+    if (!(p->ip & ~p->link_mask) || (p->ip | p->link_mask) == ~0u)
         return FAIL("port '%s': address not a host address of its link", p->name);
     if (net->flags)
         return FAIL("port '%s': flags 0x%x unknown", p->name, net->flags);

@@ -407,6 +407,8 @@ static void ip_bcast(struct hv_pt_net *p, struct hv_pt_net *w) { w->ipv4[3] = 25
 static void ip_net(struct hv_pt_net *p, struct hv_pt_net *w) { w->ipv4[3] = 0; }
 static void ip_len31(struct hv_pt_net *p, struct hv_pt_net *w) { w->ipv4_prefix_len = 31; }
 static void ip_len0(struct hv_pt_net *p, struct hv_pt_net *w) { w->ipv4_prefix_len = 0; }
+/* Found by fuzz_radio_switch: a length past 32 reached the mask's shift before its check. */
+static void ip_len200(struct hv_pt_net *p, struct hv_pt_net *w) { w->ipv4_prefix_len = 200; }
 static void flags(struct hv_pt_net *p, struct hv_pt_net *w) { w->flags = 1; }
 static void nets_zero(struct hv_pt_net *p, struct hv_pt_net *w) { p->nnetworks = 0; }
 static void nets_many(struct hv_pt_net *p, struct hv_pt_net *w) { p->nnetworks = 9; }
@@ -444,6 +446,7 @@ static const struct bad_record bad_records[] = {
     {"port 'work': address not a host address of its link", ip_net},
     {"port 'work': address not a host address of its link", ip_len31},
     {"port 'work': address not a host address of its link", ip_len0},
+    {"port 'work': address not a host address of its link", ip_len200},
     {"port 'work': flags 0x1 unknown", flags},
     {"0 networks (1 to 8)", nets_zero},
     {"9 networks (1 to 8)", nets_many},
