@@ -17,7 +17,10 @@ static uint32_t mask_of(unsigned len)
 
 static bool terminated(const char *s, size_t cap)
 {
-    return memchr(s, '\0', cap) != NULL;
+    for (size_t i = 0; i < cap; i++)
+        if (!s[i])
+            return true;
+    return false;
 }
 
 #define FAIL(...) (fmt_snprintf(why, why_size, __VA_ARGS__), -1)
@@ -55,7 +58,8 @@ static bool same_networks(const struct radio_policy *pol, const struct hv_pt_net
     for (unsigned i = 0; i < pol->nnetworks; i++) {
         const struct hv_pt_netdef *d = &net->networks[i];
         const struct radio_network *w = &pol->networks[i];
-        if (strncmp(d->name, w->name, sizeof(d->name)) || d->prefix_len != w->len ||
+        /* Names are NUL-padded (hv_pt_netdef), so the whole field compares. */
+        if (memcmp(d->name, w->name, sizeof(d->name)) || d->prefix_len != w->len ||
             be32(d->prefix) != w->prefix)
             return false;
     }
