@@ -3,14 +3,14 @@
 #pragma once
 
 enum radio_drop {
-    RADIO_PASS = 0,          /* not dropped */
+    RADIO_PASS = 0, /* not dropped */
     /* The frame itself (radio_frame.c). */
-    RADIO_DROP_RUNT,         /* shorter than the headers it claims (Ethernet, ARP, IPv4) */
-    RADIO_DROP_OVERSIZE,     /* longer than RADIO_FRAME_MAX */
-    RADIO_DROP_ETHERTYPE,    /* neither IPv4 nor ARP (IPv6, VLAN tags, 802.3 lengths, ...) */
-    RADIO_DROP_ARP_FORMAT,   /* ARP that is not Ethernet/IPv4 request or reply */
-    RADIO_DROP_IP_HEADER,    /* IPv4 version, header length, total length or flags wrong */
-    RADIO_DROP_IP_FRAGMENT,  /* a fragment reaching past 65535 bytes */
+    RADIO_DROP_RUNT,        /* shorter than the headers it claims (Ethernet, ARP, IPv4) */
+    RADIO_DROP_OVERSIZE,    /* longer than RADIO_FRAME_MAX */
+    RADIO_DROP_ETHERTYPE,   /* neither IPv4 nor ARP (IPv6, VLAN tags, 802.3 lengths, ...) */
+    RADIO_DROP_ARP_FORMAT,  /* ARP that is not Ethernet/IPv4 request or reply */
+    RADIO_DROP_IP_HEADER,   /* IPv4 version, header length, total length or flags wrong */
+    RADIO_DROP_IP_FRAGMENT, /* a fragment reaching past 65535 bytes */
     /* The policy (radio_policy.c). */
     RADIO_DROP_SPOOF_MAC,    /* Ethernet source is not the port's MAC */
     RADIO_DROP_SPOOF_IP,     /* IPv4 source is not the port's address */
@@ -20,8 +20,8 @@ enum radio_drop {
     RADIO_DROP_UNREACHABLE,  /* to or from a network the partition may not reach */
     RADIO_DROP_NOT_FOR_PORT, /* from the uplink, addressed to no port (MAC or IP) */
     /* The switch (radio_switch.c). */
-    RADIO_DROP_QUEUE_FULL,   /* the port's bounded queue was full */
-    RADIO_DROP_RX_BUFFER,    /* the receiver's buffer was smaller than the frame */
+    RADIO_DROP_QUEUE_FULL, /* the port's bounded queue was full */
+    RADIO_DROP_RX_BUFFER,  /* the receiver's buffer was smaller than the frame */
     RADIO_DROP_COUNT
 };
 

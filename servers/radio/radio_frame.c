@@ -47,7 +47,7 @@ static enum radio_drop parse_ipv4(const uint8_t *p, size_t len, struct radio_fra
     if (version != 4 || hlen < RADIO_IPV4_MIN_HLEN || hlen > len || total < hlen || total > len)
         return RADIO_DROP_IP_HEADER;
     uint16_t frag = be16(p + 6);
-    if (frag & 0x8000u)                                 /* the reserved flag must be 0 */
+    if (frag & 0x8000u) /* the reserved flag must be 0 */
         return RADIO_DROP_IP_HEADER;
     f->ip_more_fragments = frag & 0x2000u;
     f->ip_frag_offset = (frag & 0x1fffu) * 8u;

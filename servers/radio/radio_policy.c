@@ -99,8 +99,8 @@ static int take_port(struct radio_policy *pol, unsigned i, const struct radio_po
     for (unsigned k = 0; k < net->nnetworks; k++) {
         uint8_t r = net->networks[k].reach;
         if (r != HV_PT_NET_DENY && r != HV_PT_NET_ALLOW)
-            return FAIL("port '%s': network '%s': reach %u unknown", p->name,
-                        pol->networks[k].name, r);
+            return FAIL("port '%s': network '%s': reach %u unknown", p->name, pol->networks[k].name,
+                        r);
         if (r == HV_PT_NET_ALLOW)
             p->reach |= 1u << k;
     }
@@ -172,8 +172,7 @@ static bool ip_is_group(const struct radio_port_policy *p, uint32_t ip)
 
 /* Where a partition may send: not to another partition (nor itself), and only into a network
  * its reach set holds. */
-static enum radio_drop check_destination(const struct radio_policy *pol, unsigned port,
-                                         uint32_t ip)
+static enum radio_drop check_destination(const struct radio_policy *pol, unsigned port, uint32_t ip)
 {
     if (radio_policy_port_of_ip(pol, ip) != RADIO_NO_PORT)
         return RADIO_DROP_PEER;
@@ -188,7 +187,7 @@ static enum radio_drop egress_arp(const struct radio_policy *pol, unsigned port,
     if (memcmp(f->arp_sha, p->mac, 6) ||
         (f->arp_spa != p->ip && !(f->arp_spa == 0 && f->arp_op == RADIO_ARP_REQUEST)))
         return RADIO_DROP_SPOOF_ARP;
-    if (f->arp_tpa == p->ip)                /* a gratuitous announcement of its own address */
+    if (f->arp_tpa == p->ip) /* a gratuitous announcement of its own address */
         return RADIO_PASS;
     return check_destination(pol, port, f->arp_tpa);
 }
@@ -216,7 +215,8 @@ enum radio_drop radio_policy_egress(const struct radio_policy *pol, unsigned por
     if (radio_mac_is_multicast(f->dst_mac) &&
         !(f->ethertype == RADIO_ETHERTYPE_ARP && radio_mac_is_broadcast(f->dst_mac)))
         return RADIO_DROP_BROADCAST;
-    return f->ethertype == RADIO_ETHERTYPE_ARP ? egress_arp(pol, port, f) : egress_ipv4(pol, port, f);
+    return f->ethertype == RADIO_ETHERTYPE_ARP ? egress_arp(pol, port, f)
+                                               : egress_ipv4(pol, port, f);
 }
 
 /* Where a frame for a partition may come from: not from another partition (the carrier could

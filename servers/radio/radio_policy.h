@@ -19,7 +19,7 @@
 
 struct radio_network {
     char name[HV_PT_NET_NAME_MAX];
-    uint32_t prefix, mask;        /* host order; prefix & ~mask == 0 */
+    uint32_t prefix, mask; /* host order; prefix & ~mask == 0 */
     unsigned len;
 };
 
@@ -28,8 +28,8 @@ struct radio_network {
 struct radio_port_policy {
     char name[HV_PT_NAME_MAX];
     uint8_t mac[6];
-    uint32_t ip;                  /* host order */
-    uint32_t link_mask;           /* of the port's own prefix: its link's directed broadcast */
+    uint32_t ip;        /* host order */
+    uint32_t link_mask; /* of the port's own prefix: its link's directed broadcast */
     uint32_t reach;
 };
 

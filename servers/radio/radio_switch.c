@@ -42,7 +42,7 @@ enum radio_drop radio_switch_from_partition(struct radio_switch *sw, unsigned po
                                             const uint8_t *frame, size_t len)
 {
     if (!is_partition(sw, port))
-        return RADIO_DROP_NOT_FOR_PORT;  /* a caller's bug, not a guest's: nothing to count */
+        return RADIO_DROP_NOT_FOR_PORT; /* a caller's bug, not a guest's: nothing to count */
     sw->count[port].in_frames++;
     struct radio_queue *q = &sw->egress[port];
     if (q->count == RADIO_QUEUE_SLOTS)
@@ -63,8 +63,8 @@ enum radio_drop radio_switch_from_partition(struct radio_switch *sw, unsigned po
     return RADIO_PASS;
 }
 
-enum radio_drop radio_switch_from_uplink(struct radio_switch *sw, const uint8_t *frame,
-                                         size_t len, unsigned *port)
+enum radio_drop radio_switch_from_uplink(struct radio_switch *sw, const uint8_t *frame, size_t len,
+                                         unsigned *port)
 {
     struct radio_frame f;
     int to = RADIO_NO_PORT;
@@ -225,8 +225,7 @@ static void format_direction(char *buf, size_t size, int *n, const char *dir,
     }
 }
 
-int radio_switch_format_drops(const struct radio_switch *sw, unsigned port, char *buf,
-                              size_t size)
+int radio_switch_format_drops(const struct radio_switch *sw, unsigned port, char *buf, size_t size)
 {
     const struct radio_counters *c = radio_switch_counters(sw, port);
     if (!c || (port != RADIO_UPLINK && !is_partition(sw, port)))

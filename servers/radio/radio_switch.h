@@ -39,7 +39,7 @@ struct radio_queue {
 struct radio_counters {
     uint64_t in_frames;
     uint64_t in_drops[RADIO_DROP_COUNT];
-    uint64_t out_frames, out_bytes;     /* handed to the port's consumer */
+    uint64_t out_frames, out_bytes; /* handed to the port's consumer */
     uint64_t out_drops[RADIO_DROP_COUNT];
 };
 
@@ -50,9 +50,9 @@ struct radio_switch {
     struct radio_queue ingress[RADIO_MAX_PORTS];
     /* Deficit round robin over the egress queues. */
     uint32_t deficit[RADIO_MAX_PORTS];
-    unsigned rr;                        /* the port whose turn it is */
-    bool turn_started;                  /* rr's quantum has been added this turn */
-    struct radio_counters count[RADIO_MAX_PORTS + 1];   /* [RADIO_UPLINK]: the uplink */
+    unsigned rr;                                      /* the port whose turn it is */
+    bool turn_started;                                /* rr's quantum has been added this turn */
+    struct radio_counters count[RADIO_MAX_PORTS + 1]; /* [RADIO_UPLINK]: the uplink */
 };
 
 /* A switch with the policy pol (copied) and empty queues. */
@@ -70,8 +70,8 @@ bool radio_switch_egress_room(const struct radio_switch *sw, unsigned port);
 /* The uplink received frame[0, len) (the server's own buffer, stable during the call).
  * Returns RADIO_PASS with *port set when queued for that partition, else the reason it was
  * dropped; *port is then the partition counted, or RADIO_UPLINK. */
-enum radio_drop radio_switch_from_uplink(struct radio_switch *sw, const uint8_t *frame,
-                                         size_t len, unsigned *port);
+enum radio_drop radio_switch_from_uplink(struct radio_switch *sw, const uint8_t *frame, size_t len,
+                                         unsigned *port);
 
 /* The next frame for port (a partition, or RADIO_UPLINK: chosen by deficit round robin among
  * the partitions' egress queues), left queued: NULL when there is none. Calling it again before
@@ -88,5 +88,4 @@ unsigned radio_switch_queued(const struct radio_switch *sw, unsigned port);
 const struct radio_counters *radio_switch_counters(const struct radio_switch *sw, unsigned port);
 /* One log line of port's drops, into buf ("personal: in 3 dropped (spoof-ip 3), out 1 dropped
  * (unreachable 1)"); returns the untruncated length. */
-int radio_switch_format_drops(const struct radio_switch *sw, unsigned port, char *buf,
-                              size_t size);
+int radio_switch_format_drops(const struct radio_switch *sw, unsigned port, char *buf, size_t size);

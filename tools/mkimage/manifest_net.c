@@ -123,8 +123,8 @@ static int take_address(struct mk_partition *p, const char *s)
                         "address",
                         p->name, s);
     if ((a >> 28) >= 0xe || (a >> 24) == 0 || (a >> 24) == 127)
-        return mk_error("partition '%s': net-address \"%s\" is not a unicast host address",
-                        p->name, s);
+        return mk_error("partition '%s': net-address \"%s\" is not a unicast host address", p->name,
+                        s);
     p->net.ipv4_prefix_len = (uint8_t)len;
     p->has_net_address = true;
     return 0;
@@ -134,8 +134,7 @@ static int take_address(struct mk_partition *p, const char *s)
 static int take_reach(struct mk_partition *p, const uint8_t *v, uint32_t len)
 {
     if (len && v[len - 1] != '\0')
-        return mk_error("partition '%s': property 'net-reach' must be a list of strings",
-                        p->name);
+        return mk_error("partition '%s': property 'net-reach' must be a list of strings", p->name);
     for (uint32_t off = 0; off < len;) {
         const char *name = (const char *)v + off;
         size_t n = strlen(name);
@@ -179,14 +178,12 @@ static bool valid_network_name(const char *s)
     return true;
 }
 
-int manifest_networks_prop(struct mk_system *sys, const char *prop, const uint8_t *v,
-                           uint32_t len)
+int manifest_networks_prop(struct mk_system *sys, const char *prop, const uint8_t *v, uint32_t len)
 {
     if (!strcmp(prop, "compatible")) {
         const char *s = one_string(v, len);
         if (!s || strcmp(s, NETWORKS_COMPATIBLE))
-            return mk_error("manifest: /networks must be compatible \"%s\"",
-                            NETWORKS_COMPATIBLE);
+            return mk_error("manifest: /networks must be compatible \"%s\"", NETWORKS_COMPATIBLE);
         sys->seen_networks = true;
         return 0;
     }

@@ -140,11 +140,11 @@ static size_t make_frame(struct input *in, uint8_t *buf, bool from_uplink)
 {
     static const uint8_t zero[6];
     uint8_t t = take(in);
-    unsigned who = t & 1;                       /* personal or work */
+    unsigned who = t & 1; /* personal or work */
     const uint8_t *mac = who ? mac_work : mac_personal;
     uint32_t ip = who ? IP_WORK : IP_PERSONAL;
-    static const uint32_t others[] = {IP_ROUTER, IP_CORP_GW, IP_CORP_SVC, IP_NET_SVC,
-                                      IP_PERSONAL, IP_WORK, 0xffffffffu, IP(224, 0, 0, 1)};
+    static const uint32_t others[] = {IP_ROUTER,   IP_CORP_GW, IP_CORP_SVC, IP_NET_SVC,
+                                      IP_PERSONAL, IP_WORK,    0xffffffffu, IP(224, 0, 0, 1)};
     uint32_t other = others[(t >> 1) & 7];
     size_t len;
     switch ((t >> 4) & 3) {
@@ -154,18 +154,17 @@ static size_t make_frame(struct input *in, uint8_t *buf, bool from_uplink)
                           : frame_ipv4(buf, len, mac_router, mac, ip, other, 1);
         break;
     case 1:
-        len = from_uplink ? frame_arp(buf, mac_broadcast, mac_router, RADIO_ARP_REQUEST,
-                                      mac_router, other, zero, ip)
-                          : frame_arp(buf, mac_broadcast, mac, RADIO_ARP_REQUEST, mac, ip, zero,
-                                      other);
+        len = from_uplink
+                  ? frame_arp(buf, mac_broadcast, mac_router, RADIO_ARP_REQUEST, mac_router, other,
+                              zero, ip)
+                  : frame_arp(buf, mac_broadcast, mac, RADIO_ARP_REQUEST, mac, ip, zero, other);
         break;
     case 2:
-        len = from_uplink ? frame_arp(buf, mac, mac_router, RADIO_ARP_REPLY, mac_router, other,
-                                      mac, ip)
-                          : frame_arp(buf, mac_router, mac, RADIO_ARP_REPLY, mac, ip, mac_router,
-                                      other);
+        len = from_uplink
+                  ? frame_arp(buf, mac, mac_router, RADIO_ARP_REPLY, mac_router, other, mac, ip)
+                  : frame_arp(buf, mac_router, mac, RADIO_ARP_REPLY, mac, ip, mac_router, other);
         break;
-    default:                                    /* raw bytes */
+    default: /* raw bytes */
         len = (size_t)take(in) | (size_t)(take(in) & 7) << 8;
         for (size_t i = 0; i < len; i++)
             buf[i] = take(in);
@@ -239,10 +238,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     for (unsigned steps = 0; in.n && steps < 4096; steps++) {
         uint8_t op = take(&in);
-        unsigned port = (op >> 3) & 3;          /* 2 and 3 are ports the switch lacks */
+        unsigned port = (op >> 3) & 3; /* 2 and 3 are ports the switch lacks */
         switch (op & 7) {
         case 0:
-        case 1: {                               /* a partition sends */
+        case 1: { /* a partition sends */
             size_t len = make_frame(&in, buf, false);
             bool known = port < pol.nports;
             bool room = known && radio_switch_egress_room(&sw, port);
@@ -254,7 +253,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             break;
         }
         case 2:
-        case 3: {                               /* the uplink receives */
+        case 3: { /* the uplink receives */
             size_t len = make_frame(&in, buf, true);
             unsigned to;
             if (radio_switch_from_uplink(&sw, buf, len, &to) == RADIO_PASS) {
@@ -266,7 +265,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             }
             break;
         }
-        case 4: {                               /* the uplink sends one */
+        case 4: { /* the uplink sends one */
             size_t cap = take(&in) < 16 ? 100 : sizeof(out);
             uint64_t rx_drops = sw.count[RADIO_UPLINK].out_drops[RADIO_DROP_RX_BUFFER];
             unsigned before = radio_switch_queued(&sw, RADIO_UPLINK);
@@ -286,7 +285,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             }
             break;
         }
-        case 5: {                               /* a partition receives one */
+        case 5: { /* a partition receives one */
             if (port >= pol.nports) {
                 INVARIANT(radio_switch_next_for(&sw, port, out, sizeof(out)) == 0);
                 break;
@@ -304,7 +303,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             }
             break;
         }
-        case 6: {                               /* peek twice, then pop: one frame */
+        case 6: { /* peek twice, then pop: one frame */
             size_t a_len, b_len;
             unsigned who = port < pol.nports ? port : RADIO_UPLINK;
             const uint8_t *a = radio_switch_peek(&sw, who, &a_len);
@@ -322,10 +321,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             }
             break;
         }
-        default: {                              /* the log line, into a small buffer */
+        default: { /* the log line, into a small buffer */
             char line[48];
-            int n = radio_switch_format_drops(&sw, port < pol.nports ? port : RADIO_UPLINK,
-                                              line, (size_t)take(&in) % sizeof(line));
+            int n = radio_switch_format_drops(&sw, port < pol.nports ? port : RADIO_UPLINK, line,
+                                              (size_t)take(&in) % sizeof(line));
             INVARIANT(n > 0);
             break;
         }

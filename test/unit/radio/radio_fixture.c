@@ -54,7 +54,7 @@ void fixture_policy(struct radio_policy *pol)
     fixture_records(&recs[0], &recs[1]);
     const struct radio_port_spec spec[2] = {{"personal", &recs[0]}, {"work", &recs[1]}};
     if (radio_policy_build(pol, spec, 2, why, sizeof(why)))
-        __builtin_trap();                /* the fixture itself is wrong */
+        __builtin_trap(); /* the fixture itself is wrong */
 }
 
 void fixture_switch(struct radio_switch *sw)

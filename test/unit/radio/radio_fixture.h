@@ -21,8 +21,8 @@
 
 extern const uint8_t mac_personal[6], mac_work[6], mac_router[6], mac_broadcast[6];
 
-/* The default system's records (platform/<board>/system.dts): networks corporate 198.51.100.0/24 and
- * internet 0.0.0.0/0; personal reaches the internet, work both. */
+/* The default system's records (platform/<board>/system.dts): networks corporate 198.51.100.0/24
+ * and internet 0.0.0.0/0; personal reaches the internet, work both. */
 void fixture_records(struct hv_pt_net *personal, struct hv_pt_net *work);
 /* The policy built from them (ports: personal 0, work 1), and a switch with it. */
 void fixture_policy(struct radio_policy *pol);

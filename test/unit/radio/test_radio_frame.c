@@ -53,10 +53,10 @@ END_TEST
 START_TEST(fragments)
 {
     size_t n = frame_ipv4(buf, 1514, mac_router, mac_work, IP_WORK, IP_NET_SVC, 17);
-    buf[14 + 6] = 0x20;                              /* MF, offset 0 */
+    buf[14 + 6] = 0x20; /* MF, offset 0 */
     ck_assert_int_eq(radio_frame_parse(buf, n, &f), RADIO_PASS);
     ck_assert(f.ip_more_fragments);
-    buf[14 + 6] = 0x00, buf[14 + 7] = 185;           /* last fragment at 1480 */
+    buf[14 + 6] = 0x00, buf[14 + 7] = 185; /* last fragment at 1480 */
     ck_assert_int_eq(radio_frame_parse(buf, n, &f), RADIO_PASS);
     ck_assert_uint_eq(f.ip_frag_offset, 1480);
     ck_assert(!f.ip_more_fragments);
@@ -93,8 +93,8 @@ END_TEST
 
 START_TEST(ethertypes)
 {
-    static const uint16_t others[] = {0x86dd, 0x8100, 0x88a8, 0x8035, 0x0040, 0x05dc, 0x0000,
-                                      0xffff};
+    static const uint16_t others[] = {0x86dd, 0x8100, 0x88a8, 0x8035,
+                                      0x0040, 0x05dc, 0x0000, 0xffff};
     size_t n = frame_ipv4(buf, 98, mac_router, mac_work, IP_WORK, IP_CORP_GW, 1);
     for (size_t i = 0; i < sizeof(others) / sizeof(others[0]); i++) {
         buf[12] = (uint8_t)(others[i] >> 8), buf[13] = (uint8_t)others[i];
@@ -106,14 +106,17 @@ END_TEST
 /* Each field of ARP's fixed part changed alone. */
 START_TEST(arp_format)
 {
-    static const struct { unsigned off; uint8_t value; } bad[] = {
-        {14 + 1, 6},     /* hardware type 6 (IEEE 802) */
-        {14 + 2, 0x86},  /* protocol type 0x8600 */
-        {14 + 4, 8},     /* hardware length */
-        {14 + 5, 16},    /* protocol length */
-        {14 + 7, 3},     /* op 3 (RARP request) */
-        {14 + 7, 0},     /* op 0 */
-        {14 + 6, 1},     /* op 0x0101 */
+    static const struct {
+        unsigned off;
+        uint8_t value;
+    } bad[] = {
+        {14 + 1, 6},    /* hardware type 6 (IEEE 802) */
+        {14 + 2, 0x86}, /* protocol type 0x8600 */
+        {14 + 4, 8},    /* hardware length */
+        {14 + 5, 16},   /* protocol length */
+        {14 + 7, 3},    /* op 3 (RARP request) */
+        {14 + 7, 0},    /* op 0 */
+        {14 + 6, 1},    /* op 0x0101 */
     };
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         size_t n = frame_arp(buf, mac_broadcast, mac_personal, RADIO_ARP_REQUEST, mac_personal,
@@ -139,9 +142,9 @@ START_TEST(ip_header)
     ck_assert_int_eq(radio_frame_parse(buf, n, &f), RADIO_DROP_IP_HEADER);
     n = frame_ipv4(buf, 98, mac_router, mac_work, IP_WORK, IP_CORP_GW, 1);
     buf[14] = 0x45;
-    buf[16] = 0, buf[17] = 19;                     /* total length below the header's */
+    buf[16] = 0, buf[17] = 19; /* total length below the header's */
     ck_assert_int_eq(radio_frame_parse(buf, n, &f), RADIO_DROP_IP_HEADER);
-    buf[16] = 0, buf[17] = 85;                     /* one byte past the frame */
+    buf[16] = 0, buf[17] = 85; /* one byte past the frame */
     ck_assert_int_eq(radio_frame_parse(buf, n, &f), RADIO_DROP_IP_HEADER);
     buf[17] = 84;
     ck_assert_int_eq(radio_frame_parse(buf, n, &f), RADIO_PASS);

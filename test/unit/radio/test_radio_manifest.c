@@ -22,8 +22,11 @@ static char files_dir[256];
 static uint8_t *build_table(const char *manifest, enum mk_arch arch, size_t *size)
 {
     static char out[300], path[400];
-    struct mk_options opt = {.arch = arch, .manifest = manifest, .out_dir = out,
-                             .platform_ram = 1024ull << 20, .reserve = 64ull << 20};
+    struct mk_options opt = {.arch = arch,
+                             .manifest = manifest,
+                             .out_dir = out,
+                             .platform_ram = 1024ull << 20,
+                             .reserve = 64ull << 20};
     snprintf(out, sizeof(out), "%s/out-XXXXXX", files_dir);
     ck_assert_ptr_nonnull(mkdtemp(out));
     opt.search[opt.nsearch++] = files_dir;
@@ -92,7 +95,10 @@ END_TEST
 
 START_TEST(default_systems)
 {
-    static const struct { const char *manifest; enum mk_arch arch; } sys[] = {
+    static const struct {
+        const char *manifest;
+        enum mk_arch arch;
+    } sys[] = {
         {SOURCE_DIR "/platform/qemu-virt/system.dts", MK_AARCH64},
         {SOURCE_DIR "/platform/qemu-q35/system.dts", MK_X86_64},
     };

@@ -97,28 +97,28 @@ START_TEST(spoofing)
                      RADIO_DROP_SPOOF_IP);
     ck_assert_int_eq(send_ip(PORT_PERSONAL, mac_personal, IP_ROUTER, mac_router, IP_NET_SVC),
                      RADIO_DROP_SPOOF_IP);
-    ck_assert_int_eq(send_ip(PORT_PERSONAL, mac_personal, IP(192, 0, 2, 11), mac_router,
-                             IP_NET_SVC),
-                     RADIO_DROP_SPOOF_IP);
+    ck_assert_int_eq(
+        send_ip(PORT_PERSONAL, mac_personal, IP(192, 0, 2, 11), mac_router, IP_NET_SVC),
+        RADIO_DROP_SPOOF_IP);
     ck_assert_int_eq(send_ip(PORT_PERSONAL, mac_personal, 0, mac_router, IP_NET_SVC),
                      RADIO_DROP_SPOOF_IP);
     /* ARP: sender MAC or sender IP not its own, with its own Ethernet source. */
-    ck_assert_int_eq(send_arp(PORT_PERSONAL, mac_personal, RADIO_ARP_REQUEST, mac_work,
-                              IP_PERSONAL, IP_ROUTER),
-                     RADIO_DROP_SPOOF_ARP);
-    ck_assert_int_eq(send_arp(PORT_PERSONAL, mac_personal, RADIO_ARP_REPLY, mac_personal,
-                              IP_WORK, IP_ROUTER),
-                     RADIO_DROP_SPOOF_ARP);
-    ck_assert_int_eq(send_arp(PORT_PERSONAL, mac_personal, RADIO_ARP_REPLY, mac_personal,
-                              IP_ROUTER, IP_ROUTER),
-                     RADIO_DROP_SPOOF_ARP);
+    ck_assert_int_eq(
+        send_arp(PORT_PERSONAL, mac_personal, RADIO_ARP_REQUEST, mac_work, IP_PERSONAL, IP_ROUTER),
+        RADIO_DROP_SPOOF_ARP);
+    ck_assert_int_eq(
+        send_arp(PORT_PERSONAL, mac_personal, RADIO_ARP_REPLY, mac_personal, IP_WORK, IP_ROUTER),
+        RADIO_DROP_SPOOF_ARP);
+    ck_assert_int_eq(
+        send_arp(PORT_PERSONAL, mac_personal, RADIO_ARP_REPLY, mac_personal, IP_ROUTER, IP_ROUTER),
+        RADIO_DROP_SPOOF_ARP);
     /* A probe (sender IP 0) may ask; a reply claiming 0 may not. */
-    ck_assert_int_eq(send_arp(PORT_PERSONAL, mac_personal, RADIO_ARP_REQUEST, mac_personal, 0,
-                              IP_ROUTER),
-                     RADIO_PASS);
-    ck_assert_int_eq(send_arp(PORT_PERSONAL, mac_personal, RADIO_ARP_REPLY, mac_personal, 0,
-                              IP_ROUTER),
-                     RADIO_DROP_SPOOF_ARP);
+    ck_assert_int_eq(
+        send_arp(PORT_PERSONAL, mac_personal, RADIO_ARP_REQUEST, mac_personal, 0, IP_ROUTER),
+        RADIO_PASS);
+    ck_assert_int_eq(
+        send_arp(PORT_PERSONAL, mac_personal, RADIO_ARP_REPLY, mac_personal, 0, IP_ROUTER),
+        RADIO_DROP_SPOOF_ARP);
     ck_assert_uint_eq(in_drops(PORT_PERSONAL, RADIO_DROP_SPOOF_MAC), 3);
     ck_assert_uint_eq(in_drops(PORT_PERSONAL, RADIO_DROP_SPOOF_IP), 4);
     ck_assert_uint_eq(in_drops(PORT_PERSONAL, RADIO_DROP_SPOOF_ARP), 4);
@@ -144,8 +144,7 @@ START_TEST(partitions_never_reach_each_other)
                      RADIO_DROP_PEER);
     ck_assert_int_eq(send_ip(PORT_WORK, mac_work, IP_WORK, mac_router, IP_PERSONAL),
                      RADIO_DROP_PEER);
-    ck_assert_int_eq(send_ip(PORT_WORK, mac_work, IP_WORK, mac_work, IP_NET_SVC),
-                     RADIO_DROP_PEER);
+    ck_assert_int_eq(send_ip(PORT_WORK, mac_work, IP_WORK, mac_work, IP_NET_SVC), RADIO_DROP_PEER);
     /* Nor may it ask who work is. */
     ck_assert_int_eq(send_arp(PORT_PERSONAL, mac_personal, RADIO_ARP_REQUEST, mac_personal,
                               IP_PERSONAL, IP_WORK),
@@ -174,13 +173,12 @@ START_TEST(egress_broadcasts)
     ck_assert_int_eq(send_ip(PORT_WORK, mac_work, IP_WORK, mac_router, IP(239, 1, 2, 3)),
                      RADIO_DROP_BROADCAST);
     /* ARP to a multicast MAC that is not broadcast. */
-    size_t n = frame_arp(buf, mcast, mac_work, RADIO_ARP_REQUEST, mac_work, IP_WORK, mac_work,
-                         IP_ROUTER);
+    size_t n =
+        frame_arp(buf, mcast, mac_work, RADIO_ARP_REQUEST, mac_work, IP_WORK, mac_work, IP_ROUTER);
     ck_assert_int_eq(radio_switch_from_partition(&sw, PORT_WORK, buf, n), RADIO_DROP_BROADCAST);
     ck_assert_uint_eq(in_drops(PORT_WORK, RADIO_DROP_BROADCAST), 7);
     /* Broadcast ARP for the router is how the link works. */
-    ck_assert_int_eq(send_arp(PORT_WORK, mac_work, RADIO_ARP_REQUEST, mac_work, IP_WORK,
-                              IP_ROUTER),
+    ck_assert_int_eq(send_arp(PORT_WORK, mac_work, RADIO_ARP_REQUEST, mac_work, IP_WORK, IP_ROUTER),
                      RADIO_PASS);
     assert_on_uplink(42);
 }
@@ -233,8 +231,8 @@ START_TEST(ingress_refusals)
     ck_assert_uint_eq(port, PORT_PERSONAL);
     ck_assert_uint_eq(out_drops(PORT_PERSONAL, RADIO_DROP_UNREACHABLE), 1);
     /* A corporate host's ARP for personal. */
-    n = frame_arp(buf, mac_broadcast, mac_router, RADIO_ARP_REQUEST, mac_router, IP_CORP_GW,
-                  zero, IP_PERSONAL);
+    n = frame_arp(buf, mac_broadcast, mac_router, RADIO_ARP_REQUEST, mac_router, IP_CORP_GW, zero,
+                  IP_PERSONAL);
     ck_assert_int_eq(receive(buf, n, &port), RADIO_DROP_UNREACHABLE);
     ck_assert_uint_eq(out_drops(PORT_PERSONAL, RADIO_DROP_UNREACHABLE), 2);
     /* Work's frames hairpinned by the carrier: by MAC, by IP, by ARP sender. */
@@ -345,7 +343,7 @@ START_TEST(most_specific_prefix)
             d->prefix_len = 16;
             d->reach = HV_PT_NET_ALLOW;
             recs[r]->nnetworks = 3;
-            if (order) {                    /* the /16 first, the /24 last */
+            if (order) { /* the /16 first, the /24 last */
                 struct hv_pt_netdef t = recs[r]->networks[0];
                 recs[r]->networks[0] = recs[r]->networks[2];
                 recs[r]->networks[2] = t;
@@ -375,7 +373,7 @@ START_TEST(no_network_is_unreachable)
 {
     struct hv_pt_net p, w;
     fixture_records(&p, &w);
-    p.nnetworks = w.nnetworks = 1;           /* corporate only */
+    p.nnetworks = w.nnetworks = 1; /* corporate only */
     memset(&p.networks[1], 0, sizeof(p.networks[1]));
     memset(&w.networks[1], 0, sizeof(w.networks[1]));
     struct radio_policy pol;
@@ -397,39 +395,96 @@ struct bad_record {
     void (*spoil)(struct hv_pt_net *p, struct hv_pt_net *w);
 };
 
-static void kind_none(struct hv_pt_net *p, struct hv_pt_net *w) { w->kind = HV_PT_NET_NONE; }
-static void kind_other(struct hv_pt_net *p, struct hv_pt_net *w) { w->kind = 7; }
-static void mac_multicast(struct hv_pt_net *p, struct hv_pt_net *w) { w->mac[0] = 0x01; }
-static void mac_zero(struct hv_pt_net *p, struct hv_pt_net *w) { memset(w->mac, 0, 6); }
-static void mac_dup(struct hv_pt_net *p, struct hv_pt_net *w) { memcpy(w->mac, p->mac, 6); }
-static void ip_dup(struct hv_pt_net *p, struct hv_pt_net *w) { memcpy(w->ipv4, p->ipv4, 4); }
-static void ip_bcast(struct hv_pt_net *p, struct hv_pt_net *w) { w->ipv4[3] = 255; }
-static void ip_net(struct hv_pt_net *p, struct hv_pt_net *w) { w->ipv4[3] = 0; }
-static void ip_len31(struct hv_pt_net *p, struct hv_pt_net *w) { w->ipv4_prefix_len = 31; }
-static void ip_len0(struct hv_pt_net *p, struct hv_pt_net *w) { w->ipv4_prefix_len = 0; }
+static void kind_none(struct hv_pt_net *p, struct hv_pt_net *w)
+{
+    w->kind = HV_PT_NET_NONE;
+}
+static void kind_other(struct hv_pt_net *p, struct hv_pt_net *w)
+{
+    w->kind = 7;
+}
+static void mac_multicast(struct hv_pt_net *p, struct hv_pt_net *w)
+{
+    w->mac[0] = 0x01;
+}
+static void mac_zero(struct hv_pt_net *p, struct hv_pt_net *w)
+{
+    memset(w->mac, 0, 6);
+}
+static void mac_dup(struct hv_pt_net *p, struct hv_pt_net *w)
+{
+    memcpy(w->mac, p->mac, 6);
+}
+static void ip_dup(struct hv_pt_net *p, struct hv_pt_net *w)
+{
+    memcpy(w->ipv4, p->ipv4, 4);
+}
+static void ip_bcast(struct hv_pt_net *p, struct hv_pt_net *w)
+{
+    w->ipv4[3] = 255;
+}
+static void ip_net(struct hv_pt_net *p, struct hv_pt_net *w)
+{
+    w->ipv4[3] = 0;
+}
+static void ip_len31(struct hv_pt_net *p, struct hv_pt_net *w)
+{
+    w->ipv4_prefix_len = 31;
+}
+static void ip_len0(struct hv_pt_net *p, struct hv_pt_net *w)
+{
+    w->ipv4_prefix_len = 0;
+}
 /* Found by fuzz_radio_switch: a length past 32 reached the mask's shift before its check. */
-static void ip_len200(struct hv_pt_net *p, struct hv_pt_net *w) { w->ipv4_prefix_len = 200; }
-static void flags(struct hv_pt_net *p, struct hv_pt_net *w) { w->flags = 1; }
-static void nets_zero(struct hv_pt_net *p, struct hv_pt_net *w) { p->nnetworks = 0; }
-static void nets_many(struct hv_pt_net *p, struct hv_pt_net *w) { p->nnetworks = 9; }
+static void ip_len200(struct hv_pt_net *p, struct hv_pt_net *w)
+{
+    w->ipv4_prefix_len = 200;
+}
+static void flags(struct hv_pt_net *p, struct hv_pt_net *w)
+{
+    w->flags = 1;
+}
+static void nets_zero(struct hv_pt_net *p, struct hv_pt_net *w)
+{
+    p->nnetworks = 0;
+}
+static void nets_many(struct hv_pt_net *p, struct hv_pt_net *w)
+{
+    p->nnetworks = 9;
+}
 static void net_name(struct hv_pt_net *p, struct hv_pt_net *w)
 {
     memset(p->networks[0].name, 'a', sizeof(p->networks[0].name));
 }
-static void net_empty(struct hv_pt_net *p, struct hv_pt_net *w) { p->networks[1].name[0] = 0; }
-static void net_bits(struct hv_pt_net *p, struct hv_pt_net *w) { p->networks[0].prefix[3] = 1; }
-static void net_len(struct hv_pt_net *p, struct hv_pt_net *w) { p->networks[0].prefix_len = 33; }
+static void net_empty(struct hv_pt_net *p, struct hv_pt_net *w)
+{
+    p->networks[1].name[0] = 0;
+}
+static void net_bits(struct hv_pt_net *p, struct hv_pt_net *w)
+{
+    p->networks[0].prefix[3] = 1;
+}
+static void net_len(struct hv_pt_net *p, struct hv_pt_net *w)
+{
+    p->networks[0].prefix_len = 33;
+}
 static void net_dup(struct hv_pt_net *p, struct hv_pt_net *w)
 {
     p->networks[1] = p->networks[0];
     strcpy(p->networks[1].name, "other");
 }
-static void reach_value(struct hv_pt_net *p, struct hv_pt_net *w) { w->networks[0].reach = 2; }
+static void reach_value(struct hv_pt_net *p, struct hv_pt_net *w)
+{
+    w->networks[0].reach = 2;
+}
 static void lists_differ(struct hv_pt_net *p, struct hv_pt_net *w)
 {
     w->networks[0].prefix[2] = 101;
 }
-static void lists_length(struct hv_pt_net *p, struct hv_pt_net *w) { w->nnetworks = 1; }
+static void lists_length(struct hv_pt_net *p, struct hv_pt_net *w)
+{
+    w->nnetworks = 1;
+}
 static void list_name(struct hv_pt_net *p, struct hv_pt_net *w)
 {
     strcpy(w->networks[0].name, "corp");

@@ -46,9 +46,9 @@ START_TEST(egress_queue_is_bounded)
     ck_assert(!radio_switch_egress_room(&sw, PORT_PERSONAL));
     /* Work's queue is its own. */
     ck_assert(radio_switch_egress_room(&sw, PORT_WORK));
-    ck_assert_int_eq(radio_switch_from_partition(&sw, PORT_WORK, buf,
-                                                 good_frame(buf, PORT_WORK, 100, 1)),
-                     RADIO_PASS);
+    ck_assert_int_eq(
+        radio_switch_from_partition(&sw, PORT_WORK, buf, good_frame(buf, PORT_WORK, 100, 1)),
+        RADIO_PASS);
     ck_assert_uint_eq(radio_switch_queued(&sw, RADIO_UPLINK), RADIO_QUEUE_SLOTS + 1);
     /* In order, the first 32 of personal's. */
     unsigned seen_personal = 0;
@@ -91,15 +91,15 @@ static void flood(size_t work_len, unsigned ticks, unsigned drain, unsigned *sen
     for (unsigned t = 0; t < ticks; t++) {
         for (unsigned i = 0; i < 8; i++)
             if (radio_switch_egress_room(&sw, PORT_PERSONAL))
-                ck_assert_int_eq(radio_switch_from_partition(
-                                     &sw, PORT_PERSONAL, buf,
-                                     good_frame(buf, PORT_PERSONAL, RADIO_FRAME_MAX, 0)),
-                                 RADIO_PASS);
+                ck_assert_int_eq(
+                    radio_switch_from_partition(&sw, PORT_PERSONAL, buf,
+                                                good_frame(buf, PORT_PERSONAL, RADIO_FRAME_MAX, 0)),
+                    RADIO_PASS);
         ck_assert(radio_switch_egress_room(&sw, PORT_WORK));
-        ck_assert_int_eq(radio_switch_from_partition(&sw, PORT_WORK, buf,
-                                                     good_frame(buf, PORT_WORK, work_len,
-                                                                work_next++)),
-                         RADIO_PASS);
+        ck_assert_int_eq(
+            radio_switch_from_partition(&sw, PORT_WORK, buf,
+                                        good_frame(buf, PORT_WORK, work_len, work_next++)),
+            RADIO_PASS);
         for (unsigned d = 0; d < drain; d++) {
             size_t n = radio_switch_next_for(&sw, RADIO_UPLINK, out, sizeof(out));
             ck_assert_uint_gt(n, 0);
@@ -183,17 +183,17 @@ START_TEST(peek_and_pop)
     size_t len;
     ck_assert_ptr_null(radio_switch_peek(&sw, RADIO_UPLINK, &len));
     ck_assert_ptr_null(radio_switch_peek(&sw, PORT_WORK, &len));
-    radio_switch_pop(&sw, RADIO_UPLINK);                  /* nothing there: no effect */
+    radio_switch_pop(&sw, RADIO_UPLINK); /* nothing there: no effect */
     radio_switch_from_partition(&sw, PORT_WORK, buf, good_frame(buf, PORT_WORK, 200, 7));
     radio_switch_from_partition(&sw, PORT_PERSONAL, buf, good_frame(buf, PORT_PERSONAL, 300, 8));
     const uint8_t *a = radio_switch_peek(&sw, RADIO_UPLINK, &len);
     const uint8_t *b = radio_switch_peek(&sw, RADIO_UPLINK, &len);
-    ck_assert_ptr_eq(a, b);                               /* peek does not move on */
+    ck_assert_ptr_eq(a, b); /* peek does not move on */
     size_t first = len;
     radio_switch_pop(&sw, RADIO_UPLINK);
     const uint8_t *c = radio_switch_peek(&sw, RADIO_UPLINK, &len);
     ck_assert_ptr_nonnull(c);
-    ck_assert_uint_eq(first + len, 500);                  /* one of each */
+    ck_assert_uint_eq(first + len, 500); /* one of each */
     radio_switch_pop(&sw, RADIO_UPLINK);
     ck_assert_ptr_null(radio_switch_peek(&sw, RADIO_UPLINK, &len));
     ck_assert_uint_eq(radio_switch_counters(&sw, RADIO_UPLINK)->out_frames, 2);
@@ -224,8 +224,7 @@ START_TEST(small_receive_buffer)
     radio_switch_from_partition(&sw, PORT_WORK, buf, good_frame(buf, PORT_WORK, 600, 0));
     radio_switch_from_partition(&sw, PORT_WORK, buf, good_frame(buf, PORT_WORK, 60, 0));
     ck_assert_uint_eq(radio_switch_next_for(&sw, RADIO_UPLINK, out, 100), 0);
-    ck_assert_uint_eq(radio_switch_counters(&sw, RADIO_UPLINK)->out_drops[RADIO_DROP_RX_BUFFER],
-                      1);
+    ck_assert_uint_eq(radio_switch_counters(&sw, RADIO_UPLINK)->out_drops[RADIO_DROP_RX_BUFFER], 1);
     ck_assert_uint_eq(radio_switch_next_for(&sw, RADIO_UPLINK, out, 100), 60);
 }
 END_TEST
@@ -239,13 +238,12 @@ START_TEST(copy_then_check)
     uint8_t sent[98];
     memcpy(sent, buf, n);
     ck_assert_int_eq(radio_switch_from_partition(&sw, PORT_PERSONAL, buf, n), RADIO_PASS);
-    memcpy(buf + 6, mac_work, 6);                         /* now it would be spoofed */
-    buf[14 + 19] = 20;                                    /* and to work's address */
+    memcpy(buf + 6, mac_work, 6); /* now it would be spoofed */
+    buf[14 + 19] = 20;            /* and to work's address */
     ck_assert_uint_eq(radio_switch_next_for(&sw, RADIO_UPLINK, out, sizeof(out)), n);
     ck_assert_mem_eq(out, sent, n);
     /* A refused frame leaves no trace in the queue it was copied into. */
-    ck_assert_int_eq(radio_switch_from_partition(&sw, PORT_PERSONAL, buf, n),
-                     RADIO_DROP_SPOOF_MAC);
+    ck_assert_int_eq(radio_switch_from_partition(&sw, PORT_PERSONAL, buf, n), RADIO_DROP_SPOOF_MAC);
     ck_assert_uint_eq(radio_switch_queued(&sw, RADIO_UPLINK), 0);
     ck_assert_int_eq(radio_switch_from_partition(&sw, PORT_PERSONAL, sent, n), RADIO_PASS);
     ck_assert_uint_eq(radio_switch_next_for(&sw, RADIO_UPLINK, out, sizeof(out)), n);
