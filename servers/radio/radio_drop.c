@@ -16,6 +16,7 @@ static const char *const names[RADIO_DROP_COUNT] = {
     [RADIO_DROP_SPOOF_ARP] = "spoof-arp",
     [RADIO_DROP_BROADCAST] = "broadcast",
     [RADIO_DROP_PEER] = "peer",
+    [RADIO_DROP_SOURCE_ROUTE] = "source-route",
     [RADIO_DROP_UNREACHABLE] = "unreachable",
     [RADIO_DROP_NOT_FOR_PORT] = "not-for-port",
     [RADIO_DROP_QUEUE_FULL] = "queue-full",

@@ -17,6 +17,7 @@ enum radio_drop {
     RADIO_DROP_SPOOF_ARP,    /* ARP sender MAC or IP is not the port's */
     RADIO_DROP_BROADCAST,    /* a broadcast or multicast the rules give to no one */
     RADIO_DROP_PEER,         /* between partitions: to or from another port's MAC or IP */
+    RADIO_DROP_SOURCE_ROUTE, /* IPv4 with a source route option: its real destination is hidden */
     RADIO_DROP_UNREACHABLE,  /* to or from a network the partition may not reach */
     RADIO_DROP_NOT_FOR_PORT, /* from the uplink, addressed to no port (MAC or IP) */
     /* The switch (radio_switch.c). */

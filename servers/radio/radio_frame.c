@@ -37,6 +37,28 @@ static enum radio_drop parse_arp(const uint8_t *p, size_t len, struct radio_fram
     return RADIO_PASS;
 }
 
+/* RFC 791 3.1: the options between the fixed header and hlen, each one byte (end of list 0,
+ * no-operation 1) or type, length >= 2, data, inside the header. A source route is noted: the
+ * destination field is then only the next hop, and the policy must not judge by it. */
+static enum radio_drop parse_ipv4_options(const uint8_t *p, unsigned hlen, struct radio_frame *f)
+{
+    for (unsigned i = RADIO_IPV4_MIN_HLEN; i < hlen;) {
+        uint8_t type = p[i];
+        if (type == 0)
+            break;
+        if (type == 1) {
+            i++;
+            continue;
+        }
+        if (i + 1 >= hlen || p[i + 1] < 2 || i + p[i + 1] > hlen)
+            return RADIO_DROP_IP_HEADER;
+        if (type == 0x83 || type == 0x89) /* LSRR, SSRR */
+            f->ip_source_route = true;
+        i += p[i + 1];
+    }
+    return RADIO_PASS;
+}
+
 /* RFC 791. Fragments are accepted: every rule reads addresses only, which every fragment
  * carries (docs/network.md says what changes when rules read ports). */
 static enum radio_drop parse_ipv4(const uint8_t *p, size_t len, struct radio_frame *f)
@@ -55,6 +77,8 @@ static enum radio_drop parse_ipv4(const uint8_t *p, size_t len, struct radio_fra
      * receiver's reassembly (the "ping of death" shape). */
     if (f->ip_frag_offset + (total - hlen) > 65535u)
         return RADIO_DROP_IP_FRAGMENT;
+    if (parse_ipv4_options(p, hlen, f) != RADIO_PASS)
+        return RADIO_DROP_IP_HEADER;
     f->ip_header_len = (uint16_t)hlen;
     f->ip_total_len = (uint16_t)total;
     f->ip_proto = p[9];

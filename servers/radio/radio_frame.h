@@ -33,6 +33,7 @@ struct radio_frame {
     uint16_t ip_total_len;   /* bytes, header included; the frame may carry padding after */
     uint32_t ip_frag_offset; /* bytes */
     bool ip_more_fragments;
+    bool ip_source_route; /* a loose or strict source route option (RFC 791 3.1) */
 };
 
 /* Fills f from buf[0, len) or says why the frame is dropped; f's fields are copies, so buf

@@ -200,6 +200,10 @@ static enum radio_drop egress_ipv4(const struct radio_policy *pol, unsigned port
         return RADIO_DROP_SPOOF_IP;
     if (radio_mac_is_multicast(f->dst_mac) || ip_is_group(p, f->ip_dst))
         return RADIO_DROP_BROADCAST;
+    /* With a source route the destination field is only the first hop: a route through an
+     * internet host could end in the corporate network. */
+    if (f->ip_source_route)
+        return RADIO_DROP_SOURCE_ROUTE;
     return check_destination(pol, port, f->ip_dst);
 }
 
@@ -268,5 +272,8 @@ enum radio_drop radio_policy_ingress(const struct radio_policy *pol, const struc
     }
     if (f->ip_dst != p->ip)
         return RADIO_DROP_NOT_FOR_PORT;
+    /* Its reply would follow the route back (RFC 1122 3.3.5), wherever it leads. */
+    if (f->ip_source_route)
+        return RADIO_DROP_SOURCE_ROUTE;
     return check_source(pol, (unsigned)*port, f->ip_src);
 }

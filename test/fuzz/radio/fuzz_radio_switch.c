@@ -86,6 +86,21 @@ static bool reaches(unsigned port, uint32_t ip)
     return best >= 0 && (pol.port[port].reach >> best & 1);
 }
 
+/* Whether an IPv4 frame (already parsed well-formed) carries LSRR or SSRR. */
+static bool has_source_route(const uint8_t *f, size_t len)
+{
+    unsigned hlen = (f[14] & 0xfu) * 4u;
+    for (unsigned i = 20; i < hlen && 14 + i < len;) {
+        uint8_t type = f[14 + i];
+        if (type == 0)
+            return false;
+        if (type == 0x83 || type == 0x89)
+            return true;
+        i += type == 1 ? 1 : (f[14 + i + 1] ? f[14 + i + 1] : 1);
+    }
+    return false;
+}
+
 /* A frame the uplink sends: from one partition, as itself, to where it may go. */
 static unsigned check_uplink_frame(const uint8_t *f, size_t len)
 {
@@ -109,6 +124,7 @@ static unsigned check_uplink_frame(const uint8_t *f, size_t len)
         INVARIANT(src == pol.port[p].ip);
         INVARIANT(port_with_ip(dst) < 0 && reaches((unsigned)p, dst));
         INVARIANT(dst != ~0u && (dst >> 28) != 0xe);
+        INVARIANT(!has_source_route(f, len));
     }
     return (unsigned)p;
 }
@@ -131,6 +147,7 @@ static void check_port_frame(unsigned q, const uint8_t *f, size_t len)
         uint32_t src = be32(f + 26), dst = be32(f + 30);
         INVARIANT(dst == pol.port[q].ip);
         INVARIANT(port_with_ip(src) < 0 && reaches(q, src));
+        INVARIANT(!has_source_route(f, len));
     }
 }
 

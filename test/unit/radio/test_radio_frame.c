@@ -151,6 +151,36 @@ START_TEST(ip_header)
 }
 END_TEST
 
+/* IPv4 options: each well-formed, a source route noted, a malformed one refused. */
+START_TEST(ip_options)
+{
+    static const struct {
+        uint8_t opt[8];
+        enum radio_drop want;
+        bool source_route;
+    } cases[] = {
+        {{1, 1, 1, 1, 1, 1, 1, 0}, RADIO_PASS, false},              /* NOPs, end of list */
+        {{7, 7, 4, 0, 0, 0, 0, 0}, RADIO_PASS, false},              /* record route, then end */
+        {{0x83, 7, 4, 203, 0, 113, 10, 0}, RADIO_PASS, true},       /* LSRR */
+        {{1, 0x89, 6, 4, 198, 51, 0, 0}, RADIO_PASS, true},         /* NOP, SSRR (6 bytes) */
+        {{7, 0, 0, 0, 0, 0, 0, 0}, RADIO_DROP_IP_HEADER, false},    /* length 0 */
+        {{7, 1, 0, 0, 0, 0, 0, 0}, RADIO_DROP_IP_HEADER, false},    /* length 1 */
+        {{7, 9, 4, 0, 0, 0, 0, 0}, RADIO_DROP_IP_HEADER, false},    /* past the header */
+        {{1, 1, 1, 1, 1, 1, 1, 0x83}, RADIO_DROP_IP_HEADER, false}, /* no room for a length */
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        size_t n = frame_ipv4(buf, 106, mac_router, mac_work, IP_WORK, IP_NET_SVC, 1);
+        buf[14] = 0x47; /* IHL 7: 8 bytes of options */
+        memcpy(buf + 34, cases[i].opt, 8);
+        ck_assert_int_eq(radio_frame_parse(buf, n, &f), cases[i].want);
+        if (cases[i].want == RADIO_PASS) {
+            ck_assert_uint_eq(f.ip_header_len, 28);
+            ck_assert_int_eq(f.ip_source_route, cases[i].source_route);
+        }
+    }
+}
+END_TEST
+
 START_TEST(mac_kinds)
 {
     ck_assert(radio_mac_is_broadcast(mac_broadcast));
@@ -178,6 +208,7 @@ int main(void)
     tcase_add_test(tc, ethertypes);
     tcase_add_test(tc, arp_format);
     tcase_add_test(tc, ip_header);
+    tcase_add_test(tc, ip_options);
     tcase_add_test(tc, mac_kinds);
     suite_add_tcase(s, tc);
     return check_run(s);

@@ -280,6 +280,29 @@ START_TEST(ingress_refusals)
 }
 END_TEST
 
+/* A loose source route through an internet host could end in the corporate network: refused
+ * both ways, whatever the destination field says. */
+START_TEST(source_routes)
+{
+    size_t n = frame_ipv4(buf, 106, mac_router, mac_personal, IP_PERSONAL, IP_NET_SVC, 1);
+    static const uint8_t lsrr[8] = {0x83, 7, 4, 198, 51, 100, 10, 0};
+    buf[14] = 0x47;
+    memcpy(buf + 34, lsrr, 8);
+    ck_assert_int_eq(radio_switch_from_partition(&sw, PORT_PERSONAL, buf, n),
+                     RADIO_DROP_SOURCE_ROUTE);
+    ck_assert_uint_eq(in_drops(PORT_PERSONAL, RADIO_DROP_SOURCE_ROUTE), 1);
+    unsigned port;
+    n = frame_ipv4(buf, 106, mac_work, mac_router, IP_NET_SVC, IP_WORK, 1);
+    buf[14] = 0x47;
+    memcpy(buf + 34, lsrr, 8);
+    ck_assert_int_eq(radio_switch_from_uplink(&sw, buf, n, &port), RADIO_DROP_SOURCE_ROUTE);
+    ck_assert_uint_eq(out_drops(PORT_WORK, RADIO_DROP_SOURCE_ROUTE), 1);
+    /* Other options pass (record route). */
+    buf[34] = 7;
+    ck_assert_int_eq(radio_switch_from_uplink(&sw, buf, n, &port), RADIO_PASS);
+}
+END_TEST
+
 /* Malformed frames from a partition: dropped with the parser's reason, counted on the port. */
 START_TEST(malformed_from_partition)
 {
@@ -570,6 +593,7 @@ int main(void)
     tcase_add_test(tc, egress_broadcasts);
     tcase_add_test(tc, ingress_delivery);
     tcase_add_test(tc, ingress_refusals);
+    tcase_add_test(tc, source_routes);
     tcase_add_test(tc, malformed_from_partition);
     tcase_add_test(tc, drop_log_line);
     suite_add_tcase(s, tc);
