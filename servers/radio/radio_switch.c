@@ -51,7 +51,8 @@ enum radio_drop radio_switch_from_partition(struct radio_switch *sw, unsigned po
         return drop_in(sw, port, RADIO_DROP_OVERSIZE);
     /* Copy, then check the copy: what is checked is what is sent. */
     struct radio_slot *s = tail_slot(q);
-    memcpy(s->data, frame, len);
+    if (len)
+        memcpy(s->data, frame, len);
     struct radio_frame f;
     enum radio_drop why = radio_frame_parse(s->data, len, &f);
     if (why == RADIO_PASS)

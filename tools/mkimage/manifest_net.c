@@ -233,7 +233,7 @@ static int resolve_partition(const struct mk_system *sys, struct mk_partition *p
         return mk_error("partition '%s': a network needs both net-mac and net-address", p->name);
     if (sys->nnetworks == 0)
         return mk_error("partition '%s': it has a network port but the manifest defines no "
-                        "/networks",
+                        "network (/networks)",
                         p->name);
     p->net.kind = HV_PT_NET_IPV4;
     p->net.nnetworks = sys->nnetworks;

@@ -148,7 +148,11 @@ static const struct refusal {
     {"bad-net-name.dts", MK_AARCH64,
      "network 'Corporate': the name must be 1 to 15 characters of a-z, 0-9, '-' and '_'"},
     {"bad-net-no-networks.dts", MK_AARCH64,
-     "partition 'personal': it has a network port but the manifest defines no /networks"},
+     "partition 'personal': it has a network port but the manifest defines no network "
+     "(/networks)"},
+    {"bad-net-networks-empty.dts", MK_AARCH64,
+     "partition 'personal': it has a network port but the manifest defines no network "
+     "(/networks)"},
     {"bad-net-networks-compatible.dts", MK_AARCH64,
      "manifest: /networks must be compatible \"duet,networks\""},
     {"bad-net-networks-subnode.dts", MK_AARCH64,
