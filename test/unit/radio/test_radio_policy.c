@@ -412,6 +412,46 @@ START_TEST(no_network_is_unreachable)
 }
 END_TEST
 
+/* A partition kept off the internet still reaches the router through a network for the link
+ * (docs/network.md): work with corporate and link 192.0.2.0/24, not internet. */
+START_TEST(link_network_without_internet)
+{
+    struct hv_pt_net p, w;
+    fixture_records(&p, &w);
+    struct hv_pt_net *recs[2] = {&p, &w};
+    for (int r = 0; r < 2; r++) {
+        struct hv_pt_netdef *d = &recs[r]->networks[2];
+        memset(d, 0, sizeof(*d));
+        strcpy(d->name, "link");
+        d->prefix[0] = 192, d->prefix[1] = 0, d->prefix[2] = 2;
+        d->prefix_len = 24;
+        d->reach = HV_PT_NET_ALLOW;
+        recs[r]->nnetworks = 3;
+    }
+    w.networks[1].reach = HV_PT_NET_DENY; /* work: no internet */
+    struct radio_policy pol;
+    char why[128];
+    const struct radio_port_spec spec[2] = {{"personal", &p}, {"work", &w}};
+    ck_assert_int_eq(radio_policy_build(&pol, spec, 2, why, sizeof(why)), 0);
+    radio_switch_init(&sw, &pol);
+    ck_assert_int_eq(send_arp(PORT_WORK, mac_work, RADIO_ARP_REQUEST, mac_work, IP_WORK, IP_ROUTER),
+                     RADIO_PASS);
+    ck_assert_int_eq(send_ip(PORT_WORK, mac_work, IP_WORK, mac_router, IP_ROUTER), RADIO_PASS);
+    ck_assert_int_eq(send_ip(PORT_WORK, mac_work, IP_WORK, mac_router, IP_CORP_SVC), RADIO_PASS);
+    ck_assert_int_eq(send_ip(PORT_WORK, mac_work, IP_WORK, mac_router, IP_NET_SVC),
+                     RADIO_DROP_UNREACHABLE);
+    unsigned port;
+    size_t n = frame_arp(buf, mac_work, mac_router, RADIO_ARP_REPLY, mac_router, IP_ROUTER,
+                         mac_work, IP_WORK);
+    ck_assert_int_eq(radio_switch_from_uplink(&sw, buf, n, &port), RADIO_PASS);
+    n = frame_ipv4(buf, 98, mac_work, mac_router, IP_NET_SVC, IP_WORK, 1);
+    ck_assert_int_eq(radio_switch_from_uplink(&sw, buf, n, &port), RADIO_DROP_UNREACHABLE);
+    /* Partitions are still never each other's, though both are in the link network. */
+    ck_assert_int_eq(send_ip(PORT_WORK, mac_work, IP_WORK, mac_router, IP_PERSONAL),
+                     RADIO_DROP_PEER);
+}
+END_TEST
+
 /* Each malformed record alone, refused with a message naming the port or network. */
 struct bad_record {
     const char *why;
@@ -600,6 +640,7 @@ int main(void)
     tc = tcase_create("table");
     tcase_add_test(tc, most_specific_prefix);
     tcase_add_test(tc, no_network_is_unreachable);
+    tcase_add_test(tc, link_network_without_internet);
     tcase_add_loop_test(tc, bad_record_refused, 0,
                         (int)(sizeof(bad_records) / sizeof(bad_records[0])));
     tcase_add_test(tc, port_counts);
