@@ -5,6 +5,8 @@
 #include <hv/fmt.h>
 #include <string.h>
 
+#define RADIO_QUEUE_RING (RADIO_QUEUE_SLOTS + 1) /* slots in struct radio_queue */
+
 void radio_switch_init(struct radio_switch *sw, const struct radio_policy *pol)
 {
     memset(sw, 0, sizeof(*sw));
@@ -18,7 +20,7 @@ static bool is_partition(const struct radio_switch *sw, unsigned port)
 
 static struct radio_slot *tail_slot(struct radio_queue *q)
 {
-    return &q->slot[(q->head + q->count) % RADIO_QUEUE_SLOTS];
+    return &q->slot[(q->head + q->count) % RADIO_QUEUE_RING];
 }
 
 static enum radio_drop drop_in(struct radio_switch *sw, unsigned port, enum radio_drop why)
@@ -45,11 +47,10 @@ enum radio_drop radio_switch_from_partition(struct radio_switch *sw, unsigned po
         return RADIO_DROP_NOT_FOR_PORT; /* a caller's bug, not a guest's: nothing to count */
     sw->count[port].in_frames++;
     struct radio_queue *q = &sw->egress[port];
-    if (q->count == RADIO_QUEUE_SLOTS)
-        return drop_in(sw, port, RADIO_DROP_QUEUE_FULL);
     if (len > RADIO_FRAME_MAX)
         return drop_in(sw, port, RADIO_DROP_OVERSIZE);
-    /* Copy, then check the copy: what is checked is what is sent. */
+    /* Copy, then check the copy: what is checked is what is sent. The tail slot is free even
+     * when the queue is full, so a refused frame is counted by its reason, not as queue-full. */
     struct radio_slot *s = tail_slot(q);
     if (len)
         memcpy(s->data, frame, len);
@@ -57,6 +58,8 @@ enum radio_drop radio_switch_from_partition(struct radio_switch *sw, unsigned po
     enum radio_drop why = radio_frame_parse(s->data, len, &f);
     if (why == RADIO_PASS)
         why = radio_policy_egress(&sw->policy, port, &f);
+    if (why == RADIO_PASS && q->count == RADIO_QUEUE_SLOTS)
+        why = RADIO_DROP_QUEUE_FULL;
     if (why != RADIO_PASS)
         return drop_in(sw, port, why);
     s->len = (uint16_t)len;
@@ -149,7 +152,7 @@ void radio_switch_pop(struct radio_switch *sw, unsigned port)
     if (!q)
         return;
     uint16_t len = q->slot[q->head].len;
-    q->head = (q->head + 1) % RADIO_QUEUE_SLOTS;
+    q->head = (q->head + 1) % RADIO_QUEUE_RING;
     q->count--;
     if (port == RADIO_UPLINK) {
         sw->deficit[from] -= len;
@@ -173,7 +176,7 @@ size_t radio_switch_next_for(struct radio_switch *sw, unsigned port, uint8_t *bu
         /* Not pop: the frame was not delivered, so it is not counted out. */
         unsigned from;
         struct radio_queue *q = queue_for(sw, port, &from);
-        q->head = (q->head + 1) % RADIO_QUEUE_SLOTS;
+        q->head = (q->head + 1) % RADIO_QUEUE_RING;
         q->count--;
         if (port == RADIO_UPLINK && q->count == 0) {
             sw->deficit[from] = 0;

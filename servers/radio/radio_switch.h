@@ -28,7 +28,9 @@ struct radio_slot {
 
 struct radio_queue {
     unsigned head, count;
-    struct radio_slot slot[RADIO_QUEUE_SLOTS];
+    /* One slot more than a queue holds: a partition's frame is copied into the free one and
+     * checked there, so even a full queue sees every frame's reason before `queue-full`. */
+    struct radio_slot slot[RADIO_QUEUE_SLOTS + 1];
 };
 
 /* Per port, seen from the switch: "in" is what the port brought (a partition's sends, the

@@ -177,6 +177,56 @@ START_TEST(two_floods_share_bytes)
 }
 END_TEST
 
+/* The uplink as a link: it sends up to budget bytes per tick (whole frames), and says who
+ * sent what. */
+static void drain_bytes(size_t budget, uint64_t bytes[2])
+{
+    size_t len;
+    const uint8_t *f;
+    while ((f = radio_switch_peek(&sw, RADIO_UPLINK, &len)) && len <= budget) {
+        bytes[sender_of(f)] += len;
+        budget -= len;
+        radio_switch_pop(&sw, RADIO_UPLINK);
+    }
+}
+
+/* Personal floods broadcasts: IPv4 broadcasts are dropped outright (and counted as such even
+ * while its queue is full); ARP broadcasts (the link's own protocol) go to the uplink only,
+ * at personal's share, never into work's queue. Work, sending a third of the link's bytes,
+ * gets every frame through meanwhile. */
+START_TEST(broadcast_flood)
+{
+    uint8_t buf[RADIO_FRAME_MAX];
+    static const uint8_t zero[6];
+    uint64_t bytes[2] = {0, 0};
+    for (unsigned t = 0; t < 500; t++) {
+        for (unsigned i = 0; i < 40; i++) {
+            size_t n = frame_ipv4(buf, 98, mac_broadcast, mac_personal, IP_PERSONAL,
+                                  IP(255, 255, 255, 255), 17);
+            ck_assert_int_eq(radio_switch_from_partition(&sw, PORT_PERSONAL, buf, n),
+                             RADIO_DROP_BROADCAST);
+            n = frame_arp(buf, mac_broadcast, mac_personal, RADIO_ARP_REQUEST, mac_personal,
+                          IP_PERSONAL, zero, IP_ROUTER);
+            if (radio_switch_egress_room(&sw, PORT_PERSONAL))
+                ck_assert_int_eq(radio_switch_from_partition(&sw, PORT_PERSONAL, buf, n),
+                                 RADIO_PASS);
+        }
+        ck_assert_int_eq(
+            radio_switch_from_partition(&sw, PORT_WORK, buf, good_frame(buf, PORT_WORK, 1000, 0)),
+            RADIO_PASS);
+        drain_bytes(3000, bytes);
+        ck_assert_uint_le(sw.egress[PORT_WORK].count, 1);
+        ck_assert_uint_eq(radio_switch_queued(&sw, PORT_WORK), 0);
+        ck_assert_uint_eq(radio_switch_queued(&sw, PORT_PERSONAL), 0);
+    }
+    ck_assert_uint_ge(bytes[PORT_WORK], 499 * 1000);
+    ck_assert_uint_gt(bytes[PORT_PERSONAL], 400 * 1000); /* the rest of the link is its */
+    ck_assert_uint_eq(radio_switch_counters(&sw, PORT_PERSONAL)->in_drops[RADIO_DROP_BROADCAST],
+                      20000);
+    ck_assert_uint_eq(radio_switch_counters(&sw, PORT_WORK)->in_drops[RADIO_DROP_QUEUE_FULL], 0);
+}
+END_TEST
+
 START_TEST(peek_and_pop)
 {
     uint8_t buf[RADIO_FRAME_MAX];
@@ -262,6 +312,7 @@ int main(void)
     tcase_add_test(tc, flood_does_not_starve_small_frames);
     tcase_add_test(tc, two_floods_share_evenly);
     tcase_add_test(tc, two_floods_share_bytes);
+    tcase_add_test(tc, broadcast_flood);
     tcase_add_test(tc, peek_and_pop);
     tcase_add_test(tc, small_receive_buffer);
     tcase_add_test(tc, copy_then_check);
