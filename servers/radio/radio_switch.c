@@ -40,6 +40,11 @@ bool radio_switch_egress_room(const struct radio_switch *sw, unsigned port)
     return is_partition(sw, port) && sw->egress[port].count < RADIO_QUEUE_SLOTS;
 }
 
+unsigned radio_switch_egress_free(const struct radio_switch *sw, unsigned port)
+{
+    return is_partition(sw, port) ? RADIO_QUEUE_SLOTS - sw->egress[port].count : 0;
+}
+
 enum radio_drop radio_switch_from_partition(struct radio_switch *sw, unsigned port,
                                             const uint8_t *frame, size_t len)
 {

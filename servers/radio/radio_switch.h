@@ -68,6 +68,9 @@ enum radio_drop radio_switch_from_partition(struct radio_switch *sw, unsigned po
 /* Whether port's egress queue has room: the main loop takes a partition's transmit buffers
  * only while it does, so a flooding guest waits on its own ring instead of losing frames. */
 bool radio_switch_egress_room(const struct radio_switch *sw, unsigned port);
+/* How many more frames port's egress queue takes (0 for a port the switch lacks): a loop that
+ * takes a batch of transmit chains at once takes one only when the whole batch fits. */
+unsigned radio_switch_egress_free(const struct radio_switch *sw, unsigned port);
 
 /* The uplink received frame[0, len) (the server's own buffer, stable during the call).
  * Returns RADIO_PASS with *port set when queued for that partition, else the reason it was

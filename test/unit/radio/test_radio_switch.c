@@ -44,6 +44,9 @@ START_TEST(egress_queue_is_bounded)
     ck_assert_uint_eq(radio_switch_counters(&sw, PORT_PERSONAL)->in_drops[RADIO_DROP_QUEUE_FULL],
                       1000 - RADIO_QUEUE_SLOTS);
     ck_assert(!radio_switch_egress_room(&sw, PORT_PERSONAL));
+    ck_assert_uint_eq(radio_switch_egress_free(&sw, PORT_PERSONAL), 0);
+    ck_assert_uint_eq(radio_switch_egress_free(&sw, PORT_WORK), RADIO_QUEUE_SLOTS);
+    ck_assert_uint_eq(radio_switch_egress_free(&sw, 2), 0);
     /* Work's queue is its own. */
     ck_assert(radio_switch_egress_room(&sw, PORT_WORK));
     ck_assert_int_eq(
