@@ -232,12 +232,12 @@ int layout_partition(struct mk_image *img, unsigned i, const struct mk_kernel *k
     pt->ram_gpa = p->has_memory_base ? p->memory_base : maps[img->sys.arch].ram_gpa;
     pt->ram_size = p->memory;
     pt->host_pa = p->host_address;
+    pt->net = p->net;
     pt->budget = p->budget;
     pt->period = p->period;
     pt->priority = p->priority;
     pt->boot = k->boot;
     pt->disk = p->disk;
-    pt->net = p->net;
     if (img->sys.arch == MK_AARCH64)
         return layout_arm64(pt, p, k, initrd_size, dtb_file);
     return layout_x86(pt, p, k, initrd_size, cmdline_file);
