@@ -278,6 +278,7 @@ int layout_partition(struct mk_image *img, unsigned i, const struct mk_kernel *k
     pt->ram_gpa = p->has_memory_base ? p->memory_base : maps[img->sys.arch].ram_gpa;
     pt->ram_size = p->memory;
     pt->host_pa = p->host_address;
+    pt->net = p->net;
     pt->budget = p->budget;
     pt->period = p->period;
     pt->priority = p->priority;

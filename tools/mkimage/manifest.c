@@ -19,6 +19,7 @@ struct walk {
     struct mk_system *sys;
     bool root_ok;
     bool in_partitions;                  /* the depth-1 node now open is /partitions */
+    bool in_networks;                    /* ... is /networks */
     bool seen_partitions;
     const char *node;                    /* the depth-2 node now open (its name in the blob) */
     struct mk_partition *cur;
@@ -146,6 +147,8 @@ static int partition_prop(struct mk_partition *p, const char *prop, const uint8_
         return 0;
     }
     int r = manifest_disk_prop(p, prop, v, len);
+    if (r > 0)
+        r = manifest_net_prop(p, prop, v, len);
     return r <= 0 ? r : mk_error("partition '%s': unknown property '%s'", p->name, prop);
 }
 
@@ -161,7 +164,10 @@ static int visit(void *ctx, unsigned depth, const char *node, const char *name,
     }
     if (depth == 1) {
         w->in_partitions = !strcmp(node, "partitions");
+        w->in_networks = !strcmp(node, "networks");
         w->node = NULL;
+        if (w->in_networks)
+            return manifest_networks_prop(w->sys, name, value, len);
         if (w->in_partitions && !strcmp(name, "compatible")) {
             if (!stringlist_has(value, len, PARTITIONS_COMPATIBLE))
                 return mk_error("manifest: /partitions must be compatible \"%s\"",
@@ -170,6 +176,10 @@ static int visit(void *ctx, unsigned depth, const char *node, const char *name,
         }
         return 0;
     }
+    if (w->in_networks)
+        return mk_error("manifest: /networks: unexpected sub-node '%s' (a network is a property "
+                        "name = \"a.b.c.d/n\")",
+                        node);
     if (!w->in_partitions)
         return 0;                        /* other nodes are not the builder's business */
     if (depth > 2)
@@ -260,5 +270,7 @@ int manifest_parse(const void *dtb, size_t size, enum mk_arch arch, struct mk_sy
         if (check_partition(p))
             return -1;
     }
-    return check_unique(sys) ? -1 : manifest_disk_check_all(sys);
+    if (check_unique(sys) || manifest_disk_check_all(sys))
+        return -1;
+    return manifest_net_check_all(sys);
 }

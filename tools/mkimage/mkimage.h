@@ -26,6 +26,10 @@ struct mk_partition {
     uint64_t memory, memory_base, host_address;
     uint32_t budget, period, priority;
     struct hv_pt_disk disk;              /* select NONE when the partition has no disk */
+    struct hv_pt_net net;                /* kind NONE when the partition has no network */
+    char reach[HV_PT_NET_MAX_NETWORKS][HV_PT_NET_NAME_MAX]; /* net-reach, resolved at the end */
+    unsigned nreach;
+    bool has_net_mac, has_net_address, has_net_reach;
     /* Which properties were present, for the "missing property" check. */
     bool has_memory, has_memory_base, has_kernel, has_bootargs, has_budget, has_priority,
         has_compatible;
@@ -35,6 +39,10 @@ struct mk_system {
     enum mk_arch arch;
     unsigned count;
     struct mk_partition part[HV_PT_MAX_PARTITIONS];
+    /* /networks, in manifest order (reach fields unused here: they are per partition). */
+    unsigned nnetworks;
+    struct hv_pt_netdef networks[HV_PT_NET_MAX_NETWORKS];
+    bool seen_networks;
 };
 
 /* What a kernel file is and how it must be placed (filled by kernel_probe). */
@@ -90,8 +98,14 @@ int manifest_parse(const void *dtb, size_t size, enum mk_arch arch, struct mk_sy
 int manifest_disk_prop(struct mk_partition *p, const char *prop, const uint8_t *v, uint32_t len);
 int manifest_disk_check(const struct mk_partition *p);
 int manifest_disk_check_all(const struct mk_system *sys);
-/* GUID text (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx) to the GPT's on-disk byte order. */
 
+/* manifest_net.c: the network properties, the same way: a partition's (net-mac, net-address,
+ * net-reach), the /networks node's, then the checks across partitions, which also fill each
+ * partition's struct hv_pt_net. */
+int manifest_net_prop(struct mk_partition *p, const char *prop, const uint8_t *v, uint32_t len);
+int manifest_networks_prop(struct mk_system *sys, const char *prop, const uint8_t *v,
+                           uint32_t len);
+int manifest_net_check_all(struct mk_system *sys);
 
 /* kernel_probe.c: recognises the kernel file at path for the arch. */
 int kernel_probe(const char *part, const char *path, enum mk_arch arch, struct mk_kernel *k);

@@ -113,6 +113,54 @@ static const struct refusal {
      "partition 'work': its disk is also partition 'personal''s, and one of them may write it"},
     {"bad-disk-too-many.dts", MK_AARCH64,
      "partition 'p8': more than 8 partitions have a disk (the storage server's limit)"},
+    {"bad-net-mac.dts", MK_AARCH64,
+     "partition 'personal': net-mac \"52:54:00:00:02\" is not a MAC address"},
+    {"bad-net-mac-multicast.dts", MK_AARCH64,
+     "partition 'personal': net-mac \"01:00:5e:00:00:01\" is a multicast address"},
+    {"bad-net-mac-dup.dts", MK_AARCH64,
+     "partition 'work': net-mac is also partition 'personal''s"},
+    {"bad-net-address.dts", MK_AARCH64,
+     "partition 'personal': net-address \"192.0.2.300/24\" is not an IPv4 address with its "
+     "prefix length"},
+    {"bad-net-address-octal.dts", MK_AARCH64,
+     "partition 'personal': net-address \"192.0.2.010/24\" is not an IPv4 address"},
+    {"bad-net-address-nolen.dts", MK_AARCH64,
+     "partition 'personal': net-address \"192.0.2.10\" is not an IPv4 address"},
+    {"bad-net-address-bcast.dts", MK_AARCH64,
+     "partition 'personal': net-address \"192.0.2.255/24\" is its link's network or broadcast "
+     "address"},
+    {"bad-net-address-dup.dts", MK_AARCH64,
+     "partition 'work': net-address is also partition 'personal''s"},
+    {"bad-net-no-address.dts", MK_AARCH64,
+     "partition 'personal': a network needs both net-mac and net-address"},
+    {"bad-net-reach-unknown.dts", MK_AARCH64,
+     "partition 'personal': net-reach names network 'intranet', which /networks does not define"},
+    {"bad-net-reach-twice.dts", MK_AARCH64,
+     "partition 'personal': net-reach names network 'internet' twice"},
+    {"bad-net-reach-alone.dts", MK_AARCH64,
+     "partition 'personal': net-reach without net-mac and net-address"},
+    {"bad-net-prefix.dts", MK_AARCH64,
+     "network 'corporate': must be one string a.b.c.d/n (an IPv4 prefix, decimal)"},
+    {"bad-net-prefix-host-bits.dts", MK_AARCH64,
+     "network 'corporate': \"198.51.100.1/24\" has bits set past its prefix length"},
+    {"bad-net-prefix-dup.dts", MK_AARCH64,
+     "network 'internet': the prefix 198.51.100.0/24 is also network 'corporate''s"},
+    {"bad-net-prefix-cells.dts", MK_AARCH64,
+     "network 'corporate': must be one string a.b.c.d/n"},
+    {"bad-net-name.dts", MK_AARCH64,
+     "network 'Corporate': the name must be 1 to 15 characters of a-z, 0-9, '-' and '_'"},
+    {"bad-net-no-networks.dts", MK_AARCH64,
+     "partition 'personal': it has a network port but the manifest defines no network "
+     "(/networks)"},
+    {"bad-net-networks-empty.dts", MK_AARCH64,
+     "partition 'personal': it has a network port but the manifest defines no network "
+     "(/networks)"},
+    {"bad-net-networks-compatible.dts", MK_AARCH64,
+     "manifest: /networks must be compatible \"duet,networks\""},
+    {"bad-net-networks-subnode.dts", MK_AARCH64,
+     "manifest: /networks: unexpected sub-node 'internet'"},
+    {"bad-net-too-many.dts", MK_AARCH64,
+     "partition 'p8': more than 8 partitions have a network (the radio server's ports)"},
 };
 
 START_TEST(test_refusal)
@@ -474,6 +522,49 @@ START_TEST(test_disk_table_and_dtb)
 }
 END_TEST
 
+/* The network properties reach every partition's record: its MAC and address, and the whole
+ * network list in manifest order with its own reach marked; a partition without them has none. */
+START_TEST(test_net_table)
+{
+    char out[64];
+    ck_assert_int_eq(build("good-net.dts", MK_AARCH64, 512, out), 0);
+    const struct hv_pt_partition *p = read_table(out, HV_PT_ARCH_AARCH64, 2);
+    static const uint8_t mac_personal[6] = {0x52, 0x54, 0, 0, 2, 0x0a};
+    static const uint8_t mac_work[6] = {0x52, 0x54, 0, 0, 2, 0x14};
+    static const uint8_t ip_personal[4] = {192, 0, 2, 10}, ip_work[4] = {192, 0, 2, 20};
+    static const uint8_t corporate[4] = {198, 51, 100, 0}, any[4] = {0, 0, 0, 0};
+    for (int i = 0; i < 2; i++) {
+        const struct hv_pt_net *n = &p[i].net;
+        ck_assert_uint_eq(n->kind, HV_PT_NET_IPV4);
+        ck_assert_mem_eq(n->mac, i ? mac_work : mac_personal, 6);
+        ck_assert_mem_eq(n->ipv4, i ? ip_work : ip_personal, 4);
+        ck_assert_uint_eq(n->ipv4_prefix_len, 24);
+        ck_assert_uint_eq(n->flags, 0);
+        ck_assert_uint_eq(n->nnetworks, 2);
+        ck_assert_str_eq(n->networks[0].name, "corporate");
+        ck_assert_mem_eq(n->networks[0].prefix, corporate, 4);
+        ck_assert_uint_eq(n->networks[0].prefix_len, 24);
+        ck_assert_str_eq(n->networks[1].name, "internet");
+        ck_assert_mem_eq(n->networks[1].prefix, any, 4);
+        ck_assert_uint_eq(n->networks[1].prefix_len, 0);
+        ck_assert_uint_eq(n->networks[1].reach, HV_PT_NET_ALLOW);
+        ck_assert_str_eq(n->networks[2].name, "");
+    }
+    ck_assert_uint_eq(p[0].net.networks[0].reach, HV_PT_NET_DENY);  /* personal: no corporate */
+    ck_assert_uint_eq(p[1].net.networks[0].reach, HV_PT_NET_ALLOW); /* work: corporate */
+    free_reads();
+
+    /* A manifest without network properties (every one before version 4) still builds, and
+     * its partitions have no port. */
+    ck_assert_int_eq(build("good-disk-arm64.dts", MK_AARCH64, 512, out), 0);
+    p = read_table(out, HV_PT_ARCH_AARCH64, 3);
+    static const struct hv_pt_net none;
+    for (int i = 0; i < 3; i++)
+        ck_assert_mem_eq(&p[i].net, &none, sizeof(none));
+    free_reads();
+}
+END_TEST
+
 /* Read-only sharing is the manifest's to allow; and the GUID text reader on its own. */
 START_TEST(test_disk_shared_read_only)
 {
@@ -518,6 +609,7 @@ int main(void)
     tcase_add_test(tc, test_x86_layout);
     tcase_add_test(tc, test_disk_table_and_dtb);
     tcase_add_test(tc, test_disk_shared_read_only);
+    tcase_add_test(tc, test_net_table);
     suite_add_tcase(s, tc);
     tc = tcase_create("digests");
     tcase_add_test(tc, test_digests_arm64);

@@ -9,8 +9,9 @@
 #define HV_PT_FILE "partitions"          /* its name in the bootfs */
 #define HV_PT_MAGIC "DUETPT01"
 /* 2: every load record carries the SHA-256 of its bytes (measured boot); 3: the disk record
- * (struct hv_pt_disk). A reader accepts its own version only. */
-#define HV_PT_VERSION 3u
+ * (struct hv_pt_disk); 4: the network record (struct hv_pt_net). A reader accepts its own
+ * version only. */
+#define HV_PT_VERSION 4u
 #define HV_PT_MAX_PARTITIONS 16u
 #define HV_PT_NAME_MAX 32u               /* partition and console names, NUL-terminated */
 #define HV_PT_FILE_MAX 48u               /* = BOOTFS_NAME_MAX */
@@ -89,6 +90,39 @@ struct hv_pt_disk {
     uint8_t gpt_guid[16];
 };
 
+/* The partition's port on the radio server's switch (docs/network.md): its MAC and IPv4
+ * address, and the system's networks (named prefixes, the most specific one a destination falls
+ * in is the one it belongs to) each marked reachable or not for this partition. Every record
+ * repeats the whole network list so that one record is all the radio server needs to build the
+ * partition's port; the image builder writes the same list, in the same order, into every
+ * record, and the server refuses records that disagree. */
+#define HV_PT_NET_NONE 0u                /* no network: the guest sees no virtio-net device */
+#define HV_PT_NET_IPV4 1u                /* mac, ipv4 and networks are valid */
+#define HV_PT_NET_MAX_NETWORKS 8u
+#define HV_PT_NET_NAME_MAX 16u           /* a network's name, NUL-terminated */
+#define HV_PT_NET_DENY 0u                /* the partition may not reach this network */
+#define HV_PT_NET_ALLOW 1u               /* it may (later values: e.g. only through a VPN) */
+#define HV_PT_NET_MAX_PORTS 8u           /* partitions with a network: the radio server's ports */
+
+struct hv_pt_netdef {
+    char name[HV_PT_NET_NAME_MAX];       /* NUL-terminated and NUL-padded */
+    uint8_t prefix[4];                   /* IPv4 network address, network byte order, host bits 0 */
+    uint8_t prefix_len;                  /* 0..32 */
+    uint8_t reach;                       /* HV_PT_NET_DENY / HV_PT_NET_ALLOW */
+    uint8_t reserved[2];                 /* 0 */
+};
+
+struct hv_pt_net {
+    uint32_t kind;                       /* HV_PT_NET_NONE / HV_PT_NET_IPV4 */
+    uint8_t mac[6];                      /* unicast, not all zero */
+    uint8_t ipv4_prefix_len;             /* of the partition's own address: its link, 1..30 */
+    uint8_t reserved0;                   /* 0 */
+    uint8_t ipv4[4];                     /* network byte order */
+    uint32_t flags;                      /* 0 (room for per-partition rules, e.g. VPN only) */
+    uint32_t nnetworks;                  /* entries of networks[] used, the same in every record */
+    struct hv_pt_netdef networks[HV_PT_NET_MAX_NETWORKS];
+};
+
 struct hv_pt_partition {
     char name[HV_PT_NAME_MAX];
     char console_name[HV_PT_NAME_MAX];   /* the console server's tag; = name by default */
@@ -115,9 +149,12 @@ struct hv_pt_partition {
     uint64_t initrd_gpa, initrd_size;
     uint64_t cmdline_gpa, cmdline_size;  /* size includes the NUL */
     struct hv_pt_disk disk;              /* version 3 */
+    struct hv_pt_net net;                /* version 4 */
 };
 
 _Static_assert(sizeof(struct hv_pt_header) == 32, "partition table header is 32 bytes");
 _Static_assert(sizeof(struct hv_pt_load) == 112, "load record is 112 bytes");
 _Static_assert(sizeof(struct hv_pt_disk) == 64, "disk record is 64 bytes");
-_Static_assert(sizeof(struct hv_pt_partition) == 944, "partition record is 944 bytes");
+_Static_assert(sizeof(struct hv_pt_netdef) == 24, "network definition is 24 bytes");
+_Static_assert(sizeof(struct hv_pt_net) == 216, "network record is 216 bytes");
+_Static_assert(sizeof(struct hv_pt_partition) == 1160, "partition record is 1160 bytes");
