@@ -5,12 +5,8 @@
 
 #include <hv/bytes.h>
 #include <hv/string.h>
+#include <hv/virtio/virtio_net.h>
 #include <hv/virtio/virtio_spec.h>
-
-/* struct virtio_net_hdr (§5.1.6): flags, gso_type, then lengths; num_buffers at 10. */
-#define HDR_FLAGS 0
-#define HDR_GSO_TYPE 1
-#define HDR_NUM_BUFFERS 10
 
 void net_port_init(struct net_port *p, const struct virtio_mem *mem)
 {
@@ -56,7 +52,7 @@ static void tx_one(struct net_port *p, struct virtq_req *req,
         why = NET_PORT_DROP_GIANT;
     else if (virtq_req_read(req, 0, buf, total) != total)
         why = NET_PORT_DROP_CHAIN;
-    else if (buf[HDR_FLAGS] != 0 || buf[HDR_GSO_TYPE] != 0)
+    else if (buf[VIRTIO_NET_HDR_FLAGS] != 0 || buf[VIRTIO_NET_HDR_GSO_TYPE] != 0)
         why = NET_PORT_DROP_OFFLOAD; /* neither CSUM nor any GSO feature is offered */
     if (why == NET_PORT_DROPS) {
         p->stats.tx_frames++;
@@ -114,7 +110,7 @@ bool net_port_rx(struct net_port *p, const uint8_t *frame, uint32_t len)
         return false;
     }
     uint8_t hdr[NET_PORT_HDR] = {0};
-    hv_put_le16(hdr + HDR_NUM_BUFFERS, 1); /* §5.1.6.4: 1 without MRG_RXBUF */
+    hv_put_le16(hdr + VIRTIO_NET_HDR_NUM_BUFFERS, 1); /* §5.1.6.4: 1 without MRG_RXBUF */
     virtq_req_write(&req, 0, hdr, sizeof(hdr));
     virtq_req_write(&req, NET_PORT_HDR, frame, len);
     if (virtq_push(vq, &req, NET_PORT_HDR + len) != VIRTQ_PUSH_OK)

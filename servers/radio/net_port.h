@@ -13,7 +13,7 @@
 #define NET_PORT_RX 0u /* receiveq1 */
 #define NET_PORT_TX 1u /* transmitq1 */
 #define NET_PORT_QUEUE_MAX 256u
-#define NET_PORT_HDR 12u        /* struct virtio_net_hdr with num_buffers (VERSION_1) */
+#define NET_PORT_HDR 12u        /* VIRTIO_NET_HDR_SIZE: with num_buffers (VERSION_1) */
 #define NET_PORT_FRAME_MAX 1514u /* the frames a NIC without jumbo frames carries */
 #define NET_PORT_FRAME_MIN 14u   /* an Ethernet header */
 #define NET_PORT_TX_BATCH 16u   /* frames one pass takes from a guest: fairness between ports */

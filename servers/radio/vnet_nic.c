@@ -4,10 +4,9 @@
 #include "vnet_nic.h"
 
 #include <hv/string.h>
+#include <hv/virtio/virtio_net.h>
 #include <hv/virtio/virtio_spec.h>
 
-#define VIRTIO_NET_F_MAC 5
-#define VIRTIO_NET_CFG_MAC 0
 #define VNET_HDR_STRIDE 16u
 
 /* DMA layout: rx rings, tx rings, headers (rx i, then tx i), rx buffers, tx buffers. */
@@ -136,7 +135,7 @@ enum virtio_drv_error vnet_nic_init(struct vnet_nic *n, struct virtio_transport 
     if (dma->size < VNET_DMA_BYTES || dma->pa % 4096 != 0)
         return VIRTIO_DRV_QUEUE_MEMORY;
     enum virtio_drv_error e = virtio_drv_negotiate(t, VIRTIO_BIT(VIRTIO_NET_F_MAC), 0);
-    n->hdr_len = t->legacy ? 10 : 12; /* §5.1.6: num_buffers is there with VERSION_1 */
+    n->hdr_len = t->legacy ? VIRTIO_NET_HDR_SIZE_LEGACY : VIRTIO_NET_HDR_SIZE;
     if (e == VIRTIO_DRV_OK && (t->features & VIRTIO_BIT(VIRTIO_NET_F_MAC)))
         e = virtio_drv_config_read(t, VIRTIO_NET_CFG_MAC, n->mac, sizeof(n->mac));
     if (e == VIRTIO_DRV_OK) {

@@ -2,7 +2,7 @@
 # builds of its tests (host.cmake). Paths are absolute so any directory may include this.
 set(VMM_SOURCE_DIR ${CMAKE_CURRENT_LIST_DIR})
 # Each list names its files once, relative to its folder.
-set(VMM_CORE_SOURCES vmm.c mmio_bus.c vmm_console.c vmm_boot.c vdev.c vblk.c vblk_place.c
+set(VMM_CORE_SOURCES vmm.c mmio_bus.c vmm_console.c vmm_boot.c vdev.c vblk.c vblk_place.c vnet.c
     virtio_empty_slot.c)
 list(TRANSFORM VMM_CORE_SOURCES PREPEND ${VMM_SOURCE_DIR}/core/)
 # libhv's virtio device side, which the core's virtio-blk transport (core/vblk.c) uses: a

@@ -6,13 +6,13 @@
 #include "vnet_nic.h"
 
 #include <hv/bytes.h>
+#include <hv/virtio/virtio_net.h>
 #include <hv/virtio/virtio_spec.h>
 #include <hv/virtio/vmmio_driver.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define PHYS_PA 0x90000000ull
-#define VIRTIO_NET_F_MAC 5
 
 static const uint8_t dev_mac[6] = {0x52, 0x54, 0x00, 0x00, 0x02, 0xfe};
 static struct mmio_model m;
