@@ -58,6 +58,12 @@ static void pf_lapic_note(void *ctx, const char *what, uint32_t where)
                  where);
 }
 
+static uint64_t pf_lapic_undelivered(void *ctx, unsigned n)
+{
+    struct x86_platform *pf = ctx;
+    return pf->ops.intr_undelivered ? pf->ops.intr_undelivered(pf->ops.ctx, n) : 0;
+}
+
 static void pf_log(void *ctx, const char *msg)
 {
     struct x86_platform *pf = ctx;
@@ -86,6 +92,7 @@ void x86_platform_init(struct x86_platform *pf, const struct x86_platform_config
         .timer_arm = pf_lapic_arm,
         .eoi = pf_lapic_eoi,
         .note = pf_lapic_note,
+        .undelivered = pf_lapic_undelivered,
     };
     /* One vcpu, APIC ID 0, the bootstrap processor; the IOAPIC takes ID 0 too (separate
      * ID spaces on a system bus APIC). */

@@ -29,6 +29,10 @@ struct x86_platform_ops {
      * injects the vector itself; x86_platform_poll then counts it as delivered. Called
      * whenever either changes. */
     void (*timer_arm)(void *ctx, uint64_t deadline_ns, uint8_t vector);
+    /* Of the vectors 64n..64n+63 handed to the CPU, those the guest has not taken yet (it runs
+     * with IF = 0): the kernel's HV_X86_INTR_PENDING. The LAPIC shows them in its IRR until
+     * then. May be NULL (every handed vector counts as taken). */
+    uint64_t (*intr_undelivered)(void *ctx, unsigned n);
     /* One line of log, without a newline. May be NULL. */
     void (*log)(void *ctx, const char *msg);
     /* MMIO outside the IOAPIC and LAPIC pages (the virtio-mmio slots, through the VMM

@@ -164,17 +164,31 @@ static void test_debug(struct vcpu_guest *g)
                dr6, after - before);
 }
 
+/* The pending-interrupt bitmap word that holds vector v, and v's bit in it. */
+#define PENDING_REG(v) (HV_X86_INTR_PENDING + (v) / 64)
+#define PENDING_BIT(v) (1ull << ((v) % 64))
+
 static void test_inject(struct vcpu_guest *g)
 {
     bool ok = advance(g) && is_report(R_READY_FOR_IRQ);
     int bad = vcpu_inject(g->vcpu, 0x10, HV_X86_INJECT_INTR);
     ok &= vcpu_inject(g->vcpu, IRQ_VECTOR, HV_X86_INJECT_INTR) == HV_OK;
+    /* VCPU-16: pending until the guest takes it, then no longer. */
+    uint64_t before = vcpu_reg(g, PENDING_REG(IRQ_VECTOR)), other = 0;
+    for (unsigned n = 0; n < 4; n++)
+        if (HV_X86_INTR_PENDING + n != PENDING_REG(IRQ_VECTOR))
+            other |= vcpu_reg(g, HV_X86_INTR_PENDING + n);
     /* The handler's report comes before the guest's next step. */
     ok &= advance(g) && is_report(R_IRQ);
+    uint64_t during = vcpu_reg(g, PENDING_REG(IRQ_VECTOR));
     ok &= advance(g) && is_report(R_AFTER_IRQ);
     test_check("VCPU-6", ok && bad == HV_EINVAL,
                "vector 0x%lx injected reached the guest's IDT handler (vector 0x10 refused: %lu)",
                (uint64_t)IRQ_VECTOR, (uint64_t)bad);
+    test_check("VCPU-16", ok && before == PENDING_BIT(IRQ_VECTOR) && other == 0 && during == 0,
+               "HV_X86_INTR_PENDING: 0x%lx (word %u) injected, 0x%lx in the handler, other words "
+               "0x%lx",
+               before, (unsigned)(IRQ_VECTOR / 64), during, other);
 }
 
 static void test_timer(struct vcpu_guest *g)
@@ -366,14 +380,25 @@ static void test_caps(void)
     int bad_rip = vcpu_write(g->vcpu, HV_X86_RIP, 0x0000800000000000ull);
     int vmxe = vcpu_write(g->vcpu, HV_X86_CR4, vcpu_reg(g, HV_X86_CR4) | 1u << 13);
     int unknown = vcpu_write(g->vcpu, 200, 0);
+    /* The pending-interrupt words: read with R only, never written, nothing without a cap. */
+    uint64_t empty = root_slot();
+    int pend_wo = vcpu_read(wo, HV_X86_INTR_PENDING, &v);
+    int pend_ro = vcpu_read(ro, HV_X86_INTR_PENDING + 3, &v);
+    int pend_none = vcpu_read(empty, HV_X86_INTR_PENDING, &v);
+    int pend_write = vcpu_write(g->vcpu, HV_X86_INTR_PENDING + 1, 0);
+    int pend_beyond = vcpu_read(g->vcpu, HV_X86_INTR_PENDING + 4, &v);
     uint64_t frame = root_new(HV_OBJ_FRAME, 12);
     int beyond = hv_map(frame, g->vspace, 1ull << 52, HV_MAP_READ);
     bool ok = w_ro == HV_EPERM && i_ro == HV_EPERM && r_wo == HV_EPERM && r_ro == HV_OK &&
               type == HV_ETYPE && bind_task_vs == HV_ETYPE && bind_bound == HV_EBUSY &&
               bad_rip == HV_EINVAL && vmxe == HV_EINVAL && unknown == HV_ERANGE &&
               beyond == HV_ERANGE && vcpu_reg(g, HV_X86_RIP) == rip;
+    ok &= pend_wo == HV_EPERM && pend_ro == HV_OK && pend_none != HV_OK &&
+          pend_write == HV_EINVAL && pend_beyond == HV_ERANGE;
     test_check("VCPU-12", ok, "rights, types and values checked (write without W: %lu, CR4.VMXE: "
-               "%lu), the guest unchanged", (uint64_t)w_ro, (uint64_t)vmxe);
+               "%lu; INTR_PENDING without R %lu, no cap %lu, written %lu), the guest unchanged",
+               (uint64_t)w_ro, (uint64_t)vmxe, (uint64_t)pend_wo, (uint64_t)pend_none,
+               (uint64_t)pend_write);
 }
 
 /* ---- VCPU-13: 15 ASIDs for guest address spaces, then HV_EBUSY ---- */
