@@ -356,9 +356,11 @@ START_TEST(lapic_mode_transitions)
     ck_assert(!lapic_mmio_read(&l, 0x1000, 4, &v));
     ck_assert(!lapic_mmio_read(&l, 0x3f0, 4, &v));
     ck_assert(!lapic_mmio_write(&l, 0x2f0, 4, 0));
-    /* Relocation is refused (logged), the base stays. */
+    /* Relocation: the MSR reads back the base written, the page answers where it was. */
     ck_assert(lapic_base_write(&l, 0xfed00000ull | APIC_BASE_EN));
-    ck_assert_uint_eq(lapic_base_read(&l) & ~0xfffull, LAPIC_BASE);
+    ck_assert_uint_eq(lapic_base_read(&l), 0xfed00000ull | APIC_BASE_EN | APIC_BASE_BSP);
+    ck_assert(lapic_mmio_read(&l, LAPIC_VER, 4, &v));
+    ck_assert_uint_eq(v & 0xff, 0x14);
     /* Hardware disable resets the registers. */
     ck_assert(lapic_base_write(&l, LAPIC_BASE));
     ck_assert_uint_eq(l.svr, 0xff);

@@ -117,11 +117,11 @@ bool lapic_base_write(struct lapic *l, uint64_t value)
         return false;
     if (mode_old == 0 && mode_new == (APIC_BASE_EN | APIC_BASE_EXTD))
         return false;
-    if ((value & ~0xfffull) != LAPIC_BASE) {
-        /* Relocating the APIC page: we keep it where the tables say. */
-        note(l, "APIC base relocation ignored", (uint32_t)(value >> 12));
-        value = (value & 0xfffull) | LAPIC_BASE;
-    }
+    /* Relocation: the MSR keeps the base written, but the register page stays at LAPIC_BASE,
+     * as on QEMU (TCG) and KVM, whose guests this platform runs (LAPIC-X6, X7). The SDM moves
+     * the page; a guest that writes a stray base (0, say) still finds its APIC. */
+    if ((value & ~0xfffull) != LAPIC_BASE)
+        note(l, "APIC base moved: the registers stay at 0xfee00000", (uint32_t)(value >> 12));
     /* BSP is read only. */
     value = (value & ~APIC_BASE_BSP) | (l->apic_base & APIC_BASE_BSP);
     l->apic_base = value;

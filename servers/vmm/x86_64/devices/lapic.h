@@ -116,7 +116,7 @@ bool lapic_msr_write(struct lapic *l, uint32_t msr, uint64_t value);
 /* IA32_TSC_DEADLINE (0x6e0). */
 uint64_t lapic_tsc_deadline_read(const struct lapic *l);
 void lapic_tsc_deadline_write(struct lapic *l, uint64_t value);
-/* xAPIC MMIO at offset from LAPIC_BASE; false for accesses the model ignores (reads give
+/* xAPIC MMIO at offset from LAPIC_BASE, whatever base IA32_APIC_BASE holds; false for accesses the model ignores (reads give
  * all ones): not in xAPIC mode, not a 32-bit access to a 16-byte aligned register. */
 bool lapic_mmio_read(struct lapic *l, uint64_t offset, unsigned size, uint64_t *value);
 /* The task priority, in either mode: what CR8 reads and writes (as TPR[7:4]). */
