@@ -539,6 +539,34 @@ START_TEST(timer_through_the_kernel)
 }
 END_TEST
 
+/* The kernel's timer fired while the guest runs with IF = 0: the vector reads in the IRR while
+ * the kernel still holds it (HV_X86_INTR_PENDING), in the ISR once the guest took it (IRQ-X5). */
+START_TEST(timer_vector_pending_until_taken)
+{
+    ck_assert(fx_wrmsr(0x80f, 0x1ff));
+    ck_assert(fx_wrmsr(0x832, (2u << 17) | 0xec));
+    ck_assert(fx_wrmsr(MSR_IA32_TSC_DEADLINE, 5000000));
+    fx.now_ns = 5000000;
+    fx.regs[HV_X86_TIMER_DEADLINE] = 0;
+    fx.regs[HV_X86_INTR_PENDING + 3] = 1ull << (0xec - 192);
+    uint64_t isr, irr;
+    ck_assert(fx_rdmsr(0x817, &isr)); /* ISR 0xe0..0xff */
+    ck_assert(fx_rdmsr(0x827, &irr));
+    ck_assert_uint_eq(isr, 0);
+    ck_assert_uint_eq(irr, 1u << 12);
+    ck_assert_uint_eq(fx_injected(0xec), 0); /* the kernel has it: not injected again */
+    /* The guest's STI: taken. */
+    fx.regs[HV_X86_INTR_PENDING + 3] = 0;
+    ck_assert(fx_rdmsr(0x817, &isr));
+    ck_assert(fx_rdmsr(0x827, &irr));
+    ck_assert_uint_eq(isr, 1u << 12);
+    ck_assert_uint_eq(irr, 0);
+    ck_assert(fx_wrmsr(0x80b, 0));
+    ck_assert(fx_rdmsr(0x817, &isr));
+    ck_assert_uint_eq(isr, 0);
+}
+END_TEST
+
 START_TEST(cmos_and_misc_ports)
 {
     fxv.pf.cmos.epoch_s = 1700000000; /* 2023-11-14 22:13:20 UTC */
@@ -591,6 +619,7 @@ int main(void)
     tcase_add_test(tc, other_exits);
     tcase_add_test(tc, uart_interrupt_delivered);
     tcase_add_test(tc, timer_through_the_kernel);
+    tcase_add_test(tc, timer_vector_pending_until_taken);
     tcase_add_test(tc, cmos_and_misc_ports);
     suite_add_tcase(s, tc);
     return check_run(s);
