@@ -188,4 +188,6 @@ void vmm_x86_deliver(struct vmm_x86 *x)
             break; /* the kernel's queue is full: try again after the next exit */
         }
     }
+    /* What was handed over may hold the timer's vector back now. */
+    x86_platform_rearm(&x->pf);
 }

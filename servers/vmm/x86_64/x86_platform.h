@@ -93,6 +93,11 @@ void x86_platform_set_irq(struct x86_platform *pf, unsigned gsi, bool level);
  * before and after every exit, the VMM after any other event. */
 void x86_platform_poll(struct x86_platform *pf);
 
+/* Arms the kernel's timer for the next timed interrupt the guest could take now (after
+ * interrupts were handed over, which raise the processor priority). x86_platform_poll does it
+ * too. */
+void x86_platform_rearm(struct x86_platform *pf);
+
 /* The interrupt to inject now, acknowledged (LAPIC IRR to ISR, or the 8259's INTA), or -1.
  * The VMM calls it when it can inject one (vcpu_inject). */
 int x86_platform_take_interrupt(struct x86_platform *pf);

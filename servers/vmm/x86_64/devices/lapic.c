@@ -178,6 +178,11 @@ int lapic_pending_vector(const struct lapic *l)
     return v;
 }
 
+bool lapic_deliverable(const struct lapic *l, uint8_t vector)
+{
+    return (l->apic_base & APIC_BASE_EN) && (vector & 0xf0u) > (lapic_ppr(l) & 0xf0);
+}
+
 void lapic_ack(struct lapic *l, uint8_t vector)
 {
     if (!vec_test(l->irr, vector))

@@ -128,6 +128,9 @@ bool lapic_mmio_write(struct lapic *l, uint64_t offset, unsigned size, uint64_t 
 void lapic_deliver(struct lapic *l, const struct apic_msg *msg);
 /* The vector the CPU should take now (highest IRR above the processor priority), or -1. */
 int lapic_pending_vector(const struct lapic *l);
+/* Whether a fixed interrupt of this vector, were it requested now, would go to the CPU at once:
+ * the APIC is enabled and the vector's class is above the processor priority. */
+bool lapic_deliverable(const struct lapic *l, uint8_t vector);
 /* Vector v goes to the CPU: IRR to ISR (the guest's view keeps it in the IRR until the CPU
  * has taken it: handed above). */
 void lapic_ack(struct lapic *l, uint8_t vector);
