@@ -128,8 +128,9 @@ CHECK(lapic_divide, "LAPIC-X8")
     lapic_write(LAPIC_LVT_TIMER, LVT_MASKED);
     /* 16 within a quarter: the two 2 ms windows are timed by the TSC, not exactly alike. */
     bool ratio = by16 > 0 && by1 >= 12ull * by16 && by1 <= 20ull * by16;
-    report(ratio, "counts in 2 ms: %u divided by 1, %u divided by 16 (ratio %u)", by1, by16,
-           by16 ? by1 / by16 : 0);
+    unsigned tenths = by16 ? (unsigned)(10ull * by1 / by16) : 0;
+    report(ratio, "counts in 2 ms: %u divided by 1, %u divided by 16 (ratio %u.%u)", by1, by16,
+           tenths / 10, tenths % 10);
 }
 
 /* SDM 10.5.1, "Local Vector Table" (mask bit): a masked timer still counts down, but its
