@@ -118,7 +118,7 @@ bool lapic_base_write(struct lapic *l, uint64_t value)
     if (mode_old == 0 && mode_new == (APIC_BASE_EN | APIC_BASE_EXTD))
         return false;
     /* Relocation: the MSR keeps the base written, but the register page stays at LAPIC_BASE,
-     * as on QEMU (TCG) and KVM, whose guests this platform runs (LAPIC-X6, X7). The SDM moves
+     * as on QEMU 7.2 with TCG (LAPIC-X6, X7; KVM calls relocation unsupported). The SDM moves
      * the page; a guest that writes a stray base (0, say) still finds its APIC. */
     if ((value & ~0xfffull) != LAPIC_BASE)
         note(l, "APIC base moved: the registers stay at 0xfee00000", (uint32_t)(value >> 12));
