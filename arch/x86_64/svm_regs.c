@@ -175,6 +175,20 @@ static uint64_t *plain_field(struct vmcb *vmcb, unsigned reg)
     return NULL;
 }
 
+/* HV_X86_INTR_PENDING + n: the external interrupts of vectors 64n..64n+63 made pending that
+ * the guest has not taken, the pending set and one whose delivery an exit cut short (EXITINTINFO,
+ * injected again at the next entry). A timer past its deadline is arch_vcpu_read's to add. */
+static uint64_t intr_undelivered(const struct svm_vcpu *sv, unsigned n)
+{
+    uint64_t bits = sv->intr_pending[n], ev = sv->next_event;
+    if ((ev & VMCB_EVENT_VALID) && (ev & VMCB_EVENT_TYPE_MASK) == VMCB_EVENT_INTR) {
+        unsigned v = ev & VMCB_EVENT_VECTOR_MASK;
+        if (v / 64 == n)
+            bits |= 1ull << (v % 64);
+    }
+    return bits;
+}
+
 static bool is_seg_reg(unsigned reg)
 {
     return reg >= HV_X86_SEG_FIRST && reg < HV_X86_SEG(HV_X86_TR + 1, 0);
@@ -204,6 +218,12 @@ int svm_reg_read(const struct svm_vcpu *sv, const struct vmcb *vmcb, const struc
         case HV_X86_TIMER_VECTOR: *val = sv->timer_vector; break;
         case HV_X86_TSC_HZ: *val = caps->tsc_hz; break;
         case HV_X86_REFLECTED: *val = sv->reflected; break;
+        case HV_X86_INTR_PENDING + 0:
+        case HV_X86_INTR_PENDING + 1:
+        case HV_X86_INTR_PENDING + 2:
+        case HV_X86_INTR_PENDING + 3:
+            *val = intr_undelivered(sv, reg - HV_X86_INTR_PENDING);
+            break;
         default: return HV_ERANGE;
         }
     }
@@ -231,6 +251,10 @@ static int write_other(struct svm_vcpu *sv, struct vmcb *vmcb, unsigned reg, uin
         return HV_OK;
     case HV_X86_TSC_HZ:
     case HV_X86_REFLECTED:
+    case HV_X86_INTR_PENDING + 0:
+    case HV_X86_INTR_PENDING + 1:
+    case HV_X86_INTR_PENDING + 2:
+    case HV_X86_INTR_PENDING + 3:
         return HV_EINVAL; /* read-only */
     }
     if (reg < 16 && reg != HV_X86_RAX && reg != HV_X86_RSP) {

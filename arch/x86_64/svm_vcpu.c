@@ -57,10 +57,18 @@ void arch_vcpu_reset(struct arch_vcpu *av, paddr_t arch_page)
     svm_state_reset(sv, vmcb);
 }
 
+static bool timer_expired(const struct svm_vcpu *sv);
+
 int arch_vcpu_read(const struct arch_vcpu *av, unsigned reg, uint64_t *val)
 {
     const struct svm_vcpu *sv = svm_vcpu_const(av);
-    return svm_reg_read(sv, vmcb_of(sv), svm_caps(), reg, val);
+    int r = svm_reg_read(sv, vmcb_of(sv), svm_caps(), reg, val);
+    /* A deadline that has passed is an interrupt made pending, even before the vcpu runs again
+     * and its vector enters the pending set: the VMM already counts it as handed over. */
+    uint64_t v = sv->timer_vector;
+    if (r == HV_OK && reg == HV_X86_INTR_PENDING + v / 64 && timer_expired(sv))
+        *val |= 1ull << (v % 64);
+    return r;
 }
 
 static void timer_check(struct svm_vcpu *sv);

@@ -12,7 +12,7 @@ set(conform_dir ${CMAKE_SOURCE_DIR}/test/conformance)
 set(conform_aarch64 boot.c id.c mem.c uart.c psci.c fault.c timer.c gic.c pmu.c debug.c
     probes.S)
 set(conform_x86_64 boot.c cpuid.c msr.c mem.c uart.c fwcfg.c fault.c cr8.c irq.c nmi.c
-    lapic_timer.c mmio.c apic_enable.c probes.S)
+    lapic_timer.c apic_base.c mmio.c x2apic.c apic_enable.c probes.S)
 
 foreach(arch ${DUET_ARCHES})
   if(arch STREQUAL "aarch64")

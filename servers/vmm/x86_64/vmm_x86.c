@@ -44,6 +44,16 @@ static void x_timer_arm(void *ctx, uint64_t deadline_ns, uint8_t vector)
     x_write_reg(x, HV_X86_TIMER_DEADLINE, deadline ? deadline : 1);
 }
 
+/* A failed read counts every handed vector as taken, as before the kernel could say. */
+static uint64_t x_intr_undelivered(void *ctx, unsigned n)
+{
+    struct vmm_x86 *x = ctx;
+    uint64_t bits = 0;
+    if (!x->xops.vcpu_read(x->vmm.ctx, HV_X86_INTR_PENDING + n, &bits))
+        return 0;
+    return bits;
+}
+
 static void x_log(void *ctx, const char *msg)
 {
     struct vmm_x86 *x = ctx;
@@ -124,6 +134,7 @@ int vmm_x86_init(struct vmm_x86 *x, const struct vmm_ops *ops, const struct vmm_
         .now_ns = x_now,
         .console_write = x_console,
         .timer_arm = x_timer_arm,
+        .intr_undelivered = x_intr_undelivered,
         .log = x_log,
         .mmio_read = x_mmio_read,
         .mmio_write = x_mmio_write,
@@ -177,4 +188,6 @@ void vmm_x86_deliver(struct vmm_x86 *x)
             break; /* the kernel's queue is full: try again after the next exit */
         }
     }
+    /* What was handed over may hold the timer's vector back now. */
+    x86_platform_rearm(&x->pf);
 }

@@ -58,6 +58,12 @@ static void pf_lapic_note(void *ctx, const char *what, uint32_t where)
                  where);
 }
 
+static uint64_t pf_lapic_undelivered(void *ctx, unsigned n)
+{
+    struct x86_platform *pf = ctx;
+    return pf->ops.intr_undelivered ? pf->ops.intr_undelivered(pf->ops.ctx, n) : 0;
+}
+
 static void pf_log(void *ctx, const char *msg)
 {
     struct x86_platform *pf = ctx;
@@ -86,6 +92,7 @@ void x86_platform_init(struct x86_platform *pf, const struct x86_platform_config
         .timer_arm = pf_lapic_arm,
         .eoi = pf_lapic_eoi,
         .note = pf_lapic_note,
+        .undelivered = pf_lapic_undelivered,
     };
     /* One vcpu, APIC ID 0, the bootstrap processor; the IOAPIC takes ID 0 too (separate
      * ID spaces on a system bus APIC). */
@@ -115,14 +122,24 @@ static int pic_irq0_vector(struct x86_platform *pf)
     return m->vector_base;
 }
 
+/* Whether the kernel may raise this LAPIC vector at a deadline by itself: only if the LAPIC
+ * would dispatch it then. A vector the processor priority holds back (a handler of its class
+ * or above in service, or the TPR) waits in the IRR until an EOI or a TPR write lowers the
+ * priority; both are exits, and the timer is armed again at the end of each (IRQ-X6). */
+static bool kernel_may_raise(const struct x86_platform *pf, unsigned vector)
+{
+    return vector >= 32 && vector < 256 && lapic_deliverable(&pf->lapic, (uint8_t)vector);
+}
+
 /* The vector PIT IRQ0 becomes at the CPU: through IOAPIC pin 2 when that is unmasked and
- * fixed, else through the 8259 pair; -1 if it would not be delivered. */
+ * fixed, else through the 8259 pair; -1 if it would not be delivered now. */
 static int pit_vector(struct x86_platform *pf)
 {
     uint64_t rte = pf->ioapic.rte[X86_GSI_PIT];
     unsigned mode = (rte >> IOAPIC_RTE_DELMODE_SHIFT) & 7;
     if (!(rte & IOAPIC_RTE_MASKED) && (mode == APIC_DM_FIXED || mode == APIC_DM_LOWEST))
-        return (rte & IOAPIC_RTE_VECTOR) >= 32 ? (int)(rte & IOAPIC_RTE_VECTOR) : -1;
+        return kernel_may_raise(pf, rte & IOAPIC_RTE_VECTOR) ? (int)(rte & IOAPIC_RTE_VECTOR)
+                                                              : -1;
     return pic_irq0_vector(pf);
 }
 
@@ -133,7 +150,7 @@ static uint64_t next_timed(struct x86_platform *pf, uint8_t *vector)
     uint64_t best = UINT64_MAX;
     uint32_t lvt = pf->lapic.lvt[0];
     uint64_t l = lapic_timer_deadline(&pf->lapic);
-    if (l != UINT64_MAX && !(lvt & LAPIC_LVT_MASKED) && (lvt & 0xff) >= 32) {
+    if (l != UINT64_MAX && !(lvt & LAPIC_LVT_MASKED) && kernel_may_raise(pf, lvt & 0xff)) {
         best = l;
         *vector = (uint8_t)lvt;
     }
@@ -146,7 +163,7 @@ static uint64_t next_timed(struct x86_platform *pf, uint8_t *vector)
     return best;
 }
 
-static void pf_rearm(struct x86_platform *pf)
+void x86_platform_rearm(struct x86_platform *pf)
 {
     uint8_t vector = 0;
     uint64_t d = next_timed(pf, &vector);
@@ -184,7 +201,7 @@ void x86_platform_poll(struct x86_platform *pf)
         pf->armed = UINT64_MAX; /* the kernel's timer is one-shot: it is off now */
         pf->armed_vector = 0;
     }
-    pf_rearm(pf);
+    x86_platform_rearm(pf);
 }
 
 int x86_platform_take_interrupt(struct x86_platform *pf)

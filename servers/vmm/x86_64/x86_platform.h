@@ -29,6 +29,10 @@ struct x86_platform_ops {
      * injects the vector itself; x86_platform_poll then counts it as delivered. Called
      * whenever either changes. */
     void (*timer_arm)(void *ctx, uint64_t deadline_ns, uint8_t vector);
+    /* Of the vectors 64n..64n+63 handed to the CPU, those the guest has not taken yet (it runs
+     * with IF = 0): the kernel's HV_X86_INTR_PENDING. The LAPIC shows them in its IRR until
+     * then. May be NULL (every handed vector counts as taken). */
+    uint64_t (*intr_undelivered)(void *ctx, unsigned n);
     /* One line of log, without a newline. May be NULL. */
     void (*log)(void *ctx, const char *msg);
     /* MMIO outside the IOAPIC and LAPIC pages (the virtio-mmio slots, through the VMM
@@ -88,6 +92,11 @@ void x86_platform_set_irq(struct x86_platform *pf, unsigned gsi, bool level);
  * the kernel's timer injected as taken, and re-arms the timer. The exit handler calls it
  * before and after every exit, the VMM after any other event. */
 void x86_platform_poll(struct x86_platform *pf);
+
+/* Arms the kernel's timer for the next timed interrupt the guest could take now (after
+ * interrupts were handed over, which raise the processor priority). x86_platform_poll does it
+ * too. */
+void x86_platform_rearm(struct x86_platform *pf);
 
 /* The interrupt to inject now, acknowledged (LAPIC IRR to ISR, or the 8259's INTA), or -1.
  * The VMM calls it when it can inject one (vcpu_inject). */

@@ -136,3 +136,52 @@ CHECK(irq_pending_in_irr, "IRQ-X5")
            expired ? "yes" : "no", VEC_TIMER_LOW, irr ? "yes" : "no", isr ? "yes" : "no",
            got ? "delivered" : "not delivered");
 }
+
+/* IRQ-X6's handler of the higher class: with interrupts on again inside it (a nested handler's
+ * STI), the local APIC timer's lower vector runs out; it must wait for this handler's EOI. */
+static volatile unsigned timer_taken, timer_during;
+
+static void timer_record(unsigned vec, void *frame)
+{
+    timer_taken++;
+}
+
+static void high_handler(unsigned vec, void *frame)
+{
+    lapic_write(LAPIC_TIMER_DIVIDE, 0xb);
+    lapic_write(LAPIC_LVT_TIMER, VEC_TIMER_LOW);
+    lapic_write(LAPIC_TIMER_INITIAL, 100000); /* about 100 us */
+    irq_enable();
+    delay_us(2000);
+    WAIT_UNTIL(lapic_read(LAPIC_TIMER_CURRENT) == 0, 100000);
+    delay_us(1000);
+    irq_disable();
+    timer_during = timer_taken;
+    taken++;
+}
+
+/* SDM 10.8.3.1: while a vector of class 8 is in service the processor priority is 0x80, and an
+ * interrupt of class 4 is not dispatched, whatever IF says, until the EOI lowers it; then it
+ * is dispatched, once. Here the class-4 vector is the timer's, which in a partition the
+ * kernel's per-vcpu timer raises. */
+CHECK(irq_timer_waits_for_eoi, "IRQ-X6")
+{
+    taken = 0;
+    timer_taken = timer_during = 0;
+    irq_set_handler(VEC_IPI_HIGH, high_handler);
+    irq_set_handler(VEC_TIMER_LOW, timer_record);
+    lapic_self_ipi(VEC_IPI_HIGH);
+    irq_enable();
+    bool got = WAIT_UNTIL(taken > 0 && timer_taken > 0, 100000);
+    delay_us(5000);
+    irq_disable();
+    unsigned total = timer_taken;
+    lapic_write(LAPIC_TIMER_INITIAL, 0);
+    lapic_write(LAPIC_LVT_TIMER, LVT_MASKED);
+    irq_set_handler(VEC_IPI_HIGH, 0);
+    irq_set_handler(VEC_TIMER_LOW, 0);
+    report(got && timer_during == 0 && total == 1,
+           "timer 0x%x ran out in the handler of 0x%x (IF = 1): %u taken before its EOI, %u in "
+           "all",
+           VEC_TIMER_LOW, VEC_IPI_HIGH, timer_during, total);
+}

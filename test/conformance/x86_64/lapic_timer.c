@@ -105,3 +105,100 @@ CHECK(lapic_tsc_deadline, "LAPIC-X5")
            "TSC-deadline 1 ms ahead: %s, IA32_TSC_DEADLINE then 0x%llx",
            got ? "fired" : "no interrupt", (unsigned long long)msr);
 }
+
+/* The count after us microseconds of a masked one-shot timer started at 0xffffffff with the
+ * given divide configuration: how many counts went by. */
+static uint32_t counts_in(uint32_t divide, unsigned us)
+{
+    lapic_write(LAPIC_LVT_TIMER, LVT_MASKED | VEC_TIMER);
+    lapic_write(LAPIC_TIMER_DIVIDE, divide);
+    lapic_write(LAPIC_TIMER_INITIAL, 0xffffffffu);
+    delay_us(us);
+    uint32_t gone = 0xffffffffu - lapic_read(LAPIC_TIMER_CURRENT);
+    lapic_write(LAPIC_TIMER_INITIAL, 0);
+    return gone;
+}
+
+/* SDM 10.5.4, "Divide Configuration Register": the timer counts the bus clock divided by 1, 2,
+ * 4, ... 128 (DCR bits 3, 1, 0; 0b1011 = 1, 0b0011 = 16). Divided by 16 it runs 16 times
+ * slower than divided by 1. */
+CHECK(lapic_divide, "LAPIC-X8")
+{
+    uint32_t by1 = counts_in(0xb, 2000), by16 = counts_in(0x3, 2000);
+    lapic_write(LAPIC_LVT_TIMER, LVT_MASKED);
+    /* 16 within a quarter: the two 2 ms windows are timed by the TSC, not exactly alike. */
+    bool ratio = by16 > 0 && by1 >= 12ull * by16 && by1 <= 20ull * by16;
+    unsigned tenths = by16 ? (unsigned)(10ull * by1 / by16) : 0;
+    report(ratio, "counts in 2 ms: %u divided by 1, %u divided by 16 (ratio %u.%u)", by1, by16,
+           tenths / 10, tenths % 10);
+}
+
+/* SDM 10.5.1, "Local Vector Table" (mask bit): a masked timer still counts down, but its
+ * interrupt is not delivered, not even when the LVT is unmasked after the count ran out. */
+CHECK(lapic_masked_counts, "LAPIC-X9")
+{
+    ticks = 0;
+    irq_set_handler(VEC_TIMER, tick);
+    lapic_write(LAPIC_TIMER_DIVIDE, DIVIDE_BY_1);
+    lapic_write(LAPIC_LVT_TIMER, LVT_MASKED | VEC_TIMER);
+    lapic_write(LAPIC_TIMER_INITIAL, 1000000); /* about 1 ms */
+    uint32_t early = lapic_read(LAPIC_TIMER_CURRENT);
+    bool ran_out = WAIT_UNTIL(lapic_read(LAPIC_TIMER_CURRENT) == 0, 1000000);
+    bool requested = lapic_requested(VEC_TIMER);
+    lapic_write(LAPIC_LVT_TIMER, VEC_TIMER); /* unmasked, one-shot: the same mode */
+    irq_enable();
+    delay_us(5000);
+    unsigned n = ticks;
+    timer_stop();
+    report(early > 0 && ran_out && !requested && n == 0,
+           "masked one-shot of 1 ms: current count %u, then %s; in IRR %s; %u interrupts "
+           "after unmasking",
+           early, ran_out ? "0" : "not 0 in 1 s", requested ? "yes" : "no", n);
+}
+
+/* SDM 10.5.4: "A write of 0 to the initial-count register effectively stops the local APIC
+ * timer, in both one-shot and periodic mode." */
+CHECK(lapic_zero_stops, "LAPIC-X10")
+{
+    timer_start(LVT_TIMER_PERIODIC, 1000000);
+    bool got = WAIT_UNTIL(ticks >= 1, 1000000);
+    irq_disable();
+    lapic_write(LAPIC_TIMER_INITIAL, 0);
+    /* One interrupt may already be on its way (accepted before the write): take it. */
+    irq_enable();
+    delay_us(1000);
+    unsigned before = ticks;
+    delay_us(10000);
+    unsigned after = ticks;
+    uint32_t current = lapic_read(LAPIC_TIMER_CURRENT);
+    timer_stop();
+    report(got && after == before && current == 0,
+           "periodic 1 ms, then initial count 0: %u interrupts in the next 10 ms, current "
+           "count %u",
+           after - before, current);
+}
+
+/* SDM 10.5.4.1: in TSC-deadline mode "writes to the initial-count register are ignored; and
+ * current-count register always reads 0"; a deadline already passed fires at once, and
+ * writing 0 disarms. Only where CPUID offers the mode. */
+CHECK(lapic_tsc_deadline_rules, "LAPIC-X11")
+{
+    if (!(cpuid(1, 0).c >> 24 & 1)) {
+        skip("CPUID.01H:ECX.TSC_Deadline = 0: the mode does not exist");
+        return;
+    }
+    timer_start(LVT_TIMER_TSC_DEADLINE, 0);
+    lapic_write(LAPIC_TIMER_INITIAL, 1000);
+    uint32_t initial = lapic_read(LAPIC_TIMER_INITIAL), current = lapic_read(LAPIC_TIMER_CURRENT);
+    wrmsr(MSR_IA32_TSC_DEADLINE, rdtsc() + 1000 * x86_tsc_khz()); /* 1 s */
+    wrmsr(MSR_IA32_TSC_DEADLINE, 0);
+    delay_us(2000);
+    unsigned disarmed = ticks;
+    wrmsr(MSR_IA32_TSC_DEADLINE, 1); /* long past */
+    bool past = WAIT_UNTIL(ticks > 0, 100000);
+    timer_stop();
+    report(initial == 0 && current == 0 && disarmed == 0 && past,
+           "TSC-deadline mode: initial count %u after writing 1000, current %u; %u interrupts "
+           "after 0 disarmed it; a past deadline: %s",
+           initial, current, disarmed, past ? "fired" : "no interrupt");
+}

@@ -164,17 +164,31 @@ static void test_debug(struct vcpu_guest *g)
                dr6, after - before);
 }
 
+/* The pending-interrupt bitmap word that holds vector v, and v's bit in it. */
+#define PENDING_REG(v) (HV_X86_INTR_PENDING + (v) / 64)
+#define PENDING_BIT(v) (1ull << ((v) % 64))
+
 static void test_inject(struct vcpu_guest *g)
 {
     bool ok = advance(g) && is_report(R_READY_FOR_IRQ);
     int bad = vcpu_inject(g->vcpu, 0x10, HV_X86_INJECT_INTR);
     ok &= vcpu_inject(g->vcpu, IRQ_VECTOR, HV_X86_INJECT_INTR) == HV_OK;
+    /* VCPU-16: pending until the guest takes it, then no longer. */
+    uint64_t before = vcpu_reg(g, PENDING_REG(IRQ_VECTOR)), other = 0;
+    for (unsigned n = 0; n < 4; n++)
+        if (HV_X86_INTR_PENDING + n != PENDING_REG(IRQ_VECTOR))
+            other |= vcpu_reg(g, HV_X86_INTR_PENDING + n);
     /* The handler's report comes before the guest's next step. */
     ok &= advance(g) && is_report(R_IRQ);
+    uint64_t during = vcpu_reg(g, PENDING_REG(IRQ_VECTOR));
     ok &= advance(g) && is_report(R_AFTER_IRQ);
     test_check("VCPU-6", ok && bad == HV_EINVAL,
                "vector 0x%lx injected reached the guest's IDT handler (vector 0x10 refused: %lu)",
                (uint64_t)IRQ_VECTOR, (uint64_t)bad);
+    test_check("VCPU-16", ok && before == PENDING_BIT(IRQ_VECTOR) && other == 0 && during == 0,
+               "HV_X86_INTR_PENDING: 0x%lx (word %u) injected, 0x%lx in the handler, other words "
+               "0x%lx",
+               before, (unsigned)(IRQ_VECTOR / 64), during, other);
 }
 
 static void test_timer(struct vcpu_guest *g)
@@ -350,6 +364,38 @@ static void test_budget(void)
 
 /* ---- VCPU-12: capabilities ---- */
 
+/* A task of its own cnode (slot 1: a notification to say it is done, nothing else) tries to read
+ * the guest's pending interrupts through the root's vcpu slot number and through an empty slot
+ * of its own. */
+static uint64_t iso_vcpu_slot;
+static volatile int64_t iso_named = HV_OK, iso_empty = HV_OK;
+
+static void isolated_task(void)
+{
+    uint64_t v;
+    iso_named = vcpu_read(iso_vcpu_slot, HV_X86_INTR_PENDING + 1, &v);
+    iso_empty = vcpu_read(2, HV_X86_INTR_PENDING + 1, &v);
+    hv_signal(1);
+    for (;;)
+        hv_yield();
+}
+
+/* True when the task found nothing it could read; *named, *empty its two results. */
+static bool task_without_cap(struct vcpu_guest *g, int64_t *named, int64_t *empty)
+{
+    uint64_t cnode = root_new(HV_OBJ_CNODE, 4), done = root_new(HV_OBJ_NOTIFICATION, 0), bits;
+    iso_vcpu_slot = g->vcpu;
+    if (hv_cap_copy(done, cnode, 1, HV_RIGHT_WRITE, 0) != HV_OK)
+        return false;
+    uint64_t t = root_spawn(isolated_task, cnode, 0, PRIO_GUEST, 10, 10);
+    if (!t)
+        return false;
+    hv_wait(done, &bits);
+    hv_thread_suspend(t);
+    *named = iso_named, *empty = iso_empty;
+    return iso_named != HV_OK && iso_empty != HV_OK;
+}
+
 static void test_caps(void)
 {
     struct vcpu_guest *g = &main_guest;
@@ -366,14 +412,28 @@ static void test_caps(void)
     int bad_rip = vcpu_write(g->vcpu, HV_X86_RIP, 0x0000800000000000ull);
     int vmxe = vcpu_write(g->vcpu, HV_X86_CR4, vcpu_reg(g, HV_X86_CR4) | 1u << 13);
     int unknown = vcpu_write(g->vcpu, 200, 0);
+    /* The pending-interrupt words: read with R only, never written, nothing without a cap. */
+    uint64_t empty = root_slot();
+    int pend_wo = vcpu_read(wo, HV_X86_INTR_PENDING, &v);
+    int pend_ro = vcpu_read(ro, HV_X86_INTR_PENDING + 3, &v);
+    int pend_none = vcpu_read(empty, HV_X86_INTR_PENDING, &v);
+    int pend_write = vcpu_write(g->vcpu, HV_X86_INTR_PENDING + 1, 0);
+    int pend_beyond = vcpu_read(g->vcpu, HV_X86_INTR_PENDING + 4, &v);
+    int64_t task_named = HV_OK, task_empty = HV_OK;
+    bool task_refused = task_without_cap(g, &task_named, &task_empty);
     uint64_t frame = root_new(HV_OBJ_FRAME, 12);
     int beyond = hv_map(frame, g->vspace, 1ull << 52, HV_MAP_READ);
     bool ok = w_ro == HV_EPERM && i_ro == HV_EPERM && r_wo == HV_EPERM && r_ro == HV_OK &&
               type == HV_ETYPE && bind_task_vs == HV_ETYPE && bind_bound == HV_EBUSY &&
               bad_rip == HV_EINVAL && vmxe == HV_EINVAL && unknown == HV_ERANGE &&
               beyond == HV_ERANGE && vcpu_reg(g, HV_X86_RIP) == rip;
+    ok &= pend_wo == HV_EPERM && pend_ro == HV_OK && pend_none != HV_OK &&
+          pend_write == HV_EINVAL && pend_beyond == HV_ERANGE && task_refused;
     test_check("VCPU-12", ok, "rights, types and values checked (write without W: %lu, CR4.VMXE: "
-               "%lu), the guest unchanged", (uint64_t)w_ro, (uint64_t)vmxe);
+               "%lu; INTR_PENDING without R %lu, no cap %lu, written %lu; a task without the cap: "
+               "%ld, %ld), the guest unchanged",
+               (uint64_t)w_ro, (uint64_t)vmxe, (uint64_t)pend_wo, (uint64_t)pend_none,
+               (uint64_t)pend_write, (long)task_named, (long)task_empty);
 }
 
 /* ---- VCPU-13: 15 ASIDs for guest address spaces, then HV_EBUSY ---- */

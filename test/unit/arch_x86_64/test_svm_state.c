@@ -210,6 +210,26 @@ START_TEST(timer_registers)
 }
 END_TEST
 
+/* HV_X86_INTR_PENDING: the pending set by words of 64 vectors, plus an interrupt whose delivery
+ * an exit cut short; read-only. */
+START_TEST(pending_interrupt_registers)
+{
+    sv->intr_pending[0] = 1ull << 40;  /* vector 40 */
+    sv->intr_pending[3] = 1ull << 63;  /* vector 255 */
+    sv->next_event = VMCB_EVENT_VALID | VMCB_EVENT_INTR | 0x81;
+    ck_assert_uint_eq(rd(HV_X86_INTR_PENDING + 0), 1ull << 40);
+    ck_assert_uint_eq(rd(HV_X86_INTR_PENDING + 1), 0);
+    ck_assert_uint_eq(rd(HV_X86_INTR_PENDING + 2), 1ull << 1);
+    ck_assert_uint_eq(rd(HV_X86_INTR_PENDING + 3), 1ull << 63);
+    /* An exception being re-delivered is not an external interrupt. */
+    sv->next_event = VMCB_EVENT_VALID | VMCB_EVENT_EXCEPTION | 0x0e;
+    ck_assert_uint_eq(rd(HV_X86_INTR_PENDING + 0), 1ull << 40);
+    for (unsigned n = 0; n < 4; n++)
+        wr_refused(HV_X86_INTR_PENDING + n, 0, HV_EINVAL);
+    ck_assert_uint_eq(sv->intr_pending[0], 1ull << 40);
+}
+END_TEST
+
 START_TEST(interrupt_shadow_register)
 {
     wr_ok(HV_X86_INTR_SHADOW, 1);
@@ -305,6 +325,7 @@ int main(void)
     tcase_add_test(tc, unknown_and_read_only_registers);
     tcase_add_test(tc, timer_registers);
     tcase_add_test(tc, interrupt_shadow_register);
+    tcase_add_test(tc, pending_interrupt_registers);
     tcase_add_test(tc, efer_msr_in_the_kernel);
     tcase_add_test(tc, efer_msr_lme_before_paging);
     tcase_add_test(tc, pat_msr_in_the_kernel);

@@ -121,6 +121,16 @@ static uint64_t l_now(void *c)
     return now;
 }
 
+/* What the kernel still holds of the vectors handed to it (HV_X86_INTR_PENDING), by word. */
+static uint64_t kernel_pending[4];
+static unsigned undelivered_calls;
+
+static uint64_t l_undelivered(void *c, unsigned n)
+{
+    undelivered_calls++;
+    return kernel_pending[n];
+}
+
 static void l_arm(void *c, uint64_t d)
 {
     armed = d;
@@ -139,7 +149,10 @@ static void lapic_setup_mode(bool x2)
     arms = 0;
     neois = 0;
     armed = 0;
-    struct lapic_ops ops = {.now_ns = l_now, .timer_arm = l_arm, .eoi = l_eoi};
+    memset(kernel_pending, 0, sizeof(kernel_pending));
+    undelivered_calls = 0;
+    struct lapic_ops ops = {
+        .now_ns = l_now, .timer_arm = l_arm, .eoi = l_eoi, .undelivered = l_undelivered};
     lapic_init(&l, 0, x2, 2000000000ull, 1000000000ull, &ops);
 }
 
@@ -228,6 +241,54 @@ START_TEST(lapic_priorities_and_eoi)
 }
 END_TEST
 
+/* A vector handed to the CPU that the guest has not taken yet (IF = 0) reads as requested, not
+ * in service (SDM 10.8.4, IRQ-X5), an EOI meanwhile retires the one really in service, and
+ * nothing is asked of the kernel when nothing is handed. */
+START_TEST(lapic_handed_not_taken)
+{
+    uint64_t isr, irr, ppr;
+    fixed(0x41, false);
+    lapic_ack(&l, 0x41); /* taken: the kernel holds nothing */
+    ck_assert(lapic_msr_read(&l, 0x810 + 2, &isr));
+    ck_assert_uint_eq(isr, 1u << 1);
+    fixed(0x62, false);
+    ck_assert_int_eq(lapic_pending_vector(&l), 0x62);
+    lapic_ack(&l, 0x62);
+    kernel_pending[1] = 1ull << (0x62 - 64); /* waiting for the guest's STI */
+    ck_assert(lapic_msr_read(&l, 0x810 + 3, &isr));
+    ck_assert(lapic_msr_read(&l, 0x820 + 3, &irr));
+    ck_assert(lapic_msr_read(&l, 0x80a, &ppr));
+    ck_assert_uint_eq(isr, 0);
+    ck_assert_uint_eq(irr, 1u << 2);
+    ck_assert_uint_eq(ppr, 0x40);
+    /* A lower class still waits behind the handed one (it goes to the CPU first). */
+    fixed(0x51, false);
+    ck_assert_int_eq(lapic_pending_vector(&l), -1);
+    /* The guest's EOI is for 0x41, the one it is handling. */
+    ck_assert(lapic_msr_write(&l, 0x80b, 0));
+    ck_assert(lapic_msr_read(&l, 0x810 + 2, &isr));
+    ck_assert_uint_eq(isr, 0);
+    /* Taken now: in service. */
+    kernel_pending[1] = 0;
+    ck_assert(lapic_msr_read(&l, 0x810 + 3, &isr));
+    ck_assert(lapic_msr_read(&l, 0x820 + 3, &irr));
+    ck_assert_uint_eq(isr, 1u << 2);
+    ck_assert_uint_eq(irr, 0);
+    unsigned calls = undelivered_calls;
+    ck_assert(lapic_msr_write(&l, 0x80b, 0));
+    ck_assert(lapic_msr_read(&l, 0x810 + 3, &isr));
+    ck_assert_uint_eq(isr, 0);
+    ck_assert_uint_eq(undelivered_calls, calls); /* settled: no more questions */
+    ck_assert_int_eq(lapic_pending_vector(&l), 0x51);
+    /* Taken back (the kernel refused it): plain IRR, nothing handed. */
+    lapic_ack(&l, 0x51);
+    lapic_unack(&l, 0x51);
+    ck_assert(lapic_msr_read(&l, 0x810 + 2, &isr));
+    ck_assert_uint_eq(isr, 0);
+    ck_assert_uint_eq(undelivered_calls, calls);
+}
+END_TEST
+
 START_TEST(lapic_ipis_and_disable)
 {
     ck_assert(lapic_msr_write(&l, 0x83f, 0x77)); /* SELF IPI */
@@ -295,9 +356,11 @@ START_TEST(lapic_mode_transitions)
     ck_assert(!lapic_mmio_read(&l, 0x1000, 4, &v));
     ck_assert(!lapic_mmio_read(&l, 0x3f0, 4, &v));
     ck_assert(!lapic_mmio_write(&l, 0x2f0, 4, 0));
-    /* Relocation is refused (logged), the base stays. */
+    /* Relocation: the MSR reads back the base written, the page answers where it was. */
     ck_assert(lapic_base_write(&l, 0xfed00000ull | APIC_BASE_EN));
-    ck_assert_uint_eq(lapic_base_read(&l) & ~0xfffull, LAPIC_BASE);
+    ck_assert_uint_eq(lapic_base_read(&l), 0xfed00000ull | APIC_BASE_EN | APIC_BASE_BSP);
+    ck_assert(lapic_mmio_read(&l, LAPIC_VER, 4, &v));
+    ck_assert_uint_eq(v & 0xff, 0x14);
     /* Hardware disable resets the registers. */
     ck_assert(lapic_base_write(&l, LAPIC_BASE));
     ck_assert_uint_eq(l.svr, 0xff);
@@ -413,6 +476,7 @@ int main(void)
     tcase_add_checked_fixture(tl, lapic_setup, NULL);
     tcase_add_test(tl, lapic_x2apic_registers);
     tcase_add_test(tl, lapic_priorities_and_eoi);
+    tcase_add_test(tl, lapic_handed_not_taken);
     tcase_add_test(tl, lapic_ipis_and_disable);
     tcase_add_test(tl, lapic_mode_transitions);
     tcase_add_test(tl, lapic_timer_oneshot_periodic);

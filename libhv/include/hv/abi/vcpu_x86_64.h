@@ -55,7 +55,12 @@ enum hv_x86_reg {
     /* read-only: exceptions the kernel reflected into the guest without an exit to the VMM
      * (#UD for SVM instructions, #AC, #DB), counted since the vcpu was made */
     HV_X86_REFLECTED = 99,
-    HV_X86_REG_COUNT = 100,
+    /* read-only: the external interrupts handed to the kernel (vcpu_inject, the timer) that the
+     * guest has not taken yet, a bitmap of vectors 64·n..64·n+63 for INTR_PENDING + n (n 0..3;
+     * vectors 0..31 never show). What a VMM's interrupt controller holds as requested (LAPIC
+     * IRR) rather than in service until the guest takes them (below). */
+    HV_X86_INTR_PENDING = 100,
+    HV_X86_REG_COUNT = 104,
 };
 
 /* Segment registers, in the VMCB's order, and the four fields of each. */

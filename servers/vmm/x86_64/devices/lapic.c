@@ -77,6 +77,7 @@ static void lapic_reset_regs(struct lapic *l)
     memset(l->irr, 0, sizeof(l->irr));
     memset(l->isr, 0, sizeof(l->isr));
     memset(l->tmr, 0, sizeof(l->tmr));
+    memset(l->handed, 0, sizeof(l->handed));
     l->nmi_pending = false;
     l->extint_pending = false;
     lapic_timer_reset(l);
@@ -116,11 +117,11 @@ bool lapic_base_write(struct lapic *l, uint64_t value)
         return false;
     if (mode_old == 0 && mode_new == (APIC_BASE_EN | APIC_BASE_EXTD))
         return false;
-    if ((value & ~0xfffull) != LAPIC_BASE) {
-        /* Relocating the APIC page: we keep it where the tables say. */
-        note(l, "APIC base relocation ignored", (uint32_t)(value >> 12));
-        value = (value & 0xfffull) | LAPIC_BASE;
-    }
+    /* Relocation: the MSR keeps the base written, but the register page stays at LAPIC_BASE,
+     * as on QEMU 7.2 with TCG (LAPIC-X6, X7; KVM calls relocation unsupported). The SDM moves
+     * the page; a guest that writes a stray base (0, say) still finds its APIC. */
+    if ((value & ~0xfffull) != LAPIC_BASE)
+        note(l, "APIC base moved: the registers stay at 0xfee00000", (uint32_t)(value >> 12));
     /* BSP is read only. */
     value = (value & ~APIC_BASE_BSP) | (l->apic_base & APIC_BASE_BSP);
     l->apic_base = value;
@@ -131,12 +132,40 @@ bool lapic_base_write(struct lapic *l, uint64_t value)
     return true;
 }
 
-/* PPR (SDM 10.8.3.1). */
-static uint32_t lapic_ppr(const struct lapic *l)
+/* PPR (SDM 10.8.3.1) with the given in-service set. */
+static uint32_t ppr_with(const struct lapic *l, const uint32_t *isr)
 {
-    int isrv = vec_highest(l->isr);
+    int isrv = vec_highest(isr);
     uint32_t isr_class = isrv < 0 ? 0 : (uint32_t)isrv & 0xf0;
     return (l->tpr & 0xf0) >= isr_class ? l->tpr & 0xff : isr_class;
+}
+
+/* Delivery decisions count a handed vector as in service: the CPU takes it before anything
+ * of a lower class, as it would take it from the IRR first. */
+static uint32_t lapic_ppr(const struct lapic *l)
+{
+    return ppr_with(l, l->isr);
+}
+
+/* Forgets the handed vectors the CPU has taken since: they are really in service now. */
+static void settle_handed(struct lapic *l)
+{
+    for (unsigned n = 0; n < 4; n++) {
+        uint32_t *h = &l->handed[2 * n];
+        if (!(h[0] | h[1]))
+            continue;
+        uint64_t left = l->ops.undelivered ? l->ops.undelivered(l->ops.ctx, n) : 0;
+        h[0] &= (uint32_t)left;
+        h[1] &= (uint32_t)(left >> 32);
+    }
+}
+
+/* The in-service set the guest sees: without the vectors the CPU has not taken yet. */
+static void isr_seen(struct lapic *l, uint32_t isr[8])
+{
+    settle_handed(l);
+    for (unsigned i = 0; i < 8; i++)
+        isr[i] = l->isr[i] & ~l->handed[i];
 }
 
 int lapic_pending_vector(const struct lapic *l)
@@ -149,12 +178,18 @@ int lapic_pending_vector(const struct lapic *l)
     return v;
 }
 
+bool lapic_deliverable(const struct lapic *l, uint8_t vector)
+{
+    return (l->apic_base & APIC_BASE_EN) && (vector & 0xf0u) > (lapic_ppr(l) & 0xf0);
+}
+
 void lapic_ack(struct lapic *l, uint8_t vector)
 {
     if (!vec_test(l->irr, vector))
         return;
     vec_clear(l->irr, vector);
     vec_set(l->isr, vector);
+    vec_set(l->handed, vector);
 }
 
 void lapic_unack(struct lapic *l, uint8_t vector)
@@ -162,6 +197,7 @@ void lapic_unack(struct lapic *l, uint8_t vector)
     if (!vec_test(l->isr, vector))
         return;
     vec_clear(l->isr, vector);
+    vec_clear(l->handed, vector);
     vec_set(l->irr, vector);
 }
 
@@ -190,7 +226,11 @@ void lapic_set_irr(struct lapic *l, uint8_t vector, bool level)
 
 static void lapic_eoi(struct lapic *l)
 {
-    int v = vec_highest(l->isr);
+    /* The highest vector the guest has taken: one handed to the CPU but still waiting for the
+     * guest to open interrupts is not in service yet. */
+    uint32_t isr[8];
+    isr_seen(l, isr);
+    int v = vec_highest(isr);
     if (v < 0)
         return; /* an EOI with nothing in service is ignored */
     vec_clear(l->isr, (unsigned)v);
@@ -290,7 +330,9 @@ static bool read_lvt(const struct lapic *l, uint32_t off, uint32_t *v)
 static bool reg_read(struct lapic *l, uint32_t off, bool x2, uint32_t *v)
 {
     if (off >= LAPIC_ISR && off < LAPIC_ISR + 0x80) {
-        *v = l->isr[(off - LAPIC_ISR) >> 4];
+        uint32_t isr[8];
+        isr_seen(l, isr);
+        *v = isr[(off - LAPIC_ISR) >> 4];
         return true;
     }
     if (off >= LAPIC_TMR && off < LAPIC_TMR + 0x80) {
@@ -298,7 +340,10 @@ static bool reg_read(struct lapic *l, uint32_t off, bool x2, uint32_t *v)
         return true;
     }
     if (off >= LAPIC_IRR && off < LAPIC_IRR + 0x80) {
-        *v = l->irr[(off - LAPIC_IRR) >> 4];
+        /* Handed and not taken yet: still requested (SDM 10.8.4), as on QEMU. */
+        settle_handed(l);
+        unsigned i = (off - LAPIC_IRR) >> 4;
+        *v = l->irr[i] | l->handed[i];
         return true;
     }
     if (read_lvt(l, off, v))
@@ -313,9 +358,12 @@ static bool reg_read(struct lapic *l, uint32_t off, bool x2, uint32_t *v)
     case LAPIC_TPR:
         *v = l->tpr;
         return true;
-    case LAPIC_PPR:
-        *v = lapic_ppr(l);
+    case LAPIC_PPR: {
+        uint32_t isr[8];
+        isr_seen(l, isr);
+        *v = ppr_with(l, isr);
         return true;
+    }
     case LAPIC_LDR:
         *v = l->ldr;
         return true;

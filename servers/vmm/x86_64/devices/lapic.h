@@ -71,6 +71,9 @@ struct lapic_ops {
     void (*eoi)(void *ctx, uint8_t vector);
     /* A register access the model ignores (for the log): offset, or MSR number. */
     void (*note)(void *ctx, const char *what, uint32_t where);
+    /* Of the vectors 64n..64n+63 handed to the CPU (lapic_ack), those it has not taken yet
+     * (the kernel's HV_X86_INTR_PENDING). NULL: the CPU takes a vector when it is handed. */
+    uint64_t (*undelivered)(void *ctx, unsigned n);
 };
 
 struct lapic {
@@ -81,6 +84,10 @@ struct lapic {
     uint32_t icr_lo, icr_hi;
     uint32_t lvt[LAPIC_LVT_COUNT];
     uint32_t irr[8], isr[8], tmr[8];
+    /* Vectors acknowledged to the CPU (IRR to ISR, lapic_ack) that it may not have taken yet:
+     * while the guest runs with IF = 0 they wait in the kernel. Registers the guest reads show
+     * them in the IRR, not the ISR, until ops.undelivered says they were taken. */
+    uint32_t handed[8];
     bool nmi_pending;
     bool extint_pending; /* an ExtINT message: the CPU must ask the 8259 for the vector */
     /* Timer. */
@@ -109,7 +116,7 @@ bool lapic_msr_write(struct lapic *l, uint32_t msr, uint64_t value);
 /* IA32_TSC_DEADLINE (0x6e0). */
 uint64_t lapic_tsc_deadline_read(const struct lapic *l);
 void lapic_tsc_deadline_write(struct lapic *l, uint64_t value);
-/* xAPIC MMIO at offset from LAPIC_BASE; false for accesses the model ignores (reads give
+/* xAPIC MMIO at offset from LAPIC_BASE, whatever base IA32_APIC_BASE holds; false for accesses the model ignores (reads give
  * all ones): not in xAPIC mode, not a 32-bit access to a 16-byte aligned register. */
 bool lapic_mmio_read(struct lapic *l, uint64_t offset, unsigned size, uint64_t *value);
 /* The task priority, in either mode: what CR8 reads and writes (as TPR[7:4]). */
@@ -121,7 +128,11 @@ bool lapic_mmio_write(struct lapic *l, uint64_t offset, unsigned size, uint64_t 
 void lapic_deliver(struct lapic *l, const struct apic_msg *msg);
 /* The vector the CPU should take now (highest IRR above the processor priority), or -1. */
 int lapic_pending_vector(const struct lapic *l);
-/* The CPU took vector v: IRR to ISR. */
+/* Whether a fixed interrupt of this vector, were it requested now, would go to the CPU at once:
+ * the APIC is enabled and the vector's class is above the processor priority. */
+bool lapic_deliverable(const struct lapic *l, uint8_t vector);
+/* Vector v goes to the CPU: IRR to ISR (the guest's view keeps it in the IRR until the CPU
+ * has taken it: handed above). */
 void lapic_ack(struct lapic *l, uint8_t vector);
 /* Takes back lapic_ack of vector (it was not delivered after all). */
 void lapic_unack(struct lapic *l, uint8_t vector);
