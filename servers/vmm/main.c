@@ -4,6 +4,7 @@
  * console input waiting (HV_VMM_BADGE_INPUT). Nobody else holds a cap to the endpoint. */
 #include "vmm_target.h"
 #include "core/vmm_boot.h"
+#include "vmm_radio.h"
 #include "vmm_storage.h"
 #include "vmm_sys.h"
 #include <hv/abi/error.h>
@@ -45,8 +46,9 @@ static void power_event(void)
 {
     int what = vmm_sys_take_power_request();
     stop_all_vcpus();
-    /* The storage server must let go of the guest's rings before the root wipes its RAM. */
+    /* The device servers must let go of the guest's rings before the root wipes its RAM. */
     vmm_storage_stop();
+    vmm_radio_stop();
     /* What this run of the guest cost, for scripts/bench-boot (docs/vmm.md). */
     static char stats[320], blk_stats[96];
     vmm_format_stats(vmm, stats, sizeof(stats));
@@ -90,6 +92,8 @@ static bool serve(struct hv_msg *m)
             vmm_console_refill(vmm);
         if (vmm && (bits & HV_VMM_EVENT_BLK))
             vmm_storage_event();
+        if (vmm && (bits & HV_VMM_EVENT_NET))
+            vmm_radio_event();
         m->info = hv_msginfo(HV_OK, 0);
         return true;
     }

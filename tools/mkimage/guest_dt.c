@@ -1,6 +1,6 @@
 /* The device tree an arm64 partition boots with: exactly the part of QEMU virt the partition
  * is given (one cortex-a76 with PSCI over HVC, GICv3, the arch timer, the PL011, and a
- * virtio-mmio slot for its disk if it has one), with the property names QEMU's own tree uses,
+ * virtio-mmio slot for its disk and one for its network port if it has them), with the property names QEMU's own tree uses,
  * written as source and compiled by dtc. */
 #include <errno.h>
 #include <stdio.h>
@@ -119,6 +119,8 @@ static void write_tree(FILE *f, const struct hv_pt_partition *p, const char *boo
             HV_A64_GUEST_UART_SPI);
     if (p->disk.select != HV_PT_DISK_NONE)
         write_virtio_mmio(f, HV_A64_GUEST_VIRTIO_SLOT_BLK);
+    if (p->net.kind != HV_PT_NET_NONE)
+        write_virtio_mmio(f, HV_A64_GUEST_VIRTIO_SLOT_NET);
     fprintf(f, "};\n");
 }
 

@@ -66,6 +66,7 @@ static const uint64_t vblk_open[HV_BLK_OPEN_WORDS] = {HV_BLK_VERSION};
 
 const struct vdev_profile vblk_profile = {
     .what = "disk",
+    .server = "storage server",
     .device_id = VIRTIO_ID_BLOCK,
     .num_queues = 1,
     .config_size = VIRTIO_BLK_CFG_SIZE,

@@ -1,4 +1,4 @@
-/* Placing a partition's disk on the VMM's bus (vblk_place.h). */
+/* Placing a partition's server-run devices on the VMM's bus (vblk_place.h). */
 #include "core/vblk_place.h"
 #include "core/virtio_empty_slot.h"
 #include <hv/abi/error.h>
@@ -9,24 +9,25 @@ static int no_device(struct vmm *vmm, uint64_t base, bool empty_slot, enum vblk_
     return empty_slot ? vmm_virtio_empty_slot_attach(vmm, base) : HV_OK;
 }
 
-int vmm_vblk_place(struct vmm_vdev *vb, struct vmm *vmm, const struct vmm_boot *boot,
-                   uint64_t base, const struct vdev_setup *setup, bool empty_slot,
-                   enum vblk_placed *placed)
+int vmm_vdev_place(struct vmm_vdev *vd, struct vmm *vmm, const struct vdev_profile *profile,
+                   bool in_table, bool given, uint64_t base, const struct vdev_setup *setup,
+                   bool empty_slot, enum vblk_placed *placed)
 {
     *placed = VBLK_PLACED_NONE;
-    if (!boot->disk_in_table)
+    if (!in_table)
         return HV_OK;
-    if (!boot->storage_given) {
-        vmm_logf(vmm, "disk: no storage server was given: the disk is absent");
+    if (!given) {
+        vmm_logf(vmm, "%s: no %s was given: the %s is absent", profile->what, profile->server,
+                 profile->what);
         return no_device(vmm, base, empty_slot, placed);
     }
-    int r = vmm_vblk_open(vb, vmm, setup);
+    int r = vmm_vdev_open(vd, vmm, profile, setup);
     if (r != HV_OK) {
-        vmm_logf(vmm, "disk: the storage server did not open it (error %d): the disk is absent",
-                 r);
+        vmm_logf(vmm, "%s: the %s did not open it (error %d): the %s is absent", profile->what,
+                 profile->server, r, profile->what);
         return no_device(vmm, base, empty_slot, placed);
     }
-    r = vmm_vdev_attach(vb, base);
+    r = vmm_vdev_attach(vd, base);
     if (r == HV_OK)
         *placed = VBLK_PLACED_DEVICE;
     return r;

@@ -45,9 +45,9 @@ static bool server_reset(struct vmm_vdev *vd)
     if (r != HV_OK || len != 0) {
         vd->server_unsure = true;
         if (hv_count_and_check(&vd->stats.reset_failed))
-            vmm_logf(vd->vmm, "%s: the server did not confirm a reset (%d): no queue until it "
+            vmm_logf(vd->vmm, "%s: the %s did not confirm a reset (%d): no queue until it "
                               "does",
-                     vd->profile->what, r);
+                     vd->profile->what, vd->profile->server, r);
         return false;
     }
     vd->server_unsure = false;
@@ -123,8 +123,8 @@ static bool queue_state(struct virtio_mmio *dev, uint16_t queue, bool ready)
         return true;
     }
     if (hv_count_and_check(&vd->stats.setup_refused))
-        vmm_logf(vd->vmm, "%s: the server refused queue %u (size %u, error %d)",
-                 vd->profile->what, (unsigned)queue, (unsigned)q->num, r);
+        vmm_logf(vd->vmm, "%s: the %s refused queue %u (size %u, error %d)", vd->profile->what,
+                 vd->profile->server, (unsigned)queue, (unsigned)q->num, r);
     return false;
 }
 
@@ -145,7 +145,7 @@ static void log_fault(void *ctx, enum virtio_fault kind, uint64_t count, const c
 
 static bool profile_usable(const struct vdev_profile *p)
 {
-    return p && p->what && p->open_reply && p->open && p->num_queues >= 1 &&
+    return p && p->what && p->server && p->open_reply && p->open && p->num_queues >= 1 &&
            p->num_queues <= VDEV_MAX_QUEUES && p->config_size <= VDEV_CONFIG_MAX;
 }
 

@@ -40,7 +40,8 @@ struct vdev_setup {
 
 /* One kind of device: its identity and how its server's OPEN answer becomes its registers. */
 struct vdev_profile {
-    const char *what; /* "disk", "network": the VMM's log lines name it */
+    const char *what;   /* "disk", "network": the VMM's log lines name it */
+    const char *server; /* "storage server", "radio server": and whom it depends on */
     uint32_t device_id;
     uint16_t num_queues; /* 1..VDEV_MAX_QUEUES */
     uint32_t config_size; /* up to VDEV_CONFIG_MAX */

@@ -28,7 +28,8 @@ int vmm_boot_read(const struct hv_vmm_config *cfg, struct vmm_boot *out)
         return HV_ERANGE;
     if (p->entry < p->ram_gpa || p->entry - p->ram_gpa >= p->ram_size)
         return HV_ERANGE;
-    if (p->disk.select > HV_PT_DISK_BY_GUID || (cfg->devices & ~HV_VMM_DEV_BLK))
+    if (p->disk.select > HV_PT_DISK_BY_GUID ||
+        (cfg->devices & ~(HV_VMM_DEV_BLK | HV_VMM_DEV_NET)))
         return HV_EINVAL;
     bool disk = p->disk.select != HV_PT_DISK_NONE;
     if (disk && p->disk.access != HV_PT_DISK_READ_ONLY && p->disk.access != HV_PT_DISK_READ_WRITE)
@@ -40,5 +41,7 @@ int vmm_boot_read(const struct hv_vmm_config *cfg, struct vmm_boot *out)
     out->ram_size = p->ram_size;
     out->disk_in_table = disk;
     out->storage_given = disk && (cfg->devices & HV_VMM_DEV_BLK);
+    out->net_in_table = p->net.kind == HV_PT_NET_IPV4;
+    out->radio_given = out->net_in_table && (cfg->devices & HV_VMM_DEV_NET);
     return HV_OK;
 }

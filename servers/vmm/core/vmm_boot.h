@@ -32,6 +32,8 @@ struct vmm_boot {
      * root task gave the storage server's caps with it (HV_VMM_DEV_BLK): the guest sees a
      * virtio-blk device only with both, an empty slot with the first alone. */
     bool disk_in_table, storage_given;
+    /* The same for its network port (HV_VMM_DEV_NET: the radio server's caps). */
+    bool net_in_table, radio_given;
 };
 
 /* Checks the arch-independent part of cfg and fills *out except the registers: HV_OK,

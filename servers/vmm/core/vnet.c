@@ -43,6 +43,7 @@ static const uint64_t vnet_open[HV_NET_OPEN_WORDS] = {HV_NET_VERSION};
 
 const struct vdev_profile vnet_profile = {
     .what = "network",
+    .server = "radio server",
     .device_id = VIRTIO_ID_NET,
     .num_queues = 2,
     .config_size = VIRTIO_NET_CFG_SIZE,

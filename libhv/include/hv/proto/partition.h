@@ -19,6 +19,10 @@
  * together with HV_VMM_DEV_BLK in the config's `devices`: */
 #define HV_VMM_SLOT_STORAGE 10      /* its endpoint (write, badged: the badge names the partition) */
 #define HV_VMM_SLOT_STORAGE_BELL 11 /* its notification (write, badge HV_VDEV_DOORBELL(client)) */
+/* The radio server, for a partition whose record has a network port (hv/proto/net.h); given
+ * only together with HV_VMM_DEV_NET: */
+#define HV_VMM_SLOT_RADIO 12        /* its endpoint (write, badged: the badge names the partition) */
+#define HV_VMM_SLOT_RADIO_BELL 13   /* its notification (write, badge HV_VDEV_DOORBELL(client)) */
 #define HV_VMM_SLOT_VCPU0 16        /* vcpu i at 16 + i */
 #define HV_VMM_SLOT_THREAD0 32      /* the thread bound to vcpu i at 32 + i */
 #define HV_VMM_MAX_VCPUS 8
@@ -32,17 +36,21 @@
  * HV_VMM_EVENT_BLK. The input thread waits on it and passes the bits on. */
 #define HV_VMM_EVENT_CONSOLE 0x1u           /* console input waits in the ring */
 #define HV_VMM_EVENT_BLK 0x2u               /* the disk's shared page has completion bits */
+#define HV_VMM_EVENT_NET 0x4u               /* the network's shared page has completion bits */
 
 /* Its address space. */
 #define HV_VMM_CONFIG_VA 0x7ffe0000ull  /* struct hv_vmm_config, read-only */
 #define HV_VMM_RING_VA 0x7ffd0000ull    /* its console input ring (struct hv_console_ring) */
 #define HV_VMM_RAM_VA 0x1000000000ull   /* the guest's RAM, read-write (64 GiB up) */
 #define HV_VMM_BLK_SHARED_VA 0x7ffc0000ull /* struct hv_blk_shared, read-write (with a disk) */
+#define HV_VMM_NET_SHARED_VA 0x7ffb0000ull /* struct hv_net_shared, read-write (with a port) */
 
 /* Bits of hv_vmm_config.devices: the device servers whose caps and pages the root task gave. */
 #define HV_VMM_DEV_BLK 0x1u /* HV_VMM_SLOT_STORAGE, HV_VMM_SLOT_STORAGE_BELL, the shared page,
                              * and a cap to HV_VMM_SLOT_EVENTS for the server badged
                              * HV_VMM_EVENT_BLK */
+#define HV_VMM_DEV_NET 0x2u /* HV_VMM_SLOT_RADIO, HV_VMM_SLOT_RADIO_BELL, the shared page, and a
+                             * cap to HV_VMM_SLOT_EVENTS for the server badged HV_VMM_EVENT_NET */
 
 struct hv_vmm_config {
     uint32_t index;      /* the partition's number in the partition table */
