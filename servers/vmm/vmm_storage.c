@@ -4,18 +4,50 @@
 #include "core/vblk_place.h"
 #include <hv/abi/error.h>
 #include <hv/fmt.h>
+#include <hv/print.h>
 #include <hv/proto/partition.h>
 #include <hv/sys.h>
 
 static struct vmm_vblk vblk;
 static bool attached;
+/* The request path's figures (docs/storage.md, "Benchmark"): completion events taken, and the
+ * server's request count at the last VMM-BLK-STATS line. */
+static uint64_t blk_events, requests_logged;
+static bool stats_logged;
+#define BLK_STATS_EVERY 64 /* requests between two lines: a guest can't flood the log */
 static struct virtio_mem_region ram_region;
 static struct virtio_mem ram = {.regions = &ram_region, .count = 1};
+
+/* At a reset of the device (the guest's driver letting it go, or the partition stopping),
+ * the counters of this VMM and of the server for this partition, on two lines short enough
+ * for the console's (160 bytes), so that a benchmark can bracket its phases with resets:
+ * VMM-BLK-STATS <name> vmm ... and VMM-BLK-STATS <name> srv .... Said at the first reset
+ * after any request, then only after BLK_STATS_EVERY more requests. */
+static void log_blk_stats(void)
+{
+    const volatile struct hv_blk_shared *sh = vblk.setup.shared;
+    uint64_t requests = sh->requests;
+    if (stats_logged ? requests - requests_logged < BLK_STATS_EVERY : !requests)
+        return;
+    stats_logged = true;
+    requests_logged = requests;
+    const struct vblk_stats *s = &vblk.stats;
+    hv_printf("VMM-BLK-STATS %s vmm exits=%lu blk_kicks=%lu blk_irqs=%lu blk_events=%lu\n",
+              vblk.vmm->name, (unsigned long)vblk.vmm->exits, (unsigned long)s->kicks,
+              (unsigned long)s->used_irqs, (unsigned long)blk_events);
+    hv_printf("VMM-BLK-STATS %s srv srv_requests=%lu srv_doorbell_wakeups=%lu "
+              "srv_completion_signals=%lu srv_wakeups=%lu srv_disk_irqs=%lu\n",
+              vblk.vmm->name, (unsigned long)requests, (unsigned long)sh->doorbell_wakeups,
+              (unsigned long)sh->completion_signals, (unsigned long)sh->wakeups,
+              (unsigned long)sh->disk_irqs);
+}
 
 static int sys_call(void *ctx, uint64_t label, const uint64_t *w, unsigned n, uint64_t *reply,
                     unsigned reply_max, unsigned *reply_len)
 {
     (void)ctx;
+    if (label == HV_BLK_RESET)
+        log_blk_stats();
     struct hv_msg m = {.info = hv_msginfo(label, n)};
     for (unsigned i = 0; i < n && i < HV_MSG_WORDS; i++)
         m.w[i] = w[i];
@@ -56,8 +88,10 @@ int vmm_storage_attach(struct vmm *vmm, const struct vmm_boot *boot, uint64_t ba
 
 void vmm_storage_event(void)
 {
-    if (attached)
+    if (attached) {
+        blk_events++;
         vmm_vblk_complete(&vblk);
+    }
 }
 
 void vmm_storage_stop(void)
@@ -74,7 +108,8 @@ void vmm_storage_format_stats(char *buf, unsigned size)
     if (!attached)
         return;
     const struct vblk_stats *s = &vblk.stats;
-    fmt_snprintf(buf, size, " blk_kicks=%lu blk_irqs=%lu blk_setups=%lu blk_resets=%lu",
+    fmt_snprintf(buf, size,
+                 " blk_kicks=%lu blk_irqs=%lu blk_setups=%lu blk_resets=%lu blk_events=%lu",
                  (unsigned long)s->kicks, (unsigned long)s->used_irqs,
-                 (unsigned long)s->setups, (unsigned long)s->resets);
+                 (unsigned long)s->setups, (unsigned long)s->resets, (unsigned long)blk_events);
 }
