@@ -19,9 +19,9 @@ static struct virtio_mem_region ram_region;
 static struct virtio_mem ram = {.regions = &ram_region, .count = 1};
 
 /* At a reset of the device (the guest's driver letting it go, or the partition stopping),
- * the counters of this VMM and of the server for this partition, on two lines short enough
- * for the console's (160 bytes), so that a benchmark can bracket its phases with resets:
- * VMM-BLK-STATS <name> vmm ... and VMM-BLK-STATS <name> srv .... Said at the first reset
+ * the counters of this VMM and of the server for this partition, on lines short enough for
+ * the console's (160 bytes), so that a benchmark can bracket its phases with resets:
+ * VMM-BLK-STATS <name> kinds|vmm|srv key=value.... Said at the first reset
  * after any request, then only after BLK_STATS_EVERY more requests. */
 static void log_blk_stats(void)
 {
@@ -32,6 +32,17 @@ static void log_blk_stats(void)
     stats_logged = true;
     requests_logged = requests;
     const struct vblk_stats *s = &vblk.stats;
+    const struct vmm *vmm = vblk.vmm;
+    /* The exits by kind first (the arch names them), in a line of their own. */
+    static char kinds[128];
+    unsigned n = 0;
+    kinds[0] = '\0';
+    for (unsigned k = 0; vmm->exit_kind_names && k < VMM_EXIT_KINDS && n < sizeof(kinds); k++)
+        if (vmm->exit_kind_names[k])
+            n += (unsigned)fmt_snprintf(kinds + n, sizeof(kinds) - n, " exit_%s=%lu",
+                                        vmm->exit_kind_names[k],
+                                        (unsigned long)vmm->exit_kinds[k]);
+    hv_printf("VMM-BLK-STATS %s kinds%s\n", vmm->name, kinds);
     hv_printf("VMM-BLK-STATS %s vmm exits=%lu blk_kicks=%lu blk_irqs=%lu blk_events=%lu\n",
               vblk.vmm->name, (unsigned long)vblk.vmm->exits, (unsigned long)s->kicks,
               (unsigned long)s->used_irqs, (unsigned long)blk_events);
