@@ -44,11 +44,11 @@ static void log_blk_stats(void)
                                         (unsigned long)vmm->exit_kinds[k]);
     hv_printf("VMM-BLK-STATS %s kinds%s\n", vmm->name, kinds);
     hv_printf("VMM-BLK-STATS %s vmm exits=%lu blk_kicks=%lu blk_irqs=%lu blk_events=%lu\n",
-              vblk.vmm->name, (unsigned long)vblk.vmm->exits, (unsigned long)s->kicks,
+              vmm->name, (unsigned long)vmm->exits, (unsigned long)s->kicks,
               (unsigned long)s->used_irqs, (unsigned long)blk_events);
     hv_printf("VMM-BLK-STATS %s srv srv_requests=%lu srv_doorbell_wakeups=%lu "
               "srv_completion_signals=%lu srv_wakeups=%lu srv_disk_irqs=%lu\n",
-              vblk.vmm->name, (unsigned long)requests, (unsigned long)sh->doorbell_wakeups,
+              vmm->name, (unsigned long)requests, (unsigned long)sh->doorbell_wakeups,
               (unsigned long)sh->completion_signals, (unsigned long)sh->wakeups,
               (unsigned long)sh->disk_irqs);
 }
