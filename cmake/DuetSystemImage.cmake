@@ -42,6 +42,7 @@ function(_duet_guest_payload deb out_var)
     DEPENDS ${dir}/fetched.stamp ${s}/mkinitramfs ${CMAKE_SOURCE_DIR}/test/guest/init
             ${CMAKE_SOURCE_DIR}/test/guest/scenarios.sh ${CMAKE_SOURCE_DIR}/test/guest/attack.c
             ${CMAKE_SOURCE_DIR}/test/guest/udp.c
+            ${CMAKE_SOURCE_DIR}/test/guest/blkbench.c
     COMMENT "Building the ${deb} guest initramfs" VERBATIM)
 endfunction()
 

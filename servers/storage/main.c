@@ -125,8 +125,10 @@ static uint32_t nclients; /* clients served: 0 when the disk or a slice was refu
 static struct virtio_mem_region ram_regions[SLICES_MAX];
 static struct virtio_mem rams[SLICES_MAX];
 /* For the request path's figures (docs/storage.md): wake-ups of the event thread with a
- * client's doorbell bit, the disk's interrupts, and resets logged (1st, 2nd, 4th, ...). */
+ * client's doorbell bit, the disk's interrupts, and resets logged (1st, 2nd, 4th, ...); all
+ * wake-ups and each client's completion signals (published in the shared pages). */
 static uint64_t doorbells[SLICES_MAX], disk_irqs, resets_logged[SLICES_MAX];
+static uint64_t wakeups, signals[SLICES_MAX];
 
 static struct hv_blk_shared *shared_page(unsigned c)
 {
@@ -139,6 +141,7 @@ static void raise_irq(void *ctx, unsigned c, uint32_t bits)
     (void)ctx;
     __atomic_or_fetch(&shared_page(c)->irq, bits, __ATOMIC_RELEASE);
     hv_signal(HV_STORAGE_SLOT_VMM_EVENTS + c);
+    signals[c]++;
 }
 
 /* A guest's malformed queue: said at the 1st, 2nd, 4th, ... of each kind. */
@@ -188,6 +191,10 @@ static void publish_stats(void)
         sh->out_of_range = st->out_of_range;
         sh->read_only = st->read_only;
         sh->malformed = st->malformed;
+        sh->doorbell_wakeups = doorbells[c];
+        sh->completion_signals = signals[c];
+        sh->wakeups = wakeups;
+        sh->disk_irqs = disk_irqs;
     }
 }
 
@@ -203,6 +210,7 @@ static void run_passes(void)
 /* The notification's bits: the disk's interrupt and the VMMs' doorbells. */
 static void events(uint64_t bits)
 {
+    wakeups++;
     if (!nclients)
         return;
     if (bits & HV_DEVICE_BIT_IRQ) {

@@ -50,7 +50,7 @@ static void power_event(void)
     vmm_storage_stop();
     vmm_radio_stop();
     /* What this run of the guest cost, for scripts/bench-boot (docs/vmm.md). */
-    static char stats[320], blk_stats[96];
+    static char stats[320], blk_stats[128];
     vmm_format_stats(vmm, stats, sizeof(stats));
     vmm_storage_format_stats(blk_stats, sizeof(blk_stats));
     hv_printf("VMM-STATS %s %s%s\n", boot.name, stats, blk_stats);

@@ -272,4 +272,41 @@ scenario_net() {
     net_tcp_banner 198.51.100.10 corporate
     net_tcp_closed 203.0.113.10 23
     echo "DUET-NET-DONE $name"
+
+# The block benchmark (scripts/bench-blk, docs/storage.md "Benchmark"), the same on bare QEMU
+# and in a partition: duet-blkbench's three phases on /dev/vda (sequential 1 MiB writes, then
+# reads of them, then random 4 KiB reads; direct I/O), duet.blkbench=<MiB>,<seconds> (64,5 by
+# default). The driver lets the device go before the first phase and after each (a virtio
+# reset, at which Duet's VMM prints its and the storage server's counters: VMM-BLK-STATS), and
+# takes it again for the next, so the counters bracket each phase. Powers off at the end.
+blkbench_bind() {
+    echo "$1" >/sys/bus/virtio/drivers/virtio_blk/$2
+    if [ "$2" = bind ]; then
+        i=0
+        while [ ! -b /dev/vda ] && [ "$i" -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+    fi
+}
+
+scenario_blkbench() {
+    mib=64 secs=5
+    for arg in $(cat /proc/cmdline); do
+        case "$arg" in
+            duet.blkbench=*,*) v=${arg#duet.blkbench=}; mib=${v%%,*}; secs=${v#*,} ;;
+        esac
+    done
+    if [ ! -b /dev/vda ]; then
+        echo "DUET-BLKBENCH $name error no-disk"
+    else
+        seed=$RANDOM$RANDOM$RANDOM
+        dev_name=$(basename "$(readlink /sys/block/vda/device)")
+        echo "DUET-BLKBENCH $name start mib=$mib seconds=$secs device=$dev_name"
+        blkbench_bind "$dev_name" unbind
+        for phase in write read rand; do
+            blkbench_bind "$dev_name" bind
+            duet-blkbench "$name" "$phase" /dev/vda "$mib" "$seed" "$secs" || break
+            blkbench_bind "$dev_name" unbind
+        done
+    fi
+    echo "DUET-BLKBENCH-DONE $name"
+    poweroff -f
 }

@@ -81,6 +81,8 @@ foreach(arch ${DUET_ARCHES})
   file(WRITE ${quiet_manifest} "${bench_dts}")
   set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${linux_src}/linux-bench-${arch}.dts)
   duet_system_image(NAME linux-bench-quiet ARCH ${arch} MANIFEST ${quiet_manifest})
+  # The block benchmark's one-partition system with a disk (scripts/bench-blk), not a test.
+  duet_system_image(NAME linux-blkbench ARCH ${arch} MANIFEST ${linux_src}/linux-blkbench-${arch}.dts)
 endforeach()
 
 if(NOT DUET_LINUX_TEST_ARCHES)

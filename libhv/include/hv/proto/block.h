@@ -57,6 +57,13 @@ struct hv_blk_shared {
     uint64_t out_of_range; /* sectors outside the slice: VIRTIO_BLK_S_IOERR, disk untouched */
     uint64_t read_only;    /* writes to a read-only slice: VIRTIO_BLK_S_IOERR */
     uint64_t malformed;    /* requests without room for a status byte, bad sizes */
+    /* What the request path cost, since the server started (docs/storage.md, "Benchmark"):
+     * wakeups and disk_irqs are the whole server's, the others this partition's. Appended:
+     * a VMM that knows only the fields above reads the same page. */
+    uint64_t doorbell_wakeups;   /* event-thread wake-ups carrying this partition's doorbell */
+    uint64_t completion_signals; /* signals of this partition's VMM notification */
+    uint64_t wakeups;            /* event-thread wake-ups, each one call to the main thread */
+    uint64_t disk_irqs;          /* wake-ups carrying the disk's interrupt */
 };
 _Static_assert(offsetof(struct hv_blk_shared, irq) == offsetof(struct hv_vdev_shared, irq) &&
                    offsetof(struct hv_blk_shared, requests) == sizeof(struct hv_vdev_shared),
