@@ -272,6 +272,7 @@ scenario_net() {
     net_tcp_banner 198.51.100.10 corporate
     net_tcp_closed 203.0.113.10 23
     echo "DUET-NET-DONE $name"
+}
 
 # The block benchmark (scripts/bench-blk, docs/storage.md "Benchmark"), the same on bare QEMU
 # and in a partition: duet-blkbench's three phases on /dev/vda (sequential 1 MiB writes, then
