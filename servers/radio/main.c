@@ -1,17 +1,23 @@
 /* The radio server: owns the physical NIC (the phone's radio) through the caps the root task gave
- * it (register pages, interrupt, DMA memory), brings it up with libhv's driver side, and checks
- * the link by asking who the mobile network's router is (an ARP probe: it claims no address).
- * The partitions' ports and the policy switch between them and the link come next
- * (docs/network.md). */
+ * it (register pages, interrupt, DMA memory), brings it up with libhv's driver side, checks the
+ * link with an ARP probe for the router, and switches the partitions' frames onto it under the
+ * policy the manifest's records make (docs/network.md). Each partition's virtio-net device is
+ * run in its RAM (net_port.c) for its VMM, which speaks the device protocol (hv/proto/vdev.h,
+ * net.h) on the server's endpoint; the badge alone says which partition a call is for. */
+#include "net_port.h"
+#include "radio_switch.h"
 #include "vnet_nic.h"
 
+#include <hv/abi/error.h>
 #include <hv/bytes.h>
 #include <hv/device_server.h>
 #include <hv/fmt.h>
 #include <hv/print.h>
+#include <hv/proto/net.h>
 #include <hv/proto/radio.h>
 #include <hv/string.h>
 #include <hv/sys.h>
+#include <hv/virtio/virtio_net.h>
 #include <hv/virtio/virtio_spec.h>
 
 /* The mobile network's router on the link (docs/network.md's address plan): 192.0.2.1. */
@@ -24,8 +30,11 @@ static const uint8_t router_ip[4] = {192, 0, 2, 1};
 static const struct hv_radio_config *config = (const void *)HV_RADIO_CONFIG_VA;
 static struct device_server device;
 static struct vnet_nic nic;
-static bool router_known;
-static uint64_t frames_seen;
+static bool nic_up, router_known;
+static struct radio_switch sw;
+static struct net_port ports[HV_RADIO_MAX_PORTS];
+static struct virtio_mem_region ram_regions[HV_RADIO_MAX_PORTS];
+static unsigned nports; /* ports served: 0 when the policy was refused */
 
 static void mac_text(char out[18], const uint8_t m[6])
 {
@@ -41,7 +50,7 @@ static bool send_router_probe(void)
     memcpy(f + 6, nic.mac, 6);
     hv_put_be16(f + 12, ETH_P_ARP);
     uint8_t *a = f + ETH_HLEN;
-    hv_put_be16(a, 1);         /* Ethernet */
+    hv_put_be16(a, 1);          /* Ethernet */
     hv_put_be16(a + 2, 0x0800); /* IPv4 */
     a[4] = 6;
     a[5] = 4;
@@ -52,29 +61,262 @@ static bool send_router_probe(void)
     return vnet_nic_send(&nic, f, sizeof(f));
 }
 
-/* The router's ARP reply (to us) says the link works in both directions. */
-static void frame_in(void *ctx, const uint8_t *f, uint32_t len)
+/* The router's answer to our probe (to the NIC's own MAC) says the link works both ways. */
+static bool router_reply(const uint8_t *f, uint32_t len)
 {
-    (void)ctx;
-    frames_seen++;
-    if (router_known || len < ETH_HLEN + ARP_LEN || hv_be16(f + 12) != ETH_P_ARP)
-        return;
+    if (len < ETH_HLEN + ARP_LEN || hv_be16(f + 12) != ETH_P_ARP || memcmp(f, nic.mac, 6) != 0)
+        return false;
     const uint8_t *a = f + ETH_HLEN;
     if (hv_be16(a) != 1 || hv_be16(a + 2) != 0x0800 || a[4] != 6 || a[5] != 4 ||
         hv_be16(a + 6) != 2 || memcmp(a + 14, router_ip, 4) != 0)
-        return;
-    char mac[18];
-    mac_text(mac, a + 8);
-    router_known = true;
-    hv_printf("radio: link up: router 192.0.2.1 is at %s\n", mac);
+        return false;
+    if (!router_known) {
+        char mac[18];
+        mac_text(mac, a + 8);
+        router_known = true;
+        hv_printf("radio: link up: router 192.0.2.1 is at %s\n", mac);
+    }
+    return true;
 }
 
-static _Noreturn void idle(void)
+/* ---- frames through the switch ---- */
+
+static void from_link(void *ctx, const uint8_t *f, uint32_t len)
+{
+    (void)ctx;
+    unsigned port;
+    if (!router_reply(f, len))
+        (void)radio_switch_from_uplink(&sw, f, len, &port); /* a drop is counted there */
+}
+
+static void from_partition(void *ctx, const uint8_t *f, uint32_t len)
+{
+    unsigned port = (unsigned)(uintptr_t)ctx;
+    (void)radio_switch_from_partition(&sw, port, f, len);
+}
+
+static struct hv_net_shared *shared_page(unsigned c)
+{
+    return (struct hv_net_shared *)HV_RADIO_SHARED_VA(c);
+}
+
+static void publish(unsigned c)
+{
+    const struct radio_counters *k = radio_switch_counters(&sw, c);
+    struct hv_net_shared *sh = shared_page(c);
+    uint64_t in_drops = 0, out_drops = 0;
+    for (unsigned r = 0; r < RADIO_DROP_COUNT; r++) {
+        in_drops += k->in_drops[r];
+        out_drops += k->out_drops[r];
+    }
+    sh->tx_frames = ports[c].stats.tx_frames;
+    sh->rx_frames = ports[c].stats.rx_frames;
+    sh->tx_dropped = in_drops;
+    sh->rx_dropped = out_drops;
+}
+
+/* One pass: the link's frames in, each partition's sends (while its egress queue has room for
+ * a batch), the link's share out by deficit round robin, each partition's frames into its
+ * receive ring, and the interrupts the guests asked for. Every loop is bounded. */
+static void pass(void)
+{
+    if (nic_up)
+        vnet_nic_poll(&nic, from_link, NULL);
+    for (unsigned c = 0; c < nports; c++)
+        for (unsigned n = 0; n < 4 && radio_switch_egress_free(&sw, c) >= NET_PORT_TX_BATCH; n++)
+            if (!net_port_tx(&ports[c], from_partition, (void *)(uintptr_t)c))
+                break;
+    size_t len;
+    const uint8_t *f;
+    for (unsigned n = 0; nic_up && n < VNET_BUFS && (f = radio_switch_peek(&sw, RADIO_UPLINK, &len));
+         n++) {
+        if (!vnet_nic_send(&nic, f, (uint32_t)len))
+            break; /* the NIC's ring is full: the frame waits in its queue */
+        radio_switch_pop(&sw, RADIO_UPLINK);
+    }
+    for (unsigned c = 0; c < nports; c++) {
+        for (unsigned n = 0; n < RADIO_QUEUE_SLOTS && (f = radio_switch_peek(&sw, c, &len)); n++) {
+            uint64_t no_buffer = ports[c].stats.drops[NET_PORT_DROP_NO_BUFFER];
+            if (!net_port_rx(&ports[c], f, (uint32_t)len) &&
+                ports[c].stats.drops[NET_PORT_DROP_NO_BUFFER] != no_buffer)
+                break; /* no buffer posted: the frame waits, up to the queue's bound */
+            radio_switch_pop(&sw, c);
+        }
+        if (net_port_irq_wanted(&ports[c])) {
+            __atomic_or_fetch(&shared_page(c)->irq, HV_VDEV_IRQ_USED, __ATOMIC_RELEASE);
+            hv_signal(HV_RADIO_SLOT_VMM_EVENTS + c);
+        }
+        publish(c);
+    }
+}
+
+/* ---- the VMMs' calls ---- */
+
+static uint64_t mac_word(const uint8_t m[6])
+{
+    uint64_t w = 0;
+    for (unsigned i = 0; i < 6; i++)
+        w |= (uint64_t)m[i] << (8 * i);
+    return w;
+}
+
+/* A VMM's call; the badge (client + 1) alone says which partition it speaks for. */
+static void answer_vmm(uint64_t badge, struct hv_msg *m)
+{
+    uint64_t label = hv_msginfo_label(m->info);
+    unsigned len = hv_msginfo_len(m->info);
+    unsigned c = (unsigned)badge - 1;
+    if (badge == 0 || c >= nports) {
+        m->info = hv_msginfo(badge == 0 || c >= config->nports ? HV_EPERM : HV_ENOENT, 0);
+        return;
+    }
+    if (label == HV_VDEV_OPEN) {
+        if (len != HV_NET_OPEN_WORDS || m->w[0] != HV_NET_VERSION) {
+            m->info = hv_msginfo(HV_EINVAL, 0);
+            return;
+        }
+        m->w[0] = HV_NET_VERSION;
+        m->w[1] = mac_word(config->ports[c].net.mac);
+        m->w[2] = VIRTIO_BIT(VIRTIO_NET_F_MAC) | VIRTIO_BIT(VIRTIO_NET_F_STATUS);
+        m->w[3] = NET_PORT_QUEUE_MAX;
+        shared_page(c)->version = HV_NET_VERSION;
+        m->info = hv_msginfo(HV_OK, HV_NET_OPEN_REPLY_WORDS);
+        return;
+    }
+    if (label == HV_VDEV_RESET && len == 0) {
+        net_port_reset(&ports[c]);
+        __atomic_store_n(&shared_page(c)->irq, 0, __ATOMIC_RELEASE);
+        m->info = hv_msginfo(HV_OK, 0);
+        return;
+    }
+    struct hv_vdev_queue_setup q;
+    if (label == HV_VDEV_QUEUE_SETUP && hv_vdev_queue_setup_decode(m->w, len, &q)) {
+        struct virtq_config cfg = {hv_vdev_queue_size(&q), q.desc, q.driver, q.device,
+                                   q.features};
+        enum net_port_setup r = net_port_queue_setup(&ports[c], hv_vdev_queue_index(&q), &cfg);
+        m->info = hv_msginfo(r == NET_PORT_SETUP_OK ? HV_OK : HV_EINVAL, 0);
+        if (r == NET_PORT_SETUP_OK)
+            pass(); /* a driver may have posted buffers or frames before it said so */
+        return;
+    }
+    m->info = hv_msginfo(HV_EINVAL, 0);
+}
+
+/* ---- threads ---- */
+
+static uint8_t event_stack[4096] __attribute__((aligned(16)));
+
+/* The event thread: each wake-up of the notification (the NIC's interrupt, the VMMs'
+ * doorbells) becomes one call with its bits, so that the main thread alone touches the state. */
+static void event_loop(void)
 {
     for (;;) {
         uint64_t bits;
-        hv_wait(HV_DEVICE_SLOT_IRQ_NTFN, &bits);
+        if (hv_wait(HV_DEVICE_SLOT_IRQ_NTFN, &bits) != 0) {
+            hv_thread_suspend(HV_RADIO_SLOT_EVENT_THREAD);
+            continue;
+        }
+        struct hv_msg m = {.info = hv_msginfo(0, 1), .w = {bits}};
+        hv_call(HV_RADIO_SLOT_EP_EVENTS, &m);
     }
+}
+
+static void events(uint64_t bits)
+{
+    if (nic_up && (bits & HV_DEVICE_BIT_IRQ)) {
+        (void)nic.t->ops->interrupt_ack(nic.t);
+        hv_sys(HV_SYS_IRQ_ACK, HV_DEVICE_SLOT_IRQ, 0, 0, 0, 0, 0);
+    }
+    pass();
+    if (nic.broken && nic_up) {
+        nic_up = false;
+        hv_printf("radio: the NIC broke a rule (%s): it is stopped\n", vqd_result_name(nic.why));
+    }
+}
+
+static _Noreturn void serve_forever(void)
+{
+    int r = hv_thread_configure(HV_RADIO_SLOT_EVENT_THREAD, HV_SLOT_SELF_CNODE,
+                                HV_RADIO_SLOT_VSPACE, 0, config->prio, HV_SC_INHERIT,
+                                (uint64_t)(uintptr_t)event_loop,
+                                (uint64_t)(uintptr_t)(event_stack + sizeof(event_stack)));
+    if (!r)
+        r = hv_thread_resume(HV_RADIO_SLOT_EVENT_THREAD);
+    if (r) {
+        hv_printf("radio: no event thread (error %d): no partition is served\n", r);
+        nports = 0;
+    }
+    hv_printf("radio: serving %u partition(s)\n", nports);
+    hv_signal(HV_RADIO_SLOT_READY);
+    struct hv_msg m = {0};
+    hv_recv(HV_RADIO_SLOT_EP, &m);
+    for (;;) {
+        if (m.badge == HV_RADIO_BADGE_EVENTS) {
+            events(m.w[0]);
+            m.info = hv_msginfo(HV_OK, 0);
+        } else {
+            answer_vmm(m.badge, &m);
+        }
+        hv_reply_recv(HV_RADIO_SLOT_EP, &m);
+    }
+}
+
+/* ---- bring-up ---- */
+
+static void bring_up_nic(void)
+{
+    enum virtio_drv_error e;
+    struct virtio_dma dma;
+    struct virtio_transport *t =
+        device_server_probe(&device, "radio", &config->dev, VIRTIO_ID_NET, &e);
+    if (e == VIRTIO_DRV_OK && !device_server_dma(&device, &dma))
+        return;
+    if (e == VIRTIO_DRV_OK)
+        e = vnet_nic_init(&nic, t, &dma);
+    if (e != VIRTIO_DRV_OK) {
+        hv_printf("radio: NIC at %s refused: %s\n", config->dev.location,
+                  virtio_drv_error_name(e));
+        return;
+    }
+    char mac[18];
+    mac_text(mac, nic.mac);
+    hv_printf("radio: NIC at %s (irq %u): MAC %s, %s transport\n", config->dev.location,
+              config->dev.irq, mac, t->legacy ? "legacy" : "virtio 1.x");
+    nic_up = true;
+    /* An interrupt from before the reset is acked away: the line is bound and unmasked. */
+    device_server_ack_irq(t);
+    if (!send_router_probe())
+        hv_printf("radio: the probe for the router did not go out\n");
+}
+
+/* The policy from the partitions' records, checked again here (they are this server's input);
+ * a refused table serves no partition rather than guessing. */
+static void build_ports(void)
+{
+    static struct radio_policy pol;
+    static char why[160];
+    struct radio_port_spec spec[HV_RADIO_MAX_PORTS];
+    unsigned n = config->nports < HV_RADIO_MAX_PORTS ? config->nports : HV_RADIO_MAX_PORTS;
+    for (unsigned c = 0; c < n; c++)
+        spec[c] = (struct radio_port_spec){config->ports[c].partition, &config->ports[c].net};
+    if (n && radio_policy_build(&pol, spec, n, why, sizeof(why)) != 0) {
+        hv_printf("radio: the network records are refused: %s: no partition is served\n", why);
+        return;
+    }
+    radio_switch_init(&sw, &pol);
+    for (unsigned c = 0; c < n; c++) {
+        const struct hv_radio_port *p = &config->ports[c];
+        if (p->ram_size > HV_RADIO_RAM_MAX)
+            return;
+        ram_regions[c] = (struct virtio_mem_region){p->ram_gpa, p->ram_size,
+                                                    (void *)HV_RADIO_RAM_VA(c)};
+        net_port_init(&ports[c], &(struct virtio_mem){&ram_regions[c], 1});
+        char mac[18];
+        mac_text(mac, p->net.mac);
+        hv_printf("radio: port %s: MAC %s, %u.%u.%u.%u/%u\n", p->partition, mac, p->net.ipv4[0],
+                  p->net.ipv4[1], p->net.ipv4[2], p->net.ipv4[3], p->net.ipv4_prefix_len);
+    }
+    nports = n;
 }
 
 void hv_main(uint64_t arg)
@@ -84,37 +326,9 @@ void hv_main(uint64_t arg)
     if (config->version != HV_RADIO_CONFIG_VERSION) {
         hv_printf("radio: configuration version %u, not %u\n", config->version,
                   HV_RADIO_CONFIG_VERSION);
-        idle();
+        serve_forever(); /* the root task waits for it: it answers, serving nobody */
     }
-    enum virtio_drv_error e;
-    struct virtio_dma dma;
-    struct virtio_transport *t =
-        device_server_probe(&device, "radio", &config->dev, VIRTIO_ID_NET, &e);
-    if (e == VIRTIO_DRV_OK && !device_server_dma(&device, &dma))
-        idle();
-    if (e == VIRTIO_DRV_OK)
-        e = vnet_nic_init(&nic, t, &dma);
-    if (e != VIRTIO_DRV_OK) {
-        hv_printf("radio: NIC at %s refused: %s\n", config->dev.location,
-                  virtio_drv_error_name(e));
-        idle();
-    }
-    char mac[18];
-    mac_text(mac, nic.mac);
-    hv_printf("radio: NIC at %s (irq %u): MAC %s, %s transport\n", config->dev.location,
-              config->dev.irq, mac, t->legacy ? "legacy" : "virtio 1.x");
-    /* An interrupt from before the reset is acked away: the line is bound and unmasked. */
-    device_server_ack_irq(t);
-    if (!send_router_probe())
-        hv_printf("radio: the probe for the router did not go out\n");
-    for (;;) {
-        uint64_t bits;
-        device_server_wait_irq(t, &bits);
-        vnet_nic_poll(&nic, frame_in, NULL);
-        if (nic.broken) {
-            hv_printf("radio: the NIC broke a rule (%s): it is stopped\n",
-                      vqd_result_name(nic.why));
-            idle();
-        }
-    }
+    bring_up_nic();
+    build_ports();
+    serve_forever();
 }

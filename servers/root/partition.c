@@ -25,6 +25,7 @@
 static struct partition parts[HV_PT_MAX_PARTITIONS];
 static unsigned nparts;
 static struct root_storage storage;
+static struct root_radio radio;
 static struct bootfs fs;
 
 /* The table's header and size; records are checked one by one later. */
@@ -75,6 +76,32 @@ static int give_storage(const struct partition *p, uint64_t vmm_cnode, uint64_t 
         r = hv_map(copy, vmm_vspace, HV_VMM_BLK_SHARED_VA, HV_MAP_READ | HV_MAP_WRITE);
     if (!r) {
         *devices |= HV_VMM_DEV_BLK;
+    } else {
+        hv_cap_delete(copy); /* empty or unmapped: the slot goes back either way */
+        root_slot_free(copy);
+    }
+    return r;
+}
+
+/* The radio server's caps and shared page for p's VMM, if p is one of its clients: as the
+ * storage server's (give_storage), on the network's slots and page. */
+static int give_radio(const struct partition *p, uint64_t vmm_cnode, uint64_t vmm_vspace,
+                      uint32_t *devices)
+{
+    int c = radio.client[p->index];
+    if (!radio.ready || c < 0)
+        return HV_OK;
+    uint64_t copy = root_slot();
+    int r = HV_OK;
+    copy_to(radio.ep, vmm_cnode, HV_VMM_SLOT_RADIO, HV_RIGHT_WRITE, (uint64_t)c + 1, &r);
+    copy_to(radio.bell, vmm_cnode, HV_VMM_SLOT_RADIO_BELL, HV_RIGHT_WRITE,
+            HV_VDEV_DOORBELL((unsigned)c), &r);
+    if (!r)
+        r = hv_cap_copy(radio.shared[p->index], ROOT_CNODE, copy, HV_RIGHTS_ALL, 0);
+    if (!r)
+        r = hv_map(copy, vmm_vspace, HV_VMM_NET_SHARED_VA, HV_MAP_READ | HV_MAP_WRITE);
+    if (!r) {
+        *devices |= HV_VMM_DEV_NET;
     } else {
         hv_cap_delete(copy); /* empty or unmapped: the slot goes back either way */
         root_slot_free(copy);
@@ -138,7 +165,8 @@ static int start_vmm(struct partition *p, const struct root_console *con, unsign
     cfg.ncpus = 1;
     cfg.prio = prio + VMM_PRIO_ABOVE;
     cfg.part = *rec;
-    if ((r = give_storage(p, vmm.cnode, vmm.vspace, &cfg.devices)))
+    if ((r = give_storage(p, vmm.cnode, vmm.vspace, &cfg.devices)) ||
+        (r = give_radio(p, vmm.cnode, vmm.vspace, &cfg.devices)))
         return r;
     if (!root_page_into(vmm.vspace, HV_VMM_CONFIG_VA, HV_MAP_READ, &cfg, sizeof(cfg)))
         return HV_ENOMEM;
@@ -302,7 +330,7 @@ static void start_storage(const struct hv_bootinfo *info, const struct root_cons
 /* The radio server, if the machine has a NIC; the partitions run without one if not. */
 static void start_radio(const struct hv_bootinfo *info, const struct root_console *con)
 {
-    int r = root_start_radio(info, con, RADIO_PRIO);
+    int r = root_start_radio(info, parts, nparts, con, RADIO_PRIO, &radio);
     if (r == HV_ENOENT)
         hv_printf("root: no virtio NIC: no radio server\n");
     else if (r)

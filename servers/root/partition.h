@@ -44,10 +44,20 @@ int root_start_storage(const struct hv_bootinfo *info, const struct partition *p
                        unsigned nparts, const struct root_console *con, unsigned prio,
                        struct root_storage *out);
 
-/* Starts the radio server on the first virtio NIC; it logs through the console. HV_ENOENT: no
- * NIC. radio_start.c */
-int root_start_radio(const struct hv_bootinfo *info, const struct root_console *con,
-                     unsigned prio);
+/* What the root task made for the radio server's clients, for their VMMs. */
+struct root_radio {
+    bool ready;        /* the server answers its endpoint */
+    uint64_t ep, bell; /* its endpoint and notification (the root's unbadged caps) */
+    uint64_t shared[HV_PT_MAX_PARTITIONS]; /* by partition index: its hv_net_shared frame */
+    int client[HV_PT_MAX_PARTITIONS];      /* by partition index: its client number, or -1 */
+};
+
+/* Starts the radio server on the first virtio NIC, serving every partition of parts whose
+ * record has a network port (and whose RAM is made), and waits until it answers; it logs
+ * through the console. HV_ENOENT: no NIC. radio_start.c */
+int root_start_radio(const struct hv_bootinfo *info, const struct partition *parts,
+                     unsigned nparts, const struct root_console *con, unsigned prio,
+                     struct root_radio *out);
 
 /* Whether the record can be built: HV_OK, or an error with *why naming the problem. */
 int partition_check(const struct bootfs *fs, const struct hv_pt_partition *rec, const char **why);
