@@ -41,6 +41,7 @@ function(_duet_guest_payload deb out_var)
             --root ${DUET_GUEST_CACHE}/debian-${deb}/root
     DEPENDS ${dir}/fetched.stamp ${s}/mkinitramfs ${CMAKE_SOURCE_DIR}/test/guest/init
             ${CMAKE_SOURCE_DIR}/test/guest/scenarios.sh ${CMAKE_SOURCE_DIR}/test/guest/attack.c
+            ${CMAKE_SOURCE_DIR}/test/guest/disklat.c
     COMMENT "Building the ${deb} guest initramfs" VERBATIM)
 endfunction()
 
