@@ -10,13 +10,14 @@ readers and writers of 512-byte direct requests and 64 AIO reads in flight) unti
 4096 and says "running"; work is told "flood" and measures again; personal's block counters,
 printed after that, show the flood went on through the whole measurement.
 
-The bound (the constants below; docs/storage.md says why): during the flood work's median read may
-take at most P50_K times its baseline median plus P50_ALLOWANCE_MS (the server lets at most
-one batch and one quota of the other partition's requests, 32, go ahead of a request of work's:
-about a millisecond under TCG), its p99 at most P99_K times the baseline p99 plus
-P99_ALLOWANCE_MS (a tail that a loaded host and the CPU the partitions share widen), and no read
-may take more than MAX_MS (starvation). A server that drains one partition's queue before
-looking at the other's moves work's median several times over, and fails here.
+The bound (the constants below; docs/storage.md gives the runs behind them): during the flood
+work's median read may take at most P50_K times its baseline median plus P50_ALLOWANCE_MS (the
+server starts at most one batch and keeps at most one quota of the other partition's requests,
+16 each, ahead of a request of work's; fair runs measured the flood's median at 0.1-1.0 times
+the baseline's), its p99 at most P99_K times the baseline p99 plus P99_ALLOWANCE_MS (a tail the
+loaded host and the CPU the partitions share widen), and no read may take more than MAX_MS
+(starvation). A server that drains one partition's queue before it looks at the other's moved
+work's median 3.9-6.9 times on AArch64 and failed here.
 
 usage: disk_flood.py <arch> <kernel.elf> <disk image> <log>
 """
@@ -29,7 +30,7 @@ import sys
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 # The bound, for work's reads during the flood against its baseline (microseconds in the log).
-P50_K, P50_ALLOWANCE_MS = 2, 1
+P50_K, P50_ALLOWANCE_MS = 2, 0.5
 P99_K, P99_ALLOWANCE_MS = 4, 40
 MAX_MS = 500
 
