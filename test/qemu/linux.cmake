@@ -379,8 +379,8 @@ include(${CMAKE_CURRENT_LIST_DIR}/measured.cmake)
 
 # (k) Flood isolation (test/qemu/disk_flood.py, docs/storage.md): personal floods its disk with
 # tiny direct requests (dd readers and writers, 64 AIO reads in flight) while work times 200
-# small direct reads of its own, before and during the flood in the same boot; work's p99 and
-# slowest read during the flood must stay within the bound the script states. personal runs
+# small direct reads of its own, before and during the flood in the same boot; work's median
+# and p99 during the flood must stay within the bound the script states. personal runs
 # below work (priority 30, its VMM 40, against work's 50): the CPU shares of partitions are the
 # budget's business (linux-spin), so that what personal's flood can do to work here is through
 # the disk path alone. Its own image and fixture, so that linux_images above stays as it is.
