@@ -102,9 +102,10 @@ def judge(log):
     aio = next((m for m in map(AIO.search, lines) if m), None)
     reads = stats_after[0][0] - running[0]
     writes = stats_after[0][1] - running[1]
-    # The flood must have gone on through work's round: at least 1000 of personal's requests
-    # between the two counters (the round itself takes a few seconds), or it measured nothing.
-    if reads + writes < 1000:
+    # The flood must have gone on through work's round (under a second): between personal's
+    # counters before it and after it (5 s apart) at least as many of personal's requests as
+    # work's 200 reads; a loaded host has slowed the flood to about 160 a second.
+    if reads + writes < 200:
         fail(f"personal did only {reads} reads and {writes} writes while work measured: "
              "no flood to be isolated from")
     base, flood = rounds["baseline"], rounds["flood"]
@@ -113,7 +114,7 @@ def judge(log):
         print(f"disk_flood: work {kind:8}: " +
               " ".join(f"{k}={v / 1000:.2f}ms" if k != "n" else f"n={v}" for k, v in zip(names, fig)))
     print(f"disk_flood: personal's flood: {aio.group(0) if aio else '(no AIO line)'}; "
-          f"{reads} reads and {writes} writes across work's round, "
+          f"{reads} reads and {writes} writes in the 5 s around work's round, "
           f"{running[2]} then {stats_after[0][2]} of personal's requests in flight")
     p50_bound_us = P50_K * base[1] + P50_ALLOWANCE_MS * 1000
     p99_bound_us = P99_K * base[3] + P99_ALLOWANCE_MS * 1000
