@@ -76,7 +76,8 @@ def run(arch, kernel, disk, log, qemu_args):
 
 
 def judge(log):
-    lines = open(log, errors="replace").read().splitlines()
+    with open(log, errors="replace") as f:
+        lines = f.read().splitlines()
     # A line can show twice (the console redraws a focused partition's partial line whole):
     # the first of each kind counts, and a second that differs is an error.
     rounds, running, stats_after = {}, None, []
