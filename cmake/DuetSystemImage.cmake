@@ -43,6 +43,7 @@ function(_duet_guest_payload deb out_var)
             ${CMAKE_SOURCE_DIR}/test/guest/scenarios.sh ${CMAKE_SOURCE_DIR}/test/guest/attack.c
             ${CMAKE_SOURCE_DIR}/test/guest/udp.c
             ${CMAKE_SOURCE_DIR}/test/guest/blkbench.c
+            ${CMAKE_SOURCE_DIR}/test/guest/disklat.c
     COMMENT "Building the ${deb} guest initramfs" VERBATIM)
 endfunction()
 

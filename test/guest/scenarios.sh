@@ -311,3 +311,78 @@ scenario_blkbench() {
     echo "DUET-BLKBENCH-DONE $name"
     poweroff -f
 }
+
+# Prints $2 every second until a line typed on the console reads $1: the test types it
+# (duet-qemu --send) once the other partition is where it must be, so that two partitions
+# can take turns in one boot without seeing each other. The read blocks in a child: busybox's
+# `read -t` drops what it read of a line when its time runs out (seen with a busy CPU).
+wait_for_typed() {
+    rm -f "/tmp/typed-$1"
+    (while read -r typed; do
+        [ "$typed" = "$1" ] && break
+    done
+    : >"/tmp/typed-$1") </dev/console &
+    until [ -e "/tmp/typed-$1" ]; do
+        echo "$2"
+        sleep 1
+    done
+}
+
+# Flood isolation, the flooding side (docs/storage.md): once told "go", personal keeps its disk
+# busy with tiny direct requests from many sides at once, for good: four dd readers and two dd
+# writers of one 512-byte sector per request (its own slice; the tests boot on a snapshot), and
+# duet-disklat keeping 64 reads of 512 bytes in flight through Linux AIO. It says "running"
+# once the AIO flood has completed 4096 reads, then the block layer's counters every 5 s.
+scenario_disk_flood() {
+    dev=/dev/vda
+    if [ ! -b "$dev" ]; then
+        echo "DUET-FLOOD $name absent"
+        return
+    fi
+    wait_for_typed go "DUET-FLOOD $name waiting"
+    sectors=$(($(blockdev --getsize64 "$dev") / 512))
+    for i in 0 1 2 3; do
+        (while :; do
+            dd if="$dev" of=/dev/null bs=512 iflag=direct skip=$((i * sectors / 4)) \
+               count=$((sectors / 4)) 2>/dev/null
+        done) &
+    done
+    for i in 0 1; do
+        (while :; do
+            dd if=/dev/zero of="$dev" bs=512 oflag=direct conv=notrunc \
+               seek=$((sectors / 2 + i * 4096)) count=4096 2>/dev/null
+        done) &
+    done
+    duet-disklat flood "$dev" 64 "$name" >/tmp/flood.out 2>&1 &
+    until grep -q "DUET-FLOOD $name aio" /tmp/flood.out; do
+        if ! kill -0 $! 2>/dev/null; then
+            echo "DUET-FLOOD $name failed: $(head -1 /tmp/flood.out)"
+            return
+        fi
+        sleep 1
+    done
+    cat /tmp/flood.out
+    # /sys/block/vda/stat: reads, writes completed (fields 1, 5) and requests in flight (9).
+    set -- $(cat /sys/block/vda/stat)
+    echo "DUET-FLOOD $name running: reads $1 writes $5 in-flight $9"
+    (while :; do
+        sleep 5
+        set -- $(cat /sys/block/vda/stat)
+        echo "DUET-FLOOD $name reads $1 writes $5 in-flight $9"
+    done) &
+}
+
+# Flood isolation, the measuring side: 200 timed 4 KiB direct reads of work's own disk when
+# told "base" (before the flood), and 200 more when told "flood" (while personal floods).
+scenario_disk_latency() {
+    dev=/dev/vda
+    if [ ! -b "$dev" ]; then
+        echo "DUET-LAT $name absent"
+        return
+    fi
+    wait_for_typed base "DUET-LAT $name waiting"
+    duet-disklat lat "$dev" 200 baseline "$name"
+    wait_for_typed flood "DUET-LAT $name waiting"
+    duet-disklat lat "$dev" 200 flood "$name"
+    echo "DUET-LAT-DONE $name"
+}

@@ -5,7 +5,8 @@ without unmounting (scenario `persist`); after the reload it finds the file with
 checksum and unmounts. Then QEMU is killed, and the image on the host must hold the file:
 personal's GPT slice passes `e2fsck -fn` and `debugfs` reads the file with the checksum the
 guest printed. A flush the storage server acknowledged before the disk had the data shows up
-here as a missing or different file.
+here as a missing or different file. Last, a fresh QEMU boots the same image: personal must
+find the file again with the same checksum (still there after QEMU is restarted).
 
 usage: disk_persist.py <arch> <kernel.elf> <cached disk image> <work dir> <log>
 """
@@ -43,6 +44,23 @@ def slice_of(image, name):
     fail(f"no GPT partition {name!r} in {image}")
 
 
+def boot(arch, kernel, disk, log, name, until):
+    """One QEMU on the image (writes reach it: no snapshot) until the lines of until appear."""
+    return subprocess.run(
+        ["python3", os.path.join(ROOT, "scripts", "duet-qemu"), "test", "--arch", arch,
+         "--kernel", kernel, "--name", name, "--log", log, "--timeout", "200",
+         "--disk", disk, *[a for u in until for a in ("--until", u)]]).returncode
+
+
+def checksums(log, what):
+    """The distinct MD5s of personal's `DUET-PERSIST personal <what>` lines. A line can show
+    twice: the console draws the focused partition's unfinished line at once, and draws it whole
+    again when another partition's line came between (docs/console.md). The file's bytes are
+    random, so two writes (or a find of another file) differ in MD5."""
+    text = open(log, errors="replace").read()
+    return sorted(set(re.findall(rf"DUET-PERSIST personal {what} ([0-9a-f]{{32}})\b", text)))
+
+
 def main():
     if len(sys.argv) != 6:
         sys.exit(__doc__)
@@ -50,20 +68,10 @@ def main():
     os.makedirs(work, exist_ok=True)
     disk = os.path.join(work, f"persist-{arch}.img")
     subprocess.run(["cp", "--sparse=always", cached, disk], check=True)
-    r = subprocess.run(
-        ["python3", os.path.join(ROOT, "scripts", "duet-qemu"), "test", "--arch", arch,
-         "--kernel", kernel, "--name", f"linux-persist-{arch}", "--log", log, "--timeout", "200",
-         "--disk", disk, "--until", r"DUET-PERSIST personal wrote [0-9a-f]{32}\b",
-         "--until", r"DUET-PERSIST-UNMOUNTED personal\b"])
-    if r.returncode:
+    if boot(arch, kernel, disk, log, f"linux-persist-{arch}",
+            [r"DUET-PERSIST personal wrote [0-9a-f]{32}\b", r"DUET-PERSIST-UNMOUNTED personal\b"]):
         fail("the guest did not write, reset, find and unmount its file (see the log above)")
-    text = open(log, errors="replace").read()
-    wrote = re.findall(r"DUET-PERSIST personal wrote ([0-9a-f]{32})\b", text)
-    found = re.findall(r"DUET-PERSIST personal found ([0-9a-f]{32})\b", text)
-    # A line can show twice: the console draws the focused partition's unfinished line at
-    # once, and draws it whole again when another partition's line came between (docs/console.md).
-    # The file's bytes are random, so two writes (or a find of another file) differ in MD5.
-    wrote, found = sorted(set(wrote)), sorted(set(found))
+    wrote, found = checksums(log, "wrote"), checksums(log, "found")
     if len(wrote) != 1 or len(found) != 1:
         fail(f"expected one file written and found, saw MD5s {wrote} written, {found} found")
     if wrote[0] != found[0]:
@@ -92,6 +100,19 @@ def main():
              f"the guest wrote {wrote[0]}")
     print(f"disk_persist: ok: debugfs reads the file from the host image, MD5 {got}")
     os.remove(part)
+
+    # A fresh QEMU on the same image: the file was written in the first QEMU, so this boot only
+    # finds it (the scenario writes only when the file is missing).
+    relog = re.sub(r"(\.log)?$", "-restart.log", log, count=1)
+    if boot(arch, kernel, disk, relog, f"linux-persist-restart-{arch}",
+            [r"DUET-PERSIST-UNMOUNTED personal\b"]):
+        fail("after QEMU was restarted the guest did not find and unmount its file "
+             f"(see {relog})")
+    rewrote, refound = checksums(relog, "wrote"), checksums(relog, "found")
+    if rewrote or refound != wrote:
+        fail(f"after QEMU was restarted the guest found MD5s {refound} and wrote {rewrote}; "
+             f"the file written before has MD5 {wrote[0]}")
+    print(f"disk_persist: ok: the file is still there after QEMU is restarted (MD5 {wrote[0]})")
     os.remove(disk)
 
 
