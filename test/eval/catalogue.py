@@ -15,8 +15,8 @@ gives the attacker the whole CPU above the victim on purpose. A control must be 
 """
 
 from harness.oracles import (Audit, AttackerClaim, CanaryIntact, Effective, MachineUp, NoForgery,
-                             QemuStatus, Rejects, SuiteLine, VictimHeartbeat,
-                             WorkRate)
+                             NoLine, QemuStatus, Rejects, SuiteLine, VictimHeartbeat,
+                             VictimRegisters, WorkRate)
 
 GROUPS = [
     ("DS", "Data separation"),
@@ -292,6 +292,86 @@ CASES += [
          control={"aarch64": "hog-linux", "x86_64": "hog-linux"}, hog_image="linux-spin-hog",
          hog_seconds=45,
          control_oracles=[WorkRate(r"DUET-SPIN personal [0-9]+\b")]),
+]
+
+# --- Registers, devices and odd accesses (the second round of guest cases) ---------------------
+REGS = [MachineUp(), VictimHeartbeat(), CanaryIntact(), VictimRegisters()]
+CASES += [
+    Case("SA-2", "SA", "its FP/SIMD registers after a reset",
+         "fills every FP/SIMD register and the FP controls (V0-V31, FPCR, FPSR; XMM0-15, the x87 "
+         "stack, FCW, MXCSR) with a pattern, resets its machine, and looks for the pattern and "
+         "for the victim's values afterwards",
+         "the vcpu is reset with its machine: nothing of the pattern, nothing of the victim's",
+         steps=["SA-2 0", "SA-2 1"], bare_steps=["SA-2 2"],
+         oracles=both(*REGS, root_event("reset", r"resets \(1\)"), AttackerClaim()),
+         control={"aarch64": "bare", "x86_64": "bare"}),
+    Case("SA-3", "SA", "its system registers after a reset",
+         "fills system registers a hypervisor must reset with the vcpu (AArch64: TPIDR_EL0/EL1, "
+         "TPIDRRO_EL0, CONTEXTIDR, TTBR0/1, SP_EL0, CNTV_CVAL, DBGBVR0, DBGWVR0; x86_64: DR0-DR3, "
+         "CR2, STAR, LSTAR, CSTAR, KERNEL_GS_BASE), resets its machine, and looks for them",
+         "none of the values survives the reset, none of the victim's appears",
+         steps=["SA-3 0", "SA-3 1"], bare_steps=["SA-3 2"],
+         oracles=both(*REGS, root_event("reset", r"resets \(1\)"), AttackerClaim()),
+         control={"aarch64": "bare", "x86_64": "bare"}),
+    Case("SA-4", "SA", "the victim's FP/SIMD registers, on the same CPU",
+         "keeps a pattern in its FP/SIMD registers and, for 2 s of its clock (20 of the victim's "
+         "budget periods), looks in them for the values the victim keeps in its own",
+         "each partition's registers are switched with it: the attacker never sees the victim's "
+         "values, and the victim's own stay (its beats say fp=ok)",
+         bare_steps=["SA-4 1"], oracles=both(*REGS, AttackerClaim()), until_done=True,
+         control={"aarch64": "bare", "x86_64": "bare"}),
+    Case("SA-5", "SA", "the victim's system registers, on the same CPU",
+         "keeps its values in the system registers of SA-3 and, for 2 s of its clock, looks in "
+         "them for the victim's (the debug registers are switched lazily on AArch64, with the "
+         "FPU on x86_64)",
+         "never the victim's values; the victim's own stay (its beats say sys=ok)",
+         bare_steps=["SA-5 1"], oracles=both(*REGS, AttackerClaim()), until_done=True,
+         control={"aarch64": "bare", "x86_64": "bare"}),
+    Case("AV-5", "AV", "its VMM's audit log, by a flood of unclaimed accesses",
+         "reads a device window it was not given for good (AArch64 0x0a00_0000, x86_64 "
+         "0xb000_0000): every access an exit, a decode and an audit in its VMM",
+         "the VMM's work and its log lines are the attacker's share: the victim keeps its "
+         "heartbeat",
+         oracles={"aarch64": [MachineUp(), VictimHeartbeat(), CanaryIntact(), vmm_denied("a000000"),
+                              Effective(r"^EVAL-EVIDENCE AV-5 1000 unclaimed", "1,000 accesses")],
+                  "x86_64": [MachineUp(), VictimHeartbeat(), CanaryIntact(), vmm_denied("b0000000"),
+                             Effective(r"^EVAL-EVIDENCE AV-5 1000 unclaimed", "1,000 accesses")]},
+         control={"aarch64": "hog", "x86_64": "hog"}),
+    Case("DS-8", "DS", "one store across the end of its RAM",
+         "AArch64: a store pair (STP, no syndrome for the VMM) with 8 bytes in its RAM's last "
+         "word and 8 past the end; x86_64: a quadword store with 4 bytes on each side; then reads "
+         "past the end", "the part past the end goes nowhere: it does not read back",
+         steps=["DS-8 {ram_end:#x}"],
+         oracles={"aarch64": SYSTEM + [Audit(r"^\[attacker:vmm\] attacker: cpu 0: no syndrome "
+                                             r"\(ISV=0\).* addr 0x41000000",
+                                             "the VMM recorded the store it can't emulate"),
+                                       AttackerClaim()],
+                  "x86_64": SYSTEM + [vmm_denied("1000000"), AttackerClaim()]},
+         control={"aarch64": "bare", "x86_64": "bare"}),
+    Case("LP-4", "LP", "hypervisor instructions and machine-wide counters",
+         "AArch64: the PMU (PMCR_EL0, the cycle counter PMCCNTR_EL0), which counts for the whole "
+         "machine; x86_64: the SVM instructions CLGI/STGI, VMSAVE, VMLOAD and INVLPGA, after "
+         "trying to set EFER.SVME", "each access is refused (undefined instruction / #UD)",
+         oracles=both(*SYSTEM, AttackerClaim()),
+         control={"aarch64": "bare", "x86_64": "bare"}),
+    Case("FI-4", "FI", "resetting the machine through the keyboard controller",
+         "pulses the reset line of the PC's keyboard controller (command 0xfe to port 0x64)",
+         "only the attacker's partition resets (its VMM emulates the line); the victim runs on",
+         arches=("x86_64",),
+         oracles={"x86_64": [MachineUp(), VictimHeartbeat(), CanaryIntact(),
+                             root_event("reset", r"resets \(1\)")]},
+         control={"x86_64": "bare"}),
+    Case("DS-9", "DS", "string output from across the end of its RAM",
+         "REP OUTSB of 32 bytes to its UART from its RAM's last 8 bytes (a marker) on past the "
+         "end, where it first tried to write", "its VMM gives out the 8 bytes of its RAM and "
+         "nothing from past the end",
+         arches=("x86_64",), steps=["DS-9 {ram_end:#x}"],
+         oracles={"x86_64": SYSTEM + [Audit(r"^\[attacker:vmm\] attacker: string I/O buffer not "
+                                            r"in RAM", "the VMM refused the string I/O"),
+                                      NoLine(r"^EVAL-OUTS .*<INRAM>\|.", r"^EVAL-OUTS ",
+                                             "no byte after the marker: nothing from past "
+                                             "the RAM's end reached the console")]},
+         control={"x86_64": "bare"}),
 ]
 
 # The CI subset (ctest eval-<arch>): one guest case per property the harness's machinery

@@ -6,6 +6,9 @@
 include(${CMAKE_SOURCE_DIR}/test/guests/guests.cmake)
 
 set(eval_dir ${CMAKE_SOURCE_DIR}/test/eval)
+# AArch64's FP/SIMD registers are named in assembly only (the guests are built without them).
+set(regs_asm_aarch64 ${eval_dir}/guest/regs_aarch64_fp.S)
+set(regs_asm_x86_64 "")
 
 foreach(arch ${DUET_ARCHES})
   if(arch STREQUAL "aarch64")
@@ -18,6 +21,8 @@ foreach(arch ${DUET_ARCHES})
                           ${eval_dir}/guest/victim.c ${eval_dir}/guest/attacks_common.c
                           ${eval_dir}/guest/attacks_console.c
                           ${eval_dir}/guest/attacks_${arch}.c
+                          ${eval_dir}/guest/attacks_regs.c ${eval_dir}/guest/regs_${arch}.c
+                          ${regs_asm_${arch}}
                           ${CMAKE_SOURCE_DIR}/libhv/lib/cmdline.c)
   set(images "")
   foreach(variant pair hog)

@@ -111,6 +111,49 @@ class VictimHeartbeat:
                        f"{worst:.0f} ms", [texts[i] for i, _ in after[:2]])
 
 
+class VictimRegisters:
+    """The victim's own registers (FP/SIMD and system, test/eval/guest/regs.h) kept its values at
+    every beat after the attack began: nothing of another partition's reached them."""
+    name = "victim registers"
+    unforgeable = True
+    describe = "every victim beat after the attack began found its FP/SIMD and system registers kept"
+    BEAT = re.compile(r"^\[victim\] EVAL-HEARTBEAT \d+ t=\d+ canary=\S+ fp=(\S+) sys=(\S+)")
+
+    def judge(self, ctx, run):
+        if ctx.bare:
+            return Verdict(None, "no victim on bare QEMU")
+        start = attack_start(ctx, run)
+        if start is None:
+            return Verdict(None, "the attack did not start")
+        beats = [(l, m) for l, m in ((l, self.BEAT.match(l)) for l in run.texts()[start:]) if m]
+        if not beats:
+            return Verdict(False, "no victim beat reported its registers after the attack began")
+        changed = [l for l, m in beats if m.group(1) != "ok" or m.group(2) != "ok"]
+        if changed:
+            return Verdict(False, f"{len(changed)} beats found the victim's registers changed",
+                           changed)
+        return Verdict(True, f"{len(beats)} beats found its registers kept", [beats[0][0]])
+
+
+class NoLine:
+    """No line of the attacker's matches pattern: what only a breach would put on its console
+    (DS-9: bytes its VMM read from past its RAM). The attacker's own channel: evidence."""
+    name = "no breach output"
+    unforgeable = False
+
+    def __init__(self, pattern, done, what):
+        self.pattern, self.done, self.describe = re.compile(pattern), re.compile(done), what
+
+    def judge(self, ctx, run):
+        texts = [t for t in (attacker_text(l, ctx.bare) for l in run.texts()) if t is not None]
+        if not any(self.done.search(t) for t in texts):
+            return Verdict(None, f"no line matching /{self.done.pattern}/")
+        hits = [t for t in texts if self.pattern.search(t)]
+        if hits:
+            return Verdict(False, f"{len(hits)} line(s) show it", hits)
+        return Verdict(True, "none", [t for t in texts if self.done.search(t)][:2])
+
+
 class CanaryIntact:
     name = "canary intact"
     unforgeable = True

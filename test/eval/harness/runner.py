@@ -45,8 +45,8 @@ class GuestDriver:
     beaten: the attack then has a before), and says when the run has shown enough: in Duet,
     AFTER_BEATS victim beats after the last step began; on bare QEMU, the last attack's end."""
 
-    def __init__(self, case, values, bare, wait_victim, host_ram):
-        self.steps, self.values, self.host_ram = case.steps, values, host_ram
+    def __init__(self, case, values, bare, wait_victim, host_ram, steps=None):
+        self.steps, self.values, self.host_ram = steps or case.steps, values, host_ram
         self.id, self.bare, self.wait_victim = case.id, bare, wait_victim
         self.victim_up = not wait_victim
         self.ready_seen = 0
@@ -54,6 +54,9 @@ class GuestDriver:
         self.last_start = None
         self.beats_after = 0
         self.done = False
+        # A case whose attack takes a while and then reports (SA-4's watch) runs to its end.
+        self.until_done = case.extra.get("until_done", False)
+        self.attack_done = False
 
     def __call__(self, run):
         line = run.lines[-1][1]
@@ -64,14 +67,16 @@ class GuestDriver:
             self.victim_up = True
             if self.last_start is not None:
                 self.beats_after += 1
-                self.done = self.beats_after >= AFTER_BEATS
+                self.done = self.beats_after >= AFTER_BEATS and (self.attack_done or
+                                                                 not self.until_done)
         t = attacker_text(line, self.bare)
         if t is None:
             return None
         if t.startswith(f"EVAL-ATTACK {self.id} start") and self.typed == self.last_line_step():
             self.last_start = len(run.lines)
-        if self.bare and self.last_start is not None and t.startswith(f"EVAL-ATTACK {self.id} done"):
-            self.done = True
+        if self.last_start is not None and t.startswith(f"EVAL-ATTACK {self.id} done"):
+            self.attack_done = True
+            self.done = self.done or self.bare
         if t.startswith("EVAL-READY"):
             self.ready_seen += 1
         self.attacker_line = t
@@ -141,12 +146,15 @@ def run_guest_case(case, arch, config, opts, cat, log):
     else:
         image = "eval-pair" if config == "real" else "eval-hog"
         cmd = machine.duet_command(arch, os.path.join(opts.build, arch, "images", image + ".elf"))
-    driver = DeferredDriver(case, values, bare, config == "real", cat.HOST_RAM[arch])
+    # A case may type other lines in its bare control (bare_steps: SA-2's plant and look
+    # without the reset that bare QEMU's would clear the registers with).
+    steps = case.extra.get("bare_steps") if bare else None
+    driver = DeferredDriver(case, values, bare, config == "real", cat.HOST_RAM[arch], steps)
     canary = lambda: [values["canary_host"]] if "canary_host" in values else []  # noqa: E731
     run = machine.run_machine(cmd, log, TIMEOUT[config], driver, peek=canary)
     if config == "real" and "canary_host" in values:
         found_canary[arch] = values["canary_host"]
-    return run, Context(case.id, bare, values.get("canary_host"), values), driver.typed == len(case.steps)
+    return run, Context(case.id, bare, values.get("canary_host"), values), driver.typed == len(driver.steps)
 
 
 class UntilLine:
