@@ -15,7 +15,7 @@ gives the attacker the whole CPU above the victim on purpose. A control must be 
 """
 
 from harness.oracles import (Audit, AttackerClaim, CanaryIntact, Effective, MachineUp, NoForgery,
-                             NoLine, QemuStatus, Rejects, SuiteLine, VictimHeartbeat,
+                             NoLine, NoRecord, QemuStatus, Rejects, SuiteLine, VictimHeartbeat,
                              VictimRegisters, WorkRate)
 
 GROUPS = [
@@ -372,6 +372,66 @@ CASES += [
                                              "no byte after the marker: nothing from past "
                                              "the RAM's end reached the console")]},
          control={"x86_64": "bare"}),
+]
+
+# --- A rogue VMM (test/eval/rogue): the root task starts it in place of the attacker's VMM ------
+# Its lines (`[attacker] `, `[attacker:vmm] `) are the attacker's; the verdict rests on the
+# kernel's, the root's, the console server's and the victim's lines and the victim's memory.
+# Control "granted": the same attack aimed at what the rogue holds on purpose (a cap with the
+# right, a live slot, its own RAM, the keyboard's focus keys typed by the user), which must be
+# seen getting through; "hog": eval-rogue-hog, the attacker given the whole CPU.
+ROGUE = dict(kind="rogue", control={"aarch64": "granted", "x86_64": "granted"})
+CASES += [
+    Case("IF-10", "IF", "a rogue VMM: IPC and caps without the right",
+         "signals its read-only notification; copies the console's, the root's and its own "
+         "endpoint without grant (one with the victim's badge); configures a thread above its "
+         "own priority; debug_putc and ioport_in on every slot; last, receives on the console "
+         "server's endpoint (write only), which would take the victim's console calls",
+         "each is refused (HV_EPERM, HV_ETYPE, HV_ENOENT); the victim's lines keep coming",
+         steps=["IF-10 0"], granted_steps=["IF-10 1"],
+         oracles=both(*SYSTEM, AttackerClaim()), **ROGUE),
+    Case("IF-11", "IF", "a rogue VMM: empty, deleted, revoked-and-reused and random slots",
+         "calls the storage server (the manifest gives the attacker no disk), slot 0, past its "
+         "cnode, 2^40; a deleted slot, a revoked one, the same slot reused for another type, "
+         "its root endpoint after deleting it, and 4,096 random slots",
+         "every operation fails with a lookup or type error; nothing else happens",
+         steps=["IF-11 0"], granted_steps=["IF-11 1"],
+         oracles=both(*SYSTEM, AttackerClaim()), **ROGUE),
+    Case("IF-12", "IF", "a rogue VMM: the console's tags and focus",
+         "writes lines that start as the victim's, the server's and the root's (guest output and "
+         "log calls), the focus keys (Ctrl-T 2, Ctrl-T n) as output, and a write call claiming "
+         "more bytes than it carries", "every forged line stays under the attacker's tags; the "
+         "focus does not move (no `[duet] focus:` line)",
+         steps=["IF-12"], granted_steps=["IF-12", (r"^EVAL-LISTEN IF-12", b"\x142")],
+         oracles=both(*SYSTEM, NoForgery(),
+                      NoRecord(r"^\[duet\] focus: victim", "the console server did not move the "
+                               "focus to the victim")), **ROGUE),
+    Case("DS-20", "DS", "a rogue VMM: memory beyond its partition's RAM",
+         "looks for the victim's canary and nonce in its mapping of its partition's RAM, then "
+         "reads the word just past the mapping's end",
+         "the canary is not there; the read faults and the kernel suspends the rogue (it has no "
+         "fault handler); the victim runs on",
+         steps=["DS-20 0 {nonce:#x}"], granted_steps=["DS-20 1 {nonce:#x}"],
+         oracles=both(*SYSTEM, Effective(r"^EVAL-EVIDENCE DS-20 reading 0x", "the read was "
+                                         "tried"), AttackerClaim()), **ROGUE),
+    Case("AV-20", "AV", "a rogue VMM: reset requests to the root task, for good",
+         "asks the root task to wipe and reload its partition in a loop (16 MiB each)",
+         "the root does the work on the attacker's budget: the victim keeps its heartbeat",
+         kind="rogue", steps=["AV-20"],
+         oracles=both(MachineUp(), VictimHeartbeat(), CanaryIntact(),
+                      root_event("reset more than once", r"resets \((?:[2-9]|\d\d+)\)"),
+                      Effective(r"^EVAL-EVIDENCE AV-20 1 reloads asked for \(last: error 0, "
+                                r"label 0\)", "the first reload served")),
+         control={"aarch64": "hog", "x86_64": "hog"}),
+    Case("AV-21", "AV", "a rogue VMM: kernel objects within its reach, then two spinners",
+         "fills its cnode with copies, queues interrupts on its vcpu until refused, then spins "
+         "in two threads at its priority (above the victim's) for good",
+         "its threads run on its partition's budget: the victim keeps its heartbeat",
+         kind="rogue", steps=["AV-21"],
+         oracles=both(MachineUp(), VictimHeartbeat(), CanaryIntact(),
+                      Effective(r"^EVAL-EVIDENCE AV-21 a second thread spinning .*error 0;",
+                                "both threads spin")),
+         control={"aarch64": "hog", "x86_64": "hog"}),
 ]
 
 # The CI subset (ctest eval-<arch>): one guest case per property the harness's machinery

@@ -25,17 +25,24 @@ foreach(arch ${DUET_ARCHES})
                           ${regs_asm_${arch}}
                           ${CMAKE_SOURCE_DIR}/libhv/lib/cmdline.c)
   set(images "")
-  foreach(variant pair hog)
-    if(variant STREQUAL "pair")
-      set(ATTACKER_BUDGET 4)
-      set(ATTACKER_PRIORITY 50)
-    else()
+  # eval-rogue and eval-rogue-hog: the same systems with the rogue VMM (test/eval/rogue) as
+  # partition attacker's VMM: the root task starts the boot archive's vmm.attacker in place of
+  # vmm (docs/manifest.md). Only these test images carry it.
+  foreach(variant pair hog rogue rogue-hog)
+    if(variant MATCHES "hog")
       set(ATTACKER_BUDGET 10)
       set(ATTACKER_PRIORITY 60)
+    else()
+      set(ATTACKER_BUDGET 4)
+      set(ATTACKER_PRIORITY 50)
+    endif()
+    set(programs "")
+    if(variant MATCHES "rogue")
+      set(programs PROGRAMS vmm.attacker=rogue-vmm)
     endif()
     set(manifest ${CMAKE_BINARY_DIR}/test/manifests/eval-${variant}-${arch}.dts)
     configure_file(${eval_dir}/manifests/eval-pair-${arch}.dts.in ${manifest} @ONLY)
-    duet_system_image(NAME eval-${variant} ARCH ${arch} MANIFEST ${manifest})
+    duet_system_image(NAME eval-${variant} ARCH ${arch} MANIFEST ${manifest} ${programs})
     # mkimage must run again when the guest changes (duet_system_image knows only the manifest).
     add_custom_command(OUTPUT ${CMAKE_BINARY_DIR}/${arch}/images/eval-${variant}/payload/bootfs.list
                        APPEND DEPENDS ${guest})

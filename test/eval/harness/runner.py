@@ -12,7 +12,7 @@ from harness.oracles import (CANARY, Context, CtestVerdict, HEARTBEAT, MachineUp
                              attacker_text)
 
 AFTER_BEATS = 16        # victim beats (25 ms each) after the last step began before a run ends
-TIMEOUT = {"real": 60, "hog": 12, "bare": 20, "ktest": 90, "kmode": 30}
+TIMEOUT = {"real": 60, "hog": 12, "bare": 20, "ktest": 90, "kmode": 30, "granted": 60}
 GUEST_FILE = {"aarch64": "arm64/eval-aarch64.img", "x86_64": "amd64/eval-x86_64.bzImage"}
 
 
@@ -95,6 +95,7 @@ class GuestDriver:
         except OSError as e:
             run.note(f"harness: monitor search failed: {e}")
             return
+        self.values["nonce"] = nonce
         if addr is not None:
             self.values["canary_host"] = addr
         run.note("harness: victim canary at host address "
@@ -114,7 +115,7 @@ class GuestDriver:
             return step[1]
         if self.ready_seen <= self.typed - self.inline_steps():
             return None
-        if "{canary_host" in step and "canary_host" not in self.values:
+        if any("{" + k in step and k not in self.values for k in ("canary_host", "nonce")):
             return None
         self.typed += 1
         return step.format(**self.values).encode() + b"\r"
@@ -144,17 +145,23 @@ def run_guest_case(case, arch, config, opts, cat, log):
         if case.extra.get("bare_reboot"):
             cmd.remove("-no-reboot")
     else:
-        image = "eval-pair" if config == "real" else "eval-hog"
+        # A rogue case runs in the images whose attacker has the rogue VMM (test/eval/rogue).
+        image = {"real": "eval-pair", "hog": "eval-hog", "granted": "eval-pair"}[config]
+        if case.kind == "rogue":
+            image = image.replace("eval-pair", "eval-rogue").replace("eval-hog", "eval-rogue-hog")
         cmd = machine.duet_command(arch, os.path.join(opts.build, arch, "images", image + ".elf"))
-    # A case may type other lines in its bare control (bare_steps: SA-2's plant and look
-    # without the reset that bare QEMU's would clear the registers with).
-    steps = case.extra.get("bare_steps") if bare else None
-    driver = DeferredDriver(case, values, bare, config == "real", cat.HOST_RAM[arch], steps)
+    # A case may type other lines in its control: bare_steps (SA-2's plant and look without the
+    # reset that bare QEMU's would clear the registers with), granted_steps (a rogue case aimed
+    # at what it was given on purpose).
+    steps = case.extra.get(f"{config}_steps")
+    driver = DeferredDriver(case, values, bare, config in ("real", "granted"),
+                            cat.HOST_RAM[arch], steps)
     canary = lambda: [values["canary_host"]] if "canary_host" in values else []  # noqa: E731
     run = machine.run_machine(cmd, log, TIMEOUT[config], driver, peek=canary)
     if config == "real" and "canary_host" in values:
         found_canary[arch] = values["canary_host"]
-    return run, Context(case.id, bare, values.get("canary_host"), values), driver.typed == len(driver.steps)
+    return (run, Context(case.id, bare, values.get("canary_host"), values, case.kind == "rogue"),
+            driver.typed == len(driver.steps))
 
 
 class UntilLine:
@@ -239,7 +246,7 @@ def run_case(case, arch, config, opts, cat):
     if config in ("bare-linux", "hog-linux"):
         run, ctx = (run_linux_bare if config == "bare-linux" else run_linux_hog)(case, arch, opts, log)
         oracles = case.extra["control_oracles"]
-    elif case.kind == "guest":
+    elif case.kind in ("guest", "rogue"):
         run, ctx, complete = run_guest_case(case, arch, config, opts, cat, log)
         oracles = case.oracles_for(arch)
     elif case.kind in ("ktest", "kmode"):
@@ -253,7 +260,7 @@ def run_case(case, arch, config, opts, cat):
         oracles = [CtestVerdict()]
     r.seconds = run.seconds
     r.verdicts = [(o, o.judge(ctx, run)) for o in oracles]
-    started = case.kind != "guest" or any(
+    started = case.kind not in ("guest", "rogue") or any(
         (attacker_text(l, ctx.bare) or "").startswith(f"EVAL-ATTACK {case.id} start")
         for l in run.texts())
     if not started or not complete:
