@@ -99,7 +99,7 @@ CASES = [
          "no physical device answers; the VMM records the unclaimed window",
          oracles={"aarch64": SYSTEM + [vmm_denied("a000000"), AttackerClaim()],
                   "x86_64": SYSTEM + [vmm_denied("b0000000"), AttackerClaim()]},
-         control={"aarch64": "bare", "x86_64": "bare"}, ci=True),
+         control={"aarch64": "bare", "x86_64": "bare"}),
     Case("DS-4", "DS", "the host's firmware interface (fw_cfg)",
          "selects fw_cfg's signature and reads it (AArch64 MMIO 0x0902_0000; x86_64 ports "
          "0x510/0x511)",
@@ -192,7 +192,9 @@ CASES = [
          "points VM_HSAVE_PA, where VMRUN saves the host's state, into its own RAM",
          "the write is refused or ignored: the MSR does not read back the attacker's address",
          arches=("x86_64",),
-         oracles={"x86_64": SYSTEM + [AttackerClaim()]},
+         oracles={"x86_64": SYSTEM + [Audit(r"^\[attacker:vmm\] attacker: x86: wrmsr 0xc0010117 "
+                                            r".*unknown: #GP", "the VMM refused the write"),
+                                      AttackerClaim()]},
          control={"x86_64": "bare"}),
     # --- Availability ---------------------------------------------------------------------------
     Case("AV-1", "AV", "the CPU, spinning with interrupts masked",
@@ -389,7 +391,7 @@ CASES += [
          "server's endpoint (write only), which would take the victim's console calls",
          "each is refused (HV_EPERM, HV_ETYPE, HV_ENOENT); the victim's lines keep coming",
          steps=["IF-10 0"], granted_steps=["IF-10 1"],
-         oracles=both(*SYSTEM, AttackerClaim()), **ROGUE),
+         oracles=both(*SYSTEM, AttackerClaim()), ci=True, **ROGUE),
     Case("IF-11", "IF", "a rogue VMM: empty, deleted, revoked-and-reused and random slots",
          "calls the storage server (the manifest gives the attacker no disk), slot 0, past its "
          "cnode, 2^40; a deleted slot, a revoked one, the same slot reused for another type, "
@@ -434,10 +436,11 @@ CASES += [
          control={"aarch64": "hog", "x86_64": "hog"}),
 ]
 
-# The CI subset (ctest eval-<arch>): one guest case per property the harness's machinery
-# judges differently (canary and monitor, audit of memory, sanitization across a reset, the
-# machine's power, the budget), each with its control, and the ktest SEC cases; a few minutes
-# per arch. The Linux cases and SEC-M1 have ctest tests of their own.
+# The CI subset (ctest eval-<arch>): one case per way the harness's machinery judges (canary
+# and monitor, the VMM's audit of memory, sanitization across a reset, the machine's power, the
+# console's tags, the budget, a rogue VMM's image with its granted control), each with its
+# control, and the ktest SEC cases; under 90 s per arch. The Linux cases and SEC-M1 have ctest
+# tests of their own.
 CI = [c.id for c in CASES if c.ci] + ["DS-10", "LP-10", "AV-10", "LP-11"]
 
 
