@@ -12,6 +12,7 @@ from harness.oracles import (CANARY, Context, CtestVerdict, HEARTBEAT, MachineUp
                              attacker_text)
 
 AFTER_BEATS = 16        # victim beats (25 ms each) after the last step began before a run ends
+HOG_WINDOW = 4.0        # hog controls: wall seconds after the attack began (>1 s of guest time)
 TIMEOUT = {"real": 60, "hog": 12, "bare": 20, "ktest": 90, "kmode": 30, "granted": 60}
 GUEST_FILE = {"aarch64": "arm64/eval-aarch64.img", "x86_64": "amd64/eval-x86_64.bzImage"}
 
@@ -53,7 +54,11 @@ class GuestDriver:
         self.typed = 0
         self.last_start = None
         self.beats_after = 0
-        self.done = False
+        self.finished = False
+        # hog: the victim is not expected to beat at all; the run ends HOG_WINDOW seconds after
+        # the attack began instead of at the time limit (0: no such window).
+        self.window = 0.0
+        self.started_at = None
         # A case whose attack takes a while and then reports (SA-4's watch) runs to its end.
         self.until_done = case.extra.get("until_done", False)
         self.attack_done = False
@@ -67,20 +72,27 @@ class GuestDriver:
             self.victim_up = True
             if self.last_start is not None:
                 self.beats_after += 1
-                self.done = self.beats_after >= AFTER_BEATS and (self.attack_done or
-                                                                 not self.until_done)
+                self.finished = self.beats_after >= AFTER_BEATS and (self.attack_done or
+                                                                     not self.until_done)
         t = attacker_text(line, self.bare)
         if t is None:
             return None
         if t.startswith(f"EVAL-ATTACK {self.id} start") and self.typed == self.last_line_step():
             self.last_start = len(run.lines)
+            self.started_at = time.monotonic()
         if self.last_start is not None and t.startswith(f"EVAL-ATTACK {self.id} done"):
             self.attack_done = True
-            self.done = self.done or self.bare
+            self.finished = self.finished or self.bare
         if t.startswith("EVAL-READY"):
             self.ready_seen += 1
         self.attacker_line = t
         return self.maybe_type()
+
+    @property
+    def done(self):
+        """Polled by the machine's loop even when no line comes (a starved victim)."""
+        return self.finished or (self.window > 0 and self.started_at is not None and
+                                 time.monotonic() - self.started_at > self.window)
 
     def last_line_step(self):
         """How many steps are typed once the last attack line (not an inline step) is."""
@@ -156,6 +168,8 @@ def run_guest_case(case, arch, config, opts, cat, log):
     steps = case.extra.get(f"{config}_steps")
     driver = DeferredDriver(case, values, bare, config in ("real", "granted"),
                             cat.HOST_RAM[arch], steps)
+    if config == "hog":
+        driver.window = HOG_WINDOW
     canary = lambda: [values["canary_host"]] if "canary_host" in values else []  # noqa: E731
     run = machine.run_machine(cmd, log, TIMEOUT[config], driver, peek=canary)
     if config == "real" and "canary_host" in values:
