@@ -78,20 +78,27 @@ static int give_storage(const struct partition *p, uint64_t vmm_cnode, uint64_t 
     return r;
 }
 
-/* The program that serves p as its VMM: "vmm", unless the boot archive holds one named
- * "vmm.<partition>" for it. Only the evaluation's test images carry such a program (a rogue
- * VMM, test/eval/rogue; docs/manifest.md "Programs in place of the VMM"); the root says so, so
- * that no log can pass for a system's whose partition runs a VMM it was not built with. */
+/* The program that serves p as its VMM: "vmm", unless the boot archive's programs include one
+ * named "vmm.<partition>" for it. Only the evaluation's test images carry such a program (a
+ * rogue VMM, test/eval/rogue; docs/manifest.md "Programs in place of the VMM"). Programs come
+ * before the partition table in the archive, the payload after it, so a payload file a
+ * manifest happened to name so is never taken for one. The root says so on the console: no
+ * log can pass for a system whose partition runs the VMM it was built with. */
 static const char *vmm_program(const struct partition *p)
 {
     static char name[BOOTFS_NAME_MAX];
     struct bootfs_file f;
     fmt_snprintf(name, sizeof(name), "vmm.%s", p->rec->name);
-    if (bootfs_find(&fs, name, &f))
-        return "vmm";
-    hv_printf("root: partition %s: its VMM is the program %s of this test image\n", p->rec->name,
-              name);
-    return name;
+    for (uint32_t i = 0; bootfs_file_at(&fs, i, &f) == HV_OK; i++) {
+        if (!strcmp(f.name, HV_PT_FILE))
+            break;
+        if (!strcmp(f.name, name)) {
+            hv_printf("root: partition %s: its VMM is the program %s of this test image\n",
+                      p->rec->name, name);
+            return name;
+        }
+    }
+    return "vmm";
 }
 
 /* The VMM program with everything hv/proto/partition.h promises it. */
