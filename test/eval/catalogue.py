@@ -14,7 +14,7 @@ Controls (--control): "bare" runs the same guest on plain QEMU with the partitio
 gives the attacker the whole CPU above the victim on purpose. A control must be judged a breach.
 """
 
-from harness.oracles import (Audit, AttackerClaim, CanaryIntact, Effective, MachineUp, NoForgery,
+from harness.oracles import (Audit, AttackerClaim, CanaryIntact, DiskClean, Effective, MachineUp, NoForgery,
                              NoLine, NoRecord, QemuStatus, Rejects, SuiteLine, VictimHeartbeat,
                              VictimRegisters, WorkRate)
 
@@ -434,6 +434,25 @@ CASES += [
                       Effective(r"^EVAL-EVIDENCE AV-21 a second thread spinning .*error 0;",
                                 "both threads spin")),
          control={"aarch64": "hog", "x86_64": "hog"}),
+]
+
+# The rogue VMM as a storage client (eval-disk: attacker duet-personal, victim duet-work just
+# after it on scripts/mkdisk's disk; eval-disk-granted, the control, swaps them).
+CASES += [
+    Case("DS-21", "DS", "a rogue storage client: requests outside its slice and its RAM",
+         "speaks the block protocol itself with a queue it lays out in its RAM: rings past its "
+         "RAM and 64 GiB below it; writes at its slice's end, across it, 16 sectors over it, at "
+         "sector 2^55 (whose byte offset wraps to 0) and 2^64 - 1; a read at the end; a write "
+         "from a buffer past its RAM — each carrying a marker",
+         "the server refuses each (queue refused, or status IOERR) and writes nothing outside "
+         "its slice: the victim's slice, read through QEMU after the run, has no marker",
+         kind="rogue", disk="duet-work", steps=["DS-21 0"], granted_steps=["DS-21 1"],
+         oracles=both(*SYSTEM, DiskClean(b"DUET-ROGUE-MARKER", "the victim's first 16 sectors "
+                                         "hold no marker"),
+                      Audit(r"storage: attacker: reset; so far \d+ requests",
+                            "the storage server counted the attacker's requests"),
+                      AttackerClaim()),
+         control={"aarch64": "granted", "x86_64": "granted"}),
 ]
 
 # The CI subset (ctest eval-<arch>): one case per way the harness's machinery judges (canary

@@ -28,7 +28,20 @@ foreach(arch ${DUET_ARCHES})
   # eval-rogue and eval-rogue-hog: the same systems with the rogue VMM (test/eval/rogue) as
   # partition attacker's VMM: the root task starts the boot archive's vmm.attacker in place of
   # vmm (docs/manifest.md). Only these test images carry it.
-  foreach(variant pair hog rogue rogue-hog)
+  # eval-disk and eval-disk-granted: the rogue VMM with a slice of the storage server's disk
+  # (scripts/mkdisk's duet-personal, the victim's duet-work right after it on the disk); in
+  # the granted control the slices are swapped, so that the rogue's own slice is the one the
+  # harness reads (DS-21).
+  foreach(variant pair hog rogue rogue-hog disk disk-granted)
+    set(ATTACKER_DISK "")
+    set(VICTIM_DISK "")
+    if(variant STREQUAL "disk")
+      set(ATTACKER_DISK "\n\t\t\tdisk = \"duet-personal\";\n\t\t\tdisk-access = \"read-write\";")
+      set(VICTIM_DISK "\n\t\t\tdisk = \"duet-work\";\n\t\t\tdisk-access = \"read-write\";")
+    elseif(variant STREQUAL "disk-granted")
+      set(ATTACKER_DISK "\n\t\t\tdisk = \"duet-work\";\n\t\t\tdisk-access = \"read-write\";")
+      set(VICTIM_DISK "\n\t\t\tdisk = \"duet-personal\";\n\t\t\tdisk-access = \"read-write\";")
+    endif()
     if(variant MATCHES "hog")
       set(ATTACKER_BUDGET 10)
       set(ATTACKER_PRIORITY 60)
@@ -37,7 +50,7 @@ foreach(arch ${DUET_ARCHES})
       set(ATTACKER_PRIORITY 50)
     endif()
     set(programs "")
-    if(variant MATCHES "rogue")
+    if(variant MATCHES "rogue|disk")
       set(programs PROGRAMS vmm.attacker=rogue-vmm)
     endif()
     set(manifest ${CMAKE_BINARY_DIR}/test/manifests/eval-${variant}-${arch}.dts)

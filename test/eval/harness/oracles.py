@@ -158,6 +158,27 @@ class NoLine:
         return Verdict(True, "none", [t for t in texts if self.done.search(t)][:2])
 
 
+class DiskClean:
+    """The victim's slice of the run's disk, read from the disk's file after QEMU stopped, holds
+    nothing of what the attacker wrote (its marker)."""
+    name = "victim's disk"
+    unforgeable = True
+
+    def __init__(self, marker, what):
+        self.marker, self.describe = marker, what
+
+    def judge(self, ctx, run):
+        if not run.disk:
+            return Verdict(False, "the disk was not read after the stop")
+        (offset, length), data = next(iter(run.disk.items()))
+        at = data.find(self.marker)
+        line = f"disk file: {length} bytes at {offset:#x}"
+        if at >= 0:
+            return Verdict(False, f"the attacker's marker at byte {offset + at:#x} of the disk",
+                           [f"{line}: {data[at:at + 48]!r}"])
+        return Verdict(True, f"{length} bytes at {offset:#x} without the marker", [line])
+
+
 class CanaryIntact:
     name = "canary intact"
     unforgeable = True

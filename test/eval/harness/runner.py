@@ -7,7 +7,7 @@ import struct
 import subprocess
 import time
 
-from harness import machine
+from harness import disk, machine
 from harness.oracles import (CANARY, Context, CtestVerdict, HEARTBEAT, MachineUp,
                              attacker_text)
 
@@ -148,6 +148,7 @@ def run_guest_case(case, arch, config, opts, cat, log):
     values = {"canary": CANARY, "ram_end": cat.RAM_BASE[arch] + cat.RAM_SIZE,
               "plant": cat.RAM_BASE[arch] + cat.PLANT_OFFSET}
     bare = config == "bare"
+    disk_copy = None
     if bare:
         ctx_canary = found_canary.get(arch, cat.BARE_CANARY[arch])
         values["canary_host"] = ctx_canary
@@ -161,7 +162,13 @@ def run_guest_case(case, arch, config, opts, cat, log):
         image = {"real": "eval-pair", "hog": "eval-hog", "granted": "eval-pair"}[config]
         if case.kind == "rogue":
             image = image.replace("eval-pair", "eval-rogue").replace("eval-hog", "eval-rogue-hog")
+        if case.extra.get("disk"):
+            image = "eval-disk-granted" if config == "granted" else "eval-disk"
         cmd = machine.duet_command(arch, os.path.join(opts.build, arch, "images", image + ".elf"))
+        if case.extra.get("disk"):
+            disk_copy = disk.private_copy(arch, log + ".disk")
+            cmd += disk.qemu_args(arch, disk_copy)
+            values["disk_region"] = disk.slice_start(disk_copy, case.extra["disk"], 16)
     # A case may type other lines in its control: bare_steps (SA-2's plant and look without the
     # reset that bare QEMU's would clear the registers with), granted_steps (a rogue case aimed
     # at what it was given on purpose).
@@ -172,6 +179,12 @@ def run_guest_case(case, arch, config, opts, cat, log):
         driver.window = HOG_WINDOW
     canary = lambda: [values["canary_host"]] if "canary_host" in values else []  # noqa: E731
     run = machine.run_machine(cmd, log, TIMEOUT[config], driver, peek=canary)
+    if "disk_region" in values:  # QEMU has stopped: its writes are in the file
+        offset, length = values["disk_region"]
+        with open(disk_copy, "rb") as f:
+            f.seek(offset)
+            run.disk[(offset, length)] = f.read(length)
+        os.unlink(disk_copy)
     if config == "real" and "canary_host" in values:
         found_canary[arch] = values["canary_host"]
     return (run, Context(case.id, bare, values.get("canary_host"), values, case.kind == "rogue"),
@@ -261,6 +274,9 @@ def run_case(case, arch, config, opts, cat):
         run, ctx = (run_linux_bare if config == "bare-linux" else run_linux_hog)(case, arch, opts, log)
         oracles = case.extra["control_oracles"]
     elif case.kind in ("guest", "rogue"):
+        if case.extra.get("disk") and not os.path.exists(disk.image(arch)):
+            r.state, r.reason = "SKIP", f"no disk image {disk.image(arch)}: scripts/mkdisk --arch {arch}"
+            return r
         run, ctx, complete = run_guest_case(case, arch, config, opts, cat, log)
         oracles = case.oracles_for(arch)
     elif case.kind in ("ktest", "kmode"):

@@ -12,6 +12,9 @@ struct rogue_attack {
     void (*run)(uint64_t arg1, uint64_t arg2);
 };
 
+/* DS-21, the storage client (rogue_storage.c). */
+void ds21_storage(uint64_t arg1, uint64_t arg2);
+
 extern const struct rogue_attack rogue_attacks[];
 extern const unsigned rogue_nattacks;
 

@@ -249,5 +249,6 @@ ROGUE_ATTACK(av21_exhaust, "AV-21")
 const struct rogue_attack rogue_attacks[] = {
     {"IF-10", if10_rights}, {"IF-11", if11_slots},   {"IF-12", if12_console},
     {"DS-20", ds20_memory}, {"AV-20", av20_reload_flood}, {"AV-21", av21_exhaust},
+    {"DS-21", ds21_storage},
 };
 const unsigned rogue_nattacks = sizeof(rogue_attacks) / sizeof(rogue_attacks[0]);
