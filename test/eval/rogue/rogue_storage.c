@@ -19,6 +19,7 @@
 #define BLK_T_IN 0
 #define BLK_T_OUT 1
 #define STATUS_NONE 0xff
+#define SLOT_SPARE 60 /* a free slot of its cnode */
 #define WAIT_YIELDS 20000
 /* What a write past its slice's end would leave on the disk, where the harness looks. */
 #define MARKER "DUET-ROGUE-MARKER past its slice"
@@ -137,6 +138,15 @@ void ds21_storage(uint64_t arg1, uint64_t arg2)
     uint64_t capacity = reply[1];
     evidence("open: error %d, its slice %llu sectors", r, (unsigned long long)capacity);
     wrote_past = 0;
+    /* Its endpoint and doorbell carry its client's badge; another's would speak for the
+     * victim. The caps come without grant: no copy, with any badge. */
+    r = hv_cap_copy(HV_VMM_SLOT_STORAGE, HV_SLOT_SELF_CNODE, SLOT_SPARE, HV_RIGHTS_ALL, 2);
+    evidence("copy its storage endpoint with the victim's badge: error %d", r);
+    wrote_past += r == HV_OK;
+    r = hv_cap_copy(HV_VMM_SLOT_STORAGE_BELL, HV_SLOT_SELF_CNODE, SLOT_SPARE, HV_RIGHTS_ALL,
+                    HV_BLK_DOORBELL(1));
+    evidence("copy its doorbell with the victim's bit: error %d", r);
+    wrote_past += r == HV_OK;
     r = setup_queue(end_gpa, end_gpa + 0x400, end_gpa + 0x800);
     evidence("a queue with its rings past its RAM: error %d", r);
     wrote_past += r == HV_OK;
@@ -175,5 +185,6 @@ void ds21_storage(uint64_t arg1, uint64_t arg2)
              (unsigned long long)sh->requests, (unsigned long long)sh->out_of_range,
              (unsigned long long)sh->malformed);
     evidence("reset: error %d", call(HV_BLK_RESET, 0, 0, 0));
-    claim(wrote_past != 0, "%u requests the server had to refuse got through", wrote_past);
+    claim(wrote_past != 0, "%u requests or copies that had to be refused got through",
+          wrote_past);
 }
