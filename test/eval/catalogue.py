@@ -100,12 +100,18 @@ CASES = [
          oracles={"aarch64": SYSTEM + [vmm_denied("a000000"), AttackerClaim()],
                   "x86_64": SYSTEM + [vmm_denied("b0000000"), AttackerClaim()]},
          control={"aarch64": "bare", "x86_64": "bare"}),
+    # x86_64: the VMM emulates a fw_cfg describing the partition (servers/vmm/x86_64/devices/
+    # fw_cfg.h); its answer is the partition's own device, so there the case checks that what it
+    # describes is the partition (its RAM size), not the host (a first version took the
+    # signature answering for a breach).
     Case("DS-4", "DS", "the host's firmware interface (fw_cfg)",
-         "selects fw_cfg's signature and reads it (AArch64 MMIO 0x0902_0000; x86_64 ports "
-         "0x510/0x511)",
-         "fw_cfg does not answer; the VMM records the access",
+         "AArch64: selects fw_cfg's signature and reads it (MMIO 0x0902_0000); x86_64: reads the "
+         "signature and the RAM size through ports 0x510/0x511, where its VMM has a fw_cfg of its "
+         "own", "AArch64: fw_cfg does not answer, the VMM records the access; x86_64: the fw_cfg "
+         "that answers describes the partition (16 MiB), not the host (1 GiB)",
+         steps=["DS-4 {ram_size:#x}"],
          oracles={"aarch64": SYSTEM + [vmm_denied("9020008"), AttackerClaim()],
-                  "x86_64": SYSTEM + [vmm_port_denied(0x510), AttackerClaim()]},
+                  "x86_64": SYSTEM + [AttackerClaim()]},
          control={"aarch64": "bare", "x86_64": "bare"}),
     Case("DS-5", "DS", "a platform timer device not given to the partition",
          "AArch64: the PL031 RTC's ID and time (0x0901_0000); x86_64: the HPET's capabilities "

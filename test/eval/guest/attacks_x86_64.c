@@ -15,6 +15,7 @@
 #define FW_CFG_PORT_SELECTOR 0x510
 #define FW_CFG_PORT_DATA 0x511
 #define FW_CFG_SIGNATURE 0x554d4551u /* "QEMU" */
+#define FW_CFG_RAM_SIZE 0x03
 #define HPET_BASE 0xfed00000ull
 #define HPET_VENDOR_INTEL 0x8086u
 #define EFER_SVME (1ull << 12)
@@ -30,16 +31,28 @@ ATTACK(ds3_ecam_window, "DS-3")
           ok && id == HOST_BRIDGE_ID ? "answered" : "did not answer");
 }
 
-/* DS-4: fw_cfg over its I/O ports: select the signature, read it. */
+/* DS-4: fw_cfg over its I/O ports. The partition's VMM has a fw_cfg of its own that describes
+ * the partition (servers/vmm/x86_64/devices/fw_cfg.h), so its signature answering is no breach
+ * (a first version of this case said it was); what it says must be the partition's, not the
+ * host's: the RAM size (key 0x03) is arg1, the partition's RAM, never the machine's. */
+static uint64_t fw_cfg_item(uint16_t key, unsigned len)
+{
+    uint64_t v = 0;
+    outw(FW_CFG_PORT_SELECTOR, key);
+    for (unsigned i = 0; i < len; i++)
+        v |= (uint64_t)inb(FW_CFG_PORT_DATA) << (8 * i);
+    return v;
+}
+
 ATTACK(ds4_fw_cfg, "DS-4")
 {
-    outw(FW_CFG_PORT_SELECTOR, 0);
-    uint32_t sig = 0;
-    for (unsigned i = 0; i < 4; i++)
-        sig |= (uint32_t)inb(FW_CFG_PORT_DATA) << (8 * i);
-    evidence("fw_cfg signature reads 0x%x", sig);
-    claim(sig == FW_CFG_SIGNATURE, "fw_cfg %s",
-          sig == FW_CFG_SIGNATURE ? "answered with QEMU's signature" : "did not answer");
+    uint32_t sig = (uint32_t)fw_cfg_item(0, 4);
+    uint64_t ram = fw_cfg_item(FW_CFG_RAM_SIZE, 8);
+    evidence("fw_cfg signature reads 0x%x, RAM size %llu MiB (the partition has %llu MiB)", sig,
+             (unsigned long long)(ram >> 20), (unsigned long long)(arg1 >> 20));
+    bool host = sig == FW_CFG_SIGNATURE && ram != arg1;
+    claim(host, "fw_cfg %s", host ? "describes ANOTHER machine (the host's)" :
+          sig == FW_CFG_SIGNATURE ? "describes the partition" : "did not answer");
 }
 
 /* DS-5: the HPET's capabilities register (vendor ID in bits 31:16). */

@@ -13,7 +13,7 @@ from harness.oracles import (CANARY, Context, CtestVerdict, HEARTBEAT, MachineUp
 
 AFTER_BEATS = 16        # victim beats (25 ms each) after the last step began before a run ends
 HOG_WINDOW = 4.0        # hog controls: wall seconds after the attack began (>1 s of guest time)
-TIMEOUT = {"real": 60, "hog": 12, "bare": 20, "ktest": 90, "kmode": 30, "granted": 60}
+TIMEOUT = {"real": 60, "hog": 12, "bare": 60, "ktest": 90, "kmode": 30, "granted": 60}
 GUEST_FILE = {"aarch64": "arm64/eval-aarch64.img", "x86_64": "amd64/eval-x86_64.bzImage"}
 
 
@@ -146,6 +146,7 @@ class DeferredDriver(GuestDriver):
 
 def run_guest_case(case, arch, config, opts, cat, log):
     values = {"canary": CANARY, "ram_end": cat.RAM_BASE[arch] + cat.RAM_SIZE,
+              "ram_size": cat.RAM_SIZE,
               "plant": cat.RAM_BASE[arch] + cat.PLANT_OFFSET}
     bare = config == "bare"
     disk_copy = None
