@@ -393,7 +393,8 @@ CASES += [
     Case("IF-10", "IF", "a rogue VMM: IPC and caps without the right",
          "signals its read-only notification; copies the console's, the root's and its own "
          "endpoint without grant (one with the victim's badge); configures a thread above its "
-         "own priority; debug_putc and ioport_in on every slot; last, receives on the console "
+         "own priority; debug_putc, ioport_in, irq_get, dma_map and map on every slot; last, "
+         "receives on the console "
          "server's endpoint (write only), which would take the victim's console calls",
          "each is refused (HV_EPERM, HV_ETYPE, HV_ENOENT); the victim's lines keep coming",
          steps=["IF-10 0"], granted_steps=["IF-10 1"],

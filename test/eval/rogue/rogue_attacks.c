@@ -47,15 +47,21 @@ ROGUE_ATTACK(if10_rights, "IF-10")
     expect("configure its input thread above its own priority (255)",
            hv_thread_configure(HV_VMM_SLOT_INPUT_THREAD, HV_SLOT_SELF_CNODE, HV_VMM_SLOT_VSPACE,
                                0, 255, HV_SC_INHERIT, 0x1000, 0x2000));
-    unsigned putc_ok = 0, ioport_ok = 0;
+    /* Device authority on every slot it has: the kernel's console, an I/O port, an interrupt
+     * line (irq_get wants irq control), a device frame's bus address, mapping as a frame. */
+    unsigned putc_ok = 0, ioport_ok = 0, irq_ok = 0, dma_ok = 0, map_ok = 0;
     for (uint64_t s = 0; s < CNODE_SLOTS; s++) {
         putc_ok += hv_debug_putc(s, '\n') == HV_OK;
         uint32_t v;
         ioport_ok += hv_ioport_in(s, 0x3f8, 1, &v) == HV_OK;
+        irq_ok += hv_sys(HV_SYS_IRQ_GET, s, 33, HV_SLOT_SELF_CNODE, SLOT_SCRATCH, 0, 0) == HV_OK;
+        uint64_t bus;
+        dma_ok += hv_dma_map(s, s, &bus) == HV_OK;
+        map_ok += hv_map(s, HV_VMM_SLOT_VSPACE, 0x50000000ull + s * 0x1000, HV_MAP_READ) == HV_OK;
     }
-    evidence("debug_putc worked on %u of %u slots, ioport_in on %u", putc_ok, CNODE_SLOTS,
-             ioport_ok);
-    got_through += putc_ok + ioport_ok;
+    evidence("of %u slots: debug_putc worked on %u, ioport_in on %u, irq_get on %u, dma_map on "
+             "%u, map on %u", CNODE_SLOTS, putc_ok, ioport_ok, irq_ok, dma_ok, map_ok);
+    got_through += putc_ok + ioport_ok + irq_ok + dma_ok + map_ok;
     if (arg1 == 1) /* the control: a cap it holds with grant */
         expect("control: copy its address-space cap (all rights)",
                copy(HV_VMM_SLOT_VSPACE, SLOT_SCRATCH, HV_RIGHTS_ALL, 0));
