@@ -11,7 +11,9 @@ Kinds of case:
 
 Controls (--control): "bare" runs the same guest on plain QEMU with the partition's platform
 (no Duet: nothing separates, nothing audits); "hog" runs it in eval-hog, where the manifest
-gives the attacker the whole CPU above the victim on purpose. A control must be judged a breach.
+gives the attacker the whole CPU above the victim on purpose; "keepregs" in eval-keepregs, whose
+attacker VMM is built not to reset its vcpu after a guest reset; "granted" (rogue cases) aims
+the attack at what the rogue holds on purpose. A control must be judged a breach.
 """
 
 from harness.oracles import (Audit, AttackerClaim, CanaryIntact, DiskClean, Effective, MachineUp, NoForgery,
@@ -310,17 +312,17 @@ CASES += [
          "stack, FCW, MXCSR) with a pattern, resets its machine, and looks for the pattern and "
          "for the victim's values afterwards",
          "the vcpu is reset with its machine: nothing of the pattern, nothing of the victim's",
-         steps=["SA-2 0", "SA-2 1"], bare_steps=["SA-2 2"],
+         steps=["SA-2 0", "SA-2 1"],
          oracles=both(*REGS, root_event("reset", r"resets \(1\)"), AttackerClaim()),
-         control={"aarch64": "bare", "x86_64": "bare"}),
+         control={"aarch64": "keepregs", "x86_64": "keepregs"}),
     Case("SA-3", "SA", "its system registers after a reset",
          "fills system registers a hypervisor must reset with the vcpu (AArch64: TPIDR_EL0/EL1, "
          "TPIDRRO_EL0, CONTEXTIDR, TTBR0/1, SP_EL0, CNTV_CVAL, DBGBVR0, DBGWVR0; x86_64: DR0-DR3, "
          "CR2, STAR, LSTAR, CSTAR, KERNEL_GS_BASE), resets its machine, and looks for them",
          "none of the values survives the reset, none of the victim's appears",
-         steps=["SA-3 0", "SA-3 1"], bare_steps=["SA-3 2"],
+         steps=["SA-3 0", "SA-3 1"],
          oracles=both(*REGS, root_event("reset", r"resets \(1\)"), AttackerClaim()),
-         control={"aarch64": "bare", "x86_64": "bare"}),
+         control={"aarch64": "keepregs", "x86_64": "keepregs"}),
     Case("SA-4", "SA", "the victim's FP/SIMD registers, on the same CPU",
          "keeps a pattern in its FP/SIMD registers and, for 2 s of its clock (20 of the victim's "
          "budget periods), looks in them for the values the victim keeps in its own",

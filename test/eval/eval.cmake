@@ -32,7 +32,9 @@ foreach(arch ${DUET_ARCHES})
   # (scripts/mkdisk's duet-personal, the victim's duet-work right after it on the disk); in
   # the granted control the slices are swapped, so that the rogue's own slice is the one the
   # harness reads (DS-21).
-  foreach(variant pair hog rogue rogue-hog disk disk-granted)
+  # eval-keepregs: eval-pair with vmm-keepregs as the attacker's VMM (it does not reset its vcpu
+  # after a guest reset): the control of SA-2/SA-3.
+  foreach(variant pair hog rogue rogue-hog disk disk-granted keepregs)
     set(ATTACKER_DISK "")
     set(VICTIM_DISK "")
     if(variant STREQUAL "disk")
@@ -52,6 +54,8 @@ foreach(arch ${DUET_ARCHES})
     set(programs "")
     if(variant MATCHES "rogue|disk")
       set(programs PROGRAMS vmm.attacker=rogue-vmm)
+    elseif(variant STREQUAL "keepregs")
+      set(programs PROGRAMS vmm.attacker=vmm-keepregs)
     endif()
     set(manifest ${CMAKE_BINARY_DIR}/test/manifests/eval-${variant}-${arch}.dts)
     configure_file(${eval_dir}/manifests/eval-pair-${arch}.dts.in ${manifest} @ONLY)

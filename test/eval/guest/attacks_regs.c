@@ -4,8 +4,9 @@
  * them at every beat; the attacker plants REGS_SEED_ATTACKER's and looks for either.
  *
  * arg1 selects the step: 0 plants and resets the partition, 1 (typed after the reset) looks,
- * 2 plants and looks without a reset: the control on bare QEMU, where nothing between the
- * plant and the look clears anything (what a reset that kept the registers would leave). For
+ * 2 plants and looks without a reset (what a reset that kept the registers would leave; the
+ * controls of SA-2/SA-3 run steps 0 and 1 under a VMM built not to reset its vcpu instead,
+ * eval-keepregs). For
  * SA-4/SA-5 arg1 = 1 is the control: halfway through, the attacker loads the victim's values
  * itself, as a hypervisor that restored the wrong vcpu's registers would. */
 #include <guest/guest.h>

@@ -13,7 +13,8 @@ from harness.oracles import (CANARY, Context, CtestVerdict, HEARTBEAT, MachineUp
 
 AFTER_BEATS = 16        # victim beats (25 ms each) after the last step began before a run ends
 HOG_WINDOW = 4.0        # hog controls: wall seconds after the attack began (>1 s of guest time)
-TIMEOUT = {"real": 60, "hog": 12, "bare": 60, "ktest": 90, "kmode": 30, "granted": 60}
+TIMEOUT = {"real": 60, "hog": 12, "bare": 60, "ktest": 90, "kmode": 30, "granted": 60,
+           "keepregs": 60}
 GUEST_FILE = {"aarch64": "arm64/eval-aarch64.img", "x86_64": "amd64/eval-x86_64.bzImage"}
 
 
@@ -160,7 +161,9 @@ def run_guest_case(case, arch, config, opts, cat, log):
             cmd.remove("-no-reboot")
     else:
         # A rogue case runs in the images whose attacker has the rogue VMM (test/eval/rogue).
-        image = {"real": "eval-pair", "hog": "eval-hog", "granted": "eval-pair"}[config]
+        # keepregs: the attacker's VMM built not to reset its vcpu after a guest reset.
+        image = {"real": "eval-pair", "hog": "eval-hog", "granted": "eval-pair",
+                 "keepregs": "eval-keepregs"}[config]
         if case.kind == "rogue":
             image = image.replace("eval-pair", "eval-rogue").replace("eval-hog", "eval-rogue-hog")
         if case.extra.get("disk"):
@@ -174,7 +177,7 @@ def run_guest_case(case, arch, config, opts, cat, log):
     # reset that bare QEMU's would clear the registers with), granted_steps (a rogue case aimed
     # at what it was given on purpose).
     steps = case.extra.get(f"{config}_steps")
-    driver = DeferredDriver(case, values, bare, config in ("real", "granted"),
+    driver = DeferredDriver(case, values, bare, config in ("real", "granted", "keepregs"),
                             cat.HOST_RAM[arch], steps)
     if config == "hog":
         driver.window = HOG_WINDOW
