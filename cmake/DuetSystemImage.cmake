@@ -47,9 +47,12 @@ function(_duet_guest_payload deb out_var)
     COMMENT "Building the ${deb} guest initramfs" VERBATIM)
 endfunction()
 
-# duet_system_image(NAME <name> ARCH <aarch64|x86_64> MANIFEST <system.dts>)
+# duet_system_image(NAME <name> ARCH <aarch64|x86_64> MANIFEST <system.dts>
+#                   [PROGRAMS <archive name>=<cross target>...])
+# PROGRAMS: more programs of the cross build in this image's boot archive only, under the names
+# given: a test image's rogue VMM as vmm.<partition> (docs/manifest.md).
 function(duet_system_image)
-  cmake_parse_arguments(S "" "NAME;ARCH;MANIFEST" "" ${ARGN})
+  cmake_parse_arguments(S "" "NAME;ARCH;MANIFEST" "PROGRAMS" ${ARGN})
   if(S_ARCH STREQUAL "aarch64")
     set(deb arm64)
     set(board qemu-virt)
@@ -73,6 +76,16 @@ function(duet_system_image)
     DEPENDS mkimage ${S_MANIFEST} ${guests}/initramfs-debian-${deb}.cpio.gz
             ${guests}/fetched.stamp
     COMMENT "Checking ${S_MANIFEST} and building its partitions (mkimage)" VERBATIM)
+  # Read by the cross build's duet_system_kernels(); rewritten only on change.
+  set(programs_file ${CMAKE_BINARY_DIR}/${S_ARCH}/images/${S_NAME}/programs.txt)
+  string(REPLACE ";" "\n" programs "${S_PROGRAMS}")
+  set(old "")
+  if(EXISTS ${programs_file})
+    file(READ ${programs_file} old)
+  endif()
+  if(NOT old STREQUAL programs)
+    file(WRITE ${programs_file} "${programs}")
+  endif()
   add_custom_target(image-${S_ARCH}-${S_NAME}
     COMMAND ${CMAKE_COMMAND} --build ${CMAKE_BINARY_DIR}/${S_ARCH} --target kernel-${S_NAME}
     DEPENDS ${out}/bootfs.list
@@ -131,11 +144,25 @@ function(duet_system_kernels)
   foreach(name ${names})
     set(dir ${CMAKE_BINARY_DIR}/images/${name})
     set(bootfs ${dir}/bootfs.img)
+    # The image's own programs (duet_system_image PROGRAMS): name=target, one a line.
+    set(extra "")
+    set(extra_targets "")
+    if(EXISTS ${dir}/programs.txt)
+      set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${dir}/programs.txt)
+      file(STRINGS ${dir}/programs.txt entries)
+      foreach(e ${entries})
+        string(REPLACE "=" ";" kv "${e}")
+        list(GET kv 0 archive_name)
+        list(GET kv 1 target)
+        list(APPEND extra ${archive_name}=$<TARGET_FILE:${target}>)
+        list(APPEND extra_targets ${target})
+      endforeach()
+    endif()
     add_custom_command(OUTPUT ${bootfs}
       # The payload list is written by the host build (mkimage), one NAME=PATH a line.
       COMMAND sh -c "exec python3 \"$0\" \"$@\" $(cat ${dir}/payload/bootfs.list)"
-              ${CMAKE_SOURCE_DIR}/scripts/mkbootfs ${bootfs} ${programs}
-      DEPENDS ${wanted} ${dir}/payload/bootfs.list ${dir}/payload/partitions
+              ${CMAKE_SOURCE_DIR}/scripts/mkbootfs ${bootfs} ${programs} ${extra}
+      DEPENDS ${wanted} ${extra_targets} ${dir}/payload/bootfs.list ${dir}/payload/partitions
               ${CMAKE_SOURCE_DIR}/scripts/mkbootfs
       COMMENT "Building the boot archive of system image ${name}" VERBATIM)
     duet_kernel_image(kernel-${name} EXCLUDE_FROM_ALL BOOTFS ${bootfs}

@@ -36,4 +36,6 @@ add_subdirectory(servers)
 # The test image's programs: the in-QEMU test program (its root task) and the IPC echo peer.
 add_subdirectory(test/qemu/ktest)
 add_subdirectory(test/qemu/bench_server)
+# The evaluation's rogue programs (docs/eval.md), only in its test images' boot archives.
+add_subdirectory(test/eval/rogue)
 add_subdirectory(kernel)

@@ -6,6 +6,7 @@
 #include "measure.h"
 #include "partition.h"
 #include <hv/abi/error.h>
+#include <hv/fmt.h>
 #include <hv/log_limit.h>
 #include <hv/proto/block.h>
 #include <hv/proto/partition.h>
@@ -109,13 +110,36 @@ static int give_radio(const struct partition *p, uint64_t vmm_cnode, uint64_t vm
     return r;
 }
 
+/* The program that serves p as its VMM: "vmm", unless the boot archive's programs include one
+ * named "vmm.<partition>" for it. Only the evaluation's test images carry such a program (a
+ * rogue VMM, test/eval/rogue; docs/manifest.md "Programs in place of the VMM"). Programs come
+ * before the partition table in the archive, the payload after it, so a payload file a
+ * manifest happened to name so is never taken for one. The root says so on the console: no
+ * log can pass for a system whose partition runs the VMM it was built with. */
+static const char *vmm_program(const struct partition *p)
+{
+    static char name[BOOTFS_NAME_MAX];
+    struct bootfs_file f;
+    fmt_snprintf(name, sizeof(name), "vmm.%s", p->rec->name);
+    for (uint32_t i = 0; bootfs_file_at(&fs, i, &f) == HV_OK; i++) {
+        if (!strcmp(f.name, HV_PT_FILE))
+            break;
+        if (!strcmp(f.name, name)) {
+            hv_printf("root: partition %s: its VMM is the program %s of this test image\n",
+                      p->rec->name, name);
+            return name;
+        }
+    }
+    return "vmm";
+}
+
 /* The VMM program with everything hv/proto/partition.h promises it. */
 static int start_vmm(struct partition *p, const struct root_console *con, unsigned con_index,
                      uint64_t root_ep)
 {
     const struct hv_pt_partition *rec = p->rec;
     struct root_program vmm;
-    int r = root_load_program("vmm", &vmm);
+    int r = root_load_program(vmm_program(p), &vmm);
     if (r)
         return r;
     p->vmm_ep = root_new(HV_OBJ_ENDPOINT, 0);

@@ -25,10 +25,21 @@ static uint64_t thread_slot(unsigned cpu)
     return HV_VMM_SLOT_THREAD0 + cpu;
 }
 
-/* Puts vcpu 0 in its power-on state and lets it run. */
+/* Puts vcpu 0 in its power-on state and lets it run. VMM_EVAL_KEEP_REGS: a test-only build
+ * (vmm-keepregs, test/eval/rogue/CMakeLists.txt, in the evaluation's image eval-keepregs only)
+ * that skips the reset after a guest reset, so that the sanitization cases SA-2/SA-3 can show
+ * what they see without it. */
 static int start_guest(void)
 {
-    int r = hv_sys(HV_SYS_VCPU_WRITE, vcpu_slot(0), HV_VCPU_REG_RESET, 0, 0, 0, 0);
+    int r = HV_OK;
+#ifdef VMM_EVAL_KEEP_REGS
+    static bool started;
+    if (!started)
+        r = hv_sys(HV_SYS_VCPU_WRITE, vcpu_slot(0), HV_VCPU_REG_RESET, 0, 0, 0, 0);
+    started = true;
+#else
+    r = hv_sys(HV_SYS_VCPU_WRITE, vcpu_slot(0), HV_VCPU_REG_RESET, 0, 0, 0, 0);
+#endif
     for (unsigned i = 0; !r && i < boot.nregs; i++)
         r = hv_sys(HV_SYS_VCPU_WRITE, vcpu_slot(0), boot.regs[i].reg, boot.regs[i].value, 0, 0, 0);
     return r ? r : hv_thread_resume(thread_slot(0));

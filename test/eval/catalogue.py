@@ -11,12 +11,14 @@ Kinds of case:
 
 Controls (--control): "bare" runs the same guest on plain QEMU with the partition's platform
 (no Duet: nothing separates, nothing audits); "hog" runs it in eval-hog, where the manifest
-gives the attacker the whole CPU above the victim on purpose. A control must be judged a breach.
+gives the attacker the whole CPU above the victim on purpose; "keepregs" in eval-keepregs, whose
+attacker VMM is built not to reset its vcpu after a guest reset; "granted" (rogue cases) aims
+the attack at what the rogue holds on purpose. A control must be judged a breach.
 """
 
-from harness.oracles import (Audit, AttackerClaim, CanaryIntact, Effective, MachineUp, NoForgery,
-                             QemuStatus, Rejects, SuiteLine, VictimHeartbeat,
-                             WorkRate)
+from harness.oracles import (Audit, AttackerClaim, CanaryIntact, DiskClean, Effective, MachineUp, NoForgery,
+                             NoLine, NoRecord, QemuStatus, Rejects, SuiteLine, VictimHeartbeat,
+                             VictimRegisters, WorkRate)
 
 GROUPS = [
     ("DS", "Data separation"),
@@ -92,20 +94,26 @@ CASES = [
          steps=["DS-2 {ram_end:#x}"],
          oracles={"aarch64": SYSTEM + [vmm_denied("41"), AttackerClaim()],
                   "x86_64": SYSTEM + [vmm_denied("1[01]0"), AttackerClaim()]},
-         control={"aarch64": "bare", "x86_64": "bare"}, ci=True),
+         control={"aarch64": "bare", "x86_64": "bare"}, ci=("aarch64",)),
     Case("DS-3", "DS", "a physical device's register window",
          "AArch64: the MagicValue of the first and last physical virtio-mmio transports "
          "(0x0a00_0000); x86_64: the host bridge's ID through the PCIe ECAM window (0xb000_0000)",
          "no physical device answers; the VMM records the unclaimed window",
          oracles={"aarch64": SYSTEM + [vmm_denied("a000000"), AttackerClaim()],
                   "x86_64": SYSTEM + [vmm_denied("b0000000"), AttackerClaim()]},
-         control={"aarch64": "bare", "x86_64": "bare"}, ci=True),
+         control={"aarch64": "bare", "x86_64": "bare"}),
+    # x86_64: the VMM emulates a fw_cfg describing the partition (servers/vmm/x86_64/devices/
+    # fw_cfg.h); its answer is the partition's own device, so there the case checks that what it
+    # describes is the partition (its RAM size), not the host (a first version took the
+    # signature answering for a breach).
     Case("DS-4", "DS", "the host's firmware interface (fw_cfg)",
-         "selects fw_cfg's signature and reads it (AArch64 MMIO 0x0902_0000; x86_64 ports "
-         "0x510/0x511)",
-         "fw_cfg does not answer; the VMM records the access",
+         "AArch64: selects fw_cfg's signature and reads it (MMIO 0x0902_0000); x86_64: reads the "
+         "signature and the RAM size through ports 0x510/0x511, where its VMM has a fw_cfg of its "
+         "own", "AArch64: fw_cfg does not answer, the VMM records the access; x86_64: the fw_cfg "
+         "that answers describes the partition (16 MiB), not the host (1 GiB)",
+         steps=["DS-4 {ram_size:#x}"],
          oracles={"aarch64": SYSTEM + [vmm_denied("9020008"), AttackerClaim()],
-                  "x86_64": SYSTEM + [vmm_port_denied(0x510), AttackerClaim()]},
+                  "x86_64": SYSTEM + [AttackerClaim()]},
          control={"aarch64": "bare", "x86_64": "bare"}),
     Case("DS-5", "DS", "a platform timer device not given to the partition",
          "AArch64: the PL031 RTC's ID and time (0x0901_0000); x86_64: the HPET's capabilities "
@@ -135,7 +143,7 @@ CASES = [
          "every byte stays in the attacker's own line: each forged text appears after "
          "`[attacker] `",
          oracles=both(*SYSTEM, NoForgery()),
-         control={"aarch64": "bare", "x86_64": "bare"}, ci=True),
+         control={"aarch64": "bare", "x86_64": "bare"}, ci=("aarch64",)),
     Case("IF-2", "IF", "keys typed for the victim",
          "listens on its UART while the console's focus moves to the victim (Ctrl-T 2) and a "
          "secret is typed", "the console server moves the focus (its own `[duet] focus: victim` "
@@ -192,7 +200,9 @@ CASES = [
          "points VM_HSAVE_PA, where VMRUN saves the host's state, into its own RAM",
          "the write is refused or ignored: the MSR does not read back the attacker's address",
          arches=("x86_64",),
-         oracles={"x86_64": SYSTEM + [AttackerClaim()]},
+         oracles={"x86_64": SYSTEM + [Audit(r"^\[attacker:vmm\] attacker: x86: wrmsr 0xc0010117 "
+                                            r".*unknown: #GP", "the VMM refused the write"),
+                                      AttackerClaim()]},
          control={"x86_64": "bare"}),
     # --- Availability ---------------------------------------------------------------------------
     Case("AV-1", "AV", "the CPU, spinning with interrupts masked",
@@ -294,11 +304,187 @@ CASES += [
          control_oracles=[WorkRate(r"DUET-SPIN personal [0-9]+\b")]),
 ]
 
-# The CI subset (ctest eval-<arch>): one guest case per property the harness's machinery
-# judges differently (canary and monitor, audit of memory, sanitization across a reset, the
-# machine's power, the budget), each with its control, and the ktest SEC cases; a few minutes
-# per arch. The Linux cases and SEC-M1 have ctest tests of their own.
-CI = [c.id for c in CASES if c.ci] + ["DS-10", "LP-10", "AV-10", "LP-11"]
+# --- Registers, devices and odd accesses (the second round of guest cases) ---------------------
+REGS = [MachineUp(), VictimHeartbeat(), CanaryIntact(), VictimRegisters()]
+CASES += [
+    Case("SA-2", "SA", "its FP/SIMD registers after a reset",
+         "fills every FP/SIMD register and the FP controls (V0-V31, FPCR, FPSR; XMM0-15, the x87 "
+         "stack, FCW, MXCSR) with a pattern, resets its machine, and looks for the pattern and "
+         "for the victim's values afterwards",
+         "the vcpu is reset with its machine: nothing of the pattern, nothing of the victim's",
+         steps=["SA-2 0", "SA-2 1"],
+         oracles=both(*REGS, root_event("reset", r"resets \(1\)"), AttackerClaim()),
+         control={"aarch64": "keepregs", "x86_64": "keepregs"}),
+    Case("SA-3", "SA", "its system registers after a reset",
+         "fills system registers a hypervisor must reset with the vcpu (AArch64: TPIDR_EL0/EL1, "
+         "TPIDRRO_EL0, CONTEXTIDR, TTBR0/1, SP_EL0, CNTV_CVAL, DBGBVR0, DBGWVR0; x86_64: DR0-DR3, "
+         "CR2, STAR, LSTAR, CSTAR, KERNEL_GS_BASE), resets its machine, and looks for them",
+         "none of the values survives the reset, none of the victim's appears",
+         steps=["SA-3 0", "SA-3 1"],
+         oracles=both(*REGS, root_event("reset", r"resets \(1\)"), AttackerClaim()),
+         control={"aarch64": "keepregs", "x86_64": "keepregs"}),
+    Case("SA-4", "SA", "the victim's FP/SIMD registers, on the same CPU",
+         "keeps a pattern in its FP/SIMD registers and, for 2 s of its clock (20 of the victim's "
+         "budget periods), looks in them for the values the victim keeps in its own",
+         "each partition's registers are switched with it: the attacker never sees the victim's "
+         "values, and the victim's own stay (its beats say fp=ok)",
+         bare_steps=["SA-4 1"], oracles=both(*REGS, AttackerClaim()), until_done=True,
+         control={"aarch64": "bare", "x86_64": "bare"}),
+    Case("SA-5", "SA", "the victim's system registers, on the same CPU",
+         "keeps its values in the system registers of SA-3 and, for 2 s of its clock, looks in "
+         "them for the victim's (the debug registers are switched lazily on AArch64, with the "
+         "FPU on x86_64)",
+         "never the victim's values; the victim's own stay (its beats say sys=ok)",
+         bare_steps=["SA-5 1"], oracles=both(*REGS, AttackerClaim()), until_done=True,
+         control={"aarch64": "bare", "x86_64": "bare"}),
+    Case("AV-5", "AV", "its VMM's audit log, by a flood of unclaimed accesses",
+         "reads a device window it was not given for good (AArch64 0x0a00_0000, x86_64 "
+         "0xb000_0000): every access an exit, a decode and an audit in its VMM",
+         "the VMM's work and its log lines are the attacker's share: the victim keeps its "
+         "heartbeat",
+         oracles={"aarch64": [MachineUp(), VictimHeartbeat(), CanaryIntact(), vmm_denied("a000000"),
+                              Effective(r"^EVAL-EVIDENCE AV-5 1000 unclaimed", "1,000 accesses")],
+                  "x86_64": [MachineUp(), VictimHeartbeat(), CanaryIntact(), vmm_denied("b0000000"),
+                             Effective(r"^EVAL-EVIDENCE AV-5 1000 unclaimed", "1,000 accesses")]},
+         control={"aarch64": "hog", "x86_64": "hog"}),
+    Case("DS-8", "DS", "one store across the end of its RAM",
+         "AArch64: a store pair (STP, no syndrome for the VMM) with 8 bytes in its RAM's last "
+         "word and 8 past the end; x86_64: a quadword store with 4 bytes on each side; then reads "
+         "past the end", "the part past the end goes nowhere: it does not read back",
+         steps=["DS-8 {ram_end:#x}"],
+         oracles={"aarch64": SYSTEM + [Audit(r"^\[attacker:vmm\] attacker: cpu 0: no syndrome "
+                                             r"\(ISV=0\).* addr 0x41000000",
+                                             "the VMM recorded the store it can't emulate"),
+                                       AttackerClaim()],
+                  "x86_64": SYSTEM + [vmm_denied("1000000"), AttackerClaim()]},
+         control={"aarch64": "bare", "x86_64": "bare"}),
+    Case("LP-4", "LP", "hypervisor instructions and machine-wide counters",
+         "AArch64: the PMU (PMCR_EL0, the cycle counter PMCCNTR_EL0), which counts for the whole "
+         "machine; x86_64: the SVM instructions CLGI/STGI, VMSAVE, VMLOAD and INVLPGA, after "
+         "trying to set EFER.SVME", "each access is refused (undefined instruction / #UD)",
+         oracles=both(*SYSTEM, AttackerClaim()),
+         control={"aarch64": "bare", "x86_64": "bare"}),
+    Case("FI-4", "FI", "resetting the machine through the keyboard controller",
+         "pulses the reset line of the PC's keyboard controller (command 0xfe to port 0x64)",
+         "only the attacker's partition resets (its VMM emulates the line); the victim runs on",
+         arches=("x86_64",),
+         oracles={"x86_64": [MachineUp(), VictimHeartbeat(), CanaryIntact(),
+                             root_event("reset", r"resets \(1\)")]},
+         control={"x86_64": "bare"}),
+    Case("DS-9", "DS", "string output from across the end of its RAM",
+         "REP OUTSB of 32 bytes to its UART from its RAM's last 8 bytes (a marker) on past the "
+         "end, where it first tried to write", "its VMM gives out the 8 bytes of its RAM and "
+         "nothing from past the end",
+         arches=("x86_64",), steps=["DS-9 {ram_end:#x}"],
+         oracles={"x86_64": SYSTEM + [Audit(r"^\[attacker:vmm\] attacker: string I/O buffer not "
+                                            r"in RAM", "the VMM refused the string I/O"),
+                                      NoLine(r"^EVAL-OUTS .*<INRAM>\|.", r"^EVAL-OUTS ",
+                                             "no byte after the marker: nothing from past "
+                                             "the RAM's end reached the console")]},
+         control={"x86_64": "bare"}),
+]
+
+# --- A rogue VMM (test/eval/rogue): the root task starts it in place of the attacker's VMM ------
+# Its lines (`[attacker] `, `[attacker:vmm] `) are the attacker's; the verdict rests on the
+# kernel's, the root's, the console server's and the victim's lines and the victim's memory.
+# Control "granted": the same attack aimed at what the rogue holds on purpose (a cap with the
+# right, a live slot, its own RAM, the keyboard's focus keys typed by the user), which must be
+# seen getting through; "hog": eval-rogue-hog, the attacker given the whole CPU.
+ROGUE = dict(kind="rogue", control={"aarch64": "granted", "x86_64": "granted"})
+CASES += [
+    Case("IF-10", "IF", "a rogue VMM: IPC and caps without the right",
+         "signals its read-only notification; copies the console's, the root's and its own "
+         "endpoint without grant (one with the victim's badge); configures a thread above its "
+         "own priority; debug_putc, ioport_in, irq_get, dma_map and map on every slot; last, "
+         "receives on the console "
+         "server's endpoint (write only), which would take the victim's console calls",
+         "each is refused (HV_EPERM, HV_ETYPE, HV_ENOENT); the victim's lines keep coming",
+         steps=["IF-10 0"], granted_steps=["IF-10 1"],
+         oracles=both(*SYSTEM, AttackerClaim()), ci=("aarch64",), **ROGUE),
+    Case("IF-11", "IF", "a rogue VMM: empty, deleted, revoked-and-reused and random slots",
+         "calls the storage server (the manifest gives the attacker no disk), slot 0, past its "
+         "cnode, 2^40; a deleted slot, a revoked one, the same slot reused for another type, "
+         "its root endpoint after deleting it, and 4,096 random slots",
+         "every operation fails with a lookup or type error; nothing else happens",
+         steps=["IF-11 0"], granted_steps=["IF-11 1"],
+         oracles=both(*SYSTEM, AttackerClaim()), **ROGUE),
+    Case("IF-12", "IF", "a rogue VMM: the console's tags and focus",
+         "writes lines that start as the victim's, the server's and the root's (guest output and "
+         "log calls), the focus keys (Ctrl-T 2, Ctrl-T n) as output, and a write call claiming "
+         "more bytes than it carries", "every forged line stays under the attacker's tags; the "
+         "focus does not move (no `[duet] focus:` line)",
+         steps=["IF-12"], granted_steps=["IF-12", (r"^EVAL-LISTEN IF-12", b"\x142")],
+         oracles=both(*SYSTEM, NoForgery(),
+                      NoRecord(r"^\[duet\] focus: victim", "the console server did not move the "
+                               "focus to the victim")), **ROGUE),
+    Case("DS-20", "DS", "a rogue VMM: memory beyond its partition's RAM",
+         "looks for the victim's canary and nonce in its mapping of its partition's RAM, then "
+         "reads the word just past the mapping's end",
+         "the canary is not there; the read faults and the kernel suspends the rogue (it has no "
+         "fault handler); the victim runs on",
+         steps=["DS-20 0 {nonce:#x}"], granted_steps=["DS-20 1 {nonce:#x}"],
+         oracles=both(*SYSTEM, Effective(r"^EVAL-EVIDENCE DS-20 reading 0x", "the read was "
+                                         "tried"), AttackerClaim()), **ROGUE),
+    Case("AV-20", "AV", "a rogue VMM: reset requests to the root task, for good",
+         "asks the root task to wipe and reload its partition in a loop (16 MiB each)",
+         "the root does the work on the attacker's budget: the victim keeps its heartbeat",
+         kind="rogue", steps=["AV-20"],
+         oracles=both(MachineUp(), VictimHeartbeat(), CanaryIntact(),
+                      root_event("reset more than once", r"resets \((?:[2-9]|\d\d+)\)"),
+                      Effective(r"^EVAL-EVIDENCE AV-20 1 reloads asked for \(last: error 0, "
+                                r"label 0\)", "the first reload served")),
+         control={"aarch64": "hog", "x86_64": "hog"}),
+    Case("AV-21", "AV", "a rogue VMM: kernel objects within its reach, then two spinners",
+         "fills its cnode with copies, queues interrupts on its vcpu until refused, then spins "
+         "in two threads at its priority (above the victim's) for good",
+         "its threads run on its partition's budget: the victim keeps its heartbeat",
+         kind="rogue", steps=["AV-21"],
+         oracles=both(MachineUp(), VictimHeartbeat(), CanaryIntact(),
+                      Effective(r"^EVAL-EVIDENCE AV-21 a second thread spinning .*error 0;",
+                                "both threads spin")),
+         control={"aarch64": "hog", "x86_64": "hog"}),
+]
+
+# The rogue VMM as a storage client (eval-disk: attacker duet-personal, victim duet-work just
+# after it on scripts/mkdisk's disk; eval-disk-granted, the control, swaps them).
+CASES += [
+    Case("DS-21", "DS", "a rogue storage client: requests outside its slice and its RAM",
+         "copies its storage endpoint and doorbell with the victim's badge; speaks the block "
+         "protocol itself with a queue it lays out in its RAM: rings past its "
+         "RAM and 64 GiB below it; writes at its slice's end, across it, 16 sectors over it, at "
+         "sector 2^55 (whose byte offset wraps to 0) and 2^64 - 1; a read at the end; a write "
+         "from a buffer past its RAM — each carrying a marker",
+         "the server refuses each (queue refused, or status IOERR) and writes nothing outside "
+         "its slice: the victim's slice, read through QEMU after the run, has no marker",
+         kind="rogue", disk="duet-work", steps=["DS-21 0"], granted_steps=["DS-21 1"],
+         oracles=both(*SYSTEM, DiskClean(b"DUET-ROGUE-MARKER", "the victim's first 16 sectors "
+                                         "hold no marker"),
+                      Audit(r"storage: attacker: reset; so far \d+ requests",
+                            "the storage server counted the attacker's requests"),
+                      AttackerClaim()),
+         control={"aarch64": "granted", "x86_64": "granted"}),
+]
+
+# The CI subset (ctest eval-<arch>): one case per way the harness's machinery judges (canary
+# and monitor, the VMM's audit of memory, sanitization across a reset, the machine's power, the
+# console's tags, the budget, a rogue VMM's image with its granted control), each with its
+# control, and the ktest SEC cases; under 90 s per arch. The Linux cases and SEC-M1 have ctest
+# tests of their own.
+# A case's ci is True (both arches) or the arches it is in the subset for: x86_64's boots take
+# about twice as long (QEMU's SVM under -icount), so there the subset keeps the cases whose
+# code differs per arch (nested paging, the vcpu's reset, the power paths, the timer and
+# budget) and leaves DS-2, IF-1 and IF-10, which test arch-independent code (the VMM's memory
+# bus, the console server, the kernel's cap checks), to aarch64; likewise the ktest cases.
+KTEST_CI = ["DS-10", "LP-10", "AV-10", "LP-11"]
+CI = [c.id for c in CASES if c.ci] + KTEST_CI
+
+
+def in_ci(case, arch):
+    # The ktest cases on aarch64 only: ctest's sec-<arch> runs the same suite on both arches
+    # (this keeps the harness's ktest path exercised without booting it 3 more times on x86_64).
+    if case.id in KTEST_CI:
+        return arch == "aarch64"
+    return case.ci is True or (bool(case.ci) and arch in case.ci)
 
 
 def find(case_id):

@@ -6,6 +6,9 @@
 include(${CMAKE_SOURCE_DIR}/test/guests/guests.cmake)
 
 set(eval_dir ${CMAKE_SOURCE_DIR}/test/eval)
+# AArch64's FP/SIMD registers are named in assembly only (the guests are built without them).
+set(regs_asm_aarch64 ${eval_dir}/guest/regs_aarch64_fp.S)
+set(regs_asm_x86_64 "")
 
 foreach(arch ${DUET_ARCHES})
   if(arch STREQUAL "aarch64")
@@ -18,19 +21,45 @@ foreach(arch ${DUET_ARCHES})
                           ${eval_dir}/guest/victim.c ${eval_dir}/guest/attacks_common.c
                           ${eval_dir}/guest/attacks_console.c
                           ${eval_dir}/guest/attacks_${arch}.c
+                          ${eval_dir}/guest/attacks_regs.c ${eval_dir}/guest/regs_${arch}.c
+                          ${regs_asm_${arch}}
                           ${CMAKE_SOURCE_DIR}/libhv/lib/cmdline.c)
   set(images "")
-  foreach(variant pair hog)
-    if(variant STREQUAL "pair")
-      set(ATTACKER_BUDGET 4)
-      set(ATTACKER_PRIORITY 50)
-    else()
+  # eval-rogue and eval-rogue-hog: the same systems with the rogue VMM (test/eval/rogue) as
+  # partition attacker's VMM: the root task starts the boot archive's vmm.attacker in place of
+  # vmm (docs/manifest.md). Only these test images carry it.
+  # eval-disk and eval-disk-granted: the rogue VMM with a slice of the storage server's disk
+  # (scripts/mkdisk's duet-personal, the victim's duet-work right after it on the disk); in
+  # the granted control the slices are swapped, so that the rogue's own slice is the one the
+  # harness reads (DS-21).
+  # eval-keepregs: eval-pair with vmm-keepregs as the attacker's VMM (it does not reset its vcpu
+  # after a guest reset): the control of SA-2/SA-3.
+  foreach(variant pair hog rogue rogue-hog disk disk-granted keepregs)
+    set(ATTACKER_DISK "")
+    set(VICTIM_DISK "")
+    if(variant STREQUAL "disk")
+      set(ATTACKER_DISK "\n\t\t\tdisk = \"duet-personal\";\n\t\t\tdisk-access = \"read-write\";")
+      set(VICTIM_DISK "\n\t\t\tdisk = \"duet-work\";\n\t\t\tdisk-access = \"read-write\";")
+    elseif(variant STREQUAL "disk-granted")
+      set(ATTACKER_DISK "\n\t\t\tdisk = \"duet-work\";\n\t\t\tdisk-access = \"read-write\";")
+      set(VICTIM_DISK "\n\t\t\tdisk = \"duet-personal\";\n\t\t\tdisk-access = \"read-write\";")
+    endif()
+    if(variant MATCHES "hog")
       set(ATTACKER_BUDGET 10)
       set(ATTACKER_PRIORITY 60)
+    else()
+      set(ATTACKER_BUDGET 4)
+      set(ATTACKER_PRIORITY 50)
+    endif()
+    set(programs "")
+    if(variant MATCHES "rogue|disk")
+      set(programs PROGRAMS vmm.attacker=rogue-vmm)
+    elseif(variant STREQUAL "keepregs")
+      set(programs PROGRAMS vmm.attacker=vmm-keepregs)
     endif()
     set(manifest ${CMAKE_BINARY_DIR}/test/manifests/eval-${variant}-${arch}.dts)
     configure_file(${eval_dir}/manifests/eval-pair-${arch}.dts.in ${manifest} @ONLY)
-    duet_system_image(NAME eval-${variant} ARCH ${arch} MANIFEST ${manifest})
+    duet_system_image(NAME eval-${variant} ARCH ${arch} MANIFEST ${manifest} ${programs})
     # mkimage must run again when the guest changes (duet_system_image knows only the manifest).
     add_custom_command(OUTPUT ${CMAKE_BINARY_DIR}/${arch}/images/eval-${variant}/payload/bootfs.list
                        APPEND DEPENDS ${guest})

@@ -169,6 +169,64 @@ class Controls(unittest.TestCase):
                 self.assertTrue(f.read().startswith("TAP version 13\n1..1\nok 1 - DS-1"))
 
 
+ROGUE = Context("IF-12", bare=False, rogue=True)
+ROGUE_START = "[attacker] EVAL-ATTACK IF-12 start 0x0 0x0"
+
+
+class RogueVmm(unittest.TestCase):
+    """With a rogue VMM, the attacker's `[attacker:vmm]` lines are the attacker's own."""
+
+    def test_its_vmm_lines_are_no_audit(self):
+        o = oracles.Audit(r"unclaimed address", "vmm")
+        line = "[attacker:vmm] attacker: mmio: unclaimed address 0x1000 (read, 8 bytes)"
+        self.assertTrue(o.judge(DUET, run_of([line])).ok)
+        self.assertFalse(o.judge(ROGUE, run_of([line])).ok)
+
+    def test_its_vmm_lines_do_not_fail_the_kernel(self):
+        v = oracles.MachineUp().judge(ROGUE, run_of(["[attacker:vmm] FATAL: forged"]))
+        self.assertTrue(v.ok)
+
+    def test_forged_text_under_its_vmm_tag_is_still_its_own(self):
+        o = oracles.NoForgery()
+        lines = ["[attacker:vmm] victim: EVAL-FORGERY x", "[attacker] [victim] EVAL-FORGERY y"]
+        self.assertTrue(o.judge(ROGUE, run_of(lines)).ok)
+        self.assertFalse(o.judge(DUET, run_of(lines[:1])).ok)
+
+    def test_focus_record_only_from_the_server(self):
+        o = oracles.NoRecord(r"^\[duet\] focus: victim", "focus")
+        self.assertTrue(o.judge(ROGUE, run_of([ROGUE_START, "[attacker] [duet] focus: victim"])).ok)
+        self.assertFalse(o.judge(ROGUE, run_of([ROGUE_START, "[duet] focus: victim"])).ok)
+        self.assertTrue(o.judge(ROGUE, run_of(["[duet] focus: victim", ROGUE_START])).ok)
+
+
+class VictimRegisters(unittest.TestCase):
+    oracle = oracles.VictimRegisters()
+
+    def test_kept_holds_changed_fails(self):
+        ok = [START] + [b + " fp=ok sys=ok" for b in beats(1, 3)]
+        self.assertTrue(self.oracle.judge(DUET, run_of(ok)).ok)
+        bad = ok + ["[victim] EVAL-HEARTBEAT 4 t=100000 canary=ok fp=CHANGED sys=ok"]
+        self.assertFalse(self.oracle.judge(DUET, run_of(bad)).ok)
+
+    def test_no_beat_fails_and_a_forged_beat_does_not_count(self):
+        forged = [START, "[attacker] [victim] EVAL-HEARTBEAT 1 t=1 canary=ok fp=ok sys=ok"]
+        self.assertFalse(self.oracle.judge(DUET, run_of(forged)).ok)
+
+
+class DiskClean(unittest.TestCase):
+    oracle = oracles.DiskClean(b"MARK", "marker")
+
+    def test_marker_found_or_not(self):
+        r = run_of([])
+        r.disk = {(0x1000, 16): b"\0" * 16}
+        self.assertTrue(self.oracle.judge(DUET, r).ok)
+        r.disk = {(0x1000, 16): b"\0" * 4 + b"MARK" + b"\0" * 8}
+        self.assertFalse(self.oracle.judge(DUET, r).ok)
+
+    def test_unread_disk_fails(self):
+        self.assertFalse(self.oracle.judge(DUET, run_of([])).ok)
+
+
 class Catalogue(unittest.TestCase):
     def test_ids_unique_and_grouped(self):
         ids = [c.id for c in catalogue.CASES]
@@ -180,11 +238,16 @@ class Catalogue(unittest.TestCase):
 
     def test_every_guest_case_has_an_unforgeable_oracle_and_a_control(self):
         for c in catalogue.CASES:
-            if c.kind != "guest":
+            if c.kind not in ("guest", "rogue"):
                 continue
             for arch in c.arches:
                 self.assertTrue(any(o.unforgeable for o in c.oracles_for(arch)), c.id)
-                self.assertIn(c.control.get(arch), ("bare", "hog"), f"{c.id} {arch}")
+                allowed = (("bare", "hog", "keepregs") if c.kind == "guest"
+                           else ("granted", "hog"))
+                self.assertIn(c.control.get(arch), allowed, f"{c.id} {arch}")
+
+    def test_at_least_40_cases(self):
+        self.assertGreaterEqual(len(catalogue.CASES), 40)
 
 
 if __name__ == "__main__":

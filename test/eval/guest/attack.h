@@ -39,3 +39,10 @@ __attribute__((noreturn)) void arch_interrupt_storm(void);
 
 int attacker_main(void);
 int victim_main(void);
+
+/* Each arch: a guest-physical address in a device window the partition is not given, which its
+ * VMM audits on every access (AV-5's flood). */
+uint64_t arch_unclaimed_mmio(void);
+/* Each arch: one store whose bytes straddle end (the end of its RAM): the part at end and
+ * above holds the low 32 bits of the returned value if the store went through (DS-8). */
+uint64_t arch_straddle_store(uint64_t end);

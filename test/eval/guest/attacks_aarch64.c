@@ -133,3 +133,64 @@ ATTACK(ds7_gpio, "DS-7")
     claim(ok && id == PL061_ID0, "the physical GPIO %s",
           ok && id == PL061_ID0 ? "answered" : "did not answer");
 }
+
+uint64_t arch_unclaimed_mmio(void)
+{
+    return VIRTIO_MMIO_BASE;
+}
+
+#define STRADDLE_LOW 0x5717add1e0000001ull
+#define STRADDLE_HIGH 0x5717add1e0000002ull
+
+static void store_pair(void *arg)
+{
+    uint64_t at = *(uint64_t *)arg;
+    __asm__ volatile("stp %0, %1, [%2]" ::"r"(STRADDLE_LOW), "r"(STRADDLE_HIGH), "r"(at)
+                     : "memory");
+}
+
+/* A store pair: 8 bytes in the RAM's last word, 8 past its end. An abort of a pair has no
+ * syndrome for the VMM to emulate it by (ESR_EL2.ISV = 0). */
+uint64_t arch_straddle_store(uint64_t end)
+{
+    struct exc_info e;
+    uint64_t at = end - 8;
+    if (exc_catch(store_pair, &at, &e))
+        evidence("stp at 0x%llx: exception %s (syndrome 0x%llx)", (unsigned long long)at,
+                 exc_kind_name(e.kind), (unsigned long long)e.syndrome);
+    return STRADDLE_HIGH;
+}
+
+/* LP-4: the PMU, which counts for the whole machine: its control register says how many
+ * counters there are, and the cycle counter, enabled, counts. */
+#define PMCR_E 1ull
+#define PMCNTENSET_C (1ull << 31)
+
+static void pmu_read(void *arg)
+{
+    uint64_t *r = arg;
+    r[0] = read_sysreg(pmcr_el0);
+    write_sysreg(pmcr_el0, r[0] | PMCR_E);
+    write_sysreg(pmcntenset_el0, PMCNTENSET_C);
+    isb();
+    r[1] = read_sysreg(pmccntr_el0);
+    for (volatile unsigned i = 0; i < 1000; i++)
+        ;
+    r[2] = read_sysreg(pmccntr_el0);
+}
+
+ATTACK(lp4_pmu, "LP-4")
+{
+    struct exc_info e;
+    uint64_t r[3] = {0, 0, 0};
+    bool faulted = exc_catch(pmu_read, r, &e);
+    if (faulted)
+        evidence("PMU access: exception %s (syndrome 0x%llx)", exc_kind_name(e.kind),
+                 (unsigned long long)e.syndrome);
+    else
+        evidence("PMCR_EL0 0x%llx (%llu counters), cycle counter %llu then %llu",
+                 (unsigned long long)r[0], (unsigned long long)((r[0] >> 11) & 0x1f),
+                 (unsigned long long)r[1], (unsigned long long)r[2]);
+    bool got = !faulted && (((r[0] >> 11) & 0x1f) != 0 || r[2] != r[1]);
+    claim(got, "the PMU %s", got ? "ANSWERED" : "was refused");
+}

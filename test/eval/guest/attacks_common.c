@@ -105,3 +105,38 @@ ATTACK(fi3_unrecoverable, "FI-3")
 {
     arch_unrecoverable_fault();
 }
+
+#define FLOOD_SHOWN 1000000u
+
+static void quiet_read(void *arg)
+{
+    (void)*(volatile uint32_t *)(uintptr_t)*(uint64_t *)arg;
+}
+
+/* AV-5: the VMM's audit log, flooded: an access it must record as unclaimed, for good, each one
+ * an exit and a decode in the VMM. A line at 1000, 10000, ... accesses: the flood's rate. */
+ATTACK(av5_audit_flood, "AV-5")
+{
+    uint64_t addr = arch_unclaimed_mmio();
+    for (unsigned n = 1, next = 1000;; n++) {
+        struct exc_info e;
+        exc_catch(quiet_read, &addr, &e); /* probe_read would log each abort: the attacker's flood */
+        if (n == next && next <= FLOOD_SHOWN) {
+            evidence("%u unclaimed accesses at 0x%llx; flooding on", n, (unsigned long long)addr);
+            next *= 10;
+        }
+    }
+}
+
+/* DS-8: one store across the end of its RAM (arg1): part in its RAM, part past it. The part past
+ * the end must go nowhere: reading there must not give it back. */
+ATTACK(ds8_straddle, "DS-8")
+{
+    uint64_t past = 0, want = arch_straddle_store(arg1) & 0xffffffffu;
+    bool read = probe_read(arg1, 4, &past);
+    if (read)
+        evidence("after the straddling store, 0x%llx reads 0x%llx (the store's part: 0x%llx)",
+                 (unsigned long long)arg1, (unsigned long long)past, (unsigned long long)want);
+    claim(read && past == want, "the store's part past the RAM's end %s",
+          read && past == want ? "STUCK" : "went nowhere");
+}

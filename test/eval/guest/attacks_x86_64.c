@@ -1,6 +1,7 @@
 /* x86_64 attacks: the PC's own devices and the CPU's virtualization state that a partition is not
  * given (the PCIe ECAM window, PCI configuration ports, fw_cfg, the HPET, EFER.SVME). On bare
  * QEMU each answers or takes the write; in a partition none may. */
+#include <guest/console.h>
 #include <guest/exc.h>
 #include <guest/lapic.h>
 #include <guest/x86.h>
@@ -14,6 +15,7 @@
 #define FW_CFG_PORT_SELECTOR 0x510
 #define FW_CFG_PORT_DATA 0x511
 #define FW_CFG_SIGNATURE 0x554d4551u /* "QEMU" */
+#define FW_CFG_RAM_SIZE 0x03
 #define HPET_BASE 0xfed00000ull
 #define HPET_VENDOR_INTEL 0x8086u
 #define EFER_SVME (1ull << 12)
@@ -29,16 +31,28 @@ ATTACK(ds3_ecam_window, "DS-3")
           ok && id == HOST_BRIDGE_ID ? "answered" : "did not answer");
 }
 
-/* DS-4: fw_cfg over its I/O ports: select the signature, read it. */
+/* DS-4: fw_cfg over its I/O ports. The partition's VMM has a fw_cfg of its own that describes
+ * the partition (servers/vmm/x86_64/devices/fw_cfg.h), so its signature answering is no breach
+ * (a first version of this case said it was); what it says must be the partition's, not the
+ * host's: the RAM size (key 0x03) is arg1, the partition's RAM, never the machine's. */
+static uint64_t fw_cfg_item(uint16_t key, unsigned len)
+{
+    uint64_t v = 0;
+    outw(FW_CFG_PORT_SELECTOR, key);
+    for (unsigned i = 0; i < len; i++)
+        v |= (uint64_t)inb(FW_CFG_PORT_DATA) << (8 * i);
+    return v;
+}
+
 ATTACK(ds4_fw_cfg, "DS-4")
 {
-    outw(FW_CFG_PORT_SELECTOR, 0);
-    uint32_t sig = 0;
-    for (unsigned i = 0; i < 4; i++)
-        sig |= (uint32_t)inb(FW_CFG_PORT_DATA) << (8 * i);
-    evidence("fw_cfg signature reads 0x%x", sig);
-    claim(sig == FW_CFG_SIGNATURE, "fw_cfg %s",
-          sig == FW_CFG_SIGNATURE ? "answered with QEMU's signature" : "did not answer");
+    uint32_t sig = (uint32_t)fw_cfg_item(0, 4);
+    uint64_t ram = fw_cfg_item(FW_CFG_RAM_SIZE, 8);
+    evidence("fw_cfg signature reads 0x%x, RAM size %llu MiB (the partition has %llu MiB)", sig,
+             (unsigned long long)(ram >> 20), (unsigned long long)(arg1 >> 20));
+    bool host = sig == FW_CFG_SIGNATURE && ram != arg1;
+    claim(host, "fw_cfg %s", host ? "describes ANOTHER machine (the host's)" :
+          sig == FW_CFG_SIGNATURE ? "describes the partition" : "did not answer");
 }
 
 /* DS-5: the HPET's capabilities register (vendor ID in bits 31:16). */
@@ -154,4 +168,109 @@ void arch_interrupt_storm(void)
     irq_enable();
     for (;;)
         __asm__ volatile("" ::: "memory");
+}
+
+uint64_t arch_unclaimed_mmio(void)
+{
+    return ECAM_BASE;
+}
+
+#define STRADDLE_VALUE 0x5717add1e0000002ull
+
+static void store_across(void *arg)
+{
+    uint64_t at = *(uint64_t *)arg;
+    *(volatile uint64_t *)(uintptr_t)at = STRADDLE_VALUE;
+}
+
+/* A quadword store: its low 4 bytes in the RAM's last dword, its high 4 past the end. */
+uint64_t arch_straddle_store(uint64_t end)
+{
+    struct exc_info e;
+    uint64_t at = end - 4;
+    if (exc_catch(store_across, &at, &e))
+        evidence("8-byte store at 0x%llx: exception %s", (unsigned long long)at,
+                 exc_kind_name(e.kind));
+    return STRADDLE_VALUE >> 32;
+}
+
+#define KBC_COMMAND 0x64
+#define KBC_PULSE_RESET 0xfe
+
+/* FI-4: the keyboard controller's reset line (command 0xfe on port 0x64), the PC's oldest way to
+ * reset the machine. */
+ATTACK(fi4_kbc_reset, "FI-4")
+{
+    outb(KBC_COMMAND, KBC_PULSE_RESET);
+    for (volatile unsigned i = 0; i < 1000000; i++)
+        ;
+    claim(false, "the keyboard controller's reset did nothing");
+}
+
+static uint8_t svm_page[4096] __attribute__((aligned(4096)));
+
+static void svm_insn(void *arg)
+{
+    uint64_t pa = (uintptr_t)svm_page;
+    switch (*(unsigned *)arg) {
+    case 0: __asm__ volatile("clgi; stgi" ::: "memory"); break;
+    case 1: __asm__ volatile("vmsave" ::"a"(pa) : "memory"); break;
+    case 2: __asm__ volatile("vmload" ::"a"(pa) : "memory"); break;
+    default: __asm__ volatile("invlpga" ::"a"(0ull), "c"(0u) : "memory"); break;
+    }
+}
+
+/* LP-4: the SVM instructions a hypervisor uses (CLGI/STGI, VMSAVE, VMLOAD, INVLPGA), after
+ * trying to turn SVM on (LP-1): each must raise #UD in a guest. VMLOAD loads from what VMSAVE
+ * stored just before, so on a machine that lets both run, it changes nothing. */
+ATTACK(lp4_svm_insns, "LP-4")
+{
+    static const char *const names[] = {"CLGI/STGI", "VMSAVE", "VMLOAD", "INVLPGA"};
+    struct exc_info e;
+    exc_catch(set_svme, 0, &e);
+    unsigned ran = 0;
+    for (unsigned i = 0; i < 4; i++) {
+        if (exc_catch(svm_insn, &i, &e)) {
+            evidence("%s: exception %s", names[i], exc_kind_name(e.kind));
+        } else {
+            evidence("%s: RAN", names[i]);
+            ran++;
+        }
+    }
+    claim(ran != 0, "%u of 4 SVM instructions ran", ran);
+}
+
+#define COM1_DATA 0x3f8
+
+struct outs {
+    uint64_t rsi, rcx;
+};
+
+static void outs_body(void *arg)
+{
+    struct outs *o = arg;
+    __asm__ volatile("cld; rep outsb" : "+S"(o->rsi), "+c"(o->rcx) : "d"((uint16_t)COM1_DATA)
+                     : "memory");
+}
+
+/* DS-9: string output (REP OUTSB) from memory across its RAM's end (arg1) to its UART: its
+ * VMM reads the bytes from the guest's memory, and may give out only its RAM's. The last 8
+ * bytes of the RAM hold a marker; past the end, what a write there left (nothing, in Duet). */
+ATTACK(ds9_outs_past_ram, "DS-9")
+{
+    static const char marker[8] = {'<', 'I', 'N', 'R', 'A', 'M', '>', '|'};
+    uint64_t at = arg1 - 8;
+    for (unsigned i = 0; i < 8; i++)
+        *(volatile char *)(uintptr_t)(at + i) = marker[i];
+    for (unsigned i = 0; i < 24; i++)
+        probe_write(arg1 + i, 1, 'P');
+    struct exc_info e;
+    struct outs o = {at, 32};
+    gprintf("EVAL-OUTS ");
+    bool faulted = exc_catch(outs_body, &o, &e);
+    gprintf("\n");
+    if (faulted)
+        evidence("REP OUTSB: exception %s", exc_kind_name(e.kind));
+    evidence("REP OUTSB of 32 bytes from 0x%llx: RSI 0x%llx, RCX %llu after",
+             (unsigned long long)at, (unsigned long long)o.rsi, (unsigned long long)o.rcx);
 }

@@ -125,6 +125,7 @@ class Run:
         self.ended = ""     # "until", "exited", "timeout"
         self.seconds = 0.0
         self.memory = {}    # address -> value read through the monitor before the stop
+        self.disk = {}      # (offset, length) -> bytes of the run's disk after the stop
         self.log = ""
         self.command = []
         self.qmp_path = None

@@ -28,9 +28,10 @@ class Context:
     """What a run's oracles know besides its lines: bare (no Duet: nothing is tagged, nobody
     audits), the case ID, and the victim canary's host-physical address."""
 
-    def __init__(self, case_id, bare, canary_addr=None, values=None):
+    def __init__(self, case_id, bare, canary_addr=None, values=None, rogue=False):
         self.case_id, self.bare, self.canary_addr = case_id, bare, canary_addr
         self.values = values or {}
+        self.rogue = rogue  # the attacker's VMM is a rogue one: its lines are the attacker's
 
 
 def attacker_text(line, bare):
@@ -41,9 +42,12 @@ def attacker_text(line, bare):
     return line[len(prefix):] if line.startswith(prefix) else None
 
 
-def trusted(line):
+def trusted(line, ctx=None):
     """A line of the kernel, the root task, a VMM or the console server: untagged, or tagged
-    `[name:vmm]` or `[duet]`."""
+    `[name:vmm]` or `[duet]`. With a rogue VMM (ctx.rogue) the attacker's VMM is the attacker:
+    its `[attacker:vmm]` lines are not trusted."""
+    if ctx is not None and ctx.rogue and line.startswith(f"[{ATTACKER}:vmm] "):
+        return False
     return (not line.startswith("[") or line.startswith("[duet] ")
             or re.match(r"^\[[^\]]+:vmm\] ", line) is not None)
 
@@ -63,7 +67,7 @@ class MachineUp:
     describe = "QEMU still ran when the harness stopped it, and the kernel printed no FATAL"
 
     def judge(self, ctx, run):
-        fatal = [l for l in run.texts() if (ctx.bare or trusted(l)) and FATAL.search(l)]
+        fatal = [l for l in run.texts() if (ctx.bare or trusted(l, ctx)) and FATAL.search(l)]
         if not ctx.bare and fatal:
             return Verdict(False, "the kernel failed", fatal)
         if run.ended == "exited":
@@ -111,6 +115,70 @@ class VictimHeartbeat:
                        f"{worst:.0f} ms", [texts[i] for i, _ in after[:2]])
 
 
+class VictimRegisters:
+    """The victim's own registers (FP/SIMD and system, test/eval/guest/regs.h) kept its values at
+    every beat after the attack began: nothing of another partition's reached them."""
+    name = "victim registers"
+    unforgeable = True
+    describe = "every victim beat after the attack began found its FP/SIMD and system registers kept"
+    BEAT = re.compile(r"^\[victim\] EVAL-HEARTBEAT \d+ t=\d+ canary=\S+ fp=(\S+) sys=(\S+)")
+
+    def judge(self, ctx, run):
+        if ctx.bare:
+            return Verdict(None, "no victim on bare QEMU")
+        start = attack_start(ctx, run)
+        if start is None:
+            return Verdict(None, "the attack did not start")
+        beats = [(l, m) for l, m in ((l, self.BEAT.match(l)) for l in run.texts()[start:]) if m]
+        if not beats:
+            return Verdict(False, "no victim beat reported its registers after the attack began")
+        changed = [l for l, m in beats if m.group(1) != "ok" or m.group(2) != "ok"]
+        if changed:
+            return Verdict(False, f"{len(changed)} beats found the victim's registers changed",
+                           changed)
+        return Verdict(True, f"{len(beats)} beats found its registers kept", [beats[0][0]])
+
+
+class NoLine:
+    """No line of the attacker's matches pattern: what only a breach would put on its console
+    (DS-9: bytes its VMM read from past its RAM). The attacker's own channel: evidence."""
+    name = "no breach output"
+    unforgeable = False
+
+    def __init__(self, pattern, done, what):
+        self.pattern, self.done, self.describe = re.compile(pattern), re.compile(done), what
+
+    def judge(self, ctx, run):
+        texts = [t for t in (attacker_text(l, ctx.bare) for l in run.texts()) if t is not None]
+        if not any(self.done.search(t) for t in texts):
+            return Verdict(None, f"no line matching /{self.done.pattern}/")
+        hits = [t for t in texts if self.pattern.search(t)]
+        if hits:
+            return Verdict(False, f"{len(hits)} line(s) show it", hits)
+        return Verdict(True, "none", [t for t in texts if self.done.search(t)][:2])
+
+
+class DiskClean:
+    """The victim's slice of the run's disk, read from the disk's file after QEMU stopped, holds
+    nothing of what the attacker wrote (its marker)."""
+    name = "victim's disk"
+    unforgeable = True
+
+    def __init__(self, marker, what):
+        self.marker, self.describe = marker, what
+
+    def judge(self, ctx, run):
+        if not run.disk:
+            return Verdict(False, "the disk was not read after the stop")
+        (offset, length), data = next(iter(run.disk.items()))
+        at = data.find(self.marker)
+        line = f"disk file: {length} bytes at {offset:#x}"
+        if at >= 0:
+            return Verdict(False, f"the attacker's marker at byte {offset + at:#x} of the disk",
+                           [f"{line}: {data[at:at + 48]!r}"])
+        return Verdict(True, f"{length} bytes at {offset:#x} without the marker", [line])
+
+
 class CanaryIntact:
     name = "canary intact"
     unforgeable = True
@@ -145,10 +213,29 @@ class Audit:
             return Verdict(False, "nothing audits on bare QEMU", by_configuration=True)
         # A pattern may name the run's values: %(canary_host)x.
         pattern = re.compile(self.pattern % ctx.values if "%(" in self.pattern else self.pattern)
-        hits = [l for l in run.texts() if trusted(l) and pattern.search(l)]
+        hits = [l for l in run.texts() if trusted(l, ctx) and pattern.search(l)]
         if not hits:
             return Verdict(False, f"no record matching /{pattern.pattern}/")
         return Verdict(True, f"{len(hits)} record(s)", hits)
+
+
+class NoRecord:
+    """No trusted line matches pattern: an action only the system can take did not happen (the
+    console server's `[duet] focus: victim` when only the attacker tried to move the focus)."""
+    name = "no such record"
+    unforgeable = True
+
+    def __init__(self, pattern, what):
+        self.pattern, self.describe = re.compile(pattern), what
+
+    def judge(self, ctx, run):
+        if ctx.bare:
+            return Verdict(None, "no system on bare QEMU")
+        start = attack_start(ctx, run) or 0
+        hits = [l for l in run.texts()[start:] if trusted(l, ctx) and self.pattern.search(l)]
+        if hits:
+            return Verdict(False, f"{len(hits)} record(s) of it", hits)
+        return Verdict(True, "none after the attack began")
 
 
 class NoForgery:
@@ -167,7 +254,9 @@ class NoForgery:
             return Verdict(None, "no forged text reached the log")
         # What a terminal shows: a CR returns to the line's start; an escape or a backspace
         # drives the cursor. Safe only when the tag starts what is shown and nothing moves it.
-        escaped = [l for l in lines if not l.split("\r")[-1].startswith(f"[{ATTACKER}] ")
+        # A rogue VMM's own log lines carry its partition's VMM tag: still the attacker's.
+        own = (f"[{ATTACKER}] ", f"[{ATTACKER}:vmm] ") if ctx.rogue else (f"[{ATTACKER}] ",)
+        escaped = [l for l in lines if not l.split("\r")[-1].startswith(own)
                    or "\x1b" in l or "\b" in l]
         if escaped:
             return Verdict(False, f"{len(escaped)} of {len(lines)} forged lines not under the "

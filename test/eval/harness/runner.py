@@ -7,12 +7,14 @@ import struct
 import subprocess
 import time
 
-from harness import machine
+from harness import disk, machine
 from harness.oracles import (CANARY, Context, CtestVerdict, HEARTBEAT, MachineUp,
                              attacker_text)
 
 AFTER_BEATS = 16        # victim beats (25 ms each) after the last step began before a run ends
-TIMEOUT = {"real": 60, "hog": 12, "bare": 20, "ktest": 90, "kmode": 30}
+HOG_WINDOW = 4.0        # hog controls: wall seconds after the attack began (>1 s of guest time)
+TIMEOUT = {"real": 60, "hog": 12, "bare": 60, "ktest": 90, "kmode": 30, "granted": 60,
+           "keepregs": 60}
 GUEST_FILE = {"aarch64": "arm64/eval-aarch64.img", "x86_64": "amd64/eval-x86_64.bzImage"}
 
 
@@ -45,15 +47,22 @@ class GuestDriver:
     beaten: the attack then has a before), and says when the run has shown enough: in Duet,
     AFTER_BEATS victim beats after the last step began; on bare QEMU, the last attack's end."""
 
-    def __init__(self, case, values, bare, wait_victim, host_ram):
-        self.steps, self.values, self.host_ram = case.steps, values, host_ram
+    def __init__(self, case, values, bare, wait_victim, host_ram, steps=None):
+        self.steps, self.values, self.host_ram = steps or case.steps, values, host_ram
         self.id, self.bare, self.wait_victim = case.id, bare, wait_victim
         self.victim_up = not wait_victim
         self.ready_seen = 0
         self.typed = 0
         self.last_start = None
         self.beats_after = 0
-        self.done = False
+        self.finished = False
+        # hog: the victim is not expected to beat at all; the run ends HOG_WINDOW seconds after
+        # the attack began instead of at the time limit (0: no such window).
+        self.window = 0.0
+        self.started_at = None
+        # A case whose attack takes a while and then reports (SA-4's watch) runs to its end.
+        self.until_done = case.extra.get("until_done", False)
+        self.attack_done = False
 
     def __call__(self, run):
         line = run.lines[-1][1]
@@ -64,18 +73,27 @@ class GuestDriver:
             self.victim_up = True
             if self.last_start is not None:
                 self.beats_after += 1
-                self.done = self.beats_after >= AFTER_BEATS
+                self.finished = self.beats_after >= AFTER_BEATS and (self.attack_done or
+                                                                     not self.until_done)
         t = attacker_text(line, self.bare)
         if t is None:
             return None
         if t.startswith(f"EVAL-ATTACK {self.id} start") and self.typed == self.last_line_step():
             self.last_start = len(run.lines)
-        if self.bare and self.last_start is not None and t.startswith(f"EVAL-ATTACK {self.id} done"):
-            self.done = True
+            self.started_at = time.monotonic()
+        if self.last_start is not None and t.startswith(f"EVAL-ATTACK {self.id} done"):
+            self.attack_done = True
+            self.finished = self.finished or self.bare
         if t.startswith("EVAL-READY"):
             self.ready_seen += 1
         self.attacker_line = t
         return self.maybe_type()
+
+    @property
+    def done(self):
+        """Polled by the machine's loop even when no line comes (a starved victim)."""
+        return self.finished or (self.window > 0 and self.started_at is not None and
+                                 time.monotonic() - self.started_at > self.window)
 
     def last_line_step(self):
         """How many steps are typed once the last attack line (not an inline step) is."""
@@ -90,6 +108,7 @@ class GuestDriver:
         except OSError as e:
             run.note(f"harness: monitor search failed: {e}")
             return
+        self.values["nonce"] = nonce
         if addr is not None:
             self.values["canary_host"] = addr
         run.note("harness: victim canary at host address "
@@ -109,7 +128,7 @@ class GuestDriver:
             return step[1]
         if self.ready_seen <= self.typed - self.inline_steps():
             return None
-        if "{canary_host" in step and "canary_host" not in self.values:
+        if any("{" + k in step and k not in self.values for k in ("canary_host", "nonce")):
             return None
         self.typed += 1
         return step.format(**self.values).encode() + b"\r"
@@ -128,8 +147,10 @@ class DeferredDriver(GuestDriver):
 
 def run_guest_case(case, arch, config, opts, cat, log):
     values = {"canary": CANARY, "ram_end": cat.RAM_BASE[arch] + cat.RAM_SIZE,
+              "ram_size": cat.RAM_SIZE,
               "plant": cat.RAM_BASE[arch] + cat.PLANT_OFFSET}
     bare = config == "bare"
+    disk_copy = None
     if bare:
         ctx_canary = found_canary.get(arch, cat.BARE_CANARY[arch])
         values["canary_host"] = ctx_canary
@@ -139,14 +160,39 @@ def run_guest_case(case, arch, config, opts, cat, log):
         if case.extra.get("bare_reboot"):
             cmd.remove("-no-reboot")
     else:
-        image = "eval-pair" if config == "real" else "eval-hog"
+        # A rogue case runs in the images whose attacker has the rogue VMM (test/eval/rogue).
+        # keepregs: the attacker's VMM built not to reset its vcpu after a guest reset.
+        image = {"real": "eval-pair", "hog": "eval-hog", "granted": "eval-pair",
+                 "keepregs": "eval-keepregs"}[config]
+        if case.kind == "rogue":
+            image = image.replace("eval-pair", "eval-rogue").replace("eval-hog", "eval-rogue-hog")
+        if case.extra.get("disk"):
+            image = "eval-disk-granted" if config == "granted" else "eval-disk"
         cmd = machine.duet_command(arch, os.path.join(opts.build, arch, "images", image + ".elf"))
-    driver = DeferredDriver(case, values, bare, config == "real", cat.HOST_RAM[arch])
+        if case.extra.get("disk"):
+            disk_copy = disk.private_copy(arch, log + ".disk")
+            cmd += disk.qemu_args(arch, disk_copy)
+            values["disk_region"] = disk.slice_start(disk_copy, case.extra["disk"], 16)
+    # A case may type other lines in its control: bare_steps (SA-2's plant and look without the
+    # reset that bare QEMU's would clear the registers with), granted_steps (a rogue case aimed
+    # at what it was given on purpose).
+    steps = case.extra.get(f"{config}_steps")
+    driver = DeferredDriver(case, values, bare, config in ("real", "granted", "keepregs"),
+                            cat.HOST_RAM[arch], steps)
+    if config == "hog":
+        driver.window = HOG_WINDOW
     canary = lambda: [values["canary_host"]] if "canary_host" in values else []  # noqa: E731
     run = machine.run_machine(cmd, log, TIMEOUT[config], driver, peek=canary)
+    if "disk_region" in values:  # QEMU has stopped: its writes are in the file
+        offset, length = values["disk_region"]
+        with open(disk_copy, "rb") as f:
+            f.seek(offset)
+            run.disk[(offset, length)] = f.read(length)
+        os.unlink(disk_copy)
     if config == "real" and "canary_host" in values:
         found_canary[arch] = values["canary_host"]
-    return run, Context(case.id, bare, values.get("canary_host"), values), driver.typed == len(case.steps)
+    return (run, Context(case.id, bare, values.get("canary_host"), values, case.kind == "rogue"),
+            driver.typed == len(driver.steps))
 
 
 class UntilLine:
@@ -231,7 +277,10 @@ def run_case(case, arch, config, opts, cat):
     if config in ("bare-linux", "hog-linux"):
         run, ctx = (run_linux_bare if config == "bare-linux" else run_linux_hog)(case, arch, opts, log)
         oracles = case.extra["control_oracles"]
-    elif case.kind == "guest":
+    elif case.kind in ("guest", "rogue"):
+        if case.extra.get("disk") and not os.path.exists(disk.image(arch)):
+            r.state, r.reason = "SKIP", f"no disk image {disk.image(arch)}: scripts/mkdisk --arch {arch}"
+            return r
         run, ctx, complete = run_guest_case(case, arch, config, opts, cat, log)
         oracles = case.oracles_for(arch)
     elif case.kind in ("ktest", "kmode"):
@@ -245,7 +294,7 @@ def run_case(case, arch, config, opts, cat):
         oracles = [CtestVerdict()]
     r.seconds = run.seconds
     r.verdicts = [(o, o.judge(ctx, run)) for o in oracles]
-    started = case.kind != "guest" or any(
+    started = case.kind not in ("guest", "rogue") or any(
         (attacker_text(l, ctx.bare) or "").startswith(f"EVAL-ATTACK {case.id} start")
         for l in run.texts())
     if not started or not complete:
