@@ -71,15 +71,15 @@ static int call(uint64_t label, const uint64_t *w, unsigned n, uint64_t *reply)
 
 static int setup_queue(uint64_t desc, uint64_t avail, uint64_t used)
 {
-    uint64_t w[HV_BLK_QUEUE_SETUP_WORDS] = {0 | (uint64_t)QUEUE_SIZE << 16, desc, avail, used, 0};
-    return call(HV_BLK_QUEUE_SETUP, w, HV_BLK_QUEUE_SETUP_WORDS, 0);
+    uint64_t w[HV_VDEV_QUEUE_SETUP_WORDS] = {0 | (uint64_t)QUEUE_SIZE << 16, desc, avail, used, 0};
+    return call(HV_VDEV_QUEUE_SETUP, w, HV_VDEV_QUEUE_SETUP_WORDS, 0);
 }
 
 static int fresh_queue(void)
 {
     memset(va_base, 0, STATUS_OFF + 16);
     avail_idx = used_seen = 0;
-    call(HV_BLK_RESET, 0, 0, 0);
+    call(HV_VDEV_RESET, 0, 0, 0);
     return setup_queue(gpa_base + DESC_OFF, gpa_base + AVAIL_OFF, gpa_base + USED_OFF);
 }
 
@@ -134,7 +134,7 @@ void ds21_storage(uint64_t arg1, uint64_t arg2)
     va_base = (uint8_t *)(HV_VMM_RAM_VA + RING_OFFSET);
     uint64_t end_gpa = cfg->part.ram_gpa + cfg->part.ram_size;
     uint64_t open[1] = {HV_BLK_VERSION}, reply[HV_MSG_WORDS];
-    int r = call(HV_BLK_OPEN, open, 1, reply);
+    int r = call(HV_VDEV_OPEN, open, 1, reply);
     uint64_t capacity = reply[1];
     evidence("open: error %d, its slice %llu sectors", r, (unsigned long long)capacity);
     wrote_past = 0;
@@ -144,7 +144,7 @@ void ds21_storage(uint64_t arg1, uint64_t arg2)
     evidence("copy its storage endpoint with the victim's badge: error %d", r);
     wrote_past += r == HV_OK;
     r = hv_cap_copy(HV_VMM_SLOT_STORAGE_BELL, HV_SLOT_SELF_CNODE, SLOT_SPARE, HV_RIGHTS_ALL,
-                    HV_BLK_DOORBELL(1));
+                    HV_VDEV_DOORBELL(1));
     evidence("copy its doorbell with the victim's bit: error %d", r);
     wrote_past += r == HV_OK;
     r = setup_queue(end_gpa, end_gpa + 0x400, end_gpa + 0x800);
@@ -184,7 +184,7 @@ void ds21_storage(uint64_t arg1, uint64_t arg2)
     evidence("the server's counters: %llu requests, %llu out of range, %llu malformed",
              (unsigned long long)sh->requests, (unsigned long long)sh->out_of_range,
              (unsigned long long)sh->malformed);
-    evidence("reset: error %d", call(HV_BLK_RESET, 0, 0, 0));
+    evidence("reset: error %d", call(HV_VDEV_RESET, 0, 0, 0));
     claim(wrote_past != 0, "%u requests or copies that had to be refused got through",
           wrote_past);
 }
