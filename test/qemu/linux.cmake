@@ -22,7 +22,16 @@ set(check_log ${CMAKE_SOURCE_DIR}/scripts/check-log)
 #             [BUDGET "<budget> <period>" (personal's, "40 100" by default)]
 #             [ARGS <more bootargs of personal>...])
 function(linux_image arch image scenario)
-  cmake_parse_arguments(I "" "PRIORITY;WORK;WORK_INITRAMFS;BUDGET" "ARGS" ${ARGN})
+  cmake_parse_arguments(I "NET" "PRIORITY;WORK;WORK_INITRAMFS;BUDGET" "ARGS;WORK_ARGS" ${ARGN})
+  # NET: the default system's networks and ports (platform/*/system.dts), for the radio's tests.
+  set(NETWORKS "")
+  set(PERSONAL_NET "")
+  set(WORK_NET "")
+  if(I_NET)
+    set(NETWORKS "\tnetworks {\n\t\tcompatible = \"duet,networks\";\n\t\tcorporate = \"198.51.100.0/24\";\n\t\tinternet = \"0.0.0.0/0\";\n\t};\n")
+    set(PERSONAL_NET "\t\t\tnet-mac = \"52:54:00:00:02:0a\";\n\t\t\tnet-address = \"192.0.2.10/24\";\n\t\t\tnet-reach = \"internet\";\n")
+    set(WORK_NET "\t\t\tnet-mac = \"52:54:00:00:02:14\";\n\t\t\tnet-address = \"192.0.2.20/24\";\n\t\t\tnet-reach = \"corporate\", \"internet\";\n")
+  endif()
   set(SCENARIO ${scenario})
   set(WORK_SCENARIO count)
   if(I_WORK)
@@ -72,6 +81,9 @@ foreach(arch ${DUET_ARCHES})
   linux_image(${arch} linux-disk disk WORK disk)
   # personal's files survive reboot -f and a killed QEMU (test (j) below).
   linux_image(${arch} linux-persist persist)
+  # Both partitions on the radio server's network (docs/network.md): each runs the net scenario
+  # at its own address; personal may reach the internet only (test (m), linux_net.py).
+  linux_image(${arch} linux-net net WORK net NET ARGS duet.net.ip=192.0.2.10/24)
   # The boot benchmark's one-partition system (scripts/bench-boot), not a test; and the same
   # booting with `quiet` (Debian's installed default), written from it here.
   duet_system_image(NAME linux-bench ARCH ${arch} MANIFEST ${linux_src}/linux-bench-${arch}.dts)
@@ -89,7 +101,7 @@ if(NOT DUET_LINUX_TEST_ARCHES)
   return()
 endif()
 
-set(linux_images boot devmem reboot poweroff garbage spin disk persist)
+set(linux_images boot devmem reboot poweroff garbage spin disk persist net)
 
 # Patterns end in \b, not $: a guest kernel's console message can land on the end of a line
 # its user space is still sending (seen on x86_64: "DUET-GUEST-UP personal[    4.61] virtio-mmio
@@ -419,5 +431,21 @@ foreach(arch ${DUET_LINUX_TEST_ARCHES})
                    ${CMAKE_BINARY_DIR}/${arch}/images/linux-boot.elf $<TARGET_FILE:netsim>
                    ${CMAKE_BINARY_DIR}/radio ${logs}/radio-link-${arch}.log)
   set_tests_properties(radio-link-${arch} PROPERTIES LABELS "qemu;linux" TIMEOUT 200
+                       FIXTURES_REQUIRED "linux-images-${arch};netsim-images-${arch}")
+endforeach()
+
+# (m) The network through the radio server (test/qemu/linux_net.py, docs/network.md): both
+# partitions bring up their virtio-net device at the manifest's address and run the net scenario
+# against the simulator; work reaches the corporate network and the internet, personal the
+# internet only, and the simulator's log shows no frame of personal's on the corporate side.
+foreach(arch ${DUET_LINUX_TEST_ARCHES})
+  if(NOT arch IN_LIST DUET_ARCHES)
+    continue()
+  endif()
+  add_test(NAME linux-net-${arch}
+           COMMAND python3 ${CMAKE_CURRENT_SOURCE_DIR}/linux_net.py ${arch}
+                   ${CMAKE_BINARY_DIR}/${arch}/images/linux-net.elf $<TARGET_FILE:netsim>
+                   ${CMAKE_BINARY_DIR}/radio ${logs}/linux-net-${arch}.log)
+  set_tests_properties(linux-net-${arch} PROPERTIES LABELS "qemu;linux" TIMEOUT 400
                        FIXTURES_REQUIRED "linux-images-${arch};netsim-images-${arch}")
 endforeach()
