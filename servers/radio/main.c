@@ -12,6 +12,7 @@
 #include <hv/bytes.h>
 #include <hv/device_server.h>
 #include <hv/fmt.h>
+#include <hv/log_limit.h>
 #include <hv/print.h>
 #include <hv/proto/net.h>
 #include <hv/proto/radio.h>
@@ -100,6 +101,22 @@ static struct hv_net_shared *shared_page(unsigned c)
     return (struct hv_net_shared *)HV_RADIO_SHARED_VA(c);
 }
 
+/* Drops said on the console server's log: a port's line whenever its total drops reach 1, 2,
+ * 4, 8, ... (a flood costs a line per doubling), with every reason counted so far. */
+static uint64_t drops_seen[HV_RADIO_MAX_PORTS], drops_counted[HV_RADIO_MAX_PORTS];
+
+static void say_drops(unsigned c, uint64_t total)
+{
+    bool say = false;
+    while (drops_seen[c] < total)
+        say |= hv_count_and_check(&drops_counted[c]), drops_seen[c]++;
+    if (!say)
+        return;
+    static char line[160];
+    radio_switch_format_drops(&sw, c, line, sizeof(line));
+    hv_printf("radio: %s\n", line);
+}
+
 static void publish(unsigned c)
 {
     const struct radio_counters *k = radio_switch_counters(&sw, c);
@@ -113,6 +130,7 @@ static void publish(unsigned c)
     sh->rx_frames = ports[c].stats.rx_frames;
     sh->tx_dropped = in_drops;
     sh->rx_dropped = out_drops;
+    say_drops(c, in_drops + out_drops);
 }
 
 /* One pass: the link's frames in, each partition's sends (while its egress queue has room for

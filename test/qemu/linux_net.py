@@ -108,6 +108,15 @@ def main():
             what = ("reached, as its manifest allows" if allowed else
                     "not reached: its manifest does not allow it")
             verdict(reached == allowed, f"{name.upper()}-{case}", what)
+    # The radio server's own record of what it refused (on the console server's log, a line the
+    # guests can't write: it is untagged), with the policy's reason.
+    drops = [l for l in text if re.match(r"^radio: personal: in [0-9]+ dropped \(.*\bunreachable [0-9]+", l)]
+    verdict(bool(drops), "RADIO-DROPS-PERSONAL",
+            "the radio server counted personal's frames to the corporate network as unreachable"
+            + (f" ({drops[-1].strip()})" if drops else ""))
+    work_drops = [l for l in text if re.match(r"^radio: work: in [0-9]+ dropped", l)]
+    verdict(not any("unreachable" in l for l in work_drops), "RADIO-DROPS-WORK",
+            "nothing of work's was refused as unreachable")
     seen = [SIM_LINE.match(l.strip()) for l in open(simlog, errors="replace")]
     seen = [m for m in seen if m]
     personal_mac, personal_ip = PARTS["personal"]
