@@ -28,7 +28,7 @@ static const uint8_t router_ip[4] = {192, 0, 2, 1};
 #define ETH_P_ARP 0x0806
 #define ARP_LEN 28
 
-static const struct hv_radio_config *config = (const void *)HV_RADIO_CONFIG_VA;
+static const struct hv_radio_config *config = (const void *)HV_DEVICE_CONFIG_VA;
 static struct device_server device;
 static struct vnet_nic nic;
 static bool nic_up, router_known;
@@ -98,7 +98,7 @@ static void from_partition(void *ctx, const uint8_t *f, uint32_t len)
 
 static struct hv_net_shared *shared_page(unsigned c)
 {
-    return (struct hv_net_shared *)HV_RADIO_SHARED_VA(c);
+    return (struct hv_net_shared *)HV_DEVICE_SHARED_VA(c);
 }
 
 /* Drops said on the console server's log: a port's line whenever its total drops reach 1, 2,
@@ -162,7 +162,7 @@ static void pass(void)
         }
         if (net_port_irq_wanted(&ports[c])) {
             __atomic_or_fetch(&shared_page(c)->irq, HV_VDEV_IRQ_USED, __ATOMIC_RELEASE);
-            hv_signal(HV_RADIO_SLOT_VMM_EVENTS + c);
+            hv_signal(HV_DEVICE_SLOT_VMM_EVENTS + c);
         }
         publish(c);
     }
@@ -231,11 +231,11 @@ static void event_loop(void)
     for (;;) {
         uint64_t bits;
         if (hv_wait(HV_DEVICE_SLOT_IRQ_NTFN, &bits) != 0) {
-            hv_thread_suspend(HV_RADIO_SLOT_EVENT_THREAD);
+            hv_thread_suspend(HV_DEVICE_SLOT_EVENT_THREAD);
             continue;
         }
         struct hv_msg m = {.info = hv_msginfo(0, 1), .w = {bits}};
-        hv_call(HV_RADIO_SLOT_EP_EVENTS, &m);
+        hv_call(HV_DEVICE_SLOT_EP_EVENTS, &m);
     }
 }
 
@@ -254,28 +254,28 @@ static void events(uint64_t bits)
 
 static _Noreturn void serve_forever(void)
 {
-    int r = hv_thread_configure(HV_RADIO_SLOT_EVENT_THREAD, HV_SLOT_SELF_CNODE,
-                                HV_RADIO_SLOT_VSPACE, 0, config->prio, HV_SC_INHERIT,
+    int r = hv_thread_configure(HV_DEVICE_SLOT_EVENT_THREAD, HV_SLOT_SELF_CNODE,
+                                HV_DEVICE_SLOT_VSPACE, 0, config->prio, HV_SC_INHERIT,
                                 (uint64_t)(uintptr_t)event_loop,
                                 (uint64_t)(uintptr_t)(event_stack + sizeof(event_stack)));
     if (!r)
-        r = hv_thread_resume(HV_RADIO_SLOT_EVENT_THREAD);
+        r = hv_thread_resume(HV_DEVICE_SLOT_EVENT_THREAD);
     if (r) {
         hv_printf("radio: no event thread (error %d): no partition is served\n", r);
         nports = 0;
     }
     hv_printf("radio: serving %u partition(s)\n", nports);
-    hv_signal(HV_RADIO_SLOT_READY);
+    hv_signal(HV_DEVICE_SLOT_READY);
     struct hv_msg m = {0};
-    hv_recv(HV_RADIO_SLOT_EP, &m);
+    hv_recv(HV_DEVICE_SLOT_EP, &m);
     for (;;) {
-        if (m.badge == HV_RADIO_BADGE_EVENTS) {
+        if (m.badge == HV_DEVICE_BADGE_EVENTS) {
             events(m.w[0]);
             m.info = hv_msginfo(HV_OK, 0);
         } else {
             answer_vmm(m.badge, &m);
         }
-        hv_reply_recv(HV_RADIO_SLOT_EP, &m);
+        hv_reply_recv(HV_DEVICE_SLOT_EP, &m);
     }
 }
 
@@ -324,10 +324,10 @@ static void build_ports(void)
     radio_switch_init(&sw, &pol);
     for (unsigned c = 0; c < n; c++) {
         const struct hv_radio_port *p = &config->ports[c];
-        if (p->ram_size > HV_RADIO_RAM_MAX)
+        if (p->ram_size > HV_DEVICE_RAM_MAX)
             return;
         ram_regions[c] = (struct virtio_mem_region){p->ram_gpa, p->ram_size,
-                                                    (void *)HV_RADIO_RAM_VA(c)};
+                                                    (void *)HV_DEVICE_RAM_VA(c)};
         net_port_init(&ports[c], &(struct virtio_mem){&ram_regions[c], 1});
         char mac[18];
         mac_text(mac, p->net.mac);

@@ -1,6 +1,8 @@
 /* Hands a device server its physical device: register pages (uncached, never executable),
  * the interrupt line bound to the server's notification, and DMA memory the server may ask the
- * kernel the bus address of. The same for every device server (docs/device-servers.md). */
+ * kernel the bus address of; for a server with partitions as clients, its endpoint and each
+ * client's RAM, shared page and VMM notification. The same for every device server
+ * (docs/device-servers.md). */
 #include "device_grant.h"
 #include <hv/abi/error.h>
 
@@ -76,5 +78,44 @@ int device_grant(const struct hv_bootinfo *info, const struct root_program *p,
         r = give_dma(p, dma_frames);
     if (!r)
         out->dma_frames = dma_frames;
+    return r;
+}
+
+int device_grant_endpoint(const struct root_program *p, const struct root_device_clients *out,
+                          uint64_t ready)
+{
+    uint64_t thread = root_new(HV_OBJ_THREAD, 0);
+    if (!thread)
+        return HV_ENOMEM;
+    int r = hv_cap_copy(out->ep, p->cnode, HV_DEVICE_SLOT_EP, HV_RIGHT_READ, 0);
+    if (!r)
+        r = hv_cap_copy(out->ep, p->cnode, HV_DEVICE_SLOT_EP_EVENTS, HV_RIGHT_WRITE,
+                        HV_DEVICE_BADGE_EVENTS);
+    if (!r)
+        r = hv_cap_copy(p->vspace, p->cnode, HV_DEVICE_SLOT_VSPACE, HV_RIGHTS_ALL, 0);
+    if (!r)
+        r = hv_cap_copy(thread, p->cnode, HV_DEVICE_SLOT_EVENT_THREAD, HV_RIGHTS_ALL, 0);
+    if (!r)
+        r = hv_cap_copy(ready, p->cnode, HV_DEVICE_SLOT_READY, HV_RIGHT_WRITE, 0);
+    return r;
+}
+
+int device_grant_client(const struct root_program *p, const struct partition *part, unsigned c,
+                        uint64_t vmm_events, uint64_t vmm_event, struct root_device_clients *out)
+{
+    if (part->rec->ram_size > HV_DEVICE_RAM_MAX)
+        return HV_ERANGE;
+    uint64_t shared = root_new(HV_OBJ_FRAME, 12), copy = root_slot();
+    if (!shared)
+        return HV_ENOMEM;
+    out->shared[part->index] = shared;
+    int r = partition_mem_map_into(part, p->vspace, HV_DEVICE_RAM_VA(c));
+    if (!r)
+        r = hv_cap_copy(shared, ROOT_CNODE, copy, HV_RIGHTS_ALL, 0);
+    if (!r)
+        r = hv_map(copy, p->vspace, HV_DEVICE_SHARED_VA(c), HV_MAP_READ | HV_MAP_WRITE);
+    if (!r)
+        r = hv_cap_copy(vmm_events, p->cnode, HV_DEVICE_SLOT_VMM_EVENTS + c, HV_RIGHT_WRITE,
+                        vmm_event);
     return r;
 }

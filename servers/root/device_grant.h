@@ -3,6 +3,7 @@
 #pragma once
 
 #include "bus.h"
+#include "partition.h"
 
 /* Gives program p the device dev (as bus_find_virtio found it): its register pages at
  * HV_DEVICE_REGS_VA and the first one as HV_DEVICE_SLOT_DEVICE; its irq handler bound to ntfn
@@ -12,3 +13,15 @@
 int device_grant(const struct hv_bootinfo *info, const struct root_program *p,
                  const struct bus_device *dev, uint64_t ntfn, unsigned dma_frames,
                  struct hv_device_info *out);
+
+/* A server with partitions as clients (hv/proto/device.h's client slots): its endpoint (read,
+ * and write with HV_DEVICE_BADGE_EVENTS), its own address space and an unconfigured thread for
+ * its event thread, and ready (write) to say it answers. */
+int device_grant_endpoint(const struct root_program *p, const struct root_device_clients *out,
+                          uint64_t ready);
+
+/* Client c (partition part) of p: its RAM at HV_DEVICE_RAM_VA(c), a fresh page shared with its
+ * VMM at HV_DEVICE_SHARED_VA(c) (the frame noted in out->shared), and its VMM's event
+ * notification (write, badge vmm_event) at HV_DEVICE_SLOT_VMM_EVENTS + c. */
+int device_grant_client(const struct root_program *p, const struct partition *part, unsigned c,
+                        uint64_t vmm_events, uint64_t vmm_event, struct root_device_clients *out);

@@ -25,8 +25,7 @@
 
 static struct partition parts[HV_PT_MAX_PARTITIONS];
 static unsigned nparts;
-static struct root_storage storage;
-static struct root_radio radio;
+static struct root_device_clients storage, radio;
 static struct bootfs fs;
 
 /* The table's header and size; records are checked one by one later. */
@@ -57,52 +56,37 @@ static uint64_t copy_to(uint64_t src, uint64_t cnode, uint64_t index, unsigned r
     return index;
 }
 
-/* The storage server's caps and shared page for p's VMM (hv/proto/partition.h), if p is one
- * of its clients: its endpoint badged with the client (the server knows whom a call is for by
- * it alone), the doorbell bit of that client, and the page only p's VMM and the server map. */
-static int give_storage(const struct partition *p, uint64_t vmm_cnode, uint64_t vmm_vspace,
-                        uint32_t *devices)
-{
-    int c = storage.client[p->index];
-    if (!storage.ready || c < 0)
-        return HV_OK;
-    uint64_t copy = root_slot();
-    int r = HV_OK;
-    copy_to(storage.ep, vmm_cnode, HV_VMM_SLOT_STORAGE, HV_RIGHT_WRITE, (uint64_t)c + 1, &r);
-    copy_to(storage.bell, vmm_cnode, HV_VMM_SLOT_STORAGE_BELL, HV_RIGHT_WRITE,
-            HV_VDEV_DOORBELL((unsigned)c), &r);
-    if (!r)
-        r = hv_cap_copy(storage.shared[p->index], ROOT_CNODE, copy, HV_RIGHTS_ALL, 0);
-    if (!r)
-        r = hv_map(copy, vmm_vspace, HV_VMM_BLK_SHARED_VA, HV_MAP_READ | HV_MAP_WRITE);
-    if (!r) {
-        *devices |= HV_VMM_DEV_BLK;
-    } else {
-        hv_cap_delete(copy); /* empty or unmapped: the slot goes back either way */
-        root_slot_free(copy);
-    }
-    return r;
-}
+/* Where a device server's caps and shared page go in a VMM (hv/proto/partition.h). */
+struct vmm_device_slots {
+    uint64_t ep, bell, shared_va;
+    uint32_t device; /* HV_VMM_DEV_* */
+};
 
-/* The radio server's caps and shared page for p's VMM, if p is one of its clients: as the
- * storage server's (give_storage), on the network's slots and page. */
-static int give_radio(const struct partition *p, uint64_t vmm_cnode, uint64_t vmm_vspace,
-                      uint32_t *devices)
+static const struct vmm_device_slots storage_slots = {
+    HV_VMM_SLOT_STORAGE, HV_VMM_SLOT_STORAGE_BELL, HV_VMM_BLK_SHARED_VA, HV_VMM_DEV_BLK};
+static const struct vmm_device_slots radio_slots = {HV_VMM_SLOT_RADIO, HV_VMM_SLOT_RADIO_BELL,
+                                                    HV_VMM_NET_SHARED_VA, HV_VMM_DEV_NET};
+
+/* A device server's caps and shared page for p's VMM, if p is one of its clients: its
+ * endpoint badged with the client (the server knows whom a call is for by it alone), the
+ * doorbell bit of that client, and the page only p's VMM and the server map. */
+static int give_device(const struct partition *p, const struct root_device_clients *srv,
+                       const struct vmm_device_slots *at, uint64_t vmm_cnode,
+                       uint64_t vmm_vspace, uint32_t *devices)
 {
-    int c = radio.client[p->index];
-    if (!radio.ready || c < 0)
+    int c = srv->client[p->index];
+    if (!srv->ready || c < 0)
         return HV_OK;
     uint64_t copy = root_slot();
     int r = HV_OK;
-    copy_to(radio.ep, vmm_cnode, HV_VMM_SLOT_RADIO, HV_RIGHT_WRITE, (uint64_t)c + 1, &r);
-    copy_to(radio.bell, vmm_cnode, HV_VMM_SLOT_RADIO_BELL, HV_RIGHT_WRITE,
-            HV_VDEV_DOORBELL((unsigned)c), &r);
+    copy_to(srv->ep, vmm_cnode, at->ep, HV_RIGHT_WRITE, (uint64_t)c + 1, &r);
+    copy_to(srv->bell, vmm_cnode, at->bell, HV_RIGHT_WRITE, HV_VDEV_DOORBELL((unsigned)c), &r);
     if (!r)
-        r = hv_cap_copy(radio.shared[p->index], ROOT_CNODE, copy, HV_RIGHTS_ALL, 0);
+        r = hv_cap_copy(srv->shared[p->index], ROOT_CNODE, copy, HV_RIGHTS_ALL, 0);
     if (!r)
-        r = hv_map(copy, vmm_vspace, HV_VMM_NET_SHARED_VA, HV_MAP_READ | HV_MAP_WRITE);
+        r = hv_map(copy, vmm_vspace, at->shared_va, HV_MAP_READ | HV_MAP_WRITE);
     if (!r) {
-        *devices |= HV_VMM_DEV_NET;
+        *devices |= at->device;
     } else {
         hv_cap_delete(copy); /* empty or unmapped: the slot goes back either way */
         root_slot_free(copy);
@@ -189,8 +173,8 @@ static int start_vmm(struct partition *p, const struct root_console *con, unsign
     cfg.ncpus = 1;
     cfg.prio = prio + VMM_PRIO_ABOVE;
     cfg.part = *rec;
-    if ((r = give_storage(p, vmm.cnode, vmm.vspace, &cfg.devices)) ||
-        (r = give_radio(p, vmm.cnode, vmm.vspace, &cfg.devices)))
+    if ((r = give_device(p, &storage, &storage_slots, vmm.cnode, vmm.vspace, &cfg.devices)) ||
+        (r = give_device(p, &radio, &radio_slots, vmm.cnode, vmm.vspace, &cfg.devices)))
         return r;
     if (!root_page_into(vmm.vspace, HV_VMM_CONFIG_VA, HV_MAP_READ, &cfg, sizeof(cfg)))
         return HV_ENOMEM;

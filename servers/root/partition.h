@@ -29,11 +29,12 @@ struct partition {
  * partition.c */
 int root_run_partitions(const struct hv_bootinfo *info);
 
-/* What the root task made for the storage server's clients, for their VMMs. */
-struct root_storage {
+/* What the root task made for a device server's clients (the storage and radio servers), for
+ * their VMMs. */
+struct root_device_clients {
     bool ready;        /* the server answers its endpoint */
     uint64_t ep, bell; /* its endpoint and notification (the root's unbadged caps) */
-    uint64_t shared[HV_PT_MAX_PARTITIONS]; /* by partition index: its hv_blk_shared frame */
+    uint64_t shared[HV_PT_MAX_PARTITIONS]; /* by partition index: its shared page's frame */
     int client[HV_PT_MAX_PARTITIONS];      /* by partition index: its client number, or -1 */
 };
 
@@ -42,22 +43,14 @@ struct root_storage {
  * logs through the console. HV_ENOENT: no disk. storage_start.c */
 int root_start_storage(const struct hv_bootinfo *info, const struct partition *parts,
                        unsigned nparts, const struct root_console *con, unsigned prio,
-                       struct root_storage *out);
-
-/* What the root task made for the radio server's clients, for their VMMs. */
-struct root_radio {
-    bool ready;        /* the server answers its endpoint */
-    uint64_t ep, bell; /* its endpoint and notification (the root's unbadged caps) */
-    uint64_t shared[HV_PT_MAX_PARTITIONS]; /* by partition index: its hv_net_shared frame */
-    int client[HV_PT_MAX_PARTITIONS];      /* by partition index: its client number, or -1 */
-};
+                       struct root_device_clients *out);
 
 /* Starts the radio server on the first virtio NIC, serving every partition of parts whose
  * record has a network port (and whose RAM is made), and waits until it answers; it logs
  * through the console. HV_ENOENT: no NIC. radio_start.c */
 int root_start_radio(const struct hv_bootinfo *info, const struct partition *parts,
                      unsigned nparts, const struct root_console *con, unsigned prio,
-                     struct root_radio *out);
+                     struct root_device_clients *out);
 
 /* Whether the record can be built: HV_OK, or an error with *why naming the problem. */
 int partition_check(const struct bootfs *fs, const struct hv_pt_partition *rec, const char **why);

@@ -16,47 +16,6 @@
 #define RADIO_BUDGET_TICKS 2
 #define RADIO_PERIOD_TICKS 10
 
-/* Client c (partition part): its RAM and shared page mapped in the server, its VMM's event
- * notification (write, badge HV_VMM_EVENT_NET) in the server's cnode. */
-static int give_client(const struct root_program *p, const struct partition *part, unsigned c,
-                       uint64_t vmm_events, struct root_radio *out)
-{
-    if (part->rec->ram_size > HV_RADIO_RAM_MAX)
-        return HV_ERANGE;
-    uint64_t shared = root_new(HV_OBJ_FRAME, 12), copy = root_slot();
-    if (!shared)
-        return HV_ENOMEM;
-    out->shared[part->index] = shared;
-    int r = partition_mem_map_into(part, p->vspace, HV_RADIO_RAM_VA(c));
-    if (!r)
-        r = hv_cap_copy(shared, ROOT_CNODE, copy, HV_RIGHTS_ALL, 0);
-    if (!r)
-        r = hv_map(copy, p->vspace, HV_RADIO_SHARED_VA(c), HV_MAP_READ | HV_MAP_WRITE);
-    if (!r)
-        r = hv_cap_copy(vmm_events, p->cnode, HV_RADIO_SLOT_VMM_EVENTS + c, HV_RIGHT_WRITE,
-                        HV_VMM_EVENT_NET);
-    return r;
-}
-
-/* The server's endpoint, event thread and the notification it signals when it answers. */
-static int give_endpoint(const struct root_program *p, struct root_radio *out, uint64_t ready)
-{
-    uint64_t thread = root_new(HV_OBJ_THREAD, 0);
-    if (!thread)
-        return HV_ENOMEM;
-    int r = hv_cap_copy(out->ep, p->cnode, HV_RADIO_SLOT_EP, HV_RIGHT_READ, 0);
-    if (!r)
-        r = hv_cap_copy(out->ep, p->cnode, HV_RADIO_SLOT_EP_EVENTS, HV_RIGHT_WRITE,
-                        HV_RADIO_BADGE_EVENTS);
-    if (!r)
-        r = hv_cap_copy(p->vspace, p->cnode, HV_RADIO_SLOT_VSPACE, HV_RIGHTS_ALL, 0);
-    if (!r)
-        r = hv_cap_copy(thread, p->cnode, HV_RADIO_SLOT_EVENT_THREAD, HV_RIGHTS_ALL, 0);
-    if (!r)
-        r = hv_cap_copy(ready, p->cnode, HV_RADIO_SLOT_READY, HV_RIGHT_WRITE, 0);
-    return r;
-}
-
 static void fill_port(struct hv_radio_port *port, const struct partition *part)
 {
     memset(port, 0, sizeof(*port));
@@ -69,7 +28,7 @@ static void fill_port(struct hv_radio_port *port, const struct partition *part)
 
 int root_start_radio(const struct hv_bootinfo *info, const struct partition *parts,
                      unsigned nparts, const struct root_console *con, unsigned prio,
-                     struct root_radio *out)
+                     struct root_device_clients *out)
 {
     static struct hv_radio_config cfg; /* a page: kept off the stack */
     struct bus_device dev;
@@ -90,7 +49,7 @@ int root_start_radio(const struct hv_bootinfo *info, const struct partition *par
         return HV_ENOMEM;
     if ((r = root_load_program("radio", &p)) ||
         (r = device_grant(info, &p, &dev, out->bell, HV_RADIO_DMA_FRAMES, &cfg.dev)) ||
-        (r = give_endpoint(&p, out, ready)) ||
+        (r = device_grant_endpoint(&p, out, ready)) ||
         (r = hv_cap_copy(con->ep, p.cnode, HV_DEVICE_SLOT_LOG, HV_RIGHT_WRITE, 0)))
         return r;
     for (unsigned i = 0; i < nparts; i++) {
@@ -103,13 +62,13 @@ int root_start_radio(const struct hv_bootinfo *info, const struct partition *par
             continue;
         }
         unsigned c = cfg.nports;
-        if ((r = give_client(&p, part, c, con->input_ntfn[i], out)))
+        if ((r = device_grant_client(&p, part, c, con->input_ntfn[i], HV_VMM_EVENT_NET, out)))
             return r;
         fill_port(&cfg.ports[c], part);
         out->client[i] = (int)c;
         cfg.nports++;
     }
-    if (!root_page_into(p.vspace, HV_RADIO_CONFIG_VA, HV_MAP_READ, &cfg, sizeof(cfg)))
+    if (!root_page_into(p.vspace, HV_DEVICE_CONFIG_VA, HV_MAP_READ, &cfg, sizeof(cfg)))
         return HV_ENOMEM;
     if ((r = root_start_budgeted(&p, prio, RADIO_BUDGET_TICKS, RADIO_PERIOD_TICKS)))
         return r;

@@ -19,7 +19,7 @@
 #include <hv/sys.h>
 #include <hv/virtio/virtio_spec.h>
 
-static const struct hv_storage_config *config = (const void *)HV_STORAGE_CONFIG_VA;
+static const struct hv_storage_config *config = (const void *)HV_DEVICE_CONFIG_VA;
 
 /* ---- the device ---- */
 
@@ -132,7 +132,7 @@ static uint64_t wakeups, signals[SLICES_MAX];
 
 static struct hv_blk_shared *shared_page(unsigned c)
 {
-    return (struct hv_blk_shared *)(uintptr_t)HV_STORAGE_SHARED_VA(c);
+    return (struct hv_blk_shared *)(uintptr_t)HV_DEVICE_SHARED_VA(c);
 }
 
 /* Completion: the bits for the VMM in the shared page, then its event notification. */
@@ -140,7 +140,7 @@ static void raise_irq(void *ctx, unsigned c, uint32_t bits)
 {
     (void)ctx;
     __atomic_or_fetch(&shared_page(c)->irq, bits, __ATOMIC_RELEASE);
-    hv_signal(HV_STORAGE_SLOT_VMM_EVENTS + c);
+    hv_signal(HV_DEVICE_SLOT_VMM_EVENTS + c);
     signals[c]++;
 }
 
@@ -158,13 +158,13 @@ static bool client_memory(uint32_t n)
 {
     for (uint32_t c = 0; c < n; c++) {
         const struct hv_storage_slice_spec *sp = &config->slices[c];
-        if (!sp->ram_size || sp->ram_size > HV_STORAGE_RAM_MAX) {
+        if (!sp->ram_size || sp->ram_size > HV_DEVICE_RAM_MAX) {
             hv_printf("storage: slice %s: RAM of %lu bytes refused\n", sp->partition,
                       sp->ram_size);
             return false;
         }
         ram_regions[c] = (struct virtio_mem_region){
-            sp->ram_gpa, sp->ram_size, (void *)(uintptr_t)HV_STORAGE_RAM_VA(c)};
+            sp->ram_gpa, sp->ram_size, (void *)(uintptr_t)HV_DEVICE_RAM_VA(c)};
         rams[c] = (struct virtio_mem){&ram_regions[c], 1};
     }
     return true;
@@ -257,38 +257,38 @@ static void event_loop(void)
     for (;;) {
         uint64_t bits;
         if (hv_wait(HV_DEVICE_SLOT_IRQ_NTFN, &bits) != 0) {
-            hv_thread_suspend(HV_STORAGE_SLOT_EVENT_THREAD);
+            hv_thread_suspend(HV_DEVICE_SLOT_EVENT_THREAD);
             continue;
         }
         struct hv_msg m = {.info = hv_msginfo(0, 1), .w = {bits}};
-        hv_call(HV_STORAGE_SLOT_EP_EVENTS, &m);
+        hv_call(HV_DEVICE_SLOT_EP_EVENTS, &m);
     }
 }
 
 static _Noreturn void serve_forever(void)
 {
-    int r = hv_thread_configure(HV_STORAGE_SLOT_EVENT_THREAD, HV_SLOT_SELF_CNODE,
-                                HV_STORAGE_SLOT_VSPACE, 0, config->prio, HV_SC_INHERIT,
+    int r = hv_thread_configure(HV_DEVICE_SLOT_EVENT_THREAD, HV_SLOT_SELF_CNODE,
+                                HV_DEVICE_SLOT_VSPACE, 0, config->prio, HV_SC_INHERIT,
                                 (uint64_t)(uintptr_t)event_loop,
                                 (uint64_t)(uintptr_t)(event_stack + sizeof(event_stack)));
     if (!r)
-        r = hv_thread_resume(HV_STORAGE_SLOT_EVENT_THREAD);
+        r = hv_thread_resume(HV_DEVICE_SLOT_EVENT_THREAD);
     if (r) {
         hv_printf("storage: no event thread (error %d): no partition is served\n", r);
         nclients = 0;
     }
     hv_printf("storage: serving %u partition(s)\n", nclients);
-    hv_signal(HV_STORAGE_SLOT_READY);
+    hv_signal(HV_DEVICE_SLOT_READY);
     struct hv_msg m = {0};
-    hv_recv(HV_STORAGE_SLOT_EP, &m);
+    hv_recv(HV_DEVICE_SLOT_EP, &m);
     for (;;) {
-        if (m.badge == HV_STORAGE_BADGE_EVENTS) {
+        if (m.badge == HV_DEVICE_BADGE_EVENTS) {
             events(m.w[0]);
             m.info = hv_msginfo(HV_OK, 0);
         } else {
             answer_vmm(m.badge, &m);
         }
-        hv_reply_recv(HV_STORAGE_SLOT_EP, &m);
+        hv_reply_recv(HV_DEVICE_SLOT_EP, &m);
     }
 }
 

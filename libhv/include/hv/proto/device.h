@@ -22,6 +22,25 @@
 #define HV_DEVICE_SLOT_DEVICE 6   /* one of the device's register frames: names it to dma_map */
 #define HV_DEVICE_SLOT_DMA 8      /* DMA frame i at + i, i < HV_DEVICE_DMA_MAX_FRAMES */
 
+/* A device server with partitions as clients (the storage and radio servers): its endpoint,
+ * which the VMMs call with a badge of client + 1 and its own event thread with
+ * HV_DEVICE_BADGE_EVENTS; the thread; the root task's "I answer" notification; and client c's
+ * VMM event notification (write, badged with the VMM's event bit for this server). */
+#define HV_DEVICE_SLOT_EP 16           /* its endpoint (read) */
+#define HV_DEVICE_SLOT_EP_EVENTS 17    /* the same (write, badge HV_DEVICE_BADGE_EVENTS) */
+#define HV_DEVICE_SLOT_VSPACE 18       /* its own address space, to start its event thread */
+#define HV_DEVICE_SLOT_EVENT_THREAD 19 /* an unconfigured thread: waits on the notification */
+#define HV_DEVICE_SLOT_READY 20        /* the root task's notification (write) */
+#define HV_DEVICE_SLOT_VMM_EVENTS 24   /* client c's VMM event notification at + c */
+#define HV_DEVICE_BADGE_EVENTS 0x100u  /* above every VMM's (client + 1) */
+/* Client c's partition RAM (read-write, at most HV_DEVICE_RAM_MAX) and the page it shares with
+ * that partition's VMM (the device protocol's struct hv_vdev_shared first). */
+#define HV_DEVICE_RAM_VA(c) (0x100000000ull + ((uint64_t)(c) << 30))
+#define HV_DEVICE_RAM_MAX (1ull << 30)
+#define HV_DEVICE_SHARED_VA(c) (0x7ff00000ull + ((uint64_t)(c) << 12))
+/* The server's config page (read-only): its own struct, with struct hv_device_info in it. */
+#define HV_DEVICE_CONFIG_VA 0x7ffe0000ull
+
 /* The device's interrupt on HV_DEVICE_SLOT_IRQ_NTFN: the top bit, so that the server may let
  * its clients' doorbells signal the same notification with the bits below. */
 #define HV_DEVICE_BIT_IRQ (UINT64_C(1) << 63)
