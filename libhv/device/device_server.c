@@ -1,6 +1,7 @@
 /* Brings a device server's physical device up from what the root task handed it
  * (hv/proto/device.h): register windows as virtio register accessors, the PCI configuration
- * copy, the DMA memory's bus addresses, and the interrupt's acknowledgement order. */
+ * copy, the DMA memory's bus addresses, the interrupt's acknowledgement order, and the serving
+ * loop of a server with partitions as clients. */
 #include <hv/abi/error.h>
 #include <hv/device_server.h>
 #include <hv/dma_io.h>
@@ -124,4 +125,48 @@ void device_server_wait_irq(struct virtio_transport *t, uint64_t *bits)
 {
     hv_wait(HV_DEVICE_SLOT_IRQ_NTFN, bits);
     device_server_ack_irq(t);
+}
+
+static uint8_t event_stack[4096] __attribute__((aligned(16)));
+
+static void event_loop(void)
+{
+    for (;;) {
+        uint64_t bits;
+        if (hv_wait(HV_DEVICE_SLOT_IRQ_NTFN, &bits) != 0) {
+            hv_thread_suspend(HV_DEVICE_SLOT_EVENT_THREAD);
+            continue;
+        }
+        struct hv_msg m = {.info = hv_msginfo(0, 1), .w = {bits}};
+        hv_call(HV_DEVICE_SLOT_EP_EVENTS, &m);
+    }
+}
+
+_Noreturn void device_server_serve(const char *name, unsigned prio, unsigned *nclients,
+                                   void (*events)(uint64_t bits),
+                                   void (*call)(uint64_t badge, struct hv_msg *m))
+{
+    int r = hv_thread_configure(HV_DEVICE_SLOT_EVENT_THREAD, HV_SLOT_SELF_CNODE,
+                                HV_DEVICE_SLOT_VSPACE, 0, prio, HV_SC_INHERIT,
+                                (uint64_t)(uintptr_t)event_loop,
+                                (uint64_t)(uintptr_t)(event_stack + sizeof(event_stack)));
+    if (!r)
+        r = hv_thread_resume(HV_DEVICE_SLOT_EVENT_THREAD);
+    if (r) {
+        hv_printf("%s: no event thread (error %d): no partition is served\n", name, r);
+        *nclients = 0;
+    }
+    hv_printf("%s: serving %u partition(s)\n", name, *nclients);
+    hv_signal(HV_DEVICE_SLOT_READY);
+    struct hv_msg m = {0};
+    hv_recv(HV_DEVICE_SLOT_EP, &m);
+    for (;;) {
+        if (m.badge == HV_DEVICE_BADGE_EVENTS) {
+            events(m.w[0]);
+            m.info = hv_msginfo(HV_OK, 0);
+        } else {
+            call(m.badge, &m);
+        }
+        hv_reply_recv(HV_DEVICE_SLOT_EP, &m);
+    }
 }

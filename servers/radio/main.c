@@ -220,31 +220,14 @@ static void answer_vmm(uint64_t badge, struct hv_msg *m)
     m->info = hv_msginfo(HV_EINVAL, 0);
 }
 
-/* ---- threads ---- */
+/* ---- serving ---- */
 
-static uint8_t event_stack[4096] __attribute__((aligned(16)));
-
-/* The event thread: each wake-up of the notification (the NIC's interrupt, the VMMs'
- * doorbells) becomes one call with its bits, so that the main thread alone touches the state. */
-static void event_loop(void)
-{
-    for (;;) {
-        uint64_t bits;
-        if (hv_wait(HV_DEVICE_SLOT_IRQ_NTFN, &bits) != 0) {
-            hv_thread_suspend(HV_DEVICE_SLOT_EVENT_THREAD);
-            continue;
-        }
-        struct hv_msg m = {.info = hv_msginfo(0, 1), .w = {bits}};
-        hv_call(HV_DEVICE_SLOT_EP_EVENTS, &m);
-    }
-}
-
+/* A wake-up of the notification: the NIC's interrupt (acknowledged to the device, then to the
+ * kernel), the VMMs' doorbells; either way one pass. */
 static void events(uint64_t bits)
 {
-    if (nic_up && (bits & HV_DEVICE_BIT_IRQ)) {
-        (void)nic.t->ops->interrupt_ack(nic.t);
-        hv_sys(HV_SYS_IRQ_ACK, HV_DEVICE_SLOT_IRQ, 0, 0, 0, 0, 0);
-    }
+    if (nic_up && (bits & HV_DEVICE_BIT_IRQ))
+        device_server_ack_irq(nic.t);
     pass();
     if (nic.broken && nic_up) {
         nic_up = false;
@@ -254,29 +237,7 @@ static void events(uint64_t bits)
 
 static _Noreturn void serve_forever(void)
 {
-    int r = hv_thread_configure(HV_DEVICE_SLOT_EVENT_THREAD, HV_SLOT_SELF_CNODE,
-                                HV_DEVICE_SLOT_VSPACE, 0, config->prio, HV_SC_INHERIT,
-                                (uint64_t)(uintptr_t)event_loop,
-                                (uint64_t)(uintptr_t)(event_stack + sizeof(event_stack)));
-    if (!r)
-        r = hv_thread_resume(HV_DEVICE_SLOT_EVENT_THREAD);
-    if (r) {
-        hv_printf("radio: no event thread (error %d): no partition is served\n", r);
-        nports = 0;
-    }
-    hv_printf("radio: serving %u partition(s)\n", nports);
-    hv_signal(HV_DEVICE_SLOT_READY);
-    struct hv_msg m = {0};
-    hv_recv(HV_DEVICE_SLOT_EP, &m);
-    for (;;) {
-        if (m.badge == HV_DEVICE_BADGE_EVENTS) {
-            events(m.w[0]);
-            m.info = hv_msginfo(HV_OK, 0);
-        } else {
-            answer_vmm(m.badge, &m);
-        }
-        hv_reply_recv(HV_DEVICE_SLOT_EP, &m);
-    }
+    device_server_serve("radio", config->prio, &nports, events, answer_vmm);
 }
 
 /* ---- bring-up ---- */

@@ -248,48 +248,9 @@ static void answer_vmm(uint64_t badge, struct hv_msg *m)
     m->info = hv_msginfo(a.label, a.nwords);
 }
 
-static uint8_t event_stack[4096] __attribute__((aligned(16)));
-
-/* The event thread: each wake-up of the notification becomes one call with its bits, so that
- * the main thread alone touches the server's state. */
-static void event_loop(void)
-{
-    for (;;) {
-        uint64_t bits;
-        if (hv_wait(HV_DEVICE_SLOT_IRQ_NTFN, &bits) != 0) {
-            hv_thread_suspend(HV_DEVICE_SLOT_EVENT_THREAD);
-            continue;
-        }
-        struct hv_msg m = {.info = hv_msginfo(0, 1), .w = {bits}};
-        hv_call(HV_DEVICE_SLOT_EP_EVENTS, &m);
-    }
-}
-
 static _Noreturn void serve_forever(void)
 {
-    int r = hv_thread_configure(HV_DEVICE_SLOT_EVENT_THREAD, HV_SLOT_SELF_CNODE,
-                                HV_DEVICE_SLOT_VSPACE, 0, config->prio, HV_SC_INHERIT,
-                                (uint64_t)(uintptr_t)event_loop,
-                                (uint64_t)(uintptr_t)(event_stack + sizeof(event_stack)));
-    if (!r)
-        r = hv_thread_resume(HV_DEVICE_SLOT_EVENT_THREAD);
-    if (r) {
-        hv_printf("storage: no event thread (error %d): no partition is served\n", r);
-        nclients = 0;
-    }
-    hv_printf("storage: serving %u partition(s)\n", nclients);
-    hv_signal(HV_DEVICE_SLOT_READY);
-    struct hv_msg m = {0};
-    hv_recv(HV_DEVICE_SLOT_EP, &m);
-    for (;;) {
-        if (m.badge == HV_DEVICE_BADGE_EVENTS) {
-            events(m.w[0]);
-            m.info = hv_msginfo(HV_OK, 0);
-        } else {
-            answer_vmm(m.badge, &m);
-        }
-        hv_reply_recv(HV_DEVICE_SLOT_EP, &m);
-    }
+    device_server_serve("storage", config->prio, &nclients, events, answer_vmm);
 }
 
 void hv_main(uint64_t arg)

@@ -5,6 +5,7 @@
 
 #include <hv/proto/device.h>
 #include <hv/virtio/vmmio_driver.h>
+#include <hv/sys.h>
 #include <hv/virtio/vpci_driver.h>
 
 /* A register window: an uncached mapping and the bytes the server may touch in it. */
@@ -40,3 +41,13 @@ void device_server_wait_irq(struct virtio_transport *t, uint64_t *bits);
 
 /* The device's own acknowledgement, then the kernel's (after a wake-up some other loop took). */
 void device_server_ack_irq(struct virtio_transport *t);
+
+/* A server with partitions as clients (hv/proto/device.h's client slots): starts its event
+ * thread at prio (each wake-up of HV_DEVICE_SLOT_IRQ_NTFN becomes one call on the server's own
+ * endpoint with the bits, so that the main thread alone touches the server's state), says it
+ * answers (HV_DEVICE_SLOT_READY), then serves forever: events(bits) for its own event thread,
+ * call(badge, msg) for a VMM's call, which sets the reply in msg. If the event thread can't
+ * start, *nclients becomes 0 (said, and every call is answered as a stranger's). */
+_Noreturn void device_server_serve(const char *name, unsigned prio, unsigned *nclients,
+                                   void (*events)(uint64_t bits),
+                                   void (*call)(uint64_t badge, struct hv_msg *m));
