@@ -1,16 +1,6 @@
 /* GUID text <-> the bytes a GPT stores (hv/guid.h). */
 #include <hv/guid.h>
-
-static int hex(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
+#include <hv/hex.h>
 
 /* Text order of the 16 bytes: the first three groups are little-endian on disk (Appendix A). */
 static const uint8_t guid_text_order[16] = {3, 2, 1, 0, 5, 4, 7, 6, 8, 9, 10, 11, 12, 13, 14, 15};
@@ -25,7 +15,7 @@ bool hv_guid_parse(const char *text, uint8_t guid[16])
                 return false;
             continue;
         }
-        int hi = hex(c), lo = hi < 0 ? -1 : hex(text[++i]);
+        int hi = hv_hex_digit(c), lo = hi < 0 ? -1 : hv_hex_digit(text[++i]);
         if (hi < 0 || lo < 0)
             return false;
         guid[guid_text_order[byte++]] = (uint8_t)(hi << 4 | lo);

@@ -1,6 +1,7 @@
 /* The manifest's network properties (the /networks node and a partition's net-mac, net-address
  * and net-reach: docs/manifest.md) read into each partition's struct hv_pt_net, with the checks
  * that need only the manifest. */
+#include <hv/hex.h>
 #include <string.h>
 
 #include "diag.h"
@@ -63,16 +64,6 @@ static uint32_t mask_of(unsigned len)
     return len ? ~0u << (32 - len) : 0;
 }
 
-static int hex_digit(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
 
 /* "xx:xx:xx:xx:xx:xx", hexadecimal in either case. */
 static bool parse_mac(const char *s, uint8_t mac[6])
@@ -80,7 +71,7 @@ static bool parse_mac(const char *s, uint8_t mac[6])
     if (strlen(s) != 17)
         return false;
     for (int i = 0; i < 6; i++) {
-        int hi = hex_digit(s[3 * i]), lo = hex_digit(s[3 * i + 1]);
+        int hi = hv_hex_digit(s[3 * i]), lo = hv_hex_digit(s[3 * i + 1]);
         if (hi < 0 || lo < 0 || (i < 5 && s[3 * i + 2] != ':'))
             return false;
         mac[i] = (uint8_t)(hi << 4 | lo);
