@@ -5,6 +5,7 @@
  * run in its RAM (net_port.c) for its VMM, which speaks the device protocol (hv/proto/vdev.h,
  * net.h) on the server's endpoint; the badge alone says which partition a call is for. */
 #include "net_port.h"
+#include "radio_calls.h"
 #include "radio_switch.h"
 #include "vnet_nic.h"
 
@@ -170,54 +171,21 @@ static void pass(void)
 
 /* ---- the VMMs' calls ---- */
 
-static uint64_t mac_word(const uint8_t m[6])
-{
-    uint64_t w = 0;
-    for (unsigned i = 0; i < 6; i++)
-        w |= (uint64_t)m[i] << (8 * i);
-    return w;
-}
+static struct hv_net_shared *shared_pages[HV_RADIO_MAX_PORTS];
+static struct radio_clients clients = {.net = ports, .shared = shared_pages};
 
-/* A VMM's call; the badge (client + 1) alone says which partition it speaks for. */
 static void answer_vmm(uint64_t badge, struct hv_msg *m)
 {
-    uint64_t label = hv_msginfo_label(m->info);
-    unsigned len = hv_msginfo_len(m->info);
-    unsigned c = (unsigned)badge - 1;
-    if (badge == 0 || c >= nports) {
-        m->info = hv_msginfo(badge == 0 || c >= config->nports ? HV_EPERM : HV_ENOENT, 0);
-        return;
-    }
-    if (label == HV_VDEV_OPEN) {
-        if (len != HV_NET_OPEN_WORDS || m->w[0] != HV_NET_VERSION) {
-            m->info = hv_msginfo(HV_EINVAL, 0);
-            return;
-        }
-        m->w[0] = HV_NET_VERSION;
-        m->w[1] = mac_word(config->ports[c].net.mac);
-        m->w[2] = VIRTIO_BIT(VIRTIO_NET_F_MAC) | VIRTIO_BIT(VIRTIO_NET_F_STATUS);
-        m->w[3] = NET_PORT_QUEUE_MAX;
-        shared_page(c)->version = HV_NET_VERSION;
-        m->info = hv_msginfo(HV_OK, HV_NET_OPEN_REPLY_WORDS);
-        return;
-    }
-    if (label == HV_VDEV_RESET && len == 0) {
-        net_port_reset(&ports[c]);
-        __atomic_store_n(&shared_page(c)->irq, 0, __ATOMIC_RELEASE);
-        m->info = hv_msginfo(HV_OK, 0);
-        return;
-    }
-    struct hv_vdev_queue_setup q;
-    if (label == HV_VDEV_QUEUE_SETUP && hv_vdev_queue_setup_decode(m->w, len, &q)) {
-        struct virtq_config cfg = {hv_vdev_queue_size(&q), q.desc, q.driver, q.device,
-                                   q.features};
-        enum net_port_setup r = net_port_queue_setup(&ports[c], hv_vdev_queue_index(&q), &cfg);
-        m->info = hv_msginfo(r == NET_PORT_SETUP_OK ? HV_OK : HV_EINVAL, 0);
-        if (r == NET_PORT_SETUP_OK)
-            pass(); /* a driver may have posted buffers or frames before it said so */
-        return;
-    }
-    m->info = hv_msginfo(HV_EINVAL, 0);
+    uint64_t label;
+    unsigned words;
+    clients.ports = config->ports;
+    clients.nports = nports;
+    clients.configured = config->nports < HV_RADIO_MAX_PORTS ? config->nports : HV_RADIO_MAX_PORTS;
+    bool set_up = radio_call(&clients, badge, hv_msginfo_label(m->info), m->w,
+                             hv_msginfo_len(m->info), &label, &words);
+    m->info = hv_msginfo(label, words);
+    if (set_up)
+        pass();
 }
 
 /* ---- serving ---- */
@@ -295,6 +263,8 @@ static void build_ports(void)
         hv_printf("radio: port %s: MAC %s, %u.%u.%u.%u/%u\n", p->partition, mac, p->net.ipv4[0],
                   p->net.ipv4[1], p->net.ipv4[2], p->net.ipv4[3], p->net.ipv4_prefix_len);
     }
+    for (unsigned c = 0; c < n; c++)
+        shared_pages[c] = shared_page(c);
     nports = n;
 }
 
