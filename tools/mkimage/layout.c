@@ -284,6 +284,7 @@ int layout_partition(struct mk_image *img, unsigned i, const struct mk_kernel *k
     pt->priority = p->priority;
     pt->boot = k->boot;
     pt->disk = p->disk;
+    pt->ui = p->ui;
     img->dtb_room[i] = 0;
     if (img->sys.arch == MK_AARCH64)
         return layout_arm64(img, i, k, initrd_size, dtb_file);

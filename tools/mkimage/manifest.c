@@ -149,6 +149,8 @@ static int partition_prop(struct mk_partition *p, const char *prop, const uint8_
     int r = manifest_disk_prop(p, prop, v, len);
     if (r > 0)
         r = manifest_net_prop(p, prop, v, len);
+    if (r > 0)
+        r = manifest_ui_prop(p, prop, v, len);
     return r <= 0 ? r : mk_error("partition '%s': unknown property '%s'", p->name, prop);
 }
 
@@ -225,6 +227,8 @@ static int check_partition(const struct mk_partition *p)
         return mk_error("partition '%s': priority %u is above %u (its VMM runs %u higher, at "
                         "most 255)",
                         p->name, p->priority, HV_PT_PRIORITY_MAX, HV_PT_VMM_PRIO_ABOVE);
+    if (manifest_ui_check(p))
+        return -1;
     return manifest_disk_check(p);
 }
 

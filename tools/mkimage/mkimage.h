@@ -27,6 +27,8 @@ struct mk_partition {
     uint32_t budget, period, priority;
     struct hv_pt_disk disk;              /* select NONE when the partition has no disk */
     struct hv_pt_net net;                /* kind NONE when the partition has no network */
+    struct hv_pt_ui ui;                  /* flags 0 when it has neither keyboard nor screen */
+    bool has_colour;
     char reach[HV_PT_NET_MAX_NETWORKS][HV_PT_NET_NAME_MAX]; /* net-reach, resolved at the end */
     unsigned nreach;
     bool has_net_mac, has_net_address, has_net_reach;
@@ -106,6 +108,10 @@ int manifest_net_prop(struct mk_partition *p, const char *prop, const uint8_t *v
 int manifest_networks_prop(struct mk_system *sys, const char *prop, const uint8_t *v,
                            uint32_t len);
 int manifest_net_check_all(struct mk_system *sys);
+
+/* manifest_ui.c: keyboard, screen and colour (the trusted path), the same way. */
+int manifest_ui_prop(struct mk_partition *p, const char *prop, const uint8_t *v, uint32_t len);
+int manifest_ui_check(const struct mk_partition *p);
 
 /* kernel_probe.c: recognises the kernel file at path for the arch. */
 int kernel_probe(const char *part, const char *path, enum mk_arch arch, struct mk_kernel *k);

@@ -13,6 +13,7 @@ set(MKIMAGE_SOURCES
   ${MKIMAGE_DIR}/measure.c
   ${MKIMAGE_DIR}/manifest_disk.c
   ${MKIMAGE_DIR}/manifest_net.c
+  ${MKIMAGE_DIR}/manifest_ui.c
   ${MKIMAGE_DIR}/mkimage.c
   ${MKIMAGE_DIR}/options.c
   ${MKIMAGE_DIR}/table.c

@@ -9,9 +9,9 @@
 #define HV_PT_FILE "partitions"          /* its name in the bootfs */
 #define HV_PT_MAGIC "DUETPT01"
 /* 2: every load record carries the SHA-256 of its bytes (measured boot); 3: the disk record
- * (struct hv_pt_disk); 4: the network record (struct hv_pt_net). A reader accepts its own
- * version only. */
-#define HV_PT_VERSION 4u
+ * (struct hv_pt_disk); 4: the network record (struct hv_pt_net); 5: the trusted-path record
+ * (struct hv_pt_ui). A reader accepts its own version only. */
+#define HV_PT_VERSION 5u
 #define HV_PT_MAX_PARTITIONS 16u
 #define HV_PT_NAME_MAX 32u               /* partition and console names, NUL-terminated */
 #define HV_PT_FILE_MAX 48u               /* = BOOTFS_NAME_MAX */
@@ -123,6 +123,17 @@ struct hv_pt_net {
     struct hv_pt_netdef networks[HV_PT_NET_MAX_NETWORKS];
 };
 
+/* The trusted path (docs/trusted-path.md): whether the partition gets a virtio-input keyboard
+ * fed by the keyboard server and a framebuffer shown by the display server, and the colour of
+ * the strip that names it while it has focus. A partition with either may take the focus. */
+#define HV_PT_UI_KEYBOARD 1u
+#define HV_PT_UI_SCREEN 2u
+
+struct hv_pt_ui {
+    uint32_t flags;                      /* HV_PT_UI_*; 0: neither */
+    uint32_t colour;                     /* 0x00RRGGBB; 0 without flags */
+};
+
 struct hv_pt_partition {
     char name[HV_PT_NAME_MAX];
     char console_name[HV_PT_NAME_MAX];   /* the console server's tag; = name by default */
@@ -150,6 +161,7 @@ struct hv_pt_partition {
     uint64_t cmdline_gpa, cmdline_size;  /* size includes the NUL */
     struct hv_pt_disk disk;              /* version 3 */
     struct hv_pt_net net;                /* version 4 */
+    struct hv_pt_ui ui;                  /* version 5 */
 };
 
 _Static_assert(sizeof(struct hv_pt_header) == 32, "partition table header is 32 bytes");
@@ -157,4 +169,5 @@ _Static_assert(sizeof(struct hv_pt_load) == 112, "load record is 112 bytes");
 _Static_assert(sizeof(struct hv_pt_disk) == 64, "disk record is 64 bytes");
 _Static_assert(sizeof(struct hv_pt_netdef) == 24, "network definition is 24 bytes");
 _Static_assert(sizeof(struct hv_pt_net) == 216, "network record is 216 bytes");
-_Static_assert(sizeof(struct hv_pt_partition) == 1160, "partition record is 1160 bytes");
+_Static_assert(sizeof(struct hv_pt_ui) == 8, "trusted-path record is 8 bytes");
+_Static_assert(sizeof(struct hv_pt_partition) == 1168, "partition record is 1168 bytes");
