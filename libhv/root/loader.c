@@ -55,6 +55,18 @@ static int load_page(uint64_t vspace, uint64_t va, unsigned flags, const uint8_t
     return load_page_frame(vspace, va, flags, src, off, len, NULL);
 }
 
+uint64_t root_page_new(const void *src, uint64_t len)
+{
+    uint64_t frame = root_new(HV_OBJ_FRAME, 12);
+    if (!frame || len > PAGE || hv_map(frame, ROOT_VSPACE, SCRATCH_VA, HV_MAP_READ | HV_MAP_WRITE))
+        return 0;
+    uint8_t *page = (uint8_t *)SCRATCH_VA;
+    memset(page, 0, PAGE);
+    if (len)
+        memcpy(page, src, len);
+    return hv_unmap(frame) ? 0 : frame;
+}
+
 uint64_t root_page_into(uint64_t vspace, uint64_t va, unsigned flags, const void *src,
                         uint64_t len)
 {

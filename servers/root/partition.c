@@ -9,6 +9,7 @@
 #include <hv/fmt.h>
 #include <hv/log_limit.h>
 #include <hv/proto/block.h>
+#include <hv/proto/focus.h>
 #include <hv/proto/partition.h>
 #include <hv/print.h>
 #include <hv/string.h>
@@ -26,6 +27,9 @@
 static struct partition parts[HV_PT_MAX_PARTITIONS];
 static unsigned nparts;
 static struct root_device_clients storage, radio;
+/* The machine's one focus (docs/trusted-path.md): made before the console, which follows it;
+ * the keyboard server owns it and the display server shows it. */
+static struct root_focus focus;
 static struct bootfs fs;
 
 /* The table's header and size; records are checked one by one later. */
@@ -375,6 +379,15 @@ int root_run_partitions(const struct hv_bootinfo *info)
     if (!nparts)
         return HV_ENOENT;
 
+    /* The focus first, for the console follows it: on the first partition that may take it. */
+    uint32_t first = HV_FOCUS_NONE;
+    for (unsigned i = nparts; i-- > 0;)
+        if (parts[i].rec->ui.flags)
+            first = parts[i].index;
+    if ((r = root_focus_create(first, &focus))) {
+        hv_printf("root: no focus objects (error %d)\n", r);
+        return r;
+    }
     struct root_console con;
     handoff_ep = root_new(HV_OBJ_ENDPOINT, 0);
     if (!handoff_ep || (r = root_start_console(info, nparts, names, CONSOLE_PRIO, &con))) {

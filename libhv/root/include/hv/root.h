@@ -78,6 +78,25 @@ int root_start_budgeted(const struct root_program *p, unsigned prio, uint32_t bu
  * HV_MAP_* flags; returns the frame's slot (0: failed). */
 uint64_t root_page_into(uint64_t vspace, uint64_t va, unsigned flags, const void *src,
                         uint64_t len);
+/* A new page holding src[0..len) (len <= 4096) and zeros, mapped nowhere; its frame's slot
+ * (0: failed). Each address space it goes into maps a copy of the cap. */
+uint64_t root_page_new(const void *src, uint64_t len);
+
+/* ---- the machine's one focus (focus.c, docs/trusted-path.md) ---- */
+
+/* Made before any server starts, since the console (started first) follows it: the page the
+ * focus owner (the keyboard server) writes and every listener maps read-only, the owner's
+ * endpoint, and each listener's notification, which the owner signals after a move. The
+ * servers get copies with the rights they need; the root keeps these. */
+struct root_focus {
+    uint64_t page;         /* frame: struct hv_focus_page, version and first focus written */
+    uint64_t ep;           /* the endpoint the owner serves (the root's, unbadged) */
+    uint64_t console_ntfn; /* the console server waits on it */
+    uint64_t display_ntfn; /* the display server waits on it */
+    uint32_t first;        /* the partition with focus at start, or HV_FOCUS_NONE */
+};
+/* first: the partition that has the focus at start (HV_FOCUS_NONE: none may take it). */
+int root_focus_create(uint32_t first, struct root_focus *out);
 
 /* ---- the console server (console_start.c) ---- */
 
