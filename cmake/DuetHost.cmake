@@ -95,12 +95,16 @@ endforeach()
 add_subdirectory(tools/mkimage)
 # The network simulator the NIC tests connect to (docs/network.md).
 add_subdirectory(tools/netsim)
-include(cmake/DuetSystemImage.cmake)
-duet_system_image(NAME system ARCH aarch64 MANIFEST ${CMAKE_SOURCE_DIR}/platform/qemu-virt/system.dts)
-duet_system_image(NAME system ARCH x86_64 MANIFEST ${CMAKE_SOURCE_DIR}/platform/qemu-q35/system.dts)
-
-# The per-arch kernel images, each its own cross build with its own toolchain.
+# The per-arch kernel images, each its own cross build with its own toolchain. An empty list
+# (scripts/hv-fuzz --coverage) builds the host programs only.
 set(DUET_ARCHES aarch64 x86_64 CACHE STRING "Arches whose images the host build makes")
+include(cmake/DuetSystemImage.cmake)
+if(aarch64 IN_LIST DUET_ARCHES)
+  duet_system_image(NAME system ARCH aarch64 MANIFEST ${CMAKE_SOURCE_DIR}/platform/qemu-virt/system.dts)
+endif()
+if(x86_64 IN_LIST DUET_ARCHES)
+  duet_system_image(NAME system ARCH x86_64 MANIFEST ${CMAKE_SOURCE_DIR}/platform/qemu-q35/system.dts)
+endif()
 foreach(arch ${DUET_ARCHES})
   ExternalProject_Add(image-${arch}
     SOURCE_DIR ${CMAKE_SOURCE_DIR}
