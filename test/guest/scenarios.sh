@@ -400,6 +400,12 @@ scenario_keys() {
             duet.keys=*,*) v=${arg#duet.keys=}; keys=${v%%,*}; secs=${v#*,} ;;
         esac
     done
+    # The device's probe may finish after insmod returns: up to 20 s for the keyboard to show.
+    i=0
+    while [ "$i" -lt 40 ] && ! grep -qx "$kbd" /sys/class/input/event*/device/name 2>/dev/null; do
+        sleep 0.5
+        i=$((i + 1))
+    done
     for e in /sys/class/input/event*; do
         [ -e "$e" ] && echo "DUET-INPUT $name ${e##*/} $(cat "$e/device/name")"
     done

@@ -46,7 +46,9 @@ def qemu_command(arch, kernel, initramfs, qmp_path):
     args = ("panic=-1 duet.name=%s duet.scenario=keys duet.kbd=%s duet.keys=200,600"
             % (GUEST, DEVICE_NAME.replace(" ", "_")))
     if arch == "aarch64":
-        machine = ["qemu-system-aarch64", "-M", "virt,gic-version=3", "-cpu", "cortex-a76"]
+        # virtio_input needs VERSION_1: QEMU 7.2's virtio-mmio is legacy unless told.
+        machine = ["qemu-system-aarch64", "-M", "virt,gic-version=3", "-cpu", "cortex-a76",
+                   "-global", "virtio-mmio.force-legacy=false"]
         kbd = "virtio-keyboard-device"
         args = "console=ttyAMA0 " + args
     else:
