@@ -22,6 +22,7 @@
 #define CONSOLE_PRIO 200
 #define STORAGE_PRIO 190
 #define RADIO_PRIO 190
+#define DISPLAY_PRIO 190
 #define VMM_PRIO_ABOVE HV_PT_VMM_PRIO_ABOVE /* above its guest: an exit is handled at once */
 
 static struct partition parts[HV_PT_MAX_PARTITIONS];
@@ -349,6 +350,15 @@ static void start_radio(const struct hv_bootinfo *info, const struct root_consol
         hv_printf("root: the radio server did not start (error %d)\n", r);
 }
 
+/* The display server, if a partition has a screen: it makes the screens before the partitions
+ * run, for their guests find the framebuffer mapped from their first instruction. */
+static void start_display(const struct hv_bootinfo *info, const struct root_console *con)
+{
+    int r = root_start_display(info, parts, nparts, con, &focus, DISPLAY_PRIO);
+    if (r && r != HV_ENOENT)
+        hv_printf("root: the display server did not start (error %d)\n", r);
+}
+
 int root_run_partitions(const struct hv_bootinfo *info)
 {
     const struct hv_pt_header *hdr;
@@ -406,6 +416,7 @@ int root_run_partitions(const struct hv_bootinfo *info)
     }
     start_storage(info, &con);
     start_radio(info, &con);
+    start_display(info, &con);
     for (unsigned i = 0; i < nparts; i++) {
         struct partition *p = &parts[i];
         r = served[i];
