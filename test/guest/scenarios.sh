@@ -389,9 +389,11 @@ scenario_disk_latency() {
 
 # The display test (test/qemu/display_screen.py, docs/trusted-path.md): the console fbcon shows
 # on the framebuffer, then duet-fbfill's pattern over all of /dev/fb0 (fbcon unbound first, so
-# that its cursor draws nothing over it) and writes past its end, then devmem around it: just
-# below its start (where the strip's rows lie in the display server's buffer), a strip's
-# height below, and just past the guest's 2 MiB blocks.
+# that its cursor draws nothing over it) and writes past its end, then devmem around it: 64
+# bytes below its start (busybox devmem maps a second page when the offset plus the width in
+# bits passes a page, and the kernel refuses a mapping that touches the claimed framebuffer),
+# a strip's height below (where the strip's rows lie in the display server's buffer), and just
+# past the guest's 2 MiB blocks.
 scenario_fb() {
     for v in /sys/class/vtconsole/vtcon*; do
         vname=$(cat "$v/name" 2>/dev/null)
@@ -407,7 +409,7 @@ scenario_fb() {
     echo "$out"
     start=$(echo "$out" | sed -n 's/.*smem_start=\(0x[0-9a-f]*\).*/\1/p')
     if [ -n "$start" ]; then
-        for a in $((start - 4)) $((start - 40 * 4096)) $((start + 0x400000)); do
+        for a in $((start - 64)) $((start - 40 * 4096)) $((start + 0x400000)); do
             a=$(printf '0x%x' "$a")
             devmem_try "$a" 32
             devmem_try "$a" 32 0xffffffff
