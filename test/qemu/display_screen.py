@@ -204,6 +204,13 @@ def main():
             f"the top {STRIP_ROWS} rows are {FOCUSED}'s strip in 0x{colour:06x} pixel for pixel "
             f"({ink} text pixels; {len(bad)} differ" + (f", first at row {bad[0][0]} x {bad[0][1]})"
                                                         if bad else ")"))
+    # The comparison tells the partitions apart: the other one's strip differs from the screen.
+    other = next(n for n in PARTS if n != FOCUSED)
+    other_ppm = os.path.join(work, f"strip-{other}.ppm")
+    subprocess.run([render, other, f"0x{PARTS[other][1]:06x}", other_ppm], check=True)
+    _, _, other_strip = ppm_rgb(other_ppm)
+    verdict(any(shot[y] != other_strip[y] for y in range(STRIP_ROWS)), "STRIP-NOT-OTHER",
+            f"the screen's strip is not {other}'s")
     wrong = 0
     first = None
     for y in range(STRIP_ROWS, HEIGHT):
