@@ -11,6 +11,12 @@ its blocks). Once both are done, a QMP screendump (PNG, decoded here with zlib) 
   guest's framebuffer is the screen's rows right below the strip, and the other guest's pattern
   (another seed) is in a buffer of its own.
 
+Then, when the system has a focus owner (the keyboard server says "keyboard: focus owner"),
+Ctrl-T 2 on the serial console moves the one focus to work: the display server must follow
+(its "display: showing work"), and a second screendump must show work's strip and pattern;
+Ctrl-T 1 brings personal's back. Without an owner nothing can move the focus, and those cases
+say SKIP.
+
 usage: display_screen.py <arch> <kernel.elf> <display_strip_render> <work dir>
 """
 
@@ -100,6 +106,7 @@ def ppm_rgb(path):
 
 
 def boot(arch, kernel, work):
+    """QEMU with the serial console on a pipe (typed into) and a log file (read)."""
     log = os.path.join(work, "serial.log")
     sock = os.path.join(work, "qmp.sock")
     for p in (log, sock):
@@ -107,10 +114,85 @@ def boot(arch, kernel, work):
             os.unlink(p)
     opts = types.SimpleNamespace(arch=arch, screen=True)
     cmd = (DUET_QEMU.machine_args(arch) + ["-kernel", kernel, "-display", "none",
-           "-serial", f"file:{log}", "-monitor", "none"] + DUET_QEMU.screen_args(opts) +
+           "-serial", "stdio", "-monitor", "none"] + DUET_QEMU.screen_args(opts) +
            ["-qmp", f"unix:{sock},server=on,wait=off"])
     print("display_screen: " + " ".join(cmd), flush=True)
-    return subprocess.Popen(cmd, stdin=subprocess.DEVNULL), log, sock
+    out = open(log, "wb")
+    proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=out, stderr=subprocess.STDOUT)
+    return proc, log, sock
+
+
+def check_screen(png, name, render, work, verdict, suffix=""):
+    """The screendump png shows name's strip and its guest's pattern, and not the other's strip."""
+    try:
+        w, h, shot = png_rgb(png)
+    except (OSError, ValueError, zlib.error) as e:
+        verdict(False, "SCREENSHOT" + suffix, f"no usable screendump: {e}")
+        return
+    verdict((w, h) == (WIDTH, HEIGHT), "SCREENSHOT" + suffix, f"the screen is {w}x{h}")
+    if (w, h) != (WIDTH, HEIGHT):
+        return
+    seed, colour = PARTS[name]
+    expected = os.path.join(work, f"strip-{name}.ppm")
+    subprocess.run([render, name, f"0x{colour:06x}", expected], check=True)
+    _, _, strip = ppm_rgb(expected)
+    bad = [(y, x) for y in range(STRIP_ROWS) for x in range(WIDTH)
+           if shot[y][3 * x:3 * x + 3] != strip[y][3 * x:3 * x + 3]]
+    ink = sum(1 for y in range(STRIP_ROWS) for x in range(WIDTH)
+              if strip[y][3 * x:3 * x + 3] != bytes([colour >> 16, colour >> 8 & 255, colour & 255]))
+    verdict(not bad and ink > 0, "STRIP" + suffix,
+            f"the top {STRIP_ROWS} rows are {name}'s strip in 0x{colour:06x} pixel for pixel "
+            f"({ink} text pixels; {len(bad)} differ" + (f", first at row {bad[0][0]} x {bad[0][1]})"
+                                                        if bad else ")"))
+    # The comparison tells the partitions apart: the other one's strip differs from the screen.
+    other = next(n for n in PARTS if n != name)
+    other_ppm = os.path.join(work, f"strip-{other}.ppm")
+    subprocess.run([render, other, f"0x{PARTS[other][1]:06x}", other_ppm], check=True)
+    _, _, other_strip = ppm_rgb(other_ppm)
+    verdict(any(shot[y] != other_strip[y] for y in range(STRIP_ROWS)), "STRIP-NOT-OTHER" + suffix,
+            f"the screen's strip is not {other}'s")
+    wrong = 0
+    first = None
+    for y in range(STRIP_ROWS, HEIGHT):
+        row = shot[y]
+        for x in range(WIDTH):
+            p = fbfill_pixel(x, y - STRIP_ROWS, seed)
+            if row[3 * x:3 * x + 3] != bytes([p >> 16, p >> 8 & 255, p & 255]):
+                wrong += 1
+                first = first or (y, x, row[3 * x:3 * x + 3].hex())
+    verdict(wrong == 0, "PATTERN" + suffix,
+            f"rows {STRIP_ROWS}..{HEIGHT - 1} are {name}'s pattern (seed {seed}) "
+            f"({wrong} pixels differ" + (f", first at row {first[0]} x {first[1]}: {first[2]})"
+                                         if first else ")"))
+
+
+def focus_switches(proc, log, q, work, text):
+    """Ctrl-T 2 then Ctrl-T 1 on the serial console, each followed by a screendump once the
+    display server says it shows the partition; only with a focus owner to move the focus."""
+    if not re.search(r"^keyboard: focus owner", text, re.M):
+        return [("SKIP: FOCUS-SWITCH", "no focus owner (keyboard server) in this system: "
+                 "nothing can move the focus")], []
+    results, shots = [], []
+    for key, name, nth in ((b"2", "work", 1), (b"1", "personal", 2)):
+        proc.stdin.write(b"\x14" + key)
+        proc.stdin.flush()
+        pattern = rf"^display: showing {name}"
+        deadline = time.monotonic() + 30
+        seen = 0
+        while time.monotonic() < deadline:
+            seen = len(re.findall(pattern, open(log, errors="replace").read(), re.M))
+            if seen >= nth:
+                break
+            time.sleep(0.2)
+        ok = seen >= nth
+        results.append((f"{'PASS' if ok else 'FAIL'}: FOCUS-{name.upper()}",
+                        f"Ctrl-T {key.decode()}: the display server followed the focus to {name}"))
+        if ok:
+            time.sleep(1)
+            png = os.path.join(work, f"screen-{name}-{nth}.png")
+            q.screendump(png)
+            shots.append((png, name, f"-AFTER-CTRL-T-{key.decode()}"))
+    return results, shots
 
 
 def wait_for(log, patterns, proc, timeout):
@@ -137,18 +219,25 @@ def main():
         print(f"{'PASS' if ok else 'FAIL'}: {case}: {what}", flush=True)
         failed += not ok
 
+    png = os.path.join(work, "screen.png")
+    for old in os.listdir(work):
+        if old.endswith((".png", ".ppm")):
+            os.unlink(os.path.join(work, old))
+    switches, shots, text = [], [], ""
     proc, log, sock = boot(arch, kernel, work)
     try:
         text = wait_for(log, [r"DUET-FB-DONE personal", r"DUET-FB-DONE work",
                               r"^display: showing personal"], proc, 300)
         # The pattern is written; give QEMU a moment, then look at the screen.
         time.sleep(1)
-        png = os.path.join(work, "screen.png")
         q = Qmp(sock)
         q.screendump(png)
         # Both partitions still run afterwards.
-        text = wait_for(log, [r"\[work\] DUET-COUNT work 2\b", r"\[personal\] DUET-COUNT personal 2\b"],
-                        proc, 60)
+        # (the shell's prompt may come first on the line: the counting runs beside the shell)
+        text = wait_for(log, [r"\[work\].*DUET-COUNT work 2\b",
+                              r"\[personal\].*DUET-COUNT personal 2\b"], proc, 60)
+        switches, shots = focus_switches(proc, log, q, work, text)
+        text = open(log, errors="replace").read()
         q.command("quit")
         q.close()
     finally:
@@ -177,53 +266,22 @@ def main():
                 and m[0].group(3) == "2048", f"{name.upper()}-FILL",
                 "all 728 rows filled; a write past the end refused (EFBIG/ENOSPC), one across it cut"
                 + (f" ({m[0].group(0)})" if m else ""))
-        probes = [l for l in lines if f"[{name}] DUET-DEVMEM {name} " in l]
+        # Each of the six (three addresses, read and write) once at least: the console may
+        # repeat a piece of a line two guests wrote at once.
+        probes = {m.groups() for m in (re.search(rf"\[{name}\] DUET-DEVMEM {name} (0x[0-9a-f]+) 32"
+                                                 r"( 0xffffffff)? -> rc=", l) for l in lines) if m}
         verdict(len(probes) == 6, f"{name.upper()}-DEVMEM",
                 f"six devmem probes around the framebuffer ran ({len(probes)})")
         verdict(any(f"[{name}] DUET-FB-DONE {name}" in l for l in lines) and
-                any(re.search(rf"\[{name}\] DUET-COUNT {name} 2\b", l) for l in lines),
+                any(re.search(rf"\[{name}\].*DUET-COUNT {name} 2\b", l) for l in lines),
                 f"{name.upper()}-ALIVE", "it finished and went on counting")
 
-    try:
-        w, h, shot = png_rgb(png)
-    except (OSError, ValueError, zlib.error) as e:
-        verdict(False, "SCREENSHOT", f"no usable screendump: {e}")
-        sys.exit(1)
-    verdict((w, h) == (WIDTH, HEIGHT), "SCREENSHOT", f"the screen is {w}x{h}")
-    if (w, h) != (WIDTH, HEIGHT):
-        sys.exit(1)
-    seed, colour = PARTS[FOCUSED]
-    expected = os.path.join(work, f"strip-{FOCUSED}.ppm")
-    subprocess.run([render, FOCUSED, f"0x{colour:06x}", expected], check=True)
-    sw, sh, strip = ppm_rgb(expected)
-    bad = [(y, x) for y in range(STRIP_ROWS) for x in range(WIDTH)
-           if shot[y][3 * x:3 * x + 3] != strip[y][3 * x:3 * x + 3]]
-    ink = sum(1 for y in range(STRIP_ROWS) for x in range(WIDTH)
-              if strip[y][3 * x:3 * x + 3] != bytes([colour >> 16, colour >> 8 & 255, colour & 255]))
-    verdict(not bad and ink > 0, "STRIP",
-            f"the top {STRIP_ROWS} rows are {FOCUSED}'s strip in 0x{colour:06x} pixel for pixel "
-            f"({ink} text pixels; {len(bad)} differ" + (f", first at row {bad[0][0]} x {bad[0][1]})"
-                                                        if bad else ")"))
-    # The comparison tells the partitions apart: the other one's strip differs from the screen.
-    other = next(n for n in PARTS if n != FOCUSED)
-    other_ppm = os.path.join(work, f"strip-{other}.ppm")
-    subprocess.run([render, other, f"0x{PARTS[other][1]:06x}", other_ppm], check=True)
-    _, _, other_strip = ppm_rgb(other_ppm)
-    verdict(any(shot[y] != other_strip[y] for y in range(STRIP_ROWS)), "STRIP-NOT-OTHER",
-            f"the screen's strip is not {other}'s")
-    wrong = 0
-    first = None
-    for y in range(STRIP_ROWS, HEIGHT):
-        row = shot[y]
-        for x in range(WIDTH):
-            p = fbfill_pixel(x, y - STRIP_ROWS, seed)
-            if row[3 * x:3 * x + 3] != bytes([p >> 16, p >> 8 & 255, p & 255]):
-                wrong += 1
-                first = first or (y, x, row[3 * x:3 * x + 3].hex())
-    verdict(wrong == 0, "PATTERN",
-            f"rows {STRIP_ROWS}..{HEIGHT - 1} are {FOCUSED}'s pattern (seed {seed}) "
-            f"({wrong} pixels differ" + (f", first at row {first[0]} x {first[1]}: {first[2]})"
-                                         if first else ")"))
+    check_screen(png, FOCUSED, render, work, verdict)
+    for case, what in switches:
+        print(f"{case}: {what}", flush=True)
+        failed += case.startswith("FAIL")
+    for png_path, name, suffix in shots:
+        check_screen(png_path, name, render, work, verdict, suffix)
     print(f"display_screen: {'FAILED' if failed else 'ok'}: {failed} case(s) failed")
     sys.exit(1 if failed else 0)
 
