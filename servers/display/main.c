@@ -156,8 +156,7 @@ static void draw_strips(void)
                                            : STRIP_EFRAMEBUFFER;
         int r = hv_dma_map(HV_DISPLAY_SLOT_SCREEN + i, HV_DEVICE_SLOT_DEVICE, &screen_bus[i]);
         if (se != STRIP_OK || r)
-            hv_printf("display: screen %s: strip error %d, bus address error %d\n", s->name, se,
-                      r);
+            hv_printf("display: screen %s: strip error %d, bus address error %d\n", s->name, se, r);
     }
 }
 
@@ -194,8 +193,7 @@ void hv_main(uint64_t arg)
         config->width != HV_DISPLAY_WIDTH || config->stride != HV_DISPLAY_STRIDE ||
         config->strip_rows != HV_DISPLAY_STRIP_ROWS) {
         hv_printf("display: configuration version %u or geometry refused\n", config->version);
-        for (;;)
-            hv_wait(HV_DISPLAY_SLOT_FOCUS_NTFN, &(uint64_t){0});
+        return; /* the thread stops: nothing is shown */
     }
     int r = hv_dma_map(HV_DEVICE_SLOT_DMA, HV_DEVICE_SLOT_DEVICE, &dma_bus);
     if (r)
@@ -209,8 +207,11 @@ void hv_main(uint64_t arg)
     show(hv_focus_partition(word));
     for (;;) {
         uint64_t bits;
-        if (hv_wait(HV_DISPLAY_SLOT_FOCUS_NTFN, &bits))
-            continue;
+        int e = hv_wait(HV_DISPLAY_SLOT_FOCUS_NTFN, &bits);
+        if (e) { /* no notification to wait on: say so once and stop rather than spin */
+            hv_printf("display: cannot wait for focus moves (error %d): the screen stays\n", e);
+            return;
+        }
         word = hv_focus_read(focus_page);
         if (hv_focus_moved(word, &seen))
             show(hv_focus_partition(word));

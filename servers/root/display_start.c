@@ -100,8 +100,8 @@ static int make_screen(const struct root_program *p, const struct partition *par
         r = hv_map(strip + k, p->vspace, HV_DISPLAY_SCREEN_VA(i) + (uint64_t)k * 4096,
                    HV_MAP_READ | HV_MAP_WRITE);
     if (!r)
-        r = hv_cap_copy(strip, p->cnode, HV_DISPLAY_SLOT_SCREEN + i,
-                        HV_RIGHT_READ | HV_RIGHT_WRITE, 0);
+        r = hv_cap_copy(strip, p->cnode, HV_DISPLAY_SLOT_SCREEN + i, HV_RIGHT_READ | HV_RIGHT_WRITE,
+                        0);
     /* The guest rows: the partition's alone. */
     for (uint32_t k = 0; !r && k < sp.guest_blocks; k++)
         r = hv_map(guest + k, part->gvspace, GUEST_FB_GPA + (uint64_t)k * HV_DISPLAY_GUEST_BLOCK,

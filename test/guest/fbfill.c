@@ -19,29 +19,44 @@
 #define FBIOGET_FSCREENINFO 0x4602
 
 #if defined(__aarch64__)
-enum { NR_ioctl = 29, NR_openat = 56, NR_write = 64, NR_pwrite64 = 68, NR_exit_group = 94,
-       NR_mmap = 222 };
+enum {
+    NR_ioctl = 29,
+    NR_openat = 56,
+    NR_write = 64,
+    NR_pwrite64 = 68,
+    NR_exit_group = 94,
+    NR_mmap = 222
+};
 
 static long syscall6(long n, long a, long b, long c, long d, long e, long f)
 {
     register long x8 __asm__("x8") = n, x0 __asm__("x0") = a, x1 __asm__("x1") = b;
     register long x2 __asm__("x2") = c, x3 __asm__("x3") = d, x4 __asm__("x4") = e;
     register long x5 __asm__("x5") = f;
-    __asm__ volatile("svc #0" : "+r"(x0) : "r"(x8), "r"(x1), "r"(x2), "r"(x3), "r"(x4), "r"(x5)
+    __asm__ volatile("svc #0"
+                     : "+r"(x0)
+                     : "r"(x8), "r"(x1), "r"(x2), "r"(x3), "r"(x4), "r"(x5)
                      : "memory");
     return x0;
 }
 
 __asm__(".global _start\n_start:\n mov x29, #0\n mov x0, sp\n bl fill_main\n brk #0\n");
 #elif defined(__x86_64__)
-enum { NR_write = 1, NR_mmap = 9, NR_ioctl = 16, NR_pwrite64 = 18, NR_exit_group = 231,
-       NR_openat = 257 };
+enum {
+    NR_write = 1,
+    NR_mmap = 9,
+    NR_ioctl = 16,
+    NR_pwrite64 = 18,
+    NR_exit_group = 231,
+    NR_openat = 257
+};
 
 static long syscall6(long n, long a, long b, long c, long d, long e, long f)
 {
     register long r10 __asm__("r10") = d, r8 __asm__("r8") = e, r9 __asm__("r9") = f;
     long ret;
-    __asm__ volatile("syscall" : "=a"(ret)
+    __asm__ volatile("syscall"
+                     : "=a"(ret)
                      : "a"(n), "D"(a), "S"(b), "d"(c), "r"(r10), "r"(r8), "r"(r9)
                      : "rcx", "r11", "memory");
     return ret;
@@ -53,7 +68,10 @@ __asm__(".global _start\n_start:\n xor %ebp, %ebp\n mov %rsp, %rdi\n and $-16, %
 #error "duet-fbfill is built for aarch64 or x86_64"
 #endif
 
-static long sys(long n, long a, long b, long c) { return syscall6(n, a, b, c, 0, 0, 0); }
+static long sys(long n, long a, long b, long c)
+{
+    return syscall6(n, a, b, c, 0, 0, 0);
+}
 
 /* The pattern: red and green from the position, blue from the seed, so that two guests'
  * screens and a shifted or cut copy of one all differ. */
@@ -184,12 +202,14 @@ void fill_main(long *sp)
     for (unsigned i = 0; i < sizeof(scratch); i++)
         scratch[i] = 0xff;
     long past = syscall6(NR_pwrite64, fd, (long)scratch, sizeof(scratch), smem_len, 0, 0);
-    long straddle = syscall6(NR_pwrite64, fd, (long)scratch, sizeof(scratch), smem_len - 2048, 0, 0);
+    long straddle =
+        syscall6(NR_pwrite64, fd, (long)scratch, sizeof(scratch), smem_len - 2048, 0, 0);
     /* ... which wrote 0xff over the last 2048 bytes: put the pattern back there. */
     for (uint64_t b = smem_len - 2048; b < smem_len; b++) {
         uint64_t y = b / stride, x = (b % stride) / 4;
         if (y < rows)
-            ((volatile uint8_t *)va)[b] = (uint8_t)(fbfill_pixel((uint32_t)x, (uint32_t)y, seed) >> (8 * (b % 4)));
+            ((volatile uint8_t *)va)[b] =
+                (uint8_t)(fbfill_pixel((uint32_t)x, (uint32_t)y, seed) >> (8 * (b % 4)));
     }
     start_line();
     add(" filled");

@@ -24,8 +24,11 @@ int main(int argc, char **argv)
         fprintf(stderr, "display_strip_render: %s\n", psf_strerror(pe));
         return 1;
     }
-    struct framebuffer fb = {.base = pixels, .size = sizeof(pixels), .width = HV_DISPLAY_WIDTH,
-                             .height = HV_DISPLAY_STRIP_ROWS, .stride = HV_DISPLAY_STRIDE,
+    struct framebuffer fb = {.base = pixels,
+                             .size = sizeof(pixels),
+                             .width = HV_DISPLAY_WIDTH,
+                             .height = HV_DISPLAY_STRIP_ROWS,
+                             .stride = HV_DISPLAY_STRIDE,
                              .format = FB_XRGB8888};
     uint32_t rgb = (uint32_t)strtoul(argv[2], NULL, 16);
     if (strip_draw(&fb, HV_DISPLAY_STRIP_ROWS, &font, argv[1], (unsigned)strlen(argv[1]), rgb) !=

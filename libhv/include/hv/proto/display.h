@@ -22,7 +22,7 @@
 /* The guest's rows are mapped in 2 MiB blocks (the first guest row starts one); the last block's
  * tail past HV_DISPLAY_GUEST_BYTES is the guest's too and is never shown. */
 #define HV_DISPLAY_GUEST_BLOCK 0x200000ull
-#define HV_DISPLAY_GUEST_BLOCKS \
+#define HV_DISPLAY_GUEST_BLOCKS                                                                    \
     ((HV_DISPLAY_GUEST_BYTES + HV_DISPLAY_GUEST_BLOCK - 1) / HV_DISPLAY_GUEST_BLOCK)
 #define HV_DISPLAY_GUEST_MAP_BYTES (HV_DISPLAY_GUEST_BLOCKS * HV_DISPLAY_GUEST_BLOCK)
 
@@ -55,8 +55,8 @@
 #define HV_DISPLAY_CONFIG_VERSION 1u
 
 struct hv_display_screen {
-    uint32_t partition; /* its index in the root's partitions, as the focus page names it */
-    uint32_t colour;    /* 0x00RRGGBB: the strip's background */
+    uint32_t partition;        /* its index in the root's partitions, as the focus page names it */
+    uint32_t colour;           /* 0x00RRGGBB: the strip's background */
     char name[HV_PT_NAME_MAX]; /* NUL-terminated: what the strip says */
     uint64_t strip_bytes;      /* mapped at HV_DISPLAY_SCREEN_VA(i): the strip's pages */
 };
