@@ -40,11 +40,13 @@ unsigned arch_user_device_regions(struct mem_region *out, unsigned max)
 {
     /* The RTC, the PL011 page for the console server, which owns the UART once it runs
      * (the kernel keeps writing its own lines to it, polled: boot messages and panics), and
-     * the virtio-mmio transports for the device servers. The GIC stays the kernel's. */
+     * the virtio-mmio transports for the device servers, and fw_cfg for the display server
+     * (ramfb is configured through it). The GIC stays the kernel's. */
     static const struct mem_region regions[] = {
         {{PLAT_RTC_BASE}, PLAT_RTC_SIZE},
         {{PLAT_UART_BASE}, PLAT_UART_SIZE},
         {{PLAT_VIRTIO_MMIO_BASE}, PLAT_VIRTIO_MMIO_SIZE},
+        {{PLAT_FW_CFG_BASE}, PLAT_FW_CFG_SIZE},
     };
     unsigned n = 0;
     for (; n < max && n < sizeof(regions) / sizeof(regions[0]); n++)

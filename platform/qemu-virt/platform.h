@@ -10,6 +10,8 @@
 #define PLAT_UART_SIZE 0x1000ull
 #define PLAT_RTC_BASE 0x09010000ull       /* PL031: not the kernel's, handed to the root task */
 #define PLAT_RTC_SIZE 0x1000ull
+#define PLAT_FW_CFG_BASE 0x09020000ull    /* QEMU's fw_cfg (MMIO, with DMA): the display server's */
+#define PLAT_FW_CFG_SIZE 0x1000ull
 #define PLAT_GICD_BASE 0x08000000ull      /* GICv3 distributor */
 #define PLAT_GICR_BASE 0x080a0000ull      /* redistributor of CPU 0 (RD_base) */
 #define PLAT_GICR_STRIDE 0x20000ull       /* RD_base + SGI_base frames per CPU */

@@ -329,6 +329,17 @@ static int start_server(struct partition *p)
     return r ? r : (int)hv_msginfo_label(m.info);
 }
 
+#define DISPLAY_PRIO 190
+
+/* The display server, if a partition has a screen: it makes the screens before the partitions
+ * run, for their guests find the framebuffer mapped from their first instruction. */
+static void start_display(const struct hv_bootinfo *info, const struct root_console *con)
+{
+    int r = root_start_display(info, parts, nparts, con, &focus, DISPLAY_PRIO);
+    if (r && r != HV_ENOENT)
+        hv_printf("root: the display server did not start (error %d)\n", r);
+}
+
 /* The storage server, if the machine has a disk; the partitions run without one if not. */
 static void start_storage(const struct hv_bootinfo *info, const struct root_console *con)
 {
@@ -404,6 +415,7 @@ int root_run_partitions(const struct hv_bootinfo *info)
         if (!served[i])
             served[i] = build_mem(&parts[i]);
     }
+    start_display(info, &con); /* needs the guest address spaces made just above */
     start_storage(info, &con);
     start_radio(info, &con);
     for (unsigned i = 0; i < nparts; i++) {

@@ -62,3 +62,10 @@ int partition_mem_create(struct partition *p);
 int partition_mem_load(struct partition *p, const struct bootfs *fs, bool wipe);
 /* Maps the RAM read-write at va of another address space (the VMM's). */
 int partition_mem_map_into(const struct partition *p, uint64_t vspace, uint64_t va);
+
+/* Starts the display server on QEMU's ramfb with one screen buffer for every partition of parts
+ * with a screen (and whose RAM is made), its guest rows mapped into that partition; it follows
+ * focus and logs through the console. HV_ENOENT: no partition has a screen. display_start.c */
+int root_start_display(const struct hv_bootinfo *info, const struct partition *parts,
+                       unsigned nparts, const struct root_console *con,
+                       const struct root_focus *focus, unsigned prio);

@@ -411,3 +411,34 @@ scenario_keys() {
     done
     duet-evread "$name" "$kbd" "$keys" "$secs"
 }
+
+# The display test (test/qemu/display_screen.py, docs/trusted-path.md): the console fbcon shows
+# on the framebuffer, then duet-fbfill's pattern over all of /dev/fb0 (fbcon unbound first, so
+# that its cursor draws nothing over it) and writes past its end, then devmem around it: 64
+# bytes below its start (busybox devmem maps a second page when the offset plus the width in
+# bits passes a page, and the kernel refuses a mapping that touches the claimed framebuffer),
+# a strip's height below (where the strip's rows lie in the display server's buffer), and just
+# past the guest's 2 MiB blocks.
+scenario_fb() {
+    for v in /sys/class/vtconsole/vtcon*; do
+        vname=$(cat "$v/name" 2>/dev/null)
+        case "$vname" in
+            *"frame buffer"*)
+                echo "DUET-FB $name fbcon $vname"
+                echo 0 > "$v/bind"
+                ;;
+        esac
+    done
+    case "$name" in personal) seed=1 ;; work) seed=2 ;; *) seed=3 ;; esac
+    out=$(duet-fbfill "$name" "$seed")
+    echo "$out"
+    start=$(echo "$out" | sed -n 's/.*smem_start=\(0x[0-9a-f]*\).*/\1/p')
+    if [ -n "$start" ]; then
+        for a in $((start - 64)) $((start - 40 * 4096)) $((start + 0x400000)); do
+            a=$(printf '0x%x' "$a")
+            devmem_try "$a" 32
+            devmem_try "$a" 32 0xffffffff
+        done
+    fi
+    echo "DUET-FB-DONE $name"
+}

@@ -10,6 +10,7 @@
 
 #include "diag.h"
 #include "mkimage.h"
+#include <hv/proto/display.h>
 #include <hv/proto/guest_layout_aarch64.h>
 
 #define APB_PCLK_HZ 24000000u            /* QEMU's "clk24mhz" fixed clock */
@@ -43,6 +44,20 @@ static void write_virtio_mmio(FILE *f, unsigned slot)
     cells64(f, HV_A64_GUEST_VIRTIO_MMIO_SIZE);
     fprintf(f, ">;\n\t\tinterrupts = <0 %u 1>;\n\t\tdma-coherent;\n\t};\n",
             HV_A64_GUEST_VIRTIO_SPI + slot);
+}
+
+/* The partition's screen (the display server's buffer below its strip, docs/trusted-path.md):
+ * a simple-framebuffer node, which Debian's built-in simplefb drives, outside /memory. */
+static void write_framebuffer(FILE *f)
+{
+    fprintf(f, "\n\tframebuffer@%llx {\n\t\tcompatible = \"simple-framebuffer\";\n\t\treg = <",
+            (unsigned long long)HV_DISPLAY_GUEST_FB_GPA_AARCH64);
+    cells64(f, HV_DISPLAY_GUEST_FB_GPA_AARCH64);
+    fputc(' ', f);
+    cells64(f, HV_DISPLAY_GUEST_BYTES);
+    fprintf(f, ">;\n\t\twidth = <%u>;\n\t\theight = <%u>;\n\t\tstride = <%u>;\n"
+               "\t\tformat = \"x8r8g8b8\";\n\t};\n",
+            HV_DISPLAY_WIDTH, HV_DISPLAY_GUEST_HEIGHT, HV_DISPLAY_STRIDE);
 }
 
 static void write_tree(FILE *f, const struct hv_pt_partition *p, const char *bootargs)
@@ -124,6 +139,8 @@ static void write_tree(FILE *f, const struct hv_pt_partition *p, const char *boo
         write_virtio_mmio(f, HV_A64_GUEST_VIRTIO_SLOT_NET);
     if (p->ui.flags & HV_PT_UI_KEYBOARD)
         write_virtio_mmio(f, HV_A64_GUEST_VIRTIO_SLOT_KBD);
+    if (p->ui.flags & HV_PT_UI_SCREEN)
+        write_framebuffer(f);
     fprintf(f, "};\n");
 }
 

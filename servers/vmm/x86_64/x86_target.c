@@ -147,6 +147,7 @@ static const char *build_guest_memory(const struct hv_pt_partition *p,
         .cmdline_gpa = p->cmdline_gpa,
         .cmdline_size = p->cmdline_size,
         .acpi_gpa = HV_X86_GUEST_ACPI,
+        .screen = (p->ui.flags & HV_PT_UI_SCREEN) != 0,
     };
     const char *why = x86_boot_params_build(m, &l);
     return why ? why : x86_boot_tables(m, p->boot_scratch_gpa, p->boot_scratch_size);

@@ -162,6 +162,35 @@ START_TEST(zero_page_filled)
 }
 END_TEST
 
+/* A partition with a screen: screen_info for efifb at the display server's framebuffer (byte
+ * offsets of include/uapi/linux/screen_info.h), outside every e820 RAM range; without one, all
+ * of screen_info stays zero. */
+START_TEST(screen_info_for_efifb)
+{
+    ck_assert_ptr_null(x86_boot_params_build(&mem, &layout));
+    for (unsigned i = 0; i < 0x40; i++)
+        ck_assert_uint_eq(ram[ZP + i], 0);
+    layout.screen = true;
+    ck_assert_ptr_null(x86_boot_params_build(&mem, &layout));
+    const uint8_t *zp = ram + ZP;
+    ck_assert_uint_eq(zp[0x0f], 0x70);                  /* orig_video_isVGA: VIDEO_TYPE_EFI */
+    ck_assert_uint_eq(get(zp + 0x12, 2), 1024);         /* lfb_width */
+    ck_assert_uint_eq(get(zp + 0x14, 2), 728);          /* lfb_height: below the strip */
+    ck_assert_uint_eq(get(zp + 0x16, 2), 32);           /* lfb_depth */
+    ck_assert_uint_eq(get(zp + 0x18, 4), 0xe0000000u);  /* lfb_base */
+    ck_assert_uint_eq(get(zp + 0x1c, 4), 728u * 4096);  /* lfb_size, in bytes for efifb */
+    ck_assert_uint_eq(get(zp + 0x24, 2), 4096);         /* lfb_linelength */
+    static const uint8_t colours[8] = {8, 16, 8, 8, 8, 0, 8, 24}; /* XRGB8888 */
+    ck_assert_mem_eq(zp + 0x26, colours, 8);
+    ck_assert_uint_eq(get(zp + 0x36, 4), 0);            /* capabilities: a 32-bit base */
+    for (unsigned i = 0; i < zp[BP_E820_ENTRIES]; i++) {
+        const uint8_t *e = zp + BP_E820_TABLE + 20 * i;
+        if (get(e + 16, 4) == 1)
+            ck_assert_uint_le(get(e, 8) + get(e + 8, 8), 0xe0000000u);
+    }
+}
+END_TEST
+
 /* Each bad layout is refused and leaves RAM as it was. */
 START_TEST(bad_layouts_change_nothing)
 {
@@ -280,6 +309,7 @@ int main(void)
     tcase_add_test(tc, good_header);
     tcase_add_test(tc, malformed_headers);
     tcase_add_test(tc, zero_page_filled);
+    tcase_add_test(tc, screen_info_for_efifb);
     tcase_add_test(tc, bad_layouts_change_nothing);
     tcase_add_test(tc, command_line_limit);
     tcase_add_test(tc, entry_state);

@@ -3,6 +3,7 @@
 #include "x86_64/boot/boot_params.h"
 
 #include <hv/bytes.h>
+#include <hv/proto/display.h>
 #include <hv/proto/guest_layout_x86_64.h>
 #include <hv/string.h>
 
@@ -49,6 +50,36 @@ const char *x86_setup_check(const uint8_t *base, size_t len, int whole_image,
     }
     *out = s;
     return NULL;
+}
+
+/* struct screen_info (include/uapi/linux/screen_info.h): the fields efifb reads. */
+#define SI_ORIG_VIDEO_ISVGA 0x0f
+#define SI_LFB_WIDTH 0x12
+#define SI_LFB_HEIGHT 0x14
+#define SI_LFB_DEPTH 0x16
+#define SI_LFB_BASE 0x18
+#define SI_LFB_SIZE 0x1c /* bytes for efifb (vesafb's is in 64 KiB units) */
+#define SI_LFB_LINELENGTH 0x24
+#define SI_RED_SIZE 0x26 /* then red_pos, green size/pos, blue size/pos, rsvd size/pos */
+#define SI_CAPABILITIES 0x36
+#define SI_EXT_LFB_BASE 0x3a
+#define VIDEO_TYPE_EFI 0x70
+
+void x86_screen_info_write(uint8_t *zp, uint64_t fb_gpa, uint32_t width, uint32_t height,
+                           uint32_t stride)
+{
+    zp[SI_ORIG_VIDEO_ISVGA] = VIDEO_TYPE_EFI;
+    hv_put_le16(zp + SI_LFB_WIDTH, (uint16_t)width);
+    hv_put_le16(zp + SI_LFB_HEIGHT, (uint16_t)height);
+    hv_put_le16(zp + SI_LFB_DEPTH, 32);
+    hv_put_le32(zp + SI_LFB_BASE, (uint32_t)fb_gpa);
+    hv_put_le32(zp + SI_LFB_SIZE, height * stride);
+    hv_put_le16(zp + SI_LFB_LINELENGTH, (uint16_t)stride);
+    /* XRGB8888: red bits 16..23, green 8..15, blue 0..7, the top byte unused. */
+    const uint8_t sizes_positions[8] = {8, 16, 8, 8, 8, 0, 8, 24};
+    memcpy(zp + SI_RED_SIZE, sizes_positions, sizeof(sizes_positions));
+    hv_put_le32(zp + SI_CAPABILITIES, 0); /* a 32-bit base: no VIDEO_CAPABILITY_64BIT_BASE */
+    hv_put_le32(zp + SI_EXT_LFB_BASE, 0);
 }
 
 unsigned x86_e820_map(uint64_t ram_size, uint8_t *e, unsigned max)
@@ -152,5 +183,8 @@ const char *x86_boot_params_build(const struct x86_guest_mem *m, const struct x8
     hv_put_le64(zp + BP_ACPI_RSDP_ADDR, l->acpi_gpa);
     zp[BP_E820_ENTRIES] = (uint8_t)x86_e820_map(l->ram_size, zp + BP_E820_TABLE, BP_E820_MAX);
     zp[BP_SENTINEL] = 0; /* non-zero makes the kernel distrust the fields above */
+    if (l->screen)
+        x86_screen_info_write(zp, HV_DISPLAY_GUEST_FB_GPA_X86_64, HV_DISPLAY_WIDTH,
+                              HV_DISPLAY_GUEST_HEIGHT, HV_DISPLAY_STRIDE);
     return NULL;
 }

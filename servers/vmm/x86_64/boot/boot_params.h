@@ -4,6 +4,7 @@
  * initramfs, loader type, RSDP address. */
 #pragma once
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -44,7 +45,14 @@ struct x86_boot_layout {
     uint64_t initrd_gpa, initrd_size;
     uint64_t cmdline_gpa, cmdline_size; /* size includes the NUL */
     uint64_t acpi_gpa;                  /* the RSDP */
+    bool screen;                        /* the display server's framebuffer is mapped for it */
 };
+
+/* screen_info (the zero page's first 0x40 bytes) for efifb: an XRGB8888 framebuffer of
+ * width x height pixels, stride bytes a row, at guest-physical fb_gpa (below 4 GiB), outside
+ * the e820 RAM. */
+void x86_screen_info_write(uint8_t *zp, uint64_t fb_gpa, uint32_t width, uint32_t height,
+                           uint32_t stride);
 
 /* Completes the zero page in guest RAM; the header must already be at zero_page + 0x1f1.
  * Returns NULL, or what is wrong (the header, or a payload that does not fit the header's
