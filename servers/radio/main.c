@@ -37,6 +37,9 @@ static struct radio_switch sw;
 static struct net_port ports[HV_RADIO_MAX_PORTS];
 static struct virtio_mem_region ram_regions[HV_RADIO_MAX_PORTS];
 static unsigned nports; /* ports served: 0 when the policy was refused */
+/* The cost figures of the shared pages (hv_net_shared): wake-ups of the event thread, the
+ * NIC's interrupts among them, and the interrupts signalled to each port's VMM. */
+static uint64_t wakeups, nic_irqs, signals[HV_RADIO_MAX_PORTS];
 
 static void mac_text(char out[18], const uint8_t m[6])
 {
@@ -131,6 +134,9 @@ static void publish(unsigned c)
     sh->rx_frames = ports[c].stats.rx_frames;
     sh->tx_dropped = in_drops;
     sh->rx_dropped = out_drops;
+    sh->signals = signals[c];
+    sh->wakeups = wakeups;
+    sh->nic_irqs = nic_irqs;
     say_drops(c, in_drops + out_drops);
 }
 
@@ -164,6 +170,7 @@ static void pass(void)
         if (net_port_irq_wanted(&ports[c])) {
             __atomic_or_fetch(&shared_page(c)->irq, HV_VDEV_IRQ_USED, __ATOMIC_RELEASE);
             hv_signal(HV_DEVICE_SLOT_VMM_EVENTS + c);
+            signals[c]++;
         }
         publish(c);
     }
@@ -194,8 +201,11 @@ static void answer_vmm(uint64_t badge, struct hv_msg *m)
  * kernel), the VMMs' doorbells; either way one pass. */
 static void events(uint64_t bits)
 {
-    if (nic_up && (bits & HV_DEVICE_BIT_IRQ))
+    wakeups++;
+    if (nic_up && (bits & HV_DEVICE_BIT_IRQ)) {
+        nic_irqs++;
         device_server_ack_irq(nic.t);
+    }
     pass();
     if (nic.broken && nic_up) {
         nic_up = false;

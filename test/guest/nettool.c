@@ -21,7 +21,7 @@
  *       DUET-NETTOOL rate LABEL n=N lost=L ms=T per-s=R rtt-mean-us=U rtt-max-us=X
  *   duet-nettool tcp-send IP PORT KIB LABEL  /  tcp-recv IP PORT KIB LABEL
  *       KIB KiB to a TCP service (discard) or from one (chargen), timed from connect to the
- *       last byte. Prints DUET-NETTOOL tcp LABEL kib=K ms=T kib-per-s=R
+ *       last byte (sent: until the service closed after taking all of it). Prints DUET-NETTOOL tcp LABEL kib=K ms=T kib-per-s=R
  * Errors print DUET-NETTOOL error <what> <errno> and exit 1. */
 #include <stddef.h>
 #include <stdint.h>
@@ -31,7 +31,7 @@
 #if defined(__aarch64__)
 enum { NR_close = 57, NR_read = 63, NR_write = 64, NR_exit_group = 94, NR_clock_gettime = 113,
        NR_socket = 198, NR_bind = 200, NR_connect = 203, NR_sendto = 206, NR_recvfrom = 207,
-       NR_setsockopt = 208 };
+       NR_setsockopt = 208, NR_shutdown = 210 };
 
 static long syscall6(long n, long a, long b, long c, long d, long e, long f)
 {
@@ -46,7 +46,7 @@ static long syscall6(long n, long a, long b, long c, long d, long e, long f)
 __asm__(".global _start\n_start:\n mov x29, #0\n mov x0, sp\n bl nettool_main\n brk #0\n");
 #elif defined(__x86_64__)
 enum { NR_read = 0, NR_write = 1, NR_close = 3, NR_socket = 41, NR_connect = 42, NR_sendto = 44,
-       NR_recvfrom = 45, NR_bind = 49, NR_setsockopt = 54, NR_clock_gettime = 228,
+       NR_recvfrom = 45, NR_shutdown = 48, NR_bind = 49, NR_setsockopt = 54, NR_clock_gettime = 228,
        NR_exit_group = 231 };
 
 static long syscall6(long n, long a, long b, long c, long d, long e, long f)
@@ -633,7 +633,17 @@ static void cmd_tcp(char **a, int sending)
             fail(sending ? "tcp-write" : "tcp-read", n);
         done += (uint64_t)n;
     }
-    sys(NR_close, fd, 0, 0); /* discard: the close waits for nothing; the bytes are sent */
+    if (sending) {
+        /* Done when the service has every byte: our FIN goes after the data, and its FIN
+         * (the service closes when we do) only once it has taken all of it, in order. */
+        sys(NR_shutdown, fd, 1 /* SHUT_WR */, 0);
+        long n;
+        while ((n = sys(NR_read, fd, (long)buf, sizeof(buf))) > 0 || n == -EINTR)
+            ;
+        if (n < 0)
+            fail("tcp-close", n);
+    }
+    sys(NR_close, fd, 0, 0);
     uint64_t ms = (now_us() - start) / 1000;
     add("DUET-NETTOOL tcp ");
     add(a[3]);

@@ -476,3 +476,53 @@ scenario_net_measure() {
     done
     echo "DUET-NET-DONE $name"
 }
+
+# The network benchmark (scripts/bench-net, docs/network.md "Benchmark"), the same on bare QEMU
+# and in a partition: three phases against the simulator's internet service, duet.netbench=
+# <KiB>,<seconds> (8192,10 by default): "send" KiB to TCP discard (port 9), "recv" KiB from TCP
+# chargen (19), "rtt" UDP echoes one at a time for the seconds. The driver lets the device go
+# before the first phase and after each (a virtio reset, at which Duet's VMM prints its and the
+# radio server's counters: VMM-NET-STATS), and takes it again for the next, so the counters
+# bracket each phase. Powers off at the end.
+netbench_bind() {
+    echo "$1" >"/sys/bus/virtio/drivers/virtio_net/$2"
+    i=0
+    while [ "$2" = bind ] && [ -z "$(ls "/sys/bus/virtio/devices/$1/net" 2>/dev/null)" ] &&
+          [ "$i" -lt 100 ]; do
+        sleep 0.1
+        i=$((i + 1))
+    done
+}
+
+scenario_net_bench() {
+    kib=8192 secs=10
+    for arg in $(cat /proc/cmdline); do
+        case "$arg" in
+            duet.netbench=*,*) v=${arg#duet.netbench=}; kib=${v%%,*}; secs=${v#*,} ;;
+        esac
+    done
+    if net_bring_up; then
+        vdev=$(basename "$(readlink "/sys/class/net/$dev/device")")
+        echo "DUET-NETBENCH $name start kib=$kib seconds=$secs device=$vdev"
+        # Enough frames before the first reset that the VMM's first counter line comes there.
+        duet-nettool echo-rate 203.0.113.10 7 1 warmup >/dev/null
+        netbench_bind "$vdev" unbind
+        for phase in send recv rtt; do
+            netbench_bind "$vdev" bind
+            net_bring_up >/dev/null
+            ping -c 1 -W 5 "$gw" >/dev/null 2>&1
+            echo "DUET-NETBENCH $name $phase begin"
+            case "$phase" in
+                send) out=$(duet-nettool tcp-send 203.0.113.10 9 "$kib" send 2>&1) ;;
+                recv) out=$(duet-nettool tcp-recv 203.0.113.10 19 "$kib" recv 2>&1) ;;
+                rtt) out=$(duet-nettool echo-rate 203.0.113.10 7 "$secs" rtt 2>&1) ;;
+            esac
+            echo "DUET-NETBENCH $name $phase $out"
+            netbench_bind "$vdev" unbind
+        done
+    else
+        echo "DUET-NETBENCH $name error no-nic"
+    fi
+    echo "DUET-NETBENCH-DONE $name"
+    poweroff -f
+}
