@@ -436,7 +436,7 @@ scenario_net_attack() {
     nc "$inet" 19 >/dev/null 2>&1 &
     nc_pid=$!
     duet-nettool echo-rate "$inet" 7 30 personal-reset >/tmp/net-echo 2>&1 &
-    sleep 8
+    sleep 4
     vdev=$(basename "$(readlink "/sys/class/net/$dev/device")")
     rx=$(cat "/sys/class/net/$dev/statistics/rx_bytes")
     tx=$(cat "/sys/class/net/$dev/statistics/tx_bytes")
@@ -460,9 +460,9 @@ scenario_net_attack() {
 
 # The network attack test, the measuring side: work listens for every frame naming a UDP port
 # of the attacks (4000-4010) for the whole run, checks its listener hears its own probe (an ICMP
-# port unreachable for port 4010), then times UDP echoes to the internet service for 10 s each
-# time it is told: "base" (before the flood), "flood" (during it), "reset" (around personal's
-# device reset).
+# port unreachable for port 4010), then times UDP echoes to the internet service each time it is
+# told: "base" (before the flood) and "flood" (during it) for 10 s, "reset" (around personal's
+# device reset, which comes 4 s after personal says "resetting") for 20 s.
 scenario_net_measure() {
     net_bring_up || { echo "DUET-NET-DONE $name"; return; }
     ifx=$(cat "/sys/class/net/$dev/ifindex")
@@ -472,7 +472,9 @@ scenario_net_measure() {
     for phase in base flood reset; do
         wait_for_typed "$phase" "DUET-NET $name waiting $phase"
         net_say "measuring $phase"
-        net_say "$(duet-nettool echo-rate 203.0.113.10 7 10 "$phase" 2>&1)"
+        secs=10
+        [ "$phase" = reset ] && secs=20
+        net_say "$(duet-nettool echo-rate 203.0.113.10 7 "$secs" "$phase" 2>&1)"
     done
     echo "DUET-NET-DONE $name"
 }

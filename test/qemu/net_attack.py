@@ -45,7 +45,7 @@ ATTACKS = [(4001, "SPOOF-MAC", "work's MAC as source"),
            (4004, "TO-PEER-MAC", "to work's MAC"),
            (4005, "TO-PEER-IP", "to work's address through the router")]
 FLOOD_PORT = 4006
-SIM_LINE = re.compile(r"^rx=\d+ t=\d+ len=\d+ smac=(\S+) dmac=\S+ src=(\S+) dst=(\S+) "
+SIM_LINE = re.compile(r"^rx=\d+ t=\d+ len=\d+ smac=(\S+) dmac=(\S+) src=(\S+) dst=(\S+) "
                       r"kind=(\S+)(?: flags=\S+)? route=(\S+) verdict=(\S+)$")
 RATE = re.compile(r"^\[work\] .*DUET-NET work DUET-NETTOOL rate (\w+) n=(\d+) lost=(\d+) ms=(\d+) "
                   r"per-s=(\d+) rtt-mean-us=(\d+) rtt-max-us=(\d+)\b")
@@ -134,8 +134,18 @@ def judge(arch, rc, log, simlog):
             "work's listener heard its own probe's answer (port 4010): its silence counts")
 
     def sim_port(port, mac=None):
-        return [m.group(0) for m in seen if m.group(4) == f"udp/{port}" and
+        return [m.group(0) for m in seen if m.group(5) == f"udp/{port}" and
                 (mac is None or m.group(1) == mac)]
+
+    # The simulator reads UDP ports only in frames to the router's MAC; the others are caught by
+    # their addresses: nothing on the link is ever sent to work's MAC or address (work does not
+    # talk to itself, and the router answers work from its own MAC), and no broadcast or
+    # multicast but an ARP request reaches it.
+    to_work_mac = [m.group(0) for m in seen if m.group(2) == WORK_MAC]
+    to_work_ip = [m.group(0) for m in seen if m.group(4) == WORK_IP]
+    groups = [m.group(0) for m in seen if int(m.group(2).split(":")[0], 16) & 1 and
+              not m.group(5).startswith("arp/")]
+    extra = {4004: to_work_mac, 4005: to_work_ip}
 
     raw = {}
     for l in text:
@@ -149,7 +159,7 @@ def judge(arch, rc, log, simlog):
             f"answered ({ctl}, {len(sim_port(4000, PERSONAL_MAC))} in the simulator's log)")
     for port, case, what in ATTACKS:
         sent = raw.get(port)
-        leaked = sim_port(port)
+        leaked = sim_port(port) + extra.get(port, [])
         verdict(sent is not None and sent[0] == 4 and sent[1] == "no" and not leaked and
                 port not in heard, f"ATK-{case}",
                 f"{what}: personal sent {sent[0] if sent else '?'} frames; the simulator saw "
@@ -174,10 +184,12 @@ def judge(arch, rc, log, simlog):
     flood = next((re.search(r"DUET-NETTOOL flood sent=(\d+) refused=(\d+) ms=(\d+) per-s=(\d+)", l)
                   for l in text if re.search(r"^\[personal\] .*DUET-NET personal flood DUET", l)), None)
     verdict(flood is not None and int(flood.group(1)) >= 1000 and
-            not sim_port(FLOOD_PORT) and FLOOD_PORT not in heard, "ATK-FLOOD-CONTAINED",
+            not sim_port(FLOOD_PORT) and not groups and FLOOD_PORT not in heard,
+            "ATK-FLOOD-CONTAINED",
             (f"personal's flood: {flood.group(1)} frames in {flood.group(3)} ms "
              f"({flood.group(4)}/s)" if flood else "no flood line") +
-            f"; the simulator saw {len(sim_port(FLOOD_PORT))} of its broadcasts, work "
+            f"; the simulator saw {len(sim_port(FLOOD_PORT)) + len(groups)} broadcasts or "
+            f"multicasts other than ARP requests, work "
             f"{'some' if FLOOD_PORT in heard else 'none'}")
     rates = {}
     for l in text:
