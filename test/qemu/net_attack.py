@@ -101,7 +101,8 @@ def run(arch, kernel, netsim, work, log):
 
 
 def judge(arch, rc, log, simlog):
-    text = [l.rstrip("\r") for l in open(log, errors="replace").read().split("\n")]
+    with open(log, errors="replace") as f:
+        text = [l.rstrip("\r") for l in f.read().split("\n")]
     failed = 0
 
     def verdict(ok, case, what):
@@ -123,7 +124,8 @@ def judge(arch, rc, log, simlog):
                                          r"^\[work\] .*(Unhandled fault|Oops|BUG: )", l)]
     verdict(not harm, "ATK-NO-HARM", "no fault, panic, partition reset or stopped NIC"
             + (f" (saw: {harm[0]})" if harm else ""))
-    seen = [SIM_LINE.match(l.strip()) for l in open(simlog, errors="replace")]
+    with open(simlog, errors="replace") as f:
+        seen = [SIM_LINE.match(l.strip()) for l in f]
     seen = [m for m in seen if m]
     heard = {}
     for l in text:
