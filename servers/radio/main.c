@@ -105,8 +105,16 @@ static struct hv_net_shared *shared_page(unsigned c)
     return (struct hv_net_shared *)HV_DEVICE_SHARED_VA(c);
 }
 
+/* What the port's device refused before the switch saw a frame (a giant, a bad chain, ...):
+ * every drop reason of net_port but "no buffer", after which the frame waits in its queue. */
+static bool device_drop(enum net_port_drop why)
+{
+    return why != NET_PORT_DROP_NO_BUFFER;
+}
+
 /* Drops said on the console server's log: a port's line whenever its total drops reach 1, 2,
- * 4, 8, ... (a flood costs a line per doubling), with every reason counted so far. */
+ * 4, 8, ... (a flood costs a line per doubling), with every reason counted so far; the device's
+ * refusals, when there are any, on a second line (one would not fit the console's 160 bytes). */
 static uint64_t drops_seen[HV_RADIO_MAX_PORTS], drops_counted[HV_RADIO_MAX_PORTS];
 
 static void say_drops(unsigned c, uint64_t total)
@@ -119,6 +127,13 @@ static void say_drops(unsigned c, uint64_t total)
     static char line[160];
     radio_switch_format_drops(&sw, c, line, sizeof(line));
     hv_printf("radio: %s\n", line);
+    int n = 0;
+    for (unsigned r = 0; r < NET_PORT_DROPS; r++)
+        if (device_drop(r) && ports[c].stats.drops[r] && n >= 0 && (size_t)n < sizeof(line))
+            n += fmt_snprintf(line + n, sizeof(line) - (size_t)n, "%s %s %lu", n ? "," : "",
+                              net_port_drop_name(r), (unsigned long)ports[c].stats.drops[r]);
+    if (n > 0)
+        hv_printf("radio: %s: device dropped%s\n", config->ports[c].partition, line);
 }
 
 static void publish(unsigned c)
@@ -129,6 +144,14 @@ static void publish(unsigned c)
     for (unsigned r = 0; r < RADIO_DROP_COUNT; r++) {
         in_drops += k->in_drops[r];
         out_drops += k->out_drops[r];
+    }
+    /* The device's refusals count as the guest's: a small receive buffer on the way in, the
+     * rest (runts, giants, offload requests, bad chains on either queue) on the way out. */
+    for (unsigned r = 0; r < NET_PORT_DROPS; r++) {
+        if (r == NET_PORT_DROP_SMALL_BUFFER)
+            out_drops += ports[c].stats.drops[r];
+        else if (device_drop(r))
+            in_drops += ports[c].stats.drops[r];
     }
     sh->tx_frames = ports[c].stats.tx_frames;
     sh->rx_frames = ports[c].stats.rx_frames;

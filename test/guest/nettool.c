@@ -2,10 +2,11 @@
  * network benchmark (docs/network.md); static, no libc, built by scripts/mkinitramfs. busybox
  * can neither forge a frame's source addresses nor time a transfer to the millisecond.
  *
- *   duet-nettool raw IFINDEX SMAC SIP DMAC DIP DPORT COUNT WAIT
+ *   duet-nettool raw IFINDEX SMAC SIP DMAC DIP DPORT COUNT WAIT [BYTES]
  *       COUNT UDP frames from SMAC/SIP (any addresses: the spoofs) to DMAC/DIP:DPORT through an
- *       AF_PACKET socket, then up to WAIT s for an answer to this machine naming DPORT (a UDP
- *       reply from it, or an ICMP unreachable quoting it). Prints
+ *       AF_PACKET socket, BYTES of payload (the mark, padded; up to 4000, for a frame larger
+ *       than Ethernet's, with the device's MTU raised), then up to WAIT s for an answer to this
+ *       machine naming DPORT (a UDP reply from it, or an ICMP unreachable quoting it). Prints
  *       DUET-NETTOOL raw DPORT sent=N answered=yes|no
  *   duet-nettool flood IFINDEX SMAC SIP SECONDS DPORT
  *       as fast as the socket takes them, in turn: a UDP broadcast to 255.255.255.255:DPORT, a
@@ -306,9 +307,10 @@ static unsigned ip_checksum(const uint8_t *p, unsigned n)
 /* Ethernet + IPv4 + UDP with the mark as payload (UDP checksum 0: none, as IPv4 allows).
  * Returns the frame's length. */
 static unsigned udp_frame(uint8_t *f, const uint8_t smac[6], const uint8_t sip[4],
-                          const uint8_t dmac[6], const uint8_t dip[4], unsigned dport, unsigned id)
+                          const uint8_t dmac[6], const uint8_t dip[4], unsigned dport, unsigned id,
+                          unsigned payload)
 {
-    unsigned payload = sizeof(mark) - 1, udp_len = 8 + payload, ip_len = 20 + udp_len;
+    unsigned udp_len = 8 + payload, ip_len = 20 + udp_len;
     memcpy(f, dmac, 6);
     memcpy(f + 6, smac, 6);
     put16(f + 12, 0x0800);
@@ -327,7 +329,8 @@ static unsigned udp_frame(uint8_t *f, const uint8_t smac[6], const uint8_t sip[4
     put16(udp + 2, dport);
     put16(udp + 4, udp_len);
     put16(udp + 6, 0);
-    memcpy(udp + 8, mark, payload);
+    for (unsigned i = 0; i < payload; i++)
+        udp[8 + i] = i < sizeof(mark) - 1 ? mark[i] : (uint8_t)'.';
     return 14 + ip_len;
 }
 
@@ -418,19 +421,23 @@ static unsigned port_of(const uint8_t *f, long n, char *kind)
 static void cmd_raw(char **a)
 {
     long ifindex = (long)arg_u(a[0], 1u << 30);
-    uint8_t smac[6], dmac[6], sip[4], dip[4], f[128];
+    static uint8_t f[4096];
+    uint8_t smac[6], dmac[6], sip[4], dip[4];
     arg_mac(a[1], smac);
     arg_ip(a[2], sip);
     arg_mac(a[3], dmac);
     arg_ip(a[4], dip);
     unsigned dport = (unsigned)arg_u(a[5], 65535);
     uint64_t count = arg_u(a[6], 100000), wait = arg_u(a[7], 600);
+    unsigned payload = a[8] ? (unsigned)arg_u(a[8], 4000) : sizeof(mark) - 1;
+    if (payload < sizeof(mark) - 1)
+        usage();
     struct sockaddr_ll sll;
     long fd = packet_socket(ifindex, &sll);
     set_rcv_timeout(fd, 200000);
     uint64_t sent = 0;
     for (uint64_t i = 0; i < count; i++) {
-        unsigned len = udp_frame(f, smac, sip, dmac, dip, dport, (unsigned)i);
+        unsigned len = udp_frame(f, smac, sip, dmac, dip, dport, (unsigned)i, payload);
         if (send_frame(fd, &sll, f, len) == (long)len)
             sent++;
     }
@@ -468,10 +475,10 @@ static void cmd_flood(char **a)
         unsigned len;
         switch (i % 3) {
         case 0:
-            len = udp_frame(f, smac, sip, broadcast_mac, all_ones, dport, i);
+            len = udp_frame(f, smac, sip, broadcast_mac, all_ones, dport, i, sizeof(mark) - 1);
             break;
         case 1:
-            len = udp_frame(f, smac, sip, all_hosts_mac, all_hosts, dport, i);
+            len = udp_frame(f, smac, sip, all_hosts_mac, all_hosts, dport, i, sizeof(mark) - 1);
             break;
         default:
             len = arp_request(f, smac, sip);
@@ -665,8 +672,8 @@ void nettool_main(long *sp)
     const char *cmd = argv[1];
     long n = argc - 2;
     char **a = argv + 2;
-    if (str_eq(cmd, "raw") && n == 8)
-        cmd_raw(a);
+    if (str_eq(cmd, "raw") && (n == 8 || n == 9))
+        cmd_raw(a); /* argv ends in a NULL: a[8] is the optional BYTES or NULL */
     else if (str_eq(cmd, "flood") && n == 5)
         cmd_flood(a);
     else if (str_eq(cmd, "listen") && n == 4)

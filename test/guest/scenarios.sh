@@ -400,7 +400,7 @@ scenario_disk_latency() {
 # with work's MAC, work's address or both as source, to work's MAC, and to work's address
 # through the router, each to its own UDP port (4001-4005) so the simulator's log and work's
 # listener tell them apart; first a control from its own addresses (port 4000), which the
-# simulator must answer. "flood": broadcasts, multicasts and ARP requests as fast as the device
+# simulator must answer; then frames of 2,042 bytes (port 4007, the MTU raised for them). "flood": broadcasts, multicasts and ARP requests as fast as the device
 # takes them for duet.net.flood seconds (45). "reset": a TCP download and UDP echoes running,
 # the driver lets the virtio-net device go (a device reset) and takes it again; the device must
 # come back (the router answers a ping).
@@ -427,6 +427,10 @@ scenario_net_attack() {
     net_attack_raw "$work_mac" "$work_ip" "$router_mac" "$inet" 4003 4 3
     net_attack_raw "$mac" "$ip" "$work_mac" "$work_ip" 4004 4 3
     net_attack_raw "$mac" "$ip" "$router_mac" "$work_ip" 4005 4 3
+    # Frames larger than Ethernet's (2,042 bytes): Linux sends them once the MTU allows.
+    ip link set "$dev" mtu 3000
+    net_attack_raw "$mac" "$ip" "$router_mac" "$inet" 4007 4 3 2000
+    ip link set "$dev" mtu 1500
     net_say "spoof done"
     wait_for_typed flood "DUET-NET $name waiting flood"
     net_say "flooding for $flood_s s"

@@ -16,6 +16,7 @@ lines. Each attack's frames use their own UDP port, so the log tells them apart:
   4001 work's MAC as source      -> spoof-mac     4002 work's address as source -> spoof-ip
   4003 both of work's            -> spoof-mac     4004 to work's MAC             -> peer
   4005 to work's address through the router -> peer
+  4007 a frame of 2,042 bytes, larger than Ethernet's -> giant (the device's refusal)
   4006 the flood's broadcasts and multicasts -> broadcast (its ARP requests for the router pass)
 
 The bound for the flood and the reset (the constants below; docs/network.md gives the runs
@@ -167,6 +168,17 @@ def judge(arch, rc, log, simlog):
                 f"{what}: personal sent {sent[0] if sent else '?'} frames; the simulator saw "
                 f"{len(leaked)}, work heard {'some' if port in heard else 'none'}, personal got "
                 f"{'an answer' if sent and sent[1] == 'yes' else 'no answer'}")
+    # A frame larger than Ethernet's: refused by personal's device, before the switch.
+    sent = raw.get(4007)
+    giants = [l for l in text if re.match(r"^radio: personal: device dropped\b", l)]
+    m = re.search(r"\bgiant ([0-9]+)", giants[-1]) if giants else None
+    big = [g.group(0) for g in seen if g.group(1) == PERSONAL_MAC and
+           int(re.search(r"len=(\d+)", g.group(0)).group(1)) > 1514]
+    verdict(sent is not None and sent[0] == 4 and sent[1] == "no" and not sim_port(4007) and
+            not big and m is not None and int(m.group(1)) >= 4, "ATK-OVERSIZE",
+            f"frames of 2,042 bytes: personal sent {sent[0] if sent else '?'}; the simulator saw "
+            f"{len(sim_port(4007)) + len(big)}; the radio counted "
+            f"{m.group(1) if m else 0} giants (>= 4)")
     # The radio server's own count (its last line for personal: the flood made many after the
     # spoofs): each reason at least what the attacks sent.
     drops = [l for l in text if re.match(r"^radio: personal: in [0-9]+ dropped \(", l)]

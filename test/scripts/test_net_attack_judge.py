@@ -21,7 +21,9 @@ W = "[work] DUET-NET work "
 LOG = [
     "[work] DUET-NETTOOL heard port=4010 kind=icmp smac=02:00:5e:00:02:01 src=203.0.113.10",
     P + "raw DUET-NETTOOL raw 4000 sent=4 answered=yes",
-    *[P + f"raw DUET-NETTOOL raw {p} sent=4 answered=no" for p in range(4001, 4006)],
+    *[P + f"raw DUET-NETTOOL raw {p} sent=4 answered=no" for p in (4001, 4002, 4003, 4004, 4005,
+                                                                   4007)],
+    "radio: personal: device dropped giant 4",
     W + "DUET-NETTOOL rate base n=5000 lost=0 ms=10000 per-s=500 rtt-mean-us=2000 rtt-max-us=9000",
     P + "flooding for 45 s",
     W + "measuring flood",
@@ -93,6 +95,14 @@ class Judge(unittest.TestCase):
     def test_device_not_back(self):
         log = [l for l in LOG if "back ping" not in l]
         self.assertEqual(run(log, SIM)[1], ["ATK-RESET-BACK"])
+
+    def test_giant_on_the_link(self):
+        sim = SIM + [SIM[0].replace("len=59", "len=2042").replace("udp/4000", "malformed")]
+        self.assertEqual(run(LOG, sim)[1], ["ATK-OVERSIZE"])
+
+    def test_giant_uncounted(self):
+        log = [l for l in LOG if "device dropped" not in l]
+        self.assertEqual(run(log, SIM)[1], ["ATK-OVERSIZE"])
 
     def test_uncounted(self):
         log = [l.replace("spoof-ip 4,", "spoof-ip 3,") for l in LOG]
