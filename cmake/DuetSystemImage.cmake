@@ -45,6 +45,7 @@ function(_duet_guest_payload deb out_var)
             ${CMAKE_SOURCE_DIR}/test/guest/blkbench.c
             ${CMAKE_SOURCE_DIR}/test/guest/disklat.c
             ${CMAKE_SOURCE_DIR}/test/guest/fbfill.c
+            ${CMAKE_SOURCE_DIR}/test/guest/nettool.c
     COMMENT "Building the ${deb} guest initramfs" VERBATIM)
 endfunction()
 

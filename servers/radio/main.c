@@ -37,6 +37,9 @@ static struct radio_switch sw;
 static struct net_port ports[HV_RADIO_MAX_PORTS];
 static struct virtio_mem_region ram_regions[HV_RADIO_MAX_PORTS];
 static unsigned nports; /* ports served: 0 when the policy was refused */
+/* The cost figures of the shared pages (hv_net_shared): wake-ups of the event thread, the
+ * NIC's interrupts among them, and the interrupts signalled to each port's VMM. */
+static uint64_t wakeups, nic_irqs, signals[HV_RADIO_MAX_PORTS];
 
 static void mac_text(char out[18], const uint8_t m[6])
 {
@@ -102,8 +105,16 @@ static struct hv_net_shared *shared_page(unsigned c)
     return (struct hv_net_shared *)HV_DEVICE_SHARED_VA(c);
 }
 
+/* What the port's device refused before the switch saw a frame (a giant, a bad chain, ...):
+ * every drop reason of net_port but "no buffer", after which the frame waits in its queue. */
+static bool device_drop(enum net_port_drop why)
+{
+    return why != NET_PORT_DROP_NO_BUFFER;
+}
+
 /* Drops said on the console server's log: a port's line whenever its total drops reach 1, 2,
- * 4, 8, ... (a flood costs a line per doubling), with every reason counted so far. */
+ * 4, 8, ... (a flood costs a line per doubling), with every reason counted so far; the device's
+ * refusals, when there are any, on a second line (one would not fit the console's 160 bytes). */
 static uint64_t drops_seen[HV_RADIO_MAX_PORTS], drops_counted[HV_RADIO_MAX_PORTS];
 
 static void say_drops(unsigned c, uint64_t total)
@@ -116,6 +127,13 @@ static void say_drops(unsigned c, uint64_t total)
     static char line[160];
     radio_switch_format_drops(&sw, c, line, sizeof(line));
     hv_printf("radio: %s\n", line);
+    int n = 0;
+    for (unsigned r = 0; r < NET_PORT_DROPS; r++)
+        if (device_drop(r) && ports[c].stats.drops[r] && n >= 0 && (size_t)n < sizeof(line))
+            n += fmt_snprintf(line + n, sizeof(line) - (size_t)n, "%s %s %lu", n ? "," : "",
+                              net_port_drop_name(r), (unsigned long)ports[c].stats.drops[r]);
+    if (n > 0)
+        hv_printf("radio: %s: device dropped%s\n", config->ports[c].partition, line);
 }
 
 static void publish(unsigned c)
@@ -127,10 +145,21 @@ static void publish(unsigned c)
         in_drops += k->in_drops[r];
         out_drops += k->out_drops[r];
     }
+    /* The device's refusals count as the guest's: a small receive buffer on the way in, the
+     * rest (runts, giants, offload requests, bad chains on either queue) on the way out. */
+    for (unsigned r = 0; r < NET_PORT_DROPS; r++) {
+        if (r == NET_PORT_DROP_SMALL_BUFFER)
+            out_drops += ports[c].stats.drops[r];
+        else if (device_drop(r))
+            in_drops += ports[c].stats.drops[r];
+    }
     sh->tx_frames = ports[c].stats.tx_frames;
     sh->rx_frames = ports[c].stats.rx_frames;
     sh->tx_dropped = in_drops;
     sh->rx_dropped = out_drops;
+    sh->signals = signals[c];
+    sh->wakeups = wakeups;
+    sh->nic_irqs = nic_irqs;
     say_drops(c, in_drops + out_drops);
 }
 
@@ -164,6 +193,7 @@ static void pass(void)
         if (net_port_irq_wanted(&ports[c])) {
             __atomic_or_fetch(&shared_page(c)->irq, HV_VDEV_IRQ_USED, __ATOMIC_RELEASE);
             hv_signal(HV_DEVICE_SLOT_VMM_EVENTS + c);
+            signals[c]++;
         }
         publish(c);
     }
@@ -194,8 +224,11 @@ static void answer_vmm(uint64_t badge, struct hv_msg *m)
  * kernel), the VMMs' doorbells; either way one pass. */
 static void events(uint64_t bits)
 {
-    if (nic_up && (bits & HV_DEVICE_BIT_IRQ))
+    wakeups++;
+    if (nic_up && (bits & HV_DEVICE_BIT_IRQ)) {
+        nic_irqs++;
         device_server_ack_irq(nic.t);
+    }
     pass();
     if (nic.broken && nic_up) {
         nic_up = false;

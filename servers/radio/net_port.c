@@ -4,9 +4,24 @@
 #include "net_port.h"
 
 #include <hv/bytes.h>
+#include <hv/enum_name.h>
 #include <hv/string.h>
 #include <hv/virtio/virtio_net.h>
 #include <hv/virtio/virtio_spec.h>
+
+static const char *const drop_names[NET_PORT_DROPS] = {
+    [NET_PORT_DROP_RUNT] = "runt",
+    [NET_PORT_DROP_GIANT] = "giant",
+    [NET_PORT_DROP_OFFLOAD] = "offload",
+    [NET_PORT_DROP_CHAIN] = "chain",
+    [NET_PORT_DROP_NO_BUFFER] = "no-buffer",
+    [NET_PORT_DROP_SMALL_BUFFER] = "small-buffer",
+};
+
+const char *net_port_drop_name(enum net_port_drop why)
+{
+    return HV_ENUM_NAME(drop_names, why, "?");
+}
 
 void net_port_init(struct net_port *p, const struct virtio_mem *mem)
 {

@@ -29,6 +29,9 @@ enum net_port_drop {
     NET_PORT_DROPS
 };
 
+/* The reason's name for the log ("giant", "chain", ...). */
+const char *net_port_drop_name(enum net_port_drop why);
+
 struct net_port_stats {
     uint64_t tx_frames, rx_frames;
     uint64_t drops[NET_PORT_DROPS];

@@ -240,7 +240,9 @@ net_tcp_closed() {
     esac
 }
 
-scenario_net() {
+# The first NIC up at duet.net.ip via duet.net.gw: sets $dev, $addr, $gw and says the "up" line;
+# fails (after saying so) when the partition has no NIC.
+net_bring_up() {
     addr=192.0.2.20/24 gw=192.0.2.1
     for arg in $(cat /proc/cmdline); do
         case "$arg" in
@@ -254,11 +256,17 @@ scenario_net() {
     done
     if [ -z "$dev" ]; then
         net_say "no-nic fail"
-        echo "DUET-NET-DONE $name"
-        return
+        return 1
     fi
     ip link set "$dev" up && ip addr add "$addr" dev "$dev" && ip route add default via "$gw"
     net_say "up $dev $(cat "/sys/class/net/$dev/address") $addr via $gw rc=$?"
+}
+
+scenario_net() {
+    if ! net_bring_up; then
+        echo "DUET-NET-DONE $name"
+        return
+    fi
     for target in "$gw" 198.51.100.1 198.51.100.10 203.0.113.10; do
         net_ping "$target"
     done
@@ -441,4 +449,142 @@ scenario_fb() {
         done
     fi
     echo "DUET-FB-DONE $name"
+}
+
+# The network attack test (test/qemu/net_attack.py, docs/network.md), the attacking side:
+# personal, paced by lines typed on the console. "spoof": UDP frames (duet-nettool raw, 4 each)
+# with work's MAC, work's address or both as source, to work's MAC, and to work's address
+# through the router, each to its own UDP port (4001-4005) so the simulator's log and work's
+# listener tell them apart; first a control from its own addresses (port 4000), which the
+# simulator must answer; then frames of 2,042 bytes (port 4007, the MTU raised for them). "flood": broadcasts, multicasts and ARP requests as fast as the device
+# takes them for duet.net.flood seconds (45). "reset": a TCP download and UDP echoes running,
+# the driver lets the virtio-net device go (a device reset) and takes it again; the device must
+# come back (the router answers a ping).
+net_attack_raw() {
+    out=$(duet-nettool raw "$ifx" "$@" 2>&1)
+    net_say "raw $out"
+}
+
+scenario_net_attack() {
+    net_bring_up || { echo "DUET-NET-DONE $name"; return; }
+    flood_s=45
+    for arg in $(cat /proc/cmdline); do
+        case "$arg" in duet.net.flood=*) flood_s=${arg#duet.net.flood=} ;; esac
+    done
+    ifx=$(cat "/sys/class/net/$dev/ifindex")
+    mac=$(cat "/sys/class/net/$dev/address")
+    ip=${addr%/*}
+    router_mac=02:00:5e:00:02:01 work_mac=52:54:00:00:02:14 work_ip=192.0.2.20 inet=203.0.113.10
+    net_ping "$gw"
+    wait_for_typed spoof "DUET-NET $name waiting spoof"
+    net_attack_raw "$mac" "$ip" "$router_mac" "$inet" 4000 4 10
+    net_attack_raw "$work_mac" "$ip" "$router_mac" "$inet" 4001 4 3
+    net_attack_raw "$mac" "$work_ip" "$router_mac" "$inet" 4002 4 3
+    net_attack_raw "$work_mac" "$work_ip" "$router_mac" "$inet" 4003 4 3
+    net_attack_raw "$mac" "$ip" "$work_mac" "$work_ip" 4004 4 3
+    net_attack_raw "$mac" "$ip" "$router_mac" "$work_ip" 4005 4 3
+    # Frames larger than Ethernet's (2,042 bytes): Linux sends them once the MTU allows.
+    ip link set "$dev" mtu 3000
+    net_attack_raw "$mac" "$ip" "$router_mac" "$inet" 4007 4 3 2000
+    ip link set "$dev" mtu 1500
+    net_say "spoof done"
+    wait_for_typed flood "DUET-NET $name waiting flood"
+    net_say "flooding for $flood_s s"
+    net_say "flood $(duet-nettool flood "$ifx" "$mac" "$ip" "$flood_s" 4006 2>&1)"
+    wait_for_typed reset "DUET-NET $name waiting reset"
+    net_say "resetting"
+    nc "$inet" 19 >/dev/null 2>&1 &
+    nc_pid=$!
+    duet-nettool echo-rate "$inet" 7 30 personal-reset >/tmp/net-echo 2>&1 &
+    sleep 4
+    vdev=$(basename "$(readlink "/sys/class/net/$dev/device")")
+    rx=$(cat "/sys/class/net/$dev/statistics/rx_bytes")
+    tx=$(cat "/sys/class/net/$dev/statistics/tx_bytes")
+    echo "$vdev" >/sys/bus/virtio/drivers/virtio_net/unbind
+    net_say "unbound $vdev mid-transfer rx_bytes=$rx tx_bytes=$tx"
+    sleep 2
+    echo "$vdev" >/sys/bus/virtio/drivers/virtio_net/bind
+    i=0
+    while [ ! -e "/sys/bus/virtio/drivers/virtio_net/$vdev" ] && [ "$i" -lt 50 ]; do
+        sleep 0.1
+        i=$((i + 1))
+    done
+    net_say "rebound $vdev"
+    kill "$nc_pid" 2>/dev/null
+    net_bring_up || { echo "DUET-NET-DONE $name"; return; }
+    out=$(ping -c 3 -W 10 "$gw" 2>&1)
+    got=$(echo "$out" | sed -n 's/.* \([0-9]*\) packets received.*/\1/p')
+    if [ "${got:-0}" -ge 1 ]; then net_say "back ping $gw ${got}/3 ok"; else net_say "back ping $gw ${got:-0}/3 fail"; fi
+    echo "DUET-NET-DONE $name"
+}
+
+# The network attack test, the measuring side: work listens for every frame naming a UDP port
+# of the attacks (4000-4010) for the whole run, checks its listener hears its own probe (an ICMP
+# port unreachable for port 4010), then times UDP echoes to the internet service each time it is
+# told: "base" (before the flood) and "flood" (during it) for 10 s, "reset" (around personal's
+# device reset, which comes 4 s after personal says "resetting") for 20 s.
+scenario_net_measure() {
+    net_bring_up || { echo "DUET-NET-DONE $name"; return; }
+    ifx=$(cat "/sys/class/net/$dev/ifindex")
+    duet-nettool listen "$ifx" 3600 4000 4010 &
+    sleep 1
+    net_say "listener-check $(duet-udp 203.0.113.10 4010 listener-check 2>&1)"
+    for phase in base flood reset; do
+        wait_for_typed "$phase" "DUET-NET $name waiting $phase"
+        net_say "measuring $phase"
+        secs=10
+        [ "$phase" = reset ] && secs=20
+        net_say "$(duet-nettool echo-rate 203.0.113.10 7 "$secs" "$phase" 2>&1)"
+    done
+    echo "DUET-NET-DONE $name"
+}
+
+# The network benchmark (scripts/bench-net, docs/network.md "Benchmark"), the same on bare QEMU
+# and in a partition: three phases against the simulator's internet service, duet.netbench=
+# <KiB>,<seconds> (8192,10 by default): "send" KiB to TCP discard (port 9), "recv" KiB from TCP
+# chargen (19), "rtt" UDP echoes one at a time for the seconds. The driver lets the device go
+# before the first phase and after each (a virtio reset, at which Duet's VMM prints its and the
+# radio server's counters: VMM-NET-STATS), and takes it again for the next, so the counters
+# bracket each phase. Powers off at the end.
+netbench_bind() {
+    echo "$1" >"/sys/bus/virtio/drivers/virtio_net/$2"
+    i=0
+    while [ "$2" = bind ] && [ -z "$(ls "/sys/bus/virtio/devices/$1/net" 2>/dev/null)" ] &&
+          [ "$i" -lt 100 ]; do
+        sleep 0.1
+        i=$((i + 1))
+    done
+}
+
+scenario_net_bench() {
+    kib=8192 secs=10
+    for arg in $(cat /proc/cmdline); do
+        case "$arg" in
+            duet.netbench=*,*) v=${arg#duet.netbench=}; kib=${v%%,*}; secs=${v#*,} ;;
+        esac
+    done
+    if net_bring_up; then
+        vdev=$(basename "$(readlink "/sys/class/net/$dev/device")")
+        echo "DUET-NETBENCH $name start kib=$kib seconds=$secs device=$vdev"
+        # Enough frames before the first reset that the VMM's first counter line comes there.
+        duet-nettool echo-rate 203.0.113.10 7 1 warmup >/dev/null
+        netbench_bind "$vdev" unbind
+        for phase in send recv rtt; do
+            netbench_bind "$vdev" bind
+            net_bring_up >/dev/null
+            ping -c 1 -W 5 "$gw" >/dev/null 2>&1
+            echo "DUET-NETBENCH $name $phase begin"
+            case "$phase" in
+                send) out=$(duet-nettool tcp-send 203.0.113.10 9 "$kib" send 2>&1) ;;
+                recv) out=$(duet-nettool tcp-recv 203.0.113.10 19 "$kib" recv 2>&1) ;;
+                rtt) out=$(duet-nettool echo-rate 203.0.113.10 7 "$secs" rtt 2>&1) ;;
+            esac
+            echo "DUET-NETBENCH $name $phase $out"
+            netbench_bind "$vdev" unbind
+        done
+    else
+        echo "DUET-NETBENCH $name error no-nic"
+    fi
+    echo "DUET-NETBENCH-DONE $name"
+    poweroff -f
 }

@@ -31,6 +31,9 @@ struct hv_net_shared {
     uint32_t reserved[14];
     uint64_t tx_frames, rx_frames; /* frames the guest sent that left, and it received */
     uint64_t tx_dropped, rx_dropped; /* refused by the policy, malformed, or no room */
+    /* The request path's cost (docs/network.md, "Benchmark"): interrupts signalled to this
+     * port's VMM; the server's wake-ups and the NIC's interrupts (all ports together). */
+    uint64_t signals, wakeups, nic_irqs;
 };
 _Static_assert(offsetof(struct hv_net_shared, irq) == offsetof(struct hv_vdev_shared, irq) &&
                    offsetof(struct hv_net_shared, tx_frames) == sizeof(struct hv_vdev_shared),
