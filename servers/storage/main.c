@@ -154,9 +154,11 @@ static struct handed_call calls[SLICES_MAX];
 static uint32_t call_full[SLICES_MAX];
 
 /* For the request path's figures (docs/storage.md), each counter written by one thread: the
- * disk thread's wake-ups and disk interrupts; each client thread's doorbell wake-ups,
- * completion signals and resets logged (1st, 2nd, 4th, ...). */
-static uint64_t disk_wakeups, disk_irqs;
+ * disk thread's wake-ups by the disk's interrupt and by client threads' kicks, and its
+ * signals to client threads; each client thread's doorbell wake-ups, completion signals and
+ * resets logged (1st, 2nd, 4th, ...). The disk thread runs above every client thread, so a
+ * kick wakes it at once: its kick wake-ups are the kicks. */
+static uint64_t disk_irqs, disk_kicks, disk_signals;
 static uint64_t doorbells[SLICES_MAX], signals[SLICES_MAX], resets_logged[SLICES_MAX];
 
 static struct hv_blk_shared *shared_page(unsigned c)
@@ -256,7 +258,8 @@ static void publish_stats(unsigned c)
     sh->malformed = st->malformed;
     sh->doorbell_wakeups = doorbells[c];
     sh->completion_signals = signals[c];
-    sh->wakeups = __atomic_load_n(&disk_wakeups, __ATOMIC_RELAXED);
+    sh->wakeups = __atomic_load_n(&disk_kicks, __ATOMIC_RELAXED) +
+                  __atomic_load_n(&disk_signals, __ATOMIC_RELAXED);
     sh->disk_irqs = __atomic_load_n(&disk_irqs, __ATOMIC_RELAXED);
 }
 
@@ -273,7 +276,8 @@ static void disk_loop(void)
             hv_thread_suspend(HV_DEVICE_SLOT_EVENT_THREAD);
             continue;
         }
-        __atomic_store_n(&disk_wakeups, disk_wakeups + 1, __ATOMIC_RELAXED);
+        if (bits & HV_STORAGE_BIT_SUBMIT)
+            __atomic_store_n(&disk_kicks, disk_kicks + 1, __ATOMIC_RELAXED);
         if (!nclients)
             continue; /* a refused disk: its interrupt stays masked */
         if (bits & HV_DEVICE_BIT_IRQ) {
@@ -296,8 +300,10 @@ static void disk_loop(void)
         if (posted)
             vblk_disk_kick(&vblk);
         for (uint32_t c = 0; c < nclients; c++)
-            if (clients_to_wake & (1u << c))
+            if (clients_to_wake & (1u << c)) {
                 hv_signal(HV_STORAGE_SLOT_WORKER_WAKE + c);
+                __atomic_store_n(&disk_signals, disk_signals + 1, __ATOMIC_RELAXED);
+            }
         clients_to_wake = 0;
     }
 }
