@@ -69,7 +69,9 @@ static int start_client_thread(const struct root_program *p, const struct partit
         return HV_ENOMEM;
     if (!part->sc)
         return HV_EINVAL;
-    int r = hv_thread_configure(thread, p->cnode, p->vspace, 0,
+    int r = hv_cap_copy(thread, p->cnode, HV_STORAGE_SLOT_WORKER_THREAD + c, HV_RIGHT_WRITE, 0);
+    if (!r)
+        r = hv_thread_configure(thread, p->cnode, p->vspace, 0,
                                 part->rec->priority + HV_PT_VMM_PRIO_ABOVE, part->sc, p->entry,
                                 HV_STORAGE_WORKER_STACK_TOP(c));
     return r ? r : hv_thread_resume(thread);

@@ -334,7 +334,7 @@ static void client_loop(unsigned c)
     for (;;) {
         uint64_t bits;
         if (hv_wait(HV_STORAGE_SLOT_WORKER_NTFN + c, &bits) != 0)
-            return; /* the cap is gone: the thread stops */
+            return; /* the cap is gone: the thread stops (hv_main) */
         if (__atomic_load_n(&call_full[c], __ATOMIC_ACQUIRE))
             answer_call(c);
         struct io_ring_entry e;
@@ -425,7 +425,10 @@ void hv_main(uint64_t arg)
         /* Started once the server answers: nclients is set for good. */
         if ((unsigned)client < __atomic_load_n(&nclients, __ATOMIC_ACQUIRE))
             client_loop((unsigned)client);
-        return; /* no slice for it: the thread stops */
+        /* No slice for it, or its notification gone: it stops with its own cap (returning
+         * would suspend slot 2, the main thread). */
+        for (;;)
+            hv_thread_suspend(HV_STORAGE_SLOT_WORKER_THREAD + (unsigned)client);
     }
     hv_print_to_console(HV_DEVICE_SLOT_LOG);
     if (config->version != HV_STORAGE_CONFIG_VERSION) {

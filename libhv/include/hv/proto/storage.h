@@ -30,6 +30,9 @@
                                         * HV_STORAGE_BIT_SUBMIT): requests for the disk thread */
 #define HV_STORAGE_SLOT_CALL_DONE 49   /* a notification (read and write): a client's thread
                                         * answered the call the main thread handed it */
+#define HV_STORAGE_SLOT_WORKER_THREAD 56 /* client c's thread at + c: how it stops itself (the
+                                          * program's exit path suspends slot 2, the main
+                                          * thread) */
 #define HV_STORAGE_BADGE_WAKE (UINT64_C(1) << 62)
 #define HV_STORAGE_BIT_SUBMIT (UINT64_C(1) << 62)
 
