@@ -84,7 +84,8 @@ static int give_device(const struct partition *p, const struct root_device_clien
     uint64_t copy = root_slot();
     int r = HV_OK;
     copy_to(srv->ep, vmm_cnode, at->ep, HV_RIGHT_WRITE, (uint64_t)c + 1, &r);
-    copy_to(srv->bell, vmm_cnode, at->bell, HV_RIGHT_WRITE, HV_VDEV_DOORBELL((unsigned)c), &r);
+    uint64_t bell = srv->client_bell[p->index] ? srv->client_bell[p->index] : srv->bell;
+    copy_to(bell, vmm_cnode, at->bell, HV_RIGHT_WRITE, HV_VDEV_DOORBELL((unsigned)c), &r);
     if (!r)
         r = hv_cap_copy(srv->shared[p->index], ROOT_CNODE, copy, HV_RIGHTS_ALL, 0);
     if (!r)
@@ -137,12 +138,7 @@ static int start_vmm(struct partition *p, const struct root_console *con, unsign
     if (!p->vmm_ep || !p->vcpu || !p->thread || !input_thread)
         return HV_ENOMEM;
     unsigned prio = rec->priority;
-    /* One budget for the whole partition: its vcpu thread, its VMM's threads (they inherit it)
-     * and what servers do for their calls. Made even when it is the whole CPU, so that what the
-     * partition used is counted. */
-    p->sc = root_new(HV_OBJ_SCHED_CONTEXT, 0);
-    if (!p->sc)
-        return HV_ENOMEM;
+    /* Made even when it is the whole CPU, so that what the partition used is counted. */
     r = hv_sc_configure(ROOT_SCHED_CONTROL, p->sc, (uint64_t)rec->budget * ROOT_TICK_US,
                         (uint64_t)rec->period * ROOT_TICK_US);
     if (r)
@@ -183,6 +179,17 @@ static int start_vmm(struct partition *p, const struct root_console *con, unsign
     if (!root_page_into(vmm.vspace, HV_VMM_CONFIG_VA, HV_MAP_READ, &cfg, sizeof(cfg)))
         return HV_ENOMEM;
     return root_start_program(&vmm, prio + VMM_PRIO_ABOVE, p->sc);
+}
+
+/* One budget for the whole partition: its vcpu thread, its VMM's threads (they inherit it),
+ * what servers do for their calls and the storage server's thread for it. Made before the
+ * storage server starts, which runs a thread on it; its budget is set when the VMM starts
+ * (start_vmm), so that the partition's share is counted from then, and that thread waits
+ * for it. */
+static int make_sc(struct partition *p)
+{
+    p->sc = root_new(HV_OBJ_SCHED_CONTEXT, 0);
+    return p->sc ? HV_OK : HV_ENOMEM;
 }
 
 /* The partition's RAM with its payloads: before the storage server starts, which maps it. */
@@ -412,6 +419,8 @@ int root_run_partitions(const struct hv_bootinfo *info)
     int served[HV_PT_MAX_PARTITIONS];
     for (unsigned i = 0; i < nparts; i++) {
         served[i] = start_server(&parts[i]);
+        if (!served[i])
+            served[i] = make_sc(&parts[i]);
         if (!served[i])
             served[i] = build_mem(&parts[i]);
     }

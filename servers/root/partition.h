@@ -36,6 +36,9 @@ struct root_device_clients {
     uint64_t ep, bell; /* its endpoint and notification (the root's unbadged caps) */
     uint64_t shared[HV_PT_MAX_PARTITIONS]; /* by partition index: its shared page's frame */
     int client[HV_PT_MAX_PARTITIONS];      /* by partition index: its client number, or -1 */
+    /* By partition index: the notification its VMM's doorbell rings, when the server has
+     * one per client (storage: the client's own thread waits on it); 0: bell. */
+    uint64_t client_bell[HV_PT_MAX_PARTITIONS];
 };
 
 /* Starts the storage server on the first virtio-blk disk, serving every partition of parts

@@ -14,8 +14,10 @@
 #include <hv/string.h>
 #include <hv/virtio/virtio_spec.h>
 
-/* Its own budget, as the console server's: 20 %; what it does for a partition's requests
- * will run on that partition's. */
+/* Its own budget, as the console server's: 20 %, for what no partition can be charged with:
+ * the disk's interrupt and the physical queue (the disk thread). What it does for one
+ * partition (its requests, their copies, its VMM's calls) runs on that partition's budget:
+ * in the client thread started on it below, or lent over the VMM's call. */
 #define STORAGE_BUDGET_TICKS 2
 #define STORAGE_PERIOD_TICKS 10
 
@@ -41,6 +43,40 @@ static void fill_slice(struct hv_storage_slice_spec *s, const struct partition *
     s->ram_size = rec->ram_size;
 }
 
+/* Client c's notification: its thread waits on it; the VMM rings it (the caps for the VMM
+ * are made in partition.c from out->client_bell); the server's other threads wake it. And
+ * the stack the thread will be started on. */
+static int give_client_thread_caps(const struct root_program *p, unsigned c, uint64_t ntfn)
+{
+    int r = hv_cap_copy(ntfn, p->cnode, HV_STORAGE_SLOT_WORKER_NTFN + c, HV_RIGHT_READ, 0);
+    if (!r)
+        r = hv_cap_copy(ntfn, p->cnode, HV_STORAGE_SLOT_WORKER_WAKE + c, HV_RIGHT_WRITE,
+                        HV_STORAGE_BADGE_WAKE);
+    for (unsigned i = 1; !r && i <= HV_STORAGE_WORKER_STACK_PAGES; i++)
+        if (!root_page_into(p->vspace, HV_STORAGE_WORKER_STACK_TOP(c) - i * 4096ull,
+                            HV_MAP_READ | HV_MAP_WRITE, NULL, 0))
+            r = HV_ENOMEM;
+    return r;
+}
+
+/* Client c's thread: the program's entry on the stack that names c, on the partition's
+ * scheduling context, at its VMM's priority (docs/storage.md, "Whose CPU time"). */
+static int start_client_thread(const struct root_program *p, const struct partition *part,
+                               unsigned c)
+{
+    uint64_t thread = root_new(HV_OBJ_THREAD, 0);
+    if (!thread)
+        return HV_ENOMEM;
+    if (!part->sc)
+        return HV_EINVAL;
+    int r = hv_cap_copy(thread, p->cnode, HV_STORAGE_SLOT_WORKER_THREAD + c, HV_RIGHT_WRITE, 0);
+    if (!r)
+        r = hv_thread_configure(thread, p->cnode, p->vspace, 0,
+                                part->rec->priority + HV_PT_VMM_PRIO_ABOVE, part->sc, p->entry,
+                                HV_STORAGE_WORKER_STACK_TOP(c));
+    return r ? r : hv_thread_resume(thread);
+}
+
 int root_start_storage(const struct hv_bootinfo *info, const struct partition *parts,
                        unsigned nparts, const struct root_console *con, unsigned prio,
                        struct root_device_clients *out)
@@ -60,13 +96,19 @@ int root_start_storage(const struct hv_bootinfo *info, const struct partition *p
     out->ep = root_new(HV_OBJ_ENDPOINT, 0);
     out->bell = root_new(HV_OBJ_NOTIFICATION, 0);
     uint64_t ready = root_new(HV_OBJ_NOTIFICATION, 0);
-    if (!out->ep || !out->bell || !ready)
+    uint64_t call_done = root_new(HV_OBJ_NOTIFICATION, 0);
+    if (!out->ep || !out->bell || !ready || !call_done)
         return HV_ENOMEM;
     if ((r = root_load_program("storage", &p)) ||
         (r = device_grant(info, &p, &dev, out->bell, HV_STORAGE_DMA_FRAMES, &cfg.dev)) ||
         (r = device_grant_endpoint(&p, out, ready)) ||
-        (r = hv_cap_copy(con->ep, p.cnode, HV_DEVICE_SLOT_LOG, HV_RIGHT_WRITE, 0)))
+        (r = hv_cap_copy(con->ep, p.cnode, HV_DEVICE_SLOT_LOG, HV_RIGHT_WRITE, 0)) ||
+        (r = hv_cap_copy(out->bell, p.cnode, HV_STORAGE_SLOT_DISK_BELL, HV_RIGHT_WRITE,
+                         HV_STORAGE_BIT_SUBMIT)) ||
+        (r = hv_cap_copy(call_done, p.cnode, HV_STORAGE_SLOT_CALL_DONE,
+                         HV_RIGHT_READ | HV_RIGHT_WRITE, 0)))
         return r;
+    const struct partition *client_part[HV_STORAGE_MAX_SLICES];
     for (unsigned i = 0; i < nparts; i++) {
         const struct partition *part = &parts[i];
         if (!part->mem_ready || part->rec->disk.select == HV_PT_DISK_NONE)
@@ -77,8 +119,14 @@ int root_start_storage(const struct hv_bootinfo *info, const struct partition *p
             continue;
         }
         unsigned c = cfg.nslices;
-        if ((r = device_grant_client(&p, part, c, con->input_ntfn[i], HV_VMM_EVENT_BLK, out)))
+        uint64_t ntfn = root_new(HV_OBJ_NOTIFICATION, 0);
+        if (!ntfn)
+            return HV_ENOMEM;
+        if ((r = device_grant_client(&p, part, c, con->input_ntfn[i], HV_VMM_EVENT_BLK, out)) ||
+            (r = give_client_thread_caps(&p, c, ntfn)))
             return r;
+        out->client_bell[i] = ntfn;
+        client_part[c] = part;
         fill_slice(&cfg.slices[c], part);
         out->client[i] = (int)c;
         cfg.nslices++;
@@ -92,6 +140,16 @@ int root_start_storage(const struct hv_bootinfo *info, const struct partition *p
     uint64_t bits;
     if ((r = hv_wait(ready, &bits)))
         return r;
+    /* Only now: a client thread reads what the server set up before it answered. A partition
+     * whose thread can't start gets no disk (its VMM would wait for the thread forever). */
+    for (unsigned i = 0; i < nparts; i++) {
+        int c = out->client[i];
+        if (c >= 0 && (r = start_client_thread(&p, client_part[c], (unsigned)c))) {
+            hv_printf("root: partition %s: no disk: its storage thread did not start (%d)\n",
+                      client_part[c]->rec->name, r);
+            out->client[i] = -1;
+        }
+    }
     out->ready = true;
     return HV_OK;
 }

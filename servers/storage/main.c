@@ -5,6 +5,7 @@
  * partition's RAM. A disk whose GPT fails a check is refused whole, in one line, and no
  * partition is served from it (every HV_VDEV_OPEN is answered HV_ENOENT). */
 #include "gpt.h"
+#include "io_ring.h"
 #include "slices.h"
 #include "storage_calls.h"
 #include "vblk_disk.h"
@@ -120,22 +121,53 @@ static uint32_t resolve_disk(void)
 
 /* ---- serving the partitions ---- */
 
+/*
+ * Three kinds of thread (docs/storage.md, "Whose CPU time"), none of which waits for another
+ * while it holds anything the others need:
+ *  - one per client, on its partition's scheduling context at its VMM's priority (started by
+ *    the root task): takes the partition's requests from its ring, copies a write's data into
+ *    its bounce buffer, hands them to the disk thread; copies a read's data back, writes the
+ *    status and the used ring, signals the VMM; and answers its VMM's calls. It alone touches
+ *    that partition's export and its share of the request pool, so a partition whose budget
+ *    is spent stops its own I/O only;
+ *  - the disk thread, on the server's own small budget at the server's priority: puts prepared
+ *    requests on the physical queue, takes the disk's interrupt and used ring, and hands each
+ *    request back to its client's thread: descriptors only, never a copy;
+ *  - the main thread: receives the VMMs' calls (lent the caller's budget) and hands each to
+ *    the caller's client thread, waiting for its answer.
+ * Requests move between them through io_ring (one producer, one consumer each way).
+ */
 static struct storage srv;
 static uint32_t nclients; /* clients served: 0 when the disk or a slice was refused */
 static struct virtio_mem_region ram_regions[SLICES_MAX];
 static struct virtio_mem rams[SLICES_MAX];
-/* For the request path's figures (docs/storage.md): wake-ups of the event thread with a
- * client's doorbell bit, the disk's interrupts, and resets logged (1st, 2nd, 4th, ...); all
- * wake-ups and each client's completion signals (published in the shared pages). */
-static uint64_t doorbells[SLICES_MAX], disk_irqs, resets_logged[SLICES_MAX];
-static uint64_t wakeups, signals[SLICES_MAX];
+static struct io_ring to_disk[SLICES_MAX], from_disk[SLICES_MAX];
+
+/* A call the main thread hands to client c's thread: full from the hand-over to the answer. */
+struct handed_call {
+    uint64_t badge, label;
+    unsigned len;
+    uint64_t w[HV_MSG_WORDS];
+    struct storage_answer answer;
+};
+static struct handed_call calls[SLICES_MAX];
+static uint32_t call_full[SLICES_MAX];
+
+/* For the request path's figures (docs/storage.md), each counter written by one thread: the
+ * disk thread's wake-ups by the disk's interrupt and by client threads' kicks, and its
+ * signals to client threads; each client thread's doorbell wake-ups, completion signals and
+ * resets logged (1st, 2nd, 4th, ...). The disk thread runs above every client thread, so a
+ * kick wakes it at once: its kick wake-ups are the kicks. */
+static uint64_t disk_irqs, disk_kicks, disk_signals;
+static uint64_t doorbells[SLICES_MAX], signals[SLICES_MAX], resets_logged[SLICES_MAX];
 
 static struct hv_blk_shared *shared_page(unsigned c)
 {
     return (struct hv_blk_shared *)(uintptr_t)HV_DEVICE_SHARED_VA(c);
 }
 
-/* Completion: the bits for the VMM in the shared page, then its event notification. */
+/* Completion (client c's thread): the bits for the VMM in the shared page, then its event
+ * notification. */
 static void raise_irq(void *ctx, unsigned c, uint32_t bits)
 {
     (void)ctx;
@@ -151,6 +183,25 @@ static void log_fault(void *ctx, enum virtio_fault kind, uint64_t count, const c
     if (count && (count & (count - 1)) == 0)
         hv_printf("storage: a guest's queue: %s (%lu): %s\n", virtio_fault_name(kind), count,
                   what ? what : "");
+}
+
+/* The disk as storage.c sees it on target, called in a client's thread: the request is
+ * prepared there (its data copied on that partition's budget) and queued for the disk
+ * thread, which the pass's kick wakes. */
+static void client_submit(void *ctx, struct blk_io *io)
+{
+    (void)ctx;
+    bool ok;
+    if (!vblk_disk_prepare(&vblk, io, &ok))
+        storage_io_done(io, ok);
+    else if (!io_ring_push(&to_disk[io->part], (struct io_ring_entry){io->index, false}))
+        storage_io_done(io, false); /* cannot happen: the ring holds the partition's share */
+}
+
+static void client_kick(void *ctx)
+{
+    (void)ctx;
+    hv_signal(HV_STORAGE_SLOT_DISK_BELL);
 }
 
 /* Each client's RAM as the root task mapped it; false if a spec's RAM can't be one. */
@@ -170,92 +221,215 @@ static bool client_memory(uint32_t n)
     return true;
 }
 
+/* The disk thread's: a request the disk answered (or refused), back to its client's thread. */
+static uint32_t clients_to_wake;
+
+static void disk_done(void *ctx, struct blk_io *io, bool ok)
+{
+    (void)ctx;
+    if (io_ring_push(&from_disk[io->part], (struct io_ring_entry){io->index, ok}))
+        clients_to_wake |= 1u << io->part;
+    /* else cannot happen: a partition's requests fit its ring, so the request stays busy */
+}
+
 static void serve_init(uint32_t n)
 {
     const struct storage_hooks hooks = {.irq = raise_irq, .log = log_fault};
-    if (n && client_memory(n) && storage_init(&srv, &disk, &hooks, slices, rams, n))
+    struct storage_disk threaded = disk;
+    threaded.submit = client_submit;
+    threaded.kick = client_kick;
+    if (n && client_memory(n) && storage_init(&srv, &threaded, &hooks, slices, rams, n))
         nclients = n;
     else if (n)
         hv_printf("storage: the slices could not be served\n");
+    vblk_disk_set_done(&vblk, disk_done, NULL);
     for (uint32_t c = 0; c < nclients; c++)
         shared_page(c)->version = HV_BLK_VERSION;
 }
 
-/* The counters the VMM may log, after each round of work. */
-static void publish_stats(void)
+/* The counters client c's VMM may log, after each round of its thread's work. */
+static void publish_stats(unsigned c)
 {
-    for (uint32_t c = 0; c < nclients; c++) {
-        const struct blk_stats *st = &srv.parts[c].stats;
-        struct hv_blk_shared *sh = shared_page(c);
-        sh->requests = st->requests;
-        sh->out_of_range = st->out_of_range;
-        sh->read_only = st->read_only;
-        sh->malformed = st->malformed;
-        sh->doorbell_wakeups = doorbells[c];
-        sh->completion_signals = signals[c];
-        sh->wakeups = wakeups;
-        sh->disk_irqs = disk_irqs;
+    const struct blk_stats *st = &srv.parts[c].stats;
+    struct hv_blk_shared *sh = shared_page(c);
+    sh->requests = st->requests;
+    sh->out_of_range = st->out_of_range;
+    sh->read_only = st->read_only;
+    sh->malformed = st->malformed;
+    sh->doorbell_wakeups = doorbells[c];
+    sh->completion_signals = signals[c];
+    sh->wakeups = __atomic_load_n(&disk_kicks, __ATOMIC_RELAXED) +
+                  __atomic_load_n(&disk_signals, __ATOMIC_RELAXED);
+    sh->disk_irqs = __atomic_load_n(&disk_irqs, __ATOMIC_RELAXED);
+}
+
+/* ---- the disk thread ---- */
+
+static uint8_t disk_stack[4096] __attribute__((aligned(16)));
+
+static void disk_loop(void)
+{
+    uint32_t next = 0;
+    for (;;) {
+        uint64_t bits;
+        if (hv_wait(HV_DEVICE_SLOT_IRQ_NTFN, &bits) != 0) {
+            hv_thread_suspend(HV_DEVICE_SLOT_EVENT_THREAD);
+            continue;
+        }
+        if (bits & HV_STORAGE_BIT_SUBMIT)
+            __atomic_store_n(&disk_kicks, disk_kicks + 1, __ATOMIC_RELAXED);
+        if (!nclients)
+            continue; /* a refused disk: its interrupt stays masked */
+        if (bits & HV_DEVICE_BIT_IRQ) {
+            __atomic_store_n(&disk_irqs, disk_irqs + 1, __ATOMIC_RELAXED);
+            vblk_disk_interrupt(&vblk);
+            hv_sys(HV_SYS_IRQ_ACK, HV_DEVICE_SLOT_IRQ, 0, 0, 0, 0, 0);
+        }
+        /* Whatever the bits: every ring is short, and the interrupt freed descriptors. Each
+         * partition's share of the pool bounds what it can have queued here. */
+        bool posted = false;
+        for (uint32_t k = 0; k < nclients; k++) {
+            unsigned c = (next + k) % nclients;
+            struct io_ring_entry e;
+            while (io_ring_pop(&to_disk[c], &e)) {
+                vblk_disk_post(&vblk, &srv.ios[e.io]);
+                posted = true;
+            }
+        }
+        next = nclients ? (next + 1) % nclients : 0;
+        if (posted)
+            vblk_disk_kick(&vblk);
+        for (uint32_t c = 0; c < nclients; c++)
+            if (clients_to_wake & (1u << c)) {
+                hv_signal(HV_STORAGE_SLOT_WORKER_WAKE + c);
+                __atomic_store_n(&disk_signals, disk_signals + 1, __ATOMIC_RELAXED);
+            }
+        clients_to_wake = 0;
     }
 }
 
-/* Passes until no partition has work it may start now; each pass is bounded, and a pass
- * that starts nothing ends the loop (the ring is finite), so this ends. */
-static void run_passes(void)
+/* ---- a client's thread ---- */
+
+/* Client c's VMM's call, handed over by the main thread. */
+static void answer_call(unsigned c)
 {
-    for (unsigned i = 0; i < 1024 && storage_run(&srv); i++)
-        ;
-    publish_stats();
+    struct handed_call *h = &calls[c];
+    /* A reset that ends a run of requests (a driver's start resets before any) says what the
+     * run took: requests against the wake-ups they cost. */
+    if (h->label == HV_VDEV_RESET && srv.parts[c].stats.requests &&
+        hv_count_and_check(&resets_logged[c]))
+        hv_printf("storage: %s: reset; so far %lu requests, %lu doorbell wake-ups; "
+                  "disk interrupts %lu (all partitions)\n",
+                  slices[c].partition, srv.parts[c].stats.requests, doorbells[c],
+                  __atomic_load_n(&disk_irqs, __ATOMIC_RELAXED));
+    storage_call(&srv, nclients, h->badge, h->label, h->w, h->len, &h->answer);
+    if (h->label == HV_VDEV_RESET && h->answer.label == HV_OK)
+        __atomic_store_n(&shared_page(c)->irq, 0, __ATOMIC_RELEASE);
+    __atomic_store_n(&call_full[c], 0, __ATOMIC_RELEASE);
+    hv_signal(HV_STORAGE_SLOT_CALL_DONE);
 }
 
-/* The notification's bits: the disk's interrupt and the VMMs' doorbells. */
-static void events(uint64_t bits)
+static void client_loop(unsigned c)
 {
-    wakeups++;
-    if (!nclients)
-        return;
-    if (bits & HV_DEVICE_BIT_IRQ) {
-        disk_irqs++;
-        vblk_disk_interrupt(&vblk);
-        hv_sys(HV_SYS_IRQ_ACK, HV_DEVICE_SLOT_IRQ, 0, 0, 0, 0, 0);
-    }
-    for (uint32_t c = 0; c < nclients; c++)
+    for (;;) {
+        uint64_t bits;
+        if (hv_wait(HV_STORAGE_SLOT_WORKER_NTFN + c, &bits) != 0)
+            return; /* the cap is gone: the thread stops (hv_main) */
+        if (__atomic_load_n(&call_full[c], __ATOMIC_ACQUIRE))
+            answer_call(c);
+        struct io_ring_entry e;
+        while (io_ring_pop(&from_disk[c], &e))
+            vblk_disk_finish(&vblk, &srv.ios[e.io], e.ok);
         if (bits & HV_VDEV_DOORBELL(c)) {
             doorbells[c]++;
             storage_notify(&srv, c);
         }
-    run_passes();
+        /* Each pass is bounded, and one that starts nothing ends the loop (the ring is
+         * finite); a spent budget only delays it. */
+        for (unsigned i = 0; i < 1024 && storage_run_part(&srv, c); i++)
+            ;
+        publish_stats(c);
+    }
 }
 
-/* A VMM's call; the badge (client + 1) alone says which partition it speaks for. */
+/* ---- the main thread: the VMMs' calls ---- */
+
+/* A VMM's call; the badge (client + 1) alone says which partition it speaks for. Its client's
+ * thread answers it (it alone touches that partition's export), on the caller's budget. */
 static void answer_vmm(uint64_t badge, struct hv_msg *m)
 {
     uint64_t label = hv_msginfo_label(m->info);
-    unsigned c = (unsigned)badge - 1;
-    /* A reset that ends a run of requests (a driver's start resets before any) says what the
-     * run took: requests against the wake-ups they cost. */
-    if (label == HV_VDEV_RESET && c < nclients && srv.parts[c].stats.requests &&
-        hv_count_and_check(&resets_logged[c]))
-        hv_printf("storage: %s: reset; so far %lu requests, %lu doorbell wake-ups; "
-                  "disk interrupts %lu (all partitions)\n",
-                  slices[c].partition, srv.parts[c].stats.requests, doorbells[c], disk_irqs);
+    unsigned len = hv_msginfo_len(m->info);
     struct storage_answer a;
-    storage_call(&srv, nclients, badge, label, m->w, hv_msginfo_len(m->info), &a);
-    if (label == HV_VDEV_RESET && a.label == HV_OK) {
-        __atomic_store_n(&shared_page(c)->irq, 0, __ATOMIC_RELEASE);
-        run_passes();
+    if (badge == 0 || badge > nclients) {
+        storage_call(&srv, nclients, badge, label, m->w, len, &a); /* refused by the badge */
+    } else {
+        unsigned c = (unsigned)badge - 1;
+        struct handed_call *h = &calls[c];
+        h->badge = badge;
+        h->label = label;
+        h->len = len < HV_MSG_WORDS ? len : HV_MSG_WORDS;
+        memcpy(h->w, m->w, sizeof(h->w));
+        __atomic_store_n(&call_full[c], 1, __ATOMIC_RELEASE);
+        hv_signal(HV_STORAGE_SLOT_WORKER_WAKE + c);
+        uint64_t bits;
+        while (__atomic_load_n(&call_full[c], __ATOMIC_ACQUIRE))
+            hv_wait(HV_STORAGE_SLOT_CALL_DONE, &bits);
+        a = h->answer;
     }
     memcpy(m->w, a.w, a.nwords * sizeof(uint64_t));
     m->info = hv_msginfo(a.label, a.nwords);
 }
 
+/* Starts the disk thread, says the server answers, then serves the VMMs' calls forever. */
 static _Noreturn void serve_forever(void)
 {
-    device_server_serve("storage", config->prio, &nclients, events, answer_vmm);
+    int r = hv_thread_configure(HV_DEVICE_SLOT_EVENT_THREAD, HV_SLOT_SELF_CNODE,
+                                HV_DEVICE_SLOT_VSPACE, 0, config->prio, HV_SC_INHERIT,
+                                (uint64_t)(uintptr_t)disk_loop,
+                                (uint64_t)(uintptr_t)(disk_stack + sizeof(disk_stack)));
+    if (!r)
+        r = hv_thread_resume(HV_DEVICE_SLOT_EVENT_THREAD);
+    if (r) {
+        hv_printf("storage: no disk thread (error %d): no partition is served\n", r);
+        nclients = 0;
+    }
+    hv_printf("storage: serving %u partition(s)\n", nclients);
+    hv_signal(HV_DEVICE_SLOT_READY);
+    struct hv_msg m = {0};
+    hv_recv(HV_DEVICE_SLOT_EP, &m);
+    for (;;) {
+        answer_vmm(m.badge, &m);
+        hv_reply_recv(HV_DEVICE_SLOT_EP, &m);
+    }
+}
+
+/* Which client's thread this is, by its stack (the root task placed it); -1: the main thread. */
+static int client_of_stack(void)
+{
+    volatile char here;
+    uintptr_t sp = (uintptr_t)&here;
+    for (unsigned c = 0; c < HV_STORAGE_MAX_SLICES; c++) {
+        uint64_t top = HV_STORAGE_WORKER_STACK_TOP(c);
+        if (sp < top && sp >= top - HV_STORAGE_WORKER_STACK_PAGES * 4096ull)
+            return (int)c;
+    }
+    return -1;
 }
 
 void hv_main(uint64_t arg)
 {
     (void)arg;
+    int client = client_of_stack();
+    if (client >= 0) {
+        /* Started once the server answers: nclients is set for good. */
+        if ((unsigned)client < __atomic_load_n(&nclients, __ATOMIC_ACQUIRE))
+            client_loop((unsigned)client);
+        /* No slice for it, or its notification gone: it stops with its own cap (returning
+         * would suspend slot 2, the main thread). */
+        for (;;)
+            hv_thread_suspend(HV_STORAGE_SLOT_WORKER_THREAD + (unsigned)client);
+    }
     hv_print_to_console(HV_DEVICE_SLOT_LOG);
     if (config->version != HV_STORAGE_CONFIG_VERSION) {
         hv_printf("storage: configuration version %u, not %u\n", config->version,

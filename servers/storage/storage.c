@@ -30,8 +30,10 @@ bool storage_init(struct storage *s, const struct storage_disk *disk,
         e->faults.log = hooks->log;
         e->faults.log_ctx = hooks->ctx;
     }
-    for (uint32_t i = 0; i < STORAGE_IOS; i++)
+    for (uint32_t i = 0; i < STORAGE_IOS; i++) {
         s->ios[i].server = s;
+        s->ios[i].index = (uint8_t)i;
+    }
     return true;
 }
 
@@ -96,9 +98,10 @@ void storage_notify(struct storage *s, unsigned part)
         s->parts[part].pending = true;
 }
 
-static struct blk_io *io_get(struct storage *s)
+/* A free request of part's share of the pool. */
+static struct blk_io *io_get(struct storage *s, unsigned part)
 {
-    for (uint32_t i = 0; i < STORAGE_IOS; i++) {
+    for (uint32_t i = part * s->quota; i < (part + 1) * s->quota; i++) {
         if (!s->ios[i].busy)
             return &s->ios[i];
     }
@@ -190,7 +193,7 @@ static bool take_one(struct storage *s, unsigned part, struct blk_io *io)
     io->part = (uint8_t)part;
     io->busy = true;
     e->inflight++;
-    s->submitted = true;
+    e->submitted = true;
     s->disk.submit(s->disk.ctx, io);
     return true;
 }
@@ -200,7 +203,7 @@ static void serve(struct storage *s, unsigned part)
 {
     struct blk_export *e = &s->parts[part];
     for (uint32_t n = 0; n < STORAGE_BATCH; n++) {
-        struct blk_io *io = io_get(s);
+        struct blk_io *io = io_get(s, part);
         if (e->inflight >= s->quota || io == NULL) {
             e->pending = true; /* the next completion brings it back */
             return;
@@ -212,28 +215,56 @@ static void serve(struct storage *s, unsigned part)
     e->pending = true;
 }
 
+/* After part's share of a pass: one doorbell for what it sent, and its interrupt if its
+ * driver wants one; true if it has work it may start now. */
+static bool finish_pass(struct storage *s, unsigned part)
+{
+    struct blk_export *e = &s->parts[part];
+    if (e->submitted && s->disk.kick)
+        s->disk.kick(s->disk.ctx);
+    e->submitted = false;
+    if (e->pushed && virtq_should_notify(&e->vq))
+        s->hooks.irq(s->hooks.ctx, part, HV_VDEV_IRQ_USED);
+    e->pushed = false;
+    return e->pending && e->vq.ready && !e->vq.broken && e->inflight < s->quota;
+}
+
+static bool has_work(const struct blk_export *e)
+{
+    return e->pending && e->vq.ready && !e->vq.broken;
+}
+
 bool storage_run(struct storage *s)
 {
     uint32_t start = s->next;
     s->next = (s->next + 1) % s->nparts;
+    bool submitted = false;
     for (uint32_t k = 0; k < s->nparts; k++) {
         unsigned part = (start + k) % s->nparts;
         struct blk_export *e = &s->parts[part];
-        if (e->pending && e->vq.ready && !e->vq.broken) {
+        if (has_work(e)) {
             e->pending = false;
             serve(s, part);
         }
+        submitted = submitted || e->submitted;
+        e->submitted = false;
     }
-    if (s->submitted && s->disk.kick)
+    if (submitted && s->disk.kick)
         s->disk.kick(s->disk.ctx);
-    s->submitted = false;
     bool more = false;
-    for (uint32_t part = 0; part < s->nparts; part++) {
-        struct blk_export *e = &s->parts[part];
-        if (e->pushed && virtq_should_notify(&e->vq))
-            s->hooks.irq(s->hooks.ctx, part, HV_VDEV_IRQ_USED);
-        e->pushed = false;
-        more = more || (e->pending && e->vq.ready && !e->vq.broken && e->inflight < s->quota);
-    }
+    for (uint32_t part = 0; part < s->nparts; part++)
+        more = finish_pass(s, part) || more;
     return more;
+}
+
+bool storage_run_part(struct storage *s, unsigned part)
+{
+    if (part >= s->nparts)
+        return false;
+    struct blk_export *e = &s->parts[part];
+    if (has_work(e)) {
+        e->pending = false;
+        serve(s, part);
+    }
+    return finish_pass(s, part);
 }

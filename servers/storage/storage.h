@@ -28,6 +28,7 @@ struct blk_io {
     struct virtq_req req;
     struct virtq_seg segs[BLK_SEGS];
     struct storage *server;
+    uint8_t index; /* its place in the pool: the disk's request slot (header, bounce buffer) */
     uint8_t part;
     bool busy;
 };
@@ -62,6 +63,7 @@ struct blk_export {
     uint32_t inflight; /* its requests at the disk */
     bool pending;      /* its ring may hold requests not yet taken */
     bool pushed;       /* used entries since the last interrupt decision */
+    bool submitted;    /* requests went to the disk in this pass */
     struct blk_stats stats;
 };
 
@@ -71,8 +73,9 @@ struct storage {
     uint32_t nparts;
     uint32_t next;  /* where the next pass starts: round robin */
     uint32_t quota; /* requests at the disk per partition */
-    bool submitted; /* requests went to the disk in this pass */
     struct blk_export parts[SLICES_MAX];
+    /* Partition p's requests use ios[p * quota .. (p + 1) * quota) only, so that a server
+     * with one thread per partition (servers/storage/main.c) needs no lock for them. */
     struct blk_io ios[STORAGE_IOS];
 };
 
@@ -110,6 +113,13 @@ void storage_notify(struct storage *s, unsigned part);
  * (call again after other events; the work per call is bounded either way).
  */
 bool storage_run(struct storage *s);
+
+/*
+ * The same pass for part alone: what a thread that serves one partition calls. It touches
+ * that partition's export and its share of the pool only (and calls the disk's submit and
+ * kick), so threads serving different partitions may run it at once.
+ */
+bool storage_run_part(struct storage *s, unsigned part);
 
 /* For the disk: the data of a WRITE (guest bytes after the header), and a READ's data into
  * the guest (refused, 0, once the guest reset the device: its memory is its own again). */

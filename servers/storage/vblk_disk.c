@@ -30,15 +30,6 @@ static uint64_t bounce_pa(const struct vblk_disk *v, unsigned i)
     return v->dma.pa + VBLK_RINGS_BYTES + VBLK_HDRS_BYTES + (uint64_t)BLK_MAX_BYTES * i;
 }
 
-static int free_slot(const struct vblk_disk *v)
-{
-    for (unsigned i = 0; i < STORAGE_IOS; i++) {
-        if (v->inflight[i] == NULL)
-            return (int)i;
-    }
-    return -1;
-}
-
 static uint32_t device_type(enum blk_op op, bool write_zeroes)
 {
     switch (op) {
@@ -87,39 +78,57 @@ static unsigned build(struct vblk_disk *v, unsigned i, struct blk_io *io, struct
     return 3;
 }
 
-static void submit(void *ctx, struct blk_io *io)
+bool vblk_disk_prepare(struct vblk_disk *v, struct blk_io *io, bool *ok)
 {
-    struct vblk_disk *v = ctx;
-    int i = free_slot(v);
     bool beyond =
         io->op != BLK_OP_FLUSH && (io->lba > v->capacity || io->sectors > v->capacity - io->lba);
-    if (v->broken || i < 0 || beyond) {
-        storage_io_done(io, false);
-        return;
+    if (__atomic_load_n(&v->broken, __ATOMIC_RELAXED) || io->index >= STORAGE_IOS || beyond) {
+        *ok = false;
+        return false;
     }
     if (io->op == BLK_OP_FLUSH && !v->flush) {
         /* §5.2.5: without VIRTIO_BLK_F_FLUSH the device writes through; nothing to wait for. */
-        storage_io_done(io, true);
-        return;
+        *ok = true;
+        return false;
     }
-    struct vqd_buf b[3];
-    unsigned out, n = build(v, (unsigned)i, io, b, &out);
-    if (vqd_add(&v->vq, b, out, n - out, (void *)(uintptr_t)(i + 1)) != VQD_OK) {
-        storage_io_done(io, false);
+    v->nbufs[io->index] = (uint8_t)build(v, io->index, io, v->bufs[io->index], &v->nout[io->index]);
+    return true;
+}
+
+void vblk_disk_post(struct vblk_disk *v, struct blk_io *io)
+{
+    unsigned i = io->index, n = v->nbufs[i], out = v->nout[i];
+    if (v->broken || v->inflight[i] != NULL ||
+        vqd_add(&v->vq, v->bufs[i], out, n - out, (void *)(uintptr_t)(i + 1)) != VQD_OK) {
+        v->done(v->done_ctx, io, false);
         return;
     }
     v->inflight[i] = io;
 }
 
-/* Once per pass of the server: one doorbell write (a trap to the device's emulator, or a bus
- * transaction) for the whole batch, and none if the device asked not to be told. */
-static void kick(void *ctx)
+static void submit(void *ctx, struct blk_io *io)
 {
     struct vblk_disk *v = ctx;
+    bool ok;
+    if (vblk_disk_prepare(v, io, &ok))
+        vblk_disk_post(v, io);
+    else
+        storage_io_done(io, ok);
+}
+
+/* Once per pass of the server: one doorbell write (a trap to the device's emulator, or a bus
+ * transaction) for the whole batch, and none if the device asked not to be told. */
+void vblk_disk_kick(struct vblk_disk *v)
+{
     if (!v->broken && vqd_kick_needed(&v->vq)) {
         v->kicks++;
         v->t->ops->notify(v->t, 0);
     }
+}
+
+static void kick(void *ctx)
+{
+    vblk_disk_kick(ctx);
 }
 
 static void fail_one(void *ctx, void *token)
@@ -129,12 +138,12 @@ static void fail_one(void *ctx, void *token)
     if (i < STORAGE_IOS && v->inflight[i] != NULL) {
         struct blk_io *io = v->inflight[i];
         v->inflight[i] = NULL;
-        storage_io_done(io, false);
+        v->done(v->done_ctx, io, false);
     }
 }
 
-/* One used entry: the status the device wrote, and the data of a read into the guest. */
-static void finish(struct vblk_disk *v, uintptr_t token, uint32_t len)
+/* One used entry: the status the device wrote, handed to whoever finishes the request. */
+static void used(struct vblk_disk *v, uintptr_t token, uint32_t len)
 {
     uintptr_t i = token - 1;
     if (i >= STORAGE_IOS || v->inflight[i] == NULL)
@@ -142,9 +151,26 @@ static void finish(struct vblk_disk *v, uintptr_t token, uint32_t len)
     struct blk_io *io = v->inflight[i];
     v->inflight[i] = NULL;
     bool ok = len >= 1 && hdr_va(v, (unsigned)i)[16] == VIRTIO_BLK_S_OK;
-    if (ok && io->op == BLK_OP_READ)
-        blk_io_to_guest(io, 0, bounce_va(v, (unsigned)i), io->sectors * VIRTIO_BLK_SECTOR_SIZE);
+    v->done(v->done_ctx, io, ok);
+}
+
+void vblk_disk_finish(struct vblk_disk *v, struct blk_io *io, bool ok)
+{
+    if (ok && io->op == BLK_OP_READ && io->index < STORAGE_IOS)
+        blk_io_to_guest(io, 0, bounce_va(v, io->index), io->sectors * VIRTIO_BLK_SECTOR_SIZE);
     storage_io_done(io, ok);
+}
+
+static void finish_now(void *ctx, struct blk_io *io, bool ok)
+{
+    vblk_disk_finish(ctx, io, ok);
+}
+
+void vblk_disk_set_done(struct vblk_disk *v, void (*done)(void *ctx, struct blk_io *io, bool ok),
+                        void *ctx)
+{
+    v->done = done;
+    v->done_ctx = ctx;
 }
 
 void vblk_disk_interrupt(struct vblk_disk *v)
@@ -156,7 +182,7 @@ void vblk_disk_interrupt(struct vblk_disk *v)
         uint32_t len;
         enum vqd_result r;
         while ((r = vqd_get_used(&v->vq, &token, &len)) == VQD_OK)
-            finish(v, (uintptr_t)token, len);
+            used(v, (uintptr_t)token, len);
         if (r != VQD_EMPTY) {
             /* The device broke a rule: stop it, fail what it held. */
             v->broken = true;
@@ -246,6 +272,7 @@ enum virtio_drv_error vblk_disk_init(struct vblk_disk *v, struct virtio_transpor
     memset(v, 0, sizeof(*v));
     v->t = t;
     v->dma = *dma;
+    vblk_disk_set_done(v, finish_now, v);
     if (t->device_id != VIRTIO_ID_BLOCK)
         return VIRTIO_DRV_WRONG_DEVICE;
     if (dma->size < VBLK_DMA_BYTES || dma->pa % 4096 != 0)

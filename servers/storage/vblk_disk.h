@@ -20,7 +20,15 @@ struct vblk_disk {
     struct virtio_dma dma;
     struct vqd vq;
     struct vqd_slot slots[VBLK_QUEUE_SIZE];
-    struct blk_io *inflight[STORAGE_IOS]; /* by request slot */
+    struct blk_io *inflight[STORAGE_IOS]; /* by request slot: the request's blk_io.index */
+    /* Each request's buffers, built by vblk_disk_prepare for vblk_disk_post. */
+    struct vqd_buf bufs[STORAGE_IOS][3];
+    uint8_t nbufs[STORAGE_IOS];
+    unsigned nout[STORAGE_IOS];
+    /* Where a request the device (or a failed post) answered goes: vblk_disk_finish at once,
+     * unless vblk_disk_set_done says otherwise. */
+    void (*done)(void *ctx, struct blk_io *io, bool ok);
+    void *done_ctx;
     uint64_t capacity;                    /* sectors */
     bool flush;                           /* VIRTIO_BLK_F_FLUSH: the device has a write cache */
     bool write_zeroes;                    /* VIRTIO_BLK_F_WRITE_ZEROES negotiated */
@@ -48,5 +56,25 @@ enum virtio_drv_error vblk_disk_init(struct vblk_disk *v, struct virtio_transpor
 bool vblk_disk_read(struct vblk_disk *v, uint64_t lba, uint32_t count, void *buf,
                     void (*wait)(void *ctx), void *ctx);
 
-/* The device's interrupt: acknowledges it and completes every request it returned. */
+/* The device's interrupt: acknowledges it and hands every request it returned to done. */
 void vblk_disk_interrupt(struct vblk_disk *v);
+
+/*
+ * The disk's submit in two halves, for a server whose partitions' threads prepare requests
+ * and one disk thread talks to the device (servers/storage/main.c):
+ *  - prepare (the partition's thread): the request's header and, for a write, its data
+ *    copied into the request slot's bounce buffer (blk_io.index's: no other thread touches
+ *    it). False when the request is answered without the device (*ok: its answer);
+ *  - post (the disk thread): the prepared buffers onto the device's queue; a refusal goes to
+ *    done as a failure;
+ *  - kick (the disk thread): the doorbell, once per batch, if the device wants it;
+ *  - finish (the partition's thread, for what reached done): a read's data from the bounce
+ *    buffer into the guest, then storage_io_done.
+ * vblk_disk_init's storage_disk does prepare + post in its submit and finish in done.
+ */
+bool vblk_disk_prepare(struct vblk_disk *v, struct blk_io *io, bool *ok);
+void vblk_disk_post(struct vblk_disk *v, struct blk_io *io);
+void vblk_disk_kick(struct vblk_disk *v);
+void vblk_disk_finish(struct vblk_disk *v, struct blk_io *io, bool ok);
+void vblk_disk_set_done(struct vblk_disk *v, void (*done)(void *ctx, struct blk_io *io, bool ok),
+                        void *ctx);

@@ -449,7 +449,8 @@ CASES += [
 # after it on scripts/mkdisk's disk; eval-disk-granted, the control, swaps them).
 CASES += [
     Case("DS-21", "DS", "a rogue storage client: requests outside its slice and its RAM",
-         "copies its storage endpoint and doorbell with the victim's badge; speaks the block "
+         "copies its storage endpoint and doorbell with the victim's badge; polls its doorbell "
+         "(its server thread's notification); speaks the block "
          "protocol itself with a queue it lays out in its RAM: rings past its "
          "RAM and 64 GiB below it; writes at its slice's end, across it, 16 sectors over it, at "
          "sector 2^55 (whose byte offset wraps to 0) and 2^64 - 1; a read at the end; a write "

@@ -347,18 +347,34 @@ scenario_disk_flood() {
         echo "DUET-FLOOD $name absent"
         return
     fi
+    # duet.floodbs=<bytes>: the dd requests' size (512 by default; linux-disk-flood-spent's
+    # 262144, the largest request the server takes, makes the server copy the most).
+    # duet.floodspin=1: a CPU spinner besides, so that the partition's budget is spent in
+    # every period of the flood (linux-disk-flood-spent).
+    bs=512
+    spin=0
+    for arg in $(cat /proc/cmdline); do
+        case "$arg" in
+            duet.floodbs=*) bs=${arg#duet.floodbs=} ;;
+            duet.floodspin=1) spin=1 ;;
+        esac
+    done
     wait_for_typed go "DUET-FLOOD $name waiting"
+    if [ "$spin" = 1 ]; then
+        (while :; do :; done) &
+    fi
     sectors=$(($(blockdev --getsize64 "$dev") / 512))
+    per=$((bs / 512))
     for i in 0 1 2 3; do
         (while :; do
-            dd if="$dev" of=/dev/null bs=512 iflag=direct skip=$((i * sectors / 4)) \
-               count=$((sectors / 4)) 2>/dev/null
+            dd if="$dev" of=/dev/null bs=$bs iflag=direct skip=$((i * sectors / 4 / per)) \
+               count=$((sectors / 4 / per)) 2>/dev/null
         done) &
     done
     for i in 0 1; do
         (while :; do
-            dd if=/dev/zero of="$dev" bs=512 oflag=direct conv=notrunc \
-               seek=$((sectors / 2 + i * 4096)) count=4096 2>/dev/null
+            dd if=/dev/zero of="$dev" bs=$bs oflag=direct conv=notrunc \
+               seek=$(((sectors / 2 + i * 4096) / per)) count=$((4096 / per)) 2>/dev/null
         done) &
     done
     duet-disklat flood "$dev" 64 "$name" >/tmp/flood.out 2>&1 &

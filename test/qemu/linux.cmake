@@ -418,6 +418,33 @@ foreach(arch ${DUET_LINUX_TEST_ARCHES})
                        FIXTURES_REQUIRED "linux-disk-flood-images-${arch};disk-${arch}")
 endforeach()
 
+# (k2) A spent budget (docs/storage.md, "Whose CPU time"): the same, with personal's budget
+# (40/100) spent in every period of its flood by a CPU spinner beside it (duet.floodspin; the
+# budget holds a spinner to its share: linux-spin), and its dd requests of 256 KiB
+# (duet.floodbs), the largest the storage server takes, each copied on personal's budget by
+# its thread of the server, which is parked whenever that budget is spent. work's reads must
+# stay within the same bound.
+foreach(arch ${DUET_LINUX_TEST_ARCHES})
+  if(NOT arch IN_LIST DUET_ARCHES)
+    continue()
+  endif()
+  linux_image(${arch} linux-disk-flood-spent disk-flood WORK disk-latency PRIORITY 30
+              ARGS duet.floodbs=262144 duet.floodspin=1)
+  add_test(NAME linux-disk-flood-spent-images-${arch}
+           COMMAND ${CMAKE_COMMAND} --build ${CMAKE_BINARY_DIR}
+                   --target image-${arch}-linux-disk-flood-spent)
+  set_tests_properties(linux-disk-flood-spent-images-${arch} PROPERTIES LABELS "qemu;linux"
+                       TIMEOUT 1800 FIXTURES_SETUP linux-disk-flood-spent-images-${arch}
+                       RESOURCE_LOCK duet-build)
+  linux_disk(${arch} disk)
+  add_test(NAME linux-disk-flood-spent-${arch}
+           COMMAND python3 ${CMAKE_CURRENT_SOURCE_DIR}/disk_flood.py ${arch}
+                   ${CMAKE_BINARY_DIR}/${arch}/images/linux-disk-flood-spent.elf ${disk}
+                   ${logs}/linux-disk-flood-spent-${arch}.log)
+  set_tests_properties(linux-disk-flood-spent-${arch} PROPERTIES LABELS "qemu;linux" TIMEOUT 360
+                       FIXTURES_REQUIRED "linux-disk-flood-spent-images-${arch};disk-${arch}")
+endforeach()
+
 # (l) The radio server's physical side (test/qemu/radio_link.py, docs/network.md): a virtio NIC
 # on the network simulator; the root task starts the radio server on it, whose ARP probe for
 # the router must leave through the NIC and its answer come back (the server's line and the

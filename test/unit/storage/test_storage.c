@@ -370,6 +370,45 @@ START_TEST(flood_does_not_starve_the_other_partition)
 }
 END_TEST
 
+/* The pass a partition's own thread runs (on its budget) touches that partition only: the
+ * other's ring stays untaken and unanswered, and each partition's requests come from its own
+ * share of the pool, so two such threads never race for a request slot. */
+START_TEST(a_partitions_pass_touches_that_partition_only)
+{
+    disk.defer = true;
+    for (unsigned i = 0; i < 20; i++)
+        guest_request(0, VIRTIO_BLK_T_IN, i, 512, false, i);
+    guest_request(1, VIRTIO_BLK_T_IN, 0, 512, false, 0);
+    storage_notify(&srv, 0);
+    storage_notify(&srv, 1);
+    while (storage_run_part(&srv, 0))
+        ;
+    ck_assert_uint_eq(srv.parts[0].inflight, STORAGE_IOS / 2); /* its quota */
+    ck_assert_uint_eq(srv.parts[1].inflight, 0);
+    ck_assert_uint_eq(srv.parts[1].stats.requests, 0);
+    ck_assert_uint_eq(disk.nqueued, STORAGE_IOS / 2);
+    for (unsigned i = 0; i < disk.nqueued; i++) {
+        ck_assert_uint_eq(disk.queued[i]->part, 0);
+        ck_assert_uint_lt(disk.queued[i]->index, STORAGE_IOS / 2);
+    }
+    ck_assert(!storage_run_part(&srv, 0)); /* at its quota: nothing it may start now */
+    disk_complete_all(); /* the low slots free again: partition 1 still takes its own */
+    ck_assert(storage_run_part(&srv, 1) == false);
+    ck_assert_uint_eq(srv.parts[1].inflight, 1);
+    ck_assert_uint_eq(disk.nqueued, 1);
+    ck_assert_uint_ge(disk.queued[0]->index, STORAGE_IOS / 2);
+    ck_assert(!storage_run_part(&srv, 2)); /* no such partition: nothing */
+    while (disk.nqueued) {
+        disk_complete_all();
+        while (storage_run_part(&srv, 0) || storage_run_part(&srv, 1))
+            ;
+    }
+    ck_assert_uint_eq(srv.parts[0].stats.requests, 20);
+    ck_assert_uint_eq(guest_status(1, 0), VIRTIO_BLK_S_OK);
+    ck_assert_uint_eq(irqs[1], 1);
+}
+END_TEST
+
 START_TEST(one_pass_is_bounded)
 {
     for (unsigned i = 0; i < 40; i++)
@@ -489,6 +528,7 @@ static Suite *suite(void)
     tcase_add_test(t, reset_mid_request_touches_nothing);
     tcase_add_test(t, flood_does_not_starve_the_other_partition);
     tcase_add_test(t, one_pass_is_bounded);
+    tcase_add_test(t, a_partitions_pass_touches_that_partition_only);
     tcase_add_test(t, write_zeroes_and_discard);
     tcase_add_test(t, disk_error_is_ioerr);
     tcase_add_test(t, interrupts_follow_the_driver);

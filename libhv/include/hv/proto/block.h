@@ -60,10 +60,12 @@ struct hv_blk_shared {
     /* What the request path cost, since the server started (docs/storage.md, "Benchmark"):
      * wakeups and disk_irqs are the whole server's, the others this partition's. Appended:
      * a VMM that knows only the fields above reads the same page. */
-    uint64_t doorbell_wakeups;   /* event-thread wake-ups carrying this partition's doorbell */
+    uint64_t doorbell_wakeups;   /* its thread's wake-ups carrying this partition's doorbell */
     uint64_t completion_signals; /* signals of this partition's VMM notification */
-    uint64_t wakeups;            /* event-thread wake-ups, each one call to the main thread */
-    uint64_t disk_irqs;          /* wake-ups carrying the disk's interrupt */
+    uint64_t wakeups;            /* signals between the server's threads: a client thread's
+                                  * kick of the disk thread, the disk thread's wake-up of a
+                                  * client thread (docs/storage.md, "Benchmark") */
+    uint64_t disk_irqs;          /* the disk thread's wake-ups carrying the disk's interrupt */
 };
 _Static_assert(offsetof(struct hv_blk_shared, irq) == offsetof(struct hv_vdev_shared, irq) &&
                    offsetof(struct hv_blk_shared, requests) == sizeof(struct hv_vdev_shared),
