@@ -22,11 +22,12 @@
 #define CONSOLE_PRIO 200
 #define STORAGE_PRIO 190
 #define RADIO_PRIO 190
+#define KEYBOARD_PRIO CONSOLE_PRIO /* the console calls it: at least the console's priority */
 #define VMM_PRIO_ABOVE HV_PT_VMM_PRIO_ABOVE /* above its guest: an exit is handled at once */
 
 static struct partition parts[HV_PT_MAX_PARTITIONS];
 static unsigned nparts;
-static struct root_device_clients storage, radio;
+static struct root_device_clients storage, radio, keyboard;
 /* The machine's one focus (docs/trusted-path.md): made before the console, which follows it;
  * the keyboard server owns it and the display server shows it. */
 static struct root_focus focus;
@@ -349,6 +350,18 @@ static void start_radio(const struct hv_bootinfo *info, const struct root_consol
         hv_printf("root: the radio server did not start (error %d)\n", r);
 }
 
+/* The keyboard server, the focus owner, whenever a partition may take focus; once it answers,
+ * the console may ask it (Ctrl-T). Should it not start, the console keeps its own focus. */
+static void start_keyboard(const struct hv_bootinfo *info, const struct root_console *con)
+{
+    int r = root_start_keyboard(info, parts, nparts, con, &focus, KEYBOARD_PRIO, &keyboard);
+    if (!r)
+        r = root_console_focus_owner(con, &focus);
+    if (r)
+        hv_printf("root: the keyboard server did not start (error %d): the console keeps its own "
+                  "focus\n", r);
+}
+
 int root_run_partitions(const struct hv_bootinfo *info)
 {
     const struct hv_pt_header *hdr;
@@ -390,7 +403,10 @@ int root_run_partitions(const struct hv_bootinfo *info)
     }
     struct root_console con;
     handoff_ep = root_new(HV_OBJ_ENDPOINT, 0);
-    if (!handoff_ep || (r = root_start_console(info, nparts, names, CONSOLE_PRIO, &con))) {
+    /* The console follows the focus's owner when there is one to follow. */
+    const struct root_focus *follow = first != HV_FOCUS_NONE ? &focus : NULL;
+    if (!handoff_ep ||
+        (r = root_start_console(info, nparts, names, CONSOLE_PRIO, follow, &con))) {
         hv_printf("root: no console server (error %d)\n", r);
         return r ? r : HV_ENOMEM;
     }
@@ -406,6 +422,8 @@ int root_run_partitions(const struct hv_bootinfo *info)
     }
     start_storage(info, &con);
     start_radio(info, &con);
+    if (follow)
+        start_keyboard(info, &con);
     for (unsigned i = 0; i < nparts; i++) {
         struct partition *p = &parts[i];
         r = served[i];
