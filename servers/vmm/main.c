@@ -4,6 +4,7 @@
  * console input waiting (HV_VMM_BADGE_INPUT). Nobody else holds a cap to the endpoint. */
 #include "vmm_target.h"
 #include "core/vmm_boot.h"
+#include "vmm_keyboard.h"
 #include "vmm_radio.h"
 #include "vmm_storage.h"
 #include "vmm_sys.h"
@@ -60,6 +61,7 @@ static void power_event(void)
     /* The device servers must let go of the guest's rings before the root wipes its RAM. */
     vmm_storage_stop();
     vmm_radio_stop();
+    vmm_keyboard_stop();
     /* What this run of the guest cost, for scripts/bench-boot (docs/vmm.md). */
     static char stats[320], blk_stats[128];
     vmm_format_stats(vmm, stats, sizeof(stats));
@@ -105,6 +107,8 @@ static bool serve(struct hv_msg *m)
             vmm_storage_event();
         if (vmm && (bits & HV_VMM_EVENT_NET))
             vmm_radio_event();
+        if (vmm && (bits & HV_VMM_EVENT_KBD))
+            vmm_keyboard_event();
         m->info = hv_msginfo(HV_OK, 0);
         return true;
     }

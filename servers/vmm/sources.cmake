@@ -3,7 +3,7 @@
 set(VMM_SOURCE_DIR ${CMAKE_CURRENT_LIST_DIR})
 # Each list names its files once, relative to its folder.
 set(VMM_CORE_SOURCES vmm.c mmio_bus.c vmm_console.c vmm_boot.c vdev.c vblk.c vblk_place.c vnet.c
-    virtio_empty_slot.c)
+    vinput.c virtio_empty_slot.c)
 list(TRANSFORM VMM_CORE_SOURCES PREPEND ${VMM_SOURCE_DIR}/core/)
 # libhv's virtio device side, which the core's virtio-blk transport (core/vblk.c) uses: a
 # library on the host (hv_virtio*), compiled into the program on the target.
@@ -14,4 +14,5 @@ set(VMM_AARCH64_SOURCES a64_boot.c a64_dabt.c a64_exit.c a64_platform.c a64_sysr
 list(TRANSFORM VMM_AARCH64_SOURCES PREPEND ${VMM_SOURCE_DIR}/aarch64/)
 # The x86_64 platform lists itself in x86_64/sources.cmake (VMM_X86_64_SOURCES).
 include(${VMM_SOURCE_DIR}/x86_64/sources.cmake)
-set(VMM_INCLUDE_DIRS ${VMM_SOURCE_DIR} ${CMAKE_SOURCE_DIR}/libhv/include)
+# servers/: the keyboard's evdev codes (keyboard/evdev_codes.h), which core/vinput.c offers.
+set(VMM_INCLUDE_DIRS ${VMM_SOURCE_DIR} ${CMAKE_SOURCE_DIR}/libhv/include ${CMAKE_SOURCE_DIR}/servers)

@@ -386,3 +386,28 @@ scenario_disk_latency() {
     duet-disklat lat "$dev" 200 flood "$name"
     echo "DUET-LAT-DONE $name"
 }
+
+# Keyboard: what /sys/class/input shows (DUET-INPUT <name> <node> <device name>), then
+# duet-evread on the keyboard named duet.kbd=<name, _ for spaces> ("Duet keyboard", the
+# partition's virtio-input device, by default; bare QEMU's is QEMU_Virtio_Keyboard): one line
+# DUET-EVREAD <name> KEY <code> <value> per key event, until duet.keys=<n>,<seconds> (20,60 by
+# default) are seen or have gone by (docs/trusted-path.md).
+scenario_keys() {
+    kbd="Duet keyboard" keys=20 secs=60
+    for arg in $(cat /proc/cmdline); do
+        case "$arg" in
+            duet.kbd=*) kbd=$(echo "${arg#duet.kbd=}" | tr _ ' ') ;;
+            duet.keys=*,*) v=${arg#duet.keys=}; keys=${v%%,*}; secs=${v#*,} ;;
+        esac
+    done
+    # The device's probe may finish after insmod returns: up to 20 s for the keyboard to show.
+    i=0
+    while [ "$i" -lt 40 ] && ! grep -qx "$kbd" /sys/class/input/event*/device/name 2>/dev/null; do
+        sleep 0.5
+        i=$((i + 1))
+    done
+    for e in /sys/class/input/event*; do
+        [ -e "$e" ] && echo "DUET-INPUT $name ${e##*/} $(cat "$e/device/name")"
+    done
+    duet-evread "$name" "$kbd" "$keys" "$secs"
+}

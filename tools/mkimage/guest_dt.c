@@ -1,6 +1,7 @@
 /* The device tree an arm64 partition boots with: exactly the part of QEMU virt the partition
  * is given (one cortex-a76 with PSCI over HVC, GICv3, the arch timer, the PL011, and a
- * virtio-mmio slot for its disk and one for its network port if it has them), with the property names QEMU's own tree uses,
+ * virtio-mmio slot each for its disk, its network port and its keyboard if it has them), with the
+ * property names QEMU's own tree uses,
  * written as source and compiled by dtc. */
 #include <errno.h>
 #include <stdio.h>
@@ -121,6 +122,8 @@ static void write_tree(FILE *f, const struct hv_pt_partition *p, const char *boo
         write_virtio_mmio(f, HV_A64_GUEST_VIRTIO_SLOT_BLK);
     if (p->net.kind != HV_PT_NET_NONE)
         write_virtio_mmio(f, HV_A64_GUEST_VIRTIO_SLOT_NET);
+    if (p->ui.flags & HV_PT_UI_KEYBOARD)
+        write_virtio_mmio(f, HV_A64_GUEST_VIRTIO_SLOT_KBD);
     fprintf(f, "};\n");
 }
 

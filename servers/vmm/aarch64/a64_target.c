@@ -1,5 +1,6 @@
 /* The AArch64 platform behind vmm_target.h: one QEMU-virt-like platform per VMM. */
 #include "aarch64/vmm_a64.h"
+#include "vmm_keyboard.h"
 #include "vmm_radio.h"
 #include "vmm_storage.h"
 #include "vmm_target.h"
@@ -35,6 +36,14 @@ struct vmm *vmm_target_create(const struct vmm_ops *ops, void *ctx, const struct
                          gicv3_line(&platform.gic, 32 + HV_A64_GUEST_VIRTIO_SPI + net), true);
     if (r != HV_OK) {
         vmm_logf(&platform.vmm, "can't place the network port (error %d)", r);
+        return NULL;
+    }
+    const unsigned kbd = HV_A64_GUEST_VIRTIO_SLOT_KBD;
+    r = vmm_keyboard_attach(&platform.vmm, boot,
+                            HV_A64_GUEST_VIRTIO_MMIO + kbd * HV_A64_GUEST_VIRTIO_MMIO_SIZE,
+                            gicv3_line(&platform.gic, 32 + HV_A64_GUEST_VIRTIO_SPI + kbd), true);
+    if (r != HV_OK) {
+        vmm_logf(&platform.vmm, "can't place the keyboard (error %d)", r);
         return NULL;
     }
     return &platform.vmm;

@@ -1,10 +1,11 @@
-/* Where a partition's server-run devices (its disk, its network port) go on its VMM's bus:
- * the one decision both arches' glue make from the root task's configuration (docs/storage.md,
- * "The VMM side"; docs/network.md). */
+/* Where a partition's server-run devices (its disk, its network port, its keyboard) go on its
+ * VMM's bus: the one decision both arches' glue make from the root task's configuration
+ * (docs/storage.md, "The VMM side"; docs/network.md; docs/trusted-path.md). */
 #pragma once
 
 #include "core/vblk.h"
 #include "core/vmm_boot.h"
+#include "core/vinput.h"
 #include "core/vnet.h"
 #include <stdbool.h>
 #include <stdint.h>
@@ -43,4 +44,14 @@ static inline int vmm_vnet_place(struct vmm_vdev *vn, struct vmm *vmm,
 {
     return vmm_vdev_place(vn, vmm, &vnet_profile, boot->net_in_table, boot->radio_given, base,
                           setup, empty_slot, placed);
+}
+
+/* The keyboard: the same with the virtio-input profile and the boot's keyboard facts. */
+static inline int vmm_vinput_place(struct vmm_vdev *vi, struct vmm *vmm,
+                                   const struct vmm_boot *boot, uint64_t base,
+                                   const struct vdev_setup *setup, bool empty_slot,
+                                   enum vblk_placed *placed)
+{
+    return vmm_vdev_place(vi, vmm, &vinput_profile, boot->kbd_in_table, boot->keyboard_given,
+                          base, setup, empty_slot, placed);
 }

@@ -66,10 +66,12 @@ static uint64_t config_read(struct virtio_mmio *dev, uint32_t offset, unsigned s
     return v;
 }
 
-/* Every field the VMM offers is read-only (no device here has a writable field offered). */
+/* The profile's, if it has writable fields; else every field is read-only. */
 static void config_write(struct virtio_mmio *dev, uint32_t offset, unsigned size, uint64_t value)
 {
-    (void)dev, (void)offset, (void)size, (void)value;
+    struct vmm_vdev *vd = vdev_of(dev);
+    if (vd->profile->config_write)
+        vd->profile->config_write(vd->config, offset, size, value);
 }
 
 static void queue_notify(struct virtio_mmio *dev, uint16_t queue)

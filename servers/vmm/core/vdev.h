@@ -15,7 +15,7 @@
 
 #define VDEV_WINDOW 0x200u   /* a virtio-mmio transport's register window */
 #define VDEV_MAX_QUEUES 2u   /* a network device's receive and transmit queues */
-#define VDEV_CONFIG_MAX 64u  /* bytes of device configuration space */
+#define VDEV_CONFIG_MAX 136u /* bytes of device configuration space (virtio-input's is the most) */
 #define VDEV_OPEN_REPLY_MAX 8u
 
 /* What the transport asks of the server (IPC on the target, a model in tests). */
@@ -52,6 +52,11 @@ struct vdev_profile {
      * HV_EFORMAT for an answer that breaks the protocol. */
     int (*open_reply)(const uint64_t *w, unsigned len, uint8_t *config, uint64_t *features,
                       uint16_t *queue_num_max);
+    /* A guest's write to the configuration space (libhv checked its range, size and alignment):
+     * the profile updates config in place. NULL: every field is read-only (writes dropped).
+     * Only virtio-input has writable fields (select, subsel) whose values choose what the rest
+     * of the space reads as. */
+    void (*config_write)(uint8_t *config, uint32_t offset, unsigned size, uint64_t value);
 };
 
 /* Counters for the VMM's log and the tests. */

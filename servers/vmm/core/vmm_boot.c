@@ -29,7 +29,7 @@ int vmm_boot_read(const struct hv_vmm_config *cfg, struct vmm_boot *out)
     if (p->entry < p->ram_gpa || p->entry - p->ram_gpa >= p->ram_size)
         return HV_ERANGE;
     if (p->disk.select > HV_PT_DISK_BY_GUID ||
-        (cfg->devices & ~(HV_VMM_DEV_BLK | HV_VMM_DEV_NET)))
+        (cfg->devices & ~(HV_VMM_DEV_BLK | HV_VMM_DEV_NET | HV_VMM_DEV_KBD)))
         return HV_EINVAL;
     bool disk = p->disk.select != HV_PT_DISK_NONE;
     if (disk && p->disk.access != HV_PT_DISK_READ_ONLY && p->disk.access != HV_PT_DISK_READ_WRITE)
@@ -43,5 +43,7 @@ int vmm_boot_read(const struct hv_vmm_config *cfg, struct vmm_boot *out)
     out->storage_given = disk && (cfg->devices & HV_VMM_DEV_BLK);
     out->net_in_table = p->net.kind == HV_PT_NET_IPV4;
     out->radio_given = out->net_in_table && (cfg->devices & HV_VMM_DEV_NET);
+    out->kbd_in_table = (p->ui.flags & HV_PT_UI_KEYBOARD) != 0;
+    out->keyboard_given = out->kbd_in_table && (cfg->devices & HV_VMM_DEV_KBD);
     return HV_OK;
 }

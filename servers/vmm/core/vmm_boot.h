@@ -34,6 +34,8 @@ struct vmm_boot {
     bool disk_in_table, storage_given;
     /* The same for its network port (HV_VMM_DEV_NET: the radio server's caps). */
     bool net_in_table, radio_given;
+    /* The same for its keyboard (HV_PT_UI_KEYBOARD; HV_VMM_DEV_KBD: the keyboard server's). */
+    bool kbd_in_table, keyboard_given;
 };
 
 /* Checks the arch-independent part of cfg and fills *out except the registers: HV_OK,

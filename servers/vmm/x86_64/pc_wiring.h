@@ -11,6 +11,7 @@
 #define X86_VIRTIO_GSI_BASE 16u
 #define X86_VIRTIO_SLOT_BLK 0u /* the partition's disk, when the partition table gives one */
 #define X86_VIRTIO_SLOT_NET 1u /* its network port, when the partition table gives one */
+#define X86_VIRTIO_SLOT_KBD 2u /* its virtio-input keyboard, with HV_PT_UI_KEYBOARD */
 
 /* ISA interrupt lines. */
 #define X86_IRQ_PIT 0u

@@ -2,6 +2,7 @@
  * ACPI tables and boot page tables written into guest RAM, and the vmm_x86 ops implemented
  * with vcpu_read/vcpu_write, the CPUID instruction and RDTSC. Only this file makes system
  * calls; everything it calls is host-tested. */
+#include "vmm_keyboard.h"
 #include "vmm_radio.h"
 #include "vmm_storage.h"
 #include "vmm_target.h"
@@ -186,6 +187,13 @@ struct vmm *vmm_target_create(const struct vmm_ops *ops, void *ctx, const struct
                          vmm_x86_irq_line(&platform, X86_VIRTIO_GSI_BASE + net), false);
     if (r != HV_OK) {
         vmm_logf(&platform.vmm, "can't place the network port (error %d)", r);
+        return NULL;
+    }
+    const unsigned kbd = X86_VIRTIO_SLOT_KBD;
+    r = vmm_keyboard_attach(&platform.vmm, boot, X86_VIRTIO_MMIO_BASE + kbd * X86_VIRTIO_MMIO_SIZE,
+                            vmm_x86_irq_line(&platform, X86_VIRTIO_GSI_BASE + kbd), false);
+    if (r != HV_OK) {
+        vmm_logf(&platform.vmm, "can't place the keyboard (error %d)", r);
         return NULL;
     }
     /* The DSDT shows the guest only the virtio-mmio slots that have a device on the bus. */

@@ -202,6 +202,49 @@ START_TEST(platform_places_the_disk)
 }
 END_TEST
 
+/* The keyboard: HV_PT_UI_KEYBOARD and the root task's HV_VMM_DEV_KBD as the VMM reads them, and
+ * the AArch64 glue's slot HV_A64_GUEST_VIRTIO_SLOT_KBD (0x0a00_0400, INTID 50): nothing without
+ * the flag, an empty slot without the server, the virtio-input device (ID 18) with both. */
+START_TEST(platform_places_the_keyboard)
+{
+    const uint64_t slot = HV_A64_GUEST_VIRTIO_MMIO + 2 * HV_A64_GUEST_VIRTIO_MMIO_SIZE;
+    ck_assert_uint_eq(HV_A64_GUEST_VIRTIO_SLOT_KBD, 2);
+    cfg.devices = HV_VMM_DEV_KBD; /* caps without the flag: no device */
+    ck_assert_int_eq(vmm_boot_read(&cfg, &boot), HV_OK);
+    ck_assert(!boot.kbd_in_table && !boot.keyboard_given);
+    struct vmm *vmm = vmm_target_create(&fake_ops, &env, &boot);
+    ck_assert_ptr_nonnull(vmm);
+    ck_assert_int_eq(fake_keyboard_placed, VBLK_PLACED_NONE);
+    ck_assert_ptr_null(vmm_bus_find(&vmm->bus, slot));
+
+    cfg.devices = 0;
+    cfg.part.ui.flags = HV_PT_UI_KEYBOARD;
+    ck_assert_int_eq(vmm_boot_read(&cfg, &boot), HV_OK);
+    ck_assert(boot.kbd_in_table && !boot.keyboard_given);
+    vmm = vmm_target_create(&fake_ops, &env, &boot);
+    ck_assert_int_eq(fake_keyboard_placed, VBLK_PLACED_EMPTY);
+    uint64_t v;
+    ck_assert_int_eq(vmm_bus_read(&vmm->bus, slot + VIRTIO_MMIO_DEVICE_ID, 4, &v), VMM_BUS_OK);
+    ck_assert_uint_eq(v, 0);
+
+    cfg.devices = HV_VMM_DEV_KBD;
+    ck_assert_int_eq(vmm_boot_read(&cfg, &boot), HV_OK);
+    ck_assert(boot.keyboard_given);
+    vmm = vmm_target_create(&fake_ops, &env, &boot);
+    ck_assert_int_eq(fake_keyboard_placed, VBLK_PLACED_DEVICE);
+    ck_assert_int_eq(vmm_bus_read(&vmm->bus, slot + VIRTIO_MMIO_DEVICE_ID, 4, &v), VMM_BUS_OK);
+    ck_assert_uint_eq(v, VIRTIO_ID_INPUT);
+    ck_assert_uint_eq(fake_keyboard_vinput.setup.irq.line, 50);
+    /* The disk's and network's slots stay as they were: none given here. */
+    ck_assert_int_eq(fake_storage_placed, VBLK_PLACED_NONE);
+    /* The keyboard server's completion goes through HV_VMM_EVENT_KBD's handler. */
+    fake_keyboard_server.shared.irq = HV_VDEV_IRQ_USED;
+    vmm_keyboard_event();
+    ck_assert_uint_eq(fake_keyboard_server.shared.irq, 0);
+    vblk_fake_free(&fake_keyboard_server);
+}
+END_TEST
+
 /* One 32-bit guest access to gpa through the AArch64 exit handler, as a data abort: a load
  * into w3 (returns its value) or a store of value from w3. */
 static uint32_t a64_access(struct vmm *vmm, uint64_t gpa, bool store, uint32_t value)
@@ -280,6 +323,7 @@ static Suite *boot_suite(void)
     tcase_add_test(t, platform_create_builds_and_resets);
     tcase_add_test(t, disk_configuration);
     tcase_add_test(t, platform_places_the_disk);
+    tcase_add_test(t, platform_places_the_keyboard);
     tcase_add_test(t, disk_through_exits_and_the_gic);
     suite_add_tcase(s, t);
     return s;

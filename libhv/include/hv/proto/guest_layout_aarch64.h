@@ -36,3 +36,4 @@
 #define HV_A64_GUEST_VIRTIO_SPI 16u
 #define HV_A64_GUEST_VIRTIO_SLOT_BLK 0u
 #define HV_A64_GUEST_VIRTIO_SLOT_NET 1u /* its virtio-net device, when it has a network port */
+#define HV_A64_GUEST_VIRTIO_SLOT_KBD 2u /* its virtio-input keyboard, with HV_PT_UI_KEYBOARD */

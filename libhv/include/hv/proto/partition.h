@@ -23,6 +23,10 @@
  * only together with HV_VMM_DEV_NET: */
 #define HV_VMM_SLOT_RADIO 12        /* its endpoint (write, badged: the badge names the partition) */
 #define HV_VMM_SLOT_RADIO_BELL 13   /* its notification (write, badge HV_VDEV_DOORBELL(client)) */
+/* The keyboard server, for a partition whose record has HV_PT_UI_KEYBOARD (hv/proto/input.h);
+ * given only together with HV_VMM_DEV_KBD: */
+#define HV_VMM_SLOT_KEYBOARD 14     /* its endpoint (write, badged: the badge names the client) */
+#define HV_VMM_SLOT_KEYBOARD_BELL 15 /* its notification (write, badge HV_VDEV_DOORBELL(client)) */
 #define HV_VMM_SLOT_VCPU0 16        /* vcpu i at 16 + i */
 #define HV_VMM_SLOT_THREAD0 32      /* the thread bound to vcpu i at 32 + i */
 #define HV_VMM_MAX_VCPUS 8
@@ -37,6 +41,7 @@
 #define HV_VMM_EVENT_CONSOLE 0x1u           /* console input waits in the ring */
 #define HV_VMM_EVENT_BLK 0x2u               /* the disk's shared page has completion bits */
 #define HV_VMM_EVENT_NET 0x4u               /* the network's shared page has completion bits */
+#define HV_VMM_EVENT_KBD 0x8u               /* the keyboard's shared page has completion bits */
 
 /* Its address space. */
 #define HV_VMM_CONFIG_VA 0x7ffe0000ull  /* struct hv_vmm_config, read-only */
@@ -44,6 +49,7 @@
 #define HV_VMM_RAM_VA 0x1000000000ull   /* the guest's RAM, read-write (64 GiB up) */
 #define HV_VMM_BLK_SHARED_VA 0x7ffc0000ull /* struct hv_blk_shared, read-write (with a disk) */
 #define HV_VMM_NET_SHARED_VA 0x7ffb0000ull /* struct hv_net_shared, read-write (with a port) */
+#define HV_VMM_KBD_SHARED_VA 0x7ffa0000ull /* struct hv_input_shared, read-write (keyboard) */
 
 /* Bits of hv_vmm_config.devices: the device servers whose caps and pages the root task gave. */
 #define HV_VMM_DEV_BLK 0x1u /* HV_VMM_SLOT_STORAGE, HV_VMM_SLOT_STORAGE_BELL, the shared page,
@@ -51,6 +57,9 @@
                              * HV_VMM_EVENT_BLK */
 #define HV_VMM_DEV_NET 0x2u /* HV_VMM_SLOT_RADIO, HV_VMM_SLOT_RADIO_BELL, the shared page, and a
                              * cap to HV_VMM_SLOT_EVENTS for the server badged HV_VMM_EVENT_NET */
+#define HV_VMM_DEV_KBD 0x4u /* HV_VMM_SLOT_KEYBOARD, HV_VMM_SLOT_KEYBOARD_BELL, the shared page,
+                             * and a cap to HV_VMM_SLOT_EVENTS for the server badged
+                             * HV_VMM_EVENT_KBD */
 
 struct hv_vmm_config {
     uint32_t index;      /* the partition's number in the partition table */
