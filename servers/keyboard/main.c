@@ -6,6 +6,7 @@
  * move the focus page says where it is and the console and display servers are signalled. */
 #include "focus.h"
 #include "i8042.h"
+#include "kbd_clients.h"
 #include "kbd_core.h"
 #include "ps2_set1.h"
 #include "vinput_kbd.h"
@@ -34,18 +35,22 @@ static struct ps2_set1 ps2;
 static struct device_server device;
 static struct vinput_kbd vkbd;
 static enum hv_keyboard_kind running = HV_KEYBOARD_NONE; /* the keyboard driven */
-static unsigned nclients;                                 /* partitions served keys */
+/* The partitions' virtio-input devices (kbd_clients.c): where the core's events go. */
+static struct kbd_clients clients;
+static unsigned nclients; /* partitions served keys */
 
-/* Where the core's events go: the partition's virtio-input device, run by kbd_clients (the
- * guest side, issue 15's other half). Until that is wired in, events are counted here only. */
-static uint64_t events_for[HV_PT_MAX_PARTITIONS];
-
-static void deliver(void *ctx, unsigned partition, const struct virtio_input_event *ev)
+/* A guest reset its virtio-input device: the core forgets what it had sent it. */
+static void client_reset(void *ctx, unsigned partition)
 {
     (void)ctx;
-    (void)ev;
-    if (partition < HV_PT_MAX_PARTITIONS)
-        events_for[partition]++;
+    kbd_core_device_reset(&core, partition);
+}
+
+/* Client c's shared page has interrupt bits for its VMM. */
+static void notify_vmm(void *ctx, unsigned c)
+{
+    (void)ctx;
+    hv_signal(HV_DEVICE_SLOT_VMM_EVENTS + c);
 }
 
 /* The focus moved (focus.current): the partition that lost it gets its releases, then the page
@@ -75,9 +80,12 @@ static void ps2_byte(uint8_t b)
         key(ev[i]);
 }
 
-/* A wake-up of the notification: the keyboard's interrupt (bit 63). */
+/* A wake-up of the notification: the keyboard's interrupt (bit 63), the VMMs' doorbells (the
+ * bits below). */
 static void events(uint64_t bits)
 {
+    if (bits & ~HV_DEVICE_BIT_IRQ)
+        kbd_clients_doorbell(&clients, bits & ~HV_DEVICE_BIT_IRQ);
     if (!(bits & HV_DEVICE_BIT_IRQ))
         return;
     if (running == HV_KEYBOARD_I8042) {
@@ -98,11 +106,20 @@ static void events(uint64_t bits)
 }
 
 /* Calls on the endpoint: the console's focus requests (its badge: HV_FOCUS_SET with the
- * partition in word 0, or HV_FOCUS_NEXT); the reply's label is 0 or an hv_error. Any other
- * badge, the keyboard's own among them, may not move the focus. */
+ * partition in word 0, or HV_FOCUS_NEXT); the reply's label is 0 or an hv_error. The VMMs'
+ * device calls (badge client + 1) go to kbd_clients, which knows no focus label: a VMM can't
+ * move the focus. Any other badge, the keyboard's own among them, is refused. */
 static void call(uint64_t badge, struct hv_msg *m)
 {
     uint64_t label = hv_msginfo_label(m->info);
+    if (badge >= 1 && badge <= clients.n) {
+        uint64_t reply;
+        unsigned words = 0;
+        kbd_clients_call(&clients, badge, label, m->w, (unsigned)hv_msginfo_len(m->info), &reply,
+                         &words);
+        m->info = hv_msginfo(reply, words);
+        return;
+    }
     if (badge != HV_FOCUS_BADGE_CONSOLE) {
         m->info = hv_msginfo(HV_EPERM, 0);
         return;
@@ -154,6 +171,25 @@ static void bring_up_virtio(void)
     device_server_ack_irq(t); /* an interrupt from before the reset, acked away */
 }
 
+/* The partitions the root task made clients, checked again here (they are this server's
+ * input): a client refused is said and gets no keys. */
+static void add_clients(void)
+{
+    unsigned n = config->nclients < HV_INPUT_MAX_CLIENTS ? config->nclients : HV_INPUT_MAX_CLIENTS;
+    for (unsigned c = 0; c < n; c++) {
+        const struct hv_input_client *cl = &config->clients[c];
+        struct virtio_mem_region ram = {cl->ram_gpa, cl->ram_size, (void *)HV_DEVICE_RAM_VA(c)};
+        if (cl->ram_size > HV_DEVICE_RAM_MAX || cl->partition >= config->nparts ||
+            kbd_clients_add(&clients, cl->partition, &ram,
+                            (struct hv_input_shared *)HV_DEVICE_SHARED_VA(c)) != (int)c) {
+            hv_printf("keyboard: client %u (partition %u) refused: no keys for it or after it\n", c,
+                      cl->partition);
+            break;
+        }
+    }
+    nclients = clients.n;
+}
+
 void hv_main(uint64_t arg)
 {
     (void)arg;
@@ -169,7 +205,9 @@ void hv_main(uint64_t arg)
     /* The root wrote the first focus; should focus_init's differ, the page says ours. */
     if (focus_word(&focus) != hv_focus_read(page))
         hv_focus_publish(page, focus_word(&focus));
-    kbd_core_init(&core, &(struct kbd_core_io){deliver, NULL}, focus.current);
+    kbd_clients_init(&clients, &(struct kbd_clients_ops){client_reset, notify_vmm, NULL});
+    kbd_core_init(&core, &(struct kbd_core_io){kbd_clients_deliver, &clients}, focus.current);
+    add_clients();
     if (config->kind == HV_KEYBOARD_I8042)
         bring_up_i8042();
     else if (config->kind == HV_KEYBOARD_VIRTIO)

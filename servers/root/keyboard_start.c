@@ -1,10 +1,13 @@
 /* Starts the keyboard server (servers/keyboard): the physical keyboard (x86_64: the i8042's
  * two ports, each a cap of its own, and IRQ 1; AArch64: the virtio keyboard the bus code finds,
  * as a device server gets it), the machine's focus (its page read-write, the focus endpoint as
- * its own, write caps to the listeners' notifications), a cap to log through the console; then
- * waits until it answers (docs/trusted-path.md). Nothing else: no other port, no RAM of a
- * partition, no cap to call anyone but the console's log. */
+ * its own, write caps to the listeners' notifications), a cap to log through the console, and
+ * for each partition with the keyboard its RAM, a page shared with its VMM and that VMM's event
+ * notification (keyboard_clients.c); then waits until it answers (docs/trusted-path.md).
+ * Nothing else: no other port, no other partition's RAM, no cap to call anyone but the
+ * console's log. */
 #include "device_grant.h"
+#include "keyboard_clients.h"
 #include "partition.h"
 #include <hv/abi/error.h>
 #include <hv/print.h>
@@ -116,6 +119,8 @@ int root_start_keyboard(const struct hv_bootinfo *info, const struct partition *
     int r;
     if ((r = root_load_program("keyboard", &p)) || (r = give_keyboard(info, &p, out->bell, &cfg)) ||
         (r = device_grant_endpoint(&p, out, ready)) || (r = give_focus(&p, focus)) ||
+        (r = root_keyboard_grant_clients(&p, parts, nparts, con, cfg.clients, &cfg.nclients,
+                                         out)) ||
         (r = hv_cap_copy(con->ep, p.cnode, HV_DEVICE_SLOT_LOG, HV_RIGHT_WRITE, 0)))
         return r;
     if (!root_page_into(p.vspace, HV_DEVICE_CONFIG_VA, HV_MAP_READ, &cfg, sizeof(cfg)))

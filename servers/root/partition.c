@@ -71,6 +71,8 @@ static const struct vmm_device_slots storage_slots = {
     HV_VMM_SLOT_STORAGE, HV_VMM_SLOT_STORAGE_BELL, HV_VMM_BLK_SHARED_VA, HV_VMM_DEV_BLK};
 static const struct vmm_device_slots radio_slots = {HV_VMM_SLOT_RADIO, HV_VMM_SLOT_RADIO_BELL,
                                                     HV_VMM_NET_SHARED_VA, HV_VMM_DEV_NET};
+static const struct vmm_device_slots keyboard_slots = {
+    HV_VMM_SLOT_KEYBOARD, HV_VMM_SLOT_KEYBOARD_BELL, HV_VMM_KBD_SHARED_VA, HV_VMM_DEV_KBD};
 
 /* A device server's caps and shared page for p's VMM, if p is one of its clients: its
  * endpoint badged with the client (the server knows whom a call is for by it alone), the
@@ -179,7 +181,8 @@ static int start_vmm(struct partition *p, const struct root_console *con, unsign
     cfg.prio = prio + VMM_PRIO_ABOVE;
     cfg.part = *rec;
     if ((r = give_device(p, &storage, &storage_slots, vmm.cnode, vmm.vspace, &cfg.devices)) ||
-        (r = give_device(p, &radio, &radio_slots, vmm.cnode, vmm.vspace, &cfg.devices)))
+        (r = give_device(p, &radio, &radio_slots, vmm.cnode, vmm.vspace, &cfg.devices)) ||
+        (r = give_device(p, &keyboard, &keyboard_slots, vmm.cnode, vmm.vspace, &cfg.devices)))
         return r;
     if (!root_page_into(vmm.vspace, HV_VMM_CONFIG_VA, HV_MAP_READ, &cfg, sizeof(cfg)))
         return HV_ENOMEM;

@@ -5,6 +5,7 @@
 
 #include <hv/proto/device.h>
 #include <hv/proto/focus.h>
+#include <hv/proto/input.h>
 #include <hv/proto/partition_table.h>
 #include <stdint.h>
 
@@ -40,4 +41,10 @@ struct hv_keyboard_config {
     uint32_t focusable; /* bit i: partition i has the keyboard or the screen */
     uint32_t first;     /* the focus at start (as the page says), or HV_FOCUS_NONE */
     struct hv_device_info dev; /* HV_KEYBOARD_VIRTIO: the device */
+    /* The partitions it gives keys to (HV_PT_UI_KEYBOARD): client c's VMM calls with badge
+     * c + 1; its RAM at HV_DEVICE_RAM_VA(c), its shared page at HV_DEVICE_SHARED_VA(c). */
+    uint32_t nclients;
+    uint32_t reserved;
+    struct hv_input_client clients[HV_INPUT_MAX_CLIENTS];
 };
+_Static_assert(sizeof(struct hv_keyboard_config) <= 4096, "one page");
