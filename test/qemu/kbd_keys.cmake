@@ -33,7 +33,8 @@ foreach(arch ${DUET_LINUX_TEST_ARCHES})
            COMMAND python3 ${CMAKE_CURRENT_SOURCE_DIR}/kbd_keys.py --arch ${arch}
                    --kernel ${CMAKE_BINARY_DIR}/${arch}/images/linux-kbd-keys.elf
                    --log ${CMAKE_BINARY_DIR}/qemu-logs/kbd-keys-${arch}.log --timeout 600
-                   -- --disk ${disk} --disk-snapshot)
+                   -- --disk ${disk} --disk-snapshot
+                   "--send=^\\[work\\] DUET-EVREAD work KEY 31 0=\\x141")
   set_tests_properties(kbd-keys-${arch} PROPERTIES LABELS "qemu;linux" TIMEOUT 700
                        FIXTURES_REQUIRED "kbd-keys-images-${arch};disk-${arch}")
 endforeach()

@@ -4,7 +4,9 @@ partition with focus and no other, end to end through Duet: the i8042 (q35) or v
 (virt), the keyboard server's core, each partition's "Duet keyboard" (its VMM's virtio-input
 device) and duet-evread reading the guest's /dev/input/event* (the `keys` scenario). Both
 partitions read their keyboard; "a" goes to personal (it has focus), Ctrl+Alt+F12 moves the
-focus, "s" goes to work; neither guest sees any event of the combination.
+focus, "s" goes to work; then Ctrl-T 1 on the serial console (duet-qemu --send, from the
+test's arguments) moves the same focus back and "d" goes to personal. Neither guest sees any
+event of the combination.
 
 usage: kbd_keys.py --arch A --kernel IMAGE.elf --log LOG [--timeout S] -- <more duet-qemu args>"""
 
@@ -22,7 +24,7 @@ from qmp import Qmp, QmpError  # noqa: E402
 
 KEY = re.compile(r"^\[(personal|work)\] DUET-EVREAD (personal|work) KEY (\d+) (\d+)")
 # What each partition must read, in order (Linux's key codes: a 30, s 31), repeats aside.
-WANT = {"personal": [(30, 1), (30, 0)], "work": [(31, 1), (31, 0)]}
+WANT = {"personal": [(30, 1), (30, 0), (32, 1), (32, 0)], "work": [(31, 1), (31, 0)]}
 
 
 def lines(path):
@@ -57,7 +59,7 @@ def main():
     for p in (qmp_path, opts.log):
         if os.path.exists(p):
             os.unlink(p)
-    done = r"^\[work\] DUET-EVREAD work KEY 31 0"
+    done = r"^\[personal\] DUET-EVREAD personal KEY 32 0"
     cmd = ["python3", os.path.join(ROOT, "scripts", "duet-qemu"), "test", "--arch", opts.arch,
            "--kernel", opts.kernel, "--log", opts.log, "--timeout", str(opts.timeout),
            "--qmp", qmp_path, "--until", done] + opts.rest
@@ -67,6 +69,7 @@ def main():
          "a", opts.timeout),
         ([r"^\[personal\] DUET-EVREAD personal KEY 30 0"], "ctrl-alt-f12", 60),
         ([r"^\[duet\] focus: work$"], "s", 60),
+        ([r"^\[duet\] focus: personal$"], "d", 60),  # after the console's Ctrl-T 1
     ]
     problems = []
     try:
