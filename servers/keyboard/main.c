@@ -3,7 +3,9 @@
  * keyboard core, which sends it to the partition with focus only and takes the switch
  * combination (Ctrl+Alt+F12) out of the stream; the combination moves the focus here, in
  * process, and the console's Ctrl-T moves it by a call with the console's badge. After each
- * move the focus page says where it is and the console and display servers are signalled. */
+ * move the focus page says where it is and the console and display servers are signalled.
+ * The keys themselves go into the partitions' virtio-input devices (kbd_clients.c), whose VMMs
+ * call this same endpoint with badges that can't move the focus. */
 #include "focus.h"
 #include "i8042.h"
 #include "kbd_clients.h"
@@ -16,8 +18,8 @@
 #include <hv/print.h>
 #include <hv/proto/keyboard.h>
 #include <hv/sys.h>
-#include <stddef.h>
 #include <hv/virtio/virtio_spec.h>
+#include <stddef.h>
 
 /* The console's badge (the only one from outside that may move the focus) and the keyboard's
  * own must not be a VMM's (client + 1) nor the event thread's on this one endpoint. */
