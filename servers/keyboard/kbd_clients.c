@@ -182,7 +182,8 @@ void kbd_clients_deliver(void *ctx, unsigned partition, const struct virtio_inpu
         r = put_event(cl, ev);
     if (r == PUT_BROKEN)
         ring_broken(k, cl);
-    else if (r == PUT_NO_BUFFER)
+    /* No buffer, or a ring that just broke: the event waits (a reset then clears it). */
+    if (r != PUT_OK)
         backlog_push(cl, ev);
     end_pass(k, cl);
 }

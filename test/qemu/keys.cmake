@@ -1,7 +1,7 @@
 # keys-bare-<arch> (docs/trusted-path.md, "Guests"): a Debian guest on bare QEMU, no Duet, with
 # QEMU's own virtio keyboard; keys sent over QMP must reach duet-evread's /dev/input/event* in
 # order (test/qemu/keys_bare.py). The guest side of the keyboard before the keyboard server
-# serves the partitions' "Duet keyboard", and the baseline of `bench input`.
+# serves the partitions' "Duet keyboard".
 foreach(arch ${DUET_ARCHES})
   if(arch STREQUAL "aarch64")
     set(deb arm64)

@@ -5,7 +5,7 @@ virtio-mmio, virtio-keyboard-pci on q35) runs the `keys` scenario (test/guest/sc
 keys typed through QMP's send-key (scripts/qmp.py) must reach duet-evread's /dev/input/event*
 read key by key, in order. Shows that the initramfs's virtio_input and evdev modules bind a
 virtio-input keyboard and that duet-evread finds it by name and reads it: what the partitions'
-own keyboard (the VMM's "Duet keyboard") relies on. Also the baseline of `bench input`.
+own keyboard (the VMM's "Duet keyboard") relies on.
 
 usage: keys_bare.py --arch A --kernel VMLINUZ --initramfs CPIO --out DIR [--timeout S]"""
 

@@ -522,6 +522,26 @@ START_TEST(test_disk_table_and_dtb)
 }
 END_TEST
 
+/* A partition with `keyboard;` gets a virtio-mmio node at slot 2 (0x0a00_0400, SPI 18, edge),
+ * where its VMM puts the virtio-input keyboard; one without gets none. */
+START_TEST(test_keyboard_dtb)
+{
+    char out[64];
+    ck_assert_int_eq(build("good-ui.dts", MK_AARCH64, 512, out), 0);
+    static const uint8_t reg[16] = {0, 0, 0, 0, 0x0a, 0, 0x04, 0, 0, 0, 0, 0, 0, 0, 0x02, 0};
+    static const uint8_t irq[12] = {0, 0, 0, 0, 0, 0, 0, 18, 0, 0, 0, 1};
+    struct virtio_nodes vn = dtb_virtio(out, "personal.dtb");
+    ck_assert_uint_eq(vn.count, 1);
+    ck_assert_str_eq(vn.node, "virtio_mmio@a000400");
+    ck_assert(vn.compatible);
+    ck_assert_mem_eq(vn.reg, reg, 16);
+    ck_assert_mem_eq(vn.interrupts, irq, 12);
+    ck_assert_uint_eq(dtb_virtio(out, "work.dtb").count, 0);  /* a screen, no keyboard */
+    ck_assert_uint_eq(dtb_virtio(out, "spare.dtb").count, 0); /* neither */
+    free_reads();
+}
+END_TEST
+
 /* The network properties reach every partition's record: its MAC and address, and the whole
  * network list in manifest order with its own reach marked; a partition without them has none. */
 START_TEST(test_net_table)
@@ -610,6 +630,7 @@ int main(void)
     tcase_add_test(tc, test_disk_table_and_dtb);
     tcase_add_test(tc, test_disk_shared_read_only);
     tcase_add_test(tc, test_net_table);
+    tcase_add_test(tc, test_keyboard_dtb);
     suite_add_tcase(s, tc);
     tc = tcase_create("digests");
     tcase_add_test(tc, test_digests_arm64);
