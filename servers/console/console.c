@@ -4,6 +4,7 @@
  * bytes are text in its line (console_line.c), never controls. */
 #include "console.h"
 #include <hv/fmt.h>
+#include <hv/proto/focus.h>
 #include <hv/string.h>
 
 _Static_assert(CONSOLE_OWNER_ROOT + 1 == CONSOLE_TX_SERVER, "one queue owner per writer");
@@ -226,6 +227,18 @@ static void deliver(struct console *c, uint8_t byte)
     c->io.notify(c->io.ctx, c->focus);
 }
 
+/* Ctrl-T's choice: the console's own focus, or a request for the owner. */
+static void choose(struct console *c, uint64_t label, uint64_t arg)
+{
+    if (!c->follow) {
+        set_focus(c, label == HV_FOCUS_NEXT ? (c->focus + 1) % c->nclients : (unsigned)arg);
+        return;
+    }
+    c->request_pending = true; /* a second Ctrl-T before the call: the newer one counts */
+    c->request_label = label;
+    c->request_arg = arg;
+}
+
 void console_input(struct console *c, uint8_t byte)
 {
     if (!c->escape) {
@@ -239,10 +252,51 @@ void console_input(struct console *c, uint8_t byte)
     if (byte == HV_CONSOLE_FOCUS_KEY)
         deliver(c, byte);
     else if (byte >= '1' && byte <= '9')
-        set_focus(c, (unsigned)(byte - '1'));
+        choose(c, HV_FOCUS_SET, (unsigned)(byte - '1'));
     else if (byte == 'n')
-        set_focus(c, (c->focus + 1) % c->nclients);
+        choose(c, HV_FOCUS_NEXT, 0);
     /* anything else after the focus key is dropped: a mistyped sequence reaches no guest */
+}
+
+void console_follow(struct console *c)
+{
+    c->follow = true;
+}
+
+bool console_take_request(struct console *c, uint64_t *label, uint64_t *arg)
+{
+    if (!c->request_pending)
+        return false;
+    c->request_pending = false;
+    *label = c->request_label;
+    *arg = c->request_arg;
+    return true;
+}
+
+void console_focus_moved(struct console *c, unsigned client)
+{
+    set_focus(c, client);
+}
+
+void console_focus_refused(struct console *c, uint64_t label, uint64_t arg, int err)
+{
+    char text[HV_CONSOLE_NAME_MAX + 64];
+    if (label == HV_FOCUS_SET && arg < c->nclients)
+        fmt_snprintf(text, sizeof(text), "focus: %s may not take the focus (error %d)",
+                     c->clients[arg].name, err);
+    else if (label == HV_FOCUS_SET)
+        fmt_snprintf(text, sizeof(text), "focus: no partition %lu (error %d)", arg + 1, err);
+    else
+        fmt_snprintf(text, sizeof(text), "focus: refused (error %d)", err);
+    server_line(c, text);
+}
+
+void console_follow_lost(struct console *c, uint64_t label, uint64_t arg)
+{
+    c->follow = false;
+    c->request_pending = false;
+    server_line(c, "focus: no focus owner answers: the console keeps its own focus");
+    choose(c, label, arg);
 }
 
 bool console_tx_pump(struct console *c)

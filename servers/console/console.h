@@ -37,6 +37,12 @@ struct console {
     struct console_io io;
     unsigned nclients, focus;
     bool escape;  /* the focus key was the last input byte */
+    /* Following the focus owner (docs/trusted-path.md): Ctrl-T changes nothing here but leaves
+     * a request for the owner (the server makes the call, outside its lock), and the focus
+     * changes only when the owner's page says so (console_focus_moved). */
+    bool follow;
+    bool request_pending;
+    uint64_t request_label, request_arg; /* HV_FOCUS_SET / HV_FOCUS_NEXT and its partition */
     int mid_line; /* the client whose unfinished line the terminal shows, or -1 */
     struct console_client clients[HV_CONSOLE_MAX_CLIENTS];
     /* Log lines in the making, by writer: 0 the root task, i + 1 client i's VMM. */
@@ -67,6 +73,25 @@ void console_log(struct console *c, unsigned w, const uint8_t *bytes, unsigned n
 
 /* One byte typed on the physical UART. */
 void console_input(struct console *c, uint8_t byte);
+
+/* From now on the focus is the owner's: Ctrl-T asks it (console_take_request) and
+ * console_focus_moved() moves the focus. */
+void console_follow(struct console *c);
+
+/* The request Ctrl-T left for the owner, if any (taken: it is made once). */
+bool console_take_request(struct console *c, uint64_t *label, uint64_t *arg);
+
+/* The owner's page says the focus moved to client (a move, or several seen as one): the
+ * "[duet] focus: <name>" line, and input goes there. A client out of range changes nothing. */
+void console_focus_moved(struct console *c, unsigned client);
+
+/* The owner refused the request (err: an hv_error; e.g. HV_EINVAL, a partition that may not
+ * take focus): said on the terminal, the focus stays. */
+void console_focus_refused(struct console *c, uint64_t label, uint64_t arg, int err);
+
+/* The owner can't be called (no cap to it: it never came up): the console keeps its own focus
+ * from now on, and carries out the request that found no owner itself. */
+void console_follow_lost(struct console *c, uint64_t label, uint64_t arg);
 
 /* Gives the UART what it takes of the queue; true while bytes still wait (the caller then
  * waits for the UART's transmit interrupt and calls again). */

@@ -6,6 +6,7 @@
 #include "uart.h"
 #include <hv/abi/error.h>
 #include <hv/print.h>
+#include <hv/proto/focus.h>
 #include <hv/sys.h>
 
 static struct console con;
@@ -52,20 +53,73 @@ static void notify(void *ctx, unsigned client)
     pending_notify |= 1u << client;
 }
 
-/* Hands every byte in the receive FIFO to the console and sends what waits to go out, then
- * signals the clients that got input. */
-static void uart_service(void)
+static void signal_clients(void)
 {
-    int ch;
-    console_lock();
-    while ((ch = uart_getc()) >= 0)
-        console_input(&con, (uint8_t)ch);
-    tx_pump();
-    console_unlock();
     for (unsigned i = 0; i < con.nclients; i++)
         if (pending_notify & 1u << i)
             hv_signal(HV_CONSOLE_SLOT_CLIENT_NTFN + i);
     pending_notify = 0;
+}
+
+/* ---- following the focus owner (config->follow_focus, docs/trusted-path.md) ---- */
+
+static const struct hv_focus_page *focus_page = (const void *)HV_CONSOLE_FOCUS_VA;
+static uint32_t focus_seen; /* the generation last acted on */
+
+/* The owner signalled (or answered us): acts on where the page says the focus is now. */
+static void follow_page(void)
+{
+    uint64_t word = hv_focus_read(focus_page);
+    if (!hv_focus_moved(word, &focus_seen))
+        return;
+    console_lock();
+    console_focus_moved(&con, hv_focus_partition(word));
+    tx_pump();
+    console_unlock();
+}
+
+/* Ctrl-T's request, made to the owner by a call outside the console's lock: the owner may log
+ * through this server's main thread meanwhile. It moves the focus in its page before it
+ * answers, so the page is read right after. */
+static void ask_owner(void)
+{
+    uint64_t label, arg;
+    console_lock();
+    bool asked = console_take_request(&con, &label, &arg);
+    console_unlock();
+    if (!asked)
+        return;
+    struct hv_msg m = {.info = hv_msginfo(label, 1), .w = {arg}};
+    int r = hv_call(HV_CONSOLE_SLOT_FOCUS_EP, &m);
+    uint64_t err = hv_msginfo_label(m.info);
+    console_lock();
+    if (r)
+        console_follow_lost(&con, label, arg);
+    else if (err)
+        console_focus_refused(&con, label, arg, (int)err);
+    tx_pump();
+    console_unlock();
+    if (!r)
+        follow_page();
+}
+
+/* Hands every byte in the receive FIFO to the console and sends what waits to go out, then
+ * signals the clients that got input. A Ctrl-T request stops the reading until the owner
+ * answered: what was typed after it goes where the focus went. */
+static void uart_service(void)
+{
+    for (;;) {
+        int ch;
+        console_lock();
+        while (!con.request_pending && (ch = uart_getc()) >= 0)
+            console_input(&con, (uint8_t)ch);
+        tx_pump();
+        console_unlock();
+        signal_clients();
+        if (!con.request_pending)
+            return;
+        ask_owner();
+    }
 }
 
 static void rx_loop(void)
@@ -73,6 +127,10 @@ static void rx_loop(void)
     uint64_t bits;
     for (;;) {
         hv_wait(HV_CONSOLE_SLOT_IRQ_NTFN, &bits);
+        if (bits & HV_CONSOLE_BIT_FOCUS)
+            follow_page();
+        if (!(bits & HV_CONSOLE_BIT_UART))
+            continue;
         uart_service();
         hv_sys(HV_SYS_IRQ_ACK, HV_CONSOLE_SLOT_IRQ, 0, 0, 0, 0, 0);
         /* The 16550's line is edge-triggered at the IOAPIC, and an edge on a masked line is
@@ -112,10 +170,24 @@ void hv_main(uint64_t arg)
 {
     (void)arg;
     struct console_io io = {uart_take, notify, 0};
-    if (!console_init(&con, &io, config->nclients, config->names, config->focus)) {
+    unsigned first = config->focus;
+    bool follow = config->follow_focus != 0;
+    if (follow && focus_page->version != HV_FOCUS_VERSION) {
+        hv_printf("console: focus page version %u, not %u: the console keeps its own focus\n",
+                  focus_page->version, HV_FOCUS_VERSION);
+        follow = false;
+    }
+    if (follow) {
+        uint64_t word = hv_focus_read(focus_page);
+        focus_seen = hv_focus_generation(word);
+        first = hv_focus_partition(word) < config->nclients ? hv_focus_partition(word) : 0;
+    }
+    if (!console_init(&con, &io, config->nclients, config->names, first)) {
         hv_printf("console: bad configuration (%u clients)\n", config->nclients);
         return;
     }
+    if (follow)
+        console_follow(&con);
     for (unsigned i = 0; i < con.nclients; i++)
         con.clients[i].ring = (struct hv_console_ring *)(HV_CONSOLE_RINGS_VA + i * 4096ull);
     uart_init();

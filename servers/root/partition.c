@@ -22,11 +22,12 @@
 #define CONSOLE_PRIO 200
 #define STORAGE_PRIO 190
 #define RADIO_PRIO 190
+#define KEYBOARD_PRIO CONSOLE_PRIO /* the console calls it: at least the console's priority */
 #define VMM_PRIO_ABOVE HV_PT_VMM_PRIO_ABOVE /* above its guest: an exit is handled at once */
 
 static struct partition parts[HV_PT_MAX_PARTITIONS];
 static unsigned nparts;
-static struct root_device_clients storage, radio;
+static struct root_device_clients storage, radio, keyboard;
 /* The machine's one focus (docs/trusted-path.md): made before the console, which follows it;
  * the keyboard server owns it and the display server shows it. */
 static struct root_focus focus;
@@ -70,6 +71,8 @@ static const struct vmm_device_slots storage_slots = {
     HV_VMM_SLOT_STORAGE, HV_VMM_SLOT_STORAGE_BELL, HV_VMM_BLK_SHARED_VA, HV_VMM_DEV_BLK};
 static const struct vmm_device_slots radio_slots = {HV_VMM_SLOT_RADIO, HV_VMM_SLOT_RADIO_BELL,
                                                     HV_VMM_NET_SHARED_VA, HV_VMM_DEV_NET};
+static const struct vmm_device_slots keyboard_slots = {
+    HV_VMM_SLOT_KEYBOARD, HV_VMM_SLOT_KEYBOARD_BELL, HV_VMM_KBD_SHARED_VA, HV_VMM_DEV_KBD};
 
 /* A device server's caps and shared page for p's VMM, if p is one of its clients: its
  * endpoint badged with the client (the server knows whom a call is for by it alone), the
@@ -174,7 +177,8 @@ static int start_vmm(struct partition *p, const struct root_console *con, unsign
     cfg.prio = prio + VMM_PRIO_ABOVE;
     cfg.part = *rec;
     if ((r = give_device(p, &storage, &storage_slots, vmm.cnode, vmm.vspace, &cfg.devices)) ||
-        (r = give_device(p, &radio, &radio_slots, vmm.cnode, vmm.vspace, &cfg.devices)))
+        (r = give_device(p, &radio, &radio_slots, vmm.cnode, vmm.vspace, &cfg.devices)) ||
+        (r = give_device(p, &keyboard, &keyboard_slots, vmm.cnode, vmm.vspace, &cfg.devices)))
         return r;
     if (!root_page_into(vmm.vspace, HV_VMM_CONFIG_VA, HV_MAP_READ, &cfg, sizeof(cfg)))
         return HV_ENOMEM;
@@ -367,6 +371,18 @@ static void start_radio(const struct hv_bootinfo *info, const struct root_consol
         hv_printf("root: the radio server did not start (error %d)\n", r);
 }
 
+/* The keyboard server, the focus owner, whenever a partition may take focus; once it answers,
+ * the console may ask it (Ctrl-T). Should it not start, the console keeps its own focus. */
+static void start_keyboard(const struct hv_bootinfo *info, const struct root_console *con)
+{
+    int r = root_start_keyboard(info, parts, nparts, con, &focus, KEYBOARD_PRIO, &keyboard);
+    if (!r)
+        r = root_console_focus_owner(con, &focus);
+    if (r)
+        hv_printf("root: the keyboard server did not start (error %d): the console keeps its own "
+                  "focus\n", r);
+}
+
 int root_run_partitions(const struct hv_bootinfo *info)
 {
     const struct hv_pt_header *hdr;
@@ -408,7 +424,10 @@ int root_run_partitions(const struct hv_bootinfo *info)
     }
     struct root_console con;
     handoff_ep = root_new(HV_OBJ_ENDPOINT, 0);
-    if (!handoff_ep || (r = root_start_console(info, nparts, names, CONSOLE_PRIO, &con))) {
+    /* The console follows the focus's owner when there is one to follow. */
+    const struct root_focus *follow = first != HV_FOCUS_NONE ? &focus : NULL;
+    if (!handoff_ep ||
+        (r = root_start_console(info, nparts, names, CONSOLE_PRIO, follow, &con))) {
         hv_printf("root: no console server (error %d)\n", r);
         return r ? r : HV_ENOMEM;
     }
@@ -427,6 +446,8 @@ int root_run_partitions(const struct hv_bootinfo *info)
     start_display(info, &con); /* needs the guest address spaces made just above */
     start_storage(info, &con);
     start_radio(info, &con);
+    if (follow)
+        start_keyboard(info, &con);
     for (unsigned i = 0; i < nparts; i++) {
         struct partition *p = &parts[i];
         r = served[i];

@@ -55,6 +55,15 @@ int root_start_radio(const struct hv_bootinfo *info, const struct partition *par
                      unsigned nparts, const struct root_console *con, unsigned prio,
                      struct root_device_clients *out);
 
+/* Starts the keyboard server, the owner of the machine's focus (focus, made by the root before
+ * the console): the physical keyboard (the i8042 on x86_64, the first virtio keyboard on
+ * AArch64, or none: it owns the focus anyway), the focus page and endpoint, and the listeners'
+ * notifications; waits until it answers. keyboard_start.c */
+int root_start_keyboard(const struct hv_bootinfo *info, const struct partition *parts,
+                        unsigned nparts, const struct root_console *con,
+                        const struct root_focus *focus, unsigned prio,
+                        struct root_device_clients *out);
+
 /* Whether the record can be built: HV_OK, or an error with *why naming the problem. */
 int partition_check(const struct bootfs *fs, const struct hv_pt_partition *rec, const char **why);
 /* The guest address space with all RAM mapped (zeroed, as retype leaves it), and the window

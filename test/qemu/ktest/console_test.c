@@ -54,7 +54,7 @@ void console_test_run(const struct hv_bootinfo *info)
 {
     static const char names[2][HV_CONSOLE_NAME_MAX] = {"alpha", "beta"};
     struct root_console con;
-    int r = root_start_console(info, 2, names, 200, &con);
+    int r = root_start_console(info, 2, names, 200, NULL, &con);
     test_check("CON-1", r == HV_OK, "console server started (error %lu) with %lu clients",
                    (uint64_t)r, 2ul);
     if (r)

@@ -21,6 +21,7 @@ static const struct suite suites[] = {
     {"console", console_test_run},
     {"vcpu", vcpu_tests_run},
     {"sec", sec_tests_run},
+    {"focus", focus_test_run},
 };
 
 static const struct bench benches[] = {

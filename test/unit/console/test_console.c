@@ -2,6 +2,7 @@
 #include "check_run.h"
 #include "console.h"
 #include "term_model.h"
+#include <hv/proto/focus.h>
 #include <string.h>
 
 static char term[16384]; /* every byte the UART got */
@@ -329,6 +330,72 @@ START_TEST(focus_key_switches_and_is_never_delivered)
 }
 END_TEST
 
+/* Following the focus owner (docs/trusted-path.md): Ctrl-T only asks; the focus moves when
+ * the owner's page says so, whatever moved it. */
+START_TEST(following_ctrl_t_asks_the_owner_and_changes_nothing)
+{
+    char buf[64];
+    uint64_t label, arg;
+    console_follow(&con);
+    ck_assert(!console_take_request(&con, &label, &arg));
+    type("\x14" "2");
+    ck_assert_uint_eq(con.focus, 0); /* not until the owner moved it */
+    ck_assert_ptr_null(strstr(term, "focus:"));
+    ck_assert(console_take_request(&con, &label, &arg));
+    ck_assert_uint_eq(label, HV_FOCUS_SET);
+    ck_assert_uint_eq(arg, 1);
+    ck_assert(!console_take_request(&con, &label, &arg)); /* made once */
+    type("\x14n");
+    ck_assert(console_take_request(&con, &label, &arg));
+    ck_assert_uint_eq(label, HV_FOCUS_NEXT);
+    type("\x14" "9"); /* past the clients: the owner judges it, as any other */
+    ck_assert(console_take_request(&con, &label, &arg));
+    ck_assert_uint_eq(arg, 8);
+    type("\x14\x14"); /* a literal Ctrl-T is no request */
+    ck_assert(!console_take_request(&con, &label, &arg));
+    ck_assert_uint_eq(take(0, buf, sizeof(buf) - 1), 1);
+    ck_assert_uint_eq(take(1, buf, sizeof(buf) - 1), 0);
+}
+END_TEST
+
+START_TEST(following_the_page_moves_input_and_says_so)
+{
+    char buf[64];
+    console_follow(&con);
+    console_focus_moved(&con, 1); /* the keyboard's combination, say */
+    ck_assert(!console_tx_pump(&con));
+    ck_assert_uint_eq(con.focus, 1);
+    ck_assert_ptr_nonnull(strstr(term, "[duet] focus: work\r\n"));
+    type("id\r");
+    ck_assert_uint_eq(take(1, buf, sizeof(buf) - 1), 3);
+    ck_assert_uint_eq(take(0, buf, sizeof(buf) - 1), 0);
+    console_focus_moved(&con, 7); /* not a client: nothing changes */
+    ck_assert_uint_eq(con.focus, 1);
+    console_focus_refused(&con, HV_FOCUS_SET, 0, 1);
+    ck_assert(!console_tx_pump(&con));
+    ck_assert_ptr_nonnull(strstr(term, "[duet] focus: personal may not take the focus"));
+    ck_assert_uint_eq(con.focus, 1);
+    assert_rows_tagged();
+}
+END_TEST
+
+START_TEST(no_owner_the_console_keeps_its_own_focus)
+{
+    uint64_t label, arg;
+    console_follow(&con);
+    type("\x14" "2");
+    ck_assert(console_take_request(&con, &label, &arg));
+    console_follow_lost(&con, label, arg); /* the call found no owner */
+    ck_assert(!console_tx_pump(&con));
+    ck_assert(!con.follow);
+    ck_assert_uint_eq(con.focus, 1); /* the request carried out here */
+    ck_assert_ptr_nonnull(strstr(term, "no focus owner answers"));
+    type("\x14" "1"); /* and Ctrl-T works as before from now on */
+    ck_assert_uint_eq(con.focus, 0);
+    ck_assert(!console_take_request(&con, &label, &arg));
+}
+END_TEST
+
 START_TEST(full_ring_drops_and_counts)
 {
     for (unsigned i = 0; i < HV_CONSOLE_RING_SIZE + 10; i++)
@@ -381,6 +448,9 @@ int main(void)
     tcase_add_test(tc, long_log_line_is_cut_not_lost);
     tcase_add_test(tc, input_goes_to_focus_only);
     tcase_add_test(tc, focus_key_switches_and_is_never_delivered);
+    tcase_add_test(tc, following_ctrl_t_asks_the_owner_and_changes_nothing);
+    tcase_add_test(tc, following_the_page_moves_input_and_says_so);
+    tcase_add_test(tc, no_owner_the_console_keeps_its_own_focus);
     tcase_add_test(tc, full_ring_drops_and_counts);
     tcase_add_test(tc, ring_indices_wrap);
     tcase_add_test(tc, output_of_unknown_client_ignored);

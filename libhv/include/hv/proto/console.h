@@ -84,11 +84,23 @@ static inline bool hv_console_ring_put(struct hv_console_ring *r, uint8_t c)
 #define HV_CONSOLE_SLOT_IRQ 6       /* the UART's irq handler */
 #define HV_CONSOLE_SLOT_IRQ_NTFN 7  /* the notification it signals */
 #define HV_CONSOLE_SLOT_IOPORT 8    /* x86: the UART's I/O-port cap */
+/* Following the focus owner (docs/trusted-path.md; config.follow_focus): its endpoint badged
+ * HV_FOCUS_BADGE_CONSOLE (write), given once the owner answers, so that until then (and in a
+ * system where it never came up) a Ctrl-T call finds no cap and the console keeps its own. */
+#define HV_CONSOLE_SLOT_FOCUS_EP 10
+/* The input thread's notification (HV_CONSOLE_SLOT_IRQ_NTFN) carries two bits: the UART's
+ * interrupt, and, when following the owner, the owner's "the focus moved". */
+#define HV_CONSOLE_BIT_UART 1u
+#define HV_CONSOLE_BIT_FOCUS 2u
+/* The focus page (struct hv_focus_page), read-only, when following the owner. */
+#define HV_CONSOLE_FOCUS_VA 0x7ffc0000ull
 #define HV_CONSOLE_SLOT_CLIENT_NTFN 16 /* client i's notification (write) at + i */
 struct hv_console_config {
     uint32_t nclients;
     uint32_t focus;       /* the client that has focus at start */
     uint32_t prio;        /* the input thread's priority */
     uint32_t uart_irq;
+    uint32_t follow_focus; /* 1: the focus is the owner's page; Ctrl-T asks the owner */
+    uint32_t reserved;
     char names[HV_CONSOLE_MAX_CLIENTS][HV_CONSOLE_NAME_MAX]; /* client i has badge i + 1 */
 };

@@ -12,8 +12,13 @@
  * guest or another server holds none, and a call through any other badge is HV_EPERM. */
 #define HV_FOCUS_SET 1u  /* w[0] = the partition's index in the partition table */
 #define HV_FOCUS_NEXT 2u /* the next partition, in table order, that may take focus */
-#define HV_FOCUS_BADGE_KEYBOARD 1u
-#define HV_FOCUS_BADGE_CONSOLE 2u
+/* The owner's endpoint is the keyboard server's own, which its partitions' VMMs also call
+ * (badge client + 1, at most HV_PT_MAX_PARTITIONS) and its event thread too
+ * (HV_DEVICE_BADGE_EVENTS, 0x100): these two are above both, so no VMM's cap is ever taken for
+ * the console's. The keyboard's badge never arrives on the endpoint (its combination is handled
+ * in-process), and the server refuses it there like any other. */
+#define HV_FOCUS_BADGE_KEYBOARD 0x401u
+#define HV_FOCUS_BADGE_CONSOLE 0x402u
 
 /* No partition has focus (none may take it). */
 #define HV_FOCUS_NONE 0xffffffffu

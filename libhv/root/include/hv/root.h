@@ -101,12 +101,20 @@ int root_focus_create(uint32_t first, struct root_focus *out);
 /* ---- the console server (console_start.c) ---- */
 
 /* Started with nclients named clients; client i's endpoint cap (badge i + 1), input ring
- * frame and input notification are left in the root's slots for whoever will be client i. */
+ * frame and input notification are left in the root's slots for whoever will be client i.
+ * focus: the machine's focus to follow (its page read-only, its console_ntfn as the input
+ * thread's notification), or NULL (a system without a keyboard server: the console keeps a
+ * focus of its own, moved by Ctrl-T alone). */
 struct root_console {
-    uint64_t ep; /* the endpoint (the root's, unbadged) */
+    uint64_t ep;    /* the endpoint (the root's, unbadged) */
+    uint64_t cnode; /* the server's cnode (the root's cap), for root_console_focus_owner */
     uint64_t ring_frame[HV_CONSOLE_MAX_CLIENTS];
     uint64_t input_ntfn[HV_CONSOLE_MAX_CLIENTS];
 };
 int root_start_console(const struct hv_bootinfo *info, unsigned nclients,
                        const char names[][HV_CONSOLE_NAME_MAX], unsigned prio,
-                       struct root_console *out);
+                       const struct root_focus *focus, struct root_console *out);
+/* Once the focus owner answers: the console's cap to ask it (its endpoint, badged
+ * HV_FOCUS_BADGE_CONSOLE). Until then a Ctrl-T finds no owner, and the console keeps its own
+ * focus from then on. */
+int root_console_focus_owner(const struct root_console *con, const struct root_focus *focus);
