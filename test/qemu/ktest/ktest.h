@@ -10,6 +10,8 @@ void core_tests_run(const struct hv_bootinfo *info);   /* core: the kernel core 
 void console_test_run(const struct hv_bootinfo *info); /* console: the console server */
 void vcpu_tests_run(const struct hv_bootinfo *info);   /* vcpu: vcpu_test_<arch>.c */
 void sec_tests_run(const struct hv_bootinfo *info);    /* sec: the hardening findings */
+/* sec-granted: the same attacks with the access given on purpose (the evaluation's control) */
+void sec_granted_tests_run(const struct hv_bootinfo *info);
 /* The device caps (device_tests.c): SEC-D1..D3, run by the sec suite. */
 void device_tests_run(const struct hv_bootinfo *info);
 

@@ -21,6 +21,7 @@ static const struct suite suites[] = {
     {"console", console_test_run},
     {"vcpu", vcpu_tests_run},
     {"sec", sec_tests_run},
+    {"sec-granted", sec_granted_tests_run},
 };
 
 static const struct bench benches[] = {
@@ -59,7 +60,8 @@ static void run_suite(const char *name)
             test_check("KTEST-1", false, "suite %s reported no case", name);
         return;
     }
-    test_check("KTEST-0", false, "duet.test=%s names no suite (core, console, vcpu, sec)", name);
+    test_check("KTEST-0", false,
+               "duet.test=%s names no suite (core, console, vcpu, sec, sec-granted)", name);
 }
 
 static void run_bench(const char *name)
