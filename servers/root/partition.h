@@ -52,6 +52,10 @@ int root_start_radio(const struct hv_bootinfo *info, const struct partition *par
                      unsigned nparts, const struct root_console *con, unsigned prio,
                      struct root_device_clients *out);
 
+/* The program to start as standard, or a test image's program in_place of it (the evaluation's
+ * rogue programs), said on the console with what it is: partition.c */
+const char *root_program_in_place(const char *standard, const char *in_place, const char *what);
+
 /* Whether the record can be built: HV_OK, or an error with *why naming the problem. */
 int partition_check(const struct bootfs *fs, const struct hv_pt_partition *rec, const char **why);
 /* The guest address space with all RAM mapped (zeroed, as retype leaves it), and the window
