@@ -193,9 +193,12 @@ CASES = [
     # --- Least privilege ------------------------------------------------------------------------
     Case("LP-1", "LP", "the CPU's virtualization switch (EFER.SVME)",
          "sets EFER.SVME, the bit that makes VMRUN and the SVM instructions usable",
-         "the write is refused (#GP) and EFER.SVME stays clear",
+         "the write is refused (#GP) and EFER.SVME stays clear; the kernel records the refusal",
          arches=("x86_64",),
-         oracles={"x86_64": SYSTEM + [AttackerClaim()]},
+         oracles={"x86_64": SYSTEM + [Audit(r"^kernel: vcpu: a guest's WRMSR 0xc0000080 of "
+                                            r"0x[0-9a-f]+ refused with #GP",
+                                            "the kernel recorded the refused EFER write"),
+                                      AttackerClaim()]},
          control={"x86_64": "bare"}),
     Case("LP-2", "LP", "PCI configuration space through ports 0xcf8/0xcfc",
          "reads bus 0 device 0's vendor and device ID through configuration mechanism #1",
@@ -448,7 +451,7 @@ CASES += [
          steps=["DS-20 0 {nonce:#x}"], granted_steps=["DS-20 1 {nonce:#x}"],
          oracles=both(*SYSTEM, Effective(r"^EVAL-EVIDENCE DS-20 reading 0x", "the read was "
                                          "tried"), UNHANDLED_FAULT(0x1001000000), AttackerClaim()),
-         **ROGUE),
+         ci=True, **ROGUE),
     Case("AV-20", "AV", "a rogue VMM: reset requests to the root task, for good",
          "asks the root task to wipe and reload its partition in a loop (16 MiB each)",
          "the root does the work on the attacker's budget: the victim keeps its heartbeat",
@@ -534,6 +537,8 @@ CASES += [
 # code differs per arch (nested paging, the vcpu's reset, the power paths, the timer and
 # budget) and leaves DS-2, IF-1 and IF-10, which test arch-independent code (the VMM's memory
 # bus, the console server, the kernel's cap checks), to aarch64; likewise the ktest cases.
+# DS-20 is in on both: the kernel's record of a fault nobody handles (kernel/thread.c) is its
+# audit oracle, and the fault path is each arch's own.
 KTEST_CI = ["DS-10", "LP-10", "AV-10", "LP-11"]
 CI = [c.id for c in CASES if c.ci] + KTEST_CI
 
