@@ -342,12 +342,15 @@ class Rejects:
         self.pattern, self.done, self.describe = re.compile(pattern), re.compile(done), what
 
     def judge(self, ctx, run):
-        if not any(self.done.search(l) for l in run.texts()):
-            return Verdict(False, f"the scenario did not finish (/{self.done.pattern}/): vacuous",
-                           run.texts()[-3:])
+        # A line that shows the breach counts whether or not the scenario got to its end (on bare
+        # QEMU, FI-10's later port attacks abort QEMU itself); an unfinished scenario without one
+        # is a failed run, but says nothing of the attack: it can't make a control a breach.
         hits = [l for l in run.texts() if self.pattern.search(l)]
         if hits:
             return Verdict(False, f"{len(hits)} line(s) show the access succeeded", hits)
+        if not any(self.done.search(l) for l in run.texts()):
+            return Verdict(False, f"the scenario did not finish (/{self.done.pattern}/): vacuous",
+                           run.texts()[-3:], by_configuration=True)
         return Verdict(True, "no access succeeded")
 
 
