@@ -100,9 +100,12 @@ static void fault_unhandled(uint64_t kind, uint64_t addr, uint64_t pc)
     unhandled_faults++;
     if (unhandled_faults & (unhandled_faults - 1))
         return;
-    printk("kernel: a thread faulted with no fault handler and is suspended: fault %lu at 0x%lx, "
-           "pc 0x%lx (%lu such faults so far)\n",
-           kind, addr, pc, unhandled_faults);
+    if (kind == HV_FAULT_VCPU) /* a guest exit: its first word, not an address and a pc */
+        printk("kernel: a vcpu thread's exit has no fault handler and it is suspended: exit "
+               "word 0x%lx (%lu such faults so far)\n", addr, unhandled_faults);
+    else
+        printk("kernel: a thread faulted with no fault handler and is suspended: fault %lu at "
+               "0x%lx, pc 0x%lx (%lu such faults so far)\n", kind, addr, pc, unhandled_faults);
 }
 
 void thread_cancel_ipc(struct thread *t, int err)
