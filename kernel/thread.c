@@ -4,6 +4,7 @@
 #include <kernel/cnode.h>
 #include <kernel/endpoint.h>
 #include <kernel/notification.h>
+#include <kernel/printk.h>
 #include <kernel/sched.h>
 #include <kernel/sched_context.h>
 #include <kernel/string.h>
@@ -88,6 +89,25 @@ void thread_suspend(struct thread *t)
     t->state = THREAD_INACTIVE;
 }
 
+/* A fault nobody will handle leaves a kernel line (an audit record no task can forge: only the
+ * kernel and the holder of the debug-console cap write untagged lines), at the 1st, 2nd, 4th,
+ * 8th, ... such fault since boot: a task that resumes its faulting thread in a loop costs the
+ * kernel a line per doubling, not a line per fault. */
+static uint64_t unhandled_faults;
+
+static void fault_unhandled(uint64_t kind, uint64_t addr, uint64_t pc)
+{
+    unhandled_faults++;
+    if (unhandled_faults & (unhandled_faults - 1))
+        return;
+    if (kind == HV_FAULT_VCPU) /* a guest exit: its first word, not an address and a pc */
+        printk("kernel: a vcpu thread's exit has no fault handler and it is suspended: exit "
+               "word 0x%lx (%lu such faults so far)\n", addr, unhandled_faults);
+    else
+        printk("kernel: a thread faulted with no fault handler and is suspended: fault %lu at "
+               "0x%lx, pc 0x%lx (%lu such faults so far)\n", kind, addr, pc, unhandled_faults);
+}
+
 void thread_cancel_ipc(struct thread *t, int err)
 {
     /* The caller already took t off the queue or reply link it was on. */
@@ -97,6 +117,7 @@ void thread_cancel_ipc(struct thread *t, int err)
     t->reply_from = NULL;
     if (fault) {
         t->state = THREAD_INACTIVE; /* its fault can no longer be handled */
+        fault_unhandled(hv_msginfo_label(t->msg_info), t->msg[0], t->msg[2]);
         return;
     }
     arch_context_set_reg(&t->ctx, 0, (uint64_t)err);
@@ -122,6 +143,7 @@ void fault_deliver(struct thread *t, unsigned kind, uint64_t addr, uint64_t synd
     assert(t->state == THREAD_READY);
     if (cap_is_empty(&t->fault_cap)) {
         thread_suspend(t); /* no handler: the thread stops, the kernel does not */
+        fault_unhandled(kind, addr, arch_context_pc(&t->ctx));
         return;
     }
     t->msg_info = hv_msginfo(kind, 3);

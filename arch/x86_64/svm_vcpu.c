@@ -10,6 +10,7 @@
 #include <arch.h>
 #include <hv/abi/error.h>
 #include <hv/abi/vcpu.h>
+#include <kernel/printk.h>
 #include <kernel/tick.h>
 #include <kernel/vcpu.h>
 #include <kernel/vspace.h>
@@ -199,12 +200,29 @@ static void exit_debug(struct thread *t, struct svm_vcpu *sv, struct vmcb *vmcb)
     svm_raise(sv, X86_EXC_DB, 0);
 }
 
+/* A refused write of EFER or PAT leaves a kernel line (an audit record no guest or task can
+ * write; the evaluation's LP-1), at the 1st, 2nd, 4th, ... refusal since boot: a guest writing
+ * in a loop costs the kernel a line per doubling. */
+static void msr_refused(const struct svm_vcpu *sv, const struct vmcb *vmcb)
+{
+    static uint64_t refused;
+    refused++;
+    if (refused & (refused - 1))
+        return;
+    printk("kernel: vcpu: a guest's WRMSR 0x%x of 0x%lx refused with #GP (%lu such refusals so "
+           "far)\n", (uint32_t)sv->gpr[HV_X86_RCX],
+           (sv->gpr[HV_X86_RDX] << 32) | (vmcb->save.rax & 0xffffffffu), refused);
+}
+
 /* EFER and PAT are the kernel's (svm_msr_access); every other MSR exit is the VMM's. */
 static void exit_msr(struct thread *t, struct svm_vcpu *sv, struct vmcb *vmcb)
 {
     switch (svm_msr_access(sv, vmcb, svm_caps(), vmcb->control.exit_info1 & 1)) {
     case SVM_MSR_DONE: return;
-    case SVM_MSR_GP: svm_raise(sv, X86_EXC_GP, 0); return;
+    case SVM_MSR_GP:
+        msr_refused(sv, vmcb);
+        svm_raise(sv, X86_EXC_GP, 0);
+        return;
     case SVM_MSR_NOT_KERNEL: exit_to_vmm(t, sv, vmcb); return;
     }
 }

@@ -102,27 +102,34 @@ static int give_device(const struct partition *p, const struct root_device_clien
     return r;
 }
 
-/* The program that serves p as its VMM: "vmm", unless the boot archive's programs include one
- * named "vmm.<partition>" for it. Only the evaluation's test images carry such a program (a
- * rogue VMM, test/eval/rogue; docs/manifest.md "Programs in place of the VMM"). Programs come
- * before the partition table in the archive, the payload after it, so a payload file a
- * manifest happened to name so is never taken for one. The root says so on the console: no
- * log can pass for a system whose partition runs the VMM it was built with. */
-static const char *vmm_program(const struct partition *p)
+/* The program to start as `standard`: the boot archive's program `in_place` if it has one,
+ * else `standard`. Only the evaluation's test images carry such programs (a rogue VMM
+ * "vmm.<partition>", a rogue storage server "storage.eval": test/eval/rogue; docs/manifest.md
+ * "Programs in place of the VMM"). Programs come before the partition table in the archive,
+ * the payload after it, so a payload file a manifest happened to name so is never taken for
+ * one. The root says so on the console: no log can pass for a system that runs the programs it
+ * was built with. */
+const char *root_program_in_place(const char *standard, const char *in_place, const char *what)
 {
-    static char name[BOOTFS_NAME_MAX];
     struct bootfs_file f;
-    fmt_snprintf(name, sizeof(name), "vmm.%s", p->rec->name);
     for (uint32_t i = 0; bootfs_file_at(&fs, i, &f) == HV_OK; i++) {
         if (!strcmp(f.name, HV_PT_FILE))
             break;
-        if (!strcmp(f.name, name)) {
-            hv_printf("root: partition %s: its VMM is the program %s of this test image\n",
-                      p->rec->name, name);
-            return name;
+        if (!strcmp(f.name, in_place)) {
+            hv_printf("root: %s is the program %s of this test image\n", what, in_place);
+            return in_place;
         }
     }
-    return "vmm";
+    return standard;
+}
+
+/* The program that serves p as its VMM: "vmm", or "vmm.<partition>" in a test image. */
+static const char *vmm_program(const struct partition *p)
+{
+    static char name[BOOTFS_NAME_MAX], what[BOOTFS_NAME_MAX + 32];
+    fmt_snprintf(name, sizeof(name), "vmm.%s", p->rec->name);
+    fmt_snprintf(what, sizeof(what), "partition %s: its VMM", p->rec->name);
+    return root_program_in_place("vmm", name, what);
 }
 
 /* The VMM program with everything hv/proto/partition.h promises it. */

@@ -63,6 +63,9 @@ int root_start_keyboard(const struct hv_bootinfo *info, const struct partition *
                         unsigned nparts, const struct root_console *con,
                         const struct root_focus *focus, unsigned prio,
                         struct root_device_clients *out);
+/* The program to start as standard, or a test image's program in_place of it (the evaluation's
+ * rogue programs), said on the console with what it is: partition.c */
+const char *root_program_in_place(const char *standard, const char *in_place, const char *what);
 
 /* Whether the record can be built: HV_OK, or an error with *why naming the problem. */
 int partition_check(const struct bootfs *fs, const struct hv_pt_partition *rec, const char **why);

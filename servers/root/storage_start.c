@@ -99,7 +99,8 @@ int root_start_storage(const struct hv_bootinfo *info, const struct partition *p
     uint64_t call_done = root_new(HV_OBJ_NOTIFICATION, 0);
     if (!out->ep || !out->bell || !ready || !call_done)
         return HV_ENOMEM;
-    if ((r = root_load_program("storage", &p)) ||
+    if ((r = root_load_program(root_program_in_place("storage", "storage.eval",
+                                                     "the storage server"), &p)) ||
         (r = device_grant(info, &p, &dev, out->bell, HV_STORAGE_DMA_FRAMES, &cfg.dev)) ||
         (r = device_grant_endpoint(&p, out, ready)) ||
         (r = hv_cap_copy(con->ep, p.cnode, HV_DEVICE_SLOT_LOG, HV_RIGHT_WRITE, 0)) ||

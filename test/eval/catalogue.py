@@ -17,8 +17,14 @@ the attack at what the rogue holds on purpose. A control must be judged a breach
 """
 
 from harness.oracles import (Audit, AttackerClaim, CanaryIntact, DiskClean, Effective, MachineUp, NoForgery,
-                             NoLine, NoRecord, QemuStatus, Rejects, SuiteLine, VictimHeartbeat,
+                             NoLine, NoRecord, Rejects, SuiteLine, VictimHeartbeat,
                              VictimRegisters, WorkRate)
+
+# Retired IDs, never reused: DS-11/DS-12 were the kernel's own W^X modes (duet.test=wx-write,
+# wx-exec): the kernel attacks itself, no guest or task can make it, and a control needs a
+# kernel without W^X; they stay ctest tests (wx-write-<arch>, wx-exec-<arch>).
+RETIRED = {"DS-11": "kernel text written at run time (ctest wx-write-<arch>)",
+           "DS-12": "kernel data executed at run time (ctest wx-exec-<arch>)"}
 
 GROUPS = [
     ("DS", "Data separation"),
@@ -47,7 +53,8 @@ class Case:
         self.id, self.group, self.title = id, group, title
         self.attacks, self.expected, self.kind = attacks, expected, kind
         self.arches = arches
-        self.steps = steps or [id]          # guest: the lines typed at each EVAL-READY
+        # guest: the lines typed at each EVAL-READY (a rogue server's: none, it acts by itself)
+        self.steps = [id] if steps is None else steps
         self.oracles = oracles or {}        # arch -> [oracle]
         self.control = control or {}        # arch -> "bare" | "hog" (absent: none yet)
         self.ci, self.origin, self.extra = ci, origin, extra
@@ -186,10 +193,13 @@ CASES = [
     # --- Least privilege ------------------------------------------------------------------------
     Case("LP-1", "LP", "the CPU's virtualization switch (EFER.SVME)",
          "sets EFER.SVME, the bit that makes VMRUN and the SVM instructions usable",
-         "the write is refused (#GP) and EFER.SVME stays clear",
+         "the write is refused (#GP) and EFER.SVME stays clear; the kernel records the refusal",
          arches=("x86_64",),
-         oracles={"x86_64": SYSTEM + [AttackerClaim()]},
-         control={"x86_64": "bare"}),
+         oracles={"x86_64": SYSTEM + [Audit(r"^kernel: vcpu: a guest's WRMSR 0xc0000080 of "
+                                            r"0x[0-9a-f]+ refused with #GP",
+                                            "the kernel recorded the refused EFER write"),
+                                      AttackerClaim()]},
+         control={"x86_64": "bare"}, ci=("x86_64",)),
     Case("LP-2", "LP", "PCI configuration space through ports 0xcf8/0xcfc",
          "reads bus 0 device 0's vendor and device ID through configuration mechanism #1",
          "the host bridge does not answer (all ones)",
@@ -233,50 +243,53 @@ CASES = [
          control={"aarch64": "hog", "x86_64": "hog"}),
 ]
 
+GARBAGE_REFUSED = {
+    "aarch64": [Rejects(r"DUET-ATTACK gicd-store-pair -> exit 0\b", r"DUET-GARBAGE-DONE \S+",
+                        "the store pair to the GIC was refused")],
+    "x86_64": [Rejects(r"DUET-ATTACK-NOTE msr write 0xc0000080 -> (?!-5\b)",
+                       r"DUET-GARBAGE-DONE \S+", "the EFER.SVME write was refused")]}
+
 # --- Cases brought in from the existing tests (issue 13's SEC-* findings and more) -------------
 KTEST = "ktest"
+# Their control (test/qemu/ktest/sec_tests.c, duet.test=sec-granted): the same attacks with the
+# access given on purpose (SEC-C1: the thread keeps the other task's space; SEC-M2: the debug
+# cap with the write right; SEC-M4: the virtual counter, which a task has) or, SEC-M3, the line
+# written to the wedged UART around the kernel's restore: each check must report FAIL.
+KTEST_GRANTED = dict(granted_suite="sec-granted", control={"aarch64": "granted", "x86_64": "granted"})
 CASES += [
     Case("DS-10", "DS", "a VMM's memory after its address-space cap is revoked (SEC-C1)",
          "a thread whose address-space cap was revoked touches the memory it had",
          "it runs with no address space: the access faults", kind=KTEST, origin="SEC-C1",
-         suite="sec", oracles=both(SuiteLine(r"^PASS: SEC-C1: ", "ktest reports SEC-C1 PASS"))),
+         suite="sec", oracles=both(SuiteLine(r"^PASS: SEC-C1: ", "ktest reports SEC-C1 PASS")),
+         **KTEST_GRANTED),
     Case("LP-10", "LP", "the kernel's debug console without its cap (SEC-M2)",
          "a task without the debug cap, then one with a read-only copy, call debug_putc",
          "HV_ENOENT, then HV_EPERM: only the root's cap writes untagged lines", kind=KTEST,
          origin="SEC-M2", suite="sec",
-         oracles=both(SuiteLine(r"^PASS: SEC-M2: ", "ktest reports SEC-M2 PASS"))),
+         oracles=both(SuiteLine(r"^PASS: SEC-M2: ", "ktest reports SEC-M2 PASS")), **KTEST_GRANTED),
     Case("AV-10", "AV", "the kernel's own console, by wedging the UART (SEC-M3)",
          "the console server disables the UART's transmitter, then the kernel prints",
          "the kernel restores the UART's line controls before each byte: its line still appears",
          kind=KTEST, origin="SEC-M3", suite="sec",
          oracles=both(SuiteLine(r"^PASS: SEC-M3: ", "ktest reports SEC-M3 PASS"),
                       SuiteLine(r"^SEC-M3: this line went through a UART",
-                                "the kernel's line reached the terminal"))),
+                                "the kernel's line reached the terminal")), **KTEST_GRANTED),
     Case("LP-11", "LP", "the EL2 counter and timer controls from EL0 (SEC-M4)",
          "a task reads the physical counter and the EL2 physical timer's control",
          "both are undefined at EL0; the virtual counter works", kind=KTEST, origin="SEC-M4",
          suite="sec", arches=("aarch64",),
-         oracles={"aarch64": [SuiteLine(r"^PASS: SEC-M4: ", "ktest reports SEC-M4 PASS")]}),
-    Case("DS-11", "DS", "kernel text, written at run time (W^X)",
-         "the kernel writes to its own text", "a permission fault, reported, QEMU fails",
-         kind="kmode", mode="wx-write", origin="wx-write",
-         oracles={"aarch64": [SuiteLine(r"^FATAL: ESR_EL2=0x[0-9a-f]+ EC=0x25",
-                                        "a data abort on the text"), QemuStatus(True, "QEMU fails")],
-                  "x86_64": [SuiteLine(r"^FATAL: page fault: protection violation on write",
-                                       "a write protection fault"),
-                             QemuStatus(True, "QEMU fails")]}),
-    Case("DS-12", "DS", "kernel data, executed at run time (W^X)",
-         "the kernel jumps into its own data", "an instruction fetch fault, reported, QEMU fails",
-         kind="kmode", mode="wx-exec", origin="wx-exec",
-         oracles={"aarch64": [SuiteLine(r"^FATAL: ESR_EL2=0x[0-9a-f]+ EC=0x21",
-                                        "an instruction abort"), QemuStatus(True, "QEMU fails")],
-                  "x86_64": [SuiteLine(r"^FATAL: page fault: protection violation on instruction "
-                                       r"fetch", "a fetch protection fault"),
-                             QemuStatus(True, "QEMU fails")]}),
+         oracles={"aarch64": [SuiteLine(r"^PASS: SEC-M4: ", "ktest reports SEC-M4 PASS")]},
+         granted_suite="sec-granted", control={"aarch64": "granted"}),
+    # The control: the same 2,048 resets with the looper given the whole CPU above the waiter
+    # on purpose (eval-sec-m1-hog, test/eval/eval.cmake): the waiter's reset is never served.
     Case("AV-11", "AV", "the root task, by 2,048 resets (SEC-M1)",
          "a partition resets itself 2,048 times, then the other resets once",
          "every reset is served; the other partition starts again", kind="ctest",
-         test="sec-m1-{arch}", origin="SEC-M1"),
+         test="sec-m1-{arch}", origin="SEC-M1",
+         control={"aarch64": "hog-resets", "x86_64": "hog-resets"}, hog_image="eval-sec-m1-hog",
+         flood_done=r"^root: partition looper resets \(2048\)$", key=b"k",
+         control_oracles=[SuiteLine(r"^root: partition waiter resets \(1\)$",
+                                    "the waiter's reset was served after the flood")]),
     Case("DS-13", "DS", "guest-physical memory outside its RAM from Linux (/dev/mem)",
          "a Debian guest's root reads and writes /dev/mem at 4 GiB and past its RAM",
          "each access fails in the guest; the other partition counts on", kind="ctest",
@@ -292,7 +305,14 @@ CASES += [
          "a Debian guest writes garbage to every device register and runs duet-attack "
          "(odd MMIO forms, ports, MSRs, hypercalls, REP INSB into the kernel)",
          "its VMM survives, the kernel refuses what it must; the other partition counts on",
-         kind="ctest", test="linux-garbage-{arch}", origin="duet-attack garbage"),
+         kind="ctest", test="linux-garbage-{arch}", origin="duet-attack garbage",
+         # Beside the test's own checks, one attack whose refusal bare QEMU does not make:
+         # AArch64's store pair to the GIC (the VMM can't emulate it: SIGBUS in the guest),
+         # x86_64's EFER.SVME write (the kernel refuses it: -EIO). The control runs the same
+         # guest on bare QEMU (mem= its RAM), where both go through.
+         real_oracles=GARBAGE_REFUSED, control={"aarch64": "bare-linux", "x86_64": "bare-linux"},
+         image="linux-garbage", bare_until=r"DUET-GARBAGE-DONE \S+",
+         control_oracles=GARBAGE_REFUSED),
     Case("AV-12", "AV", "the CPU, by a Linux guest spinning above the other's priority",
          "a Debian guest at a higher priority spins for good", "its CPU share, charged by the "
          "kernel, stays its budget (40 % +- 5 %) while the other partition reboots and counts",
@@ -390,6 +410,12 @@ CASES += [
 # Control "granted": the same attack aimed at what the rogue holds on purpose (a cap with the
 # right, a live slot, its own RAM, the keyboard's focus keys typed by the user), which must be
 # seen getting through; "hog": eval-rogue-hog, the attacker given the whole CPU.
+def UNHANDLED_FAULT(addr):
+    """The kernel's record of a fault nobody handles (kernel/thread.c): a page fault at addr."""
+    return Audit(rf"^kernel: a thread faulted with no fault handler and is suspended: fault 1 at "
+                 rf"0x{addr:x},", f"the kernel recorded the unhandled fault at {addr:#x}")
+
+
 ROGUE = dict(kind="rogue", control={"aarch64": "granted", "x86_64": "granted"})
 CASES += [
     Case("IF-10", "IF", "a rogue VMM: IPC and caps without the right",
@@ -424,7 +450,8 @@ CASES += [
          "fault handler); the victim runs on",
          steps=["DS-20 0 {nonce:#x}"], granted_steps=["DS-20 1 {nonce:#x}"],
          oracles=both(*SYSTEM, Effective(r"^EVAL-EVIDENCE DS-20 reading 0x", "the read was "
-                                         "tried"), AttackerClaim()), **ROGUE),
+                                         "tried"), UNHANDLED_FAULT(0x1001000000), AttackerClaim()),
+         ci=True, **ROGUE),
     Case("AV-20", "AV", "a rogue VMM: reset requests to the root task, for good",
          "asks the root task to wipe and reload its partition in a loop (16 MiB each)",
          "the root does the work on the attacker's budget: the victim keeps its heartbeat",
@@ -466,6 +493,41 @@ CASES += [
          control={"aarch64": "granted", "x86_64": "granted"}),
 ]
 
+# A rogue storage server (test/eval/rogue/rogue_server.c): the root task starts it in place of the
+# storage server in eval-rogue-server, both partitions its clients. It acts by itself at its
+# start (nothing is typed): LP-30 and IF-30 before the partitions start, FI-30 on its clients'
+# VMMs' first calls. Its log lines are untagged, as the root task's: in these systems a line
+# without a tag is not proof of anything (IF-30 shows it), so the verdicts rest on the victim's
+# lines and memory and on the machine. Control "granted": rogue-server-granted, which aims
+# LP-30's calls at what it holds and never answers its VMMs' first calls.
+SERVER = dict(kind="rogue-server", steps=[], disk="duet-work",
+              control={"aarch64": "granted", "x86_64": "granted"})
+CASES += [
+    Case("LP-30", "LP", "a rogue storage server: the kernel and the root task beyond its caps",
+         "maps its device frame over the kernel's half, at a non-canonical address and at 0; "
+         "copies and polls the root's ready notification; configures its thread above its "
+         "priority; sc_configure, irq_get and debug_putc on every slot; 33 unknown system calls; "
+         "signals the root's notification 10,000 times; receives on its log endpoint",
+         "every call is refused; the root starts the partitions once, and they run",
+         oracles=both(*SYSTEM, AttackerClaim()), **SERVER),
+    Case("IF-30", "IF", "a rogue storage server: lines as a partition's, the root's, the kernel's",
+         "writes log lines that start `[victim] `, `[victim:vmm] `, `[duet] `, `root: ` and "
+         "`Duet: `", "each line is shown under a tag that names the server",
+         oracles=both(MachineUp(), VictimHeartbeat(), NoForgery()), **SERVER),
+    Case("FI-30", "FI", "a rogue storage server: its clients' VMMs, with bogus replies and events",
+         "answers the VMMs' calls with absurd limits (capacity and queue size 2^64 - 1, every "
+         "feature), a label of 0xffff, or no words; fills their shared pages with ones and "
+         "signals their event notifications 100,000 times each",
+         "each VMM refuses what it can't use and runs on: the victim keeps its heartbeat, no "
+         "VMM faults and no partition stops",
+         oracles=both(*SYSTEM, NoRecord(r"^kernel: a thread faulted with no fault handler",
+                                        "no thread faulted unhandled (a VMM that crashed)"),
+                      NoRecord(r"^root: partition victim stopped", "the victim did not stop"),
+                      Effective(r"^EVAL-EVIDENCE FI-30 \d+ calls answered with garbage",
+                                "the VMMs' calls were answered with garbage")),
+         **SERVER),
+]
+
 # The CI subset (ctest eval-<arch>): one case per way the harness's machinery judges (canary
 # and monitor, the VMM's audit of memory, sanitization across a reset, the machine's power, the
 # console's tags, the budget, a rogue VMM's image with its granted control), each with its
@@ -476,6 +538,9 @@ CASES += [
 # code differs per arch (nested paging, the vcpu's reset, the power paths, the timer and
 # budget) and leaves DS-2, IF-1 and IF-10, which test arch-independent code (the VMM's memory
 # bus, the console server, the kernel's cap checks), to aarch64; likewise the ktest cases.
+# DS-20 is in on both: the kernel's record of a fault nobody handles (kernel/thread.c) is its
+# audit oracle, and the fault path is each arch's own; LP-1 on x86_64 for the kernel's record
+# of a refused EFER write (arch/x86_64/svm_vcpu.c).
 KTEST_CI = ["DS-10", "LP-10", "AV-10", "LP-11"]
 CI = [c.id for c in CASES if c.ci] + KTEST_CI
 

@@ -34,10 +34,14 @@ foreach(arch ${DUET_ARCHES})
   # harness reads (DS-21).
   # eval-keepregs: eval-pair with vmm-keepregs as the attacker's VMM (it does not reset its vcpu
   # after a guest reset): the control of SA-2/SA-3.
-  foreach(variant pair hog rogue rogue-hog disk disk-granted keepregs)
+  # eval-rogue-server and eval-rogue-server-granted: the disk systems with the rogue storage
+  # server (test/eval/rogue/rogue_server.c) in place of the storage server, both partitions its
+  # clients; the normal VMMs and guests.
+  foreach(variant pair hog rogue rogue-hog disk disk-granted keepregs rogue-server
+          rogue-server-granted)
     set(ATTACKER_DISK "")
     set(VICTIM_DISK "")
-    if(variant STREQUAL "disk")
+    if(variant STREQUAL "disk" OR variant MATCHES "rogue-server")
       set(ATTACKER_DISK "\n\t\t\tdisk = \"duet-personal\";\n\t\t\tdisk-access = \"read-write\";")
       set(VICTIM_DISK "\n\t\t\tdisk = \"duet-work\";\n\t\t\tdisk-access = \"read-write\";")
     elseif(variant STREQUAL "disk-granted")
@@ -52,7 +56,11 @@ foreach(arch ${DUET_ARCHES})
       set(ATTACKER_PRIORITY 50)
     endif()
     set(programs "")
-    if(variant MATCHES "rogue|disk")
+    if(variant STREQUAL "rogue-server")
+      set(programs PROGRAMS storage.eval=rogue-server)
+    elseif(variant STREQUAL "rogue-server-granted")
+      set(programs PROGRAMS storage.eval=rogue-server-granted)
+    elseif(variant MATCHES "rogue|disk")
       set(programs PROGRAMS vmm.attacker=rogue-vmm)
     elseif(variant STREQUAL "keepregs")
       set(programs PROGRAMS vmm.attacker=vmm-keepregs)
@@ -65,6 +73,25 @@ foreach(arch ${DUET_ARCHES})
                        APPEND DEPENDS ${guest})
     list(APPEND images image-${arch}-eval-${variant})
   endforeach()
+  # eval-sec-m1-hog: sec-m1's system (test/qemu/sec_m1.cmake) with its resetting partition
+  # (the looper, the whole CPU) above the waiter's priority on purpose: the control of AV-11,
+  # whose waiter then never gets its reset served.
+  set(sec_m1_dts ${CMAKE_SOURCE_DIR}/test/manifests/sec-m1-${arch}.dts)
+  if(arch STREQUAL "aarch64")
+    set(reset_guest ${CMAKE_BINARY_DIR}/guests/arm64/reset-aarch64.img)
+  else()
+    set(reset_guest ${CMAKE_BINARY_DIR}/guests/amd64/reset-x86_64.bzImage)
+  endif()
+  set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${sec_m1_dts})
+  file(READ ${sec_m1_dts} sec_m1_text)
+  string(REPLACE "priority = <50>;" "priority = <70>;	// above the waiter, on purpose (eval)"
+         sec_m1_text "${sec_m1_text}")
+  set(manifest ${CMAKE_BINARY_DIR}/test/manifests/eval-sec-m1-hog-${arch}.dts)
+  file(WRITE ${manifest} "${sec_m1_text}")
+  duet_system_image(NAME eval-sec-m1-hog ARCH ${arch} MANIFEST ${manifest})
+  add_custom_command(OUTPUT ${CMAKE_BINARY_DIR}/${arch}/images/eval-sec-m1-hog/payload/bootfs.list
+                     APPEND DEPENDS ${reset_guest})
+  list(APPEND images image-${arch}-eval-sec-m1-hog)
   add_custom_target(eval-images-${arch} DEPENDS test-guest-${arch}-eval)
   add_dependencies(eval-images-${arch} ${images})
 endforeach()

@@ -249,6 +249,43 @@ class Catalogue(unittest.TestCase):
     def test_at_least_40_cases(self):
         self.assertGreaterEqual(len(catalogue.CASES), 40)
 
+    def test_every_case_has_a_control_on_each_arch_and_retired_ids_stay_retired(self):
+        for c in catalogue.CASES:
+            for arch in c.arches:
+                self.assertTrue(c.control.get(arch), f"{c.id} {arch} has no control")
+            self.assertNotIn(c.id, catalogue.RETIRED)
+
+
+class RogueServer(unittest.TestCase):
+    """A rogue storage server's lines are untagged, as the root task's (IF-30)."""
+    CTX = Context("IF-30", bare=False, server=True)
+
+    def test_its_untagged_eval_lines_are_its_report(self):
+        self.assertEqual(oracles.attacker_text("EVAL-ATTACK IF-30 start", self.CTX),
+                         "EVAL-ATTACK IF-30 start")
+        self.assertIsNone(oracles.attacker_text("[attacker] EVAL-READY 24 attacks", self.CTX))
+        self.assertIsNone(oracles.attacker_text("root: partition victim stopped", self.CTX))
+
+    def test_every_forged_line_shows_it_has_no_tag(self):
+        v = oracles.NoForgery().judge(self.CTX, run_of(["[victim] EVAL-FORGERY as the victim's"]))
+        self.assertFalse(v.ok)
+
+
+class Rejects(unittest.TestCase):
+    oracle = oracles.Rejects(r"msr write 0xc0000080 -> (?!-5\b)", r"DONE", "refused")
+
+    def test_breach_line_counts_without_the_end(self):
+        v = self.oracle.judge(DUET, run_of(["msr write 0xc0000080 -> 8", "qemu: assertion"]))
+        self.assertFalse(v.ok)
+        self.assertFalse(v.by_configuration)
+
+    def test_unfinished_without_a_breach_line_fails_but_proves_no_control(self):
+        v = self.oracle.judge(DUET, run_of(["msr write 0xc0000080 -> -5"]))
+        self.assertFalse(v.ok)
+        self.assertTrue(v.by_configuration)
+        self.assertTrue(self.oracle.judge(DUET, run_of(["msr write 0xc0000080 -> -5",
+                                                        "DONE"])).ok)
+
 
 if __name__ == "__main__":
     unittest.main()

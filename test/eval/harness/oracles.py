@@ -28,14 +28,21 @@ class Context:
     """What a run's oracles know besides its lines: bare (no Duet: nothing is tagged, nobody
     audits), the case ID, and the victim canary's host-physical address."""
 
-    def __init__(self, case_id, bare, canary_addr=None, values=None, rogue=False):
+    def __init__(self, case_id, bare, canary_addr=None, values=None, rogue=False, server=False):
         self.case_id, self.bare, self.canary_addr = case_id, bare, canary_addr
         self.values = values or {}
         self.rogue = rogue  # the attacker's VMM is a rogue one: its lines are the attacker's
+        # The attacker is a rogue storage server: its log lines are untagged, as the root's
+        # (IF-30), so its own report is the untagged lines that start with "EVAL-".
+        self.server = server
 
 
-def attacker_text(line, bare):
-    """The text of an attacker's line, or None when the line is not the attacker's."""
+def attacker_text(line, ctx):
+    """The text of an attacker's line, or None when the line is not the attacker's. ctx: a
+    Context, or whether the run is bare; a rogue server's lines are its untagged EVAL- lines."""
+    bare, server = (ctx.bare, ctx.server) if isinstance(ctx, Context) else (ctx, False)
+    if server:
+        return line if line.startswith("EVAL-") else None
     if bare:
         return line
     prefix = f"[{ATTACKER}] "
@@ -55,7 +62,7 @@ def trusted(line, ctx=None):
 def attack_start(ctx, run):
     """The index of the attacker's first `EVAL-ATTACK <id> start` line, or None."""
     for i, line in enumerate(run.texts()):
-        t = attacker_text(line, ctx.bare)
+        t = attacker_text(line, ctx)
         if t is not None and t.startswith(f"EVAL-ATTACK {ctx.case_id} start"):
             return i
     return None
@@ -149,7 +156,7 @@ class NoLine:
         self.pattern, self.done, self.describe = re.compile(pattern), re.compile(done), what
 
     def judge(self, ctx, run):
-        texts = [t for t in (attacker_text(l, ctx.bare) for l in run.texts()) if t is not None]
+        texts = [t for t in (attacker_text(l, ctx) for l in run.texts()) if t is not None]
         if not any(self.done.search(t) for t in texts):
             return Verdict(None, f"no line matching /{self.done.pattern}/")
         hits = [t for t in texts if self.pattern.search(t)]
@@ -255,8 +262,10 @@ class NoForgery:
         # What a terminal shows: a CR returns to the line's start; an escape or a backspace
         # drives the cursor. Safe only when the tag starts what is shown and nothing moves it.
         # A rogue VMM's own log lines carry its partition's VMM tag: still the attacker's.
+        # A rogue server has no tag of its own to be under (IF-30): every forged line shows.
         own = (f"[{ATTACKER}] ", f"[{ATTACKER}:vmm] ") if ctx.rogue else (f"[{ATTACKER}] ",)
-        escaped = [l for l in lines if not l.split("\r")[-1].startswith(own)
+        own = () if ctx.server else own
+        escaped = [l for l in lines if not (own and l.split("\r")[-1].startswith(own))
                    or "\x1b" in l or "\b" in l]
         if escaped:
             return Verdict(False, f"{len(escaped)} of {len(lines)} forged lines not under the "
@@ -274,7 +283,7 @@ class Effective:
         self.pattern, self.describe = re.compile(pattern), what
 
     def judge(self, ctx, run):
-        hits = [t for t in (attacker_text(l, ctx.bare) for l in run.texts())
+        hits = [t for t in (attacker_text(l, ctx) for l in run.texts())
                 if t is not None and self.pattern.search(t)]
         if not hits:
             return Verdict(False, f"no attacker line matching /{self.pattern.pattern}/: the "
@@ -290,7 +299,7 @@ class AttackerClaim:
     def judge(self, ctx, run):
         claims, evidence = [], []
         for line in run.texts():
-            t = attacker_text(line, ctx.bare)
+            t = attacker_text(line, ctx)
             if t is None:
                 continue
             if t.startswith(f"EVAL-CLAIM {ctx.case_id} "):
@@ -333,12 +342,15 @@ class Rejects:
         self.pattern, self.done, self.describe = re.compile(pattern), re.compile(done), what
 
     def judge(self, ctx, run):
-        if not any(self.done.search(l) for l in run.texts()):
-            return Verdict(False, f"the scenario did not finish (/{self.done.pattern}/): vacuous",
-                           run.texts()[-3:])
+        # A line that shows the breach counts whether or not the scenario got to its end (on bare
+        # QEMU, FI-10's later port attacks abort QEMU itself); an unfinished scenario without one
+        # is a failed run, but says nothing of the attack: it can't make a control a breach.
         hits = [l for l in run.texts() if self.pattern.search(l)]
         if hits:
             return Verdict(False, f"{len(hits)} line(s) show the access succeeded", hits)
+        if not any(self.done.search(l) for l in run.texts()):
+            return Verdict(False, f"the scenario did not finish (/{self.done.pattern}/): vacuous",
+                           run.texts()[-3:], by_configuration=True)
         return Verdict(True, "no access succeeded")
 
 

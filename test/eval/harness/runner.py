@@ -13,8 +13,13 @@ from harness.oracles import (CANARY, Context, CtestVerdict, HEARTBEAT, MachineUp
 
 AFTER_BEATS = 16        # victim beats (25 ms each) after the last step began before a run ends
 HOG_WINDOW = 4.0        # hog controls: wall seconds after the attack began (>1 s of guest time)
-TIMEOUT = {"real": 60, "hog": 12, "bare": 60, "ktest": 90, "kmode": 30, "granted": 60,
-           "keepregs": 60}
+# Wall seconds: a run ends long before them unless the machine hangs; under a load average of
+# 10 on 2 cores a PC boot under -icount took 24 s and 16 beats 30 s more (DS-3, x86_64); a hog
+# run ends HOG_WINDOW after its attack began, but its boot takes as long (AV-1, x86_64: 12 s
+# was too short).
+TIMEOUT = {"real": 150, "hog": 90, "bare": 60, "ktest": 90, "kmode": 30, "granted": 150,
+           "keepregs": 150, "hog-resets": 240}
+KEY_WINDOW = 15.0       # hog-resets: wall seconds after the key for the other's reset
 GUEST_FILE = {"aarch64": "arm64/eval-aarch64.img", "x86_64": "amd64/eval-x86_64.bzImage"}
 
 
@@ -63,6 +68,8 @@ class GuestDriver:
         # A case whose attack takes a while and then reports (SA-4's watch) runs to its end.
         self.until_done = case.extra.get("until_done", False)
         self.attack_done = False
+        # Whose lines are the attacker's: a rogue server's are untagged (oracles.attacker_text).
+        self.ctx_for_lines = Context(case.id, bare, server=case.kind == "rogue-server")
 
     def __call__(self, run):
         line = run.lines[-1][1]
@@ -75,7 +82,7 @@ class GuestDriver:
                 self.beats_after += 1
                 self.finished = self.beats_after >= AFTER_BEATS and (self.attack_done or
                                                                      not self.until_done)
-        t = attacker_text(line, self.bare)
+        t = attacker_text(line, self.ctx_for_lines)
         if t is None:
             return None
         if t.startswith(f"EVAL-ATTACK {self.id} start") and self.typed == self.last_line_step():
@@ -168,6 +175,9 @@ def run_guest_case(case, arch, config, opts, cat, log):
             image = image.replace("eval-pair", "eval-rogue").replace("eval-hog", "eval-rogue-hog")
         if case.extra.get("disk"):
             image = "eval-disk-granted" if config == "granted" else "eval-disk"
+        # A rogue storage server's cases: both partitions its clients (their disk attached).
+        if case.kind == "rogue-server":
+            image = "eval-rogue-server-granted" if config == "granted" else "eval-rogue-server"
         cmd = machine.duet_command(arch, os.path.join(opts.build, arch, "images", image + ".elf"))
         if case.extra.get("disk"):
             disk_copy = disk.private_copy(arch, log + ".disk")
@@ -179,8 +189,8 @@ def run_guest_case(case, arch, config, opts, cat, log):
     steps = case.extra.get(f"{config}_steps")
     driver = DeferredDriver(case, values, bare, config in ("real", "granted", "keepregs"),
                             cat.HOST_RAM[arch], steps)
-    if config == "hog":
-        driver.window = HOG_WINDOW
+    if config == "hog" or (case.kind == "rogue-server" and config == "granted"):
+        driver.window = HOG_WINDOW  # the rogue server's control holds the VMMs: no beats
     canary = lambda: [values["canary_host"]] if "canary_host" in values else []  # noqa: E731
     run = machine.run_machine(cmd, log, TIMEOUT[config], driver, peek=canary)
     if "disk_region" in values:  # QEMU has stopped: its writes are in the file
@@ -191,7 +201,8 @@ def run_guest_case(case, arch, config, opts, cat, log):
         os.unlink(disk_copy)
     if config == "real" and "canary_host" in values:
         found_canary[arch] = values["canary_host"]
-    return (run, Context(case.id, bare, values.get("canary_host"), values, case.kind == "rogue"),
+    return (run, Context(case.id, bare, values.get("canary_host"), values, case.kind == "rogue",
+                         case.kind == "rogue-server"),
             driver.typed == len(driver.steps))
 
 
@@ -203,10 +214,12 @@ class UntilLine:
         self.done = self.done or bool(self.pattern.search(run.lines[-1][1]))
 
 
-def run_kernel_case(case, arch, opts, log):
+def run_kernel_case(case, arch, opts, log, config="real"):
     if case.kind == "ktest":
         kernel = os.path.join(opts.build, arch, "kernel", "duet-test.elf")
-        driver, append, timeout = UntilLine(r"^SUMMARY: "), f"duet.test={case.extra['suite']}", TIMEOUT["ktest"]
+        # granted: the suite that runs the same attacks with the access given on purpose.
+        suite = case.extra["granted_suite" if config == "granted" else "suite"]
+        driver, append, timeout = UntilLine(r"^SUMMARY: "), f"duet.test={suite}", TIMEOUT["ktest"]
     else:
         kernel = os.path.join(opts.build, arch, "kernel", "duet.elf")
         driver, append, timeout = UntilLine(r"^(?!)"), f"duet.test={case.extra['mode']}", TIMEOUT["kmode"]
@@ -258,6 +271,45 @@ def run_linux_bare(case, arch, opts, log):
     return run, Context(case.id, True)
 
 
+class KeyAfterFlood:
+    """Types key once a line matching flood_done appears (the flood's end), then ends the run at
+    the other partition's served reset, or KEY_WINDOW seconds after the key."""
+
+    def __init__(self, flood_done, key, served):
+        self.flood_done, self.served = re.compile(flood_done), re.compile(served)
+        self.key, self.typed_at, self.finished = key, None, False
+
+    def __call__(self, run):
+        line = run.lines[-1][1]
+        if self.typed_at is None and self.flood_done.search(line):
+            self.typed_at = time.monotonic()
+            run.note("harness: the flood ended; typing the key")
+            return self.key
+        if self.typed_at is not None and self.served.search(line):
+            self.finished = True
+        return None
+
+    @property
+    def done(self):
+        return self.finished or (self.typed_at is not None and
+                                 time.monotonic() - self.typed_at > KEY_WINDOW)
+
+
+def run_resets_hog(case, arch, opts, log):
+    """AV-11's control: its system with the resetting partition given the whole CPU above the
+    other on purpose (eval-sec-m1-hog); the key is typed for the other once the resets are done,
+    as sec-m1 does."""
+    image = os.path.join(opts.build, arch, "images", case.extra["hog_image"] + ".elf")
+    driver = KeyAfterFlood(case.extra["flood_done"], case.extra["key"],
+                           r"^root: partition waiter resets \(1\)$")
+    run = machine.run_machine(machine.duet_command(arch, image), log, TIMEOUT["hog-resets"], driver)
+    return run, Context(case.id, False)
+
+
+def per_arch(oracles, arch):
+    return oracles.get(arch, []) if isinstance(oracles, dict) else oracles
+
+
 def run_linux_hog(case, arch, opts, log):
     """A Linux availability case's control: its system image with personal's budget taken off
     (<image>-hog, test/qemu/linux.cmake), for a bounded time after the spinner starts."""
@@ -274,32 +326,39 @@ def run_case(case, arch, config, opts, cat):
     log = os.path.join(opts.logs, f"{case.id}-{arch}-{config}.log")
     r.log = log
     complete = True
-    if config in ("bare-linux", "hog-linux"):
-        run, ctx = (run_linux_bare if config == "bare-linux" else run_linux_hog)(case, arch, opts, log)
-        oracles = case.extra["control_oracles"]
-    elif case.kind in ("guest", "rogue"):
+    if config in ("bare-linux", "hog-linux", "hog-resets"):
+        run, ctx = {"bare-linux": run_linux_bare, "hog-linux": run_linux_hog,
+                    "hog-resets": run_resets_hog}[config](case, arch, opts, log)
+        oracles = per_arch(case.extra["control_oracles"], arch)
+        # hog-resets: without the flood's end the key was never typed: nothing was shown.
+        complete = config != "hog-resets" or any(
+            re.search(case.extra["flood_done"], l) for l in run.texts())
+    elif case.kind in ("guest", "rogue", "rogue-server"):
         if case.extra.get("disk") and not os.path.exists(disk.image(arch)):
             r.state, r.reason = "SKIP", f"no disk image {disk.image(arch)}: scripts/mkdisk --arch {arch}"
             return r
         run, ctx, complete = run_guest_case(case, arch, config, opts, cat, log)
         oracles = case.oracles_for(arch)
     elif case.kind in ("ktest", "kmode"):
-        run, ctx = run_kernel_case(case, arch, opts, log)
+        run, ctx = run_kernel_case(case, arch, opts, log, config)
         oracles = case.oracles_for(arch)
     else:
         run, ctx = run_ctest_case(case, arch, opts, log)
         if run.status is None:
             r.state, r.reason = "SKIP", f"no ctest test {case.extra['test'].format(arch=arch)}"
             return r
-        oracles = [CtestVerdict()]
+        # real_oracles: checks of the harness's own on the test's log, beside its verdict.
+        oracles = [CtestVerdict()] + per_arch(case.extra.get("real_oracles", []), arch)
     r.seconds = run.seconds
     r.verdicts = [(o, o.judge(ctx, run)) for o in oracles]
-    started = case.kind not in ("guest", "rogue") or any(
-        (attacker_text(l, ctx.bare) or "").startswith(f"EVAL-ATTACK {case.id} start")
+    started = case.kind not in ("guest", "rogue", "rogue-server") or any(
+        (attacker_text(l, ctx) or "").startswith(f"EVAL-ATTACK {case.id} start")
         for l in run.texts())
     if not started or not complete:
         r.state = "FAIL"
         why = "not every step was typed" if not complete else "no start line"
+        if config == "hog-resets":
+            why = "the resets did not reach the flood's end"
         r.reason = f"the attack did not run ({why}; QEMU {run.ended}): a vacuous run"
         if not any(isinstance(o, MachineUp) for o in oracles):
             r.verdicts.append((MachineUp(), MachineUp().judge(ctx, run)))

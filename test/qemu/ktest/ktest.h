@@ -11,6 +11,8 @@ void console_test_run(const struct hv_bootinfo *info); /* console: the console s
 void vcpu_tests_run(const struct hv_bootinfo *info);   /* vcpu: vcpu_test_<arch>.c */
 void sec_tests_run(const struct hv_bootinfo *info);    /* sec: the hardening findings */
 void focus_test_run(const struct hv_bootinfo *info);   /* focus: the keyboard server's focus */
+/* sec-granted: the same attacks with the access given on purpose (the evaluation's control) */
+void sec_granted_tests_run(const struct hv_bootinfo *info);
 /* The device caps (device_tests.c): SEC-D1..D3, run by the sec suite. */
 void device_tests_run(const struct hv_bootinfo *info);
 

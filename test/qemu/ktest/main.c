@@ -22,6 +22,7 @@ static const struct suite suites[] = {
     {"vcpu", vcpu_tests_run},
     {"sec", sec_tests_run},
     {"focus", focus_test_run},
+    {"sec-granted", sec_granted_tests_run},
 };
 
 static const struct bench benches[] = {
@@ -60,7 +61,8 @@ static void run_suite(const char *name)
             test_check("KTEST-1", false, "suite %s reported no case", name);
         return;
     }
-    test_check("KTEST-0", false, "duet.test=%s names no suite (core, console, vcpu, sec)", name);
+    test_check("KTEST-0", false,
+               "duet.test=%s names no suite (core, console, vcpu, sec, sec-granted)", name);
 }
 
 static void run_bench(const char *name)

@@ -10,6 +10,12 @@
 #define PRIO_VICTIM 100
 #define PRIO_ATTACKER 101
 
+/* duet.test=sec-granted, the security evaluation's control of these cases (docs/eval.md): each
+ * attack runs again with the access given on purpose (or, SEC-M3, printed around the kernel's
+ * restore), and each check must then report FAIL: it is shown to see a breach when there is
+ * one. */
+static bool granted;
+
 /* ---- SEC-C1: a thread whose address space cap was revoked must not run in another's ----
  * Two address spaces hold the same program (the test program loaded a second time), so the
  * same code and the same variable addresses, with different data. Thread A runs on a copy of
@@ -68,8 +74,8 @@ static void test_sec_c1(void)
         r = hv_cap_copy(go, b.cnode, C1_B_GO, HV_RIGHT_WRITE, 1);
     if (!r)
         r = hv_cap_copy(park, b.cnode, C1_B_PARK, HV_RIGHT_READ, 0);
-    if (!r)
-        r = hv_cap_copy(ROOT_VSPACE, ROOT_CNODE, vcopy, HV_RIGHTS_ALL, 0);
+    if (!r) /* granted: A is given B's space on purpose, and keeps it */
+        r = hv_cap_copy(granted ? b.vspace : ROOT_VSPACE, ROOT_CNODE, vcopy, HV_RIGHTS_ALL, 0);
     if (!r)
         r = hv_thread_configure(a, ROOT_CNODE, vcopy, C1_FAULT, PRIO_ATTACKER, HV_SC_INHERIT,
                                 (uint64_t)c1_thread_a, C1_STACK_TOP);
@@ -87,7 +93,7 @@ static void test_sec_c1(void)
     }
     /* A's space cap goes while A is between its signal and its wait. */
     struct hv_msg m = {0};
-    int revoked = hv_cap_revoke(vcopy);
+    int revoked = granted ? HV_OK : hv_cap_revoke(vcopy);
     r = hv_thread_resume(b.thread);
     int got = r ? r : hv_recv(ep, &m);
     uint64_t what = hv_msginfo_label(m.info);
@@ -119,8 +125,10 @@ static void test_sec_m2(void)
 {
     uint64_t cnode = root_new(HV_OBJ_CNODE, 4), done = root_new(HV_OBJ_NOTIFICATION, 0);
     int r = hv_cap_copy(done, cnode, 1, HV_RIGHT_WRITE, 1);
-    if (!r)
-        r = hv_cap_copy(ROOT_DEBUG_CONSOLE, cnode, 2, HV_RIGHT_READ, 0);
+    if (!r) /* granted: the cap with the write right, in both slots the task tries */
+        r = hv_cap_copy(ROOT_DEBUG_CONSOLE, cnode, 2, granted ? HV_RIGHT_WRITE : HV_RIGHT_READ, 0);
+    if (!r && granted)
+        r = hv_cap_copy(ROOT_DEBUG_CONSOLE, cnode, 3, HV_RIGHT_WRITE, 0);
     uint64_t t = r ? 0 : root_spawn(m2_task, cnode, 0, PRIO_VICTIM, 10, 10), bits = 0;
     if (t)
         hv_wait(done, &bits);
@@ -136,6 +144,18 @@ static void test_sec_m2(void)
  * line back and its output goes on. */
 #if defined(__aarch64__)
 #define M3_UART_VA 0x7f000000ull
+
+/* The line through the kernel, which restores the UART first; granted: written to the wedged
+ * UART's data register by the test program itself, as a kernel that skipped the restore would. */
+static void m3_print(const char *line, volatile uint32_t *dr)
+{
+    if (!granted) {
+        hv_printf("%s", line);
+        return;
+    }
+    while (*line)
+        *dr = (uint8_t)*line++;
+}
 #define M3_CR 0x30
 #define M3_CR_UARTEN 0x001u
 #define M3_CR_LBE 0x080u /* loopback */
@@ -149,7 +169,8 @@ static uint32_t m3_wedge_and_print(const struct hv_bootinfo *info, uint32_t *bef
     volatile uint32_t *cr = (volatile uint32_t *)(M3_UART_VA + M3_CR);
     *before = *cr;
     *cr = M3_CR_LBE; /* off, and loopback */
-    hv_printf("SEC-M3: this line went through a UART its owner had turned off\n");
+    m3_print("SEC-M3: this line went through a UART its owner had turned off\n",
+             (volatile uint32_t *)M3_UART_VA);
     uint32_t after = *cr;
     *cr = *before;
     hv_unmap(frame);
@@ -161,6 +182,17 @@ static uint32_t m3_wedge_and_print(const struct hv_bootinfo *info, uint32_t *bef
 #else
 #define M3_LCR (PLAT_COM1_PORT + 3)
 
+/* As AArch64's: granted, the bytes go to the wedged UART's data port without the restore. */
+static void m3_print(const char *line)
+{
+    if (!granted) {
+        hv_printf("%s", line);
+        return;
+    }
+    while (*line)
+        hv_ioport_out(ROOT_IOPORT, PLAT_COM1_PORT, 1, (uint8_t)*line++);
+}
+
 static uint32_t m3_wedge_and_print(const struct hv_bootinfo *info, uint32_t *before)
 {
     (void)info;
@@ -168,7 +200,7 @@ static uint32_t m3_wedge_and_print(const struct hv_bootinfo *info, uint32_t *bef
     if (hv_ioport_in(ROOT_IOPORT, M3_LCR, 1, before))
         return 0;
     hv_ioport_out(ROOT_IOPORT, M3_LCR, 1, 0x83); /* DLAB: THR becomes the divisor latch */
-    hv_printf("SEC-M3: this line went through a UART its owner had switched to its divisor\n");
+    m3_print("SEC-M3: this line went through a UART its owner had switched to its divisor\n");
     hv_ioport_in(ROOT_IOPORT, M3_LCR, 1, &after);
     hv_ioport_out(ROOT_IOPORT, M3_LCR, 1, *before);
     return after;
@@ -224,9 +256,18 @@ static uint64_t m4_fault_of(void (*fn)(void))
     return label;
 }
 
+/* granted: the virtual counter, which a task is given, read in place of the physical one. */
+static void m4_read_cntvct(void)
+{
+    uint64_t v;
+    __asm__ volatile("isb; mrs %0, cntvct_el0" : "=r"(v));
+    m4_went_through();
+}
+
 static void test_sec_m4(void)
 {
-    uint64_t pct = m4_fault_of(m4_read_cntpct), ptimer = m4_fault_of(m4_read_cntp_ctl);
+    uint64_t pct = m4_fault_of(granted ? m4_read_cntvct : m4_read_cntpct);
+    uint64_t ptimer = m4_fault_of(granted ? m4_read_cntvct : m4_read_cntp_ctl);
     uint64_t v0, v1;
     __asm__ volatile("isb; mrs %0, cntvct_el0" : "=r"(v0));
     __asm__ volatile("isb; mrs %0, cntvct_el0" : "=r"(v1));
@@ -248,4 +289,14 @@ void sec_tests_run(const struct hv_bootinfo *info)
     test_sec_m3(info);
     test_sec_m4();
     device_tests_run(info);
+}
+
+void sec_granted_tests_run(const struct hv_bootinfo *info)
+{
+    granted = true;
+    test_sec_c1();
+    test_sec_m2();
+    test_sec_m3(info);
+    test_sec_m4();
+    granted = false;
 }
