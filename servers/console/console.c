@@ -166,22 +166,39 @@ void console_output(struct console *c, unsigned client, const uint8_t *bytes, un
         draw_line(c, client, false);
 }
 
+/* The device servers' names, by enum hv_console_server: what their lines start with. */
+static const char *const server_names[HV_CONSOLE_SERVERS] = {
+    [HV_CONSOLE_SERVER_STORAGE] = "storage",
+    [HV_CONSOLE_SERVER_RADIO] = "radio",
+    [HV_CONSOLE_SERVER_KEYBOARD] = "keyboard",
+    [HV_CONSOLE_SERVER_DISPLAY] = "display",
+};
+
 /* Writes writer w's log line on a terminal line of its own. */
 static void write_log(struct console *c, unsigned w)
 {
     struct console_line *l = &c->logs[w];
     struct draw d = {.n = 0};
     draw_break(c, &d);
-    if (w > 0) {
+    bool vmm = w > 0 && w <= HV_CONSOLE_MAX_CLIENTS;
+    if (vmm) {
         draw_str(&d, "[");
         draw_str(&d, c->clients[w - 1].name);
         draw_str(&d, ":vmm] ");
+    } else if (w > HV_CONSOLE_MAX_CLIENTS) {
+        /* The rendered line (a CR or an escape already applied) is what the tag must start. */
+        const char *name = server_names[w - CONSOLE_WRITER_SERVER(0)];
+        size_t k = strlen(name);
+        if (l->len < k + 2 || memcmp(l->text, name, k) || l->text[k] != ':' || l->text[k + 1] != ' ') {
+            draw_str(&d, name);
+            draw_str(&d, ": ");
+        }
     }
     draw_bytes(&d, l->text, l->len);
     draw_str(&d, "\r\n");
-    if (queue(c, w ? w - 1 : CONSOLE_OWNER_ROOT, &d))
+    if (queue(c, vmm ? w - 1 : CONSOLE_OWNER_ROOT, &d))
         c->mid_line = -1;
-    else if (w)
+    else if (vmm)
         c->clients[w - 1].dropped_lines++, c->clients[w - 1].unreported_drops++;
     else
         c->root_log_dropped++;
@@ -190,7 +207,7 @@ static void write_log(struct console *c, unsigned w)
 
 void console_log(struct console *c, unsigned w, const uint8_t *bytes, unsigned n, bool end)
 {
-    if (w > c->nclients)
+    if ((w > c->nclients && w < CONSOLE_WRITER_SERVER(0)) || w >= CONSOLE_WRITERS)
         return;
     for (unsigned i = 0; i < n; i++) {
         enum line_event e = line_feed(&c->logs[w], bytes[i]);

@@ -11,6 +11,9 @@
 
 /* Transmit-queue owners beside the clients (0..HV_CONSOLE_MAX_CLIENTS - 1). */
 #define CONSOLE_OWNER_ROOT HV_CONSOLE_MAX_CLIENTS /* the root task's log lines */
+/* Log writers: the root task (0), each client's VMM (1..), then each device server. */
+#define CONSOLE_WRITER_SERVER(s) (HV_CONSOLE_MAX_CLIENTS + 1 + (unsigned)(s))
+#define CONSOLE_WRITERS CONSOLE_WRITER_SERVER(HV_CONSOLE_SERVERS)
 /* Room in the queue kept for the server's own lines (focus changes, drop notices). */
 #define CONSOLE_TX_RESERVE 1024u
 
@@ -45,8 +48,9 @@ struct console {
     uint64_t request_label, request_arg; /* HV_FOCUS_SET / HV_FOCUS_NEXT and its partition */
     int mid_line; /* the client whose unfinished line the terminal shows, or -1 */
     struct console_client clients[HV_CONSOLE_MAX_CLIENTS];
-    /* Log lines in the making, by writer: 0 the root task, i + 1 client i's VMM. */
-    struct console_line logs[HV_CONSOLE_MAX_CLIENTS + 1];
+    /* Log lines in the making, by writer: 0 the root task, i + 1 client i's VMM,
+     * CONSOLE_WRITER_SERVER(s) device server s. */
+    struct console_line logs[CONSOLE_WRITERS];
     uint32_t root_log_dropped; /* root log lines the queue refused */
     uint32_t server_dropped;   /* the server's own lines it could not queue */
     struct console_tx tx;
@@ -65,10 +69,11 @@ bool console_init(struct console *c, const struct console_io *io, unsigned nclie
  * another client's line interrupts is drawn again, tag and all, when it goes on. */
 void console_output(struct console *c, unsigned client, const uint8_t *bytes, unsigned n);
 
-/* A piece of a log line from writer w (the badge: 0 the root task, i + 1 client i's VMM; any
- * other is ignored); end says the line ends with it. The line appears whole on a terminal line
- * of its own: the root task's untagged, a VMM's tagged "[name:vmm] ", so that only the root
- * task and the server write lines without a partition's tag. */
+/* A piece of a log line from writer w (0 the root task, i + 1 client i's VMM,
+ * CONSOLE_WRITER_SERVER(s) device server s; any other is ignored); end says the line ends
+ * with it. The line appears whole on a terminal line of its own: the root task's untagged, a
+ * VMM's tagged "[name:vmm] ", a device server's starting "<server>: ", so that only the root
+ * task and the console server write lines without a tag of their writer's. */
 void console_log(struct console *c, unsigned w, const uint8_t *bytes, unsigned n, bool end);
 
 /* One byte typed on the physical UART. */

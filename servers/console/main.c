@@ -148,7 +148,9 @@ static uint64_t serve(const struct hv_msg *m)
     uint64_t op = label & 0xff, end = label & HV_CONSOLE_LOG_END;
     unsigned count = (unsigned)((label & ~(uint64_t)HV_CONSOLE_LOG_END) >> 8);
     bool log = op == HV_CONSOLE_LOG;
-    if (m->badge > con.nclients || (m->badge == 0 && !log))
+    bool server = m->badge >= HV_CONSOLE_BADGE_SERVER_FIRST &&
+                  m->badge < HV_CONSOLE_BADGE_SERVER(HV_CONSOLE_SERVERS);
+    if ((m->badge > con.nclients && !server) || ((m->badge == 0 || server) && !log))
         return HV_EPERM;
     if ((op != HV_CONSOLE_WRITE && !log) || (end && !log) || count > HV_CONSOLE_WRITE_MAX ||
         count > hv_msginfo_len(m->info) * 8u)
@@ -158,7 +160,10 @@ static uint64_t serve(const struct hv_msg *m)
         bytes[i] = (uint8_t)(m->w[i / 8] >> (8 * (i % 8)));
     console_lock();
     if (log)
-        console_log(&con, (unsigned)m->badge, bytes, count, end != 0);
+        console_log(&con,
+                    server ? CONSOLE_WRITER_SERVER(m->badge - HV_CONSOLE_BADGE_SERVER_FIRST)
+                           : (unsigned)m->badge,
+                    bytes, count, end != 0);
     else
         console_output(&con, (unsigned)m->badge - 1, bytes, count);
     tx_pump();

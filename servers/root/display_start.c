@@ -7,6 +7,7 @@
 #include "../display/screen_place.h"
 #include "partition.h"
 #include <hv/abi/error.h>
+#include <hv/proto/console.h>
 #include <hv/abi/syscall.h>
 #include <hv/print.h>
 #include <hv/proto/display.h>
@@ -146,7 +147,8 @@ int root_start_display(const struct hv_bootinfo *info, const struct partition *p
     if (!r)
         r = hv_cap_copy(focus->display_ntfn, p.cnode, HV_DISPLAY_SLOT_FOCUS_NTFN, HV_RIGHT_READ, 0);
     if (!r)
-        r = hv_cap_copy(con->ep, p.cnode, HV_DEVICE_SLOT_LOG, HV_RIGHT_WRITE, 0);
+        r = hv_cap_copy(con->ep, p.cnode, HV_DEVICE_SLOT_LOG, HV_RIGHT_WRITE,
+                               HV_CONSOLE_BADGE_SERVER(HV_CONSOLE_SERVER_DISPLAY));
     for (unsigned i = 0; !r && i < nparts; i++) {
         const struct partition *part = &parts[i];
         if (!part->mem_ready || !(part->rec->ui.flags & HV_PT_UI_SCREEN))

@@ -10,6 +10,7 @@
 #include "keyboard_clients.h"
 #include "partition.h"
 #include <hv/abi/error.h>
+#include <hv/proto/console.h>
 #include <hv/print.h>
 #include <hv/proto/keyboard.h>
 #include <hv/string.h>
@@ -121,7 +122,8 @@ int root_start_keyboard(const struct hv_bootinfo *info, const struct partition *
         (r = device_grant_endpoint(&p, out, ready)) || (r = give_focus(&p, focus)) ||
         (r = root_keyboard_grant_clients(&p, parts, nparts, con, cfg.clients, &cfg.nclients,
                                          out)) ||
-        (r = hv_cap_copy(con->ep, p.cnode, HV_DEVICE_SLOT_LOG, HV_RIGHT_WRITE, 0)))
+        (r = hv_cap_copy(con->ep, p.cnode, HV_DEVICE_SLOT_LOG, HV_RIGHT_WRITE,
+                               HV_CONSOLE_BADGE_SERVER(HV_CONSOLE_SERVER_KEYBOARD))))
         return r;
     if (!root_page_into(p.vspace, HV_DEVICE_CONFIG_VA, HV_MAP_READ, &cfg, sizeof(cfg)))
         return HV_ENOMEM;

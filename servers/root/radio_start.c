@@ -6,6 +6,7 @@
 #include "device_grant.h"
 #include "partition.h"
 #include <hv/abi/error.h>
+#include <hv/proto/console.h>
 #include <hv/print.h>
 #include <hv/proto/partition.h>
 #include <hv/proto/radio.h>
@@ -50,7 +51,8 @@ int root_start_radio(const struct hv_bootinfo *info, const struct partition *par
     if ((r = root_load_program("radio", &p)) ||
         (r = device_grant(info, &p, &dev, out->bell, HV_RADIO_DMA_FRAMES, &cfg.dev)) ||
         (r = device_grant_endpoint(&p, out, ready)) ||
-        (r = hv_cap_copy(con->ep, p.cnode, HV_DEVICE_SLOT_LOG, HV_RIGHT_WRITE, 0)))
+        (r = hv_cap_copy(con->ep, p.cnode, HV_DEVICE_SLOT_LOG, HV_RIGHT_WRITE,
+                               HV_CONSOLE_BADGE_SERVER(HV_CONSOLE_SERVER_RADIO))))
         return r;
     for (unsigned i = 0; i < nparts; i++) {
         const struct partition *part = &parts[i];

@@ -6,6 +6,7 @@
 #include "device_grant.h"
 #include "partition.h"
 #include <hv/abi/error.h>
+#include <hv/proto/console.h>
 #include <hv/fmt.h>
 #include <hv/print.h>
 #include <hv/proto/block.h>
@@ -99,11 +100,20 @@ int root_start_storage(const struct hv_bootinfo *info, const struct partition *p
     uint64_t call_done = root_new(HV_OBJ_NOTIFICATION, 0);
     if (!out->ep || !out->bell || !ready || !call_done)
         return HV_ENOMEM;
-    if ((r = root_load_program(root_program_in_place("storage", "storage.eval",
-                                                     "the storage server"), &p)) ||
+    /* Test images only: the evaluation's rogue server in its place, and IF-30's control, the
+     * same program logging through the root task's own cap (its lines untagged). */
+    const char *program = root_program_in_place("storage", "storage.eval", "the storage server");
+    bool log_as_root = false;
+    if (!strcmp(program, "storage")) {
+        program = root_program_in_place("storage", "storage.eval-rootlog",
+                                        "the storage server, logging as the root task,");
+        log_as_root = strcmp(program, "storage") != 0;
+    }
+    uint64_t log_badge = log_as_root ? 0 : HV_CONSOLE_BADGE_SERVER(HV_CONSOLE_SERVER_STORAGE);
+    if ((r = root_load_program(program, &p)) ||
         (r = device_grant(info, &p, &dev, out->bell, HV_STORAGE_DMA_FRAMES, &cfg.dev)) ||
         (r = device_grant_endpoint(&p, out, ready)) ||
-        (r = hv_cap_copy(con->ep, p.cnode, HV_DEVICE_SLOT_LOG, HV_RIGHT_WRITE, 0)) ||
+        (r = hv_cap_copy(con->ep, p.cnode, HV_DEVICE_SLOT_LOG, HV_RIGHT_WRITE, log_badge)) ||
         (r = hv_cap_copy(out->bell, p.cnode, HV_STORAGE_SLOT_DISK_BELL, HV_RIGHT_WRITE,
                          HV_STORAGE_BIT_SUBMIT)) ||
         (r = hv_cap_copy(call_done, p.cnode, HV_STORAGE_SLOT_CALL_DONE,

@@ -496,10 +496,11 @@ CASES += [
 # A rogue storage server (test/eval/rogue/rogue_server.c): the root task starts it in place of the
 # storage server in eval-rogue-server, both partitions its clients. It acts by itself at its
 # start (nothing is typed): LP-30 and IF-30 before the partitions start, FI-30 on its clients'
-# VMMs' first calls. Its log lines are untagged, as the root task's: in these systems a line
-# without a tag is not proof of anything (IF-30 shows it), so the verdicts rest on the victim's
-# lines and memory and on the machine. Control "granted": rogue-server-granted, which aims
-# LP-30's calls at what it holds and never answers its VMMs' first calls.
+# VMMs' first calls. The console starts its log lines with `storage: ` (its badge's name,
+# hv/proto/console.h), so none passes for the root task's, a partition's or a VMM's (IF-30).
+# Control "granted": rogue-server-granted, which aims LP-30's calls at what it holds and never
+# answers its VMMs' first calls; IF-30's "rootlog": the same rogue server logging through the
+# root task's own cap, untagged, as every device server did before the badges.
 SERVER = dict(kind="rogue-server", steps=[], disk="duet-work",
               control={"aarch64": "granted", "x86_64": "granted"})
 CASES += [
@@ -513,7 +514,8 @@ CASES += [
     Case("IF-30", "IF", "a rogue storage server: lines as a partition's, the root's, the kernel's",
          "writes log lines that start `[victim] `, `[victim:vmm] `, `[duet] `, `root: ` and "
          "`Duet: `", "each line is shown under a tag that names the server",
-         oracles=both(MachineUp(), VictimHeartbeat(), NoForgery()), **SERVER),
+         oracles=both(MachineUp(), VictimHeartbeat(), NoForgery()),
+         **dict(SERVER, control={"aarch64": "rootlog", "x86_64": "rootlog"})),
     Case("FI-30", "FI", "a rogue storage server: its clients' VMMs, with bogus replies and events",
          "answers the VMMs' calls with absurd limits (capacity and queue size 2^64 - 1, every "
          "feature), a label of 0xffff, or no words; fills their shared pages with ones and "

@@ -37,8 +37,10 @@ foreach(arch ${DUET_ARCHES})
   # eval-rogue-server and eval-rogue-server-granted: the disk systems with the rogue storage
   # server (test/eval/rogue/rogue_server.c) in place of the storage server, both partitions its
   # clients; the normal VMMs and guests.
+  # eval-rogue-server-rootlog: the rogue server as storage.eval-rootlog, which the root task
+  # lets log through its own cap, untagged (IF-30's control).
   foreach(variant pair hog rogue rogue-hog disk disk-granted keepregs rogue-server
-          rogue-server-granted)
+          rogue-server-granted rogue-server-rootlog)
     set(ATTACKER_DISK "")
     set(VICTIM_DISK "")
     if(variant STREQUAL "disk" OR variant MATCHES "rogue-server")
@@ -60,6 +62,8 @@ foreach(arch ${DUET_ARCHES})
       set(programs PROGRAMS storage.eval=rogue-server)
     elseif(variant STREQUAL "rogue-server-granted")
       set(programs PROGRAMS storage.eval=rogue-server-granted)
+    elseif(variant STREQUAL "rogue-server-rootlog")
+      set(programs PROGRAMS storage.eval-rootlog=rogue-server)
     elseif(variant MATCHES "rogue|disk")
       set(programs PROGRAMS vmm.attacker=rogue-vmm)
     elseif(variant STREQUAL "keepregs")

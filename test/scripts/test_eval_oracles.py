@@ -257,18 +257,28 @@ class Catalogue(unittest.TestCase):
 
 
 class RogueServer(unittest.TestCase):
-    """A rogue storage server's lines are untagged, as the root task's (IF-30)."""
+    """A rogue storage server's lines are those the console starts with `storage: ` (IF-30)."""
     CTX = Context("IF-30", bare=False, server=True)
 
-    def test_its_untagged_eval_lines_are_its_report(self):
+    def test_its_tagged_eval_lines_are_its_report(self):
+        self.assertEqual(oracles.attacker_text("storage: EVAL-ATTACK IF-30 start", self.CTX),
+                         "EVAL-ATTACK IF-30 start")
+        # Untagged: only in IF-30's control, where the server logs as the root task.
         self.assertEqual(oracles.attacker_text("EVAL-ATTACK IF-30 start", self.CTX),
                          "EVAL-ATTACK IF-30 start")
+        self.assertFalse(oracles.trusted("storage: root: partition victim stopped", self.CTX))
+        self.assertTrue(oracles.trusted("root: partition victim stopped", self.CTX))
         self.assertIsNone(oracles.attacker_text("[attacker] EVAL-READY 24 attacks", self.CTX))
         self.assertIsNone(oracles.attacker_text("root: partition victim stopped", self.CTX))
 
-    def test_every_forged_line_shows_it_has_no_tag(self):
-        v = oracles.NoForgery().judge(self.CTX, run_of(["[victim] EVAL-FORGERY as the victim's"]))
-        self.assertFalse(v.ok)
+    def test_a_forged_line_without_the_servers_tag_is_a_breach(self):
+        for forged in ("[victim] EVAL-FORGERY as the victim's", "root: EVAL-FORGERY as root's",
+                       "EVAL-FORGERY untagged"):
+            v = oracles.NoForgery().judge(self.CTX, run_of([forged]))
+            self.assertFalse(v.ok, forged)
+        v = oracles.NoForgery().judge(self.CTX, run_of(["storage: root: EVAL-FORGERY as root's",
+                                                        "storage: [duet] EVAL-FORGERY"]))
+        self.assertTrue(v.ok)
 
 
 class Rejects(unittest.TestCase):

@@ -37,12 +37,21 @@ class Context:
         self.server = server
 
 
+# The tag the console server starts a storage server's lines with (hv/proto/console.h,
+# enum hv_console_server): the rogue server's own.
+SERVER_TAG = "storage: "
+
+
 def attacker_text(line, ctx):
     """The text of an attacker's line, or None when the line is not the attacker's. ctx: a
-    Context, or whether the run is bare; a rogue server's lines are its untagged EVAL- lines."""
+    Context, or whether the run is bare; a rogue server's lines are those the console starts
+    with its name (SERVER_TAG: the rogue server runs as the storage server)."""
     bare, server = (ctx.bare, ctx.server) if isinstance(ctx, Context) else (ctx, False)
     if server:
-        return line if line.startswith("EVAL-") else None
+        # Untagged EVAL- lines: only IF-30's control, where the server logs as the root task.
+        if line.startswith("EVAL-"):
+            return line
+        return line[len(SERVER_TAG):] if line.startswith(SERVER_TAG) else None
     if bare:
         return line
     prefix = f"[{ATTACKER}] "
@@ -55,6 +64,8 @@ def trusted(line, ctx=None):
     its `[attacker:vmm]` lines are not trusted."""
     if ctx is not None and ctx.rogue and line.startswith(f"[{ATTACKER}:vmm] "):
         return False
+    if ctx is not None and ctx.server and (line.startswith(SERVER_TAG) or line.startswith("EVAL-")):
+        return False  # a rogue storage server's own lines
     return (not line.startswith("[") or line.startswith("[duet] ")
             or re.match(r"^\[[^\]]+:vmm\] ", line) is not None)
 
@@ -262,9 +273,9 @@ class NoForgery:
         # What a terminal shows: a CR returns to the line's start; an escape or a backspace
         # drives the cursor. Safe only when the tag starts what is shown and nothing moves it.
         # A rogue VMM's own log lines carry its partition's VMM tag: still the attacker's.
-        # A rogue server has no tag of its own to be under (IF-30): every forged line shows.
+        # A rogue server's lines are under its name, which the console adds (IF-30).
         own = (f"[{ATTACKER}] ", f"[{ATTACKER}:vmm] ") if ctx.rogue else (f"[{ATTACKER}] ",)
-        own = () if ctx.server else own
+        own = (SERVER_TAG,) if ctx.server else own
         escaped = [l for l in lines if not (own and l.split("\r")[-1].startswith(own))
                    or "\x1b" in l or "\b" in l]
         if escaped:

@@ -18,7 +18,7 @@ HOG_WINDOW = 4.0        # hog controls: wall seconds after the attack began (>1 
 # run ends HOG_WINDOW after its attack began, but its boot takes as long (AV-1, x86_64: 12 s
 # was too short).
 TIMEOUT = {"real": 150, "hog": 90, "bare": 60, "ktest": 90, "kmode": 30, "granted": 150,
-           "keepregs": 150, "hog-resets": 240}
+           "keepregs": 150, "hog-resets": 240, "rootlog": 150}
 KEY_WINDOW = 15.0       # hog-resets: wall seconds after the key for the other's reset
 GUEST_FILE = {"aarch64": "arm64/eval-aarch64.img", "x86_64": "amd64/eval-x86_64.bzImage"}
 
@@ -170,14 +170,15 @@ def run_guest_case(case, arch, config, opts, cat, log):
         # A rogue case runs in the images whose attacker has the rogue VMM (test/eval/rogue).
         # keepregs: the attacker's VMM built not to reset its vcpu after a guest reset.
         image = {"real": "eval-pair", "hog": "eval-hog", "granted": "eval-pair",
-                 "keepregs": "eval-keepregs"}[config]
+                 "keepregs": "eval-keepregs", "rootlog": "eval-pair"}[config]
         if case.kind == "rogue":
             image = image.replace("eval-pair", "eval-rogue").replace("eval-hog", "eval-rogue-hog")
         if case.extra.get("disk"):
             image = "eval-disk-granted" if config == "granted" else "eval-disk"
         # A rogue storage server's cases: both partitions its clients (their disk attached).
         if case.kind == "rogue-server":
-            image = "eval-rogue-server-granted" if config == "granted" else "eval-rogue-server"
+            image = {"granted": "eval-rogue-server-granted",
+                     "rootlog": "eval-rogue-server-rootlog"}.get(config, "eval-rogue-server")
         cmd = machine.duet_command(arch, os.path.join(opts.build, arch, "images", image + ".elf"))
         if case.extra.get("disk"):
             disk_copy = disk.private_copy(arch, log + ".disk")
@@ -187,7 +188,7 @@ def run_guest_case(case, arch, config, opts, cat, log):
     # reset that bare QEMU's would clear the registers with), granted_steps (a rogue case aimed
     # at what it was given on purpose).
     steps = case.extra.get(f"{config}_steps")
-    driver = DeferredDriver(case, values, bare, config in ("real", "granted", "keepregs"),
+    driver = DeferredDriver(case, values, bare, config in ("real", "granted", "keepregs", "rootlog"),
                             cat.HOST_RAM[arch], steps)
     if config == "hog" or (case.kind == "rogue-server" and config == "granted"):
         driver.window = HOG_WINDOW  # the rogue server's control holds the VMMs: no beats

@@ -39,7 +39,8 @@ static int start_owner(const struct root_focus *focus, const struct root_console
         (r = hv_cap_copy(p.vspace, p.cnode, HV_DEVICE_SLOT_VSPACE, HV_RIGHTS_ALL, 0)) ||
         (r = hv_cap_copy(thread, p.cnode, HV_DEVICE_SLOT_EVENT_THREAD, HV_RIGHTS_ALL, 0)) ||
         (r = hv_cap_copy(ready, p.cnode, HV_DEVICE_SLOT_READY, HV_RIGHT_WRITE, 0)) ||
-        (r = hv_cap_copy(con->ep, p.cnode, HV_DEVICE_SLOT_LOG, HV_RIGHT_WRITE, 0)) ||
+        (r = hv_cap_copy(con->ep, p.cnode, HV_DEVICE_SLOT_LOG, HV_RIGHT_WRITE,
+                         HV_CONSOLE_BADGE_SERVER(HV_CONSOLE_SERVER_KEYBOARD))) ||
         (r = hv_cap_copy(focus->console_ntfn, p.cnode, HV_KEYBOARD_SLOT_CONSOLE_NTFN,
                          HV_RIGHT_WRITE, HV_CONSOLE_BIT_FOCUS)) ||
         (r = hv_cap_copy(focus->page, ROOT_CNODE, page, HV_RIGHT_READ | HV_RIGHT_WRITE, 0)) ||

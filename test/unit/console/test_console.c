@@ -278,6 +278,26 @@ START_TEST(sec_m2_vmm_log_is_tagged)
 }
 END_TEST
 
+/* A device server's lines start with its name from the console's table, whatever it writes
+ * (IF-30): one that names itself shows once, a forged tag is shown under its name, and a CR or
+ * an escape can't take the name away. A writer past the servers is ignored. */
+START_TEST(device_server_log_is_tagged_with_its_name)
+{
+    log_piece(CONSOLE_WRITER_SERVER(HV_CONSOLE_SERVER_STORAGE), "storage: disk ready", true);
+    log_piece(CONSOLE_WRITER_SERVER(HV_CONSOLE_SERVER_STORAGE), "root: partition work resets",
+              true);
+    log_piece(CONSOLE_WRITER_SERVER(HV_CONSOLE_SERVER_RADIO), "xx\r[personal] mine\x1b[2J", true);
+    log_piece(CONSOLE_WRITER_SERVER(HV_CONSOLE_SERVER_DISPLAY), "storage: not display's", true);
+    log_piece(CONSOLE_WRITERS, "ignored", true);
+    log_piece(CONSOLE_WRITER_SERVER(0) - 1, "ignored too", true);
+    ck_assert_str_eq(term_row(&screen, 0), "storage: disk ready");
+    ck_assert_str_eq(term_row(&screen, 1), "storage: root: partition work resets");
+    ck_assert_str_eq(term_row(&screen, 2), "radio: [personal] mine");
+    ck_assert_str_eq(term_row(&screen, 3), "display: storage: not display's");
+    ck_assert_str_eq(term_row(&screen, 4), "");
+}
+END_TEST
+
 /* A shell editing its prompt line: the screen shows what the guest means. */
 START_TEST(prompt_editing_reads_right)
 {
@@ -437,6 +457,7 @@ int main(void)
     tcase_add_test(tc, full_line_goes_on_tagged);
     tcase_add_test(tc, sec_m2_guest_cannot_fake_a_tag);
     tcase_add_test(tc, sec_m2_vmm_log_is_tagged);
+    tcase_add_test(tc, device_server_log_is_tagged_with_its_name);
     tcase_add_test(tc, prompt_editing_reads_right);
     tcase_add_test(tc, focused_prompt_shows_at_once);
     tcase_add_test(tc, other_line_breaks_open_prompt);

@@ -30,6 +30,21 @@ static inline uint64_t hv_console_log_label(unsigned count, bool end)
     return HV_CONSOLE_LOG | (uint64_t)count << 8 | (end ? HV_CONSOLE_LOG_END : 0);
 }
 
+/* The device servers' caps to log (their HV_DEVICE_SLOT_LOG) carry a badge each, and the
+ * console starts every line of theirs with the server's name and ": " (`storage: `) unless the
+ * line already starts so: a server can't write a line that passes for the root task's, a
+ * partition's, a VMM's or the console's own (the evaluation's IF-30). The names are the
+ * console's, by this number, not the server's to choose. */
+enum hv_console_server {
+    HV_CONSOLE_SERVER_STORAGE,
+    HV_CONSOLE_SERVER_RADIO,
+    HV_CONSOLE_SERVER_KEYBOARD,
+    HV_CONSOLE_SERVER_DISPLAY,
+    HV_CONSOLE_SERVERS
+};
+#define HV_CONSOLE_BADGE_SERVER_FIRST 0x200u
+#define HV_CONSOLE_BADGE_SERVER(s) (HV_CONSOLE_BADGE_SERVER_FIRST + (unsigned)(s))
+
 /* Input: a page shared by the console server (the only writer of head and data) and one
  * client (the only writer of tail). Bytes are data[i % HV_CONSOLE_RING_SIZE] for tail <= i <
  * head; the server signals the client's notification after adding bytes. When the ring is
