@@ -195,9 +195,25 @@ static _Noreturn void fi30_serve(unsigned nclients)
     }
 }
 
+/* The root task starts the storage server's entry once more per client, on that partition's
+ * budget and on a stack that names the client (docs/storage.md); this server serves no one
+ * there: those threads stop at once, with their own caps. */
+static void stop_if_client_thread(void)
+{
+    volatile char here;
+    uintptr_t sp = (uintptr_t)&here;
+    for (unsigned c = 0; c < HV_STORAGE_MAX_SLICES; c++) {
+        uint64_t top = HV_STORAGE_WORKER_STACK_TOP(c);
+        if (sp < top && sp >= top - HV_STORAGE_WORKER_STACK_PAGES * 4096ull)
+            for (;;)
+                hv_thread_suspend(HV_STORAGE_SLOT_WORKER_THREAD + c);
+    }
+}
+
 void hv_main(uint64_t arg)
 {
     (void)arg;
+    stop_if_client_thread();
     hv_print_to_console(HV_DEVICE_SLOT_LOG);
     unsigned nclients = CONFIG->nslices < HV_VDEV_MAX_CLIENTS ? CONFIG->nslices
                                                               : HV_VDEV_MAX_CLIENTS;
