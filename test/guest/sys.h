@@ -1,12 +1,12 @@
-/* The system-call layer the guests' static no-libc tools in test/guest share: Linux syscall
- * numbers, the call itself, the _start stub and a one-line output buffer, for aarch64 and x86_64. */
+/* The system-call layer the guests' static no-libc tools in test/guest share, for aarch64 and
+ * x86_64: Linux syscall numbers, the call itself, the _start stub and a one-line output buffer. */
 #ifndef DUET_GUEST_SYS_H
 #define DUET_GUEST_SYS_H
 
 #include <stdint.h>
 
-/* The union of the syscall numbers the tools use; checked against asm-generic/unistd.h (arm64 uses the
- * generic table) and asm/unistd_64.h of linux-libc-dev. */
+/* The union of the syscall numbers the tools use; checked against linux-libc-dev's
+ * asm-generic/unistd.h (arm64 uses the generic table) and asm/unistd_64.h. */
 #if defined(__aarch64__)
 #define O_DIRECT 0200000 /* arm64's own value (arch/arm64/include/uapi/asm/fcntl.h) */
 enum {
@@ -52,9 +52,9 @@ static inline long sys_call6(long n, long a, long b, long c, long d, long e, lon
 
 /* The kernel enters at _start with argc, argv, envp on the stack: hand that stack to main;
  * main never returns (it calls exit_group), so a return traps. */
-#define GUEST_ENTRY(main_function)                                                           \
-    __asm__(".global _start\n_start:\n mov x29, #0\n mov x0, sp\n bl " #main_function        \
-            "\n brk #0\n")
+#define GUEST_ENTRY(main_function)                                                                 \
+    __asm__(".global _start\n_start:\n mov x29, #0\n mov x0, sp\n"                                 \
+            " bl " #main_function "\n brk #0\n")
 #elif defined(__x86_64__)
 #define O_DIRECT 040000 /* asm-generic/fcntl.h */
 enum {
@@ -99,8 +99,8 @@ static inline long sys_call6(long n, long a, long b, long c, long d, long e, lon
 }
 
 /* As above; the stack is aligned to 16 bytes before the call, as the ABI wants. */
-#define GUEST_ENTRY(main_function)                                                           \
-    __asm__(".global _start\n_start:\n xor %ebp, %ebp\n mov %rsp, %rdi\n and $-16, %rsp\n"  \
+#define GUEST_ENTRY(main_function)                                                                 \
+    __asm__(".global _start\n_start:\n xor %ebp, %ebp\n mov %rsp, %rdi\n and $-16, %rsp\n"         \
             " call " #main_function "\n ud2\n")
 #else
 #error "the guest tools are built for aarch64 or x86_64"

@@ -93,7 +93,8 @@ void udp_main(long *sp)
         long sec, usec;
     } timeout = {3, 0};
     if (fd < 0 ||
-        sys_call6(NR_setsockopt, fd, SOL_SOCKET, SO_RCVTIMEO, (long)&timeout, sizeof(timeout), 0) < 0 ||
+        sys_call6(NR_setsockopt, fd, SOL_SOCKET, SO_RCVTIMEO, (long)&timeout, sizeof(timeout),
+                  0) < 0 ||
         sys_call3(NR_connect, fd, (long)&to, sizeof(to)) < 0) {
         say("DUET-UDP-ERROR socket\n");
         leave(1);
