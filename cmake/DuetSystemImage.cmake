@@ -46,6 +46,8 @@ function(_duet_guest_payload deb out_var)
             ${CMAKE_SOURCE_DIR}/test/guest/disklat.c
             ${CMAKE_SOURCE_DIR}/test/guest/fbfill.c
             ${CMAKE_SOURCE_DIR}/test/guest/nettool.c
+            ${CMAKE_SOURCE_DIR}/test/guest/evread.c
+            ${CMAKE_SOURCE_DIR}/test/guest/sys.h
     COMMENT "Building the ${deb} guest initramfs" VERBATIM)
 endfunction()
 

@@ -8,6 +8,8 @@
  * Prints DUET-ATTACK <name> -> <outcome> per attack. */
 #include <stdint.h>
 
+#include "sys.h"
+
 #define O_RDWR 2
 #define O_SYNC 04010000
 #define PROT_RW 3
@@ -15,43 +17,7 @@
 #define SIGCHLD 17
 #define AT_FDCWD -100
 
-#if defined(__aarch64__)
-enum { NR_openat = 56, NR_close = 57, NR_write = 64, NR_exit_group = 94, NR_clone = 220,
-       NR_mmap = 222, NR_wait4 = 260 };
-
-static long syscall6(long n, long a, long b, long c, long d, long e, long f)
-{
-    register long x8 __asm__("x8") = n, x0 __asm__("x0") = a, x1 __asm__("x1") = b;
-    register long x2 __asm__("x2") = c, x3 __asm__("x3") = d, x4 __asm__("x4") = e;
-    register long x5 __asm__("x5") = f;
-    __asm__ volatile("svc #0" : "+r"(x0) : "r"(x8), "r"(x1), "r"(x2), "r"(x3), "r"(x4), "r"(x5)
-                     : "memory");
-    return x0;
-}
-
-__asm__(".global _start\n_start:\n mov x29, #0\n mov x0, sp\n bl attack_main\n brk #0\n");
-#elif defined(__x86_64__)
-enum { NR_read = 0, NR_write = 1, NR_close = 3, NR_mmap = 9, NR_pread64 = 17,
-       NR_pwrite64 = 18, NR_clone = 56, NR_wait4 = 61, NR_uname = 63, NR_iopl = 172,
-       NR_exit_group = 231, NR_openat = 257 };
-
-static long syscall6(long n, long a, long b, long c, long d, long e, long f)
-{
-    register long r10 __asm__("r10") = d, r8 __asm__("r8") = e, r9 __asm__("r9") = f;
-    long ret;
-    __asm__ volatile("syscall" : "=a"(ret)
-                     : "a"(n), "D"(a), "S"(b), "d"(c), "r"(r10), "r"(r8), "r"(r9)
-                     : "rcx", "r11", "memory");
-    return ret;
-}
-
-__asm__(".global _start\n_start:\n xor %ebp, %ebp\n mov %rsp, %rdi\n and $-16, %rsp\n"
-        " call attack_main\n ud2\n");
-#else
-#error "duet-attack is built for aarch64 or x86_64"
-#endif
-
-static long sys(long n, long a, long b, long c) { return syscall6(n, a, b, c, 0, 0, 0); }
+GUEST_ENTRY(attack_main);
 
 static unsigned long str_len(const char *s)
 {
@@ -61,7 +27,7 @@ static unsigned long str_len(const char *s)
     return n;
 }
 
-static void put(const char *s) { sys(NR_write, 1, (long)s, (long)str_len(s)); }
+static void put(const char *s) { sys_call3(NR_write, 1, (long)s, (long)str_len(s)); }
 
 static void put_num(unsigned long v, unsigned base)
 {
@@ -80,22 +46,22 @@ static const char *attack_name;
 /* Maps one page of guest-physical memory through /dev/mem, or exits the child saying why. */
 static volatile void *map_phys(unsigned long pa)
 {
-    long fd = syscall6(NR_openat, AT_FDCWD, (long)"/dev/mem", O_RDWR | O_SYNC, 0, 0, 0);
+    long fd = sys_call3(NR_openat, AT_FDCWD, (long)"/dev/mem", O_RDWR | O_SYNC);
     if (fd < 0) {
         put("DUET-ATTACK-NOTE cannot open /dev/mem: errno ");
         put_num((unsigned long)-fd, 10);
         put("\n");
-        sys(NR_exit_group, 100, 0, 0);
+        sys_call3(NR_exit_group, 100, 0, 0);
     }
-    long p = syscall6(NR_mmap, 0, 4096, PROT_RW, MAP_SHARED, fd, (long)pa);
-    sys(NR_close, fd, 0, 0);
+    long p = sys_call6(NR_mmap, 0, 4096, PROT_RW, MAP_SHARED, fd, (long)pa);
+    sys_call3(NR_close, fd, 0, 0);
     if (p < 0 && p > -4096) {
         put("DUET-ATTACK-NOTE cannot map 0x");
         put_num(pa, 16);
         put(": errno ");
         put_num((unsigned long)-p, 10);
         put("\n");
-        sys(NR_exit_group, 101, 0, 0);
+        sys_call3(NR_exit_group, 101, 0, 0);
     }
     return (volatile void *)p;
 }
@@ -104,15 +70,15 @@ static volatile void *map_phys(unsigned long pa)
  * there is no child. */
 static int in_child(void (*fn)(void))
 {
-    long pid = syscall6(NR_clone, SIGCHLD, 0, 0, 0, 0, 0);
+    long pid = sys_call3(NR_clone, SIGCHLD, 0, 0);
     if (pid == 0) {
         fn();
-        sys(NR_exit_group, 0, 0, 0);
+        sys_call3(NR_exit_group, 0, 0, 0);
     }
     int status = 0;
     if (pid < 0)
         return -1;
-    syscall6(NR_wait4, pid, (long)&status, 0, 0, 0, 0);
+    sys_call3(NR_wait4, pid, (long)&status, 0);
     return status;
 }
 
@@ -229,12 +195,12 @@ static uint32_t inl(uint16_t port)
 
 static void need_iopl(void)
 {
-    long r = sys(NR_iopl, 3, 0, 0);
+    long r = sys_call3(NR_iopl, 3, 0, 0);
     if (r) {
         put("DUET-ATTACK-NOTE iopl(3) failed: errno ");
         put_num((unsigned long)-r, 10);
         put("\n");
-        sys(NR_exit_group, 102, 0, 0);
+        sys_call3(NR_exit_group, 102, 0, 0);
     }
 }
 
@@ -288,13 +254,13 @@ static void ports_string(void)
  * lines; root sees the addresses), or 0. */
 static unsigned long kernel_symbol(const char *name)
 {
-    long fd = syscall6(NR_openat, AT_FDCWD, (long)"/proc/kallsyms", 0, 0, 0, 0);
+    long fd = sys_call3(NR_openat, AT_FDCWD, (long)"/proc/kallsyms", 0);
     if (fd < 0)
         return 0;
     static char buf[4096], line[256];
     unsigned long len = 0, found = 0;
     long n;
-    while (!found && (n = sys(NR_read, fd, (long)buf, sizeof(buf))) > 0) {
+    while (!found && (n = sys_call3(NR_read, fd, (long)buf, sizeof(buf))) > 0) {
         for (long i = 0; i < n && !found; i++) {
             if (buf[i] != '\n') {
                 if (len < sizeof(line) - 1)
@@ -319,7 +285,7 @@ static unsigned long kernel_symbol(const char *name)
                 found = addr;
         }
     }
-    sys(NR_close, fd, 0, 0);
+    sys_call3(NR_close, fd, 0, 0);
     return found;
 }
 
@@ -351,16 +317,16 @@ static void insb_into_kernel(void)
     insb_target = kernel_symbol("init_uts_ns");
     if (!insb_target) {
         put("DUET-ATTACK-NOTE no address for init_uts_ns in /proc/kallsyms\n");
-        sys(NR_exit_group, 103, 0, 0);
+        sys_call3(NR_exit_group, 103, 0, 0);
     }
-    sys(NR_uname, (long)before, 0, 0);
+    sys_call3(NR_uname, (long)before, 0, 0);
     int status = in_child(insb_into_kernel_page);
-    sys(NR_uname, (long)after, 0, 0);
+    sys_call3(NR_uname, (long)after, 0, 0);
     put("DUET-ATTACK-NOTE insb-into-kernel 0x");
     put_num(insb_target, 16);
     put((status & 0x7f) == 11 ? ": SIGSEGV" : ": no SIGSEGV");
     put(uname_same(before, after) ? ", kernel bytes intact\n" : ", KERNEL BYTES WRITTEN\n");
-    sys(NR_exit_group, (status & 0x7f) == 11 && uname_same(before, after) ? 0 : 1, 0, 0);
+    sys_call3(NR_exit_group, (status & 0x7f) == 11 && uname_same(before, after) ? 0 : 1, 0, 0);
 }
 
 static void cpuid_garbage(void)
@@ -434,15 +400,15 @@ static void msr_note(const char *what, unsigned long msr, long rc)
 
 static void msr_garbage(void)
 {
-    long fd = syscall6(NR_openat, AT_FDCWD, (long)"/dev/cpu/0/msr", O_RDWR, 0, 0, 0);
+    long fd = sys_call3(NR_openat, AT_FDCWD, (long)"/dev/cpu/0/msr", O_RDWR);
     if (fd < 0) {
         put("DUET-ATTACK-NOTE msr-garbage: no /dev/cpu/0/msr (msr module?): errno ");
         put_num((unsigned long)-fd, 10);
         put("\n");
-        sys(NR_exit_group, 102, 0, 0);
+        sys_call3(NR_exit_group, 102, 0, 0);
     }
     uint64_t efer = 0;
-    long rc = syscall6(NR_pread64, fd, (long)&efer, 8, 0xc0000080, 0, 0);
+    long rc = sys_call6(NR_pread64, fd, (long)&efer, 8, 0xc0000080, 0, 0);
     msr_note("read EFER", 0xc0000080, rc);
     static const struct { unsigned long msr; uint64_t value; } writes[] = {
         {0xc0000080, 1ull << 12},            /* EFER.SVME (or'ed into the value read) */
@@ -459,13 +425,13 @@ static void msr_garbage(void)
     };
     for (unsigned i = 0; i < sizeof(writes) / sizeof(writes[0]); i++) {
         uint64_t v = writes[i].value | (writes[i].msr == 0xc0000080 ? efer : 0);
-        rc = syscall6(NR_pwrite64, fd, (long)&v, 8, (long)writes[i].msr, 0, 0);
+        rc = sys_call6(NR_pwrite64, fd, (long)&v, 8, (long)writes[i].msr, 0, 0);
         msr_note("write", writes[i].msr, rc);
     }
     uint64_t v = 0;
-    rc = syscall6(NR_pread64, fd, (long)&v, 8, 0xc0011029, 0, 0);
+    rc = sys_call6(NR_pread64, fd, (long)&v, 8, 0xc0011029, 0, 0);
     msr_note("read", 0xc0011029, rc);
-    sys(NR_close, fd, 0, 0);
+    sys_call3(NR_close, fd, 0, 0);
 }
 
 static const struct { const char *name; void (*fn)(void); } attacks[] = {
@@ -484,5 +450,5 @@ void attack_main(long *sp)
     for (unsigned i = 0; i < sizeof(attacks) / sizeof(attacks[0]); i++)
         run(attacks[i].name, attacks[i].fn);
     put("DUET-ATTACK-DONE\n");
-    sys(NR_exit_group, 0, 0, 0);
+    sys_call3(NR_exit_group, 0, 0, 0);
 }

@@ -18,6 +18,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "sys.h"
+
 #define MIB (1ul << 20)
 #define PAGE 4096ul
 #define PAGES_PER_MIB (MIB / PAGE)
@@ -29,69 +31,9 @@
 #define AT_FDCWD -100
 #define BLKGETSIZE64 0x80081272ul
 
-#if defined(__aarch64__)
-#define O_DIRECT 0200000
-enum { NR_ioctl = 29, NR_openat = 56, NR_close = 57, NR_write = 64, NR_pread64 = 67,
-       NR_pwrite64 = 68, NR_fsync = 82, NR_exit_group = 94, NR_clock_gettime = 113,
-       NR_mmap = 222 };
-
-static long syscall6(long n, long a, long b, long c, long d, long e, long f)
-{
-    register long x8 __asm__("x8") = n, x0 __asm__("x0") = a, x1 __asm__("x1") = b;
-    register long x2 __asm__("x2") = c, x3 __asm__("x3") = d, x4 __asm__("x4") = e;
-    register long x5 __asm__("x5") = f;
-    __asm__ volatile("svc #0" : "+r"(x0) : "r"(x8), "r"(x1), "r"(x2), "r"(x3), "r"(x4), "r"(x5)
-                     : "memory");
-    return x0;
-}
-
-__asm__(".global _start\n_start:\n mov x29, #0\n mov x0, sp\n bl bench_main\n brk #0\n");
-#elif defined(__x86_64__)
-#define O_DIRECT 040000
-enum { NR_write = 1, NR_close = 3, NR_mmap = 9, NR_ioctl = 16, NR_pread64 = 17,
-       NR_pwrite64 = 18, NR_fsync = 74, NR_clock_gettime = 228, NR_exit_group = 231,
-       NR_openat = 257 };
-
-static long syscall6(long n, long a, long b, long c, long d, long e, long f)
-{
-    register long r10 __asm__("r10") = d, r8 __asm__("r8") = e, r9 __asm__("r9") = f;
-    long ret;
-    __asm__ volatile("syscall" : "=a"(ret)
-                     : "a"(n), "D"(a), "S"(b), "d"(c), "r"(r10), "r"(r8), "r"(r9)
-                     : "rcx", "r11", "memory");
-    return ret;
-}
-
-__asm__(".global _start\n_start:\n xor %ebp, %ebp\n mov %rsp, %rdi\n and $-16, %rsp\n"
-        " call bench_main\n ud2\n");
-#else
-#error "duet-blkbench is built for aarch64 or x86_64"
-#endif
-
-static long sys(long n, long a, long b, long c) { return syscall6(n, a, b, c, 0, 0, 0); }
+GUEST_ENTRY(bench_main);
 
 /* --- output ------------------------------------------------------------------------------- */
-
-static char line[256];
-static unsigned line_len;
-
-static void add(const char *s)
-{
-    while (*s && line_len < sizeof(line) - 1)
-        line[line_len++] = *s++;
-}
-
-static void add_num(uint64_t v)
-{
-    char buf[24];
-    int i = sizeof(buf) - 1;
-    buf[i] = '\0';
-    do {
-        buf[--i] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v);
-    add(buf + i);
-}
 
 static void add_kv(const char *key, uint64_t v)
 {
@@ -99,13 +41,6 @@ static void add_kv(const char *key, uint64_t v)
     add(key);
     add("=");
     add_num(v);
-}
-
-static void emit(void)
-{
-    add("\n");
-    sys(NR_write, 1, (long)line, line_len);
-    line_len = 0;
 }
 
 static const char *bench_name = "?", *phase = "?";
@@ -135,7 +70,7 @@ static void fail(const char *what, long err)
     if (err < 0)
         add_kv("errno", (uint64_t)-err);
     emit();
-    sys(NR_exit_group, 1, 0, 0);
+    sys_call3(NR_exit_group, 1, 0, 0);
 }
 
 /* --- arguments, time, randomness ---------------------------------------------------------- */
@@ -158,7 +93,7 @@ static uint64_t now_ns(void)
     struct {
         long sec, nsec;
     } ts;
-    long r = sys(NR_clock_gettime, CLOCK_MONOTONIC, (long)&ts, 0);
+    long r = sys_call3(NR_clock_gettime, CLOCK_MONOTONIC, (long)&ts, 0);
     if (r < 0)
         fail("clock_gettime", r);
     return (uint64_t)ts.sec * 1000000000ull + (uint64_t)ts.nsec;
@@ -181,7 +116,7 @@ static uint64_t *readbuf;  /* 1 MiB: what a read brings */
 
 static void *map_mib(void)
 {
-    long p = syscall6(NR_mmap, 0, (long)MIB, PROT_RW, MAP_PRIVATE_ANON, -1, 0);
+    long p = sys_call6(NR_mmap, 0, (long)MIB, PROT_RW, MAP_PRIVATE_ANON, -1, 0);
     if (p < 0 && p > -4096)
         fail("mmap", p);
     return (void *)p; /* page aligned: what O_DIRECT asks of a buffer */
@@ -212,7 +147,7 @@ static int dev;
 
 static void transfer(long nr, void *buf, uint64_t len, uint64_t offset, const char *what)
 {
-    long r = syscall6(nr, dev, (long)buf, (long)len, (long)offset, 0, 0);
+    long r = sys_call6(nr, dev, (long)buf, (long)len, (long)offset, 0, 0);
     if (r != (long)len)
         fail(what, r < 0 ? r : 0);
 }
@@ -231,7 +166,7 @@ static void phase_write(uint64_t mib, uint64_t seconds)
         passes++;
         t1 = now_ns();
     } while (t1 < end);
-    long r = sys(NR_fsync, dev, 0, 0);
+    long r = sys_call3(NR_fsync, dev, 0, 0);
     if (r < 0)
         fail("fsync", r);
     uint64_t t2 = now_ns();
@@ -316,18 +251,18 @@ void bench_main(long *sp)
         add("DUET-BLKBENCH usage: duet-blkbench <name> write|read|rand <device> <MiB> <seed> "
             "[<seconds>]");
         emit();
-        sys(NR_exit_group, 2, 0, 0);
+        sys_call3(NR_exit_group, 2, 0, 0);
     }
     bench_name = argv[1];
     phase = argv[2];
     uint64_t mib = parse_num(argv[4], "bad-MiB");
     seed = parse_num(argv[5], "bad-seed");
     uint64_t seconds = argc == 7 ? parse_num(argv[6], "bad-seconds") : 5;
-    dev = (int)syscall6(NR_openat, AT_FDCWD, (long)argv[3], O_RDWR | O_DIRECT, 0, 0, 0);
+    dev = (int)sys_call3(NR_openat, AT_FDCWD, (long)argv[3], O_RDWR | O_DIRECT);
     if (dev < 0)
         fail("open", dev);
     uint64_t size = 0;
-    long r = sys(NR_ioctl, dev, (long)BLKGETSIZE64, (long)&size);
+    long r = sys_call3(NR_ioctl, dev, (long)BLKGETSIZE64, (long)&size);
     if (r < 0)
         fail("BLKGETSIZE64", r);
     if (mib == 0 || mib > size / MIB)
@@ -343,6 +278,6 @@ void bench_main(long *sp)
         phase_rand(mib, seconds ? seconds : 1);
     else
         fail("unknown-phase", 0);
-    sys(NR_close, dev, 0, 0);
-    sys(NR_exit_group, 0, 0, 0);
+    sys_call3(NR_close, dev, 0, 0);
+    sys_call3(NR_exit_group, 0, 0, 0);
 }

@@ -10,52 +10,15 @@
  *                                     DUET-FLOOD NAME aio ... once 4096 have completed */
 #include <stdint.h>
 
+#include "sys.h"
+
 #define O_RDONLY 0
-#define O_DIRECT_AARCH64 0200000
-#define O_DIRECT_X86 040000
 #define SEEK_END 2
 #define AT_FDCWD -100
 #define CLOCK_MONOTONIC 1
 #define IOCB_CMD_PREAD 0
 
-#if defined(__aarch64__)
-#define O_DIRECT O_DIRECT_AARCH64
-enum { NR_io_setup = 0, NR_io_submit = 2, NR_io_getevents = 4, NR_openat = 56,
-       NR_lseek = 62, NR_write = 64, NR_pread64 = 67, NR_exit_group = 94,
-       NR_clock_gettime = 113 };
-
-static long syscall6(long n, long a, long b, long c, long d, long e, long f)
-{
-    register long x8 __asm__("x8") = n, x0 __asm__("x0") = a, x1 __asm__("x1") = b;
-    register long x2 __asm__("x2") = c, x3 __asm__("x3") = d, x4 __asm__("x4") = e;
-    register long x5 __asm__("x5") = f;
-    __asm__ volatile("svc #0" : "+r"(x0) : "r"(x8), "r"(x1), "r"(x2), "r"(x3), "r"(x4), "r"(x5)
-                     : "memory");
-    return x0;
-}
-
-__asm__(".global _start\n_start:\n mov x29, #0\n mov x0, sp\n bl disklat_main\n brk #0\n");
-#elif defined(__x86_64__)
-#define O_DIRECT O_DIRECT_X86
-enum { NR_write = 1, NR_lseek = 8, NR_pread64 = 17, NR_io_setup = 206,
-       NR_io_getevents = 208, NR_io_submit = 209, NR_clock_gettime = 228,
-       NR_exit_group = 231, NR_openat = 257 };
-
-static long syscall6(long n, long a, long b, long c, long d, long e, long f)
-{
-    register long r10 __asm__("r10") = d, r8 __asm__("r8") = e, r9 __asm__("r9") = f;
-    long ret;
-    __asm__ volatile("syscall" : "=a"(ret)
-                     : "a"(n), "D"(a), "S"(b), "d"(c), "r"(r10), "r"(r8), "r"(r9)
-                     : "rcx", "r11", "memory");
-    return ret;
-}
-
-__asm__(".global _start\n_start:\n xor %ebp, %ebp\n mov %rsp, %rdi\n and $-16, %rsp\n"
-        " call disklat_main\n ud2\n");
-#else
-#error "duet-disklat is built for aarch64 or x86_64"
-#endif
+GUEST_ENTRY(disklat_main);
 
 #define LAT_MAX 4096u    /* samples one lat run may take */
 #define LAT_BYTES 4096u  /* one timed read */
@@ -79,12 +42,10 @@ struct io_event {
     int64_t res, res2;
 };
 
-static long sys(long n, long a, long b, long c) { return syscall6(n, a, b, c, 0, 0, 0); }
-
 static _Noreturn void quit(int code)
 {
     for (;;)
-        sys(NR_exit_group, code, 0, 0);
+        sys_call3(NR_exit_group, code, 0, 0);
 }
 
 static int str_eq(const char *a, const char *b)
@@ -94,42 +55,13 @@ static int str_eq(const char *a, const char *b)
     return *a == *b;
 }
 
-/* One output line is built whole and written with one write, so lines never tear. */
-static char line[256];
-static unsigned line_len;
-
-static void add(const char *s)
-{
-    while (*s && line_len < sizeof(line) - 1)
-        line[line_len++] = *s++;
-}
-
-static void add_num(uint64_t v)
-{
-    char buf[24];
-    int i = sizeof(buf) - 1;
-    buf[i] = '\0';
-    do {
-        buf[--i] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v && i > 0);
-    add(buf + i);
-}
-
-static void flush_line(void)
-{
-    add("\n");
-    sys(NR_write, 1, (long)line, line_len);
-    line_len = 0;
-}
-
 static _Noreturn void die(const char *what, long err)
 {
     add("duet-disklat: ");
     add(what);
     add(" failed: error ");
     add_num((uint64_t)-err);
-    flush_line();
+    emit();
     quit(1);
 }
 
@@ -146,7 +78,7 @@ static uint64_t now_ns(void)
     struct {
         int64_t sec, nsec;
     } ts;
-    sys(NR_clock_gettime, CLOCK_MONOTONIC, (long)&ts, 0);
+    sys_call3(NR_clock_gettime, CLOCK_MONOTONIC, (long)&ts, 0);
     return (uint64_t)ts.sec * 1000000000u + (uint64_t)ts.nsec;
 }
 
@@ -162,10 +94,10 @@ static uint64_t rng(void)
 
 static long open_direct(const char *dev, uint64_t *bytes)
 {
-    long fd = syscall6(NR_openat, AT_FDCWD, (long)dev, O_RDONLY | O_DIRECT, 0, 0, 0);
+    long fd = sys_call3(NR_openat, AT_FDCWD, (long)dev, O_RDONLY | O_DIRECT);
     if (fd < 0)
         die("open", fd);
-    long size = sys(NR_lseek, fd, 0, SEEK_END);
+    long size = sys_call3(NR_lseek, fd, 0, SEEK_END);
     if (size < (long)LAT_BYTES)
         die("lseek to the end", size < 0 ? size : -22);
     *bytes = (uint64_t)size;
@@ -189,7 +121,7 @@ static void lat(const char *dev, unsigned n, const char *tag, const char *name)
     for (unsigned i = 0; i < n; i++) {
         int64_t off = (int64_t)(rng() % blocks * LAT_BYTES);
         uint64_t t0 = now_ns();
-        long r = syscall6(NR_pread64, fd, (long)buffers[0], LAT_BYTES, off, 0, 0);
+        long r = sys_call6(NR_pread64, fd, (long)buffers[0], LAT_BYTES, off, 0, 0);
         uint64_t t1 = now_ns();
         if (r != (long)LAT_BYTES)
             die("a timed read", r < 0 ? r : -5);
@@ -222,7 +154,7 @@ static void lat(const char *dev, unsigned n, const char *tag, const char *name)
     add(" mean=");
     add_num(sum / n);
     add(" us");
-    flush_line();
+    emit();
 }
 
 static struct iocb cbs[DEPTH_MAX];
@@ -233,7 +165,7 @@ static struct iocb *batch[DEPTH_MAX];
 static void flood_submit(long ctx, unsigned n)
 {
     for (unsigned done = 0; done < n;) {
-        long r = sys(NR_io_submit, ctx, (long)(n - done), (long)(batch + done));
+        long r = sys_call3(NR_io_submit, ctx, (long)(n - done), (long)(batch + done));
         if (r <= 0)
             die("io_submit", r < 0 ? r : -5);
         done += (unsigned)r;
@@ -254,7 +186,7 @@ static _Noreturn void flood(const char *dev, unsigned depth, const char *name)
     long fd = open_direct(dev, &bytes);
     uint64_t sectors = bytes / FLOOD_BYTES;
     unsigned long ctx = 0;
-    long r = sys(NR_io_setup, depth, (long)&ctx, 0);
+    long r = sys_call3(NR_io_setup, depth, (long)&ctx, 0);
     if (r)
         die("io_setup", r);
     for (unsigned i = 0; i < depth; i++) {
@@ -267,7 +199,7 @@ static _Noreturn void flood(const char *dev, unsigned depth, const char *name)
     struct io_event ev[DEPTH_MAX];
     uint64_t done = 0, t0 = now_ns();
     for (;;) {
-        r = syscall6(NR_io_getevents, (long)ctx, 1, depth, (long)ev, 0, 0);
+        r = sys_call6(NR_io_getevents, (long)ctx, 1, depth, (long)ev, 0, 0);
         if (r < 0)
             die("io_getevents", r);
         for (long i = 0; i < r; i++) {
@@ -291,7 +223,7 @@ static _Noreturn void flood(const char *dev, unsigned depth, const char *name)
             add(" done in ");
             add_num(us / 1000);
             add(" ms");
-            flush_line();
+            emit();
         }
     }
 }
@@ -299,7 +231,7 @@ static _Noreturn void flood(const char *dev, unsigned depth, const char *name)
 static _Noreturn void usage(void)
 {
     add("usage: duet-disklat lat DEV N TAG NAME | flood DEV DEPTH NAME");
-    flush_line();
+    emit();
     quit(2);
 }
 

@@ -12,6 +12,9 @@
  * absent, exit 1. */
 #include <stdint.h>
 
+#define GUEST_LINE_BYTES 160
+#include "sys.h"
+
 #define O_RDONLY 0
 #define O_CLOEXEC 02000000
 #define AT_FDCWD -100
@@ -22,43 +25,7 @@
 /* EVIOCGNAME(len): _IOC(_IOC_READ, 'E', 0x06, len), the same encoding on both arches. */
 #define EVIOCGNAME(len) ((2ul << 30) | ((unsigned long)(len) << 16) | ('E' << 8) | 0x06)
 
-#if defined(__aarch64__)
-enum { NR_ioctl = 29, NR_openat = 56, NR_close = 57, NR_read = 63, NR_write = 64,
-       NR_ppoll = 73, NR_exit_group = 94, NR_clock_gettime = 113 };
-
-static long syscall5(long n, long a, long b, long c, long d, long e)
-{
-    register long x8 __asm__("x8") = n, x0 __asm__("x0") = a, x1 __asm__("x1") = b;
-    register long x2 __asm__("x2") = c, x3 __asm__("x3") = d, x4 __asm__("x4") = e;
-    __asm__ volatile("svc #0" : "+r"(x0) : "r"(x8), "r"(x1), "r"(x2), "r"(x3), "r"(x4)
-                     : "memory");
-    return x0;
-}
-
-__asm__(".global _start\n_start:\n mov x29, #0\n mov x0, sp\n bl evread_main\n brk #0\n");
-#elif defined(__x86_64__)
-enum { NR_read = 0, NR_write = 1, NR_close = 3, NR_ioctl = 16, NR_clock_gettime = 228,
-       NR_exit_group = 231, NR_openat = 257, NR_ppoll = 271 };
-
-static long syscall5(long n, long a, long b, long c, long d, long e)
-{
-    register long r10 __asm__("r10") = d, r8 __asm__("r8") = e;
-    long ret;
-    __asm__ volatile("syscall" : "=a"(ret) : "a"(n), "D"(a), "S"(b), "d"(c), "r"(r10), "r"(r8)
-                     : "rcx", "r11", "memory");
-    return ret;
-}
-
-__asm__(".global _start\n_start:\n xor %ebp, %ebp\n mov %rsp, %rdi\n and $-16, %rsp\n"
-        " call evread_main\n ud2\n");
-#else
-#error "duet-evread is built for aarch64 or x86_64"
-#endif
-
-static long sys(long n, long a, long b, long c)
-{
-    return syscall5(n, a, b, c, 0, 0);
-}
+GUEST_ENTRY(evread_main);
 
 /* struct input_event of a 64-bit kernel: a timeval, then type, code, value. */
 struct input_event {
@@ -79,29 +46,14 @@ struct pollfd {
 
 /* --- output ------------------------------------------------------------------------------- */
 
-static char line[160];
-static unsigned line_len;
 static const char *who = "?";
 
-static void add(const char *s)
+/* Appends a signed number in decimal. */
+static void add_int(int64_t v)
 {
-    while (*s && line_len < sizeof(line) - 1)
-        line[line_len++] = *s++;
-}
-
-static void add_num(int64_t v)
-{
-    char buf[24];
-    int i = sizeof(buf) - 1;
-    uint64_t u = v < 0 ? (uint64_t)-v : (uint64_t)v;
-    buf[i] = '\0';
-    do {
-        buf[--i] = (char)('0' + u % 10);
-        u /= 10;
-    } while (u);
     if (v < 0)
-        buf[--i] = '-';
-    add(buf + i);
+        add("-");
+    add_num(v < 0 ? -(uint64_t)v : (uint64_t)v);
 }
 
 static void say(const char *what)
@@ -110,13 +62,6 @@ static void say(const char *what)
     add(who);
     add(" ");
     add(what);
-}
-
-static void emit(void)
-{
-    add("\n");
-    sys(NR_write, 1, (long)line, line_len);
-    line_len = 0;
 }
 
 /* --- the work ----------------------------------------------------------------------------- */
@@ -139,7 +84,7 @@ static int streq(const char *a, const char *b)
 static int64_t now_s(void)
 {
     struct timespec t = {0, 0};
-    sys(NR_clock_gettime, CLOCK_MONOTONIC, (long)&t, 0);
+    sys_call3(NR_clock_gettime, CLOCK_MONOTONIC, (long)&t, 0);
     return t.sec;
 }
 
@@ -155,14 +100,14 @@ static int find_device(const char *want, char *path)
             path[i++] = (char)('0' + n / 10);
         path[i++] = (char)('0' + n % 10);
         path[i] = '\0';
-        long fd = sys(NR_openat, AT_FDCWD, (long)path, O_RDONLY | O_CLOEXEC);
+        long fd = sys_call3(NR_openat, AT_FDCWD, (long)path, O_RDONLY | O_CLOEXEC);
         if (fd < 0)
             continue;
         char name[128] = {0};
-        long r = sys(NR_ioctl, fd, (long)EVIOCGNAME(sizeof(name) - 1), (long)name);
+        long r = sys_call3(NR_ioctl, fd, (long)EVIOCGNAME(sizeof(name) - 1), (long)name);
         if (r > 0 && streq(name, want))
             return (int)fd;
-        sys(NR_close, fd, 0, 0);
+        sys_call3(NR_close, fd, 0, 0);
     }
     return -1;
 }
@@ -174,7 +119,7 @@ void evread_main(long *sp)
     if (argc != 5) {
         add("usage: duet-evread <name> <device name> <events> <seconds>");
         emit();
-        sys(NR_exit_group, 2, 0, 0);
+        sys_call3(NR_exit_group, 2, 0, 0);
     }
     who = argv[1];
     uint64_t want = parse(argv[3]), secs = parse(argv[4]);
@@ -183,7 +128,7 @@ void evread_main(long *sp)
     if (fd < 0) {
         say("absent");
         emit();
-        sys(NR_exit_group, 1, 0, 0);
+        sys_call3(NR_exit_group, 1, 0, 0);
     }
     say("ready ");
     add(path);
@@ -197,29 +142,29 @@ void evread_main(long *sp)
             break;
         struct pollfd p = {fd, POLLIN, 0};
         struct timespec t = {left, 0};
-        long r = syscall5(NR_ppoll, (long)&p, 1, (long)&t, 0, 0);
+        long r = sys_call3(NR_ppoll, (long)&p, 1, (long)&t);
         if (r <= 0)
             continue; /* timed out (checked above) or interrupted */
-        long n = sys(NR_read, fd, (long)ev, sizeof(ev));
+        long n = sys_call3(NR_read, fd, (long)ev, sizeof(ev));
         if (n < 0) {
             say("error read errno=");
-            add_num(-n);
+            add_int(-n);
             emit();
-            sys(NR_exit_group, 1, 0, 0);
+            sys_call3(NR_exit_group, 1, 0, 0);
         }
         for (long i = 0; i < n / (long)sizeof(ev[0]) && keys < want; i++) {
             if (ev[i].type != EV_KEY)
                 continue;
             say("KEY ");
-            add_num(ev[i].code);
+            add_int(ev[i].code);
             add(" ");
-            add_num(ev[i].value);
+            add_int(ev[i].value);
             emit();
             keys++;
         }
     }
     say(keys < want ? "timeout keys=" : "done keys=");
-    add_num((int64_t)keys);
+    add_int((int64_t)keys);
     emit();
-    sys(NR_exit_group, 0, 0, 0);
+    sys_call3(NR_exit_group, 0, 0, 0);
 }

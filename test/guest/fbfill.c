@@ -11,6 +11,8 @@
  * and exits 1 on an error (DUET-FB <name> error <what>). */
 #include <stdint.h>
 
+#include "sys.h"
+
 #define O_RDWR 2
 #define PROT_RW 3
 #define MAP_SHARED 0x01
@@ -18,60 +20,7 @@
 #define FBIOGET_VSCREENINFO 0x4600
 #define FBIOGET_FSCREENINFO 0x4602
 
-#if defined(__aarch64__)
-enum {
-    NR_ioctl = 29,
-    NR_openat = 56,
-    NR_write = 64,
-    NR_pwrite64 = 68,
-    NR_exit_group = 94,
-    NR_mmap = 222
-};
-
-static long syscall6(long n, long a, long b, long c, long d, long e, long f)
-{
-    register long x8 __asm__("x8") = n, x0 __asm__("x0") = a, x1 __asm__("x1") = b;
-    register long x2 __asm__("x2") = c, x3 __asm__("x3") = d, x4 __asm__("x4") = e;
-    register long x5 __asm__("x5") = f;
-    __asm__ volatile("svc #0"
-                     : "+r"(x0)
-                     : "r"(x8), "r"(x1), "r"(x2), "r"(x3), "r"(x4), "r"(x5)
-                     : "memory");
-    return x0;
-}
-
-__asm__(".global _start\n_start:\n mov x29, #0\n mov x0, sp\n bl fill_main\n brk #0\n");
-#elif defined(__x86_64__)
-enum {
-    NR_write = 1,
-    NR_mmap = 9,
-    NR_ioctl = 16,
-    NR_pwrite64 = 18,
-    NR_exit_group = 231,
-    NR_openat = 257
-};
-
-static long syscall6(long n, long a, long b, long c, long d, long e, long f)
-{
-    register long r10 __asm__("r10") = d, r8 __asm__("r8") = e, r9 __asm__("r9") = f;
-    long ret;
-    __asm__ volatile("syscall"
-                     : "=a"(ret)
-                     : "a"(n), "D"(a), "S"(b), "d"(c), "r"(r10), "r"(r8), "r"(r9)
-                     : "rcx", "r11", "memory");
-    return ret;
-}
-
-__asm__(".global _start\n_start:\n xor %ebp, %ebp\n mov %rsp, %rdi\n and $-16, %rsp\n"
-        " call fill_main\n ud2\n");
-#else
-#error "duet-fbfill is built for aarch64 or x86_64"
-#endif
-
-static long sys(long n, long a, long b, long c)
-{
-    return syscall6(n, a, b, c, 0, 0, 0);
-}
+GUEST_ENTRY(fill_main);
 
 /* The pattern: red and green from the position, blue from the seed, so that two guests'
  * screens and a shifted or cut copy of one all differ. */
@@ -80,49 +29,20 @@ static uint32_t fbfill_pixel(uint32_t x, uint32_t y, uint32_t seed)
     return ((x * 3 + y) & 0xff) << 16 | ((x ^ (y * 5)) & 0xff) << 8 | (seed & 0xff);
 }
 
-static char line[256];
-static unsigned line_len;
 static const char *name = "?";
-
-static void add(const char *s)
-{
-    while (*s && line_len < sizeof(line) - 1)
-        line[line_len++] = *s++;
-}
-
-static void add_num(uint64_t v, unsigned base)
-{
-    char buf[24];
-    int i = sizeof(buf) - 1;
-    buf[i] = '\0';
-    do {
-        buf[--i] = "0123456789abcdef"[v % base];
-        v /= base;
-    } while (v);
-    if (base == 16)
-        add("0x");
-    add(buf + i);
-}
 
 static void add_kv(const char *key, uint64_t v, unsigned base)
 {
     add(" ");
     add(key);
-    add("=");
-    add_num(v, base);
+    add(base == 16 ? "=0x" : "=");
+    add_num_base(v, base);
 }
 
 static void start_line(void)
 {
     add("DUET-FB ");
     add(name);
-}
-
-static void emit(void)
-{
-    add("\n");
-    sys(NR_write, 1, (long)line, line_len);
-    line_len = 0;
 }
 
 static void fail(const char *what, long err)
@@ -133,7 +53,7 @@ static void fail(const char *what, long err)
     if (err < 0)
         add_kv("errno", (uint64_t)-err, 10);
     emit();
-    sys(NR_exit_group, 1, 0, 0);
+    sys_call3(NR_exit_group, 1, 0, 0);
 }
 
 static uint32_t le32(const uint8_t *p)
@@ -150,19 +70,19 @@ void fill_main(long *sp)
     if (argc != 3) {
         add("DUET-FB usage: duet-fbfill <name> <seed>");
         emit();
-        sys(NR_exit_group, 2, 0, 0);
+        sys_call3(NR_exit_group, 2, 0, 0);
     }
     name = argv[1];
     uint32_t seed = 0;
     for (const char *s = argv[2]; *s >= '0' && *s <= '9'; s++)
         seed = seed * 10 + (uint32_t)(*s - '0');
-    long fd = syscall6(NR_openat, AT_FDCWD, (long)"/dev/fb0", O_RDWR, 0, 0, 0);
+    long fd = sys_call3(NR_openat, AT_FDCWD, (long)"/dev/fb0", O_RDWR);
     if (fd < 0)
         fail("open-/dev/fb0", fd);
-    long r = sys(NR_ioctl, fd, FBIOGET_VSCREENINFO, (long)var);
+    long r = sys_call3(NR_ioctl, fd, FBIOGET_VSCREENINFO, (long)var);
     if (r < 0)
         fail("FBIOGET_VSCREENINFO", r);
-    r = sys(NR_ioctl, fd, FBIOGET_FSCREENINFO, (long)fix);
+    r = sys_call3(NR_ioctl, fd, FBIOGET_FSCREENINFO, (long)fix);
     if (r < 0)
         fail("FBIOGET_FSCREENINFO", r);
     /* struct fb_fix_screeninfo: id[16], smem_start (unsigned long), smem_len, ..., line_length
@@ -186,7 +106,7 @@ void fill_main(long *sp)
     emit();
     if (bpp != 32 || stride < xres * 4 || stride == 0)
         fail("not-xrgb8888", 0);
-    long va = syscall6(NR_mmap, 0, smem_len, PROT_RW, MAP_SHARED, fd, 0);
+    long va = sys_call6(NR_mmap, 0, smem_len, PROT_RW, MAP_SHARED, fd, 0);
     if (va < 0 && va > -4096)
         fail("mmap", va);
     /* All of smem_len: the rows, a stride's padding, and whatever follows the last row. */
@@ -201,9 +121,9 @@ void fill_main(long *sp)
     /* Past the end through write(): refused; across the end: cut at it. */
     for (unsigned i = 0; i < sizeof(scratch); i++)
         scratch[i] = 0xff;
-    long past = syscall6(NR_pwrite64, fd, (long)scratch, sizeof(scratch), smem_len, 0, 0);
+    long past = sys_call6(NR_pwrite64, fd, (long)scratch, sizeof(scratch), smem_len, 0, 0);
     long straddle =
-        syscall6(NR_pwrite64, fd, (long)scratch, sizeof(scratch), smem_len - 2048, 0, 0);
+        sys_call6(NR_pwrite64, fd, (long)scratch, sizeof(scratch), smem_len - 2048, 0, 0);
     /* ... which wrote 0xff over the last 2048 bytes: put the pattern back there. */
     for (uint64_t b = smem_len - 2048; b < smem_len; b++) {
         uint64_t y = b / stride, x = (b % stride) / 4;
@@ -217,5 +137,5 @@ void fill_main(long *sp)
     add_kv("past-end", past < 0 ? (uint64_t)-past : 0, 10);
     add_kv("straddle", straddle < 0 ? 0 : (uint64_t)straddle, 10);
     emit();
-    sys(NR_exit_group, 0, 0, 0);
+    sys_call3(NR_exit_group, 0, 0, 0);
 }

@@ -27,44 +27,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "sys.h"
+
 #define CLOCK_MONOTONIC 1
 
-#if defined(__aarch64__)
-enum { NR_close = 57, NR_read = 63, NR_write = 64, NR_exit_group = 94, NR_clock_gettime = 113,
-       NR_socket = 198, NR_bind = 200, NR_connect = 203, NR_sendto = 206, NR_recvfrom = 207,
-       NR_setsockopt = 208, NR_shutdown = 210 };
-
-static long syscall6(long n, long a, long b, long c, long d, long e, long f)
-{
-    register long x8 __asm__("x8") = n, x0 __asm__("x0") = a, x1 __asm__("x1") = b;
-    register long x2 __asm__("x2") = c, x3 __asm__("x3") = d, x4 __asm__("x4") = e;
-    register long x5 __asm__("x5") = f;
-    __asm__ volatile("svc #0" : "+r"(x0) : "r"(x8), "r"(x1), "r"(x2), "r"(x3), "r"(x4), "r"(x5)
-                     : "memory");
-    return x0;
-}
-
-__asm__(".global _start\n_start:\n mov x29, #0\n mov x0, sp\n bl nettool_main\n brk #0\n");
-#elif defined(__x86_64__)
-enum { NR_read = 0, NR_write = 1, NR_close = 3, NR_socket = 41, NR_connect = 42, NR_sendto = 44,
-       NR_recvfrom = 45, NR_shutdown = 48, NR_bind = 49, NR_setsockopt = 54, NR_clock_gettime = 228,
-       NR_exit_group = 231 };
-
-static long syscall6(long n, long a, long b, long c, long d, long e, long f)
-{
-    register long r10 __asm__("r10") = d, r8 __asm__("r8") = e, r9 __asm__("r9") = f;
-    long ret;
-    __asm__ volatile("syscall" : "=a"(ret)
-                     : "a"(n), "D"(a), "S"(b), "d"(c), "r"(r10), "r"(r8), "r"(r9)
-                     : "rcx", "r11", "memory");
-    return ret;
-}
-
-__asm__(".global _start\n_start:\n xor %ebp, %ebp\n mov %rsp, %rdi\n and $-16, %rsp\n"
-        " call nettool_main\n ud2\n");
-#else
-#error "duet-nettool is built for aarch64 or x86_64"
-#endif
+GUEST_ENTRY(nettool_main);
 
 #define AF_INET 2
 #define AF_PACKET 17
@@ -98,11 +65,6 @@ void *memcpy(void *d, const void *s, size_t n)
     return d;
 }
 
-static long sys(long n, long a, long b, long c)
-{
-    return syscall6(n, a, b, c, 0, 0, 0);
-}
-
 static int str_eq(const char *a, const char *b)
 {
     while (*a && *a == *b)
@@ -111,26 +73,6 @@ static int str_eq(const char *a, const char *b)
 }
 
 /* ---- output: one line built in a buffer, written at once (the console interleaves) ---- */
-
-static char line[256];
-static unsigned line_len;
-
-static void add(const char *s)
-{
-    while (*s && line_len < sizeof(line) - 1)
-        line[line_len++] = *s++;
-}
-
-static void add_u(uint64_t v)
-{
-    char d[21];
-    int n = 0;
-    do
-        d[n++] = (char)('0' + v % 10), v /= 10;
-    while (v);
-    while (n && line_len < sizeof(line) - 1)
-        line[line_len++] = d[--n];
-}
 
 static void add_hex2(unsigned v)
 {
@@ -153,20 +95,13 @@ static void add_ip(const uint8_t a[4])
     for (int i = 0; i < 4; i++) {
         if (i)
             add(".");
-        add_u(a[i]);
+        add_num(a[i]);
     }
-}
-
-static void flush(void)
-{
-    line[line_len++] = '\n';
-    sys(NR_write, 1, (long)line, line_len);
-    line_len = 0;
 }
 
 static _Noreturn void leave(int code)
 {
-    sys(NR_exit_group, code, 0, 0);
+    sys_call3(NR_exit_group, code, 0, 0);
     for (;;)
         ;
 }
@@ -176,15 +111,15 @@ static _Noreturn void fail(const char *what, long err)
     add("DUET-NETTOOL error ");
     add(what);
     add(" ");
-    add_u((uint64_t)(err < 0 ? -err : err));
-    flush();
+    add_num((uint64_t)(err < 0 ? -err : err));
+    emit();
     leave(1);
 }
 
 static _Noreturn void usage(void)
 {
     add("usage: duet-nettool raw|flood|listen|echo-rate|tcp-send|tcp-recv ... (see its source)");
-    flush();
+    emit();
     leave(2);
 }
 
@@ -253,7 +188,7 @@ static uint64_t now_us(void)
     struct {
         long sec, nsec;
     } ts;
-    sys(NR_clock_gettime, CLOCK_MONOTONIC, (long)&ts, 0);
+    sys_call3(NR_clock_gettime, CLOCK_MONOTONIC, (long)&ts, 0);
     return (uint64_t)ts.sec * 1000000u + (uint64_t)ts.nsec / 1000u;
 }
 
@@ -262,7 +197,7 @@ static void set_rcv_timeout(long fd, long usec)
     struct {
         long sec, usec;
     } tv = {usec / 1000000, usec % 1000000};
-    long r = syscall6(NR_setsockopt, fd, SOL_SOCKET, SO_RCVTIMEO, (long)&tv, sizeof(tv), 0);
+    long r = sys_call6(NR_setsockopt, fd, SOL_SOCKET, SO_RCVTIMEO, (long)&tv, sizeof(tv), 0);
     if (r < 0)
         fail("setsockopt", r);
 }
@@ -355,14 +290,14 @@ static unsigned arp_request(uint8_t *f, const uint8_t smac[6], const uint8_t sip
 
 static long packet_socket(long ifindex, struct sockaddr_ll *sll)
 {
-    long fd = sys(NR_socket, AF_PACKET, SOCK_RAW, 0x0300 /* htons(ETH_P_ALL) */);
+    long fd = sys_call3(NR_socket, AF_PACKET, SOCK_RAW, 0x0300 /* htons(ETH_P_ALL) */);
     if (fd < 0)
         fail("socket", fd);
     memset(sll, 0, sizeof(*sll));
     sll->family = AF_PACKET;
     sll->protocol = 0x0300;
     sll->ifindex = (int32_t)ifindex;
-    long r = sys(NR_bind, fd, (long)sll, sizeof(*sll));
+    long r = sys_call3(NR_bind, fd, (long)sll, sizeof(*sll));
     if (r < 0)
         fail("bind", r);
     return fd;
@@ -370,7 +305,7 @@ static long packet_socket(long ifindex, struct sockaddr_ll *sll)
 
 static long send_frame(long fd, const struct sockaddr_ll *sll, const uint8_t *f, unsigned len)
 {
-    return syscall6(NR_sendto, fd, (long)f, len, 0, (long)sll, sizeof(*sll));
+    return sys_call6(NR_sendto, fd, (long)f, len, 0, (long)sll, sizeof(*sll));
 }
 
 /* A frame received (not one this machine sent): its length, or -1 on the timeout. */
@@ -379,7 +314,7 @@ static long receive_frame(long fd, uint8_t *buf, unsigned cap)
     for (;;) {
         struct sockaddr_ll from;
         uint32_t fromlen = sizeof(from);
-        long n = syscall6(NR_recvfrom, fd, (long)buf, cap, 0, (long)&from, (long)&fromlen);
+        long n = sys_call6(NR_recvfrom, fd, (long)buf, cap, 0, (long)&from, (long)&fromlen);
         if (n == -EINTR)
             continue;
         if (n < 0)
@@ -451,11 +386,11 @@ static void cmd_raw(char **a)
             answered = 1;
     }
     add("DUET-NETTOOL raw ");
-    add_u(dport);
+    add_num(dport);
     add(" sent=");
-    add_u(sent);
+    add_num(sent);
     add(answered ? " answered=yes" : " answered=no");
-    flush();
+    emit();
 }
 
 static void cmd_flood(char **a)
@@ -494,14 +429,14 @@ static void cmd_flood(char **a)
     }
     uint64_t ms = (now_us() - start) / 1000;
     add("DUET-NETTOOL flood sent=");
-    add_u(sent);
+    add_num(sent);
     add(" refused=");
-    add_u(refused);
+    add_num(refused);
     add(" ms=");
-    add_u(ms);
+    add_num(ms);
     add(" per-s=");
-    add_u(ms ? sent * 1000 / ms : 0);
-    flush();
+    add_num(ms ? sent * 1000 / ms : 0);
+    emit();
 }
 
 static void cmd_listen(char **a)
@@ -513,10 +448,10 @@ static void cmd_listen(char **a)
     long fd = packet_socket(ifindex, &sll);
     set_rcv_timeout(fd, 500000);
     add("DUET-NETTOOL listening ports ");
-    add_u(lo);
+    add_num(lo);
     add("-");
-    add_u(hi);
-    flush();
+    add_num(hi);
+    emit();
     static uint8_t buf[2048];
     uint64_t end = now_us() + seconds * 1000000u, heard = 0, frames = 0;
     while (now_us() < end) {
@@ -530,19 +465,19 @@ static void cmd_listen(char **a)
             continue;
         if (heard++ < 32) {
             add("DUET-NETTOOL heard port=");
-            add_u(port);
+            add_num(port);
             add(kind == 'u' ? " kind=udp smac=" : " kind=icmp smac=");
             add_mac(buf + 6);
             add(" src=");
             add_ip(buf + 14 + 12);
-            flush();
+            emit();
         }
     }
     add("DUET-NETTOOL listen done heard=");
-    add_u(heard);
+    add_num(heard);
     add(" frames=");
-    add_u(frames);
-    flush();
+    add_num(frames);
+    emit();
 }
 
 struct sockaddr_in4 {
@@ -558,10 +493,10 @@ static long connected(int type, const char *ip, const char *port)
     arg_ip(ip, to.addr);
     unsigned p = (unsigned)arg_u(port, 65535);
     to.port = (uint16_t)((p >> 8) | (p << 8));
-    long fd = sys(NR_socket, AF_INET, type, 0);
+    long fd = sys_call3(NR_socket, AF_INET, type, 0);
     if (fd < 0)
         fail("socket", fd);
-    long r = sys(NR_connect, fd, (long)&to, sizeof(to));
+    long r = sys_call3(NR_connect, fd, (long)&to, sizeof(to));
     if (r < 0)
         fail("connect", r);
     return fd;
@@ -580,14 +515,14 @@ static void cmd_echo_rate(char **a)
         for (int i = 0; i < 4; i++)
             msg[16 + i] = (uint8_t)(seq >> (8 * i));
         uint64_t t0 = now_us();
-        if (sys(NR_write, fd, (long)msg, 20) != 20) {
+        if (sys_call3(NR_write, fd, (long)msg, 20) != 20) {
             lost++;
             continue;
         }
         /* Only the answer to this datagram counts: a late one of an earlier is read and
          * skipped. */
         for (;;) {
-            long n = sys(NR_read, fd, (long)back, sizeof(back));
+            long n = sys_call3(NR_read, fd, (long)back, sizeof(back));
             if (n == 20 && back[16] == msg[16] && back[17] == msg[17] && back[18] == msg[18] &&
                 back[19] == msg[19]) {
                 uint64_t rtt = now_us() - t0;
@@ -608,18 +543,18 @@ static void cmd_echo_rate(char **a)
     add("DUET-NETTOOL rate ");
     add(a[3]);
     add(" n=");
-    add_u(ok);
+    add_num(ok);
     add(" lost=");
-    add_u(lost);
+    add_num(lost);
     add(" ms=");
-    add_u(ms);
+    add_num(ms);
     add(" per-s=");
-    add_u(ms ? ok * 1000 / ms : 0);
+    add_num(ms ? ok * 1000 / ms : 0);
     add(" rtt-mean-us=");
-    add_u(ok ? rtt_sum / ok : 0);
+    add_num(ok ? rtt_sum / ok : 0);
     add(" rtt-max-us=");
-    add_u(rtt_max);
-    flush();
+    add_num(rtt_max);
+    emit();
 }
 
 static void cmd_tcp(char **a, int sending)
@@ -632,8 +567,8 @@ static void cmd_tcp(char **a, int sending)
         buf[i] = (uint8_t)('a' + i % 26);
     while (done < want) {
         uint64_t chunk = want - done < sizeof(buf) ? want - done : sizeof(buf);
-        long n = sending ? sys(NR_write, fd, (long)buf, (long)chunk)
-                         : sys(NR_read, fd, (long)buf, (long)chunk);
+        long n = sending ? sys_call3(NR_write, fd, (long)buf, (long)chunk)
+                         : sys_call3(NR_read, fd, (long)buf, (long)chunk);
         if (n == -EINTR)
             continue;
         if (n <= 0)
@@ -643,24 +578,24 @@ static void cmd_tcp(char **a, int sending)
     if (sending) {
         /* Done when the service has every byte: our FIN goes after the data, and its FIN
          * (the service closes when we do) only once it has taken all of it, in order. */
-        sys(NR_shutdown, fd, 1 /* SHUT_WR */, 0);
+        sys_call3(NR_shutdown, fd, 1 /* SHUT_WR */, 0);
         long n;
-        while ((n = sys(NR_read, fd, (long)buf, sizeof(buf))) > 0 || n == -EINTR)
+        while ((n = sys_call3(NR_read, fd, (long)buf, sizeof(buf))) > 0 || n == -EINTR)
             ;
         if (n < 0)
             fail("tcp-close", n);
     }
-    sys(NR_close, fd, 0, 0);
+    sys_call3(NR_close, fd, 0, 0);
     uint64_t ms = (now_us() - start) / 1000;
     add("DUET-NETTOOL tcp ");
     add(a[3]);
     add(" kib=");
-    add_u(done / 1024);
+    add_num(done / 1024);
     add(" ms=");
-    add_u(ms);
+    add_num(ms);
     add(" kib-per-s=");
-    add_u(ms ? done * 1000 / 1024 / ms : 0);
-    flush();
+    add_num(ms ? done * 1000 / 1024 / ms : 0);
+    emit();
 }
 
 void nettool_main(long *sp)

@@ -6,51 +6,9 @@
  * a reply. */
 #include <stdint.h>
 
-#if defined(__aarch64__)
-enum {
-    NR_read = 63,
-    NR_write = 64,
-    NR_exit_group = 94,
-    NR_socket = 198,
-    NR_connect = 203,
-    NR_setsockopt = 208
-};
+#include "sys.h"
 
-static long syscall5(long n, long a, long b, long c, long d, long e)
-{
-    register long x8 __asm__("x8") = n, x0 __asm__("x0") = a, x1 __asm__("x1") = b;
-    register long x2 __asm__("x2") = c, x3 __asm__("x3") = d, x4 __asm__("x4") = e;
-    __asm__ volatile("svc #0" : "+r"(x0) : "r"(x8), "r"(x1), "r"(x2), "r"(x3), "r"(x4) : "memory");
-    return x0;
-}
-
-__asm__(".global _start\n_start:\n mov x29, #0\n mov x0, sp\n bl udp_main\n brk #0\n");
-#elif defined(__x86_64__)
-enum {
-    NR_read = 0,
-    NR_write = 1,
-    NR_socket = 41,
-    NR_connect = 42,
-    NR_setsockopt = 54,
-    NR_exit_group = 231
-};
-
-static long syscall5(long n, long a, long b, long c, long d, long e)
-{
-    register long r10 __asm__("r10") = d, r8 __asm__("r8") = e;
-    long ret;
-    __asm__ volatile("syscall"
-                     : "=a"(ret)
-                     : "a"(n), "D"(a), "S"(b), "d"(c), "r"(r10), "r"(r8)
-                     : "rcx", "r11", "memory");
-    return ret;
-}
-
-__asm__(".global _start\n_start:\n xor %ebp, %ebp\n mov %rsp, %rdi\n and $-16, %rsp\n"
-        " call udp_main\n ud2\n");
-#else
-#error "duet-udp is built for aarch64 or x86_64"
-#endif
+GUEST_ENTRY(udp_main);
 
 #define AF_INET 2
 #define SOCK_DGRAM 2
@@ -76,7 +34,7 @@ static unsigned long str_len(const char *s)
 
 static void put(const char *s, unsigned long n)
 {
-    syscall5(NR_write, 1, (long)s, (long)n, 0, 0);
+    sys_call3(NR_write, 1, (long)s, (long)n);
 }
 
 static void say(const char *s)
@@ -86,7 +44,7 @@ static void say(const char *s)
 
 static void leave(int code)
 {
-    syscall5(NR_exit_group, code, 0, 0, 0, 0);
+    sys_call3(NR_exit_group, code, 0, 0);
     for (;;)
         ;
 }
@@ -130,13 +88,14 @@ void udp_main(long *sp)
         leave(2);
     }
     to.port = (uint16_t)(port >> 8 | port << 8);
-    long fd = syscall5(NR_socket, AF_INET, SOCK_DGRAM, 0, 0, 0);
+    long fd = sys_call3(NR_socket, AF_INET, SOCK_DGRAM, 0);
     struct {
         long sec, usec;
     } timeout = {3, 0};
     if (fd < 0 ||
-        syscall5(NR_setsockopt, fd, SOL_SOCKET, SO_RCVTIMEO, (long)&timeout, sizeof(timeout)) < 0 ||
-        syscall5(NR_connect, fd, (long)&to, sizeof(to), 0, 0) < 0) {
+        sys_call6(NR_setsockopt, fd, SOL_SOCKET, SO_RCVTIMEO, (long)&timeout, sizeof(timeout),
+                  0) < 0 ||
+        sys_call3(NR_connect, fd, (long)&to, sizeof(to)) < 0) {
         say("DUET-UDP-ERROR socket\n");
         leave(1);
     }
@@ -144,9 +103,9 @@ void udp_main(long *sp)
     unsigned long len = str_len(text);
     char reply[1500];
     for (int i = 0; i < TRIES; i++) {
-        if (syscall5(NR_write, fd, (long)text, (long)len, 0, 0) != (long)len)
+        if (sys_call3(NR_write, fd, (long)text, (long)len) != (long)len)
             continue;
-        long n = syscall5(NR_read, fd, (long)reply, sizeof(reply), 0, 0);
+        long n = sys_call3(NR_read, fd, (long)reply, sizeof(reply));
         if (n == -ECONNREFUSED) {
             say("DUET-UDP-REFUSED\n"); /* an ICMP port unreachable came back */
             leave(3);
