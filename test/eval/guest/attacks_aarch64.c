@@ -194,3 +194,98 @@ ATTACK(lp4_pmu, "LP-4")
     bool got = !faulted && (((r[0] >> 11) & 0x1f) != 0 || r[2] != r[1]);
     claim(got, "the PMU %s", got ? "ANSWERED" : "was refused");
 }
+
+/* LP-5: firmware calls outside the set a partition is offered. Each is an HVC or SMC with x0 a
+ * function ID; the call's answer comes back in x0, or the call raises an exception. */
+enum fw_conduit { FW_HVC0, FW_HVC1, FW_SMC0 };
+
+struct fw_call {
+    enum fw_conduit how;
+    uint64_t fn, x0;
+};
+
+static void fw_call_body(void *arg)
+{
+    struct fw_call *c = arg;
+    register uint64_t x0 __asm__("x0") = c->fn;
+    register uint64_t x1 __asm__("x1") = 0;
+    register uint64_t x2 __asm__("x2") = 0;
+    register uint64_t x3 __asm__("x3") = 0;
+#define FW_CLOBBERS "x4", "x5", "x6", "x7", "x8", "x9", "x10", "x11", "x12", "x13", "x14", "x15", \
+                    "x16", "x17", "memory"
+    switch (c->how) {
+    case FW_HVC0:
+        __asm__ volatile("hvc #0" : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3) : : FW_CLOBBERS);
+        break;
+    case FW_HVC1:
+        __asm__ volatile("hvc #1" : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3) : : FW_CLOBBERS);
+        break;
+    default:
+        __asm__ volatile("smc #0" : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3) : : FW_CLOBBERS);
+        break;
+    }
+#undef FW_CLOBBERS
+    c->x0 = x0;
+}
+
+/* Whether the call was answered NOT_SUPPORTED (SMCCC's answer to an unknown function); an
+ * exception or any other answer is described in the evidence. */
+static bool fw_not_supported(enum fw_conduit how, uint64_t fn)
+{
+    static const char *const names[] = {"hvc #0", "hvc #1", "smc #0"};
+    struct fw_call c = {.how = how, .fn = fn};
+    struct exc_info e;
+    if (exc_catch(fw_call_body, &c, &e)) {
+        evidence("%s fn 0x%llx: exception %s (syndrome 0x%llx)", names[how],
+                 (unsigned long long)fn, exc_kind_name(e.kind), (unsigned long long)e.syndrome);
+        return false;
+    }
+    if ((int64_t)c.x0 == PSCI_NOT_SUPPORTED)
+        return true;
+    evidence("%s fn 0x%llx: answered 0x%llx", names[how], (unsigned long long)fn,
+             (unsigned long long)c.x0);
+    return false;
+}
+
+/* Function IDs no partition is offered (SMCCC DEN0028, PSCI DEN0022): PSCI MIGRATE,
+ * SYSTEM_SUSPEND, PSCI_STAT_COUNT, SYSTEM_RESET2, MEM_PROTECT and the range's end; the Arm
+ * architecture workarounds; the SiP, OEM and vendor-hypervisor services (32 and 64 bit);
+ * yielding calls and IDs with bits that must be zero. */
+static const uint32_t fw_unknown[] = {
+    0x84000005u, 0x8400000eu, 0x84000011u, 0x84000012u, 0x84000013u, 0x8400001fu,
+    0x80008000u, 0x80007fffu, 0x82000000u, 0xc2000000u, 0x83000000u, 0xc3000000u,
+    0x86000000u, 0xc6000000u, 0x86000001u, 0xbf00ff01u, 0x04000000u, 0x44000000u,
+    0x84ff0000u, 0xffffffffu,
+};
+#define FW_UNKNOWN_COUNT (sizeof(fw_unknown) / sizeof(fw_unknown[0]))
+
+/* LP-5: the unknown IDs over HVC #0 (the conduit), the offered calls over conduits that are not
+ * (HVC with another immediate, SMC), last SYSTEM_OFF over HVC #1: outside the allowed set, each
+ * must be answered as unknown and do nothing (bare QEMU takes HVC #1 for its PSCI conduit and
+ * powers the machine off). */
+ATTACK(lp5_unknown_fw_calls, "LP-5")
+{
+    unsigned answered = 0, total = 0;
+    for (unsigned i = 0; i < FW_UNKNOWN_COUNT; i++, total++)
+        answered += fw_not_supported(FW_HVC0, fw_unknown[i]);
+    evidence("%u of %u unknown function IDs over HVC #0 answered NOT_SUPPORTED", answered,
+             (unsigned)FW_UNKNOWN_COUNT);
+    bool smc_refused = true;
+    static const uint32_t offered[] = {PSCI_VERSION, PSCI_FEATURES, SMCCC_VERSION};
+    for (unsigned i = 0; i < 3; i++) {
+        total++;
+        answered += fw_not_supported(FW_HVC1, offered[i]);
+        struct fw_call c = {.how = FW_SMC0, .fn = offered[i]};
+        struct exc_info e;
+        if (!exc_catch(fw_call_body, &c, &e)) {
+            evidence("smc #0 fn 0x%x: answered 0x%llx", offered[i], (unsigned long long)c.x0);
+            smc_refused = false;
+        }
+    }
+    evidence("SMC (not the conduit): %s", smc_refused ? "undefined each time" : "ANSWERED");
+    total++;
+    answered += fw_not_supported(FW_HVC1, PSCI_SYSTEM_OFF);
+    bool breach = answered != total || !smc_refused;
+    claim(breach, "%u of %u calls outside the allowed set answered NOT_SUPPORTED; SMC %s",
+          answered, total, smc_refused ? "undefined" : "ANSWERED");
+}

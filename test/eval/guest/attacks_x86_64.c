@@ -274,3 +274,77 @@ ATTACK(ds9_outs_past_ram, "DS-9")
     evidence("REP OUTSB of 32 bytes from 0x%llx: RSI 0x%llx, RCX %llu after",
              (unsigned long long)at, (unsigned long long)o.rsi, (unsigned long long)o.rcx);
 }
+
+#define X86_VEC_UD 6
+
+struct hypercall {
+    uint64_t nr, rax;
+    bool intel; /* VMCALL, Intel's form, instead of AMD's VMMCALL */
+};
+
+static void hypercall_body(void *arg)
+{
+    struct hypercall *h = arg;
+    uint64_t rax = h->nr;
+    if (h->intel)
+        __asm__ volatile("vmcall" : "+a"(rax) : "b"(1ull), "c"(2ull), "d"(3ull), "S"(4ull)
+                         : "memory");
+    else
+        __asm__ volatile("vmmcall" : "+a"(rax) : "b"(1ull), "c"(2ull), "d"(3ull), "S"(4ull)
+                         : "memory");
+    h->rax = rax;
+}
+
+/* Hypercall numbers a partition might try, none offered: 0 and 1, KVM's (KVM_HC_VAPIC_POLL_IRQ
+ * 1 ... KVM_HC_MAP_GPA_RANGE 12), Xen's and Hyper-V's ranges, and all ones. */
+static const uint64_t hypercall_nrs[] = {0, 1, 5, 9, 10, 11, 12, 0x40000000, 0x40000001,
+                                         0x80000000, 0xffffffffull, ~0ull};
+#define HYPERCALL_COUNT (sizeof(hypercall_nrs) / sizeof(hypercall_nrs[0]))
+
+#define VMWARE_MAGIC 0x564d5868u /* "VMXh" */
+#define VMWARE_PORT 0x5658
+#define VMWARE_GETVERSION 10
+#define VMWARE_GETRAMSIZE 20
+
+/* The VMware backdoor, the hypercall interface of x86 hypervisors that has no instruction of its
+ * own: IN from port 0x5658 with the magic in EAX and the command in ECX. Whoever answers puts
+ * the magic in EBX. QEMU's vmport answers it on a PC; no partition is offered it. */
+static bool vmware_backdoor(void)
+{
+    bool answered = false;
+    static const uint32_t cmds[] = {VMWARE_GETVERSION, VMWARE_GETRAMSIZE};
+    for (unsigned i = 0; i < 2; i++) {
+        uint32_t eax = VMWARE_MAGIC, ebx = ~0u, ecx = cmds[i], edx = VMWARE_PORT;
+        __asm__ volatile("inl %%dx, %%eax" : "+a"(eax), "+b"(ebx), "+c"(ecx), "+d"(edx)
+                         : : "memory");
+        evidence("VMware backdoor command %u: eax 0x%x ebx 0x%x", cmds[i], eax, ebx);
+        answered |= ebx == VMWARE_MAGIC;
+    }
+    return answered;
+}
+
+/* LP-5: VMMCALL (and VMCALL) with hypercall numbers: the partition is offered none, so each
+ * must raise #UD, as on a PC without a hypervisor, and do nothing; then the VMware backdoor,
+ * which must not answer (its port is unknown to the VMM, which records it). */
+ATTACK(lp5_unknown_hypercalls, "LP-5")
+{
+    unsigned ud = 0, total = 0;
+    for (unsigned form = 0; form < 2; form++) {
+        for (unsigned i = 0; i < HYPERCALL_COUNT; i++, total++) {
+            struct hypercall h = {.nr = hypercall_nrs[i], .intel = form == 1};
+            struct exc_info e;
+            if (!exc_catch(hypercall_body, &h, &e))
+                evidence("%s 0x%llx: RETURNED rax 0x%llx", form ? "vmcall" : "vmmcall",
+                         (unsigned long long)h.nr, (unsigned long long)h.rax);
+            else if (e.kind != X86_VEC_UD)
+                evidence("%s 0x%llx: exception %s", form ? "vmcall" : "vmmcall",
+                         (unsigned long long)h.nr, exc_kind_name(e.kind));
+            else
+                ud++;
+        }
+    }
+    evidence("%u of %u VMMCALL/VMCALL hypercalls raised #UD", ud, total);
+    bool backdoor = vmware_backdoor();
+    claim(ud != total || backdoor, "%u of %u hypercalls raised #UD; the VMware backdoor %s", ud,
+          total, backdoor ? "ANSWERED" : "did not answer");
+}
