@@ -550,6 +550,25 @@ CASES += [
                                        AttackerClaim()],
                   "x86_64": SYSTEM + [vmm_port_denied(0x5658), AttackerClaim()]},
          control={"aarch64": "bare", "x86_64": "bare"}),
+    # AArch64's control is "hog" as FI-3's: an illegal return is the CPU's own business at EL1
+    # (bare QEMU raises the same exception), so what the case shows can fail is the last step,
+    # a guest spinning in its own exceptions for good, which only the budget bounds.
+    Case("FI-5", "FI", "invalid guest states: illegal exception returns, non-canonical addresses",
+         "AArch64: ERET at EL1 to EL2h, EL2t, EL3h, AArch32 SVC and HYP, a reserved mode and "
+         "with PSTATE.IL set, then one with its vectors moved to nothing; x86_64: a load, a "
+         "store and a jump at two non-canonical addresses, then the jump with an empty "
+         "IDT (a triple fault)",
+         "each illegal return stays at EL1 and raises the Illegal Execution State exception, "
+         "each non-canonical access #GP in the guest; the last step stops only the "
+         "attacker (AArch64: it spins on its budget; x86_64: its VMM resets the partition, "
+         "recorded by the root); the machine and the victim run on",
+         steps=["FI-5 1"],
+         oracles={"aarch64": SYSTEM + [Audit(r"^\[attacker:vmm\] attacker: cpu 0: exception class "
+                                             r"not handled \(esr 0x82", "the VMM recorded the "
+                                             "instruction abort of the vectors at nothing"),
+                                       AttackerClaim()],
+                  "x86_64": SYSTEM + [root_event("reset", r"resets \(1\)"), AttackerClaim()]},
+         control={"aarch64": "hog", "x86_64": "bare"}),
 ]
 
 # The CI subset (ctest eval-<arch>): one case per way the harness's machinery judges (canary

@@ -289,3 +289,66 @@ ATTACK(lp5_unknown_fw_calls, "LP-5")
     claim(breach, "%u of %u calls outside the allowed set answered NOT_SUPPORTED; SMC %s",
           answered, total, smc_refused ? "undefined" : "ANSWERED");
 }
+
+/* FI-5: illegal exception returns. An ERET at EL1 to a mode EL1 can't return to (EL2, EL3, an
+ * AArch32 mode, a reserved encoding) is an illegal return: the CPU stays at EL1, sets PSTATE.IL,
+ * and the first instruction at the target raises an Illegal Execution State exception. */
+#define EC_ILLEGAL_STATE 0x0eu
+#define PSR_DAIF (0xfull << 6)
+
+struct bad_return {
+    uint64_t spsr, landed_el; /* landed_el: CurrentEL at the target, if it ran */
+    bool landed;
+};
+
+static void bad_return_body(void *arg)
+{
+    struct bad_return *b = arg;
+    uint64_t el;
+    __asm__ volatile("adr x9, 1f\n"
+                     "msr elr_el1, x9\n"
+                     "msr spsr_el1, %1\n"
+                     "eret\n"
+                     "1: mrs %0, currentel\n"
+                     : "=r"(el)
+                     : "r"(b->spsr)
+                     : "x9", "memory");
+    b->landed = true;
+    b->landed_el = (el >> 2) & 3;
+}
+
+ATTACK(fi5_illegal_eret, "FI-5")
+{
+    /* EL2h, EL2t, EL3h, AArch32 SVC, AArch32 HYP, reserved EL1 encoding 0b0110, EL1h with IL */
+    static const uint64_t modes[] = {0x9, 0x8, 0xd, 0x13, 0x1a, 0x6, 0x5 | (1ull << 20)};
+    unsigned illegal = 0, n = sizeof(modes) / sizeof(modes[0]);
+    for (unsigned i = 0; i < n; i++) {
+        struct bad_return b = {.spsr = modes[i] | PSR_DAIF};
+        struct exc_info e;
+        if (!exc_catch(bad_return_body, &b, &e)) {
+            evidence("ERET with SPSR 0x%llx: RETURNED, at EL%llu", (unsigned long long)b.spsr,
+                     (unsigned long long)b.landed_el);
+        } else if (e.kind != EC_ILLEGAL_STATE) {
+            evidence("ERET with SPSR 0x%llx: exception %s (syndrome 0x%llx)",
+                     (unsigned long long)b.spsr, exc_kind_name(e.kind),
+                     (unsigned long long)e.syndrome);
+        } else {
+            illegal++;
+        }
+    }
+    uint64_t el = (read_sysreg(currentel) >> 2) & 3;
+    evidence("%u of %u illegal returns raised the Illegal Execution State exception; at EL%llu",
+             illegal, n, (unsigned long long)el);
+    claim(illegal != n || el != 1, "%u of %u illegal returns stayed at EL1 as illegal state",
+          illegal, n);
+    if (arg1 != 1)
+        return;
+    /* Then one it can't recover from: the vectors moved to nothing, an illegal return to EL2. */
+    evidence("an illegal return with no vectors: spinning in its own exceptions");
+    write_sysreg(vbar_el1, 0x10000000ull);
+    isb();
+    struct bad_return last = {.spsr = 0x9 | PSR_DAIF};
+    bad_return_body(&last);
+    for (;;)
+        ;
+}

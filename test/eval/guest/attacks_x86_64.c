@@ -348,3 +348,47 @@ ATTACK(lp5_unknown_hypercalls, "LP-5")
     claim(ud != total || backdoor, "%u of %u hypercalls raised #UD; the VMware backdoor %s", ud,
           total, backdoor ? "ANSWERED" : "did not answer");
 }
+
+/* FI-5: non-canonical addresses (bits 63:47 not all equal): a load, a store and a jump at one
+ * each raise #GP in the guest; then the same jump with an IDT of no entries, where the #GP
+ * can't be delivered, nor the #DF: a triple fault. (Not a stack there: the guest's handlers run
+ * on the stack they interrupt, so a push at a non-canonical RSP is already a triple fault.) */
+#define NONCANONICAL_LOW 0x0000800000000000ull
+#define NONCANONICAL_HIGH 0xffff7ffffffff000ull
+
+static void jump_to(void *arg)
+{
+    __asm__ volatile("jmp *%0" ::"r"(*(uint64_t *)arg) : "memory");
+}
+
+ATTACK(fi5_noncanonical, "FI-5")
+{
+    unsigned refused = 0, total = 0;
+    static const uint64_t addrs[] = {NONCANONICAL_LOW, NONCANONICAL_HIGH};
+    for (unsigned i = 0; i < 2; i++) {
+        uint64_t a = addrs[i], v;
+        struct exc_info e;
+        total += 3;
+        refused += !probe_read(a, 8, &v);
+        refused += !probe_write(a, 8, 0x5717add1e0000005ull);
+        if (exc_catch(jump_to, &a, &e)) {
+            evidence("jump to 0x%llx: exception %s at rip 0x%llx", (unsigned long long)a,
+                     exc_kind_name(e.kind), (unsigned long long)e.pc);
+            refused++;
+        }
+    }
+    claim(refused != total, "%u of %u accesses at non-canonical addresses faulted", refused,
+          total);
+    if (arg1 != 1)
+        return;
+    static const struct __attribute__((packed)) {
+        uint16_t limit;
+        uint64_t base;
+    } empty = {0, 0};
+    evidence("a jump to 0x%llx with an empty IDT: a triple fault",
+             (unsigned long long)NONCANONICAL_LOW);
+    uint64_t a = NONCANONICAL_LOW;
+    __asm__ volatile("cli; lidt %0; jmp *%1" ::"m"(empty), "r"(a));
+    for (;;)
+        ;
+}
