@@ -571,6 +571,33 @@ CASES += [
          control={"aarch64": "hog", "x86_64": "bare"}),
 ]
 
+# The fourth round's rogue VMM cases (test/eval/rogue/rogue_attacks.c), in eval-rogue.
+CASES += [
+    # The control ("granted", arg1 = 1) runs the same path without the crash: the kernel's
+    # record is then absent and the rogue's claim says it ran on. (A configuration where a
+    # VMM's crash takes the machine down would be a kernel without its fault path.)
+    Case("FI-20", "FI", "a rogue VMM that crashes",
+         "executes an undefined instruction in the VMM itself, which has no fault handler",
+         "the kernel suspends the VMM and records the fault (its line for a fault nobody "
+         "handles); the machine, the root and the victim run on",
+         steps=["FI-20 0"], granted_steps=["FI-20 1"],
+         oracles=both(*SYSTEM,
+                      Audit(r"^kernel: a thread faulted with no fault handler and is suspended: "
+                            r"fault 2 at ", "the kernel recorded the VMM's undefined instruction"),
+                      NoRecord(r"^root: partition victim stopped", "the victim did not stop"),
+                      AttackerClaim()), **ROGUE),
+    Case("AV-22", "AV", "a rogue VMM: revoke batches of what it holds, for good",
+         "fills its cnode with a chain of copies of its address-space cap, revokes them all in "
+         "one call and unmaps through every slot, in a loop for good",
+         "the kernel's work is charged to the attacker's budget: the victim keeps its heartbeat",
+         kind="rogue", steps=["AV-22"],
+         oracles=both(MachineUp(), VictimHeartbeat(), CanaryIntact(),
+                      Effective(r"^EVAL-EVIDENCE AV-22 1000 revoke batches of [1-9]\d copies "
+                                r"\(last: error 0,", "1,000 batches of at least 10 copies "
+                                "revoked")),
+         control={"aarch64": "hog", "x86_64": "hog"}),
+]
+
 # The CI subset (ctest eval-<arch>): one case per way the harness's machinery judges (canary
 # and monitor, the VMM's audit of memory, sanitization across a reset, the machine's power, the
 # console's tags, the budget, a rogue VMM's image with its granted control), each with its
