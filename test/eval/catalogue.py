@@ -535,14 +535,16 @@ CASES += [
 CASES += [
     # x86_64: bare QEMU raises #UD for VMMCALL as Duet's VMM does (no configuration answers it
     # differently), so the control rests on the VMware backdoor, which QEMU's vmport answers.
-    Case("LP-5", "LP", "firmware and hypercall numbers outside the allowed set, from kernel mode",
-         "AArch64: 20 function IDs no partition is offered over HVC #0 (PSCI MIGRATE, "
+    Case("LP-5", "LP", "firmware and hypercall numbers outside the allowed set",
+         "AArch64: from EL0, HVC #0, HVC #1 and SMC with PSCI_VERSION, a SiP ID, SYSTEM_RESET "
+         "and SYSTEM_OFF; from EL1, 20 function IDs no partition is offered over HVC #0 (PSCI MIGRATE, "
          "SYSTEM_SUSPEND, SYSTEM_RESET2, MEM_PROTECT, the SiP, OEM and vendor-hypervisor "
          "services, yielding and malformed IDs), PSCI_VERSION, PSCI_FEATURES and SMCCC_VERSION "
          "over HVC #1 and over SMC (not the conduit), last SYSTEM_OFF over HVC #1; x86_64: "
          "VMMCALL and VMCALL with 12 hypercall numbers (KVM's, Xen's, Hyper-V's, all ones), then "
          "the VMware backdoor (IN from port 0x5658 with its magic: GETVERSION, GETRAMSIZE)",
-         "each is answered as unknown (AArch64: NOT_SUPPORTED, SMC undefined, recorded by the "
+         "each is answered as unknown (AArch64: from EL0 each an undefined instruction taken "
+         "to EL1; from EL1 NOT_SUPPORTED, SMC undefined, recorded by the "
          "VMM; x86_64: #UD, the backdoor's port unknown, recorded by the VMM) and does nothing: "
          "the machine and the victim run on",
          oracles={"aarch64": SYSTEM + [Audit(r"^\[attacker:vmm\] attacker: cpu 0: smc \(esr ",

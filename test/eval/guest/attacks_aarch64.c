@@ -198,6 +198,8 @@ ATTACK(lp4_pmu, "LP-4")
 /* LP-5: firmware calls outside the set a partition is offered. Each is an HVC or SMC with x0 a
  * function ID; the call's answer comes back in x0, or the call raises an exception. */
 enum fw_conduit { FW_HVC0, FW_HVC1, FW_SMC0 };
+#define PSR_DAIF (0xfull << 6)
+#define PSR_EL0T_DAIF PSR_DAIF /* M = EL0t (0), every exception masked */
 
 struct fw_call {
     enum fw_conduit how;
@@ -259,12 +261,76 @@ static const uint32_t fw_unknown[] = {
 };
 #define FW_UNKNOWN_COUNT (sizeof(fw_unknown) / sizeof(fw_unknown[0]))
 
+/* The same calls from EL0 (user mode): the MMU is off, so EL0 may run the guest's code where it
+ * is. ERET to EL0 at the call; the call raises an exception to EL1 (caught), or returns to EL0,
+ * where an SVC brings it back (EC 0x15: the call did something at EL0). */
+#define EC_UNKNOWN_INSN 0x00u
+#define EC_SVC64_INSN 0x15u
+
+static uint64_t el0_stack[64] __attribute__((aligned(16)));
+
+struct el0_call {
+    enum fw_conduit how;
+    uint64_t fn;
+};
+
+static void el0_call_body(void *arg)
+{
+    struct el0_call *c = arg;
+    register uint64_t x0 __asm__("x0") = c->fn;
+    uint64_t sp = (uint64_t)(uintptr_t)(el0_stack + 64);
+    uint64_t spsr = PSR_EL0T_DAIF;
+#define EL0_ENTER "adr x9, 1f\n msr elr_el1, x9\n msr sp_el0, %1\n msr spsr_el1, %2\n eret\n 1: "
+    switch (c->how) {
+    case FW_HVC0:
+        __asm__ volatile(EL0_ENTER "hvc #0\n svc #0\n b ." : "+r"(x0) : "r"(sp), "r"(spsr)
+                         : "x9", "memory");
+        break;
+    case FW_HVC1:
+        __asm__ volatile(EL0_ENTER "hvc #1\n svc #0\n b ." : "+r"(x0) : "r"(sp), "r"(spsr)
+                         : "x9", "memory");
+        break;
+    default:
+        __asm__ volatile(EL0_ENTER "smc #0\n svc #0\n b ." : "+r"(x0) : "r"(sp), "r"(spsr)
+                         : "x9", "memory");
+        break;
+    }
+#undef EL0_ENTER
+}
+
+/* Whether the call from EL0 was undefined (taken to EL1 as an unknown instruction). */
+static bool el0_undefined(enum fw_conduit how, uint64_t fn)
+{
+    static const char *const names[] = {"hvc #0", "hvc #1", "smc #0"};
+    struct el0_call c = {.how = how, .fn = fn};
+    struct exc_info e;
+    if (!exc_catch(el0_call_body, &c, &e)) {
+        evidence("EL0 %s fn 0x%llx: never left EL1", names[how], (unsigned long long)fn);
+        return false;
+    }
+    unsigned ec = (unsigned)(e.syndrome >> 26) & 0x3f;
+    if (ec == EC_UNKNOWN_INSN)
+        return true;
+    evidence("EL0 %s fn 0x%llx: %s (ESR 0x%llx)", names[how], (unsigned long long)fn,
+             ec == EC_SVC64_INSN ? "RETURNED to EL0" : "another exception",
+             (unsigned long long)e.syndrome);
+    return false;
+}
+
 /* LP-5: the unknown IDs over HVC #0 (the conduit), the offered calls over conduits that are not
  * (HVC with another immediate, SMC), last SYSTEM_OFF over HVC #1: outside the allowed set, each
  * must be answered as unknown and do nothing (bare QEMU takes HVC #1 for its PSCI conduit and
  * powers the machine off). */
 ATTACK(lp5_unknown_fw_calls, "LP-5")
 {
+    /* First from EL0, where HVC and SMC are undefined instructions: none reaches EL2. */
+    static const uint32_t from_user[] = {PSCI_VERSION, 0x86000000u, PSCI_SYSTEM_RESET,
+                                         PSCI_SYSTEM_OFF};
+    unsigned undefined = 0, tried = 0;
+    for (unsigned i = 0; i < 4; i++)
+        for (unsigned how = FW_HVC0; how <= FW_SMC0; how++, tried++)
+            undefined += el0_undefined((enum fw_conduit)how, from_user[i]);
+    evidence("from EL0: %u of %u HVC/SMC calls undefined", undefined, tried);
     unsigned answered = 0, total = 0;
     for (unsigned i = 0; i < FW_UNKNOWN_COUNT; i++, total++)
         answered += fw_not_supported(FW_HVC0, fw_unknown[i]);
@@ -285,16 +351,15 @@ ATTACK(lp5_unknown_fw_calls, "LP-5")
     evidence("SMC (not the conduit): %s", smc_refused ? "undefined each time" : "ANSWERED");
     total++;
     answered += fw_not_supported(FW_HVC1, PSCI_SYSTEM_OFF);
-    bool breach = answered != total || !smc_refused;
-    claim(breach, "%u of %u calls outside the allowed set answered NOT_SUPPORTED; SMC %s",
-          answered, total, smc_refused ? "undefined" : "ANSWERED");
+    bool breach = answered != total || !smc_refused || undefined != tried;
+    claim(breach, "EL0: %u of %u undefined; EL1: %u of %u answered NOT_SUPPORTED, SMC %s",
+          undefined, tried, answered, total, smc_refused ? "undefined" : "ANSWERED");
 }
 
 /* FI-5: illegal exception returns. An ERET at EL1 to a mode EL1 can't return to (EL2, EL3, an
  * AArch32 mode, a reserved encoding) is an illegal return: the CPU stays at EL1, sets PSTATE.IL,
  * and the first instruction at the target raises an Illegal Execution State exception. */
 #define EC_ILLEGAL_STATE 0x0eu
-#define PSR_DAIF (0xfull << 6)
 
 struct bad_return {
     uint64_t spsr, landed_el; /* landed_el: CurrentEL at the target, if it ran */
