@@ -541,7 +541,8 @@ CASES += [
          "SYSTEM_SUSPEND, SYSTEM_RESET2, MEM_PROTECT, the SiP, OEM and vendor-hypervisor "
          "services, yielding and malformed IDs), PSCI_VERSION, PSCI_FEATURES and SMCCC_VERSION "
          "over HVC #1 and over SMC (not the conduit), last SYSTEM_OFF over HVC #1; x86_64: "
-         "VMMCALL and VMCALL with 12 hypercall numbers (KVM's, Xen's, Hyper-V's, all ones), then "
+         "VMMCALL and VMCALL with 12 hypercall numbers (KVM's, Xen's, Hyper-V's, all ones) from "
+         "ring 0 and from ring 3, then "
          "the VMware backdoor (IN from port 0x5658 with its magic: GETVERSION, GETRAMSIZE)",
          "each is answered as unknown (AArch64: from EL0 each an undefined instruction taken "
          "to EL1; from EL1 NOT_SUPPORTED, SMC undefined, recorded by the "

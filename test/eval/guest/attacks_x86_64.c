@@ -279,7 +279,8 @@ ATTACK(ds9_outs_past_ram, "DS-9")
 
 struct hypercall {
     uint64_t nr, rax;
-    bool intel; /* VMCALL, Intel's form, instead of AMD's VMMCALL */
+    bool intel;       /* VMCALL, Intel's form, instead of AMD's VMMCALL */
+    bool ring3_check; /* no call: HLT at ring 3, whose #GP shows the guest got there */
 };
 
 static void hypercall_body(void *arg)
@@ -323,6 +324,90 @@ static bool vmware_backdoor(void)
     return answered;
 }
 
+/* Ring 3 for LP-5: a GDT with the boot's segments at the selectors the library's exception
+ * frames use (0x10 code, 0x18 data), a user data and code segment (DPL 3) and a TSS whose RSP0
+ * is the stack an exception from ring 3 is taken on; every page made a user page (the guest
+ * maps its RAM with 2 MiB pages and no SMEP/SMAP). An exception from ring 3 comes back to
+ * ring 0 through exc_catch, which resumes at the kernel's selectors. */
+#define SEL_USER_DATA 0x20
+#define SEL_USER_CODE 0x28
+#define SEL_TSS 0x30
+#define PTE_PRESENT 0x1ull
+#define PTE_USER 0x4ull
+#define PTE_LARGE 0x80ull
+#define PTE_ADDR 0x000ffffffffff000ull
+
+static struct __attribute__((packed)) {
+    uint32_t reserved0;
+    uint64_t rsp[3];
+    uint64_t reserved1, ist[7], reserved2;
+    uint16_t reserved3, iomap;
+} user_tss;
+static uint64_t user_gdt[8] __attribute__((aligned(16)));
+static uint8_t ring0_stack[4096] __attribute__((aligned(16)));
+static uint8_t ring3_stack[4096] __attribute__((aligned(16)));
+static bool ring3_ready;
+
+static void pages_user(uint64_t table, unsigned level)
+{
+    uint64_t *e = (uint64_t *)(uintptr_t)table;
+    for (unsigned i = 0; i < 512; i++) {
+        if (!(e[i] & PTE_PRESENT))
+            continue;
+        e[i] |= PTE_USER;
+        if (level > 1 && !(level < 4 && (e[i] & PTE_LARGE)))
+            pages_user(e[i] & PTE_ADDR, level - 1);
+    }
+}
+
+static void ring3_setup(void)
+{
+    if (ring3_ready)
+        return;
+    user_tss.rsp[0] = (uint64_t)(uintptr_t)(ring0_stack + sizeof(ring0_stack));
+    user_tss.iomap = sizeof(user_tss);
+    uint64_t base = (uint64_t)(uintptr_t)&user_tss, limit = sizeof(user_tss) - 1;
+    user_gdt[2] = 0x00af9a000000ffffull; /* 0x10: 64-bit code, DPL 0 */
+    user_gdt[3] = 0x00cf92000000ffffull; /* 0x18: data, DPL 0 */
+    user_gdt[4] = 0x00cff2000000ffffull; /* 0x20: data, DPL 3 */
+    user_gdt[5] = 0x00affa000000ffffull; /* 0x28: 64-bit code, DPL 3 */
+    user_gdt[6] = (limit & 0xffff) | (base & 0xffffff) << 16 | 0x89ull << 40 |
+                  ((limit >> 16) & 0xf) << 48 | ((base >> 24) & 0xff) << 56; /* available TSS */
+    user_gdt[7] = base >> 32;
+    struct __attribute__((packed)) {
+        uint16_t limit;
+        uint64_t base;
+    } gdtr = {sizeof(user_gdt) - 1, (uint64_t)(uintptr_t)user_gdt};
+    __asm__ volatile("lgdt %0; ltr %w1" ::"m"(gdtr), "r"(SEL_TSS) : "memory");
+    uint64_t cr3;
+    __asm__ volatile("mov %%cr3, %0" : "=r"(cr3));
+    pages_user(cr3 & PTE_ADDR, 4);
+    __asm__ volatile("mov %0, %%cr3" ::"r"(cr3) : "memory");
+    ring3_ready = true;
+}
+
+/* VMMCALL (or VMCALL) at ring 3 with RAX = nr; HLT after it (privileged: #GP) says it returned. */
+static void ring3_hypercall_body(void *arg)
+{
+    struct hypercall *h = arg;
+    uint64_t sp = (uint64_t)(uintptr_t)(ring3_stack + sizeof(ring3_stack));
+#define RING3_ENTER "pushq %[ss]\n pushq %[sp]\n pushq $2\n pushq %[cs]\n lea 1f(%%rip), %%r11\n" \
+                    "pushq %%r11\n iretq\n 1: "
+    if (h->ring3_check)
+        __asm__ volatile(RING3_ENTER "hlt\n"
+                         :: [ss] "i"(SEL_USER_DATA | 3), [sp] "r"(sp), [cs] "i"(SEL_USER_CODE | 3)
+                         : "r11", "memory");
+    else if (h->intel)
+        __asm__ volatile(RING3_ENTER "vmcall\n hlt\n"
+                         :: [ss] "i"(SEL_USER_DATA | 3), [sp] "r"(sp), [cs] "i"(SEL_USER_CODE | 3),
+                          "a"(h->nr) : "r11", "memory");
+    else
+        __asm__ volatile(RING3_ENTER "vmmcall\n hlt\n"
+                         :: [ss] "i"(SEL_USER_DATA | 3), [sp] "r"(sp), [cs] "i"(SEL_USER_CODE | 3),
+                          "a"(h->nr) : "r11", "memory");
+#undef RING3_ENTER
+}
+
 /* LP-5: VMMCALL (and VMCALL) with hypercall numbers: the partition is offered none, so each
  * must raise #UD, as on a PC without a hypervisor, and do nothing; then the VMware backdoor,
  * which must not answer (its port is unknown to the VMM, which records it). */
@@ -344,6 +429,31 @@ ATTACK(lp5_unknown_hypercalls, "LP-5")
         }
     }
     evidence("%u of %u VMMCALL/VMCALL hypercalls raised #UD", ud, total);
+    /* The same from ring 3: each must raise #UD there too (HLT's #GP: it returned). */
+    ring3_setup();
+    struct hypercall check = {.ring3_check = true};
+    struct exc_info ce;
+    bool at_ring3 = exc_catch(ring3_hypercall_body, &check, &ce) && ce.kind == 13;
+    evidence("HLT at ring 3: %s", at_ring3 ? "#GP, so ring 3 was reached" : "NOT #GP");
+    unsigned ud3 = 0, total3 = 0;
+    for (unsigned form = 0; form < 2; form++) {
+        for (unsigned i = 0; i < HYPERCALL_COUNT; i++, total3++) {
+            struct hypercall h = {.nr = hypercall_nrs[i], .intel = form == 1};
+            struct exc_info e;
+            if (!exc_catch(ring3_hypercall_body, &h, &e))
+                evidence("ring 3 %s 0x%llx: never left ring 0", form ? "vmcall" : "vmmcall",
+                         (unsigned long long)h.nr);
+            else if (e.kind != X86_VEC_UD)
+                evidence("ring 3 %s 0x%llx: exception %s (%s)", form ? "vmcall" : "vmmcall",
+                         (unsigned long long)h.nr, exc_kind_name(e.kind),
+                         e.kind == 13 ? "it RETURNED" : "unexpected");
+            else
+                ud3++;
+        }
+    }
+    evidence("from ring 3: %u of %u VMMCALL/VMCALL hypercalls raised #UD", ud3, total3);
+    ud += ud3;
+    total += total3 + !at_ring3; /* a ring 3 never reached: the attack did not run */
     bool backdoor = vmware_backdoor();
     claim(ud != total || backdoor, "%u of %u hypercalls raised #UD; the VMware backdoor %s", ud,
           total, backdoor ? "ANSWERED" : "did not answer");
