@@ -530,6 +530,77 @@ CASES += [
          **SERVER),
 ]
 
+# --- The fourth round: calls outside the allowed set, invalid guest states, a crashing VMM,
+# revoke batches ----------------------------------------------------------------------------------
+CASES += [
+    # x86_64: bare QEMU raises #UD for VMMCALL as Duet's VMM does (no configuration answers it
+    # differently), so the control rests on the VMware backdoor, which QEMU's vmport answers.
+    Case("LP-5", "LP", "firmware and hypercall numbers outside the allowed set",
+         "AArch64: from EL0, HVC #0, HVC #1 and SMC with PSCI_VERSION, a SiP ID, SYSTEM_RESET "
+         "and SYSTEM_OFF; from EL1, 20 function IDs no partition is offered over HVC #0 (PSCI MIGRATE, "
+         "SYSTEM_SUSPEND, SYSTEM_RESET2, MEM_PROTECT, the SiP, OEM and vendor-hypervisor "
+         "services, yielding and malformed IDs), PSCI_VERSION, PSCI_FEATURES and SMCCC_VERSION "
+         "over HVC #1 and over SMC (not the conduit), last SYSTEM_OFF over HVC #1; x86_64: "
+         "VMMCALL and VMCALL with 12 hypercall numbers (KVM's, Xen's, Hyper-V's, all ones) from "
+         "ring 0 and from ring 3, then "
+         "the VMware backdoor (IN from port 0x5658 with its magic: GETVERSION, GETRAMSIZE)",
+         "each is answered as unknown (AArch64: from EL0 each an undefined instruction taken "
+         "to EL1; from EL1 NOT_SUPPORTED, SMC undefined, recorded by the "
+         "VMM; x86_64: #UD, the backdoor's port unknown, recorded by the VMM) and does nothing: "
+         "the machine and the victim run on",
+         oracles={"aarch64": SYSTEM + [Audit(r"^\[attacker:vmm\] attacker: cpu 0: smc \(esr ",
+                                             "the VMM recorded the SMC it refused"),
+                                       AttackerClaim()],
+                  "x86_64": SYSTEM + [vmm_port_denied(0x5658), AttackerClaim()]},
+         control={"aarch64": "bare", "x86_64": "bare"}),
+    # AArch64's control is "hog" as FI-3's: an illegal return is the CPU's own business at EL1
+    # (bare QEMU raises the same exception), so what the case shows can fail is the last step,
+    # a guest spinning in its own exceptions for good, which only the budget bounds.
+    Case("FI-5", "FI", "invalid guest states: illegal exception returns, non-canonical addresses",
+         "AArch64: ERET at EL1 to EL2h, EL2t, EL3h, AArch32 SVC and HYP, a reserved mode and "
+         "with PSTATE.IL set, then one with its vectors moved to nothing; x86_64: a load, a "
+         "store and a jump at two non-canonical addresses, then the jump with an empty "
+         "IDT (a triple fault)",
+         "each illegal return stays at EL1 and raises the Illegal Execution State exception, "
+         "each non-canonical access #GP in the guest; the last step stops only the "
+         "attacker (AArch64: it spins on its budget; x86_64: its VMM resets the partition, "
+         "recorded by the root); the machine and the victim run on",
+         steps=["FI-5 1"],
+         oracles={"aarch64": SYSTEM + [Audit(r"^\[attacker:vmm\] attacker: cpu 0: exception class "
+                                             r"not handled \(esr 0x82", "the VMM recorded the "
+                                             "instruction abort of the vectors at nothing"),
+                                       AttackerClaim()],
+                  "x86_64": SYSTEM + [root_event("reset", r"resets \(1\)"), AttackerClaim()]},
+         control={"aarch64": "hog", "x86_64": "bare"}),
+]
+
+# The fourth round's rogue VMM cases (test/eval/rogue/rogue_attacks.c), in eval-rogue.
+CASES += [
+    # The control ("granted", arg1 = 1) runs the same path without the crash: the kernel's
+    # record is then absent and the rogue's claim says it ran on. (A configuration where a
+    # VMM's crash takes the machine down would be a kernel without its fault path.)
+    Case("FI-20", "FI", "a rogue VMM that crashes",
+         "executes an undefined instruction in the VMM itself, which has no fault handler",
+         "the kernel suspends the VMM and records the fault (its line for a fault nobody "
+         "handles); the machine, the root and the victim run on",
+         steps=["FI-20 0"], granted_steps=["FI-20 1"],
+         oracles=both(*SYSTEM,
+                      Audit(r"^kernel: a thread faulted with no fault handler and is suspended: "
+                            r"fault 2 at ", "the kernel recorded the VMM's undefined instruction"),
+                      NoRecord(r"^root: partition victim stopped", "the victim did not stop"),
+                      AttackerClaim()), **ROGUE),
+    Case("AV-22", "AV", "a rogue VMM: revoke batches of what it holds, for good",
+         "fills its cnode with a chain of copies of its address-space cap, revokes them all in "
+         "one call and unmaps through every slot, in a loop for good",
+         "the kernel's work is charged to the attacker's budget: the victim keeps its heartbeat",
+         kind="rogue", steps=["AV-22"],
+         oracles=both(MachineUp(), VictimHeartbeat(), CanaryIntact(),
+                      Effective(r"^EVAL-EVIDENCE AV-22 1000 revoke batches of [1-9]\d copies "
+                                r"\(last: error 0,", "1,000 batches of at least 10 copies "
+                                "revoked")),
+         control={"aarch64": "hog", "x86_64": "hog"}),
+]
+
 # The CI subset (ctest eval-<arch>): one case per way the harness's machinery judges (canary
 # and monitor, the VMM's audit of memory, sanitization across a reset, the machine's power, the
 # console's tags, the budget, a rogue VMM's image with its granted control), each with its

@@ -274,3 +274,231 @@ ATTACK(ds9_outs_past_ram, "DS-9")
     evidence("REP OUTSB of 32 bytes from 0x%llx: RSI 0x%llx, RCX %llu after",
              (unsigned long long)at, (unsigned long long)o.rsi, (unsigned long long)o.rcx);
 }
+
+#define X86_VEC_UD 6
+
+struct hypercall {
+    uint64_t nr, rax;
+    bool intel;       /* VMCALL, Intel's form, instead of AMD's VMMCALL */
+    bool ring3_check; /* no call: HLT at ring 3, whose #GP shows the guest got there */
+};
+
+static void hypercall_body(void *arg)
+{
+    struct hypercall *h = arg;
+    uint64_t rax = h->nr;
+    if (h->intel)
+        __asm__ volatile("vmcall" : "+a"(rax) : "b"(1ull), "c"(2ull), "d"(3ull), "S"(4ull)
+                         : "memory");
+    else
+        __asm__ volatile("vmmcall" : "+a"(rax) : "b"(1ull), "c"(2ull), "d"(3ull), "S"(4ull)
+                         : "memory");
+    h->rax = rax;
+}
+
+/* Hypercall numbers a partition might try, none offered: 0 and 1, KVM's (KVM_HC_VAPIC_POLL_IRQ
+ * 1 ... KVM_HC_MAP_GPA_RANGE 12), Xen's and Hyper-V's ranges, and all ones. */
+static const uint64_t hypercall_nrs[] = {0, 1, 5, 9, 10, 11, 12, 0x40000000, 0x40000001,
+                                         0x80000000, 0xffffffffull, ~0ull};
+#define HYPERCALL_COUNT (sizeof(hypercall_nrs) / sizeof(hypercall_nrs[0]))
+
+#define VMWARE_MAGIC 0x564d5868u /* "VMXh" */
+#define VMWARE_PORT 0x5658
+#define VMWARE_GETVERSION 10
+#define VMWARE_GETRAMSIZE 20
+
+/* The VMware backdoor, the hypercall interface of x86 hypervisors that has no instruction of its
+ * own: IN from port 0x5658 with the magic in EAX and the command in ECX. Whoever answers puts
+ * the magic in EBX. QEMU's vmport answers it on a PC; no partition is offered it. */
+static bool vmware_backdoor(void)
+{
+    bool answered = false;
+    static const uint32_t cmds[] = {VMWARE_GETVERSION, VMWARE_GETRAMSIZE};
+    for (unsigned i = 0; i < 2; i++) {
+        uint32_t eax = VMWARE_MAGIC, ebx = ~0u, ecx = cmds[i], edx = VMWARE_PORT;
+        __asm__ volatile("inl %%dx, %%eax" : "+a"(eax), "+b"(ebx), "+c"(ecx), "+d"(edx)
+                         : : "memory");
+        evidence("VMware backdoor command %u: eax 0x%x ebx 0x%x", cmds[i], eax, ebx);
+        answered |= ebx == VMWARE_MAGIC;
+    }
+    return answered;
+}
+
+/* Ring 3 for LP-5: a GDT with the boot's segments at the selectors the library's exception
+ * frames use (0x10 code, 0x18 data), a user data and code segment (DPL 3) and a TSS whose RSP0
+ * is the stack an exception from ring 3 is taken on; every page made a user page (the guest
+ * maps its RAM with 2 MiB pages and no SMEP/SMAP). An exception from ring 3 comes back to
+ * ring 0 through exc_catch, which resumes at the kernel's selectors. */
+#define SEL_USER_DATA 0x20
+#define SEL_USER_CODE 0x28
+#define SEL_TSS 0x30
+#define PTE_PRESENT 0x1ull
+#define PTE_USER 0x4ull
+#define PTE_LARGE 0x80ull
+#define PTE_ADDR 0x000ffffffffff000ull
+
+static struct __attribute__((packed)) {
+    uint32_t reserved0;
+    uint64_t rsp[3];
+    uint64_t reserved1, ist[7], reserved2;
+    uint16_t reserved3, iomap;
+} user_tss;
+static uint64_t user_gdt[8] __attribute__((aligned(16)));
+static uint8_t ring0_stack[4096] __attribute__((aligned(16)));
+static uint8_t ring3_stack[4096] __attribute__((aligned(16)));
+static bool ring3_ready;
+
+static void pages_user(uint64_t table, unsigned level)
+{
+    uint64_t *e = (uint64_t *)(uintptr_t)table;
+    for (unsigned i = 0; i < 512; i++) {
+        if (!(e[i] & PTE_PRESENT))
+            continue;
+        e[i] |= PTE_USER;
+        if (level > 1 && !(level < 4 && (e[i] & PTE_LARGE)))
+            pages_user(e[i] & PTE_ADDR, level - 1);
+    }
+}
+
+static void ring3_setup(void)
+{
+    if (ring3_ready)
+        return;
+    user_tss.rsp[0] = (uint64_t)(uintptr_t)(ring0_stack + sizeof(ring0_stack));
+    user_tss.iomap = sizeof(user_tss);
+    uint64_t base = (uint64_t)(uintptr_t)&user_tss, limit = sizeof(user_tss) - 1;
+    user_gdt[2] = 0x00af9a000000ffffull; /* 0x10: 64-bit code, DPL 0 */
+    user_gdt[3] = 0x00cf92000000ffffull; /* 0x18: data, DPL 0 */
+    user_gdt[4] = 0x00cff2000000ffffull; /* 0x20: data, DPL 3 */
+    user_gdt[5] = 0x00affa000000ffffull; /* 0x28: 64-bit code, DPL 3 */
+    user_gdt[6] = (limit & 0xffff) | (base & 0xffffff) << 16 | 0x89ull << 40 |
+                  ((limit >> 16) & 0xf) << 48 | ((base >> 24) & 0xff) << 56; /* available TSS */
+    user_gdt[7] = base >> 32;
+    struct __attribute__((packed)) {
+        uint16_t limit;
+        uint64_t base;
+    } gdtr = {sizeof(user_gdt) - 1, (uint64_t)(uintptr_t)user_gdt};
+    __asm__ volatile("lgdt %0; ltr %w1" ::"m"(gdtr), "r"(SEL_TSS) : "memory");
+    uint64_t cr3;
+    __asm__ volatile("mov %%cr3, %0" : "=r"(cr3));
+    pages_user(cr3 & PTE_ADDR, 4);
+    __asm__ volatile("mov %0, %%cr3" ::"r"(cr3) : "memory");
+    ring3_ready = true;
+}
+
+/* VMMCALL (or VMCALL) at ring 3 with RAX = nr; HLT after it (privileged: #GP) says it returned. */
+static void ring3_hypercall_body(void *arg)
+{
+    struct hypercall *h = arg;
+    uint64_t sp = (uint64_t)(uintptr_t)(ring3_stack + sizeof(ring3_stack));
+#define RING3_ENTER "pushq %[ss]\n pushq %[sp]\n pushq $2\n pushq %[cs]\n lea 1f(%%rip), %%r11\n" \
+                    "pushq %%r11\n iretq\n 1: "
+    if (h->ring3_check)
+        __asm__ volatile(RING3_ENTER "hlt\n"
+                         :: [ss] "i"(SEL_USER_DATA | 3), [sp] "r"(sp), [cs] "i"(SEL_USER_CODE | 3)
+                         : "r11", "memory");
+    else if (h->intel)
+        __asm__ volatile(RING3_ENTER "vmcall\n hlt\n"
+                         :: [ss] "i"(SEL_USER_DATA | 3), [sp] "r"(sp), [cs] "i"(SEL_USER_CODE | 3),
+                          "a"(h->nr) : "r11", "memory");
+    else
+        __asm__ volatile(RING3_ENTER "vmmcall\n hlt\n"
+                         :: [ss] "i"(SEL_USER_DATA | 3), [sp] "r"(sp), [cs] "i"(SEL_USER_CODE | 3),
+                          "a"(h->nr) : "r11", "memory");
+#undef RING3_ENTER
+}
+
+/* LP-5: VMMCALL (and VMCALL) with hypercall numbers: the partition is offered none, so each
+ * must raise #UD, as on a PC without a hypervisor, and do nothing; then the VMware backdoor,
+ * which must not answer (its port is unknown to the VMM, which records it). */
+ATTACK(lp5_unknown_hypercalls, "LP-5")
+{
+    unsigned ud = 0, total = 0;
+    for (unsigned form = 0; form < 2; form++) {
+        for (unsigned i = 0; i < HYPERCALL_COUNT; i++, total++) {
+            struct hypercall h = {.nr = hypercall_nrs[i], .intel = form == 1};
+            struct exc_info e;
+            if (!exc_catch(hypercall_body, &h, &e))
+                evidence("%s 0x%llx: RETURNED rax 0x%llx", form ? "vmcall" : "vmmcall",
+                         (unsigned long long)h.nr, (unsigned long long)h.rax);
+            else if (e.kind != X86_VEC_UD)
+                evidence("%s 0x%llx: exception %s", form ? "vmcall" : "vmmcall",
+                         (unsigned long long)h.nr, exc_kind_name(e.kind));
+            else
+                ud++;
+        }
+    }
+    evidence("%u of %u VMMCALL/VMCALL hypercalls raised #UD", ud, total);
+    /* The same from ring 3: each must raise #UD there too (HLT's #GP: it returned). */
+    ring3_setup();
+    struct hypercall check = {.ring3_check = true};
+    struct exc_info ce;
+    bool at_ring3 = exc_catch(ring3_hypercall_body, &check, &ce) && ce.kind == 13;
+    evidence("HLT at ring 3: %s", at_ring3 ? "#GP, so ring 3 was reached" : "NOT #GP");
+    unsigned ud3 = 0, total3 = 0;
+    for (unsigned form = 0; form < 2; form++) {
+        for (unsigned i = 0; i < HYPERCALL_COUNT; i++, total3++) {
+            struct hypercall h = {.nr = hypercall_nrs[i], .intel = form == 1};
+            struct exc_info e;
+            if (!exc_catch(ring3_hypercall_body, &h, &e))
+                evidence("ring 3 %s 0x%llx: never left ring 0", form ? "vmcall" : "vmmcall",
+                         (unsigned long long)h.nr);
+            else if (e.kind != X86_VEC_UD)
+                evidence("ring 3 %s 0x%llx: exception %s (%s)", form ? "vmcall" : "vmmcall",
+                         (unsigned long long)h.nr, exc_kind_name(e.kind),
+                         e.kind == 13 ? "it RETURNED" : "unexpected");
+            else
+                ud3++;
+        }
+    }
+    evidence("from ring 3: %u of %u VMMCALL/VMCALL hypercalls raised #UD", ud3, total3);
+    ud += ud3;
+    total += total3 + !at_ring3; /* a ring 3 never reached: the attack did not run */
+    bool backdoor = vmware_backdoor();
+    claim(ud != total || backdoor, "%u of %u hypercalls raised #UD; the VMware backdoor %s", ud,
+          total, backdoor ? "ANSWERED" : "did not answer");
+}
+
+/* FI-5: non-canonical addresses (bits 63:47 not all equal): a load, a store and a jump at one
+ * each raise #GP in the guest; then the same jump with an IDT of no entries, where the #GP
+ * can't be delivered, nor the #DF: a triple fault. (Not a stack there: the guest's handlers run
+ * on the stack they interrupt, so a push at a non-canonical RSP is already a triple fault.) */
+#define NONCANONICAL_LOW 0x0000800000000000ull
+#define NONCANONICAL_HIGH 0xffff7ffffffff000ull
+
+static void jump_to(void *arg)
+{
+    __asm__ volatile("jmp *%0" ::"r"(*(uint64_t *)arg) : "memory");
+}
+
+ATTACK(fi5_noncanonical, "FI-5")
+{
+    unsigned refused = 0, total = 0;
+    static const uint64_t addrs[] = {NONCANONICAL_LOW, NONCANONICAL_HIGH};
+    for (unsigned i = 0; i < 2; i++) {
+        uint64_t a = addrs[i], v;
+        struct exc_info e;
+        total += 3;
+        refused += !probe_read(a, 8, &v);
+        refused += !probe_write(a, 8, 0x5717add1e0000005ull);
+        if (exc_catch(jump_to, &a, &e)) {
+            evidence("jump to 0x%llx: exception %s at rip 0x%llx", (unsigned long long)a,
+                     exc_kind_name(e.kind), (unsigned long long)e.pc);
+            refused++;
+        }
+    }
+    claim(refused != total, "%u of %u accesses at non-canonical addresses faulted", refused,
+          total);
+    if (arg1 != 1)
+        return;
+    static const struct __attribute__((packed)) {
+        uint16_t limit;
+        uint64_t base;
+    } empty = {0, 0};
+    evidence("a jump to 0x%llx with an empty IDT: a triple fault",
+             (unsigned long long)NONCANONICAL_LOW);
+    uint64_t a = NONCANONICAL_LOW;
+    __asm__ volatile("cli; lidt %0; jmp *%1" ::"m"(empty), "r"(a));
+    for (;;)
+        ;
+}

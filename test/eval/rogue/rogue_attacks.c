@@ -252,9 +252,51 @@ ROGUE_ATTACK(av21_exhaust, "AV-21")
     spin();
 }
 
+/* FI-20: a VMM that crashes: an undefined instruction in the rogue itself, with no fault handler
+ * (a VMM has none). The kernel suspends it and records the fault; nothing else may stop. arg1 =
+ * 1, the control: the same path without the crash, so the claim sees a VMM that ran on. */
+ROGUE_ATTACK(fi20_crash, "FI-20")
+{
+    evidence("%s", arg1 == 1 ? "control: no crash" : "crashing: an undefined instruction");
+    if (arg1 != 1) {
+#if defined(__aarch64__)
+        __asm__ volatile("udf #0" ::: "memory");
+#else
+        __asm__ volatile("ud2" ::: "memory");
+#endif
+    }
+    claim(true, "the VMM RAN ON past its crash");
+}
+
+/* AV-22: revoke batches for good: its cnode filled with a chain of copies of its address-space
+ * cap (each the child of the one before, the deepest tree its slots allow), then all of them
+ * revoked in one call, and again; each batch also unmaps through every slot (none holds a
+ * frame: the root maps its RAM). The kernel's work is the attacker's, on its budget. */
+ROGUE_ATTACK(av22_revoke_batches, "AV-22")
+{
+    for (unsigned long batches = 1, next = 1;; batches++) {
+        unsigned made = 0, unmapped = 0;
+        uint64_t parent = HV_VMM_SLOT_VSPACE;
+        for (uint64_t s = 0; s < CNODE_SLOTS; s++) {
+            if (filled(s) || copy(parent, s, HV_RIGHTS_ALL, 0) != HV_OK)
+                continue;
+            made++;
+            parent = s;
+        }
+        int r = hv_cap_revoke(HV_VMM_SLOT_VSPACE);
+        for (uint64_t s = 0; s < CNODE_SLOTS; s++)
+            unmapped += hv_unmap(s) == HV_OK;
+        if (batches == next) {
+            evidence("%lu revoke batches of %u copies (last: error %d, %u unmapped); revoking on",
+                     batches, made, r, unmapped);
+            next *= 10;
+        }
+    }
+}
+
 const struct rogue_attack rogue_attacks[] = {
     {"IF-10", if10_rights}, {"IF-11", if11_slots},   {"IF-12", if12_console},
     {"DS-20", ds20_memory}, {"AV-20", av20_reload_flood}, {"AV-21", av21_exhaust},
-    {"DS-21", ds21_storage},
+    {"DS-21", ds21_storage}, {"FI-20", fi20_crash}, {"AV-22", av22_revoke_batches},
 };
 const unsigned rogue_nattacks = sizeof(rogue_attacks) / sizeof(rogue_attacks[0]);
