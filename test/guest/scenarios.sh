@@ -609,7 +609,7 @@ scenario_net_bench() {
 # while another partition has the focus: duet.kattack=<rounds> (10) rounds, each saying
 # DUET-KATTACK <name> round <i> (the test types one key on the victim's keyboard per round),
 # then releasing the virtio-mmio window of its "Duet keyboard" from the kernel (unbinding the
-# virtio-mmio platform device: with it bound, the kernel's strict /dev/mem refuses devmem there)
+# virtio-mmio platform devices: with one bound, the kernel's strict /dev/mem refuses devmem there)
 # and flooding it with devmem: reads of every register, QueueSel/QueueNum/queue addresses and
 # QueueReady of garbage, QueueNotify, InterruptACK, Status of garbage (DRIVER_OK on garbage rings
 # too), then binding it again (a device reset) and unbinding/binding the virtio_input driver
@@ -692,9 +692,18 @@ scenario_kbd_attack() {
     while [ "$round" -le "$rounds" ]; do
         kattack_window
         echo "DUET-KATTACK $name round $round $kdev $kpdev"
-        echo "$kpdev" > /sys/bus/platform/drivers/virtio-mmio/unbind
+        # Every virtio-mmio device let go, not the keyboard's alone: devmem maps a whole page,
+        # which holds the VMM's other slots too, and the kernel refuses it while any is bound.
+        released=
+        for d in /sys/bus/platform/drivers/virtio-mmio/*; do
+            [ -e "$d/driver" ] || continue
+            released="$released ${d##*/}"
+            echo "${d##*/}" > /sys/bus/platform/drivers/virtio-mmio/unbind
+        done
         kattack_flood
-        echo "$kpdev" > /sys/bus/platform/drivers/virtio-mmio/bind
+        for d in $released; do
+            echo "$d" > /sys/bus/platform/drivers/virtio-mmio/bind
+        done
         n=0
         while [ "$n" -lt 3 ]; do
             kattack_window
