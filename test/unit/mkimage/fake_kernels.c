@@ -1,10 +1,13 @@
 /* Tiny stand-ins for the kernels mkimage recognises, written into a folder for the tests:
  * only the header fields the builder reads are real. */
+#define _XOPEN_SOURCE 700 /* nftw, symlink */
+#include <ftw.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "fake_kernels.h"
 
@@ -96,4 +99,34 @@ void fake_kernels_write(const char *dir)
     char path[512];
     snprintf(path, sizeof(path), "%s/a-directory", dir);
     mkdir(path, 0755);
+}
+
+static void alias(const char *dir, const char *fake, const char *real)
+{
+    char from[512], to[512];
+    snprintf(from, sizeof(from), "%s/%s", dir, fake);
+    snprintf(to, sizeof(to), "%s/%s", dir, real);
+    if (symlink(from, to)) {
+        perror(to);
+        exit(2);
+    }
+}
+
+void fake_kernels_alias_debian(const char *dir)
+{
+    alias(dir, "fake-Image", "vmlinuz-debian-arm64");
+    alias(dir, "fake-initramfs", "initramfs-debian-arm64.cpio.gz");
+    alias(dir, "fake-bzImage", "vmlinuz-debian-amd64");
+    alias(dir, "fake-initramfs", "initramfs-debian-amd64.cpio.gz");
+}
+
+static int remove_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)st, (void)flag, (void)ftw;
+    return remove(path);
+}
+
+void fake_kernels_remove(const char *dir)
+{
+    nftw(dir, remove_one, 16, FTW_DEPTH | FTW_PHYS);
 }

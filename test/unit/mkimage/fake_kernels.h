@@ -11,3 +11,10 @@
 
 /* Writes every fake file into dir (which must exist). */
 void fake_kernels_write(const char *dir);
+
+/* Links the fake kernels and initramfs under the Debian file names the default systems'
+ * manifests (platform/<board>/system.dts) use, in dir. */
+void fake_kernels_alias_debian(const char *dir);
+
+/* Removes dir and everything in it. */
+void fake_kernels_remove(const char *dir);

@@ -1,9 +1,8 @@
 /* The manifest's trusted-path properties (keyboard, screen, colour) through mkimage into the
  * partition table's struct hv_pt_ui: what the default systems and good-ui.dts say arrives,
  * and every malformed form is refused with its own message (docs/manifest.md). */
-#define _XOPEN_SOURCE 700 /* nftw */
+#define _XOPEN_SOURCE 700 /* mkdtemp */
 #include <check.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -112,30 +111,13 @@ START_TEST(refusals)
 }
 END_TEST
 
-static int remove_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-    return remove(path);
-}
-
-static void alias(const char *fake, const char *real)
-{
-    char from[300], to[300];
-    snprintf(from, sizeof(from), "%s/%s", files_dir, fake);
-    snprintf(to, sizeof(to), "%s/%s", files_dir, real);
-    if (symlink(from, to))
-        abort();
-}
-
 int main(void)
 {
     strcpy(files_dir, "/tmp/manifest-ui-XXXXXX");
     if (!mkdtemp(files_dir))
         return 2;
     fake_kernels_write(files_dir);
-    alias("fake-Image", "vmlinuz-debian-arm64");
-    alias("fake-initramfs", "initramfs-debian-arm64.cpio.gz");
-    alias("fake-bzImage", "vmlinuz-debian-amd64");
-    alias("fake-initramfs", "initramfs-debian-amd64.cpio.gz");
+    fake_kernels_alias_debian(files_dir);
 
     Suite *s = suite_create("manifest_ui");
     TCase *tc = tcase_create("ui");
@@ -144,6 +126,6 @@ int main(void)
     tcase_add_loop_test(tc, refusals, 0, sizeof(refused) / sizeof(refused[0]));
     suite_add_tcase(s, tc);
     int r = check_run(s);
-    nftw(files_dir, remove_one, 16, FTW_DEPTH | FTW_PHYS);
+    fake_kernels_remove(files_dir);
     return r;
 }

@@ -2,9 +2,8 @@
  * manifests (platform/<board>/system.dts, with fake kernels under the real names) and
  * test/manifests/good-net.dts, and the partition table's network records it writes give the
  * policy docs/network.md states. */
-#define _XOPEN_SOURCE 700 /* nftw */
+#define _XOPEN_SOURCE 700 /* mkdtemp */
 #include <check.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -113,31 +112,13 @@ START_TEST(default_systems)
 }
 END_TEST
 
-static int remove_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-    return remove(path);
-}
-
-/* The default manifests name the Debian files; the fake ones stand in under those names. */
-static void alias(const char *fake, const char *real)
-{
-    char from[300], to[300];
-    snprintf(from, sizeof(from), "%s/%s", files_dir, fake);
-    snprintf(to, sizeof(to), "%s/%s", files_dir, real);
-    if (symlink(from, to))
-        abort();
-}
-
 int main(void)
 {
     strcpy(files_dir, "/tmp/radio-manifest-XXXXXX");
     if (!mkdtemp(files_dir))
         return 2;
     fake_kernels_write(files_dir);
-    alias("fake-Image", "vmlinuz-debian-arm64");
-    alias("fake-initramfs", "initramfs-debian-arm64.cpio.gz");
-    alias("fake-bzImage", "vmlinuz-debian-amd64");
-    alias("fake-initramfs", "initramfs-debian-amd64.cpio.gz");
+    fake_kernels_alias_debian(files_dir);
 
     Suite *s = suite_create("radio_manifest");
     TCase *tc = tcase_create("manifest");
@@ -145,6 +126,6 @@ int main(void)
     tcase_add_test(tc, default_systems);
     suite_add_tcase(s, tc);
     int r = check_run(s);
-    nftw(files_dir, remove_one, 16, FTW_DEPTH | FTW_PHYS);
+    fake_kernels_remove(files_dir);
     return r;
 }
