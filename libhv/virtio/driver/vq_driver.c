@@ -98,6 +98,16 @@ static enum vqd_result bufs_check(const struct vqd_buf *bufs, unsigned n, unsign
     return VQD_OK;
 }
 
+/* Publishes descriptor head as the next available entry. */
+static void publish(struct vqd *vq, uint16_t head)
+{
+    dma_store16(split_avail_entry(vq->avail, vq->size, vq->avail_idx), head);
+    vq->avail_idx++;
+    /* §2.7.13.3: descriptors and the ring entry before the idx that makes them visible. */
+    dma_wmb();
+    dma_store16(vq->avail + AVAIL_IDX, vq->avail_idx);
+}
+
 enum vqd_result vqd_add(struct vqd *vq, const struct vqd_buf *bufs, unsigned out, unsigned in,
                         void *token)
 {
@@ -131,12 +141,49 @@ enum vqd_result vqd_add(struct vqd *vq, const struct vqd_buf *bufs, unsigned out
     s->count = (uint16_t)n;
     s->inflight = true;
     vq->inflight++;
+    publish(vq, head);
+    return VQD_OK;
+}
 
-    dma_store16(split_avail_entry(vq->avail, vq->size, vq->avail_idx), head);
-    vq->avail_idx++;
-    /* §2.7.13.3: descriptors and the ring entry before the idx that makes them visible. */
-    dma_wmb();
-    dma_store16(vq->avail + AVAIL_IDX, vq->avail_idx);
+enum vqd_result vqd_add_indirect(struct vqd *vq, const struct virtio_dma *table,
+                                 const struct vqd_buf *bufs, unsigned out, unsigned in,
+                                 void *token)
+{
+    if (vq->broken)
+        return VQD_BROKEN;
+    unsigned n = out + in;
+    /* §2.7.5.3.1: the chain, its indirect part included, no longer than the queue. */
+    if (n == 0 || n < out || n > vq->size || table == NULL || table->va == NULL ||
+        table->size < (uint64_t)n * VIRTQ_DESC_SIZE || table->pa % VIRTQ_DESC_ALIGN != 0)
+        return VQD_BAD_ARG;
+    uint32_t writable;
+    enum vqd_result r = bufs_check(bufs, n, out, &writable);
+    if (r != VQD_OK)
+        return r;
+    if (vq->num_free == 0)
+        return VQD_NO_SPACE;
+    /* The table's entries are numbered from 0 and linked in order (§2.7.5.3.2). */
+    for (unsigned i = 0; i < n; i++) {
+        uint8_t *d = (uint8_t *)table->va + (size_t)i * VIRTQ_DESC_SIZE;
+        uint16_t flags =
+            (uint16_t)((i + 1 < n ? VIRTQ_DESC_F_NEXT : 0) | (i >= out ? VIRTQ_DESC_F_WRITE : 0));
+        hv_put_le64(d, bufs[i].pa);
+        hv_put_le32(d + 8, bufs[i].len);
+        hv_put_le16(d + 12, flags);
+        hv_put_le16(d + 14, (uint16_t)(i + 1 < n ? i + 1 : 0));
+    }
+    uint16_t head = vq->free_head;
+    struct vqd_buf whole = {table->pa, (uint32_t)(n * VIRTQ_DESC_SIZE)};
+    desc_write(vq, head, &whole, VIRTQ_DESC_F_INDIRECT, 0);
+    vq->free_head = vq->slots[head].next;
+    vq->num_free--;
+    struct vqd_slot *s = &vq->slots[head];
+    s->token = token;
+    s->writable = writable; /* what the device may say it wrote: the table's writable bytes */
+    s->count = 1;
+    s->inflight = true;
+    vq->inflight++;
+    publish(vq, head);
     return VQD_OK;
 }
 

@@ -19,7 +19,7 @@ static struct virtq dev; /* the device side of the same rings */
 static struct virtq_seg dsegs[16];
 static struct virtq_req dreq = {.segs = dsegs, .capacity = 16};
 
-static void setup_q(bool event_idx)
+static void setup_q_features(bool event_idx, uint64_t features)
 {
     model_dma_init(&md, 0);
     ck_assert(vqd_layout(QSIZE, 4, &lay));
@@ -29,14 +29,24 @@ static void setup_q(bool event_idx)
                                .desc = vq.desc_pa,
                                .driver = vq.avail_pa,
                                .device = vq.used_pa,
-                               .features = event_idx ? VIRTIO_BIT(VIRTIO_F_EVENT_IDX) : 0};
+                               .features = features |
+                                           (event_idx ? VIRTIO_BIT(VIRTIO_F_EVENT_IDX) : 0)};
     memset(&dev, 0, sizeof(dev));
     ck_assert_int_eq(virtq_init(&dev, &cfg, &md.mem, &dev_faults), VIRTQ_SETUP_OK);
+}
+
+static void setup_q(bool event_idx)
+{
+    setup_q_features(event_idx, 0);
 }
 
 static void setup(void)
 {
     setup_q(false);
+}
+static void setup_indirect(void)
+{
+    setup_q_features(false, VIRTIO_BIT(VIRTIO_F_INDIRECT_DESC));
 }
 static void setup_event(void)
 {
@@ -354,6 +364,56 @@ START_TEST(event_idx_round_trip_device_notifies)
 }
 END_TEST
 
+/* A chain longer than the queue, as one ring descriptor: the device walks the table, the
+ * used length is checked against the table's writable bytes, and the slot comes back. */
+START_TEST(indirect_round_trip)
+{
+    struct virtio_dma table = {(uint8_t *)md.dma.va + 0xa000, MODEL_DMA_PA + 0xa000, 0x100};
+    struct vqd_buf b[QSIZE + 2];
+    for (unsigned i = 0; i < QSIZE + 2; i++)
+        b[i] = (struct vqd_buf){MODEL_DMA_PA + 0x8000 + 0x100 * i, 0x80};
+    /* Longer than the queue: refused (§2.7.5.3.1), and nothing taken. */
+    ck_assert_int_eq(vqd_add_indirect(&vq, &table, b, 4, QSIZE - 3, NULL), VQD_BAD_ARG);
+    ck_assert_uint_eq(vq.num_free, QSIZE);
+    /* A table too small for the chain, or misaligned: refused. */
+    struct virtio_dma small = {table.va, table.pa, 7 * VIRTQ_DESC_SIZE};
+    ck_assert_int_eq(vqd_add_indirect(&vq, &small, b, 4, 4, NULL), VQD_BAD_ARG);
+    struct virtio_dma odd = {(uint8_t *)table.va + 8, table.pa + 8, 0x80};
+    ck_assert_int_eq(vqd_add_indirect(&vq, &odd, b, 4, 4, NULL), VQD_BAD_ARG);
+    ck_assert_int_eq(vqd_add_indirect(&vq, &table, b, 3, 5, (void *)0x77), VQD_OK);
+    ck_assert_uint_eq(vq.num_free, QSIZE - 1);
+    ck_assert_uint_eq(hv_le16(vq.desc + 12), VIRTQ_DESC_F_INDIRECT);
+    ck_assert_uint_eq(hv_le32(vq.desc + 8), 8 * VIRTQ_DESC_SIZE);
+    ck_assert_int_eq(virtq_pop(&dev, &dreq), VIRTQ_POP_REQUEST);
+    ck_assert_uint_eq(dreq.nreadable, 3);
+    ck_assert_uint_eq(dreq.nwritable, 5);
+    ck_assert_ptr_eq(dsegs[7].addr, (uint8_t *)md.dma.va + 0x8700);
+    ck_assert_int_eq(virtq_push(&dev, &dreq, 5 * 0x80), VIRTQ_PUSH_OK);
+    void *tok;
+    uint32_t len;
+    ck_assert_int_eq(vqd_get_used(&vq, &tok, &len), VQD_OK);
+    ck_assert_ptr_eq(tok, (void *)0x77);
+    ck_assert_uint_eq(len, 5 * 0x80);
+    ck_assert_uint_eq(vq.num_free, QSIZE);
+    ck_assert_uint_eq(vq.inflight, 0);
+}
+END_TEST
+
+/* A device claiming more than the table's writable bytes breaks the queue, as for a chain. */
+START_TEST(indirect_used_len_too_big)
+{
+    struct virtio_dma table = {(uint8_t *)md.dma.va + 0xa000, MODEL_DMA_PA + 0xa000, 0x100};
+    struct vqd_buf b[3] = {
+        {MODEL_DMA_PA + 0x8000, 16}, {MODEL_DMA_PA + 0x9000, 512}, {MODEL_DMA_PA + 0x9200, 1}};
+    ck_assert_int_eq(vqd_add_indirect(&vq, &table, b, 1, 2, (void *)1), VQD_OK);
+    lying_device(0, 0, 514, 1);
+    void *tok;
+    uint32_t len;
+    ck_assert_int_eq(vqd_get_used(&vq, &tok, &len), VQD_USED_LEN);
+    ck_assert(vq.broken);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("vq_driver");
@@ -382,6 +442,11 @@ static Suite *suite(void)
     tcase_add_test(e, arm_sets_used_event_and_reports_pending);
     tcase_add_test(e, event_idx_round_trip_device_notifies);
     suite_add_tcase(s, e);
+    TCase *in = tcase_create("indirect");
+    tcase_add_checked_fixture(in, setup_indirect, teardown);
+    tcase_add_test(in, indirect_round_trip);
+    tcase_add_test(in, indirect_used_len_too_big);
+    suite_add_tcase(s, in);
     return s;
 }
 

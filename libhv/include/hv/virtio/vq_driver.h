@@ -80,12 +80,23 @@ enum vqd_result vqd_init(struct vqd *vq, uint16_t size, const struct virtio_dma 
 
 /*
  * Makes a request available: bufs[0, out) device-readable, then bufs[out, out + in)
- * device-writable, as one chain (no indirect tables). token (any value) comes back from
+ * device-writable, as one chain of the ring's own descriptors. token (any value) comes back from
  * vqd_get_used. The available idx is published at once, after the descriptors and the
  * ring entry (a DMA write barrier between).
  */
 enum vqd_result vqd_add(struct vqd *vq, const struct vqd_buf *bufs, unsigned out, unsigned in,
                         void *token);
+
+/*
+ * The same request as one ring descriptor pointing at an indirect table (§2.7.5.3; only once
+ * VIRTIO_F_INDIRECT_DESC was negotiated): the chain is written into table (DMA memory the
+ * caller owns, room for out + in descriptors, 16-byte aligned), which must stay untouched
+ * until token comes back. Takes one descriptor of the ring however long the chain; the chain
+ * is still no longer than the queue (VQD_BAD_ARG).
+ */
+enum vqd_result vqd_add_indirect(struct vqd *vq, const struct virtio_dma *table,
+                                 const struct vqd_buf *bufs, unsigned out, unsigned in,
+                                 void *token);
 
 /* After one or more adds: whether the device asked to be notified (§2.7.10 avail_event with
  * EVENT_IDX, else VIRTQ_USED_F_NO_NOTIFY). A full barrier orders the idx before the read. */
