@@ -5,6 +5,8 @@
  * (docs/device-servers.md). */
 #include "device_grant.h"
 #include <hv/abi/error.h>
+#include <hv/string.h>
+#include <hv/sys.h>
 
 static int give_registers(const struct hv_bootinfo *info, const struct root_program *p,
                           const struct bus_device *dev)
@@ -118,4 +120,26 @@ int device_grant_client(const struct root_program *p, const struct partition *pa
         r = hv_cap_copy(vmm_events, p->cnode, HV_DEVICE_SLOT_VMM_EVENTS + c, HV_RIGHT_WRITE,
                         vmm_event);
     return r;
+}
+
+int device_grant_client_bus(const struct hv_bootinfo *info, const struct root_program *p,
+                            const struct bus_device *dev, const struct partition *part,
+                            unsigned c)
+{
+    static uint64_t bus[4096 / sizeof(uint64_t)]; /* a page: kept off the stack */
+    uint64_t regs = root_device_frame(info, dev->page_pa[0]);
+    if (!regs)
+        return HV_ENOENT;
+    if (part->nblocks > sizeof(bus) / sizeof(bus[0]))
+        return HV_ERANGE;
+    memset(bus, 0, sizeof(bus));
+    /* The kernel says where each frame is only to the holder of a device's registers. */
+    for (unsigned i = 0; i < part->nblocks; i++) {
+        int r = hv_dma_map(part->first_frame + i, regs, &bus[i]);
+        if (r)
+            return r;
+    }
+    return root_page_into(p->vspace, HV_DEVICE_RAM_BUS_VA(c), HV_MAP_READ, bus, sizeof(bus))
+               ? HV_OK
+               : HV_ENOMEM;
 }

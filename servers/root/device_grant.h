@@ -25,3 +25,11 @@ int device_grant_endpoint(const struct root_program *p, const struct root_device
  * notification (write, badge vmm_event) at HV_DEVICE_SLOT_VMM_EVENTS + c. */
 int device_grant_client(const struct root_program *p, const struct partition *part, unsigned c,
                         uint64_t vmm_events, uint64_t vmm_event, struct root_device_clients *out);
+
+/* Client c's RAM as dev sees it (hv/proto/device.h, HV_DEVICE_RAM_BUS_VA): the bus address of
+ * each of part's 2 MiB blocks, which the kernel tells the root task as the holder of dev's
+ * registers, on a read-only page of p. Only for a server whose device may DMA into its
+ * clients' RAM (docs/storage.md, "Data moves once"). */
+int device_grant_client_bus(const struct hv_bootinfo *info, const struct root_program *p,
+                            const struct bus_device *dev, const struct partition *part,
+                            unsigned c);

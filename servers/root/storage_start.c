@@ -134,6 +134,7 @@ int root_start_storage(const struct hv_bootinfo *info, const struct partition *p
         if (!ntfn)
             return HV_ENOMEM;
         if ((r = device_grant_client(&p, part, c, con->input_ntfn[i], HV_VMM_EVENT_BLK, out)) ||
+            (r = device_grant_client_bus(info, &p, &dev, part, c)) ||
             (r = give_client_thread_caps(&p, c, ntfn)))
             return r;
         out->client_bell[i] = ntfn;

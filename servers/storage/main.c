@@ -217,6 +217,14 @@ static bool client_memory(uint32_t n)
         ram_regions[c] = (struct virtio_mem_region){
             sp->ram_gpa, sp->ram_size, (void *)(uintptr_t)HV_DEVICE_RAM_VA(c)};
         rams[c] = (struct virtio_mem){&ram_regions[c], 1};
+        /* The device reads and writes this RAM itself (the root task's table of its bus
+         * addresses); without the table the data goes through the bounce buffers. */
+        const struct vblk_ram ram = {HV_DEVICE_RAM_VA(c), sp->ram_size,
+                                     (const uint64_t *)(uintptr_t)HV_DEVICE_RAM_BUS_VA(c)};
+        if (!vblk_disk_set_ram(&vblk, c, &ram))
+            hv_printf("storage: slice %s: its RAM's bus addresses are unusable: its data "
+                      "goes through bounce buffers\n",
+                      sp->partition);
     }
     return true;
 }
@@ -310,6 +318,26 @@ static void disk_loop(void)
 
 /* ---- a client's thread ---- */
 
+/* Notification bits client c's thread took while it waited for the disk in a reset. */
+static uint64_t held_bits[SLICES_MAX];
+
+/* The device may still be moving data to or from the guest's memory for c's requests at the
+ * disk: a reset is answered only once they are back, so that nothing lands in the guest's
+ * memory after its VMM (or the root task, wiping it for a new boot) was told the device let
+ * go. The disk answers every request, or fails them all once it breaks its rules. */
+static void wait_for_disk(unsigned c)
+{
+    while (srv.parts[c].inflight) {
+        uint64_t bits;
+        if (hv_wait(HV_STORAGE_SLOT_WORKER_NTFN + c, &bits) != 0)
+            return;
+        held_bits[c] |= bits;
+        struct io_ring_entry e;
+        while (io_ring_pop(&from_disk[c], &e))
+            vblk_disk_finish(&vblk, &srv.ios[e.io], e.ok);
+    }
+}
+
 /* Client c's VMM's call, handed over by the main thread. */
 static void answer_call(unsigned c)
 {
@@ -318,11 +346,14 @@ static void answer_call(unsigned c)
      * run took: requests against the wake-ups they cost. */
     if (h->label == HV_VDEV_RESET && srv.parts[c].stats.requests &&
         hv_count_and_check(&resets_logged[c]))
-        hv_printf("storage: %s: reset; so far %lu requests, %lu doorbell wake-ups; "
-                  "disk interrupts %lu (all partitions)\n",
-                  slices[c].partition, srv.parts[c].stats.requests, doorbells[c],
+        hv_printf("storage: %s: reset; so far %lu requests (%lu on its own buffers, %lu "
+                  "bounced), %lu doorbell wake-ups; disk interrupts %lu (all partitions)\n",
+                  slices[c].partition, srv.parts[c].stats.requests, vblk.direct_ios[c],
+                  vblk.bounced_ios[c], doorbells[c],
                   __atomic_load_n(&disk_irqs, __ATOMIC_RELAXED));
     storage_call(&srv, nclients, h->badge, h->label, h->w, h->len, &h->answer);
+    if (h->label == HV_VDEV_RESET)
+        wait_for_disk(c);
     if (h->label == HV_VDEV_RESET && h->answer.label == HV_OK)
         __atomic_store_n(&shared_page(c)->irq, 0, __ATOMIC_RELEASE);
     __atomic_store_n(&call_full[c], 0, __ATOMIC_RELEASE);
@@ -335,6 +366,8 @@ static void client_loop(unsigned c)
         uint64_t bits;
         if (hv_wait(HV_STORAGE_SLOT_WORKER_NTFN + c, &bits) != 0)
             return; /* the cap is gone: the thread stops (hv_main) */
+        bits |= held_bits[c];
+        held_bits[c] = 0;
         if (__atomic_load_n(&call_full[c], __ATOMIC_ACQUIRE))
             answer_call(c);
         struct io_ring_entry e;

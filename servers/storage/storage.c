@@ -158,6 +158,34 @@ size_t blk_io_to_guest(struct blk_io *io, uint64_t offset, const void *src, size
     return virtq_req_write(&io->req, offset, src, n);
 }
 
+bool blk_io_data_pieces(const struct blk_io *io, blk_piece_fn *fn, void *ctx)
+{
+    const struct virtq_req *r = &io->req;
+    bool write = io->op == BLK_OP_WRITE;
+    if (!write && io->op != BLK_OP_READ)
+        return false;
+    /* A write's data follows the header in the readable part; a read's opens the writable
+     * part, before the status byte (blk_req_decode checked both sizes). */
+    uint32_t first = write ? 0 : r->nreadable, count = write ? r->nreadable : r->nwritable;
+    uint64_t skip = write ? VIRTIO_BLK_REQ_HDR_SIZE : 0;
+    uint64_t left = (uint64_t)io->sectors * VIRTIO_BLK_SECTOR_SIZE;
+    for (uint32_t k = first; k < first + count && left; k++) {
+        const struct virtq_seg *g = &r->segs[k];
+        if (skip >= g->len) {
+            skip -= g->len;
+            continue;
+        }
+        uint64_t n = g->len - skip;
+        if (n > left)
+            n = left;
+        if (!fn(ctx, (uint8_t *)g->addr + skip, (uint32_t)n))
+            return false;
+        left -= n;
+        skip = 0;
+    }
+    return left == 0;
+}
+
 /* Takes and starts one request of part; false when its ring is empty or stopped. */
 static bool take_one(struct storage *s, unsigned part, struct blk_io *io)
 {

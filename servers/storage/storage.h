@@ -100,7 +100,9 @@ enum storage_setup_result {
 enum storage_setup_result storage_queue_setup(struct storage *s, unsigned part,
                                               const struct hv_vdev_queue_setup *m);
 
-/* HV_VDEV_RESET for part: the queue stops; requests at the disk complete to nothing. */
+/* HV_VDEV_RESET for part: the queue stops; requests at the disk complete to nothing. A disk
+ * that moves data straight to or from the guest's memory may still do so until they are back
+ * (parts[part].inflight 0): the caller answers the reset only then (servers/storage/main.c). */
 void storage_reset(struct storage *s, unsigned part);
 
 /* A doorbell from part's VMM. */
@@ -125,6 +127,12 @@ bool storage_run_part(struct storage *s, unsigned part);
  * the guest (refused, 0, once the guest reset the device: its memory is its own again). */
 size_t blk_io_from_guest(const struct blk_io *io, uint64_t offset, void *dst, size_t n);
 size_t blk_io_to_guest(struct blk_io *io, uint64_t offset, const void *src, size_t n);
+
+/* The data buffers of a READ or WRITE in the guest's memory as the server maps it, in order,
+ * each piece handed to fn: what a disk that moves the data itself (by DMA) needs instead of
+ * the two copies above. False if io is neither, or fn refused a piece. */
+typedef bool blk_piece_fn(void *ctx, void *addr, uint32_t len);
+bool blk_io_data_pieces(const struct blk_io *io, blk_piece_fn *fn, void *ctx);
 
 /* The disk finished io; ok false answers VIRTIO_BLK_S_IOERR. */
 void storage_io_done(struct blk_io *io, bool ok);

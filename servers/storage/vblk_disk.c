@@ -3,6 +3,7 @@
 #include "vblk_disk.h"
 
 #include <hv/bytes.h>
+#include <hv/proto/device.h>
 #include <hv/string.h>
 #include <hv/virtio/virtio_blk.h>
 #include <hv/virtio/virtio_spec.h>
@@ -20,14 +21,23 @@ static uint64_t hdr_pa(const struct vblk_disk *v, unsigned i)
     return v->dma.pa + VBLK_RINGS_BYTES + HDR_STRIDE * i;
 }
 
+/* Request slot i's indirect table, for a chain on the guest's buffers. */
+static struct virtio_dma table_of(const struct vblk_disk *v, unsigned i)
+{
+    uint64_t at = VBLK_RINGS_BYTES + VBLK_HDRS_BYTES + (uint64_t)VBLK_CHAIN_MAX * 16u * i;
+    return (struct virtio_dma){(uint8_t *)v->dma.va + at, v->dma.pa + at, VBLK_CHAIN_MAX * 16u};
+}
+
+#define BOUNCE_AT (VBLK_RINGS_BYTES + VBLK_HDRS_BYTES + VBLK_TABLES_BYTES)
+
 static uint8_t *bounce_va(struct vblk_disk *v, unsigned i)
 {
-    return (uint8_t *)v->dma.va + VBLK_RINGS_BYTES + VBLK_HDRS_BYTES + (uint64_t)BLK_MAX_BYTES * i;
+    return (uint8_t *)v->dma.va + BOUNCE_AT + (uint64_t)BLK_MAX_BYTES * i;
 }
 
 static uint64_t bounce_pa(const struct vblk_disk *v, unsigned i)
 {
-    return v->dma.pa + VBLK_RINGS_BYTES + VBLK_HDRS_BYTES + (uint64_t)BLK_MAX_BYTES * i;
+    return v->dma.pa + BOUNCE_AT + (uint64_t)BLK_MAX_BYTES * i;
 }
 
 static uint32_t device_type(enum blk_op op, bool write_zeroes)
@@ -45,16 +55,77 @@ static uint32_t device_type(enum blk_op op, bool write_zeroes)
     return VIRTIO_BLK_T_IN;
 }
 
+#define BLOCK_BYTES (UINT64_C(1) << HV_DEVICE_RAM_BLOCK_BITS)
+
+/* The chain of a request on the guest's buffers, as blk_io_data_pieces hands them over. */
+struct chain {
+    const struct vblk_ram *ram;
+    struct vqd_buf *bufs;
+    unsigned n;
+};
+
+/* One piece of guest data: its bus address block by block, merged with the piece before
+ * where the device sees them one after the other. Refused (the request then bounces) outside
+ * the partition's RAM, where a block has no bus address, or past the chain's room (the
+ * status descriptor still to come). */
+static bool add_piece(void *ctx, void *addr, uint32_t len)
+{
+    struct chain *c = ctx;
+    uintptr_t a = (uintptr_t)addr;
+    if (a < c->ram->va || a - c->ram->va > c->ram->size || len > c->ram->size - (a - c->ram->va))
+        return false;
+    uint64_t off = a - c->ram->va;
+    while (len) {
+        uint64_t in_block = BLOCK_BYTES - (off & (BLOCK_BYTES - 1));
+        uint32_t n = len < in_block ? len : (uint32_t)in_block;
+        uint64_t base = c->ram->block_bus[off >> HV_DEVICE_RAM_BLOCK_BITS];
+        if (base == 0)
+            return false;
+        uint64_t bus = base + (off & (BLOCK_BYTES - 1));
+        struct vqd_buf *last = &c->bufs[c->n - 1];
+        if (c->n > 1 && last->pa + last->len == bus && last->len <= UINT32_MAX - n)
+            last->len += n;
+        else if (c->n + 1 < VBLK_CHAIN_MAX)
+            c->bufs[c->n++] = (struct vqd_buf){bus, n};
+        else
+            return false;
+        off += n;
+        len -= n;
+    }
+    return true;
+}
+
+/* A READ or WRITE as header, the guest's own buffers, status; false if it must bounce. */
+static bool build_direct(struct vblk_disk *v, unsigned i, struct blk_io *io)
+{
+    const struct vblk_ram *ram = io->part < SLICES_MAX ? &v->ram[io->part] : NULL;
+    if (!v->indirect || ram == NULL || ram->block_bus == NULL ||
+        (io->op != BLK_OP_READ && io->op != BLK_OP_WRITE))
+        return false;
+    struct chain c = {ram, v->bufs[i], 1};
+    c.bufs[0] = (struct vqd_buf){hdr_pa(v, i), VIRTIO_BLK_REQ_HDR_SIZE};
+    if (!blk_io_data_pieces(io, add_piece, &c))
+        return false;
+    c.bufs[c.n++] = (struct vqd_buf){hdr_pa(v, i) + 16, 1};
+    v->nbufs[i] = (uint8_t)c.n;
+    v->nout[i] = io->op == BLK_OP_READ ? 1 : c.n - 1;
+    return true;
+}
+
 /* The buffers of one request: header, data (or the write-zeroes segment), status. */
-static unsigned build(struct vblk_disk *v, unsigned i, struct blk_io *io, struct vqd_buf b[3],
-                      unsigned *out)
+static void write_header(struct vblk_disk *v, unsigned i, const struct blk_io *io)
 {
     uint8_t *h = hdr_va(v, i);
-    uint32_t n = io->sectors * VIRTIO_BLK_SECTOR_SIZE;
     hv_put_le32(h, device_type(io->op, v->write_zeroes));
     hv_put_le32(h + 4, 0);
     hv_put_le64(h + 8, io->op == BLK_OP_FLUSH ? 0 : io->lba);
     h[16] = 0xff; /* the status, until the device writes one */
+}
+
+static unsigned build(struct vblk_disk *v, unsigned i, struct blk_io *io, struct vqd_buf b[3],
+                      unsigned *out)
+{
+    uint32_t n = io->sectors * VIRTIO_BLK_SECTOR_SIZE;
     b[0] = (struct vqd_buf){hdr_pa(v, i), VIRTIO_BLK_REQ_HDR_SIZE};
     if (io->op == BLK_OP_FLUSH) {
         b[1] = (struct vqd_buf){hdr_pa(v, i) + 16, 1};
@@ -91,15 +162,30 @@ bool vblk_disk_prepare(struct vblk_disk *v, struct blk_io *io, bool *ok)
         *ok = true;
         return false;
     }
-    v->nbufs[io->index] = (uint8_t)build(v, io->index, io, v->bufs[io->index], &v->nout[io->index]);
+    unsigned i = io->index;
+    write_header(v, i, io);
+    v->direct[i] = build_direct(v, i, io);
+    unsigned p = io->part < SLICES_MAX ? io->part : 0;
+    if (v->direct[i]) {
+        v->direct_ios[p]++;
+    } else {
+        v->nbufs[i] = (uint8_t)build(v, i, io, v->bufs[i], &v->nout[i]);
+        if (io->op == BLK_OP_READ || io->op == BLK_OP_WRITE)
+            v->bounced_ios[p]++;
+    }
     return true;
 }
 
 void vblk_disk_post(struct vblk_disk *v, struct blk_io *io)
 {
     unsigned i = io->index, n = v->nbufs[i], out = v->nout[i];
-    if (v->broken || v->inflight[i] != NULL ||
-        vqd_add(&v->vq, v->bufs[i], out, n - out, (void *)(uintptr_t)(i + 1)) != VQD_OK) {
+    void *token = (void *)(uintptr_t)(i + 1);
+    struct virtio_dma table = table_of(v, i);
+    enum vqd_result r = VQD_BROKEN;
+    if (!v->broken && v->inflight[i] == NULL)
+        r = v->direct[i] ? vqd_add_indirect(&v->vq, &table, v->bufs[i], out, n - out, token)
+                         : vqd_add(&v->vq, v->bufs[i], out, n - out, token);
+    if (r != VQD_OK) {
         v->done(v->done_ctx, io, false);
         return;
     }
@@ -156,7 +242,7 @@ static void used(struct vblk_disk *v, uintptr_t token, uint32_t len)
 
 void vblk_disk_finish(struct vblk_disk *v, struct blk_io *io, bool ok)
 {
-    if (ok && io->op == BLK_OP_READ && io->index < STORAGE_IOS)
+    if (ok && io->op == BLK_OP_READ && io->index < STORAGE_IOS && !v->direct[io->index])
         blk_io_to_guest(io, 0, bounce_va(v, io->index), io->sectors * VIRTIO_BLK_SECTOR_SIZE);
     storage_io_done(io, ok);
 }
@@ -248,6 +334,16 @@ bool vblk_disk_read(struct vblk_disk *v, uint64_t lba, uint32_t count, void *buf
     return true;
 }
 
+bool vblk_disk_set_ram(struct vblk_disk *v, unsigned part, const struct vblk_ram *ram)
+{
+    uint64_t blocks = (ram->size + BLOCK_BYTES - 1) >> HV_DEVICE_RAM_BLOCK_BITS;
+    if (part >= SLICES_MAX || ram->va + ram->size < ram->va ||
+        blocks > 4096 / sizeof(uint64_t))
+        return false;
+    v->ram[part] = *ram;
+    return true;
+}
+
 static enum virtio_drv_error config(struct vblk_disk *v)
 {
     uint8_t cap[8];
@@ -279,7 +375,7 @@ enum virtio_drv_error vblk_disk_init(struct vblk_disk *v, struct virtio_transpor
         return VIRTIO_DRV_QUEUE_MEMORY;
     uint64_t wanted = VIRTIO_BIT(VIRTIO_BLK_F_FLUSH) | VIRTIO_BIT(VIRTIO_BLK_F_BLK_SIZE) |
                       VIRTIO_BIT(VIRTIO_BLK_F_WRITE_ZEROES) | VIRTIO_BIT(VIRTIO_BLK_F_RO) |
-                      VIRTIO_BIT(VIRTIO_F_EVENT_IDX);
+                      VIRTIO_BIT(VIRTIO_F_EVENT_IDX) | VIRTIO_BIT(VIRTIO_F_INDIRECT_DESC);
     enum virtio_drv_error e = virtio_drv_negotiate(t, wanted, 0);
     if (e == VIRTIO_DRV_OK && (t->features & VIRTIO_BIT(VIRTIO_BLK_F_RO)))
         e = VIRTIO_DRV_FEATURES_MISSING; /* the server's disk must take writes */
@@ -297,6 +393,7 @@ enum virtio_drv_error vblk_disk_init(struct vblk_disk *v, struct virtio_transpor
     }
     v->flush = (t->features & VIRTIO_BIT(VIRTIO_BLK_F_FLUSH)) != 0;
     v->write_zeroes = (t->features & VIRTIO_BIT(VIRTIO_BLK_F_WRITE_ZEROES)) != 0;
+    v->indirect = (t->features & VIRTIO_BIT(VIRTIO_F_INDIRECT_DESC)) != 0;
     *disk = (struct storage_disk){.sectors = v->capacity, .submit = submit, .kick = kick, .ctx = v};
     return VIRTIO_DRV_OK;
 }

@@ -1,7 +1,10 @@
 /* The storage server's physical disk: a virtio-blk device behind any virtio transport (mmio
  * on AArch64, pci on x86_64), driven with libhv's driver side, as a struct storage_disk.
- * Data goes through the server's own DMA buffers (one per request slot): the device never
- * sees a guest's memory. */
+ * A READ's or WRITE's data moves once: the device reads or writes the guest's own buffers
+ * (their bus addresses from the root task's table, one indirect descriptor table per request)
+ * once the partition's RAM is known (vblk_disk_set_ram) and the device takes indirect
+ * descriptors; otherwise, and for what has no guest buffer (the server's own reads, zeroes),
+ * the server's own DMA buffers (one per request slot). */
 #pragma once
 
 #include "storage.h"
@@ -12,8 +15,23 @@
 #define VBLK_QUEUE_SIZE 128u /* three descriptors per request, STORAGE_IOS requests */
 #define VBLK_RINGS_BYTES 0x2000u
 #define VBLK_HDRS_BYTES 0x1000u
-/* DMA memory a vblk_disk needs: rings, request headers, one bounce buffer per request. */
-#define VBLK_DMA_BYTES (VBLK_RINGS_BYTES + VBLK_HDRS_BYTES + (uint64_t)STORAGE_IOS * BLK_MAX_BYTES)
+/* A request's chain straight on guest buffers: header, status, and each data segment split at
+ * the 2 MiB blocks its bus addresses change at (neighbours merged). No longer than the queue
+ * (§2.7.5.3.1): a request that would need more goes through its bounce buffer. */
+#define VBLK_CHAIN_MAX VBLK_QUEUE_SIZE
+#define VBLK_TABLES_BYTES ((uint64_t)STORAGE_IOS * VBLK_CHAIN_MAX * 16u)
+/* DMA memory a vblk_disk needs: rings, request headers, indirect tables, one bounce buffer
+ * per request. */
+#define VBLK_DMA_BYTES                                                                            \
+    (VBLK_RINGS_BYTES + VBLK_HDRS_BYTES + VBLK_TABLES_BYTES + (uint64_t)STORAGE_IOS * BLK_MAX_BYTES)
+
+/* A partition's RAM as the device sees it: the server's mapping of it and the bus address of
+ * each 2 MiB block (0: none), in block order from va. */
+struct vblk_ram {
+    uintptr_t va;
+    uint64_t size;
+    const uint64_t *block_bus;
+};
 
 struct vblk_disk {
     struct virtio_transport *t;
@@ -21,10 +39,13 @@ struct vblk_disk {
     struct vqd vq;
     struct vqd_slot slots[VBLK_QUEUE_SIZE];
     struct blk_io *inflight[STORAGE_IOS]; /* by request slot: the request's blk_io.index */
-    /* Each request's buffers, built by vblk_disk_prepare for vblk_disk_post. */
-    struct vqd_buf bufs[STORAGE_IOS][3];
+    /* Each request's buffers, built by vblk_disk_prepare for vblk_disk_post; direct[i]: on
+     * the guest's buffers, through request slot i's indirect table. */
+    struct vqd_buf bufs[STORAGE_IOS][VBLK_CHAIN_MAX];
     uint8_t nbufs[STORAGE_IOS];
     unsigned nout[STORAGE_IOS];
+    bool direct[STORAGE_IOS];
+    struct vblk_ram ram[SLICES_MAX]; /* by blk_io.part; block_bus NULL: bounce buffers */
     /* Where a request the device (or a failed post) answered goes: vblk_disk_finish at once,
      * unless vblk_disk_set_done says otherwise. */
     void (*done)(void *ctx, struct blk_io *io, bool ok);
@@ -32,9 +53,13 @@ struct vblk_disk {
     uint64_t capacity;                    /* sectors */
     bool flush;                           /* VIRTIO_BLK_F_FLUSH: the device has a write cache */
     bool write_zeroes;                    /* VIRTIO_BLK_F_WRITE_ZEROES negotiated */
+    bool indirect;                        /* VIRTIO_F_INDIRECT_DESC negotiated */
     bool broken;                          /* the device lied: every request fails from now on */
     enum vqd_result why;
     uint64_t kicks, interrupts;
+    /* By partition (each written by its thread alone): READs and WRITEs on the guest's
+     * buffers, and through bounce buffers. */
+    uint64_t direct_ios[SLICES_MAX], bounced_ios[SLICES_MAX];
 };
 
 /*
@@ -56,20 +81,26 @@ enum virtio_drv_error vblk_disk_init(struct vblk_disk *v, struct virtio_transpor
 bool vblk_disk_read(struct vblk_disk *v, uint64_t lba, uint32_t count, void *buf,
                     void (*wait)(void *ctx), void *ctx);
 
+/* Partition part's RAM for the device (the table must outlive v); without it, or without
+ * indirect descriptors, its data goes through the bounce buffers. False if part is out of
+ * range or the table does not cover the mapping. */
+bool vblk_disk_set_ram(struct vblk_disk *v, unsigned part, const struct vblk_ram *ram);
+
 /* The device's interrupt: acknowledges it and hands every request it returned to done. */
 void vblk_disk_interrupt(struct vblk_disk *v);
 
 /*
  * The disk's submit in two halves, for a server whose partitions' threads prepare requests
  * and one disk thread talks to the device (servers/storage/main.c):
- *  - prepare (the partition's thread): the request's header and, for a write, its data
- *    copied into the request slot's bounce buffer (blk_io.index's: no other thread touches
- *    it). False when the request is answered without the device (*ok: its answer);
+ *  - prepare (the partition's thread): the request's header and its buffers: the guest's
+ *    own, or (a write's data copied) the request slot's bounce buffer (blk_io.index's: no
+ *    other thread touches it). False when the request is answered without the device (*ok:
+ *    its answer);
  *  - post (the disk thread): the prepared buffers onto the device's queue; a refusal goes to
  *    done as a failure;
  *  - kick (the disk thread): the doorbell, once per batch, if the device wants it;
- *  - finish (the partition's thread, for what reached done): a read's data from the bounce
- *    buffer into the guest, then storage_io_done.
+ *  - finish (the partition's thread, for what reached done): a bounced read's data into the
+ *    guest, then storage_io_done.
  * vblk_disk_init's storage_disk does prepare + post in its submit and finish in done.
  */
 bool vblk_disk_prepare(struct vblk_disk *v, struct blk_io *io, bool *ok);

@@ -350,7 +350,8 @@ foreach(arch ${DUET_LINUX_TEST_ARCHES})
   # (docs/storage.md): the slice's size (256 MiB) and its ext4 label, a pattern written at its
   # last sector and read back from the disk, a write past its end refused, a file through
   # ext4 kept over an unmount, and no other partition's pattern in the first and last MiB of
-  # its disk (personal's last sector is next to work's first on the physical disk).
+  # its disk (personal's last sector is next to work's first on the physical disk); and every
+  # read and write moved by the disk straight to or from the guest's buffers (none bounced).
   set(disk_expect "")
   foreach(p personal work)
     list(APPEND disk_expect
@@ -360,7 +361,7 @@ foreach(arch ${DUET_LINUX_TEST_ARCHES})
       "^\\[${p}\\] .*DUET-DISK ${p} past-end rc=[1-9]"
       "^\\[${p}\\] .*DUET-DISK ${p} file ${p} DUET-PATTERN ${p}\\b"
       "^\\[${p}\\] .*DUET-DISK ${p} scan 3 clean\\b"
-      "^storage: ${p}: reset; so far [1-9][0-9]* requests, [1-9][0-9]* doorbell wake-ups; disk interrupts [1-9][0-9]* \\(all partitions\\)$")
+      "^storage: ${p}: reset; so far [1-9][0-9]* requests \\([1-9][0-9]* on its own buffers, 0 bounced\\), [1-9][0-9]* doorbell wake-ups; disk interrupts [1-9][0-9]* \\(all partitions\\)$")
   endforeach()
   linux_test(${arch} disk TIMEOUT 150
     UNTIL "DUET-DISK-DONE (personal|work)\\b" "DUET-DISK-DONE (personal|work)\\b"

@@ -38,6 +38,12 @@
 #define HV_DEVICE_RAM_VA(c) (0x100000000ull + ((uint64_t)(c) << 30))
 #define HV_DEVICE_RAM_MAX (1ull << 30)
 #define HV_DEVICE_SHARED_VA(c) (0x7ff00000ull + ((uint64_t)(c) << 12))
+/* Client c's RAM as the device sees it, for a server the root task lets its device DMA into
+ * its clients' RAM (the storage server): one read-only page, word i the bus address of the
+ * i-th 2 MiB block of HV_DEVICE_RAM_VA(c) (0 past the partition's RAM). There is no IOMMU on
+ * these machines, so the bus address is the physical one (docs/threat-model.md). */
+#define HV_DEVICE_RAM_BUS_VA(c) (0x7ff80000ull + ((uint64_t)(c) << 12))
+#define HV_DEVICE_RAM_BLOCK_BITS 21u
 /* The server's config page (read-only): its own struct, with struct hv_device_info in it. */
 #define HV_DEVICE_CONFIG_VA 0x7ffe0000ull
 
