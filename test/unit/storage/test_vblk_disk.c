@@ -14,14 +14,18 @@
 
 #define IMG_SECTORS 4096u
 #define GUEST_GPA 0x40000000ull
-#define GUEST_SIZE 0x40000u
+#define GUEST_SIZE 0x400000u /* two 2 MiB blocks, for a buffer across them */
+#define GUEST_BUS0 0xa0000000ull /* where the device sees the guest's first block */
+#define GUEST_BUS1 0xc0000000ull /* and its second: not next to the first */
 #define PHYS_PA 0x90000000ull
 
 static uint8_t *img;           /* the physical disk's contents */
 static struct mmio_model m;    /* its transport registers */
 static struct virtio_dma pdma; /* the server's DMA memory */
-static struct virtio_mem_region pregion;
-static struct virtio_mem pmem; /* the same memory as the device sees it */
+static struct virtio_mem_region pregions[3];
+static struct virtio_mem pmem; /* the server's DMA memory and the guest's RAM as the device
+                                * sees them */
+static uint64_t guest_bus[2];  /* the root task's table of the guest RAM's bus addresses */
 static struct virtq dev;       /* the device's side of the physical queue */
 static struct virtio_faults dev_faults;
 static bool dev_live;
@@ -45,8 +49,8 @@ static void device_run(void)
         ck_assert(mmio_model_queue(&m, 0, &pmem, &dev_faults, &dev));
         dev_live = true;
     }
-    struct virtq_seg segs[8];
-    struct virtq_req req = {.segs = segs, .capacity = 8};
+    struct virtq_seg segs[VBLK_CHAIN_MAX];
+    struct virtq_req req = {.segs = segs, .capacity = VBLK_CHAIN_MAX};
     while (virtq_pop(&dev, &req) == VIRTQ_POP_REQUEST) {
         uint8_t h[16];
         virtq_req_read(&req, 0, h, 16);
@@ -67,18 +71,25 @@ static void device_run(void)
     m.interrupt_status |= VIRTIO_MMIO_INT_VRING;
 }
 
-static void setup_version(uint32_t version)
+static void setup_version_indirect(uint32_t version, bool indirect)
 {
     img = calloc(IMG_SECTORS, 512);
     mmio_model_init(&m, version, VIRTIO_ID_BLOCK);
     m.features = VIRTIO_BIT(VIRTIO_F_VERSION_1) | VIRTIO_BIT(VIRTIO_BLK_F_FLUSH) |
-                 VIRTIO_BIT(VIRTIO_BLK_F_BLK_SIZE);
+                 VIRTIO_BIT(VIRTIO_BLK_F_BLK_SIZE) |
+                 (indirect ? VIRTIO_BIT(VIRTIO_F_INDIRECT_DESC) : 0);
     m.queue_max[0] = 256;
     hv_put_le64(m.config + VIRTIO_BLK_CFG_CAPACITY, IMG_SECTORS);
     hv_put_le32(m.config + VIRTIO_BLK_CFG_BLK_SIZE, 512);
     pdma = (struct virtio_dma){aligned_alloc(4096, VBLK_DMA_BYTES), PHYS_PA, VBLK_DMA_BYTES};
-    pregion = (struct virtio_mem_region){PHYS_PA, VBLK_DMA_BYTES, pdma.va};
-    pmem = (struct virtio_mem){&pregion, 1};
+    gram = aligned_alloc(4096, GUEST_SIZE);
+    memset(gram, 0, GUEST_SIZE);
+    pregions[0] = (struct virtio_mem_region){PHYS_PA, VBLK_DMA_BYTES, pdma.va};
+    pregions[1] = (struct virtio_mem_region){GUEST_BUS0, GUEST_SIZE / 2, gram};
+    pregions[2] = (struct virtio_mem_region){GUEST_BUS1, GUEST_SIZE / 2, gram + GUEST_SIZE / 2};
+    pmem = (struct virtio_mem){pregions, 3};
+    guest_bus[0] = GUEST_BUS0;
+    guest_bus[1] = GUEST_BUS1;
     memset(&dev_faults, 0, sizeof(dev_faults));
     dev_live = false;
     struct virtio_regs r = mmio_model_regs(&m);
@@ -88,8 +99,9 @@ static void setup_version(uint32_t version)
     ck_assert_uint_eq(disk.sectors, IMG_SECTORS);
     ck_assert(vblk.flush);
 
-    gram = aligned_alloc(4096, GUEST_SIZE);
-    memset(gram, 0, GUEST_SIZE);
+    ck_assert_int_eq(vblk.indirect, indirect);
+    struct vblk_ram ram = {(uintptr_t)gram, GUEST_SIZE, guest_bus};
+    ck_assert(vblk_disk_set_ram(&vblk, 0, &ram));
     static struct virtio_mem_region gr;
     static struct virtio_mem gm;
     gr = (struct virtio_mem_region){GUEST_GPA, GUEST_SIZE, gram};
@@ -105,6 +117,11 @@ static void setup_version(uint32_t version)
     ck_assert_int_eq(storage_queue_setup(&srv, 0, &q), STORAGE_SETUP_OK);
 }
 
+static void setup_version(uint32_t version)
+{
+    setup_version_indirect(version, false);
+}
+
 static void setup_legacy(void)
 {
     setup_version(1);
@@ -112,6 +129,11 @@ static void setup_legacy(void)
 static void setup_modern(void)
 {
     setup_version(2);
+}
+
+static void setup_zero_copy(void)
+{
+    setup_version_indirect(2, true);
 }
 
 static void teardown(void)
@@ -246,6 +268,98 @@ START_TEST(refuses_unfit_devices)
 }
 END_TEST
 
+/* The bounce buffers: a pattern the device must never move when the guest's buffers serve. */
+static uint8_t *bounces(void)
+{
+    return (uint8_t *)pdma.va + VBLK_DMA_BYTES - (uint64_t)STORAGE_IOS * BLK_MAX_BYTES;
+}
+
+/* A write whose header and data share one descriptor, and a read whose data and status do,
+ * each across the guest's two 2 MiB blocks (two bus addresses far apart): the device moves the
+ * data itself, the bounce buffers untouched, and the bytes land where they should. */
+START_TEST(zero_copy_across_blocks)
+{
+    memset(bounces(), 0x5a, (size_t)STORAGE_IOS * BLK_MAX_BYTES);
+    uint64_t at = GUEST_SIZE / 2 - 528; /* header at 2 MiB - 528, data 2 MiB - 512 .. + 512 */
+    hv_put_le32(gram + at, VIRTIO_BLK_T_OUT);
+    hv_put_le64(gram + at + 8, 3);
+    for (unsigned i = 0; i < 1024; i++)
+        gram[at + 16 + i] = (uint8_t)(i * 13 + 5);
+    struct vqd_buf w[2] = {{GUEST_GPA + at, 16 + 1024}, {GUEST_GPA + 0x4000, 1}};
+    ck_assert_int_eq(vqd_add(&gq, w, 1, 1, (void *)1), VQD_OK);
+    storage_notify(&srv, 0);
+    storage_run(&srv);
+    /* header, the data's two pieces (one per block), status */
+    ck_assert_uint_eq(vblk.nbufs[0], 4);
+    ck_assert_uint_eq(vblk.bufs[0][1].pa, GUEST_BUS0 + GUEST_SIZE / 2 - 512);
+    ck_assert_uint_eq(vblk.bufs[0][2].pa, GUEST_BUS1);
+    device_run();
+    vblk_disk_interrupt(&vblk);
+    storage_run(&srv);
+    ck_assert_uint_eq(gram[0x4000], VIRTIO_BLK_S_OK);
+    ck_assert_mem_eq(img + (2048 + 3) * 512, gram + at + 16, 1024);
+
+    uint64_t rd = GUEST_SIZE / 2 - 100; /* data 2 MiB - 100 .. + 924, then the status */
+    hv_put_le32(gram + 0x6000, VIRTIO_BLK_T_IN);
+    hv_put_le64(gram + 0x6000 + 8, 3);
+    memset(gram + rd, 0, 1025);
+    struct vqd_buf r[2] = {{GUEST_GPA + 0x6000, 16}, {GUEST_GPA + rd, 1024 + 1}};
+    ck_assert_int_eq(vqd_add(&gq, r, 1, 1, (void *)2), VQD_OK);
+    storage_notify(&srv, 0);
+    round_trip();
+    ck_assert_uint_eq(gram[rd + 1024], VIRTIO_BLK_S_OK);
+    ck_assert_mem_eq(gram + rd, img + (2048 + 3) * 512, 1024);
+    ck_assert_uint_eq(vblk.direct_ios[0], 2);
+    ck_assert_uint_eq(vblk.bounced_ios[0], 0);
+    for (size_t i = 0; i < (size_t)STORAGE_IOS * BLK_MAX_BYTES; i++)
+        if (bounces()[i] != 0x5a)
+            ck_abort_msg("bounce byte %zu moved", i);
+}
+END_TEST
+
+/* A block the table gives no bus address (0) sends the request through its bounce buffer,
+ * with the same result; a device without indirect descriptors does so for every request. */
+static void read_back_through_bounce(void)
+{
+    memset(gram + GUEST_SIZE / 2 + 0x1000, 0x3c, 512);
+    hv_put_le32(gram + 0x5000, VIRTIO_BLK_T_OUT);
+    hv_put_le64(gram + 0x5000 + 8, 9);
+    struct vqd_buf w[3] = {
+        {GUEST_GPA + 0x5000, 16}, {GUEST_GPA + GUEST_SIZE / 2 + 0x1000, 512}, {GUEST_GPA + 0x4000, 1}};
+    ck_assert_int_eq(vqd_add(&gq, w, 2, 1, (void *)1), VQD_OK);
+    storage_notify(&srv, 0);
+    round_trip();
+    ck_assert_uint_eq(gram[0x4000], VIRTIO_BLK_S_OK);
+    ck_assert_uint_eq(img[(2048 + 9) * 512], 0x3c);
+    ck_assert_uint_eq(vblk.direct_ios[0], 0);
+    ck_assert_uint_eq(vblk.bounced_ios[0], 1);
+}
+
+START_TEST(zero_copy_needs_every_block)
+{
+    guest_bus[1] = 0;
+    read_back_through_bounce();
+}
+END_TEST
+
+START_TEST(no_indirect_bounces)
+{
+    read_back_through_bounce();
+}
+END_TEST
+
+/* A table that can't describe the mapping is refused. */
+START_TEST(set_ram_refuses_bad_tables)
+{
+    struct vblk_ram wraps = {UINTPTR_MAX - 4095, 8192, guest_bus};
+    ck_assert(!vblk_disk_set_ram(&vblk, 0, &wraps));
+    struct vblk_ram huge = {(uintptr_t)gram, (uint64_t)513 << 21, guest_bus};
+    ck_assert(!vblk_disk_set_ram(&vblk, 0, &huge));
+    struct vblk_ram fine = {(uintptr_t)gram, GUEST_SIZE, guest_bus};
+    ck_assert(!vblk_disk_set_ram(&vblk, SLICES_MAX, &fine));
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("vblk_disk");
@@ -259,6 +373,14 @@ int main(void)
     TCase *t = tcase_create("modern");
     tcase_add_checked_fixture(t, setup_modern, teardown);
     tcase_add_test(t, modern_write_read_flush);
+    tcase_add_test(t, no_indirect_bounces);
     suite_add_tcase(s, t);
+    TCase *z = tcase_create("zero_copy");
+    tcase_add_checked_fixture(z, setup_zero_copy, teardown);
+    tcase_add_test(z, zero_copy_across_blocks);
+    tcase_add_test(z, zero_copy_needs_every_block);
+    tcase_add_test(z, modern_write_read_flush);
+    tcase_add_test(z, set_ram_refuses_bad_tables);
+    suite_add_tcase(s, z);
     return check_run(s);
 }
