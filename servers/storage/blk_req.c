@@ -19,15 +19,16 @@ static bool in_slice(const struct slice *s, uint64_t sector, uint64_t n)
     return sector <= s->sectors && n <= s->sectors - sector;
 }
 
-/* IN and OUT: data is whole sectors, at most BLK_MAX_BYTES, inside the slice. */
-static enum blk_verdict data_cmd(const struct slice *s, uint64_t sector, uint64_t bytes,
-                                 enum blk_op op, struct blk_cmd *cmd, struct blk_stats *st)
+/* IN and OUT: data is whole sectors, at most max_bytes, inside the slice. */
+static enum blk_verdict data_cmd(const struct slice *s, uint64_t max_bytes, uint64_t sector,
+                                 uint64_t bytes, enum blk_op op, struct blk_cmd *cmd,
+                                 struct blk_stats *st)
 {
     if (op == BLK_OP_WRITE && !s->writable)
         return done(cmd, VIRTIO_BLK_S_IOERR, &st->read_only);
     if (bytes % VIRTIO_BLK_SECTOR_SIZE != 0)
         return done(cmd, VIRTIO_BLK_S_IOERR, &st->malformed);
-    if (bytes > BLK_MAX_BYTES)
+    if (bytes > max_bytes)
         return done(cmd, VIRTIO_BLK_S_IOERR, &st->too_large);
     uint64_t n = bytes / VIRTIO_BLK_SECTOR_SIZE;
     if (!in_slice(s, sector, n))
@@ -82,7 +83,8 @@ static enum blk_verdict get_id(const struct virtq_req *req, const char *id, stru
 }
 
 enum blk_verdict blk_req_decode(const struct virtq_req *req, const struct slice *slice,
-                                const char *id, struct blk_cmd *cmd, struct blk_stats *st)
+                                uint64_t max_bytes, const char *id, struct blk_cmd *cmd,
+                                struct blk_stats *st)
 {
     *cmd = (struct blk_cmd){0};
     st->requests++;
@@ -100,10 +102,10 @@ enum blk_verdict blk_req_decode(const struct virtq_req *req, const struct slice 
 
     switch (type) {
     case VIRTIO_BLK_T_IN:
-        return data_cmd(slice, sector, req->writable_bytes - 1, BLK_OP_READ, cmd, st);
+        return data_cmd(slice, max_bytes, sector, req->writable_bytes - 1, BLK_OP_READ, cmd, st);
     case VIRTIO_BLK_T_OUT:
-        return data_cmd(slice, sector, req->readable_bytes - VIRTIO_BLK_REQ_HDR_SIZE, BLK_OP_WRITE,
-                        cmd, st);
+        return data_cmd(slice, max_bytes, sector, req->readable_bytes - VIRTIO_BLK_REQ_HDR_SIZE,
+                        BLK_OP_WRITE, cmd, st);
     case VIRTIO_BLK_T_FLUSH:
         cmd->op = BLK_OP_FLUSH;
         return BLK_DISK;

@@ -12,7 +12,11 @@
 #define BLK_SEG_MAX 64u                             /* data segments of one request */
 #define BLK_SIZE_MAX 4096u                          /* bytes of one segment */
 #define BLK_MAX_BYTES (BLK_SEG_MAX * BLK_SIZE_MAX)  /* data bytes of one request: 256 KiB */
-#define BLK_SEGS (BLK_SEG_MAX + 2u)                 /* + header and status descriptors */
+/* The same where the disk moves a partition's data itself (no bounce buffer to fit): about
+ * 1 MiB a request, as many segments as a physical chain of 256 descriptors leaves room for
+ * with the header, the status and a few splits at 2 MiB blocks (servers/storage/vblk_disk.c). */
+#define BLK_DIRECT_SEG_MAX 248u
+#define BLK_SEGS (BLK_DIRECT_SEG_MAX + 2u)          /* + header and status descriptors */
 #define BLK_MAX_ZERO_SECTORS (BLK_MAX_BYTES / 512u) /* one WRITE_ZEROES: a bounce buffer, 256 KiB  \
                                                      */
 #define BLK_MAX_DISCARD_SECTORS 0x400000u
@@ -45,7 +49,9 @@ struct blk_cmd {
     uint32_t written; /* BLK_DONE: data bytes already written to the guest (GET_ID) */
 };
 
-/* Decodes req (already checked by libhv: every segment in guest memory) for slice. Counts
- * refusals in stats. id is the GET_ID answer (VIRTIO_BLK_ID_BYTES, NUL-padded). */
+/* Decodes req (already checked by libhv: every segment in guest memory) for slice, whose
+ * READs and WRITEs carry at most max_bytes of data. Counts refusals in stats. id is the GET_ID
+ * answer (VIRTIO_BLK_ID_BYTES, NUL-padded). */
 enum blk_verdict blk_req_decode(const struct virtq_req *req, const struct slice *slice,
-                                const char *id, struct blk_cmd *cmd, struct blk_stats *stats);
+                                uint64_t max_bytes, const char *id, struct blk_cmd *cmd,
+                                struct blk_stats *stats);

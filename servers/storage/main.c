@@ -205,6 +205,8 @@ static void client_kick(void *ctx)
 }
 
 /* Each client's RAM as the root task mapped it; false if a spec's RAM can't be one. */
+static bool ram_for_device[SLICES_MAX]; /* the device may move client c's data itself */
+
 static bool client_memory(uint32_t n)
 {
     for (uint32_t c = 0; c < n; c++) {
@@ -221,7 +223,8 @@ static bool client_memory(uint32_t n)
          * addresses); without the table the data goes through the bounce buffers. */
         const struct vblk_ram ram = {HV_DEVICE_RAM_VA(c), sp->ram_size,
                                      (const uint64_t *)(uintptr_t)HV_DEVICE_RAM_BUS_VA(c)};
-        if (!vblk_disk_set_ram(&vblk, c, &ram))
+        ram_for_device[c] = vblk_disk_set_ram(&vblk, c, &ram);
+        if (!ram_for_device[c])
             hv_printf("storage: slice %s: its RAM's bus addresses are unusable: its data "
                       "goes through bounce buffers\n",
                       sp->partition);
@@ -250,6 +253,17 @@ static void serve_init(uint32_t n)
         nclients = n;
     else if (n)
         hv_printf("storage: the slices could not be served\n");
+    /* Requests the device takes straight from the guest's buffers need no bounce buffer to
+     * fit: about 1 MiB each rather than 256 KiB, four times fewer hops per MiB. */
+    uint32_t direct = vblk_disk_direct_seg_max(&vblk);
+    for (uint32_t c = 0; c < nclients; c++)
+        if (direct > BLK_SEG_MAX && ram_for_device[c])
+            storage_set_seg_max(&srv, c, direct);
+    if (nclients)
+        hv_printf("storage: requests of up to %u segments, %s\n",
+                  srv.parts[0].seg_max,
+                  direct ? "moved by the disk to and from the guests' buffers"
+                         : "through bounce buffers (the disk takes no indirect descriptors)");
     vblk_disk_set_done(&vblk, disk_done, NULL);
     for (uint32_t c = 0; c < nclients; c++)
         shared_page(c)->version = HV_BLK_VERSION;

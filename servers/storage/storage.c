@@ -26,6 +26,7 @@ bool storage_init(struct storage *s, const struct storage_disk *disk,
             return false;
         e->slice = *sl;
         e->mem = mems[i];
+        e->seg_max = BLK_SEG_MAX;
         fmt_snprintf(e->id, sizeof(e->id), "duet-%s", sl->partition);
         e->faults.log = hooks->log;
         e->faults.log_ctx = hooks->ctx;
@@ -53,7 +54,7 @@ bool storage_open(struct storage *s, unsigned part, const struct hv_blk_open *m,
         .version = HV_BLK_VERSION,
         .capacity = sl->sectors,
         .features = f,
-        .seg_limits = BLK_SEG_MAX | (uint64_t)BLK_SIZE_MAX << 32,
+        .seg_limits = s->parts[part].seg_max | (uint64_t)BLK_SIZE_MAX << 32,
         .queue_num_max = STORAGE_QUEUE_MAX,
     };
     return true;
@@ -79,6 +80,14 @@ enum storage_setup_result storage_queue_setup(struct storage *s, unsigned part,
     e->pending = true; /* a driver may have queued requests before its first kick */
     e->pushed = false;
     return STORAGE_SETUP_OK;
+}
+
+bool storage_set_seg_max(struct storage *s, unsigned part, uint32_t seg_max)
+{
+    if (part >= s->nparts || seg_max < 1 || seg_max > BLK_DIRECT_SEG_MAX)
+        return false;
+    s->parts[part].seg_max = seg_max;
+    return true;
 }
 
 void storage_reset(struct storage *s, unsigned part)
@@ -204,7 +213,8 @@ static bool take_one(struct storage *s, unsigned part, struct blk_io *io)
         return false;
     }
     struct blk_cmd cmd;
-    switch (blk_req_decode(&io->req, &e->slice, e->id, &cmd, &e->stats)) {
+    switch (blk_req_decode(&io->req, &e->slice, (uint64_t)e->seg_max * BLK_SIZE_MAX, e->id, &cmd,
+                           &e->stats)) {
     case BLK_DROP:
         virtq_push(&e->vq, &io->req, 0);
         e->pushed = true;

@@ -65,6 +65,7 @@ struct blk_export {
     bool pushed;       /* used entries since the last interrupt decision */
     bool submitted;    /* requests went to the disk in this pass */
     struct blk_stats stats;
+    uint32_t seg_max; /* data segments of one request (of BLK_SIZE_MAX), offered at OPEN */
 };
 
 struct storage {
@@ -84,6 +85,11 @@ struct storage {
 bool storage_init(struct storage *s, const struct storage_disk *disk,
                   const struct storage_hooks *hooks, const struct slice *slices,
                   const struct virtio_mem *mems, uint32_t nparts);
+
+/* Raises part's request size (BLK_SEG_MAX segments by default, what a bounce buffer holds) to
+ * seg_max <= BLK_DIRECT_SEG_MAX, for a disk that moves the partition's data itself (a driver
+ * learns it at its next OPEN). False if out of range. */
+bool storage_set_seg_max(struct storage *s, unsigned part, uint32_t seg_max);
 
 /* HV_VDEV_OPEN for part: fills the reply; false (HV_EINVAL) for another version. */
 bool storage_open(struct storage *s, unsigned part, const struct hv_blk_open *m,

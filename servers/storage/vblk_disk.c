@@ -61,7 +61,7 @@ static uint32_t device_type(enum blk_op op, bool write_zeroes)
 struct chain {
     const struct vblk_ram *ram;
     struct vqd_buf *bufs;
-    unsigned n;
+    unsigned n, max; /* descriptors so far, and at most (the status included) */
 };
 
 /* One piece of guest data: its bus address block by block, merged with the piece before
@@ -85,7 +85,7 @@ static bool add_piece(void *ctx, void *addr, uint32_t len)
         struct vqd_buf *last = &c->bufs[c->n - 1];
         if (c->n > 1 && last->pa + last->len == bus && last->len <= UINT32_MAX - n)
             last->len += n;
-        else if (c->n + 1 < VBLK_CHAIN_MAX)
+        else if (c->n + 1 < c->max)
             c->bufs[c->n++] = (struct vqd_buf){bus, n};
         else
             return false;
@@ -102,7 +102,8 @@ static bool build_direct(struct vblk_disk *v, unsigned i, struct blk_io *io)
     if (!v->indirect || ram == NULL || ram->block_bus == NULL ||
         (io->op != BLK_OP_READ && io->op != BLK_OP_WRITE))
         return false;
-    struct chain c = {ram, v->bufs[i], 1};
+    unsigned max = v->vq.size < VBLK_CHAIN_MAX ? v->vq.size : VBLK_CHAIN_MAX;
+    struct chain c = {ram, v->bufs[i], 1, max};
     c.bufs[0] = (struct vqd_buf){hdr_pa(v, i), VIRTIO_BLK_REQ_HDR_SIZE};
     if (!blk_io_data_pieces(io, add_piece, &c))
         return false;
@@ -165,6 +166,12 @@ bool vblk_disk_prepare(struct vblk_disk *v, struct blk_io *io, bool *ok)
     unsigned i = io->index;
     write_header(v, i, io);
     v->direct[i] = build_direct(v, i, io);
+    /* Larger than a bounce buffer: only the guest's own buffers could take it. */
+    if (!v->direct[i] && io->op != BLK_OP_FLUSH &&
+        (uint64_t)io->sectors * VIRTIO_BLK_SECTOR_SIZE > BLK_MAX_BYTES) {
+        *ok = false;
+        return false;
+    }
     unsigned p = io->part < SLICES_MAX ? io->part : 0;
     if (v->direct[i]) {
         v->direct_ios[p]++;
@@ -342,6 +349,17 @@ bool vblk_disk_set_ram(struct vblk_disk *v, unsigned part, const struct vblk_ram
         return false;
     v->ram[part] = *ram;
     return true;
+}
+
+uint32_t vblk_disk_direct_seg_max(const struct vblk_disk *v)
+{
+    if (!v->indirect)
+        return 0;
+    /* The chain: header, status, and a split where a piece crosses into another 2 MiB block
+     * (a handful for any sensible request; one that needs more bounces or fails). */
+    unsigned chain = v->vq.size < VBLK_CHAIN_MAX ? v->vq.size : VBLK_CHAIN_MAX;
+    uint32_t n = chain > 8 ? chain - 8 : 0;
+    return n < BLK_DIRECT_SEG_MAX ? n : BLK_DIRECT_SEG_MAX;
 }
 
 static enum virtio_drv_error config(struct vblk_disk *v)

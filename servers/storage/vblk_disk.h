@@ -12,8 +12,10 @@
 #include <hv/virtio/virtio_transport.h>
 #include <hv/virtio/vq_driver.h>
 
-#define VBLK_QUEUE_SIZE 128u /* three descriptors per request, STORAGE_IOS requests */
-#define VBLK_RINGS_BYTES 0x2000u
+/* One descriptor per request (an indirect table) or three (FLUSH, a bounced request): room
+ * for STORAGE_IOS requests, and the longest chain a request on guest buffers may need. */
+#define VBLK_QUEUE_SIZE 256u
+#define VBLK_RINGS_BYTES 0x3000u /* the legacy layout of 256 entries: used ring at 8 KiB */
 #define VBLK_HDRS_BYTES 0x1000u
 /* A request's chain straight on guest buffers: header, status, and each data segment split at
  * the 2 MiB blocks its bus addresses change at (neighbours merged). No longer than the queue
@@ -85,6 +87,10 @@ bool vblk_disk_read(struct vblk_disk *v, uint64_t lba, uint32_t count, void *buf
  * indirect descriptors, its data goes through the bounce buffers. False if part is out of
  * range or the table does not cover the mapping. */
 bool vblk_disk_set_ram(struct vblk_disk *v, unsigned part, const struct vblk_ram *ram);
+
+/* How many data segments (of BLK_SIZE_MAX) a request on guest buffers may have with this
+ * device's queue (storage_set_seg_max); 0 without indirect descriptors. */
+uint32_t vblk_disk_direct_seg_max(const struct vblk_disk *v);
 
 /* The device's interrupt: acknowledges it and hands every request it returned to done. */
 void vblk_disk_interrupt(struct vblk_disk *v);

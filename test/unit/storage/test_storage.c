@@ -253,6 +253,41 @@ START_TEST(too_large_request)
 }
 END_TEST
 
+/* A partition whose data the disk moves itself takes larger requests (up to the segments set
+ * for it, and said at OPEN); above them, and for the other partition above the bounce size,
+ * IOERR as before. */
+START_TEST(raised_request_size)
+{
+    ck_assert(!storage_set_seg_max(&srv, 0, 0));
+    ck_assert(!storage_set_seg_max(&srv, 0, BLK_DIRECT_SEG_MAX + 1));
+    ck_assert(!storage_set_seg_max(&srv, 2, 100));
+    ck_assert(storage_set_seg_max(&srv, 0, 100));
+    struct hv_blk_open_reply r;
+    ck_assert(storage_open(&srv, 0, &(struct hv_blk_open){HV_BLK_VERSION}, &r));
+    ck_assert_uint_eq(r.seg_limits, 100 | (uint64_t)BLK_SIZE_MAX << 32);
+    ck_assert(storage_open(&srv, 1, &(struct hv_blk_open){HV_BLK_VERSION}, &r));
+    ck_assert_uint_eq(r.seg_limits, BLK_SEG_MAX | (uint64_t)BLK_SIZE_MAX << 32);
+    struct vqd_buf b[3] = {
+        {DATA_GPA, 16}, {DATA_GPA + 0x1000, 100 * BLK_SIZE_MAX}, {DATA_GPA + 0x800, 1}};
+    hv_put_le32(guest_at(0, DATA_GPA), VIRTIO_BLK_T_IN);
+    ck_assert_int_eq(vqd_add(&guests[0].vq, b, 1, 2, (void *)1), VQD_OK);
+    storage_notify(&srv, 0);
+    run_all();
+    ck_assert_uint_eq(*(uint8_t *)guest_at(0, DATA_GPA + 0x800), VIRTIO_BLK_S_OK);
+    ck_assert_uint_eq(disk.submits, 1);
+    unsigned slot;
+    uint32_t l;
+    ck_assert(guest_used(0, &slot, &l));
+    b[1].len += 512;
+    ck_assert_int_eq(vqd_add(&guests[0].vq, b, 1, 2, (void *)1), VQD_OK);
+    storage_notify(&srv, 0);
+    run_all();
+    ck_assert_uint_eq(*(uint8_t *)guest_at(0, DATA_GPA + 0x800), VIRTIO_BLK_S_IOERR);
+    ck_assert_uint_eq(srv.parts[0].stats.too_large, 1);
+    ck_assert_uint_eq(disk.submits, 1);
+}
+END_TEST
+
 START_TEST(status_byte_placement)
 {
     /* No writable byte at all: nowhere to answer, buffers returned with nothing written. */
@@ -523,6 +558,7 @@ static Suite *suite(void)
     tcase_add_test(t, get_id_and_unsupported);
     tcase_add_test(t, sizes_must_be_whole_and_bounded);
     tcase_add_test(t, too_large_request);
+    tcase_add_test(t, raised_request_size);
     tcase_add_test(t, status_byte_placement);
     tcase_add_test(t, ten_thousand_descriptors_and_the_other_partition_goes_on);
     tcase_add_test(t, reset_mid_request_touches_nothing);

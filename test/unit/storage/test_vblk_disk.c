@@ -348,6 +348,28 @@ START_TEST(no_indirect_bounces)
 }
 END_TEST
 
+/* A request larger than a bounce buffer that can't go on the guest's buffers (no indirect
+ * descriptors here) fails without reaching the device or any bounce buffer. */
+START_TEST(too_large_to_bounce_fails)
+{
+    ck_assert_uint_eq(vblk_disk_direct_seg_max(&vblk), 0);
+    ck_assert(storage_set_seg_max(&srv, 0, 100));
+    memset(bounces(), 0x5a, (size_t)STORAGE_IOS * BLK_MAX_BYTES);
+    hv_put_le32(gram + 0x5000, VIRTIO_BLK_T_IN);
+    hv_put_le64(gram + 0x5000 + 8, 0);
+    struct vqd_buf r[3] = {
+        {GUEST_GPA + 0x5000, 16}, {GUEST_GPA + 0x10000, 100 * 4096}, {GUEST_GPA + 0x4000, 1}};
+    ck_assert_int_eq(vqd_add(&gq, r, 1, 2, (void *)1), VQD_OK);
+    storage_notify(&srv, 0);
+    round_trip();
+    ck_assert_uint_eq(gram[0x4000], VIRTIO_BLK_S_IOERR);
+    ck_assert_uint_eq(m.notifies[0], 0);
+    for (size_t i = 0; i < (size_t)STORAGE_IOS * BLK_MAX_BYTES; i++)
+        if (bounces()[i] != 0x5a)
+            ck_abort_msg("bounce byte %zu moved", i);
+}
+END_TEST
+
 /* A table that can't describe the mapping is refused. */
 START_TEST(set_ram_refuses_bad_tables)
 {
@@ -357,6 +379,14 @@ START_TEST(set_ram_refuses_bad_tables)
     ck_assert(!vblk_disk_set_ram(&vblk, 0, &huge));
     struct vblk_ram fine = {(uintptr_t)gram, GUEST_SIZE, guest_bus};
     ck_assert(!vblk_disk_set_ram(&vblk, SLICES_MAX, &fine));
+}
+END_TEST
+
+/* With indirect descriptors: as many segments as the physical queue leaves room for. */
+START_TEST(direct_seg_max_follows_the_queue)
+{
+    ck_assert_uint_eq(vblk.vq.size, VBLK_QUEUE_SIZE);
+    ck_assert_uint_eq(vblk_disk_direct_seg_max(&vblk), BLK_DIRECT_SEG_MAX);
 }
 END_TEST
 
@@ -374,6 +404,7 @@ int main(void)
     tcase_add_checked_fixture(t, setup_modern, teardown);
     tcase_add_test(t, modern_write_read_flush);
     tcase_add_test(t, no_indirect_bounces);
+    tcase_add_test(t, too_large_to_bounce_fails);
     suite_add_tcase(s, t);
     TCase *z = tcase_create("zero_copy");
     tcase_add_checked_fixture(z, setup_zero_copy, teardown);
@@ -381,6 +412,7 @@ int main(void)
     tcase_add_test(z, zero_copy_needs_every_block);
     tcase_add_test(z, modern_write_read_flush);
     tcase_add_test(z, set_ram_refuses_bad_tables);
+    tcase_add_test(z, direct_seg_max_follows_the_queue);
     suite_add_tcase(s, z);
     return check_run(s);
 }
