@@ -332,8 +332,9 @@ static void disk_loop(void)
 
 /* ---- a client's thread ---- */
 
-/* Notification bits client c's thread took while it waited for the disk in a reset. */
-static uint64_t held_bits[SLICES_MAX];
+/* Notification bits client c's thread took while it waited for the disk in a reset, and the
+ * resets that had to wait (logged 1st, 2nd, 4th, ...). */
+static uint64_t held_bits[SLICES_MAX], waited_resets[SLICES_MAX];
 
 /* The device may still be moving data to or from the guest's memory for c's requests at the
  * disk: a reset is answered only once they are back, so that nothing lands in the guest's
@@ -341,6 +342,7 @@ static uint64_t held_bits[SLICES_MAX];
  * go. The disk answers every request, or fails them all once it breaks its rules. */
 static void wait_for_disk(unsigned c)
 {
+    uint32_t at_disk = srv.parts[c].inflight;
     while (srv.parts[c].inflight) {
         uint64_t bits;
         if (hv_wait(HV_STORAGE_SLOT_WORKER_NTFN + c, &bits) != 0)
@@ -350,6 +352,10 @@ static void wait_for_disk(unsigned c)
         while (io_ring_pop(&from_disk[c], &e))
             vblk_disk_finish(&vblk, &srv.ios[e.io], e.ok);
     }
+    if (at_disk && hv_count_and_check(&waited_resets[c]))
+        hv_printf("storage: %s: reset answered once its %u request(s) at the disk were back "
+                  "(resets that waited: %lu)\n",
+                  slices[c].partition, at_disk, waited_resets[c]);
 }
 
 /* Client c's VMM's call, handed over by the main thread. */

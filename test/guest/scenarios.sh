@@ -396,6 +396,53 @@ scenario_disk_flood() {
     done) &
 }
 
+# A guest that resets its disk under requests in flight (docs/storage.md, "Data moves once"):
+# four direct-I/O readers of 1 MiB requests, then, while the kernel says requests are in
+# flight (/sys/block/vda/inflight), a write of 0 to its virtio-mmio Status register through
+# devmem (iomem=relaxed lets /dev/mem reach a bound device). The storage server answers the
+# reset only once what the partition had at the disk is back, and says how many it waited
+# for. Linux's driver does not expect the reset: the readers hang, which is the attacker's
+# own loss. Up to duet.diskresets=<n> (5) tries, each a second apart, the first at once.
+scenario_disk_reset() {
+    dev=/dev/vda
+    if [ ! -b "$dev" ]; then
+        echo "DUET-DRESET $name absent"
+        return
+    fi
+    tries=5
+    for arg in $(cat /proc/cmdline); do
+        case "$arg" in duet.diskresets=*) tries=${arg#duet.diskresets=} ;; esac
+    done
+    p=$(readlink -f /sys/block/vda/device); p=${p%/*}; pdev=${p##*/}
+    base=$(grep -m1 " : $pdev\$" /proc/iomem | sed 's/^ *\([0-9a-f]*\)-.*/0x\1/')
+    # Where the VMM puts the disk when /proc/iomem does not say: slot 0 (HV_A64_GUEST_VIRTIO_
+    # SLOT_BLK at 0x0a000000, X86_VIRTIO_SLOT_BLK at 0xd0000000).
+    if [ -z "$base" ]; then
+        case "$(uname -m)" in aarch64) base=0x0a000000 ;; *) base=0xd0000000 ;; esac
+    fi
+    echo "DUET-DRESET $name window $pdev $base"
+    [ -n "$base" ] || return
+    for i in 0 1 2 3; do
+        (while :; do
+            dd if="$dev" of=/dev/null bs=1M iflag=direct skip=$((i * 32)) count=32 2>/dev/null
+        done) &
+    done
+    t=1
+    while [ "$t" -le "$tries" ]; do
+        n=0
+        while [ "$n" -lt 200 ]; do
+            set -- $(cat /sys/block/vda/inflight)
+            [ "$1" -gt 0 ] && break
+            n=$((n + 1))
+        done
+        devmem_try "$(printf '0x%x' $((base + 0x70)))" 32 0
+        echo "DUET-DRESET $name reset $t in-flight $1"
+        sleep 1
+        t=$((t + 1))
+    done
+    echo "DUET-DRESET-DONE $name"
+}
+
 # Flood isolation, the measuring side: 200 timed 4 KiB direct reads of work's own disk when
 # told "base" (before the flood), and 200 more when told "flood" (while personal floods).
 scenario_disk_latency() {

@@ -79,6 +79,8 @@ foreach(arch ${DUET_ARCHES})
   linux_image(${arch} linux-spin-hog spin PRIORITY 60 BUDGET "100 100")
   # Both partitions try their disks through the storage server (test (i) below).
   linux_image(${arch} linux-disk disk WORK disk)
+  # personal resets its disk under requests in flight while work uses its own (test (i2)).
+  linux_image(${arch} linux-disk-reset disk-reset WORK disk ARGS iomem=relaxed)
   # personal's files survive reboot -f and a killed QEMU (test (j) below).
   linux_image(${arch} linux-persist persist)
   # Both partitions on the radio server's network (docs/network.md): each runs the net scenario
@@ -101,7 +103,7 @@ if(NOT DUET_LINUX_TEST_ARCHES)
   return()
 endif()
 
-set(linux_images boot devmem reboot poweroff garbage spin disk persist net)
+set(linux_images boot devmem reboot poweroff garbage spin disk disk-reset persist net)
 
 # Patterns end in \b, not $: a guest kernel's console message can land on the end of a line
 # its user space is still sending (seen on x86_64: "DUET-GUEST-UP personal[    4.61] virtio-mmio
@@ -368,6 +370,24 @@ foreach(arch ${DUET_LINUX_TEST_ARCHES})
     EXPECT "^storage: serving 2 partition\\(s\\)$" ${disk_expect}
     CHECKS --reject "DUET-DISK [a-z]+ (absent|pattern differs|mount failed)"
            --reject "DUET-DISK [a-z]+ scan [0-9] (?!clean)"
+           --reject "^storage: .*(refused|no partition)")
+  # (i2) A guest that resets its disk (devmem on its Status register) while requests are in
+  # flight: the storage server answers the reset only once the requests it had at the disk are
+  # back (the disk writes straight into the guest's RAM, docs/storage.md), and work, using its
+  # own disk throughout, passes the whole of (i).
+  set(reset_expect "")
+  foreach(line ${disk_expect})
+    if(line MATCHES "work")
+      list(APPEND reset_expect "${line}")
+    endif()
+  endforeach()
+  linux_test(${arch} disk-reset TIMEOUT 150
+    UNTIL "DUET-DRESET-DONE personal\\b" "DUET-DISK-DONE work\\b"
+    EXPECT "^storage: serving 2 partition\\(s\\)$" ${reset_expect}
+           "^\\[personal\\] .*DUET-DRESET personal reset 1 in-flight [1-9]"
+           "^storage: personal: reset answered once its [1-9][0-9]* request\\(s\\) at the disk were back \\(resets that waited: 1\\)$"
+    CHECKS --reject "DUET-DISK work (absent|pattern differs|mount failed)"
+           --reject "DUET-DISK work scan [0-9] (?!clean)"
            --reject "^storage: .*(refused|no partition)")
 endforeach()
 
