@@ -348,7 +348,7 @@ scenario_disk_flood() {
         return
     fi
     # duet.floodbs=<bytes>: the dd requests' size (512 by default; linux-disk-flood-spent's
-    # 262144, the largest request the server takes, makes the server copy the most).
+    # 262144, requests of 64 pages each: the most work per request for its thread of the server).
     # duet.floodspin=1: a CPU spinner besides, so that the partition's budget is spent in
     # every period of the flood (linux-disk-flood-spent).
     bs=512
