@@ -108,9 +108,13 @@ static bool build_direct(struct vblk_disk *v, unsigned i, struct blk_io *io)
     if (!blk_io_data_pieces(io, add_piece, &c))
         return false;
     c.bufs[c.n++] = (struct vqd_buf){hdr_pa(v, i) + 16, 1};
-    v->nbufs[i] = (uint8_t)c.n;
+    v->nbufs[i] = (uint16_t)c.n;
     v->nout[i] = io->op == BLK_OP_READ ? 1 : c.n - 1;
-    return true;
+    /* The table is written here, on the partition's budget: the disk thread only makes it
+     * available. */
+    struct virtio_dma table = table_of(v, i);
+    return vqd_indirect_fill(&table, c.bufs, v->nout[i], c.n - v->nout[i], &v->tables[i]) ==
+           VQD_OK;
 }
 
 /* The buffers of one request: header, data (or the write-zeroes segment), status. */
@@ -176,7 +180,7 @@ bool vblk_disk_prepare(struct vblk_disk *v, struct blk_io *io, bool *ok)
     if (v->direct[i]) {
         v->direct_ios[p]++;
     } else {
-        v->nbufs[i] = (uint8_t)build(v, i, io, v->bufs[i], &v->nout[i]);
+        v->nbufs[i] = (uint16_t)build(v, i, io, v->bufs[i], &v->nout[i]);
         if (io->op == BLK_OP_READ || io->op == BLK_OP_WRITE)
             v->bounced_ios[p]++;
     }
@@ -187,10 +191,9 @@ void vblk_disk_post(struct vblk_disk *v, struct blk_io *io)
 {
     unsigned i = io->index, n = v->nbufs[i], out = v->nout[i];
     void *token = (void *)(uintptr_t)(i + 1);
-    struct virtio_dma table = table_of(v, i);
     enum vqd_result r = VQD_BROKEN;
     if (!v->broken && v->inflight[i] == NULL)
-        r = v->direct[i] ? vqd_add_indirect(&v->vq, &table, v->bufs[i], out, n - out, token)
+        r = v->direct[i] ? vqd_add_table(&v->vq, &v->tables[i], token)
                          : vqd_add(&v->vq, v->bufs[i], out, n - out, token);
     if (r != VQD_OK) {
         v->done(v->done_ctx, io, false);

@@ -44,9 +44,10 @@ struct vblk_disk {
     /* Each request's buffers, built by vblk_disk_prepare for vblk_disk_post; direct[i]: on
      * the guest's buffers, through request slot i's indirect table. */
     struct vqd_buf bufs[STORAGE_IOS][VBLK_CHAIN_MAX];
-    uint8_t nbufs[STORAGE_IOS];
+    uint16_t nbufs[STORAGE_IOS];
     unsigned nout[STORAGE_IOS];
     bool direct[STORAGE_IOS];
+    struct vqd_table tables[STORAGE_IOS]; /* a direct request's chain, filled by prepare */
     struct vblk_ram ram[SLICES_MAX]; /* by blk_io.part; block_bus NULL: bounce buffers */
     /* Where a request the device (or a failed post) answered goes: vblk_disk_finish at once,
      * unless vblk_disk_set_done says otherwise. */

@@ -145,23 +145,17 @@ enum vqd_result vqd_add(struct vqd *vq, const struct vqd_buf *bufs, unsigned out
     return VQD_OK;
 }
 
-enum vqd_result vqd_add_indirect(struct vqd *vq, const struct virtio_dma *table,
-                                 const struct vqd_buf *bufs, unsigned out, unsigned in,
-                                 void *token)
+enum vqd_result vqd_indirect_fill(const struct virtio_dma *table, const struct vqd_buf *bufs,
+                                  unsigned out, unsigned in, struct vqd_table *filled)
 {
-    if (vq->broken)
-        return VQD_BROKEN;
     unsigned n = out + in;
-    /* §2.7.5.3.1: the chain, its indirect part included, no longer than the queue. */
-    if (n == 0 || n < out || n > vq->size || table == NULL || table->va == NULL ||
+    if (n == 0 || n < out || n > UINT16_MAX || table == NULL || table->va == NULL ||
         table->size < (uint64_t)n * VIRTQ_DESC_SIZE || table->pa % VIRTQ_DESC_ALIGN != 0)
         return VQD_BAD_ARG;
     uint32_t writable;
     enum vqd_result r = bufs_check(bufs, n, out, &writable);
     if (r != VQD_OK)
         return r;
-    if (vq->num_free == 0)
-        return VQD_NO_SPACE;
     /* The table's entries are numbered from 0 and linked in order (§2.7.5.3.2). */
     for (unsigned i = 0; i < n; i++) {
         uint8_t *d = (uint8_t *)table->va + (size_t)i * VIRTQ_DESC_SIZE;
@@ -172,19 +166,45 @@ enum vqd_result vqd_add_indirect(struct vqd *vq, const struct virtio_dma *table,
         hv_put_le16(d + 12, flags);
         hv_put_le16(d + 14, (uint16_t)(i + 1 < n ? i + 1 : 0));
     }
+    *filled = (struct vqd_table){table->pa, (uint16_t)n, writable};
+    return VQD_OK;
+}
+
+enum vqd_result vqd_add_table(struct vqd *vq, const struct vqd_table *t, void *token)
+{
+    if (vq->broken)
+        return VQD_BROKEN;
+    /* §2.7.5.3.1: the chain, its indirect part included, no longer than the queue. */
+    if (t->count == 0 || t->count > vq->size || t->pa % VIRTQ_DESC_ALIGN != 0)
+        return VQD_BAD_ARG;
+    if (vq->num_free == 0)
+        return VQD_NO_SPACE;
     uint16_t head = vq->free_head;
-    struct vqd_buf whole = {table->pa, (uint32_t)(n * VIRTQ_DESC_SIZE)};
+    struct vqd_buf whole = {t->pa, (uint32_t)t->count * VIRTQ_DESC_SIZE};
     desc_write(vq, head, &whole, VIRTQ_DESC_F_INDIRECT, 0);
     vq->free_head = vq->slots[head].next;
     vq->num_free--;
     struct vqd_slot *s = &vq->slots[head];
     s->token = token;
-    s->writable = writable; /* what the device may say it wrote: the table's writable bytes */
+    s->writable = t->writable; /* what the device may say it wrote: the table's writable bytes */
     s->count = 1;
     s->inflight = true;
     vq->inflight++;
     publish(vq, head);
     return VQD_OK;
+}
+
+enum vqd_result vqd_add_indirect(struct vqd *vq, const struct virtio_dma *table,
+                                 const struct vqd_buf *bufs, unsigned out, unsigned in,
+                                 void *token)
+{
+    if (vq->broken)
+        return VQD_BROKEN;
+    if (out + in > vq->size)
+        return VQD_BAD_ARG;
+    struct vqd_table t;
+    enum vqd_result r = vqd_indirect_fill(table, bufs, out, in, &t);
+    return r != VQD_OK ? r : vqd_add_table(vq, &t, token);
 }
 
 bool vqd_kick_needed(struct vqd *vq)

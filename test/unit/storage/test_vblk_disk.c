@@ -34,7 +34,7 @@ static struct vblk_disk vblk;
 static struct storage srv;
 static uint8_t *gram;
 static struct vqd gq;
-static struct vqd_slot gslots[64];
+static struct vqd_slot gslots[256];
 static unsigned irqs;
 
 static void on_irq(void *ctx, unsigned part, uint32_t bits)
@@ -111,9 +111,9 @@ static void setup_version_indirect(uint32_t version, bool indirect)
     ck_assert(storage_init(&srv, &disk, &h, &sl, &gm, 1));
     struct virtio_dma gd = {gram, GUEST_GPA, 0x4000};
     struct vqd_layout l;
-    ck_assert(vqd_layout(64, 4, &l));
-    ck_assert_int_eq(vqd_init(&gq, 64, &gd, &l, gslots, false), VQD_OK);
-    struct hv_vdev_queue_setup q = {(uint64_t)64 << 16, gq.desc_pa, gq.avail_pa, gq.used_pa, 0};
+    ck_assert(vqd_layout(256, 4, &l));
+    ck_assert_int_eq(vqd_init(&gq, 256, &gd, &l, gslots, false), VQD_OK);
+    struct hv_vdev_queue_setup q = {(uint64_t)256 << 16, gq.desc_pa, gq.avail_pa, gq.used_pa, 0};
     ck_assert_int_eq(storage_queue_setup(&srv, 0, &q), STORAGE_SETUP_OK);
 }
 
@@ -317,6 +317,37 @@ START_TEST(zero_copy_across_blocks)
 }
 END_TEST
 
+/* The longest request a driver may send on its own buffers: 248 data segments none of which
+ * touch, one of them across the two blocks, so the physical chain is 251 descriptors long. */
+START_TEST(zero_copy_longest_chain)
+{
+    ck_assert(storage_set_seg_max(&srv, 0, BLK_DIRECT_SEG_MAX));
+    static struct vqd_buf b[BLK_DIRECT_SEG_MAX + 2];
+    hv_put_le32(gram + 0x5000, VIRTIO_BLK_T_OUT);
+    hv_put_le64(gram + 0x5000 + 8, 100);
+    b[0] = (struct vqd_buf){GUEST_GPA + 0x5000, 16};
+    for (unsigned k = 0; k < BLK_DIRECT_SEG_MAX; k++) {
+        uint64_t at = k == 0 ? GUEST_SIZE / 2 - 256 : 0x10000 + (uint64_t)k * 1024;
+        for (unsigned j = 0; j < 512; j++)
+            gram[at + j] = (uint8_t)(k * 7 + j);
+        b[1 + k] = (struct vqd_buf){GUEST_GPA + at, 512};
+    }
+    b[BLK_DIRECT_SEG_MAX + 1] = (struct vqd_buf){GUEST_GPA + 0x4000, 1};
+    ck_assert_int_eq(vqd_add(&gq, b, BLK_DIRECT_SEG_MAX + 1, 1, (void *)1), VQD_OK);
+    storage_notify(&srv, 0);
+    storage_run(&srv);
+    ck_assert_uint_eq(vblk.nbufs[0], BLK_DIRECT_SEG_MAX + 3);
+    device_run();
+    vblk_disk_interrupt(&vblk);
+    storage_run(&srv);
+    ck_assert_uint_eq(gram[0x4000], VIRTIO_BLK_S_OK);
+    for (unsigned k = 0; k < BLK_DIRECT_SEG_MAX; k++)
+        for (unsigned j = 0; j < 512; j++)
+            ck_assert_uint_eq(img[(2048 + 100 + k) * 512 + j], (uint8_t)(k * 7 + j));
+    ck_assert_uint_eq(vblk.direct_ios[0], 1);
+}
+END_TEST
+
 /* A block the table gives no bus address (0) sends the request through its bounce buffer,
  * with the same result; a device without indirect descriptors does so for every request. */
 static void read_back_through_bounce(void)
@@ -412,6 +443,7 @@ int main(void)
     tcase_add_test(z, zero_copy_needs_every_block);
     tcase_add_test(z, modern_write_read_flush);
     tcase_add_test(z, set_ram_refuses_bad_tables);
+    tcase_add_test(z, zero_copy_longest_chain);
     tcase_add_test(z, direct_seg_max_follows_the_queue);
     suite_add_tcase(s, z);
     return check_run(s);

@@ -98,6 +98,19 @@ enum vqd_result vqd_add_indirect(struct vqd *vq, const struct virtio_dma *table,
                                  const struct vqd_buf *bufs, unsigned out, unsigned in,
                                  void *token);
 
+/* vqd_add_indirect in two halves, for a driver whose threads share the work: fill writes the
+ * chain into table (no queue needed, so a thread that does not own the queue may do it) and
+ * says what it holds; add_table makes a filled table available, checking its length against
+ * the queue. */
+struct vqd_table {
+    uint64_t pa;
+    uint16_t count;    /* descriptors in the table */
+    uint32_t writable; /* their device-writable bytes */
+};
+enum vqd_result vqd_indirect_fill(const struct virtio_dma *table, const struct vqd_buf *bufs,
+                                  unsigned out, unsigned in, struct vqd_table *filled);
+enum vqd_result vqd_add_table(struct vqd *vq, const struct vqd_table *t, void *token);
+
 /* After one or more adds: whether the device asked to be notified (§2.7.10 avail_event with
  * EVENT_IDX, else VIRTQ_USED_F_NO_NOTIFY). A full barrier orders the idx before the read. */
 bool vqd_kick_needed(struct vqd *vq);
