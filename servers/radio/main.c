@@ -39,10 +39,14 @@ static struct net_port ports[HV_RADIO_MAX_PORTS];
 static struct virtio_mem_region ram_regions[HV_RADIO_MAX_PORTS];
 static unsigned nports; /* ports served: 0 when the policy was refused; set before any port
                          * thread starts */
-/* The cost figures of the shared pages (hv_net_shared), each written by one thread: wake-ups
- * of the link thread and the NIC's interrupts among them (the link thread's), the interrupts
- * signalled to each port's VMM (that port's thread's). */
-static uint64_t wakeups, nic_irqs, signals[HV_RADIO_MAX_PORTS];
+/* The cost figures of the shared pages (hv_net_shared), each written by one thread: the NIC's
+ * interrupts and the link thread's signals waking port threads (the link thread's); the
+ * interrupts signalled to each port's VMM and that port's thread's signals to the server's
+ * threads (kicks of the link thread, its own next round) (that port's thread's). The page's
+ * `wakeups` is the sum of the signals between the server's threads, all ports together: each
+ * one message (docs/network.md, "Benchmark"). */
+static uint64_t nic_irqs, link_signals, signals[HV_RADIO_MAX_PORTS];
+static uint64_t port_signals[HV_RADIO_MAX_PORTS];
 
 static void mac_text(char out[18], const uint8_t m[6])
 {
@@ -150,8 +154,10 @@ static void link_pass(void)
             __atomic_exchange_n(&egress_waiting[c], false, __ATOMIC_SEQ_CST))
             ports_to_wake |= 1u << c;
     for (unsigned c = 0; c < nports; c++)
-        if (ports_to_wake & (1u << c))
+        if (ports_to_wake & (1u << c)) {
             hv_signal(HV_RADIO_SLOT_PORT_WAKE + c);
+            __atomic_store_n(&link_signals, link_signals + 1, __ATOMIC_RELAXED);
+        }
     ports_to_wake = 0;
 }
 
@@ -167,7 +173,6 @@ static void link_loop(void)
             hv_thread_suspend(HV_DEVICE_SLOT_EVENT_THREAD);
             continue;
         }
-        __atomic_store_n(&wakeups, wakeups + 1, __ATOMIC_RELAXED);
         if (nic_up && (bits & HV_DEVICE_BIT_IRQ)) {
             __atomic_store_n(&nic_irqs, nic_irqs + 1, __ATOMIC_RELAXED);
             device_server_ack_irq(nic.t);
@@ -242,7 +247,10 @@ static void publish(unsigned c)
     sh->tx_dropped = in_drops;
     sh->rx_dropped = out_drops;
     sh->signals = signals[c];
-    sh->wakeups = __atomic_load_n(&wakeups, __ATOMIC_RELAXED);
+    uint64_t internal = __atomic_load_n(&link_signals, __ATOMIC_RELAXED);
+    for (unsigned k = 0; k < nports; k++)
+        internal += __atomic_load_n(&port_signals[k], __ATOMIC_RELAXED);
+    sh->wakeups = internal;
     sh->nic_irqs = __atomic_load_n(&nic_irqs, __ATOMIC_RELAXED);
     say_drops(c, in_drops + out_drops);
 }
@@ -294,8 +302,10 @@ static bool port_pass(unsigned c)
         if (!more)
             break;
     }
-    if (tx.queued)
+    if (tx.queued) {
         hv_signal(HV_RADIO_SLOT_UPLINK_BELL);
+        __atomic_store_n(&port_signals[c], port_signals[c] + 1, __ATOMIC_RELAXED);
+    }
     size_t len;
     const uint8_t *f;
     for (unsigned n = 0; n < RADIO_QUEUE_SLOTS && (f = radio_switch_peek(&sw, c, &len)); n++) {
@@ -348,8 +358,10 @@ static void port_loop(unsigned c)
             answer_call(c);
         /* A guest with more to send than a pass takes comes round again after a look at its
          * calls: its own notification, so the rest waits only on its own budget. */
-        if (port_pass(c))
+        if (port_pass(c)) {
             hv_signal(HV_RADIO_SLOT_PORT_WAKE + c);
+            __atomic_store_n(&port_signals[c], port_signals[c] + 1, __ATOMIC_RELAXED);
+        }
     }
 }
 
