@@ -18,9 +18,22 @@
  * the NIC's interrupt and rings and the switch between the ports (the link thread). What it
  * does for one partition (its frames both ways, their checks and copies, its VMM's calls) runs
  * on that partition's budget: in the port thread started on it below, or lent over the VMM's
- * call (docs/network.md, "Threads and whose CPU time"). */
-#define RADIO_BUDGET_TICKS 2
-#define RADIO_PERIOD_TICKS 10
+ * call (docs/network.md, "Threads and whose CPU time"). In a short period, 2 ms of every 10
+ * (not the root kit's ticks, 20 of 100 ms): a spent budget then holds every partition's
+ * traffic for at most 8 ms, not 80, which a TCP sender waiting for its acknowledgements feels
+ * as a pause. */
+#define RADIO_BUDGET_US 2000u
+#define RADIO_PERIOD_US 10000u
+
+/* The server's scheduling context: RADIO_BUDGET_US of every RADIO_PERIOD_US. */
+static int start_budgeted(const struct root_program *p, unsigned prio)
+{
+    uint64_t sc = root_new(HV_OBJ_SCHED_CONTEXT, 0);
+    if (!sc)
+        return HV_ENOMEM;
+    int r = hv_sc_configure(ROOT_SCHED_CONTROL, sc, RADIO_BUDGET_US, RADIO_PERIOD_US);
+    return r ? r : root_start_program(p, prio, sc);
+}
 
 static void fill_port(struct hv_radio_port *port, const struct partition *part)
 {
@@ -123,7 +136,7 @@ int root_start_radio(const struct hv_bootinfo *info, const struct partition *par
     }
     if (!root_page_into(p.vspace, HV_DEVICE_CONFIG_VA, HV_MAP_READ, &cfg, sizeof(cfg)))
         return HV_ENOMEM;
-    if ((r = root_start_budgeted(&p, prio, RADIO_BUDGET_TICKS, RADIO_PERIOD_TICKS)))
+    if ((r = start_budgeted(&p, prio)))
         return r;
     /* The VMMs' HV_VDEV_OPEN is a call: they get the caps only once the server answers. */
     uint64_t bits;
