@@ -116,7 +116,8 @@ static bool router_reply(const uint8_t *f, uint32_t len)
 static uint32_t ports_to_wake; /* the link thread's, during one pass */
 
 /* Port c stopped taking its guest's frames for want of room in its egress queue: the link
- * thread wakes it once it made room (written by both; see port_tx and link_pass). */
+ * thread wakes it once it made room (written by both; see egress_room_for_batch and
+ * link_pass). */
 static bool egress_waiting[HV_RADIO_MAX_PORTS];
 
 static void from_link(void *ctx, const uint8_t *f, uint32_t len)
@@ -146,7 +147,7 @@ static void link_pass(void)
             break; /* the NIC's ring is full: the frame waits in its queue */
         radio_switch_pop(&sw, RADIO_UPLINK);
     }
-    /* Pairs with port_tx's fence: either it sees the room made above, or this sees its flag. */
+    /* Pairs with egress_room_for_batch's fence: it sees the room made above, or this its flag. */
     __atomic_thread_fence(__ATOMIC_SEQ_CST);
     for (unsigned c = 0; c < nports; c++)
         if (__atomic_load_n(&egress_waiting[c], __ATOMIC_RELAXED) &&
@@ -401,10 +402,10 @@ static _Noreturn void serve_forever(void)
     clients.ports = config->ports;
     clients.nports = nports;
     clients.configured = config->nports < HV_RADIO_MAX_PORTS ? config->nports : HV_RADIO_MAX_PORTS;
-    int r = hv_thread_configure(HV_DEVICE_SLOT_EVENT_THREAD, HV_SLOT_SELF_CNODE,
-                                HV_DEVICE_SLOT_VSPACE, 0, config->prio, HV_SC_INHERIT,
-                                (uint64_t)(uintptr_t)link_loop,
-                                (uint64_t)(uintptr_t)(link_stack + sizeof(link_stack)));
+    int r =
+        hv_thread_configure(HV_DEVICE_SLOT_EVENT_THREAD, HV_SLOT_SELF_CNODE, HV_DEVICE_SLOT_VSPACE,
+                            0, config->prio, HV_SC_INHERIT, (uint64_t)(uintptr_t)link_loop,
+                            (uint64_t)(uintptr_t)(link_stack + sizeof(link_stack)));
     if (!r)
         r = hv_thread_resume(HV_DEVICE_SLOT_EVENT_THREAD);
     if (r) {
