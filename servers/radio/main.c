@@ -2,8 +2,9 @@
  * it (register pages, interrupt, DMA memory), brings it up with libhv's driver side, checks the
  * link with an ARP probe for the router, and switches the partitions' frames onto it under the
  * policy the manifest's records make (docs/network.md). Each partition's virtio-net device is
- * run in its RAM (net_port.c) for its VMM, which speaks the device protocol (hv/proto/vdev.h,
- * net.h) on the server's endpoint; the badge alone says which partition a call is for. */
+ * run in its RAM (net_port.c) by a thread of the server on that partition's scheduling context;
+ * its VMM speaks the device protocol (hv/proto/vdev.h, net.h) on the server's endpoint, and the
+ * badge alone says which partition a call is for. */
 #include "net_port.h"
 #include "radio_calls.h"
 #include "radio_switch.h"
@@ -36,10 +37,16 @@ static bool nic_up, router_known;
 static struct radio_switch sw;
 static struct net_port ports[HV_RADIO_MAX_PORTS];
 static struct virtio_mem_region ram_regions[HV_RADIO_MAX_PORTS];
-static unsigned nports; /* ports served: 0 when the policy was refused */
-/* The cost figures of the shared pages (hv_net_shared): wake-ups of the event thread, the
- * NIC's interrupts among them, and the interrupts signalled to each port's VMM. */
-static uint64_t wakeups, nic_irqs, signals[HV_RADIO_MAX_PORTS];
+static unsigned nports; /* ports served: 0 when the policy was refused; set before any port
+                         * thread starts */
+/* The cost figures of the shared pages (hv_net_shared), each written by one thread: the NIC's
+ * interrupts and the link thread's signals waking port threads (the link thread's); the
+ * interrupts signalled to each port's VMM and that port's thread's signals to the server's
+ * threads (kicks of the link thread, its own next round) (that port's thread's). The page's
+ * `wakeups` is the sum of the signals between the server's threads, all ports together: each
+ * one message (docs/network.md, "Benchmark"). */
+static uint64_t nic_irqs, link_signals, signals[HV_RADIO_MAX_PORTS];
+static uint64_t port_signals[HV_RADIO_MAX_PORTS];
 
 static void mac_text(char out[18], const uint8_t m[6])
 {
@@ -84,21 +91,103 @@ static bool router_reply(const uint8_t *f, uint32_t len)
     return true;
 }
 
-/* ---- frames through the switch ---- */
+/*
+ * Three kinds of thread (docs/network.md, "Threads and whose CPU time"), none of which waits
+ * for another while it holds anything the others need:
+ *  - one per port, on its partition's scheduling context at its VMM's priority (started by
+ *    the root task): takes the guest's sent frames from its transmit ring, checks them and
+ *    copies them into the port's queue to the link (radio_switch_from_partition), kicking the
+ *    link thread; writes the frames the link thread queued for it into the guest's receive
+ *    ring; signals its VMM; keeps its counters and drop lines; and answers its VMM's calls. It
+ *    alone touches that partition's device (net_port) and is the one producer of its egress
+ *    queue and consumer of its ingress queue, so a partition whose budget is spent stops its
+ *    own traffic only;
+ *  - the link thread, on the server's own small budget at the server's priority: the NIC's
+ *    interrupt and rings, the frames the NIC received into the ports' ingress queues (the
+ *    policy's ingress decision), and the ports' egress queues onto the NIC by deficit round
+ *    robin; it wakes a port's thread when it queued frames for it or made room it waits for;
+ *  - the main thread: receives the VMMs' calls (lent the caller's budget) and hands each to
+ *    the caller's port thread, waiting for its answer.
+ * Frames move between them through the switch's queues (one producer, one consumer each).
+ */
+
+/* ---- the link thread ---- */
+
+static uint32_t ports_to_wake; /* the link thread's, during one pass */
+
+/* Port c stopped taking its guest's frames for want of room in its egress queue: the link
+ * thread wakes it once it made room (written by both; see egress_room_for_batch and
+ * link_pass). */
+static bool egress_waiting[HV_RADIO_MAX_PORTS];
 
 static void from_link(void *ctx, const uint8_t *f, uint32_t len)
 {
     (void)ctx;
     unsigned port;
-    if (!router_reply(f, len))
-        (void)radio_switch_from_uplink(&sw, f, len, &port); /* a drop is counted there */
+    if (router_reply(f, len))
+        return;
+    /* Queued for a port, or dropped and counted against it: either way its thread has
+     * something to do (deliver, or say the drop); a frame for no port is the uplink's drop. */
+    (void)radio_switch_from_uplink(&sw, f, len, &port);
+    if (port < nports)
+        ports_to_wake |= 1u << port;
 }
 
-static void from_partition(void *ctx, const uint8_t *f, uint32_t len)
+/* One pass: the link's frames into the ports' queues, the ports' frames onto the link by
+ * deficit round robin while the NIC has room, and the ports told. Every loop is bounded. */
+static void link_pass(void)
 {
-    unsigned port = (unsigned)(uintptr_t)ctx;
-    (void)radio_switch_from_partition(&sw, port, f, len);
+    if (nic_up)
+        vnet_nic_poll(&nic, from_link, NULL);
+    size_t len;
+    const uint8_t *f;
+    for (unsigned n = 0; nic_up && n < VNET_BUFS && (f = radio_switch_peek(&sw, RADIO_UPLINK, &len));
+         n++) {
+        if (!vnet_nic_send(&nic, f, (uint32_t)len))
+            break; /* the NIC's ring is full: the frame waits in its queue */
+        radio_switch_pop(&sw, RADIO_UPLINK);
+    }
+    /* Pairs with egress_room_for_batch's fence: it sees the room made above, or this its flag. */
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    for (unsigned c = 0; c < nports; c++)
+        if (__atomic_load_n(&egress_waiting[c], __ATOMIC_RELAXED) &&
+            radio_switch_egress_free(&sw, c) >= NET_PORT_TX_BATCH &&
+            __atomic_exchange_n(&egress_waiting[c], false, __ATOMIC_SEQ_CST))
+            ports_to_wake |= 1u << c;
+    for (unsigned c = 0; c < nports; c++)
+        if (ports_to_wake & (1u << c)) {
+            hv_signal(HV_RADIO_SLOT_PORT_WAKE + c);
+            __atomic_store_n(&link_signals, link_signals + 1, __ATOMIC_RELAXED);
+        }
+    ports_to_wake = 0;
 }
+
+static uint8_t link_stack[4 * 4096] __attribute__((aligned(16)));
+
+/* A wake-up of the server's notification: the NIC's interrupt (acknowledged to the device,
+ * then to the kernel) and the port threads' kicks; either way one pass. */
+static void link_loop(void)
+{
+    for (;;) {
+        uint64_t bits;
+        if (hv_wait(HV_DEVICE_SLOT_IRQ_NTFN, &bits) != 0) {
+            hv_thread_suspend(HV_DEVICE_SLOT_EVENT_THREAD);
+            continue;
+        }
+        if (nic_up && (bits & HV_DEVICE_BIT_IRQ)) {
+            __atomic_store_n(&nic_irqs, nic_irqs + 1, __ATOMIC_RELAXED);
+            device_server_ack_irq(nic.t);
+        }
+        link_pass();
+        if (nic.broken && nic_up) {
+            nic_up = false;
+            hv_printf("radio: the NIC broke a rule (%s): it is stopped\n",
+                      vqd_result_name(nic.why));
+        }
+    }
+}
+
+/* ---- a port's thread ---- */
 
 static struct hv_net_shared *shared_page(unsigned c)
 {
@@ -114,7 +203,8 @@ static bool device_drop(enum net_port_drop why)
 
 /* Drops said on the console server's log: a port's line whenever its total drops reach 1, 2,
  * 4, 8, ... (a flood costs a line per doubling), with every reason counted so far; the device's
- * refusals, when there are any, on a second line (one would not fit the console's 160 bytes). */
+ * refusals, when there are any, on a second line (one would not fit the console's 160 bytes).
+ * Port c's thread's. */
 static uint64_t drops_seen[HV_RADIO_MAX_PORTS], drops_counted[HV_RADIO_MAX_PORTS];
 
 static void say_drops(unsigned c, uint64_t total)
@@ -124,7 +214,7 @@ static void say_drops(unsigned c, uint64_t total)
         say |= hv_count_and_check(&drops_counted[c]), drops_seen[c]++;
     if (!say)
         return;
-    static char line[160];
+    char line[160];
     radio_switch_format_drops(&sw, c, line, sizeof(line));
     hv_printf("radio: %s\n", line);
     int n = 0;
@@ -142,8 +232,8 @@ static void publish(unsigned c)
     struct hv_net_shared *sh = shared_page(c);
     uint64_t in_drops = 0, out_drops = 0;
     for (unsigned r = 0; r < RADIO_DROP_COUNT; r++) {
-        in_drops += k->in_drops[r];
-        out_drops += k->out_drops[r];
+        in_drops += radio_counter_read(&k->in_drops[r]);
+        out_drops += radio_counter_read(&k->out_drops[r]); /* the link thread's, mostly */
     }
     /* The device's refusals count as the guest's: a small receive buffer on the way in, the
      * rest (runts, giants, offload requests, bad chains on either queue) on the way out. */
@@ -158,87 +248,179 @@ static void publish(unsigned c)
     sh->tx_dropped = in_drops;
     sh->rx_dropped = out_drops;
     sh->signals = signals[c];
-    sh->wakeups = wakeups;
-    sh->nic_irqs = nic_irqs;
+    uint64_t internal = __atomic_load_n(&link_signals, __ATOMIC_RELAXED);
+    for (unsigned k = 0; k < nports; k++)
+        internal += __atomic_load_n(&port_signals[k], __ATOMIC_RELAXED);
+    sh->wakeups = internal;
+    sh->nic_irqs = __atomic_load_n(&nic_irqs, __ATOMIC_RELAXED);
     say_drops(c, in_drops + out_drops);
 }
 
-/* One pass: the link's frames in, each partition's sends (while its egress queue has room for
- * a batch), the link's share out by deficit round robin, each partition's frames into its
- * receive ring, and the interrupts the guests asked for. Every loop is bounded. */
-static void pass(void)
+/* A sent frame, checked and queued for the link (or counted as dropped) in the port's thread. */
+struct port_tx {
+    unsigned port;
+    bool queued;
+};
+
+static void from_partition(void *ctx, const uint8_t *f, uint32_t len)
 {
-    if (nic_up)
-        vnet_nic_poll(&nic, from_link, NULL);
-    for (unsigned c = 0; c < nports; c++)
-        for (unsigned n = 0; n < 4 && radio_switch_egress_free(&sw, c) >= NET_PORT_TX_BATCH; n++)
-            if (!net_port_tx(&ports[c], from_partition, (void *)(uintptr_t)c))
-                break;
-    size_t len;
-    const uint8_t *f;
-    for (unsigned n = 0; nic_up && n < VNET_BUFS && (f = radio_switch_peek(&sw, RADIO_UPLINK, &len));
-         n++) {
-        if (!vnet_nic_send(&nic, f, (uint32_t)len))
-            break; /* the NIC's ring is full: the frame waits in its queue */
-        radio_switch_pop(&sw, RADIO_UPLINK);
-    }
-    for (unsigned c = 0; c < nports; c++) {
-        for (unsigned n = 0; n < RADIO_QUEUE_SLOTS && (f = radio_switch_peek(&sw, c, &len)); n++) {
-            uint64_t no_buffer = ports[c].stats.drops[NET_PORT_DROP_NO_BUFFER];
-            if (!net_port_rx(&ports[c], f, (uint32_t)len) &&
-                ports[c].stats.drops[NET_PORT_DROP_NO_BUFFER] != no_buffer)
-                break; /* no buffer posted: the frame waits, up to the queue's bound */
-            radio_switch_pop(&sw, c);
-        }
-        if (net_port_irq_wanted(&ports[c])) {
-            __atomic_or_fetch(&shared_page(c)->irq, HV_VDEV_IRQ_USED, __ATOMIC_RELEASE);
-            hv_signal(HV_DEVICE_SLOT_VMM_EVENTS + c);
-            signals[c]++;
-        }
-        publish(c);
-    }
+    struct port_tx *tx = ctx;
+    if (radio_switch_from_partition(&sw, tx->port, f, len) == RADIO_PASS)
+        tx->queued = true;
 }
 
-/* ---- the VMMs' calls ---- */
+/* Whether port c's egress queue has room for a batch; if not, asks the link thread for a
+ * wake-up when it has (the flag, then the room looked at again: see link_pass). */
+static bool egress_room_for_batch(unsigned c)
+{
+    if (radio_switch_egress_free(&sw, c) >= NET_PORT_TX_BATCH)
+        return true;
+    __atomic_store_n(&egress_waiting[c], true, __ATOMIC_SEQ_CST);
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    if (radio_switch_egress_free(&sw, c) < NET_PORT_TX_BATCH)
+        return false;
+    __atomic_store_n(&egress_waiting[c], false, __ATOMIC_RELAXED);
+    return true;
+}
+
+/* Batches port c's thread takes from its guest per wake-up before it lets its calls in: the
+ * transmit ring's whole size, even when every frame is refused. */
+#define PORT_TX_BATCHES (NET_PORT_QUEUE_MAX / NET_PORT_TX_BATCH)
+
+/* Port c's pass: its guest's sends (a batch only while the egress queue has room for it: a
+ * flooding guest waits on its own ring), the frames queued for it into its receive ring, the
+ * interrupt its guest asked for, its counters. Every loop is bounded; returns true when its
+ * guest may have more to send (the thread comes round again). */
+static bool port_pass(unsigned c)
+{
+    struct net_port *p = &ports[c];
+    struct port_tx tx = {c, false};
+    bool more = false;
+    for (unsigned n = 0; n < PORT_TX_BATCHES; n++) {
+        if (!egress_room_for_batch(c))
+            break; /* the link thread wakes this thread once it made room */
+        more = net_port_tx(p, from_partition, &tx);
+        if (!more)
+            break;
+    }
+    if (tx.queued) {
+        hv_signal(HV_RADIO_SLOT_UPLINK_BELL);
+        __atomic_store_n(&port_signals[c], port_signals[c] + 1, __ATOMIC_RELAXED);
+    }
+    size_t len;
+    const uint8_t *f;
+    for (unsigned n = 0; n < RADIO_QUEUE_SLOTS && (f = radio_switch_peek(&sw, c, &len)); n++) {
+        uint64_t no_buffer = p->stats.drops[NET_PORT_DROP_NO_BUFFER];
+        if (!net_port_rx(p, f, (uint32_t)len) &&
+            p->stats.drops[NET_PORT_DROP_NO_BUFFER] != no_buffer)
+            break; /* no buffer posted: the frame waits, up to the queue's bound */
+        radio_switch_pop(&sw, c);
+    }
+    if (net_port_irq_wanted(p)) {
+        __atomic_or_fetch(&shared_page(c)->irq, HV_VDEV_IRQ_USED, __ATOMIC_RELEASE);
+        hv_signal(HV_DEVICE_SLOT_VMM_EVENTS + c);
+        signals[c]++;
+    }
+    publish(c);
+    return more && radio_switch_egress_free(&sw, c) >= NET_PORT_TX_BATCH;
+}
+
+/* A call the main thread hands to port c's thread: full from the hand-over to the answer. */
+struct handed_call {
+    uint64_t badge, label;
+    unsigned len;
+    uint64_t w[HV_MSG_WORDS];
+    uint64_t reply_label;
+    unsigned reply_words;
+};
+static struct handed_call calls[HV_RADIO_MAX_PORTS];
+static uint32_t call_full[HV_RADIO_MAX_PORTS];
 
 static struct hv_net_shared *shared_pages[HV_RADIO_MAX_PORTS];
 static struct radio_clients clients = {.net = ports, .shared = shared_pages};
 
+/* Port c's VMM's call, handed over by the main thread. */
+static void answer_call(unsigned c)
+{
+    struct handed_call *h = &calls[c];
+    (void)radio_call(&clients, h->badge, h->label, h->w, h->len, &h->reply_label,
+                     &h->reply_words); /* a queue set up: the pass that follows looks at it */
+    __atomic_store_n(&call_full[c], 0, __ATOMIC_RELEASE);
+    hv_signal(HV_RADIO_SLOT_CALL_DONE);
+}
+
+static void port_loop(unsigned c)
+{
+    for (;;) {
+        uint64_t bits;
+        if (hv_wait(HV_RADIO_SLOT_PORT_NTFN + c, &bits) != 0)
+            return; /* the cap is gone: the thread stops (hv_main) */
+        if (__atomic_load_n(&call_full[c], __ATOMIC_ACQUIRE))
+            answer_call(c);
+        /* A guest with more to send than a pass takes comes round again after a look at its
+         * calls: its own notification, so the rest waits only on its own budget. */
+        if (port_pass(c)) {
+            hv_signal(HV_RADIO_SLOT_PORT_WAKE + c);
+            __atomic_store_n(&port_signals[c], port_signals[c] + 1, __ATOMIC_RELAXED);
+        }
+    }
+}
+
+/* ---- the main thread: the VMMs' calls ---- */
+
+/* A VMM's call; the badge (port + 1) alone says which partition it speaks for. Its port's
+ * thread answers it (it alone touches that partition's device), on the caller's budget. */
 static void answer_vmm(uint64_t badge, struct hv_msg *m)
 {
-    uint64_t label;
-    unsigned words;
+    uint64_t label = hv_msginfo_label(m->info);
+    unsigned len = hv_msginfo_len(m->info);
+    if (badge == 0 || badge > nports) {
+        uint64_t reply;
+        unsigned words;
+        (void)radio_call(&clients, badge, label, m->w, len, &reply, &words); /* refused */
+        m->info = hv_msginfo(reply, words);
+        return;
+    }
+    unsigned c = (unsigned)badge - 1;
+    struct handed_call *h = &calls[c];
+    h->badge = badge;
+    h->label = label;
+    h->len = len < HV_MSG_WORDS ? len : HV_MSG_WORDS;
+    memcpy(h->w, m->w, sizeof(h->w));
+    __atomic_store_n(&call_full[c], 1, __ATOMIC_RELEASE);
+    hv_signal(HV_RADIO_SLOT_PORT_WAKE + c);
+    uint64_t bits;
+    while (__atomic_load_n(&call_full[c], __ATOMIC_ACQUIRE))
+        hv_wait(HV_RADIO_SLOT_CALL_DONE, &bits);
+    memcpy(m->w, h->w, h->reply_words * sizeof(uint64_t));
+    m->info = hv_msginfo(h->reply_label, h->reply_words);
+}
+
+/* Starts the link thread, says the server answers, then serves the VMMs' calls forever. */
+static _Noreturn void serve_forever(void)
+{
     clients.ports = config->ports;
     clients.nports = nports;
     clients.configured = config->nports < HV_RADIO_MAX_PORTS ? config->nports : HV_RADIO_MAX_PORTS;
-    bool set_up = radio_call(&clients, badge, hv_msginfo_label(m->info), m->w,
-                             hv_msginfo_len(m->info), &label, &words);
-    m->info = hv_msginfo(label, words);
-    if (set_up)
-        pass();
-}
-
-/* ---- serving ---- */
-
-/* A wake-up of the notification: the NIC's interrupt (acknowledged to the device, then to the
- * kernel), the VMMs' doorbells; either way one pass. */
-static void events(uint64_t bits)
-{
-    wakeups++;
-    if (nic_up && (bits & HV_DEVICE_BIT_IRQ)) {
-        nic_irqs++;
-        device_server_ack_irq(nic.t);
+    int r =
+        hv_thread_configure(HV_DEVICE_SLOT_EVENT_THREAD, HV_SLOT_SELF_CNODE, HV_DEVICE_SLOT_VSPACE,
+                            0, config->prio, HV_SC_INHERIT, (uint64_t)(uintptr_t)link_loop,
+                            (uint64_t)(uintptr_t)(link_stack + sizeof(link_stack)));
+    if (!r)
+        r = hv_thread_resume(HV_DEVICE_SLOT_EVENT_THREAD);
+    if (r) {
+        hv_printf("radio: no link thread (error %d): no partition is served\n", r);
+        nports = 0;
+        clients.nports = 0;
     }
-    pass();
-    if (nic.broken && nic_up) {
-        nic_up = false;
-        hv_printf("radio: the NIC broke a rule (%s): it is stopped\n", vqd_result_name(nic.why));
+    hv_printf("radio: serving %u partition(s)\n", nports);
+    hv_signal(HV_DEVICE_SLOT_READY);
+    struct hv_msg m = {0};
+    hv_recv(HV_DEVICE_SLOT_EP, &m);
+    for (;;) {
+        answer_vmm(m.badge, &m);
+        hv_reply_recv(HV_DEVICE_SLOT_EP, &m);
     }
-}
-
-static _Noreturn void serve_forever(void)
-{
-    device_server_serve("radio", config->prio, &nports, events, answer_vmm);
 }
 
 /* ---- bring-up ---- */
@@ -301,9 +483,32 @@ static void build_ports(void)
     nports = n;
 }
 
+/* Which port's thread this is, by its stack (the root task placed it); -1: the main thread. */
+static int port_of_stack(void)
+{
+    volatile char here;
+    uintptr_t sp = (uintptr_t)&here;
+    for (unsigned c = 0; c < HV_RADIO_MAX_PORTS; c++) {
+        uint64_t top = HV_RADIO_PORT_STACK_TOP(c);
+        if (sp < top && sp >= top - HV_RADIO_PORT_STACK_PAGES * 4096ull)
+            return (int)c;
+    }
+    return -1;
+}
+
 void hv_main(uint64_t arg)
 {
     (void)arg;
+    int port = port_of_stack();
+    if (port >= 0) {
+        /* Started once the server answers: nports is set for good. */
+        if ((unsigned)port < __atomic_load_n(&nports, __ATOMIC_ACQUIRE))
+            port_loop((unsigned)port);
+        /* No port for it, or its notification gone: it stops with its own cap (returning
+         * would suspend the main thread). */
+        for (;;)
+            hv_thread_suspend(HV_RADIO_SLOT_PORT_THREAD + (unsigned)port);
+    }
     hv_print_to_console(HV_DEVICE_SLOT_LOG);
     if (config->version != HV_RADIO_CONFIG_VERSION) {
         hv_printf("radio: configuration version %u, not %u\n", config->version,

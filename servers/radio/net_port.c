@@ -53,12 +53,14 @@ void net_port_reset(struct net_port *p)
     p->pushed = false;
 }
 
+_Static_assert((NET_PORT_FRAME_AT + NET_PORT_HDR) % 8 == 0, "a sent frame starts on a word");
+
 /* One transmit chain: header and frame, read once into the server's own buffer, so the guest
  * can't change the frame after the switch checked it. */
 static void tx_one(struct net_port *p, struct virtq_req *req,
                    void (*out)(void *ctx, const uint8_t *frame, uint32_t len), void *ctx)
 {
-    uint8_t *buf = p->frame;
+    uint8_t *buf = p->frame + NET_PORT_FRAME_AT;
     uint64_t total = req->readable_bytes;
     enum net_port_drop why = NET_PORT_DROPS;
     if (total < NET_PORT_HDR + NET_PORT_FRAME_MIN)

@@ -17,6 +17,7 @@
 #define NET_PORT_FRAME_MAX 1514u /* the frames a NIC without jumbo frames carries */
 #define NET_PORT_FRAME_MIN 14u   /* an Ethernet header */
 #define NET_PORT_TX_BATCH 16u   /* frames one pass takes from a guest: fairness between ports */
+#define NET_PORT_FRAME_AT 4u    /* where a sent frame's header goes in net_port.frame */
 
 /* Why a frame the guest sent went nowhere. */
 enum net_port_drop {
@@ -43,7 +44,9 @@ struct net_port {
     struct virtio_faults faults;
     bool pushed; /* used entries since the last interrupt decision */
     struct net_port_stats stats;
-    uint8_t frame[NET_PORT_HDR + NET_PORT_FRAME_MAX]; /* a transmitted frame, read once */
+    /* A transmitted frame, read once: header at NET_PORT_FRAME_AT, the frame after it on a
+     * word boundary, as the switch's slots are (radio_switch.h: so its copy goes by words). */
+    _Alignas(8) uint8_t frame[NET_PORT_FRAME_AT + NET_PORT_HDR + NET_PORT_FRAME_MAX];
 };
 
 enum net_port_setup {

@@ -18,31 +18,59 @@ static bool is_partition(const struct radio_switch *sw, unsigned port)
     return port < sw->policy.nports;
 }
 
+/* A queue's indices as the other side publishes them: what the producer wrote into a slot is
+ * seen by the consumer once it sees the tail past it, and a slot the consumer let go is free
+ * once the producer sees the head past it. */
+unsigned radio_queue_count(const struct radio_queue *q)
+{
+    unsigned head = __atomic_load_n(&q->head, __ATOMIC_ACQUIRE);
+    unsigned tail = __atomic_load_n(&q->tail, __ATOMIC_ACQUIRE);
+    return (tail + RADIO_QUEUE_RING - head) % RADIO_QUEUE_RING;
+}
+
+/* The producer's: the slot it fills next, then publishes. */
 static struct radio_slot *tail_slot(struct radio_queue *q)
 {
-    return &q->slot[(q->head + q->count) % RADIO_QUEUE_RING];
+    return &q->slot[q->tail];
+}
+
+static void publish_tail(struct radio_queue *q)
+{
+    __atomic_store_n(&q->tail, (q->tail + 1) % RADIO_QUEUE_RING, __ATOMIC_RELEASE);
+}
+
+/* The consumer's: done with the head slot. */
+static void release_head(struct radio_queue *q)
+{
+    __atomic_store_n(&q->head, (q->head + 1) % RADIO_QUEUE_RING, __ATOMIC_RELEASE);
+}
+
+/* A counter other threads read: one writer, stored whole. */
+static void bump(uint64_t *c, uint64_t by)
+{
+    __atomic_store_n(c, *c + by, __ATOMIC_RELAXED);
 }
 
 static enum radio_drop drop_in(struct radio_switch *sw, unsigned port, enum radio_drop why)
 {
-    sw->count[port].in_drops[why]++;
+    bump(&sw->count[port].in_drops[why], 1);
     return why;
 }
 
 static enum radio_drop drop_out(struct radio_switch *sw, unsigned port, enum radio_drop why)
 {
-    sw->count[port].out_drops[why]++;
+    bump(&sw->count[port].out_drops[why], 1);
     return why;
 }
 
 bool radio_switch_egress_room(const struct radio_switch *sw, unsigned port)
 {
-    return is_partition(sw, port) && sw->egress[port].count < RADIO_QUEUE_SLOTS;
+    return is_partition(sw, port) && radio_queue_count(&sw->egress[port]) < RADIO_QUEUE_SLOTS;
 }
 
 unsigned radio_switch_egress_free(const struct radio_switch *sw, unsigned port)
 {
-    return is_partition(sw, port) ? RADIO_QUEUE_SLOTS - sw->egress[port].count : 0;
+    return is_partition(sw, port) ? RADIO_QUEUE_SLOTS - radio_queue_count(&sw->egress[port]) : 0;
 }
 
 enum radio_drop radio_switch_from_partition(struct radio_switch *sw, unsigned port,
@@ -50,7 +78,7 @@ enum radio_drop radio_switch_from_partition(struct radio_switch *sw, unsigned po
 {
     if (!is_partition(sw, port))
         return RADIO_DROP_NOT_FOR_PORT; /* a caller's bug, not a guest's: nothing to count */
-    sw->count[port].in_frames++;
+    bump(&sw->count[port].in_frames, 1);
     struct radio_queue *q = &sw->egress[port];
     if (len > RADIO_FRAME_MAX)
         return drop_in(sw, port, RADIO_DROP_OVERSIZE);
@@ -63,12 +91,12 @@ enum radio_drop radio_switch_from_partition(struct radio_switch *sw, unsigned po
     enum radio_drop why = radio_frame_parse(s->data, len, &f);
     if (why == RADIO_PASS)
         why = radio_policy_egress(&sw->policy, port, &f);
-    if (why == RADIO_PASS && q->count == RADIO_QUEUE_SLOTS)
+    if (why == RADIO_PASS && radio_queue_count(q) == RADIO_QUEUE_SLOTS)
         why = RADIO_DROP_QUEUE_FULL;
     if (why != RADIO_PASS)
         return drop_in(sw, port, why);
     s->len = (uint16_t)len;
-    q->count++;
+    publish_tail(q);
     return RADIO_PASS;
 }
 
@@ -77,7 +105,7 @@ enum radio_drop radio_switch_from_uplink(struct radio_switch *sw, const uint8_t 
 {
     struct radio_frame f;
     int to = RADIO_NO_PORT;
-    sw->count[RADIO_UPLINK].in_frames++;
+    bump(&sw->count[RADIO_UPLINK].in_frames, 1);
     enum radio_drop why = radio_frame_parse(frame, len, &f);
     if (why == RADIO_PASS)
         why = radio_policy_ingress(&sw->policy, &f, &to);
@@ -85,12 +113,12 @@ enum radio_drop radio_switch_from_uplink(struct radio_switch *sw, const uint8_t 
     if (why != RADIO_PASS)
         return *port == RADIO_UPLINK ? drop_in(sw, RADIO_UPLINK, why) : drop_out(sw, *port, why);
     struct radio_queue *q = &sw->ingress[*port];
-    if (q->count == RADIO_QUEUE_SLOTS)
+    if (radio_queue_count(q) == RADIO_QUEUE_SLOTS)
         return drop_out(sw, *port, RADIO_DROP_QUEUE_FULL);
     struct radio_slot *s = tail_slot(q);
     memcpy(s->data, frame, len);
     s->len = (uint16_t)len;
-    q->count++;
+    publish_tail(q);
     return RADIO_PASS;
 }
 
@@ -109,7 +137,7 @@ static int uplink_choice(struct radio_switch *sw)
     for (unsigned turns = 0; sw->policy.nports && turns <= sw->policy.nports; turns++) {
         unsigned p = sw->rr;
         struct radio_queue *q = &sw->egress[p];
-        if (q->count == 0) {
+        if (radio_queue_count(q) == 0) {
             sw->deficit[p] = 0;
             next_turn(sw);
             continue;
@@ -134,7 +162,7 @@ static struct radio_queue *queue_for(struct radio_switch *sw, unsigned port, uns
         *from = (unsigned)p;
         return &sw->egress[p];
     }
-    if (!is_partition(sw, port) || sw->ingress[port].count == 0)
+    if (!is_partition(sw, port) || radio_queue_count(&sw->ingress[port]) == 0)
         return NULL;
     *from = port;
     return &sw->ingress[port];
@@ -157,18 +185,17 @@ void radio_switch_pop(struct radio_switch *sw, unsigned port)
     if (!q)
         return;
     uint16_t len = q->slot[q->head].len;
-    q->head = (q->head + 1) % RADIO_QUEUE_RING;
-    q->count--;
+    release_head(q);
     if (port == RADIO_UPLINK) {
         sw->deficit[from] -= len;
-        if (q->count == 0) {
+        if (radio_queue_count(q) == 0) {
             sw->deficit[from] = 0;
             next_turn(sw);
         }
     }
     /* Counted against the receiving side: the uplink's out counters are everything sent. */
-    sw->count[port].out_frames++;
-    sw->count[port].out_bytes += len;
+    bump(&sw->count[port].out_frames, 1);
+    bump(&sw->count[port].out_bytes, len);
 }
 
 size_t radio_switch_next_for(struct radio_switch *sw, unsigned port, uint8_t *buf, size_t cap)
@@ -181,9 +208,8 @@ size_t radio_switch_next_for(struct radio_switch *sw, unsigned port, uint8_t *bu
         /* Not pop: the frame was not delivered, so it is not counted out. */
         unsigned from;
         struct radio_queue *q = queue_for(sw, port, &from);
-        q->head = (q->head + 1) % RADIO_QUEUE_RING;
-        q->count--;
-        if (port == RADIO_UPLINK && q->count == 0) {
+        release_head(q);
+        if (port == RADIO_UPLINK && radio_queue_count(q) == 0) {
             sw->deficit[from] = 0;
             next_turn(sw);
         }
@@ -198,10 +224,10 @@ size_t radio_switch_next_for(struct radio_switch *sw, unsigned port, uint8_t *bu
 unsigned radio_switch_queued(const struct radio_switch *sw, unsigned port)
 {
     if (port != RADIO_UPLINK)
-        return is_partition(sw, port) ? sw->ingress[port].count : 0;
+        return is_partition(sw, port) ? radio_queue_count(&sw->ingress[port]) : 0;
     unsigned n = 0;
     for (unsigned p = 0; p < sw->policy.nports; p++)
-        n += sw->egress[p].count;
+        n += radio_queue_count(&sw->egress[p]);
     return n;
 }
 
@@ -216,16 +242,17 @@ static void format_direction(char *buf, size_t size, int *n, const char *dir,
 {
     uint64_t total = 0;
     for (unsigned r = RADIO_PASS + 1; r < RADIO_DROP_COUNT; r++)
-        total += drops[r];
+        total += radio_counter_read(&drops[r]);
     size_t at = (size_t)*n < size ? (size_t)*n : size;
     *n += fmt_snprintf(buf + at, size - at, "%s %llu dropped", dir, (unsigned long long)total);
     const char *sep = " (";
     for (unsigned r = RADIO_PASS + 1; r < RADIO_DROP_COUNT; r++) {
-        if (!drops[r])
+        uint64_t d = radio_counter_read(&drops[r]);
+        if (!d)
             continue;
         at = (size_t)*n < size ? (size_t)*n : size;
         *n += fmt_snprintf(buf + at, size - at, "%s%s %llu", sep,
-                           radio_drop_name((enum radio_drop)r), (unsigned long long)drops[r]);
+                           radio_drop_name((enum radio_drop)r), (unsigned long long)d);
         sep = ", ";
     }
     if (total) {

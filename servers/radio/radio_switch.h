@@ -1,7 +1,19 @@
 /* The radio server's switch: ports for the partitions and the uplink (the physical NIC), a
  * bounded queue per port and direction, the policy applied to every frame, deficit round robin
  * onto the uplink, and drop counters per port and reason. Free of system calls: the server's
- * main loop (and the host tests and fuzzers) move frames in and out through these calls. */
+ * threads (and the host tests and fuzzers) move frames in and out through these calls.
+ *
+ * Threads (docs/network.md, "Threads and whose CPU time"): every queue has one producer and
+ * one consumer, and every counter one writer, so no call takes a lock:
+ *  - port p's thread: radio_switch_from_partition(p) and egress_room/free(p) (the producer of
+ *    egress[p], the writer of count[p].in_*), and peek/pop/next_for(p) (the consumer of
+ *    ingress[p], the writer of count[p].out_frames, out_bytes and out_drops[RADIO_DROP_RX_BUFFER]);
+ *  - the link thread: radio_switch_from_uplink (the producer of every ingress queue, the writer
+ *    of count[RADIO_UPLINK].in_* and of the partitions' other out_drops) and
+ *    peek/pop/next_for(RADIO_UPLINK) (the consumer of every egress queue, the round robin's
+ *    state, count[RADIO_UPLINK].out_*);
+ *  - any thread: radio_switch_queued, radio_switch_counters (read with radio_counter_read),
+ *    radio_switch_format_drops: figures a moment old. */
 #pragma once
 
 #include "radio_drop.h"
@@ -23,15 +35,30 @@
 
 struct radio_slot {
     uint16_t len;
-    uint8_t data[RADIO_FRAME_MAX];
+    /* Word-aligned, as the NIC's buffers are: libhv's memcpy copies 8 bytes a step only
+     * between pointers of one alignment, a byte a step (4 instructions under TCG) otherwise,
+     * and the link thread copies every frame into or out of a slot on the server's budget. */
+    _Alignas(8) uint8_t data[RADIO_FRAME_MAX];
 };
 
 struct radio_queue {
-    unsigned head, count;
-    /* One slot more than a queue holds: a partition's frame is copied into the free one and
-     * checked there, so even a full queue sees every frame's reason before `queue-full`. */
+    /* Indices into slot[], 0 .. RADIO_QUEUE_SLOTS: the consumer alone writes head (after it
+     * is done with the slot), the producer alone tail (after it filled the slot). */
+    unsigned head, tail;
+    /* One slot more than a queue holds: a partition's frame is copied into the free one (at
+     * tail) and checked there, so even a full queue sees every frame's reason before
+     * `queue-full`; it also tells a full queue from an empty one. */
     struct radio_slot slot[RADIO_QUEUE_SLOTS + 1];
 };
+
+/* Frames in q (0 .. RADIO_QUEUE_SLOTS), as the calling thread may see them. */
+unsigned radio_queue_count(const struct radio_queue *q);
+
+/* A counter another thread writes (struct radio_counters): read whole. */
+static inline uint64_t radio_counter_read(const uint64_t *c)
+{
+    return __atomic_load_n(c, __ATOMIC_RELAXED);
+}
 
 /* Per port, seen from the switch: "in" is what the port brought (a partition's sends, the
  * uplink's receives), "out" what was on its way to the port. A frame a partition sends and the

@@ -1,8 +1,9 @@
 /* Starts the radio server (servers/radio) on the physical NIC the bus code finds: the NIC's
  * register pages, its interrupt, DMA memory, a cap to log through the console, and for each
  * partition with a network port its record, its RAM, a page shared with its VMM and that VMM's
- * event notification; then waits until the server answers (docs/network.md). A machine without
- * a virtio NIC runs without one. */
+ * event notification; waits until the server answers, then starts each port's thread on its
+ * partition's scheduling context (docs/network.md). A machine without a virtio NIC runs
+ * without one. */
 #include "device_grant.h"
 #include "partition.h"
 #include <hv/abi/error.h>
@@ -13,9 +14,26 @@
 #include <hv/string.h>
 #include <hv/virtio/virtio_spec.h>
 
-/* Its own budget, as the storage server's: 20 %. */
-#define RADIO_BUDGET_TICKS 2
-#define RADIO_PERIOD_TICKS 10
+/* Its own budget, as the storage server's: 20 %, for what no partition can be charged with:
+ * the NIC's interrupt and rings and the switch between the ports (the link thread). What it
+ * does for one partition (its frames both ways, their checks and copies, its VMM's calls) runs
+ * on that partition's budget: in the port thread started on it below, or lent over the VMM's
+ * call (docs/network.md, "Threads and whose CPU time"). In a short period, 2 ms of every 10
+ * (not the root kit's ticks, 20 of 100 ms): a spent budget then holds every partition's
+ * traffic for at most 8 ms, not 80, which a TCP sender waiting for its acknowledgements feels
+ * as a pause. */
+#define RADIO_BUDGET_US 2000u
+#define RADIO_PERIOD_US 10000u
+
+/* The server's scheduling context: RADIO_BUDGET_US of every RADIO_PERIOD_US. */
+static int start_budgeted(const struct root_program *p, unsigned prio)
+{
+    uint64_t sc = root_new(HV_OBJ_SCHED_CONTEXT, 0);
+    if (!sc)
+        return HV_ENOMEM;
+    int r = hv_sc_configure(ROOT_SCHED_CONTROL, sc, RADIO_BUDGET_US, RADIO_PERIOD_US);
+    return r ? r : root_start_program(p, prio, sc);
+}
 
 static void fill_port(struct hv_radio_port *port, const struct partition *part)
 {
@@ -25,6 +43,40 @@ static void fill_port(struct hv_radio_port *port, const struct partition *part)
     port->net = part->rec->net;
     port->ram_gpa = part->rec->ram_gpa;
     port->ram_size = part->rec->ram_size;
+}
+
+/* Port c's notification: its thread waits on it; the VMM rings it (the caps for the VMM are
+ * made in partition.c from out->client_bell); the server's other threads wake it. And the
+ * stack the thread will be started on. */
+static int give_port_thread_caps(const struct root_program *p, unsigned c, uint64_t ntfn)
+{
+    int r = hv_cap_copy(ntfn, p->cnode, HV_RADIO_SLOT_PORT_NTFN + c, HV_RIGHT_READ, 0);
+    if (!r)
+        r = hv_cap_copy(ntfn, p->cnode, HV_RADIO_SLOT_PORT_WAKE + c, HV_RIGHT_WRITE,
+                        HV_RADIO_BADGE_WAKE);
+    for (unsigned i = 1; !r && i <= HV_RADIO_PORT_STACK_PAGES; i++)
+        if (!root_page_into(p->vspace, HV_RADIO_PORT_STACK_TOP(c) - i * 4096ull,
+                            HV_MAP_READ | HV_MAP_WRITE, NULL, 0))
+            r = HV_ENOMEM;
+    return r;
+}
+
+/* Port c's thread: the program's entry on the stack that names c, on the partition's
+ * scheduling context, at its VMM's priority. */
+static int start_port_thread(const struct root_program *p, const struct partition *part,
+                             unsigned c)
+{
+    uint64_t thread = root_new(HV_OBJ_THREAD, 0);
+    if (!thread)
+        return HV_ENOMEM;
+    if (!part->sc)
+        return HV_EINVAL;
+    int r = hv_cap_copy(thread, p->cnode, HV_RADIO_SLOT_PORT_THREAD + c, HV_RIGHT_WRITE, 0);
+    if (!r)
+        r = hv_thread_configure(thread, p->cnode, p->vspace, 0,
+                                part->rec->priority + HV_PT_VMM_PRIO_ABOVE, part->sc, p->entry,
+                                HV_RADIO_PORT_STACK_TOP(c));
+    return r ? r : hv_thread_resume(thread);
 }
 
 int root_start_radio(const struct hv_bootinfo *info, const struct partition *parts,
@@ -46,14 +98,20 @@ int root_start_radio(const struct hv_bootinfo *info, const struct partition *par
     out->ep = root_new(HV_OBJ_ENDPOINT, 0);
     out->bell = root_new(HV_OBJ_NOTIFICATION, 0);
     uint64_t ready = root_new(HV_OBJ_NOTIFICATION, 0);
-    if (!out->ep || !out->bell || !ready)
+    uint64_t call_done = root_new(HV_OBJ_NOTIFICATION, 0);
+    if (!out->ep || !out->bell || !ready || !call_done)
         return HV_ENOMEM;
     if ((r = root_load_program("radio", &p)) ||
         (r = device_grant(info, &p, &dev, out->bell, HV_RADIO_DMA_FRAMES, &cfg.dev)) ||
         (r = device_grant_endpoint(&p, out, ready)) ||
         (r = hv_cap_copy(con->ep, p.cnode, HV_DEVICE_SLOT_LOG, HV_RIGHT_WRITE,
-                               HV_CONSOLE_BADGE_SERVER(HV_CONSOLE_SERVER_RADIO))))
+                               HV_CONSOLE_BADGE_SERVER(HV_CONSOLE_SERVER_RADIO))) ||
+        (r = hv_cap_copy(out->bell, p.cnode, HV_RADIO_SLOT_UPLINK_BELL, HV_RIGHT_WRITE,
+                         HV_RADIO_BIT_SEND)) ||
+        (r = hv_cap_copy(call_done, p.cnode, HV_RADIO_SLOT_CALL_DONE,
+                         HV_RIGHT_READ | HV_RIGHT_WRITE, 0)))
         return r;
+    const struct partition *port_part[HV_RADIO_MAX_PORTS];
     for (unsigned i = 0; i < nparts; i++) {
         const struct partition *part = &parts[i];
         if (!part->mem_ready || part->rec->net.kind == HV_PT_NET_NONE)
@@ -64,20 +122,36 @@ int root_start_radio(const struct hv_bootinfo *info, const struct partition *par
             continue;
         }
         unsigned c = cfg.nports;
-        if ((r = device_grant_client(&p, part, c, con->input_ntfn[i], HV_VMM_EVENT_NET, out)))
+        uint64_t ntfn = root_new(HV_OBJ_NOTIFICATION, 0);
+        if (!ntfn)
+            return HV_ENOMEM;
+        if ((r = device_grant_client(&p, part, c, con->input_ntfn[i], HV_VMM_EVENT_NET, out)) ||
+            (r = give_port_thread_caps(&p, c, ntfn)))
             return r;
+        out->client_bell[i] = ntfn;
+        port_part[c] = part;
         fill_port(&cfg.ports[c], part);
         out->client[i] = (int)c;
         cfg.nports++;
     }
     if (!root_page_into(p.vspace, HV_DEVICE_CONFIG_VA, HV_MAP_READ, &cfg, sizeof(cfg)))
         return HV_ENOMEM;
-    if ((r = root_start_budgeted(&p, prio, RADIO_BUDGET_TICKS, RADIO_PERIOD_TICKS)))
+    if ((r = start_budgeted(&p, prio)))
         return r;
     /* The VMMs' HV_VDEV_OPEN is a call: they get the caps only once the server answers. */
     uint64_t bits;
     if ((r = hv_wait(ready, &bits)))
         return r;
+    /* Only now: a port thread reads what the server set up before it answered. A partition
+     * whose thread can't start gets no network (its VMM would wait for the thread forever). */
+    for (unsigned i = 0; i < nparts; i++) {
+        int c = out->client[i];
+        if (c >= 0 && (r = start_port_thread(&p, port_part[c], (unsigned)c))) {
+            hv_printf("root: partition %s: no network: its radio thread did not start (%d)\n",
+                      port_part[c]->rec->name, r);
+            out->client[i] = -1;
+        }
+    }
     out->ready = true;
     return HV_OK;
 }

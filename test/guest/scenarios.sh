@@ -531,8 +531,14 @@ net_attack_raw() {
 scenario_net_attack() {
     net_bring_up || { echo "DUET-NET-DONE $name"; return; }
     flood_s=45
+    spin=0
     for arg in $(cat /proc/cmdline); do
-        case "$arg" in duet.net.flood=*) flood_s=${arg#duet.net.flood=} ;; esac
+        case "$arg" in
+            duet.net.flood=*) flood_s=${arg#duet.net.flood=} ;;
+            # A CPU spinner from the flood on, so that the partition's budget is spent in
+            # every period of the flood and the reset (linux-net-attack-spent).
+            duet.net.spin=1) spin=1 ;;
+        esac
     done
     ifx=$(cat "/sys/class/net/$dev/ifindex")
     mac=$(cat "/sys/class/net/$dev/address")
@@ -552,6 +558,9 @@ scenario_net_attack() {
     ip link set "$dev" mtu 1500
     net_say "spoof done"
     wait_for_typed flood "DUET-NET $name waiting flood"
+    if [ "$spin" = 1 ]; then
+        (while :; do :; done) &
+    fi
     net_say "flooding for $flood_s s"
     net_say "flood $(duet-nettool flood "$ifx" "$mac" "$ip" "$flood_s" 4006 2>&1)"
     wait_for_typed reset "DUET-NET $name waiting reset"

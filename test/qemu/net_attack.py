@@ -62,7 +62,9 @@ def free_udp_port():
 
 
 def run(arch, kernel, netsim, work, log):
-    simlog = os.path.join(work, f"linux-net-attack-{arch}.netsim.log")
+    # Named after the run's log (linux-net-attack-<arch>, linux-net-attack-spent-<arch>), so
+    # that the two tests never share a simulator log.
+    simlog = os.path.join(work, os.path.splitext(os.path.basename(log))[0] + ".netsim.log")
     qemu_port = free_udp_port()
     sim = subprocess.Popen([netsim, "--listen", "127.0.0.1:0", "--peer", f"127.0.0.1:{qemu_port}",
                             "--log", simlog, "--duration", "900"],

@@ -203,10 +203,10 @@ static void check_counters(void)
         for (unsigned r = 1; r < RADIO_DROP_COUNT; r++)
             drops += c->in_drops[r];
         INVARIANT(c->in_frames == accepted_egress[p] + drops);
-        INVARIANT(sw.egress[p].count == sh_egress[p].count);
-        INVARIANT(sw.ingress[p].count == sh_ingress[p].count);
-        INVARIANT(sw.egress[p].count <= RADIO_QUEUE_SLOTS);
-        INVARIANT(sw.ingress[p].count <= RADIO_QUEUE_SLOTS);
+        INVARIANT(radio_queue_count(&sw.egress[p]) == sh_egress[p].count);
+        INVARIANT(radio_queue_count(&sw.ingress[p]) == sh_ingress[p].count);
+        INVARIANT(radio_queue_count(&sw.egress[p]) <= RADIO_QUEUE_SLOTS);
+        INVARIANT(radio_queue_count(&sw.ingress[p]) <= RADIO_QUEUE_SLOTS);
         INVARIANT(sw.deficit[p] <= 2 * RADIO_QUANTUM);
     }
     /* Every frame the uplink brought was queued for a port or dropped, counted once. */
@@ -294,7 +294,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 /* Only a frame too large for the buffer is lost, and it is counted. */
                 INVARIANT(sw.count[RADIO_UPLINK].out_drops[RADIO_DROP_RX_BUFFER] == rx_drops + 1);
                 unsigned p = 0;
-                while (p < pol.nports && sw.egress[p].count == sh_egress[p].count)
+                while (p < pol.nports && radio_queue_count(&sw.egress[p]) == sh_egress[p].count)
                     p++;
                 INVARIANT(p < pol.nports);
                 sh_egress[p].head = (sh_egress[p].head + 1) % RADIO_QUEUE_SLOTS;
@@ -308,7 +308,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 break;
             }
             size_t cap = take(&in) < 16 ? 100 : sizeof(out);
-            unsigned before = sw.ingress[port].count;
+            unsigned before = radio_queue_count(&sw.ingress[port]);
             size_t len = radio_switch_next_for(&sw, port, out, cap);
             if (len) {
                 check_port_frame(port, out, len);

@@ -113,7 +113,7 @@ static void flood(size_t work_len, unsigned ticks, unsigned drain, unsigned *sen
         }
         ck_assert_uint_le(radio_switch_queued(&sw, RADIO_UPLINK), 2 * RADIO_QUEUE_SLOTS);
         /* Work's queue never holds more than the one frame of this tick and one before. */
-        ck_assert_uint_le(sw.egress[PORT_WORK].count, 2);
+        ck_assert_uint_le(radio_queue_count(&sw.egress[PORT_WORK]), 2);
     }
 }
 
@@ -218,7 +218,7 @@ START_TEST(broadcast_flood)
             radio_switch_from_partition(&sw, PORT_WORK, buf, good_frame(buf, PORT_WORK, 1000, 0)),
             RADIO_PASS);
         drain_bytes(3000, bytes);
-        ck_assert_uint_le(sw.egress[PORT_WORK].count, 1);
+        ck_assert_uint_le(radio_queue_count(&sw.egress[PORT_WORK]), 1);
         ck_assert_uint_eq(radio_switch_queued(&sw, PORT_WORK), 0);
         ck_assert_uint_eq(radio_switch_queued(&sw, PORT_PERSONAL), 0);
     }
