@@ -25,16 +25,6 @@
 #define RADIO_BUDGET_US 2000u
 #define RADIO_PERIOD_US 10000u
 
-/* The server's scheduling context: RADIO_BUDGET_US of every RADIO_PERIOD_US. */
-static int start_budgeted(const struct root_program *p, unsigned prio)
-{
-    uint64_t sc = root_new(HV_OBJ_SCHED_CONTEXT, 0);
-    if (!sc)
-        return HV_ENOMEM;
-    int r = hv_sc_configure(ROOT_SCHED_CONTROL, sc, RADIO_BUDGET_US, RADIO_PERIOD_US);
-    return r ? r : root_start_program(p, prio, sc);
-}
-
 static void fill_port(struct hv_radio_port *port, const struct partition *part)
 {
     memset(port, 0, sizeof(*port));
@@ -136,7 +126,7 @@ int root_start_radio(const struct hv_bootinfo *info, const struct partition *par
     }
     if (!root_page_into(p.vspace, HV_DEVICE_CONFIG_VA, HV_MAP_READ, &cfg, sizeof(cfg)))
         return HV_ENOMEM;
-    if ((r = start_budgeted(&p, prio)))
+    if ((r = root_start_budgeted_us(&p, prio, RADIO_BUDGET_US, RADIO_PERIOD_US)))
         return r;
     /* The VMMs' HV_VDEV_OPEN is a call: they get the caps only once the server answers. */
     uint64_t bits;
