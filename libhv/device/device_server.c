@@ -170,3 +170,15 @@ _Noreturn void device_server_serve(const char *name, unsigned prio, unsigned *nc
         hv_reply_recv(HV_DEVICE_SLOT_EP, &m);
     }
 }
+
+int device_worker_of_stack(unsigned max_clients)
+{
+    volatile char here;
+    uintptr_t sp = (uintptr_t)&here;
+    for (unsigned c = 0; c < max_clients; c++) {
+        uint64_t top = HV_DEVICE_WORKER_STACK_TOP(c);
+        if (sp < top && sp >= top - HV_DEVICE_WORKER_STACK_PAGES * 4096ull)
+            return (int)c;
+    }
+    return -1;
+}

@@ -12,6 +12,7 @@
 
 #include <hv/abi/error.h>
 #include <hv/bytes.h>
+#include <hv/device_handoff.h>
 #include <hv/device_server.h>
 #include <hv/fmt.h>
 #include <hv/log_limit.h>
@@ -326,15 +327,7 @@ static bool port_pass(unsigned c)
 }
 
 /* A call the main thread hands to port c's thread: full from the hand-over to the answer. */
-struct handed_call {
-    uint64_t badge, label;
-    unsigned len;
-    uint64_t w[HV_MSG_WORDS];
-    uint64_t reply_label;
-    unsigned reply_words;
-};
-static struct handed_call calls[HV_RADIO_MAX_PORTS];
-static uint32_t call_full[HV_RADIO_MAX_PORTS];
+static struct device_handoff calls[HV_RADIO_MAX_PORTS];
 
 static struct hv_net_shared *shared_pages[HV_RADIO_MAX_PORTS];
 static struct radio_clients clients = {.net = ports, .shared = shared_pages};
@@ -342,11 +335,10 @@ static struct radio_clients clients = {.net = ports, .shared = shared_pages};
 /* Port c's VMM's call, handed over by the main thread. */
 static void answer_call(unsigned c)
 {
-    struct handed_call *h = &calls[c];
+    struct device_handoff *h = &calls[c];
     (void)radio_call(&clients, h->badge, h->label, h->w, h->len, &h->reply_label,
                      &h->reply_words); /* a queue set up: the pass that follows looks at it */
-    __atomic_store_n(&call_full[c], 0, __ATOMIC_RELEASE);
-    hv_signal(HV_RADIO_SLOT_CALL_DONE);
+    device_handoff_answered(h, HV_RADIO_SLOT_CALL_DONE);
 }
 
 static void port_loop(unsigned c)
@@ -355,7 +347,7 @@ static void port_loop(unsigned c)
         uint64_t bits;
         if (hv_wait(HV_RADIO_SLOT_PORT_NTFN + c, &bits) != 0)
             return; /* the cap is gone: the thread stops (hv_main) */
-        if (__atomic_load_n(&call_full[c], __ATOMIC_ACQUIRE))
+        if (device_handoff_pending(&calls[c]))
             answer_call(c);
         /* A guest with more to send than a pass takes comes round again after a look at its
          * calls: its own notification, so the rest waits only on its own budget. */
@@ -382,18 +374,7 @@ static void answer_vmm(uint64_t badge, struct hv_msg *m)
         return;
     }
     unsigned c = (unsigned)badge - 1;
-    struct handed_call *h = &calls[c];
-    h->badge = badge;
-    h->label = label;
-    h->len = len < HV_MSG_WORDS ? len : HV_MSG_WORDS;
-    memcpy(h->w, m->w, sizeof(h->w));
-    __atomic_store_n(&call_full[c], 1, __ATOMIC_RELEASE);
-    hv_signal(HV_RADIO_SLOT_PORT_WAKE + c);
-    uint64_t bits;
-    while (__atomic_load_n(&call_full[c], __ATOMIC_ACQUIRE))
-        hv_wait(HV_RADIO_SLOT_CALL_DONE, &bits);
-    memcpy(m->w, h->w, h->reply_words * sizeof(uint64_t));
-    m->info = hv_msginfo(h->reply_label, h->reply_words);
+    device_handoff_call(&calls[c], badge, m, HV_RADIO_SLOT_PORT_WAKE + c, HV_RADIO_SLOT_CALL_DONE);
 }
 
 /* Starts the link thread, says the server answers, then serves the VMMs' calls forever. */
@@ -483,23 +464,10 @@ static void build_ports(void)
     nports = n;
 }
 
-/* Which port's thread this is, by its stack (the root task placed it); -1: the main thread. */
-static int port_of_stack(void)
-{
-    volatile char here;
-    uintptr_t sp = (uintptr_t)&here;
-    for (unsigned c = 0; c < HV_RADIO_MAX_PORTS; c++) {
-        uint64_t top = HV_RADIO_PORT_STACK_TOP(c);
-        if (sp < top && sp >= top - HV_RADIO_PORT_STACK_PAGES * 4096ull)
-            return (int)c;
-    }
-    return -1;
-}
-
 void hv_main(uint64_t arg)
 {
     (void)arg;
-    int port = port_of_stack();
+    int port = device_worker_of_stack(HV_RADIO_MAX_PORTS);
     if (port >= 0) {
         /* Started once the server answers: nports is set for good. */
         if ((unsigned)port < __atomic_load_n(&nports, __ATOMIC_ACQUIRE))

@@ -143,3 +143,32 @@ int device_grant_client_bus(const struct hv_bootinfo *info, const struct root_pr
                ? HV_OK
                : HV_ENOMEM;
 }
+
+int device_grant_worker(const struct root_program *p, unsigned c, uint64_t ntfn,
+                        const struct device_worker_layout *w)
+{
+    int r = hv_cap_copy(ntfn, p->cnode, w->slot_ntfn + c, HV_RIGHT_READ, 0);
+    if (!r)
+        r = hv_cap_copy(ntfn, p->cnode, w->slot_wake + c, HV_RIGHT_WRITE, w->wake_badge);
+    for (unsigned i = 1; !r && i <= w->stack_pages; i++)
+        if (!root_page_into(p->vspace, w->stack_top - i * 4096ull, HV_MAP_READ | HV_MAP_WRITE,
+                            NULL, 0))
+            r = HV_ENOMEM;
+    return r;
+}
+
+int device_start_worker(const struct root_program *p, const struct partition *part, unsigned c,
+                        const struct device_worker_layout *w)
+{
+    uint64_t thread = root_new(HV_OBJ_THREAD, 0);
+    if (!thread)
+        return HV_ENOMEM;
+    if (!part->sc)
+        return HV_EINVAL;
+    int r = hv_cap_copy(thread, p->cnode, w->slot_thread + c, HV_RIGHT_WRITE, 0);
+    if (!r)
+        r = hv_thread_configure(thread, p->cnode, p->vspace, 0,
+                                part->rec->priority + HV_PT_VMM_PRIO_ABOVE, part->sc, p->entry,
+                                w->stack_top);
+    return r ? r : hv_thread_resume(thread);
+}

@@ -33,3 +33,23 @@ int device_grant_client(const struct root_program *p, const struct partition *pa
 int device_grant_client_bus(const struct hv_bootinfo *info, const struct root_program *p,
                             const struct bus_device *dev, const struct partition *part,
                             unsigned c);
+
+/* Where a server keeps what it needs for a thread of its own per client, each run on that
+ * client partition's scheduling context (the storage and radio servers: docs/device-servers.md):
+ * the slots of client c's notification (read: its thread waits; write, badged: the server's
+ * other threads wake it) and of its thread, and the top and size of its stack. */
+struct device_worker_layout {
+    unsigned slot_ntfn, slot_wake, slot_thread; /* client c's at + c */
+    uint64_t wake_badge;
+    uint64_t stack_top; /* client c's */
+    unsigned stack_pages;
+};
+
+/* Client c's notification ntfn and stack in p, as the layout says. */
+int device_grant_worker(const struct root_program *p, unsigned c, uint64_t ntfn,
+                        const struct device_worker_layout *w);
+
+/* Client c's thread: p's entry on c's stack (how the thread knows which client it serves), on
+ * part's scheduling context, at the priority of part's VMM. */
+int device_start_worker(const struct root_program *p, const struct partition *part, unsigned c,
+                        const struct device_worker_layout *w);

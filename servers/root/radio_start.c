@@ -35,38 +35,14 @@ static void fill_port(struct hv_radio_port *port, const struct partition *part)
     port->ram_size = part->rec->ram_size;
 }
 
-/* Port c's notification: its thread waits on it; the VMM rings it (the caps for the VMM are
- * made in partition.c from out->client_bell); the server's other threads wake it. And the
- * stack the thread will be started on. */
-static int give_port_thread_caps(const struct root_program *p, unsigned c, uint64_t ntfn)
+/* Port c's thread (docs/network.md, "Threads and whose CPU time"): its notification, which its
+ * VMM rings (the caps for the VMM are made in partition.c from out->client_bell) and the
+ * server's other threads wake; its thread's slot; its stack. */
+static struct device_worker_layout port_thread(unsigned c)
 {
-    int r = hv_cap_copy(ntfn, p->cnode, HV_RADIO_SLOT_PORT_NTFN + c, HV_RIGHT_READ, 0);
-    if (!r)
-        r = hv_cap_copy(ntfn, p->cnode, HV_RADIO_SLOT_PORT_WAKE + c, HV_RIGHT_WRITE,
-                        HV_RADIO_BADGE_WAKE);
-    for (unsigned i = 1; !r && i <= HV_RADIO_PORT_STACK_PAGES; i++)
-        if (!root_page_into(p->vspace, HV_RADIO_PORT_STACK_TOP(c) - i * 4096ull,
-                            HV_MAP_READ | HV_MAP_WRITE, NULL, 0))
-            r = HV_ENOMEM;
-    return r;
-}
-
-/* Port c's thread: the program's entry on the stack that names c, on the partition's
- * scheduling context, at its VMM's priority. */
-static int start_port_thread(const struct root_program *p, const struct partition *part,
-                             unsigned c)
-{
-    uint64_t thread = root_new(HV_OBJ_THREAD, 0);
-    if (!thread)
-        return HV_ENOMEM;
-    if (!part->sc)
-        return HV_EINVAL;
-    int r = hv_cap_copy(thread, p->cnode, HV_RADIO_SLOT_PORT_THREAD + c, HV_RIGHT_WRITE, 0);
-    if (!r)
-        r = hv_thread_configure(thread, p->cnode, p->vspace, 0,
-                                part->rec->priority + HV_PT_VMM_PRIO_ABOVE, part->sc, p->entry,
-                                HV_RADIO_PORT_STACK_TOP(c));
-    return r ? r : hv_thread_resume(thread);
+    return (struct device_worker_layout){HV_RADIO_SLOT_PORT_NTFN, HV_RADIO_SLOT_PORT_WAKE,
+                                         HV_RADIO_SLOT_PORT_THREAD, HV_RADIO_BADGE_WAKE,
+                                         HV_RADIO_PORT_STACK_TOP(c), HV_RADIO_PORT_STACK_PAGES};
 }
 
 int root_start_radio(const struct hv_bootinfo *info, const struct partition *parts,
@@ -112,11 +88,12 @@ int root_start_radio(const struct hv_bootinfo *info, const struct partition *par
             continue;
         }
         unsigned c = cfg.nports;
+        const struct device_worker_layout worker = port_thread(c);
         uint64_t ntfn = root_new(HV_OBJ_NOTIFICATION, 0);
         if (!ntfn)
             return HV_ENOMEM;
         if ((r = device_grant_client(&p, part, c, con->input_ntfn[i], HV_VMM_EVENT_NET, out)) ||
-            (r = give_port_thread_caps(&p, c, ntfn)))
+            (r = device_grant_worker(&p, c, ntfn, &worker)))
             return r;
         out->client_bell[i] = ntfn;
         port_part[c] = part;
@@ -136,7 +113,8 @@ int root_start_radio(const struct hv_bootinfo *info, const struct partition *par
      * whose thread can't start gets no network (its VMM would wait for the thread forever). */
     for (unsigned i = 0; i < nparts; i++) {
         int c = out->client[i];
-        if (c >= 0 && (r = start_port_thread(&p, port_part[c], (unsigned)c))) {
+        const struct device_worker_layout worker = port_thread(c >= 0 ? (unsigned)c : 0);
+        if (c >= 0 && (r = device_start_worker(&p, port_part[c], (unsigned)c, &worker))) {
             hv_printf("root: partition %s: no network: its radio thread did not start (%d)\n",
                       port_part[c]->rec->name, r);
             out->client[i] = -1;

@@ -45,38 +45,15 @@ static void fill_slice(struct hv_storage_slice_spec *s, const struct partition *
     s->ram_size = rec->ram_size;
 }
 
-/* Client c's notification: its thread waits on it; the VMM rings it (the caps for the VMM
- * are made in partition.c from out->client_bell); the server's other threads wake it. And
- * the stack the thread will be started on. */
-static int give_client_thread_caps(const struct root_program *p, unsigned c, uint64_t ntfn)
+/* Client c's thread (docs/storage.md, "Whose CPU time"): its notification, which its VMM
+ * rings (the caps for the VMM are made in partition.c from out->client_bell) and the server's
+ * other threads wake; its thread's slot; its stack. */
+static struct device_worker_layout client_thread(unsigned c)
 {
-    int r = hv_cap_copy(ntfn, p->cnode, HV_STORAGE_SLOT_WORKER_NTFN + c, HV_RIGHT_READ, 0);
-    if (!r)
-        r = hv_cap_copy(ntfn, p->cnode, HV_STORAGE_SLOT_WORKER_WAKE + c, HV_RIGHT_WRITE,
-                        HV_STORAGE_BADGE_WAKE);
-    for (unsigned i = 1; !r && i <= HV_STORAGE_WORKER_STACK_PAGES; i++)
-        if (!root_page_into(p->vspace, HV_STORAGE_WORKER_STACK_TOP(c) - i * 4096ull,
-                            HV_MAP_READ | HV_MAP_WRITE, NULL, 0))
-            r = HV_ENOMEM;
-    return r;
-}
-
-/* Client c's thread: the program's entry on the stack that names c, on the partition's
- * scheduling context, at its VMM's priority (docs/storage.md, "Whose CPU time"). */
-static int start_client_thread(const struct root_program *p, const struct partition *part,
-                               unsigned c)
-{
-    uint64_t thread = root_new(HV_OBJ_THREAD, 0);
-    if (!thread)
-        return HV_ENOMEM;
-    if (!part->sc)
-        return HV_EINVAL;
-    int r = hv_cap_copy(thread, p->cnode, HV_STORAGE_SLOT_WORKER_THREAD + c, HV_RIGHT_WRITE, 0);
-    if (!r)
-        r = hv_thread_configure(thread, p->cnode, p->vspace, 0,
-                                part->rec->priority + HV_PT_VMM_PRIO_ABOVE, part->sc, p->entry,
-                                HV_STORAGE_WORKER_STACK_TOP(c));
-    return r ? r : hv_thread_resume(thread);
+    return (struct device_worker_layout){HV_STORAGE_SLOT_WORKER_NTFN, HV_STORAGE_SLOT_WORKER_WAKE,
+                                         HV_STORAGE_SLOT_WORKER_THREAD, HV_STORAGE_BADGE_WAKE,
+                                         HV_STORAGE_WORKER_STACK_TOP(c),
+                                         HV_STORAGE_WORKER_STACK_PAGES};
 }
 
 int root_start_storage(const struct hv_bootinfo *info, const struct partition *parts,
@@ -131,12 +108,13 @@ int root_start_storage(const struct hv_bootinfo *info, const struct partition *p
             continue;
         }
         unsigned c = cfg.nslices;
+        const struct device_worker_layout worker = client_thread(c);
         uint64_t ntfn = root_new(HV_OBJ_NOTIFICATION, 0);
         if (!ntfn)
             return HV_ENOMEM;
         if ((r = device_grant_client(&p, part, c, con->input_ntfn[i], HV_VMM_EVENT_BLK, out)) ||
             (r = device_grant_client_bus(info, &p, &dev, part, c)) ||
-            (r = give_client_thread_caps(&p, c, ntfn)))
+            (r = device_grant_worker(&p, c, ntfn, &worker)))
             return r;
         out->client_bell[i] = ntfn;
         client_part[c] = part;
@@ -157,7 +135,8 @@ int root_start_storage(const struct hv_bootinfo *info, const struct partition *p
      * whose thread can't start gets no disk (its VMM would wait for the thread forever). */
     for (unsigned i = 0; i < nparts; i++) {
         int c = out->client[i];
-        if (c >= 0 && (r = start_client_thread(&p, client_part[c], (unsigned)c))) {
+        const struct device_worker_layout worker = client_thread(c >= 0 ? (unsigned)c : 0);
+        if (c >= 0 && (r = device_start_worker(&p, client_part[c], (unsigned)c, &worker))) {
             hv_printf("root: partition %s: no disk: its storage thread did not start (%d)\n",
                       client_part[c]->rec->name, r);
             out->client[i] = -1;

@@ -11,6 +11,7 @@
 #include "vblk_disk.h"
 
 #include <hv/abi/error.h>
+#include <hv/device_handoff.h>
 #include <hv/device_server.h>
 #include <hv/log_limit.h>
 #include <hv/print.h>
@@ -143,15 +144,8 @@ static struct virtio_mem_region ram_regions[SLICES_MAX];
 static struct virtio_mem rams[SLICES_MAX];
 static struct io_ring to_disk[SLICES_MAX], from_disk[SLICES_MAX];
 
-/* A call the main thread hands to client c's thread: full from the hand-over to the answer. */
-struct handed_call {
-    uint64_t badge, label;
-    unsigned len;
-    uint64_t w[HV_MSG_WORDS];
-    struct storage_answer answer;
-};
-static struct handed_call calls[SLICES_MAX];
-static uint32_t call_full[SLICES_MAX];
+/* A call the main thread hands to client c's thread. */
+static struct device_handoff calls[SLICES_MAX];
 
 /* For the request path's figures (docs/storage.md), each counter written by one thread: the
  * disk thread's wake-ups by the disk's interrupt and by client threads' kicks, and its
@@ -361,7 +355,7 @@ static void wait_for_disk(unsigned c)
 /* Client c's VMM's call, handed over by the main thread. */
 static void answer_call(unsigned c)
 {
-    struct handed_call *h = &calls[c];
+    struct device_handoff *h = &calls[c];
     /* A reset that ends a run of requests (a driver's start resets before any) says what the
      * run took: requests against the wake-ups they cost. */
     if (h->label == HV_VDEV_RESET && srv.parts[c].stats.requests &&
@@ -371,13 +365,16 @@ static void answer_call(unsigned c)
                   slices[c].partition, srv.parts[c].stats.requests, vblk.direct_ios[c],
                   vblk.bounced_ios[c], doorbells[c],
                   __atomic_load_n(&disk_irqs, __ATOMIC_RELAXED));
-    storage_call(&srv, nclients, h->badge, h->label, h->w, h->len, &h->answer);
+    struct storage_answer a;
+    storage_call(&srv, nclients, h->badge, h->label, h->w, h->len, &a);
     if (h->label == HV_VDEV_RESET)
         wait_for_disk(c);
-    if (h->label == HV_VDEV_RESET && h->answer.label == HV_OK)
+    if (h->label == HV_VDEV_RESET && a.label == HV_OK)
         __atomic_store_n(&shared_page(c)->irq, 0, __ATOMIC_RELEASE);
-    __atomic_store_n(&call_full[c], 0, __ATOMIC_RELEASE);
-    hv_signal(HV_STORAGE_SLOT_CALL_DONE);
+    h->reply_label = a.label;
+    h->reply_words = a.nwords;
+    memcpy(h->w, a.w, a.nwords * sizeof(uint64_t));
+    device_handoff_answered(h, HV_STORAGE_SLOT_CALL_DONE);
 }
 
 static void client_loop(unsigned c)
@@ -388,7 +385,7 @@ static void client_loop(unsigned c)
             return; /* the cap is gone: the thread stops (hv_main) */
         bits |= held_bits[c];
         held_bits[c] = 0;
-        if (__atomic_load_n(&call_full[c], __ATOMIC_ACQUIRE))
+        if (device_handoff_pending(&calls[c]))
             answer_call(c);
         struct io_ring_entry e;
         while (io_ring_pop(&from_disk[c], &e))
@@ -411,27 +408,17 @@ static void client_loop(unsigned c)
  * thread answers it (it alone touches that partition's export), on the caller's budget. */
 static void answer_vmm(uint64_t badge, struct hv_msg *m)
 {
-    uint64_t label = hv_msginfo_label(m->info);
-    unsigned len = hv_msginfo_len(m->info);
-    struct storage_answer a;
     if (badge == 0 || badge > nclients) {
-        storage_call(&srv, nclients, badge, label, m->w, len, &a); /* refused by the badge */
-    } else {
-        unsigned c = (unsigned)badge - 1;
-        struct handed_call *h = &calls[c];
-        h->badge = badge;
-        h->label = label;
-        h->len = len < HV_MSG_WORDS ? len : HV_MSG_WORDS;
-        memcpy(h->w, m->w, sizeof(h->w));
-        __atomic_store_n(&call_full[c], 1, __ATOMIC_RELEASE);
-        hv_signal(HV_STORAGE_SLOT_WORKER_WAKE + c);
-        uint64_t bits;
-        while (__atomic_load_n(&call_full[c], __ATOMIC_ACQUIRE))
-            hv_wait(HV_STORAGE_SLOT_CALL_DONE, &bits);
-        a = h->answer;
+        struct storage_answer a; /* refused by the badge */
+        storage_call(&srv, nclients, badge, hv_msginfo_label(m->info), m->w,
+                     hv_msginfo_len(m->info), &a);
+        memcpy(m->w, a.w, a.nwords * sizeof(uint64_t));
+        m->info = hv_msginfo(a.label, a.nwords);
+        return;
     }
-    memcpy(m->w, a.w, a.nwords * sizeof(uint64_t));
-    m->info = hv_msginfo(a.label, a.nwords);
+    unsigned c = (unsigned)badge - 1;
+    device_handoff_call(&calls[c], badge, m, HV_STORAGE_SLOT_WORKER_WAKE + c,
+                        HV_STORAGE_SLOT_CALL_DONE);
 }
 
 /* Starts the disk thread, says the server answers, then serves the VMMs' calls forever. */
@@ -457,23 +444,10 @@ static _Noreturn void serve_forever(void)
     }
 }
 
-/* Which client's thread this is, by its stack (the root task placed it); -1: the main thread. */
-static int client_of_stack(void)
-{
-    volatile char here;
-    uintptr_t sp = (uintptr_t)&here;
-    for (unsigned c = 0; c < HV_STORAGE_MAX_SLICES; c++) {
-        uint64_t top = HV_STORAGE_WORKER_STACK_TOP(c);
-        if (sp < top && sp >= top - HV_STORAGE_WORKER_STACK_PAGES * 4096ull)
-            return (int)c;
-    }
-    return -1;
-}
-
 void hv_main(uint64_t arg)
 {
     (void)arg;
-    int client = client_of_stack();
+    int client = device_worker_of_stack(HV_STORAGE_MAX_SLICES);
     if (client >= 0) {
         /* Started once the server answers: nclients is set for good. */
         if ((unsigned)client < __atomic_load_n(&nclients, __ATOMIC_ACQUIRE))

@@ -34,6 +34,10 @@ struct virtio_transport *device_server_probe(struct device_server *d, const char
  * contiguous run of info->dma_frames frames at HV_DEVICE_DMA_VA, false (said) otherwise. */
 bool device_server_dma(const struct device_server *d, struct virtio_dma *dma);
 
+/* Which of max_clients clients' threads the caller is, by its stack (the root task placed it
+ * under HV_DEVICE_WORKER_STACK_TOP); -1 for any other thread (the server's main thread). */
+int device_worker_of_stack(unsigned max_clients);
+
 /* Waits for the device's interrupt on HV_DEVICE_SLOT_IRQ_NTFN (with whatever other bits came
  * with it, in *bits), acknowledges it to the device and then to the kernel, which unmasks the
  * line again: the order a level-triggered line needs. */

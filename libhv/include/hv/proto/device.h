@@ -44,6 +44,11 @@
  * these machines, so the bus address is the physical one (docs/threat-model.md). */
 #define HV_DEVICE_RAM_BUS_VA(c) (0x7ff80000ull + ((uint64_t)(c) << 12))
 #define HV_DEVICE_RAM_BLOCK_BITS 21u
+/* A server with a thread per client (the storage and radio servers): client c's thread's
+ * stack, under HV_DEVICE_WORKER_STACK_TOP(c); where it is tells the thread which client it
+ * serves (device_worker_of_stack). */
+#define HV_DEVICE_WORKER_STACK_TOP(c) (0x7f000000ull + ((uint64_t)(c) + 1) * 0x10000ull)
+#define HV_DEVICE_WORKER_STACK_PAGES 4u
 /* The server's config page (read-only): its own struct, with struct hv_device_info in it. */
 #define HV_DEVICE_CONFIG_VA 0x7ffe0000ull
 

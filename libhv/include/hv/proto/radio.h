@@ -26,8 +26,8 @@
  * Port c's notification: the VMM's doorbell (badge HV_VDEV_DOORBELL(c)) and the server's own
  * wake-ups (HV_RADIO_BADGE_WAKE: frames for it, room in its queue to the link, a call).
  */
-#define HV_RADIO_PORT_STACK_TOP(c) (0x7f000000ull + ((uint64_t)(c) + 1) * 0x10000ull)
-#define HV_RADIO_PORT_STACK_PAGES 4u
+#define HV_RADIO_PORT_STACK_TOP(c) HV_DEVICE_WORKER_STACK_TOP(c)
+#define HV_RADIO_PORT_STACK_PAGES HV_DEVICE_WORKER_STACK_PAGES
 #define HV_RADIO_SLOT_PORT_NTFN 32 /* port c's notification at + c (read: its thread waits) */
 #define HV_RADIO_SLOT_PORT_WAKE 40 /* the same at + c (write, badge HV_RADIO_BADGE_WAKE) */
 #define HV_RADIO_SLOT_UPLINK_BELL 48 /* HV_DEVICE_SLOT_IRQ_NTFN's notification (write, badge

@@ -22,8 +22,8 @@
  * server answers. Client c's notification: the VMM's doorbell (badge HV_VDEV_DOORBELL(c)) and
  * the server's own wake-ups (HV_STORAGE_BADGE_WAKE: a request back from the disk, a call).
  */
-#define HV_STORAGE_WORKER_STACK_TOP(c) (0x7f000000ull + ((uint64_t)(c) + 1) * 0x10000ull)
-#define HV_STORAGE_WORKER_STACK_PAGES 4u
+#define HV_STORAGE_WORKER_STACK_TOP(c) HV_DEVICE_WORKER_STACK_TOP(c)
+#define HV_STORAGE_WORKER_STACK_PAGES HV_DEVICE_WORKER_STACK_PAGES
 #define HV_STORAGE_SLOT_WORKER_NTFN 32 /* client c's notification at + c (read: its thread waits) */
 #define HV_STORAGE_SLOT_WORKER_WAKE 40 /* the same at + c (write, badge HV_STORAGE_BADGE_WAKE) */
 #define HV_STORAGE_SLOT_DISK_BELL 48   /* HV_DEVICE_SLOT_IRQ_NTFN's notification (write, badge
