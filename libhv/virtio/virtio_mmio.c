@@ -424,6 +424,22 @@ static const struct reg_handler *register_for(struct virtio_mmio *dev, uint32_t 
     return h;
 }
 
+uint32_t virtio_mmio_peek(struct virtio_mmio *dev, uint32_t offset)
+{
+    if (offset % 4)
+        return 0;
+    if (offset >= VIRTIO_MMIO_CONFIG) {
+        uint32_t rel = offset - VIRTIO_MMIO_CONFIG, v = 0;
+        if (dev->ops->config_read == NULL)
+            return 0;
+        for (uint32_t i = 0; i < 4 && rel + i < dev->ops->config_size; i++)
+            v |= (uint32_t)(dev->ops->config_read(dev, rel + i, 1) & 0xff) << (8 * i);
+        return v;
+    }
+    const struct reg_handler *h = &registers[offset / 4];
+    return h->read ? h->read(dev) : 0;
+}
+
 /* §4.2.2.2: config fields take accesses of their own width, naturally aligned. */
 static bool config_access_ok(struct virtio_mmio *dev, uint32_t offset, unsigned size)
 {

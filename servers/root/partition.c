@@ -15,9 +15,13 @@
 #include <hv/string.h>
 
 #if defined(__aarch64__)
+#include <hv/proto/guest_layout_aarch64.h>
 #define PT_ARCH HV_PT_ARCH_AARCH64
+#define GUEST_VIRTIO_PAGE HV_A64_GUEST_VIRTIO_MMIO
 #else
+#include <hv/proto/guest_layout_x86_64.h>
 #define PT_ARCH HV_PT_ARCH_X86_64
+#define GUEST_VIRTIO_PAGE HV_X86_GUEST_VIRTIO_MMIO
 #endif
 #define CONSOLE_PRIO 200
 #define STORAGE_PRIO 190
@@ -99,6 +103,28 @@ static int give_device(const struct partition *p, const struct root_device_clien
         hv_cap_delete(copy); /* empty or unmapped: the slot goes back either way */
         root_slot_free(copy);
     }
+    return r;
+}
+
+/* The register page (HV_VMM_DEV_REGS) for a partition whose table gives it a virtio device:
+ * read-only in the guest over its virtio-mmio slots' page, read-write in its VMM. The guest
+ * can't change it (its stores fault to the VMM), and no one else maps it. */
+static int give_register_page(const struct partition *p, uint64_t vmm_vspace, uint32_t *devices)
+{
+    const struct hv_pt_partition *rec = p->rec;
+    if (rec->disk.select == HV_PT_DISK_NONE && rec->net.kind != HV_PT_NET_IPV4 &&
+        !(rec->ui.flags & HV_PT_UI_KEYBOARD))
+        return HV_OK;
+    uint64_t page = root_page_new(NULL, 0), copy = root_slot();
+    if (!page || !copy)
+        return HV_ENOMEM;
+    int r = hv_map(page, p->gvspace, GUEST_VIRTIO_PAGE, HV_MAP_READ);
+    if (!r)
+        r = hv_cap_copy(page, ROOT_CNODE, copy, HV_RIGHTS_ALL, 0);
+    if (!r)
+        r = hv_map(copy, vmm_vspace, HV_VMM_REGS_VA, HV_MAP_READ | HV_MAP_WRITE);
+    if (!r)
+        *devices |= HV_VMM_DEV_REGS;
     return r;
 }
 
@@ -185,7 +211,8 @@ static int start_vmm(struct partition *p, const struct root_console *con, unsign
     cfg.part = *rec;
     if ((r = give_device(p, &storage, &storage_slots, vmm.cnode, vmm.vspace, &cfg.devices)) ||
         (r = give_device(p, &radio, &radio_slots, vmm.cnode, vmm.vspace, &cfg.devices)) ||
-        (r = give_device(p, &keyboard, &keyboard_slots, vmm.cnode, vmm.vspace, &cfg.devices)))
+        (r = give_device(p, &keyboard, &keyboard_slots, vmm.cnode, vmm.vspace, &cfg.devices)) ||
+        (r = give_register_page(p, vmm.vspace, &cfg.devices)))
         return r;
     if (!root_page_into(vmm.vspace, HV_VMM_CONFIG_VA, HV_MAP_READ, &cfg, sizeof(cfg)))
         return HV_ENOMEM;

@@ -121,6 +121,12 @@ def main():
                                           r"0x74726976", l)]
     verdict(len(rounds) == 10 and len(magic) >= 10, "KATTACK-ATTACKED",
             "%d rounds, %d MagicValue reads through devmem" % (len(rounds), len(magic)))
+    # The register page: the attacker's store of all ones to InterruptStatus never shows in
+    # its load after it (a valid status is 0-3), in every round.
+    isr = [l.split()[-1] for l in text
+           if re.search(r"^\[work\] DUET-KATTACK work isr-after-store ", l)]
+    verdict(len(isr) == 10 and all(re.fullmatch(r"0x0*[0-3]", v) for v in isr),
+            "KATTACK-PAGE-READ-ONLY", "InterruptStatus after a store of 0xffffffff: %s" % isr)
     got = {"personal": [], "work": []}
     for l in text:
         m = KEY.search(l)

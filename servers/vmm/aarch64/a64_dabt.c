@@ -21,7 +21,11 @@ enum a64_dabt_refusal a64_decode_dabt(uint64_t esr, struct a64_mmio_access *out)
     if (iss & ESR_DABT_FNV)
         return A64_DABT_FAR_INVALID;
     unsigned dfsc = iss & ESR_DABT_DFSC_MASK;
-    if (dfsc < ESR_DFSC_TRANSLATION_L0 || dfsc > ESR_DFSC_TRANSLATION_L3)
+    /* A store to the register page, which the guest has read-only (mmio_bus.h), is a
+     * permission fault; a load can't fault there, nor anything in RAM. */
+    bool store_to_read_only = dfsc >= ESR_DFSC_PERMISSION_L0 && dfsc <= ESR_DFSC_PERMISSION_L3 &&
+                              (iss & ESR_DABT_WNR);
+    if ((dfsc < ESR_DFSC_TRANSLATION_L0 || dfsc > ESR_DFSC_TRANSLATION_L3) && !store_to_read_only)
         return A64_DABT_NOT_TRANSLATION;
     if (!(iss & ESR_DABT_ISV))
         return A64_DABT_NO_ISV;
@@ -65,7 +69,7 @@ const char *a64_dabt_refusal_name(enum a64_dabt_refusal r)
         [A64_DABT_CACHE_OP] = "cache maintenance (CM)",
         [A64_DABT_EXTERNAL] = "external abort (EA)",
         [A64_DABT_FAR_INVALID] = "no address (FnV)",
-        [A64_DABT_NOT_TRANSLATION] = "not a translation fault",
+        [A64_DABT_NOT_TRANSLATION] = "not a translation or store permission fault",
         [A64_DABT_MALFORMED] = "malformed syndrome",
     };
     return HV_ENUM_NAME(names, r, "?");

@@ -26,7 +26,8 @@ enum a64_dabt_refusal {
     A64_DABT_CACHE_OP,        /* cache maintenance or address translation instruction */
     A64_DABT_EXTERNAL,        /* external abort */
     A64_DABT_FAR_INVALID,     /* FnV: no address */
-    A64_DABT_NOT_TRANSLATION, /* a fault other than a stage-2 translation fault */
+    A64_DABT_NOT_TRANSLATION, /* not a stage-2 translation fault, nor a store's permission
+                               * fault (the register page) */
     A64_DABT_MALFORMED,       /* a combination the architecture never reports */
 };
 

@@ -317,4 +317,4 @@ static bool dist_write(void *dev, uint64_t off, unsigned size, uint64_t value)
     return true;
 }
 
-const struct vmm_mmio_ops gicv3_dist_ops = {dist_read, dist_write};
+const struct vmm_mmio_ops gicv3_dist_ops = {.read = dist_read, .write = dist_write};

@@ -141,4 +141,4 @@ static bool redist_write(void *dev, uint64_t off, unsigned size, uint64_t value)
     return true;
 }
 
-const struct vmm_mmio_ops gicv3_redist_ops = {redist_read, redist_write};
+const struct vmm_mmio_ops gicv3_redist_ops = {.read = redist_read, .write = redist_write};

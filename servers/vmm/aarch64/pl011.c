@@ -218,7 +218,7 @@ static bool pl011_write(void *dev, uint64_t off, unsigned size, uint64_t value)
     return true;
 }
 
-static const struct vmm_mmio_ops pl011_ops = {pl011_read, pl011_write};
+static const struct vmm_mmio_ops pl011_ops = {.read = pl011_read, .write = pl011_write};
 
 int pl011_init(struct pl011 *u, struct vmm *vmm, struct vmm_irq_line irq)
 {

@@ -15,11 +15,19 @@ static uint64_t last_byte(const struct vmm_mmio_region *r)
     return r->base + (r->size - 1);
 }
 
+/* Whether [base, base + size) shares a byte with the register page. */
+static bool in_page(const struct vmm_bus *bus, uint64_t base, uint64_t size)
+{
+    return bus->page && base < bus->page_base + VMM_BUS_PAGE && base + size > bus->page_base;
+}
+
 int vmm_bus_add(struct vmm_bus *bus, uint64_t base, uint64_t size, const struct vmm_mmio_ops *ops,
                 void *dev, const char *name)
 {
     if (size == 0 || base + (size - 1) < base || !ops || !ops->read || !ops->write)
         return HV_EINVAL;
+    if (in_page(bus, base, size) && (!ops->peek || base % 4 || size % 4))
+        return HV_EINVAL; /* the guest would read words nobody keeps */
     uint64_t last = base + (size - 1);
     unsigned at = 0;
     while (at < bus->count && bus->regions[at].base < base)
@@ -34,7 +42,43 @@ int vmm_bus_add(struct vmm_bus *bus, uint64_t base, uint64_t size, const struct 
         bus->regions[i] = bus->regions[i - 1];
     bus->regions[at] = (struct vmm_mmio_region){base, size, ops, dev, name ? name : "?"};
     bus->count++;
+    vmm_bus_page_refresh(bus, base, size);
     return HV_OK;
+}
+
+int vmm_bus_page_init(struct vmm_bus *bus, uint64_t base, volatile uint32_t *page,
+                      uint32_t unclaimed)
+{
+    if (!page || base % VMM_BUS_PAGE || bus->page)
+        return HV_EINVAL;
+    for (unsigned i = 0; i < bus->count; i++) {
+        const struct vmm_mmio_region *r = &bus->regions[i];
+        if (r->base < base + VMM_BUS_PAGE && r->base + r->size > base &&
+            (!r->ops->peek || r->base % 4 || r->size % 4))
+            return HV_EINVAL;
+    }
+    bus->page = page;
+    bus->page_base = base;
+    bus->page_unclaimed = unclaimed;
+    vmm_bus_page_refresh(bus, base, VMM_BUS_PAGE);
+    return HV_OK;
+}
+
+void vmm_bus_page_refresh(struct vmm_bus *bus, uint64_t addr, uint64_t size)
+{
+    if (!in_page(bus, addr, size))
+        return;
+    uint64_t end = bus->page_base + VMM_BUS_PAGE;
+    uint64_t from = addr > bus->page_base ? addr & ~3ull : bus->page_base;
+    uint64_t to = addr + size < end ? addr + size : end;
+    const struct vmm_mmio_region *r = NULL;
+    for (uint64_t a = from; a < to; a += 4) {
+        if (!r || a < r->base || a > last_byte(r))
+            r = vmm_bus_find(bus, a);
+        /* One aligned store: the guest's load of the word sees the old or the new value. */
+        bus->page[(a - bus->page_base) / 4] = r ? r->ops->peek(r->dev, a - r->base)
+                                                : bus->page_unclaimed;
+    }
 }
 
 const struct vmm_mmio_region *vmm_bus_find(const struct vmm_bus *bus, uint64_t addr)

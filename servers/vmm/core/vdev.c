@@ -219,6 +219,14 @@ static bool level(const struct vmm_vdev *vd)
     return vd->mmio.interrupt_status != 0;
 }
 
+/* The words of [offset, offset + size) in the guest's register page (mmio_bus.h), once the
+ * device is on the bus: after every change a guest's load there could see. */
+static void page_refresh(struct vmm_vdev *vd, uint32_t offset, uint32_t size)
+{
+    if (vd->attached)
+        vmm_bus_page_refresh(&vd->vmm->bus, vd->base + offset, size);
+}
+
 uint64_t vmm_vdev_read(struct vmm_vdev *vd, uint32_t offset, unsigned size)
 {
     uint64_t v = virtio_mmio_read(&vd->mmio, offset, size);
@@ -229,6 +237,13 @@ uint64_t vmm_vdev_read(struct vmm_vdev *vd, uint32_t offset, unsigned size)
 void vmm_vdev_write(struct vmm_vdev *vd, uint32_t offset, unsigned size, uint64_t value)
 {
     virtio_mmio_write(&vd->mmio, offset, size, value);
+    /* The two writes of every request: a kick changes nothing a load could see, an ACK only
+     * InterruptStatus. Any other write may change any register (a reset, a queue's state,
+     * QueueSel, the configuration space): rare, and all of it is written again. */
+    if (offset == VIRTIO_MMIO_INTERRUPT_ACK)
+        page_refresh(vd, VIRTIO_MMIO_INTERRUPT_STATUS, 4);
+    else if (offset != VIRTIO_MMIO_QUEUE_NOTIFY)
+        page_refresh(vd, 0, VDEV_WINDOW);
     vmm_irq_set(&vd->setup.irq, level(vd));
 }
 
@@ -244,11 +259,22 @@ static bool bus_write(void *dev, uint64_t offset, unsigned size, uint64_t value)
     return true;
 }
 
-static const struct vmm_mmio_ops vdev_bus_ops = {.read = bus_read, .write = bus_write};
+static uint32_t bus_peek(void *dev, uint64_t offset)
+{
+    return virtio_mmio_peek(&((struct vmm_vdev *)dev)->mmio, (uint32_t)offset);
+}
+
+static const struct vmm_mmio_ops vdev_bus_ops = {
+    .read = bus_read, .write = bus_write, .peek = bus_peek};
 
 int vmm_vdev_attach(struct vmm_vdev *vd, uint64_t base)
 {
-    return vmm_bus_add(&vd->vmm->bus, base, VDEV_WINDOW, &vdev_bus_ops, vd, vd->profile->what);
+    int r = vmm_bus_add(&vd->vmm->bus, base, VDEV_WINDOW, &vdev_bus_ops, vd, vd->profile->what);
+    if (r == HV_OK) {
+        vd->attached = true;
+        vd->base = base;
+    }
+    return r;
 }
 
 /* ---- the server's side ---- */
@@ -270,6 +296,10 @@ void vmm_vdev_complete(struct vmm_vdev *vd)
         else
             vd->stats.dropped_irqs++;
     }
+    /* Before the interrupt: the guest's handler loads InterruptStatus from the page. */
+    page_refresh(vd, VIRTIO_MMIO_INTERRUPT_STATUS, 4);
+    if (bits & HV_VDEV_IRQ_NEEDS_RESET)
+        page_refresh(vd, VIRTIO_MMIO_STATUS, 4);
     vmm_irq_set(&vd->setup.irq, level(vd));
 }
 
@@ -277,6 +307,7 @@ bool vmm_vdev_stop(struct vmm_vdev *vd)
 {
     /* As the guest's own Status = 0 would: queues off, interrupt low, then the server. */
     virtio_mmio_write(&vd->mmio, VIRTIO_MMIO_STATUS, 4, 0);
+    page_refresh(vd, 0, VDEV_WINDOW);
     vmm_irq_set(&vd->setup.irq, level(vd));
     return !vd->server_unsure;
 }

@@ -82,6 +82,8 @@ struct vmm_vdev {
     /* The server did not confirm a reset: it may still use the guest's old rings, so no new
      * queue is handed to it (each refused: DEVICE_NEEDS_RESET) until a reset succeeds. */
     bool server_unsure;
+    bool attached; /* on the bus at base (vmm_vdev_attach) */
+    uint64_t base;
     struct vdev_stats stats;
 };
 

@@ -31,7 +31,15 @@ static bool empty_write(void *dev, uint64_t offset, unsigned size, uint64_t valu
     return true;
 }
 
-static const struct vmm_mmio_ops empty_ops = {.read = empty_read, .write = empty_write};
+static uint32_t empty_peek(void *dev, uint64_t offset)
+{
+    uint64_t v;
+    empty_read(dev, offset, 4, &v);
+    return (uint32_t)v;
+}
+
+static const struct vmm_mmio_ops empty_ops = {
+    .read = empty_read, .write = empty_write, .peek = empty_peek};
 
 int vmm_virtio_empty_slot_attach(struct vmm *vmm, uint64_t base)
 {

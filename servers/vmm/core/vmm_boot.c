@@ -29,7 +29,7 @@ int vmm_boot_read(const struct hv_vmm_config *cfg, struct vmm_boot *out)
     if (p->entry < p->ram_gpa || p->entry - p->ram_gpa >= p->ram_size)
         return HV_ERANGE;
     if (p->disk.select > HV_PT_DISK_BY_GUID ||
-        (cfg->devices & ~(HV_VMM_DEV_BLK | HV_VMM_DEV_NET | HV_VMM_DEV_KBD)))
+        (cfg->devices & ~(HV_VMM_DEV_BLK | HV_VMM_DEV_NET | HV_VMM_DEV_KBD | HV_VMM_DEV_REGS)))
         return HV_EINVAL;
     bool disk = p->disk.select != HV_PT_DISK_NONE;
     if (disk && p->disk.access != HV_PT_DISK_READ_ONLY && p->disk.access != HV_PT_DISK_READ_WRITE)
@@ -45,5 +45,6 @@ int vmm_boot_read(const struct hv_vmm_config *cfg, struct vmm_boot *out)
     out->radio_given = out->net_in_table && (cfg->devices & HV_VMM_DEV_NET);
     out->kbd_in_table = (p->ui.flags & HV_PT_UI_KEYBOARD) != 0;
     out->keyboard_given = out->kbd_in_table && (cfg->devices & HV_VMM_DEV_KBD);
+    out->regs_page_given = (cfg->devices & HV_VMM_DEV_REGS) != 0;
     return HV_OK;
 }

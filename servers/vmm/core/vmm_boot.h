@@ -36,6 +36,9 @@ struct vmm_boot {
     bool net_in_table, radio_given;
     /* The same for its keyboard (HV_PT_UI_KEYBOARD; HV_VMM_DEV_KBD: the keyboard server's). */
     bool kbd_in_table, keyboard_given;
+    /* The register page is mapped at HV_VMM_REGS_VA (HV_VMM_DEV_REGS): the guest reads its
+     * virtio-mmio slots' page from it (mmio_bus.h). */
+    bool regs_page_given;
 };
 
 /* Checks the arch-independent part of cfg and fills *out except the registers: HV_OK,

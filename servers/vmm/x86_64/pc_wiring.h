@@ -4,8 +4,10 @@
  * docs/vmm-x86.md draws both. */
 #pragma once
 
+#include <hv/proto/guest_layout_x86_64.h>
+
 /* virtio-mmio slots, each 0x200 bytes, on IOAPIC GSI 16 + n (level, active high). */
-#define X86_VIRTIO_MMIO_BASE 0xd0000000ull
+#define X86_VIRTIO_MMIO_BASE HV_X86_GUEST_VIRTIO_MMIO
 #define X86_VIRTIO_MMIO_SIZE 0x200ull
 #define X86_VIRTIO_MMIO_SLOTS 8u
 #define X86_VIRTIO_GSI_BASE 16u

@@ -175,6 +175,14 @@ struct vmm *vmm_target_create(const struct vmm_ops *ops, void *ctx, const struct
     if (vmm_x86_init(&platform, ops, &target_ops, ctx, boot->name, &cfg, mem.ram, mem.ram_size) !=
         HV_OK)
         return NULL;
+    /* The register page over the 8 slots, before any is on the bus (mmio_bus.h); a load
+     * where no device is reads all ones, as a trapped one does (x86_mmio_read). */
+    if (boot->regs_page_given &&
+        vmm_bus_page_init(&platform.vmm.bus, X86_VIRTIO_MMIO_BASE,
+                          (volatile uint32_t *)HV_VMM_REGS_VA, 0xffffffffu) != HV_OK) {
+        vmm_logf(&platform.vmm, "can't use the register page");
+        return NULL;
+    }
     const unsigned slot = X86_VIRTIO_SLOT_BLK;
     int r = vmm_storage_attach(&platform.vmm, boot,
                                X86_VIRTIO_MMIO_BASE + slot * X86_VIRTIO_MMIO_SIZE,

@@ -26,7 +26,7 @@ static bool scratch_write(void *dev, uint64_t off, unsigned size, uint64_t v)
     return true;
 }
 
-static const struct vmm_mmio_ops scratch_ops = {scratch_read, scratch_write};
+static const struct vmm_mmio_ops scratch_ops = {.read = scratch_read, .write = scratch_write};
 
 static void setup(void)
 {
@@ -99,12 +99,19 @@ START_TEST(decoder_refusals)
     ck_assert_int_eq(a64_decode_dabt(ok | ESR_DABT_FNV, &a), A64_DABT_FAR_INVALID);
     ck_assert_int_eq(a64_decode_dabt(ok | ESR_DABT_VNCR, &a), A64_DABT_MALFORMED);
     ck_assert_int_eq(a64_decode_dabt(ok | 1ull << 40, &a), A64_DABT_MALFORMED);
-    /* Permission, access-flag, alignment and external faults are not MMIO. */
-    static const unsigned dfsc[] = {0x00, 0x03, 0x09, 0x0d, 0x10, 0x21, 0x30, 0x3f};
+    /* A load's permission fault, access-flag, alignment and external faults are not MMIO. */
+    static const unsigned dfsc[] = {0x00, 0x03, 0x09, 0x0c, 0x0d, 0x0f, 0x10, 0x21, 0x30, 0x3f};
     for (unsigned i = 0; i < sizeof(dfsc) / sizeof(dfsc[0]); i++)
         ck_assert_int_eq(a64_decode_dabt((ok & ~0x3full) | dfsc[i], &a), A64_DABT_NOT_TRANSLATION);
     for (unsigned lvl = 0; lvl < 4; lvl++)
         ck_assert_int_eq(a64_decode_dabt((ok & ~0x3full) | (4 + lvl), &a), A64_DABT_OK);
+    /* A store's permission fault is: the register page is read-only to the guest. */
+    uint64_t store = esr_dabt(2, 0, 3, 0, 1);
+    for (unsigned lvl = 0; lvl < 4; lvl++) {
+        ck_assert_int_eq(a64_decode_dabt((store & ~0x3full) | (0x0c + lvl), &a), A64_DABT_OK);
+        ck_assert(a.write);
+    }
+    ck_assert_int_eq(a64_decode_dabt((store & ~0x3full) | 0x09, &a), A64_DABT_NOT_TRANSLATION);
     /* Same-EL aborts and other classes are not guest data aborts. */
     ck_assert_int_eq(a64_decode_dabt((ok & ~(0x3full << 26)) | (uint64_t)ESR_EC_DABT_CUR << 26, &a),
                      A64_DABT_NOT_DABT);

@@ -23,7 +23,18 @@ static bool dev_write(void *dev, uint64_t off, unsigned size, uint64_t v)
     return dev == NULL;
 }
 
-static const struct vmm_mmio_ops dev_ops = {dev_read, dev_write};
+static const struct vmm_mmio_ops dev_ops = {.read = dev_read, .write = dev_write};
+
+/* A device for the register page: its words are 0xd0000000 | offset | generation<<16. */
+static unsigned generation, peeks;
+
+static uint32_t dev_peek(void *dev, uint64_t off)
+{
+    peeks++;
+    return 0xd0000000u | (uint32_t)off | generation << 16;
+}
+
+static const struct vmm_mmio_ops peek_ops = {.read = dev_read, .write = dev_write, .peek = dev_peek};
 
 static void setup(void)
 {
@@ -61,7 +72,7 @@ START_TEST(regions_must_be_disjoint_and_sane)
     ck_assert_int_eq(vmm_bus_add(b, 0x5000, 0, &dev_ops, NULL, "x"), HV_EINVAL);
     ck_assert_int_eq(vmm_bus_add(b, ~0ull - 10, 100, &dev_ops, NULL, "x"), HV_EINVAL);
     ck_assert_int_eq(vmm_bus_add(b, 0x5000, 1, NULL, NULL, "x"), HV_EINVAL);
-    struct vmm_mmio_ops half = {dev_read, NULL};
+    struct vmm_mmio_ops half = {.read = dev_read};
     ck_assert_int_eq(vmm_bus_add(b, 0x5000, 1, &half, NULL, "x"), HV_EINVAL);
     /* The very top of the address space is fine when it does not wrap. */
     ck_assert_int_eq(vmm_bus_add(b, ~0ull - 0xfff, 0x1000, &dev_ops, NULL, "top"), HV_OK);
@@ -85,6 +96,60 @@ START_TEST(table_fills_up)
     ck_assert_int_eq(vmm_bus_add(&vmm.bus, 0x1000000, 1, &dev_ops, NULL, "x"), HV_ENOMEM);
     for (unsigned i = 1; i <= VMM_BUS_MAX_REGIONS; i++)
         ck_assert_ptr_nonnull(vmm_bus_find(&vmm.bus, 0x10000 * i + 0x1ff));
+}
+END_TEST
+
+/* The register page: every word is the region's peek, or the unclaimed value where none is,
+ * from the moment a region is added; a refresh rewrites just what it names. */
+START_TEST(register_page_follows_the_regions)
+{
+    static uint32_t page[VMM_BUS_PAGE / 4];
+    struct vmm_bus *b = &vmm.bus;
+    generation = peeks = 0;
+    ck_assert_int_eq(vmm_bus_page_init(b, 0x10800, page, 0xffffffffu), HV_EINVAL); /* unaligned */
+    ck_assert_int_eq(vmm_bus_page_init(b, 0x10000, NULL, 0), HV_EINVAL);
+    ck_assert_int_eq(vmm_bus_page_init(b, 0x10000, page, 0xffffffffu), HV_OK);
+    ck_assert_int_eq(vmm_bus_page_init(b, 0x20000, page, 0), HV_EINVAL); /* a second page */
+    for (unsigned i = 0; i < VMM_BUS_PAGE / 4; i++)
+        ck_assert_uint_eq(page[i], 0xffffffffu);
+    /* In the page: a region needs peek, and whole words. */
+    ck_assert_int_eq(vmm_bus_add(b, 0x10200, 0x200, &dev_ops, NULL, "x"), HV_EINVAL);
+    ck_assert_int_eq(vmm_bus_add(b, 0x10202, 0x200, &peek_ops, NULL, "x"), HV_EINVAL);
+    ck_assert_int_eq(vmm_bus_add(b, 0x10200, 0x1fe, &peek_ops, NULL, "x"), HV_EINVAL);
+    ck_assert_int_eq(vmm_bus_add(b, 0x0fe00, 0x400, &dev_ops, NULL, "x"), HV_EINVAL); /* overlaps */
+    ck_assert_int_eq(vmm_bus_add(b, 0x11000, 0x200, &dev_ops, NULL, "after"), HV_OK);
+    ck_assert_int_eq(vmm_bus_add(b, 0x10200, 0x200, &peek_ops, NULL, "slot1"), HV_OK);
+    ck_assert_uint_eq(peeks, 0x200 / 4);
+    for (unsigned i = 0; i < VMM_BUS_PAGE / 4; i++) {
+        uint32_t off = i * 4 - 0x200;
+        bool in = i * 4 >= 0x200 && i * 4 < 0x400;
+        ck_assert_uint_eq(page[i], in ? 0xd0000000u | off : 0xffffffffu);
+    }
+    /* A refresh of one word, and of a range reaching past the page: only the region's words. */
+    generation = 1;
+    peeks = 0;
+    vmm_bus_page_refresh(b, 0x10260, 4);
+    ck_assert_uint_eq(peeks, 1);
+    ck_assert_uint_eq(page[0x260 / 4], 0xd0010060u);
+    ck_assert_uint_eq(page[0x264 / 4], 0xd0000064u);
+    vmm_bus_page_refresh(b, 0x10000, 0x2000);
+    ck_assert_uint_eq(peeks, 1 + 0x200 / 4);
+    ck_assert_uint_eq(page[0x3fc / 4], 0xd00101fcu);
+    ck_assert_uint_eq(page[0x400 / 4], 0xffffffffu);
+    ck_assert_uint_eq(page[0], 0xffffffffu);
+    vmm_bus_page_refresh(b, 0x11000, 0x200); /* outside the page: nothing */
+    vmm_bus_page_refresh(b, 0x0, 0x10000);
+    ck_assert_uint_eq(peeks, 1 + 0x200 / 4);
+    /* A page given after regions: theirs must peek. */
+    struct vmm v2;
+    ck_assert(vmm_init(&v2, &fake_ops, &env, "core2", 1));
+    ck_assert_int_eq(vmm_bus_add(&v2.bus, 0x10000, 0x200, &dev_ops, NULL, "x"), HV_OK);
+    ck_assert_int_eq(vmm_bus_page_init(&v2.bus, 0x10000, page, 0), HV_EINVAL);
+    ck_assert(vmm_init(&v2, &fake_ops, &env, "core2", 1));
+    ck_assert_int_eq(vmm_bus_add(&v2.bus, 0x10000, 0x200, &peek_ops, NULL, "x"), HV_OK);
+    ck_assert_int_eq(vmm_bus_page_init(&v2.bus, 0x10000, page, 0), HV_OK);
+    ck_assert_uint_eq(page[1], 0xd0010004u);
+    ck_assert_uint_eq(page[0x200 / 4], 0);
 }
 END_TEST
 
@@ -239,6 +304,7 @@ static Suite *core_suite(void)
     tcase_add_test(t, init_checks_ops_and_cpus);
     tcase_add_test(t, regions_must_be_disjoint_and_sane);
     tcase_add_test(t, table_fills_up);
+    tcase_add_test(t, register_page_follows_the_regions);
     tcase_add_test(t, accesses_reach_the_device_masked);
     tcase_add_test(t, refusals_never_reach_a_device);
     tcase_add_test(t, device_refusal_is_reported);

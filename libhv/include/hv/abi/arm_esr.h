@@ -48,6 +48,9 @@
 /* DFSC 0b0001LL: translation fault at level LL, what an access to an unmapped IPA gives. */
 #define ESR_DFSC_TRANSLATION_L0 0x04
 #define ESR_DFSC_TRANSLATION_L3 0x07
+/* DFSC 0b0011LL: permission fault at level LL: a store to a page mapped read-only. */
+#define ESR_DFSC_PERMISSION_L0 0x0c
+#define ESR_DFSC_PERMISSION_L3 0x0f
 /* DFSC / IFSC of a synchronous external abort: what the kernel injects for a FAULT reply. */
 #define ESR_FSC_SYNC_EXTERNAL 0x10
 

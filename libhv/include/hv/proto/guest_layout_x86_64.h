@@ -19,3 +19,4 @@
 #define HV_X86_GUEST_HIGH_RAM 0x100000ull  /* the kernel loads above this */
 #define HV_X86_GUEST_DEVICES 0xc0000000ull /* [this, 4 GiB): the device window */
 #define HV_X86_GUEST_DEVICES_END 0x100000000ull
+#define HV_X86_GUEST_VIRTIO_MMIO 0xd0000000ull /* the virtio-mmio slots' page (8 of 0x200) */

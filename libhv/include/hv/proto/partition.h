@@ -50,6 +50,7 @@
 #define HV_VMM_BLK_SHARED_VA 0x7ffc0000ull /* struct hv_blk_shared, read-write (with a disk) */
 #define HV_VMM_NET_SHARED_VA 0x7ffb0000ull /* struct hv_net_shared, read-write (with a port) */
 #define HV_VMM_KBD_SHARED_VA 0x7ffa0000ull /* struct hv_input_shared, read-write (keyboard) */
+#define HV_VMM_REGS_VA 0x7ff90000ull /* the register page, read-write (HV_VMM_DEV_REGS) */
 
 /* Bits of hv_vmm_config.devices: the device servers whose caps and pages the root task gave. */
 #define HV_VMM_DEV_BLK 0x1u /* HV_VMM_SLOT_STORAGE, HV_VMM_SLOT_STORAGE_BELL, the shared page,
@@ -60,6 +61,14 @@
 #define HV_VMM_DEV_KBD 0x4u /* HV_VMM_SLOT_KEYBOARD, HV_VMM_SLOT_KEYBOARD_BELL, the shared page,
                              * and a cap to HV_VMM_SLOT_EVENTS for the server badged
                              * HV_VMM_EVENT_KBD */
+
+/* The register page (docs/vmm.md "The register page"): a frame the root task maps read-write
+ * at HV_VMM_REGS_VA and read-only into the guest over the page of its first eight virtio-mmio
+ * slots (HV_A64_GUEST_VIRTIO_MMIO, HV_X86_GUEST_VIRTIO_MMIO), for a partition whose table
+ * gives it a virtio device. The VMM keeps there what the guest's loads of those registers
+ * must read, so that they take no exit (InterruptStatus, in every interrupt's handler); the
+ * guest's stores still fault to the VMM. */
+#define HV_VMM_DEV_REGS 0x8u
 
 struct hv_vmm_config {
     uint32_t index;      /* the partition's number in the partition table */

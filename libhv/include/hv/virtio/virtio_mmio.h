@@ -96,6 +96,15 @@ enum virtio_mmio_init_result virtio_mmio_init(struct virtio_mmio *dev,
 uint64_t virtio_mmio_read(struct virtio_mmio *dev, uint32_t offset, unsigned size);
 void virtio_mmio_write(struct virtio_mmio *dev, uint32_t offset, unsigned size, uint64_t value);
 
+/*
+ * The 32-bit word at a 4-aligned offset of the window as the guest would read it, without a
+ * fault counted for what the guest may not read (a write-only or reserved register reads 0,
+ * the configuration space is read byte by byte up to its size, 0 past it). For a VMM that
+ * keeps a copy of the window the guest reads without an exit: every aligned 32-bit read the
+ * guest could make returns what this does.
+ */
+uint32_t virtio_mmio_peek(struct virtio_mmio *dev, uint32_t offset);
+
 /* The queue a model works on; NULL if the index is out of range. */
 struct virtq *virtio_mmio_queue(struct virtio_mmio *dev, uint16_t queue);
 
