@@ -11,6 +11,7 @@
 #include "vblk_disk.h"
 
 #include <hv/abi/error.h>
+#include <hv/cycles.h>
 #include <hv/device_handoff.h>
 #include <hv/device_server.h>
 #include <hv/log_limit.h>
@@ -154,6 +155,10 @@ static struct device_handoff calls[SLICES_MAX];
  * kick wakes it at once: its kick wake-ups are the kicks. */
 static uint64_t disk_irqs, disk_kicks, disk_signals;
 static uint64_t doorbells[SLICES_MAX], signals[SLICES_MAX], resets_logged[SLICES_MAX];
+/* The hops of client c's requests (struct hv_blk_shared's timed..out_cycles), and when its
+ * thread last woke. */
+static uint64_t woke_at[SLICES_MAX], timed[SLICES_MAX], in_cycles[SLICES_MAX],
+    device_cycles[SLICES_MAX], out_cycles[SLICES_MAX];
 
 static struct hv_blk_shared *shared_page(unsigned c)
 {
@@ -186,6 +191,8 @@ static void client_submit(void *ctx, struct blk_io *io)
 {
     (void)ctx;
     bool ok;
+    io->t_wake = woke_at[io->part];
+    io->t_posted = io->t_used = 0;
     if (!vblk_disk_prepare(&vblk, io, &ok))
         storage_io_done(io, ok);
     else if (!io_ring_push(&to_disk[io->part], (struct io_ring_entry){io->index, false}))
@@ -232,6 +239,7 @@ static uint32_t clients_to_wake;
 static void disk_done(void *ctx, struct blk_io *io, bool ok)
 {
     (void)ctx;
+    io->t_used = hv_cycles();
     if (io_ring_push(&from_disk[io->part], (struct io_ring_entry){io->index, ok}))
         clients_to_wake |= 1u << io->part;
     /* else cannot happen: a partition's requests fit its ring, so the request stays busy */
@@ -277,6 +285,26 @@ static void publish_stats(unsigned c)
     sh->wakeups = __atomic_load_n(&disk_kicks, __ATOMIC_RELAXED) +
                   __atomic_load_n(&disk_signals, __ATOMIC_RELAXED);
     sh->disk_irqs = __atomic_load_n(&disk_irqs, __ATOMIC_RELAXED);
+    sh->timed = timed[c];
+    sh->in_cycles = in_cycles[c];
+    sh->device_cycles = device_cycles[c];
+    sh->out_cycles = out_cycles[c];
+}
+
+/* Client c's thread: a request back from the disk thread, finished in the guest's ring, its
+ * hops counted when all three were timed. */
+static void finish_from_disk(unsigned c, struct io_ring_entry e)
+{
+    struct blk_io *io = &srv.ios[e.io];
+    uint64_t now = hv_cycles();
+    if (io->t_wake && io->t_posted >= io->t_wake && io->t_used >= io->t_posted &&
+        now >= io->t_used) {
+        timed[c]++;
+        in_cycles[c] += io->t_posted - io->t_wake;
+        device_cycles[c] += io->t_used - io->t_posted;
+        out_cycles[c] += now - io->t_used;
+    }
+    vblk_disk_finish(&vblk, io, e.ok);
 }
 
 /* ---- the disk thread ---- */
@@ -308,6 +336,7 @@ static void disk_loop(void)
             unsigned c = (next + k) % nclients;
             struct io_ring_entry e;
             while (io_ring_pop(&to_disk[c], &e)) {
+                srv.ios[e.io].t_posted = hv_cycles();
                 vblk_disk_post(&vblk, &srv.ios[e.io]);
                 posted = true;
             }
@@ -344,7 +373,7 @@ static void wait_for_disk(unsigned c)
         held_bits[c] |= bits;
         struct io_ring_entry e;
         while (io_ring_pop(&from_disk[c], &e))
-            vblk_disk_finish(&vblk, &srv.ios[e.io], e.ok);
+            finish_from_disk(c, e);
     }
     if (at_disk && hv_count_and_check(&waited_resets[c]))
         hv_printf("storage: %s: reset answered once its %u request(s) at the disk were back "
@@ -383,13 +412,14 @@ static void client_loop(unsigned c)
         uint64_t bits;
         if (hv_wait(HV_STORAGE_SLOT_WORKER_NTFN + c, &bits) != 0)
             return; /* the cap is gone: the thread stops (hv_main) */
+        woke_at[c] = hv_cycles(); /* the pass that finds a request starts its "in" hop */
         bits |= held_bits[c];
         held_bits[c] = 0;
         if (device_handoff_pending(&calls[c]))
             answer_call(c);
         struct io_ring_entry e;
         while (io_ring_pop(&from_disk[c], &e))
-            vblk_disk_finish(&vblk, &srv.ios[e.io], e.ok);
+            finish_from_disk(c, e);
         if (bits & HV_VDEV_DOORBELL(c)) {
             doorbells[c]++;
             storage_notify(&srv, c);

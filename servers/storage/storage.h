@@ -28,6 +28,9 @@ struct blk_io {
     struct virtq_req req;
     struct virtq_seg segs[BLK_SEGS];
     struct storage *server;
+    /* hv_cycles at its thread's wake-up, the disk's taking it and its answer (0: untimed;
+     * main.c's hop figures) */
+    uint64_t t_wake, t_posted, t_used;
     uint8_t index; /* its place in the pool: the disk's request slot (header, bounce buffer) */
     uint8_t part;
     bool busy;

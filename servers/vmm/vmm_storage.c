@@ -54,6 +54,10 @@ static void log_blk_stats(void)
               vmm->name, (unsigned long)requests, (unsigned long)sh->doorbell_wakeups,
               (unsigned long)sh->completion_signals, (unsigned long)sh->wakeups,
               (unsigned long)sh->disk_irqs);
+    hv_printf("VMM-BLK-STATS %s hops srv_timed=%lu srv_in_cycles=%lu srv_device_cycles=%lu "
+              "srv_out_cycles=%lu\n",
+              vmm->name, (unsigned long)sh->timed, (unsigned long)sh->in_cycles,
+              (unsigned long)sh->device_cycles, (unsigned long)sh->out_cycles);
 }
 
 /* The protocol's calls as system calls, with the figures said before a reset reaches the server. */

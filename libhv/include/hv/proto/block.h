@@ -66,6 +66,13 @@ struct hv_blk_shared {
                                   * kick of the disk thread, the disk thread's wake-up of a
                                   * client thread (docs/storage.md, "Benchmark") */
     uint64_t disk_irqs;          /* the disk thread's wake-ups carrying the disk's interrupt */
+    /* Where a request's time goes inside the server (docs/storage.md, "The request path and
+     * its hops"), in the server's hv_cycles (nanoseconds on AArch64 without -icount, TSC
+     * ticks on x86_64), summed over `timed` requests of this partition that went to the
+     * disk: in, from the wake-up of its thread that found it to the disk thread handing it to
+     * the disk; device, from there to the disk thread seeing it in the used ring; out, from
+     * there to its thread finishing it in the guest's used ring. */
+    uint64_t timed, in_cycles, device_cycles, out_cycles;
 };
 _Static_assert(offsetof(struct hv_blk_shared, irq) == offsetof(struct hv_vdev_shared, irq) &&
                    offsetof(struct hv_blk_shared, requests) == sizeof(struct hv_vdev_shared),
