@@ -158,7 +158,8 @@ static uint64_t doorbells[SLICES_MAX], signals[SLICES_MAX], resets_logged[SLICES
 /* The hops of client c's requests (struct hv_blk_shared's timed..out_cycles), and when its
  * thread last woke. */
 static uint64_t woke_at[SLICES_MAX], timed[SLICES_MAX], in_cycles[SLICES_MAX],
-    device_cycles[SLICES_MAX], out_cycles[SLICES_MAX];
+    device_cycles[SLICES_MAX], out_cycles[SLICES_MAX], kicks_timed[SLICES_MAX],
+    kick_cycles[SLICES_MAX];
 
 static struct hv_blk_shared *shared_page(unsigned c)
 {
@@ -170,6 +171,7 @@ static struct hv_blk_shared *shared_page(unsigned c)
 static void raise_irq(void *ctx, unsigned c, uint32_t bits)
 {
     (void)ctx;
+    __atomic_store_n(&shared_page(c)->signal_at, hv_cycles(), __ATOMIC_RELAXED);
     __atomic_or_fetch(&shared_page(c)->irq, bits, __ATOMIC_RELEASE);
     hv_signal(HV_DEVICE_SLOT_VMM_EVENTS + c);
     signals[c]++;
@@ -289,6 +291,8 @@ static void publish_stats(unsigned c)
     sh->in_cycles = in_cycles[c];
     sh->device_cycles = device_cycles[c];
     sh->out_cycles = out_cycles[c];
+    sh->kicks_timed = kicks_timed[c];
+    sh->kick_cycles = kick_cycles[c];
 }
 
 /* Client c's thread: a request back from the disk thread, finished in the guest's ring, its
@@ -422,6 +426,11 @@ static void client_loop(unsigned c)
             finish_from_disk(c, e);
         if (bits & HV_VDEV_DOORBELL(c)) {
             doorbells[c]++;
+            uint64_t kicked = __atomic_load_n(&shared_page(c)->kick_at, __ATOMIC_RELAXED);
+            if (kicked && kicked <= woke_at[c]) {
+                kicks_timed[c]++;
+                kick_cycles[c] += woke_at[c] - kicked;
+            }
             storage_notify(&srv, c);
         }
         /* Each pass is bounded, and one that starts nothing ends the loop (the ring is

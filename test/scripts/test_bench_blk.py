@@ -22,13 +22,17 @@ BEFORE = ["VMM-BLK-STATS personal kinds exit_mmio=100 exit_hvc=10",
           "VMM-BLK-STATS personal srv srv_requests=3 srv_doorbell_wakeups=3 "
           "srv_completion_signals=3 srv_wakeups=6 srv_disk_irqs=3",
           "VMM-BLK-STATS personal hops srv_timed=2 srv_in_cycles=100 srv_device_cycles=900 "
-          "srv_out_cycles=50"]
+          "srv_out_cycles=50",
+          "VMM-BLK-STATS personal hops2 srv_kicks_timed=3 srv_kick_cycles=30 events_timed=3 "
+          "event_cycles=60"]
 AFTER = ["VMM-BLK-STATS personal kinds exit_mmio=1100 exit_hvc=10",
          "VMM-BLK-STATS personal vmm exits=1110 blk_kicks=259 blk_irqs=203 blk_events=200",
          "VMM-BLK-STATS personal srv srv_requests=259 srv_doorbell_wakeups=256 "
          "srv_completion_signals=203 srv_wakeups=406 srv_disk_irqs=210",
          "VMM-BLK-STATS personal hops srv_timed=202 srv_in_cycles=2100 srv_device_cycles=60900 "
-         "srv_out_cycles=1050"]
+         "srv_out_cycles=1050",
+         "VMM-BLK-STATS personal hops2 srv_kicks_timed=253 srv_kick_cycles=2530 "
+         "events_timed=203 event_cycles=4060"]
 
 
 def stats_of(lines):
@@ -71,12 +75,14 @@ class Figures(unittest.TestCase):
         self.assertAlmostEqual(c["exits_per_mib"], 1000 / 64)
         self.assertAlmostEqual(c["requests_per_mib"], 4.0)
         # 200 requests timed in the phase: 2000, 60000 and 1000 cycles over them.
-        self.assertEqual(c["hops"], {"in": 10.0, "device": 300.0, "out": 5.0})
+        self.assertEqual(c["hops"], {"kick": 10.0, "in": 10.0, "device": 300.0, "out": 5.0,
+                                     "event": 20.0})
 
     def test_hops_without_timed_requests(self):
         before, after = stats_of(BEFORE), stats_of(BEFORE)
         c = bench.phase_costs(before, after, 64)
-        self.assertEqual(c["hops"], {"in": 0.0, "device": 0.0, "out": 0.0})
+        self.assertEqual(c["hops"], {"kick": 0.0, "in": 0.0, "device": 0.0, "out": 0.0,
+                                     "event": 0.0})
 
     def test_ratio_is_of_the_medians(self):
         def run(mbs, cpu):
@@ -85,7 +91,7 @@ class Figures(unittest.TestCase):
         runs = {"bare": [run(100, 1.0), run(300, 1.0), run(200, 1.0)],
                 "duet": [run(50, 0.5), run(90, 0.5), run(10, 0.5)]}
         cost = {p: {"exits_per_mib": 1, "ipc_per_mib": 2, "requests_per_mib": 4,
-                    "hops": {"in": 1.0, "device": 2.0, "out": 3.0}}
+                    "hops": {"kick": 0.5, "in": 1.0, "device": 2.0, "out": 3.0, "event": 4.0}}
                 for p in bench.PHASES}
         f = bench.summarise(runs, [cost])["read"]
         self.assertAlmostEqual(f["bare"], 200.0)

@@ -73,6 +73,11 @@ struct hv_blk_shared {
      * the disk; device, from there to the disk thread seeing it in the used ring; out, from
      * there to its thread finishing it in the guest's used ring. */
     uint64_t timed, in_cycles, device_cycles, out_cycles;
+    /* The two hops through the VMM, in the same cycles: kick_at is when the VMM rang the
+     * doorbell (it writes it first), signal_at when the server signalled the VMM's event
+     * notification; kick_cycles sums, over kicks_timed wake-ups of the partition's thread
+     * that carried its doorbell, the time from the last kick_at to that wake-up. */
+    uint64_t kick_at, signal_at, kicks_timed, kick_cycles;
 };
 _Static_assert(offsetof(struct hv_blk_shared, irq) == offsetof(struct hv_vdev_shared, irq) &&
                    offsetof(struct hv_blk_shared, requests) == sizeof(struct hv_vdev_shared),
