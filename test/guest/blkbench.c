@@ -14,7 +14,10 @@
  * then compares three whole blocks with what was written (untimed), so a benchmark that moved
  * no data, or the wrong data, says so (bad_pages, mismatched_blocks).
  * Prints DUET-BLKBENCH <name> <phase> begin, then one line DUET-BLKBENCH <name> <phase>
- * key=value...; exits 1 on any error (DUET-BLKBENCH <name> <phase> error <what>). */
+ * key=value...; exits 1 on any error (DUET-BLKBENCH <name> <phase> error <what>). The line
+ * also carries what the guest's block layer counted over the timed part
+ * (/sys/block/<device>/stat): disk_ios requests completed and disk_ms the milliseconds they
+ * spent from issue to completion, the device's side of the time as the guest sees it. */
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -145,6 +148,57 @@ static bool stamp_ok(const uint64_t *page, uint64_t p)
 
 static int dev;
 
+/* --- the block layer's own counters --------------------------------------------------------- */
+
+static char stat_path[64] = "/sys/block/";
+
+/* Completed requests and their milliseconds, reads and writes (fields 1, 4, 5 and 8 of
+ * Documentation/block/stat.rst); zeros when the file can't be read. */
+static void disk_stat(uint64_t *ios, uint64_t *ms)
+{
+    *ios = *ms = 0;
+    char buf[256];
+    int fd = (int)sys_call3(NR_openat, AT_FDCWD, (long)stat_path, 0);
+    if (fd < 0)
+        return;
+    long n = sys_call3(NR_read, fd, (long)buf, sizeof(buf) - 1);
+    sys_call3(NR_close, fd, 0, 0);
+    if (n <= 0)
+        return;
+    buf[n] = 0;
+    uint64_t field[8] = {0};
+    unsigned f = 0;
+    for (const char *p = buf; *p && f < 8;) {
+        while (*p == ' ')
+            p++;
+        if (*p < '0' || *p > '9')
+            break;
+        uint64_t v = 0;
+        while (*p >= '0' && *p <= '9')
+            v = v * 10 + (uint64_t)(*p++ - '0');
+        field[f++] = v;
+    }
+    if (f == 8) {
+        *ios = field[0] + field[4];
+        *ms = field[3] + field[7];
+    }
+}
+
+static uint64_t stat_ios0, stat_ms0;
+
+static void stat_begin(void)
+{
+    disk_stat(&stat_ios0, &stat_ms0);
+}
+
+static void stat_end(void)
+{
+    uint64_t ios, ms;
+    disk_stat(&ios, &ms);
+    add_kv("disk_ios", ios - stat_ios0);
+    add_kv("disk_ms", ms - stat_ms0);
+}
+
 static void transfer(long nr, void *buf, uint64_t len, uint64_t offset, const char *what)
 {
     long r = sys_call6(nr, dev, (long)buf, (long)len, (long)offset, 0, 0);
@@ -157,6 +211,7 @@ static void transfer(long nr, void *buf, uint64_t len, uint64_t offset, const ch
 static void phase_write(uint64_t mib, uint64_t seconds)
 {
     say_begin();
+    stat_begin();
     uint64_t passes = 0, t0 = now_ns(), t1, end = t0 + seconds * 1000000000ull;
     do {
         for (uint64_t b = 0; b < mib; b++) {
@@ -166,6 +221,8 @@ static void phase_write(uint64_t mib, uint64_t seconds)
         passes++;
         t1 = now_ns();
     } while (t1 < end);
+    uint64_t ios, ms;
+    disk_stat(&ios, &ms); /* before the flush, which is untimed */
     long r = sys_call3(NR_fsync, dev, 0, 0);
     if (r < 0)
         fail("fsync", r);
@@ -174,6 +231,8 @@ static void phase_write(uint64_t mib, uint64_t seconds)
     add_kv("bytes", passes * mib * MIB);
     add_kv("ns", t1 - t0);
     add_kv("flush_ns", t2 - t1);
+    add_kv("disk_ios", ios - stat_ios0);
+    add_kv("disk_ms", ms - stat_ms0);
     emit();
 }
 
@@ -190,6 +249,7 @@ static bool block_matches(uint64_t b)
 static void phase_read(uint64_t mib, uint64_t seconds)
 {
     say_begin();
+    stat_begin();
     uint64_t bad = 0, passes = 0, t0 = now_ns(), t1, end = t0 + seconds * 1000000000ull;
     do {
         for (uint64_t b = 0; b < mib; b++) {
@@ -200,6 +260,8 @@ static void phase_read(uint64_t mib, uint64_t seconds)
         passes++;
         t1 = now_ns();
     } while (t1 < end);
+    uint64_t ios, ms;
+    disk_stat(&ios, &ms);
     /* Untimed: three whole blocks compared byte for byte. */
     const uint64_t check[3] = {0, mib / 2, mib - 1};
     uint64_t mismatched = 0;
@@ -212,13 +274,37 @@ static void phase_read(uint64_t mib, uint64_t seconds)
     add_kv("ns", t1 - t0);
     add_kv("bad_pages", bad);
     add_kv("mismatched_blocks", mismatched);
+    add_kv("disk_ios", ios - stat_ios0);
+    add_kv("disk_ms", ms - stat_ms0);
     emit();
+}
+
+/* After rand, untimed for its figure: the guest's own speed with no I/O, rounds of filling
+ * 1 MiB from the generator, copying it and comparing the copy, for 1 s (cpu_rounds, cpu_ns).
+ * Bare and Duet against each other say how much slower the guest itself runs in a partition
+ * (nested paging under QEMU's TCG), apart from the device path. */
+static void cpu_probe(void)
+{
+    uint64_t rounds = 0, t0 = now_ns(), t1 = t0;
+    while (t1 - t0 < 1000000000ull) {
+        make_body();
+        for (unsigned long i = 0; i < MIB / 8; i++)
+            readbuf[i] = block[i];
+        for (unsigned long i = 0; i < MIB / 8; i++)
+            if (readbuf[i] != block[i])
+                fail("cpu-probe-copy", 0);
+        rounds++;
+        t1 = now_ns();
+    }
+    add_kv("cpu_rounds", rounds);
+    add_kv("cpu_ns", t1 - t0);
 }
 
 static void phase_rand(uint64_t mib, uint64_t seconds)
 {
     uint64_t pages = mib * PAGES_PER_MIB, ops = 0, bad = 0, s = seed ^ 0x52414e44ull;
     say_begin();
+    stat_begin();
     uint64_t t0 = now_ns(), t1 = t0, end = t0 + seconds * 1000000000ull;
     while (t1 < end) {
         for (unsigned k = 0; k < 16; k++, ops++) {
@@ -233,6 +319,8 @@ static void phase_rand(uint64_t mib, uint64_t seconds)
     add_kv("bytes", ops * PAGE);
     add_kv("ns", t1 - t0);
     add_kv("bad_pages", bad);
+    stat_end();
+    cpu_probe();
     emit();
 }
 
@@ -258,6 +346,17 @@ void bench_main(long *sp)
     uint64_t mib = parse_num(argv[4], "bad-MiB");
     seed = parse_num(argv[5], "bad-seed");
     uint64_t seconds = argc == 7 ? parse_num(argv[6], "bad-seconds") : 5;
+    /* /sys/block/<the device's name>/stat: the name is what follows the last '/'. */
+    const char *base = argv[3];
+    for (const char *p = argv[3]; *p; p++)
+        if (*p == '/')
+            base = p + 1;
+    unsigned at = 11;
+    for (const char *p = base; *p && at < sizeof(stat_path) - 6; p++)
+        stat_path[at++] = *p;
+    for (const char *p = "/stat"; *p; p++)
+        stat_path[at++] = *p;
+    stat_path[at] = 0;
     dev = (int)sys_call3(NR_openat, AT_FDCWD, (long)argv[3], O_RDWR | O_DIRECT);
     if (dev < 0)
         fail("open", dev);

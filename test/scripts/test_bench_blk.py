@@ -99,6 +99,17 @@ class Figures(unittest.TestCase):
         self.assertAlmostEqual(f["ratio"], 0.25)
         # Per CPU-second Duet got half the CPU: twice its wall-time figure.
         self.assertAlmostEqual(f["ratio_cpu"], 0.5)
+        self.assertIsNone(f["disk_us_bare"])
+
+    def test_disk_time_per_request(self):
+        r = bench.kv("ops=1000 bytes=4096000 ns=2000000000 bad_pages=0 disk_ios=1000 disk_ms=150")
+        self.assertAlmostEqual(bench.disk_us(r), 150.0)
+        self.assertIsNone(bench.disk_us(bench.kv("ops=1 ns=1 disk_ios=0 disk_ms=0")))
+
+    def test_guest_speed(self):
+        r = bench.kv("ops=1 ns=1 cpu_rounds=50 cpu_ns=500000000")
+        self.assertAlmostEqual(bench.guest_speed(r), 100.0)
+        self.assertIsNone(bench.guest_speed(bench.kv("ops=1 ns=1")))
 
 
 class SliceCopy(unittest.TestCase):
