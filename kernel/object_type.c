@@ -101,10 +101,11 @@ static void destroy_vspace(struct obj_header *h)
 }
 
 /* A vcpu or an interrupt handler is only links: to a thread and a guest vspace (the thread
- * is suspended), to a notification (the line is masked). */
+ * is suspended), to notifications (a vcpu's doorbells; the line is masked). */
 static void destroy_vcpu(struct obj_header *h)
 {
     vcpu_unbind((struct vcpu *)h);
+    vcpu_drop_doorbells((struct vcpu *)h);
 }
 
 static void destroy_sched_context(struct obj_header *h)

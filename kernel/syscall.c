@@ -187,6 +187,7 @@ static int (*const handlers[HV_SYS_COUNT])(struct thread *t) = {
     [HV_SYS_VCPU_READ] = sys_vcpu_read,
     [HV_SYS_VCPU_WRITE] = sys_vcpu_write,
     [HV_SYS_VCPU_INJECT] = sys_vcpu_inject,
+    [HV_SYS_VCPU_DOORBELL] = sys_vcpu_doorbell,
     [HV_SYS_IOPORT_IN] = sys_ioport_in,
     [HV_SYS_IOPORT_OUT] = sys_ioport_out,
     [HV_SYS_SC_CONFIGURE] = sys_sc_configure,

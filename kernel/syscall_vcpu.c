@@ -67,6 +67,26 @@ int sys_vcpu_write(struct thread *t)
     return vcpu_write(cap_ptr(vs), (unsigned)reg, sys_arg(t, 2));
 }
 
+/* R0 vcpu (W), R1 doorbell index, R2 guest-physical address (0: none), R3 notification (W). */
+int sys_vcpu_doorbell(struct thread *t)
+{
+    if (!arch_vcpu_has_doorbells())
+        return HV_ENOSYS;
+    struct cap_slot *vs, *ns = NULL;
+    uint64_t index = sys_arg(t, 1), ipa = sys_arg(t, 2);
+    int r = sys_lookup(t, sys_arg(t, 0), HV_OBJ_VCPU, HV_RIGHT_WRITE, &vs);
+    if (r)
+        return r;
+    if (index >= HV_VCPU_DOORBELLS || ipa >= ipa_addr(arch_guest_vspace_top()))
+        return HV_ERANGE;
+    if (ipa % 4)
+        return HV_EALIGN;
+    if (ipa && (r = sys_lookup(t, sys_arg(t, 3), HV_OBJ_NOTIFICATION, HV_RIGHT_WRITE, &ns)))
+        return r;
+    vcpu_set_doorbell(cap_ptr(vs), (unsigned)index, ipa, ns);
+    return HV_OK;
+}
+
 /* R0 vcpu (W), R1 interrupt, R2 arch flags. */
 int sys_vcpu_inject(struct thread *t)
 {

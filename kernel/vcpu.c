@@ -6,6 +6,7 @@
 #include <hv/abi/error.h>
 #include <kernel/assert.h>
 #include <kernel/endpoint.h>
+#include <kernel/notification.h>
 #include <kernel/sched.h>
 #include <kernel/tick.h>
 #include <kernel/vcpu.h>
@@ -133,6 +134,41 @@ int vcpu_inject(struct vcpu *v, uint64_t irq, uint64_t flags)
     if (r == HV_OK)
         recheck(v);
     return r;
+}
+
+/* ---- doorbells ---- */
+
+void vcpu_set_doorbell(struct vcpu *v, unsigned i, uint64_t ipa, struct cap_slot *ntfn)
+{
+    struct vcpu_doorbell *b = &v->bells[i];
+    cap_delete_one(&b->ntfn);
+    b->ipa = 0;
+    if (ntfn) {
+        cap_derive(&b->ntfn, ntfn, HV_RIGHT_WRITE, false, 0);
+        b->ipa = ipa;
+    }
+    cap_drain();
+}
+
+bool vcpu_ring_doorbell(struct vcpu *v, uint64_t ipa)
+{
+    for (unsigned i = 0; i < HV_VCPU_DOORBELLS; i++) {
+        const struct vcpu_doorbell *b = &v->bells[i];
+        /* Empty once the notification was revoked or deleted: the store goes to the VMM. */
+        if (b->ipa == ipa && ipa && b->ntfn.type == HV_OBJ_NOTIFICATION) {
+            ntfn_signal(cap_ptr(&b->ntfn), b->ntfn.data ? b->ntfn.data : 1);
+            return true;
+        }
+    }
+    return false;
+}
+
+void vcpu_drop_doorbells(struct vcpu *v)
+{
+    for (unsigned i = 0; i < HV_VCPU_DOORBELLS; i++) {
+        cap_delete_one(&v->bells[i].ntfn);
+        v->bells[i].ipa = 0;
+    }
 }
 
 void vcpu_wake_expired(uint64_t now)

@@ -68,11 +68,22 @@ static ipa_t abort_ipa(uint64_t hpfar, uint64_t far)
     return ipa_init((hpfar >> HPFAR_FIPA_SHIFT) << 12 | (far & 0xfff));
 }
 
+bool arch_vcpu_has_doorbells(void)
+{
+    return true;
+}
+
 static void on_abort(struct thread *t, struct a64_vcpu *g, uint64_t esr, uint64_t far,
                      uint64_t hpfar)
 {
     uint64_t ipa = ipa_addr(abort_ipa(hpfar, far)); /* the exit word the VMM reads */
     bool write = (esr & ESR_DABT_ISV) && (esr & ESR_DABT_WNR) && esr_ec(esr) == ESR_EC_DABT_LOW;
+    /* A 32-bit store to a doorbell (a virtio QueueNotify): signalled here, no VMM. */
+    if (write && (esr >> ESR_DABT_SAS_SHIFT & 3) == 2 && !(esr & ESR_DABT_S1PTW) &&
+        vcpu_ring_doorbell(t->vcpu, ipa)) {
+        vcpu_skip_instruction(g, esr & ESR_IL ? 4 : 2);
+        return;
+    }
     to_vmm(t, g, esr, ipa, write ? xreg(g, esr >> ESR_DABT_SRT_SHIFT & ESR_REG_MASK) : 0, 0, 0);
 }
 

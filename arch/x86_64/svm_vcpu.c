@@ -84,6 +84,13 @@ int arch_vcpu_write(struct arch_vcpu *av, unsigned reg, uint64_t val)
     return svm_reg_write(sv, vmcb_of(sv), svm_caps(), reg, val);
 }
 
+/* A store's length is the instruction's, which only a decoder knows (the NPF gives no next
+ * RIP): the VMM's trap path keeps the doorbell (hv/abi/vcpu.h). */
+bool arch_vcpu_has_doorbells(void)
+{
+    return false;
+}
+
 int arch_vcpu_inject(struct arch_vcpu *av, uint64_t irq, uint64_t flags)
 {
     return svm_inject(svm_vcpu(av), irq, flags);

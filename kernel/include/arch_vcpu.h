@@ -23,6 +23,10 @@ void arch_vcpu_reset(struct arch_vcpu *av, paddr_t arch_page);
 int arch_vcpu_read(const struct arch_vcpu *av, unsigned reg, uint64_t *val);
 int arch_vcpu_write(struct arch_vcpu *av, unsigned reg, uint64_t val);
 
+/* Whether the arch's exit path rings the vcpu's doorbells (vcpu_ring_doorbell); without,
+ * HV_SYS_VCPU_DOORBELL is HV_ENOSYS. */
+bool arch_vcpu_has_doorbells(void);
+
 /* vcpu_inject: queue a virtual interrupt; HV_EINVAL for a bad number/flags, HV_EBUSY full. */
 int arch_vcpu_inject(struct arch_vcpu *av, uint64_t irq, uint64_t flags);
 

@@ -29,6 +29,8 @@ int vmm_keyboard_attach(struct vmm *vmm, const struct vmm_boot *boot, uint64_t b
     enum vblk_placed placed;
     int r = vmm_vinput_place(&vinput, vmm, boot, base, &setup, empty_slot, &placed);
     attached = r == HV_OK && placed == VBLK_PLACED_DEVICE;
+    if (attached)
+        vdev_ipc_route_doorbell(&keyboard_ipc, VDEV_BELL_KEYBOARD, base, boot->ncpus);
     return r;
 }
 

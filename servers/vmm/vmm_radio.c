@@ -76,6 +76,8 @@ int vmm_radio_attach(struct vmm *vmm, const struct vmm_boot *boot, uint64_t base
     enum vblk_placed placed;
     int r = vmm_vnet_place(&vnet, vmm, boot, base, &setup, empty_slot, &placed);
     attached = r == HV_OK && placed == VBLK_PLACED_DEVICE;
+    if (attached)
+        vdev_ipc_route_doorbell(&radio_ipc, VDEV_BELL_RADIO, base, boot->ncpus);
     return r;
 }
 

@@ -101,6 +101,9 @@ int vmm_storage_attach(struct vmm *vmm, const struct vmm_boot *boot, uint64_t ba
     enum vblk_placed placed;
     int r = vmm_vblk_place(&vblk, vmm, boot, base, &setup, empty_slot, &placed);
     attached = r == HV_OK && placed == VBLK_PLACED_DEVICE;
+    /* Kicks the kernel routes never pass here: no kick_at for the server to time. */
+    if (attached && vdev_ipc_route_doorbell(&storage_ipc, VDEV_BELL_STORAGE, base, boot->ncpus))
+        ((struct hv_blk_shared *)HV_VMM_BLK_SHARED_VA)->kick_at = 0;
     return r;
 }
 

@@ -1,7 +1,9 @@
 /* A device server's calls and doorbell as system calls (vmm_vdev_ipc.h). */
 #include "vmm_vdev_ipc.h"
 #include <hv/abi/error.h>
+#include <hv/proto/partition.h>
 #include <hv/sys.h>
+#include <hv/virtio/virtio_spec.h>
 
 static int ipc_call(void *ctx, uint64_t label, const uint64_t *w, unsigned n, uint64_t *reply,
                     unsigned reply_max, unsigned *reply_len)
@@ -27,3 +29,13 @@ static void ipc_doorbell(void *ctx)
 }
 
 const struct vdev_server_ops vdev_ipc_ops = {.call = ipc_call, .doorbell = ipc_doorbell};
+
+bool vdev_ipc_route_doorbell(const struct vdev_ipc *s, unsigned index, uint64_t base,
+                             unsigned ncpus)
+{
+    bool all = ncpus > 0;
+    for (unsigned i = 0; i < ncpus; i++)
+        all &= hv_sys(HV_SYS_VCPU_DOORBELL, HV_VMM_SLOT_VCPU0 + i, index,
+                      base + VIRTIO_MMIO_QUEUE_NOTIFY, s->bell, 0, 0) == HV_OK;
+    return all;
+}

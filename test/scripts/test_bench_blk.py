@@ -78,6 +78,13 @@ class Figures(unittest.TestCase):
         self.assertEqual(c["hops"], {"kick": 10.0, "in": 10.0, "device": 300.0, "out": 5.0,
                                      "event": 20.0})
 
+    def test_kernel_rung_doorbells_count_by_the_servers_wakeups(self):
+        before, after = stats_of(BEFORE), stats_of(AFTER)
+        before["blk_kicks"] = after["blk_kicks"] = 0
+        d = bench.phase_costs(before, after, 64)["counters"]
+        # 3457 as above, with the 253 doorbell wake-ups in place of the 256 kicks.
+        self.assertEqual(bench.ipc_messages(d), 3457 - 256 + 253)
+
     def test_hops_without_timed_requests(self):
         before, after = stats_of(BEFORE), stats_of(BEFORE)
         c = bench.phase_costs(before, after, 64)

@@ -39,6 +39,7 @@ int sys_vcpu_bind(struct thread *t);
 int sys_vcpu_read(struct thread *t);
 int sys_vcpu_write(struct thread *t);
 int sys_vcpu_inject(struct thread *t);
+int sys_vcpu_doorbell(struct thread *t);
 /* kernel/syscall_sched.c */
 int sys_sc_configure(struct thread *t);
 int sys_sc_consumed(struct thread *t);

@@ -8,6 +8,12 @@
 
 struct vspace;
 
+/* A guest store to ipa signals ntfn (HV_SYS_VCPU_DOORBELL); ipa 0 or an empty slot: none. */
+struct vcpu_doorbell {
+    uint64_t ipa;
+    struct cap_slot ntfn; /* a copy of the caller's notification cap, badge included */
+};
+
 /* Page 0 of the 2^HV_VCPU_SIZE_BITS object; page 1 is the arch's (arch_page). */
 struct vcpu {
     struct obj_header hdr;
@@ -15,6 +21,7 @@ struct vcpu {
     struct vspace *vspace;  /* the guest vspace it runs in while bound */
     struct vcpu *vs_next;   /* the other vcpus bound to the same guest vspace */
     paddr_t arch_page;
+    struct vcpu_doorbell bells[HV_VCPU_DOORBELLS];
     struct arch_vcpu arch;
 };
 
@@ -41,6 +48,14 @@ int vcpu_read(const struct vcpu *v, unsigned reg, uint64_t *val);
 int vcpu_write(struct vcpu *v, unsigned reg, uint64_t val);
 void vcpu_reset(struct vcpu *v);
 int vcpu_inject(struct vcpu *v, uint64_t irq, uint64_t flags);
+
+/* Doorbells (hv/abi/vcpu.h). set: doorbell i (checked by the caller) rings ntfn for stores to
+ * ipa, or none when ntfn is NULL. ring: called by the arch for a guest's 32-bit store to ipa;
+ * true if a doorbell took it (its notification signalled: the arch resumes the guest after the
+ * store). drop: the vcpu is going away. */
+void vcpu_set_doorbell(struct vcpu *v, unsigned i, uint64_t ipa, struct cap_slot *ntfn);
+bool vcpu_ring_doorbell(struct vcpu *v, uint64_t ipa);
+void vcpu_drop_doorbells(struct vcpu *v);
 
 /* Called by the arch for the running vcpu thread t. vcpu_exit: an exit the kernel does not
  * handle becomes a fault message (label HV_FAULT_VCPU, the six words w) to t's fault endpoint,

@@ -164,6 +164,40 @@ static void test_mmio(void)
                m.w[HV_A64_W_X1]);
 }
 
+/* ---- VBELL-1: a doorbell: the guest's 32-bit store signals a notification without an exit;
+ * the other guest's store to the same IPA still exits; taken away, the store exits again ---- */
+static int store_exit(const struct hv_msg *m)
+{
+    uint64_t esr = m->w[HV_VCPU_W_CODE];
+    return ESR_EC(esr) == EC_DABT_LOW && (esr & ESR_WNR) && m->w[HV_VCPU_W_ADDR] == G_MMIO_IPA;
+}
+
+static void test_doorbell(void)
+{
+    uint64_t bell = root_new(HV_OBJ_NOTIFICATION, 0), badged = root_slot(), bits = 0;
+    int set = bell && badged && hv_cap_copy(bell, ROOT_CNODE, badged, HV_RIGHT_WRITE, 0x20) == 0 &&
+              hv_sys(HV_SYS_VCPU_DOORBELL, ga.vcpu, 0, G_MMIO_IPA, badged, 0, 0) == HV_OK;
+    struct hv_msg m = {0};
+    int r = guest_run(&ga, vguest_mmio, &m);
+    uint64_t esr = m.w[HV_VCPU_W_CODE];
+    int load_first = r == HV_OK && ESR_EC(esr) == EC_DABT_LOW && !(esr & ESR_WNR) &&
+                     m.w[HV_VCPU_W_ADDR] == G_MMIO_IPA + 8;
+    int rang = hv_poll(bell, &bits) == HV_OK && bits == 0x20;
+    r = guest_reply(&m, 4, HV_VCPU_RESUME_SET_A | ADVANCE, 0, ESR_SRT(esr), 0xcafe);
+    int done = r == HV_OK && is_hvc(&m, G_MMIO_DONE) && m.w[HV_A64_W_X1] == 0xcafe;
+    r = guest_run(&gb, vguest_mmio, &m);
+    uint64_t other_bits = 0;
+    int other = r == HV_OK && store_exit(&m) && hv_poll(bell, &other_bits) == HV_OK &&
+                other_bits == 0;
+    int gone = hv_sys(HV_SYS_VCPU_DOORBELL, ga.vcpu, 0, 0, 0, 0, 0) == HV_OK &&
+               guest_run(&ga, vguest_mmio, &m) == HV_OK && store_exit(&m);
+    test_check("VBELL-1", set && load_first && rang && done && other && gone,
+               "a store to the doorbell signalled 0x%lx with no exit (first exit: the load, %d), "
+               "the guest went on (%d); the other guest's store exited (%d); taken away, it exits "
+               "again (%d)",
+               bits, load_first, done, other, gone);
+}
+
 /* ---- VCPU-5: a FAULT reply becomes a synchronous external abort at the guest's VBAR ---- */
 static void test_fault(void)
 {
@@ -532,6 +566,7 @@ void vcpu_tests_run(const struct hv_bootinfo *info)
     }
     test_hello();
     test_mmio();
+    test_doorbell();
     test_fault();
     test_inject();
     test_timer();

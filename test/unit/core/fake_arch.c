@@ -276,6 +276,11 @@ int arch_vcpu_write(struct arch_vcpu *av, unsigned reg, uint64_t val)
     return r;
 }
 
+bool arch_vcpu_has_doorbells(void)
+{
+    return !fake.no_doorbells;
+}
+
 int arch_vcpu_inject(struct arch_vcpu *av, uint64_t irq, uint64_t flags)
 {
     if (irq > 1019 || flags > 0xff)

@@ -50,6 +50,7 @@ struct fake_arch {
     unsigned last_port, last_size;
     bool last_out;
     bool no_ioports; /* pretend to be an arch without a port space */
+    bool no_doorbells; /* pretend to be an arch whose exits can't ring doorbells */
 };
 extern struct fake_arch fake;
 

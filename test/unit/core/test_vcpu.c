@@ -4,6 +4,7 @@
 #include "check_run.h"
 #include "core_fixture.h"
 #include "pt_format.h"
+#include <kernel/notification.h>
 #include <kernel/tick.h>
 #include <kernel/vcpu.h>
 #include <kernel/vspace.h>
@@ -352,6 +353,64 @@ START_TEST(deletion_unbinds)
 }
 END_TEST
 
+/* Doorbells: only a writable vcpu cap sets one, only to a notification its caller may signal;
+ * a store to the address signals it with the cap's badge, other addresses don't; revoking the
+ * notification or deleting the vcpu takes it away; an arch without them says HV_ENOSYS. */
+START_TEST(doorbells)
+{
+    enum { NTFN = 60, NTFN_W = 61, NTFN_R = 62, VCPU_R = 63 };
+    const uint64_t bell = 0x0a000050;
+    fix_retype(HV_OBJ_NOTIFICATION, 0, NTFN, 1);
+    ck_assert_uint_eq(SYS(root, HV_SYS_CAP_COPY, NTFN, ROOT_SLOT_CNODE, NTFN_W, HV_RIGHT_WRITE,
+                          0x40),
+                      HV_OK);
+    ck_assert_uint_eq(SYS(root, HV_SYS_CAP_COPY, NTFN, ROOT_SLOT_CNODE, NTFN_R, HV_RIGHT_READ, 0),
+                      HV_OK);
+    ck_assert_uint_eq(SYS(root, HV_SYS_CAP_COPY, VCPU, ROOT_SLOT_CNODE, VCPU_R, HV_RIGHT_READ, 0),
+                      HV_OK);
+    FAIL(root, HV_SYS_VCPU_DOORBELL, HV_EPERM, VCPU_R, 0, bell, NTFN_W);
+    FAIL(root, HV_SYS_VCPU_DOORBELL, HV_EPERM, VCPU, 0, bell, NTFN_R);
+    FAIL(root, HV_SYS_VCPU_DOORBELL, HV_ETYPE, VCPU, 0, bell, EP);
+    FAIL(root, HV_SYS_VCPU_DOORBELL, HV_ETYPE, NTFN_W, 0, bell, NTFN_W);
+    FAIL(root, HV_SYS_VCPU_DOORBELL, HV_ERANGE, VCPU, HV_VCPU_DOORBELLS, bell, NTFN_W);
+    FAIL(root, HV_SYS_VCPU_DOORBELL, HV_EALIGN, VCPU, 0, bell + 2, NTFN_W);
+    FAIL(root, HV_SYS_VCPU_DOORBELL, HV_ERANGE, VCPU, 0, ipa_addr(arch_guest_vspace_top()),
+         NTFN_W);
+    for (uint64_t i = 1; i < 16; i++) /* a's cnode names none of these */
+        FAIL(a, HV_SYS_VCPU_DOORBELL, HV_ENOENT, i, 0, bell, i);
+    fake.no_doorbells = true;
+    FAIL(root, HV_SYS_VCPU_DOORBELL, HV_ENOSYS, VCPU, 0, bell, NTFN_W);
+    fake.no_doorbells = false;
+
+    struct notification *n = cap_ptr(root_slot(NTFN));
+    ck_assert_uint_eq(SYS(root, HV_SYS_VCPU_DOORBELL, VCPU, 1, bell, NTFN_W), HV_OK);
+    ck_assert(!vcpu_ring_doorbell(vc, bell + 4));
+    ck_assert(!vcpu_ring_doorbell(vc, 0));
+    ck_assert_uint_eq(n->word, 0);
+    ck_assert(vcpu_ring_doorbell(vc, bell));
+    ck_assert_uint_eq(n->word, 0x40);
+    n->word = 0;
+    /* Taken away by ipa 0, set again, then by revoking the caller's notification. */
+    ck_assert_uint_eq(SYS(root, HV_SYS_VCPU_DOORBELL, VCPU, 1, 0, 0), HV_OK);
+    ck_assert(!vcpu_ring_doorbell(vc, bell));
+    ck_assert_uint_eq(SYS(root, HV_SYS_VCPU_DOORBELL, VCPU, 1, bell, NTFN_W), HV_OK);
+    ck_assert_uint_eq(SYS(root, HV_SYS_CAP_REVOKE, NTFN), HV_OK);
+    ck_assert(!vcpu_ring_doorbell(vc, bell));
+    ck_assert_uint_eq(n->word, 0);
+    /* Deleting a vcpu that holds one drops its copy with it. */
+    ck_assert_uint_eq(SYS(root, HV_SYS_CAP_COPY, NTFN, ROOT_SLOT_CNODE, NTFN_W, HV_RIGHT_WRITE,
+                          0x80),
+                      HV_OK);
+    ck_assert_uint_eq(SYS(root, HV_SYS_VCPU_DOORBELL, VCPU, 3, bell, NTFN_W), HV_OK);
+    ck_assert_ptr_nonnull(root_slot(NTFN_W)->first_child);
+    ck_assert_uint_eq(SYS(root, HV_SYS_CAP_DELETE, VCPU), HV_OK);
+    ck_assert_ptr_nonnull(root_slot(NTFN_W)->first_child); /* VCPU_R still holds the vcpu */
+    ck_assert_uint_eq(SYS(root, HV_SYS_CAP_DELETE, VCPU_R), HV_OK);
+    ck_assert_ptr_null(root_slot(NTFN_W)->first_child);
+    ck_assert_uint_eq(SYS(root, HV_SYS_CAP_DELETE, NTFN), HV_OK);
+}
+END_TEST
+
 START_TEST(guest_mappings)
 {
     struct vspace *g = cap_ptr(root_slot(GVS));
@@ -396,6 +455,7 @@ int main(void)
     tcase_add_test(tc, exit_without_handler_suspends);
     tcase_add_test(tc, idle_and_timer);
     tcase_add_test(tc, deletion_unbinds);
+    tcase_add_test(tc, doorbells);
     tcase_add_test(tc, guest_mappings);
     suite_add_tcase(s, tc);
     return check_run(s);

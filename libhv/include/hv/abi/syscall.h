@@ -41,6 +41,9 @@ enum hv_syscall {
     HV_SYS_SC_CONSUMED = 29,
     /* DMA memory: a frame's bus address for a device the caller drives (docs/syscalls.md). */
     HV_SYS_DMA_MAP = 30,
+    /* A vcpu's doorbell: a guest store to one register signals a notification without an
+     * exit to the VMM (hv/abi/vcpu.h; AArch64, HV_ENOSYS elsewhere). */
+    HV_SYS_VCPU_DOORBELL = 31,
     HV_SYS_COUNT = 32,
 };
 

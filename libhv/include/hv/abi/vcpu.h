@@ -36,6 +36,16 @@
 /* A register number no arch uses: writing it resets the vcpu. */
 #define HV_VCPU_REG_RESET 0xffffu
 
+/* HV_SYS_VCPU_DOORBELL: R0 vcpu (W), R1 doorbell index (< HV_VCPU_DOORBELLS), R2 the
+ * guest-physical address of a 32-bit register (4-aligned; 0 takes the doorbell away), R3 a
+ * notification (W; its badge is what is signalled). Once set, a guest store of 32 bits to that
+ * address (AArch64: a data abort with a syndrome) signals the notification and resumes the
+ * guest after the store, with no exit message; the stored value is dropped. The vcpu holds a
+ * copy of the notification cap, so revoking or deleting the original takes the doorbell
+ * away too. HV_ENOSYS on an arch whose exits can't do this without decoding the instruction
+ * (x86_64: the VMM's trap path stays). docs/vcpu.md, "Doorbells". */
+#define HV_VCPU_DOORBELLS 4u
+
 /*
  * An exit, as the fault message the vcpu thread's handler receives: label HV_FAULT_VCPU,
  * six words, badge of the thread's fault endpoint cap:
