@@ -33,7 +33,7 @@ enum hv_syscall {
     HV_SYS_VCPU_READ = 23,
     HV_SYS_VCPU_WRITE = 24,
     HV_SYS_VCPU_INJECT = 25,
-    /* Port I/O through an I/O-port cap (x86; HV_ENOSYS elsewhere). 28..31 reserved. */
+    /* Port I/O through an I/O-port cap (x86; HV_ENOSYS elsewhere). */
     HV_SYS_IOPORT_IN = 26,
     HV_SYS_IOPORT_OUT = 27,
     /* Scheduling contexts (docs/syscalls.md, "Scheduling"). */
