@@ -279,10 +279,11 @@ static void phase_read(uint64_t mib, uint64_t seconds)
     emit();
 }
 
-/* After rand, untimed for its figure: the guest's own speed with no I/O, rounds of filling
- * 1 MiB from the generator, copying it and comparing the copy, for 1 s (cpu_rounds, cpu_ns).
- * Bare and Duet against each other say how much slower the guest itself runs in a partition
- * (nested paging under QEMU's TCG), apart from the device path. */
+/* After rand's line, a line of its own: the guest's own speed with no I/O, rounds of filling
+ * 1 MiB from the generator, copying it and comparing the copy, for 1 s
+ * (DUET-BLKBENCH <name> cpu rounds= ns=). Bare and Duet against each other say how much slower
+ * the guest itself runs in a partition (nested paging under QEMU's TCG), apart from the device
+ * path. */
 static void cpu_probe(void)
 {
     uint64_t rounds = 0, t0 = now_ns(), t1 = t0;
@@ -296,8 +297,11 @@ static void cpu_probe(void)
         rounds++;
         t1 = now_ns();
     }
-    add_kv("cpu_rounds", rounds);
-    add_kv("cpu_ns", t1 - t0);
+    phase = "cpu";
+    start_line();
+    add_kv("rounds", rounds);
+    add_kv("ns", t1 - t0);
+    emit();
 }
 
 static void phase_rand(uint64_t mib, uint64_t seconds)
@@ -320,8 +324,8 @@ static void phase_rand(uint64_t mib, uint64_t seconds)
     add_kv("ns", t1 - t0);
     add_kv("bad_pages", bad);
     stat_end();
-    cpu_probe();
     emit();
+    cpu_probe();
 }
 
 static bool same(const char *a, const char *b)
