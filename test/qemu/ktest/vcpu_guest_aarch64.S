@@ -215,6 +215,18 @@ vguest_bench:
 1:  hvc     #0
     b       1b
 
+/* DOORBELL BENCH: 1000 word stores to G_MMIO_IPA (a doorbell: no exit each), then an HVC. */
+    .global vguest_bell_bench
+vguest_bell_bench:
+    mov     x20, #G_MMIO_IPA
+    mov     x0, #G_BENCH
+1:  mov     x9, #1000
+2:  str     w9, [x20]
+    subs    x9, x9, #1
+    b.ne    2b
+    hvc     #0
+    b       1b
+
 /* Self-hosted debug. DBGBCR: E, PMC = 0b11, BAS = 0b1111; HMC with SSC = 0b01 also matches at
  * EL2: a guest asking for every EL. DBGWCR: E, PAC = 0b11, LSC = 0b11 (loads and stores),
  * BAS = 0xff, HMC, SSC = 0b01. MDSCR_EL1: MDE | KDE. */
