@@ -7,26 +7,18 @@
 #include "ktest.h"
 #include "report.h"
 #include "vcpu_test_aarch64.h"
+#include "vcpu_guests_aarch64.h"
 #include <hv/abi/error.h>
 #include <hv/abi/vcpu.h>
 #include <hv/cycles.h>
 
 #define PRIO_GUEST 100
-#define ESR_EC(esr) ((esr) >> 26 & 0x3f)
-#define EC_WFX 0x01
-#define EC_HVC 0x16
-#define EC_DABT_LOW 0x24
-#define EC_DABT_CUR 0x25
-#define EC_BREAKPT_CUR 0x31
-#define ESR_ISV (1ull << 24)
-#define ESR_WNR (1ull << 6)
-#define ESR_SRT(esr) ((esr) >> 16 & 0x1f)
 #define FSC_SYNC_EXTERNAL 0x10
 #define TICK_COUNTS 625000 /* one kernel tick (100 Hz) of the 62.5 MHz counter */
 
 extern const char vguest_start[], vguest_end[], vguest_hello[], vguest_mmio[], vguest_fault[],
     vguest_irq[], vguest_timer[], vguest_peek[], vguest_loop[], vguest_spin[], vguest_bench[],
-    vguest_bell_bench[],
+
     vguest_vectors[], vguest_dbg_arm[], vguest_dbg_hit[], vguest_dbg_probe[], vguest_dbg_again[];
 
 /* ---- the vcpu calls ---- */
@@ -46,12 +38,8 @@ static int vcpu_read(uint64_t vcpu, unsigned reg, uint64_t *val)
 
 /* ---- guests ---- */
 
-struct guest {
-    uint64_t vcpu, thread, gvs, frame;
-    uint8_t *ram; /* the VMM's mapping of the guest's RAM */
-};
 
-static uint64_t exit_ep; /* every guest's fault endpoint, through a copy badged with its id */
+uint64_t exit_ep; /* every guest's fault endpoint, through a copy badged with its id */
 static uint64_t ram_va = 0x60000000;
 
 static uint64_t ipa_of(const char *label)
@@ -97,7 +85,7 @@ static int guest_make(struct guest *g, uint64_t id, unsigned prio, uint32_t budg
 }
 
 /* Starts phase (an entry point of the guest) and returns its first exit. */
-static int guest_run(struct guest *g, const char *phase, struct hv_msg *m)
+int guest_run(struct guest *g, const char *phase, struct hv_msg *m)
 {
     hv_thread_suspend(g->thread); /* whatever it was doing, and any exit we did not answer */
     int r = vcpu_write(g->vcpu, HV_A64_PC, ipa_of(phase));
@@ -109,7 +97,7 @@ static int guest_run(struct guest *g, const char *phase, struct hv_msg *m)
 }
 
 /* Replies to the last exit with up to 6 words and returns the next exit. */
-static int guest_reply(struct hv_msg *m, unsigned len, uint64_t w0, uint64_t w1, uint64_t w2,
+int guest_reply(struct hv_msg *m, unsigned len, uint64_t w0, uint64_t w1, uint64_t w2,
                        uint64_t w3)
 {
     m->info = hv_msginfo(0, len);
@@ -117,15 +105,14 @@ static int guest_reply(struct hv_msg *m, unsigned len, uint64_t w0, uint64_t w1,
     return hv_reply_recv(exit_ep, m);
 }
 
-static int is_hvc(const struct hv_msg *m, uint64_t code)
+int is_hvc(const struct hv_msg *m, uint64_t code)
 {
     return hv_msginfo_label(m->info) == HV_FAULT_VCPU && ESR_EC(m->w[HV_VCPU_W_CODE]) == EC_HVC &&
            m->w[HV_A64_W_X0] == code;
 }
 
-#define ADVANCE HV_VCPU_RESUME_ADVANCE
 
-static struct guest ga, gb;
+struct guest ga, gb;
 
 /* ---- VCPU-1: EL1, MMU off, code in a 2 MiB frame; HVC's exit and reply ---- */
 static void test_hello(void)
@@ -163,40 +150,6 @@ static void test_mmio(void)
                load && r == HV_OK && is_hvc(&m, G_MMIO_DONE) && m.w[HV_A64_W_X1] == 0xcafe,
                "load exit at IPA 0x%lx, the reply gave the load 0x%lx", G_MMIO_IPA + 8ul,
                m.w[HV_A64_W_X1]);
-}
-
-/* ---- VBELL-1: a doorbell: the guest's 32-bit store signals a notification without an exit;
- * the other guest's store to the same IPA still exits; taken away, the store exits again ---- */
-static int store_exit(const struct hv_msg *m)
-{
-    uint64_t esr = m->w[HV_VCPU_W_CODE];
-    return ESR_EC(esr) == EC_DABT_LOW && (esr & ESR_WNR) && m->w[HV_VCPU_W_ADDR] == G_MMIO_IPA;
-}
-
-static void test_doorbell(void)
-{
-    uint64_t bell = root_new(HV_OBJ_NOTIFICATION, 0), badged = root_slot(), bits = 0;
-    int set = bell && badged && hv_cap_copy(bell, ROOT_CNODE, badged, HV_RIGHT_WRITE, 0x20) == 0 &&
-              hv_sys(HV_SYS_VCPU_DOORBELL, ga.vcpu, 0, G_MMIO_IPA, badged, 0, 0) == HV_OK;
-    struct hv_msg m = {0};
-    int r = guest_run(&ga, vguest_mmio, &m);
-    uint64_t esr = m.w[HV_VCPU_W_CODE];
-    int load_first = r == HV_OK && ESR_EC(esr) == EC_DABT_LOW && !(esr & ESR_WNR) &&
-                     m.w[HV_VCPU_W_ADDR] == G_MMIO_IPA + 8;
-    int rang = hv_poll(bell, &bits) == HV_OK && bits == 0x20;
-    r = guest_reply(&m, 4, HV_VCPU_RESUME_SET_A | ADVANCE, 0, ESR_SRT(esr), 0xcafe);
-    int done = r == HV_OK && is_hvc(&m, G_MMIO_DONE) && m.w[HV_A64_W_X1] == 0xcafe;
-    r = guest_run(&gb, vguest_mmio, &m);
-    uint64_t other_bits = 0;
-    int other = r == HV_OK && store_exit(&m) && hv_poll(bell, &other_bits) == HV_OK &&
-                other_bits == 0;
-    int gone = hv_sys(HV_SYS_VCPU_DOORBELL, ga.vcpu, 0, 0, 0, 0, 0) == HV_OK &&
-               guest_run(&ga, vguest_mmio, &m) == HV_OK && store_exit(&m);
-    test_check("VBELL-1", set && load_first && rang && done && other && gone,
-               "a store to the doorbell signalled 0x%lx with no exit (first exit: the load, %d), "
-               "the guest went on (%d); the other guest's store exited (%d); taken away, it exits "
-               "again (%d)",
-               bits, load_first, done, other, gone);
 }
 
 /* ---- VCPU-5: a FAULT reply becomes a synchronous external abort at the guest's VBAR ---- */
@@ -548,34 +501,6 @@ static bool bench_exit(void)
 }
 
 /* The two guests every test uses, A and B. */
-/* A doorbell store's round trip: the guest's store, the kernel's signal (nobody waits: the
- * notification's word), the guest resumed past it; per batch 1000 stores and one HVC exit,
- * whose share (under 1 %) is in the figure. */
-static bool bench_doorbell(void)
-{
-    const char *name = "vcpu_doorbell_store";
-    uint64_t per[BENCH_BATCHES], bell = root_new(HV_OBJ_NOTIFICATION, 0);
-    struct hv_msg m = {0};
-    int r = bell ? hv_sys(HV_SYS_VCPU_DOORBELL, ga.vcpu, 0, G_MMIO_IPA, bell, 0, 0) : HV_ENOMEM;
-    if (!r)
-        r = guest_run(&ga, vguest_bell_bench, &m);
-    for (unsigned b = 0; b < BENCH_BATCHES && r == HV_OK; b++) {
-        uint64_t t0 = hv_cycles();
-        m.info = hv_msginfo(0, 2);
-        m.w[0] = ADVANCE, m.w[1] = 0;
-        r = hv_reply_recv(exit_ep, &m);
-        per[b] = (hv_cycles() - t0) / BENCH_ROUNDS;
-        if (r == HV_OK && !is_hvc(&m, G_BENCH))
-            r = HV_EINVAL; /* a store reached us: the doorbell did not take it */
-    }
-    if (r) {
-        bench_fail(name, "a doorbell batch failed", r);
-        return false;
-    }
-    bench_print(name, per, "instructions");
-    return true;
-}
-
 static int setup(void)
 {
     exit_ep = root_new(HV_OBJ_ENDPOINT, 0);
@@ -595,7 +520,7 @@ void vcpu_tests_run(const struct hv_bootinfo *info)
     }
     test_hello();
     test_mmio();
-    test_doorbell();
+    vcpu_doorbell_test();
     test_fault();
     test_inject();
     test_timer();
@@ -618,7 +543,7 @@ bool vcpu_bench_run(void)
         bench_fail("vcpu_hvc_exit_roundtrip", "could not build the guests", r);
         return false;
     }
-    bool ok = bench_exit() && bench_doorbell();
+    bool ok = bench_exit() && vcpu_doorbell_bench();
     hv_thread_suspend(ga.thread);
     return ok;
 }

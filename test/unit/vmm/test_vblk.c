@@ -516,10 +516,7 @@ END_TEST
 static uint64_t rng = 0x9e3779b97f4a7c15ull;
 static uint64_t next_random(void)
 {
-    rng ^= rng << 13;
-    rng ^= rng >> 7;
-    rng ^= rng << 17;
-    return rng;
+    return fixture_random(&rng);
 }
 
 START_TEST(register_garbage)

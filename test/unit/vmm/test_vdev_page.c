@@ -136,10 +136,7 @@ END_TEST
 static uint64_t rng = 0x2545f4914f6cdd1dull;
 static uint64_t next_random(void)
 {
-    rng ^= rng << 13;
-    rng ^= rng >> 7;
-    rng ^= rng << 17;
-    return rng;
+    return fixture_random(&rng);
 }
 
 START_TEST(page_follows_random_writes)

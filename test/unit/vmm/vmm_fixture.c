@@ -178,3 +178,12 @@ void assert_reply_well_formed(const uint64_t reply[6], unsigned len)
         ck_assert_uint_le(reply[4], HV_A64_X30);
     }
 }
+
+uint64_t fixture_random(uint64_t *state)
+{
+    uint64_t x = *state;
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    return *state = x;
+}

@@ -68,5 +68,8 @@ uint64_t esr_smc(unsigned imm);
 enum vmm_exit_action run_exit(uint64_t esr, uint64_t addr, uint64_t a0, uint64_t a1, uint64_t a2,
                               uint64_t reply[6], unsigned *len);
 
+/* xorshift64: the next of a reproducible sequence of random words kept in *state (non-zero). */
+uint64_t fixture_random(uint64_t *state);
+
 /* Checks a reply is well-formed per hv/abi/vcpu.h (the fuzzer's invariant, reused). */
 void assert_reply_well_formed(const uint64_t reply[6], unsigned len);
