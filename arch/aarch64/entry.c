@@ -41,11 +41,8 @@ struct arch_context *aarch64_next_context(void)
 {
     struct thread *n;
 
-    while (!(n = sched_choose())) {
-        arch_irq_enable();
-        arch_wait_for_interrupt();
-        arch_irq_disable();
-    }
+    while (!(n = sched_choose()))
+        arch_idle();
     if (n->vcpu)
         return guest_enter(n);
     /* A thread without an address space (its cap revoked) gets none: it faults at its first

@@ -46,6 +46,8 @@ void guest_init(void)
     write_sysreg(cntvoff_el2, 0);
     write_sysreg(cnthctl_el2, CNTHCTL_VALUE);
     write_sysreg(cntp_ctl_el02, 0); /* the guests' EL1 physical timer: off until one claims it */
+    write_sysreg(cntv_cval_el02, 0); /* what hw_cntv_cval and hw_cntv_ctl say */
+    write_sysreg(cntv_ctl_el02, 0);
     write_sysreg(actlr_el2, 0);                       /* IMPLEMENTATION DEFINED: all off */
     write_sysreg(vpidr_el2, read_sysreg(midr_el1));   /* guests see the CPU's MIDR */
     write_sysreg(vtcr_el2, VTCR_VALUE);
@@ -178,21 +180,38 @@ static __attribute__((noinline)) void timer_flags_save(struct a64_vcpu *g)
         held_ppis_save(g);
 }
 
+/* What CNTV_CTL and CNTV_CVAL hold now. Writes that would change nothing are skipped: QEMU
+ * re-arms its host timer at every CVAL write and every enable, and a re-armed earliest
+ * deadline wakes QEMU's main loop, a host thread switch that cost Duet two a block request
+ * (docs/storage.md, "Where a request's time went"). Masking rather than disabling at exit
+ * keeps the host timer armed: an IMASK change only sets the line. */
+static uint64_t hw_cntv_ctl, hw_cntv_cval;
+
 static void timer_load(struct a64_vcpu *g)
 {
-    write_sysreg(cntv_cval_el02, g->regs[HV_A64_CNTV_CVAL]);
-    write_sysreg(cntv_ctl_el02, g->regs[HV_A64_CNTV_CTL]);
+    uint64_t ctl = g->regs[HV_A64_CNTV_CTL] & (CNTV_CTL_ENABLE | CNTV_CTL_IMASK);
+    if (hw_cntv_cval != g->regs[HV_A64_CNTV_CVAL]) {
+        hw_cntv_cval = g->regs[HV_A64_CNTV_CVAL];
+        write_sysreg(cntv_cval_el02, hw_cntv_cval);
+    }
+    if (hw_cntv_ctl != ctl) {
+        hw_cntv_ctl = ctl;
+        write_sysreg(cntv_ctl_el02, ctl);
+    }
     if (g->timer_flags)
         timer_flags_load(g);
 }
 
 static void timer_save(struct a64_vcpu *g)
 {
-    g->regs[HV_A64_CNTV_CTL] = read_sysreg(cntv_ctl_el02) & 3; /* ISTATUS is read-only */
-    g->regs[HV_A64_CNTV_CVAL] = read_sysreg(cntv_cval_el02);
-    /* Off while the guest is not running: its deadline wakes it through the kernel's timer
-     * (kernel/vcpu.c), and the line must not fire for whoever runs next. */
-    write_sysreg(cntv_ctl_el02, 0);
+    uint64_t ctl = read_sysreg(cntv_ctl_el02) & (CNTV_CTL_ENABLE | CNTV_CTL_IMASK);
+    g->regs[HV_A64_CNTV_CTL] = ctl; /* ISTATUS is read-only */
+    g->regs[HV_A64_CNTV_CVAL] = hw_cntv_cval = read_sysreg(cntv_cval_el02);
+    /* Masked while the guest is not running: its deadline wakes it through the kernel's
+     * timer (kernel/vcpu.c), and the line must not fire for whoever runs next. */
+    hw_cntv_ctl = ctl | CNTV_CTL_IMASK;
+    if (hw_cntv_ctl != ctl)
+        write_sysreg(cntv_ctl_el02, hw_cntv_ctl);
     if (g->timer_flags)
         timer_flags_save(g);
 }

@@ -14,9 +14,6 @@
 #define SCTLR_EL1_RES1 0x30d00800ull /* ARMv8.2 RES1 bits; MMU and caches off */
 #define MPIDR_RES1 (1ull << 31)
 
-#define CNTV_CTL_ENABLE 1u
-#define CNTV_CTL_IMASK 2u
-
 /* ICH_LR<n>_EL2 (GICv3 12.4.6). */
 #define LR_STATE_PENDING (1ull << 62)
 #define LR_STATE_ACTIVE (1ull << 63)

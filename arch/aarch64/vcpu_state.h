@@ -8,6 +8,10 @@
 #include "context.h"
 #include <arch_vcpu.h>
 
+/* CNTV_CTL_EL0 / CNTP_CTL_EL0 (ARM ARM D17.11): bit 2, ISTATUS, is read-only. */
+#define CNTV_CTL_ENABLE 1u
+#define CNTV_CTL_IMASK 2u
+
 #define VCPU_LRS 4           /* list registers used (QEMU's GICv3 has 4: ICH_VTR_EL2) */
 #define VCPU_QUEUE 16        /* injections waiting for a free list register */
 #define VCPU_TIMER_INTID HV_A64_VTIMER_PPI  /* the virtual timer's PPI (27) */

@@ -55,10 +55,8 @@ static struct thread *choose_or_idle(void)
 {
     struct thread *n;
 
-    /* STI takes effect after the next instruction (SDM vol. 2B STI), so an interrupt can't
-     * slip in between it and HLT and leave the CPU asleep with a thread ready. */
     while (!(n = sched_choose()))
-        __asm__ volatile("sti; hlt; cli" ::: "memory");
+        arch_idle();
     return n;
 }
 

@@ -28,6 +28,11 @@ void arch_irq_init(void);
 void arch_irq_enable(void);
 void arch_irq_disable(void);
 void arch_wait_for_interrupt(void);
+/* Called with interrupts masked when no thread is ready: waits until an interrupt is pending,
+ * lets it (and any other pending) be taken, and returns with interrupts masked again. One
+ * pending at the call ends the wait at once: none can be taken just before the wait and leave
+ * the CPU asleep with the thread it readied (boot test BOOT-6). */
+void arch_idle(void);
 
 /* The timer: one one-shot deadline against a free-running counter, nothing more; the policy
  * (ticks, guests' deadlines, what happens after a stall) is kernel/tick.c's. init readies the

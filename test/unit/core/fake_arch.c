@@ -204,6 +204,11 @@ void arch_wait_for_interrupt(void)
     abort();
 }
 
+void arch_idle(void)
+{
+    abort(); /* as above: the scheduler's idle would wait forever */
+}
+
 /* ---- guest address spaces: the real AArch64 stage-2 format, three tags ---- */
 
 const struct pt_format *arch_guest_vspace_format(void)
