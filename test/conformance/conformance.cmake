@@ -11,7 +11,7 @@ set(conform_dir ${CMAKE_SOURCE_DIR}/test/conformance)
 # the platform for good goes last (x86_64: disabling the local APIC, which QEMU can't undo).
 set(conform_aarch64 boot.c id.c mem.c uart.c psci.c fault.c timer.c gic.c pmu.c debug.c
     probes.S)
-set(conform_x86_64 boot.c cpuid.c msr.c mem.c uart.c fwcfg.c fault.c cr8.c irq.c nmi.c
+set(conform_x86_64 boot.c cpuid.c msr.c mem.c uart.c fwcfg.c pm_timer.c fault.c cr8.c irq.c nmi.c
     lapic_timer.c apic_base.c mmio.c x2apic.c apic_enable.c probes.S)
 
 foreach(arch ${DUET_ARCHES})

@@ -191,7 +191,8 @@ static bool full_width_access(struct x86_platform *pf, enum pio_dev dev, uint16_
 
 /* The access as its range's device sees it: a full-width device takes it whole; byte-wide
  * ranges get each byte on its own port, a byte whose port nobody answers reading all ones and
- * failing the write (the other bytes are still written, as on the bus). */
+ * failing the write (the other bytes are still written, as on the bus). The PM timer's bytes
+ * come from one sample of the clock, as a real 32-bit register's do. */
 static bool pio_access(struct x86_platform *pf, uint16_t port, unsigned size, uint32_t *v,
                        bool write)
 {
@@ -202,6 +203,9 @@ static bool pio_access(struct x86_platform *pf, uint16_t port, unsigned size, ui
         return full_width_access(pf, r->dev, port, size, v, write);
     bool ok = true;
     uint32_t acc = 0;
+    bool latch = !write && size > 1 && r->dev == PIO_PM;
+    if (latch)
+        acpi_pm_read_begin(&pf->pm);
     for (unsigned i = 0; i < size; i++) {
         uint16_t p = (uint16_t)(port + i);
         const struct pio_range *ri = pio_find(p);
@@ -211,6 +215,8 @@ static bool pio_access(struct x86_platform *pf, uint16_t port, unsigned size, ui
         else
             acc |= (uint32_t)(byte_wide ? byte_read(pf, ri->dev, p) : 0xff) << (8 * i);
     }
+    if (latch)
+        acpi_pm_read_end(&pf->pm);
     if (!write)
         *v = acc;
     return ok;

@@ -77,7 +77,9 @@ static void f_cpuid(void *ctx, uint32_t leaf, uint32_t subleaf, struct x86_cpuid
 
 static uint64_t f_now(void *ctx)
 {
-    return fx.now_ns;
+    uint64_t t = fx.now_ns;
+    fx.now_ns += fx.now_step_ns;
+    return t;
 }
 
 static const struct vmm_ops ops = {

@@ -12,6 +12,7 @@
 
 struct fx_env {
     uint64_t now_ns;
+    uint64_t now_step_ns; /* added to now_ns after each read of the clock */
     uint64_t regs[HV_X86_REG_COUNT];
     bool reg_written[HV_X86_REG_COUNT];
     bool fail_reads;

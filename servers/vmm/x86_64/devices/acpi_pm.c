@@ -10,10 +10,26 @@ void acpi_pm_init(struct acpi_pm *pm, acpi_pm_clock_fn *now, void *ctx)
     *pm = (struct acpi_pm){.cnt = ACPI_PM1_CNT_SCI_EN, .now = now, .ctx = ctx};
 }
 
-static uint32_t pm_timer(struct acpi_pm *pm)
+static uint32_t pm_timer_now(struct acpi_pm *pm)
 {
     uint64_t ns = pm->now(pm->ctx);
     return (uint32_t)x86_muldiv(ns, ACPI_PM_TMR_HZ, NS_PER_S, false) & 0xffffff;
+}
+
+static uint32_t pm_timer(struct acpi_pm *pm)
+{
+    return pm->timer_latched ? pm->timer_latch : pm_timer_now(pm);
+}
+
+void acpi_pm_read_begin(struct acpi_pm *pm)
+{
+    pm->timer_latch = pm_timer_now(pm);
+    pm->timer_latched = true;
+}
+
+void acpi_pm_read_end(struct acpi_pm *pm)
+{
+    pm->timer_latched = false;
 }
 
 uint8_t acpi_pm_read(struct acpi_pm *pm, unsigned offset)

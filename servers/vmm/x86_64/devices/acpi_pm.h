@@ -26,6 +26,8 @@ typedef uint64_t acpi_pm_clock_fn(void *ctx);
 
 struct acpi_pm {
     uint16_t sts, en, cnt;
+    bool timer_latched; /* within a wider access: its bytes read timer_latch */
+    uint32_t timer_latch;
     acpi_pm_clock_fn *now;
     void *ctx;
 };
@@ -33,4 +35,10 @@ struct acpi_pm {
 void acpi_pm_init(struct acpi_pm *pm, acpi_pm_clock_fn *now, void *ctx);
 /* Byte access to port ACPI_PM_BASE + offset (the bus splits wider accesses). */
 uint8_t acpi_pm_read(struct acpi_pm *pm, unsigned offset);
+/* Brackets the bytes of one wider read: the timer is sampled once, at begin, so that its
+ * bytes come from one instant. Sampled per byte, a carry between two of them tears the
+ * value: a dword read just before bit 16 carries reads 65,536 ticks (18 ms) ahead, and a
+ * guest that calibrates its TSC against the timer ends up with a clock several times fast. */
+void acpi_pm_read_begin(struct acpi_pm *pm);
+void acpi_pm_read_end(struct acpi_pm *pm);
 enum acpi_pm_request acpi_pm_write(struct acpi_pm *pm, unsigned offset, uint8_t value);
