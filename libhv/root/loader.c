@@ -126,11 +126,17 @@ int root_load_program(const char *name, struct root_program *p)
     return HV_OK;
 }
 
-int root_start_program(const struct root_program *p, unsigned prio, uint64_t sc)
+int root_start_watched(const struct root_program *p, unsigned prio, uint64_t sc,
+                       uint64_t fault_ep)
 {
-    int r = hv_thread_configure(p->thread, p->cnode, p->vspace, 0, prio, sc, p->entry,
+    int r = hv_thread_configure(p->thread, p->cnode, p->vspace, fault_ep, prio, sc, p->entry,
                                 p->stack_top);
     return r ? r : hv_thread_resume(p->thread);
+}
+
+int root_start_program(const struct root_program *p, unsigned prio, uint64_t sc)
+{
+    return root_start_watched(p, prio, sc, 0);
 }
 
 int root_start_budgeted_us(const struct root_program *p, unsigned prio, uint32_t budget_us,

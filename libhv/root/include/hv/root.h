@@ -70,6 +70,10 @@ void root_loader_init(const struct hv_bootinfo *info);
 int root_load_program(const char *name, struct root_program *p);
 /* Starts the program on scheduling context sc (a slot, or HV_SC_INHERIT: the root's own). */
 int root_start_program(const struct root_program *p, unsigned prio, uint64_t sc);
+/* The same, with the thread's faults sent to fault_ep (a slot of the root's: an endpoint cap,
+ * its badge telling the root whose fault it is) instead of stopping it unseen. */
+int root_start_watched(const struct root_program *p, unsigned prio, uint64_t sc,
+                       uint64_t fault_ep);
 /* root_start_program on a new scheduling context of its own: a server's own work (its
  * interrupts, its housekeeping) on a budget of budget ticks every period ticks. */
 int root_start_budgeted(const struct root_program *p, unsigned prio, uint32_t budget,

@@ -1,0 +1,44 @@
+# A keyboard server that faults (docs/trusted-path.md, "A keyboard server that faults"): per
+# arch, the kbd-focus system (test/manifests/kbd-focus-<arch>.dts) with the rogue keyboard
+# server (test/eval/rogue/rogue_keyboard.c) as the archive's keyboard.eval. The console follows
+# it as the focus owner; Ctrl-T 3 asks it for work, and it faults with that call unanswered.
+# The root task's watcher must end the call and remove the focus endpoint: the console says no
+# owner answers and moves its own focus to work; a second Ctrl-T (1: personal) then needs no
+# owner at all. Before the watcher, the console's input thread waited for ever.
+foreach(arch ${DUET_ARCHES})
+  duet_system_image(NAME kbd-fault ARCH ${arch}
+                    MANIFEST ${CMAKE_SOURCE_DIR}/test/manifests/kbd-focus-${arch}.dts
+                    PROGRAMS keyboard.eval=rogue-keyboard)
+  if(arch STREQUAL "aarch64")
+    set(guest ${CMAKE_BINARY_DIR}/guests/arm64/reset-aarch64.img)
+  else()
+    set(guest ${CMAKE_BINARY_DIR}/guests/amd64/reset-x86_64.bzImage)
+  endif()
+  add_custom_command(OUTPUT ${CMAKE_BINARY_DIR}/${arch}/images/kbd-fault/payload/bootfs.list
+                     APPEND DEPENDS ${guest})
+  add_test(NAME kbd-fault-images-${arch}
+           COMMAND ${CMAKE_COMMAND} --build ${CMAKE_BINARY_DIR}
+                   --target test-guest-${arch}-reset image-${arch}-kbd-fault)
+  set_tests_properties(kbd-fault-images-${arch} PROPERTIES LABELS qemu TIMEOUT 1800
+                       FIXTURES_SETUP kbd-fault-images-${arch} RESOURCE_LOCK duet-build)
+  set(moved "^\\[duet\\] focus: ")
+  add_test(NAME kbd-fault-${arch}
+           COMMAND python3 ${CMAKE_SOURCE_DIR}/scripts/check-log
+                   --reject "^FATAL: "
+                   --reject "^kernel: .*(panic|assert)"
+                   --at-most "^root: the keyboard server faulted" 1
+                   --
+                   test --arch ${arch}
+                   --kernel ${CMAKE_BINARY_DIR}/${arch}/images/kbd-fault.elf --name kbd-fault-${arch}
+                   --log ${CMAKE_BINARY_DIR}/qemu-logs/kbd-fault-${arch}.log --timeout 240
+                   --expect "^root: the keyboard server is the program keyboard.eval of this test image"
+                   --expect "^keyboard: keyboard.eval: the console's focus request: faulting with it unanswered"
+                   --expect "^root: the keyboard server faulted \\(fault [0-9]+ at 0x8, pc 0x[0-9a-f]+\\)"
+                   --expect "${moved}no focus owner answers: the console keeps its own focus"
+                   --send "^root: partition plain: .*started=\\x143"
+                   --until "${moved}work$"
+                   --send "${moved}work$=\\x141"
+                   --until "${moved}personal$")
+  set_tests_properties(kbd-fault-${arch} PROPERTIES LABELS qemu TIMEOUT 270
+                       FIXTURES_REQUIRED kbd-fault-images-${arch})
+endforeach()
