@@ -38,8 +38,6 @@ void fpsimd_load(const uint64_t *area);
  * its stage-1 TLB entries (they are tagged by VMID and the guest's ASID only). */
 static uint64_t last_on_vmid[256];
 
-static void lr_write(unsigned i, uint64_t v);
-
 void guest_init(void)
 {
     uint64_t cptr = read_sysreg(cpacr_el1); /* CPTR_EL2, E2H layout */
@@ -55,11 +53,6 @@ void guest_init(void)
     write_sysreg(vtcr_el2, VTCR_VALUE);
     write_sysreg(vttbr_el2, 0);
     write_sysreg(S3_4_C12_C11_0, 0); /* ICH_HCR_EL2: virtual CPU interface off */
-    for (unsigned i = 0; i < VCPU_LRS; i++)
-        lr_write(i, 0); /* what gic_load's record of them says */
-    write_sysreg(S3_4_C12_C11_7, 0);
-    write_sysreg(S3_4_C12_C8_0, 0);
-    write_sysreg(S3_4_C12_C9_0, 0);
     isb();
     gic_enable_ppi(VCPU_TIMER_INTID);
     gic_enable_ppi(VCPU_PTIMER_INTID);
@@ -245,45 +238,25 @@ static uint64_t lr_read(unsigned i)
     }
 }
 
-/* What the list registers, VMCR and active-priority registers hold (this CPU's), so that an
- * entry writes only what differs: QEMU takes its big lock for every access to them, and the
- * I/O thread holds it while it moves a device's data (docs/network.md, "seen from QEMU").
- * guest_init zeroes them; only gic_load and gic_save touch them after. */
-static uint64_t hw_lr[VCPU_LRS], hw_vmcr, hw_ap0r0, hw_ap1r0;
-
-#define ICH_LR_STATE (3ull << 62) /* pending, active */
-
 static void gic_load(struct a64_vcpu *g)
 {
     bool more = vcpu_lr_refill(g);
     for (unsigned i = 0; i < VCPU_LRS; i++)
-        if (hw_lr[i] != g->lr[i])
-            lr_write(i, hw_lr[i] = g->lr[i]);
-    if (hw_vmcr != g->vmcr)
-        write_sysreg(S3_4_C12_C11_7, hw_vmcr = g->vmcr);  /* ICH_VMCR_EL2 */
-    if (hw_ap0r0 != g->ap0r0)
-        write_sysreg(S3_4_C12_C8_0, hw_ap0r0 = g->ap0r0); /* ICH_AP0R0_EL2 */
-    if (hw_ap1r0 != g->ap1r0)
-        write_sysreg(S3_4_C12_C9_0, hw_ap1r0 = g->ap1r0); /* ICH_AP1R0_EL2 */
+        lr_write(i, g->lr[i]);
+    write_sysreg(S3_4_C12_C11_7, g->vmcr);  /* ICH_VMCR_EL2 */
+    write_sysreg(S3_4_C12_C8_0, g->ap0r0);  /* ICH_AP0R0_EL2 */
+    write_sysreg(S3_4_C12_C9_0, g->ap1r0);  /* ICH_AP1R0_EL2 */
     /* Underflow maintenance interrupt only while injections still wait for a register. */
     write_sysreg(S3_4_C12_C11_0, ICH_HCR_EN | (more ? ICH_HCR_UIE : 0));
 }
 
 static void gic_save(struct a64_vcpu *g)
 {
-    /* A list register the guest can have changed holds an interrupt: the CPU only moves an
-     * interrupt's state on (pending, active, then invalid) and never fills an empty one. One
-     * that was empty at entry and still is (ICH_ELRSR_EL2; no LR asks for an EOI maintenance
-     * interrupt, so empty means state invalid) is as written. */
-    uint64_t empty = read_sysreg(S3_4_C12_C11_5);
     for (unsigned i = 0; i < VCPU_LRS; i++)
-        if (!((empty >> i) & 1) || (hw_lr[i] & ICH_LR_STATE))
-            hw_lr[i] = lr_read(i);
-    for (unsigned i = 0; i < VCPU_LRS; i++)
-        g->lr[i] = hw_lr[i];
-    g->vmcr = hw_vmcr = read_sysreg(S3_4_C12_C11_7);
-    g->ap0r0 = hw_ap0r0 = read_sysreg(S3_4_C12_C8_0);
-    g->ap1r0 = hw_ap1r0 = read_sysreg(S3_4_C12_C9_0);
+        g->lr[i] = lr_read(i);
+    g->vmcr = read_sysreg(S3_4_C12_C11_7);
+    g->ap0r0 = read_sysreg(S3_4_C12_C8_0);
+    g->ap1r0 = read_sysreg(S3_4_C12_C9_0);
     write_sysreg(S3_4_C12_C11_0, 0);
 }
 
