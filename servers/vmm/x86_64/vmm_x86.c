@@ -18,12 +18,13 @@ static void x_console(void *ctx, uint8_t byte)
     vmm_console_output(&x->vmm, &byte, 1);
 }
 
-static void x_write_reg(struct vmm_x86 *x, uint32_t reg, uint64_t value)
+static bool x_write_reg(struct vmm_x86 *x, uint32_t reg, uint64_t value)
 {
-    if (!x->xops.vcpu_write(x->vmm.ctx, reg, value) &&
-        hv_count_and_check(&x->warnings[X86_WARN_REGS]))
+    bool ok = x->xops.vcpu_write(x->vmm.ctx, reg, value);
+    if (!ok && hv_count_and_check(&x->warnings[X86_WARN_REGS]))
         vmm_logf(&x->vmm, "vcpu_write of register %u refused (%lu times)", reg,
                  (unsigned long)x->warnings[X86_WARN_REGS]);
+    return ok;
 }
 
 /* The kernel's per-vcpu timer counts the guest's TSC, which is the host's. */
@@ -40,8 +41,19 @@ static void x_timer_arm(void *ctx, uint64_t deadline_ns, uint8_t vector)
      * few ns early, the models would raise the same interrupt later and hold it in service
      * forever (a LAPIC timer vector that never comes again). */
     uint64_t deadline = x86_muldiv(deadline_ns, x->pf.cfg.tsc_hz, NS_PER_S, true);
-    x_write_reg(x, HV_X86_TIMER_VECTOR, vector); /* the vector first: a deadline needs one */
-    x_write_reg(x, HV_X86_TIMER_DEADLINE, deadline ? deadline : 1);
+    /* A new vector goes in with no deadline armed: next to the old deadline, the kernel would
+     * make the new vector pending if that deadline passed between the two writes. The same
+     * vector as before (nearly every re-arm) needs only the deadline: one call, not two. */
+    if (deadline == 0)
+        deadline = 1;
+    if (vector == x->kernel_timer_vector &&
+        x->xops.vcpu_write(x->vmm.ctx, HV_X86_TIMER_DEADLINE, deadline))
+        return;
+    /* A new vector, or the kernel refused the deadline (its vcpu was reset under us, and with
+     * it the vector): the whole sequence. */
+    x_write_reg(x, HV_X86_TIMER_DEADLINE, 0);
+    x->kernel_timer_vector = x_write_reg(x, HV_X86_TIMER_VECTOR, vector) ? vector : 0;
+    x_write_reg(x, HV_X86_TIMER_DEADLINE, deadline);
 }
 
 /* A failed read counts every handed vector as taken, as before the kernel could say. */

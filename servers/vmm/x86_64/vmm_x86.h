@@ -40,6 +40,9 @@ struct vmm_x86 {
     struct x86_cpuid_config cpuid;
     uint64_t warnings[X86_WARN_KINDS];
     bool in_exit; /* an exit is being handled: it delivers interrupts itself at its end */
+    /* The vector the kernel's timer holds (HV_X86_TIMER_VECTOR; 0: none yet). The vcpu's reset
+     * clears it in the kernel, and the platform is built again (vmm_x86_init) with it. */
+    uint8_t kernel_timer_vector;
 };
 
 /* Sets up the VMM and its platform for one vcpu, guest RAM at ram (guest-physical 0, size

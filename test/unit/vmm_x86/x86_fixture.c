@@ -50,8 +50,16 @@ static bool f_write(void *ctx, uint32_t reg, uint64_t v)
 {
     if (fx.refuse_writes || reg >= HV_X86_REG_COUNT)
         return false;
+    if (fx.refuse_deadline_without_vector && reg == HV_X86_TIMER_DEADLINE && v &&
+        !fx.regs[HV_X86_TIMER_VECTOR])
+        return false;
     fx.regs[reg] = v;
     fx.reg_written[reg] = true;
+    if (fx.nwrites < FX_MAX_WRITES) {
+        fx.write_reg[fx.nwrites] = reg;
+        fx.write_val[fx.nwrites] = v;
+    }
+    fx.nwrites++;
     return true;
 }
 

@@ -9,14 +9,20 @@
 
 #define FX_RAM_SIZE (4u << 20)
 #define FX_MAX_INJECTS 512
+#define FX_MAX_WRITES 256
 
 struct fx_env {
     uint64_t now_ns;
     uint64_t now_step_ns; /* added to now_ns after each read of the clock */
     uint64_t regs[HV_X86_REG_COUNT];
     bool reg_written[HV_X86_REG_COUNT];
+    /* Every accepted vcpu_write in order (the first FX_MAX_WRITES). */
+    uint32_t write_reg[FX_MAX_WRITES];
+    uint64_t write_val[FX_MAX_WRITES];
+    unsigned nwrites;
     bool fail_reads;
     bool refuse_writes; /* vcpu_write refused, as the kernel may */
+    bool refuse_deadline_without_vector; /* as the kernel does: HV_EINVAL */
     uint32_t injects[FX_MAX_INJECTS];
     uint64_t inject_flags[FX_MAX_INJECTS];
     unsigned ninjects;
