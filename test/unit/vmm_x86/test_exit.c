@@ -1,5 +1,6 @@
 /* The x86 exit handler end to end: port I/O (plain and string), MSRs, CPUID, MMIO through
- * NPF and the decoder, power requests, interrupt delivery and the kernel's vcpu timer. */
+ * NPF and the decoder, power requests and interrupt delivery (the kernel's vcpu timer:
+ * test_timer_arm.c). */
 #include "check_run.h"
 #include "x86_64/devices/cmos_rtc.h"
 #include "x86_64/devices/lapic.h"
@@ -508,86 +509,6 @@ START_TEST(uart_interrupt_delivered)
 }
 END_TEST
 
-/* The LAPIC timer armed on the kernel's vcpu timer, and its injection counted as taken. */
-START_TEST(timer_through_the_kernel)
-{
-    ck_assert(fx_wrmsr(0x80f, 0x1ff));
-    ck_assert(fx_wrmsr(0x832, (2u << 17) | 0xec)); /* TSC-deadline mode, vector 0xec */
-    ck_assert(fx_wrmsr(MSR_IA32_TSC_DEADLINE, 5000000));
-    ck_assert_uint_eq(fx.regs[HV_X86_TIMER_VECTOR], 0xec);
-    ck_assert_uint_eq(fx.regs[HV_X86_TIMER_DEADLINE], 5000000); /* 1 GHz: TSC = ns */
-    /* The kernel fires it at 5 ms, injects 0xec itself and clears its deadline; the next
-     * exit is the guest's EOI. */
-    fx.now_ns = 5000000;
-    fx.regs[HV_X86_TIMER_DEADLINE] = 0;
-    ck_assert(fx_wrmsr(0x80b, 0));
-    ck_assert_uint_eq(fx_injected(0xec), 0); /* not injected a second time */
-    ck_assert_int_eq(lapic_pending_vector(&fxv.pf.lapic), -1);
-    uint64_t isr;
-    ck_assert(fx_rdmsr(0x817, &isr));
-    ck_assert_uint_eq(isr, 0); /* and the EOI retired it */
-    ck_assert_uint_eq(fx.regs[HV_X86_TIMER_DEADLINE], 0);
-    /* The PIT through IOAPIC pin 2 arms the timer with the pin's vector. */
-    ck_assert(ioapic_mmio_write(&fxv.pf.ioapic, 0, 4, 0x14));
-    ck_assert(ioapic_mmio_write(&fxv.pf.ioapic, 0x10, 4, 0x30));
-    fx_out(0x43, 1, 0x34);
-    fx_out(0x40, 1, 0x9c);
-    fx_out(0x40, 1, 0x2e); /* 11932: 10 ms */
-    ck_assert_uint_eq(fx.regs[HV_X86_TIMER_VECTOR], 0x30);
-    ck_assert_uint_gt(fx.regs[HV_X86_TIMER_DEADLINE], 5000000 + 9990000);
-    ck_assert_uint_lt(fx.regs[HV_X86_TIMER_DEADLINE], 5000000 + 10010000);
-}
-END_TEST
-
-/* The kernel's timer fired while the guest runs with IF = 0: the vector reads in the IRR while
- * the kernel still holds it (HV_X86_INTR_PENDING), in the ISR once the guest took it (IRQ-X5). */
-START_TEST(timer_vector_pending_until_taken)
-{
-    ck_assert(fx_wrmsr(0x80f, 0x1ff));
-    ck_assert(fx_wrmsr(0x832, (2u << 17) | 0xec));
-    ck_assert(fx_wrmsr(MSR_IA32_TSC_DEADLINE, 5000000));
-    fx.now_ns = 5000000;
-    fx.regs[HV_X86_TIMER_DEADLINE] = 0;
-    fx.regs[HV_X86_INTR_PENDING + 3] = 1ull << (0xec - 192);
-    uint64_t isr, irr;
-    ck_assert(fx_rdmsr(0x817, &isr)); /* ISR 0xe0..0xff */
-    ck_assert(fx_rdmsr(0x827, &irr));
-    ck_assert_uint_eq(isr, 0);
-    ck_assert_uint_eq(irr, 1u << 12);
-    ck_assert_uint_eq(fx_injected(0xec), 0); /* the kernel has it: not injected again */
-    /* The guest's STI: taken. */
-    fx.regs[HV_X86_INTR_PENDING + 3] = 0;
-    ck_assert(fx_rdmsr(0x817, &isr));
-    ck_assert(fx_rdmsr(0x827, &irr));
-    ck_assert_uint_eq(isr, 1u << 12);
-    ck_assert_uint_eq(irr, 0);
-    ck_assert(fx_wrmsr(0x80b, 0));
-    ck_assert(fx_rdmsr(0x817, &isr));
-    ck_assert_uint_eq(isr, 0);
-}
-END_TEST
-
-/* The kernel's timer is not given a vector the LAPIC would hold back: while a handler of a
- * higher class is in service the timer's expiry waits in the IRR for the EOI (IRQ-X6). */
-START_TEST(timer_not_armed_while_held_back)
-{
-    ck_assert(fx_wrmsr(0x80f, 0x1ff));
-    ck_assert(fx_wrmsr(0x83e, 0xb));         /* divide by 1: 1 ns per count at 1 GHz */
-    ck_assert(fx_wrmsr(0x832, 0x42));        /* one-shot, vector 0x42 (class 4) */
-    ck_assert(fx_wrmsr(0x838, 100000));      /* 100 us */
-    ck_assert_uint_eq(fx.regs[HV_X86_TIMER_VECTOR], 0x42);
-    ck_assert_uint_eq(fx.regs[HV_X86_TIMER_DEADLINE], 1000 + 100000);
-    ck_assert(fx_wrmsr(0x83f, 0x82));        /* a self IPI of class 8: handed over */
-    ck_assert_uint_eq(fx_injected(0x82), 1);
-    ck_assert_uint_eq(fx.regs[HV_X86_TIMER_DEADLINE], 0); /* held back: not armed */
-    /* The guest runs its handler past the timer's expiry; the next exit is its EOI. */
-    fx.now_ns = 1000 + 200000;
-    ck_assert(fx_wrmsr(0x80b, 0));
-    ck_assert_uint_eq(fx_injected(0x42), 1); /* now, once, by the VMM */
-    ck_assert_uint_eq(fx.regs[HV_X86_TIMER_DEADLINE], 0);
-}
-END_TEST
-
 START_TEST(cmos_and_misc_ports)
 {
     fxv.pf.cmos.epoch_s = 1700000000; /* 2023-11-14 22:13:20 UTC */
@@ -639,9 +560,6 @@ int main(void)
     tcase_add_test(tc, power_requests);
     tcase_add_test(tc, other_exits);
     tcase_add_test(tc, uart_interrupt_delivered);
-    tcase_add_test(tc, timer_through_the_kernel);
-    tcase_add_test(tc, timer_vector_pending_until_taken);
-    tcase_add_test(tc, timer_not_armed_while_held_back);
     tcase_add_test(tc, cmos_and_misc_ports);
     suite_add_tcase(s, tc);
     return check_run(s);
