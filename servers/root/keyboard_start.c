@@ -23,7 +23,8 @@
 /* What the root's watcher needs once the server faults: the endpoint its faults come to, its
  * thread, and the focus endpoint it served. */
 static struct {
-    uint64_t fault_ep, thread, focus_ep;
+    uint64_t fault_ep, thread, focus_ep, ready;
+    volatile bool faulted;
 } watch;
 
 /* The root's thread that waits for the keyboard server's fault. A faulted server never answers
@@ -54,17 +55,22 @@ static void keyboard_watch(void)
             e = hv_cap_delete(watch.focus_ep);
         if (r || e)
             hv_printf("root: removing the keyboard server failed (thread %d, endpoint %d)\n", r, e);
+        /* A server that faults before it said it was ready: the root's start waits for that
+         * word, and the partitions start only after it. */
+        watch.faulted = true;
+        hv_signal(watch.ready);
     }
 }
 
 /* The endpoint the server's faults go to (the kernel sends them; nobody else holds a cap to
  * it) and the root's thread waiting on it, above the server so that it answers at once. */
 static int watch_keyboard(const struct root_program *p, const struct root_focus *focus,
-                          unsigned prio, uint64_t *fault_cap)
+                          uint64_t ready, unsigned prio, uint64_t *fault_cap)
 {
     watch.fault_ep = root_new(HV_OBJ_ENDPOINT, 0);
     watch.thread = p->thread;
     watch.focus_ep = focus->ep;
+    watch.ready = ready;
     *fault_cap = root_slot();
     if (!watch.fault_ep)
         return HV_ENOMEM;
@@ -184,13 +190,15 @@ int root_start_keyboard(const struct hv_bootinfo *info, const struct partition *
     if (!root_page_into(p.vspace, HV_DEVICE_CONFIG_VA, HV_MAP_READ, &cfg, sizeof(cfg)))
         return HV_ENOMEM;
     uint64_t sc, fault_cap;
-    if ((r = watch_keyboard(&p, focus, prio, &fault_cap)) ||
+    if ((r = watch_keyboard(&p, focus, ready, prio, &fault_cap)) ||
         (r = root_new_sc(KEYBOARD_BUDGET_TICKS, KEYBOARD_PERIOD_TICKS, &sc)) ||
         (r = root_start_watched(&p, prio, sc, fault_cap)))
         return r;
     uint64_t bits;
     if ((r = hv_wait(ready, &bits)))
         return r;
+    if (watch.faulted)
+        return HV_ECANCELED; /* it faulted before it was ready: the watcher removed it */
     out->ready = true;
     return HV_OK;
 }

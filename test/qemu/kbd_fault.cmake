@@ -41,4 +41,35 @@ foreach(arch ${DUET_ARCHES})
                    --until "${moved}personal$")
   set_tests_properties(kbd-fault-${arch} PROPERTIES LABELS qemu TIMEOUT 270
                        FIXTURES_REQUIRED kbd-fault-images-${arch})
+
+  # The same server faulting before it says it is ready: the root task's start of it must end
+  # (the watcher signals the word it waits for), the partitions start, and the console keeps
+  # its own focus from the beginning. Before the watcher the root task waited for ever.
+  duet_system_image(NAME kbd-fault-early ARCH ${arch}
+                    MANIFEST ${CMAKE_SOURCE_DIR}/test/manifests/kbd-focus-${arch}.dts
+                    PROGRAMS keyboard.eval=rogue-keyboard-early)
+  add_custom_command(OUTPUT ${CMAKE_BINARY_DIR}/${arch}/images/kbd-fault-early/payload/bootfs.list
+                     APPEND DEPENDS ${guest})
+  add_test(NAME kbd-fault-early-images-${arch}
+           COMMAND ${CMAKE_COMMAND} --build ${CMAKE_BINARY_DIR}
+                   --target test-guest-${arch}-reset image-${arch}-kbd-fault-early)
+  set_tests_properties(kbd-fault-early-images-${arch} PROPERTIES LABELS qemu TIMEOUT 1800
+                       FIXTURES_SETUP kbd-fault-early-images-${arch} RESOURCE_LOCK duet-build)
+  add_test(NAME kbd-fault-early-${arch}
+           COMMAND python3 ${CMAKE_SOURCE_DIR}/scripts/check-log
+                   --reject "^FATAL: "
+                   --reject "^kernel: .*(panic|assert)"
+                   --reject "^keyboard: keyboard.eval: ready"
+                   --
+                   test --arch ${arch}
+                   --kernel ${CMAKE_BINARY_DIR}/${arch}/images/kbd-fault-early.elf
+                   --name kbd-fault-early-${arch}
+                   --log ${CMAKE_BINARY_DIR}/qemu-logs/kbd-fault-early-${arch}.log --timeout 240
+                   --expect "^keyboard: keyboard.eval: faulting before it is ready"
+                   --expect "^root: the keyboard server faulted \\(fault [0-9]+ at 0x8, pc 0x[0-9a-f]+\\)"
+                   --expect "^root: the keyboard server did not start \\(error 13\\): the console keeps its own focus"
+                   --send "^root: partition plain: .*started=\\x143"
+                   --until "${moved}work$")
+  set_tests_properties(kbd-fault-early-${arch} PROPERTIES LABELS qemu TIMEOUT 270
+                       FIXTURES_REQUIRED kbd-fault-early-images-${arch})
 endforeach()
