@@ -13,10 +13,11 @@ CHECK_LOG = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..",
                          "check-log")
 
 
-def judge(lines, *checks):
-    """check-log's exit status and output on a log made of lines."""
+def judge(lines, *checks, end="\n"):
+    """check-log's exit status and output on a log made of lines (the last one ending in end:
+    "" for a log cut inside a line when QEMU was stopped)."""
     with tempfile.NamedTemporaryFile("w", suffix=".log", delete=False) as f:
-        f.write("\n".join(lines) + "\n")
+        f.write("\n".join(lines) + end)
     try:
         p = subprocess.run([sys.executable, CHECK_LOG, *checks, "--log", f.name],
                            capture_output=True, text=True, timeout=30)
@@ -51,6 +52,19 @@ class Tags(unittest.TestCase):
 
     def test_piece_redrawn_under_another_tag_fails(self):
         rc, out = judge(["[personal] DUET-CPU wor", "[work] DUET-CPU work x"], "--tags")
+        self.assertEqual(rc, 1, out)
+
+    def test_last_line_cut_by_the_stop_is_not_judged(self):
+        # QEMU stopped while work printed: the log ends inside its name, without a newline
+        log = ["[personal] DUET-COUNT personal 44", "[work] DUET-COUNT wo"]
+        rc, out = judge(log, "--tags", end="")
+        self.assertEqual(rc, 0, out)
+        # the same line ended by its newline was printed so: it is judged, and fails
+        rc, out = judge(log, "--tags")
+        self.assertEqual(rc, 1, out)
+        # only the last line gets that leave
+        rc, out = judge(["[work] DUET-COUNT wo", "[personal] DUET-COUNT personal 4"], "--tags",
+                        end="")
         self.assertEqual(rc, 1, out)
 
 
