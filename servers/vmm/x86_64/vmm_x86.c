@@ -41,11 +41,11 @@ static void x_timer_arm(void *ctx, uint64_t deadline_ns, uint8_t vector)
      * few ns early, the models would raise the same interrupt later and hold it in service
      * forever (a LAPIC timer vector that never comes again). */
     uint64_t deadline = x86_muldiv(deadline_ns, x->pf.cfg.tsc_hz, NS_PER_S, true);
+    if (deadline == 0)
+        deadline = 1; /* 0 is off */
     /* A new vector goes in with no deadline armed: next to the old deadline, the kernel would
      * make the new vector pending if that deadline passed between the two writes. The same
      * vector as before (nearly every re-arm) needs only the deadline: one call, not two. */
-    if (deadline == 0)
-        deadline = 1;
     if (vector == x->kernel_timer_vector &&
         x->xops.vcpu_write(x->vmm.ctx, HV_X86_TIMER_DEADLINE, deadline))
         return;

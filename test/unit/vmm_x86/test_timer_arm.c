@@ -8,6 +8,23 @@
 #include "x86_64/x86_platform.h"
 #include "x86_fixture.h"
 
+/* The LAPIC enabled (SVR) and its timer in TSC-deadline mode, vector 0xec. */
+static void tsc_deadline_mode(void)
+{
+    ck_assert(fx_wrmsr(0x80f, 0x1ff));
+    ck_assert(fx_wrmsr(0x832, (2u << 17) | 0xec));
+}
+
+/* PIT channel 0 every 10 ms (11,932 counts), its IRQ 0 through IOAPIC pin 2 as vector 0x30. */
+static void pit_10ms_on_pin2(void)
+{
+    ck_assert(ioapic_mmio_write(&fxv.pf.ioapic, 0, 4, 0x14));
+    ck_assert(ioapic_mmio_write(&fxv.pf.ioapic, 0x10, 4, 0x30));
+    fx_out(0x43, 1, 0x34);
+    fx_out(0x40, 1, 0x9c);
+    fx_out(0x40, 1, 0x2e);
+}
+
 /* Replays the writes since `from`: a VECTOR write while the deadline the kernel holds is
  * nonzero would let that deadline fire the new vector. */
 static void assert_no_vector_under_a_deadline(unsigned from)
@@ -37,17 +54,12 @@ static unsigned timer_writes_since(unsigned from)
  * the vector changes while a deadline is armed. */
 START_TEST(a_new_vector_goes_in_disarmed)
 {
-    ck_assert(fx_wrmsr(0x80f, 0x1ff));
-    ck_assert(fx_wrmsr(0x832, (2u << 17) | 0xec));
+    tsc_deadline_mode();
     ck_assert(fx_wrmsr(MSR_IA32_TSC_DEADLINE, 50000000)); /* 50 ms */
     ck_assert_uint_eq(fx.regs[HV_X86_TIMER_VECTOR], 0xec);
     ck_assert_uint_eq(fx.regs[HV_X86_TIMER_DEADLINE], 50000000);
     unsigned from = fx.nwrites;
-    ck_assert(ioapic_mmio_write(&fxv.pf.ioapic, 0, 4, 0x14));
-    ck_assert(ioapic_mmio_write(&fxv.pf.ioapic, 0x10, 4, 0x30));
-    fx_out(0x43, 1, 0x34);
-    fx_out(0x40, 1, 0x9c);
-    fx_out(0x40, 1, 0x2e); /* 11932: 10 ms */
+    pit_10ms_on_pin2();
     ck_assert_uint_eq(fx.regs[HV_X86_TIMER_VECTOR], 0x30);
     ck_assert_uint_lt(fx.regs[HV_X86_TIMER_DEADLINE], 50000000);
     assert_no_vector_under_a_deadline(0);
@@ -58,8 +70,7 @@ END_TEST
 /* A new TSC deadline with the same vector: one write, the deadline. */
 START_TEST(same_vector_is_one_write)
 {
-    ck_assert(fx_wrmsr(0x80f, 0x1ff));
-    ck_assert(fx_wrmsr(0x832, (2u << 17) | 0xec));
+    tsc_deadline_mode();
     ck_assert(fx_wrmsr(MSR_IA32_TSC_DEADLINE, 5000000));
     unsigned from = fx.nwrites;
     ck_assert(fx_wrmsr(MSR_IA32_TSC_DEADLINE, 7000000));
@@ -74,8 +85,7 @@ END_TEST
  * the vector again instead of leaving the timer unarmed. */
 START_TEST(a_forgotten_vector_is_written_again)
 {
-    ck_assert(fx_wrmsr(0x80f, 0x1ff));
-    ck_assert(fx_wrmsr(0x832, (2u << 17) | 0xec));
+    tsc_deadline_mode();
     ck_assert(fx_wrmsr(MSR_IA32_TSC_DEADLINE, 5000000));
     fx.regs[HV_X86_TIMER_VECTOR] = 0;
     fx.regs[HV_X86_TIMER_DEADLINE] = 0;
@@ -89,8 +99,7 @@ END_TEST
 /* The LAPIC timer armed on the kernel's vcpu timer, and its injection counted as taken. */
 START_TEST(timer_through_the_kernel)
 {
-    ck_assert(fx_wrmsr(0x80f, 0x1ff));
-    ck_assert(fx_wrmsr(0x832, (2u << 17) | 0xec)); /* TSC-deadline mode, vector 0xec */
+    tsc_deadline_mode();
     ck_assert(fx_wrmsr(MSR_IA32_TSC_DEADLINE, 5000000));
     ck_assert_uint_eq(fx.regs[HV_X86_TIMER_VECTOR], 0xec);
     ck_assert_uint_eq(fx.regs[HV_X86_TIMER_DEADLINE], 5000000); /* 1 GHz: TSC = ns */
@@ -106,11 +115,7 @@ START_TEST(timer_through_the_kernel)
     ck_assert_uint_eq(isr, 0); /* and the EOI retired it */
     ck_assert_uint_eq(fx.regs[HV_X86_TIMER_DEADLINE], 0);
     /* The PIT through IOAPIC pin 2 arms the timer with the pin's vector. */
-    ck_assert(ioapic_mmio_write(&fxv.pf.ioapic, 0, 4, 0x14));
-    ck_assert(ioapic_mmio_write(&fxv.pf.ioapic, 0x10, 4, 0x30));
-    fx_out(0x43, 1, 0x34);
-    fx_out(0x40, 1, 0x9c);
-    fx_out(0x40, 1, 0x2e); /* 11932: 10 ms */
+    pit_10ms_on_pin2();
     ck_assert_uint_eq(fx.regs[HV_X86_TIMER_VECTOR], 0x30);
     ck_assert_uint_gt(fx.regs[HV_X86_TIMER_DEADLINE], 5000000 + 9990000);
     ck_assert_uint_lt(fx.regs[HV_X86_TIMER_DEADLINE], 5000000 + 10010000);
@@ -121,8 +126,7 @@ END_TEST
  * the kernel still holds it (HV_X86_INTR_PENDING), in the ISR once the guest took it (IRQ-X5). */
 START_TEST(timer_vector_pending_until_taken)
 {
-    ck_assert(fx_wrmsr(0x80f, 0x1ff));
-    ck_assert(fx_wrmsr(0x832, (2u << 17) | 0xec));
+    tsc_deadline_mode();
     ck_assert(fx_wrmsr(MSR_IA32_TSC_DEADLINE, 5000000));
     fx.now_ns = 5000000;
     fx.regs[HV_X86_TIMER_DEADLINE] = 0;
