@@ -147,7 +147,7 @@ _Noreturn void device_server_serve(const char *name, unsigned prio, unsigned *nc
                                    void (*call)(uint64_t badge, struct hv_msg *m))
 {
     int r = hv_thread_configure(HV_DEVICE_SLOT_EVENT_THREAD, HV_SLOT_SELF_CNODE,
-                                HV_DEVICE_SLOT_VSPACE, 0, prio, HV_SC_INHERIT,
+                                HV_DEVICE_SLOT_VSPACE, HV_DEVICE_SLOT_FAULT, prio, HV_SC_INHERIT,
                                 (uint64_t)(uintptr_t)event_loop,
                                 (uint64_t)(uintptr_t)(event_stack + sizeof(event_stack)));
     if (!r)

@@ -140,13 +140,13 @@ int root_start_program(const struct root_program *p, unsigned prio, uint64_t sc)
 }
 
 int root_start_budgeted_us(const struct root_program *p, unsigned prio, uint32_t budget_us,
-                           uint32_t period_us)
+                           uint32_t period_us, uint64_t fault_ep)
 {
     uint64_t sc = root_new(HV_OBJ_SCHED_CONTEXT, 0);
     if (!sc)
         return HV_ENOMEM;
     int r = hv_sc_configure(ROOT_SCHED_CONTROL, sc, budget_us, period_us);
-    return r ? r : root_start_program(p, prio, sc);
+    return r ? r : root_start_watched(p, prio, sc, fault_ep);
 }
 
 int root_start_budgeted(const struct root_program *p, unsigned prio, uint32_t budget,

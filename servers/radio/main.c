@@ -383,10 +383,10 @@ static _Noreturn void serve_forever(void)
     clients.ports = config->ports;
     clients.nports = nports;
     clients.configured = config->nports < HV_RADIO_MAX_PORTS ? config->nports : HV_RADIO_MAX_PORTS;
-    int r =
-        hv_thread_configure(HV_DEVICE_SLOT_EVENT_THREAD, HV_SLOT_SELF_CNODE, HV_DEVICE_SLOT_VSPACE,
-                            0, config->prio, HV_SC_INHERIT, (uint64_t)(uintptr_t)link_loop,
-                            (uint64_t)(uintptr_t)(link_stack + sizeof(link_stack)));
+    int r = hv_thread_configure(HV_DEVICE_SLOT_EVENT_THREAD, HV_SLOT_SELF_CNODE,
+                                HV_DEVICE_SLOT_VSPACE, HV_DEVICE_SLOT_FAULT, config->prio,
+                                HV_SC_INHERIT, (uint64_t)(uintptr_t)link_loop,
+                                (uint64_t)(uintptr_t)(link_stack + sizeof(link_stack)));
     if (!r)
         r = hv_thread_resume(HV_DEVICE_SLOT_EVENT_THREAD);
     if (r) {

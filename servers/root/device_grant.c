@@ -84,12 +84,16 @@ int device_grant(const struct hv_bootinfo *info, const struct root_program *p,
 }
 
 int device_grant_endpoint(const struct root_program *p, const struct root_device_clients *out,
-                          uint64_t ready)
+                          uint64_t ready, struct server_watch *w)
 {
     uint64_t thread = root_new(HV_OBJ_THREAD, 0);
     if (!thread)
         return HV_ENOMEM;
-    int r = hv_cap_copy(out->ep, p->cnode, HV_DEVICE_SLOT_EP, HV_RIGHT_READ, 0);
+    int r = server_watch_thread(w, p->thread);
+    if (!r)
+        r = server_watch_thread(w, thread);
+    if (!r)
+        r = hv_cap_copy(out->ep, p->cnode, HV_DEVICE_SLOT_EP, HV_RIGHT_READ, 0);
     if (!r)
         r = hv_cap_copy(out->ep, p->cnode, HV_DEVICE_SLOT_EP_EVENTS, HV_RIGHT_WRITE,
                         HV_DEVICE_BADGE_EVENTS);
@@ -99,6 +103,8 @@ int device_grant_endpoint(const struct root_program *p, const struct root_device
         r = hv_cap_copy(thread, p->cnode, HV_DEVICE_SLOT_EVENT_THREAD, HV_RIGHTS_ALL, 0);
     if (!r)
         r = hv_cap_copy(ready, p->cnode, HV_DEVICE_SLOT_READY, HV_RIGHT_WRITE, 0);
+    if (!r)
+        r = hv_cap_copy(w->fault_cap, p->cnode, HV_DEVICE_SLOT_FAULT, HV_RIGHT_WRITE, 0);
     return r;
 }
 
@@ -158,16 +164,18 @@ int device_grant_worker(const struct root_program *p, unsigned c, uint64_t ntfn,
 }
 
 int device_start_worker(const struct root_program *p, const struct partition *part, unsigned c,
-                        const struct device_worker_layout *w)
+                        const struct device_worker_layout *w, struct server_watch *watch)
 {
     uint64_t thread = root_new(HV_OBJ_THREAD, 0);
     if (!thread)
         return HV_ENOMEM;
     if (!part->sc)
         return HV_EINVAL;
-    int r = hv_cap_copy(thread, p->cnode, w->slot_thread + c, HV_RIGHT_WRITE, 0);
+    int r = server_watch_thread(watch, thread);
     if (!r)
-        r = hv_thread_configure(thread, p->cnode, p->vspace, 0,
+        r = hv_cap_copy(thread, p->cnode, w->slot_thread + c, HV_RIGHT_WRITE, 0);
+    if (!r)
+        r = hv_thread_configure(thread, p->cnode, p->vspace, watch->fault_cap,
                                 part->rec->priority + HV_PT_VMM_PRIO_ABOVE, part->sc, p->entry,
                                 w->stack_top);
     return r ? r : hv_thread_resume(thread);

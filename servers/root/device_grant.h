@@ -4,6 +4,7 @@
 
 #include "bus.h"
 #include "partition.h"
+#include "server_watch.h"
 
 /* Gives program p the device dev (as bus_find_virtio found it): its register pages at
  * HV_DEVICE_REGS_VA and the first one as HV_DEVICE_SLOT_DEVICE; its irq handler bound to ntfn
@@ -16,9 +17,10 @@ int device_grant(const struct hv_bootinfo *info, const struct root_program *p,
 
 /* A server with partitions as clients (hv/proto/device.h's client slots): its endpoint (read,
  * and write with HV_DEVICE_BADGE_EVENTS), its own address space and an unconfigured thread for
- * its event thread, and ready (write) to say it answers. */
+ * its event thread, ready (write) to say it answers, and w's fault cap for the threads it
+ * starts itself. Its main thread and that event thread go on w's list. */
 int device_grant_endpoint(const struct root_program *p, const struct root_device_clients *out,
-                          uint64_t ready);
+                          uint64_t ready, struct server_watch *w);
 
 /* Client c (partition part) of p: its RAM at HV_DEVICE_RAM_VA(c), a fresh page shared with its
  * VMM at HV_DEVICE_SHARED_VA(c) (the frame noted in out->shared), and its VMM's event
@@ -50,6 +52,6 @@ int device_grant_worker(const struct root_program *p, unsigned c, uint64_t ntfn,
                         const struct device_worker_layout *w);
 
 /* Client c's thread: p's entry on c's stack (how the thread knows which client it serves), on
- * part's scheduling context, at the priority of part's VMM. */
+ * part's scheduling context, at the priority of part's VMM, faulting to watch (and on its list). */
 int device_start_worker(const struct root_program *p, const struct partition *part, unsigned c,
-                        const struct device_worker_layout *w);
+                        const struct device_worker_layout *w, struct server_watch *watch);

@@ -5,7 +5,7 @@
  * for each partition with the keyboard its RAM, a page shared with its VMM and that VMM's event
  * notification (keyboard_clients.c); then waits until it answers (docs/trusted-path.md).
  * Nothing else: no other port, no other partition's RAM, no cap to call anyone but the
- * console's log. A thread of the root's watches it for a fault (keyboard_watch). */
+ * console's log. The root's watcher stops it should it fault (server_watch.c). */
 #include "device_grant.h"
 #include "keyboard_clients.h"
 #include "partition.h"
@@ -20,65 +20,12 @@
 #define KEYBOARD_BUDGET_TICKS 1
 #define KEYBOARD_PERIOD_TICKS 10
 
-/* What the root's watcher needs once the server faults: the endpoint its faults come to, its
- * thread, and the focus endpoint it served. */
-static struct {
-    uint64_t fault_ep, thread, focus_ep, ready;
-    volatile bool faulted;
-} watch;
-
-/* The root's thread that waits for the keyboard server's fault. A faulted server never answers
- * again: a caller waiting for its answer (the console's Ctrl-T, a VMM) and every later call on
- * its endpoint would wait for ever, the console's input thread with them. So the server's
- * thread goes, which ends the call it had taken with an error, and the focus endpoint goes,
- * which ends the calls queued on it and empties every cap to it: the console then keeps its own
- * focus (console_follow_lost), as when the server never came up. The focus page and the other
- * listeners stay as they were. */
-static void keyboard_watch(void)
-{
-    for (;;) {
-        struct hv_msg m = {0};
-        if (hv_recv(watch.fault_ep, &m))
-            continue;
-        hv_printf("root: the keyboard server faulted (fault %lu at 0x%lx, pc 0x%lx): it is "
-                  "stopped and its focus endpoint removed; the console keeps its own focus\n",
-                  (unsigned long)hv_msginfo_label(m.info), (unsigned long)m.w[0],
-                  (unsigned long)m.w[2]);
-        /* Revoked first: the program holds a cap to its own thread, and the endpoint's copies
-         * are the console's, the VMMs' and the server's. Deleting the root's own then destroys
-         * each object, which cancels what waits on it. */
-        int r = hv_cap_revoke(watch.thread);
-        if (!r)
-            r = hv_cap_delete(watch.thread);
-        int e = hv_cap_revoke(watch.focus_ep);
-        if (!e)
-            e = hv_cap_delete(watch.focus_ep);
-        if (r || e)
-            hv_printf("root: removing the keyboard server failed (thread %d, endpoint %d)\n", r, e);
-        /* A server that faults before it said it was ready: the root's start waits for that
-         * word, and the partitions start only after it. */
-        watch.faulted = true;
-        hv_signal(watch.ready);
-    }
-}
-
-/* The endpoint the server's faults go to (the kernel sends them; nobody else holds a cap to
- * it) and the root's thread waiting on it, above the server so that it answers at once. */
-static int watch_keyboard(const struct root_program *p, const struct root_focus *focus,
-                          uint64_t ready, unsigned prio, uint64_t *fault_cap)
-{
-    watch.fault_ep = root_new(HV_OBJ_ENDPOINT, 0);
-    watch.thread = p->thread;
-    watch.focus_ep = focus->ep;
-    watch.ready = ready;
-    *fault_cap = root_slot();
-    if (!watch.fault_ep)
-        return HV_ENOMEM;
-    int r = hv_cap_copy(watch.fault_ep, ROOT_CNODE, *fault_cap, HV_RIGHT_WRITE, 1);
-    if (!r && !root_spawn(keyboard_watch, ROOT_CNODE, 0, prio + 1, 1, 10))
-        r = HV_ENOMEM;
-    return r;
-}
+/* Its threads fault to the root's watcher (server_watch.c). A faulted keyboard server never
+ * answers again, and the console's Ctrl-T waits for its answer: the watcher's removal of the
+ * focus endpoint (the server's own) ends that call and empties every cap to it, and the console
+ * then keeps its own focus (console_follow_lost), as when the server never came up. The focus
+ * page and the other listeners stay as they were. */
+static struct server_watch watch;
 
 #if !defined(__aarch64__)
 #define I8042_IRQ 1u /* ISA IRQ 1: IOAPIC input 1 on q35, edge (the ISA default) like COM1's */
@@ -177,11 +124,14 @@ int root_start_keyboard(const struct hv_bootinfo *info, const struct partition *
     uint64_t ready = root_new(HV_OBJ_NOTIFICATION, 0);
     if (!out->bell || !ready)
         return HV_ENOMEM;
-    int r;
+    int r = server_watch_add(&watch, "the keyboard server", "the console keeps its own focus",
+                             out->ep, ready);
+    if (r)
+        return r;
     /* A test image may start its own program instead (test/eval/rogue: one that faults). */
     const char *program = root_program_in_place("keyboard", "keyboard.eval", "the keyboard server");
     if ((r = root_load_program(program, &p)) || (r = give_keyboard(info, &p, out->bell, &cfg)) ||
-        (r = device_grant_endpoint(&p, out, ready)) || (r = give_focus(&p, focus)) ||
+        (r = device_grant_endpoint(&p, out, ready, &watch)) || (r = give_focus(&p, focus)) ||
         (r = root_keyboard_grant_clients(&p, parts, nparts, con, cfg.clients, &cfg.nclients,
                                          out)) ||
         (r = hv_cap_copy(con->ep, p.cnode, HV_DEVICE_SLOT_LOG, HV_RIGHT_WRITE,
@@ -189,10 +139,9 @@ int root_start_keyboard(const struct hv_bootinfo *info, const struct partition *
         return r;
     if (!root_page_into(p.vspace, HV_DEVICE_CONFIG_VA, HV_MAP_READ, &cfg, sizeof(cfg)))
         return HV_ENOMEM;
-    uint64_t sc, fault_cap;
-    if ((r = watch_keyboard(&p, focus, ready, prio, &fault_cap)) ||
-        (r = root_new_sc(KEYBOARD_BUDGET_TICKS, KEYBOARD_PERIOD_TICKS, &sc)) ||
-        (r = root_start_watched(&p, prio, sc, fault_cap)))
+    uint64_t sc;
+    if ((r = root_new_sc(KEYBOARD_BUDGET_TICKS, KEYBOARD_PERIOD_TICKS, &sc)) ||
+        (r = root_start_watched(&p, prio, sc, watch.fault_cap)))
         return r;
     uint64_t bits;
     if ((r = hv_wait(ready, &bits)))

@@ -5,6 +5,7 @@
  * system runs. */
 #include "measure.h"
 #include "partition.h"
+#include "server_watch.h"
 #include <hv/abi/error.h>
 #include <hv/fmt.h>
 #include <hv/log_limit.h>
@@ -477,6 +478,10 @@ int root_run_partitions(const struct hv_bootinfo *info)
         if (!served[i])
             served[i] = build_mem(&parts[i]);
     }
+    /* The watcher of the servers partitions call: above them all (the keyboard's is the
+     * console's priority). Without it they do not start (server_watch_add refuses). */
+    if ((r = server_watch_start(CONSOLE_PRIO + 1)))
+        hv_printf("root: no watcher of the device servers (error %d): none starts\n", r);
     start_display(info, &con); /* needs the guest address spaces made just above */
     start_storage(info, &con);
     start_radio(info, &con);

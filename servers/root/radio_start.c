@@ -45,6 +45,9 @@ static struct device_worker_layout port_thread(unsigned c)
                                          HV_RADIO_PORT_STACK_TOP(c), HV_RADIO_PORT_STACK_PAGES};
 }
 
+/* Its threads fault to the root's watcher, which then removes it (server_watch.c). */
+static struct server_watch watch;
+
 int root_start_radio(const struct hv_bootinfo *info, const struct partition *parts,
                      unsigned nparts, const struct root_console *con, unsigned prio,
                      struct root_device_clients *out)
@@ -67,9 +70,15 @@ int root_start_radio(const struct hv_bootinfo *info, const struct partition *par
     uint64_t call_done = root_new(HV_OBJ_NOTIFICATION, 0);
     if (!out->ep || !out->bell || !ready || !call_done)
         return HV_ENOMEM;
-    if ((r = root_load_program("radio", &p)) ||
+    r = server_watch_add(&watch, "the radio server", "its partitions' network no longer answers",
+                         out->ep, ready);
+    if (r)
+        return r;
+    /* A test image may start its own program instead (test/eval/rogue: one that faults). */
+    const char *program = root_program_in_place("radio", "radio.eval", "the radio server");
+    if ((r = root_load_program(program, &p)) ||
         (r = device_grant(info, &p, &dev, out->bell, HV_RADIO_DMA_FRAMES, &cfg.dev)) ||
-        (r = device_grant_endpoint(&p, out, ready)) ||
+        (r = device_grant_endpoint(&p, out, ready, &watch)) ||
         (r = hv_cap_copy(con->ep, p.cnode, HV_DEVICE_SLOT_LOG, HV_RIGHT_WRITE,
                                HV_CONSOLE_BADGE_SERVER(HV_CONSOLE_SERVER_RADIO))) ||
         (r = hv_cap_copy(out->bell, p.cnode, HV_RADIO_SLOT_UPLINK_BELL, HV_RIGHT_WRITE,
@@ -103,18 +112,22 @@ int root_start_radio(const struct hv_bootinfo *info, const struct partition *par
     }
     if (!root_page_into(p.vspace, HV_DEVICE_CONFIG_VA, HV_MAP_READ, &cfg, sizeof(cfg)))
         return HV_ENOMEM;
-    if ((r = root_start_budgeted_us(&p, prio, RADIO_BUDGET_US, RADIO_PERIOD_US)))
+    if ((r = root_start_budgeted_us(&p, prio, RADIO_BUDGET_US, RADIO_PERIOD_US,
+                                    watch.fault_cap)))
         return r;
     /* The VMMs' HV_VDEV_OPEN is a call: they get the caps only once the server answers. */
     uint64_t bits;
     if ((r = hv_wait(ready, &bits)))
         return r;
+    if (watch.faulted)
+        return HV_ECANCELED; /* the watcher said so: nothing of it is left */
     /* Only now: a port thread reads what the server set up before it answered. A partition
      * whose thread can't start gets no network (its VMM would wait for the thread forever). */
     for (unsigned i = 0; i < nparts; i++) {
         int c = out->client[i];
         const struct device_worker_layout worker = port_thread(c >= 0 ? (unsigned)c : 0);
-        if (c >= 0 && (r = device_start_worker(&p, port_part[c], (unsigned)c, &worker))) {
+        if (c >= 0 &&
+            (r = device_start_worker(&p, port_part[c], (unsigned)c, &worker, &watch))) {
             hv_printf("root: partition %s: no network: its radio thread did not start (%d)\n",
                       port_part[c]->rec->name, r);
             out->client[i] = -1;

@@ -56,6 +56,9 @@ static struct device_worker_layout client_thread(unsigned c)
                                          HV_STORAGE_WORKER_STACK_PAGES};
 }
 
+/* Its threads fault to the root's watcher, which then removes it (server_watch.c). */
+static struct server_watch watch;
+
 int root_start_storage(const struct hv_bootinfo *info, const struct partition *parts,
                        unsigned nparts, const struct root_console *con, unsigned prio,
                        struct root_device_clients *out)
@@ -78,6 +81,10 @@ int root_start_storage(const struct hv_bootinfo *info, const struct partition *p
     uint64_t call_done = root_new(HV_OBJ_NOTIFICATION, 0);
     if (!out->ep || !out->bell || !ready || !call_done)
         return HV_ENOMEM;
+    r = server_watch_add(&watch, "the storage server", "its partitions' disks no longer answer",
+                         out->ep, ready);
+    if (r)
+        return r;
     /* Test images only: the evaluation's rogue server in its place, and IF-30's control, the
      * same program logging through the root task's own cap (its lines untagged). */
     const char *program = root_program_in_place("storage", "storage.eval", "the storage server");
@@ -90,7 +97,7 @@ int root_start_storage(const struct hv_bootinfo *info, const struct partition *p
     uint64_t log_badge = log_as_root ? 0 : HV_CONSOLE_BADGE_SERVER(HV_CONSOLE_SERVER_STORAGE);
     if ((r = root_load_program(program, &p)) ||
         (r = device_grant(info, &p, &dev, out->bell, HV_STORAGE_DMA_FRAMES, &cfg.dev)) ||
-        (r = device_grant_endpoint(&p, out, ready)) ||
+        (r = device_grant_endpoint(&p, out, ready, &watch)) ||
         (r = hv_cap_copy(con->ep, p.cnode, HV_DEVICE_SLOT_LOG, HV_RIGHT_WRITE, log_badge)) ||
         (r = hv_cap_copy(out->bell, p.cnode, HV_STORAGE_SLOT_DISK_BELL, HV_RIGHT_WRITE,
                          HV_STORAGE_BIT_SUBMIT)) ||
@@ -124,19 +131,23 @@ int root_start_storage(const struct hv_bootinfo *info, const struct partition *p
     }
     if (!root_page_into(p.vspace, HV_DEVICE_CONFIG_VA, HV_MAP_READ, &cfg, sizeof(cfg)))
         return HV_ENOMEM;
-    if ((r = root_start_budgeted_us(&p, prio, STORAGE_BUDGET_US, STORAGE_PERIOD_US)))
+    if ((r = root_start_budgeted_us(&p, prio, STORAGE_BUDGET_US, STORAGE_PERIOD_US,
+                                    watch.fault_cap)))
         return r;
     /* The VMMs' HV_VDEV_OPEN is a call: they get the caps only once the server answers (it
      * does whatever it found: a refused disk answers every OPEN with an error). */
     uint64_t bits;
     if ((r = hv_wait(ready, &bits)))
         return r;
+    if (watch.faulted)
+        return HV_ECANCELED; /* the watcher said so: nothing of it is left */
     /* Only now: a client thread reads what the server set up before it answered. A partition
      * whose thread can't start gets no disk (its VMM would wait for the thread forever). */
     for (unsigned i = 0; i < nparts; i++) {
         int c = out->client[i];
         const struct device_worker_layout worker = client_thread(c >= 0 ? (unsigned)c : 0);
-        if (c >= 0 && (r = device_start_worker(&p, client_part[c], (unsigned)c, &worker))) {
+        if (c >= 0 &&
+            (r = device_start_worker(&p, client_part[c], (unsigned)c, &worker, &watch))) {
             hv_printf("root: partition %s: no disk: its storage thread did not start (%d)\n",
                       client_part[c]->rec->name, r);
             out->client[i] = -1;

@@ -464,8 +464,8 @@ static void answer_vmm(uint64_t badge, struct hv_msg *m)
 static _Noreturn void serve_forever(void)
 {
     int r = hv_thread_configure(HV_DEVICE_SLOT_EVENT_THREAD, HV_SLOT_SELF_CNODE,
-                                HV_DEVICE_SLOT_VSPACE, 0, config->prio, HV_SC_INHERIT,
-                                (uint64_t)(uintptr_t)disk_loop,
+                                HV_DEVICE_SLOT_VSPACE, HV_DEVICE_SLOT_FAULT, config->prio,
+                                HV_SC_INHERIT, (uint64_t)(uintptr_t)disk_loop,
                                 (uint64_t)(uintptr_t)(disk_stack + sizeof(disk_stack)));
     if (!r)
         r = hv_thread_resume(HV_DEVICE_SLOT_EVENT_THREAD);

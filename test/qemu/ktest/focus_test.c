@@ -22,7 +22,8 @@ static int start_owner(const struct root_focus *focus, const struct root_console
     struct root_program p;
     uint64_t bell = root_new(HV_OBJ_NOTIFICATION, 0), ready = root_new(HV_OBJ_NOTIFICATION, 0);
     uint64_t thread = root_new(HV_OBJ_THREAD, 0), page = root_slot();
-    if (!bell || !ready || !thread)
+    uint64_t fault = root_new(HV_OBJ_ENDPOINT, 0); /* nobody waits on it: a fault only stops */
+    if (!bell || !ready || !thread || !fault)
         return HV_ENOMEM;
     cfg = (struct hv_keyboard_config){.version = HV_KEYBOARD_CONFIG_VERSION,
                                       .prio = FOCUS_PRIO,
@@ -39,6 +40,7 @@ static int start_owner(const struct root_focus *focus, const struct root_console
         (r = hv_cap_copy(p.vspace, p.cnode, HV_DEVICE_SLOT_VSPACE, HV_RIGHTS_ALL, 0)) ||
         (r = hv_cap_copy(thread, p.cnode, HV_DEVICE_SLOT_EVENT_THREAD, HV_RIGHTS_ALL, 0)) ||
         (r = hv_cap_copy(ready, p.cnode, HV_DEVICE_SLOT_READY, HV_RIGHT_WRITE, 0)) ||
+        (r = hv_cap_copy(fault, p.cnode, HV_DEVICE_SLOT_FAULT, HV_RIGHT_WRITE, 0)) ||
         (r = hv_cap_copy(con->ep, p.cnode, HV_DEVICE_SLOT_LOG, HV_RIGHT_WRITE,
                          HV_CONSOLE_BADGE_SERVER(HV_CONSOLE_SERVER_KEYBOARD))) ||
         (r = hv_cap_copy(focus->console_ntfn, p.cnode, HV_KEYBOARD_SLOT_CONSOLE_NTFN,

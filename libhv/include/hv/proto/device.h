@@ -31,6 +31,7 @@
 #define HV_DEVICE_SLOT_VSPACE 18       /* its own address space, to start its event thread */
 #define HV_DEVICE_SLOT_EVENT_THREAD 19 /* an unconfigured thread: waits on the notification */
 #define HV_DEVICE_SLOT_READY 20        /* the root task's notification (write) */
+#define HV_DEVICE_SLOT_FAULT 21        /* the root's watch endpoint (write): its threads' faults */
 #define HV_DEVICE_SLOT_VMM_EVENTS 24   /* client c's VMM event notification at + c */
 #define HV_DEVICE_BADGE_EVENTS 0x100u  /* above every VMM's (client + 1) */
 /* Client c's partition RAM (read-write, at most HV_DEVICE_RAM_MAX) and the page it shares with

@@ -78,11 +78,12 @@ int root_start_watched(const struct root_program *p, unsigned prio, uint64_t sc,
  * interrupts, its housekeeping) on a budget of budget ticks every period ticks. */
 int root_start_budgeted(const struct root_program *p, unsigned prio, uint32_t budget,
                         uint32_t period);
-/* The same with budget and period in microseconds: a server whose spent budget holds every
- * partition's I/O (a device thread) takes its share in short periods, so that a spent budget
- * holds it for a few milliseconds, not most of a 100 ms period. */
+/* The same with budget and period in microseconds (a server whose spent budget holds every
+ * partition's I/O, a device thread, takes its share in short periods, so that a spent budget
+ * holds it for a few milliseconds, not most of a 100 ms period), watched: its faults go to
+ * fault_ep, as root_start_watched's. */
 int root_start_budgeted_us(const struct root_program *p, unsigned prio, uint32_t budget_us,
-                           uint32_t period_us);
+                           uint32_t period_us, uint64_t fault_ep);
 /* A new page holding src[0..len) (len <= 4096) and zeros, mapped at va of vspace with
  * HV_MAP_* flags; returns the frame's slot (0: failed). */
 uint64_t root_page_into(uint64_t vspace, uint64_t va, unsigned flags, const void *src,
