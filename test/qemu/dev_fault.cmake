@@ -1,7 +1,8 @@
 # Device servers that fault (docs/device-servers.md, "A server that faults"): per arch, two
 # partitions with a disk and a network port each (test/manifests/dev-fault-<arch>.dts), the
 # rogue device server (test/eval/rogue/rogue_device.c) in place of both servers: as storage.eval
-# it answers ready and its own event thread faults on the first VMM's call, with that call
+# it tries its fault cap (a receive and a copy, both refused: it is write-only), answers ready
+# and its own event thread faults on the first VMM's call, with that call
 # unanswered; as radio.eval it faults before it is ready. The root task's watcher must remove
 # each: the radio's start ends (before the watcher, the root task waited for ever and no
 # partition started), the VMM's call to the storage server ends with an error and the other's
@@ -62,6 +63,7 @@ foreach(arch ${DUET_ARCHES})
                    --expect "^radio: device.eval: faulting before it is ready"
                    --expect "^root: the radio server faulted \\(fault [0-9]+ at 0x8, pc 0x[0-9a-f]+\\)"
                    --expect "^root: the radio server did not start \\(error 13\\)"
+                   --expect "^storage: device.eval: its fault cap: receive 11, copy 11$"
                    --expect "^storage: device.eval: ready \\(event thread: 0\\)"
                    --expect "^storage: device.eval: a VMM's call: its event thread faults with it unanswered"
                    --expect "^root: the storage server faulted \\(fault [0-9]+ at 0x8, pc 0x[0-9a-f]+\\)"

@@ -15,6 +15,7 @@
 #include <hv/sys.h>
 #include <stdbool.h>
 
+#define SLOT_SCRATCH 60 /* an empty slot of its cnode (libhv/root/loader.c: 64 slots) */
 /* Below the server's own (190, partition.c), above every partition's VMM. */
 #define EVENT_PRIO 150
 
@@ -65,6 +66,13 @@ void hv_main(uint64_t arg)
                                 (uint64_t)(uintptr_t)(event_stack + sizeof(event_stack)));
     if (!r)
         r = hv_thread_resume(HV_DEVICE_SLOT_EVENT_THREAD);
+    /* The fault cap is the root's watch endpoint: write only, and not to be passed on. A
+     * receive on it would read the other servers' faults; a copy would hand it on. */
+    struct hv_msg m = {0};
+    int recv = hv_recv(HV_DEVICE_SLOT_FAULT, &m);
+    int copy = hv_cap_copy(HV_DEVICE_SLOT_FAULT, HV_SLOT_SELF_CNODE, SLOT_SCRATCH, HV_RIGHT_WRITE,
+                           0);
+    hv_printf("device.eval: its fault cap: receive %d, copy %d\n", recv, copy);
     hv_printf("device.eval: ready (event thread: %d); it takes the calls and faults at the "
               "first VMM's\n", r);
     hv_signal(HV_DEVICE_SLOT_READY);
