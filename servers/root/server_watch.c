@@ -2,7 +2,8 @@
  * to it with a badge of their own (its index + 1); the kernel sends the fault, and a server
  * that sends something itself on its cap only stops itself. A faulted server never answers
  * again: a VMM waiting in a call to it, every later call, and the root's own start of it
- * (waiting for its ready word) would wait for ever. So the watcher removes it whole: */
+ * (waiting for its ready word) would wait for ever. So the watcher removes it whole
+ * (stop_server). */
 #include "server_watch.h"
 #include <hv/abi/error.h>
 #include <hv/print.h>
@@ -17,7 +18,8 @@ static uint64_t watch_ep;
 /* Revoked first (the server holds caps to its own threads, its clients copies of the
  * endpoint), then the root's own deleted, which destroys the object and cancels what waits on
  * it: the call a thread had taken ends with an error, the calls queued on the endpoint too,
- * and every cap to it is empty from then on. */
+ * and every cap to it is empty from then on. (The fault cap is a badged copy: only it and what
+ * was derived from it go, the watch endpoint stays.) */
 static int remove_object(uint64_t cap)
 {
     int r = hv_cap_revoke(cap);
