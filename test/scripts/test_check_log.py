@@ -68,6 +68,43 @@ class Tags(unittest.TestCase):
         self.assertEqual(rc, 1, out)
 
 
+class Redrawn(unittest.TestCase):
+    # the console server showed personal's partial line, broke it for work's, and showed it
+    # whole again: the guest printed it once
+    BROKEN = ["[personal] DUET-GUEST-UP personal", "[work] DUET-GUEST-UP work",
+              "[personal] DUET-GUEST-UP personal", "[personal] DUET-UNAME perso",
+              "[work] DUET-UNAME work Linux", "[personal] DUET-UNAME personal Linux"]
+
+    def test_partial_then_whole_counts_once(self):
+        for pattern in ("DUET-GUEST-UP personal", "DUET-UNAME perso"):
+            rc, out = judge(self.BROKEN, "--at-most", pattern, "1")
+            self.assertEqual(rc, 0, out)
+        # the other checks see the lines as shown
+        rc, out = judge(self.BROKEN, "--at-least", "DUET-GUEST-UP personal", "2")
+        self.assertEqual(rc, 0, out)
+
+    def test_a_line_printed_twice_counts_twice(self):
+        # a second boot: the partition's own lines come between the two
+        log = ["[personal] DUET-GUEST-UP personal", "[work] DUET-COUNT work 1",
+               "[personal] [ 0.1] Linux version", "[personal] DUET-GUEST-UP personal"]
+        rc, out = judge(log, "--at-most", "DUET-GUEST-UP personal", "1")
+        self.assertEqual(rc, 1, out)
+        # twice in a row with nothing between: the console draws it on one line, not two
+        rc, out = judge(["[personal] DUET-GUEST-UP personal"] * 2, "--at-most",
+                        "DUET-GUEST-UP personal", "1")
+        self.assertEqual(rc, 1, out)
+
+    def test_piece_never_redrawn_counts(self):
+        log = ["[personal] DUET-GUEST-UP personal", "[work] DUET-COUNT work 1",
+               "[personal] DUET-COUNT personal 1", "[personal] DUET-GUEST-UP personal"]
+        rc, out = judge(log, "--at-most", "DUET-GUEST-UP personal", "1")
+        self.assertEqual(rc, 1, out)
+
+    def test_reject_sees_the_piece(self):
+        rc, out = judge(self.BROKEN, "--reject", "DUET-UNAME perso$")
+        self.assertEqual(rc, 1, out)
+
+
 class Counts(unittest.TestCase):
     def test_reject_and_at_least(self):
         log = ["[work] DUET-COUNT work 1", "[work] DUET-COUNT work 2"]
