@@ -19,29 +19,10 @@ set_tests_properties(dev-fault-disk PROPERTIES FIXTURES_SETUP dev-fault-disk)
 
 set(dev_fault_port 47310) # the NIC's UDP ports on the loopback: nothing is sent on them
 
-# The dev-fault system with its programs (storage.eval=... radio.eval=...), its guest, and the
-# test <name>-images-<arch> that builds them (fixture <name>-images-<arch>).
-function(dev_fault_image name arch)
-  duet_system_image(NAME ${name} ARCH ${arch}
-                    MANIFEST ${CMAKE_SOURCE_DIR}/test/manifests/dev-fault-${arch}.dts
-                    PROGRAMS ${ARGN})
-  if(arch STREQUAL "aarch64")
-    set(guest ${CMAKE_BINARY_DIR}/guests/arm64/reset-aarch64.img)
-  else()
-    set(guest ${CMAKE_BINARY_DIR}/guests/amd64/reset-x86_64.bzImage)
-  endif()
-  add_custom_command(OUTPUT ${CMAKE_BINARY_DIR}/${arch}/images/${name}/payload/bootfs.list
-                     APPEND DEPENDS ${guest})
-  add_test(NAME ${name}-images-${arch}
-           COMMAND ${CMAKE_COMMAND} --build ${CMAKE_BINARY_DIR}
-                   --target test-guest-${arch}-reset image-${arch}-${name})
-  set_tests_properties(${name}-images-${arch} PROPERTIES LABELS qemu TIMEOUT 1800
-                       FIXTURES_SETUP ${name}-images-${arch} RESOURCE_LOCK duet-build)
-endfunction()
-
 set(vmm_disk "disk: the storage server did not open it \\(error [0-9]+\\): the disk is absent")
 foreach(arch ${DUET_ARCHES})
-  dev_fault_image(dev-fault ${arch} storage.eval=rogue-device radio.eval=rogue-device-early)
+  reset_guest_image(dev-fault ${arch} ${CMAKE_SOURCE_DIR}/test/manifests/dev-fault-${arch}.dts
+                    storage.eval=rogue-device radio.eval=rogue-device-early)
   math(EXPR local "${dev_fault_port} + 1")
   math(EXPR remote "${dev_fault_port} + 2")
   math(EXPR dev_fault_port "${dev_fault_port} + 2")
@@ -78,7 +59,8 @@ foreach(arch ${DUET_ARCHES})
 
   # A storage server that sends a made-up fault on its fault cap (rogue-device-forge) beside the
   # real radio server: the root stops the storage server, whose cap's badge it is, and no other.
-  dev_fault_image(dev-fault-forge ${arch} storage.eval=rogue-device-forge)
+  reset_guest_image(dev-fault-forge ${arch} ${CMAKE_SOURCE_DIR}/test/manifests/dev-fault-${arch}.dts
+                    storage.eval=rogue-device-forge)
   math(EXPR local "${dev_fault_port} + 1")
   math(EXPR remote "${dev_fault_port} + 2")
   math(EXPR dev_fault_port "${dev_fault_port} + 2")

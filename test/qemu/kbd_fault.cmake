@@ -6,28 +6,9 @@
 # owner answers and moves its own focus to work; a second Ctrl-T (1: personal) then needs no
 # owner at all. Before the watcher, the console's input thread waited for ever.
 
-# The kbd-focus system with program as its keyboard server, its reset guests, and the test
-# <name>-images-<arch> that builds them (fixture <name>-images-<arch>).
-function(kbd_fault_image name arch program)
-  duet_system_image(NAME ${name} ARCH ${arch}
-                    MANIFEST ${CMAKE_SOURCE_DIR}/test/manifests/kbd-focus-${arch}.dts
-                    PROGRAMS keyboard.eval=${program})
-  if(arch STREQUAL "aarch64")
-    set(guest ${CMAKE_BINARY_DIR}/guests/arm64/reset-aarch64.img)
-  else()
-    set(guest ${CMAKE_BINARY_DIR}/guests/amd64/reset-x86_64.bzImage)
-  endif()
-  add_custom_command(OUTPUT ${CMAKE_BINARY_DIR}/${arch}/images/${name}/payload/bootfs.list
-                     APPEND DEPENDS ${guest})
-  add_test(NAME ${name}-images-${arch}
-           COMMAND ${CMAKE_COMMAND} --build ${CMAKE_BINARY_DIR}
-                   --target test-guest-${arch}-reset image-${arch}-${name})
-  set_tests_properties(${name}-images-${arch} PROPERTIES LABELS qemu TIMEOUT 1800
-                       FIXTURES_SETUP ${name}-images-${arch} RESOURCE_LOCK duet-build)
-endfunction()
-
 foreach(arch ${DUET_ARCHES})
-  kbd_fault_image(kbd-fault ${arch} rogue-keyboard)
+  reset_guest_image(kbd-fault ${arch} ${CMAKE_SOURCE_DIR}/test/manifests/kbd-focus-${arch}.dts
+                    keyboard.eval=rogue-keyboard)
   set(moved "^\\[duet\\] focus: ")
   add_test(NAME kbd-fault-${arch}
            COMMAND python3 ${CMAKE_SOURCE_DIR}/scripts/check-log
@@ -52,7 +33,8 @@ foreach(arch ${DUET_ARCHES})
   # The same server faulting before it says it is ready: the root task's start of it must end
   # (the watcher signals the word it waits for), the partitions start, and the console keeps
   # its own focus from the beginning. Before the watcher the root task waited for ever.
-  kbd_fault_image(kbd-fault-early ${arch} rogue-keyboard-early)
+  reset_guest_image(kbd-fault-early ${arch} ${CMAKE_SOURCE_DIR}/test/manifests/kbd-focus-${arch}.dts
+                    keyboard.eval=rogue-keyboard-early)
   add_test(NAME kbd-fault-early-${arch}
            COMMAND python3 ${CMAKE_SOURCE_DIR}/scripts/check-log
                    --reject "^FATAL: "
